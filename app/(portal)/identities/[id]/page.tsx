@@ -1,0 +1,65 @@
+import { TRPCError } from "@trpc/server";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AttributeHistory } from "@/components/identities/attribute-history";
+import { AttributeList } from "@/components/identities/attribute-list";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { api } from "@/server/api/server";
+import { requireSection } from "@/server/auth/guard";
+import { roleLabels } from "@/server/core/roles";
+
+export default async function IdentityPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireSection("identities");
+  const { id } = await params;
+  const caller = await api();
+  const person = await caller.identities.byId({ id }).catch((err: unknown) => {
+    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
+    throw err;
+  });
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+        <Link href="/identities" className="hover:text-slate-800">
+          Identities
+        </Link>{" "}
+        / {person.displayName}
+      </nav>
+      <PageHeader
+        title={person.displayName}
+        description={`${person.email} · HR id ${person.externalId}`}
+        actions={
+          <div className="flex flex-wrap gap-1">
+            {person.roles.map((r) => (
+              <Badge key={r} tone="brand">
+                {roleLabels[r]}
+              </Badge>
+            ))}
+          </div>
+        }
+      />
+      <div className="grid gap-6">
+        <Card
+          title="Attributes"
+          description={`${person.directReports} direct report${person.directReports === 1 ? "" : "s"} · last changed ${person.updatedAt.toISOString().slice(0, 10)}`}
+        >
+          <AttributeList
+            attributes={person.attributes}
+            manager={person.manager}
+            managerHref={person.manager ? `/identities/${person.manager.id}` : undefined}
+          />
+        </Card>
+        <Card title="Attribute history" description="Every change HR (or an import) made, newest first.">
+          <AttributeHistory identityId={person.id} />
+        </Card>
+      </div>
+    </>
+  );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const person = await (await api()).identities.byId({ id }).catch(() => null);
+  return { title: person?.displayName ?? "Identity" };
+}

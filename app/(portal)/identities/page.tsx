@@ -1,0 +1,26 @@
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { parseDirectoryParams } from "@/components/identities/directory-params";
+import { IdentitiesTable } from "@/components/identities/identities-table";
+import { PageHeader } from "@/components/ui/page-header";
+import { getQueryClient, trpc } from "@/server/api/server";
+import { requireSection } from "@/server/auth/guard";
+
+export const metadata = { title: "Identities" };
+
+export default async function IdentitiesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireSection("identities");
+  const params = parseDirectoryParams(await searchParams);
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.identities.list.queryOptions(params)),
+    queryClient.prefetchQuery(trpc.identities.facets.queryOptions()),
+  ]);
+  return (
+    <>
+      <PageHeader title="Identities" description="Everyone HR knows about, with the attributes that policies read." />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <IdentitiesTable />
+      </HydrationBoundary>
+    </>
+  );
+}

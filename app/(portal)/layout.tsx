@@ -1,0 +1,20 @@
+import type { ReactNode } from "react";
+import { AppShell } from "@/components/shell/app-shell";
+import { requireActor } from "@/server/auth/guard";
+import { roleLabels, sectionsFor } from "@/server/core/roles";
+import { signOutAction } from "./sign-out-action";
+
+export const dynamic = "force-dynamic";
+
+export default async function PortalLayout({ children }: { children: ReactNode }) {
+  const actor = await requireActor();
+  return (
+    <AppShell
+      person={{ displayName: actor.displayName, email: actor.email, roles: actor.roles.map((r) => roleLabels[r]) }}
+      sections={sectionsFor(actor.roles).map(({ key, label, href, group }) => ({ key, label, href, group }))}
+      signOut={signOutAction}
+    >
+      {children}
+    </AppShell>
+  );
+}

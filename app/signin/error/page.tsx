@@ -1,0 +1,35 @@
+import Link from "next/link";
+import { buttonClasses } from "@/components/ui/button";
+
+export const metadata = { title: "Sign-in failed" };
+
+const explanations: Record<string, { title: string; body: string }> = {
+  AccessDenied: {
+    title: "You cannot sign in to Clearance",
+    body: "No active person in the organization matches this account. If you joined recently or your status changed, ask IT to check your HR record.",
+  },
+  Configuration: {
+    title: "Sign-in could not be completed",
+    body: "The answer from the sign-in provider could not be verified, so no session was created. Start again from the sign-in page; if it keeps happening, tell IT.",
+  },
+  Verification: {
+    title: "This sign-in link is no longer valid",
+    body: "It has expired or was already used. Start again from the sign-in page.",
+  },
+};
+
+export default async function SignInErrorPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  const { error } = await searchParams;
+  const known = explanations[error ?? ""] ?? explanations.Configuration!;
+  return (
+    <main className="mx-auto flex min-h-screen max-w-lg flex-col justify-center px-6 text-center">
+      <p className="text-sm font-semibold tracking-wide text-red-600">Sign-in failed</p>
+      <h1 className="mt-2 text-2xl font-semibold">{known.title}</h1>
+      <p className="mt-3 text-sm text-slate-600">{known.body}</p>
+      {error && <p className="mt-2 text-xs text-slate-400">Reference: {error}</p>}
+      <Link href="/signin" className={buttonClasses("primary", "mx-auto mt-6")}>
+        Back to sign-in
+      </Link>
+    </main>
+  );
+}

@@ -1,0 +1,145 @@
+"use client";
+
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useTRPC } from "@/components/providers/trpc";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Pagination } from "@/components/ui/pagination";
+import { SkeletonRows } from "@/components/ui/skeleton";
+
+const PAGE_SIZE = 50;
+
+export function AuditLogTable() {
+  const trpc = useTRPC();
+  const [page, setPage] = useState(1);
+  const [action, setAction] = useState("");
+  const [typed, setTyped] = useState("");
+  const [search, setSearch] = useState("");
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setSearch(typed.trim());
+      setPage(1);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
+
+  const events = useQuery({
+    ...trpc.auditLog.list.queryOptions({ page, pageSize: PAGE_SIZE, action: action || undefined, search: search || undefined }),
+    placeholderData: keepPreviousData,
+  });
+  const verify = useMutation(trpc.auditLog.verifyChain.mutationOptions());
+
+  return (
+    <div className="grid gap-4">
+      <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
+        <div className="text-sm text-slate-700">
+          {verify.data?.ok === true && (
+            <span className="font-medium text-emerald-700">Chain verified: all {verify.data.checked} events link up.</span>
+          )}
+          {verify.data?.ok === false && (
+            <span className="font-medium text-red-700" role="alert">
+              Chain broken at event #{verify.data.brokenAt}: {verify.data.problem}.
+            </span>
+          )}
+          {!verify.data && !verify.isError && "Check that no event was changed or removed since it was written."}
+          {verify.isError && <span className="text-red-700">Verification failed: {verify.error.message}</span>}
+        </div>
+        <Button variant="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
+          {verify.isPending ? "Verifying…" : "Verify audit chain"}
+        </Button>
+      </div>
+
+      <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <div className="mb-4 flex flex-wrap items-end gap-3">
+          <div className="min-w-64 flex-1">
+            <label htmlFor="audit-search" className="text-xs font-medium text-slate-600">
+              Search actor, subject or reason
+            </label>
+            <input
+              id="audit-search"
+              type="search"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+            />
+          </div>
+          <div>
+            <label htmlFor="audit-action" className="text-xs font-medium text-slate-600">
+              Action
+            </label>
+            <select
+              id="audit-action"
+              value={action}
+              onChange={(e) => {
+                setAction(e.target.value);
+                setPage(1);
+              }}
+              className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
+            >
+              <option value="">All actions</option>
+              {events.data?.actions.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+
+        {events.isError && <Alert title="The audit log could not be loaded">{events.error.message}</Alert>}
+        {events.data?.total === 0 ? (
+          <EmptyState title="No events match">Clear the filters to see every event.</EmptyState>
+        ) : (
+          <div className={cn("overflow-x-auto", events.isPlaceholderData && "opacity-60")}>
+            <table className="w-full text-left text-sm">
+              <thead>
+                <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+                  <th scope="col" className="px-3 py-2 font-medium">#</th>
+                  <th scope="col" className="px-3 py-2 font-medium">When (UTC)</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Who</th>
+                  <th scope="col" className="px-3 py-2 font-medium">What</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Subject</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Why</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {!events.data && <SkeletonRows columns={6} />}
+                {events.data?.rows.map((e) => (
+                  <tr key={e.id} className="align-top">
+                    <td className="px-3 py-2 tabular-nums text-slate-400">{e.id}</td>
+                    <td className="whitespace-nowrap px-3 py-2 tabular-nums text-slate-600">
+                      {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
+                    </td>
+                    <td className="px-3 py-2">{e.actorLabel}</td>
+                    <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
+                    <td className="px-3 py-2 text-slate-600">
+                      {e.subjectType}
+                      {e.subjectId && <span className="block truncate text-xs text-slate-400">{e.subjectId}</span>}
+                    </td>
+                    <td className="px-3 py-2 text-slate-600">
+                      {e.reason ?? "—"}
+                      {(e.before != null || e.after != null) && (
+                        <details className="mt-1 text-xs">
+                          <summary className="cursor-pointer text-slate-500">Before / after</summary>
+                          <pre className="mt-1 max-w-md overflow-x-auto rounded bg-slate-50 p-2">
+                            {JSON.stringify({ before: e.before, after: e.after }, null, 2)}
+                          </pre>
+                        </details>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {events.data && events.data.total > 0 && (
+          <Pagination page={page} pageSize={PAGE_SIZE} total={events.data.total} label="events" onPage={setPage} />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { useTRPC } from "@/components/providers/trpc";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Pagination } from "@/components/ui/pagination";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { isActiveStatus } from "@/server/core/identity/status";
+import { directoryQueryString, parseDirectoryParams, type DirectoryParams, type DirectorySort } from "./directory-params";
+
+const columns: { key: DirectorySort; label: string }[] = [
+  { key: "name", label: "Name" },
+  { key: "department", label: "Department" },
+  { key: "job_title", label: "Job title" },
+  { key: "location", label: "Location" },
+  { key: "status", label: "Status" },
+  { key: "hire_date", label: "Hired" },
+];
+
+export function IdentitiesTable() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = parseDirectoryParams(useSearchParams());
+  const [search, setSearch] = useState(params.search ?? "");
+  const searchBox = useRef<HTMLInputElement>(null);
+
+  const navigate = (next: Partial<DirectoryParams>) =>
+    router.replace(`${pathname}${directoryQueryString({ ...params, page: 1, ...next })}`, { scroll: false });
+
+  // Type to search: the URL follows a moment after the last keystroke.
+  useEffect(() => {
+    const term = search.trim() || undefined;
+    if (term === params.search) return;
+    const timer = setTimeout(() => navigate({ search: term }), 250);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text should trigger this
+  }, [search]);
+
+  // "/" focuses the search box, as in most directories.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (e.key === "/" && !["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) {
+        e.preventDefault();
+        searchBox.current?.focus();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const list = useQuery({ ...trpc.identities.list.queryOptions(params), placeholderData: keepPreviousData });
+  const facets = useQuery(trpc.identities.facets.queryOptions());
+  const filtered = Boolean(params.search || params.department || params.status);
+
+  const sortBy = (key: DirectorySort) =>
+    navigate({ sort: key, direction: params.sort === key && params.direction === "asc" ? "desc" : "asc" });
+
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <div className="mb-4 flex flex-wrap items-end gap-3">
+        <div className="min-w-64 flex-1">
+          <label htmlFor="identity-search" className="text-xs font-medium text-slate-600">
+            Search <kbd className="ml-1 rounded border border-slate-200 px-1 text-[10px] text-slate-400">/</kbd>
+          </label>
+          <input
+            id="identity-search"
+            ref={searchBox}
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Name, email, title, team, location"
+            className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+          />
+        </div>
+        <div>
+          <label htmlFor="identity-department" className="text-xs font-medium text-slate-600">
+            Department
+          </label>
+          <select
+            id="identity-department"
+            value={params.department ?? ""}
+            onChange={(e) => navigate({ department: e.target.value || undefined })}
+            className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
+          >
+            <option value="">All departments</option>
+            {facets.data?.departments.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="identity-status" className="text-xs font-medium text-slate-600">
+            Status
+          </label>
+          <select
+            id="identity-status"
+            value={params.status ?? ""}
+            onChange={(e) => navigate({ status: e.target.value || undefined })}
+            className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
+          >
+            <option value="">Any status</option>
+            {facets.data?.statuses.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        {filtered && (
+          <Button
+            variant="ghost"
+            onClick={() => {
+              setSearch("");
+              navigate({ search: undefined, department: undefined, status: undefined });
+            }}
+          >
+            Clear filters
+          </Button>
+        )}
+      </div>
+
+      {list.isError && (
+        <Alert title="The directory could not be loaded">{list.error.message}</Alert>
+      )}
+
+      {list.data?.total === 0 ? (
+        <EmptyState title="Nobody matches these filters">Try another spelling, or clear the filters.</EmptyState>
+      ) : (
+        <div className={cn("overflow-x-auto transition-opacity", list.isPlaceholderData && "opacity-60")}>
+          <table className="w-full text-left text-sm" aria-busy={list.isFetching}>
+            <thead>
+              <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+                {columns.map((c) => {
+                  const active = params.sort === c.key;
+                  return (
+                    <th
+                      key={c.key}
+                      scope="col"
+                      className="px-3 py-2 font-medium"
+                      aria-sort={active ? (params.direction === "asc" ? "ascending" : "descending") : "none"}
+                    >
+                      <button type="button" onClick={() => sortBy(c.key)} className="inline-flex items-center gap-1 hover:text-slate-800">
+                        {c.label}
+                        <span aria-hidden className={active ? "text-slate-700" : "text-slate-300"}>
+                          {active && params.direction === "desc" ? "▼" : "▲"}
+                        </span>
+                      </button>
+                    </th>
+                  );
+                })}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {!list.data && list.isPending && <SkeletonRows columns={columns.length} />}
+              {list.data?.rows.map((p) => (
+                <tr key={p.id} className="hover:bg-slate-50">
+                  <td className="px-3 py-2.5">
+                    <Link href={`/identities/${p.id}`} className="font-medium text-brand-700 hover:underline">
+                      {p.displayName}
+                    </Link>
+                    <div className="text-xs text-slate-500">{p.email}</div>
+                  </td>
+                  <td className="px-3 py-2.5">{p.department ?? "—"}</td>
+                  <td className="px-3 py-2.5">{p.jobTitle ?? "—"}</td>
+                  <td className="px-3 py-2.5">{p.location ?? "—"}</td>
+                  <td className="px-3 py-2.5">
+                    <Badge tone={isActiveStatus(p.employmentStatus) ? "green" : "amber"}>
+                      {p.employmentStatus}
+                    </Badge>
+                  </td>
+                  <td className="px-3 py-2.5 tabular-nums text-slate-600">{p.hireDate ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {list.data && list.data.total > 0 && (
+        <Pagination page={params.page} pageSize={params.pageSize} total={list.data.total} label="people" onPage={(page) => navigate({ page })} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/components/ui/cn";
+
+export interface NavSection {
+  key: string;
+  label: string;
+  href: string;
+  group: string;
+}
+
+export function NavLinks({ sections }: { sections: NavSection[] }) {
+  const pathname = usePathname();
+  const groups = [...new Set(sections.map((s) => s.group))];
+  return (
+    <nav aria-label="Sections" className="flex flex-col gap-5 px-3">
+      {groups.map((group) => (
+        <div key={group}>
+          <p className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-400">{group}</p>
+          <ul className="flex flex-col gap-0.5">
+            {sections
+              .filter((s) => s.group === group)
+              .map((s) => {
+                const active = pathname === s.href || pathname.startsWith(`${s.href}/`);
+                return (
+                  <li key={s.key}>
+                    <Link
+                      href={s.href}
+                      aria-current={active ? "page" : undefined}
+                      className={cn(
+                        "block rounded-md px-2 py-1.5 text-sm font-medium",
+                        active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100",
+                      )}
+                    >
+                      {s.label}
+                    </Link>
+                  </li>
+                );
+              })}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}

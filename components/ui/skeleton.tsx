@@ -1,0 +1,15 @@
+export function SkeletonRows({ rows = 8, columns = 5 }: { rows?: number; columns?: number }) {
+  return (
+    <>
+      {Array.from({ length: rows }, (_, r) => (
+        <tr key={r} aria-hidden>
+          {Array.from({ length: columns }, (_, c) => (
+            <td key={c} className="px-3 py-3">
+              <div className="h-3 animate-pulse rounded bg-slate-200" style={{ width: `${50 + ((r * 7 + c * 13) % 40)}%` }} />
+            </td>
+          ))}
+        </tr>
+      ))}
+    </>
+  );
+}

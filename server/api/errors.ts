@@ -1,0 +1,17 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import type { DomainError, DomainErrorCode } from "@/server/core/errors";
+
+const trpcCodes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  INVALID_INPUT: "BAD_REQUEST",
+  CONFLICT: "CONFLICT",
+  PRECONDITION_FAILED: "PRECONDITION_FAILED",
+};
+
+/** The one mapping from domain errors to what a client sees. */
+export function toTRPCError(err: DomainError): TRPCError {
+  return new TRPCError({ code: trpcCodes[err.code], message: err.message, cause: err });
+}

@@ -1,0 +1,72 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Actor, Clock } from "@/server/core/actor";
+import { DomainError, isDomainError } from "@/server/core/errors";
+import { hasAnyRole, type PortalRole } from "@/server/core/roles";
+import type { Db } from "@/server/db/client";
+import { recordRefusedAccess } from "@/server/services/access";
+import type { ServiceContext } from "@/server/services/context";
+import { toTRPCError } from "./errors";
+
+/** Per request: the database, the clock, where the request came from, and who is signed in. */
+export interface TRPCContext {
+  db: Db;
+  clock: Clock;
+  actor: Extract<Actor, { type: "identity" }> | null;
+  request: { ip: string | null; userAgent: string | null };
+}
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    if (cause instanceof ZodError) {
+      const first = cause.issues[0];
+      const field = first?.path.join(".") || null;
+      return {
+        ...shape,
+        message: cause.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "),
+        data: { ...shape.data, field, stack: undefined },
+      };
+    }
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      // Never show a raw error to a client; the server log has it.
+      console.error(`clearance: ${shape.data.path ?? "trpc"}: ${error.cause?.stack ?? error.stack}`);
+      return { ...shape, message: "Something went wrong on the server", data: { ...shape.data, field: null, stack: undefined } };
+    }
+    return { ...shape, data: { ...shape.data, field: isDomainError(cause) ? (cause.field ?? null) : null, stack: undefined } };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isDomainError(result.error.cause)) throw toTRPCError(result.error.cause);
+  return result;
+});
+
+/** Callable without a session. Only for what the sign-in page itself needs. */
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+/**
+ * Deny by default: every procedure that needs a person names the roles that may call it.
+ * Signed out → UNAUTHORIZED; signed in without one of the roles → FORBIDDEN, recorded.
+ */
+export function roleProcedure(...allowed: [PortalRole, ...PortalRole[]]) {
+  return publicProcedure.use(async ({ ctx, next, path }) => {
+    if (!ctx.actor) throw toTRPCError(new DomainError("UNAUTHENTICATED", "Sign in to continue"));
+    const service: ServiceContext = { db: ctx.db, clock: ctx.clock, actor: ctx.actor, request: ctx.request };
+    if (!hasAnyRole(ctx.actor.roles, allowed)) {
+      await recordRefusedAccess({ ctx: service, input: { subjectType: "procedure", subjectId: path, allowedRoles: allowed } });
+      throw new TRPCError({ code: "FORBIDDEN", message: "Your portal roles do not include this section" });
+    }
+    return next({ ctx: { ...ctx, actor: ctx.actor, service } });
+  });
+}
+
+export const employeeProcedure = roleProcedure("employee");
+export const itAdminProcedure = roleProcedure("it_admin");
+export const auditReadProcedure = roleProcedure("it_admin", "auditor");

@@ -1,0 +1,68 @@
+/**
+ * Settings read from the environment, checked once at start-up so that a misconfigured
+ * server stops with one line naming what is wrong instead of failing on the first request.
+ */
+export type RunMode = "dev" | "start";
+
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartupError";
+  }
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** What the sign-in button says, e.g. "Okta" or "Microsoft Entra ID". */
+  name: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export const devLoginEnabled = (env: Env = process.env) => env.CLEARANCE_DEV_LOGIN === "1";
+
+/** The OIDC provider configured through AUTH_OIDC_*, or null when none is. */
+export function oidcSettings(env: Env = process.env): OidcSettings | null {
+  const issuer = env.AUTH_OIDC_ISSUER?.trim();
+  const clientId = env.AUTH_OIDC_CLIENT_ID?.trim();
+  const clientSecret = env.AUTH_OIDC_CLIENT_SECRET?.trim();
+  if (!issuer && !clientId && !clientSecret) return null;
+  const missing = [
+    !issuer && "AUTH_OIDC_ISSUER",
+    !clientId && "AUTH_OIDC_CLIENT_ID",
+    !clientSecret && "AUTH_OIDC_CLIENT_SECRET",
+  ].filter(Boolean);
+  if (missing.length) {
+    throw new StartupError(`${missing.join(" and ")} not set: OIDC sign-in needs AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET together`);
+  }
+  try {
+    new URL(issuer!);
+  } catch {
+    throw new StartupError(`AUTH_OIDC_ISSUER is not a URL: "${issuer}"`);
+  }
+  return { issuer: issuer!, clientId: clientId!, clientSecret: clientSecret!, name: env.AUTH_OIDC_NAME?.trim() || "Single sign-on" };
+}
+
+/** Checks the sign-in settings for a start; throws StartupError naming the first problem. */
+export function checkAuthSettings(env: Env, mode: RunMode): void {
+  if (mode === "start" && !env.AUTH_SECRET) {
+    throw new StartupError("AUTH_SECRET is not set: a production start needs a long random secret to sign sessions (for example `openssl rand -base64 33`)");
+  }
+  const oidc = oidcSettings(env);
+  if (mode === "start" && !oidc && !devLoginEnabled(env)) {
+    throw new StartupError("no sign-in method is configured: set AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET (or CLEARANCE_DEV_LOGIN=1 for a demo)");
+  }
+}
+
+/** A connection string with its password hidden, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(not a valid URL)";
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The one error type that leaves core and services. Routers map it to a TRPCError in one
+ * place (server/api/errors.ts); nothing else reaches a client.
+ */
+export const domainErrorCodes = [
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "INVALID_INPUT",
+  "CONFLICT",
+  "PRECONDITION_FAILED",
+] as const;
+
+export type DomainErrorCode = (typeof domainErrorCodes)[number];
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  /** The input field at fault, for INVALID_INPUT. */
+  readonly field?: string;
+
+  constructor(code: DomainErrorCode, message: string, options?: { field?: string; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = "DomainError";
+    this.code = code;
+    this.field = options?.field;
+  }
+}
+
+export const isDomainError = (err: unknown): err is DomainError => err instanceof DomainError;

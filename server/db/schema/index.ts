@@ -1,0 +1,5 @@
+export * from "./identities";
+export * from "./systems";
+export * from "./portal-roles";
+export * from "./audit";
+export * from "./auth";

@@ -1,0 +1,117 @@
+/**
+ * `npm run dev` and `npm start`: checks the configuration, prepares the database (the
+ * project's own PostgreSQL when DATABASE_URL is unset), applies migrations, loads the demo
+ * organization into an empty database, then runs Next.js and stops everything on exit.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { checkAuthSettings, devLoginEnabled, StartupError, type RunMode } from "./config";
+import { checkReachable, DEFAULT_DATA_DIR, prepareDatabase, type PreparedDatabase } from "./db/bootstrap";
+import { closeDb, getDb } from "./db/client";
+import { freePort } from "./db/embedded";
+import { seedIfEmpty } from "./services/demo-organization";
+
+const log = (line: string) => console.log(`clearance: ${line}`);
+
+function fail(err: unknown): never {
+  if (err instanceof StartupError) {
+    console.error(`clearance: ${err.message}`);
+  } else {
+    console.error(`clearance: start-up failed: ${(err as Error)?.message ?? String(err)}`);
+  }
+  process.exit(1);
+}
+
+/** In development a secret is generated once and kept with the local data. */
+function devSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+async function main(mode: RunMode) {
+  const env = { ...process.env };
+  const dataDir = env.CLEARANCE_DATA_DIR ? path.resolve(env.CLEARANCE_DATA_DIR) : DEFAULT_DATA_DIR;
+  if (mode === "dev") {
+    env.CLEARANCE_DEV_LOGIN ??= "1";
+    env.AUTH_SECRET ??= devSecret(dataDir);
+  }
+  checkAuthSettings(env, mode);
+  if (env.DATABASE_URL) await checkReachable(env.DATABASE_URL);
+  if (mode === "start" && !existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+    throw new StartupError("no production build found: run `npm run build` first");
+  }
+
+  const db: PreparedDatabase = await prepareDatabase(env);
+  process.env.DATABASE_URL = db.url;
+  try {
+    if (await seedIfEmpty(getDb(), () => new Date())) log("loaded the demo organization into the new database");
+  } finally {
+    await closeDb();
+  }
+  log(db.embedded ? `using the project's own PostgreSQL on port ${db.embedded.port} (${db.embedded.dataDir})` : "using DATABASE_URL");
+
+  const port = env.PORT ? Number(env.PORT) : await freePort(3000);
+  const next = spawn(
+    path.join(process.cwd(), "node_modules", ".bin", "next"),
+    [mode, "--port", String(port)],
+    {
+      stdio: "inherit",
+      env: { ...env, DATABASE_URL: db.url, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (next.exitCode === null) {
+      next.kill("SIGTERM");
+      await waitForExit(next, 10_000);
+    }
+    if (db.embedded?.owned) await db.embedded.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  next.on("exit", (code) => void stop(code ?? 1));
+
+  if (await waitUntilServing(port, next)) {
+    log(`ready at http://localhost:${port}${devLoginEnabled(env) ? " (dev sign-in is on: pick any seeded person)" : ""}`);
+  }
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve();
+    }, ms);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function waitUntilServing(port: number, child: ChildProcess): Promise<boolean> {
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/signin`, { redirect: "manual" });
+      if (res.status < 500) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+const mode = process.argv[2];
+if (mode !== "dev" && mode !== "start") fail(new StartupError("usage: tsx server/launch.ts dev|start"));
+main(mode).catch(fail);

@@ -1,0 +1,55 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemActor } from "@/server/core/actor";
+import { auditEvents } from "@/server/db/schema";
+import { fixedClock } from "@/test/support/actors";
+import { createTestDatabase, type TestDatabase } from "@/test/support/db";
+import { recordAuditEvent } from "./audit";
+import { verifyAuditChain } from "./audit-log";
+
+describe("the audit chain", () => {
+  let t: TestDatabase;
+  const ctx = { actor: systemActor("test"), clock: fixedClock() };
+  beforeAll(async () => {
+    t = await createTestDatabase("empty");
+  });
+  afterAll(() => t.close());
+
+  it("records nothing when the change's transaction rolls back", async () => {
+    await expect(
+      t.db.transaction(async (tx) => {
+        await recordAuditEvent(tx, ctx, { action: "test.rolled_back", subjectType: "test" });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await t.db.select().from(auditEvents).where(eq(auditEvents.action, "test.rolled_back"))).toHaveLength(0);
+  });
+
+  it("stays one unbroken chain when many transactions write at once", async () => {
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        t.db.transaction((tx) =>
+          recordAuditEvent(tx, ctx, { action: "test.concurrent", subjectType: "test", subjectId: String(i), after: { i, nested: { b: 1, a: [1, "x"] } } }),
+        ),
+      ),
+    );
+    expect(await verifyAuditChain({ ctx: { db: t.db } })).toEqual({ ok: true, checked: 25 });
+  });
+
+  it("names the first event whose content was changed in the database", async () => {
+    const [victim] = await t.db.select().from(auditEvents).where(eq(auditEvents.subjectId, "7"));
+    await t.db.execute(sql`update audit_events set reason = 'edited afterwards' where id = ${victim!.id}`);
+    const result = await verifyAuditChain({ ctx: { db: t.db } });
+    expect(result).toMatchObject({ ok: false, brokenAt: victim!.id });
+    await t.db.execute(sql`update audit_events set reason = null where id = ${victim!.id}`);
+    expect((await verifyAuditChain({ ctx: { db: t.db } })).ok).toBe(true);
+  });
+
+  it("names the event after one that was deleted", async () => {
+    const rows = await t.db.select({ id: auditEvents.id }).from(auditEvents).orderBy(auditEvents.id);
+    const removed = rows[10]!.id;
+    await t.db.execute(sql`delete from audit_events where id = ${removed}`);
+    const result = await verifyAuditChain({ ctx: { db: t.db } });
+    expect(result).toMatchObject({ ok: false, brokenAt: rows[11]!.id });
+  });
+});

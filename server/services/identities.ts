@@ -1,0 +1,233 @@
+import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { actorLabel } from "@/server/core/actor";
+import { DomainError } from "@/server/core/errors";
+import { diffAttributes, type AttributeValue, type HrAttribute } from "@/server/core/identity/attributes";
+import { identitySortKeys, type IdentitySortKey } from "@/server/core/identity/directory";
+import { effectiveRoles } from "@/server/core/roles";
+import type { DbOrTx } from "@/server/db/client";
+import { attributesOf, columnsFor } from "@/server/db/identity-columns";
+import { containsPattern } from "@/server/db/like";
+import { identities, identityAttributeChanges, portalRoleAssignments } from "@/server/db/schema";
+import { recordAuditEvent } from "./audit";
+import type { ServiceContext } from "./context";
+
+export { identitySortKeys, type IdentitySortKey };
+
+const sortColumns = {
+  name: identities.displayName,
+  email: identities.email,
+  department: identities.department,
+  job_title: identities.jobTitle,
+  location: identities.location,
+  status: identities.employmentStatus,
+  hire_date: identities.hireDate,
+} satisfies Record<IdentitySortKey, unknown>;
+
+export interface ListIdentitiesInput {
+  page: number;
+  pageSize: number;
+  search?: string;
+  department?: string;
+  status?: string;
+  sort: IdentitySortKey;
+  direction: "asc" | "desc";
+}
+
+/** One page of people, filtered and sorted in the database. */
+export async function listIdentities({ ctx, input }: { ctx: ServiceContext; input: ListIdentitiesInput }) {
+  const filters: SQL[] = [];
+  const term = input.search?.trim();
+  if (term) {
+    const p = containsPattern(term);
+    filters.push(
+      or(
+        ilike(identities.displayName, p),
+        ilike(identities.email, p),
+        ilike(identities.jobTitle, p),
+        ilike(identities.department, p),
+        ilike(identities.team, p),
+        ilike(identities.location, p),
+      )!,
+    );
+  }
+  if (input.department) filters.push(eq(identities.department, input.department));
+  if (input.status) filters.push(eq(identities.employmentStatus, input.status));
+  const where = filters.length ? and(...filters) : undefined;
+
+  const order = input.direction === "asc" ? asc : desc;
+  const [rows, [total]] = await Promise.all([
+    ctx.db
+      .select({
+        id: identities.id,
+        displayName: identities.displayName,
+        email: identities.email,
+        department: identities.department,
+        jobTitle: identities.jobTitle,
+        location: identities.location,
+        employmentStatus: identities.employmentStatus,
+        hireDate: identities.hireDate,
+      })
+      .from(identities)
+      .where(where)
+      // nulls last whatever the direction, then a stable tie-break so pages never overlap
+      .orderBy(sql`${sortColumns[input.sort]} is null`, order(sortColumns[input.sort]), asc(identities.id))
+      .limit(input.pageSize)
+      .offset((input.page - 1) * input.pageSize),
+    ctx.db.select({ n: count() }).from(identities).where(where),
+  ]);
+  return { rows, total: total?.n ?? 0, page: input.page, pageSize: input.pageSize };
+}
+
+/** Values to filter the directory by. */
+export async function listIdentityFacets({ ctx }: { ctx: ServiceContext }) {
+  const [departments, statuses] = await Promise.all([
+    ctx.db
+      .selectDistinct({ value: identities.department })
+      .from(identities)
+      .where(sql`${identities.department} is not null`)
+      .orderBy(identities.department),
+    ctx.db.selectDistinct({ value: identities.employmentStatus }).from(identities).orderBy(identities.employmentStatus),
+  ]);
+  return {
+    departments: departments.map((d) => d.value!),
+    statuses: statuses.map((s) => s.value),
+  };
+}
+
+const manager = alias(identities, "manager");
+
+async function loadIdentity(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select({ identity: identities, managerEmail: manager.email, managerName: manager.displayName })
+    .from(identities)
+    .leftJoin(manager, eq(manager.id, identities.managerId))
+    .where(eq(identities.id, id))
+    .limit(1);
+  if (!row) throw new DomainError("NOT_FOUND", "No identity with this id", { field: "id" });
+  return row;
+}
+
+/** A person's attributes, portal roles, manager and number of direct reports. */
+export async function getIdentity({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
+  const row = await loadIdentity(ctx.db, input.id);
+  const [roles, [reports]] = await Promise.all([
+    ctx.db
+      .select({ role: portalRoleAssignments.role })
+      .from(portalRoleAssignments)
+      .where(eq(portalRoleAssignments.identityId, input.id)),
+    ctx.db.select({ n: count() }).from(identities).where(eq(identities.managerId, input.id)),
+  ]);
+  const i = row.identity;
+  return {
+    id: i.id,
+    externalId: i.externalId,
+    email: i.email,
+    displayName: i.displayName,
+    attributes: attributesOf(i, row.managerEmail),
+    manager: i.managerId ? { id: i.managerId, displayName: row.managerName!, email: row.managerEmail! } : null,
+    roles: effectiveRoles(roles.map((r) => r.role)),
+    directReports: reports?.n ?? 0,
+    updatedAt: i.updatedAt,
+  };
+}
+
+/** Attribute changes of one person, newest first. */
+export async function listAttributeHistory({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { identityId: string; page: number; pageSize: number };
+}) {
+  await loadIdentity(ctx.db, input.identityId);
+  const where = eq(identityAttributeChanges.identityId, input.identityId);
+  const [rows, [total]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(identityAttributeChanges)
+      .where(where)
+      .orderBy(desc(identityAttributeChanges.effectiveAt), desc(identityAttributeChanges.id))
+      .limit(input.pageSize)
+      .offset((input.page - 1) * input.pageSize),
+    ctx.db.select({ n: count() }).from(identityAttributeChanges).where(where),
+  ]);
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      attribute: r.attribute as HrAttribute,
+      oldValue: r.oldValue as AttributeValue,
+      newValue: r.newValue as AttributeValue,
+      source: r.source,
+      effectiveAt: r.effectiveAt,
+      recordedAt: r.recordedAt,
+      actorLabel: r.actorLabel,
+    })),
+    total: total?.n ?? 0,
+    page: input.page,
+    pageSize: input.pageSize,
+  };
+}
+
+export interface ChangeAttributesInput {
+  identityId: string;
+  attributes: Partial<Record<HrAttribute, AttributeValue>>;
+  source: "seed" | "hr_event" | "csv" | "scim" | "admin";
+  effectiveAt?: Date;
+  reason?: string;
+}
+
+/**
+ * Applies new HR attribute values to a person: the row, one history entry per changed
+ * attribute and the audit event commit together. Unchanged values are ignored.
+ */
+export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceContext; input: ChangeAttributesInput }) {
+  return ctx.db.transaction(async (tx) => {
+    const current = await loadIdentity(tx, input.identityId);
+    const before = attributesOf(current.identity, current.managerEmail);
+    const changes = diffAttributes(before, input.attributes);
+    if (changes.length === 0) return { changed: [] as HrAttribute[] };
+
+    const { manager: managerEmail, ...rest } = input.attributes;
+    const cols = columnsFor(rest);
+    if ("manager" in input.attributes) cols.managerId = managerEmail ? await managerIdFor(tx, String(managerEmail)) : null;
+
+    const now = ctx.clock();
+    await tx
+      .update(identities)
+      .set({ ...cols, updatedAt: now })
+      .where(eq(identities.id, input.identityId));
+    await tx.insert(identityAttributeChanges).values(
+      changes.map((c) => ({
+        identityId: input.identityId,
+        attribute: c.attribute,
+        oldValue: c.oldValue,
+        newValue: c.newValue,
+        source: input.source,
+        effectiveAt: input.effectiveAt ?? now,
+        recordedAt: now,
+        actorLabel: actorLabel(ctx.actor),
+      })),
+    );
+    await recordAuditEvent(tx, ctx, {
+      action: "identity.attributes_changed",
+      subjectType: "identity",
+      subjectId: input.identityId,
+      before: Object.fromEntries(changes.map((c) => [c.attribute, c.oldValue])),
+      after: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
+      reason: input.reason ?? null,
+      context: { source: input.source, effectiveAt: (input.effectiveAt ?? now).toISOString() },
+    });
+    return { changed: changes.map((c) => c.attribute) };
+  });
+}
+
+async function managerIdFor(db: DbOrTx, email: string): Promise<string> {
+  const [row] = await db
+    .select({ id: identities.id })
+    .from(identities)
+    .where(sql`lower(${identities.email}) = lower(${email})`)
+    .limit(1);
+  if (!row) throw new DomainError("INVALID_INPUT", `No identity has the manager email ${email}`, { field: "manager" });
+  return row.id;
+}
