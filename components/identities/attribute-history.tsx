@@ -9,14 +9,14 @@ import { Pagination } from "@/components/ui/pagination";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { hrAttributeLabels, type HrAttribute } from "@/server/core/identity/attributes";
 import { formatAttribute } from "./attribute-format";
+import { HISTORY_PAGE_SIZE } from "./page-sizes";
 
-const PAGE_SIZE = 20;
 
 export function AttributeHistory({ identityId }: { identityId: string }) {
   const trpc = useTRPC();
   const [page, setPage] = useState(1);
   const history = useQuery({
-    ...trpc.identities.attributeHistory.queryOptions({ identityId, page, pageSize: PAGE_SIZE }),
+    ...trpc.identities.attributeHistory.queryOptions({ identityId, page, pageSize: HISTORY_PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
 
@@ -51,8 +51,8 @@ export function AttributeHistory({ identityId }: { identityId: string }) {
           ))}
         </tbody>
       </table>
-      {history.data && history.data.total > PAGE_SIZE && (
-        <Pagination page={page} pageSize={PAGE_SIZE} total={history.data.total} label="changes" onPage={setPage} />
+      {history.data && history.data.total > HISTORY_PAGE_SIZE && (
+        <Pagination page={page} pageSize={HISTORY_PAGE_SIZE} total={history.data.total} label="changes" onPage={setPage} />
       )}
     </>
   );

@@ -32,13 +32,16 @@ export function IdentitiesTable() {
   const [search, setSearch] = useState(params.search ?? "");
   const searchBox = useRef<HTMLInputElement>(null);
 
-  const navigate = (next: Partial<DirectoryParams>) =>
-    router.replace(`${pathname}${directoryQueryString({ ...params, page: 1, ...next })}`, { scroll: false });
+  // Built from the URL at the moment of the change, so a delayed search cannot undo a filter chosen since.
+  const navigate = (next: Partial<DirectoryParams>) => {
+    const current = parseDirectoryParams(new URLSearchParams(window.location.search));
+    router.replace(`${pathname}${directoryQueryString({ ...current, page: 1, ...next })}`, { scroll: false });
+  };
 
   // Type to search: the URL follows a moment after the last keystroke.
   useEffect(() => {
     const term = search.trim() || undefined;
-    if (term === params.search) return;
+    if (term === parseDirectoryParams(new URLSearchParams(window.location.search)).search) return;
     const timer = setTimeout(() => navigate({ search: term }), 250);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text should trigger this

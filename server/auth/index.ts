@@ -76,7 +76,11 @@ function config(request: NextRequest | undefined): NextAuthConfig {
     pages: { signIn: "/signin", error: "/signin/error" },
     trustHost: true,
     logger: {
-      error: (error) => console.error(`clearance: auth: ${error.name}: ${error.message}`),
+      // One line per failure (AccessDenied, InvalidCheck, ...), without Auth.js's stack traces.
+      error: (error) => {
+        const type = "type" in error && typeof error.type === "string" ? error.type : error.name;
+        console.error(`clearance: auth: ${type}: ${error.message.split(". Read more")[0]}`);
+      },
       warn: () => {},
     },
     callbacks: {

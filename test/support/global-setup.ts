@@ -11,7 +11,7 @@ import { withDatabase } from "./urls";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** A maintenance connection on the test server (database "postgres"). */
+    /** A connection on the test server, from which test databases are created. */
     adminUrl: string;
     /** Migrated, empty. */
     emptyTemplate: string;
@@ -29,9 +29,8 @@ export default async function setup(project: TestProject) {
   let embedded: EmbeddedServer | null = null;
   let adminUrl: string;
   if (process.env.DATABASE_URL) {
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = "/postgres";
-    adminUrl = u.toString();
+    // The test databases are created next to the one named (its role needs CREATEDB).
+    adminUrl = process.env.DATABASE_URL;
   } else {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "clearance-test-")), "pg");
     embedded = await startEmbeddedPostgres({ dataDir, database: "postgres", ephemeral: true });

@@ -1,12 +1,14 @@
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AttributeHistory } from "@/components/identities/attribute-history";
+import { HISTORY_PAGE_SIZE } from "@/components/identities/page-sizes";
 import { AttributeList } from "@/components/identities/attribute-list";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { api } from "@/server/api/server";
+import { api, getQueryClient, trpc } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
 import { roleLabels } from "@/server/core/roles";
 
@@ -18,6 +20,10 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
     if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
     throw err;
   });
+  const queryClient = getQueryClient();
+  await queryClient.prefetchQuery(
+    trpc.identities.attributeHistory.queryOptions({ identityId: person.id, page: 1, pageSize: HISTORY_PAGE_SIZE }),
+  );
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
@@ -51,7 +57,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
           />
         </Card>
         <Card title="Attribute history" description="Every change HR (or an import) made, newest first.">
-          <AttributeHistory identityId={person.id} />
+          <HydrationBoundary state={dehydrate(queryClient)}>
+            <AttributeHistory identityId={person.id} />
+          </HydrationBoundary>
         </Card>
       </div>
     </>

@@ -1,0 +1,35 @@
+import { test as base, expect, type Page } from "@playwright/test";
+
+/** Seeded people who hold each portal role (server/db/seed/people.ts). */
+export const people = {
+  employee: { email: "sarah.chen@company.com", name: "Sarah Chen" },
+  approver: { email: "john.doe@company.com", name: "John Doe" },
+  itAdmin: { email: "priya.raman@company.com", name: "Priya Raman" },
+  auditor: { email: "auditor@company.com", name: "Grace Liu" },
+  terminated: { email: "tom.becker@company.com", name: "Tom Becker" },
+} as const;
+
+/** Starts the OIDC flow from Clearance's sign-in page and stops on the IdP's login form. */
+export async function openIdpLogin(page: Page) {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Continue with Test IdP" }).click();
+  await expect(page.getByRole("heading", { name: "Test identity provider" })).toBeVisible();
+}
+
+/** A full OIDC sign-in through the test identity provider. */
+export async function signInWithOidc(page: Page, email: string) {
+  await openIdpLogin(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export const test = base.extend<{ signInAs: (email: string) => Promise<void> }>({
+  signInAs: async ({ page }, use) => {
+    await use(async (email) => {
+      await signInWithOidc(page, email);
+      await page.waitForURL("**/access");
+    });
+  },
+});
+
+export { expect };

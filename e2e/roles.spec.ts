@@ -1,0 +1,35 @@
+import { expect, people, test } from "./fixtures";
+
+test.describe("each role sees only its sections", () => {
+  test("an employee opening an IT admin page gets the 403 page, and the tRPC call is FORBIDDEN", async ({ page, signInAs }) => {
+    await signInAs(people.employee.email);
+    const nav = page.getByRole("navigation", { name: "Sections" });
+    await expect(nav.getByRole("link")).toHaveText(["My access"]);
+
+    const response = await page.goto("/identities");
+    expect(response?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "This section is not part of your role" })).toBeVisible();
+
+    const input = encodeURIComponent(JSON.stringify({ json: {} }));
+    const api = await page.request.get(`/api/trpc/identities.list?input=${input}`);
+    expect(api.status()).toBe(403);
+    const body = await api.json();
+    expect(body.error.json.data.code).toBe("FORBIDDEN");
+  });
+
+  test("an IT admin sees Identities and the audit log", async ({ page, signInAs }) => {
+    await signInAs(people.itAdmin.email);
+    await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(["My access", "Identities", "Audit log"]);
+  });
+
+  test("an auditor sees the audit log but not Identities", async ({ page, signInAs }) => {
+    await signInAs(people.auditor.email);
+    await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(["My access", "Audit log"]);
+    expect((await page.goto("/identities"))?.status()).toBe(403);
+  });
+
+  test("a signed-out call to the API is UNAUTHORIZED", async ({ request }) => {
+    const res = await request.get(`/api/trpc/me.profile`);
+    expect(res.status()).toBe(401);
+  });
+});

@@ -1,0 +1,70 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const nodeIo = ["fs", "path", "child_process", "net", "http", "https", "os", "crypto", "dns", "tls", "worker_threads"];
+const nodeIoPatterns = [...nodeIo, ...nodeIo.map((m) => `${m}/*`)];
+
+/**
+ * Architecture boundaries (see docs/architecture.md):
+ * - server/core is pure domain logic: no database, Next.js, adapters, services or node I/O.
+ * - routers are thin: they validate and call services, never the database.
+ * - components render; they do not reach the database or services.
+ */
+const boundaries = [
+  {
+    files: ["server/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/server/db", "@/server/db/*", "drizzle-orm", "drizzle-orm/*", "pg", "pg-boss"], message: "server/core is pure: load data in a service and pass it in." },
+            { group: ["@/server/services", "@/server/services/*", "@/server/api", "@/server/api/*", "@/server/adapters", "@/server/adapters/*", "@/server/auth", "@/server/auth/*", "@/server/jobs", "@/server/jobs/*"], message: "server/core must not depend on outer layers." },
+            { group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*"], message: "server/core knows nothing of the web framework." },
+            { group: ["node:*", ...nodeIoPatterns], message: "server/core does no I/O; the clock and data are passed in." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["server/api/routers/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/server/db", "@/server/db/*", "drizzle-orm", "drizzle-orm/*", "pg"], message: "Routers validate and call a service; services own the database." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["components/**/*.{ts,tsx}", "app/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/server/db", "@/server/db/*", "drizzle-orm", "drizzle-orm/*", "pg"], message: "Pages and components get data through tRPC procedures." },
+            { group: ["@/server/services", "@/server/services/*"], message: "Pages and components go through tRPC procedures, which check roles." },
+          ],
+        },
+      ],
+    },
+  },
+];
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  ...boundaries,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+    },
+  },
+  globalIgnores([".next/**", ".data/**", "node_modules/**", "drizzle/**", "next-env.d.ts", "test-results/**", "playwright-report/**"]),
+]);

@@ -1,0 +1,80 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+/**
+ * End-to-end tests against a production build (`npm start`), with a real OIDC provider
+ * (e2e/support/idp.ts) and the project's own PostgreSQL in a fresh directory per run.
+ * Ports are chosen once in the runner and passed to workers through the environment.
+ */
+function freePort(): string {
+  return execFileSync(process.execPath, [
+    "-e",
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+  ]).toString();
+}
+
+process.env.E2E_APP_PORT ??= freePort();
+process.env.E2E_IDP_PORT ??= freePort();
+process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "clearance-e2e-"));
+
+const appUrl = `http://localhost:${process.env.E2E_APP_PORT}`;
+const idpUrl = `http://127.0.0.1:${process.env.E2E_IDP_PORT}`;
+const client = { id: "clearance-e2e", secret: "e2e-client-secret" };
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL: appUrl,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: "node --import tsx e2e/support/idp.ts",
+      url: `${idpUrl}/.well-known/openid-configuration`,
+      env: { IDP_PORT: process.env.E2E_IDP_PORT!, IDP_CLIENT_ID: client.id, IDP_CLIENT_SECRET: client.secret, APP_URL: appUrl },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: "node --import tsx server/launch.ts start",
+      url: `${appUrl}/signin`,
+      env: {
+        PORT: process.env.E2E_APP_PORT!,
+        CLEARANCE_DATA_DIR: process.env.E2E_DATA_DIR!,
+        // Always the project's own PostgreSQL, fresh for this run, whatever the shell has set.
+        DATABASE_URL: "",
+        AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e",
+        AUTH_OIDC_ISSUER: idpUrl,
+        AUTH_OIDC_CLIENT_ID: client.id,
+        AUTH_OIDC_CLIENT_SECRET: client.secret,
+        AUTH_OIDC_NAME: "Test IdP",
+        CLEARANCE_DEV_LOGIN: "1",
+      },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+    },
+  ],
+});

@@ -1,0 +1,92 @@
+import { TRPCError } from "@trpc/server";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvents } from "@/server/db/schema";
+import { actorFor, fixedClock, identityIdByEmail, personaEmails } from "@/test/support/actors";
+import { createTestDatabase, type TestDatabase } from "@/test/support/db";
+import { appRouter, createCaller } from "./root";
+import type { TRPCContext } from "./trpc";
+
+/**
+ * Every tRPC procedure, the callers that may use it, and an input it accepts. A procedure
+ * missing from this table fails the first test: each new procedure states who may call it.
+ */
+type Role = keyof typeof personaEmails;
+type Caller = "signed_out" | Role;
+const everyone: Role[] = ["employee", "approver", "it_admin", "auditor"];
+
+interface Fixture {
+  sarahId: string;
+}
+
+const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown }> = {
+  "me.profile": { allowed: everyone },
+  "identities.list": { allowed: ["it_admin"], input: () => ({ search: "chen" }) },
+  "identities.facets": { allowed: ["it_admin"] },
+  "identities.byId": { allowed: ["it_admin"], input: (f) => ({ id: f.sarahId }) },
+  "identities.attributeHistory": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId }) },
+  "auditLog.list": { allowed: ["it_admin", "auditor"], input: () => ({}) },
+  "auditLog.verifyChain": { allowed: ["it_admin", "auditor"] },
+  // Public while development sign-in is on (this file turns it on); see the last test for off.
+  "signIn.devCandidates": { allowed: ["signed_out", ...everyone], input: () => ({}) },
+};
+
+const callers: Caller[] = ["signed_out", ...everyone];
+
+type AnyProcedure = (input?: unknown) => Promise<unknown>;
+function procedureAt(caller: ReturnType<typeof createCaller>, path: string): AnyProcedure {
+  return path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as AnyProcedure;
+}
+
+describe("authorization of every tRPC procedure", () => {
+  let t: TestDatabase;
+  let fixture: Fixture;
+  const contexts = {} as Record<Caller, TRPCContext>;
+
+  beforeAll(async () => {
+    process.env.CLEARANCE_DEV_LOGIN = "1";
+    t = await createTestDatabase();
+    fixture = { sarahId: await identityIdByEmail(t.db, personaEmails.employee) };
+    const base = { db: t.db, clock: fixedClock(), request: { ip: null, userAgent: null } };
+    contexts.signed_out = { ...base, actor: null };
+    for (const role of everyone) contexts[role] = { ...base, actor: await actorFor(t.db, personaEmails[role]) };
+  });
+  afterAll(async () => {
+    delete process.env.CLEARANCE_DEV_LOGIN;
+    await t.close();
+  });
+
+  it("has a row for every procedure in the router, and no row for one that does not exist", () => {
+    const procedures = Object.keys(appRouter._def.procedures).sort();
+    expect(procedures).toEqual(Object.keys(table).sort());
+  });
+
+  const cases = Object.entries(table).flatMap(([path, row]) => callers.map((caller) => [path, caller, row] as const));
+  it.each(cases)("%s as %s", async (path, caller, row) => {
+    const call = procedureAt(createCaller(contexts[caller]), path);
+    const outcome = await call(row.input?.(fixture)).then(
+      () => "allowed",
+      (err: unknown) => (err instanceof TRPCError ? err.code : `unexpected ${String(err)}`),
+    );
+    const expected = row.allowed.includes(caller) ? "allowed" : caller === "signed_out" ? "UNAUTHORIZED" : "FORBIDDEN";
+    expect(outcome).toBe(expected);
+  });
+
+  it("records a refused call in the audit trail", async () => {
+    const refused = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "access.refused"), eq(auditEvents.subjectId, "identities.list"), eq(auditEvents.actorLabel, personaEmails.employee)));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.reason).toBe("needs one of: it_admin");
+  });
+
+  it("hides the development sign-in list when CLEARANCE_DEV_LOGIN is not 1", async () => {
+    process.env.CLEARANCE_DEV_LOGIN = "0";
+    try {
+      await expect(createCaller(contexts.signed_out).signIn.devCandidates({})).rejects.toMatchObject({ code: "NOT_FOUND" });
+    } finally {
+      process.env.CLEARANCE_DEV_LOGIN = "1";
+    }
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { checkAuthSettings, oidcSettings, redactUrl, StartupError } from "./config";
+
+const oidc = { AUTH_OIDC_ISSUER: "https://login.example.com", AUTH_OIDC_CLIENT_ID: "clearance", AUTH_OIDC_CLIENT_SECRET: "s3cret" };
+
+describe("start-up settings", () => {
+  it("stops a production start without AUTH_SECRET", () => {
+    expect(() => checkAuthSettings({ ...oidc }, "start")).toThrow(StartupError);
+    expect(() => checkAuthSettings({ ...oidc }, "start")).toThrow(/^AUTH_SECRET is not set/);
+  });
+
+  it("stops a production start with no way to sign in", () => {
+    expect(() => checkAuthSettings({ AUTH_SECRET: "x" }, "start")).toThrow(/no sign-in method is configured/);
+    expect(() => checkAuthSettings({ AUTH_SECRET: "x", CLEARANCE_DEV_LOGIN: "1" }, "start")).not.toThrow();
+    expect(() => checkAuthSettings({ AUTH_SECRET: "x", ...oidc }, "start")).not.toThrow();
+  });
+
+  it("names the OIDC variables that are missing when only some are set", () => {
+    expect(() => oidcSettings({ AUTH_OIDC_ISSUER: "https://login.example.com" })).toThrow(
+      "AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET not set",
+    );
+    expect(() => oidcSettings({ ...oidc, AUTH_OIDC_ISSUER: "login.example.com" })).toThrow("AUTH_OIDC_ISSUER is not a URL");
+  });
+
+  it("reads the provider and its display name", () => {
+    expect(oidcSettings({})).toBeNull();
+    expect(oidcSettings({ ...oidc, AUTH_OIDC_NAME: "Okta" })).toEqual({
+      issuer: "https://login.example.com",
+      clientId: "clearance",
+      clientSecret: "s3cret",
+      name: "Okta",
+    });
+  });
+
+  it("never prints a database password", () => {
+    expect(redactUrl("postgres://app:hunter2@db.internal:5432/clearance")).toBe("postgres://app:***@db.internal:5432/clearance");
+  });
+});

@@ -1,0 +1,31 @@
+// `npm run db:seed`: loads the demo organization into an empty database.
+// `npm run db:seed -- --reset` first deletes everything in the database (for demos).
+import { sql } from "drizzle-orm";
+import { redactUrl, StartupError } from "@/server/config";
+import { prepareDatabase } from "@/server/db/bootstrap";
+import { closeDb, getDb } from "@/server/db/client";
+import { runMigrations } from "@/server/db/migrate";
+import { seedIfEmpty } from "@/server/services/demo-organization";
+
+const reset = process.argv.includes("--reset");
+
+try {
+  const prepared = await prepareDatabase();
+  process.env.DATABASE_URL = prepared.url;
+  if (reset) {
+    await getDb().execute(sql`drop schema if exists public cascade; drop schema if exists drizzle cascade; create schema public;`);
+    await runMigrations(prepared.url);
+    console.log(`clearance: emptied ${redactUrl(prepared.url)}`);
+  }
+  const loaded = await seedIfEmpty(getDb(), () => new Date());
+  console.log(
+    loaded
+      ? "clearance: loaded the demo organization"
+      : "clearance: the database already has people; nothing loaded (use `npm run db:seed -- --reset` to start over)",
+  );
+  await closeDb();
+  if (prepared.embedded?.owned) await prepared.embedded.stop();
+} catch (err) {
+  console.error(`clearance: ${err instanceof StartupError ? err.message : String(err)}`);
+  process.exit(1);
+}

@@ -1,0 +1,45 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { freePort } from "@/server/db/embedded";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+/** Runs `npm start`'s launcher with exactly the environment given. */
+function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      path.join(root, "node_modules/.bin/tsx"),
+      ["server/launch.ts", "start"],
+      { cwd: root, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", ...env } as unknown as NodeJS.ProcessEnv, timeout: 30_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const lines = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
+const oidc = { AUTH_OIDC_ISSUER: "https://login.example.com", AUTH_OIDC_CLIENT_ID: "c", AUTH_OIDC_CLIENT_SECRET: "s" };
+
+describe("a production start that cannot work stops at once with one clear line", () => {
+  it("without AUTH_SECRET", async () => {
+    const r = await start({ ...oidc });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^clearance: AUTH_SECRET is not set: /)]);
+  });
+
+  it("with an unreachable DATABASE_URL", async () => {
+    const closed = await freePort();
+    const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40), DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${closed}/clearance` });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([
+      `clearance: cannot reach the database at DATABASE_URL postgres://app:***@127.0.0.1:${closed}/clearance: connect ECONNREFUSED 127.0.0.1:${closed}`,
+    ]);
+  });
+
+  it("with a DATABASE_URL that is not a URL", async () => {
+    const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40), DATABASE_URL: "not a url" });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^clearance: .*DATABASE_URL/);
+  });
+});
