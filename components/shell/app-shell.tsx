@@ -13,7 +13,7 @@ export function AppShell({ person, sections, signOut, children }: {
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white">
+      <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-white">
         <div className="flex items-center gap-2 px-5 py-5">
           <Logo size={28} />
           <span className="text-lg font-semibold tracking-tight">Clearance</span>
