@@ -24,8 +24,9 @@ export async function signInWithOidc(page: Page, email: string) {
 }
 
 export const test = base.extend<{ signInAs: (email: string) => Promise<void> }>({
-  signInAs: async ({ page }, use) => {
-    await use(async (email) => {
+  // The fixture callback is named `provide`: react-hooks lint would take `use` for React's hook.
+  signInAs: async ({ page }, provide) => {
+    await provide(async (email) => {
       await signInWithOidc(page, email);
       await page.waitForURL("**/access");
     });
