@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // A second build or dev server (the dev-server test) uses its own directory beside .next.
+  distDir: process.env.CLEARANCE_NEXT_DIST_DIR || ".next",
   // forbidden() renders app/forbidden.tsx with HTTP 403 for sections a role may not see.
   experimental: { authInterrupts: true },
   allowedDevOrigins: ["127.0.0.1"],

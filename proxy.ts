@@ -1,7 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-// Auth.js's session cookie names (the secure one is used over HTTPS).
-const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
+import { PATH_HEADER, SESSION_COOKIES } from "@/server/auth/cookies";
 
 /**
  * Sends people without a session cookie to the sign-in page, keeping where they were going.
@@ -9,11 +8,17 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
  * procedures themselves on every request.
  */
 export function proxy(request: NextRequest) {
+  const path = request.nextUrl.pathname + request.nextUrl.search;
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
-  if (hasSession) return NextResponse.next();
+  if (hasSession) {
+    // Pages that find the session no longer valid send the person back here afterwards.
+    const headers = new Headers(request.headers);
+    headers.set(PATH_HEADER, path);
+    return NextResponse.next({ request: { headers } });
+  }
   const url = request.nextUrl.clone();
   url.pathname = "/signin";
-  url.search = `?callbackUrl=${encodeURIComponent(request.nextUrl.pathname + request.nextUrl.search)}`;
+  url.search = `?callbackUrl=${encodeURIComponent(path)}`;
   return NextResponse.redirect(url);
 }
 

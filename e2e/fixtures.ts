@@ -19,7 +19,7 @@ export async function openIdpLogin(page: Page) {
 /** A full OIDC sign-in through the test identity provider. */
 export async function signInWithOidc(page: Page, email: string) {
   await openIdpLogin(page);
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 

@@ -25,7 +25,7 @@ test.describe("sign-in through a real OIDC provider", () => {
     expect(appCookies).toEqual(expect.arrayContaining(["authjs.state", "authjs.pkce.code_verifier"]));
     await context.clearCookies({ domain: "localhost" });
 
-    await page.getByLabel("Email").fill(people.employee.email);
+    await page.getByLabel("Email", { exact: true }).fill(people.employee.email);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/signin\/error\?error=Configuration$/);
     await expect(page.getByRole("heading", { name: "Sign-in could not be completed" })).toBeVisible();
@@ -47,6 +47,33 @@ test.describe("sign-in through a real OIDC provider", () => {
     await expect(page).toHaveURL(/\/signin/);
   });
 
+  test("refuses an email the identity provider has not verified, even an IT admin's", async ({ page }) => {
+    await openIdpLogin(page);
+    await page.getByLabel("Email", { exact: true }).fill(people.itAdmin.email);
+    await page.getByLabel("Email verified").uncheck();
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/signin\/error\?error=AccessDenied$/);
+  });
+
+  test("signing out ends the session for every copy of its cookie", async ({ page, browser }) => {
+    await signInWithOidc(page, people.employee.email);
+    await expect(page).toHaveURL(/\/access$/);
+    const copied = (await page.context().cookies()).filter((c) => c.name === "authjs.session-token");
+    expect(copied).toHaveLength(1);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/signin$/);
+
+    const other = await browser.newContext({ baseURL: page.url().replace(/\/signin$/, "") });
+    await other.addCookies(copied);
+    const stolen = await other.newPage();
+    await stolen.goto("/access");
+    await expect(stolen).toHaveURL(/\/signin\?callbackUrl=%2Faccess&ended=1$/);
+    await expect(stolen.getByText("Your session has ended")).toBeVisible();
+    const api = await stolen.request.get("/api/trpc/me.profile");
+    expect(api.status()).toBe(401);
+    await other.close();
+  });
+
   test("the development sign-in lists the seeded organization and signs in without a password", async ({ page }) => {
     await page.goto("/signin");
     await expect(page.getByRole("heading", { name: "Development sign-in" })).toBeVisible();
@@ -60,7 +87,7 @@ test.describe("sign-in through a real OIDC provider", () => {
     await page.goto("/identities?q=chen");
     await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
     await page.getByRole("button", { name: "Continue with Test IdP" }).click();
-    await page.getByLabel("Email").fill(people.itAdmin.email);
+    await page.getByLabel("Email", { exact: true }).fill(people.itAdmin.email);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/identities\?q=chen$/);
   });

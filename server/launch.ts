@@ -42,6 +42,9 @@ async function main(mode: RunMode) {
     env.AUTH_SECRET ??= devSecret(dataDir);
   }
   checkAuthSettings(env, mode);
+  if (mode === "start" && devLoginEnabled(env)) {
+    console.warn("clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only");
+  }
   if (env.DATABASE_URL) await checkReachable(env.DATABASE_URL);
   if (mode === "start" && !existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
     throw new StartupError("no production build found: run `npm run build` first");
@@ -51,6 +54,10 @@ async function main(mode: RunMode) {
   process.env.DATABASE_URL = db.url;
   try {
     if (await seedIfEmpty(getDb(), () => new Date())) log("loaded the demo organization into the new database");
+  } catch (err) {
+    // Do not leave the project's own PostgreSQL running behind a failed start.
+    if (db.embedded?.owned) await db.embedded.stop();
+    throw err;
   } finally {
     await closeDb();
   }

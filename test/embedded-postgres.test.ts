@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -36,6 +36,8 @@ describe("the project's own PostgreSQL", () => {
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     expect(existsSync(path.join(dataDir, "postmaster.pid"))).toBe(true);
+    // Its superuser password was generated for this directory and only root may read it.
+    expect(statSync(`${dataDir}.password`).mode & 0o777).toBe(0o600);
 
     const adopted = await startEmbeddedPostgres({ dataDir, database: "clearance" });
     expect(adopted).toMatchObject({ port, owned: true });

@@ -2,6 +2,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { redirect } from "next/navigation";
 import { DevSignInPicker } from "@/components/sign-in/dev-sign-in-picker";
 import { Logo } from "@/components/shell/logo";
+import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
 import { getQueryClient, trpc } from "@/server/api/server";
 import { getCurrentActor } from "@/server/auth/actor";
@@ -12,8 +13,8 @@ import { signInAsDevPerson, signInWithOidc } from "./actions";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  const { callbackUrl: rawCallback } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; ended?: string }> }) {
+  const { callbackUrl: rawCallback, ended } = await searchParams;
   const callbackUrl = safeCallbackUrl(rawCallback);
   if (await getCurrentActor()) redirect(callbackUrl);
 
@@ -30,6 +31,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="text-sm text-slate-600">Access that follows policy, and exceptions that end on time.</p>
         </div>
       </div>
+
+      {ended === "1" && (
+        <div className="mb-6">
+          <Alert tone="amber" title="Your session has ended">
+            You were signed out, your session expired, or your access to Clearance changed. Sign in again to continue.
+          </Alert>
+        </div>
+      )}
 
       {oidc && (
         <form action={signInWithOidc} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">

@@ -1,33 +1,26 @@
 "use client";
 
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import Link from "next/link";
 import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
+import { SearchInput } from "@/components/ui/search-input";
 import { SkeletonRows } from "@/components/ui/skeleton";
+import { useUrlParams } from "@/components/ui/use-url-params";
+import { auditQueryString, parseAuditParams } from "./audit-params";
 
 const PAGE_SIZE = 50;
 
-export function AuditLogTable() {
+/** `linkPeople`: whether the viewer may open identity pages (IT admins). */
+export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
   const trpc = useTRPC();
-  const [page, setPage] = useState(1);
-  const [action, setAction] = useState("");
-  const [typed, setTyped] = useState("");
-  const [search, setSearch] = useState("");
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setSearch(typed.trim());
-      setPage(1);
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [typed]);
-
+  const [params, update] = useUrlParams(parseAuditParams, auditQueryString);
   const events = useQuery({
-    ...trpc.auditLog.list.queryOptions({ page, pageSize: PAGE_SIZE, action: action || undefined, search: search || undefined }),
+    ...trpc.auditLog.list.queryOptions({ ...params, pageSize: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
   const verify = useMutation(trpc.auditLog.verifyChain.mutationOptions());
@@ -54,29 +47,20 @@ export function AuditLogTable() {
 
       <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <div className="mb-4 flex flex-wrap items-end gap-3">
-          <div className="min-w-64 flex-1">
-            <label htmlFor="audit-search" className="text-xs font-medium text-slate-600">
-              Search actor, subject or reason
-            </label>
-            <input
-              id="audit-search"
-              type="search"
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
-            />
-          </div>
+          <SearchInput
+            id="audit-search"
+            label="Search who, subject, email or reason"
+            value={params.search}
+            onSearch={(search) => update({ search })}
+          />
           <div>
             <label htmlFor="audit-action" className="text-xs font-medium text-slate-600">
               Action
             </label>
             <select
               id="audit-action"
-              value={action}
-              onChange={(e) => {
-                setAction(e.target.value);
-                setPage(1);
-              }}
+              value={params.action ?? ""}
+              onChange={(e) => update({ action: e.target.value || undefined })}
               className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
             >
               <option value="">All actions</option>
@@ -87,6 +71,11 @@ export function AuditLogTable() {
               ))}
             </select>
           </div>
+          {params.subjectId && (
+            <Button variant="ghost" onClick={() => update({ subjectId: undefined })}>
+              Showing one subject · show all
+            </Button>
+          )}
         </div>
 
         {events.isError && <Alert title="The audit log could not be loaded">{events.error.message}</Alert>}
@@ -116,19 +105,23 @@ export function AuditLogTable() {
                     <td className="px-3 py-2">{e.actorLabel}</td>
                     <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
                     <td className="px-3 py-2 text-slate-600">
-                      {e.subjectType}
-                      {e.subjectId && <span className="block truncate text-xs text-slate-400">{e.subjectId}</span>}
+                      {e.subjectName && e.subjectId && linkPeople ? (
+                        <Link href={`/identities/${e.subjectId}`} className="text-brand-700 hover:underline">
+                          {e.subjectName}
+                        </Link>
+                      ) : (
+                        (e.subjectName ?? e.subjectType)
+                      )}
+                      {e.subjectId && !e.subjectName && <span className="block truncate text-xs text-slate-400">{e.subjectId}</span>}
                     </td>
                     <td className="px-3 py-2 text-slate-600">
                       {e.reason ?? "—"}
-                      {(e.before != null || e.after != null) && (
-                        <details className="mt-1 text-xs">
-                          <summary className="cursor-pointer text-slate-500">Before / after</summary>
-                          <pre className="mt-1 max-w-md overflow-x-auto rounded bg-slate-50 p-2">
-                            {JSON.stringify({ before: e.before, after: e.after }, null, 2)}
-                          </pre>
-                        </details>
-                      )}
+                      <details className="mt-1 text-xs">
+                        <summary className="cursor-pointer text-slate-500">Details</summary>
+                        <pre className="mt-1 max-w-md overflow-x-auto rounded bg-slate-50 p-2">
+                          {JSON.stringify({ before: e.before, after: e.after, context: e.context, hash: e.hash }, null, 2)}
+                        </pre>
+                      </details>
                     </td>
                   </tr>
                 ))}
@@ -137,7 +130,7 @@ export function AuditLogTable() {
           </div>
         )}
         {events.data && events.data.total > 0 && (
-          <Pagination page={page} pageSize={PAGE_SIZE} total={events.data.total} label="events" onPage={setPage} />
+          <Pagination page={params.page} pageSize={PAGE_SIZE} total={events.data.total} label="events" onPage={(page) => update({ page })} />
         )}
       </div>
     </div>

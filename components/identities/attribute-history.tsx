@@ -33,17 +33,19 @@ export function AttributeHistory({ identityId }: { identityId: string }) {
             <th scope="col" className="px-3 py-2 font-medium">Attribute</th>
             <th scope="col" className="px-3 py-2 font-medium">From</th>
             <th scope="col" className="px-3 py-2 font-medium">To</th>
+            <th scope="col" className="px-3 py-2 font-medium">Why</th>
             <th scope="col" className="px-3 py-2 font-medium">Source</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {!history.data && <SkeletonRows rows={3} columns={5} />}
+          {!history.data && <SkeletonRows rows={3} columns={6} />}
           {history.data?.rows.map((c) => (
             <tr key={c.id}>
               <td className="px-3 py-2 tabular-nums text-slate-600">{c.effectiveAt.toISOString().slice(0, 10)}</td>
               <td className="px-3 py-2 font-medium">{hrAttributeLabels[c.attribute as HrAttribute] ?? c.attribute}</td>
               <td className="px-3 py-2 text-slate-500 line-through decoration-slate-300">{formatAttribute(c.oldValue)}</td>
               <td className="px-3 py-2">{formatAttribute(c.newValue)}</td>
+              <td className="px-3 py-2 text-slate-600">{c.reason ?? "—"}</td>
               <td className="px-3 py-2 text-slate-600">
                 {c.source} <span className="text-xs text-slate-400">by {c.actorLabel}</span>
               </td>

@@ -2,8 +2,6 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -11,9 +9,11 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
+import { SearchInput } from "@/components/ui/search-input";
 import { SkeletonRows } from "@/components/ui/skeleton";
+import { useUrlParams } from "@/components/ui/use-url-params";
 import { isActiveStatus } from "@/server/core/identity/status";
-import { directoryQueryString, parseDirectoryParams, type DirectoryParams, type DirectorySort } from "./directory-params";
+import { directoryQueryString, parseDirectoryParams, type DirectorySort } from "./directory-params";
 
 const columns: { key: DirectorySort; label: string }[] = [
   { key: "name", label: "Name" },
@@ -26,39 +26,7 @@ const columns: { key: DirectorySort; label: string }[] = [
 
 export function IdentitiesTable() {
   const trpc = useTRPC();
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = parseDirectoryParams(useSearchParams());
-  const [search, setSearch] = useState(params.search ?? "");
-  const searchBox = useRef<HTMLInputElement>(null);
-
-  // Built from the URL at the moment of the change, so a delayed search cannot undo a filter chosen since.
-  const navigate = (next: Partial<DirectoryParams>) => {
-    const current = parseDirectoryParams(new URLSearchParams(window.location.search));
-    router.replace(`${pathname}${directoryQueryString({ ...current, page: 1, ...next })}`, { scroll: false });
-  };
-
-  // Type to search: the URL follows a moment after the last keystroke.
-  useEffect(() => {
-    const term = search.trim() || undefined;
-    if (term === parseDirectoryParams(new URLSearchParams(window.location.search)).search) return;
-    const timer = setTimeout(() => navigate({ search: term }), 250);
-    return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text should trigger this
-  }, [search]);
-
-  // "/" focuses the search box, as in most directories.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement;
-      if (e.key === "/" && !["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) {
-        e.preventDefault();
-        searchBox.current?.focus();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  const [params, navigate] = useUrlParams(parseDirectoryParams, directoryQueryString);
 
   const list = useQuery({ ...trpc.identities.list.queryOptions(params), placeholderData: keepPreviousData });
   const facets = useQuery(trpc.identities.facets.queryOptions());
@@ -70,20 +38,14 @@ export function IdentitiesTable() {
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="mb-4 flex flex-wrap items-end gap-3">
-        <div className="min-w-64 flex-1">
-          <label htmlFor="identity-search" className="text-xs font-medium text-slate-600">
-            Search <kbd className="ml-1 rounded border border-slate-200 px-1 text-[10px] text-slate-400">/</kbd>
-          </label>
-          <input
-            id="identity-search"
-            ref={searchBox}
-            type="search"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            placeholder="Name, email, title, team, location"
-            className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
-          />
-        </div>
+        <SearchInput
+          id="identity-search"
+          label="Search"
+          value={params.search}
+          onSearch={(search) => navigate({ search })}
+          placeholder="Name, email, title, team, location"
+          slashToFocus
+        />
         <div>
           <label htmlFor="identity-department" className="text-xs font-medium text-slate-600">
             Department
@@ -121,13 +83,7 @@ export function IdentitiesTable() {
           </select>
         </div>
         {filtered && (
-          <Button
-            variant="ghost"
-            onClick={() => {
-              setSearch("");
-              navigate({ search: undefined, department: undefined, status: undefined });
-            }}
-          >
+          <Button variant="ghost" onClick={() => navigate({ search: undefined, department: undefined, status: undefined })}>
             Clear filters
           </Button>
         )}

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { Logo } from "./logo";
 import { NavLinks, type NavSection } from "./nav-links";
+import { SignOutButton } from "./sign-out-button";
 
 export function AppShell({ person, sections, signOut, children }: {
   person: { displayName: string; email: string; roles: string[] };
@@ -25,11 +26,7 @@ export function AppShell({ person, sections, signOut, children }: {
           </p>
           <p className="truncate text-xs text-slate-500">{person.email}</p>
           <p className="mt-1 text-xs text-slate-500">{person.roles.join(" · ")}</p>
-          <form action={signOut} className="mt-3">
-            <button type="submit" className="text-sm font-medium text-slate-600 hover:text-slate-900">
-              Sign out
-            </button>
-          </form>
+          <SignOutButton signOut={signOut} />
         </div>
       </aside>
       <main id="main" className="min-w-0 flex-1 px-8 py-8">

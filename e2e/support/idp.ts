@@ -35,10 +35,14 @@ const configuration: Configuration = {
   // Auth.js reads the profile from the ID token.
   conformIdTokenClaims: false,
   features: { devInteractions: { enabled: false } },
-  findAccount: async (_ctx, sub) => ({
-    accountId: sub,
-    claims: async () => ({ sub, email: sub, email_verified: true, name: nameFromEmail(sub) }),
-  }),
+  // The account id is the email, with "#unverified" when the login form's box was unticked.
+  findAccount: async (_ctx, sub) => {
+    const [email, flag] = sub.split("#");
+    return {
+      accountId: sub,
+      claims: async () => ({ sub, email: email!, email_verified: flag !== "unverified", name: nameFromEmail(email!) }),
+    };
+  },
   // A first-party test client: consent is implied.
   loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
     const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
@@ -59,6 +63,7 @@ const page = (uid: string) => `<!doctype html><html><head><title>Test IdP sign-i
 <form method="post" action="/interaction/${uid}/login">
   <label for="email">Email</label>
   <input id="email" name="email" type="email" required autofocus style="display:block;width:100%;margin:.5rem 0 1rem">
+  <label style="display:block;margin-bottom:1rem"><input type="checkbox" name="verified" checked> Email verified</label>
   <button type="submit">Sign in</button>
 </form></body></html>`;
 
@@ -81,8 +86,10 @@ http
         return;
       }
       if (login && req.method === "POST" && login[2]) {
-        const email = (await readForm(req)).get("email")?.trim().toLowerCase() ?? "";
-        await provider.interactionFinished(req, res, { login: { accountId: email } }, { mergeWithLastSubmission: false });
+        const form = await readForm(req);
+        const email = form.get("email")?.trim().toLowerCase() ?? "";
+        const accountId = form.get("verified") ? email : `${email}#unverified`;
+        await provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
         return;
       }
     } catch (err) {

@@ -72,7 +72,10 @@ describe("authorization of every tRPC procedure", () => {
     expect(outcome).toBe(expected);
   });
 
-  it("records a refused call in the audit trail", async () => {
+  it("records a refused call in the audit trail, once a minute per person and procedure", async () => {
+    const again = createCaller(contexts.employee);
+    await expect(again.identities.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(again.identities.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
     const refused = await t.db
       .select()
       .from(auditEvents)

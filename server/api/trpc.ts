@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Actor, Clock } from "@/server/core/actor";
@@ -61,7 +61,7 @@ export function roleProcedure(...allowed: [PortalRole, ...PortalRole[]]) {
     const service: ServiceContext = { db: ctx.db, clock: ctx.clock, actor: ctx.actor, request: ctx.request };
     if (!hasAnyRole(ctx.actor.roles, allowed)) {
       await recordRefusedAccess({ ctx: service, input: { subjectType: "procedure", subjectId: path, allowedRoles: allowed } });
-      throw new TRPCError({ code: "FORBIDDEN", message: "Your portal roles do not include this section" });
+      throw toTRPCError(new DomainError("FORBIDDEN", "Your portal roles do not include this section"));
     }
     return next({ ctx: { ...ctx, actor: ctx.actor, service } });
   });

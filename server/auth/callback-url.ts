@@ -1,5 +1,18 @@
-/** Only same-site paths are followed after sign-in; anything else goes to My access. */
+const PLACEHOLDER_ORIGIN = "http://clearance.invalid";
+
+/**
+ * Only paths on this site are followed after sign-in; anything else goes to My access.
+ * Parsing (rather than prefix checks) catches "//evil", "/\evil" and "/\t/evil", which
+ * browsers treat as other sites.
+ */
 export function safeCallbackUrl(value: unknown): string {
-  const url = typeof value === "string" ? value : "";
-  return url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\") ? url : "/access";
+  if (typeof value !== "string" || !value.startsWith("/")) return "/access";
+  let url: URL;
+  try {
+    url = new URL(value, PLACEHOLDER_ORIGIN);
+  } catch {
+    return "/access";
+  }
+  if (url.origin !== PLACEHOLDER_ORIGIN) return "/access";
+  return `${url.pathname}${url.search}${url.hash}`;
 }

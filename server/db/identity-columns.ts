@@ -31,7 +31,8 @@ export function columnsFor(
   if ("team" in values) cols.team = text(values.team) ?? null;
   if ("location" in values) cols.location = text(values.location) ?? null;
   if ("employment_type" in values) cols.employmentType = text(values.employment_type) ?? null;
-  if ("employment_status" in values) cols.employmentStatus = text(values.employment_status) ?? "Active";
+  // Validation guarantees a status is never empty (server/core/identity/validate.ts).
+  if ("employment_status" in values) cols.employmentStatus = String(text(values.employment_status));
   if ("job_level" in values) cols.jobLevel = text(values.job_level) ?? null;
   if ("hire_date" in values) cols.hireDate = text(values.hire_date) ?? null;
   if ("cost_center" in values) cols.costCenter = text(values.cost_center) ?? null;

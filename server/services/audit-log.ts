@@ -1,14 +1,21 @@
-import { asc, count, desc, eq, gt, ilike, or, type SQL, and } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, ilike, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { chainInput, GENESIS_HASH } from "@/server/core/audit/chain";
 import { containsPattern } from "@/server/db/like";
-import { auditEvents } from "@/server/db/schema";
+import { auditEvents, identities } from "@/server/db/schema";
 import { sha256 } from "./audit";
 import type { ServiceContext } from "./context";
+
+// Events about a person show the person's name.
+const subject = alias(identities, "subject");
+const subjectJoin = and(eq(auditEvents.subjectType, "identity"), eq(auditEvents.subjectId, sql`${subject.id}::text`));
 
 export interface ListAuditEventsInput {
   page: number;
   pageSize: number;
   action?: string;
+  /** Events about one thing, e.g. an identity's id. */
+  subjectId?: string;
   search?: string;
 }
 
@@ -16,25 +23,36 @@ export interface ListAuditEventsInput {
 export async function listAuditEvents({ ctx, input }: { ctx: ServiceContext; input: ListAuditEventsInput }) {
   const filters: SQL[] = [];
   if (input.action) filters.push(eq(auditEvents.action, input.action));
+  if (input.subjectId) filters.push(eq(auditEvents.subjectId, input.subjectId));
   const term = input.search?.trim();
   if (term) {
     const p = containsPattern(term);
-    filters.push(or(ilike(auditEvents.actorLabel, p), ilike(auditEvents.subjectId, p), ilike(auditEvents.reason, p))!);
+    filters.push(
+      or(
+        ilike(auditEvents.actorLabel, p),
+        ilike(auditEvents.subjectId, p),
+        ilike(auditEvents.reason, p),
+        ilike(subject.displayName, p),
+        // refused sign-ins name the email they tried in their context
+        sql`${auditEvents.context} ->> 'email' ilike ${p}`,
+      )!,
+    );
   }
   const where = filters.length ? and(...filters) : undefined;
   const [rows, [total], actions] = await Promise.all([
     ctx.db
-      .select()
+      .select({ event: auditEvents, subjectName: subject.displayName })
       .from(auditEvents)
+      .leftJoin(subject, subjectJoin)
       .where(where)
       .orderBy(desc(auditEvents.id))
       .limit(input.pageSize)
       .offset((input.page - 1) * input.pageSize),
-    ctx.db.select({ n: count() }).from(auditEvents).where(where),
+    ctx.db.select({ n: count() }).from(auditEvents).leftJoin(subject, subjectJoin).where(where),
     ctx.db.selectDistinct({ action: auditEvents.action }).from(auditEvents).orderBy(auditEvents.action),
   ]);
   return {
-    rows: rows.map(({ prevHash: _prev, ...r }) => r),
+    rows: rows.map(({ event: { prevHash: _prev, ...e }, subjectName }) => ({ ...e, subjectName })),
     total: total?.n ?? 0,
     page: input.page,
     pageSize: input.pageSize,

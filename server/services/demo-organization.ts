@@ -108,6 +108,7 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
         effectiveAt: new Date(`${h.effectiveAt}T09:00:00Z`),
         recordedAt: now,
         actorLabel: "system:seed",
+        reason: h.reason,
       })),
     ),
   );

@@ -1,19 +1,35 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "@/server/core/errors";
-import { auditEvents, identities, identityAttributeChanges } from "@/server/db/schema";
+import { auditEvents, identities, identityAttributeChanges, portalSessions } from "@/server/db/schema";
 import { actorFor, identityIdByEmail, personaEmails, serviceContext } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import type { ServiceContext } from "./context";
 import { changeIdentityAttributes, getIdentity, listAttributeHistory, listIdentities } from "./identities";
+import { startSession } from "./sessions";
 
 describe("identities", () => {
   let t: TestDatabase;
   let ctx: ServiceContext;
+  /** Everything a change to one person could touch. */
+  const snapshot = async (id: string) => ({
+    identity: await t.db.select().from(identities).where(eq(identities.id, id)),
+    history: await t.db.select().from(identityAttributeChanges).where(eq(identityAttributeChanges.identityId, id)),
+    events: await t.db.select({ id: auditEvents.id }).from(auditEvents).where(eq(auditEvents.subjectId, id)),
+  });
   const base = { page: 1, pageSize: 25, sort: "name", direction: "asc" } as const;
   beforeAll(async () => {
     t = await createTestDatabase();
     ctx = serviceContext(t.db, await actorFor(t.db, personaEmails.it_admin));
+    // Someone who reports to Jane, so that making them her manager would be a loop.
+    const janeId = await identityIdByEmail(t.db, "jane.smith@company.com");
+    await t.db.insert(identities).values({
+      externalId: "jane.smith.report",
+      email: "jane.smith.report@company.com",
+      displayName: "Report of Jane",
+      employmentStatus: "Active",
+      managerId: janeId,
+    });
   });
   afterAll(() => t.close());
 
@@ -82,6 +98,7 @@ describe("identities", () => {
         ["trainings", ["security-101"], ["security-101", "data-handling"]],
       ]),
     );
+    expect(history.rows[0]!.reason).toBe("Promotion");
     const [event] = await t.db
       .select()
       .from(auditEvents)
@@ -94,17 +111,56 @@ describe("identities", () => {
     });
   });
 
-  it("refuses an unknown manager, naming the field, and changes nothing", async () => {
+  it.each([
+    [{ job_title: "Senior Software Engineer", manager: "nobody@company.com" }, "manager", "No identity has the manager email"],
+    [{ manager: "jane.smith@company.com" }, "manager", "cannot be their own manager"],
+    [{ manager: "jane.smith.report@company.com" }, "manager", "that would make a loop"],
+    [{ job_title: "Senior Software Engineer", hire_date: "2025-13-01" }, "hire_date", "must be a date"],
+    [{ employment_status: "" }, "employment_status", "cannot be empty"],
+    [{ shoe_size: "44" }, "shoe_size", "is not an HR attribute"],
+  ])("refuses %j naming %s, and changes nothing", async (attributes, field, message) => {
     const janeId = await identityIdByEmail(t.db, "jane.smith@company.com");
-    const before = await t.db.select().from(identityAttributeChanges).where(eq(identityAttributeChanges.identityId, janeId));
-    const error = await changeIdentityAttributes({
-      ctx,
-      input: { identityId: janeId, attributes: { job_title: "Senior Software Engineer", manager: "nobody@company.com" }, source: "admin" },
-    }).catch((e: unknown) => e);
+    const before = await snapshot(janeId);
+    const error = await changeIdentityAttributes({ ctx, input: { identityId: janeId, attributes, source: "admin" } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ code: "INVALID_INPUT", field: "manager" });
-    const [jane] = await t.db.select().from(identities).where(eq(identities.id, janeId));
-    expect(jane!.jobTitle).toBe("Software Engineer");
-    expect(await t.db.select().from(identityAttributeChanges).where(eq(identityAttributeChanges.identityId, janeId))).toEqual(before);
+    expect(error).toMatchObject({ code: "INVALID_INPUT", field });
+    expect((error as Error).message).toContain(message);
+    expect(await snapshot(janeId)).toEqual(before);
+  });
+
+  it("changes nothing at all when the audit event cannot be written", async () => {
+    const janeId = await identityIdByEmail(t.db, "jane.smith@company.com");
+    const before = await snapshot(janeId);
+    await t.db.execute(sql.raw(`
+      create function refuse_audit() returns trigger language plpgsql as $$
+      begin raise exception 'audit store unavailable'; end $$;
+      create trigger refuse_audit before insert on audit_events for each row execute function refuse_audit();`));
+    try {
+      await expect(
+        changeIdentityAttributes({ ctx, input: { identityId: janeId, attributes: { job_title: "Staff Engineer" }, source: "admin" } }),
+      ).rejects.toMatchObject({ cause: { message: "audit store unavailable" } });
+    } finally {
+      await t.db.execute(sql.raw("drop trigger refuse_audit on audit_events; drop function refuse_audit();"));
+    }
+    expect(await snapshot(janeId)).toEqual(before);
+  });
+
+  it("ends the portal sessions of a person who stops being Active, in the same change", async () => {
+    const janeId = await identityIdByEmail(t.db, "jane.smith@company.com");
+    const sessionId = await startSession({
+      ctx: { ...ctx, actor: await actorFor(t.db, "jane.smith@company.com") },
+      input: { provider: "oidc", lifetimeSeconds: 3600 },
+    });
+    await changeIdentityAttributes({
+      ctx,
+      input: { identityId: janeId, attributes: { employment_status: "Terminated" }, source: "hr_event", reason: "Termination" },
+    });
+    const [session] = await t.db.select().from(portalSessions).where(eq(portalSessions.id, sessionId));
+    expect(session).toMatchObject({ endReason: "not_active" });
+    const [event] = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, janeId), eq(auditEvents.action, "identity.attributes_changed")));
+    expect(event!.context).toMatchObject({ sessionsEnded: 1, source: "hr_event" });
   });
 });

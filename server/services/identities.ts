@@ -3,6 +3,8 @@ import { alias } from "drizzle-orm/pg-core";
 import { actorLabel } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
 import { diffAttributes, type AttributeValue, type HrAttribute } from "@/server/core/identity/attributes";
+import { isActiveStatus } from "@/server/core/identity/status";
+import { validateAttributes } from "@/server/core/identity/validate";
 import { identitySortKeys, type IdentitySortKey } from "@/server/core/identity/directory";
 import { effectiveRoles } from "@/server/core/roles";
 import type { DbOrTx } from "@/server/db/client";
@@ -10,6 +12,7 @@ import { attributesOf, columnsFor } from "@/server/db/identity-columns";
 import { containsPattern } from "@/server/db/like";
 import { identities, identityAttributeChanges, portalRoleAssignments } from "@/server/db/schema";
 import { recordAuditEvent } from "./audit";
+import { endSessionsOf } from "./sessions";
 import type { ServiceContext } from "./context";
 
 export { identitySortKeys, type IdentitySortKey };
@@ -97,13 +100,14 @@ export async function listIdentityFacets({ ctx }: { ctx: ServiceContext }) {
 
 const manager = alias(identities, "manager");
 
-async function loadIdentity(db: DbOrTx, id: string) {
-  const [row] = await db
+async function loadIdentity(db: DbOrTx, id: string, opts: { forUpdate?: boolean } = {}) {
+  const query = db
     .select({ identity: identities, managerEmail: manager.email, managerName: manager.displayName })
     .from(identities)
     .leftJoin(manager, eq(manager.id, identities.managerId))
     .where(eq(identities.id, id))
     .limit(1);
+  const [row] = opts.forUpdate ? await query.for("update", { of: identities }) : await query;
   if (!row) throw new DomainError("NOT_FOUND", "No identity with this id", { field: "id" });
   return row;
 }
@@ -162,6 +166,7 @@ export async function listAttributeHistory({
       effectiveAt: r.effectiveAt,
       recordedAt: r.recordedAt,
       actorLabel: r.actorLabel,
+      reason: r.reason,
     })),
     total: total?.n ?? 0,
     page: input.page,
@@ -171,7 +176,8 @@ export async function listAttributeHistory({
 
 export interface ChangeAttributesInput {
   identityId: string;
-  attributes: Partial<Record<HrAttribute, AttributeValue>>;
+  /** New values by HR attribute name; validated here, whoever sends them. */
+  attributes: Record<string, unknown>;
   source: "seed" | "hr_event" | "csv" | "scim" | "admin";
   effectiveAt?: Date;
   reason?: string;
@@ -179,18 +185,27 @@ export interface ChangeAttributesInput {
 
 /**
  * Applies new HR attribute values to a person: the row, one history entry per changed
- * attribute and the audit event commit together. Unchanged values are ignored.
+ * attribute and the audit event commit together. Unchanged values are ignored. A person who
+ * stops being Active loses their portal sessions in the same transaction.
  */
 export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceContext; input: ChangeAttributesInput }) {
+  const validated = validateAttributes(input.attributes);
+  if (!validated.ok) {
+    const [first] = validated.problems;
+    throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), { field: first!.field });
+  }
   return ctx.db.transaction(async (tx) => {
-    const current = await loadIdentity(tx, input.identityId);
-    const before = attributesOf(current.identity, current.managerEmail);
-    const changes = diffAttributes(before, input.attributes);
+    // Locked so that two updates of one person diff against what the other wrote.
+    const current = await loadIdentity(tx, input.identityId, { forUpdate: true });
+    const before = attributesOf(current.identity, current.managerEmail?.toLowerCase() ?? null);
+    const changes = diffAttributes(before, validated.values);
     if (changes.length === 0) return { changed: [] as HrAttribute[] };
 
-    const { manager: managerEmail, ...rest } = input.attributes;
+    const { manager: managerEmail, ...rest } = validated.values;
     const cols = columnsFor(rest);
-    if ("manager" in input.attributes) cols.managerId = managerEmail ? await managerIdFor(tx, String(managerEmail)) : null;
+    if (changes.some((c) => c.attribute === "manager")) {
+      cols.managerId = managerEmail ? await managerIdFor(tx, input.identityId, String(managerEmail)) : null;
+    }
 
     const now = ctx.clock();
     await tx
@@ -207,8 +222,11 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
         effectiveAt: input.effectiveAt ?? now,
         recordedAt: now,
         actorLabel: actorLabel(ctx.actor),
+        reason: input.reason ?? null,
       })),
     );
+    const status = changes.find((c) => c.attribute === "employment_status");
+    const sessionsEnded = status && !isActiveStatus(String(status.newValue)) ? await endSessionsOf(tx, input.identityId, "not_active", now) : 0;
     await recordAuditEvent(tx, ctx, {
       action: "identity.attributes_changed",
       subjectType: "identity",
@@ -216,18 +234,30 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
       before: Object.fromEntries(changes.map((c) => [c.attribute, c.oldValue])),
       after: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
       reason: input.reason ?? null,
-      context: { source: input.source, effectiveAt: (input.effectiveAt ?? now).toISOString() },
+      context: { source: input.source, effectiveAt: (input.effectiveAt ?? now).toISOString(), ...(sessionsEnded ? { sessionsEnded } : {}) },
     });
     return { changed: changes.map((c) => c.attribute) };
   });
 }
 
-async function managerIdFor(db: DbOrTx, email: string): Promise<string> {
+/** The manager's id; refuses an unknown email, the person themself, or a reporting loop. */
+async function managerIdFor(db: DbOrTx, identityId: string, email: string): Promise<string> {
   const [row] = await db
     .select({ id: identities.id })
     .from(identities)
     .where(sql`lower(${identities.email}) = lower(${email})`)
     .limit(1);
   if (!row) throw new DomainError("INVALID_INPUT", `No identity has the manager email ${email}`, { field: "manager" });
+  if (row.id === identityId) throw new DomainError("INVALID_INPUT", "A person cannot be their own manager", { field: "manager" });
+  const loop = await db.execute<{ id: string }>(sql`
+    with recursive chain(id, depth) as (
+      select manager_id, 1 from identities where id = ${row.id}
+      union all
+      select i.manager_id, c.depth + 1 from identities i join chain c on i.id = c.id where c.depth < 100
+    )
+    select id from chain where id = ${identityId} limit 1`);
+  if (loop.rows.length) {
+    throw new DomainError("INVALID_INPUT", `${email} reports to this person, directly or not: that would make a loop`, { field: "manager" });
+  }
   return row.id;
 }

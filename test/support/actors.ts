@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Actor } from "@/server/core/actor";
 import type { Db } from "@/server/db/client";
 import { identities } from "@/server/db/schema";
-import { loadActor } from "@/server/services/sign-in";
+import { actorForIdentity } from "@/server/services/sessions";
 import type { ServiceContext } from "@/server/services/context";
 
 /** Seeded people who hold each portal role (see server/db/seed/people.ts). */
@@ -20,7 +20,7 @@ export async function identityIdByEmail(db: Db, email: string): Promise<string> 
 }
 
 export async function actorFor(db: Db, email: string): Promise<Extract<Actor, { type: "identity" }>> {
-  const actor = await loadActor(db, await identityIdByEmail(db, email), new Date());
+  const actor = await actorForIdentity(db, await identityIdByEmail(db, email));
   if (!actor) throw new Error(`${email} is not an active identity`);
   return actor;
 }

@@ -9,6 +9,7 @@ export const auditLogRouter = createTRPCRouter({
         page: z.int().min(1).max(1_000_000).default(1),
         pageSize: z.int().min(1).max(200).default(50),
         action: z.string().max(100).optional(),
+        subjectId: z.string().max(200).optional(),
         search: z.string().trim().max(200).optional(),
       }),
     )

@@ -35,8 +35,6 @@ export const identities = pgTable(
     managerId: uuid().references((): AnyPgColumn => identities.id, { onDelete: "set null" }),
     costCenter: text(),
     trainings: text().array().notNull().default(sql`'{}'::text[]`),
-    /** Sessions issued before this moment are no longer accepted (termination, forced sign-out). */
-    sessionsValidAfter: timestamp({ withTimezone: true, mode: "date" }),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
@@ -66,6 +64,8 @@ export const identityAttributeChanges = pgTable(
     effectiveAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
     recordedAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
     actorLabel: text().notNull(),
+    /** Why, as HR or the importer said it: "Promotion", "Transfer", "Termination". */
+    reason: text(),
   },
   (t) => [index("identity_attribute_changes_identity_idx").on(t.identityId, t.effectiveAt)],
 );

@@ -3,3 +3,4 @@ export * from "./systems";
 export * from "./portal-roles";
 export * from "./audit";
 export * from "./auth";
+export * from "./sessions";

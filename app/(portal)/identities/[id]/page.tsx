@@ -2,6 +2,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { AttributeHistory } from "@/components/identities/attribute-history";
 import { HISTORY_PAGE_SIZE } from "@/components/identities/page-sizes";
 import { AttributeList } from "@/components/identities/attribute-list";
@@ -12,14 +13,18 @@ import { api, getQueryClient, trpc } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
 import { roleLabels } from "@/server/core/roles";
 
+// Shared by the page and its metadata, so one request reads the person (and checks roles) once.
+const loadPerson = cache(async (id: string) =>
+  (await api()).identities.byId({ id }).catch((err: unknown) => {
+    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
+    throw err;
+  }),
+);
+
 export default async function IdentityPage({ params }: { params: Promise<{ id: string }> }) {
   await requireSection("identities");
   const { id } = await params;
-  const caller = await api();
-  const person = await caller.identities.byId({ id }).catch((err: unknown) => {
-    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
-    throw err;
-  });
+  const person = await loadPerson(id);
   const queryClient = getQueryClient();
   await queryClient.prefetchQuery(
     trpc.identities.attributeHistory.queryOptions({ identityId: person.id, page: 1, pageSize: HISTORY_PAGE_SIZE }),
@@ -36,19 +41,24 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
         title={person.displayName}
         description={`${person.email} · HR id ${person.externalId}`}
         actions={
-          <div className="flex flex-wrap gap-1">
-            {person.roles.map((r) => (
-              <Badge key={r} tone="brand">
-                {roleLabels[r]}
-              </Badge>
-            ))}
+          <div className="flex flex-col items-end gap-2">
+            <div className="flex flex-wrap gap-1">
+              {person.roles.map((r) => (
+                <Badge key={r} tone="brand">
+                  {roleLabels[r]}
+                </Badge>
+              ))}
+            </div>
+            <Link href={`/audit?subject=${person.id}`} className="text-sm font-medium text-brand-700 hover:underline">
+              Audit events about {person.displayName}
+            </Link>
           </div>
         }
       />
       <div className="grid gap-6">
         <Card
           title="Attributes"
-          description={`${person.directReports} direct report${person.directReports === 1 ? "" : "s"} · last changed ${person.updatedAt.toISOString().slice(0, 10)}`}
+          description={`${person.directReports} direct report${person.directReports === 1 ? "" : "s"}`}
         >
           <AttributeList
             attributes={person.attributes}
@@ -67,7 +77,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const person = await (await api()).identities.byId({ id }).catch(() => null);
-  return { title: person?.displayName ?? "Identity" };
+  await requireSection("identities");
+  const person = await loadPerson((await params).id);
+  return { title: person.displayName };
 }
