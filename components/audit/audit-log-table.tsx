@@ -9,6 +9,7 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchInput } from "@/components/ui/search-input";
+import { SelectFilter } from "@/components/ui/select-filter";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { useUrlParams } from "@/components/ui/use-url-params";
 import { auditQueryString, parseAuditParams } from "./audit-params";
@@ -53,24 +54,14 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
             value={params.search}
             onSearch={(search) => update({ search })}
           />
-          <div>
-            <label htmlFor="audit-action" className="text-xs font-medium text-slate-600">
-              Action
-            </label>
-            <select
-              id="audit-action"
-              value={params.action ?? ""}
-              onChange={(e) => update({ action: e.target.value || undefined })}
-              className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
-            >
-              <option value="">All actions</option>
-              {events.data?.actions.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectFilter
+            id="audit-action"
+            label="Action"
+            allLabel="All actions"
+            value={params.action}
+            options={events.data?.actions}
+            onChange={(action) => update({ action })}
+          />
           {params.subjectId && (
             <Button variant="ghost" onClick={() => update({ subjectId: undefined })}>
               Showing one subject · show all

@@ -10,6 +10,7 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchInput } from "@/components/ui/search-input";
+import { SelectFilter } from "@/components/ui/select-filter";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { useUrlParams } from "@/components/ui/use-url-params";
 import { isActiveStatus } from "@/server/core/identity/status";
@@ -46,42 +47,22 @@ export function IdentitiesTable() {
           placeholder="Name, email, title, team, location"
           slashToFocus
         />
-        <div>
-          <label htmlFor="identity-department" className="text-xs font-medium text-slate-600">
-            Department
-          </label>
-          <select
-            id="identity-department"
-            value={params.department ?? ""}
-            onChange={(e) => navigate({ department: e.target.value || undefined })}
-            className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
-          >
-            <option value="">All departments</option>
-            {facets.data?.departments.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="identity-status" className="text-xs font-medium text-slate-600">
-            Status
-          </label>
-          <select
-            id="identity-status"
-            value={params.status ?? ""}
-            onChange={(e) => navigate({ status: e.target.value || undefined })}
-            className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
-          >
-            <option value="">Any status</option>
-            {facets.data?.statuses.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectFilter
+          id="identity-department"
+          label="Department"
+          allLabel="All departments"
+          value={params.department}
+          options={facets.data?.departments}
+          onChange={(department) => navigate({ department })}
+        />
+        <SelectFilter
+          id="identity-status"
+          label="Status"
+          allLabel="Any status"
+          value={params.status}
+          options={facets.data?.statuses}
+          onChange={(status) => navigate({ status })}
+        />
         {filtered && (
           <Button variant="ghost" onClick={() => navigate({ search: undefined, department: undefined, status: undefined })}>
             Clear filters

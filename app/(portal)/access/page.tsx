@@ -1,11 +1,10 @@
 import { AttributeList } from "@/components/identities/attribute-list";
-import { Badge } from "@/components/ui/badge";
+import { RoleBadges } from "@/components/identities/role-badges";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
-import { roleLabels } from "@/server/core/roles";
 
 export const metadata = { title: "My access" };
 
@@ -20,13 +19,7 @@ export default async function MyAccessPage() {
           title={me.displayName}
           description={me.email}
           actions={
-            <div className="flex flex-wrap justify-end gap-1">
-              {me.roles.map((r) => (
-                <Badge key={r} tone="brand">
-                  {roleLabels[r]}
-                </Badge>
-              ))}
-            </div>
+            <RoleBadges roles={me.roles} />
           }
         >
           <p className="mb-4 text-sm text-slate-600">

@@ -6,12 +6,11 @@ import { cache } from "react";
 import { AttributeHistory } from "@/components/identities/attribute-history";
 import { HISTORY_PAGE_SIZE } from "@/components/identities/page-sizes";
 import { AttributeList } from "@/components/identities/attribute-list";
-import { Badge } from "@/components/ui/badge";
+import { RoleBadges } from "@/components/identities/role-badges";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { api, getQueryClient, trpc } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
-import { roleLabels } from "@/server/core/roles";
 
 // Shared by the page and its metadata, so one request reads the person (and checks roles) once.
 const loadPerson = cache(async (id: string) =>
@@ -42,13 +41,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
         description={`${person.email} · HR id ${person.externalId}`}
         actions={
           <div className="flex flex-col items-end gap-2">
-            <div className="flex flex-wrap gap-1">
-              {person.roles.map((r) => (
-                <Badge key={r} tone="brand">
-                  {roleLabels[r]}
-                </Badge>
-              ))}
-            </div>
+            <RoleBadges roles={person.roles} />
             <Link href={`/audit?subject=${person.id}`} className="text-sm font-medium text-brand-700 hover:underline">
               Audit events about {person.displayName}
             </Link>
