@@ -71,7 +71,10 @@ export function lintPolicies(policies: readonly Policy[], ctx: LintContext): Pol
 type Report = (p: Policy, severity: PolicyProblem["severity"], code: string, message: string, at?: Policy["at"]) => void;
 
 function walk(conditions: readonly Condition[], visit: (c: Comparison) => void) {
-  for (const c of conditions) c.kind === "compare" ? visit(c) : walk(c.conditions, visit);
+  for (const c of conditions) {
+    if (c.kind === "compare") visit(c);
+    else walk(c.conditions, visit);
+  }
 }
 
 function lintComparison(
