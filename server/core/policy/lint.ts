@@ -177,14 +177,15 @@ function findCycle(start: Policy, byName: Map<string, Policy>): string[] | null 
 }
 
 /**
- * How hard a policy is to read: one point per condition, two per any/all group, one per five
- * listed values, one per level of inheritance below it. Seed 002's three-year-old rule scores 30.
+ * How hard a policy is to read: one point per condition and one more per three further listed
+ * values, two per any/all group, one per level of inheritance below it. Seed 002's
+ * three-year-old "Engineering-All" rule scores above the default threshold of 12.
  */
 export function complexity(p: Policy, byName: Map<string, Policy>): number {
   let score = 0;
   const visit = (cs: readonly Condition[]) => {
     for (const c of cs) {
-      if (c.kind === "compare") score += 1 + (Array.isArray(c.value) ? Math.floor(c.value.length / 5) : 0);
+      if (c.kind === "compare") score += 1 + (Array.isArray(c.value) ? Math.floor((c.value.length - 1) / 3) : 0);
       else {
         score += 2;
         visit(c.conditions);

@@ -31,7 +31,7 @@ export function parsePolicyFile(file: string, source: string): ParsedFile {
   const documents = Array.isArray(docs) ? docs : [docs];
   for (const doc of documents) {
     for (const err of doc.errors) {
-      problem(err.linePos?.[0]?.line ?? 1, "", `YAML: ${err.message.split("\n")[0]}`);
+      problem(lines.linePos(err.pos[0]).line, "", `YAML: ${err.message.split("\n")[0]}`);
     }
     if (doc.errors.length) continue;
     const root = doc.contents;

@@ -40,7 +40,7 @@ export function parsePolicyTests(file: string, source: string): { cases: PolicyT
   const problem = (line: number, field: string, message: string) =>
     problems.push({ severity: "error", code: "test-syntax", message, file, line, field });
   if (doc.errors.length) {
-    for (const e of doc.errors) problem(e.linePos?.[0]?.line ?? 1, "", `YAML: ${e.message.split("\n")[0]}`);
+    for (const e of doc.errors) problem(lines.linePos(e.pos[0]).line, "", `YAML: ${e.message.split("\n")[0]}`);
     return { cases: [], problems };
   }
   const data = doc.toJS() as Record<string, unknown> | null;
