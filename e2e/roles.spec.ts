@@ -19,7 +19,7 @@ test.describe("each role sees only its sections", () => {
 
   test("an IT admin sees Identities and the audit log", async ({ page, signInAs }) => {
     await signInAs(people.itAdmin.email);
-    await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(["My access", "Identities", "Audit log"]);
+    await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(["My access", "Policies", "Identities", "Audit log"]);
   });
 
   test("an auditor sees the audit log but not Identities", async ({ page, signInAs }) => {

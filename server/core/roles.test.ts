@@ -10,7 +10,7 @@ describe("portal roles", () => {
   it.each([
     [["employee"], ["my-access"]],
     [["employee", "approver"], ["my-access"]],
-    [["employee", "it_admin"], ["my-access", "identities", "audit-log"]],
+    [["employee", "it_admin"], ["my-access", "policies", "identities", "audit-log"]],
     [["employee", "auditor"], ["my-access", "audit-log"]],
   ] as const)("shows %j only the sections %j", (roles, keys) => {
     expect(sectionsFor(roles).map((s) => s.key)).toEqual(keys);

@@ -15,7 +15,7 @@ export const roleLabels: Record<PortalRole, string> = {
   auditor: "Auditor",
 };
 
-export type SectionKey = "my-access" | "identities" | "audit-log";
+export type SectionKey = "my-access" | "identities" | "policies" | "audit-log";
 
 export interface Section {
   key: SectionKey;
@@ -27,6 +27,7 @@ export interface Section {
 
 export const sections: readonly Section[] = [
   { key: "my-access", label: "My access", href: "/access", group: "Me", roles: ["employee"] },
+  { key: "policies", label: "Policies", href: "/policies", group: "Administration", roles: ["it_admin"] },
   { key: "identities", label: "Identities", href: "/identities", group: "Administration", roles: ["it_admin"] },
   { key: "audit-log", label: "Audit log", href: "/audit", group: "Audit", roles: ["it_admin", "auditor"] },
 ];

@@ -4,12 +4,18 @@ import { systemActor } from "@/server/core/actor";
 import type { Db, Tx } from "@/server/db/client";
 import {
   attributeAliases,
+  attributeScales,
   identities,
   identityAttributeChanges,
+  policyFiles,
+  policySetVersions,
+  policySettings,
   portalRoleAssignments,
   resources,
   systems,
 } from "@/server/db/schema";
+import { defaultScales } from "@/server/core/policy/types";
+import { demoPolicyDirectory, readPolicyDirectory } from "@/server/db/seed/policies";
 import { seedAliases, seedResources, seedSystems } from "@/server/db/seed/catalog";
 import { generatePeople } from "@/server/db/seed/generate";
 import { namedPeople, type SeedPerson } from "@/server/db/seed/people";
@@ -114,6 +120,15 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
   );
   if (historyRows.length) await tx.insert(identityAttributeChanges).values(historyRows);
 
+  await tx.insert(attributeScales).values(Object.entries(defaultScales).map(([attribute, values]) => ({ attribute, values, updatedAt: now })));
+  await tx.insert(policySettings).values({ id: 1, updatedAt: now });
+  const policies = readPolicyDirectory(demoPolicyDirectory);
+  const [version] = await tx
+    .insert(policySetVersions)
+    .values({ status: "active", authorLabel: "system:seed", message: "The demo organization's policies", createdAt: now, activatedAt: now })
+    .returning({ id: policySetVersions.id });
+  await tx.insert(policyFiles).values(policies.map((f) => ({ versionId: version!.id, ...f })));
+
   await recordAuditEvent(tx, { actor: systemActor("seed"), clock: () => now }, {
     action: "organization.seeded",
     subjectType: "organization",
@@ -125,6 +140,7 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
       aliases: seedAliases.length,
       roleAssignments: roleRows.length,
       attributeChanges: historyRows.length,
+      policyFiles: policies.length,
     },
   });
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { compilePolicySet, isPolicyFile, loadPolicySet, type PolicyConfig, type PolicyFile } from "@/server/core/policy";
 import { defaultScales } from "@/server/core/policy/types";
-import { seedAliases, seedSystems } from "@/server/db/seed/catalog";
+import { seedAliases, seedResources, seedSystems } from "@/server/db/seed/catalog";
 
 export const demoPolicyDir = path.resolve(import.meta.dirname, "../../policies");
 
@@ -25,4 +25,12 @@ export function compiledDemoPolicies(files = demoPolicyFiles()) {
   const loaded = loadPolicySet(files);
   if (loaded.problems.length) throw new Error(`demo policies do not parse: ${JSON.stringify(loaded.problems)}`);
   return compilePolicySet(loaded.policies, demoConfig());
+}
+
+/** The demo organization's systems (with levels) and resources, for lint. */
+export function demoCatalog() {
+  return {
+    systems: Object.fromEntries(seedSystems.map((s) => [s.key, s.accessLevels])),
+    resources: new Set(seedResources.map((r) => r.key)),
+  };
 }

@@ -1,7 +1,7 @@
+import { ExpectedAccessList } from "@/components/access/expected-access-list";
 import { AttributeList } from "@/components/identities/attribute-list";
 import { RoleBadges } from "@/components/identities/role-badges";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
@@ -10,7 +10,8 @@ export const metadata = { title: "My access" };
 
 export default async function MyAccessPage() {
   await requireSection("my-access");
-  const me = await (await api()).me.profile();
+  const caller = await api();
+  const [me, access] = await Promise.all([caller.me.profile(), caller.me.access()]);
   return (
     <>
       <PageHeader title="My access" description="What you can use, and why you have it." />
@@ -28,12 +29,15 @@ export default async function MyAccessPage() {
           </p>
           <AttributeList attributes={me.attributes} manager={me.manager} />
         </Card>
-        <Card title="Access" description="Each grant with the policy or approved exception behind it.">
-          <EmptyState title="No access to show yet">
-            No access policies are published in Clearance yet, so nothing has been computed for you. When IT admins
-            publish policies, every grant you hold appears here with the reason you have it, and temporary access with
-            the date it ends.
-          </EmptyState>
+        <Card title="Access" description="Each grant with the policy behind it. Temporary access you ask for will appear here too, with the date it ends.">
+          <ExpectedAccessList
+            grants={access.grants}
+            emptyText={
+              access.active
+                ? "No policy gives you anything yet. If you need access for your work, ask your manager or IT."
+                : "Your employment status is not Active, so policy gives you nothing."
+            }
+          />
         </Card>
       </div>
     </>

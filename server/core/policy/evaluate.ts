@@ -39,7 +39,17 @@ export function evaluatePrepared(set: CompiledPolicySet, p: PreparedIdentity): E
     .sort((x, y) => (x.resource < y.resource ? -1 : x.resource > y.resource ? 1 : 0));
 }
 
-function beats(g: FlatGrant, gp: CompiledPolicy, h: FlatGrant, hp: CompiledPolicy): boolean {
+/**
+ * Whether grant g (from policy gp) wins over grant h (from hp) for the same resource: higher
+ * level, then higher priority, then shorter path, then the path that sorts first. Explain uses
+ * the same rule, so both always name the same winner.
+ */
+export function beats(
+  g: { rank: number; via: string[] },
+  gp: { policy: { priority: number } },
+  h: { rank: number; via: string[] },
+  hp: { policy: { priority: number } },
+): boolean {
   if (g.rank !== h.rank) return g.rank > h.rank;
   if (gp.policy.priority !== hp.policy.priority) return gp.policy.priority > hp.policy.priority;
   if (g.via.length !== h.via.length) return g.via.length < h.via.length;

@@ -51,3 +51,21 @@ describe("explain", () => {
     expect(explainAccess(set, person({}), "google:group:finance-reports@company.comx", at)).toMatchObject({ granted: null, sources: [] });
   });
 });
+
+describe("explain and evaluate agree", () => {
+  it("name the same winner when two paths tie on level and priority", async () => {
+    const { loadPolicySet } = await import("./policy-set");
+    const { compilePolicySet } = await import("./compile");
+    const { evaluateIdentity } = await import("./evaluate");
+    const { policies } = loadPolicySet([
+      { path: "p.yaml", source: "name: p\ninherits: [q-r]\n" },
+      { path: "q-r.yaml", source: "name: q-r\ngrants: [x:y:z (member)]\n" },
+      { path: "p-q.yaml", source: "name: p-q\ninherits: [r]\n" },
+      { path: "r.yaml", source: "name: r\ngrants: [x:y:z (guest)]\n" },
+    ]);
+    const tied = compilePolicySet(policies, { scales: {}, aliases: [], systemLevels: {} });
+    const someone = person({});
+    const evaluated = evaluateIdentity(tied, someone, at).find((g) => g.resource === "x:y:z")!;
+    expect(explainAccess(tied, someone, "x:y:z", at).granted).toEqual({ level: evaluated.level, via: evaluated.via });
+  });
+});

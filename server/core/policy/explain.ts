@@ -1,5 +1,5 @@
 import type { CheckNode, CompiledPolicySet } from "./compile";
-import { matchedPolicies } from "./evaluate";
+import { beats, matchedPolicies } from "./evaluate";
 import { prepareIdentity, type PreparedIdentity } from "./prepare";
 import type { Condition, PolicyIdentity } from "./types";
 
@@ -69,10 +69,12 @@ export function explainAccess(set: CompiledPolicySet, identity: PolicyIdentity, 
 
   let granted: Explanation["granted"] = null;
   if (p.active && deniedBy.length === 0) {
-    const best = sources
-      .filter((s) => s.matched)
-      .map((s) => ({ s, rank: rankOf(set, resource, s.level), priority: set.byName.get(s.via[0]!)!.policy.priority }))
-      .sort((x, y) => y.rank - x.rank || y.priority - x.priority || x.s.via.length - y.s.via.length)[0];
+    let best: { s: GrantSource; rank: number; via: string[]; policy: { priority: number } } | null = null;
+    for (const s of sources) {
+      if (!s.matched) continue;
+      const candidate = { s, rank: rankOf(set, resource, s.level), via: s.via, policy: set.byName.get(s.via[0]!)!.policy };
+      if (!best || beats(candidate, candidate, best, best)) best = candidate;
+    }
     if (best) granted = { level: best.s.level, via: best.s.via };
   }
   return { ...base, granted, sources, deniedBy };

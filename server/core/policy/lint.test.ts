@@ -1,15 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { demoConfig, demoPolicyFiles } from "@/test/support/policies";
-import { seedResources, seedSystems } from "@/server/db/seed/catalog";
+import { demoCatalog, demoConfig, demoPolicyFiles } from "@/test/support/policies";
 import { lintPolicies } from "./lint";
 import { parsePolicyFile } from "./parse";
 import { loadPolicySet } from "./policy-set";
 import type { PolicyIdentity } from "./types";
 
-const catalog = {
-  systems: Object.fromEntries(seedSystems.map((s) => [s.key, s.accessLevels])),
-  resources: new Set(seedResources.map((r) => r.key)),
-};
+const catalog = demoCatalog();
 const people: PolicyIdentity[] = [
   { id: "1", attributes: { department: "Sales", job_title: "Sales Engineer", location: "SF", employment_status: "Active" } },
   { id: "2", attributes: { department: "Eng", job_title: "Staff Engineer", location: "Berlin", employment_status: "Active" } },
@@ -95,5 +91,17 @@ grants: [google:account:workspace]
     const { policies } = parsePolicyFile("rule.yaml", rule);
     const problems = lintPolicies(policies, { config: demoConfig(), complexityThreshold: 12 });
     expect(problems.find((p) => p.code === "too-complex")?.message).toMatch(/^complexity 1[3-9] is above 12/);
+  });
+});
+
+describe("policy lint on scales and positions", () => {
+  it("finds min above max on an ordered scale", () => {
+    const { policies } = parsePolicyFile("p.yaml", "name: a\nwhen:\n  - job_level: { min: L6 }\n  - job_level: { max: L4 }\ngrants: [google:account:workspace]\n");
+    expect(lintPolicies(policies, { config: demoConfig() }).map((p) => [p.code, p.line])).toEqual([["contradiction", 4]]);
+  });
+
+  it("points inherits problems at the inherits line", () => {
+    const { policies } = parsePolicyFile("p.yaml", "name: a\ndescription: x\ninherits: [ghost]\ngrants: [google:account:workspace]\n");
+    expect(lintPolicies(policies, { config: demoConfig() })).toEqual([expect.objectContaining({ code: "unknown-inherits", line: 3, field: "inherits" })]);
   });
 });

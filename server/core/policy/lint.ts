@@ -38,15 +38,15 @@ export function lintPolicies(policies: readonly Policy[], ctx: LintContext): Pol
 
   for (const p of policies) {
     for (const parent of p.inherits) {
-      if (!byName.has(parent)) report(p, "error", "unknown-inherits", `inherits ${parent}, but no policy has that name`, { ...p.at, field: "inherits" });
+      if (!byName.has(parent)) report(p, "error", "unknown-inherits", `inherits ${parent}, but no policy has that name`, p.inheritsAt);
     }
     const cycle = findCycle(p, byName);
-    if (cycle) report(p, "error", "cyclic-inherits", `inheritance goes round in a circle: ${cycle.join(" → ")}`, { ...p.at, field: "inherits" });
+    if (cycle) report(p, "error", "cyclic-inherits", `inheritance goes round in a circle: ${cycle.join(" → ")}`, p.inheritsAt);
     if (p.grants.length === 0 && p.inherits.length === 0) {
       report(p, "warning", "grants-nothing", p.effect === "deny" ? "this deny policy takes nothing away" : "this policy grants nothing and inherits nothing");
     }
     if (p.effect === "deny" && p.inherits.length > 0) {
-      report(p, "warning", "deny-inherits", "a deny policy that inherits takes away everything the inherited policies grant; name the grants instead", { ...p.at, field: "inherits" });
+      report(p, "warning", "deny-inherits", "a deny policy that inherits takes away everything the inherited policies grant; name the grants instead", p.inheritsAt);
     }
 
     walk(p.when, (c) => {
@@ -56,7 +56,7 @@ export function lintPolicies(policies: readonly Policy[], ctx: LintContext): Pol
       }
       lintComparison(p, c, ctx, aliases, valuesInUse, report);
     });
-    lintContradictions(p, report);
+    lintContradictions(p, ctx.config.scales, report);
     lintGrants(p, ctx, report);
 
     const score = complexity(p, byName);
@@ -110,7 +110,7 @@ function lintComparison(
 }
 
 /** Conditions that can never hold together at the top level of one policy. */
-function lintContradictions(p: Policy, report: Report) {
+function lintContradictions(p: Policy, scales: PolicyConfig["scales"], report: Report) {
   const byAttribute = new Map<string, Comparison[]>();
   for (const c of p.when) {
     if (c.kind !== "compare" || c.attribute === "trainings") continue;
@@ -133,8 +133,14 @@ function lintContradictions(p: Policy, report: Report) {
     }
     const min = cs.find((c) => c.op === "min");
     const max = cs.find((c) => c.op === "max");
-    if (min && max && Number.isFinite(Number(min.value)) && Number(min.value) > Number(max.value)) {
-      report(p, "error", "contradiction", `${attribute} min ${min.value} is above max ${max.value}`, max.at);
+    if (min && max) {
+      const scale = scales[attribute]?.map(matchKey);
+      const position = (c: Comparison) => (scale ? scale.indexOf(matchKey(String(c.value))) : Number(c.value));
+      const lo = position(min);
+      const hi = position(max);
+      if (Number.isFinite(lo) && Number.isFinite(hi) && lo >= 0 && hi >= 0 && lo > hi) {
+        report(p, "error", "contradiction", `${attribute} min ${min.value} is above max ${max.value}`, max.at);
+      }
     }
   }
 }

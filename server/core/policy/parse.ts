@@ -115,7 +115,8 @@ function readPolicy(items: Pair<YamlNode, YamlNode>[], docLine: number, file: st
   }
 
   if (before.count > 0) return null;
-  return { name, description, priority, effect, inherits, when, grants, file, at: { file, line: docLine, field: "name" } };
+  const inheritsAt = inhNode ? at(fields.get("inherits")!.key as YamlNode, "inherits") : { file, line: docLine, field: "inherits" };
+  return { name, description, priority, effect, inherits, inheritsAt, when, grants, file, at: { file, line: docLine, field: "name" } };
 }
 
 function readConditionItem(

@@ -1,4 +1,5 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { validateAttributes } from "../identity/validate";
 import type { CompiledPolicySet } from "./compile";
 import { evaluateIdentity } from "./evaluate";
 import type { PolicyIdentity, PolicyProblem } from "./types";
@@ -53,7 +54,8 @@ export function parsePolicyTests(file: string, source: string): { cases: PolicyT
   let at: Date | null = null;
   if (data.at !== undefined) {
     at = new Date(String(data.at instanceof Date ? data.at.toISOString() : data.at));
-    if (Number.isNaN(at.getTime())) problem(1, "at", `at must be a date or time, not "${String(data.at)}"`);
+    const atLine = isMap(doc.contents) ? lineOf(doc.contents.get("at", true)) : 1;
+    if (Number.isNaN(at.getTime())) problem(atLine, "at", `at must be a date or time, not "${String(data.at)}"`);
   }
   const nodes = (() => {
     const root = doc.contents;
@@ -75,6 +77,11 @@ export function parsePolicyTests(file: string, source: string): { cases: PolicyT
         Array.isArray(v) ? v.map(String) : v instanceof Date ? v.toISOString().slice(0, 10) : v == null ? null : String(v),
       ]),
     );
+    const checked = validateAttributes(attributes);
+    if (!checked.ok) {
+      for (const bad of checked.problems) problem(line, `identities[${i}].attributes.${bad.field}`, bad.message);
+      return;
+    }
     cases.push({
       file,
       line,
@@ -99,7 +106,7 @@ export function runPolicyTests(set: CompiledPolicySet, cases: readonly PolicyTes
     const fail = (message: string) => failures.push({ file: c.file, line: c.line, test: c.name, identity: c.identity.id, message });
     for (const want of c.mustHave) {
       const got = grants.get(want.resource);
-      if (!got) fail(`should have ${want.resource}, but no matching policy grants it`);
+      if (!got) fail(`should have ${want.resource}, but does not get it from policy`);
       else if (want.level !== null && got.level !== want.level) fail(`should have ${want.resource} at ${want.level}, but gets ${got.level ?? "no level"} (via ${got.via.join(" → ")})`);
     }
     for (const resource of c.mustNotHave) {

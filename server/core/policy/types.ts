@@ -50,6 +50,8 @@ export interface Policy {
   priority: number;
   effect: PolicyEffect;
   inherits: string[];
+  /** where `inherits:` is written (the policy's first line when it is not) */
+  inheritsAt: SourceRef;
   /** All must hold. An empty list always holds. */
   when: Condition[];
   grants: GrantSpec[];

@@ -6,6 +6,24 @@ export interface UnknownValue {
   value: string;
   /** how many identities carry it */
   people: number;
+  /** a value policies do name that this one resembles ("Product Eng" → "Engineering"), if any */
+  looksLike: string | null;
+}
+
+// Status values are judged by the Active rule itself, not by policies naming them.
+const IGNORED = new Set(["employment_status"]);
+
+const tokens = (v: string) => matchKey(v).split(/[^a-z0-9]+/).filter((t) => t.length > 0);
+
+/** A named value this one resembles: a shared word, or one word the start of the other (eng/engineering). */
+function resemblance(value: string, named: Map<string, string>): string | null {
+  const mine = tokens(value);
+  for (const [key, display] of named) {
+    const theirs = tokens(key);
+    const close = mine.some((a) => theirs.some((b) => a === b || (a.length >= 3 && b.startsWith(a)) || (b.length >= 3 && a.startsWith(b))));
+    if (close) return display;
+  }
+  return null;
 }
 
 /**
@@ -15,13 +33,14 @@ export interface UnknownValue {
  */
 export function unknownValues(policies: readonly Policy[], identities: readonly PolicyIdentity[], config: PolicyConfig): UnknownValue[] {
   const aliases = new AliasTable(config.aliases);
-  const named = new Map<string, Set<string>>();
+  const named = new Map<string, Map<string, string>>();
   const visit = (c: Condition) => {
     if (c.kind !== "compare") return c.conditions.forEach(visit);
     if (c.op !== "equals" && c.op !== "in" && c.op !== "not_in") return;
-    let set = named.get(c.attribute);
-    if (!set) named.set(c.attribute, (set = new Set()));
-    for (const v of Array.isArray(c.value) ? c.value : [c.value]) set.add(aliases.key(c.attribute, String(v)));
+    if (IGNORED.has(c.attribute)) return;
+    let values = named.get(c.attribute);
+    if (!values) named.set(c.attribute, (values = new Map()));
+    for (const v of Array.isArray(c.value) ? c.value : [c.value]) values.set(aliases.key(c.attribute, String(v)), aliases.canonical(c.attribute, String(v)));
   };
   policies.forEach((p) => p.when.forEach(visit));
 
@@ -32,10 +51,13 @@ export function unknownValues(policies: readonly Policy[], identities: readonly 
       if (typeof raw !== "string" || raw.trim() === "") continue;
       if (knownValues.has(aliases.key(attribute, raw))) continue;
       const key = `${attribute}\u0000${matchKey(raw)}`;
-      const entry = counts.get(key) ?? { attribute, value: raw.trim(), people: 0 };
+      const entry = counts.get(key) ?? { attribute, value: raw.trim(), people: 0, looksLike: resemblance(raw, knownValues) };
       entry.people++;
       counts.set(key, entry);
     }
   }
-  return [...counts.values()].sort((a, b) => a.attribute.localeCompare(b.attribute) || b.people - a.people || a.value.localeCompare(b.value));
+  // Values resembling a named one are the likely mistakes: they come first.
+  return [...counts.values()].sort(
+    (a, b) => Number(b.looksLike !== null) - Number(a.looksLike !== null) || b.people - a.people || a.attribute.localeCompare(b.attribute) || a.value.localeCompare(b.value),
+  );
 }

@@ -4,3 +4,4 @@ export * from "./portal-roles";
 export * from "./audit";
 export * from "./auth";
 export * from "./sessions";
+export * from "./policies";

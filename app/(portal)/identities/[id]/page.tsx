@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { AttributeHistory } from "@/components/identities/attribute-history";
 import { HISTORY_PAGE_SIZE } from "@/components/identities/page-sizes";
+import { ExpectedAccessList } from "@/components/access/expected-access-list";
 import { AttributeList } from "@/components/identities/attribute-list";
 import { RoleBadges } from "@/components/identities/role-badges";
 import { Card } from "@/components/ui/card";
@@ -24,6 +25,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   await requireSection("identities");
   const { id } = await params;
   const person = await loadPerson(id);
+  const access = await (await api()).policies.expectedAccess({ identityId: person.id });
   const queryClient = getQueryClient();
   await queryClient.prefetchQuery(
     trpc.identities.attributeHistory.queryOptions({ identityId: person.id, page: 1, pageSize: HISTORY_PAGE_SIZE }),
@@ -57,6 +59,21 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             attributes={person.attributes}
             manager={person.manager}
             managerHref={person.manager ? `/identities/${person.manager.id}` : undefined}
+          />
+        </Card>
+        <Card
+          title="Expected access"
+          description={`From policy version ${access.versionId ?? "—"}: ${access.matchedPolicies.length} matching polic${access.matchedPolicies.length === 1 ? "y" : "ies"}. Select a reason to see the full explanation.`}
+          actions={
+            <Link href={`/policies/what-if`} className="text-sm font-medium text-brand-700 hover:underline">
+              What if…
+            </Link>
+          }
+        >
+          <ExpectedAccessList
+            grants={access.grants}
+            explainFor={person.id}
+            emptyText={access.active ? undefined : `${person.displayName} is not Active, so policy gives nothing.`}
           />
         </Card>
         <Card title="Attribute history" description="Every change HR (or an import) made, newest first.">

@@ -9,6 +9,7 @@ const handler = (req: Request) =>
     endpoint: "/api/trpc",
     req,
     router: appRouter,
+    allowMethodOverride: true,
     createContext: () => createTRPCContext({ headers: req.headers }),
   });
 

@@ -1,0 +1,42 @@
+import { TRPCError } from "@trpc/server";
+import { notFound } from "next/navigation";
+import { PolicyEditor } from "@/components/policies/policy-editor";
+import { PageHeader } from "@/components/ui/page-header";
+import { api } from "@/server/api/server";
+import { requireSection } from "@/server/auth/guard";
+
+export const metadata = { title: "Edit policy" };
+
+const TEMPLATE = `name: new-policy
+description: Who this is for, and why they need it
+when:
+  - department: Sales
+grants:
+  - resource: slack:channel:#sales-team
+    level: member
+`;
+
+export default async function EditPolicyPage({ searchParams }: { searchParams: Promise<{ file?: string }> }) {
+  await requireSection("policies");
+  const { file } = await searchParams;
+  const caller = await api();
+  if (!file) {
+    const list = await caller.policies.list();
+    return (
+      <>
+        <PageHeader title="New policy" description="Lint runs as you type; preview who gains what before you save." />
+        <PolicyEditor initial={{ path: null, source: TEMPLATE, versionId: list.versionId }} />
+      </>
+    );
+  }
+  const loaded = await caller.policies.file({ path: file }).catch((err: unknown) => {
+    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
+    throw err;
+  });
+  return (
+    <>
+      <PageHeader title={loaded.policies.join(", ") || loaded.path} description={`${loaded.path} · from version ${loaded.versionId}`} />
+      <PolicyEditor initial={{ path: loaded.path, source: loaded.source, versionId: loaded.versionId }} />
+    </>
+  );
+}

@@ -1,0 +1,88 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+
+interface Failed {
+  requirement: string;
+  attribute: string | null;
+  actual: string | number | string[] | null;
+  file: string;
+  line: number;
+  alternatives?: Failed[];
+}
+export interface ExplanationData {
+  resource: string;
+  active: boolean;
+  employmentStatus: string | null;
+  granted: { level: string | null; via: string[] } | null;
+  sources: { via: string[]; level: string | null; matched: boolean; failed: Failed | null }[];
+  deniedBy: string[];
+}
+
+const chain = (via: string[]) => via.join(" → ");
+const actualText = (a: Failed["actual"]) => (a === null ? "nothing recorded" : Array.isArray(a) ? (a.length ? a.join(", ") : "none") : String(a));
+
+function FailedLine({ f }: { f: Failed }) {
+  return (
+    <li>
+      needs <b>{f.requirement}</b>
+      {f.attribute && <> — has {actualText(f.actual)}</>}{" "}
+      <Link href={`/policies/edit?file=${encodeURIComponent(f.file)}`} className="font-mono text-xs text-slate-500 hover:underline">
+        {f.file}:{f.line}
+      </Link>
+      {f.alternatives && (
+        <ul className="ml-5 list-disc text-slate-600">
+          {f.alternatives.map((a, i) => (
+            <FailedLine key={i} f={a} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+/** Why a person has a resource (the chain), or why not (each policy's first failing condition). */
+export function ExplanationView({ e, person }: { e: ExplanationData; person: string }) {
+  return (
+    <div className="space-y-4 text-sm" data-testid="explanation">
+      {e.granted ? (
+        <p className="text-base">
+          <Badge tone="green">has it</Badge> {person} gets <b>{e.resource}</b>
+          {e.granted.level && <> at level <b>{e.granted.level}</b></>} through <b>{chain(e.granted.via)}</b>.
+        </p>
+      ) : (
+        <p className="text-base">
+          <Badge tone="red">does not have it</Badge> {person} does not get <b>{e.resource}</b> from policy.
+        </p>
+      )}
+      {!e.active && <p>Only Active people get access; the employment status is <b>{e.employmentStatus ?? "missing"}</b>.</p>}
+      {e.deniedBy.length > 0 && (
+        <p>
+          Taken away by the deny polic{e.deniedBy.length === 1 ? "y" : "ies"} <b>{e.deniedBy.join(", ")}</b>: a deny beats every allow.
+        </p>
+      )}
+      {e.sources.length === 0 ? (
+        <p>No policy grants this resource: only a request and an exception can give it.</p>
+      ) : (
+        <div>
+          <h3 className="mb-1 font-semibold">Policies that grant it</h3>
+          <ul className="space-y-2">
+            {e.sources.map((s) => (
+              <li key={chain(s.via)} className="rounded-md border border-slate-200 px-3 py-2">
+                <div className="flex flex-wrap items-center gap-2">
+                  <Badge tone={s.matched ? "green" : "neutral"}>{s.matched ? "matches" : "does not match"}</Badge>
+                  <span className="font-medium">{chain(s.via)}</span>
+                  {s.level && <span className="text-slate-500">level {s.level}</span>}
+                </div>
+                {s.failed && (
+                  <ul className="mt-1 ml-1">
+                    <FailedLine f={s.failed} />
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useTRPC } from "@/components/providers/trpc";
+
+/** The second-approval setting: when on, policy changes wait for another IT admin. */
+export function PolicySettingsToggle({ requireSecondApproval }: { requireSecondApproval: boolean }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const update = useMutation(trpc.policies.updateSettings.mutationOptions({ onSuccess: () => router.refresh() }));
+  return (
+    <label className="flex items-start gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+      <input
+        type="checkbox"
+        className="mt-0.5 size-4"
+        checked={update.isPending ? !requireSecondApproval : requireSecondApproval}
+        disabled={update.isPending}
+        onChange={(e) => update.mutate({ requireSecondApproval: e.target.checked })}
+      />
+      <span>
+        <span className="font-medium text-slate-900">Changes need a second IT admin</span>
+        <span className="block text-slate-600">
+          A saved change waits, with its diff and impact, until another IT admin approves it.
+        </span>
+        {update.isError && <span className="mt-1 block text-red-700">{update.error.message}</span>}
+      </span>
+    </label>
+  );
+}

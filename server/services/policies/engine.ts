@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import { and, desc, eq } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import {
+  compilePolicySet,
+  defaultScales,
+  loadPolicySet,
+  type CompiledPolicySet,
+  type LoadedPolicySet,
+  type PolicyConfig,
+  type PolicyFile,
+  type PolicyIdentity,
+} from "@/server/core/policy";
+import type { DbOrTx } from "@/server/db/client";
+import { attributesOf } from "@/server/db/identity-columns";
+import { attributeAliases, attributeScales, identities, policyFiles, policySetVersions, resources, systems } from "@/server/db/schema";
+
+/** What evaluation needs from the database besides the policies: scales, aliases, system levels. */
+export async function loadPolicyConfig(db: DbOrTx): Promise<PolicyConfig> {
+  const [aliasRows, scaleRows, systemRows] = await Promise.all([
+    db.select().from(attributeAliases),
+    db.select().from(attributeScales),
+    db.select({ key: systems.key, levels: systems.accessLevels }).from(systems),
+  ]);
+  return {
+    scales: { ...defaultScales, ...Object.fromEntries(scaleRows.map((s) => [s.attribute, s.values])) },
+    aliases: aliasRows.map((a) => ({ attribute: a.attribute, raw: a.rawValue, canonical: a.canonicalValue })),
+    systemLevels: Object.fromEntries(systemRows.map((s) => [s.key, s.levels])),
+  };
+}
+
+/** Systems with their levels and every resource key, for lint. */
+export async function loadCatalog(db: DbOrTx) {
+  const [systemRows, resourceRows] = await Promise.all([
+    db.select({ key: systems.key, levels: systems.accessLevels }).from(systems),
+    db.select({ key: resources.key }).from(resources),
+  ]);
+  return {
+    systems: Object.fromEntries(systemRows.map((s) => [s.key, s.levels])),
+    resources: new Set(resourceRows.map((r) => r.key)),
+  };
+}
+
+export async function activeVersion(db: DbOrTx) {
+  const [v] = await db
+    .select()
+    .from(policySetVersions)
+    .where(eq(policySetVersions.status, "active"))
+    .orderBy(desc(policySetVersions.id))
+    .limit(1);
+  return v ?? null;
+}
+
+export async function versionFiles(db: DbOrTx, versionId: number | null): Promise<PolicyFile[]> {
+  if (versionId === null) return [];
+  return db
+    .select({ path: policyFiles.path, source: policyFiles.source })
+    .from(policyFiles)
+    .where(eq(policyFiles.versionId, versionId))
+    .orderBy(policyFiles.path);
+}
+
+const manager = alias(identities, "manager");
+
+/** Everyone, as the engine sees them (raw HR values; the engine applies aliases). */
+export async function loadPolicyIdentities(db: DbOrTx, identityId?: string): Promise<PolicyIdentity[]> {
+  const rows = await db
+    .select({ identity: identities, managerEmail: manager.email })
+    .from(identities)
+    .leftJoin(manager, eq(manager.id, identities.managerId))
+    .where(identityId ? and(eq(identities.id, identityId)) : undefined);
+  return rows.map((r) => ({ id: r.identity.id, attributes: attributesOf(r.identity, r.managerEmail) }));
+}
+
+export interface PolicyEngine {
+  versionId: number | null;
+  files: PolicyFile[];
+  loaded: LoadedPolicySet;
+  config: PolicyConfig;
+  compiled: CompiledPolicySet;
+}
+
+// Compiled sets by version and configuration: compiling is the expensive step and both change rarely.
+const cache = new Map<string, PolicyEngine>();
+const CACHE_SIZE = 8;
+
+/** A policy set ready to evaluate: the active version by default, or the given files. */
+export async function policyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<PolicyEngine> {
+  const [config, version] = await Promise.all([loadPolicyConfig(db), files ? null : activeVersion(db)]);
+  const theFiles = files ?? (await versionFiles(db, version?.id ?? null));
+  const key = createHash("sha256").update(JSON.stringify([config, theFiles])).digest("hex");
+  const hit = cache.get(key);
+  if (hit) return { ...hit, versionId: version?.id ?? null };
+  const loaded = loadPolicySet(theFiles);
+  const engine = { versionId: version?.id ?? null, files: theFiles, loaded, config, compiled: compilePolicySet(loaded.policies, config) };
+  cache.set(key, engine);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return engine;
+}
