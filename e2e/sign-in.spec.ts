@@ -11,7 +11,9 @@ test.describe("sign-in through a real OIDC provider", () => {
     await expect(attributes.locator('[data-attribute="department"] dd')).toHaveText("Sales");
     await expect(attributes.locator('[data-attribute="team"] dd')).toHaveText("Enterprise");
     await expect(attributes.locator('[data-attribute="manager"] dd')).toContainText("John Doe");
-    await expect(page.getByText("No access to show yet")).toBeVisible();
+    const access = page.getByRole("table", { name: "Access from policy" });
+    await expect(access.getByRole("row", { name: /salesforce:license:user/ })).toContainText("sales-team-access");
+    await expect(access.getByRole("row", { name: /gitlab:group:customer-solutions/ })).toContainText("reporter");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/signin$/);

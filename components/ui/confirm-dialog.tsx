@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
 /** A modal confirmation (native <dialog>: focus is trapped and Escape cancels). */
@@ -15,6 +15,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, tone = "pri
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -29,10 +30,10 @@ export function ConfirmDialog({ open, title, children, confirmLabel, tone = "pri
         onCancel();
       }}
       className="m-auto w-full max-w-md rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
     >
       <div className="px-5 py-4">
-        <h2 id="confirm-title" className="text-base font-semibold text-slate-900">
+        <h2 id={titleId} className="text-base font-semibold text-slate-900">
           {title}
         </h2>
         {children && <div className="mt-2 text-sm text-slate-600">{children}</div>}

@@ -1,0 +1,120 @@
+import { expect, people, test } from "./fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+test.describe("policies (IT admin)", () => {
+  test.beforeEach(async ({ signInAs }) => {
+    await signInAs(people.itAdmin.email);
+  });
+
+  test("lists policies with the people they match", async ({ page }) => {
+    await page.getByRole("link", { name: "Policies", exact: true }).click();
+    const row = page.getByRole("row", { name: /^sales-engineer-access/ });
+    await expect(row).toContainText("base-employee-access, sales-team-access");
+    expect(Number(await row.locator("td").nth(3).textContent())).toBeGreaterThan(5);
+    await expect(page.getByRole("row", { name: /no-production-for-contractors/ })).toContainText("deny");
+  });
+
+  test("lints as you type at the line, previews the impact with names, and saves a version", async ({ page }) => {
+    await page.goto("/policies/edit?file=sales-engineer-access.yaml");
+    const editor = page.getByLabel("Policy file sales-engineer-access.yaml");
+    const original = await editor.inputValue();
+
+    await editor.fill(original.replace("job_title: Sales Engineer", "job_titel: Sales Engineer"));
+    const problems = page.getByRole("list", { name: "Problems" });
+    await expect(problems).toContainText("line 5 job_titel is not an attribute");
+    await expect(page.getByRole("button", { name: "Save…" })).toBeDisabled();
+
+    await editor.fill(original.replace("grants:\n", "grants:\n  - google:group:finance-reports@company.com\n"));
+    await expect(page.getByText("No problems in this file.")).toBeVisible();
+    await page.getByRole("button", { name: "Preview impact" }).click();
+    const impact = page.getByTestId("impact-preview");
+    await expect(impact).toContainText(/\d+ people affected: \+\d+ grants, −0 grants/);
+    await expect(impact.getByRole("row", { name: /Sarah Chen/ })).toContainText("gains google:group:finance-reports@company.com");
+
+    await page.getByLabel("What is this change for?").fill("Sales engineers join the commission project");
+    await page.getByRole("button", { name: "Save…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Save this change?" });
+    await expect(dialog).toContainText(/Access changes for \d+ people/);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByRole("heading", { name: "Version 2: Sales engineers join the commission project" })).toBeVisible();
+    await expect(page.getByRole("group", { name: "Changes to sales-engineer-access.yaml" }).getByLabel("added")).toHaveText(
+      "  - google:group:finance-reports@company.com",
+    );
+  });
+
+  test("shows a person's expected access with reasons, and explains it", async ({ page }) => {
+    await page.goto("/identities?q=sarah.chen");
+    await page.getByRole("link", { name: "Sarah Chen" }).click();
+    const access = page.getByRole("table", { name: "Access from policy" });
+    await expect(access.getByRole("row", { name: /google:group:finance-reports@company.com/ })).toContainText("sales-engineer-access");
+    await access.getByRole("row", { name: /salesforce:license:user/ }).getByRole("link").click();
+    await expect(page.getByTestId("explanation")).toContainText("Sarah Chen gets salesforce:license:user through sales-team-access");
+  });
+
+  test("restores an earlier version after a confirmation", async ({ page }) => {
+    await page.goto("/policies/versions/1");
+    await page.getByRole("button", { name: "Restore this version…" }).click();
+    await page.getByRole("dialog", { name: "Restore version 1?" }).getByRole("button", { name: "Restore" }).click();
+    await expect(page.getByRole("heading", { name: /^Version 3: Restore version 1/ })).toBeVisible();
+    await expect(page.getByText("active now")).toBeVisible();
+    await page.goto("/policies/versions");
+    await expect(page.getByRole("row", { name: /#2/ })).toContainText("Sales engineers join the commission project");
+  });
+
+  test("explains why not: the failing condition with the actual and the required value", async ({ page }) => {
+    await page.goto("/policies/explain");
+    await page.getByLabel("Person").fill("Sarah");
+    await page.getByRole("button", { name: /Sarah Chen/ }).click();
+    await page.getByLabel("Resource").selectOption("github:team:deployers");
+    const answer = page.getByTestId("explanation");
+    await expect(answer).toContainText("does not get github:team:deployers");
+    await expect(answer).toContainText("needs job_title is Solutions Architect — has Sales Engineer");
+    await expect(page).toHaveURL(/person=.*resource=github%3Ateam%3Adeployers/);
+  });
+
+  test("what if: a promotion shows the access that would follow", async ({ page }) => {
+    await page.goto("/policies/what-if");
+    await page.getByLabel("Person").fill("Sarah");
+    await page.getByRole("button", { name: /Sarah Chen/ }).click();
+    await page.getByLabel("Job title").fill("Senior Sales Engineer");
+    const delta = page.getByTestId("what-if-delta");
+    await expect(delta).toContainText("would gain salesforce:profile:sales-leadership (standard) via senior-sales-engineer-access");
+    await expect(delta).toContainText("would gain slack:channel:#sales-leadership (member)");
+  });
+
+  test("draws the inheritance graph and lists what no policy grants", async ({ page }) => {
+    await page.goto("/policies/graph");
+    const graph = page.getByRole("img", { name: "Policy inheritance graph" });
+    await expect(graph.getByRole("link", { name: "Edit senior-sales-engineer-access" })).toBeVisible();
+    await expect(page.getByText("aws:account:sandbox")).toBeVisible();
+    await expect(page.getByRole("table").filter({ hasText: "Likely misspellings" })).toContainText("Product Eng");
+  });
+});
+
+test("a change waits for a second IT admin, who approves it", async ({ page, signInAs, context }) => {
+  await signInAs(people.itAdmin.email);
+  await page.goto("/policies");
+  await page.getByLabel("Changes need a second IT admin").check();
+  await expect(page.getByLabel("Changes need a second IT admin")).toBeChecked();
+  await page.goto("/policies/edit?file=vpn-for-remote-locations.yaml");
+  const editor = page.getByLabel("Policy file vpn-for-remote-locations.yaml");
+  await editor.fill((await editor.inputValue()).replace("over VPN", "over the VPN"));
+  await page.getByLabel("What is this change for?").fill("Clearer description");
+  await page.getByRole("button", { name: "Save…" }).click();
+  await page.getByRole("dialog", { name: "Save this change?" }).getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Waiting for another IT admin to approve or reject your change.")).toBeVisible();
+  const url = page.url();
+
+  await context.clearCookies();
+  await signInAs("omar.haddad@company.com");
+  await page.goto("/policies");
+  await expect(page.getByRole("region", { name: "Changes waiting for approval" })).toContainText("Clearer description");
+  await page.goto(url);
+  await page.getByRole("button", { name: "Approve" }).click();
+  await page.getByRole("dialog", { name: /Approve version/ }).getByRole("button", { name: "Approve and apply" }).click();
+  await expect(page.getByText("This is the active version.")).toBeVisible();
+  await page.goto("/policies");
+  await page.getByLabel("Changes need a second IT admin").uncheck();
+  await expect(page.getByLabel("Changes need a second IT admin")).not.toBeChecked();
+});
