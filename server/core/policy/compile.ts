@@ -1,6 +1,7 @@
 import { AliasTable, matchKey } from "./normalize";
+import { buildIndex, type PolicyIndex } from "./policy-index";
 import { slotLayout, type PreparedIdentity, type SlotLayout } from "./prepare";
-import type { Comparison, Condition, Policy, PolicyConfig } from "./types";
+import type { Comparison, Condition, ExpectedGrant, Policy, PolicyConfig } from "./types";
 
 /**
  * A policy set compiled once for fast evaluation:
@@ -20,6 +21,12 @@ export interface FlatGrant {
   level: string | null;
   /** The policy that matched first, then each inherited policy down to the one naming the grant. */
   via: string[];
+  /** via joined once, for tie-breaks */
+  viaKey: string;
+  /** the result object, built once and shared by everyone who gets this grant (frozen) */
+  out: ExpectedGrant;
+  /** index of the policy that names the grant (the last of via) */
+  owner: number;
 }
 
 /** A condition with its compiled test, kept so explain can say which one failed. */
@@ -33,16 +40,44 @@ export interface CompiledPolicy {
   index: number;
   policy: Policy;
   match: Matcher;
+  /**
+   * What is left to check when the index found the person: the conditions without the one the
+   * index already proved (an exact index key), or all of them.
+   */
+  residual: Matcher;
+  /** the index proves every condition: found through it, the policy matches */
+  sure: boolean;
   checks: CheckNode[];
   /** Allow: what it grants (inheritance included). Deny: what it takes away. */
   grants: FlatGrant[];
+  /** `grants` it names itself */
+  own: FlatGrant[];
+  /** `grants` it inherits, by the policy that names them: when that policy matches too, its own copy wins */
+  inherited: { owner: number; grants: FlatGrant[] }[];
 }
 
-export interface PolicyIndex {
-  /** slot → match key → policies whose indexed condition names that value */
-  buckets: Map<number, Map<string, CompiledPolicy[]>>;
-  /** policies with no equality condition to index by: checked for everyone */
-  unindexed: CompiledPolicy[];
+/**
+ * Every policy's flattened grants in flat typed arrays, for the resolution loop (resolve.ts):
+ * grant k of the table is resource[k] at level rank[k], reached by a path of viaLength[k]
+ * policies; policy p's own grants are ownStart[p]..ownEnd[p], and its inherited ones come in
+ * groups by the policy naming them (groupFrom[p]..groupTo[p] index the group arrays).
+ */
+export interface GrantTable {
+  resource: Int32Array;
+  rank: Int32Array;
+  viaLength: Int32Array;
+  /** the resource's position in alphabetical order */
+  order: Int32Array;
+  viaKey: string[];
+  out: ExpectedGrant[];
+  ownStart: Int32Array;
+  ownEnd: Int32Array;
+  groupFrom: Int32Array;
+  groupTo: Int32Array;
+  groupOwner: Int32Array;
+  groupStart: Int32Array;
+  groupEnd: Int32Array;
+  priority: Int32Array;
 }
 
 export interface CompiledPolicySet {
@@ -56,12 +91,35 @@ export interface CompiledPolicySet {
   deny: PolicyIndex;
   /** policy name → every policy that inherits it, directly or not */
   inheritedBy: Map<string, Set<string>>;
+  /** slots some condition names (hire_date is laid out for tenure_days even when none does) */
+  conditionSlots: Set<number>;
   /** scratch space reused by evaluation (evaluation is synchronous, so one at a time) */
-  scratch: { policyStamp: Uint32Array; resourceStamp: Uint32Array; denyStamp: Uint32Array; generation: number };
+  scratch: {
+    policyStamp: Uint32Array;
+    resourceStamp: Uint32Array;
+    denyStamp: Uint32Array;
+    generation: number;
+    /** per resource: the winning grant (index into table) and its policy, while resolving */
+    winner: Int32Array;
+    winnerPolicy: Int32Array;
+    allowIds: Int32Array;
+    denyIds: Int32Array;
+    /** which allow policies the combination being resolved matched */
+    matchedStamp: Uint32Array;
+    /** one bit per resource rank, clear between runs */
+    rankBits: Uint32Array;
+    /** alphabetical ranks of one person's resources, while resolving */
+    ranks: Int32Array;
+  };
+  /** resolved grants per combination of matched allow and deny policies (evaluate.ts) */
+  memo: { byHash: Map<number, { allow: Int32Array; deny: Int32Array; result: readonly ExpectedGrant[] }[]>; size: number };
+  /** the flattened grants as typed arrays, for resolution */
+  table: GrantTable;
+  /** resource id → its position in alphabetical order */
+  resourceOrder: Uint32Array;
+  /** position in alphabetical order → resource id */
+  resourceByRank: Uint32Array;
 }
-
-/** Attributes in the order their equality best narrows down who a policy can match. */
-const SELECTIVITY = ["job_title", "team", "cost_center", "manager", "department", "location", "job_level", "employment_type", "employment_status"];
 
 export interface CompileOptions {
   /** attribute → match key → how many identities have it; sharpens the choice of index. */
@@ -70,10 +128,11 @@ export interface CompileOptions {
 
 export function compilePolicySet(policies: readonly Policy[], config: PolicyConfig, options: CompileOptions = {}): CompiledPolicySet {
   const aliases = new AliasTable(config.aliases);
-  const attributes = new Set<string>(["employment_status", "hire_date"]);
-  const visit = (c: Condition) => (c.kind === "compare" ? attributes.add(c.attribute) : c.conditions.forEach(visit));
+  const conditionAttributes = new Set<string>();
+  const visit = (c: Condition) => (c.kind === "compare" ? conditionAttributes.add(c.attribute) : c.conditions.forEach(visit));
   policies.forEach((p) => p.when.forEach(visit));
-  const layout = slotLayout(attributes, config.scales, aliases);
+  // Sorted, so two sets naming the same attributes share one layout (and prepared people).
+  const layout = slotLayout([...new Set(["employment_status", "hire_date", ...conditionAttributes])].sort(), config.scales, aliases);
 
   const resourceIds = new Map<string, number>();
   const resources: string[] = [];
@@ -88,9 +147,24 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
   };
 
   const byPolicyName = new Map(policies.map((p) => [p.name, p]));
+  const indexByName = new Map(policies.map((p, i) => [p.name, i]));
   const compiled: CompiledPolicy[] = policies.map((policy, index) => {
     const checks = policy.when.map((c) => compileCheck(c, layout));
-    return { index, policy, checks, match: allOf(checks.map((c) => c.match)), grants: flattenGrants(policy, byPolicyName, config, resourceId) };
+    const match = allOf(checks.map((c) => c.match));
+    const grants = flattenGrants(policy, byPolicyName, config, resourceId, indexByName);
+    const inherited = new Map<number, FlatGrant[]>();
+    for (const g of grants) if (g.owner !== index) inherited.set(g.owner, [...(inherited.get(g.owner) ?? []), g]);
+    return {
+      index,
+      policy,
+      checks,
+      match,
+      residual: match,
+      sure: false,
+      grants,
+      own: grants.filter((g) => g.owner === index),
+      inherited: [...inherited].map(([owner, list]) => ({ owner, grants: list })),
+    };
   });
   const byName = new Map(compiled.map((c) => [c.policy.name, c]));
 
@@ -122,13 +196,77 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
     allow: indexOf("allow"),
     deny: indexOf("deny"),
     inheritedBy,
+    conditionSlots: new Set([...conditionAttributes].map((a) => layout.slots.get(a)!)),
     scratch: {
       policyStamp: new Uint32Array(compiled.length),
       resourceStamp: new Uint32Array(resources.length),
       denyStamp: new Uint32Array(resources.length),
       generation: 0,
+      winner: new Int32Array(resources.length),
+      winnerPolicy: new Int32Array(resources.length),
+      allowIds: new Int32Array(compiled.length),
+      denyIds: new Int32Array(compiled.length),
+      matchedStamp: new Uint32Array(compiled.length),
+      ranks: new Int32Array(resources.length),
+      rankBits: new Uint32Array((resources.length + 31) >>> 5),
     },
+    memo: { byHash: new Map(), size: 0 },
+    table: grantTable(compiled, orderOf(resources)),
+    resourceOrder: orderOf(resources),
+    resourceByRank: inverse(orderOf(resources)),
   };
+}
+
+function grantTable(compiled: CompiledPolicy[], order: Uint32Array): GrantTable {
+  const all: FlatGrant[] = [];
+  const n = compiled.length;
+  const t = {
+    ownStart: new Int32Array(n),
+    ownEnd: new Int32Array(n),
+    groupFrom: new Int32Array(n),
+    groupTo: new Int32Array(n),
+    priority: Int32Array.from(compiled, (c) => c.policy.priority),
+  };
+  const groupOwner: number[] = [];
+  const groupStart: number[] = [];
+  const groupEnd: number[] = [];
+  for (const cp of compiled) {
+    t.ownStart[cp.index] = all.length;
+    all.push(...cp.own);
+    t.ownEnd[cp.index] = all.length;
+    t.groupFrom[cp.index] = groupOwner.length;
+    for (const g of cp.inherited) {
+      groupOwner.push(g.owner);
+      groupStart.push(all.length);
+      all.push(...g.grants);
+      groupEnd.push(all.length);
+    }
+    t.groupTo[cp.index] = groupOwner.length;
+  }
+  return {
+    ...t,
+    resource: Int32Array.from(all, (g) => g.resource),
+    rank: Int32Array.from(all, (g) => g.rank),
+    viaLength: Int32Array.from(all, (g) => g.via.length),
+    order: Int32Array.from(all, (g) => order[g.resource]!),
+    viaKey: all.map((g) => g.viaKey),
+    out: all.map((g) => g.out),
+    groupOwner: Int32Array.from(groupOwner),
+    groupStart: Int32Array.from(groupStart),
+    groupEnd: Int32Array.from(groupEnd),
+  };
+}
+
+function orderOf(resources: string[]): Uint32Array {
+  const order = new Uint32Array(resources.length);
+  resources.map((r, i) => [r, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).forEach(([, id], rank) => (order[id] = rank));
+  return order;
+}
+
+function inverse(order: Uint32Array): Uint32Array {
+  const byRank = new Uint32Array(order.length);
+  order.forEach((rank, id) => (byRank[rank] = id));
+  return byRank;
 }
 
 function walkInherits(policy: Policy, byName: Map<string, Policy>, visit: (name: string) => void, path = new Set<string>([policy.name])) {
@@ -150,12 +288,20 @@ function levelRank(config: PolicyConfig, resource: string, level: string | null)
 }
 
 /** A policy's own grants plus those of everything it inherits, best path per resource; cycles are cut. */
-function flattenGrants(policy: Policy, byName: Map<string, Policy>, config: PolicyConfig, resourceId: (r: string) => number): FlatGrant[] {
+function flattenGrants(
+  policy: Policy,
+  byName: Map<string, Policy>,
+  config: PolicyConfig,
+  resourceId: (r: string) => number,
+  indexByName: Map<string, number>,
+): FlatGrant[] {
   const best = new Map<number, FlatGrant>();
   const visit = (p: Policy, via: string[]) => {
     for (const g of p.grants) {
       const id = resourceId(g.resource);
-      const candidate: FlatGrant = { resource: id, rank: levelRank(config, g.resource, g.level), level: g.level, via };
+      const out: ExpectedGrant = Object.freeze({ resource: g.resource, level: g.level, via: Object.freeze(via) as string[] });
+      const owner = indexByName.get(p.name)!;
+      const candidate: FlatGrant = { resource: id, rank: levelRank(config, g.resource, g.level), level: g.level, via, viaKey: via.join(), out, owner };
       const current = best.get(id);
       if (!current || candidate.rank > current.rank || (candidate.rank === current.rank && candidate.via.length < current.via.length)) {
         best.set(id, candidate);
@@ -170,7 +316,7 @@ function flattenGrants(policy: Policy, byName: Map<string, Policy>, config: Poli
   return [...best.values()];
 }
 
-function allOf(parts: Matcher[]): Matcher {
+export function allOf(parts: Matcher[]): Matcher {
   if (parts.length === 0) return () => true;
   if (parts.length === 1) return parts[0]!;
   return (p) => {
@@ -250,45 +396,4 @@ export function numericBound(c: Comparison, layout: SlotLayout, slot = layout.sl
   const ranks = layout.scaleRanks[slot];
   if (ranks) return ranks.get(layout.aliases.key(c.attribute, String(raw))) ?? Number.NaN;
   return typeof raw === "number" ? raw : Number.isFinite(Number(raw)) ? Number(raw) : Number.NaN;
-}
-
-function buildIndex(policies: CompiledPolicy[], layout: SlotLayout, options: CompileOptions): PolicyIndex {
-  const buckets = new Map<number, Map<string, CompiledPolicy[]>>();
-  const unindexed: CompiledPolicy[] = [];
-  for (const cp of policies) {
-    const choice = indexCondition(cp.policy, layout, options);
-    if (!choice) {
-      unindexed.push(cp);
-      continue;
-    }
-    const slot = layout.slots.get(choice.attribute)!;
-    let bySlot = buckets.get(slot);
-    if (!bySlot) buckets.set(slot, (bySlot = new Map()));
-    const values = Array.isArray(choice.value) ? choice.value : [choice.value];
-    for (const v of new Set(values.map((x) => layout.aliases.key(choice.attribute, String(x))))) {
-      let list = bySlot.get(v);
-      if (!list) bySlot.set(v, (list = []));
-      list.push(cp);
-    }
-  }
-  return { buckets, unindexed };
-}
-
-/** The top-level equals/in condition that narrows the policy down the most, if any. */
-function indexCondition(policy: Policy, layout: SlotLayout, options: CompileOptions): Comparison | null {
-  let best: Comparison | null = null;
-  let bestCost = Infinity;
-  for (const c of policy.when) {
-    if (c.kind !== "compare" || (c.op !== "equals" && c.op !== "in") || c.attribute === "trainings" || c.attribute === "tenure_days") continue;
-    const values = Array.isArray(c.value) ? c.value : [c.value];
-    const counts = options.valueCounts?.get(c.attribute);
-    const cost = counts
-      ? values.reduce<number>((sum, v) => sum + (counts.get(layout.aliases.key(c.attribute, String(v))) ?? 0), 0)
-      : values.length * (SELECTIVITY.indexOf(c.attribute) === -1 ? SELECTIVITY.length / 2 : SELECTIVITY.indexOf(c.attribute) + 1);
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = c;
-    }
-  }
-  return best;
 }

@@ -1,5 +1,10 @@
-import type { CompiledPolicy, CompiledPolicySet, FlatGrant, PolicyIndex } from "./compile";
+import type { CompiledPolicy, CompiledPolicySet } from "./compile";
+import type { Bucket, PolicyIndex } from "./policy-index";
+import { evaluatePopulation } from "./population";
 import { prepareIdentity, type PreparedIdentity } from "./prepare";
+import { nextGeneration, resolveGrants, sortPrefix } from "./resolve";
+
+export { beats } from "./resolve";
 import type { ExpectedGrant, PolicyIdentity } from "./types";
 
 /**
@@ -12,94 +17,165 @@ export function evaluateIdentity(set: CompiledPolicySet, identity: PolicyIdentit
   return evaluatePrepared(set, prepareIdentity(set.layout, identity, at));
 }
 
-export function evaluatePrepared(set: CompiledPolicySet, p: PreparedIdentity): ExpectedGrant[] {
-  if (!p.active) return [];
-  const { allowed, denied } = matchedPolicies(set, p);
-  const s = set.scratch;
-  const gen = nextGeneration(set);
-  for (const d of denied) for (const g of d.grants) s.denyStamp[g.resource] = gen;
+const NOTHING: readonly ExpectedGrant[] = Object.freeze([]);
 
-  const winners: { grant: FlatGrant; policy: CompiledPolicy }[] = [];
-  const slotOf = new Map<number, number>();
-  for (const a of allowed) {
-    for (const g of a.grants) {
-      if (s.denyStamp[g.resource] === gen) continue;
-      if (s.resourceStamp[g.resource] !== gen) {
-        s.resourceStamp[g.resource] = gen;
-        slotOf.set(g.resource, winners.length);
-        winners.push({ grant: g, policy: a });
-        continue;
-      }
-      const i = slotOf.get(g.resource)!;
-      if (beats(g, a, winners[i]!.grant, winners[i]!.policy)) winners[i] = { grant: g, policy: a };
-    }
-  }
-  return winners
-    .map(({ grant }) => ({ resource: set.resources[grant.resource]!, level: grant.level, via: grant.via }))
-    .sort((x, y) => (x.resource < y.resource ? -1 : x.resource > y.resource ? 1 : 0));
+/**
+ * A person's expected access depends only on which allow and deny policies they match, and
+ * many people match the same ones: the resolved grants are kept per combination (shared,
+ * frozen arrays), so most people cost a match and a lookup.
+ */
+export function evaluatePrepared(set: CompiledPolicySet, p: PreparedIdentity): ExpectedGrant[] {
+  if (!p.active) return NOTHING as ExpectedGrant[];
+  const gen = nextGeneration(set);
+  const s = set.scratch;
+  const na = matchInto(set, set.allow, p, gen, s.allowIds);
+  const nd = matchInto(set, set.deny, p, gen, s.denyIds);
+  sortPrefix(s.allowIds, na);
+  sortPrefix(s.denyIds, nd);
+  return resolveMatched(set, s.allowIds, 0, na, s.denyIds, 0, nd);
 }
 
 /**
- * Whether grant g (from policy gp) wins over grant h (from hp) for the same resource: higher
- * level, then higher priority, then shorter path, then the path that sorts first. Explain uses
- * the same rule, so both always name the same winner.
+ * The grants for a combination of matched policies, given as sorted ranges of policy indices:
+ * from the memo, or resolved and remembered.
  */
-export function beats(
-  g: { rank: number; via: string[] },
-  gp: { policy: { priority: number } },
-  h: { rank: number; via: string[] },
-  hp: { policy: { priority: number } },
-): boolean {
-  if (g.rank !== h.rank) return g.rank > h.rank;
-  if (gp.policy.priority !== hp.policy.priority) return gp.policy.priority > hp.policy.priority;
-  if (g.via.length !== h.via.length) return g.via.length < h.via.length;
-  return g.via.join() < h.via.join();
+export function resolveMatched(
+  set: CompiledPolicySet,
+  allowIds: Int32Array,
+  aFrom: number,
+  aTo: number,
+  denyIds: Int32Array,
+  dFrom: number,
+  dTo: number,
+): ExpectedGrant[] {
+  let h = 2166136261 ^ (aTo - aFrom);
+  for (let i = aFrom; i < aTo; i++) h = Math.imul(h ^ allowIds[i]!, 16777619);
+  h = Math.imul(h ^ 0x9e3779b9, 16777619);
+  for (let i = dFrom; i < dTo; i++) h = Math.imul(h ^ denyIds[i]!, 16777619);
+  const memo = set.memo;
+  const bucket = memo.byHash.get(h);
+  if (bucket) {
+    for (const e of bucket) if (sameRange(e.allow, allowIds, aFrom, aTo) && sameRange(e.deny, denyIds, dFrom, dTo)) return e.result as ExpectedGrant[];
+  }
+  const allow = allowIds.slice(aFrom, aTo);
+  const deny = denyIds.slice(dFrom, dTo);
+  const result = Object.freeze(resolveGrants(set, allow, deny)) as ExpectedGrant[];
+  if (memo.size >= MEMO_LIMIT) clearEvaluationMemo(set);
+  const entry = { allow, deny, result };
+  if (bucket) bucket.push(entry);
+  else memo.byHash.set(h, [entry]);
+  memo.size++;
+  return result;
 }
 
-function nextGeneration(set: CompiledPolicySet): number {
-  const s = set.scratch;
-  s.generation = (s.generation + 1) >>> 0;
-  if (s.generation === 0) {
-    s.policyStamp.fill(0);
-    s.resourceStamp.fill(0);
-    s.denyStamp.fill(0);
-    s.generation = 1;
-  }
-  return s.generation;
+const MEMO_LIMIT = 200_000;
+
+/** Forgets every resolved combination (benchmarks measure evaluation from cold with it). */
+export function clearEvaluationMemo(set: CompiledPolicySet): void {
+  set.memo.byHash.clear();
+  set.memo.size = 0;
+}
+
+/** Whether `a` equals b[from..to). */
+function sameRange(a: Int32Array, b: Int32Array, from: number, to: number): boolean {
+  if (a.length !== to - from) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[from + i]) return false;
+  return true;
 }
 
 /** The allow and deny policies whose conditions the person meets, found through the index. */
 export function matchedPolicies(set: CompiledPolicySet, p: PreparedIdentity): { allowed: CompiledPolicy[]; denied: CompiledPolicy[] } {
   const gen = nextGeneration(set);
-  return { allowed: matchIndex(set, set.allow, p, gen), denied: matchIndex(set, set.deny, p, gen) };
+  const s = set.scratch;
+  const na = matchInto(set, set.allow, p, gen, s.allowIds);
+  const nd = matchInto(set, set.deny, p, gen, s.denyIds);
+  return {
+    allowed: Array.from(s.allowIds.subarray(0, na), (i) => set.policies[i]!),
+    denied: Array.from(s.denyIds.subarray(0, nd), (i) => set.policies[i]!),
+  };
 }
 
-function matchIndex(set: CompiledPolicySet, index: PolicyIndex, p: PreparedIdentity, gen: number): CompiledPolicy[] {
+/**
+ * Writes the indices of the index's policies the person matches into `out` (from `n`);
+ * returns the new count. Policies found through an index key only check what the key did
+ * not already prove (their residual conditions). Plain loops: this is the hot path.
+ */
+function matchInto(set: CompiledPolicySet, index: PolicyIndex, p: PreparedIdentity, gen: number, out: Int32Array): number {
   const stamp = set.scratch.policyStamp;
-  const out: CompiledPolicy[] = [];
-  const consider = (list: CompiledPolicy[] | undefined) => {
-    if (!list) return;
-    for (const cp of list) {
-      if (stamp[cp.index] === gen) continue;
-      stamp[cp.index] = gen;
-      if (cp.match(p)) out.push(cp);
-    }
-  };
-  for (const [slot, byKey] of index.buckets) {
+  let n = 0;
+  const buckets = index.bucketList;
+  for (let b = 0; b < buckets.length; b++) {
+    const entry = buckets[b]!;
+    const slot = entry[0];
+    const byKey = entry[1];
     const t = p.text[slot];
-    if (t != null) consider(byKey.get(t));
-    else {
+    if (t != null) {
+      const list = byKey.get(t);
+      if (list !== undefined) n = considerIndexed(list, stamp, gen, p, out, n);
+    } else {
       const l = p.lists[slot];
-      if (l) for (const v of l) consider(byKey.get(v));
+      if (l !== null && l !== undefined) {
+        for (const v of l) {
+          const list = byKey.get(v);
+          if (list !== undefined) n = considerIndexed(list, stamp, gen, p, out, n);
+        }
+      }
     }
   }
-  consider(index.unindexed);
-  return out;
+  const contains = index.contains;
+  for (let c = 0; c < contains.length; c++) {
+    const ci = contains[c]!;
+    const t = p.text[ci.slot];
+    if (t != null) {
+      let hits = ci.seen.get(t);
+      if (hits === undefined) {
+        hits = Int32Array.from(ci.policies.flatMap((x, i) => (t.includes(x.needle) ? [i] : [])));
+        if (ci.seen.size < 50_000) ci.seen.set(t, hits);
+      }
+      for (let i = 0; i < hits.length; i++) {
+        const cp = ci.policies[hits[i]!]!.cp;
+        if (stamp[cp.index] === gen) continue;
+        stamp[cp.index] = gen;
+        if (cp.residual(p)) out[n++] = cp.index;
+      }
+    } else if (p.lists[ci.slot] != null) {
+      // A list where text was expected: check these policies in full.
+      for (const x of ci.policies) if (stamp[x.cp.index] !== gen && x.cp.match(p)) {
+        stamp[x.cp.index] = gen;
+        out[n++] = x.cp.index;
+      }
+    }
+  }
+  const rest = index.unindexed;
+  for (let i = 0; i < rest.length; i++) {
+    const cp = rest[i]!;
+    if (cp.match(p)) out[n++] = cp.index;
+  }
+  return n;
 }
 
-/** Every identity at once; the compiled set is reused, so this is the fast path for whole populations. */
+function considerIndexed(bucket: Bucket, stamp: Uint32Array, gen: number, p: PreparedIdentity, out: Int32Array, n: number): number {
+  const sure = bucket.sure;
+  for (let i = 0; i < sure.length; i++) {
+    const id = sure[i]!;
+    if (stamp[id] === gen) continue;
+    stamp[id] = gen;
+    out[n++] = id;
+  }
+  const list = bucket.check;
+  for (let i = 0; i < list.length; i++) {
+    const cp = list[i]!;
+    if (stamp[cp.index] === gen) continue;
+    stamp[cp.index] = gen;
+    if (cp.residual(p)) out[n++] = cp.index;
+  }
+  return n;
+}
+
+/** Every identity at once, through the population evaluator (population.ts): the fast path for many people. */
 export function evaluateAll(set: CompiledPolicySet, identities: readonly PolicyIdentity[], at: Date): Map<string, ExpectedGrant[]> {
+  const results = evaluatePopulation(set, identities, at);
   const out = new Map<string, ExpectedGrant[]>();
-  for (const identity of identities) out.set(identity.id, evaluateIdentity(set, identity, at));
+  for (let i = 0; i < identities.length; i++) out.set(identities[i]!.id, results[i]!);
   return out;
 }

@@ -1,5 +1,6 @@
-import type { CheckNode, CompiledPolicySet } from "./compile";
-import { beats, matchedPolicies } from "./evaluate";
+import type { CheckNode, CompiledPolicy, CompiledPolicySet, FlatGrant } from "./compile";
+import { matchedPolicies } from "./evaluate";
+import { beats } from "./resolve";
 import { prepareIdentity, type PreparedIdentity } from "./prepare";
 import type { Condition, PolicyIdentity } from "./types";
 
@@ -57,16 +58,12 @@ export function explainAccess(set: CompiledPolicySet, identity: PolicyIdentity, 
   const { denied } = matchedPolicies(set, p);
   const deniedBy = denied.filter((d) => d.grants.some((g) => g.resource === resourceId)).map((d) => d.policy.name);
 
-  const sources: GrantSource[] = [];
-  for (const cp of set.policies) {
-    if (cp.policy.effect !== "allow") continue;
-    const grant = cp.grants.find((g) => g.resource === resourceId);
-    if (!grant) continue;
+  const sources: (GrantSource & { key: string })[] = [];
+  for (const { cp, grant } of sourcesOf(set, resourceId)) {
     const failed = firstFailure(cp.checks, p, identity, at);
-    sources.push({ via: grant.via, level: grant.level, matched: failed === null, failed });
+    sources.push({ via: grant.via, level: grant.level, matched: failed === null, failed, key: grant.viaKey });
   }
-  sources.sort((a, b) => Number(b.matched) - Number(a.matched) || a.via.length - b.via.length || a.via.join().localeCompare(b.via.join()));
-
+  sources.sort((a, b) => Number(b.matched) - Number(a.matched) || a.via.length - b.via.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   let granted: Explanation["granted"] = null;
   if (p.active && deniedBy.length === 0) {
     let best: { s: GrantSource; rank: number; via: string[]; policy: { priority: number } } | null = null;
@@ -77,7 +74,27 @@ export function explainAccess(set: CompiledPolicySet, identity: PolicyIdentity, 
     }
     if (best) granted = { level: best.s.level, via: best.s.via };
   }
-  return { ...base, granted, sources, deniedBy };
+  return { ...base, granted, sources: sources.map(({ key: _key, ...s }) => s), deniedBy };
+}
+
+const sourceIndex = new WeakMap<CompiledPolicySet, Map<number, { cp: CompiledPolicy; grant: FlatGrant }[]>>();
+
+/** Allow policies that give a resource, by resource id: built once per compiled set. */
+function sourcesOf(set: CompiledPolicySet, resourceId: number) {
+  let index = sourceIndex.get(set);
+  if (!index) {
+    index = new Map();
+    for (const cp of set.policies) {
+      if (cp.policy.effect !== "allow") continue;
+      for (const grant of cp.grants) {
+        let list = index.get(grant.resource);
+        if (!list) index.set(grant.resource, (list = []));
+        list.push({ cp, grant });
+      }
+    }
+    sourceIndex.set(set, index);
+  }
+  return index.get(resourceId) ?? [];
 }
 
 function rankOf(set: CompiledPolicySet, resource: string, level: string | null): number {

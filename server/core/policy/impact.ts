@@ -1,5 +1,6 @@
 import type { CompiledPolicySet } from "./compile";
-import { evaluateIdentity, matchedPolicies } from "./evaluate";
+import { matchedPolicies } from "./evaluate";
+import { evaluateWithin, policyBits, preparePopulation, sameLayout } from "./population";
 import { prepareIdentity } from "./prepare";
 import type { ExpectedGrant, PolicyIdentity } from "./types";
 
@@ -48,14 +49,31 @@ export function previewImpact(
   at: Date,
   options: { changedPolicies?: readonly string[] } = {},
 ): ImpactPreview {
-  const reach = options.changedPolicies ? affectedPolicyNames(before, after, options.changedPolicies) : null;
+  const popBefore = preparePopulation(before, identities, at);
+  const popAfter = sameLayout(before, after) ? popBefore : preparePopulation(after, identities, at);
+  let only: Uint32Array | undefined;
+  if (options.changedPolicies) {
+    // Only people a changed policy (or one inheriting it) matches, before or after, can move.
+    const reach = affectedPolicyNames(before, after, options.changedPolicies);
+    only = new Uint32Array(popBefore.words);
+    const cache = new Map<string, Uint32Array>();
+    const cacheAfter = popAfter === popBefore ? cache : new Map<string, Uint32Array>();
+    for (const name of reach) {
+      const b = before.byName.get(name);
+      if (b) orInto(only, policyBits(before, popBefore, b, cache));
+      const a = after.byName.get(name);
+      if (a) orInto(only, policyBits(after, popAfter, a, cacheAfter));
+    }
+  }
+  const old = evaluateWithin(before, popBefore, only);
+  const now = evaluateWithin(after, popAfter, only);
   const people: ImpactPreview["people"] = [];
   let evaluated = 0;
-  for (const identity of identities) {
-    if (reach && !reachedBy(before, identity, at, reach) && !reachedBy(after, identity, at, reach)) continue;
+  for (let i = 0; i < identities.length; i++) {
+    if (old[i] === undefined) continue;
     evaluated++;
-    const delta = diffGrants(evaluateIdentity(before, identity, at), evaluateIdentity(after, identity, at));
-    if (!isEmptyDelta(delta)) people.push({ identity: identity.id, delta });
+    const delta = diffGrants(old[i]!, now[i]!);
+    if (!isEmptyDelta(delta)) people.push({ identity: identities[i]!.id, delta });
   }
   return {
     people,
@@ -66,21 +84,15 @@ export function previewImpact(
   };
 }
 
+function orInto(into: Uint32Array, bits: Uint32Array) {
+  for (let w = 0; w < into.length; w++) into[w]! |= bits[w]!;
+}
+
 /** The edited policies and every policy that inherits one of them, in either version. */
 export function affectedPolicyNames(before: CompiledPolicySet, after: CompiledPolicySet, changed: readonly string[]): Set<string> {
   const names = new Set(changed);
   for (const set of [before, after]) for (const c of changed) for (const n of set.inheritedBy.get(c) ?? []) names.add(n);
   return names;
-}
-
-function reachedBy(set: CompiledPolicySet, identity: PolicyIdentity, at: Date, names: Set<string>): boolean {
-  const p = prepareIdentity(set.layout, identity, at);
-  if (!p.active) return false;
-  for (const name of names) {
-    const cp = set.byName.get(name);
-    if (cp?.match(p)) return true;
-  }
-  return false;
 }
 
 /** The policies a person matches, by name (for "people matched" counts and what-if views). */

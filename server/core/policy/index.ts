@@ -4,7 +4,7 @@ export { parsePolicyFile } from "./parse";
 export { loadPolicySet, isPolicyFile, isPolicyTestFile, type PolicyFile, type LoadedPolicySet } from "./policy-set";
 export { AliasTable, matchKey } from "./normalize";
 export { compilePolicySet, type CompiledPolicySet, type CompileOptions } from "./compile";
-export { evaluateIdentity, evaluateAll, evaluatePrepared, matchedPolicies } from "./evaluate";
+export { evaluateIdentity, evaluateAll, evaluatePrepared, matchedPolicies, clearEvaluationMemo } from "./evaluate";
 export { prepareIdentity } from "./prepare";
 export { explainAccess, requirementText, type Explanation, type FailedCondition, type GrantSource } from "./explain";
 export { lintPolicies, complexity, DEFAULT_COMPLEXITY_THRESHOLD, type LintContext } from "./lint";

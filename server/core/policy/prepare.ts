@@ -27,20 +27,23 @@ export interface SlotLayout {
   aliases: AliasTable;
   /** slot → (match key → rank) for attributes on an ordered scale */
   scaleRanks: (Map<string, number> | null)[];
+  /** slot → raw value → match key, filled as people are prepared (HR values repeat) */
+  memo: Map<string, string>[];
 }
 
 export function slotLayout(attributes: Iterable<string>, scales: Scales, aliases: AliasTable): SlotLayout {
   const names = [...new Set(attributes)];
   const slots = new Map(names.map((n, i) => [n, i]));
   const scaleRanks = names.map((n) => (scales[n] ? new Map(scales[n]!.map((v, i) => [matchKey(v), i])) : null));
-  return { slots, names, aliases, scaleRanks };
+  return { slots, names, aliases, scaleRanks, memo: names.map(() => new Map()) };
 }
 
-export function prepareIdentity(layout: SlotLayout, identity: PolicyIdentity, at: Date): PreparedIdentity {
+/** Prepares a person; `into` (from an earlier call with this layout) is reused to spare allocations. */
+export function prepareIdentity(layout: SlotLayout, identity: PolicyIdentity, at: Date, into?: PreparedIdentity): PreparedIdentity {
   const n = layout.names.length;
-  const text: (string | null)[] = new Array(n).fill(null);
-  const lists: (Set<string> | null)[] = new Array(n).fill(null);
-  const numbers = new Float64Array(n).fill(Number.NaN);
+  const text: (string | null)[] = into ? into.text.fill(null) : new Array(n).fill(null);
+  const lists: (Set<string> | null)[] = into ? into.lists.fill(null) : new Array(n).fill(null);
+  const numbers = into ? into.numbers.fill(Number.NaN) : new Float64Array(n).fill(Number.NaN);
   const attrs = identity.attributes;
   for (let slot = 0; slot < n; slot++) {
     const name = layout.names[slot]!;
@@ -54,16 +57,37 @@ export function prepareIdentity(layout: SlotLayout, identity: PolicyIdentity, at
     }
     const raw = attrs[name];
     if (raw === null || raw === undefined || raw === "") continue;
+    const memo = layout.memo[slot]!;
     if (Array.isArray(raw)) {
-      lists[slot] = new Set(raw.map((v) => layout.aliases.key(name, v)));
+      const set = new Set<string>();
+      for (const v of raw) set.add(memoKey(memo, layout, name, v));
+      lists[slot] = set;
       continue;
     }
-    const key = layout.aliases.key(name, String(raw));
+    const key = memoKey(memo, layout, name, String(raw));
     text[slot] = key;
     const ranks = layout.scaleRanks[slot];
     if (ranks) numbers[slot] = ranks.get(key) ?? Number.NaN;
-    else if (/^-?\d+(\.\d+)?$/.test(key)) numbers[slot] = Number(key);
+    else {
+      const c = key.charCodeAt(0);
+      if (((c >= 48 && c <= 57) || c === 45) && /^-?\d+(\.\d+)?$/.test(key)) numbers[slot] = Number(key);
+    }
   }
   const status = attrs.employment_status;
-  return { id: identity.id, active: isActiveStatus(typeof status === "string" ? status : null), text, lists, numbers };
+  const active = isActiveStatus(typeof status === "string" ? status : null);
+  if (into) {
+    into.id = identity.id;
+    into.active = active;
+    return into;
+  }
+  return { id: identity.id, active, text, lists, numbers };
+}
+
+function memoKey(memo: Map<string, string>, layout: SlotLayout, name: string, raw: string): string {
+  let k = memo.get(raw);
+  if (k === undefined) {
+    k = layout.aliases.key(name, raw);
+    if (memo.size < 100_000) memo.set(raw, k);
+  }
+  return k;
 }

@@ -1,0 +1,86 @@
+import { performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import type { ExpectedGrant } from "@/server/core/policy";
+
+/** Timing, percentiles, memory and plain-text tables for the benchmark. */
+
+setFlagsFromString("--expose-gc");
+const collect = runInNewContext("gc") as (() => void) | undefined;
+
+/** A full collection between phases, so one phase's garbage is not billed to the next. */
+export function settle(): void {
+  collect?.();
+  collect?.();
+}
+
+export const now = (): number => performance.now();
+
+export function timed<T>(fn: () => T): { ms: number; value: T } {
+  const t0 = now();
+  const value = fn();
+  return { ms: now() - t0, value };
+}
+
+export function median(xs: readonly number[]): number {
+  return percentile(xs, 50);
+}
+
+/** Nearest-rank percentile. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+export const rssMB = (): number => process.memoryUsage().rss / 1048576;
+/** Peak resident set size of the process so far (resourceUsage().maxRSS is in KiB). */
+export const peakRssMB = (): number => process.resourceUsage().maxRSS / 1024;
+export const heapMB = (): number => process.memoryUsage().heapUsed / 1048576;
+
+export function fmtMs(ms: number): string {
+  if (!Number.isFinite(ms)) return "—";
+  if (ms < 1) return `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs`;
+  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+export const fmtInt = (n: number): string => n.toLocaleString("en-US");
+export const fmtRatio = (r: number): string => (Number.isFinite(r) ? `${r >= 100 ? fmtInt(Math.round(r)) : r.toFixed(1)}×` : "—");
+
+/** Left-aligned text, right-aligned numbers (anything starting with a digit or ≤/≥). */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const numeric = (s: string) => /^[\d≤≥<>~.-]/.test(s);
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i > 0 && numeric(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+export interface Target {
+  text: string;
+  met: boolean | null;
+}
+
+export const atMost = (value: number, limit: number, unit: (n: number) => string): Target => ({ text: `≤ ${unit(limit)}`, met: value <= limit });
+export const atLeast = (value: number, limit: number): Target => ({ text: `≥ ${limit}×`, met: value >= limit });
+export const noTarget: Target = { text: "—", met: null };
+export const verdict = (t: Target): string => (t.met === null ? "" : t.met ? "met" : "MISSED");
+
+/** Grants that differ between two evaluators for one person (resources and levels; paths separately). */
+export function compareGrants(a: readonly ExpectedGrant[], b: readonly ExpectedGrant[]): { grants: boolean; via: boolean } {
+  if (a.length !== b.length) return { grants: false, via: false };
+  let via = true;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]!.resource !== b[i]!.resource || a[i]!.level !== b[i]!.level) return { grants: false, via: false };
+    if (a[i]!.via.join(">") !== b[i]!.via.join(">")) via = false;
+  }
+  return { grants: true, via };
+}
+
+export const grantsText = (gs: readonly ExpectedGrant[]) => gs.map((g) => `${g.resource}${g.level ? ` (${g.level})` : ""} via ${g.via.join(">")}`).join("\n    ");

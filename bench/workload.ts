@@ -1,0 +1,246 @@
+import {
+  AliasTable,
+  affectedPolicyNames,
+  compilePolicySet,
+  defaultScales,
+  diffGrants,
+  clearEvaluationMemo,
+  evaluateAll,
+  evaluateIdentity,
+  explainAccess,
+  prepareIdentity,
+  previewImpact,
+  type CompiledPolicySet,
+  type ExpectedGrant,
+  type Policy,
+  type PolicyConfig,
+  type PolicyIdentity,
+} from "@/server/core/policy";
+import { SYSTEM_LEVELS, editDraft, generatePolicyDrafts, parseDrafts, type PolicyDraft } from "./gen-policies";
+import { heapMB, median, now, peakRssMB, percentile, settle, timed } from "./measure";
+import { SENIORITY, buildOrg, generateIdentities, valueCounts, type Org } from "./org";
+import { Rng } from "./rng";
+
+/** One synthetic organization and its policy set, and the engine's figures on it. */
+
+export interface Workload {
+  seed: number;
+  org: Org;
+  identities: PolicyIdentity[];
+  drafts: PolicyDraft[];
+  policies: Policy[];
+  config: PolicyConfig;
+  at: Date;
+  generateMs: number;
+  parseMs: number;
+}
+
+export function buildWorkload(seed: number, identities: number, policies: number): Workload {
+  const t0 = now();
+  const org = buildOrg(new Rng(seed));
+  const people = generateIdentities(org, identities, new Rng(seed + 1));
+  const drafts = generatePolicyDrafts(org, policies, new Rng(seed + 2));
+  const t1 = now();
+  const parsed = parseDrafts(drafts);
+  const config: PolicyConfig = { scales: { ...defaultScales }, aliases: org.aliases, systemLevels: SYSTEM_LEVELS };
+  return { seed, org, identities: people, drafts, policies: parsed.policies, config, at: org.at, generateMs: t1 - t0, parseMs: now() - t1 };
+}
+
+export const countsFor = (w: Workload) => {
+  const aliases = new AliasTable(w.config.aliases);
+  return valueCounts(w.identities, (a, v) => aliases.key(a, v));
+};
+
+export function compileTimed(w: Workload, policies = w.policies, runs = 5): { ms: number; set: CompiledPolicySet } {
+  const counts = countsFor(w);
+  let set = compilePolicySet(policies, w.config, { valueCounts: counts });
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = timed(() => compilePolicySet(policies, w.config, { valueCounts: counts }));
+    times.push(r.ms);
+    set = r.value;
+  }
+  return { ms: median(times), set };
+}
+
+export interface FullFigures {
+  /** evaluateAll, every result kept in its Map, each run from an empty memo (as after a policy change): median of the runs */
+  ms: number;
+  /** evaluateAll again with the memo the previous run left (people re-evaluated against an unchanged set) */
+  warmMs: number;
+  runs: number[];
+  results: Map<string, ExpectedGrant[]>;
+  /** evaluateIdentity for everyone with nothing kept (one run, before the others) */
+  streamingMs: number;
+  /** peak RSS once the streaming pass is done, and once evaluateAll's results have been held */
+  streamingPeakMB: number;
+  retainedPeakMB: number;
+  /** heap the kept results occupy */
+  resultsHeapMB: number;
+}
+
+/** The whole population: first streamed (nothing kept), then through evaluateAll (results kept) `runs` times; after a warm-up. */
+export function fullEvaluation(set: CompiledPolicySet, w: Workload, runs: number): FullFigures {
+  const warm = w.identities.slice(0, Math.min(w.identities.length, 20_000));
+  for (let i = 0; i < 3; i++) for (const person of warm) evaluateIdentity(set, person, w.at);
+  settle();
+  clearEvaluationMemo(set);
+  const t0 = now();
+  let grants = 0;
+  for (const person of w.identities) grants += evaluateIdentity(set, person, w.at).length;
+  const streamingMs = now() - t0;
+  const streamingPeakMB = peakRssMB();
+  if (grants < 0) throw new Error("unreachable");
+  for (let i = 0; i < 3; i++) evaluateAll(set, warm, w.at);
+  const times: number[] = [];
+  let results = new Map<string, ExpectedGrant[]>();
+  let resultsHeapMB = 0;
+  for (let i = 0; i < runs; i++) {
+    results = new Map();
+    settle();
+    const before = heapMB();
+    clearEvaluationMemo(set);
+    const r = timed(() => evaluateAll(set, w.identities, w.at));
+    times.push(r.ms);
+    results = r.value;
+    // Only the first run: later ones still hold the previous run's results in a stale slot when `before` is read.
+    if (i === 0) {
+      settle();
+      resultsHeapMB = heapMB() - before;
+    }
+  }
+  settle();
+  const warmMs = timed(() => evaluateAll(set, w.identities, w.at)).ms;
+  return { ms: median(times), warmMs, runs: times, results, streamingMs, streamingPeakMB, retainedPeakMB: peakRssMB(), resultsHeapMB };
+}
+
+/** The person after one HR change: promotion, team or department move, relocation, a training, termination. */
+export function changedIdentity(org: Org, identity: PolicyIdentity, rng: Rng): PolicyIdentity {
+  const a = { ...identity.attributes };
+  const dept = org.departments.find((d) => d.name === a.department) ?? rng.pick(org.departments);
+  switch (rng.int(6)) {
+    case 0: {
+      const t = rng.pick(org.titlesByDepartment.get(dept.name)!.filter((x) => x.seniority > 0));
+      a.job_title = t.name;
+      a.job_level = SENIORITY[t.seniority]!.levels[0]!;
+      break;
+    }
+    case 1:
+      a.team = rng.pick(dept.teams);
+      break;
+    case 2: {
+      const d = rng.pick(org.departments);
+      a.department = d.name;
+      a.team = rng.pick(d.teams);
+      a.job_title = rng.pick(org.titlesByDepartment.get(d.name)!).name;
+      break;
+    }
+    case 3:
+      a.location = rng.pick(org.locations);
+      break;
+    case 4:
+      a.trainings = [...((a.trainings as string[] | undefined) ?? []), rng.pick(org.trainings)];
+      break;
+    default:
+      a.employment_status = "Terminated";
+  }
+  return { id: identity.id, attributes: a };
+}
+
+/** One person re-evaluated after an attribute change, and diffed against their stored grants. */
+export function reevaluation(set: CompiledPolicySet, w: Workload, stored: Map<string, ExpectedGrant[]>, samples: number) {
+  const rng = new Rng(w.seed + 11);
+  const cases = Array.from({ length: samples + 1000 }, () => changedIdentity(w.org, rng.pick(w.identities), rng));
+  const times: number[] = [];
+  let changes = 0;
+  settle();
+  cases.forEach((person, i) => {
+    const t0 = now();
+    const delta = diffGrants(stored.get(person.id) ?? [], evaluateIdentity(set, person, w.at));
+    const ms = now() - t0;
+    if (i < 1000) return; // the first 1,000 warm up
+    times.push(ms);
+    changes += delta.added.length + delta.removed.length + delta.changed.length;
+  });
+  return { p50: percentile(times, 50), p99: percentile(times, 99), max: percentile(times, 100), samples, changes };
+}
+
+/** explainAccess for random (person, resource) pairs: half a resource they have, half any resource. */
+export function explanation(set: CompiledPolicySet, w: Workload, stored: Map<string, ExpectedGrant[]>, samples: number) {
+  const rng = new Rng(w.seed + 12);
+  const cases = Array.from({ length: samples + 1000 }, () => {
+    const person = rng.pick(w.identities);
+    const has = stored.get(person.id) ?? [];
+    return { person, resource: has.length && rng.chance(0.5) ? rng.pick(has).resource : rng.pick(set.resources) };
+  });
+  const times: number[] = [];
+  let granted = 0;
+  settle();
+  cases.forEach(({ person, resource }, i) => {
+    const t0 = now();
+    const e = explainAccess(set, person, resource, w.at);
+    const ms = now() - t0;
+    if (i < 1000) return;
+    times.push(ms);
+    if (e.granted) granted++;
+  });
+  return { p50: percentile(times, 50), p99: percentile(times, 99), max: percentile(times, 100), samples, granted };
+}
+
+export interface EditFigures {
+  policy: string;
+  kind: string;
+  previewMs: number;
+  evaluated: number;
+  changedPeople: number;
+  affected: number;
+  reevaluateMs: number;
+}
+
+/**
+ * A one-policy edit: previewImpact with changedPolicies over everyone (timed), then the
+ * affected people alone re-evaluated against the new set (in one batch) and diffed with their
+ * stored grants.
+ */
+export function edit(before: CompiledPolicySet, w: Workload, stored: Map<string, ExpectedGrant[]>, draft: PolicyDraft, serial: number, rng: Rng): EditFigures {
+  const { draft: edited, kind } = editDraft(draft, w.org, rng, serial);
+  const [policy] = parseDrafts([edited]).policies;
+  const policies = w.policies.map((p) => (p.name === policy!.name ? policy! : p));
+  const after = compilePolicySet(policies, w.config, { valueCounts: countsFor(w) });
+  settle();
+  const preview = timed(() => previewImpact(before, after, w.identities, w.at, { changedPolicies: [policy!.name] }));
+  // Who the edit reaches, found outside the timing: the same rule previewImpact applies.
+  const names = affectedPolicyNames(before, after, [policy!.name]);
+  const reached = (set: CompiledPolicySet, person: PolicyIdentity) => {
+    const p = prepareIdentity(set.layout, person, w.at);
+    return p.active && [...names].some((n) => set.byName.get(n)?.match(p));
+  };
+  const affected = w.identities.filter((person) => reached(before, person) || reached(after, person));
+  settle();
+  // As the product would: the affected people as one batch (evaluateAll), against the new set.
+  const t0 = now();
+  const fresh = evaluateAll(after, affected, w.at);
+  for (const person of affected) diffGrants(stored.get(person.id) ?? [], fresh.get(person.id)!);
+  const reevaluateMs = now() - t0;
+  return {
+    policy: draft.name,
+    kind,
+    previewMs: preview.ms,
+    evaluated: preview.value.evaluated,
+    changedPeople: preview.value.people.length,
+    affected: affected.length,
+    reevaluateMs,
+  };
+}
+
+/** `count` edits of policies picked uniformly (the base policy excluded), and the worst case: the base policy everyone inherits. */
+export function edits(before: CompiledPolicySet, w: Workload, stored: Map<string, ExpectedGrant[]>, count: number) {
+  const rng = new Rng(w.seed + 13);
+  const candidates = w.drafts.filter((d) => d.category !== "base");
+  // one untimed edit to warm up the paths
+  edit(before, w, stored, rng.pick(candidates), 0, rng);
+  const sample = Array.from({ length: count }, (_, i) => edit(before, w, stored, rng.pick(candidates), i + 1, rng));
+  const base = w.drafts.find((d) => d.category === "base")!;
+  const worst = edit(before, w, stored, base, count + 1, new Rng(1));
+  return { sample, worst };
+}
