@@ -206,7 +206,8 @@ export function edit(before: CompiledPolicySet, w: Workload, stored: Map<string,
   const { draft: edited, kind } = editDraft(draft, w.org, rng, serial);
   const [policy] = parseDrafts([edited]).policies;
   const policies = w.policies.map((p) => (p.name === policy!.name ? policy! : p));
-  const after = compilePolicySet(policies, w.config, { valueCounts: countsFor(w) });
+  // As the product does after an edit: the new set reuses what the one it replaces resolved.
+  const after = compilePolicySet(policies, w.config, { valueCounts: countsFor(w), previous: before });
   settle();
   const preview = timed(() => previewImpact(before, after, w.identities, w.at, { changedPolicies: [policy!.name] }));
   // Who the edit reaches, found outside the timing: the same rule previewImpact applies.

@@ -1,4 +1,5 @@
 import { AliasTable, matchKey } from "./normalize";
+import { carryOverFrom, type CarryOver } from "./carry-over";
 import { buildIndex, type PolicyIndex } from "./policy-index";
 import { slotLayout, type PreparedIdentity, type SlotLayout } from "./prepare";
 import type { Comparison, Condition, ExpectedGrant, Policy, PolicyConfig } from "./types";
@@ -50,6 +51,8 @@ export interface CompiledPolicy {
   checks: CheckNode[];
   /** Allow: what it grants (inheritance included). Deny: what it takes away. */
   grants: FlatGrant[];
+  /** `grants` by resource id */
+  grantOf: Map<number, FlatGrant>;
   /** `grants` it names itself */
   own: FlatGrant[];
   /** `grants` it inherits, by the policy that names them: when that policy matches too, its own copy wins */
@@ -78,6 +81,12 @@ export interface GrantTable {
   groupStart: Int32Array;
   groupEnd: Int32Array;
   priority: Int32Array;
+}
+
+/** A resolved combination: key is [number of allow ids, ...allow ids, ...deny ids]. */
+export interface MemoEntry {
+  key: Int32Array;
+  result: readonly ExpectedGrant[];
 }
 
 export interface CompiledPolicySet {
@@ -112,9 +121,11 @@ export interface CompiledPolicySet {
     ranks: Int32Array;
   };
   /** resolved grants per combination of matched allow and deny policies (evaluate.ts) */
-  memo: { byHash: Map<number, { allow: Int32Array; deny: Int32Array; result: readonly ExpectedGrant[] }[]>; size: number };
+  memo: { byHash: Map<number, MemoEntry | MemoEntry[]>; size: number };
   /** the flattened grants as typed arrays, for resolution */
   table: GrantTable;
+  /** what can be reused from the set this one replaced */
+  carry: CarryOver | null;
   /** resource id → its position in alphabetical order */
   resourceOrder: Uint32Array;
   /** position in alphabetical order → resource id */
@@ -124,6 +135,8 @@ export interface CompiledPolicySet {
 export interface CompileOptions {
   /** attribute → match key → how many identities have it; sharpens the choice of index. */
   valueCounts?: Map<string, Map<string, number>>;
+  /** the set this one replaces (an edit): its resolved combinations are reused (carry-over.ts) */
+  previous?: CompiledPolicySet;
 }
 
 export function compilePolicySet(policies: readonly Policy[], config: PolicyConfig, options: CompileOptions = {}): CompiledPolicySet {
@@ -162,6 +175,7 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
       residual: match,
       sure: false,
       grants,
+      grantOf: new Map(grants.map((g) => [g.resource, g])),
       own: grants.filter((g) => g.owner === index),
       inherited: [...inherited].map(([owner, list]) => ({ owner, grants: list })),
     };
@@ -186,7 +200,7 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
   }
 
   const indexOf = (effect: "allow" | "deny") => buildIndex(compiled.filter((c) => c.policy.effect === effect), layout, options);
-  return {
+  const set: CompiledPolicySet = {
     config,
     layout,
     policies: compiled,
@@ -212,9 +226,12 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
     },
     memo: { byHash: new Map(), size: 0 },
     table: grantTable(compiled, orderOf(resources)),
+    carry: null,
     resourceOrder: orderOf(resources),
     resourceByRank: inverse(orderOf(resources)),
   };
+  set.carry = carryOverFrom(options.previous, set);
+  return set;
 }
 
 function grantTable(compiled: CompiledPolicy[], order: Uint32Array): GrantTable {

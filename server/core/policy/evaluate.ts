@@ -1,7 +1,8 @@
-import type { CompiledPolicy, CompiledPolicySet } from "./compile";
+import type { CompiledPolicy, CompiledPolicySet, MemoEntry } from "./compile";
 import type { Bucket, PolicyIndex } from "./policy-index";
 import { evaluatePopulation } from "./population";
 import { prepareIdentity, type PreparedIdentity } from "./prepare";
+import { carriedResult } from "./carry-over";
 import { nextGeneration, resolveGrants, sortPrefix } from "./resolve";
 
 export { beats } from "./resolve";
@@ -48,27 +49,58 @@ export function resolveMatched(
   dFrom: number,
   dTo: number,
 ): ExpectedGrant[] {
-  let h = 2166136261 ^ (aTo - aFrom);
-  for (let i = aFrom; i < aTo; i++) h = Math.imul(h ^ allowIds[i]!, 16777619);
-  h = Math.imul(h ^ 0x9e3779b9, 16777619);
-  for (let i = dFrom; i < dTo; i++) h = Math.imul(h ^ denyIds[i]!, 16777619);
+  const h = comboHash(allowIds, aFrom, aTo, denyIds, dFrom, dTo);
   const memo = set.memo;
-  const bucket = memo.byHash.get(h);
-  if (bucket) {
-    for (const e of bucket) if (sameRange(e.allow, allowIds, aFrom, aTo) && sameRange(e.deny, denyIds, dFrom, dTo)) return e.result as ExpectedGrant[];
+  const found = memo.byHash.get(h);
+  if (found !== undefined) {
+    if (Array.isArray(found)) {
+      for (const e of found) if (sameKey(e.key, allowIds, aFrom, aTo, denyIds, dFrom, dTo)) return e.result as ExpectedGrant[];
+    } else if (sameKey(found.key, allowIds, aFrom, aTo, denyIds, dFrom, dTo)) return found.result as ExpectedGrant[];
   }
   const allow = allowIds.slice(aFrom, aTo);
   const deny = denyIds.slice(dFrom, dTo);
-  const result = Object.freeze(resolveGrants(set, allow, deny)) as ExpectedGrant[];
+  const carried = set.carry ? carriedResult(set.carry, set, allow, deny, memoLookup) : null;
+  const result = Object.freeze(carried ?? resolveGrants(set, allow, deny)) as ExpectedGrant[];
   if (memo.size >= MEMO_LIMIT) clearEvaluationMemo(set);
-  const entry = { allow, deny, result };
-  if (bucket) bucket.push(entry);
-  else memo.byHash.set(h, [entry]);
+  const key = new Int32Array(1 + allow.length + deny.length);
+  key[0] = allow.length;
+  key.set(allow, 1);
+  key.set(deny, 1 + allow.length);
+  const entry: MemoEntry = { key, result };
+  const again = memo.byHash.get(h);
+  if (again === undefined) memo.byHash.set(h, entry);
+  else if (Array.isArray(again)) again.push(entry);
+  else memo.byHash.set(h, [again, entry]);
   memo.size++;
   return result;
 }
 
+function comboHash(allowIds: Int32Array, aFrom: number, aTo: number, denyIds: Int32Array, dFrom: number, dTo: number): number {
+  let h = 2166136261 ^ (aTo - aFrom);
+  for (let i = aFrom; i < aTo; i++) h = Math.imul(h ^ allowIds[i]!, 16777619);
+  h = Math.imul(h ^ 0x9e3779b9, 16777619);
+  for (let i = dFrom; i < dTo; i++) h = Math.imul(h ^ denyIds[i]!, 16777619);
+  return h;
+}
+
+function sameKey(key: Int32Array, allowIds: Int32Array, aFrom: number, aTo: number, denyIds: Int32Array, dFrom: number, dTo: number): boolean {
+  const na = aTo - aFrom;
+  if (key[0] !== na || key.length !== 1 + na + (dTo - dFrom)) return false;
+  for (let i = 0; i < na; i++) if (key[1 + i] !== allowIds[aFrom + i]) return false;
+  for (let i = 0; i < dTo - dFrom; i++) if (key[1 + na + i] !== denyIds[dFrom + i]) return false;
+  return true;
+}
+
 const MEMO_LIMIT = 200_000;
+
+/** A combination's result in a set's memo, if it was resolved there. */
+function memoLookup(set: CompiledPolicySet, allow: Int32Array, deny: Int32Array): readonly ExpectedGrant[] | null {
+  const found = set.memo.byHash.get(comboHash(allow, 0, allow.length, deny, 0, deny.length));
+  for (const e of found === undefined ? [] : Array.isArray(found) ? found : [found]) {
+    if (sameKey(e.key, allow, 0, allow.length, deny, 0, deny.length)) return e.result;
+  }
+  return null;
+}
 
 /** Forgets every resolved combination (benchmarks measure evaluation from cold with it). */
 export function clearEvaluationMemo(set: CompiledPolicySet): void {
@@ -76,12 +108,6 @@ export function clearEvaluationMemo(set: CompiledPolicySet): void {
   set.memo.size = 0;
 }
 
-/** Whether `a` equals b[from..to). */
-function sameRange(a: Int32Array, b: Int32Array, from: number, to: number): boolean {
-  if (a.length !== to - from) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[from + i]) return false;
-  return true;
-}
 
 /** The allow and deny policies whose conditions the person meets, found through the index. */
 export function matchedPolicies(set: CompiledPolicySet, p: PreparedIdentity): { allowed: CompiledPolicy[]; denied: CompiledPolicy[] } {

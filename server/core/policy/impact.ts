@@ -11,17 +11,31 @@ export interface GrantDelta {
   changed: { resource: string; from: string | null; to: string | null; via: string[] }[];
 }
 
-/** What changes between two lists of expected grants for one person. */
+/**
+ * What changes between two lists of expected grants for one person. Both lists are in
+ * alphabetical order of resource (as evaluation returns them), so one merge pass finds it; the
+ * same list twice (a result shared through the memo) costs nothing.
+ */
 export function diffGrants(before: readonly ExpectedGrant[], after: readonly ExpectedGrant[]): GrantDelta {
-  const old = new Map(before.map((g) => [g.resource, g]));
-  const now = new Map(after.map((g) => [g.resource, g]));
   const delta: GrantDelta = { added: [], removed: [], changed: [] };
-  for (const g of after) {
-    const o = old.get(g.resource);
-    if (!o) delta.added.push(g);
-    else if (o.level !== g.level) delta.changed.push({ resource: g.resource, from: o.level, to: g.level, via: g.via });
+  if (before === after) return delta;
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    const b = before[i];
+    const a = after[j];
+    if (a === undefined || (b !== undefined && b.resource < a.resource)) {
+      delta.removed.push(b!);
+      i++;
+    } else if (b === undefined || a.resource < b.resource) {
+      delta.added.push(a);
+      j++;
+    } else {
+      if (b.level !== a.level) delta.changed.push({ resource: a.resource, from: b.level, to: a.level, via: a.via });
+      i++;
+      j++;
+    }
   }
-  for (const g of before) if (!now.has(g.resource)) delta.removed.push(g);
   return delta;
 }
 
