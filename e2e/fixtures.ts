@@ -9,6 +9,12 @@ export const people = {
   terminated: { email: "tom.becker@company.com", name: "Tom Becker" },
 } as const;
 
+/** Opens a page and waits until React has hydrated it, so clicks reach their handlers. */
+export async function openReady(page: Page, url: string) {
+  await page.goto(url);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}
+
 /** Starts the OIDC flow from Clearance's sign-in page and stops on the IdP's login form. */
 export async function openIdpLogin(page: Page) {
   await page.goto("/signin");

@@ -1,4 +1,4 @@
-import { expect, people, test } from "./fixtures";
+import { expect, openReady, people, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -94,7 +94,7 @@ test.describe("policies (IT admin)", () => {
 
 test("a change waits for a second IT admin, who approves it", async ({ page, signInAs, context }) => {
   await signInAs(people.itAdmin.email);
-  await page.goto("/policies");
+  await openReady(page, "/policies");
   await page.getByLabel("Changes need a second IT admin").check();
   await expect(page.getByLabel("Changes need a second IT admin")).toBeChecked();
   await page.goto("/policies/edit?file=vpn-for-remote-locations.yaml");
@@ -114,7 +114,7 @@ test("a change waits for a second IT admin, who approves it", async ({ page, sig
   await page.getByRole("button", { name: "Approve" }).click();
   await page.getByRole("dialog", { name: /Approve version/ }).getByRole("button", { name: "Approve and apply" }).click();
   await expect(page.getByText("This is the active version.")).toBeVisible();
-  await page.goto("/policies");
+  await openReady(page, "/policies");
   await page.getByLabel("Changes need a second IT admin").uncheck();
   await expect(page.getByLabel("Changes need a second IT admin")).not.toBeChecked();
 });

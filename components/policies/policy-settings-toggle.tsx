@@ -2,21 +2,33 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 
 /** The second-approval setting: when on, policy changes wait for another IT admin. */
 export function PolicySettingsToggle({ requireSecondApproval }: { requireSecondApproval: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const update = useMutation(trpc.policies.updateSettings.mutationOptions({ onSuccess: () => router.refresh() }));
+  // Local state so the box shows the choice at once and does not flicker back while the page refreshes.
+  const [checked, setChecked] = useState(requireSecondApproval);
+  useEffect(() => setChecked(requireSecondApproval), [requireSecondApproval]);
+  const update = useMutation(
+    trpc.policies.updateSettings.mutationOptions({
+      onSuccess: () => router.refresh(),
+      onError: () => setChecked(requireSecondApproval),
+    }),
+  );
   return (
     <label className="flex items-start gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
       <input
         type="checkbox"
         className="mt-0.5 size-4"
-        checked={update.isPending ? !requireSecondApproval : requireSecondApproval}
+        checked={checked}
         disabled={update.isPending}
-        onChange={(e) => update.mutate({ requireSecondApproval: e.target.checked })}
+        onChange={(e) => {
+          setChecked(e.target.checked);
+          update.mutate({ requireSecondApproval: e.target.checked });
+        }}
       />
       <span>
         <span className="font-medium text-slate-900">Changes need a second IT admin</span>
