@@ -5,3 +5,4 @@ export * from "./audit";
 export * from "./auth";
 export * from "./sessions";
 export * from "./policies";
+export * from "./requests";

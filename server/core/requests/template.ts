@@ -1,0 +1,99 @@
+import { z } from "zod";
+
+/**
+ * A request template (seed 003): what can be asked for, for how long, who approves in which
+ * stages, how approvers are told and escalated, which extra fields the requester fills in, and
+ * which rules may approve on their own. The schema is the single definition used by the editor,
+ * the router and the services.
+ */
+
+const key = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "use lowercase letters, digits and dashes");
+
+export const approverRefSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("person"), email: z.email() }),
+  z.strictObject({ kind: z.literal("group"), group: key }),
+  z.strictObject({ kind: z.literal("manager") }),
+  z.strictObject({ kind: z.literal("resource_owner") }),
+]);
+export type ApproverRef = z.infer<typeof approverRefSchema>;
+
+export const notificationPolicies = ["all", "first_n", "random_n", "round_robin"] as const;
+export type NotificationPolicy = (typeof notificationPolicies)[number];
+
+export const stageSchema = z.strictObject({
+  name: z.string().trim().min(1).max(80),
+  approvers: z.array(approverRefSchema).min(1, "name at least one approver").max(20),
+  threshold: z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("any") }),
+    z.strictObject({ kind: z.literal("count"), n: z.int().min(1).max(10) }),
+  ]),
+  notify: z.strictObject({ policy: z.enum(notificationPolicies), count: z.int().min(1).max(50) }),
+  escalation: z.strictObject({ afterMinutes: z.int().min(1).max(60 * 24 * 14), toGroup: key }).nullable(),
+});
+export type Stage = z.infer<typeof stageSchema>;
+
+export const fieldSchema = z.strictObject({
+  key: z.string().regex(/^[a-z][a-z0-9_]*$/, "use snake_case"),
+  label: z.string().trim().min(1).max(120),
+  type: z.enum(["text", "dropdown", "checkbox"]),
+  required: z.boolean(),
+  options: z.array(z.string().trim().min(1).max(120)).max(50).default([]),
+  maxLength: z.int().min(1).max(5000).default(500),
+});
+export type Field = z.infer<typeof fieldSchema>;
+
+export const autoApprovalSchema = z.discriminatedUnion("kind", [
+  /** e.g. the on-call group for incident access */
+  z.strictObject({ kind: z.literal("requester_in_group"), group: key }),
+  /** seed 000, pattern 4: someone whose job title or department changed within N days keeps access to hand over */
+  z.strictObject({ kind: z.literal("role_transition"), withinDays: z.int().min(1).max(90) }),
+]);
+export type AutoApproval = z.infer<typeof autoApprovalSchema>;
+
+export const templateDefinitionSchema = z
+  .strictObject({
+    grants: z
+      .array(z.strictObject({ resource: z.string().regex(/^[a-z][a-z0-9-]*:[^:\s]+:\S.*$/, "write resources as system:type:name"), level: z.string().min(1).nullable() }))
+      .min(1, "grant at least one resource")
+      .max(20),
+    /** the durations a requester may pick, in minutes */
+    durations: z.array(z.int().min(5).max(60 * 24 * 366)).min(1, "offer at least one duration").max(12),
+    maxDurationMinutes: z.int().min(5).max(60 * 24 * 366),
+    startMode: z.enum(["on_approval", "requester_picks"]),
+    stages: z.array(stageSchema).min(1, "add a stage").max(3, "at most three stages"),
+    fields: z.array(fieldSchema).max(20).default([]),
+    justificationMinLength: z.int().min(0).max(2000).default(20),
+    ticketReference: z.enum(["hidden", "optional", "required"]).default("optional"),
+    autoApproval: z.array(autoApprovalSchema).max(5).default([]),
+    /** auto-approval may approve access outside policy only when this says so */
+    autoApproveOutsidePolicy: z.boolean().default(false),
+    pendingExpiryDays: z.int().min(1).max(90).default(7),
+  })
+  .superRefine((d, ctx) => {
+    d.durations.forEach((m, i) => {
+      if (m > d.maxDurationMinutes) ctx.addIssue({ code: "custom", path: ["durations", i], message: `${formatDuration(m)} is longer than the maximum (${formatDuration(d.maxDurationMinutes)})` });
+    });
+    if (new Set(d.fields.map((f) => f.key)).size !== d.fields.length) ctx.addIssue({ code: "custom", path: ["fields"], message: "two fields share a key" });
+    d.fields.forEach((f, i) => {
+      if (f.type === "dropdown" && f.options.length === 0) ctx.addIssue({ code: "custom", path: ["fields", i, "options"], message: "a dropdown needs options" });
+    });
+  });
+export type TemplateDefinition = z.infer<typeof templateDefinitionSchema>;
+
+const UNITS: [minutes: number, one: string, many: string][] = [
+  [60 * 24 * 7, "week", "weeks"],
+  [60 * 24, "day", "days"],
+  [60, "hour", "hours"],
+  [1, "minute", "minutes"],
+];
+
+/** 30 → "30 minutes", 480 → "8 hours", 60480 → "6 weeks" (the largest unit that divides it). */
+export function formatDuration(minutes: number): string {
+  for (const [size, one, many] of UNITS) {
+    if (minutes % size === 0) {
+      const n = minutes / size;
+      return `${n} ${n === 1 ? one : many}`;
+    }
+  }
+  return `${minutes} minutes`;
+}

@@ -1,0 +1,237 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { identities } from "./identities";
+
+const at = (name?: string) => (name ? timestamp(name, { withTimezone: true, mode: "date" }) : timestamp({ withTimezone: true, mode: "date" }));
+
+/** Portal groups that approve (finance-approvers, on-call-leads, ...). */
+export const approverGroups = pgTable("approver_groups", {
+  key: text().primaryKey(),
+  name: text().notNull(),
+  description: text().notNull().default(""),
+  createdAt: at().notNull().defaultNow(),
+});
+
+export const approverGroupMembers = pgTable(
+  "approver_group_members",
+  {
+    groupKey: text()
+      .notNull()
+      .references(() => approverGroups.key, { onDelete: "cascade" }),
+    identityId: uuid()
+      .notNull()
+      .references(() => identities.id, { onDelete: "cascade" }),
+    /** position in the group, for first_n and round_robin */
+    position: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.groupKey, t.identityId] })],
+);
+
+/** What can be asked for, for how long, who approves, how they are told (server/core/requests/template.ts). */
+export const requestTemplates = pgTable(
+  "request_templates",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    key: text().notNull().unique(),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    /** the template's whole definition, validated by core */
+    definition: jsonb().notNull(),
+    active: boolean().notNull().default(true),
+    /** round_robin position per stage */
+    rotation: jsonb().notNull().default([]),
+    createdAt: at().notNull(),
+    updatedAt: at().notNull(),
+    updatedBy: text().notNull(),
+  },
+  (t) => [check("request_templates_key_format", sql`${t.key} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`)],
+);
+
+/**
+ * One person's ask against a template. Status: pending (waiting on approvers), needs_info
+ * (waiting on the requester), approved, denied, cancelled, expired (nobody decided in time).
+ */
+export const accessRequests = pgTable(
+  "access_requests",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    number: serial().notNull().unique(),
+    templateId: uuid()
+      .notNull()
+      .references(() => requestTemplates.id),
+    requesterId: uuid()
+      .notNull()
+      .references(() => identities.id),
+    /** access, or extension of an earlier approved request */
+    kind: text().notNull().default("access"),
+    extendsRequestId: uuid(),
+    status: text().notNull(),
+    justification: text().notNull(),
+    durationMinutes: integer().notNull(),
+    /** when the access should start: at approval (null) or a time the requester picked */
+    requestedStart: at(),
+    fields: jsonb().notNull().default({}),
+    ticketReference: text(),
+    /** what the policy engine said when it was asked: covered, outside, refused (with who/what) */
+    assessment: jsonb().notNull(),
+    currentStage: integer().notNull().default(0),
+    stageStartedAt: at().notNull(),
+    escalatedStage: integer(),
+    remindedAt: at(),
+    createdAt: at().notNull(),
+    decidedAt: at(),
+    decidedBy: text(),
+    decisionNote: text(),
+    /** why an auto-approval rule approved it */
+    autoApprovedBecause: text(),
+    accessStartsAt: at(),
+    accessEndsAt: at(),
+  },
+  (t) => [
+    check("access_requests_status", sql`${t.status} in ('pending', 'needs_info', 'approved', 'denied', 'cancelled', 'expired')`),
+    check("access_requests_duration", sql`${t.durationMinutes} > 0`),
+    // One open request per person per template (invariant 7), whoever else tries at the same time.
+    uniqueIndex("access_requests_one_open_per_template")
+      .on(t.requesterId, t.templateId)
+      .where(sql`${t.status} in ('pending', 'needs_info')`),
+    index("access_requests_requester_idx").on(t.requesterId, t.createdAt),
+    index("access_requests_status_idx").on(t.status, t.createdAt),
+  ],
+);
+
+/** Who may decide each stage (and why: named, group, manager, owner, delegate, escalation). */
+export const requestApprovers = pgTable(
+  "request_approvers",
+  {
+    requestId: uuid()
+      .notNull()
+      .references(() => accessRequests.id, { onDelete: "cascade" }),
+    stage: integer().notNull(),
+    identityId: uuid()
+      .notNull()
+      .references(() => identities.id),
+    via: text().notNull(),
+    notifiedAt: at(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.stage, t.identityId] }), index("request_approvers_identity_idx").on(t.identityId)],
+);
+
+/** One vote per person per stage (a decision counts once per person). */
+export const requestVotes = pgTable(
+  "request_votes",
+  {
+    requestId: uuid()
+      .notNull()
+      .references(() => accessRequests.id, { onDelete: "cascade" }),
+    stage: integer().notNull(),
+    identityId: uuid()
+      .notNull()
+      .references(() => identities.id),
+    decision: text().notNull(),
+    note: text(),
+    createdAt: at().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.stage, t.identityId] }), check("request_votes_decision", sql`${t.decision} in ('approve', 'deny')`)],
+);
+
+/** The discussion thread: comments, questions for more information and their answers. */
+export const requestMessages = pgTable(
+  "request_messages",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    requestId: uuid()
+      .notNull()
+      .references(() => accessRequests.id, { onDelete: "cascade" }),
+    authorId: uuid().references(() => identities.id),
+    /** comment | info_request | info_answer | event */
+    kind: text().notNull(),
+    body: text().notNull(),
+    createdAt: at().notNull(),
+  },
+  (t) => [index("request_messages_request_idx").on(t.requestId, t.id)],
+);
+
+/** Out-of-office: the delegate decides for the delegator between the dates. */
+export const delegations = pgTable(
+  "delegations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    delegatorId: uuid()
+      .notNull()
+      .references(() => identities.id, { onDelete: "cascade" }),
+    delegateId: uuid()
+      .notNull()
+      .references(() => identities.id, { onDelete: "cascade" }),
+    startsAt: at().notNull(),
+    endsAt: at().notNull(),
+    reason: text().notNull().default(""),
+    createdAt: at().notNull(),
+    endedAt: at(),
+  },
+  (t) => [
+    check("delegations_dates", sql`${t.endsAt} > ${t.startsAt}`),
+    check("delegations_not_self", sql`${t.delegatorId} <> ${t.delegateId}`),
+    index("delegations_delegator_idx").on(t.delegatorId),
+  ],
+);
+
+/** The in-app notification center. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    recipientId: uuid()
+      .notNull()
+      .references(() => identities.id, { onDelete: "cascade" }),
+    kind: text().notNull(),
+    title: text().notNull(),
+    body: text().notNull().default(""),
+    link: text(),
+    requestId: uuid().references(() => accessRequests.id, { onDelete: "cascade" }),
+    createdAt: at().notNull(),
+    readAt: at(),
+  },
+  (t) => [index("notifications_recipient_idx").on(t.recipientId, t.id)],
+);
+
+/** Email to send (SMTP_URL) or, without SMTP, to show on the development outbox page. */
+export const outboxEmails = pgTable(
+  "outbox_emails",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    toAddress: text().notNull(),
+    subject: text().notNull(),
+    bodyText: text().notNull(),
+    createdAt: at().notNull(),
+    sentAt: at(),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+  },
+  (t) => [index("outbox_emails_unsent_idx").on(t.id).where(sql`${t.sentAt} is null`)],
+);
+
+/** An approved request handed to provisioning: exactly one per request. */
+export const provisioningHandoffs = pgTable("provisioning_handoffs", {
+  id: uuid().primaryKey().defaultRandom(),
+  requestId: uuid()
+    .notNull()
+    .unique()
+    .references(() => accessRequests.id),
+  createdAt: at().notNull(),
+  /** waiting | taken (by provisioning, issue 5) */
+  status: text().notNull().default("waiting"),
+});

@@ -1,0 +1,240 @@
+import { and, asc, count, desc, eq, exists, ilike, inArray, ne, notExists, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { DomainError } from "@/server/core/errors";
+import { resolveApprovers } from "@/server/core/requests/approvers";
+import { formatDuration } from "@/server/core/requests/template";
+import { containsPattern } from "@/server/db/like";
+import { accessRequests, auditEvents, identities, requestApprovers, requestMessages, requestTemplates, requestVotes } from "@/server/db/schema";
+import type { ServiceContext } from "../context";
+import { getIdentity } from "../identities";
+import { expectedAccessOf } from "../policies";
+import { assessGrants } from "./assess";
+import { loadApproverContext, loadTemplate, parseTemplate } from "./context";
+import { canSeeRequest } from "./thread";
+
+type Ctx = ServiceContext & { actor: { type: "identity"; identityId: string; displayName: string; email: string; roles: string[] } };
+
+/** The request catalog: active templates, searchable by name, description and resource. */
+export async function listCatalog({ ctx, input }: { ctx: ServiceContext; input: { search?: string } }) {
+  const term = input.search?.trim();
+  const rows = await ctx.db
+    .select()
+    .from(requestTemplates)
+    .where(
+      and(
+        eq(requestTemplates.active, true),
+        term ? or(ilike(requestTemplates.name, containsPattern(term)), ilike(requestTemplates.description, containsPattern(term)), sql`${requestTemplates.definition}::text ilike ${containsPattern(term)}`) : undefined,
+      ),
+    )
+    .orderBy(asc(requestTemplates.name));
+  return rows.map(parseTemplate).map((t) => ({
+    key: t.key,
+    name: t.name,
+    description: t.description,
+    grants: t.definition.grants,
+    durations: t.definition.durations.map(formatDuration),
+    stages: t.definition.stages.length,
+  }));
+}
+
+/** What the request form shows: the template, where policy stands for this person, who approves, and any open or held request. */
+export async function requestForm({ ctx, input }: { ctx: Ctx; input: { templateKey: string } }) {
+  const template = await loadTemplate(ctx.db, { key: input.templateKey });
+  if (!template || !template.active) throw new DomainError("NOT_FOUND", `There is no request form "${input.templateKey}"`, { field: "templateKey" });
+  const now = ctx.clock();
+  const def = template.definition;
+  const [assessment, approverContext, openRows, heldRows] = await Promise.all([
+    assessGrants(ctx.db, ctx.actor.identityId, def.grants, now),
+    loadApproverContext(ctx.db, ctx.actor.identityId, def, now),
+    ctx.db
+      .select({ id: accessRequests.id, number: accessRequests.number, status: accessRequests.status })
+      .from(accessRequests)
+      .where(and(eq(accessRequests.requesterId, ctx.actor.identityId), eq(accessRequests.templateId, template.id), inArray(accessRequests.status, ["pending", "needs_info"]))),
+    ctx.db
+      .select({ id: accessRequests.id, number: accessRequests.number, accessEndsAt: accessRequests.accessEndsAt })
+      .from(accessRequests)
+      .where(and(eq(accessRequests.requesterId, ctx.actor.identityId), eq(accessRequests.templateId, template.id), eq(accessRequests.status, "approved"), sql`${accessRequests.accessEndsAt} > ${now}`)),
+  ]);
+  const approverIds = def.stages.map((s) => resolveApprovers(s, approverContext));
+  const names = await namesOf(ctx, approverIds.flat().map((a) => a.identityId));
+  return {
+    key: template.key,
+    name: template.name,
+    description: template.description,
+    definition: def,
+    durations: def.durations.map((m) => ({ minutes: m, label: formatDuration(m) })),
+    assessment,
+    stages: def.stages.map((s, i) => ({ name: s.name, threshold: s.threshold, approvers: approverIds[i]!.map((a) => ({ ...names.get(a.identityId)!, via: a.via })) })),
+    open: openRows[0] ?? null,
+    held: heldRows[0] ?? null,
+  };
+}
+
+async function namesOf(ctx: ServiceContext, ids: string[]) {
+  const rows = ids.length ? await ctx.db.select({ id: identities.id, displayName: identities.displayName, email: identities.email }).from(identities).where(inArray(identities.id, [...new Set(ids)])) : [];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+const requester = alias(identities, "requester");
+
+function requestColumns() {
+  return {
+    id: accessRequests.id,
+    number: accessRequests.number,
+    status: accessRequests.status,
+    kind: accessRequests.kind,
+    createdAt: accessRequests.createdAt,
+    decidedAt: accessRequests.decidedAt,
+    durationMinutes: accessRequests.durationMinutes,
+    accessEndsAt: accessRequests.accessEndsAt,
+    currentStage: accessRequests.currentStage,
+    templateName: requestTemplates.name,
+    templateKey: requestTemplates.key,
+    requesterName: requester.displayName,
+    requesterEmail: requester.email,
+    requesterTitle: requester.jobTitle,
+    requesterDepartment: requester.department,
+    assessment: accessRequests.assessment,
+  };
+}
+
+/** The signed-in person's requests, newest first. */
+export async function listMyRequests({ ctx, input }: { ctx: Ctx; input: { page: number; pageSize: number } }) {
+  const where = eq(accessRequests.requesterId, ctx.actor.identityId);
+  const [rows, [total]] = await Promise.all([
+    ctx.db
+      .select(requestColumns())
+      .from(accessRequests)
+      .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
+      .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
+      .where(where)
+      .orderBy(desc(accessRequests.createdAt))
+      .limit(input.pageSize)
+      .offset((input.page - 1) * input.pageSize),
+    ctx.db.select({ n: count() }).from(accessRequests).where(where),
+  ]);
+  return { rows: rows.map(withDuration), total: total?.n ?? 0, page: input.page, pageSize: input.pageSize };
+}
+
+const withDuration = <T extends { durationMinutes: number }>(r: T) => ({ ...r, duration: formatDuration(r.durationMinutes) });
+
+/** What waits for the signed-in person's decision (directly, through a group, or as a delegate), oldest first. */
+function waitingForMe(ctx: Ctx): SQL {
+  return and(
+    inArray(accessRequests.status, ["pending", "needs_info"]),
+    exists(
+      ctx.db
+        .select({ one: sql`1` })
+        .from(requestApprovers)
+        .where(and(eq(requestApprovers.requestId, accessRequests.id), eq(requestApprovers.stage, accessRequests.currentStage), eq(requestApprovers.identityId, ctx.actor.identityId))),
+    ),
+    notExists(
+      ctx.db
+        .select({ one: sql`1` })
+        .from(requestVotes)
+        .where(and(eq(requestVotes.requestId, accessRequests.id), eq(requestVotes.stage, accessRequests.currentStage), eq(requestVotes.identityId, ctx.actor.identityId))),
+    ),
+    ne(accessRequests.requesterId, ctx.actor.identityId),
+  )!;
+}
+
+export async function listInbox({ ctx, input }: { ctx: Ctx; input: { templateKey?: string; search?: string; status?: "pending" | "needs_info" } }) {
+  const filters: SQL[] = [waitingForMe(ctx)];
+  if (input.templateKey) filters.push(eq(requestTemplates.key, input.templateKey));
+  if (input.status) filters.push(eq(accessRequests.status, input.status));
+  const term = input.search?.trim();
+  if (term) filters.push(or(ilike(requester.displayName, containsPattern(term)), ilike(requester.email, containsPattern(term)), sql`('REQ-' || ${accessRequests.number}) ilike ${containsPattern(term)}`)!);
+  const rows = await ctx.db
+    .select({ ...requestColumns(), via: requestApprovers.via, justification: accessRequests.justification })
+    .from(accessRequests)
+    .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
+    .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
+    .innerJoin(
+      requestApprovers,
+      and(eq(requestApprovers.requestId, accessRequests.id), eq(requestApprovers.stage, accessRequests.currentStage), eq(requestApprovers.identityId, ctx.actor.identityId)),
+    )
+    .where(and(...filters))
+    .orderBy(asc(accessRequests.createdAt))
+    .limit(200);
+  return rows.map(withDuration);
+}
+
+/** How many requests wait for the signed-in person (the number in the navigation). */
+export async function inboxCount({ ctx }: { ctx: Ctx }) {
+  const [row] = await ctx.db.select({ n: count() }).from(accessRequests).where(waitingForMe(ctx));
+  return row?.n ?? 0;
+}
+
+/** Everything about one request the viewer may see, and what the viewer may do with it. */
+export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId: string } }) {
+  const [row] = await ctx.db
+    .select({ request: accessRequests, template: requestTemplates })
+    .from(accessRequests)
+    .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
+    .where(eq(accessRequests.id, input.requestId));
+  if (!row) throw new DomainError("NOT_FOUND", "There is no such request", { field: "requestId" });
+  const r = row.request;
+  if (!(await canSeeRequest(ctx.db, ctx.actor, r))) throw new DomainError("FORBIDDEN", "Only the requester, the approvers, IT admins and auditors see a request", { field: "requestId" });
+  const template = parseTemplate(row.template);
+  const author = alias(identities, "author");
+  const [person, approvers, votes, messages, timeline, policyAccess, temporary, similar] = await Promise.all([
+    getIdentity({ ctx, input: { id: r.requesterId } }),
+    ctx.db
+      .select({ stage: requestApprovers.stage, identityId: requestApprovers.identityId, via: requestApprovers.via, notifiedAt: requestApprovers.notifiedAt, displayName: identities.displayName, email: identities.email })
+      .from(requestApprovers)
+      .innerJoin(identities, eq(identities.id, requestApprovers.identityId))
+      .where(eq(requestApprovers.requestId, r.id))
+      .orderBy(requestApprovers.stage, identities.displayName),
+    ctx.db.select().from(requestVotes).where(eq(requestVotes.requestId, r.id)),
+    ctx.db
+      .select({ id: requestMessages.id, kind: requestMessages.kind, body: requestMessages.body, createdAt: requestMessages.createdAt, authorName: author.displayName, authorId: requestMessages.authorId })
+      .from(requestMessages)
+      .leftJoin(author, eq(author.id, requestMessages.authorId))
+      .where(eq(requestMessages.requestId, r.id))
+      .orderBy(asc(requestMessages.id)),
+    ctx.db
+      .select({ id: auditEvents.id, action: auditEvents.action, actorLabel: auditEvents.actorLabel, occurredAt: auditEvents.occurredAt, reason: auditEvents.reason })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectType, "access_request"), eq(auditEvents.subjectId, r.id)))
+      .orderBy(asc(auditEvents.id)),
+    expectedAccessOf({ ctx, input: { identityId: r.requesterId } }),
+    ctx.db
+      .select({ id: accessRequests.id, number: accessRequests.number, templateName: requestTemplates.name, accessEndsAt: accessRequests.accessEndsAt })
+      .from(accessRequests)
+      .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
+      .where(and(eq(accessRequests.requesterId, r.requesterId), eq(accessRequests.status, "approved"), sql`${accessRequests.accessEndsAt} > ${ctx.clock()}`)),
+    ctx.db
+      .select(requestColumns())
+      .from(accessRequests)
+      .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
+      .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
+      .where(and(eq(accessRequests.templateId, r.templateId), ne(accessRequests.id, r.id), inArray(accessRequests.status, ["approved", "denied", "expired", "cancelled"])))
+      .orderBy(desc(accessRequests.createdAt))
+      .limit(8),
+  ]);
+  const def = template.definition;
+  const myStageEntry = approvers.find((a) => a.stage === r.currentStage && a.identityId === ctx.actor.identityId);
+  const voted = votes.some((v) => v.stage === r.currentStage && v.identityId === ctx.actor.identityId);
+  const open = r.status === "pending" || r.status === "needs_info";
+  return {
+    request: { ...r, duration: formatDuration(r.durationMinutes) },
+    template: { key: template.key, name: template.name, grants: def.grants, fields: def.fields, stageCount: def.stages.length },
+    requester: person,
+    stages: def.stages.map((s, i) => ({
+      name: s.name,
+      threshold: s.threshold,
+      state: i < r.currentStage || (i === r.currentStage && r.status === "approved") ? "done" : i === r.currentStage && open ? "current" : i === r.currentStage ? r.status : "later",
+      approvers: approvers.filter((a) => a.stage === i).map((a) => ({ ...a, vote: votes.find((v) => v.stage === i && v.identityId === a.identityId) ?? null })),
+    })),
+    messages,
+    timeline,
+    currentAccess: { policy: policyAccess.grants, temporary },
+    similar: similar.map(withDuration),
+    viewer: {
+      canDecide: open && Boolean(myStageEntry) && !voted && r.requesterId !== ctx.actor.identityId,
+      canCancel: open && r.requesterId === ctx.actor.identityId,
+      canPost: r.requesterId === ctx.actor.identityId || approvers.some((a) => a.identityId === ctx.actor.identityId),
+      isRequester: r.requesterId === ctx.actor.identityId,
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { DomainError } from "@/server/core/errors";
+import { resolveApprovers } from "@/server/core/requests/approvers";
+import { approvalsNeeded } from "@/server/core/requests/decision";
+import { validateRequestInput, type RequestInput } from "@/server/core/requests/request-input";
+import { formatDuration, type TemplateDefinition } from "@/server/core/requests/template";
+import type { Tx } from "@/server/db/client";
+import { accessRequests, approverGroupMembers, identities, identityAttributeChanges, requestMessages } from "@/server/db/schema";
+import { recordAuditEvent } from "../audit";
+import type { ServiceContext } from "../context";
+import { assessGrants } from "./assess";
+import { loadApproverContext, loadTemplate } from "./context";
+import { handOffToProvisioning } from "./handoff";
+import { notifyPeople } from "./notify";
+import { openStage } from "./stages";
+
+type Ctx = ServiceContext & { actor: { type: "identity"; identityId: string; displayName: string; email: string } };
+
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * Asks for access with a template (seed 003): checked against the template, against policy
+ * (refused when a deny policy says no, pointless when policy already gives it), one open
+ * request per person per template (the database enforces it). The first stage's approvers are
+ * recorded and told; an auto-approval rule may approve at once, saying why.
+ */
+export async function submitRequest({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: RequestInput & { templateKey: string; extension?: boolean };
+}) {
+  const template = await loadTemplate(ctx.db, { key: input.templateKey });
+  if (!template || !template.active) throw new DomainError("NOT_FOUND", `There is no request form "${input.templateKey}"`, { field: "templateKey" });
+  const def = template.definition;
+  const now = ctx.clock();
+  const requesterId = ctx.actor.identityId;
+
+  const checked = validateRequestInput(def, input, now);
+  if (!checked.ok) {
+    throw new DomainError("INVALID_INPUT", checked.problems.map((p) => p.message).join("; "), { field: checked.problems[0]!.field });
+  }
+
+  const assessment = await assessGrants(ctx.db, requesterId, def.grants, now);
+  if (assessment.overall === "denied") {
+    const policies = [...new Set(assessment.grants.flatMap((g) => (g.status === "denied" ? g.denyPolicies : [])))];
+    throw new DomainError("FORBIDDEN", `Policy refuses this access: ${policies.join(", ")} (a deny policy beats any request)`, { field: "templateKey" });
+  }
+  if (assessment.overall === "covered") {
+    const via = assessment.grants.flatMap((g) => (g.status === "covered" ? [g.via[0]!] : []));
+    throw new DomainError("CONFLICT", `You already have this through ${[...new Set(via)].join(", ")}: there is nothing to ask for`, { field: "templateKey" });
+  }
+
+  const held = await heldUntil(ctx, template.id, requesterId, now);
+  if (held && !input.extension) {
+    throw new DomainError("CONFLICT", `You already hold this until ${held.accessEndsAt!.toISOString().slice(0, 10)} (REQ-${held.number}): ask for an extension instead`, { field: "extension" });
+  }
+  if (!held && input.extension) throw new DomainError("INVALID_INPUT", "There is nothing of yours to extend", { field: "extension" });
+
+  const approverContext = await loadApproverContext(ctx.db, requesterId, def, now);
+  def.stages.forEach((stage, i) => {
+    const possible = resolveApprovers(stage, approverContext).length;
+    if (possible < approvalsNeeded(stage)) {
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        `Stage ${i + 1} (${stage.name}) needs ${approvalsNeeded(stage)} approval${approvalsNeeded(stage) === 1 ? "" : "s"} but only ${possible} person${possible === 1 ? "" : "s"} can approve for you: ask IT to fix the form`,
+        { field: "templateKey" },
+      );
+    }
+  });
+  const autoReason = await autoApprovalReason(ctx, def, requesterId, assessment.overall, now);
+
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [request] = await tx
+        .insert(accessRequests)
+        .values({
+          templateId: template.id,
+          requesterId,
+          kind: input.extension ? "extension" : "access",
+          extendsRequestId: held?.id ?? null,
+          status: "pending",
+          justification: input.justification.trim(),
+          durationMinutes: input.durationMinutes,
+          requestedStart: input.requestedStart,
+          fields: checked.fields,
+          ticketReference: input.ticketReference?.trim() || null,
+          assessment,
+          currentStage: 0,
+          stageStartedAt: now,
+          createdAt: now,
+        })
+        .returning();
+      const r = request!;
+      const label = { id: r.id, number: r.number, requesterName: ctx.actor.displayName, templateName: template.name };
+      await tx.insert(requestMessages).values({ requestId: r.id, authorId: null, kind: "event", body: `Asked for ${formatDuration(r.durationMinutes)}${input.extension ? " more (an extension)" : ""}.`, createdAt: now });
+      await recordAuditEvent(tx, ctx, {
+        action: "request.submitted",
+        subjectType: "access_request",
+        subjectId: r.id,
+        after: { request: `REQ-${r.number}`, template: template.key, kind: r.kind, durationMinutes: r.durationMinutes, assessment: assessment.overall },
+        reason: r.justification,
+      });
+      if (autoReason) return { ...(await approveAtOnce(tx, ctx, r, autoReason, now)), autoApproved: autoReason };
+      await openStage(tx, { request: label, template, def, stage: 0, approverContext, now, random: Math.random });
+      return { ...r, autoApproved: null };
+    });
+  } catch (err) {
+    if ((err as { cause?: { code?: string }; code?: string }).cause?.code === UNIQUE_VIOLATION || (err as { code?: string }).code === UNIQUE_VIOLATION) {
+      const [open] = await ctx.db
+        .select({ id: accessRequests.id, number: accessRequests.number })
+        .from(accessRequests)
+        .where(and(eq(accessRequests.requesterId, requesterId), eq(accessRequests.templateId, template.id), inArray(accessRequests.status, ["pending", "needs_info"])));
+      throw new DomainError("CONFLICT", `You already have an open request for this: REQ-${open?.number} (/requests/${open?.id})`, { field: "templateKey" });
+    }
+    throw err;
+  }
+}
+
+/** An approved request of this person for this template whose access has not ended. */
+async function heldUntil(ctx: Ctx, templateId: string, requesterId: string, now: Date) {
+  const [row] = await ctx.db
+    .select()
+    .from(accessRequests)
+    .where(and(eq(accessRequests.templateId, templateId), eq(accessRequests.requesterId, requesterId), eq(accessRequests.status, "approved"), gt(accessRequests.accessEndsAt, now)))
+    .orderBy(sql`${accessRequests.accessEndsAt} desc`)
+    .limit(1);
+  return row ?? null;
+}
+
+/** Why an auto-approval rule approves this request, or null. Never for access outside policy unless the template says so. */
+async function autoApprovalReason(ctx: Ctx, def: TemplateDefinition, requesterId: string, overall: "outside" | "covered", now: Date): Promise<string | null> {
+  if (def.autoApproval.length === 0) return null;
+  if (overall === "outside" && !def.autoApproveOutsidePolicy) return null;
+  for (const rule of def.autoApproval) {
+    if (rule.kind === "requester_in_group") {
+      const [member] = await ctx.db
+        .select()
+        .from(approverGroupMembers)
+        .where(and(eq(approverGroupMembers.groupKey, rule.group), eq(approverGroupMembers.identityId, requesterId)));
+      if (member) return `Auto-approved: the requester is in the ${rule.group} group`;
+    } else {
+      const since = new Date(now.getTime() - rule.withinDays * 86_400_000);
+      const [change] = await ctx.db
+        .select()
+        .from(identityAttributeChanges)
+        .where(and(eq(identityAttributeChanges.identityId, requesterId), inArray(identityAttributeChanges.attribute, ["job_title", "department"]), gt(identityAttributeChanges.effectiveAt, since)))
+        .orderBy(sql`${identityAttributeChanges.effectiveAt} desc`)
+        .limit(1);
+      if (change) {
+        return `Auto-approved: role transition (${change.attribute} changed from ${String(change.oldValue)} on ${change.effectiveAt.toISOString().slice(0, 10)}, within the ${rule.withinDays}-day overlap)`;
+      }
+    }
+  }
+  return null;
+}
+
+async function approveAtOnce(tx: Tx, ctx: Ctx, r: typeof accessRequests.$inferSelect, reason: string, now: Date) {
+  const starts = r.requestedStart && r.requestedStart > now ? r.requestedStart : now;
+  const [approved] = await tx
+    .update(accessRequests)
+    .set({ status: "approved", decidedAt: now, decidedBy: "system:auto-approval", decisionNote: reason, autoApprovedBecause: reason, accessStartsAt: starts, accessEndsAt: new Date(starts.getTime() + r.durationMinutes * 60_000) })
+    .where(eq(accessRequests.id, r.id))
+    .returning();
+  await tx.insert(requestMessages).values({ requestId: r.id, authorId: null, kind: "event", body: reason, createdAt: now });
+  await recordAuditEvent(tx, ctx, { action: "request.auto_approved", subjectType: "access_request", subjectId: r.id, before: { status: "pending" }, after: { status: "approved" }, reason });
+  await handOffToProvisioning(tx, ctx, r);
+  const [requester] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.id, r.requesterId));
+  await notifyPeople(tx, [requester!.id], { kind: "request_decided", title: `REQ-${r.number} approved`, body: reason, link: `/requests/${r.id}`, requestId: r.id }, now);
+  return approved!;
+}
