@@ -11,6 +11,7 @@ import { checkAuthSettings, devLoginEnabled, StartupError, type RunMode } from "
 import { checkReachable, DEFAULT_DATA_DIR, prepareDatabase, type PreparedDatabase } from "./db/bootstrap";
 import { closeDb, getDb } from "./db/client";
 import { freePort } from "./db/embedded";
+import { startWorkers } from "./jobs/worker";
 import { seedIfEmpty } from "./services/demo-organization";
 
 const log = (line: string) => console.log(`clearance: ${line}`);
@@ -74,6 +75,12 @@ async function main(mode: RunMode) {
     },
   );
 
+  // Background jobs run beside the web server; CLEARANCE_JOBS=0 leaves them to other instances.
+  const stopWorkers = env.CLEARANCE_JOBS === "0" ? null : await startWorkers({ databaseUrl: db.url, smtpUrl: env.SMTP_URL || undefined, log }).catch((err: Error) => {
+    log(`jobs did not start: ${err.message}`);
+    return null;
+  });
+
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -82,6 +89,8 @@ async function main(mode: RunMode) {
       next.kill("SIGTERM");
       await waitForExit(next, 10_000);
     }
+    await stopWorkers?.().catch(() => undefined);
+    await closeDb();
     if (db.embedded?.owned) await db.embedded.stop();
     process.exit(code);
   };

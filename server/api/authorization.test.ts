@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents } from "@/server/db/schema";
+import { accessRequests, auditEvents, delegations, requestTemplates } from "@/server/db/schema";
+import { seedTemplates } from "@/server/db/seed/requests";
 import { actorFor, fixedClock, identityIdByEmail, personaEmails } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { appRouter, createCaller } from "./root";
@@ -48,10 +49,38 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "policies.expectedAccess": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId }) },
   "policies.explain": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, resource: "salesforce:license:user" }) },
   "policies.whatIf": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, attributes: { job_title: "Senior Sales Engineer" } }) },
+  "requests.catalog": { allowed: everyone, input: () => ({}) },
+  "requests.form": { allowed: everyone, input: () => ({ templateKey: "finance-reports" }) },
+  // A duration the template does not offer: refused by the service, nothing created.
+  "requests.submit": { allowed: everyone, input: () => ({ templateKey: "finance-reports", durationMinutes: 1, justification: "authorization table" }) },
+  "requests.mine": { allowed: everyone, input: () => ({}) },
+  "requests.byId": { allowed: everyone, input: () => ({ requestId: missing }) },
+  "requests.decide": { allowed: everyone, input: () => ({ requestId: missing, decision: "approve" }) },
+  "requests.decideMany": { allowed: everyone, input: () => ({ requestIds: [missing], decision: "approve" }) },
+  "requests.postMessage": { allowed: everyone, input: () => ({ requestId: missing, body: "hello" }) },
+  "requests.cancel": { allowed: everyone, input: () => ({ requestId: missing }) },
+  "inbox.list": { allowed: everyone, input: () => ({}) },
+  "inbox.count": { allowed: everyone },
+  "templates.list": { allowed: ["it_admin"] },
+  "templates.byKey": { allowed: ["it_admin"], input: () => ({ key: "finance-reports" }) },
+  "templates.save": { allowed: ["it_admin"], input: () => ({ create: false, key: "no-such-template", name: "X", definition: seedTemplates[0]!.definition }) },
+  "templates.setActive": { allowed: ["it_admin"], input: () => ({ key: "no-such-template", active: false }) },
+  "templates.previewNotifications": { allowed: ["it_admin"], input: () => ({ definition: seedTemplates[0]!.definition }) },
+  "templates.groups": { allowed: ["it_admin"] },
+  "templates.saveGroup": { allowed: ["it_admin"], input: () => ({ key: "authz-group", name: "X", memberEmails: ["nobody@nowhere.example"] }) },
+  "delegations.list": { allowed: everyone },
+  // Ends before it starts: refused by the service.
+  "delegations.create": { allowed: everyone, input: () => ({ delegateEmail: "john.doe@company.com", startsAt: new Date("2026-02-01"), endsAt: new Date("2026-01-01") }) },
+  "delegations.end": { allowed: everyone, input: () => ({ id: missing }) },
+  "notifications.list": { allowed: everyone, input: () => ({}) },
+  "notifications.unreadCount": { allowed: everyone },
+  "notifications.markRead": { allowed: everyone, input: () => ({ id: 999_999 }) },
+  "notifications.outbox": { allowed: ["it_admin"], input: () => ({}) },
   // Public while development sign-in is on (this file turns it on); see the last test for off.
   "signIn.devCandidates": { allowed: ["signed_out", ...everyone], input: () => ({}) },
 };
 
+const missing = "00000000-0000-4000-8000-000000000000";
 const callers: Caller[] = ["signed_out", ...everyone];
 
 type AnyProcedure = (input?: unknown) => Promise<unknown>;
@@ -95,6 +124,12 @@ describe("authorization of every tRPC procedure", () => {
     } else {
       expect(outcome).toBe(caller === "signed_out" ? "UNAUTHORIZED" : "FORBIDDEN");
     }
+  });
+
+  it("changed no request, template or delegation along the way", async () => {
+    expect(await t.db.select().from(accessRequests)).toHaveLength(0);
+    expect(await t.db.select().from(delegations)).toHaveLength(0);
+    expect((await t.db.select().from(requestTemplates)).map((r) => r.updatedBy)).toEqual(seedTemplates.map(() => "system:seed"));
   });
 
   it("records a refused call in the audit trail, once a minute per person and procedure", async () => {

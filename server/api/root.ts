@@ -1,4 +1,9 @@
 import { auditLogRouter } from "./routers/audit-log";
+import { delegationsRouter } from "./routers/delegations";
+import { inboxRouter } from "./routers/inbox";
+import { notificationsRouter } from "./routers/notifications";
+import { requestsRouter } from "./routers/requests";
+import { templatesRouter } from "./routers/templates";
 import { identitiesRouter } from "./routers/identities";
 import { meRouter } from "./routers/me";
 import { policiesRouter } from "./routers/policies";
@@ -11,6 +16,11 @@ export const appRouter = createTRPCRouter({
   auditLog: auditLogRouter,
   policies: policiesRouter,
   signIn: signInRouter,
+  requests: requestsRouter,
+  inbox: inboxRouter,
+  templates: templatesRouter,
+  delegations: delegationsRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,7 +6,7 @@ import { DomainError, isDomainError } from "@/server/core/errors";
 import { hasAnyRole, type PortalRole } from "@/server/core/roles";
 import type { Db } from "@/server/db/client";
 import { recordRefusedAccess } from "@/server/services/access";
-import type { ServiceContext } from "@/server/services/context";
+import type { PersonContext } from "@/server/services/context";
 import { toTRPCError } from "./errors";
 
 /** Per request: the database, the clock, where the request came from, and who is signed in. */
@@ -58,7 +58,7 @@ export const publicProcedure = t.procedure.use(mapDomainErrors);
 export function roleProcedure(...allowed: [PortalRole, ...PortalRole[]]) {
   return publicProcedure.use(async ({ ctx, next, path }) => {
     if (!ctx.actor) throw toTRPCError(new DomainError("UNAUTHENTICATED", "Sign in to continue"));
-    const service: ServiceContext = { db: ctx.db, clock: ctx.clock, actor: ctx.actor, request: ctx.request };
+    const service: PersonContext = { db: ctx.db, clock: ctx.clock, actor: ctx.actor, request: ctx.request };
     if (!hasAnyRole(ctx.actor.roles, allowed)) {
       await recordRefusedAccess({ ctx: service, input: { subjectType: "procedure", subjectId: path, allowedRoles: allowed } });
       throw toTRPCError(new DomainError("FORBIDDEN", "Your portal roles do not include this section"));

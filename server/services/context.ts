@@ -8,3 +8,6 @@ export interface ServiceContext {
   clock: Clock;
   request?: { ip?: string | null; userAgent?: string | null };
 }
+
+/** A service call made by a signed-in person (requests, inbox, delegation): the actor is never the system. */
+export type PersonContext = ServiceContext & { actor: Extract<Actor, { type: "identity" }> };

@@ -5,12 +5,15 @@ import type { Db, Tx } from "@/server/db/client";
 import {
   attributeAliases,
   attributeScales,
+  approverGroupMembers,
+  approverGroups,
   identities,
   identityAttributeChanges,
   policyFiles,
   policySetVersions,
   policySettings,
   portalRoleAssignments,
+  requestTemplates,
   resources,
   systems,
 } from "@/server/db/schema";
@@ -19,6 +22,8 @@ import { demoPolicyDirectory, readPolicyDirectory } from "@/server/db/seed/polic
 import { seedAliases, seedResources, seedSystems } from "@/server/db/seed/catalog";
 import { generatePeople } from "@/server/db/seed/generate";
 import { namedPeople, type SeedPerson } from "@/server/db/seed/people";
+import { seedApproverGroups, seedTemplates } from "@/server/db/seed/requests";
+import { templateDefinitionSchema } from "@/server/core/requests/template";
 import { recordAuditEvent } from "./audit";
 
 const SEED_LOCK = 7_414_003;
@@ -129,6 +134,12 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
     .returning({ id: policySetVersions.id });
   await tx.insert(policyFiles).values(policies.map((f) => ({ versionId: version!.id, ...f })));
 
+  await tx.insert(approverGroups).values(seedApproverGroups.map(({ members: _, ...g }) => g));
+  await tx.insert(approverGroupMembers).values(seedApproverGroups.flatMap((g) => g.members.map((email, position) => ({ groupKey: g.key, identityId: idOf(email), position }))));
+  await tx.insert(requestTemplates).values(
+    seedTemplates.map((t) => ({ ...t, definition: templateDefinitionSchema.parse(t.definition), createdAt: now, updatedAt: now, updatedBy: "system:seed" })),
+  );
+
   await recordAuditEvent(tx, { actor: systemActor("seed"), clock: () => now }, {
     action: "organization.seeded",
     subjectType: "organization",
@@ -141,6 +152,8 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
       roleAssignments: roleRows.length,
       attributeChanges: historyRows.length,
       policyFiles: policies.length,
+      approverGroups: seedApproverGroups.length,
+      requestTemplates: seedTemplates.length,
     },
   });
 }

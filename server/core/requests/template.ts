@@ -68,6 +68,8 @@ export const templateDefinitionSchema = z
     /** auto-approval may approve access outside policy only when this says so */
     autoApproveOutsidePolicy: z.boolean().default(false),
     pendingExpiryDays: z.int().min(1).max(90).default(7),
+    /** approvers who have not decided are reminded this often */
+    reminderAfterHours: z.int().min(1).max(24 * 14).default(24),
   })
   .superRefine((d, ctx) => {
     d.durations.forEach((m, i) => {

@@ -5,13 +5,13 @@ import { afterVote } from "@/server/core/requests/decision";
 import type { Tx } from "@/server/db/client";
 import { accessRequests, identities, requestApprovers, requestMessages, requestVotes } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
-import type { ServiceContext } from "../context";
+import type { PersonContext } from "../context";
 import { activeDelegations, loadApproverContext, loadTemplate } from "./context";
 import { handOffToProvisioning } from "./handoff";
 import { notifyPeople } from "./notify";
 import { openStage } from "./stages";
 
-type Ctx = ServiceContext & { actor: { type: "identity"; identityId: string; displayName: string; email: string } };
+type Ctx = PersonContext;
 export type Decision = "approve" | "deny" | "needs_info";
 
 /**

@@ -5,14 +5,14 @@ import { resolveApprovers } from "@/server/core/requests/approvers";
 import { formatDuration } from "@/server/core/requests/template";
 import { containsPattern } from "@/server/db/like";
 import { accessRequests, auditEvents, identities, requestApprovers, requestMessages, requestTemplates, requestVotes } from "@/server/db/schema";
-import type { ServiceContext } from "../context";
+import type { PersonContext, ServiceContext } from "../context";
 import { getIdentity } from "../identities";
 import { expectedAccessOf } from "../policies";
 import { assessGrants } from "./assess";
 import { loadApproverContext, loadTemplate, parseTemplate } from "./context";
 import { canSeeRequest } from "./thread";
 
-type Ctx = ServiceContext & { actor: { type: "identity"; identityId: string; displayName: string; email: string; roles: string[] } };
+type Ctx = PersonContext;
 
 /** The request catalog: active templates, searchable by name, description and resource. */
 export async function listCatalog({ ctx, input }: { ctx: ServiceContext; input: { search?: string } }) {

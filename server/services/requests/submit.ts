@@ -7,14 +7,14 @@ import { formatDuration, type TemplateDefinition } from "@/server/core/requests/
 import type { Tx } from "@/server/db/client";
 import { accessRequests, approverGroupMembers, identities, identityAttributeChanges, requestMessages } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
-import type { ServiceContext } from "../context";
+import type { PersonContext } from "../context";
 import { assessGrants } from "./assess";
 import { loadApproverContext, loadTemplate } from "./context";
 import { handOffToProvisioning } from "./handoff";
 import { notifyPeople } from "./notify";
 import { openStage } from "./stages";
 
-type Ctx = ServiceContext & { actor: { type: "identity"; identityId: string; displayName: string; email: string } };
+type Ctx = PersonContext;
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -83,7 +83,8 @@ export async function submitRequest({
           status: "pending",
           justification: input.justification.trim(),
           durationMinutes: input.durationMinutes,
-          requestedStart: input.requestedStart,
+          // An extension continues from the end of the access it extends.
+          requestedStart: input.extension && held ? held.accessEndsAt : input.requestedStart,
           fields: checked.fields,
           ticketReference: input.ticketReference?.trim() || null,
           assessment,

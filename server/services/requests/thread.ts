@@ -5,10 +5,10 @@ import { mentions } from "@/server/core/requests/text";
 import type { DbOrTx } from "@/server/db/client";
 import { accessRequests, identities, requestApprovers, requestMessages } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
-import type { ServiceContext } from "../context";
+import type { PersonContext } from "../context";
 import { notifyPeople } from "./notify";
 
-type Ctx = ServiceContext & { actor: { type: "identity"; identityId: string; displayName: string; email: string; roles: string[] } };
+type Ctx = PersonContext;
 
 /** Who takes part in a request's thread: the requester and every approver of every stage. */
 async function participants(db: DbOrTx, request: { id: string; requesterId: string }) {
@@ -49,7 +49,7 @@ export async function postMessage({ ctx, input }: { ctx: Ctx; input: { requestId
       .returning();
     const stageApprovers = p.approvers.filter((a) => a.stage === request.currentStage).map((a) => a.id);
     if (answering) {
-      await tx.update(accessRequests).set({ status: "pending" }).where(eq(accessRequests.id, request.id));
+      await tx.update(accessRequests).set({ status: "pending", stageStartedAt: now, remindedAt: null }).where(eq(accessRequests.id, request.id));
       await recordAuditEvent(tx, ctx, { action: "request.info_answered", subjectType: "access_request", subjectId: request.id, before: { status: "needs_info" }, after: { status: "pending" }, reason: body });
       await notifyPeople(tx, stageApprovers, { kind: "info_answered", title: `REQ-${request.number}: ${ctx.actor.displayName} answered`, body, link: `/requests/${request.id}`, requestId: request.id }, now);
     } else {

@@ -1,0 +1,48 @@
+import { PgBoss } from "pg-boss";
+import { systemActor } from "@/server/core/actor";
+import { getDb } from "@/server/db/client";
+import { deliverOutbox } from "@/server/services/mail";
+import { scheduledJobs } from "./definitions";
+import { smtpSender } from "./mail-transport";
+
+const MAIL_POLL_MS = Number(process.env.CLEARANCE_MAIL_POLL_MS ?? 2000);
+
+/**
+ * Starts the background work of one app instance: the pg-boss schedules (escalation,
+ * reminders, pending expiry) and, with SMTP_URL, the outbox sender. Safe to start on every
+ * instance. Returns a stop function.
+ */
+export async function startWorkers({ databaseUrl, smtpUrl, log }: { databaseUrl: string; smtpUrl?: string; log: (line: string) => void }) {
+  const db = getDb();
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", max: 4 });
+  boss.on("error", (err: Error) => log(`jobs: ${err.message}`));
+  await boss.start();
+  for (const job of scheduledJobs) {
+    await boss.createQueue(job.name);
+    await boss.schedule(job.name, job.cron);
+    await boss.work(job.name, async () => {
+      const done = await job.run({ db, actor: systemActor(job.name), clock: () => new Date() });
+      if (done) log(`jobs: ${job.name}: ${done} request${done === 1 ? "" : "s"}`);
+    });
+  }
+
+  let mailTimer: NodeJS.Timeout | undefined;
+  const sender = smtpUrl ? smtpSender(smtpUrl) : null;
+  if (sender) {
+    let busy = false;
+    mailTimer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      deliverOutbox({ db, clock: () => new Date(), send: sender.send })
+        .catch((err: Error) => log(`mail: ${err.message}`))
+        .finally(() => (busy = false));
+    }, MAIL_POLL_MS);
+  }
+  log(`jobs: ${scheduledJobs.map((j) => j.name).join(", ")}${sender ? "; mail over SMTP_URL" : "; no SMTP_URL, mail stays in the outbox (/outbox)"}`);
+
+  return async () => {
+    if (mailTimer) clearInterval(mailTimer);
+    sender?.close();
+    await boss.stop({ graceful: true, timeout: 5000 });
+  };
+}
