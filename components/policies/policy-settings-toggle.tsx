@@ -2,16 +2,16 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 
 /** The second-approval setting: when on, policy changes wait for another IT admin. */
 export function PolicySettingsToggle({ requireSecondApproval }: { requireSecondApproval: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
-  // Local state so the box shows the choice at once and does not flicker back while the page refreshes.
+  // Local state so the box shows the choice at once and does not flicker back while the page
+  // refreshes; the page keys this component on the saved value, so a new value starts afresh.
   const [checked, setChecked] = useState(requireSecondApproval);
-  useEffect(() => setChecked(requireSecondApproval), [requireSecondApproval]);
   const update = useMutation(
     trpc.policies.updateSettings.mutationOptions({
       onSuccess: () => router.refresh(),

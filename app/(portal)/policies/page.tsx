@@ -83,7 +83,7 @@ export default async function PoliciesPage() {
         )}
       </div>
       <div className="mt-6">
-        <PolicySettingsToggle requireSecondApproval={settings.requireSecondApproval} />
+        <PolicySettingsToggle key={String(settings.requireSecondApproval)} requireSecondApproval={settings.requireSecondApproval} />
       </div>
     </>
   );
