@@ -76,7 +76,7 @@ async function main(mode: RunMode) {
   );
 
   // Background jobs run beside the web server; CLEARANCE_JOBS=0 leaves them to other instances.
-  const stopWorkers = env.CLEARANCE_JOBS === "0" ? null : await startWorkers({ databaseUrl: db.url, smtpUrl: env.SMTP_URL || undefined, log }).catch((err: Error) => {
+  const workers = env.CLEARANCE_JOBS === "0" ? null : await startWorkers({ databaseUrl: db.url, smtpUrl: env.SMTP_URL || undefined, log }).catch((err: Error) => {
     log(`jobs did not start: ${err.message}`);
     return null;
   });
@@ -89,7 +89,7 @@ async function main(mode: RunMode) {
       next.kill("SIGTERM");
       await waitForExit(next, 10_000);
     }
-    await stopWorkers?.().catch(() => undefined);
+    await workers?.stop().catch(() => undefined);
     await closeDb();
     if (db.embedded?.owned) await db.embedded.stop();
     process.exit(code);

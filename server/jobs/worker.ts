@@ -1,6 +1,6 @@
 import { PgBoss } from "pg-boss";
 import { systemActor } from "@/server/core/actor";
-import { getDb } from "@/server/db/client";
+import { getDb, type Db } from "@/server/db/client";
 import { deliverOutbox } from "@/server/services/mail";
 import { scheduledJobs } from "./definitions";
 import { smtpSender } from "./mail-transport";
@@ -10,10 +10,9 @@ const MAIL_POLL_MS = Number(process.env.CLEARANCE_MAIL_POLL_MS ?? 2000);
 /**
  * Starts the background work of one app instance: the pg-boss schedules (escalation,
  * reminders, pending expiry) and, with SMTP_URL, the outbox sender. Safe to start on every
- * instance. Returns a stop function.
+ * instance.
  */
-export async function startWorkers({ databaseUrl, smtpUrl, log }: { databaseUrl: string; smtpUrl?: string; log: (line: string) => void }) {
-  const db = getDb();
+export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: { databaseUrl: string; smtpUrl?: string; log: (line: string) => void; db?: Db }) {
   const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", max: 4 });
   boss.on("error", (err: Error) => log(`jobs: ${err.message}`));
   await boss.start();
@@ -40,9 +39,14 @@ export async function startWorkers({ databaseUrl, smtpUrl, log }: { databaseUrl:
   }
   log(`jobs: ${scheduledJobs.map((j) => j.name).join(", ")}${sender ? "; mail over SMTP_URL" : "; no SMTP_URL, mail stays in the outbox (/outbox)"}`);
 
-  return async () => {
-    if (mailTimer) clearInterval(mailTimer);
-    sender?.close();
-    await boss.stop({ graceful: true, timeout: 5000 });
+  return {
+    /** Queues a scheduled job now, as its schedule would (operators and tests). */
+    runNow: (name: string) => boss.send(name, {}),
+    schedules: () => boss.getSchedules(),
+    stop: async () => {
+      if (mailTimer) clearInterval(mailTimer);
+      sender?.close();
+      await boss.stop({ graceful: true, timeout: 5000 });
+    },
   };
 }
