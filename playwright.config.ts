@@ -18,6 +18,8 @@ function freePort(): string {
 
 process.env.E2E_APP_PORT ??= freePort();
 process.env.E2E_IDP_PORT ??= freePort();
+process.env.E2E_SMTP_PORT ??= freePort();
+process.env.E2E_SMTP_HTTP_PORT ??= freePort();
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "clearance-e2e-"));
 
 const appUrl = `http://localhost:${process.env.E2E_APP_PORT}`;
@@ -51,6 +53,14 @@ export default defineConfig({
   },
   webServer: [
     {
+      // A real SMTP server that keeps what the app sends; e2e/fixtures.ts reads it.
+      command: "node --import tsx e2e/support/smtp-sink.ts",
+      url: `http://127.0.0.1:${process.env.E2E_SMTP_HTTP_PORT}/messages`,
+      env: { SMTP_SINK_PORT: process.env.E2E_SMTP_PORT!, SMTP_SINK_HTTP_PORT: process.env.E2E_SMTP_HTTP_PORT! },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
       command: "node --import tsx e2e/support/idp.ts",
       url: `${idpUrl}/.well-known/openid-configuration`,
       env: { IDP_PORT: process.env.E2E_IDP_PORT!, IDP_CLIENT_ID: client.id, IDP_CLIENT_SECRET: client.secret, APP_URL: appUrl },
@@ -71,6 +81,9 @@ export default defineConfig({
         AUTH_OIDC_CLIENT_SECRET: client.secret,
         AUTH_OIDC_NAME: "Test IdP",
         CLEARANCE_DEV_LOGIN: "1",
+        SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
+        CLEARANCE_MAIL_POLL_MS: "500",
+        CLEARANCE_PUBLIC_URL: appUrl,
       },
       reuseExistingServer: false,
       timeout: 120_000,

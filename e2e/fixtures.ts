@@ -9,6 +9,29 @@ export const people = {
   terminated: { email: "tom.becker@company.com", name: "Tom Becker" },
 } as const;
 
+export interface CapturedMail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+/** Waits for an email to `to` whose subject matches, as the test's SMTP server received it. */
+export async function waitForMail(to: string, subject: RegExp): Promise<CapturedMail> {
+  const url = `http://127.0.0.1:${process.env.E2E_SMTP_HTTP_PORT}/messages`;
+  let found: CapturedMail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const all = (await (await fetch(url)).json()) as CapturedMail[];
+        found = all.find((m) => m.to.includes(to) && subject.test(m.subject));
+        return Boolean(found);
+      },
+      { timeout: 20_000, message: `an email to ${to} about ${subject}` },
+    )
+    .toBe(true);
+  return found!;
+}
+
 /** Opens a page and waits until React has hydrated it, so clicks reach their handlers. */
 export async function openReady(page: Page, url: string) {
   await page.goto(url);

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
+import { api } from "@/server/api/server";
 import { requireActor } from "@/server/auth/guard";
 import { roleLabels, sectionsFor } from "@/server/core/roles";
 import { signOutAction } from "./sign-out-action";
@@ -8,10 +9,14 @@ export const dynamic = "force-dynamic";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
+  const caller = await api();
+  // The numbers beside Inbox and Notifications, fresh on every navigation.
+  const [inbox, unread] = await Promise.all([caller.inbox.count(), caller.notifications.unreadCount()]);
+  const counts: Record<string, number> = { inbox, notifications: unread };
   return (
     <AppShell
       person={{ displayName: actor.displayName, email: actor.email, roles: actor.roles.map((r) => roleLabels[r]) }}
-      sections={sectionsFor(actor.roles).map(({ key, label, href, group }) => ({ key, label, href, group }))}
+      sections={sectionsFor(actor.roles).map(({ key, label, href, group }) => ({ key, label, href, group, count: counts[key] }))}
       signOut={signOutAction}
     >
       {children}

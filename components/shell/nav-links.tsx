@@ -9,6 +9,8 @@ export interface NavSection {
   label: string;
   href: string;
   group: string;
+  /** waiting items (inbox, unread notifications); shown when above zero */
+  count?: number;
 }
 
 export function NavLinks({ sections }: { sections: NavSection[] }) {
@@ -30,11 +32,16 @@ export function NavLinks({ sections }: { sections: NavSection[] }) {
                       href={s.href}
                       aria-current={active ? "page" : undefined}
                       className={cn(
-                        "block rounded-md px-2 py-1.5 text-sm font-medium",
+                        "flex items-center justify-between rounded-md px-2 py-1.5 text-sm font-medium",
                         active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100",
                       )}
                     >
                       {s.label}
+                      {s.count ? (
+                        <span className="rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-semibold leading-none text-white" aria-label={`${s.count} waiting`}>
+                          {s.count}
+                        </span>
+                      ) : null}
                     </Link>
                   </li>
                 );

@@ -13,3 +13,8 @@ export function SkeletonRows({ rows = 8, columns = 5 }: { rows?: number; columns
     </>
   );
 }
+
+/** A grey block standing in for content that is loading. */
+export function Skeleton({ className }: { className?: string }) {
+  return <div aria-hidden className={`animate-pulse rounded-md bg-slate-200 ${className ?? ""}`} />;
+}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { effectiveRoles, hasAnyRole, sectionsFor } from "./roles";
 
+const everyone = ["my-access", "request-access", "my-requests", "notifications", "inbox", "out-of-office"] as const;
+
 describe("portal roles", () => {
   it("makes everyone an employee and keeps granted roles in a stable order", () => {
     expect(effectiveRoles([])).toEqual(["employee"]);
@@ -8,10 +10,10 @@ describe("portal roles", () => {
   });
 
   it.each([
-    [["employee"], ["my-access"]],
-    [["employee", "approver"], ["my-access"]],
-    [["employee", "it_admin"], ["my-access", "policies", "identities", "audit-log"]],
-    [["employee", "auditor"], ["my-access", "audit-log"]],
+    [["employee"], [...everyone]],
+    [["employee", "approver"], [...everyone]],
+    [["employee", "it_admin"], [...everyone, "policies", "templates", "identities", "outbox", "audit-log"]],
+    [["employee", "auditor"], [...everyone, "audit-log"]],
   ] as const)("shows %j only the sections %j", (roles, keys) => {
     expect(sectionsFor(roles).map((s) => s.key)).toEqual(keys);
   });

@@ -15,20 +15,39 @@ export const roleLabels: Record<PortalRole, string> = {
   auditor: "Auditor",
 };
 
-export type SectionKey = "my-access" | "identities" | "policies" | "audit-log";
+export type SectionKey =
+  | "my-access"
+  | "request-access"
+  | "my-requests"
+  | "notifications"
+  | "inbox"
+  | "out-of-office"
+  | "identities"
+  | "policies"
+  | "templates"
+  | "outbox"
+  | "audit-log";
 
 export interface Section {
   key: SectionKey;
   label: string;
   href: string;
-  group: "Me" | "Administration" | "Audit";
+  group: "Me" | "Approvals" | "Administration" | "Audit";
   roles: readonly PortalRole[];
 }
 
 export const sections: readonly Section[] = [
   { key: "my-access", label: "My access", href: "/access", group: "Me", roles: ["employee"] },
+  { key: "request-access", label: "Request access", href: "/request", group: "Me", roles: ["employee"] },
+  { key: "my-requests", label: "My requests", href: "/requests", group: "Me", roles: ["employee"] },
+  { key: "notifications", label: "Notifications", href: "/notifications", group: "Me", roles: ["employee"] },
+  // Anyone may be asked to decide (a manager, a resource owner, a delegate), so the inbox is everyone's.
+  { key: "inbox", label: "Inbox", href: "/inbox", group: "Approvals", roles: ["employee"] },
+  { key: "out-of-office", label: "Out of office", href: "/out-of-office", group: "Approvals", roles: ["employee"] },
   { key: "policies", label: "Policies", href: "/policies", group: "Administration", roles: ["it_admin"] },
+  { key: "templates", label: "Request templates", href: "/templates", group: "Administration", roles: ["it_admin"] },
   { key: "identities", label: "Identities", href: "/identities", group: "Administration", roles: ["it_admin"] },
+  { key: "outbox", label: "Outbox", href: "/outbox", group: "Administration", roles: ["it_admin"] },
   { key: "audit-log", label: "Audit log", href: "/audit", group: "Audit", roles: ["it_admin", "auditor"] },
 ];
 

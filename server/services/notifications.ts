@@ -1,6 +1,7 @@
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import { notifications, outboxEmails } from "@/server/db/schema";
 import type { PersonContext, ServiceContext } from "./context";
+import { MAX_MAIL_ATTEMPTS } from "./mail";
 import { markNotificationsRead } from "./requests/notify";
 
 type Ctx = PersonContext;
@@ -43,5 +44,5 @@ export async function listOutbox({ ctx, input }: { ctx: ServiceContext; input: {
       .offset((input.page - 1) * input.pageSize),
     ctx.db.select({ n: count() }).from(outboxEmails),
   ]);
-  return { rows, total: total?.n ?? 0, page: input.page, pageSize: input.pageSize, smtpConfigured: Boolean(process.env.SMTP_URL) };
+  return { rows, total: total?.n ?? 0, page: input.page, pageSize: input.pageSize, smtpConfigured: Boolean(process.env.SMTP_URL), maxAttempts: MAX_MAIL_ATTEMPTS };
 }

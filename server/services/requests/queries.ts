@@ -228,8 +228,9 @@ export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId:
     })),
     messages,
     timeline,
-    currentAccess: { policy: policyAccess.grants, temporary },
-    similar: similar.map(withDuration),
+    currentAccess: { policy: policyAccess.grants, matchedPolicies: policyAccess.matchedPolicies, temporary },
+    // Other people's requests are context for deciders, not for the requester.
+    similar: r.requesterId === ctx.actor.identityId ? [] : similar.map(withDuration),
     viewer: {
       canDecide: open && Boolean(myStageEntry) && !voted && r.requesterId !== ctx.actor.identityId,
       canCancel: open && r.requesterId === ctx.actor.identityId,

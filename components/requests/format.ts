@@ -1,0 +1,35 @@
+/** "2026-11-22 14:30 UTC": one way to show a moment everywhere in requests. */
+export const formatWhen = (d: Date | string | null | undefined) => (d ? `${new Date(d).toISOString().replace("T", " ").slice(0, 16)} UTC` : "—");
+
+export const formatDay = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "—");
+
+export type Tone = "neutral" | "brand" | "green" | "amber" | "red";
+
+export const statusTone: Record<string, Tone> = {
+  pending: "amber",
+  needs_info: "brand",
+  approved: "green",
+  denied: "red",
+  cancelled: "neutral",
+  expired: "neutral",
+};
+
+export const statusLabel: Record<string, string> = {
+  pending: "waiting for approval",
+  needs_info: "waiting for more information",
+  approved: "approved",
+  denied: "denied",
+  cancelled: "cancelled",
+  expired: "expired",
+};
+
+/** How an approver came to be one, in words. */
+export function viaLabel(via: string, names: Record<string, string> = {}): string {
+  if (via === "person") return "named";
+  if (via === "manager") return "manager";
+  if (via === "resource_owner") return "resource owner";
+  if (via.startsWith("group:")) return `group ${via.slice(6)}`;
+  if (via.startsWith("escalation:")) return `escalation to ${via.slice(11)}`;
+  if (via.startsWith("delegate:")) return `standing in for ${names[via.slice(9)] ?? "an approver who is away"}`;
+  return via;
+}

@@ -1,0 +1,37 @@
+import { tokenize } from "@/server/core/requests/text";
+
+/** A thread message with its safe formatting as elements: never HTML from the text. */
+export function MessageBody({ body }: { body: string }) {
+  return (
+    <p className="whitespace-pre-wrap break-words text-sm text-slate-800">
+      {tokenize(body).map((t, i) => {
+        switch (t.kind) {
+          case "bold":
+            return <strong key={i}>{t.text}</strong>;
+          case "code":
+            return (
+              <code key={i} className="rounded bg-slate-100 px-1 font-mono text-xs">
+                {t.text}
+              </code>
+            );
+          case "link":
+            return (
+              <a key={i} href={t.href} rel="noopener noreferrer nofollow" target="_blank" className="text-brand-700 underline">
+                {t.href}
+              </a>
+            );
+          case "mention":
+            return (
+              <span key={i} className="rounded bg-brand-50 px-0.5 font-medium text-brand-700">
+                @{t.handle}
+              </span>
+            );
+          case "newline":
+            return <br key={i} />;
+          default:
+            return <span key={i}>{t.text}</span>;
+        }
+      })}
+    </p>
+  );
+}

@@ -1,0 +1,233 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { useTRPC } from "@/components/providers/trpc";
+import { Button } from "@/components/ui/button";
+import type { AutoApproval, Stage, TemplateDefinition } from "@/server/core/requests/template";
+import { inputClass, labelClass, smallInput } from "./controls";
+import { DurationInput, DurationList } from "./duration-input";
+import { FieldsEditor } from "./fields-editor";
+import { NotifyPreview } from "./notify-preview";
+import { StageEditor } from "./stage-editor";
+
+export interface EditorCatalog {
+  resources: { key: string; systemKey: string }[];
+  levels: Record<string, string[]>;
+  groups: { key: string; name: string }[];
+}
+
+const newStage = (): Stage => ({ name: "Manager", approvers: [{ kind: "manager" }], threshold: { kind: "any" }, notify: { policy: "all", count: 1 }, escalation: null });
+
+function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+      <h2 className="text-base font-semibold">{title}</h2>
+      {description && <p className="mt-0.5 text-sm text-slate-500">{description}</p>}
+      <div className="mt-3 grid gap-3">{children}</div>
+    </section>
+  );
+}
+
+/** Creates or edits a template; the server validates again and names the field at fault. */
+export function TemplateEditor({ initial, catalog }: {
+  initial: { key: string; name: string; description: string; definition: TemplateDefinition } | null;
+  catalog: EditorCatalog;
+}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [key, setKey] = useState(initial?.key ?? "");
+  const [name, setName] = useState(initial?.name ?? "");
+  const [description, setDescription] = useState(initial?.description ?? "");
+  const [def, setDef] = useState<TemplateDefinition>(
+    initial?.definition ?? {
+      grants: [{ resource: "", level: null }],
+      durations: [60, 480, 60 * 24 * 7],
+      maxDurationMinutes: 60 * 24 * 7,
+      startMode: "on_approval",
+      stages: [newStage()],
+      fields: [],
+      justificationMinLength: 20,
+      ticketReference: "optional",
+      autoApproval: [],
+      autoApproveOutsidePolicy: false,
+      pendingExpiryDays: 7,
+      reminderAfterHours: 24,
+    },
+  );
+  const patch = (p: Partial<TemplateDefinition>) => setDef((d) => ({ ...d, ...p }));
+  const save = useMutation(trpc.templates.save.mutationOptions({ onSuccess: () => router.push("/templates") }));
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate({ create: !initial, key, name, description, definition: def });
+  };
+  const setAuto = (rules: AutoApproval[]) => patch({ autoApproval: rules });
+
+  return (
+    <form onSubmit={onSubmit} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" noValidate>
+      <div className="grid content-start gap-5">
+        <Section title="Basics">
+          <div>
+            <label htmlFor="template-name" className={labelClass}>
+              Name
+            </label>
+            <input id="template-name" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
+          </div>
+          {!initial && (
+            <div>
+              <label htmlFor="template-key" className={labelClass}>
+                Key <span className="font-normal text-slate-500">(in links; lowercase and dashes; cannot change later)</span>
+              </label>
+              <input id="template-key" value={key} onChange={(e) => setKey(e.target.value)} className={`${inputClass} font-mono`} placeholder="finance-reports" />
+            </div>
+          )}
+          <div>
+            <label htmlFor="template-description" className={labelClass}>
+              Description <span className="font-normal text-slate-500">(shown in the catalog)</span>
+            </label>
+            <textarea id="template-description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} className={inputClass} />
+          </div>
+        </Section>
+
+        <Section title="What it grants">
+          <datalist id="resource-keys">
+            {catalog.resources.map((r) => (
+              <option key={r.key} value={r.key} />
+            ))}
+          </datalist>
+          <ul className="grid gap-2">
+            {def.grants.map((g, i) => {
+              const levels = catalog.levels[g.resource.split(":")[0] ?? ""] ?? [];
+              return (
+                <li key={i} className="flex flex-wrap items-center gap-2">
+                  <input aria-label={`Grant ${i + 1}: resource`} list="resource-keys" value={g.resource} placeholder="system:type:name" onChange={(e) => patch({ grants: def.grants.map((x, k) => (k === i ? { ...x, resource: e.target.value } : x)) })} className={`${smallInput} w-96 font-mono`} />
+                  <select aria-label={`Grant ${i + 1}: level`} value={g.level ?? ""} onChange={(e) => patch({ grants: def.grants.map((x, k) => (k === i ? { ...x, level: e.target.value || null } : x)) })} className={smallInput}>
+                    <option value="">default level</option>
+                    {levels.map((l) => (
+                      <option key={l}>{l}</option>
+                    ))}
+                  </select>
+                  {def.grants.length > 1 && (
+                    <Button variant="ghost" className="text-xs" onClick={() => patch({ grants: def.grants.filter((_, k) => k !== i) })}>
+                      Remove
+                    </Button>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          <Button variant="ghost" className="justify-self-start text-xs" onClick={() => patch({ grants: [...def.grants, { resource: "", level: null }] })}>
+            + Add resource
+          </Button>
+        </Section>
+
+        <Section title="For how long">
+          <DurationList durations={def.durations} onChange={(durations) => patch({ durations })} />
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <label htmlFor="max-duration">Never longer than</label>
+            <DurationInput id="max-duration" label="Maximum duration" minutes={def.maxDurationMinutes} onChange={(maxDurationMinutes) => patch({ maxDurationMinutes })} />
+          </div>
+          <fieldset className="flex flex-wrap gap-4 text-sm">
+            <legend className="sr-only">When access starts</legend>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="start-mode" checked={def.startMode === "on_approval"} onChange={() => patch({ startMode: "on_approval" })} /> Starts at approval
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="start-mode" checked={def.startMode === "requester_picks"} onChange={() => patch({ startMode: "requester_picks" })} /> The requester picks the start
+            </label>
+          </fieldset>
+        </Section>
+
+        <Section title="Approval" description="Up to three stages, one after the other. Any deny ends the request.">
+          {def.stages.map((s, i) => (
+            <StageEditor
+              key={i}
+              index={i}
+              stage={s}
+              groups={catalog.groups}
+              onChange={(stage) => patch({ stages: def.stages.map((x, k) => (k === i ? stage : x)) })}
+              onRemove={def.stages.length > 1 ? () => patch({ stages: def.stages.filter((_, k) => k !== i) }) : undefined}
+            />
+          ))}
+          {def.stages.length < 3 && (
+            <Button variant="secondary" className="justify-self-start" onClick={() => patch({ stages: [...def.stages, newStage()] })}>
+              Add a stage
+            </Button>
+          )}
+        </Section>
+
+        <Section title="The requester's form">
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <label htmlFor="justification-min">Justification of at least</label>
+            <input id="justification-min" type="number" min={0} max={2000} value={def.justificationMinLength} onChange={(e) => patch({ justificationMinLength: Number(e.target.value) || 0 })} className={`${smallInput} w-20`} />
+            characters
+          </div>
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <label htmlFor="ticket-reference">Ticket reference</label>
+            <select id="ticket-reference" value={def.ticketReference} onChange={(e) => patch({ ticketReference: e.target.value as TemplateDefinition["ticketReference"] })} className={smallInput}>
+              <option value="hidden">not asked</option>
+              <option value="optional">optional</option>
+              <option value="required">required</option>
+            </select>
+          </div>
+          <FieldsEditor fields={def.fields} onChange={(fields) => patch({ fields })} />
+        </Section>
+
+        <Section title="Automation" description="Auto-approval says why it approved; it never approves access outside policy unless you allow it below.">
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              checked={def.autoApproval.some((r) => r.kind === "requester_in_group")}
+              onChange={(e) => setAuto(e.target.checked ? [...def.autoApproval, { kind: "requester_in_group", group: catalog.groups[0]?.key ?? "" }] : def.autoApproval.filter((r) => r.kind !== "requester_in_group"))}
+            />
+            Approve at once when the requester is in a group
+          </label>
+          {def.autoApproval.map((r, i) =>
+            r.kind === "requester_in_group" ? (
+              <select key={i} aria-label="Auto-approval group" value={r.group} onChange={(e) => setAuto(def.autoApproval.map((x, k) => (k === i ? { kind: "requester_in_group", group: e.target.value } : x)))} className={`${smallInput} ml-6 justify-self-start`}>
+                {catalog.groups.map((g) => (
+                  <option key={g.key} value={g.key}>
+                    {g.name}
+                  </option>
+                ))}
+              </select>
+            ) : null,
+          )}
+          <label className="flex flex-wrap items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              checked={def.autoApproval.some((r) => r.kind === "role_transition")}
+              onChange={(e) => setAuto(e.target.checked ? [...def.autoApproval, { kind: "role_transition", withinDays: 30 }] : def.autoApproval.filter((r) => r.kind !== "role_transition"))}
+            />
+            Approve at once during a role transition (job title or department changed in the last 30 days)
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={def.autoApproveOutsidePolicy} onChange={(e) => patch({ autoApproveOutsidePolicy: e.target.checked })} />
+            Auto-approval may approve access outside the requester&apos;s policy
+          </label>
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <label htmlFor="pending-expiry">An undecided request expires after</label>
+            <input id="pending-expiry" type="number" min={1} max={90} value={def.pendingExpiryDays} onChange={(e) => patch({ pendingExpiryDays: Number(e.target.value) || 1 })} className={`${smallInput} w-20`} />
+            days; approvers are reminded every
+            <input aria-label="Reminder interval in hours" type="number" min={1} max={336} value={def.reminderAfterHours} onChange={(e) => patch({ reminderAfterHours: Number(e.target.value) || 1 })} className={`${smallInput} w-20`} />
+            hours
+          </div>
+        </Section>
+      </div>
+
+      <aside className="grid content-start gap-4 lg:sticky lg:top-4">
+        <NotifyPreview definition={def} templateKey={initial?.key} />
+        {save.isError && (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {save.error.message}
+          </p>
+        )}
+        <Button type="submit" disabled={save.isPending}>
+          {save.isPending ? "Saving…" : initial ? "Save changes" : "Create template"}
+        </Button>
+        <p className="text-xs text-slate-500">Open requests keep the approvers they already have; new requests use the saved version.</p>
+      </aside>
+    </form>
+  );
+}
