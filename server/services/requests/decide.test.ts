@@ -171,6 +171,11 @@ describe("two approvers at the same moment, over separate database connections",
         expect(await auditCount(r.id, "request.approved") + (await auditCount(r.id, "request.denied"))).toBe(1);
         expect(await t.db.select().from(requestVotes).where(eq(requestVotes.requestId, r.id))).toHaveLength(1);
         expect(await t.db.select().from(provisioningHandoffs).where(eq(provisioningHandoffs.requestId, r.id))).toHaveLength(row!.status === "approved" ? 1 : 0);
+        // Everyone who was asked, and the requester, learns the outcome; the decider needs no telling.
+        const told = await t.db.select({ id: notifications.recipientId }).from(notifications).where(and(eq(notifications.requestId, r.id), eq(notifications.kind, "request_decided")));
+        const decider = row!.decidedBy === "alice@company.com" ? alice : bob;
+        const owners = await Promise.all(["alice@company.com", "bob@company.com", "oncall-lead@company.com"].map((e) => identityIdByEmail(t.db, e)));
+        expect(told.map((n) => n.id).sort()).toEqual([sarah.actor.identityId, ...owners.filter((id) => id !== decider.actor.identityId)].sort());
       }
     } finally {
       await Promise.all(pools.map((p) => p.end()));

@@ -4,6 +4,8 @@ import { accessRequests, auditEvents, notifications, outboxEmails, provisioningH
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, financeReportsAsk, submit } from "@/test/support/requests";
 import { identityIdByEmail } from "@/test/support/actors";
+import { systemActor } from "@/server/core/actor";
+import { changeIdentityAttributes } from "../identities";
 import { cancelRequest } from "./thread";
 import { requestForm } from "./queries";
 
@@ -134,5 +136,19 @@ describe("asking for access", () => {
     await expect(submit(sarah, financeReportsAsk)).resolves.toMatchObject({ status: "pending" });
     const second = (await t.db.select().from(accessRequests).where(eq(accessRequests.status, "pending")))[0]!;
     await expect(cancelRequest({ ctx: john, input: { requestId: second.id } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  // Last in this file: it moves Sarah to a new role.
+  it("auto-approves seed 000's role-transition overlap, saying which change allowed it, and no one else", async () => {
+    const jane = await as(t.db, "jane.smith@company.com");
+    await expect(submit(jane, { templateKey: "salesforce-role-transition", durationMinutes: 30 * 24 * 60, justification: "Helping the sales team for a while" })).resolves.toMatchObject({ status: "pending", autoApproved: null });
+    const sarah = await as(t.db, "sarah.chen@company.com");
+    await changeIdentityAttributes({
+      ctx: { db: t.db, actor: systemActor("hr"), clock: () => new Date("2026-11-12T09:00:00Z") },
+      input: { identityId: sarah.actor.identityId, attributes: { job_title: "Engineering Manager", department: "Engineering" }, source: "hr_event", effectiveAt: new Date("2026-11-12T09:00:00Z"), reason: "Promotion" },
+    });
+    const r = await submit(sarah, { templateKey: "salesforce-role-transition", durationMinutes: 30 * 24 * 60, justification: "Recently promoted to Engineering Manager. Need Salesforce access for 30 days to hand off customer accounts." });
+    expect(r.status).toBe("approved");
+    expect(r.autoApproved).toMatch(/^Auto-approved: role transition \((job_title|department) changed from (Sales Engineer|Sales) on 2026-11-12, within the 30-day overlap\)$/);
   });
 });
