@@ -16,6 +16,7 @@ export interface ExplanationData {
   granted: { level: string | null; via: string[] } | null;
   sources: { via: string[]; level: string | null; matched: boolean; failed: Failed | null }[];
   deniedBy: string[];
+  fallback?: { action: string; name: string | null; message: string | null; considered: { name: string; outcome: string; why: string }[] } | null;
 }
 
 const chain = (via: string[]) => via.join(" → ");
@@ -59,6 +60,31 @@ export function ExplanationView({ e, person }: { e: ExplanationData; person: str
         <p>
           Taken away by the deny polic{e.deniedBy.length === 1 ? "y" : "ies"} <b>{e.deniedBy.join(", ")}</b>: a deny beats every allow.
         </p>
+      )}
+      {e.fallback && (
+        <div className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2" data-testid="fallback-decision">
+          <p>
+            {e.fallback.name ? (
+              <>
+                Fallback <b>{e.fallback.name}</b> decides: <b>{e.fallback.action}</b>
+              </>
+            ) : (
+              <>
+                No fallback applies: <b>denied by default</b>
+              </>
+            )}
+            {e.fallback.message && <>. {e.fallback.message}</>}
+          </p>
+          {e.fallback.considered.length > 0 && (
+            <ul className="mt-1 ml-5 list-disc text-slate-600">
+              {e.fallback.considered.map((c) => (
+                <li key={c.name}>
+                  {c.name}: {c.outcome} — {c.why}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       {e.sources.length === 0 ? (
         <p>No policy grants this resource: only a request and an exception can give it.</p>

@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { exceptionTypeLabels, exceptionTypes } from "@/server/core/exceptions/types";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
@@ -54,6 +55,8 @@ export function TemplateEditor({ initial, catalog }: {
       autoApproveOutsidePolicy: false,
       pendingExpiryDays: 7,
       reminderAfterHours: 24,
+      exceptionType: "project",
+      onGrantFailure: { mode: "retry", maxAttempts: 5 },
     },
   );
   const patch = (p: Partial<TemplateDefinition>) => setDef((d) => ({ ...d, ...p }));
@@ -212,6 +215,34 @@ export function TemplateEditor({ initial, catalog }: {
             days; approvers are reminded every
             <input aria-label="Reminder interval in hours" type="number" min={1} max={336} value={def.reminderAfterHours} onChange={(e) => patch({ reminderAfterHours: Number(e.target.value) || 1 })} className={`${smallInput} w-20`} />
             hours
+          </div>
+        </Section>
+
+        <Section title="When approved" description="Approved access is outside policy: it becomes a time-bound exception and is granted through the system's adapter.">
+          <label className="grid gap-1 text-sm">
+            <span className={labelClass}>Kind of exception</span>
+            <select value={def.exceptionType} onChange={(e) => patch({ exceptionType: e.target.value as TemplateDefinition["exceptionType"] })} className={`${smallInput} justify-self-start`}>
+              {exceptionTypes.map((t) => (
+                <option key={t} value={t}>
+                  {exceptionTypeLabels[t]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <label htmlFor="grant-failure">If the grant fails</label>
+            <select id="grant-failure" value={def.onGrantFailure.mode} onChange={(e) => patch({ onGrantFailure: { ...def.onGrantFailure, mode: e.target.value as TemplateDefinition["onGrantFailure"]["mode"] } })} className={smallInput}>
+              <option value="retry">retry it</option>
+              <option value="ignore">ignore it (log only)</option>
+              <option value="block">block the approval</option>
+            </select>
+            {def.onGrantFailure.mode === "retry" && (
+              <>
+                up to
+                <input aria-label="Grant attempts" type="number" min={1} max={20} value={def.onGrantFailure.maxAttempts} onChange={(e) => patch({ onGrantFailure: { ...def.onGrantFailure, maxAttempts: Number(e.target.value) || 1 } })} className={`${smallInput} w-20`} />
+                times
+              </>
+            )}
           </div>
         </Section>
       </div>

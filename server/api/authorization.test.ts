@@ -72,6 +72,28 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   // Ends before it starts: refused by the service.
   "delegations.create": { allowed: everyone, input: () => ({ delegateEmail: "john.doe@company.com", startsAt: new Date("2026-02-01"), endsAt: new Date("2026-01-01") }) },
   "delegations.end": { allowed: everyone, input: () => ({ id: missing }) },
+  "exceptions.mine": { allowed: everyone },
+  "exceptions.list": { allowed: ["it_admin", "auditor"], input: () => ({ expiringWithinDays: 30 }) },
+  "exceptions.byId": { allowed: everyone, input: () => ({ exceptionId: missing }) },
+  // No expiry: refused by the service, nothing created.
+  "exceptions.create": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, resource: "google:group:finance-reports@company.com", type: "project", justification: "authorization table", approverEmail: "cfo@company.com", expiresAt: null }) },
+  "exceptions.revoke": { allowed: everyone, input: () => ({ exceptionId: missing, reason: "authorization table" }) },
+  "exceptions.revokeMany": { allowed: ["it_admin"], input: () => ({ exceptionIds: [missing], reason: "authorization table" }) },
+  "exceptions.giveBack": { allowed: everyone, input: () => ({ exceptionId: missing }) },
+  "exceptions.typeSettings": { allowed: ["it_admin"] },
+  "systems.list": { allowed: ["it_admin"] },
+  "systems.byKey": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap" }) },
+  // A config the ldap adapter refuses: nothing changes.
+  "systems.configure": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap", adapterKind: "ldap", adapterConfig: {} }) },
+  "systems.retryOperation": { allowed: ["it_admin"], input: () => ({ operationId: missing }) },
+  "systems.completeTask": { allowed: ["it_admin"], input: () => ({ taskId: missing }) },
+  "fallbacks.list": { allowed: ["it_admin"] },
+  "fallbacks.resources": { allowed: everyone },
+  // YAML the parser refuses: nothing saved.
+  "fallbacks.save": { allowed: ["it_admin"], input: () => ({ source: "name: Not Kebab\n" }) },
+  "fallbacks.remove": { allowed: ["it_admin"], input: () => ({ name: "no-such-fallback" }) },
+  // A resource that does not exist: refused, nothing granted.
+  "fallbacks.ask": { allowed: everyone, input: () => ({ resource: "nowhere:group:nothing" }) },
   "notifications.list": { allowed: everyone, input: () => ({}) },
   "notifications.unreadCount": { allowed: everyone },
   "notifications.markRead": { allowed: everyone, input: () => ({ id: 999_999 }) },

@@ -1,4 +1,7 @@
 import { auditLogRouter } from "./routers/audit-log";
+import { exceptionsRouter } from "./routers/exceptions";
+import { fallbacksRouter } from "./routers/fallbacks";
+import { systemsRouter } from "./routers/systems";
 import { delegationsRouter } from "./routers/delegations";
 import { inboxRouter } from "./routers/inbox";
 import { notificationsRouter } from "./routers/notifications";
@@ -21,6 +24,9 @@ export const appRouter = createTRPCRouter({
   templates: templatesRouter,
   delegations: delegationsRouter,
   notifications: notificationsRouter,
+  exceptions: exceptionsRouter,
+  systems: systemsRouter,
+  fallbacks: fallbacksRouter,
 });
 
 export type AppRouter = typeof appRouter;

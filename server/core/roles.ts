@@ -26,6 +26,9 @@ export type SectionKey =
   | "policies"
   | "templates"
   | "outbox"
+  | "exceptions"
+  | "systems"
+  | "fallbacks"
   | "audit-log";
 
 export interface Section {
@@ -47,6 +50,9 @@ export const sections: readonly Section[] = [
   { key: "policies", label: "Policies", href: "/policies", group: "Administration", roles: ["it_admin"] },
   { key: "templates", label: "Request templates", href: "/templates", group: "Administration", roles: ["it_admin"] },
   { key: "identities", label: "Identities", href: "/identities", group: "Administration", roles: ["it_admin"] },
+  { key: "exceptions", label: "Exceptions", href: "/exceptions", group: "Administration", roles: ["it_admin"] },
+  { key: "fallbacks", label: "Fallbacks", href: "/fallbacks", group: "Administration", roles: ["it_admin"] },
+  { key: "systems", label: "Systems", href: "/systems", group: "Administration", roles: ["it_admin"] },
   { key: "outbox", label: "Outbox", href: "/outbox", group: "Administration", roles: ["it_admin"] },
   { key: "audit-log", label: "Audit log", href: "/audit", group: "Audit", roles: ["it_admin", "auditor"] },
 ];

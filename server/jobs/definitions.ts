@@ -1,13 +1,16 @@
 import type { ServiceContext } from "@/server/services/context";
+import { remindExpiringExceptions } from "@/server/services/exceptions/remind";
 import { escalateOverdueRequests, expireStaleRequests, remindApprovers } from "@/server/services/requests/deadlines";
 
 /**
  * The scheduled jobs: a pg-boss queue each, run every minute. pg-boss sends one job per
  * schedule slot across all instances, and each service locks the rows it changes and checks
- * again, so a job that runs twice or on two instances does its work once.
+ * again, so a job that runs twice or on two instances does its work once. Expiry and
+ * provisioning run on a few-seconds loop instead (server/jobs/enforcement.ts).
  */
 export const scheduledJobs: { name: string; cron: string; run: (ctx: ServiceContext) => Promise<number> }[] = [
   { name: "requests-escalate", cron: "* * * * *", run: (ctx) => escalateOverdueRequests({ ctx }) },
   { name: "requests-remind", cron: "*/5 * * * *", run: (ctx) => remindApprovers({ ctx }) },
   { name: "requests-expire-pending", cron: "*/5 * * * *", run: (ctx) => expireStaleRequests({ ctx }) },
+  { name: "exceptions-remind", cron: "*/5 * * * *", run: (ctx) => remindExpiringExceptions({ ctx }) },
 ];

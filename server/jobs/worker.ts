@@ -2,14 +2,17 @@ import { PgBoss } from "pg-boss";
 import { systemActor } from "@/server/core/actor";
 import { getDb, type Db } from "@/server/db/client";
 import { deliverOutbox } from "@/server/services/mail";
+import { closeAdapters } from "@/server/services/provisioning/adapters";
 import { scheduledJobs } from "./definitions";
+import { startEnforcementLoop } from "./enforcement";
 import { smtpSender } from "./mail-transport";
 
 const MAIL_POLL_MS = Number(process.env.CLEARANCE_MAIL_POLL_MS ?? 2000);
+const ENFORCEMENT_POLL_MS = Number(process.env.CLEARANCE_ENFORCEMENT_POLL_MS ?? 3000);
 
 /**
  * Starts the background work of one app instance: the pg-boss schedules (escalation,
- * reminders, pending expiry) and, with SMTP_URL, the outbox sender. Safe to start on every
+ * reminders, pending expiry, expiry reminders), the expiry and provisioning loop and, with SMTP_URL, the outbox sender. Safe to start on every
  * instance.
  */
 export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: { databaseUrl: string; smtpUrl?: string; log: (line: string) => void; db?: Db }) {
@@ -24,6 +27,8 @@ export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: 
       if (done) log(`jobs: ${job.name}: ${done} request${done === 1 ? "" : "s"}`);
     });
   }
+
+  const enforcement = startEnforcementLoop({ db, everyMs: ENFORCEMENT_POLL_MS, log });
 
   let mailTimer: NodeJS.Timeout | undefined;
   const sender = smtpUrl ? smtpSender(smtpUrl) : null;
@@ -42,9 +47,13 @@ export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: 
   return {
     /** Queues a scheduled job now, as its schedule would (operators and tests). */
     runNow: (name: string) => boss.send(name, {}),
+    /** Expiry and provisioning: the first round (catch-up after downtime) and a round on demand. */
+    enforcement,
     schedules: () => boss.getSchedules(),
     stop: async () => {
       if (mailTimer) clearInterval(mailTimer);
+      await enforcement.stop();
+      await closeAdapters();
       sender?.close();
       await boss.stop({ graceful: true, timeout: 5000 });
     },

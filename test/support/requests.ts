@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { accessExceptions, accessRequests, provisioningHandoffs, provisioningOperations } from "@/server/db/schema";
 import type { PersonContext } from "@/server/services/context";
 import { submitRequest } from "@/server/services/requests/submit";
 import { actorFor, fixedClock } from "./actors";
@@ -11,6 +12,10 @@ export function movableClock(iso = "2026-11-22T12:00:00Z") {
   const clock = () => new Date(now);
   clock.advance = (minutes: number) => {
     now += minutes * 60_000;
+  };
+  clock.set = (at: string) => {
+    if (new Date(at).getTime() < now) throw new Error(`the clock only moves forward: ${at}`);
+    now = new Date(at).getTime();
   };
   return clock;
 }
@@ -37,4 +42,12 @@ export function submit(ctx: PersonContext, input: Partial<Parameters<typeof subm
     ctx,
     input: { durationMinutes: 60, justification: "A justification that is long enough to pass.", requestedStart: null, fields: {}, ticketReference: null, ...input },
   });
+}
+
+/** Removes every request and what approval made of it (exceptions, operations, hand-offs), children first. */
+export async function clearRequests(db: Db) {
+  await db.delete(provisioningOperations);
+  await db.delete(accessExceptions);
+  await db.delete(provisioningHandoffs);
+  await db.delete(accessRequests);
 }

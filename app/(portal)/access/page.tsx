@@ -1,4 +1,5 @@
 import { ExpectedAccessList } from "@/components/access/expected-access-list";
+import { TemporaryAccessList } from "@/components/exceptions/temporary-access-list";
 import { AttributeList } from "@/components/identities/attribute-list";
 import { RoleBadges } from "@/components/identities/role-badges";
 import { Card } from "@/components/ui/card";
@@ -11,7 +12,7 @@ export const metadata = { title: "My access" };
 export default async function MyAccessPage() {
   await requireSection("my-access");
   const caller = await api();
-  const [me, access] = await Promise.all([caller.me.profile(), caller.me.access()]);
+  const [me, access, temporary] = await Promise.all([caller.me.profile(), caller.me.access(), caller.exceptions.mine()]);
   return (
     <>
       <PageHeader title="My access" description="What you can use, and why you have it." />
@@ -29,7 +30,10 @@ export default async function MyAccessPage() {
           </p>
           <AttributeList attributes={me.attributes} manager={me.manager} />
         </Card>
-        <Card title="Access" description="Each grant with the policy behind it. Temporary access you ask for will appear here too, with the date it ends.">
+        <Card title="Temporary access" description="Access outside your role, approved for a while. It is removed on its end date whatever happens; ask for an extension if you still need it.">
+          <TemporaryAccessList items={temporary.exceptions} />
+        </Card>
+        <Card title="Access from policy" description="Each grant with the policy behind it: yours for as long as your role says so.">
           <ExpectedAccessList
             grants={access.grants}
             emptyText={

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { AskForResource } from "@/components/fallbacks/ask-for-resource";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -55,6 +56,7 @@ export default async function RequestCatalogPage({ searchParams }: { searchParam
           ))}
         </ul>
       )}
+      <AskForResource />
     </>
   );
 }

@@ -12,6 +12,8 @@ const RESOURCE = /^[a-z][a-z0-9-]*:[^:\s]+:\S.*$/;
 const TOP_LEVEL = ["name", "description", "priority", "effect", "inherits", "when", "grants"];
 const OPS: ComparisonOp[] = ["equals", "in", "not_in", "contains", "min", "max", "includes"];
 const LIST_OPS: ComparisonOp[] = ["in", "not_in", "includes"];
+/** What names (kebab-case) and resources (system:type:name) look like, for other parsers. */
+export { NAME as NAME_PATTERN, RESOURCE as RESOURCE_PATTERN };
 
 export interface ParsedFile {
   policies: Policy[];
@@ -48,6 +50,29 @@ export function parsePolicyFile(file: string, source: string): ParsedFile {
 
 type LineOf = (node: YamlNode | null | undefined, fallback?: number) => number;
 type Report = (line: number, field: string, message: string, code?: string, policy?: string) => void;
+
+/**
+ * Reads a list of conditions written like a policy's `when` (the same grammar, the same
+ * problems), for other documents that embed conditions, e.g. a fallback policy's `subjects`.
+ * `field` names the list ("subjects"); `lineOf` maps a node of the caller's document to its
+ * 1-based line. Problems go to `report`.
+ */
+export function readConditionList(
+  node: YamlNode,
+  field: string,
+  file: string,
+  lineOf: (node: YamlNode | null | undefined) => number,
+  report: (line: number, field: string, message: string) => void,
+): Condition[] {
+  const out: Condition[] = [];
+  const listLine = lineOf(node);
+  const lines: LineOf = (n, fallback = listLine) => (n ? lineOf(n) : fallback);
+  const problem: Report = (line, f, message) => report(line, f, message);
+  const at = (n: YamlNode | null | undefined, f: string): SourceRef => ({ file, line: lines(n), field: f });
+  if (!isSeq(node)) problem(listLine, field, `${field} is a list of conditions (each line starts with -)`);
+  else node.items.forEach((n, i) => readConditionItem(n as YamlNode, `${field}[${i}]`, out, at, lines, problem));
+  return out;
+}
 
 function keyOf(pair: Pair<YamlNode, YamlNode>): string {
   return isScalar(pair.key) ? String(pair.key.value) : "";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { exceptionTypes } from "../exceptions/types";
 
 /**
  * A request template (seed 003): what can be asked for, for how long, who approves in which
@@ -70,6 +71,10 @@ export const templateDefinitionSchema = z
     pendingExpiryDays: z.int().min(1).max(90).default(7),
     /** approvers who have not decided are reminded this often */
     reminderAfterHours: z.int().min(1).max(24 * 14).default(24),
+    /** what kind of exception an approval creates (seed 000's patterns) */
+    exceptionType: z.enum(exceptionTypes).default("project"),
+    /** when the grant fails (seed 003's trigger tasks): ignore it, retry up to a maximum, or block the approval */
+    onGrantFailure: z.strictObject({ mode: z.enum(["ignore", "retry", "block"]), maxAttempts: z.int().min(1).max(20) }).default({ mode: "retry", maxAttempts: 5 }),
   })
   .superRefine((d, ctx) => {
     d.durations.forEach((m, i) => {

@@ -6,3 +6,6 @@ export * from "./auth";
 export * from "./sessions";
 export * from "./policies";
 export * from "./requests";
+export * from "./exceptions";
+export * from "./provisioning";
+export * from "./fallbacks";

@@ -52,6 +52,8 @@ export const requestTemplates = pgTable(
     /** the template's whole definition, validated by core */
     definition: jsonb().notNull(),
     active: boolean().notNull().default(true),
+    /** catalog (IT made it) or fallback (made for a prompt-for-request fallback; not listed in the catalog) */
+    origin: text().notNull().default("catalog"),
     /** round_robin position per stage */
     rotation: jsonb().notNull().default([]),
     createdAt: at().notNull(),
@@ -100,6 +102,8 @@ export const accessRequests = pgTable(
     autoApprovedBecause: text(),
     accessStartsAt: at(),
     accessEndsAt: at(),
+    /** approval stages for this request when they differ from the template's (an escalated extension) */
+    approvalStages: jsonb(),
   },
   (t) => [
     check("access_requests_status", sql`${t.status} in ('pending', 'needs_info', 'approved', 'denied', 'cancelled', 'expired')`),
@@ -232,6 +236,6 @@ export const provisioningHandoffs = pgTable("provisioning_handoffs", {
     .unique()
     .references(() => accessRequests.id),
   createdAt: at().notNull(),
-  /** waiting | taken (by provisioning, issue 5) */
+  /** waiting | taken (provisioning created the exceptions and operations) */
   status: text().notNull().default("waiting"),
 });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { identities } from "./identities";
 
 /** A target system where access lives; its access levels are ordered from lowest to highest. */
@@ -11,6 +11,8 @@ export const systems = pgTable(
     description: text().notNull().default(""),
     /** Which adapter speaks to it (ldap, postgres, webhook, ...). */
     adapterKind: text().notNull(),
+    /** the adapter's settings (server/adapters/registry.ts); secrets by environment variable name */
+    adapterConfig: jsonb().notNull().default({}),
     accessLevels: text().array().notNull(),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

@@ -1,6 +1,7 @@
 /**
  * The systems and resources the source material names, with each system's access levels
- * ordered from lowest to highest, and the aliases that clean up messy HR spellings.
+ * ordered from lowest to highest, and the aliases that clean up messy HR spellings. Every
+ * system starts on the manual adapter (a task for IT); IT connects a real one on the Systems page.
  */
 export interface SeedSystem {
   key: string;
@@ -11,16 +12,16 @@ export interface SeedSystem {
 }
 
 export const seedSystems: SeedSystem[] = [
-  { key: "google", name: "Google Workspace", description: "Accounts, groups and shared drives", adapterKind: "webhook", accessLevels: ["member", "manager", "owner"] },
-  { key: "okta", name: "Okta", description: "Identity provider groups", adapterKind: "webhook", accessLevels: ["member"] },
-  { key: "slack", name: "Slack", description: "Workspace and channels", adapterKind: "webhook", accessLevels: ["guest", "member", "admin"] },
-  { key: "gitlab", name: "GitLab", description: "Source code groups", adapterKind: "webhook", accessLevels: ["guest", "reporter", "developer", "maintainer", "owner"] },
-  { key: "github", name: "GitHub", description: "Engineering organization and teams", adapterKind: "webhook", accessLevels: ["read", "triage", "write", "maintain", "admin"] },
-  { key: "salesforce", name: "Salesforce", description: "CRM licenses and profiles", adapterKind: "webhook", accessLevels: ["read", "standard", "admin"] },
-  { key: "notion", name: "Notion", description: "Knowledge spaces", adapterKind: "webhook", accessLevels: ["read", "comment", "edit", "full"] },
-  { key: "aws", name: "AWS", description: "Accounts and IAM roles", adapterKind: "webhook", accessLevels: ["assume"] },
-  { key: "ldap", name: "LDAP directory", description: "Directory groups (groupOfNames)", adapterKind: "ldap", accessLevels: ["member"] },
-  { key: "postgres", name: "PostgreSQL", description: "Database roles on the production cluster", adapterKind: "postgres", accessLevels: ["member"] },
+  { key: "google", name: "Google Workspace", description: "Accounts, groups and shared drives", adapterKind: "manual", accessLevels: ["member", "manager", "owner"] },
+  { key: "okta", name: "Okta", description: "Identity provider groups", adapterKind: "manual", accessLevels: ["member"] },
+  { key: "slack", name: "Slack", description: "Workspace and channels", adapterKind: "manual", accessLevels: ["guest", "member", "admin"] },
+  { key: "gitlab", name: "GitLab", description: "Source code groups", adapterKind: "manual", accessLevels: ["guest", "reporter", "developer", "maintainer", "owner"] },
+  { key: "github", name: "GitHub", description: "Engineering organization and teams", adapterKind: "manual", accessLevels: ["read", "triage", "write", "maintain", "admin"] },
+  { key: "salesforce", name: "Salesforce", description: "CRM licenses and profiles", adapterKind: "manual", accessLevels: ["read", "standard", "admin"] },
+  { key: "notion", name: "Notion", description: "Knowledge spaces", adapterKind: "manual", accessLevels: ["read", "comment", "edit", "full"] },
+  { key: "aws", name: "AWS", description: "Accounts and IAM roles", adapterKind: "manual", accessLevels: ["assume"] },
+  { key: "ldap", name: "LDAP directory", description: "Directory groups (groupOfNames)", adapterKind: "manual", accessLevels: ["member"] },
+  { key: "postgres", name: "PostgreSQL", description: "Database roles on the production cluster", adapterKind: "manual", accessLevels: ["member"] },
 ];
 
 export interface SeedResource {

@@ -41,6 +41,8 @@ export const seedTemplates: { key: string; name: string; description: string; de
       autoApproveOutsidePolicy: false,
       pendingExpiryDays: 7,
       reminderAfterHours: 24,
+      exceptionType: "project",
+      onGrantFailure: { mode: "retry", maxAttempts: 5 },
     },
   },
   {
@@ -68,6 +70,8 @@ export const seedTemplates: { key: string; name: string; description: string; de
       autoApproveOutsidePolicy: true,
       pendingExpiryDays: 1,
       reminderAfterHours: 1,
+      exceptionType: "privilege_escalation",
+      onGrantFailure: { mode: "retry", maxAttempts: 5 },
     },
   },
   {
@@ -87,6 +91,8 @@ export const seedTemplates: { key: string; name: string; description: string; de
       autoApproveOutsidePolicy: false,
       pendingExpiryDays: 14,
       reminderAfterHours: 48,
+      exceptionType: "training",
+      onGrantFailure: { mode: "retry", maxAttempts: 5 },
     },
   },
   {
@@ -118,6 +124,8 @@ export const seedTemplates: { key: string; name: string; description: string; de
       autoApproveOutsidePolicy: false,
       pendingExpiryDays: 14,
       reminderAfterHours: 24,
+      exceptionType: "project",
+      onGrantFailure: { mode: "retry", maxAttempts: 5 },
     },
   },
   {
@@ -137,6 +145,8 @@ export const seedTemplates: { key: string; name: string; description: string; de
       autoApproveOutsidePolicy: true,
       pendingExpiryDays: 7,
       reminderAfterHours: 24,
+      exceptionType: "role_transition",
+      onGrantFailure: { mode: "retry", maxAttempts: 5 },
     },
   },
   {
@@ -159,6 +169,8 @@ export const seedTemplates: { key: string; name: string; description: string; de
       autoApproveOutsidePolicy: false,
       pendingExpiryDays: 7,
       reminderAfterHours: 24,
+      exceptionType: "vendor",
+      onGrantFailure: { mode: "retry", maxAttempts: 5 },
     },
   },
 ];

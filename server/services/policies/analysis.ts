@@ -13,6 +13,8 @@ import {
   type PolicyIdentity,
 } from "@/server/core/policy";
 import type { ServiceContext } from "../context";
+import { activeExceptionsOf } from "../exceptions/active";
+import { fallbackDecisionFor } from "../fallbacks/ask";
 import { applyChanges, lintFiles, type FileChangeInput } from "./drafts";
 import { loadCatalog, loadPolicyIdentities, policyEngine } from "./engine";
 
@@ -98,18 +100,33 @@ async function onePerson(ctx: ServiceContext, identityId: string): Promise<Polic
 export async function expectedAccessOf({ ctx, input }: { ctx: ServiceContext; input: { identityId: string } }) {
   const [engine, person] = await Promise.all([policyEngine(ctx.db), onePerson(ctx, input.identityId)]);
   const at = ctx.clock();
+  const active = prepareIdentity(engine.compiled.layout, person, at).active;
+  // Exceptions join expected access until they expire (by the clock), unless a deny policy
+  // refuses the resource or the person is not Active (invariants 2-4).
+  const exceptions = active ? await activeExceptionsOf(ctx.db, input.identityId, at) : [];
+  const temporary = exceptions
+    .filter(({ e }) => explainAccess(engine.compiled, person, e.resourceKey, at).deniedBy.length === 0)
+    .map(({ e, approverName }) => ({ exceptionId: e.id, number: e.number, resource: e.resourceKey, level: e.level, type: e.type, source: e.source, fallbackName: e.fallbackName, expiresAt: e.expiresAt, approverName: approverName ?? e.approvalRule }));
   return {
     versionId: engine.versionId,
     grants: evaluateIdentity(engine.compiled, person, at),
+    temporary,
     matchedPolicies: matchedPolicyNames(engine.compiled, person, at),
-    active: prepareIdentity(engine.compiled.layout, person, at).active,
+    active,
   };
 }
 
 /** Why a person has a resource, or why not. */
 export async function explainPersonAccess({ ctx, input }: { ctx: ServiceContext; input: { identityId: string; resource: string } }) {
   const [engine, person] = await Promise.all([policyEngine(ctx.db), onePerson(ctx, input.identityId)]);
-  return explainAccess(engine.compiled, person, input.resource, ctx.clock());
+  const explanation = explainAccess(engine.compiled, person, input.resource, ctx.clock());
+  if (explanation.granted || explanation.deniedBy.length) return { ...explanation, fallback: null };
+  // No policy gives it: say which fallback decides (seed 004), and why the others did not.
+  const decision = await fallbackDecisionFor(ctx, input.identityId, input.resource);
+  return {
+    ...explanation,
+    fallback: { action: decision.action, name: decision.fallback?.name ?? null, message: decision.message, considered: decision.considered.map((c) => ({ name: c.name, outcome: c.outcome, why: c.why })) },
+  };
 }
 
 /** "What if": a person's expected access with some attributes changed, against what they get now. */

@@ -1,13 +1,19 @@
 import { and, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import { isActiveStatus } from "@/server/core/identity/status";
 import type { ApproverContext } from "@/server/core/requests/approvers";
-import { templateDefinitionSchema, type TemplateDefinition } from "@/server/core/requests/template";
+import { z } from "zod";
+import { stageSchema, templateDefinitionSchema, type TemplateDefinition } from "@/server/core/requests/template";
 import type { DbOrTx } from "@/server/db/client";
 import { approverGroupMembers, delegations, identities, requestTemplates, resources } from "@/server/db/schema";
 
 /** A template row with its definition parsed (rows are written through the same schema). */
 export function parseTemplate<T extends { definition: unknown; rotation: unknown }>(row: T): T & { definition: TemplateDefinition; rotation: number[] } {
   return { ...row, definition: templateDefinitionSchema.parse(row.definition), rotation: Array.isArray(row.rotation) ? (row.rotation as number[]) : [] };
+}
+
+/** The definition a request is decided under: its own approval stages when it has them (an escalated extension). */
+export function definitionForRequest(def: TemplateDefinition, approvalStages: unknown): TemplateDefinition {
+  return approvalStages ? { ...def, stages: z.array(stageSchema).parse(approvalStages) } : def;
 }
 
 export async function loadTemplate(db: DbOrTx, by: { id?: string; key?: string }) {

@@ -3,10 +3,10 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
 import { createDrizzle, type Db } from "@/server/db/client";
-import { accessRequests, auditEvents, notifications, provisioningHandoffs, requestApprovers } from "@/server/db/schema";
+import { accessRequests, auditEvents, notifications, requestApprovers } from "@/server/db/schema";
 import { identityIdByEmail } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
-import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
+import { as, clearRequests, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
 import { escalateOverdueRequests, expireStaleRequests, remindApprovers } from "./deadlines";
 import { decideRequest } from "./decide";
 
@@ -16,8 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 beforeEach(async () => {
-  await t.db.delete(provisioningHandoffs);
-  await t.db.delete(accessRequests);
+  await clearRequests(t.db);
 });
 
 const jobCtx = (db: Db, clock: () => Date) => ({ db, actor: systemActor("test-jobs"), clock });

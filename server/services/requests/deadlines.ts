@@ -6,7 +6,7 @@ import type { Tx } from "@/server/db/client";
 import { accessRequests, identities, requestApprovers, requestMessages, requestTemplates, requestVotes } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
-import { loadApproverContext, parseTemplate } from "./context";
+import { definitionForRequest, loadApproverContext, parseTemplate } from "./context";
 import { notifyPeople } from "./notify";
 
 type Request = typeof accessRequests.$inferSelect;
@@ -31,7 +31,8 @@ async function forEachDue(
     .where(inArray(accessRequests.status, ["pending", "needs_info"]));
   let done = 0;
   for (const c of candidates) {
-    const template = parseTemplate(c.template);
+    const parsed = parseTemplate(c.template);
+    const template = { ...parsed, definition: definitionForRequest(parsed.definition, c.request.approvalStages) };
     if (!due(template.definition, c.request, now)) continue;
     const acted = await ctx.db.transaction(async (tx) => {
       const [locked] = await tx.select().from(accessRequests).where(eq(accessRequests.id, c.request.id)).for("update", { skipLocked: true });

@@ -7,7 +7,7 @@ import { accessRequests, auditEvents, delegations, notifications, provisioningHa
 import { seedTemplates } from "@/server/db/seed/requests";
 import { identityIdByEmail } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
-import { as, financeReportsAsk, submit } from "@/test/support/requests";
+import { as, clearRequests, financeReportsAsk, submit } from "@/test/support/requests";
 import { decideRequest, decideRequests } from "./decide";
 import { inboxCount, listInbox } from "./queries";
 import { postMessage } from "./thread";
@@ -26,8 +26,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 // Each test starts with no requests, so one person's open or held access does not leak into the next.
 beforeEach(async () => {
-  await t.db.delete(provisioningHandoffs);
-  await t.db.delete(accessRequests);
+  await clearRequests(t.db);
   await t.db.delete(delegations);
 });
 
@@ -154,8 +153,7 @@ describe("two approvers at the same moment, over separate database connections",
       const [alice, bob] = [await as(createDrizzle(pools[0]!), "alice@company.com"), await as(createDrizzle(pools[1]!), "bob@company.com")];
       const sarah = await as(t.db, "sarah.chen@company.com");
       for (let round = 0; round < 5; round++) {
-        await t.db.delete(provisioningHandoffs);
-        await t.db.delete(accessRequests);
+        await clearRequests(t.db);
         const r = await submit(sarah, { templateKey: "platform-any", durationMinutes: 2 * 7 * 24 * 60, justification: `Concurrency round ${round} for the billing work` });
         const decisions = round % 2 === 0 ? (["approve", "approve"] as const) : (["approve", "deny"] as const);
         const results = await Promise.allSettled([
@@ -202,8 +200,7 @@ describe("a two-stage template: the manager, then 2 of 3 platform owners", () =>
     let cases = 0;
     for (const order of orders) {
       for (const pattern of patterns) {
-        await t.db.delete(provisioningHandoffs);
-        await t.db.delete(accessRequests);
+        await clearRequests(t.db);
         const r = await submit(sarah, billingAsk());
         await decideRequest({ ctx: john, input: { requestId: r.id, decision: "approve" } });
         // Expected: votes in order; the first deny ends it; the second approval approves it.

@@ -6,7 +6,7 @@ import type { Tx } from "@/server/db/client";
 import { accessRequests, identities, requestApprovers, requestMessages, requestVotes } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { PersonContext } from "../context";
-import { activeDelegations, loadApproverContext, loadTemplate } from "./context";
+import { activeDelegations, definitionForRequest, loadApproverContext, loadTemplate } from "./context";
 import { handOffToProvisioning } from "./handoff";
 import { notifyPeople } from "./notify";
 import { openStage } from "./stages";
@@ -60,7 +60,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: { request
       .where(and(eq(requestVotes.requestId, request.id), eq(requestVotes.stage, request.currentStage)));
 
     const template = (await loadTemplate(tx, { id: request.templateId }))!;
-    const def = template.definition;
+    const def = definitionForRequest(template.definition, request.approvalStages);
     const step = afterVote(def.stages, request.currentStage, votes as { identityId: string; decision: "approve" | "deny" }[]);
     const verb = input.decision === "approve" ? "approved" : "denied";
     await tx.insert(requestMessages).values({

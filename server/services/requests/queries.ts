@@ -9,7 +9,7 @@ import type { PersonContext, ServiceContext } from "../context";
 import { getIdentity } from "../identities";
 import { expectedAccessOf } from "../policies";
 import { assessGrants } from "./assess";
-import { loadApproverContext, loadTemplate, parseTemplate } from "./context";
+import { definitionForRequest, loadApproverContext, loadTemplate, parseTemplate } from "./context";
 import { canSeeRequest } from "./thread";
 
 type Ctx = PersonContext;
@@ -23,6 +23,8 @@ export async function listCatalog({ ctx, input }: { ctx: ServiceContext; input: 
     .where(
       and(
         eq(requestTemplates.active, true),
+        // Forms made for a prompt-for-request fallback open from "ask for a resource", not the catalog.
+        eq(requestTemplates.origin, "catalog"),
         term ? or(ilike(requestTemplates.name, containsPattern(term)), ilike(requestTemplates.description, containsPattern(term)), sql`${requestTemplates.definition}::text ilike ${containsPattern(term)}`) : undefined,
       ),
     )
@@ -212,7 +214,7 @@ export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId:
       .orderBy(desc(accessRequests.createdAt))
       .limit(8),
   ]);
-  const def = template.definition;
+  const def = definitionForRequest(template.definition, r.approvalStages);
   const myStageEntry = approvers.find((a) => a.stage === r.currentStage && a.identityId === ctx.actor.identityId);
   const voted = votes.some((v) => v.stage === r.currentStage && v.identityId === ctx.actor.identityId);
   const open = r.status === "pending" || r.status === "needs_info";

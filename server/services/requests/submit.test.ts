@@ -2,7 +2,7 @@ import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accessRequests, auditEvents, notifications, outboxEmails, provisioningHandoffs, requestApprovers } from "@/server/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
-import { as, financeReportsAsk, submit } from "@/test/support/requests";
+import { as, clearRequests, financeReportsAsk, submit } from "@/test/support/requests";
 import { identityIdByEmail } from "@/test/support/actors";
 import { systemActor } from "@/server/core/actor";
 import { changeIdentityAttributes } from "../identities";
@@ -29,8 +29,7 @@ async function expectRefused(attempt: () => Promise<unknown>, code: string, fiel
 
 describe("asking for access", () => {
   beforeEach(async () => {
-    await t.db.delete(provisioningHandoffs);
-    await t.db.delete(accessRequests);
+    await clearRequests(t.db);
   });
 
   it("records Sarah's finance-reports ask as outside her policy, with the CFO as approver, told in-app and by mail", async () => {

@@ -9,7 +9,8 @@ import { accessRequests, approverGroupMembers, identities, identityAttributeChan
 import { recordAuditEvent } from "../audit";
 import type { PersonContext } from "../context";
 import { assessGrants } from "./assess";
-import { loadApproverContext, loadTemplate } from "./context";
+import { definitionForRequest, loadApproverContext, loadTemplate } from "./context";
+import { extensionApprovalStages, heldException } from "../exceptions/extend";
 import { handOffToProvisioning } from "./handoff";
 import { notifyPeople } from "./notify";
 import { openStage } from "./stages";
@@ -33,16 +34,16 @@ export async function submitRequest({
 }) {
   const template = await loadTemplate(ctx.db, { key: input.templateKey });
   if (!template || !template.active) throw new DomainError("NOT_FOUND", `There is no request form "${input.templateKey}"`, { field: "templateKey" });
-  const def = template.definition;
+  const templateDef = template.definition;
   const now = ctx.clock();
   const requesterId = ctx.actor.identityId;
 
-  const checked = validateRequestInput(def, input, now);
+  const checked = validateRequestInput(templateDef, input, now);
   if (!checked.ok) {
     throw new DomainError("INVALID_INPUT", checked.problems.map((p) => p.message).join("; "), { field: checked.problems[0]!.field });
   }
 
-  const assessment = await assessGrants(ctx.db, requesterId, def.grants, now);
+  const assessment = await assessGrants(ctx.db, requesterId, templateDef.grants, now);
   if (assessment.overall === "denied") {
     const policies = [...new Set(assessment.grants.flatMap((g) => (g.status === "denied" ? g.denyPolicies : [])))];
     throw new DomainError("FORBIDDEN", `Policy refuses this access: ${policies.join(", ")} (a deny policy beats any request)`, { field: "templateKey" });
@@ -58,6 +59,10 @@ export async function submitRequest({
   }
   if (!held && input.extension) throw new DomainError("INVALID_INPUT", "There is nothing of yours to extend", { field: "extension" });
 
+  // An extension past the second goes to the exception type's escalated approvers (invariant 9).
+  const exception = input.extension ? await heldException(ctx.db, requesterId, template.id) : null;
+  const approvalStages = exception ? await extensionApprovalStages(ctx.db, exception) : null;
+  const def = definitionForRequest(templateDef, approvalStages);
   const approverContext = await loadApproverContext(ctx.db, requesterId, def, now);
   def.stages.forEach((stage, i) => {
     const possible = resolveApprovers(stage, approverContext).length;
@@ -69,7 +74,7 @@ export async function submitRequest({
       );
     }
   });
-  const autoReason = await autoApprovalReason(ctx, def, requesterId, assessment.overall, now);
+  const autoReason = approvalStages ? null : await autoApprovalReason(ctx, def, requesterId, assessment.overall, now);
 
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -88,6 +93,7 @@ export async function submitRequest({
           fields: checked.fields,
           ticketReference: input.ticketReference?.trim() || null,
           assessment,
+          approvalStages,
           currentStage: 0,
           stageStartedAt: now,
           createdAt: now,

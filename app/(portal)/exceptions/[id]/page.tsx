@@ -1,0 +1,101 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { RevokeException } from "@/components/exceptions/revoke-exception";
+import { dateOnly, dateTime, statusText, typeLabel } from "@/components/exceptions/format";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { api } from "@/server/api/server";
+import { requireSection } from "@/server/auth/guard";
+
+export const metadata = { title: "Exception" };
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export default async function ExceptionPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireSection("exceptions");
+  const { id } = await params;
+  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
+  const e = await (await api()).exceptions.byId({ exceptionId: id }).catch(() => null);
+  if (!e) notFound();
+  const refs = Object.entries(e.references as Record<string, string>);
+  const restrictions = e.restrictions as { ipAllowList?: string[]; mfaRequired?: boolean; sessionMinutes?: number };
+  return (
+    <>
+      <PageHeader
+        title={`EXC-${e.number}: ${e.holderName}`}
+        description={<span className="font-mono text-xs">{e.resourceKey}{e.level ? ` (${e.level})` : ""}</span>}
+        actions={!e.endedAt && <RevokeException exceptionId={e.id} number={e.number} />}
+      />
+      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+        <div className="grid content-start gap-6">
+          <Card title="Lifecycle" description={`${e.timeline.durationDays} days from ${e.requestNumber ? "request" : "approval"} to ${e.endedAt ? "end" : "today"}.`}>
+            <ol className="grid gap-3" aria-label="Timeline">
+              {e.timeline.steps.map((s, i) => (
+                <li key={i} className="flex gap-3 text-sm">
+                  <span className="w-40 shrink-0 text-slate-500">{dateTime(s.at)}</span>
+                  <span>
+                    <strong className={s.label.endsWith("failed") ? "text-red-700" : "text-slate-900"}>{s.label}</strong> {s.detail}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          </Card>
+          <Card title="Provisioning" description={e.decisionToDeliveryMs !== null ? `Delivered ${Math.round(e.decisionToDeliveryMs / 1000)} s after the decision.` : "Not delivered yet."}>
+            <ul className="divide-y divide-slate-100 text-sm">
+              {e.operations.map((o) => (
+                <li key={o.id} className="flex flex-wrap justify-between gap-2 py-2">
+                  <span>
+                    {o.action} on <Link href={`/systems/${o.systemKey}`} className="text-brand-700 hover:underline">{o.systemKey}</Link> · {o.attempts} attempt{o.attempts === 1 ? "" : "s"}
+                    {o.lastError && <span className="block text-xs text-red-700">{o.lastError}</span>}
+                  </span>
+                  <Badge tone={o.status === "done" ? "green" : o.status === "failed" ? "red" : "amber"}>{o.status}</Badge>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        </div>
+        <Card title="Details">
+          <dl className="grid gap-3">
+            <Fact label="Status">
+              <Badge tone={statusText[e.status]?.tone ?? "neutral"}>{statusText[e.status]?.label ?? e.status}</Badge>
+            </Fact>
+            <Fact label="Person">
+              {e.holderName} <span className="text-slate-500">({e.holderEmail})</span>
+            </Fact>
+            <Fact label="Type">{typeLabel(e.type)}</Fact>
+            <Fact label="Justification">{e.justification}</Fact>
+            <Fact label="Approved by">{e.approverName ? `${e.approverName} (${e.approverEmail})` : (e.approvalRule ?? `fallback ${e.fallbackName}`)}</Fact>
+            {e.approvalNote && <Fact label="Approval note">{e.approvalNote}</Fact>}
+            <Fact label="Window">
+              {dateTime(e.startsAt)} → {dateTime(e.expiresAt)}
+              {e.daysRemaining !== null && <span className="block text-xs text-slate-500">{e.daysRemaining} days remaining</span>}
+            </Fact>
+            <Fact label="Extensions">{e.extensionsUsed} of 4 (two by the original approver, then escalated)</Fact>
+            {refs.length > 0 && <Fact label="References">{refs.map(([k, v]) => `${k}: ${v}`).join(" · ")}</Fact>}
+            {(restrictions.ipAllowList || restrictions.mfaRequired || restrictions.sessionMinutes) && (
+              <Fact label="Restrictions">
+                {[restrictions.ipAllowList && `IPs ${restrictions.ipAllowList.join(", ")}`, restrictions.mfaRequired && "MFA required", restrictions.sessionMinutes && `sessions ≤ ${restrictions.sessionMinutes} min`].filter(Boolean).join(" · ")}
+              </Fact>
+            )}
+            {e.requestNumber && (
+              <Fact label="Request">
+                <Link href={`/requests/${e.requestId}`} className="text-brand-700 hover:underline">
+                  REQ-{e.requestNumber}
+                </Link>
+              </Fact>
+            )}
+            {e.endedAt && <Fact label="Ended">{dateOnly(e.endedAt)} ({e.endReason}{e.endNote ? `: ${e.endNote}` : ""})</Fact>}
+          </dl>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+import Link from "next/link";
+import { ExceptionsDashboard } from "@/components/exceptions/exceptions-dashboard";
+import { buttonClasses } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/page-header";
+import { api } from "@/server/api/server";
+import { requireSection } from "@/server/auth/guard";
+
+export const metadata = { title: "Exceptions" };
+
+export default async function ExceptionsPage() {
+  await requireSection("exceptions");
+  const caller = await api();
+  const [catalog, facets] = await Promise.all([caller.policies.catalog(), caller.identities.facets()]);
+  return (
+    <>
+      <PageHeader
+        title="Exceptions"
+        description="Access outside policy: each with a justification, an approver and an expiry that Clearance enforces by itself."
+        actions={
+          <Link href="/exceptions/new" className={buttonClasses("secondary")}>
+            Record an exception
+          </Link>
+        }
+      />
+      <ExceptionsDashboard systems={catalog.systems.map((s) => s.key)} departments={facets.departments} />
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+import { FallbackEditor } from "@/components/fallbacks/fallback-editor";
+import { PageHeader } from "@/components/ui/page-header";
+import { api } from "@/server/api/server";
+import { requireSection } from "@/server/auth/guard";
+
+export const metadata = { title: "Fallbacks" };
+
+export default async function FallbacksPage() {
+  await requireSection("fallbacks");
+  const data = await (await api()).fallbacks.list();
+  return (
+    <>
+      <PageHeader
+        title="Fallbacks"
+        description={
+          <>
+            What happens when someone asks for a resource no policy gives them: allow for a while, deny with a message, or open a request form. Format:{" "}
+            <code className="text-xs">docs/fallbacks.md</code>.
+          </>
+        }
+      />
+      <FallbackEditor rows={data.fallbacks} problems={data.problems} />
+    </>
+  );
+}

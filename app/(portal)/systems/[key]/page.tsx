@@ -1,0 +1,84 @@
+import { notFound } from "next/navigation";
+import { dateTime } from "@/components/exceptions/format";
+import { AdapterForm, CompleteTask, RetryOperation } from "@/components/systems/system-actions";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { api } from "@/server/api/server";
+import { requireSection } from "@/server/auth/guard";
+
+export const metadata = { title: "System" };
+
+export default async function SystemPage({ params }: { params: Promise<{ key: string }> }) {
+  await requireSection("systems");
+  const { key } = await params;
+  const s = await (await api()).systems.byKey({ systemKey: key }).catch(() => null);
+  if (!s) notFound();
+  return (
+    <>
+      <PageHeader title={s.name} description={`Levels: ${s.accessLevels.join(" < ")}`} actions={<Badge tone={s.health.ok ? "green" : "red"}>{s.health.ok ? "healthy" : "unhealthy"}: {s.health.detail}</Badge>} />
+      <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
+        <div className="grid content-start gap-6">
+          <Card title="Tasks for IT" description="The manual adapter's work: do it in the system, then mark it done.">
+            {s.tasks.length === 0 ? (
+              <EmptyState title="Nothing to do by hand" />
+            ) : (
+              <ul className="divide-y divide-slate-100 text-sm">
+                {s.tasks.map((t) => (
+                  <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                    <span>
+                      {t.description} <span className="text-xs text-slate-500">since {dateTime(t.createdAt)}</span>
+                    </span>
+                    <CompleteTask taskId={t.id} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          <Card title="Waiting and failed operations">
+            {s.operations.length === 0 ? (
+              <EmptyState title="Nothing waiting or failed" />
+            ) : (
+              <ul className="divide-y divide-slate-100 text-sm">
+                {s.operations.map((o) => (
+                  <li key={o.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                    <span>
+                      {o.action} <span className="font-mono text-xs">{o.resourceKey}</span> for {o.email} · {o.attempts}/{o.maxAttempts} attempts
+                      {o.lastError && <span className="block text-xs text-red-700">{o.lastError}</span>}
+                    </span>
+                    {o.status === "failed" ? <RetryOperation operationId={o.id} /> : <Badge tone="amber">next try {dateTime(o.nextAttemptAt)}</Badge>}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          <Card title="Recent adapter calls">
+            {s.calls.length === 0 ? (
+              <EmptyState title="No calls yet" />
+            ) : (
+              <table className="w-full text-left text-sm" aria-label="Adapter calls">
+                <tbody className="divide-y divide-slate-100">
+                  {s.calls.map((c) => (
+                    <tr key={c.id}>
+                      <td className="py-1.5 pr-3 text-slate-500">{dateTime(c.at)}</td>
+                      <td className="py-1.5 pr-3">{c.call}</td>
+                      <td className="py-1.5 pr-3">
+                        <Badge tone={c.outcome === "done" ? "green" : c.outcome === "error" ? "red" : "amber"}>{c.outcome}</Badge>
+                      </td>
+                      <td className="py-1.5 pr-3 text-xs text-slate-500">{c.durationMs} ms</td>
+                      <td className="py-1.5 text-xs text-slate-600">{c.detail}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Card>
+        </div>
+        <Card title="Adapter">
+          <AdapterForm systemKey={s.key} adapterKind={s.adapterKind} adapterConfig={s.adapterConfig} kinds={s.adapterKinds} />
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * The contract every target-system adapter implements (server/adapters/README.md).
+ * Calls are idempotent: granting what is already there and revoking what is not both succeed.
+ */
+
+/** Vendor restrictions kept on an exception and passed to adapters that can enforce them. */
+export interface Restrictions {
+  ipAllowList?: string[];
+  mfaRequired?: boolean;
+  sessionMinutes?: number;
+}
+
+/** One person's access to one resource, as an adapter needs it. */
+export interface AccessTarget {
+  /** the person's email, e.g. sarah.chen@company.com */
+  email: string;
+  /** the account name on the target system: the email's local part, e.g. sarah.chen */
+  username: string;
+  /** system:type:name, e.g. ldap:group:finance-reports */
+  resource: string;
+  /** the resource's type and name parts, e.g. "group" and "finance-reports" */
+  type: string;
+  name: string;
+  level: string | null;
+  restrictions?: Restrictions;
+  /** a stable id for this operation, so a target that supports it can drop repeats */
+  operationId: string;
+}
+
+/** Access a system reports, for drift detection. */
+export interface ActualAccess {
+  username: string;
+  resource: string;
+  level: string | null;
+}
+
+/** `done`: the system confirmed. `waiting`: a person must act (the manual adapter's tasks). */
+export type AdapterResult = { status: "done"; detail?: string } | { status: "waiting"; detail: string };
+
+export interface AdapterHealth {
+  ok: boolean;
+  detail: string;
+}
+
+export interface Adapter {
+  readonly kind: string;
+  grant(target: AccessTarget): Promise<AdapterResult>;
+  revoke(target: AccessTarget): Promise<AdapterResult>;
+  /** Everything the adapter manages on the system, as the system reports it. */
+  listActual(): Promise<ActualAccess[]>;
+  health(): Promise<AdapterHealth>;
+  /** Releases connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * A failure an adapter reports. `retryable`: trying again later may help (the system is down,
+ * a timeout); otherwise it will fail the same way until someone changes something.
+ */
+export class AdapterError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = "AdapterError";
+  }
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
+import { createException } from "@/server/services/exceptions/create";
+import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
+import { getException, listExceptions, myTemporaryAccess } from "@/server/services/exceptions/queries";
+import { allTypeSettings } from "@/server/services/exceptions/settings";
+import { auditReadProcedure, createTRPCRouter, employeeProcedure, itAdminProcedure } from "../trpc";
+
+const exceptionId = z.uuid();
+const reason = z.string().max(1000);
+
+/** Exceptions: the holder's view, IT's dashboard and actions, auditors' reading. */
+export const exceptionsRouter = createTRPCRouter({
+  mine: employeeProcedure.query(({ ctx }) => myTemporaryAccess({ ctx: ctx.service })),
+
+  list: auditReadProcedure
+    .input(
+      z.strictObject({
+        page: z.int().min(1).default(1),
+        pageSize: z.int().min(5).max(200).default(25),
+        expiringWithinDays: z.union([z.literal(7), z.literal(30)]).optional(),
+        type: z.enum([...exceptionTypes, "fallback"]).optional(),
+        system: z.string().trim().regex(/^[a-z][a-z0-9-]*$/).optional(),
+        department: z.string().trim().max(200).optional(),
+        status: z.enum(["open", "revoke_failed", "ended", "all"]).default("open"),
+        search: z.string().trim().max(200).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listExceptions({ ctx: ctx.service, input })),
+
+  // The holder, IT and auditors: the service checks which.
+  byId: employeeProcedure.input(z.strictObject({ exceptionId })).query(({ ctx, input }) => getException({ ctx: ctx.service, input })),
+
+  create: itAdminProcedure
+    .input(
+      z.strictObject({
+        identityId: z.uuid(),
+        resource: z.string().trim().min(3).max(300),
+        level: z.string().trim().min(1).max(60).nullable().default(null),
+        type: z.enum(exceptionTypes),
+        justification: z.string().max(5000),
+        references: referencesSchema.default({}),
+        restrictions: restrictionsSchema.default({}),
+        approverEmail: z.email(),
+        approvalNote: z.string().max(2000).optional(),
+        startsAt: z.date().optional(),
+        expiresAt: z.date().nullable(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createException({ ctx: ctx.service, input })),
+
+  // IT, or the resource's owner: the service checks which.
+  revoke: employeeProcedure.input(z.strictObject({ exceptionId, reason })).mutation(({ ctx, input }) => revokeException({ ctx: ctx.service, input })),
+
+  revokeMany: itAdminProcedure
+    .input(z.strictObject({ exceptionIds: z.array(exceptionId).min(1).max(200), reason }))
+    .mutation(({ ctx, input }) => revokeExceptions({ ctx: ctx.service, input })),
+
+  giveBack: employeeProcedure.input(z.strictObject({ exceptionId })).mutation(({ ctx, input }) => giveBackException({ ctx: ctx.service, input })),
+
+  typeSettings: itAdminProcedure.query(({ ctx }) => allTypeSettings(ctx.service.db)),
+});

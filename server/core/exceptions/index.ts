@@ -1,0 +1,5 @@
+// Exceptions (pure): types and limits, expiry and reminders, extension rules, the timeline.
+export * from "./types";
+export * from "./expiry";
+export * from "./rules";
+export * from "./timeline";

@@ -1,0 +1,49 @@
+/** The steps of an exception's life, as seed 000's audit trail lists them. */
+export interface TimelineStep {
+  label: "Requested" | "Approved" | "Granted" | "Extended" | "Revoked" | "Removal delivered" | "Grant failed" | "Revoke failed";
+  at: Date;
+  detail: string;
+}
+
+export interface TimelineInput {
+  requestedAt: Date | null;
+  approvedAt: Date;
+  approvedBy: string;
+  deliveredAt: Date | null;
+  extensions: { approvedAt: Date; approvedBy: string; previousExpiresAt: Date; newExpiresAt: Date }[];
+  endedAt: Date | null;
+  endReason: string | null;
+  endedBy: string | null;
+  removalDeliveredAt: Date | null;
+  status: string;
+  failedAt?: Date | null;
+}
+
+const DAY_MS = 86_400_000;
+const dayOf = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+
+function span(from: Date, to: Date): string {
+  const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
+  return days % 7 === 0 ? `${days / 7} week${days === 7 ? "" : "s"}` : `${days} day${days === 1 ? "" : "s"}`;
+}
+
+/** The timeline, and its length in calendar days from the request (or approval) to the end (seed 000: "Duration: 71 days"). */
+export function exceptionTimeline(e: TimelineInput, now: Date): { steps: TimelineStep[]; durationDays: number } {
+  const steps: TimelineStep[] = [];
+  if (e.requestedAt) steps.push({ label: "Requested", at: e.requestedAt, detail: "" });
+  steps.push({ label: "Approved", at: e.approvedAt, detail: `by ${e.approvedBy}` });
+  if (e.deliveredAt) steps.push({ label: "Granted", at: e.deliveredAt, detail: "the system confirmed" });
+  else if (e.status === "grant_failed") steps.push({ label: "Grant failed", at: e.failedAt ?? e.approvedAt, detail: "the system did not confirm" });
+  for (const x of e.extensions) {
+    steps.push({ label: "Extended", at: x.approvedAt, detail: `+${span(x.previousExpiresAt, x.newExpiresAt)}, approved by ${x.approvedBy}` });
+  }
+  if (e.endedAt) {
+    const why = e.endReason === "expired" ? "expired" : e.endReason === "given_back" ? `given back by ${e.endedBy}` : `revoked by ${e.endedBy}`;
+    steps.push({ label: "Revoked", at: e.endedAt, detail: `(${why})` });
+    if (e.removalDeliveredAt) steps.push({ label: "Removal delivered", at: e.removalDeliveredAt, detail: "the system confirmed" });
+    else if (e.status === "revoke_failed") steps.push({ label: "Revoke failed", at: e.failedAt ?? e.endedAt, detail: "the access may still be there: IT must act" });
+  }
+  const start = e.requestedAt ?? e.approvedAt;
+  const end = e.endedAt ?? now;
+  return { steps, durationDays: Math.round((dayOf(end) - dayOf(start)) / DAY_MS) };
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+/** Seed 000's five exception patterns. */
+export const exceptionTypes = ["project", "privilege_escalation", "training", "role_transition", "vendor"] as const;
+export type ExceptionType = (typeof exceptionTypes)[number];
+
+export const exceptionTypeLabels: Record<ExceptionType | "fallback", string> = {
+  project: "Project",
+  privilege_escalation: "Privilege escalation",
+  training: "Training",
+  role_transition: "Role transition",
+  vendor: "Vendor",
+  fallback: "Fallback",
+};
+
+export type ExceptionStatus = "granting" | "active" | "grant_failed" | "removing" | "removed" | "revoke_failed";
+export type EndReason = "expired" | "revoked" | "given_back";
+
+const MINUTE = 1;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** How an exception type behaves; IT can override these per type (exception_type_settings). */
+export interface TypeSettings {
+  maxDurationMinutes: number;
+  /** reminders go out this long before expiry, longest first (each only if the access lasts longer than it) */
+  reminderOffsetsMinutes: number[];
+  extensible: boolean;
+  /** the approver group for a third and fourth extension */
+  escalatedApproverGroup: string | null;
+}
+
+/** Seed 000: escalation lasts hours, not weeks; a role transition overlaps 30 days and is never extended. */
+export const defaultTypeSettings: Record<ExceptionType, TypeSettings> = {
+  project: { maxDurationMinutes: 365 * DAY, reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
+  privilege_escalation: { maxDurationMinutes: 24 * HOUR, reminderOffsetsMinutes: [1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
+  training: { maxDurationMinutes: 26 * 7 * DAY, reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
+  role_transition: { maxDurationMinutes: 30 * DAY, reminderOffsetsMinutes: [7 * DAY, 1 * DAY], extensible: false, escalatedApproverGroup: null },
+  vendor: { maxDurationMinutes: 180 * DAY, reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
+};
+
+/** Extensions the original approver may give; the next need the escalated approver; then none. */
+export const ORDINARY_EXTENSIONS = 2;
+export const MAX_EXTENSIONS = 4;
+
+/** Vendor restrictions (seed 000, pattern 5), passed to adapters that can enforce them. */
+export const restrictionsSchema = z.strictObject({
+  ipAllowList: z
+    .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$|^[0-9a-f:]+(\/\d{1,3})?$/i, "write an IP address or CIDR range"))
+    .max(50)
+    .optional(),
+  mfaRequired: z.boolean().optional(),
+  sessionMinutes: z.int().min(5).max(24 * 60).optional(),
+});
+export type Restrictions = z.infer<typeof restrictionsSchema>;
+
+/** What an exception is tied to. */
+export const referencesSchema = z.strictObject({
+  project: z.string().trim().max(200).optional(),
+  incident: z.string().trim().max(200).optional(),
+  ticket: z.string().trim().max(200).optional(),
+  contract: z.string().trim().max(200).optional(),
+  vendor: z.string().trim().max(200).optional(),
+});
+export type References = z.infer<typeof referencesSchema>;

@@ -1,0 +1,80 @@
+import { sql } from "drizzle-orm";
+import { bigserial, check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { accessExceptions } from "./exceptions";
+import { identities } from "./identities";
+import { systems } from "./systems";
+
+const at = () => timestamp({ withTimezone: true, mode: "date" });
+
+/**
+ * One grant or revoke to carry out through a system's adapter. pending → done, or waiting (a
+ * manual task) → done, or failed after its attempts. Retries back off (next_attempt_at).
+ */
+export const provisioningOperations = pgTable(
+  "provisioning_operations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    systemKey: text()
+      .notNull()
+      .references(() => systems.key),
+    identityId: uuid()
+      .notNull()
+      .references(() => identities.id),
+    resourceKey: text().notNull(),
+    level: text(),
+    action: text().notNull(),
+    exceptionId: uuid().references(() => accessExceptions.id),
+    /** ignore | retry | block (the template's trigger-task failure mode, seed 003) */
+    failureMode: text().notNull(),
+    status: text().notNull(),
+    attempts: integer().notNull().default(0),
+    maxAttempts: integer().notNull(),
+    nextAttemptAt: at().notNull(),
+    lastError: text(),
+    createdAt: at().notNull(),
+    completedAt: at(),
+  },
+  (t) => [
+    check("provisioning_operations_action", sql`${t.action} in ('grant', 'revoke')`),
+    check("provisioning_operations_status", sql`${t.status} in ('pending', 'waiting', 'done', 'failed')`),
+    check("provisioning_operations_failure_mode", sql`${t.failureMode} in ('ignore', 'retry', 'block')`),
+    index("provisioning_operations_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("provisioning_operations_system_idx").on(t.systemKey, t.createdAt),
+    index("provisioning_operations_exception_idx").on(t.exceptionId),
+  ],
+);
+
+/** Every call made to an adapter, with its outcome and how long it took. */
+export const adapterCalls = pgTable(
+  "adapter_calls",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    systemKey: text().notNull(),
+    operationId: uuid().references(() => provisioningOperations.id, { onDelete: "cascade" }),
+    call: text().notNull(),
+    outcome: text().notNull(),
+    detail: text().notNull().default(""),
+    durationMs: integer().notNull(),
+    at: at().notNull(),
+  },
+  (t) => [index("adapter_calls_system_idx").on(t.systemKey, t.id), check("adapter_calls_outcome", sql`${t.outcome} in ('done', 'waiting', 'error')`)],
+);
+
+/** The manual adapter's work for IT, for systems with no API, tracked until done. */
+export const manualTasks = pgTable(
+  "manual_tasks",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    operationId: uuid()
+      .notNull()
+      .unique()
+      .references(() => provisioningOperations.id, { onDelete: "cascade" }),
+    systemKey: text().notNull(),
+    description: text().notNull(),
+    status: text().notNull().default("open"),
+    createdAt: at().notNull(),
+    doneAt: at(),
+    doneBy: text(),
+  },
+  (t) => [check("manual_tasks_status", sql`${t.status} in ('open', 'done')`)],
+);

@@ -1,0 +1,169 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { DomainError } from "@/server/core/errors";
+import { checkExceptionWindow, expiryFor } from "@/server/core/exceptions";
+import { isActiveStatus } from "@/server/core/identity/status";
+import type { ExceptionType, References, Restrictions } from "@/server/core/exceptions/types";
+import type { Tx } from "@/server/db/client";
+import { accessExceptions, accessRequests, identities, provisioningHandoffs, resources } from "@/server/db/schema";
+import { recordAuditEvent } from "../audit";
+import type { ServiceContext } from "../context";
+import { attemptOperation, queueOperation, type FailureMode } from "../provisioning/operations";
+import { parseTemplate } from "../requests/context";
+import { requestTemplates } from "@/server/db/schema";
+import { extendFromRequest } from "./extend";
+import { typeSettingsOf } from "./settings";
+
+type Exception = typeof accessExceptions.$inferSelect;
+
+interface NewException {
+  identityId: string;
+  resourceKey: string;
+  level: string | null;
+  source: "request" | "admin";
+  type: ExceptionType;
+  justification: string;
+  references: References;
+  restrictions: Restrictions;
+  approverId: string | null;
+  approvalRule: string | null;
+  approvalNote: string | null;
+  approvedAt: Date;
+  requestId: string | null;
+  templateId: string | null;
+  startsAt: Date;
+  expiresAt: Date;
+}
+
+/** Inserts an exception (its window checked against its type) and queues its grant, in the caller's transaction. */
+async function insertException(tx: Tx, ctx: ServiceContext, e: NewException, onFailure: { mode: FailureMode; maxAttempts: number }) {
+  checkExceptionWindow(e.type, await typeSettingsOf(tx, e.type), e.startsAt, e.expiresAt);
+  const now = ctx.clock();
+  const [row] = await tx
+    .insert(accessExceptions)
+    .values({ ...e, createdBy: ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`, createdAt: now, status: "granting" })
+    .returning();
+  await recordAuditEvent(tx, ctx, {
+    action: "exception.created",
+    subjectType: "access_exception",
+    subjectId: row!.id,
+    after: { exception: `EXC-${row!.number}`, person: e.identityId, resource: e.resourceKey, level: e.level, type: e.type, startsAt: e.startsAt.toISOString(), expiresAt: e.expiresAt.toISOString(), approver: e.approverId, rule: e.approvalRule },
+    reason: e.justification,
+  });
+  const op = await queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: e.level, action: "grant", exceptionId: row!.id, failureMode: onFailure.mode, maxAttempts: onFailure.maxAttempts, now: e.startsAt > now ? e.startsAt : now });
+  return { exception: row!, operation: op };
+}
+
+/** References from a request's fields, by their usual keys. */
+function referencesFrom(fields: Record<string, unknown>, ticket: string | null): References {
+  const pick = (...keys: string[]) => keys.map((k) => fields[k]).find((v): v is string => typeof v === "string" && v.trim() !== "")?.trim();
+  const refs: References = { project: pick("project", "project_id"), incident: pick("incident", "incident_id"), contract: pick("contract", "contract_id"), vendor: pick("vendor"), ticket: ticket ?? undefined };
+  return Object.fromEntries(Object.entries(refs).filter(([, v]) => v)) as References;
+}
+
+/**
+ * Provisioning's side of the hand-off (issue 4's one call): an approved request becomes an
+ * exception per grant with its grant queued, or, for an extension, moves the exception's
+ * expiry. With the template's failure mode "block" the grant is tried at once and a failure
+ * undoes the approval.
+ */
+export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requestId: string) {
+  const [request] = await tx.select().from(accessRequests).where(eq(accessRequests.id, requestId));
+  const [templateRow] = await tx.select().from(requestTemplates).where(eq(requestTemplates.id, request!.templateId));
+  const template = parseTemplate(templateRow!);
+  const def = template.definition;
+  await tx.update(provisioningHandoffs).set({ status: "taken" }).where(eq(provisioningHandoffs.requestId, requestId));
+  if (request!.kind === "extension") return extendFromRequest(tx, ctx, request!);
+
+  const startsAt = request!.accessStartsAt!;
+  const expiresAt = expiryFor(startsAt, request!.durationMinutes);
+  const personApproved = ctx.actor.type === "identity" && ctx.actor.identityId !== request!.requesterId;
+  const created: Exception[] = [];
+  for (const grant of def.grants) {
+    const { exception, operation } = await insertException(
+      tx,
+      ctx,
+      {
+        identityId: request!.requesterId,
+        resourceKey: grant.resource,
+        level: grant.level,
+        source: "request",
+        type: def.exceptionType,
+        justification: request!.justification,
+        references: referencesFrom(request!.fields as Record<string, unknown>, request!.ticketReference),
+        restrictions: {},
+        approverId: personApproved ? (ctx.actor as { identityId: string }).identityId : null,
+        approvalRule: personApproved ? null : (request!.autoApprovedBecause ?? "approved by rule"),
+        approvalNote: request!.decisionNote,
+        approvedAt: request!.decidedAt!,
+        requestId,
+        templateId: template.id,
+        startsAt,
+        expiresAt,
+      },
+      def.onGrantFailure,
+    );
+    if (def.onGrantFailure.mode === "block" && operation.nextAttemptAt <= ctx.clock()) {
+      const after = await attemptOperation(tx, ctx, operation, { log: ctx.db });
+      if (after.status !== "done" && after.status !== "waiting") {
+        throw new DomainError("PRECONDITION_FAILED", `Could not grant ${grant.resource}: ${after.lastError ?? "the system did not confirm"}. The approval did not complete; try again, or ask IT to check the system.`, { field: "requestId" });
+      }
+    }
+    created.push(exception);
+  }
+  await tx.update(accessRequests).set({ accessEndsAt: expiresAt }).where(eq(accessRequests.id, requestId));
+  return created;
+}
+
+/** IT records an exception directly, still with a named approver and a justification (seed 000). */
+export async function createException({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { identityId: string; resource: string; level: string | null; type: ExceptionType; justification: string; references: References; restrictions: Restrictions; approverEmail: string; approvalNote?: string; startsAt?: Date; expiresAt: Date | null };
+}) {
+  const justification = input.justification.trim();
+  if (justification.length < 10) throw new DomainError("INVALID_INPUT", "Give a justification of at least 10 characters", { field: "justification" });
+  const now = ctx.clock();
+  const startsAt = input.startsAt ?? now;
+  checkExceptionWindow(input.type, await typeSettingsOf(ctx.db, input.type), startsAt, input.expiresAt);
+  const [person] = await ctx.db.select().from(identities).where(eq(identities.id, input.identityId));
+  if (!person) throw new DomainError("NOT_FOUND", "No such person", { field: "identityId" });
+  if (!isActiveStatus(person.employmentStatus)) throw new DomainError("PRECONDITION_FAILED", `${person.displayName} is not Active: nobody who is not Active gets access`, { field: "identityId" });
+  const [resource] = await ctx.db.select().from(resources).where(eq(resources.key, input.resource));
+  if (!resource) throw new DomainError("INVALID_INPUT", `There is no resource ${input.resource}`, { field: "resource" });
+  const [approver] = await ctx.db.select().from(identities).where(eq(identities.email, input.approverEmail.trim().toLowerCase()));
+  if (!approver || !isActiveStatus(approver.employmentStatus)) throw new DomainError("INVALID_INPUT", `${input.approverEmail} is not an Active person who can approve`, { field: "approverEmail" });
+  if (approver.id === person.id) throw new DomainError("INVALID_INPUT", "Nobody approves their own exception", { field: "approverEmail" });
+  const open = await ctx.db
+    .select({ number: accessExceptions.number })
+    .from(accessExceptions)
+    .where(and(eq(accessExceptions.identityId, person.id), eq(accessExceptions.resourceKey, input.resource), inArray(accessExceptions.status, ["granting", "active", "grant_failed"])));
+  if (open.length) throw new DomainError("CONFLICT", `${person.displayName} already holds this as EXC-${open[0]!.number}: extend it instead`, { field: "resource" });
+  return ctx.db.transaction(async (tx) => {
+    const { exception } = await insertException(
+      tx,
+      ctx,
+      {
+        identityId: person.id,
+        resourceKey: input.resource,
+        level: input.level,
+        source: "admin",
+        type: input.type,
+        justification,
+        references: input.references,
+        restrictions: input.restrictions,
+        approverId: approver.id,
+        approvalRule: null,
+        approvalNote: input.approvalNote?.trim() || null,
+        approvedAt: now,
+        requestId: null,
+        templateId: null,
+        startsAt,
+        expiresAt: input.expiresAt!,
+      },
+      { mode: "retry", maxAttempts: 5 },
+    );
+    return exception;
+  });
+}
