@@ -58,8 +58,8 @@ export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
             <div className="min-w-0">
               <p className="font-mono text-xs text-slate-900">{x.resourceKey}{x.level ? ` (${x.level})` : ""}</p>
               <p className="mt-1 text-sm text-slate-700">
-                <strong>expires in {remaining(x.msRemaining)}</strong> · {dateOnly(x.expiresAt)} · {typeLabel(x.type)}
-                {x.references.project ? ` for project ${x.references.project}` : ""}
+                <strong>expires in {remaining(x.msRemaining)}</strong> ({dateOnly(x.expiresAt)}) · {typeLabel(x.type)}
+                {x.references.project ? `: ${x.references.project}` : ""}
               </p>
               <p className="mt-0.5 text-xs text-slate-500">
                 EXC-{x.number} · approved by {x.approverName ?? "a rule"}

@@ -81,6 +81,8 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "exceptions.revokeMany": { allowed: ["it_admin"], input: () => ({ exceptionIds: [missing], reason: "authorization table" }) },
   "exceptions.giveBack": { allowed: everyone, input: () => ({ exceptionId: missing }) },
   "exceptions.typeSettings": { allowed: ["it_admin"] },
+  // A reminder after the longest duration: refused, nothing saved.
+  "exceptions.updateTypeSettings": { allowed: ["it_admin"], input: () => ({ type: "training", maxDurationMinutes: 60, reminderOffsetsMinutes: [120], extensible: true, escalatedApproverGroup: null }) },
   "systems.list": { allowed: ["it_admin"] },
   "systems.byKey": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap" }) },
   // A config the ldap adapter refuses: nothing changes.

@@ -13,6 +13,7 @@ import {
   policySetVersions,
   policySettings,
   portalRoleAssignments,
+  fallbackPolicies,
   requestTemplates,
   resources,
   systems,
@@ -22,7 +23,9 @@ import { demoPolicyDirectory, readPolicyDirectory } from "@/server/db/seed/polic
 import { seedAliases, seedResources, seedSystems } from "@/server/db/seed/catalog";
 import { generatePeople } from "@/server/db/seed/generate";
 import { namedPeople, type SeedPerson } from "@/server/db/seed/people";
+import { seedFallbacks } from "@/server/db/seed/fallbacks";
 import { seedApproverGroups, seedTemplates } from "@/server/db/seed/requests";
+import { parseFallbackFile } from "@/server/core/fallbacks";
 import { templateDefinitionSchema } from "@/server/core/requests/template";
 import { recordAuditEvent } from "./audit";
 
@@ -140,6 +143,14 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
     seedTemplates.map((t) => ({ ...t, definition: templateDefinitionSchema.parse(t.definition), createdAt: now, updatedAt: now, updatedBy: "system:seed" })),
   );
 
+  await tx.insert(fallbackPolicies).values(
+    seedFallbacks.map((source) => {
+      const { fallback, problems } = parseFallbackFile("seed.yaml", source);
+      if (!fallback) throw new Error(`seed fallback does not parse: ${problems.map((p) => p.message).join("; ")}`);
+      return { name: fallback.name, source, definition: JSON.parse(JSON.stringify(fallback)), updatedAt: now, updatedBy: "system:seed" };
+    }),
+  );
+
   await recordAuditEvent(tx, { actor: systemActor("seed"), clock: () => now }, {
     action: "organization.seeded",
     subjectType: "organization",
@@ -154,6 +165,7 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
       policyFiles: policies.length,
       approverGroups: seedApproverGroups.length,
       requestTemplates: seedTemplates.length,
+      fallbackPolicies: seedFallbacks.length,
     },
   });
 }

@@ -17,9 +17,14 @@ export default async function ExceptionsPage() {
         title="Exceptions"
         description="Access outside policy: each with a justification, an approver and an expiry that Clearance enforces by itself."
         actions={
-          <Link href="/exceptions/new" className={buttonClasses("secondary")}>
-            Record an exception
-          </Link>
+          <div className="flex gap-2">
+            <Link href="/exceptions/settings" className={buttonClasses("ghost")}>
+              Exception types
+            </Link>
+            <Link href="/exceptions/new" className={buttonClasses("secondary")}>
+              Record an exception
+            </Link>
+          </div>
         }
       />
       <ExceptionsDashboard systems={catalog.systems.map((s) => s.key)} departments={facets.departments} />

@@ -3,7 +3,7 @@ import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/c
 import { createException } from "@/server/services/exceptions/create";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
 import { getException, listExceptions, myTemporaryAccess } from "@/server/services/exceptions/queries";
-import { allTypeSettings } from "@/server/services/exceptions/settings";
+import { allTypeSettings, updateTypeSettings } from "@/server/services/exceptions/settings";
 import { auditReadProcedure, createTRPCRouter, employeeProcedure, itAdminProcedure } from "../trpc";
 
 const exceptionId = z.uuid();
@@ -59,4 +59,16 @@ export const exceptionsRouter = createTRPCRouter({
   giveBack: employeeProcedure.input(z.strictObject({ exceptionId })).mutation(({ ctx, input }) => giveBackException({ ctx: ctx.service, input })),
 
   typeSettings: itAdminProcedure.query(({ ctx }) => allTypeSettings(ctx.service.db)),
+
+  updateTypeSettings: itAdminProcedure
+    .input(
+      z.strictObject({
+        type: z.enum(exceptionTypes),
+        maxDurationMinutes: z.int().min(5).max(60 * 24 * 366),
+        reminderOffsetsMinutes: z.array(z.int().min(1).max(60 * 24 * 90)).max(5),
+        extensible: z.boolean(),
+        escalatedApproverGroup: z.string().trim().min(1).max(100).nullable(),
+      }),
+    )
+    .mutation(({ ctx, input }) => updateTypeSettings({ ctx: ctx.service, input })),
 });

@@ -82,7 +82,7 @@ export async function listExceptions({ ctx, input }: { ctx: ServiceContext; inpu
     exceptionCounts(ctx.db, now),
   ]);
   return {
-    rows: rows.map((r) => ({ ...r, daysRemaining: r.endedAt ? null : daysRemaining(r.expiresAt, now) })),
+    rows: rows.map((r) => ({ ...r, daysRemaining: r.endedAt ? null : daysRemaining(r.expiresAt, now), msRemaining: r.endedAt ? null : r.expiresAt.getTime() - now.getTime() })),
     total: total?.n ?? 0,
     counts,
   };

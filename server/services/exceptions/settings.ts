@@ -1,7 +1,10 @@
 import { eq } from "drizzle-orm";
 import { defaultTypeSettings, exceptionTypes, type ExceptionType, type TypeSettings } from "@/server/core/exceptions/types";
 import type { DbOrTx } from "@/server/db/client";
-import { exceptionTypeSettings } from "@/server/db/schema";
+import { DomainError } from "@/server/core/errors";
+import { approverGroups, exceptionTypeSettings } from "@/server/db/schema";
+import { recordAuditEvent } from "../audit";
+import type { ServiceContext } from "../context";
 
 /** A type's settings: IT's overrides where saved, the defaults otherwise. */
 export async function typeSettingsOf(db: DbOrTx, type: ExceptionType): Promise<TypeSettings> {
@@ -18,4 +21,27 @@ export async function allTypeSettings(db: DbOrTx): Promise<Record<ExceptionType,
     }
   }
   return out;
+}
+
+/** IT changes how a type behaves: longest duration, reminders before expiry, extensibility, escalated approvers. */
+export async function updateTypeSettings({ ctx, input }: { ctx: ServiceContext; input: { type: ExceptionType } & TypeSettings }) {
+  const offsets = [...new Set(input.reminderOffsetsMinutes)].sort((a, b) => b - a);
+  if (offsets.some((o) => o <= 0 || o >= input.maxDurationMinutes)) {
+    throw new DomainError("INVALID_INPUT", "Each reminder must come before expiry and within the longest duration", { field: "reminderOffsetsMinutes" });
+  }
+  if (input.escalatedApproverGroup) {
+    const [group] = await ctx.db.select({ key: approverGroups.key }).from(approverGroups).where(eq(approverGroups.key, input.escalatedApproverGroup));
+    if (!group) throw new DomainError("INVALID_INPUT", `There is no approver group "${input.escalatedApproverGroup}"`, { field: "escalatedApproverGroup" });
+  }
+  const before = await typeSettingsOf(ctx.db, input.type);
+  const after: TypeSettings = { maxDurationMinutes: input.maxDurationMinutes, reminderOffsetsMinutes: offsets, extensible: input.extensible, escalatedApproverGroup: input.escalatedApproverGroup };
+  const by = ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`;
+  return ctx.db.transaction(async (tx) => {
+    await tx
+      .insert(exceptionTypeSettings)
+      .values({ type: input.type, ...after, updatedAt: ctx.clock(), updatedBy: by })
+      .onConflictDoUpdate({ target: exceptionTypeSettings.type, set: { ...after, updatedAt: ctx.clock(), updatedBy: by } });
+    await recordAuditEvent(tx, ctx, { action: "exception_type.updated", subjectType: "exception_type", subjectId: input.type, before, after });
+    return after;
+  });
 }

@@ -14,6 +14,8 @@ let t: TestDatabase;
 const clock = movableClock("2026-11-17T10:00:00Z");
 beforeAll(async () => {
   t = await createTestDatabase();
+  // This file writes its own set; the demo organization's fallbacks would decide otherwise.
+  await t.db.delete(fallbackPolicies);
   const priya = await as(t.db, "priya.raman@company.com", clock);
   const save = (source: string) => saveFallback({ ctx: priya, input: { source } });
   // The global one has the highest priority, and still loses to anything more specific.

@@ -76,7 +76,8 @@ async function callAdapter(db: DbOrTx, log: DbOrTx, op: Operation, now: () => Da
   }
   await log.insert(adapterCalls).values({
     systemKey: op.systemKey,
-    operationId: op.id,
+    // Logged outside the transaction (a blocking grant whose failure rolls the operation back): no link to it.
+    operationId: log === db ? op.id : null,
     call: op.action,
     outcome: outcome.ok ? outcome.result.status : "error",
     detail: (outcome.ok ? (outcome.result.detail ?? "") : outcome.error).slice(0, 2000),
