@@ -2,7 +2,8 @@ import { z } from "zod";
 import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
 import { createException } from "@/server/services/exceptions/create";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
-import { getException, listExceptions, myTemporaryAccess } from "@/server/services/exceptions/queries";
+import { exceptionsOnMyResources, getException, listExceptions, myTemporaryAccess } from "@/server/services/exceptions/queries";
+import { extendException } from "@/server/services/exceptions/extend";
 import { allTypeSettings, updateTypeSettings } from "@/server/services/exceptions/settings";
 import { auditReadProcedure, createTRPCRouter, employeeProcedure, itAdminProcedure } from "../trpc";
 
@@ -12,6 +13,9 @@ const reason = z.string().max(1000);
 /** Exceptions: the holder's view, IT's dashboard and actions, auditors' reading. */
 export const exceptionsRouter = createTRPCRouter({
   mine: employeeProcedure.query(({ ctx }) => myTemporaryAccess({ ctx: ctx.service })),
+
+  // Exceptions on resources the caller owns (an owner may revoke them).
+  onMyResources: employeeProcedure.query(({ ctx }) => exceptionsOnMyResources({ ctx: ctx.service })),
 
   list: auditReadProcedure
     .input(
@@ -55,6 +59,10 @@ export const exceptionsRouter = createTRPCRouter({
   revokeMany: itAdminProcedure
     .input(z.strictObject({ exceptionIds: z.array(exceptionId).min(1).max(200), reason }))
     .mutation(({ ctx, input }) => revokeExceptions({ ctx: ctx.service, input })),
+
+  extend: itAdminProcedure
+    .input(z.strictObject({ exceptionId, durationMinutes: z.int().min(5).max(60 * 24 * 366), justification: z.string().max(5000), approverEmail: z.email() }))
+    .mutation(({ ctx, input }) => extendException({ ctx: ctx.service, input })),
 
   giveBack: employeeProcedure.input(z.strictObject({ exceptionId })).mutation(({ ctx, input }) => giveBackException({ ctx: ctx.service, input })),
 

@@ -10,6 +10,8 @@ import { manualTasks, provisioningOperations } from "@/server/db/schema";
 import { decideRequest } from "../requests/decide";
 import { createException } from "./create";
 import { giveBackException, revokeException } from "./end";
+import { extendException } from "./extend";
+import { exceptionsOnMyResources } from "./queries";
 
 let t: TestDatabase;
 const clock = movableClock("2026-11-02T09:00:00Z");
@@ -75,6 +77,45 @@ describe("extensions (invariant 9)", () => {
       code: "PRECONDITION_FAILED",
       message: expect.stringMatching(/hard expiry/),
     });
+  });
+});
+
+describe("IT's actions on the dashboard", () => {
+  it("IT records extensions within the same limits: the third needs someone in the escalated group, nobody approves their own", async () => {
+    const priya = await as(t.db, "priya.raman@company.com", clock);
+    const alice = await as(t.db, "alice@company.com", clock);
+    const e = await createException({
+      ctx: priya,
+      input: { identityId: alice.actor.identityId, resource: "gitlab:group:finance", level: null, type: "project", justification: "Quarter-end reconciliation scripts", references: {}, restrictions: {}, approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) },
+    });
+    const extend = (approverEmail: string) => extendException({ ctx: priya, input: { exceptionId: e.id, durationMinutes: WEEK, justification: "The reconciliation runs one more week", approverEmail } });
+    await expect(extend("alice@company.com")).rejects.toMatchObject({ code: "INVALID_INPUT", field: "approverEmail" });
+    await extend("cfo@company.com");
+    await extend("cfo@company.com");
+    await expect(extend("cfo@company.com")).rejects.toMatchObject({ code: "INVALID_INPUT", field: "approverEmail", message: expect.stringMatching(/someone in the security group/) });
+    const third = await extend("ciso@company.com");
+    // 2026-11-09 09:00 + 1 week runs to the end of that day; then a week, then another.
+    expect(e.expiresAt.toISOString()).toBe("2026-11-09T09:00:00.000Z");
+    expect(third).toMatchObject({ extensionsUsed: 3, expiresAt: new Date("2026-12-01T00:00:00Z") });
+    expect((await t.db.select().from(exceptionExtensions).where(eq(exceptionExtensions.exceptionId, e.id))).map((x) => [x.ordinal, x.escalated, x.approvedBy])).toEqual([
+      [1, false, "cfo@company.com"],
+      [2, false, "cfo@company.com"],
+      [3, true, "ciso@company.com"],
+    ]);
+  });
+
+  it("the resource's owner may revoke, saying why; the owner sees it among what they own", async () => {
+    const priya = await as(t.db, "priya.raman@company.com", clock);
+    const cfo = await as(t.db, "cfo@company.com", clock);
+    const bob = await as(t.db, "bob@company.com", clock);
+    const e = await createException({
+      ctx: priya,
+      input: { identityId: bob.actor.identityId, resource: "gitlab:group:finance", level: null, type: "training", justification: "Learning the finance tooling code", references: {}, restrictions: {}, approverEmail: "cto@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) },
+    });
+    expect((await exceptionsOnMyResources({ ctx: cfo })).map((x) => x.id)).toContain(e.id);
+    expect(await exceptionsOnMyResources({ ctx: bob })).toEqual([]);
+    const revoked = await revokeException({ ctx: cfo, input: { exceptionId: e.id, reason: "Finance code is frozen for the audit" } });
+    expect(revoked).toMatchObject({ endReason: "revoked", endedBy: "cfo@company.com", endNote: "Finance code is frozen for the audit", status: "removing" });
   });
 });
 

@@ -5,7 +5,7 @@ import { countsAsAccess, daysRemaining, exceptionTimeline } from "@/server/core/
 import { evaluateIdentity } from "@/server/core/policy";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern } from "@/server/db/like";
-import { accessExceptions, accessRequests, exceptionExtensions, identities, provisioningOperations, requestTemplates } from "@/server/db/schema";
+import { accessExceptions, accessRequests, exceptionExtensions, identities, provisioningOperations, requestTemplates, resources } from "@/server/db/schema";
 import type { ServiceContext } from "../context";
 import { loadPolicyIdentities, policyEngine } from "../policies";
 import { activeExceptionsOf } from "./active";
@@ -217,3 +217,16 @@ export async function myTemporaryAccess({ ctx }: { ctx: ServiceContext & { actor
   };
 }
 
+
+/** Open exceptions on resources the signed-in person owns: the owner may revoke them. */
+export async function exceptionsOnMyResources({ ctx }: { ctx: ServiceContext & { actor: { type: "identity"; identityId: string } } }) {
+  const now = ctx.clock();
+  const rows = await ctx.db
+    .select({ id: accessExceptions.id, number: accessExceptions.number, resourceKey: accessExceptions.resourceKey, type: accessExceptions.type, expiresAt: accessExceptions.expiresAt, justification: accessExceptions.justification, holderName: holder.displayName, holderEmail: holder.email })
+    .from(accessExceptions)
+    .innerJoin(resources, eq(resources.key, accessExceptions.resourceKey))
+    .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
+    .where(and(eq(resources.ownerId, ctx.actor.identityId), isNull(accessExceptions.endedAt)))
+    .orderBy(asc(accessExceptions.expiresAt));
+  return rows.map((r) => ({ ...r, msRemaining: r.expiresAt.getTime() - now.getTime() }));
+}

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ExtendException } from "@/components/exceptions/extend-exception";
 import { RevokeException } from "@/components/exceptions/revoke-exception";
 import { dateOnly, dateTime, statusText, typeLabel } from "@/components/exceptions/format";
 import { Badge } from "@/components/ui/badge";
@@ -23,8 +24,10 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
   await requireSection("exceptions");
   const { id } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
-  const e = await (await api()).exceptions.byId({ exceptionId: id }).catch(() => null);
+  const caller = await api();
+  const [e, settings] = await Promise.all([caller.exceptions.byId({ exceptionId: id }).catch(() => null), caller.exceptions.typeSettings()]);
   if (!e) notFound();
+  const typeSettings = e.type === "fallback" ? null : settings[e.type as keyof typeof settings];
   const refs = Object.entries(e.references as Record<string, string>);
   const restrictions = e.restrictions as { ipAllowList?: string[]; mfaRequired?: boolean; sessionMinutes?: number };
   return (
@@ -32,7 +35,14 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
       <PageHeader
         title={`EXC-${e.number}: ${e.holderName}`}
         description={<span className="font-mono text-xs">{e.resourceKey}{e.level ? ` (${e.level})` : ""}</span>}
-        actions={!e.endedAt && <RevokeException exceptionId={e.id} number={e.number} />}
+        actions={
+          !e.endedAt && (
+            <div className="flex gap-2">
+              {typeSettings?.extensible && <ExtendException exceptionId={e.id} number={e.number} extensionsUsed={e.extensionsUsed} escalatedGroup={typeSettings.escalatedApproverGroup} />}
+              <RevokeException exceptionId={e.id} number={e.number} />
+            </div>
+          )
+        }
       />
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="grid content-start gap-6">
