@@ -3,6 +3,7 @@ import { demoConfig, demoPolicyFiles } from "@/test/support/policies";
 import { compilePolicySet } from "./compile";
 import { evaluateAll, evaluateIdentity } from "./evaluate";
 import { previewImpact } from "./impact";
+import { evaluatePopulation, POPULATION_BLOCK } from "./population";
 import { loadPolicySet } from "./policy-set";
 import type { PolicyIdentity } from "./types";
 
@@ -66,6 +67,14 @@ describe("population evaluation", () => {
     const all = evaluateAll(set, population, at);
     for (const person of population) expect(all.get(person.id), person.id).toEqual(evaluateIdentity(set, person, at));
     expect([...all.values()].some((g) => g.some((x) => x.level === "maintainer"))).toBe(true);
+  });
+
+  it("evaluates a population larger than one block, block by block, with the same results in the same order", () => {
+    const many = people(POPULATION_BLOCK * 2 + 77);
+    const results = evaluatePopulation(set, many, at);
+    expect(results).toHaveLength(many.length);
+    const wrong = many.filter((person, i) => JSON.stringify(results[i]) !== JSON.stringify(evaluateIdentity(set, person, at)));
+    expect(wrong.map((p) => p.id)).toEqual([]);
   });
 
   it("previews an edit the same way whether or not it is told which policy changed", () => {
