@@ -9,6 +9,7 @@
  * the reason on stderr in one line starting with "clearance: ".
  */
 import { parseArgs } from "./cli/args";
+import { auditHelp, auditVerify } from "./cli/audit";
 import type { Command, Io } from "./cli/command";
 import { exportCommand, importCommand } from "./cli/database";
 import { CliError, oneLine, usageError } from "./cli/errors";
@@ -41,7 +42,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.out(topHelp(policyCommands));
       return 0;
     }
-    if (group !== "policy") throw usageError(group.startsWith("-") ? `unknown flag ${group}` : `unknown command "${group}" (commands: policy)`);
+    if (group === "audit") {
+      if (name === undefined || isHelp(name)) {
+        io.out(auditHelp);
+        return name === undefined ? 2 : 0;
+      }
+      if (name !== "verify") throw usageError(`unknown command "audit ${name}" (commands: verify)`, "clearance audit --help");
+      if (rest.length) throw usageError(`audit verify takes no arguments, but got ${rest.join(" ")}`, "clearance audit --help");
+      return await auditVerify(io);
+    }
+    if (group !== "policy") throw usageError(group.startsWith("-") ? `unknown flag ${group}` : `unknown command "${group}" (commands: policy, audit)`);
     if (name === undefined) throw usageError("policy needs a command", "clearance policy --help");
     if (isHelp(name)) {
       io.out(policyHelp(policyCommands));

@@ -6,7 +6,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPolicyDirectory, demoPolicyDirectory } from "@/server/db/seed/policies";
 import { activeVersion, versionFiles } from "@/server/services/policies/engine";
-import { createTestDatabase, type TestDatabase } from "@/test/support/db";
+import { sql } from "drizzle-orm";
+import { auditEvents } from "@/server/db/schema";
+import { asDatabaseSuperuser, createTestDatabase, type TestDatabase } from "@/test/support/db";
 
 const root = path.resolve(import.meta.dirname, "..");
 const run = promisify(execFile);
@@ -63,5 +65,32 @@ describe("clearance policy export and import", () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain("broken.yaml:3: shoe_size is not an attribute");
     expect((await activeVersion(t.db))!.id).toBe(2);
+  });
+});
+
+describe("clearance audit verify", () => {
+  let t: TestDatabase;
+  const clearance = async (...args: string[]) => {
+    try {
+      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: t.url } });
+      return { code: 0, ...r };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(() => t.close());
+
+  it("verifies the chain, and after one row is changed directly in the database names that event", async () => {
+    const events = await t.db.select({ id: auditEvents.id }).from(auditEvents).orderBy(auditEvents.id);
+    expect(await clearance("audit", "verify")).toMatchObject({ code: 0, stdout: `audit chain verified: ${events.length} events, every link holds\n` });
+    const victim = events[Math.floor(events.length / 2)]!.id;
+    await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`update audit_events set actor_label = 'someone-else@company.com' where id = ${victim}`));
+    const broken = await clearance("audit", "verify");
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(new RegExp(`^audit chain BROKEN at event #${victim}: its content does not match its hash`));
   });
 });

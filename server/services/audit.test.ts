@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
 import { auditEvents } from "@/server/db/schema";
 import { fixedClock } from "@/test/support/actors";
-import { createTestDatabase, type TestDatabase } from "@/test/support/db";
+import { asDatabaseSuperuser, createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { recordAuditEvent } from "./audit";
 import { verifyAuditChain } from "./audit-log";
 
@@ -36,19 +36,27 @@ describe("the audit chain", () => {
     expect(await verifyAuditChain({ ctx: { db: t.db } })).toEqual({ ok: true, checked: 25 });
   });
 
+  it("refuses to change or remove an event: the trail is append-only for the application", async () => {
+    const [first] = await t.db.select().from(auditEvents).orderBy(auditEvents.id).limit(1);
+    await expect(t.db.execute(sql`update audit_events set reason = 'rewritten' where id = ${first!.id}`)).rejects.toMatchObject({ cause: expect.objectContaining({ code: "42501", message: expect.stringMatching(/append-only: UPDATE is refused/) }) });
+    await expect(t.db.execute(sql`delete from audit_events where id = ${first!.id}`)).rejects.toMatchObject({ cause: expect.objectContaining({ code: "42501" }) });
+    await expect(t.db.execute(sql`truncate audit_events`)).rejects.toMatchObject({ cause: expect.objectContaining({ code: "42501" }) });
+    expect((await t.db.select().from(auditEvents).where(eq(auditEvents.id, first!.id)))[0]).toEqual(first);
+  });
+
   it("names the first event whose content was changed in the database", async () => {
     const [victim] = await t.db.select().from(auditEvents).where(eq(auditEvents.subjectId, "7"));
-    await t.db.execute(sql`update audit_events set reason = 'edited afterwards' where id = ${victim!.id}`);
+    await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`update audit_events set reason = 'edited afterwards' where id = ${victim!.id}`));
     const result = await verifyAuditChain({ ctx: { db: t.db } });
     expect(result).toMatchObject({ ok: false, brokenAt: victim!.id });
-    await t.db.execute(sql`update audit_events set reason = null where id = ${victim!.id}`);
+    await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`update audit_events set reason = null where id = ${victim!.id}`));
     expect((await verifyAuditChain({ ctx: { db: t.db } })).ok).toBe(true);
   });
 
   it("names the event after one that was deleted", async () => {
     const rows = await t.db.select({ id: auditEvents.id }).from(auditEvents).orderBy(auditEvents.id);
     const removed = rows[10]!.id;
-    await t.db.execute(sql`delete from audit_events where id = ${removed}`);
+    await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`delete from audit_events where id = ${removed}`));
     const result = await verifyAuditChain({ ctx: { db: t.db } });
     expect(result).toMatchObject({ ok: false, brokenAt: rows[11]!.id });
   });

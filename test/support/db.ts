@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
@@ -40,4 +41,15 @@ export async function createTestDatabase(from: "seeded" | "empty" = "seeded"): P
       await c.end();
     },
   };
+}
+
+/**
+ * Runs `change` as a database superuser who switched the triggers off for one transaction:
+ * how someone with direct access would tamper with the append-only audit trail.
+ */
+export async function asDatabaseSuperuser(db: Db, change: (tx: Parameters<Parameters<Db["transaction"]>[0]>[0]) => Promise<unknown>) {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`);
+    await change(tx);
+  });
 }
