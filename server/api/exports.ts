@@ -1,0 +1,56 @@
+import "server-only";
+import { z } from "zod";
+import { reportFiltersSchema, reportFormats, reportKinds } from "@/server/core/reports/filters";
+import { hasAnyRole } from "@/server/core/roles";
+import { getCurrentActor } from "@/server/auth/actor";
+import { requestInfo } from "@/server/auth/request-info";
+import { getDb } from "@/server/db/client";
+import { recordRefusedAccess } from "@/server/services/access";
+import { exportReport } from "@/server/services/reports/export";
+
+const READERS = ["auditor", "it_admin"] as const;
+const paramsSchema = reportFiltersSchema.extend({ format: z.enum(reportFormats).default("csv") });
+
+const problem = (status: number, message: string, field?: string) => Response.json({ error: message, ...(field ? { field } : {}) }, { status });
+
+/**
+ * GET /api/reports/<kind>?format=csv|json&from=&to=&system=&department=&person= — an export
+ * for auditors and IT admins, streamed batch by batch (a million audit events never sit in
+ * memory), with its own audit event.
+ */
+export async function handleReportExport(request: Request, kind: string): Promise<Response> {
+  const actor = await getCurrentActor();
+  if (!actor) return problem(401, "Sign in to continue");
+  const ctx = { db: getDb(), clock: () => new Date(), actor, request: requestInfo(request.headers) };
+  if (!hasAnyRole(actor.roles, READERS)) {
+    await recordRefusedAccess({ ctx, input: { subjectType: "procedure", subjectId: `reports.${kind}`, allowedRoles: READERS } });
+    return problem(403, "Your portal roles do not include reports");
+  }
+  const which = z.enum(reportKinds).safeParse(kind);
+  if (!which.success) return problem(404, `There is no report "${kind}" (reports: ${reportKinds.join(", ")})`, "kind");
+  const parsed = paramsSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return problem(400, `${issue.path.join(".") || "query"}: ${issue.message}`, String(issue.path[0] ?? "query"));
+  }
+  const { format, ...filters } = parsed.data;
+  const { filename, chunks } = await exportReport({ ctx, input: { kind: which.data, format, filters } });
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "no-store",
+    },
+  });
+}

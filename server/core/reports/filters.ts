@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+/** What every report can be narrowed by (issue 6): a date range, a system, a department, a person. */
+export const reportFiltersSchema = z.strictObject({
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  system: z.string().trim().regex(/^[a-z][a-z0-9-]*$/, "a system key").optional(),
+  department: z.string().trim().min(1).max(200).optional(),
+  person: z.string().trim().min(1).max(320).optional(),
+});
+export type ReportFilters = z.infer<typeof reportFiltersSchema>;
+
+export const reportKinds = ["exceptions", "approvals", "requests", "audit-events"] as const;
+export type ReportKind = (typeof reportKinds)[number];
+export const reportFormats = ["csv", "json"] as const;
+
+/** The range as instants: from the start of `from` to the end of `to` (UTC). */
+export function rangeOf(f: ReportFilters): { from: Date | null; to: Date | null } {
+  return { from: f.from ? new Date(`${f.from}T00:00:00Z`) : null, to: f.to ? new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) : null };
+}

@@ -1,0 +1,65 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvents } from "@/server/db/schema";
+import { createTestDatabase, type TestDatabase } from "@/test/support/db";
+import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
+import { decideRequest } from "../requests/decide";
+import { exportReport, reportChunks } from "./export";
+import { reportSource } from "./sources";
+
+let t: TestDatabase;
+const clock = movableClock("2024-11-24T14:00:00Z");
+
+async function text(kind: Parameters<typeof reportSource>[1], format: "csv" | "json", filters = {}) {
+  let out = "";
+  for await (const chunk of reportChunks(reportSource(t.db, kind, filters), format)) out += chunk;
+  return out;
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const sarah = await as(t.db, "sarah.chen@company.com", clock);
+  const r = await submit(sarah, { ...financeReportsAsk, fields: { project: "Commission Transparency Initiative" } });
+  clock.set("2024-11-24T14:30:00Z");
+  await decideRequest({ ctx: await as(t.db, "cfo@company.com", clock), input: { requestId: r.id, decision: "approve", note: "Approved for commission analysis." } });
+});
+afterAll(() => t.close());
+
+describe("auditors' reports", () => {
+  it("the exception log reads as seed 000's, and its filters narrow it", async () => {
+    const csv = (await text("exceptions", "csv")).split("\r\n");
+    expect(csv[0]).toBe("exception,user,access,level,type,granted,justification,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source");
+    expect(csv[1]).toBe(
+      'EXC-1,sarah.chen@company.com,google:group:finance-reports@company.com,,project,2024-11-24,Q4 sales commission analysis project. Working with Finance team to validate commission calculations against sales data.,cfo@company.com,Approved for commission analysis.,2025-01-06,Active,0,,,"{""project"":""Commission Transparency Initiative""}",request',
+    );
+    expect(csv).toHaveLength(3);
+    expect((await text("exceptions", "csv", { department: "Engineering" })).split("\r\n")).toHaveLength(2);
+    expect((await text("exceptions", "csv", { person: "sarah" })).split("\r\n")).toHaveLength(3);
+    expect((await text("exceptions", "csv", { system: "aws" })).split("\r\n")).toHaveLength(2);
+    expect((await text("exceptions", "csv", { to: "2024-11-23" })).split("\r\n")).toHaveLength(2);
+  });
+
+  it("approvals name the approver, the time to decide and the separation-of-duties check", async () => {
+    const rows = JSON.parse(await text("approvals", "json")) as Record<string, unknown>[];
+    expect(rows).toEqual([
+      { request: "REQ-1", template: "finance-reports", requester: "sarah.chen@company.com", approver: "cfo@company.com", decision: "approve", stage: 1, decided_at: "2024-11-24T14:30:00.000Z", hours_to_decide: 0.5, request_status: "approved", separation_of_duties: "passed" },
+    ]);
+  });
+
+  it("the audit trail exports in chain order with hashes, JSON cells embedded as JSON", async () => {
+    const events = JSON.parse(await text("audit-events", "json")) as { id: string; hash: string; prev_hash: string; after: unknown }[];
+    const all = await t.db.select({ id: auditEvents.id }).from(auditEvents);
+    expect(events).toHaveLength(all.length);
+    expect(events.map((e) => Number(e.id))).toEqual(all.map((a) => a.id).sort((a, b) => a - b));
+    for (let i = 1; i < events.length; i++) expect(events[i]!.prev_hash).toBe(events[i - 1]!.hash);
+    expect(events.find((e) => (e.after as { request?: string } | null)?.request === "REQ-1")).toBeDefined();
+  });
+
+  it("records who exported what, with which filters", async () => {
+    const auditor = await as(t.db, "auditor@company.com", clock);
+    const { filename } = await exportReport({ ctx: auditor, input: { kind: "exceptions", format: "csv", filters: { department: "Sales" } } });
+    expect(filename).toBe("clearance-exception-log-2024-11-24.csv");
+    const [event] = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "report.exported"), eq(auditEvents.actorLabel, "auditor@company.com")));
+    expect(event).toMatchObject({ subjectId: "exceptions", after: { format: "csv", filters: { department: "Sales" } } });
+  });
+});
