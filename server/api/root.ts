@@ -1,5 +1,6 @@
 import { auditLogRouter } from "./routers/audit-log";
 import { exceptionsRouter } from "./routers/exceptions";
+import { reportsRouter } from "./routers/reports";
 import { fallbacksRouter } from "./routers/fallbacks";
 import { systemsRouter } from "./routers/systems";
 import { delegationsRouter } from "./routers/delegations";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   exceptions: exceptionsRouter,
   systems: systemsRouter,
   fallbacks: fallbacksRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

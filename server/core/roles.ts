@@ -29,6 +29,7 @@ export type SectionKey =
   | "exceptions"
   | "systems"
   | "fallbacks"
+  | "reports"
   | "audit-log";
 
 export interface Section {
@@ -54,6 +55,7 @@ export const sections: readonly Section[] = [
   { key: "fallbacks", label: "Fallbacks", href: "/fallbacks", group: "Administration", roles: ["it_admin"] },
   { key: "systems", label: "Systems", href: "/systems", group: "Administration", roles: ["it_admin"] },
   { key: "outbox", label: "Outbox", href: "/outbox", group: "Administration", roles: ["it_admin"] },
+  { key: "reports", label: "Reports", href: "/reports", group: "Audit", roles: ["it_admin", "auditor"] },
   { key: "audit-log", label: "Audit log", href: "/audit", group: "Audit", roles: ["it_admin", "auditor"] },
 ];
 

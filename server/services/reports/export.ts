@@ -1,4 +1,6 @@
+import { asc, isNotNull } from "drizzle-orm";
 import { csvLine } from "@/server/core/reports/csv";
+import { identities, systems } from "@/server/db/schema";
 import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
@@ -38,4 +40,28 @@ export async function exportReport({ ctx, input }: { ctx: ServiceContext; input:
   const source = reportSource(ctx.db, input.kind, input.filters);
   const stamp = ctx.clock().toISOString().slice(0, 10);
   return { filename: `clearance-${source.name}-${stamp}.${input.format}`, chunks: reportChunks(source, input.format) };
+}
+
+/** The first rows of a report, for reading it on screen before exporting it all. */
+export async function previewReport({ ctx, input }: { ctx: ServiceContext; input: { kind: ReportKind; filters: ReportFilters; limit: number } }) {
+  const source = reportSource(ctx.db, input.kind, input.filters);
+  const rows: unknown[][] = [];
+  const cell = (c: unknown) => (c instanceof Date ? c.toISOString() : c !== null && typeof c === "object" ? JSON.stringify(c) : c);
+  // One row past the limit says there is more; the reader stops there.
+  for await (const batch of source.rows()) {
+    for (const row of batch) if (rows.length <= input.limit) rows.push(row.map(cell));
+    if (rows.length > input.limit) break;
+  }
+  const more = rows.length > input.limit;
+  rows.length = Math.min(rows.length, input.limit);
+  return { columns: source.columns, rows: rows as (string | number | null)[][], more };
+}
+
+/** Systems and departments to filter by. */
+export async function reportFacets({ ctx }: { ctx: ServiceContext }) {
+  const [systemRows, departmentRows] = await Promise.all([
+    ctx.db.select({ key: systems.key }).from(systems).orderBy(asc(systems.key)),
+    ctx.db.selectDistinct({ value: identities.department }).from(identities).where(isNotNull(identities.department)).orderBy(identities.department),
+  ]);
+  return { systems: systemRows.map((s) => s.key), departments: departmentRows.map((d) => d.value!) };
 }

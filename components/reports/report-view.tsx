@@ -1,0 +1,111 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useTRPC } from "@/components/providers/trpc";
+import { buttonClasses } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
+
+const tabs: { kind: ReportKind; label: string; help: string }[] = [
+  { kind: "exceptions", label: "Exception log", help: "Every exception: who, what, why, who approved, when it expires or ended (seed 000's log)." },
+  { kind: "approvals", label: "Approvals", help: "Every decision: approver, time to decide, stage, and the separation-of-duties check." },
+  { kind: "requests", label: "Request history", help: "Every request, whatever became of it, also after the access expired." },
+  { kind: "audit-events", label: "Audit trail", help: "The append-only event log, with each event's hash and the hash before it." },
+];
+
+const input = "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm";
+
+/** A report on screen (its first 200 rows) with filters, and exports of all of it as CSV or JSON. */
+export function ReportView({ systems, departments }: { systems: string[]; departments: string[] }) {
+  const trpc = useTRPC();
+  const [kind, setKind] = useState<ReportKind>("exceptions");
+  const [draft, setDraft] = useState<ReportFilters>({});
+  const [filters, setFilters] = useState<ReportFilters>({});
+  const preview = useQuery(trpc.reports.preview.queryOptions({ kind, filters, limit: 200 }, { placeholderData: keepPreviousData }));
+  const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
+  const href = (format: "csv" | "json") => `/api/reports/${kind}?${new URLSearchParams([...query, ["format", format]])}`;
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    setFilters(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) as ReportFilters);
+  };
+  const tab = tabs.find((t) => t.kind === kind)!;
+  return (
+    <div className="grid gap-4">
+      <div role="tablist" aria-label="Reports" className="flex flex-wrap gap-1 border-b border-slate-200">
+        {tabs.map((t) => (
+          <button key={t.kind} role="tab" aria-selected={t.kind === kind} onClick={() => setKind(t.kind)} className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${t.kind === kind ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <p className="text-sm text-slate-600">{tab.help}</p>
+      <form onSubmit={apply} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm" aria-label="Filters">
+        <label className="text-xs font-medium text-slate-600">
+          From
+          <input type="date" value={draft.from ?? ""} onChange={(e) => setDraft({ ...draft, from: e.target.value || undefined })} className={input} />
+        </label>
+        <label className="text-xs font-medium text-slate-600">
+          To
+          <input type="date" value={draft.to ?? ""} onChange={(e) => setDraft({ ...draft, to: e.target.value || undefined })} className={input} />
+        </label>
+        <label className="text-xs font-medium text-slate-600">
+          System
+          <select value={draft.system ?? ""} onChange={(e) => setDraft({ ...draft, system: e.target.value || undefined })} className={input}>
+            <option value="">All systems</option>
+            {systems.map((s) => (
+              <option key={s} value={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-xs font-medium text-slate-600">
+          Department
+          <select value={draft.department ?? ""} onChange={(e) => setDraft({ ...draft, department: e.target.value || undefined })} className={input}>
+            <option value="">All departments</option>
+            {departments.map((d) => (
+              <option key={d} value={d}>{d}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-xs font-medium text-slate-600">
+          Person
+          <input type="search" value={draft.person ?? ""} onChange={(e) => setDraft({ ...draft, person: e.target.value || undefined })} placeholder="name or email" className={input} />
+        </label>
+        <button type="submit" className={buttonClasses("secondary")}>Apply</button>
+        <div className="ml-auto flex gap-2">
+          <a href={href("csv")} className={buttonClasses("primary")} download>Export CSV</a>
+          <a href={href("json")} className={buttonClasses("secondary")} download>Export JSON</a>
+        </div>
+      </form>
+      {preview.isPending ? (
+        <p aria-busy="true" className="rounded-lg border border-slate-200 bg-white p-6 text-sm text-slate-500">Loading the report…</p>
+      ) : preview.isError ? (
+        <p role="alert" className="text-sm text-red-700">{preview.error.message}</p>
+      ) : preview.data.rows.length === 0 ? (
+        <EmptyState title="Nothing in this report for these filters">Widen the date range or clear a filter.</EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <table className="w-full text-left text-xs" aria-label={tab.label}>
+            <thead>
+              <tr className="border-b border-slate-200 uppercase tracking-wide text-slate-500">
+                {preview.data.columns.map((c) => (
+                  <th key={c} scope="col" className="whitespace-nowrap px-3 py-2 font-medium">{c.replaceAll("_", " ")}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {preview.data.rows.map((row, i) => (
+                <tr key={i}>
+                  {row.map((cell, j) => (
+                    <td key={j} className="max-w-xs truncate px-3 py-1.5" title={cell === null ? "" : String(cell)}>{cell === null ? "—" : String(cell)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="px-3 py-2 text-xs text-slate-500">{preview.data.more ? "The first 200 rows; the export holds all of them." : `${preview.data.rows.length} row${preview.data.rows.length === 1 ? "" : "s"}.`}</p>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs";
+import { expect, openReady, people, test } from "./fixtures";
+
+test("IT records an exception; an auditor finds it in the exception log, exports it as CSV and the audit trail as JSON; an employee cannot reach any of it", async ({ page, context, signInAs }) => {
+  // IT records an exception directly, with a named approver and an expiry.
+  await signInAs(people.itAdmin.email);
+  await openReady(page, "/exceptions/new");
+  await page.getByLabel("Person (required)").fill("Jane Smith");
+  await page.getByRole("button", { name: /^Jane Smith/ }).click();
+  await page.getByLabel("Resource (required)").fill("gitlab:group:finance");
+  await page.getByLabel("Type").selectOption("training");
+  await page.getByLabel(/^Expires/).fill("2099-01-15T12:00");
+  await page.getByLabel("Justification (required)").fill("Finance tooling training for the quarter-end close");
+  await page.getByLabel("Approver's email (required)").fill("cfo@company.com");
+  await page.getByRole("button", { name: "Record the exception" }).click();
+  await expect(page.getByText(/A training exception lasts at most 26 weeks/)).toBeVisible();
+  await page.getByLabel(/^Expires/).fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 16));
+  await page.getByRole("button", { name: "Record the exception" }).click();
+  await expect(page).toHaveURL(/\/exceptions\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Jane Smith");
+
+  await context.clearCookies();
+  await signInAs(people.auditor.email);
+  await page.getByRole("link", { name: "Reports" }).click();
+  await expect(page.getByRole("heading", { name: "Reports" })).toBeVisible();
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  const log = page.getByRole("table", { name: "Exception log" });
+  await expect(log.getByRole("columnheader", { name: "approved by" })).toBeVisible();
+  await expect(log.getByRole("row").filter({ hasText: "jane.smith@company.com" })).toContainText("cfo@company.com");
+
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  expect(csv.suggestedFilename()).toMatch(/^clearance-exception-log-\d{4}-\d{2}-\d{2}\.csv$/);
+  const lines = readFileSync((await csv.path())!, "utf8").split("\r\n");
+  expect(lines.some((l) => l.includes("jane.smith@company.com,gitlab:group:finance,,training,"))).toBe(true);
+  expect(lines[0]).toBe("exception,user,access,level,type,granted,justification,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source");
+
+  await page.getByRole("tab", { name: "Audit trail" }).click();
+  await expect(page.getByRole("table", { name: "Audit trail" })).toBeVisible();
+  const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
+  const events = JSON.parse(readFileSync((await json.path())!, "utf8")) as { action: string; hash: string; prev_hash: string }[];
+  expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["organization.seeded", "exception.created", "report.exported"]));
+  for (let i = 1; i < events.length; i++) expect(events[i]!.prev_hash).toBe(events[i - 1]!.hash);
+
+  await context.clearCookies();
+  await signInAs(people.employee.email);
+  expect((await page.goto("/reports"))?.status()).toBe(403);
+  const api = await page.request.get("/api/reports/exceptions?format=csv");
+  expect(api.status()).toBe(403);
+  expect(await openReady(page, "/access").then(() => page.getByRole("link", { name: "Reports" }).count())).toBe(0);
+});

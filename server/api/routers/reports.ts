@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { reportFiltersSchema, reportKinds } from "@/server/core/reports/filters";
+import { previewReport, reportFacets } from "@/server/services/reports/export";
+import { auditReadProcedure, createTRPCRouter } from "../trpc";
+
+/** Auditors' reports, read on screen (the whole report is exported from /api/reports/<kind>). */
+export const reportsRouter = createTRPCRouter({
+  // Systems and departments for the filters (auditors cannot read the policy catalog or the directory).
+  facets: auditReadProcedure.query(({ ctx }) => reportFacets({ ctx: ctx.service })),
+  preview: auditReadProcedure
+    .input(z.strictObject({ kind: z.enum(reportKinds), filters: reportFiltersSchema.default({}), limit: z.int().min(1).max(500).default(200) }))
+    .query(({ ctx, input }) => previewReport({ ctx: ctx.service, input })),
+});
