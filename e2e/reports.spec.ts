@@ -24,6 +24,15 @@ test("IT records an exception; an auditor finds it in the exception log, exports
   await page.getByRole("link", { name: "Reports" }).click();
   await expect(page.getByRole("heading", { name: "Reports" })).toBeVisible();
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  // Access as of now, for Jane: her exception is there beside her policy grants.
+  await page.getByLabel("Person").fill("jane.smith");
+  await page.getByRole("button", { name: "Apply" }).click();
+  const access = page.getByRole("table", { name: "Access as of" });
+  await expect(access.getByRole("row").filter({ hasText: "aarav" })).toHaveCount(0);
+  await expect(access.getByRole("row").filter({ hasText: "jane.smith@company.com" }).filter({ hasText: "gitlab:group:finance" })).toContainText("exception");
+  await page.getByLabel("Person").fill("");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByRole("tab", { name: "Exception log" }).click();
   const log = page.getByRole("table", { name: "Exception log" });
   await expect(log.getByRole("columnheader", { name: "approved by" })).toBeVisible();
   await expect(log.getByRole("row").filter({ hasText: "jane.smith@company.com" })).toContainText("cfo@company.com");

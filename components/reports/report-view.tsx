@@ -8,6 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
 
 const tabs: { kind: ReportKind; label: string; help: string }[] = [
+  { kind: "access-as-of", label: "Access as of", help: "Who had what at a moment, and why: the policy version active then on the HR attributes of then, plus the exceptions that counted then." },
   { kind: "exceptions", label: "Exception log", help: "Every exception: who, what, why, who approved, when it expires or ended (seed 000's log)." },
   { kind: "approvals", label: "Approvals", help: "Every decision: approver, time to decide, stage, and the separation-of-duties check." },
   { kind: "requests", label: "Request history", help: "Every request, whatever became of it, also after the access expired." },
@@ -16,10 +17,16 @@ const tabs: { kind: ReportKind; label: string; help: string }[] = [
 
 const input = "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 
+/** An ISO instant as a datetime-local value in the browser's time zone. */
+function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
 /** A report on screen (its first 200 rows) with filters, and exports of all of it as CSV or JSON. */
 export function ReportView({ systems, departments }: { systems: string[]; departments: string[] }) {
   const trpc = useTRPC();
-  const [kind, setKind] = useState<ReportKind>("exceptions");
+  const [kind, setKind] = useState<ReportKind>("access-as-of");
   const [draft, setDraft] = useState<ReportFilters>({});
   const [filters, setFilters] = useState<ReportFilters>({});
   const preview = useQuery(trpc.reports.preview.queryOptions({ kind, filters, limit: 200 }, { placeholderData: keepPreviousData }));
@@ -41,6 +48,17 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
       </div>
       <p className="text-sm text-slate-600">{tab.help}</p>
       <form onSubmit={apply} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm" aria-label="Filters">
+        {kind === "access-as-of" && (
+          <label className="text-xs font-medium text-slate-600">
+            As of (your time)
+            <input
+              type="datetime-local"
+              value={draft.at ? toLocalInput(draft.at) : ""}
+              onChange={(e) => setDraft({ ...draft, at: e.target.value ? new Date(e.target.value).toISOString() : undefined })}
+              className={input}
+            />
+          </label>
+        )}
         <label className="text-xs font-medium text-slate-600">
           From
           <input type="date" value={draft.from ?? ""} onChange={(e) => setDraft({ ...draft, from: e.target.value || undefined })} className={input} />

@@ -7,10 +7,12 @@ export const reportFiltersSchema = z.strictObject({
   system: z.string().trim().regex(/^[a-z][a-z0-9-]*$/, "a system key").optional(),
   department: z.string().trim().min(1).max(200).optional(),
   person: z.string().trim().min(1).max(320).optional(),
+  /** the instant of the access-as-of report (default: now) */
+  at: z.iso.datetime({ offset: true }).optional(),
 });
 export type ReportFilters = z.infer<typeof reportFiltersSchema>;
 
-export const reportKinds = ["exceptions", "approvals", "requests", "audit-events"] as const;
+export const reportKinds = ["access-as-of", "exceptions", "approvals", "requests", "audit-events"] as const;
 export type ReportKind = (typeof reportKinds)[number];
 export const reportFormats = ["csv", "json"] as const;
 

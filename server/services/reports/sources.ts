@@ -4,6 +4,7 @@ import { rangeOf, type ReportFilters, type ReportKind } from "@/server/core/repo
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern } from "@/server/db/like";
 import { accessExceptions, accessRequests, auditEvents, identities, requestTemplates, requestVotes } from "@/server/db/schema";
+import { accessAsOfSource } from "./access-as-of";
 import { keysetBatches, type ReportSource } from "./report-source";
 
 const holder = alias(identities, "holder");
@@ -178,6 +179,8 @@ function auditTrail(db: DbOrTx, f: ReportFilters): ReportSource {
 
 export function reportSource(db: DbOrTx, kind: ReportKind, filters: ReportFilters): ReportSource {
   switch (kind) {
+    case "access-as-of":
+      return accessAsOfSource(db, filters);
     case "exceptions":
       return exceptionLog(db, filters);
     case "approvals":
