@@ -11,6 +11,8 @@ const tabs: { kind: ReportKind; label: string; help: string }[] = [
   { kind: "access-as-of", label: "Access as of", help: "Who had what at a moment, and why: the policy version active then on the HR attributes of then, plus the exceptions that counted then." },
   { kind: "exceptions", label: "Exception log", help: "Every exception: who, what, why, who approved, when it expires or ended (seed 000's log)." },
   { kind: "approvals", label: "Approvals", help: "Every decision: approver, time to decide, stage, and the separation-of-duties check." },
+  { kind: "leavers", label: "Leavers", help: "Each termination: the temporary access held then, how long until all of it was removed, and anything still open." },
+  { kind: "policy-changes", label: "Policy changes", help: "Every policy version: author, message, who approved it, the files it changed and its measured impact." },
   { kind: "requests", label: "Request history", help: "Every request, whatever became of it, also after the access expired." },
   { kind: "audit-events", label: "Audit trail", help: "The append-only event log, with each event's hash and the hash before it." },
 ];

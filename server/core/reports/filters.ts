@@ -12,7 +12,7 @@ export const reportFiltersSchema = z.strictObject({
 });
 export type ReportFilters = z.infer<typeof reportFiltersSchema>;
 
-export const reportKinds = ["access-as-of", "exceptions", "approvals", "requests", "audit-events"] as const;
+export const reportKinds = ["access-as-of", "exceptions", "approvals", "leavers", "policy-changes", "requests", "audit-events"] as const;
 export type ReportKind = (typeof reportKinds)[number];
 export const reportFormats = ["csv", "json"] as const;
 

@@ -1,6 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents } from "@/server/db/schema";
+import { systemActor } from "@/server/core/actor";
+import { accessExceptions, auditEvents, manualTasks } from "@/server/db/schema";
+import { revokeException } from "../exceptions/end";
+import { changeIdentityAttributes } from "../identities";
+import { completeManualTask, runDueOperations } from "../provisioning/operations";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
 import { decideRequest } from "../requests/decide";
@@ -61,5 +65,38 @@ describe("auditors' reports", () => {
     expect(filename).toBe("clearance-exception-log-2024-11-24.csv");
     const [event] = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "report.exported"), eq(auditEvents.actorLabel, "auditor@company.com")));
     expect(event).toMatchObject({ subjectId: "exceptions", after: { format: "csv", filters: { department: "Sales" } } });
+  });
+
+  it("policy changes list every version with its author and message", async () => {
+    const csv = (await text("policy-changes", "csv")).split("\r\n");
+    expect(csv[0]).toBe("version,status,author,message,created_at,activated_at,decided_by,decision_note,files,impact");
+    expect(csv[1]).toMatch(/^1,active,system:seed,The demo organization's policies,/);
+  });
+
+  // Last: it terminates Sarah.
+  it("leavers: the temporary access held at termination, and how long until all of it was removed", async () => {
+    const sarah = await as(t.db, "sarah.chen@company.com", clock);
+    clock.set("2024-12-02T09:00:00Z");
+    await changeIdentityAttributes({
+      ctx: { db: t.db, actor: systemActor("hr"), clock },
+      input: { identityId: sarah.actor.identityId, attributes: { employment_status: "Terminated" }, source: "hr_event", effectiveAt: clock(), reason: "Termination" },
+    });
+    const before = JSON.parse(await text("leavers", "json", { person: "sarah" })) as Record<string, unknown>[];
+    expect(before).toEqual([expect.objectContaining({ person: "sarah.chen@company.com", exceptions_held: 1, removed: 0, still_open: 1, all_removed_at: null })]);
+
+    const priya = await as(t.db, "priya.raman@company.com", clock);
+    const [e] = await t.db.select().from(accessExceptions).where(eq(accessExceptions.identityId, sarah.actor.identityId));
+    clock.set("2024-12-02T11:30:00Z");
+    await revokeException({ ctx: priya, input: { exceptionId: e!.id, reason: "Leaver" } });
+    await runDueOperations({ ctx: { db: t.db, actor: systemActor("provisioning"), clock } });
+    // Google is on the manual adapter here: IT does the grant and then the removal by hand.
+    for (const task of await t.db.select().from(manualTasks).where(eq(manualTasks.status, "open")).orderBy(manualTasks.createdAt)) {
+      await completeManualTask({ ctx: priya, input: { taskId: task.id } });
+    }
+    const after = JSON.parse(await text("leavers", "json", { person: "sarah" })) as Record<string, unknown>[];
+    expect(after).toEqual([expect.objectContaining({ exceptions_held: 1, removed: 1, still_open: 0, all_removed_at: "2024-12-02T11:30:00.000Z", hours_to_remove_all: 2.5 })]);
+    expect(JSON.parse(await text("leavers", "json", { person: "sarah", to: "2024-12-01" }))).toEqual([]);
+    // The seeded organization's own leaver is in the unfiltered report too.
+    expect((JSON.parse(await text("leavers", "json")) as { person: string }[]).map((r) => r.person)).toContain("tom.becker@company.com");
   });
 });

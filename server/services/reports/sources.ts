@@ -5,6 +5,7 @@ import type { DbOrTx } from "@/server/db/client";
 import { containsPattern } from "@/server/db/like";
 import { accessExceptions, accessRequests, auditEvents, identities, requestTemplates, requestVotes } from "@/server/db/schema";
 import { accessAsOfSource } from "./access-as-of";
+import { leaversSource, policyChangesSource } from "./history-sources";
 import { keysetBatches, type ReportSource } from "./report-source";
 
 const holder = alias(identities, "holder");
@@ -187,6 +188,10 @@ export function reportSource(db: DbOrTx, kind: ReportKind, filters: ReportFilter
       return approvals(db, filters);
     case "requests":
       return requests(db, filters);
+    case "leavers":
+      return leaversSource(db, filters);
+    case "policy-changes":
+      return policyChangesSource(db, filters);
     case "audit-events":
       return auditTrail(db, filters);
   }
