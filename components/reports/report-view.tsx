@@ -33,7 +33,7 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
   const [filters, setFilters] = useState<ReportFilters>({});
   const preview = useQuery(trpc.reports.preview.queryOptions({ kind, filters, limit: 200 }, { placeholderData: keepPreviousData }));
   const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
-  const href = (format: "csv" | "json") => `/api/reports/${kind}?${new URLSearchParams([...query, ["format", format]])}`;
+  const href = (format: "csv" | "json" | "pdf") => `/api/reports/${kind}?${new URLSearchParams([...query, ["format", format]])}`;
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilters(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) as ReportFilters);
@@ -95,6 +95,7 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
         <div className="ml-auto flex gap-2">
           <a href={href("csv")} className={buttonClasses("primary")} download>Export CSV</a>
           <a href={href("json")} className={buttonClasses("secondary")} download>Export JSON</a>
+          <a href={href("pdf")} className={buttonClasses("secondary")} download>Export PDF</a>
         </div>
       </form>
       {preview.isPending ? (

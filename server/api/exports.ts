@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { reportFiltersSchema, reportFormats, reportKinds } from "@/server/core/reports/filters";
+import { isDomainError } from "@/server/core/errors";
 import { hasAnyRole } from "@/server/core/roles";
 import { getCurrentActor } from "@/server/auth/actor";
 import { requestInfo } from "@/server/auth/request-info";
@@ -34,7 +35,18 @@ export async function handleReportExport(request: Request, kind: string): Promis
     return problem(400, `${issue.path.join(".") || "query"}: ${issue.message}`, String(issue.path[0] ?? "query"));
   }
   const { format, ...filters } = parsed.data;
-  const { filename, chunks } = await exportReport({ ctx, input: { kind: which.data, format, filters } });
+  let result;
+  try {
+    result = await exportReport({ ctx, input: { kind: which.data, format, filters } });
+  } catch (err) {
+    if (isDomainError(err)) return problem(400, err.message, err.field);
+    throw err;
+  }
+  const { filename } = result;
+  if ("bytes" in result) {
+    return new Response(result.bytes as BodyInit, { headers: { "content-type": "application/pdf", "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" } });
+  }
+  const { chunks } = result;
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

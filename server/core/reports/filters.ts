@@ -14,7 +14,8 @@ export type ReportFilters = z.infer<typeof reportFiltersSchema>;
 
 export const reportKinds = ["access-as-of", "exceptions", "approvals", "leavers", "policy-changes", "requests", "audit-events"] as const;
 export type ReportKind = (typeof reportKinds)[number];
-export const reportFormats = ["csv", "json"] as const;
+export const reportFormats = ["csv", "json", "pdf"] as const;
+export type ReportFormat = (typeof reportFormats)[number];
 
 /** The range as instants: from the start of `from` to the end of `to` (UTC). */
 export function rangeOf(f: ReportFilters): { from: Date | null; to: Date | null } {

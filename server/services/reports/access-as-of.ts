@@ -113,6 +113,7 @@ export function accessAsOfSource(db: DbOrTx, filters: ReportFilters): ReportSour
   const at = filters.at ? new Date(filters.at) : new Date();
   return {
     name: `access-as-of-${at.toISOString().slice(0, 10)}`,
+    pdfColumns: ["person", "department", "resource", "level", "source", "why"],
     columns: ["person", "department", "resource", "level", "source", "why", "policy_version", "as_of"],
     async *rows() {
       const rows = await accessAsOf(db, at, filters);

@@ -1,7 +1,9 @@
 import { asc, isNotNull } from "drizzle-orm";
 import { csvLine } from "@/server/core/reports/csv";
 import { identities, systems } from "@/server/db/schema";
-import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
+import type { ReportFilters, ReportFormat, ReportKind } from "@/server/core/reports/filters";
+import { renderPdfTable } from "@/server/core/reports/pdf";
+import { DomainError } from "@/server/core/errors";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import type { ReportSource } from "./report-source";
@@ -29,17 +31,54 @@ export async function* reportChunks(source: ReportSource, format: "csv" | "json"
   yield "\n]\n";
 }
 
+/** A PDF is a document to read, not a data dump: above this many rows, export CSV or narrow the filters. */
+export const PDF_MAX_ROWS = 10_000;
+
+const titles: Record<ReportKind, string> = {
+  "access-as-of": "Access as of",
+  exceptions: "Exception log",
+  approvals: "Approvals",
+  leavers: "Leavers",
+  "policy-changes": "Policy changes",
+  requests: "Request history",
+  "audit-events": "Audit trail",
+};
+
+/** A report as a PDF table, or null when it has more rows than a PDF should hold. */
+export async function reportPdf(source: ReportSource, kind: ReportKind, filters: ReportFilters, now: Date): Promise<Uint8Array | null> {
+  const rows: unknown[][] = [];
+  for await (const batch of source.rows()) {
+    rows.push(...batch);
+    if (rows.length > PDF_MAX_ROWS) return null;
+  }
+  const narrowed = Object.entries(filters).map(([k, v]) => `${k} ${v}`).join(", ");
+  const shown = (source.pdfColumns ?? source.columns).map((c) => source.columns.indexOf(c));
+  const subtitle = `Generated ${now.toISOString().replace("T", " ").slice(0, 16)} UTC. ${rows.length} rows. ${narrowed ? `Filters: ${narrowed}.` : "No filters."}${shown.length < source.columns.length ? " The CSV and JSON exports hold every column." : ""}`;
+  return renderPdfTable({ title: `Clearance: ${titles[kind]}`, subtitle, columns: shown.map((i) => source.columns[i]!), rows: rows.map((r) => shown.map((i) => r[i])) });
+}
+
 /**
  * Starts an export for an auditor or IT admin: the export itself is recorded (who took which
- * evidence, with which filters), then the rows stream.
+ * evidence, with which filters), then the rows stream (CSV, JSON) or the document is built (PDF).
  */
-export async function exportReport({ ctx, input }: { ctx: ServiceContext; input: { kind: ReportKind; format: "csv" | "json"; filters: ReportFilters } }) {
+export async function exportReport({ ctx, input }: { ctx: ServiceContext; input: { kind: ReportKind; format: ReportFormat; filters: ReportFilters } }) {
+  const source = reportSource(ctx.db, input.kind, input.filters);
+  const stamp = ctx.clock().toISOString().slice(0, 10);
+  const filename = `clearance-${source.name}-${stamp}.${input.format}`;
+  if (input.format === "pdf") {
+    const bytes = await reportPdf(source, input.kind, input.filters, ctx.clock());
+    if (!bytes) throw new DomainError("INVALID_INPUT", `More than ${PDF_MAX_ROWS.toLocaleString("en-US")} rows: export CSV, or narrow the filters for a PDF`, { field: "format" });
+    await recordExport(ctx, input);
+    return { filename, bytes };
+  }
+  await recordExport(ctx, input);
+  return { filename, chunks: reportChunks(source, input.format) };
+}
+
+async function recordExport(ctx: ServiceContext, input: { kind: ReportKind; format: ReportFormat; filters: ReportFilters }) {
   await ctx.db.transaction((tx) =>
     recordAuditEvent(tx, ctx, { action: "report.exported", subjectType: "report", subjectId: input.kind, after: { format: input.format, filters: input.filters } }),
   );
-  const source = reportSource(ctx.db, input.kind, input.filters);
-  const stamp = ctx.clock().toISOString().slice(0, 10);
-  return { filename: `clearance-${source.name}-${stamp}.${input.format}`, chunks: reportChunks(source, input.format) };
 }
 
 /** The first rows of a report, for reading it on screen before exporting it all. */

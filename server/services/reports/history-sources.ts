@@ -59,6 +59,7 @@ export function policyChangesSource(db: DbOrTx, f: ReportFilters): ReportSource 
   );
   return {
     name: "policy-changes",
+    pdfColumns: ["version", "status", "author", "message", "created_at", "activated_at", "decided_by", "files"],
     columns: ["version", "status", "author", "message", "created_at", "activated_at", "decided_by", "decision_note", "files", "impact"],
     rows: () =>
       keysetBatches(

@@ -4,6 +4,8 @@ export interface ReportSource {
   columns: readonly string[];
   /** columns whose cells are JSON text already (JSON exports embed them as they are) */
   jsonColumns?: readonly string[];
+  /** the columns a PDF shows, when not all fit on a landscape page (the CSV has them all) */
+  pdfColumns?: readonly string[];
   rows(): AsyncGenerator<unknown[][]>;
 }
 

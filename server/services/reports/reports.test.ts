@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
@@ -65,6 +69,50 @@ describe("auditors' reports", () => {
     expect(filename).toBe("clearance-exception-log-2024-11-24.csv");
     const [event] = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "report.exported"), eq(auditEvents.actorLabel, "auditor@company.com")));
     expect(event).toMatchObject({ subjectId: "exceptions", after: { format: "csv", filters: { department: "Sales" } } });
+  });
+
+  it("a PDF export opens and shows its table (rendered by poppler, read back as text and as pixels)", async () => {
+    const auditor = await as(t.db, "auditor@company.com", clock);
+    const result = await exportReport({ ctx: auditor, input: { kind: "exceptions", format: "pdf", filters: {} } });
+    if (!("bytes" in result)) throw new Error("expected a PDF");
+    const dir = mkdtempSync(path.join(tmpdir(), "clearance-pdf-"));
+    try {
+      const file = path.join(dir, "log.pdf");
+      writeFileSync(file, result.bytes!);
+      const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+      expect(text).toContain("Clearance: Exception log");
+      expect(text).toMatch(/exception\s+user\s+access\s+type\s+granted\s+justification\s+approved by\s+expires\s+status\s+extensions/);
+      expect(text).toMatch(/EXC-1\s+sarah\.chen@company\.com\s+google:group:finance-reports@company\.com\s+project\s+2024-11-24\s+Q4 sales commission/);
+      expect(text).toMatch(/cfo@company\.com\s+2025-01-06\s+Active\s+0/);
+      expect(text).toContain("page 1 of 1");
+      // Rendered: the page with its one row has clearly more ink than the same report with no rows.
+      const inked = (pdf: Uint8Array, name: string) => {
+        const f = path.join(dir, `${name}.pdf`);
+        writeFileSync(f, pdf);
+        execFileSync("pdftoppm", ["-gray", "-r", "72", "-f", "1", "-l", "1", f, path.join(dir, name)]);
+        const pgm = readFileSync(path.join(dir, readdirSync(dir).find((x) => x.startsWith(`${name}-`) && x.endsWith(".pgm"))!));
+        const [, width, height] = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 32).toString("latin1"))!.map(Number);
+        expect([width, height]).toEqual([842, 595]); // A4 landscape
+        return pgm.subarray(pgm.length - width! * height!).filter((v) => v < 128).length;
+      };
+      const empty = await exportReport({ ctx: auditor, input: { kind: "exceptions", format: "pdf", filters: { department: "Nobody" } } });
+      const withRow = inked(result.bytes!, "one");
+      const without = inked((empty as { bytes: Uint8Array }).bytes, "none");
+      expect(without).toBeGreaterThan(500); // title and header
+      expect(withRow - without).toBeGreaterThan(400); // the row of EXC-1
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a PDF of a report too long to read, naming the format, and records nothing", async () => {
+    const { PDF_MAX_ROWS } = await import("./export");
+    expect(PDF_MAX_ROWS).toBe(10_000);
+    const before = (await t.db.select().from(auditEvents).where(eq(auditEvents.action, "report.exported"))).length;
+    const many = { name: "many", columns: ["n"], async *rows() { yield Array.from({ length: PDF_MAX_ROWS + 1 }, (_, i) => [i]); } };
+    const { reportPdf } = await import("./export");
+    expect(await reportPdf(many, "audit-events", {}, clock())).toBeNull();
+    expect((await t.db.select().from(auditEvents).where(eq(auditEvents.action, "report.exported"))).length).toBe(before);
   });
 
   it("policy changes list every version with its author and message", async () => {

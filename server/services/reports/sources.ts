@@ -31,6 +31,7 @@ function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
   );
   return {
     name: "exception-log",
+    pdfColumns: ["exception", "user", "access", "type", "granted", "justification", "approved_by", "expires", "status", "extensions"],
     columns: ["exception", "user", "access", "level", "type", "granted", "justification", "approved_by", "approval_note", "expires", "status", "extensions", "ended", "end_reason", "references", "source"],
     rows: () =>
       keysetBatches(
@@ -78,6 +79,7 @@ function approvals(db: DbOrTx, f: ReportFilters): ReportSource {
   );
   return {
     name: "approvals",
+    pdfColumns: ["request", "template", "requester", "approver", "decision", "stage", "decided_at", "hours_to_decide", "separation_of_duties"],
     columns: ["request", "template", "requester", "approver", "decision", "stage", "decided_at", "hours_to_decide", "request_status", "separation_of_duties"],
     rows: () =>
       keysetBatches(
@@ -121,6 +123,7 @@ function requests(db: DbOrTx, f: ReportFilters): ReportSource {
   );
   return {
     name: "requests",
+    pdfColumns: ["request", "kind", "template", "requester", "status", "requested_at", "decided_by", "access_ends", "justification"],
     columns: ["request", "kind", "template", "requester", "department", "status", "requested_at", "decided_at", "decided_by", "decision_note", "duration_minutes", "access_starts", "access_ends", "justification", "auto_approved_because"],
     rows: () =>
       keysetBatches(
@@ -155,6 +158,7 @@ function auditTrail(db: DbOrTx, f: ReportFilters): ReportSource {
   type Row = Record<"id" | "occurred_at" | "actor" | "action" | "subject_type" | "subject_id" | "before" | "after" | "reason" | "context" | "prev_hash" | "hash", string | null>;
   return {
     name: "audit-events",
+    pdfColumns: ["id", "occurred_at", "actor", "action", "subject_type", "subject_id", "reason", "hash"],
     columns: ["id", "occurred_at", "actor", "action", "subject_type", "subject_id", "before", "after", "reason", "context", "prev_hash", "hash"],
     jsonColumns: ["before", "after", "context"],
     rows: () =>
