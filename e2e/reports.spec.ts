@@ -50,9 +50,20 @@ test("IT records an exception; an auditor finds it in the exception log, exports
   expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["organization.seeded", "exception.created", "report.exported"]));
   for (let i = 1; i < events.length; i++) expect(events[i]!.prev_hash).toBe(events[i - 1]!.hash);
 
+  // The evidence pack for this month: a ZIP with the control mapping.
+  const month = new Date().toISOString().slice(0, 7);
+  await page.getByLabel("Period from").fill(`${month}-01`);
+  await page.getByLabel("to", { exact: true }).fill(new Date().toISOString().slice(0, 10));
+  const [pack] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download evidence pack" }).click()]);
+  expect(pack.suggestedFilename()).toMatch(/^clearance-evidence-\d{4}-\d{2}-01-to-\d{4}-\d{2}-\d{2}\.zip$/);
+  const zip = readFileSync((await pack.path())!);
+  expect(zip.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
+  expect(zip.toString("latin1")).toContain("CONTROLS.md");
+
   await context.clearCookies();
   await signInAs(people.employee.email);
   expect((await page.goto("/reports"))?.status()).toBe(403);
+  expect((await page.request.get(`/api/reports/evidence-pack?from=${month}-01&to=${month}-02`)).status()).toBe(403);
   const api = await page.request.get("/api/reports/exceptions?format=csv");
   expect(api.status()).toBe(403);
   expect(await openReady(page, "/access").then(() => page.getByRole("link", { name: "Reports" }).count())).toBe(0);

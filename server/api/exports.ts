@@ -7,6 +7,7 @@ import { getCurrentActor } from "@/server/auth/actor";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb } from "@/server/db/client";
 import { recordRefusedAccess } from "@/server/services/access";
+import { evidencePack } from "@/server/services/reports/evidence-pack";
 import { exportReport } from "@/server/services/reports/export";
 
 const READERS = ["auditor", "it_admin"] as const;
@@ -27,6 +28,7 @@ export async function handleReportExport(request: Request, kind: string): Promis
     await recordRefusedAccess({ ctx, input: { subjectType: "procedure", subjectId: `reports.${kind}`, allowedRoles: READERS } });
     return problem(403, "Your portal roles do not include reports");
   }
+  if (kind === "evidence-pack") return evidencePackResponse(request, ctx);
   const which = z.enum(reportKinds).safeParse(kind);
   if (!which.success) return problem(404, `There is no report "${kind}" (reports: ${reportKinds.join(", ")})`, "kind");
   const parsed = paramsSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
@@ -65,4 +67,22 @@ export async function handleReportExport(request: Request, kind: string): Promis
       "cache-control": "no-store",
     },
   });
+}
+
+const periodSchema = z.strictObject({ from: z.iso.date("from: a date (YYYY-MM-DD)"), to: z.iso.date("to: a date (YYYY-MM-DD)") });
+
+/** GET /api/reports/evidence-pack?from=YYYY-MM-DD&to=YYYY-MM-DD: the period's evidence as one ZIP. */
+async function evidencePackResponse(request: Request, ctx: Parameters<typeof evidencePack>[0]["ctx"]): Promise<Response> {
+  const parsed = periodSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return problem(400, issue.message.includes(":") ? issue.message : `${issue.path.join(".")}: ${issue.message}`, String(issue.path[0] ?? "query"));
+  }
+  try {
+    const { filename, bytes } = await evidencePack({ ctx, input: parsed.data });
+    return new Response(bytes as BodyInit, { headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" } });
+  } catch (err) {
+    if (isDomainError(err)) return problem(400, err.message, err.field);
+    throw err;
+  }
 }

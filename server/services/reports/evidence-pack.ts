@@ -1,0 +1,53 @@
+import { controlsDocument } from "@/server/core/reports/controls";
+import { DomainError } from "@/server/core/errors";
+import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
+import { recordAuditEvent } from "../audit";
+import { verifyAuditChain } from "../audit-log";
+import type { ServiceContext } from "../context";
+import { reportChunks, reportPdf } from "./export";
+import { reportSource } from "./sources";
+import { zipArchive, type ZipEntry } from "./zip";
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+async function csvOf(ctx: ServiceContext, kind: ReportKind, filters: ReportFilters): Promise<Uint8Array> {
+  let text = "";
+  for await (const chunk of reportChunks(reportSource(ctx.db, kind, filters), "csv")) text += chunk;
+  return utf8(text);
+}
+
+/**
+ * One download per period (issue 6): every report for the period as CSV (the exception log also
+ * as PDF), access at its start and end, the audit-chain verification, and CONTROLS.md saying
+ * which file evidences which control. The download is recorded in the audit trail.
+ */
+export async function evidencePack({ ctx, input }: { ctx: ServiceContext; input: { from: string; to: string } }) {
+  if (input.to < input.from) throw new DomainError("INVALID_INPUT", "The period ends before it starts", { field: "to" });
+  const now = ctx.clock();
+  const period = { from: input.from, to: input.to };
+  const startAt = new Date(`${input.from}T00:00:00Z`);
+  const endOfPeriod = new Date(new Date(`${input.to}T00:00:00Z`).getTime() + 86_400_000 - 1);
+  const endAt = endOfPeriod > now ? now : endOfPeriod;
+  const chain = await verifyAuditChain({ ctx });
+  const chainText = chain.ok
+    ? `verified: ${chain.checked} events, every link holds (checked ${now.toISOString()})`
+    : `BROKEN at event #${chain.brokenAt}: ${chain.problem} (${chain.checked} events before it verified; checked ${now.toISOString()})`;
+  const logPdf = await reportPdf(reportSource(ctx.db, "exceptions", period), "exceptions", period, now);
+  const entries: ZipEntry[] = [
+    { name: "CONTROLS.md", data: utf8(controlsDocument(period, chainText)) },
+    { name: "audit-chain.txt", data: utf8(`${chainText}\n`) },
+    { name: "access-as-of-start.csv", data: await csvOf(ctx, "access-as-of", { at: startAt.toISOString() }) },
+    { name: "access-as-of-end.csv", data: await csvOf(ctx, "access-as-of", { at: endAt.toISOString() }) },
+    { name: "exception-log.csv", data: await csvOf(ctx, "exceptions", period) },
+    ...(logPdf ? [{ name: "exception-log.pdf", data: logPdf }] : []),
+    { name: "approvals.csv", data: await csvOf(ctx, "approvals", period) },
+    { name: "requests.csv", data: await csvOf(ctx, "requests", period) },
+    { name: "leavers.csv", data: await csvOf(ctx, "leavers", period) },
+    { name: "policy-changes.csv", data: await csvOf(ctx, "policy-changes", period) },
+    { name: "audit-events.csv", data: await csvOf(ctx, "audit-events", period) },
+  ];
+  await ctx.db.transaction((tx) =>
+    recordAuditEvent(tx, ctx, { action: "evidence_pack.exported", subjectType: "report", subjectId: "evidence-pack", after: { period, files: entries.map((e) => e.name), chain: chain.ok ? "verified" : "broken" } }),
+  );
+  return { filename: `clearance-evidence-${input.from}-to-${input.to}.zip`, bytes: zipArchive(entries, now) };
+}
