@@ -27,13 +27,13 @@ test.describe("each role sees only its sections", () => {
   test("an IT admin sees Identities and the audit log", async ({ page, signInAs }) => {
     await signInAs(people.itAdmin.email);
     await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(
-      sectionLinks([...everyone, "Policies", "Request templates", "Identities", "Exceptions", "Fallbacks", "Systems", "Outbox", "Reports", "Audit log"]),
+      sectionLinks([...everyone, "Policies", "Request templates", "Identities", "Exceptions", "Fallbacks", "Systems", "Outbox", "Exception metrics", "Reports", "Audit log"]),
     );
   });
 
   test("an auditor sees the audit log but not Identities", async ({ page, signInAs }) => {
     await signInAs(people.auditor.email);
-    await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(sectionLinks([...everyone, "Reports", "Audit log"]));
+    await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(sectionLinks([...everyone, "Exception metrics", "Reports", "Audit log"]));
     expect((await page.goto("/identities"))?.status()).toBe(403);
   });
 

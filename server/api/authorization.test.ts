@@ -91,6 +91,7 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "systems.configure": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap", adapterKind: "ldap", adapterConfig: {} }) },
   "systems.retryOperation": { allowed: ["it_admin"], input: () => ({ operationId: missing }) },
   "systems.completeTask": { allowed: ["it_admin"], input: () => ({ taskId: missing }) },
+  "reports.metrics": { allowed: ["it_admin", "auditor"], input: () => ({ month: "2026-10" }) },
   "reports.facets": { allowed: ["it_admin", "auditor"] },
   "reports.preview": { allowed: ["it_admin", "auditor"], input: () => ({ kind: "exceptions", filters: { department: "Sales" } }) },
   "fallbacks.list": { allowed: ["it_admin"] },

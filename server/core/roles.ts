@@ -30,6 +30,7 @@ export type SectionKey =
   | "systems"
   | "fallbacks"
   | "reports"
+  | "metrics"
   | "audit-log";
 
 export interface Section {
@@ -55,6 +56,7 @@ export const sections: readonly Section[] = [
   { key: "fallbacks", label: "Fallbacks", href: "/fallbacks", group: "Administration", roles: ["it_admin"] },
   { key: "systems", label: "Systems", href: "/systems", group: "Administration", roles: ["it_admin"] },
   { key: "outbox", label: "Outbox", href: "/outbox", group: "Administration", roles: ["it_admin"] },
+  { key: "metrics", label: "Exception metrics", href: "/metrics", group: "Audit", roles: ["it_admin", "auditor"] },
   { key: "reports", label: "Reports", href: "/reports", group: "Audit", roles: ["it_admin", "auditor"] },
   { key: "audit-log", label: "Audit log", href: "/audit", group: "Audit", roles: ["it_admin", "auditor"] },
 ];

@@ -1,5 +1,6 @@
 import type { ServiceContext } from "@/server/services/context";
 import { remindExpiringExceptions } from "@/server/services/exceptions/remind";
+import { sendMonthlyReport } from "@/server/services/reports/metrics";
 import { escalateOverdueRequests, expireStaleRequests, remindApprovers } from "@/server/services/requests/deadlines";
 
 /**
@@ -13,4 +14,6 @@ export const scheduledJobs: { name: string; cron: string; run: (ctx: ServiceCont
   { name: "requests-remind", cron: "*/5 * * * *", run: (ctx) => remindApprovers({ ctx }) },
   { name: "requests-expire-pending", cron: "*/5 * * * *", run: (ctx) => expireStaleRequests({ ctx }) },
   { name: "exceptions-remind", cron: "*/5 * * * *", run: (ctx) => remindExpiringExceptions({ ctx }) },
+  // Early on the 1st, and hourly that day in case an instance was down at 06:00: sent once per month.
+  { name: "reports-monthly", cron: "0 6-23 1 * *", run: (ctx) => sendMonthlyReport({ ctx }) },
 ];

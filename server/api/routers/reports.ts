@@ -1,10 +1,14 @@
 import { z } from "zod";
 import { reportFiltersSchema, reportKinds } from "@/server/core/reports/filters";
 import { previewReport, reportFacets } from "@/server/services/reports/export";
+import { metricsFor } from "@/server/services/reports/metrics";
 import { auditReadProcedure, createTRPCRouter } from "../trpc";
 
 /** Auditors' reports, read on screen (the whole report is exported from /api/reports/<kind>). */
 export const reportsRouter = createTRPCRouter({
+  metrics: auditReadProcedure
+    .input(z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month (YYYY-MM)").optional() }))
+    .query(({ ctx, input }) => metricsFor({ ctx: ctx.service, input })),
   // Systems and departments for the filters (auditors cannot read the policy catalog or the directory).
   facets: auditReadProcedure.query(({ ctx }) => reportFacets({ ctx: ctx.service })),
   preview: auditReadProcedure

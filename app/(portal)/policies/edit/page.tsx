@@ -16,16 +16,16 @@ grants:
     level: member
 `;
 
-export default async function EditPolicyPage({ searchParams }: { searchParams: Promise<{ file?: string }> }) {
+export default async function EditPolicyPage({ searchParams }: { searchParams: Promise<{ file?: string; draft?: string }> }) {
   await requireSection("policies");
-  const { file } = await searchParams;
+  const { file, draft } = await searchParams;
   const caller = await api();
   if (!file) {
     const list = await caller.policies.list();
     return (
       <>
-        <PageHeader title="New policy" description="Lint runs as you type; preview who gains what before you save." />
-        <PolicyEditor initial={{ path: null, source: TEMPLATE, versionId: list.versionId }} />
+        <PageHeader title="New policy" description={draft ? "A draft from the exception metrics: check who it reaches in the preview, adjust, then save." : "Lint runs as you type; preview who gains what before you save."} />
+        <PolicyEditor initial={{ path: null, source: draft ? draft.slice(0, 20_000) : TEMPLATE, versionId: list.versionId }} />
       </>
     );
   }
