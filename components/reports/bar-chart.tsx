@@ -1,12 +1,13 @@
 /** A small bar chart in SVG: one series or two side by side, labelled, readable without colour. */
 export function BarChart({ title, labels, series }: { title: string; labels: string[]; series: { name: string; values: number[]; className: string }[] }) {
   const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const groupW = 56;
-  const barW = (groupW - 16) / series.length;
+  // A fixed drawing width, so labels keep their size whatever the number of bars.
+  const groupW = 480 / labels.length;
+  const barW = Math.min(40, (groupW - 16) / series.length);
   const h = 120;
   return (
     <figure>
-      <svg role="img" aria-label={`${title}: ${labels.map((l, i) => `${l} ${series.map((s) => `${s.name} ${s.values[i]}`).join(", ")}`).join("; ")}`} viewBox={`0 0 ${labels.length * groupW} ${h + 34}`} className="w-full max-w-xl">
+      <svg role="img" aria-label={`${title}: ${labels.map((l, i) => `${l} ${series.map((s) => `${s.name} ${s.values[i]}`).join(", ")}`).join("; ")}`} viewBox={`-24 0 528 ${h + 34}`} className="w-full max-w-xl">
         {labels.map((label, i) => (
           <g key={label} transform={`translate(${i * groupW + 8},0)`}>
             {series.map((s, k) => {
@@ -21,7 +22,7 @@ export function BarChart({ title, labels, series }: { title: string; labels: str
                 </g>
               );
             })}
-            <text x={(groupW - 16) / 2} y={h + 28} textAnchor="middle" className="fill-slate-500 text-[9px]">
+            <text x={(barW * series.length) / 2} y={h + 28} textAnchor="middle" className="fill-slate-500 text-[9px]">
               {label}
             </text>
           </g>

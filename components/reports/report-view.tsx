@@ -31,7 +31,7 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
   const [kind, setKind] = useState<ReportKind>("access-as-of");
   const [draft, setDraft] = useState<ReportFilters>({});
   const [filters, setFilters] = useState<ReportFilters>({});
-  const preview = useQuery(trpc.reports.preview.queryOptions({ kind, filters, limit: 200 }, { placeholderData: keepPreviousData }));
+  const preview = useQuery(trpc.reports.preview.queryOptions({ kind, filters, limit: 100 }, { placeholderData: keepPreviousData }));
   const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
   const href = (format: "csv" | "json" | "pdf") => `/api/reports/${kind}?${new URLSearchParams([...query, ["format", format]])}`;
   const apply = (e: FormEvent) => {
@@ -124,7 +124,7 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
               ))}
             </tbody>
           </table>
-          <p className="px-3 py-2 text-xs text-slate-500">{preview.data.more ? "The first 200 rows; the export holds all of them." : `${preview.data.rows.length} row${preview.data.rows.length === 1 ? "" : "s"}.`}</p>
+          <p className="px-3 py-2 text-xs text-slate-500">{preview.data.more ? "The first 100 rows; the export holds all of them." : `${preview.data.rows.length} row${preview.data.rows.length === 1 ? "" : "s"}.`}</p>
         </div>
       )}
     </div>
