@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { BackgroundExport } from "./background-export";
 import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
 
 const tabs: { kind: ReportKind; label: string; help: string }[] = [
@@ -98,6 +99,7 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
           <a href={href("pdf")} className={buttonClasses("secondary")} download>Export PDF</a>
         </div>
       </form>
+      {kind !== "access-as-of" && <BackgroundExport key={`${kind}-${JSON.stringify(filters)}`} kind={kind} filters={filters} />}
       {preview.isPending ? (
         <p aria-busy="true" className="rounded-lg border border-slate-200 bg-white p-6 text-sm text-slate-500">Loading the report…</p>
       ) : preview.isError ? (

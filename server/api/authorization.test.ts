@@ -91,6 +91,9 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "systems.configure": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap", adapterKind: "ldap", adapterConfig: {} }) },
   "systems.retryOperation": { allowed: ["it_admin"], input: () => ({ operationId: missing }) },
   "systems.completeTask": { allowed: ["it_admin"], input: () => ({ taskId: missing }) },
+  // An unknown report kind: refused by validation, nothing queued.
+  "reports.startExport": { allowed: ["it_admin", "auditor"], input: () => ({ kind: "nothing", format: "csv" }) },
+  "reports.exportStatus": { allowed: ["it_admin", "auditor"], input: () => ({ id: missing }) },
   "reports.metrics": { allowed: ["it_admin", "auditor"], input: () => ({ month: "2026-10" }) },
   "reports.facets": { allowed: ["it_admin", "auditor"] },
   "reports.preview": { allowed: ["it_admin", "auditor"], input: () => ({ kind: "exceptions", filters: { department: "Sales" } }) },

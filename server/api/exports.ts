@@ -1,4 +1,6 @@
 import "server-only";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { z } from "zod";
 import { reportFiltersSchema, reportFormats, reportKinds } from "@/server/core/reports/filters";
 import { isDomainError } from "@/server/core/errors";
@@ -7,6 +9,7 @@ import { getCurrentActor } from "@/server/auth/actor";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb } from "@/server/db/client";
 import { recordRefusedAccess } from "@/server/services/access";
+import { exportFile } from "@/server/services/reports/background-export";
 import { evidencePack } from "@/server/services/reports/evidence-pack";
 import { exportReport } from "@/server/services/reports/export";
 
@@ -83,6 +86,28 @@ async function evidencePackResponse(request: Request, ctx: Parameters<typeof evi
     return new Response(bytes as BodyInit, { headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" } });
   } catch (err) {
     if (isDomainError(err)) return problem(400, err.message, err.field);
+    throw err;
+  }
+}
+
+/** GET /api/reports/exports/<id>: a background export's file, once it is written. */
+export async function handleExportDownload(request: Request, id: string): Promise<Response> {
+  const actor = await getCurrentActor();
+  if (!actor) return problem(401, "Sign in to continue");
+  const ctx = { db: getDb(), clock: () => new Date(), actor, request: requestInfo(request.headers) };
+  if (!hasAnyRole(actor.roles, READERS)) {
+    await recordRefusedAccess({ ctx, input: { subjectType: "procedure", subjectId: "reports.exports", allowedRoles: READERS } });
+    return problem(403, "Your portal roles do not include reports");
+  }
+  if (!z.uuid().safeParse(id).success) return problem(404, "There is no such export", "id");
+  try {
+    const file = await exportFile({ ctx, input: { id } });
+    const body = Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>;
+    return new Response(body, {
+      headers: { "content-type": file.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8", "content-disposition": `attachment; filename="${file.filename}"`, "cache-control": "no-store" },
+    });
+  } catch (err) {
+    if (isDomainError(err)) return problem(err.code === "NOT_FOUND" ? 404 : 409, err.message, err.field);
     throw err;
   }
 }

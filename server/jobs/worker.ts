@@ -3,6 +3,7 @@ import { systemActor } from "@/server/core/actor";
 import { getDb, type Db } from "@/server/db/client";
 import { deliverOutbox } from "@/server/services/mail";
 import { closeAdapters } from "@/server/services/provisioning/adapters";
+import { runQueuedExports } from "@/server/services/reports/background-export";
 import { scheduledJobs } from "./definitions";
 import { startEnforcementLoop } from "./enforcement";
 import { smtpSender } from "./mail-transport";
@@ -29,6 +30,16 @@ export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: 
   }
 
   const enforcement = startEnforcementLoop({ db, everyMs: ENFORCEMENT_POLL_MS, log });
+  // Background exports: written to files with progress (server/services/reports/background-export.ts).
+  let exporting = false;
+  const exportTimer = setInterval(() => {
+    if (exporting) return;
+    exporting = true;
+    runQueuedExports({ ctx: { db, actor: systemActor("reports-export"), clock: () => new Date() } })
+      .then((n) => n && log(`jobs: ${n} export${n === 1 ? "" : "s"} written`))
+      .catch((err: Error) => log(`jobs: exports: ${err.message}`))
+      .finally(() => (exporting = false));
+  }, 2000);
 
   let mailTimer: NodeJS.Timeout | undefined;
   const sender = smtpUrl ? smtpSender(smtpUrl) : null;
@@ -52,6 +63,8 @@ export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: 
     schedules: () => boss.getSchedules(),
     stop: async () => {
       if (mailTimer) clearInterval(mailTimer);
+      clearInterval(exportTimer);
+      while (exporting) await new Promise((r) => setTimeout(r, 50));
       await enforcement.stop();
       await closeAdapters();
       sender?.close();

@@ -9,3 +9,4 @@ export * from "./requests";
 export * from "./exceptions";
 export * from "./provisioning";
 export * from "./fallbacks";
+export * from "./reports";

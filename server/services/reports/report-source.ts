@@ -7,6 +7,8 @@ export interface ReportSource {
   /** the columns a PDF shows, when not all fit on a landscape page (the CSV has them all) */
   pdfColumns?: readonly string[];
   rows(): AsyncGenerator<unknown[][]>;
+  /** how many rows there are, when that is cheap to know (for progress) */
+  count?: () => Promise<number>;
 }
 
 /** Reads a table in keyset order (by a numeric or text key), `size` rows at a time. */

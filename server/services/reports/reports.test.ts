@@ -12,6 +12,7 @@ import { completeManualTask, runDueOperations } from "../provisioning/operations
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
 import { decideRequest } from "../requests/decide";
+import { exportFile, exportStatus, runQueuedExports, startExport } from "./background-export";
 import { evidencePack } from "./evidence-pack";
 import { exportReport, reportChunks } from "./export";
 import { reportSource } from "./sources";
@@ -141,6 +142,26 @@ describe("auditors' reports", () => {
     await expect(evidencePack({ ctx: auditor, input: { from: "2024-12-01", to: "2024-11-01" } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "to" });
     const [event] = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "evidence_pack.exported"));
     expect(event).toMatchObject({ actorLabel: "auditor@company.com", after: { period: { from: "2024-11-01", to: "2024-11-30" }, chain: "verified" } });
+  });
+
+  it("a large export runs in the background: queued, written to a file with progress, then downloadable", async () => {
+    const auditor = await as(t.db, "auditor@company.com", clock);
+    const started = await startExport({ ctx: auditor, input: { kind: "audit-events", format: "csv", filters: {} } });
+    expect(await exportStatus({ ctx: auditor, input: { id: started.id } })).toMatchObject({ status: "queued", rows: 0, percent: null });
+    await expect(exportFile({ ctx: auditor, input: { id: started.id } })).rejects.toMatchObject({ code: "CONFLICT" });
+    const dir = mkdtempSync(path.join(tmpdir(), "clearance-exports-"));
+    try {
+      expect(await runQueuedExports({ ctx: { db: t.db, actor: systemActor("reports-export"), clock }, dir })).toBe(1);
+      expect(await runQueuedExports({ ctx: { db: t.db, actor: systemActor("reports-export"), clock }, dir })).toBe(0);
+      const events = (await t.db.select({ id: auditEvents.id }).from(auditEvents)).length;
+      const status = await exportStatus({ ctx: auditor, input: { id: started.id } });
+      expect(status).toMatchObject({ status: "done", rows: events, totalRows: events, percent: 100 });
+      const file = await exportFile({ ctx: auditor, input: { id: started.id } });
+      expect(readFileSync(file.path, "utf8")).toBe(await text("audit-events", "csv"));
+      expect(status.bytes).toBe(Buffer.byteLength(readFileSync(file.path)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("policy changes list every version with its author and message", async () => {

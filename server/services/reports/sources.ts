@@ -161,6 +161,7 @@ function auditTrail(db: DbOrTx, f: ReportFilters): ReportSource {
     pdfColumns: ["id", "occurred_at", "actor", "action", "subject_type", "subject_id", "reason", "hash"],
     columns: ["id", "occurred_at", "actor", "action", "subject_type", "subject_id", "before", "after", "reason", "context", "prev_hash", "hash"],
     jsonColumns: ["before", "after", "context"],
+    count: async () => (await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(where))[0]!.n,
     rows: () =>
       keysetBatches(
         async (after: number | null, size) =>
