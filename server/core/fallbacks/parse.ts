@@ -1,9 +1,10 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from "yaml";
-import type { z } from "zod";
 import { NAME_PATTERN, readConditionList, RESOURCE_PATTERN } from "../policy/parse";
 import type { Condition, PolicyProblem, SourceRef } from "../policy/types";
-import { approverRefSchema, fieldSchema, formatDuration, type ApproverRef, type Field } from "../requests/template";
+import { formatDuration } from "../requests/template";
 import { parseDuration } from "./duration";
+import { keyOf, text, unknownKeys, type Fields, type LineOf, type Report } from "./parse-helpers";
+import { readRequest } from "./parse-request";
 import {
   fallbackActions,
   fallbackScopes,
@@ -26,11 +27,8 @@ import {
 const TOP_LEVEL = ["name", "description", "scope", "resource", "namespace", "priority", "subjects", "action", "message", "constraints", "request", "tags"];
 const CONSTRAINT_KEYS = ["duration", "timeframe", "timezone", "level"];
 const DURATION_KEYS = ["max", "default"];
-const REQUEST_KEYS = ["durations", "fields", "approvers", "threshold", "justificationMinLength"];
-const APPROVER_KINDS = ["manager", "group", "person", "resource_owner"];
 /** a system (`aws`) or a system and type (`aws:role`) */
 export const NAMESPACE_PATTERN = /^[a-z][a-z0-9-]*(:[^:\s]+)?$/;
-const MAX_THRESHOLD = 10;
 
 export interface ParsedFallbackFile {
   /** set only when there are no problems */
@@ -38,9 +36,6 @@ export interface ParsedFallbackFile {
   problems: PolicyProblem[];
 }
 
-type Report = (line: number, field: string, message: string) => void;
-type LineOf = (node: YamlNode | null | undefined) => number;
-type Fields = Map<string, Pair<YamlNode, YamlNode>>;
 
 export function parseFallbackFile(file: string, source: string): ParsedFallbackFile {
   const lines = new LineCounter();
@@ -74,24 +69,6 @@ export function parseFallbackFile(file: string, source: string): ParsedFallbackF
   if (isScalar(nameNode) && typeof nameNode.value === "string" && nameNode.value) named.name = nameNode.value;
   const fallback = readFallback(fields, lineOf(root), file, lineOf, report);
   return problems.length || !fallback ? { problems } : { fallback, problems };
-}
-
-function keyOf(pair: Pair<YamlNode, YamlNode>): string {
-  return isScalar(pair.key) ? String(pair.key.value) : "";
-}
-
-/** Text of a scalar (numbers and booleans as written), or undefined for anything else. */
-function text(node: YamlNode | null | undefined): string | undefined {
-  if (!isScalar(node)) return undefined;
-  const v = node.value;
-  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
-}
-
-function unknownKeys(items: Pair<YamlNode, YamlNode>[], allowed: string[], prefix: string, what: string, lineOf: LineOf, report: Report) {
-  for (const pair of items) {
-    const key = keyOf(pair);
-    if (!allowed.includes(key)) report(lineOf(pair.key), `${prefix}${key}`, `unknown field "${key}" (${what} has ${allowed.join(", ")})`);
-  }
 }
 
 function readFallback(fields: Fields, docLine: number, file: string, lineOf: LineOf, report: Report): FallbackPolicy | null {
@@ -295,107 +272,3 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-function readRequest(node: YamlNode | undefined, keyNode: YamlNode, lineOf: LineOf, problem: Report): FallbackRequest | null {
-  if (!isMap(node)) {
-    problem(lineOf(node ?? keyNode), "request", "request is a mapping: durations:, fields:, approvers:, threshold:, justificationMinLength:");
-    return null;
-  }
-  const items = node.items as Pair<YamlNode, YamlNode>[];
-  unknownKeys(items, REQUEST_KEYS, "request.", "request", lineOf, problem);
-  const fields: Fields = new Map(items.map((p) => [keyOf(p), p]));
-  let ok = true;
-  const fail: Report = (line, field, message) => {
-    ok = false;
-    problem(line, field, message);
-  };
-  const list = (key: string, required: boolean): YamlNode[] | null => {
-    const pair = fields.get(key);
-    if (!pair) {
-      if (required) fail(lineOf(keyNode), `request.${key}`, `request needs ${key}: a list`);
-      return null;
-    }
-    if (!isSeq(pair.value) || (required && pair.value.items.length === 0)) {
-      fail(lineOf(pair.value ?? pair.key), `request.${key}`, `${key} is a${required ? " non-empty" : ""} list`);
-      return null;
-    }
-    return pair.value.items as YamlNode[];
-  };
-
-  const durations: number[] = [];
-  list("durations", true)?.forEach((n, i) => {
-    const minutes = parseDuration(text(n) ?? "");
-    if (minutes === null) fail(lineOf(n), `request.durations[${i}]`, `durations are written like 30m, 4h, 2d or 1w, not "${text(n) ?? ""}"`);
-    else if (durations.includes(minutes)) fail(lineOf(n), `request.durations[${i}]`, `${text(n)} is offered twice`);
-    else durations.push(minutes);
-  });
-
-  const fieldList: Field[] = [];
-  list("fields", false)?.forEach((n, i) => {
-    const f = validate(fieldSchema, n, `request.fields[${i}]`, lineOf, fail);
-    if (!f) return;
-    if (fieldList.some((x) => x.key === f.key)) fail(lineOf(n), `request.fields[${i}].key`, `two fields share the key ${f.key}`);
-    else if (f.type === "dropdown" && f.options.length === 0) fail(lineOf(n), `request.fields[${i}].options`, "a dropdown needs options");
-    else fieldList.push(f);
-  });
-
-  const approvers: ApproverRef[] = [];
-  list("approvers", true)?.forEach((n, i) => {
-    const kind = isMap(n) ? text(n.get("kind", true) as YamlNode | undefined) : undefined;
-    if (kind === undefined || !APPROVER_KINDS.includes(kind)) {
-      fail(lineOf(n), `request.approvers[${i}].kind`, `an approver is { kind: ${APPROVER_KINDS.join(" | ")} } (group: and person: say which), not "${kind ?? ""}"`);
-      return;
-    }
-    const a = validate(approverRefSchema, n, `request.approvers[${i}]`, lineOf, fail);
-    if (a) approvers.push(a);
-  });
-
-  const whole = (key: string, min: number, max: number, fallback: number): number => {
-    const pair = fields.get(key);
-    if (!pair) return fallback;
-    const v = isScalar(pair.value) ? pair.value.value : undefined;
-    if (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max) return v;
-    fail(lineOf(pair.value ?? pair.key), `request.${key}`, `${key} must be a whole number from ${min} to ${max}`);
-    return fallback;
-  };
-  const threshold = whole("threshold", 1, MAX_THRESHOLD, 1);
-  const justificationMinLength = whole("justificationMinLength", 0, 2000, 20);
-  // Each approver who is not a group is one person: more approvals than that can never come.
-  if (ok && !approvers.some((a) => a.kind === "group") && threshold > approvers.length) {
-    fail(lineOf(fields.get("threshold")?.value ?? keyNode), "request.threshold", `threshold ${threshold} needs more approvers than the ${approvers.length} named`);
-  }
-  return ok ? { durations, fields: fieldList, approvers, threshold, justificationMinLength } : null;
-}
-
-/** Checks a YAML node against a request-template schema, reporting each issue at its line. */
-function validate<T extends z.ZodType>(schema: T, node: YamlNode, field: string, lineOf: LineOf, fail: Report): z.output<T> | null {
-  const result = schema.safeParse(node.toJSON());
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
-    if (issue.code === "unrecognized_keys") {
-      const target = nodeAt(node, path);
-      for (const key of issue.keys) {
-        const keyNode = isMap(target) ? (target.items as Pair<YamlNode, YamlNode>[]).find((p) => keyOf(p) === key)?.key : undefined;
-        fail(lineOf(keyNode ?? target), String([field, ...path, key].reduce(join)), `unknown field "${key}"`);
-      }
-      continue;
-    }
-    fail(lineOf(nodeAt(node, path)), String([field, ...path].reduce(join)), issue.message);
-  }
-  return null;
-}
-
-const join = (acc: string | number, p: string | number) => `${acc}${typeof p === "number" ? `[${p}]` : `.${p}`}`;
-
-/** The deepest node along a path (the enclosing one when the path names something missing). */
-function nodeAt(node: YamlNode, path: (string | number)[]): YamlNode {
-  let current: YamlNode = node;
-  for (const p of path) {
-    let next: YamlNode | undefined;
-    if (isMap(current)) next = (current.items as Pair<YamlNode, YamlNode>[]).find((x) => keyOf(x) === String(p))?.value ?? undefined;
-    else if (isSeq(current) && typeof p === "number") next = current.items[p] as YamlNode | undefined;
-    if (!next) break;
-    current = next;
-  }
-  return current;
-}
