@@ -38,9 +38,10 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
       <PageHeader title="Exception metrics" description={`Seed 000's five metrics with their targets, as of ${m.at.toISOString().replace("T", " ").slice(0, 16)} UTC. The monthly report goes to IT admins and auditors on the 1st.`} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="1. Volume" description="Active exceptions, and new and ended per month.">
-          <dl className="grid grid-cols-2 gap-3">
+          <dl className="grid grid-cols-3 gap-3">
             <Figure label="Active" value={m.volume.active} />
             <Figure label="Share of all access" value={`${m.volume.sharePercent}%`} />
+            <Figure label="Policy coverage" value={`${Math.round((100 - m.volume.sharePercent) * 100) / 100}%`} />
           </dl>
           <BarChart title="Exceptions per month" labels={m.volume.trend.map((t) => t.month.slice(2))} series={[{ name: "new", values: m.volume.trend.map((t) => t.created), className: "fill-brand-600" }, { name: "ended", values: m.volume.trend.map((t) => t.ended), className: "fill-slate-400" }]} />
           <Target met={m.volume.met} target={m.volume.target} />
