@@ -93,12 +93,19 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
           <input type="search" value={draft.person ?? ""} onChange={(e) => setDraft({ ...draft, person: e.target.value || undefined })} placeholder="name or email" className={input} />
         </label>
         <button type="submit" className={buttonClasses("secondary")}>Apply</button>
-        <div className="ml-auto flex gap-2">
-          <a href={href("csv")} className={buttonClasses("primary")} download>Export CSV</a>
-          <a href={href("json")} className={buttonClasses("secondary")} download>Export JSON</a>
-          <a href={href("pdf")} className={buttonClasses("secondary")} download>Export PDF</a>
-        </div>
+        {!preview.data?.background && (
+          <div className="ml-auto flex gap-2">
+            <a href={href("csv")} className={buttonClasses("primary")} download>Export CSV</a>
+            <a href={href("json")} className={buttonClasses("secondary")} download>Export JSON</a>
+            <a href={href("pdf")} className={buttonClasses("secondary")} download>Export PDF</a>
+          </div>
+        )}
       </form>
+      {preview.data?.background && (
+        <p className="text-sm text-slate-700">
+          This report has {preview.data.total?.toLocaleString("en-US")} rows: it is prepared in the background, with its progress shown here, and downloaded when ready.
+        </p>
+      )}
       {kind !== "access-as-of" && <BackgroundExport key={`${kind}-${JSON.stringify(filters)}`} kind={kind} filters={filters} />}
       {preview.isPending ? (
         <p aria-busy="true" className="rounded-lg border border-slate-200 bg-white p-6 text-sm text-slate-500">Loading the report…</p>

@@ -14,7 +14,7 @@ import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requ
 import { decideRequest } from "../requests/decide";
 import { exportFile, exportStatus, runQueuedExports, startExport } from "./background-export";
 import { evidencePack } from "./evidence-pack";
-import { exportReport, reportChunks } from "./export";
+import { exportReport, previewReport, reportChunks } from "./export";
 import { reportSource } from "./sources";
 
 let t: TestDatabase;
@@ -63,6 +63,10 @@ describe("auditors' reports", () => {
     expect(events.map((e) => Number(e.id))).toEqual(all.map((a) => a.id).sort((a, b) => a - b));
     for (let i = 1; i < events.length; i++) expect(events[i]!.prev_hash).toBe(events[i - 1]!.hash);
     expect(events.find((e) => (e.after as { request?: string } | null)?.request === "REQ-1")).toBeDefined();
+    const auditor = await as(t.db, "auditor@company.com", clock);
+    const preview = await previewReport({ ctx: auditor, input: { kind: "audit-events", filters: {}, limit: 5 } });
+    expect(preview).toMatchObject({ total: events.length, background: false, more: true });
+    expect(preview.rows).toHaveLength(5);
   });
 
   it("records who exported what, with which filters", async () => {
