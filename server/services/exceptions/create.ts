@@ -4,12 +4,11 @@ import { checkExceptionWindow, expiryFor } from "@/server/core/exceptions";
 import { isActiveStatus } from "@/server/core/identity/status";
 import type { ExceptionType, References, Restrictions } from "@/server/core/exceptions/types";
 import type { Tx } from "@/server/db/client";
-import { accessExceptions, accessRequests, identities, provisioningHandoffs, resources } from "@/server/db/schema";
+import { accessExceptions, accessRequests, identities, provisioningHandoffs, requestTemplates, resources } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { attemptOperation, queueOperation, type FailureMode } from "../provisioning/operations";
 import { parseTemplate } from "../requests/context";
-import { requestTemplates } from "@/server/db/schema";
 import { extendFromRequest } from "./extend";
 import { typeSettingsOf } from "./settings";
 
