@@ -95,6 +95,9 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "reports.startExport": { allowed: ["it_admin", "auditor"], input: () => ({ kind: "nothing", format: "csv" }) },
   "reports.exportStatus": { allowed: ["it_admin", "auditor"], input: () => ({ id: missing }) },
   "reports.metrics": { allowed: ["it_admin", "auditor"], input: () => ({ month: "2026-10" }) },
+  "hr.sources": { allowed: ["it_admin"] },
+  // A key with capitals: refused by the service, nothing created.
+  "hr.createSource": { allowed: ["it_admin"], input: () => ({ key: "Workday", name: "Workday" }) },
   "reports.facets": { allowed: ["it_admin", "auditor"] },
   "reports.preview": { allowed: ["it_admin", "auditor"], input: () => ({ kind: "exceptions", filters: { department: "Sales" } }) },
   "fallbacks.list": { allowed: ["it_admin"] },

@@ -1,5 +1,6 @@
 import { auditLogRouter } from "./routers/audit-log";
 import { exceptionsRouter } from "./routers/exceptions";
+import { hrRouter } from "./routers/hr";
 import { reportsRouter } from "./routers/reports";
 import { fallbacksRouter } from "./routers/fallbacks";
 import { systemsRouter } from "./routers/systems";
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   systems: systemsRouter,
   fallbacks: fallbacksRouter,
   reports: reportsRouter,
+  hr: hrRouter,
 });
 
 export type AppRouter = typeof appRouter;

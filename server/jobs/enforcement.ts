@@ -1,6 +1,7 @@
 import { systemActor } from "@/server/core/actor";
 import type { Db } from "@/server/db/client";
 import { expireExceptions } from "@/server/services/exceptions/end";
+import { applyDueHrEvents } from "@/server/services/hr/events";
 import { runDueOperations } from "@/server/services/provisioning/operations";
 
 /**
@@ -18,6 +19,9 @@ export function startEnforcementLoop({ db, everyMs, log, clock = () => new Date(
     try {
       const expired = await expireExceptions({ ctx: { db, actor: systemActor("exceptions-expire"), clock } });
       const attempted = await runDueOperations({ ctx: { db, actor: systemActor("provisioning"), clock } });
+      // Future-dated HR changes whose day has come (attributes first, so expected access follows).
+      const hr = await applyDueHrEvents({ ctx: { db, actor: systemActor("hr-events"), clock } });
+      if (hr) log(`jobs: ${hr} HR event${hr === 1 ? "" : "s"} applied`);
       if (expired || attempted) log(`jobs: ${expired} exception${expired === 1 ? "" : "s"} expired, ${attempted} provisioning operation${attempted === 1 ? "" : "s"} attempted`);
     } catch (err) {
       log(`jobs: enforcement: ${(err as Error).message}`);

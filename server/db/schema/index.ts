@@ -10,3 +10,4 @@ export * from "./exceptions";
 export * from "./provisioning";
 export * from "./fallbacks";
 export * from "./reports";
+export * from "./hr";

@@ -1,0 +1,28 @@
+import "server-only";
+import { isDomainError } from "@/server/core/errors";
+import { getDb } from "@/server/db/client";
+import { receiveHrEvent } from "@/server/services/hr/events";
+
+const statusFor: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INVALID_INPUT: 400, CONFLICT: 409, PRECONDITION_FAILED: 412 };
+
+/**
+ * POST /api/hr/events: an HR system sends employee.hired / .updated / .terminated (seed 001).
+ * 200 when applied, 202 when it waits for its effective date, 200 with duplicate: true for a resend.
+ */
+export async function handleHrEvent(request: Request, db = getDb(), clock = () => new Date()): Promise<Response> {
+  const auth = request.headers.get("authorization");
+  const token = auth?.startsWith("Bearer ") ? auth.slice(7).trim() : null;
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return Response.json({ error: "The body is not JSON", field: "body" }, { status: 400 });
+  }
+  try {
+    const result = await receiveHrEvent({ db, clock, input: { token, eventId: request.headers.get("idempotency-key"), body } });
+    return Response.json(result, { status: result.status === "waiting" ? 202 : result.status === "failed" ? 422 : 200 });
+  } catch (err) {
+    if (isDomainError(err)) return Response.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, { status: statusFor[err.code] ?? 400 });
+    throw err;
+  }
+}

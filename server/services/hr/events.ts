@@ -1,0 +1,136 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, asc, desc, eq, isNull, lte } from "drizzle-orm";
+import { systemActor } from "@/server/core/actor";
+import { DomainError } from "@/server/core/errors";
+import { effectOf, hrEventSchema, type HrEventEffect } from "@/server/core/identity/hr-events";
+import { validateAttributes } from "@/server/core/identity/validate";
+import type { Db, Tx } from "@/server/db/client";
+import { columnsFor } from "@/server/db/identity-columns";
+import { hrEvents, hrSources, identities, identityAttributeChanges } from "@/server/db/schema";
+import { recordAuditEvent } from "../audit";
+import type { ServiceContext } from "../context";
+import { changeIdentityAttributes } from "../identities";
+
+const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/** IT registers an HR system; its bearer token is shown once and stored only as a hash. */
+export async function createHrSource({ ctx, input }: { ctx: ServiceContext; input: { key: string; name: string } }) {
+  if (!/^[a-z][a-z0-9-]*$/.test(input.key)) throw new DomainError("INVALID_INPUT", "Use lowercase letters, digits and dashes for the key", { field: "key" });
+  const token = `hr_${randomBytes(24).toString("base64url")}`;
+  return ctx.db.transaction(async (tx) => {
+    const [existing] = await tx.select().from(hrSources).where(eq(hrSources.key, input.key));
+    if (existing) throw new DomainError("CONFLICT", `There is already an HR source "${input.key}"`, { field: "key" });
+    await tx.insert(hrSources).values({ key: input.key, name: input.name.trim() || input.key, tokenHash: tokenHash(token), createdAt: ctx.clock(), createdBy: ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}` });
+    await recordAuditEvent(tx, ctx, { action: "hr_source.created", subjectType: "hr_source", subjectId: input.key, after: { name: input.name } });
+    return { key: input.key, token };
+  });
+}
+
+const nameFrom = (externalId: string) =>
+  externalId
+    .split(/[._-]+/)
+    .filter(Boolean)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join(" ");
+
+/** A new person from employee.hired: the row, the first history entries, the audit event. */
+async function hire(tx: Tx, ctx: ServiceContext, effect: HrEventEffect) {
+  const { manager, ...rest } = effect.attributes as Record<string, unknown> & { manager?: string };
+  const validated = validateAttributes(rest);
+  if (!validated.ok) throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), { field: validated.problems[0]!.field });
+  const managerRow = manager ? (await tx.select({ id: identities.id }).from(identities).where(eq(identities.email, manager.toLowerCase())))[0] : undefined;
+  if (manager && !managerRow) throw new DomainError("INVALID_INPUT", `No identity has the manager email ${manager}`, { field: "manager" });
+  const now = ctx.clock();
+  const email = (effect.person?.email ?? `${effect.externalId}@${process.env.CLEARANCE_EMAIL_DOMAIN ?? "company.com"}`).toLowerCase();
+  const [row] = await tx
+    .insert(identities)
+    .values({ externalId: effect.externalId, email, displayName: effect.person?.displayName ?? nameFrom(effect.externalId), employmentStatus: "Active", ...columnsFor(validated.values), managerId: managerRow?.id ?? null, createdAt: now, updatedAt: now })
+    .returning();
+  const values = { ...validated.values, ...(manager ? { manager } : {}) };
+  await tx.insert(identityAttributeChanges).values(
+    Object.entries(values).map(([attribute, value]) => ({ identityId: row!.id, attribute, oldValue: null, newValue: value ?? null, source: "hr_event", effectiveAt: effect.effectiveAt, recordedAt: now, actorLabel: `system:${ctx.actor.type === "system" ? ctx.actor.name : "hr"}`, reason: "Hired" })),
+  );
+  await recordAuditEvent(tx, ctx, { action: "identity.hired", subjectType: "identity", subjectId: row!.id, after: { externalId: effect.externalId, email, ...values }, reason: "Hired" });
+}
+
+/** Applies one event in the caller's transaction: a new person, a change, or a termination. */
+async function applyEvent(tx: Tx, ctx: ServiceContext, row: typeof hrEvents.$inferSelect) {
+  const effect = effectOf(hrEventSchema.parse(row.payload), row.receivedAt);
+  const [person] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.externalId, effect.externalId));
+  if (effect.kind === "hire" && !person) await hire(tx, ctx, effect);
+  else if (!person) throw new DomainError("NOT_FOUND", `No identity has user_id ${effect.externalId}`, { field: "user_id" });
+  else await changeIdentityAttributes({ ctx: { ...ctx, db: tx as unknown as Db }, input: { identityId: person.id, attributes: effect.attributes, source: "hr_event", effectiveAt: effect.effectiveAt, reason: effect.reason } });
+  await tx.update(hrEvents).set({ status: "applied", appliedAt: ctx.clock(), error: null }).where(eq(hrEvents.id, row.id));
+}
+
+/** Applies an event, or records why it failed (the event stays for IT to see). */
+async function applyOrFail(ctx: ServiceContext, id: number): Promise<"applied" | "failed" | "skipped"> {
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [row] = await tx.select().from(hrEvents).where(and(eq(hrEvents.id, id), eq(hrEvents.status, "waiting"))).for("update", { skipLocked: true });
+      if (!row) return "skipped" as const;
+      await applyEvent(tx, ctx, row);
+      return "applied" as const;
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await ctx.db.transaction(async (tx) => {
+      await tx.update(hrEvents).set({ status: "failed", error: message.slice(0, 1000) }).where(eq(hrEvents.id, id));
+      await recordAuditEvent(tx, ctx, { action: "hr_event.failed", subjectType: "hr_event", subjectId: String(id), reason: message.slice(0, 1000) });
+    });
+    return "failed";
+  }
+}
+
+/**
+ * POST /api/hr/events (seed 001): authenticated by the source's bearer token, recognised by its
+ * event id (a resend changes nothing), applied at once when effective, or kept until then.
+ */
+export async function receiveHrEvent({ db, clock, input }: { db: Db; clock: () => Date; input: { token: string | null; eventId: string | null; body: unknown } }) {
+  const [source] = input.token ? await db.select().from(hrSources).where(and(eq(hrSources.tokenHash, tokenHash(input.token)), isNull(hrSources.revokedAt))) : [];
+  if (!source) throw new DomainError("UNAUTHENTICATED", "A valid HR source token is required (Authorization: Bearer …)");
+  const parsed = hrEventSchema.safeParse(input.body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join(".") || "event";
+    throw new DomainError("INVALID_INPUT", `${field}: ${issue.message}`, { field });
+  }
+  const eventId = input.eventId ?? parsed.data.event_id ?? null;
+  if (!eventId) throw new DomainError("INVALID_INPUT", "event_id: every event needs an id (Idempotency-Key header or event_id), so a resend is recognised", { field: "event_id" });
+  const ctx: ServiceContext = { db, clock, actor: systemActor(`hr:${source.key}`) };
+  const now = clock();
+  const effect = effectOf(parsed.data, now);
+  const inserted = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(hrEvents)
+      .values({ sourceKey: source.key, eventId, type: parsed.data.event, externalId: effect.externalId, payload: parsed.data, effectiveAt: effect.effectiveAt, receivedAt: now, status: "waiting" })
+      .onConflictDoNothing()
+      .returning();
+    if (row) await recordAuditEvent(tx, ctx, { action: "hr_event.received", subjectType: "hr_event", subjectId: String(row.id), after: { source: source.key, eventId, type: row.type, user: effect.externalId, effectiveAt: effect.effectiveAt.toISOString() } });
+    return row ?? null;
+  });
+  if (!inserted) {
+    const [existing] = await db.select().from(hrEvents).where(and(eq(hrEvents.sourceKey, source.key), eq(hrEvents.eventId, eventId)));
+    return { eventId, status: existing!.status, effectiveAt: existing!.effectiveAt, duplicate: true, error: existing!.error };
+  }
+  const status = effect.effectiveAt <= now ? await applyOrFail(ctx, inserted.id) : "waiting";
+  const [after] = await db.select().from(hrEvents).where(eq(hrEvents.id, inserted.id));
+  return { eventId, status: status === "skipped" ? after!.status : status, effectiveAt: effect.effectiveAt, duplicate: false, error: after!.error };
+}
+
+/** Future-dated events whose time has come, oldest first (the enforcement loop runs this). */
+export async function applyDueHrEvents({ ctx }: { ctx: ServiceContext }): Promise<number> {
+  const due = await ctx.db.select({ id: hrEvents.id }).from(hrEvents).where(and(eq(hrEvents.status, "waiting"), lte(hrEvents.effectiveAt, ctx.clock()))).orderBy(asc(hrEvents.effectiveAt), asc(hrEvents.id));
+  let applied = 0;
+  for (const { id } of due) if ((await applyOrFail(ctx, id)) === "applied") applied++;
+  return applied;
+}
+
+/** HR sources and their recent events, for IT. */
+export async function listHrSources({ ctx }: { ctx: ServiceContext }) {
+  const [sources, events] = await Promise.all([
+    ctx.db.select({ key: hrSources.key, name: hrSources.name, createdAt: hrSources.createdAt, createdBy: hrSources.createdBy, revokedAt: hrSources.revokedAt }).from(hrSources).orderBy(asc(hrSources.key)),
+    ctx.db.select().from(hrEvents).orderBy(desc(hrEvents.id)).limit(100),
+  ]);
+  return { sources, events: events.map(({ payload: _p, ...e }) => e) };
+}
