@@ -1,6 +1,8 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { parseDirectoryParams } from "@/components/identities/directory-params";
 import { IdentitiesTable } from "@/components/identities/identities-table";
+import Link from "next/link";
+import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { getQueryClient, trpc } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
@@ -17,7 +19,15 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: P
   ]);
   return (
     <>
-      <PageHeader title="Identities" description="Everyone HR knows about, with the attributes that policies read." />
+      <PageHeader
+        title="Identities"
+        description="Everyone HR knows about, with the attributes that policies read."
+        actions={
+          <Link href="/identities/hr-sources" className={buttonClasses("secondary")}>
+            HR sources
+          </Link>
+        }
+      />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <IdentitiesTable />
       </HydrationBoundary>

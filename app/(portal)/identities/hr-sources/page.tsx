@@ -1,0 +1,71 @@
+import { HrSourceForm } from "@/components/hr/hr-source-form";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { api } from "@/server/api/server";
+import { requireSection } from "@/server/auth/guard";
+
+export const metadata = { title: "HR sources" };
+
+const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "—");
+
+export default async function HrSourcesPage() {
+  await requireSection("identities");
+  const { sources, events } = await (await api()).hr.sources();
+  return (
+    <>
+      <PageHeader title="HR sources" description="HR systems that send employee.hired, employee.updated and employee.terminated (seed 001). A future-dated change waits for its day; a resent event changes nothing." />
+      <div className="grid gap-6">
+        <Card title="Sources">
+          {sources.length > 0 && (
+            <ul className="mb-4 divide-y divide-slate-100 text-sm" aria-label="HR sources">
+              {sources.map((s) => (
+                <li key={s.key} className="flex justify-between py-2">
+                  <span>
+                    <b>{s.name}</b> <span className="font-mono text-xs text-slate-500">{s.key}</span>
+                  </span>
+                  <span className="text-xs text-slate-500">added {when(s.createdAt)} by {s.createdBy}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <HrSourceForm />
+        </Card>
+        <Card title="Recent events">
+          {events.length === 0 ? (
+            <EmptyState title="No HR events yet">Events appear here as HR systems send them.</EmptyState>
+          ) : (
+            <table className="w-full text-left text-sm" aria-label="HR events">
+              <thead>
+                <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+                  <th scope="col" className="py-2 pr-3 font-medium">Received</th>
+                  <th scope="col" className="py-2 pr-3 font-medium">Source</th>
+                  <th scope="col" className="py-2 pr-3 font-medium">Event</th>
+                  <th scope="col" className="py-2 pr-3 font-medium">Person</th>
+                  <th scope="col" className="py-2 pr-3 font-medium">Effective</th>
+                  <th scope="col" className="py-2 font-medium">Status</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {events.map((e) => (
+                  <tr key={e.id}>
+                    <td className="py-1.5 pr-3 text-slate-500">{when(e.receivedAt)}</td>
+                    <td className="py-1.5 pr-3">{e.sourceKey}</td>
+                    <td className="py-1.5 pr-3 font-mono text-xs">{e.type}</td>
+                    <td className="py-1.5 pr-3">{e.externalId}</td>
+                    <td className="py-1.5 pr-3">{when(e.effectiveAt)}</td>
+                    <td className="py-1.5">
+                      <Badge tone={e.status === "applied" ? "green" : e.status === "failed" ? "red" : "amber"}>{e.status}</Badge>
+                      {e.error && <span className="ml-2 text-xs text-red-700">{e.error}</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
