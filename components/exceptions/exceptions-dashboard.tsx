@@ -1,5 +1,6 @@
 "use client";
 
+import { formatDay } from "@/components/requests/format";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -14,7 +15,7 @@ import { SelectFilter } from "@/components/ui/select-filter";
 import { useUrlParams } from "@/components/ui/use-url-params";
 import { exceptionTypes } from "@/server/core/exceptions/types";
 import { dashboardQueryString, parseDashboardParams } from "./dashboard-params";
-import { dateOnly, remaining, statusText, typeLabel } from "./format";
+import { remaining, statusText, typeLabel } from "./format";
 
 const PAGE_SIZE = 25;
 
@@ -124,7 +125,7 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
                   <td className="px-3 py-2 font-mono text-xs">{r.resourceKey}{r.level ? ` (${r.level})` : ""}</td>
                   <td className="px-3 py-2">{typeLabel(r.type)}</td>
                   <td className="px-3 py-2 whitespace-nowrap">
-                    {r.endedAt ? <span className="text-slate-500">ended {dateOnly(r.endedAt)}</span> : <>{remaining(r.msRemaining ?? 0)} <span className="text-xs text-slate-500">({dateOnly(r.expiresAt)})</span></>}
+                    {r.endedAt ? <span className="text-slate-500">ended {formatDay(r.endedAt)}</span> : <>{remaining(r.msRemaining ?? 0)} <span className="text-xs text-slate-500">({formatDay(r.expiresAt)})</span></>}
                   </td>
                   <td className="px-3 py-2">{r.extensionsUsed} of 4</td>
                   <td className="px-3 py-2">{r.approverName ?? (r.fallbackName ? `fallback ${r.fallbackName}` : "auto-approval rule")}</td>

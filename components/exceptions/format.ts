@@ -2,10 +2,6 @@ import { exceptionTypeLabels } from "@/server/core/exceptions/types";
 
 export const typeLabel = (type: string) => exceptionTypeLabels[type as keyof typeof exceptionTypeLabels] ?? type;
 
-export const dateOnly = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
-
-export const dateTime = (d: Date | string) => `${new Date(d).toISOString().replace("T", " ").slice(0, 16)} UTC`;
-
 /** "38 days", "5 hours", "20 minutes": time left, in the largest unit that is at least one. */
 export function remaining(ms: number): string {
   if (ms <= 0) return "expired";

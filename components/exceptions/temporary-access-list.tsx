@@ -1,5 +1,6 @@
 "use client";
 
+import { formatDay } from "@/components/requests/format";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -9,7 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { dateOnly, remaining, statusText, typeLabel } from "./format";
+import { remaining, statusText, typeLabel } from "./format";
 
 export interface TemporaryAccess {
   id: string;
@@ -58,7 +59,7 @@ export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
             <div className="min-w-0">
               <p className="font-mono text-xs text-slate-900">{x.resourceKey}{x.level ? ` (${x.level})` : ""}</p>
               <p className="mt-1 text-sm text-slate-700">
-                <strong>expires in {remaining(x.msRemaining)}</strong> ({dateOnly(x.expiresAt)}) · {typeLabel(x.type)}
+                <strong>expires in {remaining(x.msRemaining)}</strong> ({formatDay(x.expiresAt)}) · {typeLabel(x.type)}
                 {x.references.project ? `: ${x.references.project}` : ""}
               </p>
               <p className="mt-0.5 text-xs text-slate-500">
@@ -97,7 +98,7 @@ export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
         onCancel={() => setGiving(null)}
         onConfirm={() => giving && giveBack.mutate({ exceptionId: giving.id })}
       >
-        The access is removed now instead of on {giving ? dateOnly(giving.expiresAt) : ""}. You can ask again later.
+        The access is removed now instead of on {giving ? formatDay(giving.expiresAt) : ""}. You can ask again later.
         {giveBack.isError && (
           <p className="mt-2 text-red-700" role="alert">
             {giveBack.error.message}

@@ -15,3 +15,15 @@ const trpcCodes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
 export function toTRPCError(err: DomainError): TRPCError {
   return new TRPCError({ code: trpcCodes[err.code], message: err.message, cause: err });
 }
+
+const httpStatuses: Record<DomainErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INVALID_INPUT: 400,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+};
+
+/** The same mapping for plain HTTP routes (exports, HR events): the status a domain error answers with. */
+export const httpStatusOf = (err: DomainError) => httpStatuses[err.code];

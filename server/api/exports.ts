@@ -9,6 +9,7 @@ import { getCurrentActor } from "@/server/auth/actor";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb } from "@/server/db/client";
 import { recordRefusedAccess } from "@/server/services/access";
+import { httpStatusOf } from "./errors";
 import { exportFile } from "@/server/services/reports/background-export";
 import { evidencePack } from "@/server/services/reports/evidence-pack";
 import { exportReport } from "@/server/services/reports/export";
@@ -18,19 +19,26 @@ const paramsSchema = reportFiltersSchema.extend({ format: z.enum(reportFormats).
 
 const problem = (status: number, message: string, field?: string) => Response.json({ error: message, ...(field ? { field } : {}) }, { status });
 
+/** The signed-in auditor or IT admin's service context, or the 401/403 answer (a refusal is recorded). */
+async function readerContext(request: Request, what: string) {
+  const actor = await getCurrentActor();
+  if (!actor) return problem(401, "Sign in to continue");
+  const ctx = { db: getDb(), clock: () => new Date(), actor, request: requestInfo(request.headers) };
+  if (!hasAnyRole(actor.roles, READERS)) {
+    await recordRefusedAccess({ ctx, input: { subjectType: "procedure", subjectId: what, allowedRoles: READERS } });
+    return problem(403, "Your portal roles do not include reports");
+  }
+  return ctx;
+}
+
 /**
  * GET /api/reports/<kind>?format=csv|json&from=&to=&system=&department=&person= — an export
  * for auditors and IT admins, streamed batch by batch (a million audit events never sit in
  * memory), with its own audit event.
  */
 export async function handleReportExport(request: Request, kind: string): Promise<Response> {
-  const actor = await getCurrentActor();
-  if (!actor) return problem(401, "Sign in to continue");
-  const ctx = { db: getDb(), clock: () => new Date(), actor, request: requestInfo(request.headers) };
-  if (!hasAnyRole(actor.roles, READERS)) {
-    await recordRefusedAccess({ ctx, input: { subjectType: "procedure", subjectId: `reports.${kind}`, allowedRoles: READERS } });
-    return problem(403, "Your portal roles do not include reports");
-  }
+  const ctx = await readerContext(request, `reports.${kind}`);
+  if (ctx instanceof Response) return ctx;
   if (kind === "evidence-pack") return evidencePackResponse(request, ctx);
   const which = z.enum(reportKinds).safeParse(kind);
   if (!which.success) return problem(404, `There is no report "${kind}" (reports: ${reportKinds.join(", ")})`, "kind");
@@ -44,7 +52,7 @@ export async function handleReportExport(request: Request, kind: string): Promis
   try {
     result = await exportReport({ ctx, input: { kind: which.data, format, filters } });
   } catch (err) {
-    if (isDomainError(err)) return problem(400, err.message, err.field);
+    if (isDomainError(err)) return problem(httpStatusOf(err), err.message, err.field);
     throw err;
   }
   const { filename } = result;
@@ -85,20 +93,15 @@ async function evidencePackResponse(request: Request, ctx: Parameters<typeof evi
     const { filename, bytes } = await evidencePack({ ctx, input: parsed.data });
     return new Response(bytes as BodyInit, { headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" } });
   } catch (err) {
-    if (isDomainError(err)) return problem(400, err.message, err.field);
+    if (isDomainError(err)) return problem(httpStatusOf(err), err.message, err.field);
     throw err;
   }
 }
 
 /** GET /api/reports/exports/<id>: a background export's file, once it is written. */
 export async function handleExportDownload(request: Request, id: string): Promise<Response> {
-  const actor = await getCurrentActor();
-  if (!actor) return problem(401, "Sign in to continue");
-  const ctx = { db: getDb(), clock: () => new Date(), actor, request: requestInfo(request.headers) };
-  if (!hasAnyRole(actor.roles, READERS)) {
-    await recordRefusedAccess({ ctx, input: { subjectType: "procedure", subjectId: "reports.exports", allowedRoles: READERS } });
-    return problem(403, "Your portal roles do not include reports");
-  }
+  const ctx = await readerContext(request, "reports.exports");
+  if (ctx instanceof Response) return ctx;
   if (!z.uuid().safeParse(id).success) return problem(404, "There is no such export", "id");
   try {
     const file = await exportFile({ ctx, input: { id } });
@@ -107,7 +110,7 @@ export async function handleExportDownload(request: Request, id: string): Promis
       headers: { "content-type": file.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8", "content-disposition": `attachment; filename="${file.filename}"`, "cache-control": "no-store" },
     });
   } catch (err) {
-    if (isDomainError(err)) return problem(err.code === "NOT_FOUND" ? 404 : 409, err.message, err.field);
+    if (isDomainError(err)) return problem(httpStatusOf(err), err.message, err.field);
     throw err;
   }
 }

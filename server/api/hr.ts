@@ -1,9 +1,8 @@
 import "server-only";
 import { isDomainError } from "@/server/core/errors";
 import { getDb } from "@/server/db/client";
+import { httpStatusOf } from "./errors";
 import { receiveHrEvent } from "@/server/services/hr/events";
-
-const statusFor: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INVALID_INPUT: 400, CONFLICT: 409, PRECONDITION_FAILED: 412 };
 
 /**
  * POST /api/hr/events: an HR system sends employee.hired / .updated / .terminated (seed 001).
@@ -22,7 +21,7 @@ export async function handleHrEvent(request: Request, db = getDb(), clock = () =
     const result = await receiveHrEvent({ db, clock, input: { token, eventId: request.headers.get("idempotency-key"), body } });
     return Response.json(result, { status: result.status === "waiting" ? 202 : result.status === "failed" ? 422 : 200 });
   } catch (err) {
-    if (isDomainError(err)) return Response.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, { status: statusFor[err.code] ?? 400 });
+    if (isDomainError(err)) return Response.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, { status: httpStatusOf(err) });
     throw err;
   }
 }

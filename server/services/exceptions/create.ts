@@ -1,3 +1,4 @@
+import { actorLabel } from "@/server/core/actor";
 import { and, eq, inArray } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { checkExceptionWindow, expiryFor } from "@/server/core/exceptions";
@@ -39,7 +40,7 @@ async function insertException(tx: Tx, ctx: ServiceContext, e: NewException, onF
   const now = ctx.clock();
   const [row] = await tx
     .insert(accessExceptions)
-    .values({ ...e, createdBy: ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`, createdAt: now, status: "granting" })
+    .values({ ...e, createdBy: actorLabel(ctx.actor), createdAt: now, status: "granting" })
     .returning();
   await recordAuditEvent(tx, ctx, {
     action: "exception.created",

@@ -1,3 +1,4 @@
+import { actorLabel } from "@/server/core/actor";
 import { and, eq, gt, inArray, isNull, lte } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import type { EndReason } from "@/server/core/exceptions/types";
@@ -17,7 +18,7 @@ type Exception = typeof accessExceptions.$inferSelect;
 async function endException(tx: Tx, ctx: ServiceContext, e: Exception, reason: EndReason, note: string | null) {
   const now = ctx.clock();
   const endedAt = reason === "expired" ? e.expiresAt : now;
-  const by = ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`;
+  const by = actorLabel(ctx.actor);
   const [ended] = await tx
     .update(accessExceptions)
     .set({ endedAt, endReason: reason, endedBy: by, endNote: note, status: "removing" })

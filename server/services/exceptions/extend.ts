@@ -1,3 +1,4 @@
+import { actorLabel } from "@/server/core/actor";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { expiryFor, nextExtensionApproval } from "@/server/core/exceptions";
@@ -55,7 +56,7 @@ export async function extendFromRequest(tx: Tx, ctx: ServiceContext, request: Re
   if (!exception) throw new DomainError("PRECONDITION_FAILED", "The access this extends has already ended: ask for it anew", { field: "requestId" });
   const escalated = request.approvalStages !== null;
   if (exception.extensionsUsed + 1 > 2 && !escalated) throw new DomainError("FORBIDDEN", "A third extension needs the escalated approver", { field: "requestId" });
-  const approvedBy = request.decidedBy ?? (ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`);
+  const approvedBy = request.decidedBy ?? actorLabel(ctx.actor);
   const extended = await applyExtension(tx, ctx, exception, { minutes: request.durationMinutes, justification: request.justification, approvedBy, escalated, requestId: request.id, label: `REQ-${request.number}` });
   await tx.update(accessRequests).set({ accessEndsAt: extended.expiresAt }).where(eq(accessRequests.id, request.id));
   return [extended];

@@ -2,9 +2,9 @@ import { and, asc, count, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/server/core/errors";
 import { countsAsAccess, daysRemaining, exceptionTimeline } from "@/server/core/exceptions";
-import { evaluateIdentity } from "@/server/core/policy";
+import { evaluateAll } from "@/server/core/policy";
 import type { DbOrTx } from "@/server/db/client";
-import { containsPattern } from "@/server/db/like";
+import { containsPattern, startsWithPattern } from "@/server/db/like";
 import { accessExceptions, accessRequests, exceptionExtensions, identities, provisioningOperations, requestTemplates, resources } from "@/server/db/schema";
 import type { ServiceContext } from "../context";
 import { loadPolicyIdentities, policyEngine } from "../policies";
@@ -34,7 +34,7 @@ function filtersOf(input: ExceptionFilters, now: Date): SQL[] {
   if (status === "ended") where.push(sql`${accessExceptions.endedAt} is not null`);
   if (input.expiringWithinDays) where.push(isNull(accessExceptions.endedAt), lte(accessExceptions.expiresAt, new Date(now.getTime() + input.expiringWithinDays * 86_400_000)));
   if (input.type) where.push(eq(accessExceptions.type, input.type));
-  if (input.system) where.push(ilike(accessExceptions.resourceKey, `${input.system.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`));
+  if (input.system) where.push(ilike(accessExceptions.resourceKey, startsWithPattern(`${input.system}:`)));
   if (input.department) where.push(eq(holder.department, input.department));
   if (input.search?.trim()) {
     const p = containsPattern(input.search.trim());
@@ -114,8 +114,9 @@ async function policyGrantCount(db: DbOrTx, now: Date): Promise<number> {
   const key = `${engine.versionId}`;
   if (grantCountCache && grantCountCache.key === key && Date.now() - grantCountCache.at < 60_000) return grantCountCache.n;
   const people = await loadPolicyIdentities(db);
+  // The population path (bitsets, one block at a time), not one person at a time.
   let n = 0;
-  for (const p of people) n += evaluateIdentity(engine.compiled, p, now).length;
+  for (const grants of evaluateAll(engine.compiled, people, now).values()) n += grants.length;
   grantCountCache = { key, at: Date.now(), n };
   return n;
 }

@@ -16,9 +16,13 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext }): Promise<number> {
   const now = ctx.clock();
   const settings = await allTypeSettings(ctx.db);
-  const open = await ctx.db.select().from(accessExceptions).where(and(isNull(accessExceptions.endedAt), inArray(accessExceptions.status, ["granting", "active", "grant_failed"])));
+  const open = await ctx.db
+    .select({ e: accessExceptions, templateKey: requestTemplates.key })
+    .from(accessExceptions)
+    .leftJoin(requestTemplates, eq(requestTemplates.id, accessExceptions.templateId))
+    .where(and(isNull(accessExceptions.endedAt), inArray(accessExceptions.status, ["granting", "active", "grant_failed"])));
   let sent = 0;
-  for (const candidate of open) {
+  for (const { e: candidate, templateKey } of open) {
     const typeSettings = settings[candidate.type as ExceptionType];
     if (!typeSettings || dueReminder(candidate, typeSettings, now) === null) continue;
     const did = await ctx.db.transaction(async (tx) => {
@@ -27,8 +31,7 @@ export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext })
       if (!e || offset === null) return false;
       await tx.update(accessExceptions).set({ remindersSent: [...e.remindersSent, offset] }).where(eq(accessExceptions.id, e.id));
       const refs = e.references as Record<string, string>;
-      const [template] = e.templateId ? await tx.select({ key: requestTemplates.key }).from(requestTemplates).where(eq(requestTemplates.id, e.templateId)) : [];
-      const extendAt = template ? `/request/${template.key}` : "/access";
+      const extendAt = templateKey ? `/request/${templateKey}` : "/access";
       const lines = [
         `Your temporary access to ${e.resourceKey} expires in ${offsetText(offset)} (${day(e.expiresAt)}).`,
         "",

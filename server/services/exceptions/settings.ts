@@ -1,3 +1,4 @@
+import { actorLabel } from "@/server/core/actor";
 import { eq } from "drizzle-orm";
 import { defaultTypeSettings, exceptionTypes, type ExceptionType, type TypeSettings } from "@/server/core/exceptions/types";
 import type { DbOrTx } from "@/server/db/client";
@@ -35,7 +36,7 @@ export async function updateTypeSettings({ ctx, input }: { ctx: ServiceContext; 
   }
   const before = await typeSettingsOf(ctx.db, input.type);
   const after: TypeSettings = { maxDurationMinutes: input.maxDurationMinutes, reminderOffsetsMinutes: offsets, extensible: input.extensible, escalatedApproverGroup: input.escalatedApproverGroup };
-  const by = ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`;
+  const by = actorLabel(ctx.actor);
   return ctx.db.transaction(async (tx) => {
     await tx
       .insert(exceptionTypeSettings)

@@ -1,3 +1,4 @@
+import { actorLabel } from "@/server/core/actor";
 import { asc, eq } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { lintFallbacks, parseFallbackFile, type FallbackPolicy } from "@/server/core/fallbacks";
@@ -52,7 +53,7 @@ export async function saveFallback({ ctx, input }: { ctx: ServiceContext; input:
   const set = [...others.filter((f) => f.name !== fallback!.name && f.name !== input.previousName), fallback!];
   refuse(lintFallbacks(set, { systems: catalog.systems, resources: catalog.resources }).filter((p) => p.file === fileOf(fallback!.name)));
   const now = ctx.clock();
-  const by = ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`;
+  const by = actorLabel(ctx.actor);
   return ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(fallbackPolicies).where(eq(fallbackPolicies.name, input.previousName ?? fallback!.name));
     if (input.previousName && input.previousName !== fallback!.name) {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, asc, desc, eq, isNull, lte } from "drizzle-orm";
-import { systemActor } from "@/server/core/actor";
+import { actorLabel, systemActor } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
 import { effectOf, hrEventSchema, type HrEventEffect } from "@/server/core/identity/hr-events";
 import { validateAttributes } from "@/server/core/identity/validate";
@@ -20,7 +20,7 @@ export async function createHrSource({ ctx, input }: { ctx: ServiceContext; inpu
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx.select().from(hrSources).where(eq(hrSources.key, input.key));
     if (existing) throw new DomainError("CONFLICT", `There is already an HR source "${input.key}"`, { field: "key" });
-    await tx.insert(hrSources).values({ key: input.key, name: input.name.trim() || input.key, tokenHash: tokenHash(token), createdAt: ctx.clock(), createdBy: ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}` });
+    await tx.insert(hrSources).values({ key: input.key, name: input.name.trim() || input.key, tokenHash: tokenHash(token), createdAt: ctx.clock(), createdBy: actorLabel(ctx.actor) });
     await recordAuditEvent(tx, ctx, { action: "hr_source.created", subjectType: "hr_source", subjectId: input.key, after: { name: input.name } });
     return { key: input.key, token };
   });
@@ -48,7 +48,7 @@ async function hire(tx: Tx, ctx: ServiceContext, effect: HrEventEffect) {
     .returning();
   const values = { ...validated.values, ...(manager ? { manager } : {}) };
   await tx.insert(identityAttributeChanges).values(
-    Object.entries(values).map(([attribute, value]) => ({ identityId: row!.id, attribute, oldValue: null, newValue: value ?? null, source: "hr_event", effectiveAt: effect.effectiveAt, recordedAt: now, actorLabel: `system:${ctx.actor.type === "system" ? ctx.actor.name : "hr"}`, reason: "Hired" })),
+    Object.entries(values).map(([attribute, value]) => ({ identityId: row!.id, attribute, oldValue: null, newValue: value ?? null, source: "hr_event", effectiveAt: effect.effectiveAt, recordedAt: now, actorLabel: actorLabel(ctx.actor), reason: "Hired" })),
   );
   await recordAuditEvent(tx, ctx, { action: "identity.hired", subjectType: "identity", subjectId: row!.id, after: { externalId: effect.externalId, email, ...values }, reason: "Hired" });
 }

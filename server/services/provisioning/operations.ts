@@ -1,3 +1,4 @@
+import { actorLabel } from "@/server/core/actor";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { AdapterError, type AccessTarget, type AdapterResult } from "@/server/adapters/types";
 import { DomainError } from "@/server/core/errors";
@@ -149,7 +150,7 @@ export async function completeManualTask({ ctx, input }: { ctx: ServiceContext; 
     if (!task) throw new DomainError("NOT_FOUND", "There is no such task", { field: "taskId" });
     if (task.status === "done") throw new DomainError("CONFLICT", `This task was already done by ${task.doneBy}`, { field: "taskId" });
     const now = ctx.clock();
-    const by = ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`;
+    const by = actorLabel(ctx.actor);
     await tx.update(manualTasks).set({ status: "done", doneAt: now, doneBy: by }).where(eq(manualTasks.id, task.id));
     const [op] = await tx.update(provisioningOperations).set({ status: "done", completedAt: now }).where(eq(provisioningOperations.id, task.operationId)).returning();
     await recordAuditEvent(tx, ctx, { action: "provisioning.task_done", subjectType: "provisioning_operation", subjectId: op!.id, after: { action: op!.action, resource: op!.resourceKey }, reason: input.note?.trim() || null });

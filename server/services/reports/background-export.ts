@@ -1,3 +1,4 @@
+import { actorLabel } from "@/server/core/actor";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { finished } from "node:stream/promises";
@@ -15,12 +16,10 @@ const PROGRESS_EVERY_MS = 500;
 /** Where background exports are written (CLEARANCE_EXPORT_DIR, or exports/ beside the project's data). */
 export const exportDirectory = () => process.env.CLEARANCE_EXPORT_DIR ?? path.join(process.env.CLEARANCE_DATA_DIR ?? ".data", "exports");
 
-const by = (ctx: ServiceContext) => (ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`);
-
 /** Queues an export the worker writes to a file, with progress; recorded like any export. */
 export async function startExport({ ctx, input }: { ctx: ServiceContext; input: { kind: ReportKind; format: "csv" | "json"; filters: ReportFilters } }) {
   return ctx.db.transaction(async (tx) => {
-    const [row] = await tx.insert(reportExports).values({ kind: input.kind, format: input.format, filters: input.filters, requestedBy: by(ctx), requestedAt: ctx.clock() }).returning();
+    const [row] = await tx.insert(reportExports).values({ kind: input.kind, format: input.format, filters: input.filters, requestedBy: actorLabel(ctx.actor), requestedAt: ctx.clock() }).returning();
     await recordAuditEvent(tx, ctx, { action: "report.exported", subjectType: "report", subjectId: input.kind, after: { format: input.format, filters: input.filters, background: row!.id } });
     return row!;
   });

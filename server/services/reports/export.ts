@@ -1,10 +1,10 @@
-import { asc, isNotNull } from "drizzle-orm";
 import { csvLine } from "@/server/core/reports/csv";
-import { identities, systems } from "@/server/db/schema";
 import type { ReportFilters, ReportFormat, ReportKind } from "@/server/core/reports/filters";
 import { renderPdfTable } from "@/server/core/reports/pdf";
 import { DomainError } from "@/server/core/errors";
 import { recordAuditEvent } from "../audit";
+import { listCatalog } from "../catalog";
+import { listIdentityFacets } from "../identities";
 import type { ServiceContext } from "../context";
 import type { ReportSource } from "./report-source";
 import { reportSource } from "./sources";
@@ -100,11 +100,8 @@ export async function previewReport({ ctx, input }: { ctx: ServiceContext; input
   return { total, background: total !== null && total > BACKGROUND_ABOVE_ROWS, columns: source.columns, rows: rows as (string | number | null)[][], more };
 }
 
-/** Systems and departments to filter by. */
+/** Systems and departments to filter by: the catalog's systems and the directory's departments. */
 export async function reportFacets({ ctx }: { ctx: ServiceContext }) {
-  const [systemRows, departmentRows] = await Promise.all([
-    ctx.db.select({ key: systems.key }).from(systems).orderBy(asc(systems.key)),
-    ctx.db.selectDistinct({ value: identities.department }).from(identities).where(isNotNull(identities.department)).orderBy(identities.department),
-  ]);
-  return { systems: systemRows.map((s) => s.key), departments: departmentRows.map((d) => d.value!) };
+  const [catalog, facets] = await Promise.all([listCatalog({ ctx }), listIdentityFacets({ ctx })]);
+  return { systems: catalog.systems.map((s) => s.key), departments: facets.departments };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, ilike, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, ilike, inArray, lt, sql } from "drizzle-orm";
 import { rangeOf, type ReportFilters } from "@/server/core/reports/filters";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern } from "@/server/db/like";
@@ -33,10 +33,16 @@ export function leaversSource(db: DbOrTx, f: ReportFilters): ReportSource {
           ),
         )
         .orderBy(asc(identityAttributeChanges.effectiveAt));
+      // Every leaver's exceptions in one query, grouped by person.
+      const ids = [...new Set(terminations.map((t) => t.change.identityId))];
+      const exceptionsOf = new Map<string, (typeof accessExceptions.$inferSelect)[]>();
+      for (const e of ids.length ? await db.select().from(accessExceptions).where(inArray(accessExceptions.identityId, ids)) : []) {
+        exceptionsOf.set(e.identityId, [...(exceptionsOf.get(e.identityId) ?? []), e]);
+      }
       const out: unknown[][] = [];
       for (const t of terminations) {
         const at = t.change.effectiveAt;
-        const held = (await db.select().from(accessExceptions).where(eq(accessExceptions.identityId, t.change.identityId))).filter(
+        const held = (exceptionsOf.get(t.change.identityId) ?? []).filter(
           (e) => e.startsAt <= at && (e.endedAt === null || e.endedAt > at) && (!f.system || e.resourceKey.startsWith(`${f.system}:`)),
         );
         const removed = held.filter((e) => e.removalDeliveredAt);

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, gte, ilike, lt, or, sql, type AnyColumn, type SQL } f
 import { alias } from "drizzle-orm/pg-core";
 import { rangeOf, type ReportFilters, type ReportKind } from "@/server/core/reports/filters";
 import type { DbOrTx } from "@/server/db/client";
-import { containsPattern } from "@/server/db/like";
+import { containsPattern, startsWithPattern } from "@/server/db/like";
 import { accessExceptions, accessRequests, auditEvents, identities, requestTemplates, requestVotes } from "@/server/db/schema";
 import { accessAsOfSource } from "./access-as-of";
 import { leaversSource, policyChangesSource } from "./history-sources";
@@ -15,7 +15,7 @@ const voter = alias(identities, "voter");
 
 const personFilter = (p: { email: SQL.Aliased | AnyColumn; displayName: SQL.Aliased | AnyColumn }, person: string | undefined) =>
   person ? or(ilike(p.email as AnyColumn, containsPattern(person)), ilike(p.displayName as AnyColumn, containsPattern(person))) : undefined;
-const systemFilter = (column: SQL | typeof accessExceptions.resourceKey, system: string | undefined) => (system ? ilike(column as typeof accessExceptions.resourceKey, `${system}:%`) : undefined);
+const systemFilter = (column: SQL | typeof accessExceptions.resourceKey, system: string | undefined) => (system ? ilike(column as typeof accessExceptions.resourceKey, startsWithPattern(`${system}:`)) : undefined);
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 /** Seed 000's exception log: user, access, granted, justification, approved by, expires, status; plus the lifecycle facts. */
@@ -153,7 +153,7 @@ function auditTrail(db: DbOrTx, f: ReportFilters): ReportSource {
     from ? gte(auditEvents.occurredAt, from) : undefined,
     to ? lt(auditEvents.occurredAt, to) : undefined,
     f.person ? ilike(auditEvents.actorLabel, containsPattern(f.person)) : undefined,
-    f.system ? or(ilike(auditEvents.subjectId, `${f.system}:%`), sql`${auditEvents.after}::text ilike ${`%"${f.system}:%`}`) : undefined,
+    f.system ? or(ilike(auditEvents.subjectId, startsWithPattern(`${f.system}:`)), sql`${auditEvents.after}::text ilike ${`%"${f.system}:%`}`) : undefined,
   );
   type Row = Record<"id" | "occurred_at" | "actor" | "action" | "subject_type" | "subject_id" | "before" | "after" | "reason" | "context" | "prev_hash" | "hash", string | null>;
   return {

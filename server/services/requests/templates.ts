@@ -1,3 +1,4 @@
+import { actorLabel } from "@/server/core/actor";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { chooseRecipients, resolveApprovers, type ApproverContext } from "@/server/core/requests/approvers";
@@ -66,7 +67,7 @@ export async function saveTemplate({ ctx, input }: { ctx: ServiceContext; input:
   const def = parsed.data;
   await checkReferences(ctx, def);
   const now = ctx.clock();
-  const by = ctx.actor.type === "identity" ? ctx.actor.email : `system:${ctx.actor.name}`;
+  const by = actorLabel(ctx.actor);
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx.select().from(requestTemplates).where(eq(requestTemplates.key, input.key)).for("update");
     if (input.create && existing) throw new DomainError("CONFLICT", `A template with the key "${input.key}" already exists`, { field: "key" });

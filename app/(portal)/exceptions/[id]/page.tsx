@@ -1,8 +1,9 @@
+import { formatDay, formatWhen } from "@/components/requests/format";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ExtendException } from "@/components/exceptions/extend-exception";
 import { RevokeException } from "@/components/exceptions/revoke-exception";
-import { dateOnly, dateTime, statusText, typeLabel } from "@/components/exceptions/format";
+import { statusText, typeLabel } from "@/components/exceptions/format";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -50,7 +51,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             <ol className="grid gap-3" aria-label="Timeline">
               {e.timeline.steps.map((s, i) => (
                 <li key={i} className="flex gap-3 text-sm">
-                  <span className="w-40 shrink-0 text-slate-500">{dateTime(s.at)}</span>
+                  <span className="w-40 shrink-0 text-slate-500">{formatWhen(s.at)}</span>
                   <span>
                     <strong className={s.label.endsWith("failed") ? "text-red-700" : "text-slate-900"}>{s.label}</strong> {s.detail}
                   </span>
@@ -85,7 +86,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             <Fact label="Approved by">{e.approverName ? `${e.approverName} (${e.approverEmail})` : (e.approvalRule ?? `fallback ${e.fallbackName}`)}</Fact>
             {e.approvalNote && <Fact label="Approval note">{e.approvalNote}</Fact>}
             <Fact label="Window">
-              {dateTime(e.startsAt)} → {dateTime(e.expiresAt)}
+              {formatWhen(e.startsAt)} → {formatWhen(e.expiresAt)}
               {e.daysRemaining !== null && <span className="block text-xs text-slate-500">{e.daysRemaining} days remaining</span>}
             </Fact>
             <Fact label="Extensions">{e.extensionsUsed} of 4 (two by the original approver, then escalated)</Fact>
@@ -102,7 +103,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
                 </Link>
               </Fact>
             )}
-            {e.endedAt && <Fact label="Ended">{dateOnly(e.endedAt)} ({e.endReason}{e.endNote ? `: ${e.endNote}` : ""})</Fact>}
+            {e.endedAt && <Fact label="Ended">{formatDay(e.endedAt)} ({e.endReason}{e.endNote ? `: ${e.endNote}` : ""})</Fact>}
           </dl>
         </Card>
       </div>

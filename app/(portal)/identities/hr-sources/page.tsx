@@ -1,4 +1,5 @@
 import { HrSourceForm } from "@/components/hr/hr-source-form";
+import { formatWhen } from "@/components/requests/format";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -7,8 +8,6 @@ import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
 
 export const metadata = { title: "HR sources" };
-
-const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "—");
 
 export default async function HrSourcesPage() {
   await requireSection("identities");
@@ -25,7 +24,7 @@ export default async function HrSourcesPage() {
                   <span>
                     <b>{s.name}</b> <span className="font-mono text-xs text-slate-500">{s.key}</span>
                   </span>
-                  <span className="text-xs text-slate-500">added {when(s.createdAt)} by {s.createdBy}</span>
+                  <span className="text-xs text-slate-500">added {formatWhen(s.createdAt)} by {s.createdBy}</span>
                 </li>
               ))}
             </ul>
@@ -50,11 +49,11 @@ export default async function HrSourcesPage() {
               <tbody className="divide-y divide-slate-100">
                 {events.map((e) => (
                   <tr key={e.id}>
-                    <td className="py-1.5 pr-3 text-slate-500">{when(e.receivedAt)}</td>
+                    <td className="py-1.5 pr-3 text-slate-500">{formatWhen(e.receivedAt)}</td>
                     <td className="py-1.5 pr-3">{e.sourceKey}</td>
                     <td className="py-1.5 pr-3 font-mono text-xs">{e.type}</td>
                     <td className="py-1.5 pr-3">{e.externalId}</td>
-                    <td className="py-1.5 pr-3">{when(e.effectiveAt)}</td>
+                    <td className="py-1.5 pr-3">{formatWhen(e.effectiveAt)}</td>
                     <td className="py-1.5">
                       <Badge tone={e.status === "applied" ? "green" : e.status === "failed" ? "red" : "amber"}>{e.status}</Badge>
                       {e.error && <span className="ml-2 text-xs text-red-700">{e.error}</span>}

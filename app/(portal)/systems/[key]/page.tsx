@@ -1,5 +1,6 @@
+import { formatWhen } from "@/components/requests/format";
 import { notFound } from "next/navigation";
-import { dateTime } from "@/components/exceptions/format";
+
 import { AdapterForm, CompleteTask, RetryOperation } from "@/components/systems/system-actions";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -28,7 +29,7 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                 {s.tasks.map((t) => (
                   <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                     <span>
-                      {t.description} <span className="text-xs text-slate-500">since {dateTime(t.createdAt)}</span>
+                      {t.description} <span className="text-xs text-slate-500">since {formatWhen(t.createdAt)}</span>
                     </span>
                     <CompleteTask taskId={t.id} />
                   </li>
@@ -47,7 +48,7 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                       {o.action} <span className="font-mono text-xs">{o.resourceKey}</span> for {o.email} · {o.attempts}/{o.maxAttempts} attempts
                       {o.lastError && <span className="block text-xs text-red-700">{o.lastError}</span>}
                     </span>
-                    {o.status === "failed" ? <RetryOperation operationId={o.id} /> : <Badge tone="amber">next try {dateTime(o.nextAttemptAt)}</Badge>}
+                    {o.status === "failed" ? <RetryOperation operationId={o.id} /> : <Badge tone="amber">next try {formatWhen(o.nextAttemptAt)}</Badge>}
                   </li>
                 ))}
               </ul>
@@ -61,7 +62,7 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                 <tbody className="divide-y divide-slate-100">
                   {s.calls.map((c) => (
                     <tr key={c.id}>
-                      <td className="py-1.5 pr-3 text-slate-500">{dateTime(c.at)}</td>
+                      <td className="py-1.5 pr-3 text-slate-500">{formatWhen(c.at)}</td>
                       <td className="py-1.5 pr-3">{c.call}</td>
                       <td className="py-1.5 pr-3">
                         <Badge tone={c.outcome === "done" ? "green" : c.outcome === "error" ? "red" : "amber"}>{c.outcome}</Badge>
