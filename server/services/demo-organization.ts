@@ -18,6 +18,7 @@ import {
   resources,
   systems,
 } from "@/server/db/schema";
+import { refreshExpectedAccess } from "./lifecycle/expected";
 import { defaultScales } from "@/server/core/policy/types";
 import { demoPolicyDirectory, readPolicyDirectory } from "@/server/db/seed/policies";
 import { seedAliases, seedResources, seedSystems } from "@/server/db/seed/catalog";
@@ -43,6 +44,8 @@ export async function seedIfEmpty(db: Db, clock: Clock): Promise<boolean> {
     const [row] = await tx.select({ n: count() }).from(identities);
     if ((row?.n ?? 0) > 0) return false;
     await loadDemoOrganization(tx, clock);
+    // What policy gives everyone, for drift detection and coverage from the first start.
+    await refreshExpectedAccess(tx, clock());
     return true;
   });
 }

@@ -11,6 +11,7 @@ import type { DbOrTx } from "@/server/db/client";
 import { attributesOf, columnsFor } from "@/server/db/identity-columns";
 import { containsPattern } from "@/server/db/like";
 import { identities, identityAttributeChanges, portalRoleAssignments } from "@/server/db/schema";
+import { planAccessChange } from "./lifecycle/plan";
 import { recordAuditEvent } from "./audit";
 import { endSessionsOf } from "./sessions";
 import type { ServiceContext } from "./context";
@@ -199,7 +200,7 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
     const current = await loadIdentity(tx, input.identityId, { forUpdate: true });
     const before = attributesOf(current.identity, current.managerEmail?.toLowerCase() ?? null);
     const changes = diffAttributes(before, validated.values);
-    if (changes.length === 0) return { changed: [] as HrAttribute[] };
+    if (changes.length === 0) return { changed: [] as HrAttribute[], planId: null };
 
     const { manager: managerEmail, ...rest } = validated.values;
     const cols = columnsFor(rest);
@@ -236,7 +237,8 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
       reason: input.reason ?? null,
       context: { source: input.source, effectiveAt: (input.effectiveAt ?? now).toISOString(), ...(sessionsEnded ? { sessionsEnded } : {}) },
     });
-    return { changed: changes.map((c) => c.attribute) };
+    const plan = await planAccessChange(tx, ctx, { identityId: input.identityId, before, source: input.source, changes: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])), reason: input.reason ?? null });
+    return { changed: changes.map((c) => c.attribute), planId: plan?.id ?? null };
   });
 }
 

@@ -41,7 +41,7 @@ export const accessExceptions = pgTable(
       .notNull()
       .references(() => resources.key),
     level: text(),
-    /** request (an approved request), admin (created by IT), fallback (an allow fallback) */
+    /** request (an approved request), admin (created by IT), fallback (an allow fallback), lifecycle (a transfer's grace period) */
     source: text().notNull(),
     type: text().notNull(),
     justification: text().notNull(),
@@ -74,7 +74,7 @@ export const accessExceptions = pgTable(
   },
   (t) => [
     check("access_exceptions_type", sql`${t.type} in ('project', 'privilege_escalation', 'training', 'role_transition', 'vendor', 'fallback')`),
-    check("access_exceptions_source", sql`${t.source} in ('request', 'admin', 'fallback')`),
+    check("access_exceptions_source", sql`${t.source} in ('request', 'admin', 'fallback', 'lifecycle')`),
     check("access_exceptions_status", sql`${t.status} in ('granting', 'active', 'grant_failed', 'removing', 'removed', 'revoke_failed')`),
     // Seed 000's anti-patterns, refused by the database whatever the code does:
     // an exception ends after it starts (and expires_at is NOT NULL),

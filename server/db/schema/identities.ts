@@ -23,6 +23,8 @@ export const identities = pgTable(
     /** The HR system's own id for the person (e.g. "sarah.chen"). */
     externalId: text().notNull(),
     email: text().notNull(),
+    /** The account name on target systems: the email's local part (sarah.chen). */
+    username: text().generatedAlwaysAs(sql`split_part(lower(email), '@', 1)`),
     displayName: text().notNull(),
     department: text(),
     jobTitle: text(),
@@ -44,6 +46,7 @@ export const identities = pgTable(
     index("identities_display_name_idx").on(t.displayName),
     index("identities_department_idx").on(t.department),
     index("identities_manager_idx").on(t.managerId),
+    index("identities_username_idx").on(t.username),
   ],
 );
 

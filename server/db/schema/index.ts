@@ -11,3 +11,5 @@ export * from "./provisioning";
 export * from "./fallbacks";
 export * from "./reports";
 export * from "./hr";
+export * from "./lifecycle";
+export * from "./drift";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { identities } from "./identities";
 
 /** A target system where access lives; its access levels are ordered from lowest to highest. */
@@ -14,11 +14,18 @@ export const systems = pgTable(
     /** the adapter's settings (server/adapters/registry.ts); secrets by environment variable name */
     adapterConfig: jsonb().notNull().default({}),
     accessLevels: text().array().notNull(),
+    /** Review-before-execution (seed 001, phase 5): lifecycle steps on this system wait for IT. */
+    reviewPlans: boolean().notNull().default(false),
+    /** Days a transfer keeps access it no longer needs (null: the default, 30). */
+    graceDays: integer(),
+    /** Drift found on this system is corrected without asking. */
+    driftAutoRemediate: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [
     check("systems_key_format", sql`${t.key} ~ '^[a-z][a-z0-9-]*$'`),
     check("systems_has_levels", sql`cardinality(${t.accessLevels}) > 0`),
+    check("systems_grace_days", sql`${t.graceDays} is null or ${t.graceDays} between 0 and 365`),
   ],
 );
 
@@ -35,10 +42,13 @@ export const resources = pgTable(
     name: text().notNull(),
     description: text().notNull().default(""),
     ownerId: uuid().references(() => identities.id, { onDelete: "set null" }),
+    /** Overrides the system's grace period for this resource (0: removed at once on a transfer). */
+    graceDays: integer(),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [
     check("resources_key_matches_parts", sql`${t.key} = ${t.systemKey} || ':' || ${t.type} || ':' || ${t.name}`),
     index("resources_system_idx").on(t.systemKey),
+    check("resources_grace_days", sql`${t.graceDays} is null or ${t.graceDays} between 0 and 365`),
   ],
 );

@@ -3,7 +3,7 @@ import { and, eq, gt, inArray, isNull, lte } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import type { EndReason } from "@/server/core/exceptions/types";
 import type { Tx } from "@/server/db/client";
-import { accessExceptions, accessRequests, exceptionExtensions, resources } from "@/server/db/schema";
+import { accessExceptions, accessRequests, exceptionExtensions, expectedAccess, resources } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { queueOperation } from "../provisioning/operations";
@@ -31,14 +31,24 @@ async function endException(tx: Tx, ctx: ServiceContext, e: Exception, reason: E
       .set({ accessEndsAt: endedAt })
       .where(and(inArray(accessRequests.id, [e.requestId, ...extensionRequests]), gt(accessRequests.accessEndsAt, endedAt)));
   }
-  await queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: e.level, action: "revoke", exceptionId: e.id, failureMode: "retry", maxAttempts: 8, now });
+  // Policy may give the resource by now (a transfer back within its grace period): then the
+  // access stays, at the level policy gives, and nothing is revoked.
+  let auditNote = note;
+  const [policy] = await tx.select({ level: expectedAccess.level }).from(expectedAccess).where(and(eq(expectedAccess.identityId, e.identityId), eq(expectedAccess.resourceKey, e.resourceKey)));
+  if (policy) {
+    if (policy.level !== e.level) await queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: policy.level, action: "grant", exceptionId: null, failureMode: "retry", maxAttempts: 5, now });
+    await tx.update(accessExceptions).set({ status: "removed", removalDeliveredAt: now }).where(eq(accessExceptions.id, e.id));
+    auditNote = [note, "policy grants this resource now, so the access stays as policy gives it"].filter(Boolean).join("; ");
+  } else {
+    await queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: e.level, action: "revoke", exceptionId: e.id, failureMode: "retry", maxAttempts: 8, now });
+  }
   await recordAuditEvent(tx, ctx, {
     action: reason === "expired" ? "exception.expired" : reason === "given_back" ? "exception.given_back" : "exception.revoked",
     subjectType: "access_exception",
     subjectId: e.id,
     before: { status: e.status, expiresAt: e.expiresAt.toISOString() },
-    after: { status: "removing", exception: `EXC-${e.number}`, endedAt: endedAt.toISOString() },
-    reason: note,
+    after: { status: policy ? "removed" : "removing", exception: `EXC-${e.number}`, endedAt: endedAt.toISOString() },
+    reason: auditNote,
   });
   return ended!;
 }

@@ -2,14 +2,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, asc, desc, eq, isNull, lte } from "drizzle-orm";
 import { actorLabel, systemActor } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
-import { effectOf, hrEventSchema, type HrEventEffect } from "@/server/core/identity/hr-events";
-import { validateAttributes } from "@/server/core/identity/validate";
+import { effectOf, hrEventSchema } from "@/server/core/identity/hr-events";
 import type { Db, Tx } from "@/server/db/client";
-import { columnsFor } from "@/server/db/identity-columns";
-import { hrEvents, hrSources, identities, identityAttributeChanges } from "@/server/db/schema";
+import { hrEvents, hrSources, identities } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
+import { createIdentity } from "../identity-create";
 
 const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
@@ -26,38 +25,11 @@ export async function createHrSource({ ctx, input }: { ctx: ServiceContext; inpu
   });
 }
 
-const nameFrom = (externalId: string) =>
-  externalId
-    .split(/[._-]+/)
-    .filter(Boolean)
-    .map((p) => p[0]!.toUpperCase() + p.slice(1))
-    .join(" ");
-
-/** A new person from employee.hired: the row, the first history entries, the audit event. */
-async function hire(tx: Tx, ctx: ServiceContext, effect: HrEventEffect) {
-  const { manager, ...rest } = effect.attributes as Record<string, unknown> & { manager?: string };
-  const validated = validateAttributes(rest);
-  if (!validated.ok) throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), { field: validated.problems[0]!.field });
-  const managerRow = manager ? (await tx.select({ id: identities.id }).from(identities).where(eq(identities.email, manager.toLowerCase())))[0] : undefined;
-  if (manager && !managerRow) throw new DomainError("INVALID_INPUT", `No identity has the manager email ${manager}`, { field: "manager" });
-  const now = ctx.clock();
-  const email = (effect.person?.email ?? `${effect.externalId}@${process.env.CLEARANCE_EMAIL_DOMAIN ?? "company.com"}`).toLowerCase();
-  const [row] = await tx
-    .insert(identities)
-    .values({ externalId: effect.externalId, email, displayName: effect.person?.displayName ?? nameFrom(effect.externalId), employmentStatus: "Active", ...columnsFor(validated.values), managerId: managerRow?.id ?? null, createdAt: now, updatedAt: now })
-    .returning();
-  const values = { ...validated.values, ...(manager ? { manager } : {}) };
-  await tx.insert(identityAttributeChanges).values(
-    Object.entries(values).map(([attribute, value]) => ({ identityId: row!.id, attribute, oldValue: null, newValue: value ?? null, source: "hr_event", effectiveAt: effect.effectiveAt, recordedAt: now, actorLabel: actorLabel(ctx.actor), reason: "Hired" })),
-  );
-  await recordAuditEvent(tx, ctx, { action: "identity.hired", subjectType: "identity", subjectId: row!.id, after: { externalId: effect.externalId, email, ...values }, reason: "Hired" });
-}
-
 /** Applies one event in the caller's transaction: a new person, a change, or a termination. */
 async function applyEvent(tx: Tx, ctx: ServiceContext, row: typeof hrEvents.$inferSelect) {
   const effect = effectOf(hrEventSchema.parse(row.payload), row.receivedAt);
   const [person] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.externalId, effect.externalId));
-  if (effect.kind === "hire" && !person) await hire(tx, ctx, effect);
+  if (effect.kind === "hire" && !person) await createIdentity(tx, ctx, { externalId: effect.externalId, email: effect.person?.email ?? null, displayName: effect.person?.displayName ?? null, attributes: effect.attributes, source: "hr_event", effectiveAt: effect.effectiveAt, reason: effect.reason });
   else if (!person) throw new DomainError("NOT_FOUND", `No identity has user_id ${effect.externalId}`, { field: "user_id" });
   else await changeIdentityAttributes({ ctx: { ...ctx, db: tx as unknown as Db }, input: { identityId: person.id, attributes: effect.attributes, source: "hr_event", effectiveAt: effect.effectiveAt, reason: effect.reason } });
   await tx.update(hrEvents).set({ status: "applied", appliedAt: ctx.clock(), error: null }).where(eq(hrEvents.id, row.id));

@@ -74,6 +74,8 @@ export async function loadPolicyIdentities(db: DbOrTx, identityId?: string): Pro
 
 export interface PolicyEngine {
   versionId: number | null;
+  /** identifies the files and configuration the set was compiled from */
+  key: string;
   files: PolicyFile[];
   loaded: LoadedPolicySet;
   config: PolicyConfig;
@@ -98,7 +100,7 @@ export async function policyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<Po
   const loaded = loadPolicySet(theFiles);
   // A draft or a new version is mostly the active set: it reuses what that set resolved.
   const compiled = compilePolicySet(loaded.policies, config, files ? { previous: lastActive?.compiled } : {});
-  const engine = { versionId: version?.id ?? null, files: theFiles, loaded, config, compiled };
+  const engine = { versionId: version?.id ?? null, key, files: theFiles, loaded, config, compiled };
   if (!files) lastActive = engine;
   cache.set(key, engine);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);

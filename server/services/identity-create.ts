@@ -1,0 +1,57 @@
+import { eq } from "drizzle-orm";
+import { actorLabel } from "@/server/core/actor";
+import { DomainError } from "@/server/core/errors";
+import { validateAttributes } from "@/server/core/identity/validate";
+import type { Tx } from "@/server/db/client";
+import { columnsFor } from "@/server/db/identity-columns";
+import { identities, identityAttributeChanges } from "@/server/db/schema";
+import { recordAuditEvent } from "./audit";
+import type { ServiceContext } from "./context";
+import { planAccessChange } from "./lifecycle/plan";
+
+const nameFrom = (externalId: string) =>
+  externalId
+    .split(/[._-]+/)
+    .filter(Boolean)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join(" ");
+
+export interface NewIdentityInput {
+  externalId: string;
+  /** defaults to <externalId>@CLEARANCE_EMAIL_DOMAIN (company.com) */
+  email: string | null;
+  /** defaults to the external id in words ("sarah.chen" → "Sarah Chen") */
+  displayName: string | null;
+  /** HR attributes; employment_status defaults to Active; manager is an email */
+  attributes: Record<string, unknown>;
+  source: "hr_event" | "csv" | "scim" | "admin";
+  effectiveAt: Date;
+  reason: string;
+}
+
+/**
+ * A joiner (HR event, SCIM, CSV): the row, the first history entries, the audit event and the
+ * joiner plan, in the caller's transaction.
+ */
+export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIdentityInput) {
+  const { manager, ...rest } = input.attributes as Record<string, unknown> & { manager?: string | null };
+  const validated = validateAttributes({ employment_status: "Active", ...rest });
+  if (!validated.ok) throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), { field: validated.problems[0]!.field });
+  const managerRow = manager ? (await tx.select({ id: identities.id }).from(identities).where(eq(identities.email, manager.toLowerCase())))[0] : undefined;
+  if (manager && !managerRow) throw new DomainError("INVALID_INPUT", `No identity has the manager email ${manager}`, { field: "manager" });
+  const email = (input.email ?? `${input.externalId}@${process.env.CLEARANCE_EMAIL_DOMAIN ?? "company.com"}`).toLowerCase();
+  const [taken] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.email, email));
+  if (taken) throw new DomainError("CONFLICT", `Another identity already has the email ${email}`, { field: "email" });
+  const now = ctx.clock();
+  const [row] = await tx
+    .insert(identities)
+    .values({ externalId: input.externalId, email, displayName: input.displayName?.trim() || nameFrom(input.externalId), employmentStatus: "Active", ...columnsFor(validated.values), managerId: managerRow?.id ?? null, createdAt: now, updatedAt: now })
+    .returning();
+  const values = { ...validated.values, ...(manager ? { manager } : {}) };
+  await tx.insert(identityAttributeChanges).values(
+    Object.entries(values).map(([attribute, value]) => ({ identityId: row!.id, attribute, oldValue: null, newValue: value ?? null, source: input.source, effectiveAt: input.effectiveAt, recordedAt: now, actorLabel: actorLabel(ctx.actor), reason: input.reason })),
+  );
+  await recordAuditEvent(tx, ctx, { action: "identity.hired", subjectType: "identity", subjectId: row!.id, after: { externalId: input.externalId, email, ...values }, reason: input.reason, context: { source: input.source } });
+  await planAccessChange(tx, ctx, { identityId: row!.id, before: null, source: input.source, changes: values, reason: input.reason });
+  return row!;
+}

@@ -1,0 +1,69 @@
+import { eq, sql } from "drizzle-orm";
+import { evaluateAll, type ExpectedGrant } from "@/server/core/policy";
+import type { DbOrTx } from "@/server/db/client";
+import { expectedAccess, expectedAccessState } from "@/server/db/schema";
+import { loadPolicyIdentities, policyEngine } from "../policies/engine";
+
+const systemOf = (resource: string) => resource.slice(0, resource.indexOf(":"));
+const BATCH = 20_000;
+
+/** Replaces one person's row set in expected_access (the planner calls this with the new grants). */
+export async function writeExpectedAccess(db: DbOrTx, identityId: string, grants: readonly ExpectedGrant[]) {
+  await db.delete(expectedAccess).where(eq(expectedAccess.identityId, identityId));
+  if (grants.length === 0) return;
+  await db.insert(expectedAccess).values(grants.map((g) => ({ identityId, resourceKey: g.resource, systemKey: systemOf(g.resource), level: g.level, policies: g.via })));
+}
+
+/**
+ * Evaluates everyone with the active policy set and replaces expected_access, in batches of
+ * unnest()ed arrays (one round trip per 20,000 grants). Run after a policy version or alias
+ * change, and by drift detection when the table was computed from another policy set.
+ */
+export async function refreshExpectedAccess(db: DbOrTx, at: Date) {
+  const [engine, people] = await Promise.all([policyEngine(db), loadPolicyIdentities(db)]);
+  const results = evaluateAll(engine.compiled, people, at);
+  const ids: string[] = [];
+  const resources: string[] = [];
+  const systemKeys: string[] = [];
+  const levels: (string | null)[] = [];
+  const policies: string[] = [];
+  let grants = 0;
+  const flush = async () => {
+    if (ids.length === 0) return;
+    await db.execute(sql`
+      insert into expected_access (identity_id, resource_key, system_key, level, policies)
+      select i::uuid, r, s, l, string_to_array(p, ' > ')
+      from unnest(${ids}::text[], ${resources}::text[], ${systemKeys}::text[], ${levels}::text[], ${policies}::text[]) as t(i, r, s, l, p)`);
+    ids.length = resources.length = systemKeys.length = levels.length = policies.length = 0;
+  };
+  await db.execute(sql`truncate expected_access`);
+  for (const person of people) {
+    for (const g of results.get(person.id) ?? []) {
+      ids.push(person.id);
+      resources.push(g.resource);
+      systemKeys.push(systemOf(g.resource));
+      levels.push(g.level);
+      policies.push(g.via.join(" > "));
+      grants++;
+      if (ids.length >= BATCH) await flush();
+    }
+  }
+  await flush();
+  await markExpectedAccessFresh(db, engine.key, at, people.length, grants);
+  return { people: people.length, grants };
+}
+
+export async function markExpectedAccessFresh(db: DbOrTx, fingerprint: string, at: Date, people: number, grants: number) {
+  await db
+    .insert(expectedAccessState)
+    .values({ id: 1, fingerprint, refreshedAt: at, people, grants })
+    .onConflictDoUpdate({ target: expectedAccessState.id, set: { fingerprint, refreshedAt: at, people, grants } });
+}
+
+/** Refreshes expected_access when it was computed from another policy set or configuration. */
+export async function ensureExpectedAccessFresh(db: DbOrTx, at: Date): Promise<{ refreshed: boolean }> {
+  const [engine, [state]] = await Promise.all([policyEngine(db), db.select().from(expectedAccessState)]);
+  if (state?.fingerprint === engine.key) return { refreshed: false };
+  await refreshExpectedAccess(db, at);
+  return { refreshed: true };
+}
