@@ -36,6 +36,13 @@ export const ldapConfigSchema = z
     userDnTemplate: z.string().refine((t) => t.split("{username}").length === 2, "must contain {username} exactly once"),
     /** memberUid (posixGroup) stores the username; member and uniqueMember store the user's DN. */
     memberAttribute: z.enum(["member", "uniqueMember", "memberUid"]).default("member"),
+    /**
+     * name: resource system:group:NAME is the group cn=NAME (groups only, no levels).
+     * resource: any resource of the system is a group named by its whole key, one group per level
+     * when it has levels: cn=gitlab:group:customer-solutions (reporter). Directories that mirror
+     * application access into LDAP groups use this.
+     */
+    groupNaming: z.enum(["name", "resource"]).default("name"),
   })
   .refine((c) => (c.bindPassword === undefined) !== (c.bindPasswordEnv === undefined), {
     message: "set exactly one of bindPassword and bindPasswordEnv",
@@ -56,6 +63,22 @@ export function escapeDnValue(value: string): string {
 /** The DN of the group named `cn` under `groupBaseDn`. */
 export function groupDn(cn: string, groupBaseDn: string): string {
   return `cn=${escapeDnValue(cn)},${groupBaseDn}`;
+}
+
+/** Escapes a value for use in a search filter (RFC 4515 section 3). */
+export function escapeFilterValue(value: string): string {
+  return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** The cn of a resource's group in "resource" naming: its key, and its level in parentheses. */
+export function resourceGroupCn(resource: string, level: string | null): string {
+  return level ? `${resource} (${level})` : resource;
+}
+
+/** Reads a "resource" naming cn back: the resource key and its level. */
+export function parseResourceGroupCn(cn: string): { resource: string; level: string | null } {
+  const m = /^(.*) \(([^()]+)\)$/.exec(cn);
+  return m ? { resource: m[1]!, level: m[2]! } : { resource: cn, level: null };
 }
 
 interface Rdn {
@@ -196,13 +219,52 @@ export function ldapAdapter(rawConfig: LdapConfig, options: { systemKey: string 
   const memberValue = (username: string) => (usesDns ? config.userDnTemplate.replace("{username}", () => escapeDnValue(username)) : username);
   const change = (operation: "add" | "delete", values: string[]) => new Change({ operation, modification: new Attribute({ type: memberAttribute, values }) });
 
+  const byResource = config.groupNaming === "resource";
+
   function targetGroup(target: AccessTarget): string {
+    if (byResource) {
+      if (!target.resource.startsWith(`${options.systemKey}:`)) throw new AdapterError(`${target.resource} is not a resource of ${options.systemKey}`, false);
+      return groupDn(resourceGroupCn(target.resource, target.level), groupBaseDn);
+    }
     if (target.type !== "group") throw new AdapterError(`LDAP adapter manages groups only, not ${target.resource}`, false);
     return groupDn(target.name, groupBaseDn);
   }
 
+  /** In "resource" naming: the groups of the resource (any level) that hold the member. */
+  async function groupsHolding(client: Client, resource: string, member: string): Promise<string[]> {
+    const cn = escapeFilterValue(resource);
+    const { searchEntries } = await client.search(groupBaseDn, {
+      scope: "one",
+      filter: `(&(|(cn=${cn})(cn=${cn} \\28*\\29))(${memberAttribute}=${escapeFilterValue(member)}))`,
+      attributes: ["cn"],
+    });
+    return searchEntries.map((e) => e.dn);
+  }
+
+  /** Removes a member from a group, swapping in the placeholder when it was the last one. */
+  async function removeMember(client: Client, dn: string, member: string): Promise<string> {
+    try {
+      await client.modify(dn, change("delete", [member]));
+      return `removed ${member} from ${dn}`;
+    } catch (error) {
+      if (resultCode(error) === NO_SUCH_ATTRIBUTE) return `${member} was not in ${dn}`;
+      if (resultCode(error) !== OBJECT_CLASS_VIOLATION || !usesDns) throw error;
+    }
+    // It was the last member. Swap in the placeholder within one modify, so it is atomic and
+    // a member added meanwhile is kept.
+    try {
+      await client.modify(dn, [change("add", [LDAP_PLACEHOLDER_MEMBER]), change("delete", [member])]);
+    } catch (error) {
+      if (resultCode(error) === NO_SUCH_ATTRIBUTE) return `${member} was not in ${dn}`;
+      throw error;
+    }
+    return `removed ${member} from ${dn}, leaving the placeholder ${LDAP_PLACEHOLDER_MEMBER}`;
+  }
+
   return {
     kind: "ldap",
+
+    manages: (resource) => (byResource ? resource.startsWith(`${options.systemKey}:`) : resource.startsWith(`${options.systemKey}:group:`)),
 
     async grant(target) {
       const dn = targetGroup(target);
@@ -221,6 +283,11 @@ export function ldapAdapter(rawConfig: LdapConfig, options: { systemKey: string 
             if (resultCode(error) !== NO_SUCH_ATTRIBUTE) throw error;
           });
         }
+        if (byResource) {
+          // A grant sets the level: the member leaves the resource's other level groups.
+          const others = (await groupsHolding(client, target.resource, member)).filter((other) => parseDn(other)[0]?.value !== parseDn(dn)[0]?.value);
+          for (const other of others) detail += `; ${await removeMember(client, other, member)}`;
+        }
         return { status: "done", detail };
       });
     },
@@ -229,22 +296,13 @@ export function ldapAdapter(rawConfig: LdapConfig, options: { systemKey: string 
       const dn = targetGroup(target);
       const member = memberValue(target.username);
       return connected(`revoke of ${target.resource} from ${target.username}`, dn, async (client): Promise<AdapterResult> => {
-        try {
-          await client.modify(dn, change("delete", [member]));
-          return { status: "done", detail: `removed ${member} from ${dn}` };
-        } catch (error) {
-          if (resultCode(error) === NO_SUCH_ATTRIBUTE) return { status: "done", detail: `${member} was not in ${dn}` };
-          if (resultCode(error) !== OBJECT_CLASS_VIOLATION || !usesDns) throw error;
-        }
-        // It was the last member. Swap in the placeholder within one modify, so it is atomic and
-        // a member added meanwhile is kept.
-        try {
-          await client.modify(dn, [change("add", [LDAP_PLACEHOLDER_MEMBER]), change("delete", [member])]);
-        } catch (error) {
-          if (resultCode(error) === NO_SUCH_ATTRIBUTE) return { status: "done", detail: `${member} was not in ${dn}` };
-          throw error;
-        }
-        return { status: "done", detail: `removed ${member} from ${dn}, leaving the placeholder ${LDAP_PLACEHOLDER_MEMBER}` };
+        if (!byResource) return { status: "done", detail: await removeMember(client, dn, member) };
+        // Revoking a resource removes it at whatever level the member holds it.
+        const held = await groupsHolding(client, target.resource, member);
+        if (held.length === 0) return { status: "done", detail: `${member} held no group of ${target.resource}` };
+        const details: string[] = [];
+        for (const group of held) details.push(await removeMember(client, group, member));
+        return { status: "done", detail: details.join("; ") };
       });
     },
 
@@ -261,9 +319,11 @@ export function ldapAdapter(rawConfig: LdapConfig, options: { systemKey: string 
           const naming = parseDn(entry.dn)[0];
           const cn = naming?.type === "cn" ? naming.value : asArray(entry.cn)[0];
           if (!cn) continue;
+          const held = byResource ? parseResourceGroupCn(cn) : { resource: `${options.systemKey}:group:${cn}`, level: null };
+          if (byResource && !held.resource.startsWith(`${options.systemKey}:`)) continue;
           for (const value of asArray(entry[memberAttribute])) {
             const username = usesDns ? usernameOf(value) : value;
-            if (username) access.push({ username, resource: `${options.systemKey}:group:${cn}`, level: null });
+            if (username) access.push({ username, resource: held.resource, level: held.level });
           }
         }
         return access;

@@ -7,6 +7,7 @@ import type { Adapter } from "./types";
 export function manualAdapter(): Adapter {
   return {
     kind: "manual",
+    canList: false,
     grant: async (target) => ({ status: "waiting", detail: `A task for IT: grant ${target.resource} to ${target.email}` }),
     revoke: async (target) => ({ status: "waiting", detail: `A task for IT: revoke ${target.resource} from ${target.email}` }),
     listActual: async () => [],

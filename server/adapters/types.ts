@@ -48,6 +48,10 @@ export interface Adapter {
   revoke(target: AccessTarget): Promise<AdapterResult>;
   /** Everything the adapter manages on the system, as the system reports it. */
   listActual(): Promise<ActualAccess[]>;
+  /** false when the system cannot be read back (manual work): drift detection skips it. Default true. */
+  readonly canList?: boolean;
+  /** Whether listActual would report this resource (drift only calls access "missing" then). Default: all. */
+  manages?(resource: string): boolean;
   health(): Promise<AdapterHealth>;
   /** Releases connections. */
   close(): Promise<void>;

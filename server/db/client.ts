@@ -24,6 +24,11 @@ export function createDrizzle(pool: pg.Pool): Db {
   return drizzle(pool, { schema, casing: "snake_case" });
 }
 
+/** The pool behind a Drizzle handle, for what Drizzle does not do (COPY). */
+export function poolOf(db: Db): pg.Pool {
+  return (db as Db & { $client: pg.Pool }).$client;
+}
+
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "ldapts";
-import { groupDn, LDAP_PLACEHOLDER_MEMBER } from "@/server/adapters/ldap";
+import { Attribute, Change, Client } from "ldapts";
+import { escapeFilterValue, groupDn, LDAP_PLACEHOLDER_MEMBER } from "@/server/adapters/ldap";
 
 const SLAPD = "/usr/sbin/slapd";
 const SCHEMAS = ["core", "cosine", "inetorgperson", "nis"];
@@ -30,6 +30,10 @@ export interface Slapd {
   userDnTemplate: string;
   /** The group's `member` values as stored, placeholder included. */
   members(groupCn: string): Promise<string[]>;
+  /** The cn of every group whose `member` holds this DN. */
+  groupsWithMember(memberDn: string): Promise<string[]>;
+  /** Adds a member by hand, as an administrator would in the directory itself. */
+  addMember(groupCn: string, memberDn: string): Promise<void>;
   /** Creates a groupOfNames holding only the placeholder member (groupOfNames needs one). */
   addGroup(cn: string, members?: string[]): Promise<void>;
   /** Kills slapd and removes its directory; safe to call twice. */
@@ -105,6 +109,12 @@ export async function startSlapd(): Promise<Slapd> {
         return (Array.isArray(member) ? member : [member]).map(String);
       }),
     addGroup,
+    groupsWithMember: (memberDn) =>
+      admin(async (client) => {
+        const { searchEntries } = await client.search(GROUP_BASE_DN, { scope: "one", filter: `(member=${escapeFilterValue(memberDn)})`, attributes: ["cn"] });
+        return searchEntries.map((e) => String(Array.isArray(e.cn) ? e.cn[0] : e.cn));
+      }),
+    addMember: (groupCn, memberDn) => admin((client) => client.modify(groupDn(groupCn, GROUP_BASE_DN), new Change({ operation: "add", modification: new Attribute({ type: "member", values: [memberDn] }) }))),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -33,7 +33,7 @@ export async function refreshExpectedAccess(db: DbOrTx, at: Date) {
     await db.execute(sql`
       insert into expected_access (identity_id, resource_key, system_key, level, policies)
       select i::uuid, r, s, l, string_to_array(p, ' > ')
-      from unnest(${ids}::text[], ${resources}::text[], ${systemKeys}::text[], ${levels}::text[], ${policies}::text[]) as t(i, r, s, l, p)`);
+      from unnest(${sql.param(ids)}::text[], ${sql.param(resources)}::text[], ${sql.param(systemKeys)}::text[], ${sql.param(levels)}::text[], ${sql.param(policies)}::text[]) as t(i, r, s, l, p)`);
     ids.length = resources.length = systemKeys.length = levels.length = policies.length = 0;
   };
   await db.execute(sql`truncate expected_access`);

@@ -33,7 +33,9 @@ const asFromTo = (changes: Record<string, unknown>, before: Record<string, unkno
  */
 export async function planAccessChange(tx: Tx, ctx: ServiceContext, input: AccessChangeInput) {
   const now = ctx.clock();
-  const [engine, [after]] = await Promise.all([policyEngine(tx), loadPolicyIdentities(tx, input.identityId)]);
+  // One query at a time: a transaction is one connection.
+  const engine = await policyEngine(tx);
+  const [after] = await loadPolicyIdentities(tx, input.identityId);
   const person = after!;
   const afterGrants = evaluateIdentity(engine.compiled, person, now);
   const beforePerson: PolicyIdentity | null = input.before ? { id: person.id, attributes: input.before as PolicyIdentity["attributes"] } : null;
@@ -42,11 +44,9 @@ export async function planAccessChange(tx: Tx, ctx: ServiceContext, input: Acces
 
   const activeAfter = isActiveStatus(String(person.attributes.employment_status ?? ""));
   const removed = beforeGrants ? beforeGrants.filter((g) => !afterGrants.some((a) => a.resource === g.resource)).map((g) => g.resource) : [];
-  const [held, resourceRows, systemRows] = await Promise.all([
-    removed.length ? tx.select({ resource: accessExceptions.resourceKey }).from(accessExceptions).where(and(eq(accessExceptions.identityId, person.id), isNull(accessExceptions.endedAt), inArray(accessExceptions.resourceKey, removed))) : [],
-    removed.length ? tx.select({ key: resources.key, graceDays: resources.graceDays }).from(resources).where(inArray(resources.key, removed)) : [],
-    tx.select({ key: systems.key, graceDays: systems.graceDays, reviewPlans: systems.reviewPlans }).from(systems),
-  ]);
+  const held = removed.length ? await tx.select({ resource: accessExceptions.resourceKey }).from(accessExceptions).where(and(eq(accessExceptions.identityId, person.id), isNull(accessExceptions.endedAt), inArray(accessExceptions.resourceKey, removed))) : [];
+  const resourceRows = removed.length ? await tx.select({ key: resources.key, graceDays: resources.graceDays }).from(resources).where(inArray(resources.key, removed)) : [];
+  const systemRows = await tx.select({ key: systems.key, graceDays: systems.graceDays, reviewPlans: systems.reviewPlans }).from(systems);
   const plan = planSteps({
     before: beforeGrants,
     after: afterGrants,

@@ -17,11 +17,10 @@ import { attributeAliases, attributeScales, identities, policyFiles, policySetVe
 
 /** What evaluation needs from the database besides the policies: scales, aliases, system levels. */
 export async function loadPolicyConfig(db: DbOrTx): Promise<PolicyConfig> {
-  const [aliasRows, scaleRows, systemRows] = await Promise.all([
-    db.select().from(attributeAliases),
-    db.select().from(attributeScales),
-    db.select({ key: systems.key, levels: systems.accessLevels }).from(systems),
-  ]);
+  // Sequential: db may be a transaction, which is one connection.
+  const aliasRows = await db.select().from(attributeAliases);
+  const scaleRows = await db.select().from(attributeScales);
+  const systemRows = await db.select({ key: systems.key, levels: systems.accessLevels }).from(systems);
   return {
     scales: { ...defaultScales, ...Object.fromEntries(scaleRows.map((s) => [s.attribute, s.values])) },
     aliases: aliasRows.map((a) => ({ attribute: a.attribute, raw: a.rawValue, canonical: a.canonicalValue })),
@@ -89,7 +88,8 @@ let lastActive: PolicyEngine | undefined;
 
 /** A policy set ready to evaluate: the active version by default, or the given files. */
 export async function policyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<PolicyEngine> {
-  const [config, version] = await Promise.all([loadPolicyConfig(db), files ? null : activeVersion(db)]);
+  const config = await loadPolicyConfig(db);
+  const version = files ? null : await activeVersion(db);
   const theFiles = files ?? (await versionFiles(db, version?.id ?? null));
   const key = createHash("sha256").update(JSON.stringify([config, theFiles])).digest("hex");
   const hit = cache.get(key);

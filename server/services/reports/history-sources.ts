@@ -43,7 +43,7 @@ export function leaversSource(db: DbOrTx, f: ReportFilters): ReportSource {
       for (const t of terminations) {
         const at = t.change.effectiveAt;
         const held = (exceptionsOf.get(t.change.identityId) ?? []).filter(
-          (e) => e.startsAt <= at && (e.endedAt === null || e.endedAt > at) && (!f.system || e.resourceKey.startsWith(`${f.system}:`)),
+          (e) => e.startsAt <= at && (e.endedAt === null || e.endedAt >= at) && (!f.system || e.resourceKey.startsWith(`${f.system}:`)),
         );
         const removed = held.filter((e) => e.removalDeliveredAt);
         const open = held.length - removed.length;

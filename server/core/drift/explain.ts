@@ -1,0 +1,47 @@
+/**
+ * Why a drift finding is one, in two sentences: what Clearance expects (policy, an exception, a
+ * grace period) and what the system reports. Built from what the comparison found, so the
+ * explanation is the one that was true when it was found.
+ */
+export type DriftKind = "excess" | "missing" | "level";
+
+export interface DriftFacts {
+  kind: DriftKind;
+  username: string;
+  resource: string;
+  /** null: no identity has this account name */
+  person: { name: string; status: string } | null;
+  expectedLevel: string | null;
+  actualLevel: string | null;
+  /** the policies that grant it (matched policy first), when policy does */
+  policies: string[] | null;
+  /** the exception that covers it, when one does */
+  exception: { number: number; type: string; expiresAt: Date } | null;
+  /** the person's last exception for this resource that ended, if any */
+  endedException: { number: number; endReason: string; endedAt: Date } | null;
+}
+
+export interface DriftExplanation {
+  expected: string;
+  actual: string;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const lvl = (level: string | null) => (level ? ` (${level})` : "");
+
+export function explainDrift(f: DriftFacts): DriftExplanation {
+  const who = f.person?.name ?? f.username;
+  const actual =
+    f.kind === "missing" ? `${f.resource} has no access for ${f.username}` : `${f.username} holds ${f.resource}${lvl(f.actualLevel)}`;
+  if (f.kind === "excess") {
+    if (!f.person) return { expected: `No identity has the account name ${f.username}: an account nobody in HR owns`, actual };
+    if (f.person.status.trim().toLowerCase() !== "active") return { expected: `${who} is ${f.person.status}: nobody who is not Active keeps access`, actual };
+    const ended = f.endedException ? `; EXC-${f.endedException.number} ended (${f.endedException.endReason}) on ${day(f.endedException.endedAt)}` : "";
+    return { expected: `Not in any policy that applies to ${who}, and no active exception covers it${ended}`, actual };
+  }
+  const source = f.exception
+    ? `EXC-${f.exception.number} (${f.exception.type.replace(/_/g, " ")}) covers it until ${day(f.exception.expiresAt)}`
+    : `${(f.policies ?? []).join(" → ")} grants it`;
+  if (f.kind === "missing") return { expected: `${source}${lvl(f.expectedLevel)}`, actual };
+  return { expected: `${source} at ${f.expectedLevel ?? "the lowest level"}`, actual };
+}

@@ -1,0 +1,132 @@
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { actorLabel } from "@/server/core/actor";
+import { DomainError } from "@/server/core/errors";
+import { isActiveStatus } from "@/server/core/identity/status";
+import { checkExceptionWindow } from "@/server/core/exceptions/rules";
+import type { ExceptionType } from "@/server/core/exceptions/types";
+import type { Tx } from "@/server/db/client";
+import { accessExceptions, driftFindings, identities, resources } from "@/server/db/schema";
+import { recordAuditEvent } from "../audit";
+import type { ServiceContext } from "../context";
+import { typeSettingsOf } from "../exceptions/settings";
+import { queueOperation } from "../provisioning/operations";
+
+type Finding = typeof driftFindings.$inferSelect;
+export type DriftAction = "remove" | "grant" | "set_level" | "convert" | "dismiss";
+
+/** The correction that makes the system match: remove excess, grant what is missing, set the level policy gives. */
+const correctionOf = (f: Finding): DriftAction => (f.kind === "excess" ? "remove" : f.kind === "missing" ? "grant" : "set_level");
+
+async function lockOpen(tx: Tx, findingId: string) {
+  const [f] = await tx.select().from(driftFindings).where(eq(driftFindings.id, findingId)).for("update");
+  if (!f) throw new DomainError("NOT_FOUND", "There is no such finding", { field: "findingId" });
+  if (f.status !== "open") throw new DomainError("CONFLICT", `This finding is already ${f.status}${f.resolution ? ` (${f.resolution})` : ""}`, { field: "findingId" });
+  return f;
+}
+
+/** Queues the adapter call that corrects a finding; the next check resolves it once the system matches. */
+async function correct(tx: Tx, ctx: ServiceContext, f: Finding, note: string | null) {
+  if (!f.identityId) throw new DomainError("PRECONDITION_FAILED", `No identity has the account ${f.username}: remove it in the system itself`, { field: "findingId" });
+  const action = correctionOf(f);
+  const op = await queueOperation(tx, { identityId: f.identityId, resourceKey: f.resourceKey, level: action === "remove" ? f.actualLevel : f.expectedLevel, action: action === "remove" ? "revoke" : "grant", exceptionId: null, failureMode: "retry", maxAttempts: 5, now: ctx.clock() });
+  const resolution = action === "remove" ? "Removal queued" : action === "grant" ? "Grant queued" : `Level ${f.expectedLevel ?? "(lowest)"} queued`;
+  await tx.update(driftFindings).set({ status: "remediating", operationId: op.id, resolution, resolvedBy: actorLabel(ctx.actor), resolvedAt: ctx.clock() }).where(eq(driftFindings.id, f.id));
+  await recordAuditEvent(tx, ctx, { action: "drift.remediated", subjectType: "drift_finding", subjectId: f.id, before: { status: "open", kind: f.kind }, after: { status: "remediating", action, resource: f.resourceKey, username: f.username, operation: op.id }, reason: note });
+}
+
+/** Corrects every open finding of a run (automatic remediation); accounts no identity owns stay for IT. */
+export async function remediateFindings({ ctx, input }: { ctx: ServiceContext; input: { systemKey: string; runId: number; note: string } }): Promise<number> {
+  const open = await ctx.db
+    .select({ id: driftFindings.id })
+    .from(driftFindings)
+    .where(and(eq(driftFindings.systemKey, input.systemKey), eq(driftFindings.lastRunId, input.runId), eq(driftFindings.status, "open"), isNotNull(driftFindings.identityId)));
+  let done = 0;
+  for (const { id } of open) {
+    await ctx.db.transaction(async (tx) => {
+      const f = await lockOpen(tx, id);
+      await correct(tx, ctx, f, input.note);
+    });
+    done++;
+  }
+  return done;
+}
+
+export interface ResolveFindingInput {
+  findingId: string;
+  action: DriftAction;
+  note?: string;
+  /** convert: the exception that makes excess access legitimate, with its expiry and approver */
+  exception?: { type: ExceptionType; expiresAt: Date; justification: string; approverEmail: string };
+}
+
+/**
+ * IT acts on a finding: the correction (remove / grant / set the level), converting excess
+ * access into an exception with an expiry (the person keeps it, now justified and time-bound),
+ * or dismissing it with a reason. Each with its audit event.
+ */
+export async function resolveDriftFinding({ ctx, input }: { ctx: ServiceContext; input: ResolveFindingInput }) {
+  return ctx.db.transaction(async (tx) => {
+    const f = await lockOpen(tx, input.findingId);
+    const note = input.note?.trim() || null;
+    if (input.action === "dismiss") {
+      if (!note || note.length < 3) throw new DomainError("INVALID_INPUT", "Say why the finding is dismissed", { field: "note" });
+      await tx.update(driftFindings).set({ status: "dismissed", resolution: note, resolvedBy: actorLabel(ctx.actor), resolvedAt: ctx.clock() }).where(eq(driftFindings.id, f.id));
+      await recordAuditEvent(tx, ctx, { action: "drift.dismissed", subjectType: "drift_finding", subjectId: f.id, before: { status: "open" }, after: { status: "dismissed", resource: f.resourceKey, username: f.username }, reason: note });
+      return { status: "dismissed" as const, exceptionNumber: null };
+    }
+    if (input.action === "convert") return { status: "resolved" as const, exceptionNumber: await convertToException(tx, ctx, f, input.exception, note) };
+    if (input.action !== correctionOf(f)) throw new DomainError("INVALID_INPUT", `A ${f.kind} finding is corrected by "${correctionOf(f)}", not "${input.action}"`, { field: "action" });
+    await correct(tx, ctx, f, note);
+    return { status: "remediating" as const, exceptionNumber: null };
+  });
+}
+
+async function convertToException(tx: Tx, ctx: ServiceContext, f: Finding, e: ResolveFindingInput["exception"], note: string | null) {
+  if (f.kind !== "excess") throw new DomainError("INVALID_INPUT", "Only excess access can become an exception", { field: "action" });
+  if (!e) throw new DomainError("INVALID_INPUT", "Give the exception's type, expiry, justification and approver", { field: "exception" });
+  if (!f.identityId) throw new DomainError("PRECONDITION_FAILED", `No identity has the account ${f.username}: there is nobody to hold an exception`, { field: "findingId" });
+  const justification = e.justification.trim();
+  if (justification.length < 10) throw new DomainError("INVALID_INPUT", "Give a justification of at least 10 characters", { field: "exception.justification" });
+  const now = ctx.clock();
+  checkExceptionWindow(e.type, await typeSettingsOf(tx, e.type), now, e.expiresAt);
+  const [person] = await tx.select().from(identities).where(eq(identities.id, f.identityId));
+  if (!person || !isActiveStatus(person.employmentStatus)) throw new DomainError("PRECONDITION_FAILED", "Only an Active person can hold an exception", { field: "findingId" });
+  const [approver] = await tx.select().from(identities).where(eq(identities.email, e.approverEmail.trim().toLowerCase()));
+  if (!approver || !isActiveStatus(approver.employmentStatus)) throw new DomainError("INVALID_INPUT", `${e.approverEmail} is not an Active person who can approve`, { field: "exception.approverEmail" });
+  if (approver.id === person.id) throw new DomainError("INVALID_INPUT", "Nobody approves their own exception", { field: "exception.approverEmail" });
+  const [resource] = await tx.select({ key: resources.key }).from(resources).where(eq(resources.key, f.resourceKey));
+  if (!resource) throw new DomainError("PRECONDITION_FAILED", `${f.resourceKey} is not in the catalog: add the resource before granting an exception for it`, { field: "findingId" });
+  const [open] = await tx.select({ number: accessExceptions.number }).from(accessExceptions).where(and(eq(accessExceptions.identityId, person.id), eq(accessExceptions.resourceKey, f.resourceKey), inArray(accessExceptions.status, ["granting", "active", "grant_failed"])));
+  if (open) throw new DomainError("CONFLICT", `${person.displayName} already holds this as EXC-${open.number}`, { field: "findingId" });
+  const [exception] = await tx
+    .insert(accessExceptions)
+    .values({
+      identityId: person.id,
+      resourceKey: f.resourceKey,
+      level: f.actualLevel,
+      source: "admin",
+      type: e.type,
+      justification,
+      approverId: approver.id,
+      approvalNote: note,
+      approvedAt: now,
+      createdBy: actorLabel(ctx.actor),
+      createdAt: now,
+      startsAt: now,
+      expiresAt: e.expiresAt,
+      // Found already in place by drift detection: nothing to grant.
+      status: "active",
+      deliveredAt: now,
+    })
+    .returning();
+  await recordAuditEvent(tx, ctx, {
+    action: "exception.created",
+    subjectType: "access_exception",
+    subjectId: exception!.id,
+    after: { exception: `EXC-${exception!.number}`, person: person.id, resource: f.resourceKey, level: f.actualLevel, type: e.type, expiresAt: e.expiresAt.toISOString(), approver: approver.id, from: "drift finding" },
+    reason: justification,
+  });
+  await tx.update(driftFindings).set({ status: "resolved", exceptionId: exception!.id, resolution: `Converted to EXC-${exception!.number} until ${e.expiresAt.toISOString().slice(0, 10)}`, resolvedBy: actorLabel(ctx.actor), resolvedAt: now }).where(eq(driftFindings.id, f.id));
+  await recordAuditEvent(tx, ctx, { action: "drift.converted", subjectType: "drift_finding", subjectId: f.id, before: { status: "open" }, after: { status: "resolved", exception: `EXC-${exception!.number}` }, reason: note });
+  return exception!.number;
+}
