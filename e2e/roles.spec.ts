@@ -27,7 +27,7 @@ test.describe("each role sees only its sections", () => {
   test("an IT admin sees Identities and the audit log", async ({ page, signInAs }) => {
     await signInAs(people.itAdmin.email);
     await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(
-      sectionLinks([...everyone, "Policies", "Request templates", "Identities", "Exceptions", "Fallbacks", "Systems", "Outbox", "Exception metrics", "Reports", "Audit log"]),
+      sectionLinks([...everyone, "Policies", "Request templates", "Identities", "Exceptions", "Fallbacks", "Systems", "Drift", "Outbox", "Exception metrics", "Reports", "Audit log"]),
     );
   });
 

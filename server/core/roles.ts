@@ -28,6 +28,7 @@ export type SectionKey =
   | "outbox"
   | "exceptions"
   | "systems"
+  | "drift"
   | "fallbacks"
   | "reports"
   | "metrics"
@@ -55,6 +56,7 @@ export const sections: readonly Section[] = [
   { key: "exceptions", label: "Exceptions", href: "/exceptions", group: "Administration", roles: ["it_admin"] },
   { key: "fallbacks", label: "Fallbacks", href: "/fallbacks", group: "Administration", roles: ["it_admin"] },
   { key: "systems", label: "Systems", href: "/systems", group: "Administration", roles: ["it_admin"] },
+  { key: "drift", label: "Drift", href: "/drift", group: "Administration", roles: ["it_admin"] },
   { key: "outbox", label: "Outbox", href: "/outbox", group: "Administration", roles: ["it_admin"] },
   { key: "metrics", label: "Exception metrics", href: "/metrics", group: "Audit", roles: ["it_admin", "auditor"] },
   { key: "reports", label: "Reports", href: "/reports", group: "Audit", roles: ["it_admin", "auditor"] },

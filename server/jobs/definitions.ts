@@ -1,4 +1,5 @@
 import type { ServiceContext } from "@/server/services/context";
+import { runScheduledDriftChecks } from "@/server/services/drift/queries";
 import { remindExpiringExceptions } from "@/server/services/exceptions/remind";
 import { sendMonthlyReport } from "@/server/services/reports/metrics";
 import { escalateOverdueRequests, expireStaleRequests, remindApprovers } from "@/server/services/requests/deadlines";
@@ -15,5 +16,7 @@ export const scheduledJobs: { name: string; cron: string; run: (ctx: ServiceCont
   { name: "requests-expire-pending", cron: "*/5 * * * *", run: (ctx) => expireStaleRequests({ ctx }) },
   { name: "exceptions-remind", cron: "*/5 * * * *", run: (ctx) => remindExpiringExceptions({ ctx }) },
   // Early on the 1st, and hourly that day in case an instance was down at 06:00: sent once per month.
+  // Daily drift detection (seed 001, layer 5), at night; IT runs a system's check on demand from /drift.
+  { name: "drift-daily", cron: "30 2 * * *", run: async (ctx) => (await runScheduledDriftChecks({ ctx })).length },
   { name: "reports-monthly", cron: "0 6-23 1 * *", run: (ctx) => sendMonthlyReport({ ctx }) },
 ];

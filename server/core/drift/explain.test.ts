@@ -22,3 +22,14 @@ describe("explainDrift", () => {
     });
   });
 });
+
+describe("policyDraftForAccess", () => {
+  it("drafts a policy for the person's role that parses in the policy language", async () => {
+    const { parsePolicyFile } = await import("../policy/parse");
+    const yaml = (await import("./explain")).policyDraftForAccess({ jobTitle: "Sales Engineer", department: "Sales", resource: "gitlab:group:finance", level: "developer" });
+    expect(yaml).toBe("name: sales-engineer-finance\ndescription: Found in place by drift detection; granted to the role instead of by hand\nwhen:\n  - department: Sales\n  - job_title: Sales Engineer\ngrants:\n  - resource: gitlab:group:finance\n    level: developer\n");
+    const parsed = parsePolicyFile("draft.yaml", yaml);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.policies.map((p) => p.name)).toEqual(["sales-engineer-finance"]);
+  });
+});

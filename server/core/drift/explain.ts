@@ -45,3 +45,18 @@ export function explainDrift(f: DriftFacts): DriftExplanation {
   if (f.kind === "missing") return { expected: `${source}${lvl(f.expectedLevel)}`, actual };
   return { expected: `${source} at ${f.expectedLevel ?? "the lowest level"}`, actual };
 }
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "policy";
+// Plain when YAML reads it back unchanged (no ": ", " #", or a leading indicator); quoted otherwise.
+const yamlText = (s: string) => (/^[\w .@#/:-]+$/.test(s) && !/: |:$| #/.test(s) && !/^[#\-\s:]/.test(s) ? s : JSON.stringify(s));
+
+/**
+ * "Add to a policy" for excess access: a draft that grants the resource to the person's role
+ * (job title within department), for IT to check in the editor's impact preview before saving.
+ */
+export function policyDraftForAccess(input: { jobTitle: string | null; department: string | null; resource: string; level: string | null }): string {
+  const when = [input.department ? `  - department: ${yamlText(input.department)}` : null, input.jobTitle ? `  - job_title: ${yamlText(input.jobTitle)}` : null].filter(Boolean);
+  const grant = input.level ? `  - resource: ${yamlText(input.resource)}\n    level: ${yamlText(input.level)}` : `  - ${yamlText(input.resource)}`;
+  const name = slug(`${input.jobTitle ?? input.department ?? "role"} ${input.resource.split(":").slice(2).join("-")}`);
+  return [`name: ${name}`, `description: Found in place by drift detection; granted to the role instead of by hand`, "when:", ...(when.length ? when : ["  - employment_status: Active"]), "grants:", grant, ""].join("\n");
+}

@@ -8,6 +8,7 @@ import { HISTORY_PAGE_SIZE } from "@/components/identities/page-sizes";
 import { ExpectedAccessList } from "@/components/access/expected-access-list";
 import { AttributeList } from "@/components/identities/attribute-list";
 import { RoleBadges } from "@/components/identities/role-badges";
+import { PlanList } from "@/components/lifecycle/plan-list";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { api, getQueryClient, trpc } from "@/server/api/server";
@@ -26,6 +27,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const person = await loadPerson(id);
   const access = await (await api()).policies.expectedAccess({ identityId: person.id });
+  const plans = await (await api()).lifecycle.plansOf({ identityId: person.id, limit: 10 });
   const queryClient = getQueryClient();
   await queryClient.prefetchQuery(
     trpc.identities.attributeHistory.queryOptions({ identityId: person.id, page: 1, pageSize: HISTORY_PAGE_SIZE }),
@@ -75,6 +77,9 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             explainFor={person.id}
             emptyText={access.active ? undefined : `${person.displayName} is not Active, so policy gives nothing.`}
           />
+        </Card>
+        <Card title="Access plans" description="What each HR change did to this person's access: additions at once, removals after their grace period, each step with its status.">
+          <PlanList plans={plans} reviewable />
         </Card>
         <Card title="Attribute history" description="Every change HR (or an import) made, newest first.">
           <HydrationBoundary state={dehydrate(queryClient)}>
