@@ -54,13 +54,19 @@ async function applyOrFail(ctx: ServiceContext, id: number): Promise<"applied" |
   }
 }
 
+/** The HR source a bearer token belongs to (HR events and SCIM share these tokens); refuses a missing, unknown or revoked one. */
+export async function authenticateHrSource(db: Db, token: string | null): Promise<{ key: string; name: string }> {
+  const [source] = token ? await db.select({ key: hrSources.key, name: hrSources.name }).from(hrSources).where(and(eq(hrSources.tokenHash, tokenHash(token)), isNull(hrSources.revokedAt))) : [];
+  if (!source) throw new DomainError("UNAUTHENTICATED", "A valid HR source token is required (Authorization: Bearer …)");
+  return source;
+}
+
 /**
  * POST /api/hr/events (seed 001): authenticated by the source's bearer token, recognised by its
  * event id (a resend changes nothing), applied at once when effective, or kept until then.
  */
 export async function receiveHrEvent({ db, clock, input }: { db: Db; clock: () => Date; input: { token: string | null; eventId: string | null; body: unknown } }) {
-  const [source] = input.token ? await db.select().from(hrSources).where(and(eq(hrSources.tokenHash, tokenHash(input.token)), isNull(hrSources.revokedAt))) : [];
-  if (!source) throw new DomainError("UNAUTHENTICATED", "A valid HR source token is required (Authorization: Bearer …)");
+  const source = await authenticateHrSource(db, input.token);
   const parsed = hrEventSchema.safeParse(input.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -1,0 +1,7 @@
+import { resourceTypesDocument } from "@/server/api/scim";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request) {
+  return resourceTypesDocument(request);
+}

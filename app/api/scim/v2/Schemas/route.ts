@@ -1,0 +1,7 @@
+import { schemasDocument } from "@/server/api/scim";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request) {
+  return schemasDocument(request);
+}

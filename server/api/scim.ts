@@ -1,0 +1,113 @@
+import "server-only";
+import { systemActor } from "@/server/core/actor";
+import { isDomainError, type DomainError } from "@/server/core/errors";
+import { resourceTypes, schemas, serviceProviderConfig } from "@/server/core/scim/discovery";
+import { invalidSyntax, isScimError } from "@/server/core/scim/errors";
+import { errorBody } from "@/server/core/scim/messages";
+import { scimAttributeOf } from "@/server/core/scim/user";
+import { requestInfo } from "@/server/auth/request-info";
+import { getDb, type Db } from "@/server/db/client";
+import type { ServiceContext } from "@/server/services/context";
+import { authenticateHrSource } from "@/server/services/hr/events";
+import { createScimUser, deleteScimUser, getScimUser, listScimUsers, patchScimUser, replaceScimUser } from "@/server/services/scim/users";
+import { httpStatusOf } from "./errors";
+
+/**
+ * /api/scim/v2: a SCIM 2.0 service provider (RFC 7643/7644) for identity providers (Okta,
+ * Entra ID) to push people. Authenticated with an HR source's bearer token, like HR events;
+ * answers application/scim+json, and errors in the RFC 7644 §3.12 form.
+ */
+const SCIM_JSON = "application/scim+json";
+
+const scimJson = (body: unknown, status = 200, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_JSON, ...headers } });
+
+/** The DomainError as a SCIM Error; errors from the identity services name the SCIM attribute at fault. */
+function errorResponse(err: DomainError): Response {
+  const status = httpStatusOf(err);
+  const scimType = isScimError(err) ? err.scimType : err.code === "INVALID_INPUT" ? "invalidValue" : err.code === "CONFLICT" ? "uniqueness" : undefined;
+  const attribute = !isScimError(err) && err.field ? scimAttributeOf[err.field as keyof typeof scimAttributeOf] : undefined;
+  const detail = attribute ? `${attribute}: ${err.message}` : err.message;
+  return scimJson(errorBody(status, detail, scimType), status, status === 401 ? { "www-authenticate": 'Bearer realm="Clearance SCIM"' } : {});
+}
+
+/** /api/scim/v2 as the client reaches it (CLEARANCE_PUBLIC_URL or AUTH_URL behind a proxy). */
+const baseUrlOf = (request: Request) => `${(process.env.CLEARANCE_PUBLIC_URL ?? process.env.AUTH_URL ?? new URL(request.url).origin).replace(/\/$/, "")}/api/scim/v2`;
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidSyntax("The body is not JSON", "body");
+  }
+}
+
+interface Deps {
+  db?: Db;
+  clock?: () => Date;
+}
+
+/** Runs `handle` for the HR source the bearer token belongs to, answering DomainErrors as SCIM Errors. */
+async function asHrSource(request: Request, deps: Deps, handle: (ctx: ServiceContext, usersUrl: string) => Promise<Response>): Promise<Response> {
+  const db = deps.db ?? getDb();
+  try {
+    const auth = request.headers.get("authorization");
+    const token = auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : null;
+    const source = await authenticateHrSource(db, token);
+    const ctx: ServiceContext = { db, clock: deps.clock ?? (() => new Date()), actor: systemActor(`scim:${source.key}`), request: requestInfo(request.headers) };
+    return await handle(ctx, `${baseUrlOf(request)}/Users`);
+  } catch (err) {
+    if (isDomainError(err)) return errorResponse(err);
+    throw err;
+  }
+}
+
+const userResponse = (user: Record<string, unknown>, status = 200) => {
+  const meta = user.meta as { version: string; location: string };
+  return scimJson(user, status, { etag: meta.version, ...(status === 201 ? { location: meta.location } : {}) });
+};
+
+/** GET /Users?filter=&startIndex=&count= (sortBy and attributes are not supported and ignored). */
+export function listUsers(request: Request, deps: Deps = {}) {
+  return asHrSource(request, deps, async (ctx, usersUrl) => {
+    const params = new URL(request.url).searchParams;
+    return scimJson(await listScimUsers({ ctx, input: { usersUrl, filter: params.get("filter"), startIndex: params.get("startIndex"), count: params.get("count") } }));
+  });
+}
+
+/** POST /Users: 201 with the User, its Location and ETag. */
+export function createUser(request: Request, deps: Deps = {}) {
+  return asHrSource(request, deps, async (ctx, usersUrl) => userResponse(await createScimUser({ ctx, input: { usersUrl, body: await readJson(request) } }), 201));
+}
+
+/** GET /Users/{id}: 304 when If-None-Match names the current version. */
+export function getUser(request: Request, id: string, deps: Deps = {}) {
+  return asHrSource(request, deps, async (ctx, usersUrl) => {
+    const user = await getScimUser({ ctx, input: { usersUrl, id } });
+    const version = (user.meta as { version: string }).version;
+    if (request.headers.get("if-none-match")?.split(",").some((tag) => tag.trim() === version)) return new Response(null, { status: 304, headers: { etag: version } });
+    return userResponse(user);
+  });
+}
+
+export function replaceUser(request: Request, id: string, deps: Deps = {}) {
+  return asHrSource(request, deps, async (ctx, usersUrl) => userResponse(await replaceScimUser({ ctx, input: { usersUrl, id, ifMatch: request.headers.get("if-match"), body: await readJson(request) } })));
+}
+
+export function patchUser(request: Request, id: string, deps: Deps = {}) {
+  return asHrSource(request, deps, async (ctx, usersUrl) => userResponse(await patchScimUser({ ctx, input: { usersUrl, id, ifMatch: request.headers.get("if-match"), body: await readJson(request) } })));
+}
+
+/** DELETE /Users/{id}: a termination (see deleteScimUser), 204. */
+export function deleteUser(request: Request, id: string, deps: Deps = {}) {
+  return asHrSource(request, deps, async (ctx) => {
+    await deleteScimUser({ ctx, input: { id, ifMatch: request.headers.get("if-match") } });
+    return new Response(null, { status: 204 });
+  });
+}
+
+// The discovery documents are the same for everyone and say nothing about people, so they are
+// served without a token (RFC 7644 §4 lets the service provider choose).
+export const serviceProviderConfigDocument = (request: Request) => scimJson(serviceProviderConfig(baseUrlOf(request)));
+export const resourceTypesDocument = (request: Request) => scimJson(resourceTypes(baseUrlOf(request)));
+export const schemasDocument = (request: Request) => scimJson(schemas(baseUrlOf(request)));
