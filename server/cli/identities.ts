@@ -1,6 +1,8 @@
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { CsvSyntaxError, parseCsv } from "../core/csv";
 import type { PolicyIdentity } from "../core/policy";
 import { hrAttributes } from "../core/identity/attributes";
+import { splitTrainings } from "../core/identity/import-table";
 import { validateAttributes } from "../core/identity/validate";
 import { CliError, jsonErrorText } from "./errors";
 import { readText } from "./inputs";
@@ -57,12 +59,6 @@ function toIdentity(id: unknown, raw: Record<string, unknown>, where: string): P
   return { id: id.trim(), attributes: checked.values };
 }
 
-const splitTrainings = (value: string) =>
-  value
-    .split(/[;|]/)
-    .map((t) => t.trim())
-    .filter(Boolean);
-
 function fromJson(file: string, text: string): LoadedIdentities {
   let data: unknown;
   try {
@@ -109,7 +105,7 @@ function jsonItemLines(text: string): number[] {
 }
 
 function fromCsv(file: string, text: string): LoadedIdentities {
-  const rows = parseCsv(text, file).filter((r) => !(r.cells.length === 1 && r.cells[0]!.trim() === "")); // blank lines
+  const rows = csvRows(text, file).filter((r) => !(r.cells.length === 1 && r.cells[0]!.trim() === "")); // blank lines
   if (rows.length === 0) throw new CliError(`identities file ${file} has no header row`);
   const header = rows[0]!.cells.map((h) => h.trim());
   if (!header.includes("id")) throw new CliError(`${file}:${rows[0]!.line}: the header row needs an id column (columns: ${header.join(", ")})`);
@@ -132,48 +128,11 @@ function fromCsv(file: string, text: string): LoadedIdentities {
   return { file, identities, lines };
 }
 
-/** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and newlines; each row keeps its first line. */
-export function parseCsv(text: string, file = "CSV"): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = "";
-  let line = 1;
-  let rowLine = 1;
-  let quoted = false;
-  let quoteLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === "\n") line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && cell.trim() === "") {
-      quoted = true;
-      quoteLine = line;
-      cell = "";
-    } else if (ch === ",") {
-      cells.push(cell);
-      cell = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      cells.push(cell);
-      rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = "";
-      rowLine = ++line;
-    } else cell += ch;
+function csvRows(text: string, file: string) {
+  try {
+    return parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw new CliError(`${file}:${err.line}: ${err.message}`);
+    throw err;
   }
-  if (quoted) throw new CliError(`${file}:${quoteLine}: a quoted cell is never closed`);
-  if (cell !== "" || cells.length > 0) {
-    cells.push(cell);
-    rows.push({ line: rowLine, cells });
-  }
-  return rows;
 }

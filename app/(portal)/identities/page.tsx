@@ -23,9 +23,20 @@ export default async function IdentitiesPage({ searchParams }: { searchParams: P
         title="Identities"
         description="Everyone HR knows about, with the attributes that policies read."
         actions={
-          <Link href="/identities/hr-sources" className={buttonClasses("secondary")}>
-            HR sources
-          </Link>
+          <div className="flex flex-wrap gap-2">
+            <Link href="/identities/import" className={buttonClasses("secondary")}>
+              Import CSV
+            </Link>
+            <Link href="/identities/aliases" className={buttonClasses("secondary")}>
+              Aliases
+            </Link>
+            <Link href="/identities/hr-sources" className={buttonClasses("secondary")}>
+              HR sources
+            </Link>
+            <Link href="/identities/plans" className={buttonClasses("secondary")}>
+              Plans to review
+            </Link>
+          </div>
         }
       />
       <HydrationBoundary state={dehydrate(queryClient)}>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { importLimits } from "@/server/core/identity/import-table";
 import {
   getIdentity,
   identitySortKeys,
@@ -6,10 +7,14 @@ import {
   listIdentities,
   listIdentityFacets,
 } from "@/server/services/identities";
+import { applyIdentityImport } from "@/server/services/identity-import/apply";
+import { previewIdentityImport } from "@/server/services/identity-import/preview";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
 const page = z.int().min(1).max(100_000).default(1);
 const pageSize = z.int().min(1).max(100).default(25);
+// Characters, not bytes: a text over the limit in characters is over it in bytes too; the service counts bytes.
+const csv = z.string().max(importLimits.bytes, { error: "the file is larger than 5 MB" });
 
 export const identitiesRouter = createTRPCRouter({
   list: itAdminProcedure
@@ -35,4 +40,12 @@ export const identitiesRouter = createTRPCRouter({
   attributeHistory: itAdminProcedure
     .input(z.strictObject({ identityId: z.uuid(), page, pageSize }))
     .query(({ ctx, input }) => listAttributeHistory({ ctx: ctx.service, input })),
+
+  /** CSV import: every change it would make, changing nothing. */
+  previewImport: itAdminProcedure.input(z.strictObject({ csv })).query(({ ctx, input }) => previewIdentityImport({ ctx: ctx.service, input })),
+
+  /** Applies exactly what the preview with this fingerprint showed, all or nothing. */
+  applyImport: itAdminProcedure
+    .input(z.strictObject({ csv, fingerprint: z.string().regex(/^[0-9a-f]{64}$/, { error: "not a preview fingerprint" }) }))
+    .mutation(({ ctx, input }) => applyIdentityImport({ ctx: ctx.service, input })),
 });

@@ -1,5 +1,6 @@
 import { AliasTable, matchKey } from "./normalize";
-import type { Condition, Policy, PolicyConfig, PolicyIdentity } from "./types";
+import { namedPolicyValues } from "./policy-values";
+import type { Policy, PolicyConfig, PolicyIdentity } from "./types";
 
 export interface UnknownValue {
   attribute: string;
@@ -9,9 +10,6 @@ export interface UnknownValue {
   /** a value policies do name that this one resembles ("Product Eng" → "Engineering"), if any */
   looksLike: string | null;
 }
-
-// Status values are judged by the Active rule itself, not by policies naming them.
-const IGNORED = new Set(["employment_status"]);
 
 const tokens = (v: string) => matchKey(v).split(/[^a-z0-9]+/).filter((t) => t.length > 0);
 
@@ -33,16 +31,7 @@ function resemblance(value: string, named: Map<string, string>): string | null {
  */
 export function unknownValues(policies: readonly Policy[], identities: readonly PolicyIdentity[], config: PolicyConfig): UnknownValue[] {
   const aliases = new AliasTable(config.aliases);
-  const named = new Map<string, Map<string, string>>();
-  const visit = (c: Condition) => {
-    if (c.kind !== "compare") return c.conditions.forEach(visit);
-    if (c.op !== "equals" && c.op !== "in" && c.op !== "not_in") return;
-    if (IGNORED.has(c.attribute)) return;
-    let values = named.get(c.attribute);
-    if (!values) named.set(c.attribute, (values = new Map()));
-    for (const v of Array.isArray(c.value) ? c.value : [c.value]) values.set(aliases.key(c.attribute, String(v)), aliases.canonical(c.attribute, String(v)));
-  };
-  policies.forEach((p) => p.when.forEach(visit));
+  const named = namedPolicyValues(policies, aliases);
 
   const counts = new Map<string, UnknownValue>();
   for (const i of identities) {

@@ -1,0 +1,61 @@
+import { expect, openReady, people, test } from "./fixtures";
+
+test.describe("CSV import and aliases (IT admin)", () => {
+  test.beforeEach(async ({ signInAs }) => {
+    await signInAs(people.itAdmin.email);
+  });
+
+  test("previews a CSV with its errors, then applies it after confirmation", async ({ page }) => {
+    await openReady(page, "/identities");
+    await page.getByRole("link", { name: "Import CSV" }).click();
+    await expect(page.getByRole("heading", { name: "Import identities" })).toBeVisible();
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+
+    const header = "external_id,email,display_name,department,job_title,manager,hire_date";
+    const nina = "nina.patel,nina.patel@company.com,Nina Patel,Sales Dept,Sales Engineer,john.doe@company.com,2026-12-01";
+    await page.getByLabel("Or paste CSV").fill(`${header}\n${nina}\nbob.x,bob.x@company.com,Bob X,Sales,Sales Engineer,,2026-02-31\n`);
+    await page.getByRole("button", { name: "Preview" }).click();
+    const errors = page.getByRole("table", { name: "Errors in the file" });
+    await expect(errors.getByRole("row").filter({ hasText: "hire_date" })).toContainText("3");
+    await expect(page.getByRole("button", { name: "Apply 1 change" })).toBeDisabled();
+
+    await page.getByLabel("Or paste CSV").fill(`${header}\n${nina}\n`);
+    await expect(page.getByText("The file changed since this preview")).toBeVisible();
+    await page.getByRole("button", { name: "Preview" }).click();
+    const changes = page.getByRole("table", { name: "Changes the import would make" });
+    await expect(changes.getByRole("row").filter({ hasText: "Department" })).toContainText("Sales Dept");
+    await expect(page.getByRole("table", { name: "Values no policy or alias knows" })).toContainText("Sales Dept");
+
+    await page.getByRole("button", { name: "Apply 1 change" }).click();
+    const dialog = page.getByRole("dialog", { name: "Apply 1 change?" });
+    await dialog.getByRole("button", { name: "Apply" }).press("Enter");
+    await expect(page.getByText("Import applied")).toBeVisible();
+    await page.getByRole("link", { name: "Go to identities" }).click();
+    await page.getByLabel(/Search/).fill("nina patel");
+    await expect(page.locator("tbody tr").first()).toContainText("Sales Dept");
+  });
+
+  // Nina Patel, imported above, is the one person whose department is "Sales Dept".
+  test("adds an alias from the unknown-values report, then removes it after confirmation", async ({ page }) => {
+    await openReady(page, "/identities/aliases");
+    const report = page.getByRole("table", { name: "HR values no policy or alias knows" });
+    await report.getByRole("button", { name: "Add alias for Sales Dept…" }).click();
+    await expect(page.getByLabel("As HR spells it")).toHaveValue("Sales Dept");
+    await expect(page.getByLabel("Means (the value policies use)")).toHaveValue("Sales");
+    await page.getByRole("button", { name: "Add alias", exact: true }).click();
+    await expect(page.getByRole("status").filter({ hasText: "now means" })).toBeVisible();
+
+    const aliases = page.getByRole("table", { name: "Aliases" });
+    await expect(aliases.getByRole("row").filter({ hasText: "Sales Dept" })).toContainText("1");
+    await expect(report.getByRole("row").filter({ hasText: "Sales Dept" })).toHaveCount(0);
+
+    await page.getByLabel("As HR spells it").fill("sales dept");
+    await page.getByLabel("Means (the value policies use)").fill("Marketing");
+    await page.getByRole("button", { name: "Add alias", exact: true }).click();
+    await expect(page.getByRole("form", { name: "Add an alias" }).getByRole("alert")).toContainText('raw: there is already an alias for department "Sales Dept"');
+
+    await aliases.getByRole("button", { name: "Remove the alias Sales Dept…" }).click();
+    await page.getByRole("dialog", { name: "Remove the alias “Sales Dept”?" }).getByRole("button", { name: "Remove alias" }).click();
+    await expect(aliases.getByRole("row").filter({ hasText: "Sales Dept" })).toHaveCount(0);
+  });
+});
