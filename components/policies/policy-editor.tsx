@@ -15,7 +15,10 @@ import { YamlEditor, type YamlEditorHandle } from "./yaml-editor";
 const nameOf = (source: string) => /^name:\s*([a-z0-9-]+)\s*$/m.exec(source)?.[1] ?? null;
 
 /** Edit one policy file: lint as you type, preview the impact, save with a message. */
-export function PolicyEditor({ initial }: { initial: { path: string | null; source: string; versionId: number | null } }) {
+export function PolicyEditor({ initial }: {
+  /** `draft`: the text came from elsewhere (a link) and is saved nowhere yet, so it can be saved as it is */
+  initial: { path: string | null; source: string; versionId: number | null; draft?: boolean };
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -28,7 +31,7 @@ export function PolicyEditor({ initial }: { initial: { path: string | null; sour
   const [impactError, setImpactError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<"save" | "delete" | null>(null);
   const path = initial.path ?? `${nameOf(source) ?? "new-policy"}.yaml`;
-  const dirty = source !== initial.source;
+  const dirty = initial.draft === true || source !== initial.source;
   const changes = [{ path, source }];
 
   const typed = useDeferredValue(source);

@@ -10,6 +10,7 @@ const tabs = [
   { href: "/policies/graph", label: "Graph & coverage" },
   { href: "/policies/explain", label: "Explain" },
   { href: "/policies/what-if", label: "What if" },
+  { href: "/policies/migration", label: "Migration" },
 ];
 
 export function PolicyTabs() {

@@ -16,16 +16,22 @@ grants:
     level: member
 `;
 
-export default async function EditPolicyPage({ searchParams }: { searchParams: Promise<{ file?: string; draft?: string }> }) {
+/** Where a `?draft=` (the YAML itself, URL-encoded) came from, said above the editor. */
+const draftOrigins: Record<string, string> = {
+  metrics: "A draft from the exception metrics: check who it reaches in the preview, adjust, then save.",
+  migration: "A draft from the access snapshot's patterns: check who it reaches in the preview (everyone the condition matches, not only who holds the access today), adjust, then save.",
+};
+
+export default async function EditPolicyPage({ searchParams }: { searchParams: Promise<{ file?: string; draft?: string; from?: string }> }) {
   await requireSection("policies");
-  const { file, draft } = await searchParams;
+  const { file, draft, from } = await searchParams;
   const caller = await api();
   if (!file) {
     const list = await caller.policies.list();
     return (
       <>
-        <PageHeader title="New policy" description={draft ? "A draft from the exception metrics: check who it reaches in the preview, adjust, then save." : "Lint runs as you type; preview who gains what before you save."} />
-        <PolicyEditor initial={{ path: null, source: draft ? draft.slice(0, 20_000) : TEMPLATE, versionId: list.versionId }} />
+        <PageHeader title="New policy" description={draft ? (draftOrigins[from ?? "metrics"] ?? draftOrigins.metrics) : "Lint runs as you type; preview who gains what before you save."} />
+        <PolicyEditor initial={{ path: null, source: draft ? draft.slice(0, 20_000) : TEMPLATE, versionId: list.versionId, draft: Boolean(draft) }} />
       </>
     );
   }
