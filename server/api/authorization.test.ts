@@ -27,6 +27,14 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "identities.facets": { allowed: ["it_admin"] },
   "identities.byId": { allowed: ["it_admin"], input: (f) => ({ id: f.sarahId }) },
   "identities.attributeHistory": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId }) },
+  "identities.previewImport": { allowed: ["it_admin"], input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n" }) },
+  // A fingerprint no preview gave: refused with CONFLICT, nothing applied.
+  "identities.applyImport": { allowed: ["it_admin"], input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n", fingerprint: "0".repeat(64) }) },
+  "aliases.list": { allowed: ["it_admin"] },
+  "aliases.unknownValues": { allowed: ["it_admin"] },
+  // An attribute aliases cannot map: refused by the service, nothing created.
+  "aliases.create": { allowed: ["it_admin"], input: () => ({ attribute: "manager", raw: "boss", canonical: "ceo@company.com" }) },
+  "aliases.remove": { allowed: ["it_admin"], input: () => ({ id: missing }) },
   "auditLog.list": { allowed: ["it_admin", "auditor"], input: () => ({}) },
   "auditLog.verifyChain": { allowed: ["it_admin", "auditor"] },
   "policies.list": { allowed: ["it_admin"] },
@@ -49,6 +57,16 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "policies.expectedAccess": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId }) },
   "policies.explain": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, resource: "salesforce:license:user" }) },
   "policies.whatIf": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, attributes: { job_title: "Senior Sales Engineer" } }) },
+  "migration.systems": { allowed: ["it_admin"] },
+  "migration.previewSnapshot": { allowed: ["it_admin"], input: () => ({ systemKey: "slack", csv: "username,resource,level\nsarah.chen,channel:#sales-team,member\n" }) },
+  // A row without a resource: refused by the service, nothing imported.
+  "migration.importSnapshot": { allowed: ["it_admin"], input: () => ({ systemKey: "slack", csv: "username,resource\nsarah.chen,\n" }) },
+  "migration.patternGroups": { allowed: ["it_admin"], input: () => ({ dimension: "job_title" }) },
+  "migration.pattern": { allowed: ["it_admin"], input: () => ({ dimension: "job_title", group: "Sales Engineer" }) },
+  "migration.draftPolicy": { allowed: ["it_admin"], input: () => ({ dimension: "job_title", group: "Sales Engineer" }) },
+  "migration.coverage": { allowed: ["it_admin"] },
+  "migration.unexplained": { allowed: ["it_admin"], input: () => ({ page: 1, pageSize: 25 }) },
+  "migration.missing": { allowed: ["it_admin"], input: () => ({ page: 1, pageSize: 25 }) },
   "requests.catalog": { allowed: everyone, input: () => ({}) },
   "requests.form": { allowed: everyone, input: () => ({ templateKey: "finance-reports" }) },
   // A duration the template does not offer: refused by the service, nothing created.
@@ -98,6 +116,17 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "hr.sources": { allowed: ["it_admin"] },
   // A key with capitals: refused by the service, nothing created.
   "hr.createSource": { allowed: ["it_admin"], input: () => ({ key: "Workday", name: "Workday" }) },
+  "drift.overview": { allowed: ["it_admin"] },
+  "drift.runs": { allowed: ["it_admin"], input: () => ({}) },
+  "drift.findings": { allowed: ["it_admin"], input: () => ({}) },
+  // An unknown system: refused, no run recorded.
+  "drift.check": { allowed: ["it_admin"], input: () => ({ systemKey: "nothing" }) },
+  "drift.resolve": { allowed: ["it_admin"], input: () => ({ findingId: missing, action: "dismiss", note: "authorization table" }) },
+  // An unknown system: refused, nothing changes.
+  "drift.settings": { allowed: ["it_admin"], input: () => ({ systemKey: "nothing", reviewPlans: false, graceDays: null, driftAutoRemediate: false }) },
+  "lifecycle.plansOf": { allowed: ["it_admin"], input: () => ({ identityId: missing }) },
+  "lifecycle.awaitingReview": { allowed: ["it_admin"] },
+  "lifecycle.review": { allowed: ["it_admin"], input: () => ({ planId: missing, decision: "approve" }) },
   "reports.facets": { allowed: ["it_admin", "auditor"] },
   "reports.preview": { allowed: ["it_admin", "auditor"], input: () => ({ kind: "exceptions", filters: { department: "Sales" } }) },
   "fallbacks.list": { allowed: ["it_admin"] },

@@ -1,6 +1,9 @@
+import { aliasesRouter } from "./routers/aliases";
 import { auditLogRouter } from "./routers/audit-log";
 import { exceptionsRouter } from "./routers/exceptions";
 import { hrRouter } from "./routers/hr";
+import { driftRouter } from "./routers/drift";
+import { lifecycleRouter } from "./routers/lifecycle";
 import { reportsRouter } from "./routers/reports";
 import { fallbacksRouter } from "./routers/fallbacks";
 import { systemsRouter } from "./routers/systems";
@@ -11,6 +14,7 @@ import { requestsRouter } from "./routers/requests";
 import { templatesRouter } from "./routers/templates";
 import { identitiesRouter } from "./routers/identities";
 import { meRouter } from "./routers/me";
+import { migrationRouter } from "./routers/migration";
 import { policiesRouter } from "./routers/policies";
 import { signInRouter } from "./routers/sign-in";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -18,8 +22,10 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   me: meRouter,
   identities: identitiesRouter,
+  aliases: aliasesRouter,
   auditLog: auditLogRouter,
   policies: policiesRouter,
+  migration: migrationRouter,
   signIn: signInRouter,
   requests: requestsRouter,
   inbox: inboxRouter,
@@ -31,6 +37,8 @@ export const appRouter = createTRPCRouter({
   fallbacks: fallbacksRouter,
   reports: reportsRouter,
   hr: hrRouter,
+  drift: driftRouter,
+  lifecycle: lifecycleRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -20,8 +20,8 @@ const globalKey = Symbol.for("clearance.db");
 type GlobalWithDb = typeof globalThis & { [globalKey]?: DbHolder };
 
 /** A Drizzle handle over a pool; the app uses getDb(), tests and scripts may bring their own pool. */
-export function createDrizzle(pool: pg.Pool): Db {
-  return drizzle(pool, { schema, casing: "snake_case" });
+export function createDrizzle(pool: pg.Pool | pg.PoolClient): Db {
+  return drizzle(pool as pg.Pool, { schema, casing: "snake_case" });
 }
 
 /** The pool behind a Drizzle handle, for what Drizzle does not do (COPY). */

@@ -60,3 +60,27 @@ export function policyDraftForAccess(input: { jobTitle: string | null; departmen
   const name = slug(`${input.jobTitle ?? input.department ?? "role"} ${input.resource.split(":").slice(2).join("-")}`);
   return [`name: ${name}`, `description: Found in place by drift detection; granted to the role instead of by hand`, "when:", ...(when.length ? when : ["  - employment_status: Active"]), "grants:", grant, ""].join("\n");
 }
+
+/** The facts a finding stores when found (drift_findings.explanation). */
+export interface StoredDriftFacts {
+  policies: string[] | null;
+  exception: { number: number; type: string; expiresAt: string } | null;
+  person: { name: string; status: string } | null;
+  endedException: { number: number; endReason: string; endedAt: string } | null;
+}
+
+/** A stored finding's explanation, from the facts kept with it. */
+export function explainFinding(f: { kind: string; username: string; resourceKey: string; expectedLevel: string | null; actualLevel: string | null; explanation: unknown }): DriftExplanation {
+  const facts = (f.explanation ?? {}) as Partial<StoredDriftFacts>;
+  return explainDrift({
+    kind: f.kind as DriftKind,
+    username: f.username,
+    resource: f.resourceKey,
+    person: facts.person ?? null,
+    expectedLevel: f.expectedLevel,
+    actualLevel: f.actualLevel,
+    policies: facts.policies ?? null,
+    exception: facts.exception ? { number: facts.exception.number, type: facts.exception.type, expiresAt: new Date(facts.exception.expiresAt) } : null,
+    endedException: facts.endedException ? { number: facts.endedException.number, endReason: facts.endedException.endReason, endedAt: new Date(facts.endedException.endedAt) } : null,
+  });
+}

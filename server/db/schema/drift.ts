@@ -20,6 +20,11 @@ export const expectedAccess = pgTable(
       .references(() => identities.id, { onDelete: "cascade" }),
     resourceKey: text().notNull(),
     systemKey: text().notNull(),
+    /**
+     * The person's account name (identities.username), kept here so drift detection joins a
+     * system's list on it directly; a trigger follows email changes.
+     */
+    username: text().notNull(),
     level: text(),
     /** the policies that grant it (the first is the one whose level won) */
     policies: text().array().notNull(),

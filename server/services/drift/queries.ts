@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
-import { policyDraftForAccess } from "@/server/core/drift/explain";
+import { explainFinding, policyDraftForAccess } from "@/server/core/drift/explain";
 import { DomainError } from "@/server/core/errors";
 import { DEFAULT_GRACE_DAYS } from "@/server/core/lifecycle/plan";
 import { driftFindings, driftRuns, identities, systems } from "@/server/db/schema";
@@ -74,6 +74,7 @@ export async function listDriftFindings({ ctx, input }: { ctx: ServiceContext; i
   return {
     rows: rows.map(({ finding, person }) => ({
       ...finding,
+      explanation: explainFinding(finding),
       person: person?.id ? { id: person.id, name: person.name, email: person.email } : null,
       // "Add to a policy": excess access of a known person, drafted for their role.
       policyDraft: finding.kind === "excess" && person?.id ? policyDraftForAccess({ jobTitle: person.jobTitle, department: person.department, resource: finding.resourceKey, level: finding.actualLevel }) : null,

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { evaluateAll, type ExpectedGrant } from "@/server/core/policy";
 import type { DbOrTx } from "@/server/db/client";
-import { expectedAccess, expectedAccessState } from "@/server/db/schema";
+import { expectedAccess, expectedAccessState, identities } from "@/server/db/schema";
 import { loadPolicyIdentities, policyEngine } from "../policies/engine";
 
 const systemOf = (resource: string) => resource.slice(0, resource.indexOf(":"));
@@ -11,7 +11,8 @@ const BATCH = 20_000;
 export async function writeExpectedAccess(db: DbOrTx, identityId: string, grants: readonly ExpectedGrant[]) {
   await db.delete(expectedAccess).where(eq(expectedAccess.identityId, identityId));
   if (grants.length === 0) return;
-  await db.insert(expectedAccess).values(grants.map((g) => ({ identityId, resourceKey: g.resource, systemKey: systemOf(g.resource), level: g.level, policies: g.via })));
+  const [person] = await db.select({ username: identities.username }).from(identities).where(eq(identities.id, identityId));
+  await db.insert(expectedAccess).values(grants.map((g) => ({ identityId, username: person!.username!, resourceKey: g.resource, systemKey: systemOf(g.resource), level: g.level, policies: g.via })));
 }
 
 /**
@@ -31,9 +32,10 @@ export async function refreshExpectedAccess(db: DbOrTx, at: Date) {
   const flush = async () => {
     if (ids.length === 0) return;
     await db.execute(sql`
-      insert into expected_access (identity_id, resource_key, system_key, level, policies)
-      select i::uuid, r, s, l, string_to_array(p, ' > ')
-      from unnest(${sql.param(ids)}::text[], ${sql.param(resources)}::text[], ${sql.param(systemKeys)}::text[], ${sql.param(levels)}::text[], ${sql.param(policies)}::text[]) as t(i, r, s, l, p)`);
+      insert into expected_access (identity_id, username, resource_key, system_key, level, policies)
+      select t.i::uuid, p.username, t.r, t.s, t.l, string_to_array(t.p, ' > ')
+      from unnest(${sql.param(ids)}::text[], ${sql.param(resources)}::text[], ${sql.param(systemKeys)}::text[], ${sql.param(levels)}::text[], ${sql.param(policies)}::text[]) as t(i, r, s, l, p)
+      join identities p on p.id = t.i::uuid`);
     ids.length = resources.length = systemKeys.length = levels.length = policies.length = 0;
   };
   await db.execute(sql`truncate expected_access`);
