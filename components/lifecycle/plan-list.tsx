@@ -92,7 +92,7 @@ export function PlanList({ plans, showPerson = false, reviewable = false, empty 
                       <td className="whitespace-nowrap px-4 py-2 text-xs text-slate-600">
                         {s.state === "done" ? `done ${formatWhen(s.at)}` : s.graceDays > 0 ? `due ${formatWhen(s.dueAt)} (${s.graceDays}-day grace)` : s.executedAt ? `queued ${formatWhen(s.executedAt)}` : "at once, once approved"}
                       </td>
-                      <td className="px-4 py-2 text-xs text-slate-600">{s.reason}</td>
+                      <td className="min-w-56 px-4 py-2 text-xs text-slate-600">{s.reason}</td>
                     </tr>
                   ))}
                 </tbody>

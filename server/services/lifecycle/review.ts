@@ -58,7 +58,7 @@ function stepState(step: typeof accessPlanSteps.$inferSelect, op: { status: stri
   if (!op) return { state: "queued", at: null, detail: null };
   if (op.status === "done") return { state: "done", at: op.completedAt, detail: null };
   if (op.status === "failed") return { state: "failed", at: null, detail: op.lastError };
-  if (op.status === "waiting") return { state: "waiting", at: null, detail: "a task for IT (manual system)" };
+  if (op.status === "waiting") return { state: "waiting", at: null, detail: null };
   return { state: "queued", at: null, detail: op.lastError ? `retrying: ${op.lastError}` : null };
 }
 
