@@ -124,6 +124,9 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "drift.resolve": { allowed: ["it_admin"], input: () => ({ findingId: missing, action: "dismiss", note: "authorization table" }) },
   // An unknown system: refused, nothing changes.
   "drift.settings": { allowed: ["it_admin"], input: () => ({ systemKey: "nothing", reviewPlans: false, graceDays: null, driftAutoRemediate: false }) },
+  "drift.resourceGrace": { allowed: ["it_admin"], input: () => ({ systemKey: "slack" }) },
+  // An unknown resource: refused, nothing changes.
+  "drift.setResourceGrace": { allowed: ["it_admin"], input: () => ({ resourceKey: "slack:channel:#nothing", graceDays: 0 }) },
   "lifecycle.plansOf": { allowed: ["it_admin"], input: () => ({ identityId: missing }) },
   "lifecycle.awaitingReview": { allowed: ["it_admin"] },
   "lifecycle.review": { allowed: ["it_admin"], input: () => ({ planId: missing, decision: "approve" }) },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { exceptionTypes } from "@/server/core/exceptions/types";
 import { runDriftCheck } from "@/server/services/drift/check";
-import { driftOverview, listDriftFindings, listDriftRuns, setSystemLifecycleSettings } from "@/server/services/drift/queries";
+import { driftOverview, listDriftFindings, listDriftRuns, listResourceGrace, setResourceGraceDays, setSystemLifecycleSettings } from "@/server/services/drift/queries";
 import { resolveDriftFinding } from "@/server/services/drift/remediate";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
@@ -29,4 +29,8 @@ export const driftRouter = createTRPCRouter({
   settings: itAdminProcedure
     .input(z.strictObject({ systemKey, reviewPlans: z.boolean(), graceDays: z.number().int().min(0).max(365).nullable(), driftAutoRemediate: z.boolean() }))
     .mutation(({ ctx, input }) => setSystemLifecycleSettings({ ctx: ctx.service, input })),
+  resourceGrace: itAdminProcedure.input(z.strictObject({ systemKey })).query(({ ctx, input }) => listResourceGrace({ ctx: ctx.service, input })),
+  setResourceGrace: itAdminProcedure
+    .input(z.strictObject({ resourceKey: z.string().trim().min(3).max(500), graceDays: z.number().int().min(0).max(365).nullable() }))
+    .mutation(({ ctx, input }) => setResourceGraceDays({ ctx: ctx.service, input })),
 });

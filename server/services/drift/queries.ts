@@ -3,7 +3,7 @@ import { actorLabel } from "@/server/core/actor";
 import { explainFinding, policyDraftForAccess } from "@/server/core/drift/explain";
 import { DomainError } from "@/server/core/errors";
 import { DEFAULT_GRACE_DAYS } from "@/server/core/lifecycle/plan";
-import { driftFindings, driftRuns, identities, systems } from "@/server/db/schema";
+import { driftFindings, driftRuns, identities, resources, systems } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { adapterOf } from "../provisioning/adapters";
@@ -115,4 +115,25 @@ export async function runScheduledDriftChecks({ ctx }: { ctx: ServiceContext }) 
     }
   }
   return results;
+}
+
+/** A system's resources with their grace periods: their own, or the system's (or the default) when unset. */
+export async function listResourceGrace({ ctx, input }: { ctx: ServiceContext; input: { systemKey: string } }) {
+  const [system] = await ctx.db.select({ graceDays: systems.graceDays }).from(systems).where(eq(systems.key, input.systemKey));
+  if (!system) throw new DomainError("NOT_FOUND", `There is no system "${input.systemKey}"`, { field: "systemKey" });
+  const rows = await ctx.db.select({ key: resources.key, description: resources.description, graceDays: resources.graceDays }).from(resources).where(eq(resources.systemKey, input.systemKey)).orderBy(resources.key);
+  const systemDays = system.graceDays ?? DEFAULT_GRACE_DAYS;
+  return { systemDays, resources: rows.map((r) => ({ ...r, effectiveDays: r.graceDays ?? systemDays })) };
+}
+
+/** Sets one resource's grace period (null: follow the system's). */
+export async function setResourceGraceDays({ ctx, input }: { ctx: ServiceContext; input: { resourceKey: string; graceDays: number | null } }) {
+  if (input.graceDays !== null && (!Number.isInteger(input.graceDays) || input.graceDays < 0 || input.graceDays > 365)) throw new DomainError("INVALID_INPUT", "The grace period is a whole number of days from 0 to 365 (empty: the system's)", { field: "graceDays" });
+  return ctx.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(resources).where(eq(resources.key, input.resourceKey)).for("update");
+    if (!before) throw new DomainError("NOT_FOUND", `There is no resource ${input.resourceKey}`, { field: "resourceKey" });
+    const [after] = await tx.update(resources).set({ graceDays: input.graceDays }).where(eq(resources.key, input.resourceKey)).returning();
+    await recordAuditEvent(tx, ctx, { action: "resource.grace_days_changed", subjectType: "resource", subjectId: input.resourceKey, before: { graceDays: before.graceDays }, after: { graceDays: after!.graceDays } });
+    return after!;
+  });
 }

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resourceGroupCn } from "@/server/adapters/ldap";
 import { handleHrEvent } from "@/server/api/hr";
 import { systemActor } from "@/server/core/actor";
-import { accessExceptions, accessPlans, accessPlanSteps, expectedAccess, identities, resources } from "@/server/db/schema";
+import { accessExceptions, accessPlans, accessPlanSteps, expectedAccess, identities } from "@/server/db/schema";
 import { serviceContext } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { connectSystemsToSlapd, groupsOf } from "@/test/support/ldap-systems";
 import { as, movableClock } from "@/test/support/requests";
 import { startSlapd, type Slapd } from "@/test/support/slapd";
+import { listResourceGrace, setResourceGraceDays } from "../drift/queries";
 import { expireExceptions } from "../exceptions/end";
 import { applyDueHrEvents, createHrSource } from "../hr/events";
 import { runDueOperations } from "../provisioning/operations";
@@ -48,8 +49,11 @@ beforeAll(async () => {
   slapd = await startSlapd();
   await connectSystemsToSlapd(t.db, slapd, SYSTEMS);
   // Seed 001: "Remove #sales-team channel (immediate)" while #sales-leadership keeps its 30 days.
-  await t.db.update(resources).set({ graceDays: 0 }).where(eq(resources.key, "slack:channel:#sales-team"));
-  token = (await createHrSource({ ctx: await as(t.db, "priya.raman@company.com", clock), input: { key: "workday", name: "Workday" } })).token;
+  const it_ = await as(t.db, "priya.raman@company.com", clock);
+  await setResourceGraceDays({ ctx: it_, input: { resourceKey: "slack:channel:#sales-team", graceDays: 0 } });
+  expect((await listResourceGrace({ ctx: it_, input: { systemKey: "slack" } })).resources.find((r) => r.key === "slack:channel:#sales-team")).toMatchObject({ graceDays: 0, effectiveDays: 0 });
+  await expect(setResourceGraceDays({ ctx: it_, input: { resourceKey: "slack:channel:#sales-team", graceDays: 400 } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "graceDays" });
+  token = (await createHrSource({ ctx: it_, input: { key: "workday", name: "Workday" } })).token;
   sarahId = (await t.db.select({ id: identities.id }).from(identities).where(eq(identities.externalId, "sarah.chen")))[0]!.id;
   // Day one (seed 001, "Onboarding"): the directory holds what policy gave the Sales Engineer.
   const dayOne = await t.db.select().from(expectedAccess).where(eq(expectedAccess.identityId, sarahId));

@@ -1,6 +1,7 @@
 import { formatWhen } from "@/components/requests/format";
 import { notFound } from "next/navigation";
 
+import { ResourceGrace } from "@/components/drift/resource-grace";
 import { AdapterForm, CompleteTask, RetryOperation } from "@/components/systems/system-actions";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -76,9 +77,14 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
             )}
           </Card>
         </div>
-        <Card title="Adapter">
-          <AdapterForm systemKey={s.key} adapterKind={s.adapterKind} adapterConfig={s.adapterConfig} kinds={s.adapterKinds} />
-        </Card>
+        <div className="grid content-start gap-6">
+          <Card title="Adapter">
+            <AdapterForm systemKey={s.key} adapterKind={s.adapterKind} adapterConfig={s.adapterConfig} kinds={s.adapterKinds} />
+          </Card>
+          <Card title="Grace periods" description="On a transfer, access the new role does not need is kept this many days for the hand-over (0: removed at once). Empty follows the system's setting on the Drift page.">
+            <ResourceGrace systemKey={s.key} />
+          </Card>
+        </div>
       </div>
     </>
   );
