@@ -11,13 +11,14 @@ function GraceRow({ resource, systemDays, onSaved }: { resource: { key: string; 
   const save = useMutation(trpc.drift.setResourceGrace.mutationOptions({ onSuccess: onSaved }));
   const changed = value !== (resource.graceDays === null ? "" : String(resource.graceDays));
   return (
-    <li className="flex flex-wrap items-center justify-between gap-2 py-2">
-      <span className="min-w-0">
+    <li className="flex items-center justify-between gap-2 py-2">
+      <span className="min-w-0 flex-1">
         <span className="block truncate font-mono text-xs text-slate-800" title={resource.key}>{resource.key}</span>
+        {save.isError && <span role="alert" className="block text-xs text-red-700">{save.error.message}</span>}
         <span className="text-xs text-slate-500">{resource.graceDays === null ? `system's ${systemDays} days` : resource.graceDays === 0 ? "removed at once on a transfer" : `${resource.graceDays} days`}</span>
       </span>
       <form
-        className="flex items-center gap-2"
+        className="flex shrink-0 items-center gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           save.mutate({ resourceKey: resource.key, graceDays: value.trim() === "" ? null : Number(value) });
@@ -26,7 +27,7 @@ function GraceRow({ resource, systemDays, onSaved }: { resource: { key: string; 
         <input type="number" min={0} max={365} value={value} placeholder={String(systemDays)} onChange={(e) => setValue(e.target.value)} aria-label={`Grace days for ${resource.key}`} className="w-16 rounded-md border border-slate-300 px-2 py-1 text-sm" />
         <Button type="submit" variant="secondary" disabled={!changed || save.isPending}>{save.isPending ? "…" : "Set"}</Button>
       </form>
-      {save.isError && <p role="alert" className="w-full text-xs text-red-700">{save.error.message}</p>}
+      
     </li>
   );
 }
