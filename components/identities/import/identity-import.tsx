@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { CsvSource, csvTextOf, emptyCsvSource, type CsvSourceValue } from "@/components/ui/csv-source";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -19,13 +20,11 @@ const kilobytes = (chars: number) => `${Math.max(1, Math.round(chars / 1024)).to
 /** Choose or paste a CSV, preview every change it makes, then apply exactly that. */
 export function IdentityImport() {
   const trpc = useTRPC();
-  const [pasted, setPasted] = useState("");
-  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
-  const [fileError, setFileError] = useState<string | null>(null);
+  const [source, setSource] = useState<CsvSourceValue>(emptyCsvSource);
   /** the text the preview on screen is of */
   const [previewed, setPreviewed] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const csv = file?.text ?? pasted;
+  const csv = csvTextOf(source);
 
   const preview = useQuery({
     ...trpc.identities.previewImport.queryOptions({ csv: previewed ?? "" }),
@@ -41,21 +40,11 @@ export function IdentityImport() {
       onSuccess: () => {
         setConfirming(false);
         setPreviewed(null);
-        setPasted("");
-        setFile(null);
+        setSource(emptyCsvSource);
       },
     }),
   );
 
-  const choose = async (picked: File | undefined) => {
-    setFileError(null);
-    if (!picked) return;
-    if (picked.size > importLimits.bytes) {
-      setFileError(`${picked.name} is ${megabytes(picked.size)}; an import takes at most ${megabytes(importLimits.bytes)}. Split the file.`);
-      return;
-    }
-    setFile({ name: picked.name, text: await picked.text() });
-  };
   const runPreview = () => {
     apply.reset();
     if (previewed === csv) void preview.refetch();
@@ -79,51 +68,17 @@ export function IdentityImport() {
       )}
       <Card title="File" description={`A header row, then one person per row; at most ${importLimits.rows.toLocaleString("en")} rows and ${megabytes(importLimits.bytes)}.`}>
         <div className="grid gap-4">
-          <div>
-            <label htmlFor="import-file" className="text-sm font-medium text-slate-800">
-              Choose a CSV file
-            </label>
-            <input
-              id="import-file"
-              type="file"
-              accept=".csv,text/csv"
-              className="mt-1 block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium hover:file:bg-slate-200"
-              onChange={(e) => {
-                void choose(e.target.files?.[0]);
-                e.target.value = "";
-              }}
-            />
-            {fileError && (
-              <p role="alert" className="mt-1 text-sm text-red-700">
-                {fileError}
-              </p>
-            )}
-          </div>
-          {file ? (
-            <div className="flex flex-wrap items-center gap-3 rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm">
-              <span>
-                <b>{file.name}</b> · {kilobytes(file.text.length)}
-              </span>
-              <Button variant="ghost" className="text-xs" onClick={() => setFile(null)}>
-                Remove file
-              </Button>
-            </div>
-          ) : (
-            <div>
-              <label htmlFor="import-text" className="text-sm font-medium text-slate-800">
-                Or paste CSV
-              </label>
-              <textarea
-                id="import-text"
-                value={pasted}
-                onChange={(e) => setPasted(e.target.value)}
-                rows={6}
-                spellCheck={false}
-                placeholder={"external_id,email,department,job_title\nsarah.chen,sarah.chen@company.com,Sales,Senior Sales Engineer"}
-                className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs"
-              />
-            </div>
-          )}
+          <CsvSource
+            id="import"
+            value={source}
+            onChange={setSource}
+            maxBytes={importLimits.bytes}
+            tooLargeHint={(limit) => `an import takes at most ${limit}. Split the file.`}
+            placeholder={"external_id,email,department,job_title\nsarah.chen,sarah.chen@company.com,Sales,Senior Sales Engineer"}
+            rows={6}
+            fieldClassName={"mt-1 w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs"}
+            describeFile={(f) => kilobytes(f.text.length)}
+          />
           <div className="flex flex-wrap items-center gap-3">
             <Button onClick={runPreview} disabled={!csv.trim() || preview.isFetching}>
               {preview.isFetching ? "Previewing…" : "Preview"}

@@ -6,13 +6,13 @@ import { useTRPC } from "@/components/providers/trpc";
 import { formatWhen } from "@/components/requests/format";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { CsvSource, csvTextOf, emptyCsvSource, type CsvSourceValue } from "@/components/ui/csv-source";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Skeleton } from "@/components/ui/skeleton";
 import { snapshotLimits } from "@/server/core/migration/snapshot-file";
 import { plural, type MigrationOutputs } from "./format";
 import { SnapshotPreview } from "./snapshot-preview";
 
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const field = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm";
 
 /** Each system's snapshot so far, and the form that replaces one: choose, preview, confirm. */
@@ -21,13 +21,11 @@ export function SnapshotImport() {
   const queryClient = useQueryClient();
   const systems = useQuery(trpc.migration.systems.queryOptions());
   const [systemKey, setSystemKey] = useState("");
-  const [pasted, setPasted] = useState("");
-  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
-  const [fileError, setFileError] = useState<string | null>(null);
+  const [source, setSource] = useState<CsvSourceValue>(emptyCsvSource);
   /** the system and text the preview on screen is of */
   const [previewed, setPreviewed] = useState<{ systemKey: string; csv: string } | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const csv = file?.text ?? pasted;
+  const csv = csvTextOf(source);
 
   const preview = useQuery({
     ...trpc.migration.previewSnapshot.queryOptions(previewed ?? { systemKey: "", csv: "" }),
@@ -42,8 +40,7 @@ export function SnapshotImport() {
       onSuccess: async () => {
         setConfirming(false);
         setPreviewed(null);
-        setPasted("");
-        setFile(null);
+        setSource(emptyCsvSource);
         // Patterns and coverage are computed from the snapshot: all of them change (the preview just imported does not).
         const m = trpc.migration;
         await Promise.all([
@@ -58,15 +55,6 @@ export function SnapshotImport() {
     }),
   );
 
-  const choose = async (picked: File | undefined) => {
-    setFileError(null);
-    if (!picked) return;
-    if (picked.size > snapshotLimits.bytes) {
-      setFileError(`${picked.name} is ${megabytes(picked.size)}; a snapshot takes at most ${megabytes(snapshotLimits.bytes)}.`);
-      return;
-    }
-    setFile({ name: picked.name, text: await picked.text() });
-  };
   const runPreview = () => {
     importing.reset();
     const next = { systemKey, csv };
@@ -103,51 +91,17 @@ export function SnapshotImport() {
             </select>
             {chosen && <p className="mt-1 text-xs text-slate-500">Levels, lowest first: {chosen.levels.join(" < ")}</p>}
           </div>
-          <div>
-            <label htmlFor="snapshot-file" className="text-sm font-medium text-slate-800">
-              Choose a CSV file
-            </label>
-            <input
-              id="snapshot-file"
-              type="file"
-              accept=".csv,text/csv"
-              className="mt-1 block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium hover:file:bg-slate-200"
-              onChange={(e) => {
-                void choose(e.target.files?.[0]);
-                e.target.value = "";
-              }}
-            />
-            {fileError && (
-              <p role="alert" className="mt-1 text-sm text-red-700">
-                {fileError}
-              </p>
-            )}
-          </div>
-          {file ? (
-            <div className="flex flex-wrap items-center gap-3 rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm">
-              <span>
-                <b>{file.name}</b> · {plural(file.text.split("\n").length - 1, "line")}
-              </span>
-              <Button variant="ghost" className="text-xs" onClick={() => setFile(null)}>
-                Remove file
-              </Button>
-            </div>
-          ) : (
-            <div>
-              <label htmlFor="snapshot-text" className="text-sm font-medium text-slate-800">
-                Or paste CSV
-              </label>
-              <textarea
-                id="snapshot-text"
-                value={pasted}
-                onChange={(e) => setPasted(e.target.value)}
-                rows={5}
-                spellCheck={false}
-                placeholder={"username,resource,level\nsarah.chen,group:customer-solutions,reporter"}
-                className={`${field} font-mono text-xs`}
-              />
-            </div>
-          )}
+          <CsvSource
+            id="snapshot"
+            value={source}
+            onChange={setSource}
+            maxBytes={snapshotLimits.bytes}
+            tooLargeHint={(limit) => `a snapshot takes at most ${limit}.`}
+            placeholder={"username,resource,level\nsarah.chen,group:customer-solutions,reporter"}
+            rows={5}
+            fieldClassName={`${field} font-mono text-xs`}
+            describeFile={(f) => plural(f.text.split("\n").length - 1, "line")}
+          />
           <div className="flex flex-wrap items-center gap-3">
             <Button onClick={runPreview} disabled={!systemKey || !csv.trim() || preview.isFetching}>
               {preview.isFetching ? "Previewing…" : "Preview"}
