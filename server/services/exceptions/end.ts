@@ -77,6 +77,13 @@ export async function expireExceptions({ ctx }: { ctx: ServiceContext }): Promis
   return ended;
 }
 
+/** Ends every open exception a person holds, in the caller's transaction (a leaver: seed 001). */
+export async function revokeOpenExceptionsOf(tx: Tx, ctx: ServiceContext, identityId: string, note: string): Promise<number> {
+  const open = await tx.select().from(accessExceptions).where(and(eq(accessExceptions.identityId, identityId), isNull(accessExceptions.endedAt))).for("update");
+  for (const e of open) await endException(tx, ctx, e, "revoked", note);
+  return open.length;
+}
+
 async function lockOpen(tx: Tx, exceptionId: string) {
   const [e] = await tx.select().from(accessExceptions).where(eq(accessExceptions.id, exceptionId)).for("update");
   if (!e) throw new DomainError("NOT_FOUND", "There is no such exception", { field: "exceptionId" });

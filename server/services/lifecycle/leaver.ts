@@ -1,11 +1,11 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { isActiveStatus } from "@/server/core/identity/status";
 import type { Tx } from "@/server/db/client";
-import { accessExceptions, accessRequests, identities, portalRoleAssignments, requestApprovers } from "@/server/db/schema";
+import { accessRequests, identities, portalRoleAssignments, requestApprovers } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
-import { queueOperation } from "../provisioning/operations";
+import { revokeOpenExceptionsOf } from "../exceptions/end";
 import { notifyPeople } from "../requests/notify";
 
 /**
@@ -17,12 +17,7 @@ import { notifyPeople } from "../requests/notify";
 export async function offboard(tx: Tx, ctx: ServiceContext, identityId: string) {
   const now = ctx.clock();
   const by = actorLabel(ctx.actor);
-  const open = await tx.select().from(accessExceptions).where(and(eq(accessExceptions.identityId, identityId), isNull(accessExceptions.endedAt))).for("update");
-  for (const e of open) {
-    await tx.update(accessExceptions).set({ endedAt: now, endReason: "revoked", endedBy: by, endNote: "The person left (termination)", status: "removing" }).where(eq(accessExceptions.id, e.id));
-    await queueOperation(tx, { identityId, resourceKey: e.resourceKey, level: e.level, action: "revoke", exceptionId: e.id, failureMode: "retry", maxAttempts: 8, now });
-    await recordAuditEvent(tx, ctx, { action: "exception.revoked", subjectType: "access_exception", subjectId: e.id, before: { status: e.status }, after: { status: "removing", exception: `EXC-${e.number}` }, reason: "The person left (termination)" });
-  }
+  const exceptionsEnded = await revokeOpenExceptionsOf(tx, ctx, identityId, "The person left (termination)");
 
   const mine = await tx.select().from(accessRequests).where(and(eq(accessRequests.requesterId, identityId), inArray(accessRequests.status, ["pending", "needs_info"]))).for("update");
   for (const r of mine) {
@@ -35,7 +30,7 @@ export async function offboard(tx: Tx, ctx: ServiceContext, identityId: string) 
     .from(requestApprovers)
     .innerJoin(accessRequests, eq(accessRequests.id, requestApprovers.requestId))
     .where(and(eq(requestApprovers.identityId, identityId), inArray(accessRequests.status, ["pending", "needs_info"])));
-  if (waiting.length === 0) return { exceptionsEnded: open.length, requestsCancelled: mine.length, requestsReassigned: 0 };
+  if (waiting.length === 0) return { exceptionsEnded, requestsCancelled: mine.length, requestsReassigned: 0 };
   const [leaver] = await tx.select({ managerId: identities.managerId, name: identities.displayName }).from(identities).where(eq(identities.id, identityId));
   const [manager] = leaver?.managerId ? await tx.select().from(identities).where(eq(identities.id, leaver.managerId)) : [];
   const replacements = manager && isActiveStatus(manager.employmentStatus) ? [manager.id] : await itAdmins(tx);
@@ -52,7 +47,7 @@ export async function offboard(tx: Tx, ctx: ServiceContext, identityId: string) 
     await recordAuditEvent(tx, ctx, { action: "request.reassigned", subjectType: "access_request", subjectId: request.id, after: { request: `REQ-${request.number}`, stage, from: identityId, to: fresh }, reason: "The approver left (termination)" });
     reassigned++;
   }
-  return { exceptionsEnded: open.length, requestsCancelled: mine.length, requestsReassigned: reassigned };
+  return { exceptionsEnded, requestsCancelled: mine.length, requestsReassigned: reassigned };
 }
 
 async function itAdmins(tx: Tx): Promise<string[]> {
