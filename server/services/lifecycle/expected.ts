@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { evaluateAll, type ExpectedGrant } from "@/server/core/policy";
-import type { DbOrTx } from "@/server/db/client";
+import type { Db, DbOrTx } from "@/server/db/client";
 import { expectedAccess, expectedAccessState, identities } from "@/server/db/schema";
 import { loadPolicyIdentities, policyEngine } from "../policies/engine";
 
@@ -21,7 +21,9 @@ export async function writeExpectedAccess(db: DbOrTx, identityId: string, grants
  * change, and by drift detection when the table was computed from another policy set.
  */
 export async function refreshExpectedAccess(db: DbOrTx, at: Date) {
-  const [engine, people] = await Promise.all([policyEngine(db), loadPolicyIdentities(db)]);
+  // One query at a time: db is usually a transaction, which is one connection.
+  const engine = await policyEngine(db);
+  const people = await loadPolicyIdentities(db);
   const results = evaluateAll(engine.compiled, people, at);
   const ids: string[] = [];
   const resources: string[] = [];
@@ -62,10 +64,14 @@ export async function markExpectedAccessFresh(db: DbOrTx, fingerprint: string, a
     .onConflictDoUpdate({ target: expectedAccessState.id, set: { fingerprint, refreshedAt: at, people, grants } });
 }
 
-/** Refreshes expected_access when it was computed from another policy set or configuration. */
-export async function ensureExpectedAccessFresh(db: DbOrTx, at: Date): Promise<{ refreshed: boolean }> {
-  const [engine, [state]] = await Promise.all([policyEngine(db), db.select().from(expectedAccessState)]);
+/**
+ * Refreshes expected_access when it was computed from another policy set or configuration, in
+ * one transaction: readers see the old rows or the new ones, never a half-written table.
+ */
+export async function ensureExpectedAccessFresh(db: Db, at: Date): Promise<{ refreshed: boolean }> {
+  const engine = await policyEngine(db);
+  const [state] = await db.select().from(expectedAccessState);
   if (state?.fingerprint === engine.key) return { refreshed: false };
-  await refreshExpectedAccess(db, at);
+  await db.transaction((tx) => refreshExpectedAccess(tx, at));
   return { refreshed: true };
 }
