@@ -38,7 +38,8 @@ export function HrSourceForm() {
           <p className="font-medium">Token for {create.data.key}: copy it now, it is not shown again.</p>
           <code className="mt-1 block break-all font-mono text-xs">{create.data.token}</code>
           <p className="mt-2 text-xs text-slate-700">
-            The HR system sends <code>POST /api/hr/events</code> with <code>Authorization: Bearer &lt;token&gt;</code> and an <code>Idempotency-Key</code> per event.
+            The HR system sends <code>POST /api/hr/events</code> with <code>Authorization: Bearer &lt;token&gt;</code> and an <code>Idempotency-Key</code> per event;
+            an identity provider (Okta, Entra ID) uses the same token for SCIM 2.0 at <code>/api/scim/v2</code>.
           </p>
         </div>
       )}
