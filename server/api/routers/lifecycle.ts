@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { plansAwaitingReview, plansOf, reviewPlan } from "@/server/services/lifecycle/review";
+import { plansAwaitingReview, plansOf } from "@/server/services/lifecycle/plans";
+import { reviewPlan } from "@/server/services/lifecycle/review";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
 /** Joiner / mover / leaver plans: a person's plans with each step's state, and review-before-execution. */

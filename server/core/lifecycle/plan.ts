@@ -38,7 +38,8 @@ export interface Plan {
   steps: PlannedStep[];
 }
 
-const systemOf = (resource: string) => resource.slice(0, resource.indexOf(":"));
+/** The system part of a resource key (system:type:name). */
+export const systemOf = (resource: string) => resource.slice(0, resource.indexOf(":"));
 const grantedBy = (g: ExpectedGrant) => `${g.via.join(" → ")} grants it`;
 // A role change is a change of what someone does; other attributes (a training, a location) just re-evaluate.
 const ROLE_ATTRIBUTES = new Set(["department", "job_title", "team"]);

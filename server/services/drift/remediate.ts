@@ -8,6 +8,7 @@ import type { Tx } from "@/server/db/client";
 import { accessExceptions, driftFindings, identities, resources } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
+import { recordExceptionInPlace } from "../exceptions/create";
 import { typeSettingsOf } from "../exceptions/settings";
 import { queueOperation } from "../provisioning/operations";
 
@@ -98,35 +99,19 @@ async function convertToException(tx: Tx, ctx: ServiceContext, f: Finding, e: Re
   if (!resource) throw new DomainError("PRECONDITION_FAILED", `${f.resourceKey} is not in the catalog: add the resource before granting an exception for it`, { field: "findingId" });
   const [open] = await tx.select({ number: accessExceptions.number }).from(accessExceptions).where(and(eq(accessExceptions.identityId, person.id), eq(accessExceptions.resourceKey, f.resourceKey), inArray(accessExceptions.status, ["granting", "active", "grant_failed"])));
   if (open) throw new DomainError("CONFLICT", `${person.displayName} already holds this as EXC-${open.number}`, { field: "findingId" });
-  const [exception] = await tx
-    .insert(accessExceptions)
-    .values({
-      identityId: person.id,
-      resourceKey: f.resourceKey,
-      level: f.actualLevel,
-      source: "admin",
-      type: e.type,
-      justification,
-      approverId: approver.id,
-      approvalNote: note,
-      approvedAt: now,
-      createdBy: actorLabel(ctx.actor),
-      createdAt: now,
-      startsAt: now,
-      expiresAt: e.expiresAt,
-      // Found already in place by drift detection: nothing to grant.
-      status: "active",
-      deliveredAt: now,
-    })
-    .returning();
-  await recordAuditEvent(tx, ctx, {
-    action: "exception.created",
-    subjectType: "access_exception",
-    subjectId: exception!.id,
-    after: { exception: `EXC-${exception!.number}`, person: person.id, resource: f.resourceKey, level: f.actualLevel, type: e.type, expiresAt: e.expiresAt.toISOString(), approver: approver.id, from: "drift finding" },
-    reason: justification,
+  const exception = await recordExceptionInPlace(tx, ctx, {
+    identityId: person.id,
+    resourceKey: f.resourceKey,
+    level: f.actualLevel,
+    source: "admin",
+    type: e.type,
+    justification,
+    approverId: approver.id,
+    approvalNote: note,
+    expiresAt: e.expiresAt,
+    context: { from: "drift finding" },
   });
-  await tx.update(driftFindings).set({ status: "resolved", exceptionId: exception!.id, resolution: `Converted to EXC-${exception!.number} until ${e.expiresAt.toISOString().slice(0, 10)}`, resolvedBy: actorLabel(ctx.actor), resolvedAt: now }).where(eq(driftFindings.id, f.id));
-  await recordAuditEvent(tx, ctx, { action: "drift.converted", subjectType: "drift_finding", subjectId: f.id, before: { status: "open" }, after: { status: "resolved", exception: `EXC-${exception!.number}` }, reason: note });
-  return exception!.number;
+  await tx.update(driftFindings).set({ status: "resolved", exceptionId: exception.id, resolution: `Converted to EXC-${exception.number} until ${e.expiresAt.toISOString().slice(0, 10)}`, resolvedBy: actorLabel(ctx.actor), resolvedAt: now }).where(eq(driftFindings.id, f.id));
+  await recordAuditEvent(tx, ctx, { action: "drift.converted", subjectType: "drift_finding", subjectId: f.id, before: { status: "open" }, after: { status: "resolved", exception: `EXC-${exception.number}` }, reason: note });
+  return exception.number;
 }

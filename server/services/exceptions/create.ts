@@ -53,6 +53,32 @@ async function insertException(tx: Tx, ctx: ServiceContext, e: NewException, onF
   return { exception: row!, operation: op };
 }
 
+/**
+ * An exception for access that is already in place (a transfer's grace period, access drift
+ * detection found): nothing to grant, so it is active from the start. With its audit event, in
+ * the caller's transaction.
+ */
+export async function recordExceptionInPlace(
+  tx: Tx,
+  ctx: ServiceContext,
+  e: { identityId: string; resourceKey: string; level: string | null; source: "admin" | "lifecycle"; type: ExceptionType; justification: string; approverId?: string; approvalRule?: string; approvalNote?: string | null; expiresAt: Date; context?: Record<string, unknown> },
+): Promise<Exception> {
+  const now = ctx.clock();
+  const { context, ...values } = e;
+  const [row] = await tx
+    .insert(accessExceptions)
+    .values({ ...values, approvedAt: now, createdBy: actorLabel(ctx.actor), createdAt: now, startsAt: now, status: "active", deliveredAt: now })
+    .returning();
+  await recordAuditEvent(tx, ctx, {
+    action: "exception.created",
+    subjectType: "access_exception",
+    subjectId: row!.id,
+    after: { exception: `EXC-${row!.number}`, person: e.identityId, resource: e.resourceKey, level: e.level, type: e.type, expiresAt: e.expiresAt.toISOString(), approver: e.approverId ?? null, rule: e.approvalRule ?? null, ...context },
+    reason: e.justification,
+  });
+  return row!;
+}
+
 /** References from a request's fields, by their usual keys. */
 function referencesFrom(fields: Record<string, unknown>, ticket: string | null): References {
   const pick = (...keys: string[]) => keys.map((k) => fields[k]).find((v): v is string => typeof v === "string" && v.trim() !== "")?.trim();

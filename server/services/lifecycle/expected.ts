@@ -1,10 +1,10 @@
 import { eq, sql } from "drizzle-orm";
+import { systemOf } from "@/server/core/lifecycle/plan";
 import { evaluateAll, type ExpectedGrant } from "@/server/core/policy";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { expectedAccess, expectedAccessState, identities } from "@/server/db/schema";
 import { loadPolicyIdentities, policyEngine } from "../policies/engine";
 
-const systemOf = (resource: string) => resource.slice(0, resource.indexOf(":"));
 const BATCH = 20_000;
 
 /** Replaces one person's row set in expected_access (the planner calls this with the new grants). */

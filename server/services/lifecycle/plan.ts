@@ -47,12 +47,13 @@ export async function planAccessChange(tx: Tx, ctx: ServiceContext, input: Acces
   const held = removed.length ? await tx.select({ resource: accessExceptions.resourceKey }).from(accessExceptions).where(and(eq(accessExceptions.identityId, person.id), isNull(accessExceptions.endedAt), inArray(accessExceptions.resourceKey, removed))) : [];
   const resourceRows = removed.length ? await tx.select({ key: resources.key, graceDays: resources.graceDays }).from(resources).where(inArray(resources.key, removed)) : [];
   const systemRows = await tx.select({ key: systems.key, graceDays: systems.graceDays, reviewPlans: systems.reviewPlans }).from(systems);
+  const grace = { resources: new Map(resourceRows.map((x) => [x.key, x.graceDays])), systems: new Map(systemRows.map((x) => [x.key, x.graceDays])) };
   const plan = planSteps({
     before: beforeGrants,
     after: afterGrants,
     activeAfter,
     changed: Object.keys(input.changes),
-    graceDaysOf: (r) => graceDaysFor(r, { resources: new Map(resourceRows.map((x) => [x.key, x.graceDays])), systems: new Map(systemRows.map((x) => [x.key, x.graceDays])) }),
+    graceDaysOf: (r) => graceDaysFor(r, grace),
     // A leaver's exceptions end with them (offboard), so nothing is left to an expiry.
     heldByException: activeAfter ? new Set(held.map((h) => h.resource)) : new Set(),
     now,

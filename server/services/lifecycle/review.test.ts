@@ -6,7 +6,8 @@ import { identityIdByEmail, serviceContext } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
 import { changeIdentityAttributes } from "../identities";
-import { plansAwaitingReview, plansOf, reviewPlan } from "./review";
+import { plansAwaitingReview, plansOf } from "./plans";
+import { reviewPlan } from "./review";
 
 let t: TestDatabase;
 const clock = movableClock("2026-11-23T10:00:00Z");
