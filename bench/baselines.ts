@@ -1,5 +1,5 @@
 import type { ExpectedGrant, PolicyIdentity } from "@/server/core/policy";
-import { compareGrants, grantsText, now, settle, timed } from "./measure";
+import { compareGrants, grantsText, now, settle, timed, type GrantLookup } from "./measure";
 import { NaiveEvaluator } from "./naive";
 import { Rng } from "./rng";
 import { RulesEngineEvaluator } from "./rules-engine";
@@ -15,7 +15,7 @@ interface Check {
   viaDiffs: number;
 }
 
-function verify(label: string, engine: Map<string, ExpectedGrant[]>, other: Map<string, ExpectedGrant[]>, people: readonly PolicyIdentity[]): Check {
+function verify(label: string, engine: GrantLookup, other: Map<string, ExpectedGrant[]>, people: readonly PolicyIdentity[]): Check {
   const bad: string[] = [];
   let viaDiffs = 0;
   for (const person of people) {
@@ -37,7 +37,7 @@ export interface NaiveFigures extends Check {
 }
 
 /** Every identity through the naive evaluator (results kept, like evaluateAll), then all compared. */
-export function naiveFull(w: Workload, stored: Map<string, ExpectedGrant[]>): NaiveFigures {
+export function naiveFull(w: Workload, stored: GrantLookup): NaiveFigures {
   const load = timed(() => new NaiveEvaluator(w.policies, w.config));
   const naive = load.value;
   for (const person of w.identities.slice(0, 2000)) naive.evaluate(person, w.at);
@@ -59,7 +59,7 @@ export interface RulesEngineFigures extends Check {
 }
 
 /** A random sample through json-rules-engine, one person at a time, scaled to the population. */
-export async function rulesEngineSample(w: Workload, stored: Map<string, ExpectedGrant[]>, size: number): Promise<RulesEngineFigures> {
+export async function rulesEngineSample(w: Workload, stored: GrantLookup, size: number): Promise<RulesEngineFigures> {
   const build = timed(() => new RulesEngineEvaluator(w.policies, w.config));
   const jre = build.value;
   const rng = new Rng(w.seed + 21);

@@ -34,10 +34,19 @@ export function percentile(xs: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
+/** Grants by identity id: the engine's EvaluatedGrants or a baseline's Map. */
+export interface GrantLookup {
+  get(id: string): ExpectedGrant[] | undefined;
+}
+
 export const rssMB = (): number => process.memoryUsage().rss / 1048576;
 /** Peak resident set size of the process so far (resourceUsage().maxRSS is in KiB). */
 export const peakRssMB = (): number => process.resourceUsage().maxRSS / 1024;
-export const heapMB = (): number => process.memoryUsage().heapUsed / 1048576;
+/** Live JS heap plus typed arrays' buffers (where packed results and the memo live). */
+export const heapMB = (): number => {
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 1048576;
+};
 
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return "—";

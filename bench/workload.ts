@@ -11,13 +11,13 @@ import {
   prepareIdentity,
   previewImpact,
   type CompiledPolicySet,
-  type ExpectedGrant,
+  type EvaluatedGrants,
   type Policy,
   type PolicyConfig,
   type PolicyIdentity,
 } from "@/server/core/policy";
 import { SYSTEM_LEVELS, editDraft, generatePolicyDrafts, parseDrafts, type PolicyDraft } from "./gen-policies";
-import { heapMB, median, now, peakRssMB, percentile, settle, timed } from "./measure";
+import { heapMB, median, now, peakRssMB, percentile, settle, timed, type GrantLookup } from "./measure";
 import { SENIORITY, buildOrg, generateIdentities, valueCounts, type Org } from "./org";
 import { Rng } from "./rng";
 
@@ -69,14 +69,14 @@ export interface FullFigures {
   /** evaluateAll again with the memo the previous run left (people re-evaluated against an unchanged set) */
   warmMs: number;
   runs: number[];
-  results: Map<string, ExpectedGrant[]>;
+  results: EvaluatedGrants;
   /** evaluateIdentity for everyone with nothing kept (one run, before the others) */
   streamingMs: number;
   /** peak RSS once the streaming pass is done, and once evaluateAll's results have been held */
   streamingPeakMB: number;
   retainedPeakMB: number;
-  /** heap the kept results occupy */
-  resultsHeapMB: number;
+  /** memory the kept results and the memo occupy (heap and typed arrays) */
+  resultsMB: number;
 }
 
 /** The whole population: first streamed (nothing kept), then through evaluateAll (results kept) `runs` times; after a warm-up. */
@@ -93,10 +93,10 @@ export function fullEvaluation(set: CompiledPolicySet, w: Workload, runs: number
   if (grants < 0) throw new Error("unreachable");
   for (let i = 0; i < 3; i++) evaluateAll(set, warm, w.at);
   const times: number[] = [];
-  let results = new Map<string, ExpectedGrant[]>();
-  let resultsHeapMB = 0;
+  let results: EvaluatedGrants | null = null;
+  let resultsMB = 0;
   for (let i = 0; i < runs; i++) {
-    results = new Map();
+    results = null;
     // The last run's memo goes before the collection, so each run starts from an empty one
     // without carrying the previous run's combinations as garbage.
     clearEvaluationMemo(set);
@@ -108,12 +108,12 @@ export function fullEvaluation(set: CompiledPolicySet, w: Workload, runs: number
     // Only the first run: later ones still hold the previous run's results in a stale slot when `before` is read.
     if (i === 0) {
       settle();
-      resultsHeapMB = heapMB() - before;
+      resultsMB = heapMB() - before;
     }
   }
   settle();
   const warmMs = timed(() => evaluateAll(set, w.identities, w.at)).ms;
-  return { ms: median(times), warmMs, runs: times, results, streamingMs, streamingPeakMB, retainedPeakMB: peakRssMB(), resultsHeapMB };
+  return { ms: median(times), warmMs, runs: times, results: results!, streamingMs, streamingPeakMB, retainedPeakMB: peakRssMB(), resultsMB };
 }
 
 /** The person after one HR change: promotion, team or department move, relocation, a training, termination. */
@@ -150,7 +150,7 @@ export function changedIdentity(org: Org, identity: PolicyIdentity, rng: Rng): P
 }
 
 /** One person re-evaluated after an attribute change, and diffed against their stored grants. */
-export function reevaluation(set: CompiledPolicySet, w: Workload, stored: Map<string, ExpectedGrant[]>, samples: number) {
+export function reevaluation(set: CompiledPolicySet, w: Workload, stored: GrantLookup, samples: number) {
   const rng = new Rng(w.seed + 11);
   const cases = Array.from({ length: samples + 1000 }, () => changedIdentity(w.org, rng.pick(w.identities), rng));
   const times: number[] = [];
@@ -168,7 +168,7 @@ export function reevaluation(set: CompiledPolicySet, w: Workload, stored: Map<st
 }
 
 /** explainAccess for random (person, resource) pairs: half a resource they have, half any resource. */
-export function explanation(set: CompiledPolicySet, w: Workload, stored: Map<string, ExpectedGrant[]>, samples: number) {
+export function explanation(set: CompiledPolicySet, w: Workload, stored: GrantLookup, samples: number) {
   const rng = new Rng(w.seed + 12);
   const cases = Array.from({ length: samples + 1000 }, () => {
     const person = rng.pick(w.identities);
@@ -204,12 +204,11 @@ export interface EditFigures {
  * affected people alone re-evaluated against the new set (in one batch) and diffed with their
  * stored grants.
  */
-export function edit(before: CompiledPolicySet, w: Workload, stored: Map<string, ExpectedGrant[]>, draft: PolicyDraft, serial: number, rng: Rng): EditFigures {
+export function edit(before: CompiledPolicySet, w: Workload, stored: EvaluatedGrants, draft: PolicyDraft, serial: number, rng: Rng): EditFigures {
   const { draft: edited, kind } = editDraft(draft, w.org, rng, serial);
   const [policy] = parseDrafts([edited]).policies;
   const policies = w.policies.map((p) => (p.name === policy!.name ? policy! : p));
-  // As the product does after an edit: the new set reuses what the one it replaces resolved.
-  const after = compilePolicySet(policies, w.config, { valueCounts: countsFor(w), previous: before });
+  const after = compilePolicySet(policies, w.config, { valueCounts: countsFor(w) });
   settle();
   const preview = timed(() => previewImpact(before, after, w.identities, w.at, { changedPolicies: [policy!.name] }));
   // Who the edit reaches, found outside the timing: the same rule previewImpact applies.
@@ -219,12 +218,15 @@ export function edit(before: CompiledPolicySet, w: Workload, stored: Map<string,
     return p.active && [...names].some((n) => set.byName.get(n)?.match(p));
   };
   const affected = w.identities.filter((person) => reached(before, person) || reached(after, person));
+  // The product evaluates a saved version with a set compiled afresh: nothing the preview resolved is reused.
+  clearEvaluationMemo(after);
   settle();
-  // As the product would: the affected people as one batch (evaluateAll), against the new set.
+  // As the product would: the affected people as one batch (evaluateAll), against the new set,
+  // and compared with what they had.
   const t0 = now();
-  const fresh = evaluateAll(after, affected, w.at);
-  for (const person of affected) diffGrants(stored.get(person.id) ?? [], fresh.get(person.id)!);
+  const changes = evaluateAll(after, affected, w.at).changesFrom(stored);
   const reevaluateMs = now() - t0;
+  if (changes.length !== preview.value.people.length) throw new Error(`the preview found ${preview.value.people.length} people changing, the re-evaluation ${changes.length}`);
   return {
     policy: draft.name,
     kind,
@@ -237,7 +239,7 @@ export function edit(before: CompiledPolicySet, w: Workload, stored: Map<string,
 }
 
 /** `count` edits of policies picked uniformly (the base policy excluded), and the worst case: the base policy everyone inherits. */
-export function edits(before: CompiledPolicySet, w: Workload, stored: Map<string, ExpectedGrant[]>, count: number) {
+export function edits(before: CompiledPolicySet, w: Workload, stored: EvaluatedGrants, count: number) {
   const rng = new Rng(w.seed + 13);
   const candidates = w.drafts.filter((d) => d.category !== "base");
   // one untimed edit to warm up the paths

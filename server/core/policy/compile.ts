@@ -1,5 +1,5 @@
 import { AliasTable } from "./normalize";
-import { carryOverFrom, type CarryOver } from "./carry-over";
+import { CombinationMemo } from "./memo";
 import { buildIndex, type PolicyIndex } from "./policy-index";
 import { slotLayout, type PreparedIdentity, type SlotLayout } from "./prepare";
 import { allOf, compileCheck } from "./compile-conditions";
@@ -31,6 +31,8 @@ export interface FlatGrant {
   out: ExpectedGrant;
   /** index of the policy that names the grant (the last of via) */
   owner: number;
+  /** position in the set's grant table (what evaluation results hold) */
+  k: number;
 }
 
 /** A condition with its compiled test, kept so explain can say which one failed. */
@@ -74,7 +76,8 @@ export interface GrantTable {
   viaLength: Int32Array;
   /** the resource's position in alphabetical order */
   order: Int32Array;
-  viaKey: string[];
+  /** the path's place in the sorted order of every path in the table (ties between grants) */
+  viaOrder: Int32Array;
   out: ExpectedGrant[];
   ownStart: Int32Array;
   ownEnd: Int32Array;
@@ -86,16 +89,13 @@ export interface GrantTable {
   priority: Int32Array;
 }
 
-/** A resolved combination: key is [number of allow ids, ...allow ids, ...deny ids]. */
-export interface MemoEntry {
-  key: Int32Array;
-  result: readonly ExpectedGrant[];
-}
-
 export interface CompiledPolicySet {
   config: PolicyConfig;
   layout: SlotLayout;
   policies: CompiledPolicy[];
+  /** the allow policies and the deny policies, each in index order */
+  allowPolicies: CompiledPolicy[];
+  denyPolicies: CompiledPolicy[];
   byName: Map<string, CompiledPolicy>;
   resources: string[];
   resourceIds: Map<string, number>;
@@ -122,13 +122,13 @@ export interface CompiledPolicySet {
     rankBits: Uint32Array;
     /** alphabetical ranks of one person's resources, while resolving */
     ranks: Int32Array;
+    /** the grants (table indices) of the combination just resolved */
+    result: Int32Array;
   };
   /** resolved grants per combination of matched allow and deny policies (evaluate.ts) */
-  memo: { byHash: Map<number, MemoEntry | MemoEntry[]>; size: number };
+  memo: CombinationMemo;
   /** the flattened grants as typed arrays, for resolution */
   table: GrantTable;
-  /** what can be reused from the set this one replaced */
-  carry: CarryOver | null;
   /** resource id → its position in alphabetical order */
   resourceOrder: Uint32Array;
   /** position in alphabetical order → resource id */
@@ -138,8 +138,6 @@ export interface CompiledPolicySet {
 export interface CompileOptions {
   /** attribute → match key → how many identities have it; sharpens the choice of index. */
   valueCounts?: Map<string, Map<string, number>>;
-  /** the set this one replaces (an edit): its resolved combinations are reused (carry-over.ts) */
-  previous?: CompiledPolicySet;
 }
 
 export function compilePolicySet(policies: readonly Policy[], config: PolicyConfig, options: CompileOptions = {}): CompiledPolicySet {
@@ -207,6 +205,8 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
     config,
     layout,
     policies: compiled,
+    allowPolicies: compiled.filter((c) => c.policy.effect === "allow"),
+    denyPolicies: compiled.filter((c) => c.policy.effect === "deny"),
     byName,
     resources,
     resourceIds,
@@ -226,14 +226,13 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
       matchedStamp: new Uint32Array(compiled.length),
       ranks: new Int32Array(resources.length),
       rankBits: new Uint32Array((resources.length + 31) >>> 5),
+      result: new Int32Array(resources.length),
     },
-    memo: { byHash: new Map(), size: 0 },
+    memo: new CombinationMemo(),
     table: grantTable(compiled, orderOf(resources)),
-    carry: null,
     resourceOrder: orderOf(resources),
     resourceByRank: inverse(orderOf(resources)),
   };
-  set.carry = carryOverFrom(options.previous, set);
   return set;
 }
 
@@ -250,15 +249,19 @@ function grantTable(compiled: CompiledPolicy[], order: Uint32Array): GrantTable 
   const groupOwner: number[] = [];
   const groupStart: number[] = [];
   const groupEnd: number[] = [];
+  const place = (g: FlatGrant) => {
+    g.k = all.length;
+    all.push(g);
+  };
   for (const cp of compiled) {
     t.ownStart[cp.index] = all.length;
-    all.push(...cp.own);
+    cp.own.forEach(place);
     t.ownEnd[cp.index] = all.length;
     t.groupFrom[cp.index] = groupOwner.length;
     for (const g of cp.inherited) {
       groupOwner.push(g.owner);
       groupStart.push(all.length);
-      all.push(...g.grants);
+      g.grants.forEach(place);
       groupEnd.push(all.length);
     }
     t.groupTo[cp.index] = groupOwner.length;
@@ -269,12 +272,19 @@ function grantTable(compiled: CompiledPolicy[], order: Uint32Array): GrantTable 
     rank: Int32Array.from(all, (g) => g.rank),
     viaLength: Int32Array.from(all, (g) => g.via.length),
     order: Int32Array.from(all, (g) => order[g.resource]!),
-    viaKey: all.map((g) => g.viaKey),
+    viaOrder: sortedPlaces(all.map((g) => g.viaKey)),
     out: all.map((g) => g.out),
     groupOwner: Int32Array.from(groupOwner),
     groupStart: Int32Array.from(groupStart),
     groupEnd: Int32Array.from(groupEnd),
   };
+}
+
+/** Each string's place in the sorted list of them all (equal strings share one). */
+function sortedPlaces(keys: string[]): Int32Array {
+  const sorted = [...new Set(keys)].sort();
+  const place = new Map(sorted.map((k, i) => [k, i]));
+  return Int32Array.from(keys, (k) => place.get(k)!);
 }
 
 function orderOf(resources: string[]): Uint32Array {
@@ -321,7 +331,7 @@ function flattenGrants(
       const id = resourceId(g.resource);
       const out: ExpectedGrant = Object.freeze({ resource: g.resource, level: g.level, via: Object.freeze(via) as string[] });
       const owner = indexByName.get(p.name)!;
-      const candidate: FlatGrant = { resource: id, rank: levelRank(config, g.resource, g.level), level: g.level, via, viaKey: via.join(), out, owner };
+      const candidate: FlatGrant = { resource: id, rank: levelRank(config, g.resource, g.level), level: g.level, via, viaKey: via.join(), out, owner, k: -1 };
       const current = best.get(id);
       if (!current || candidate.rank > current.rank || (candidate.rank === current.rank && candidate.via.length < current.via.length)) {
         best.set(id, candidate);

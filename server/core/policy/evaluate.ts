@@ -1,8 +1,9 @@
-import type { CompiledPolicy, CompiledPolicySet, MemoEntry } from "./compile";
+import type { CompiledPolicy, CompiledPolicySet } from "./compile";
 import type { Bucket, PolicyIndex } from "./policy-index";
 import { evaluatePopulation } from "./population";
+import type { EvaluatedGrants } from "./results";
 import { prepareIdentity, type PreparedIdentity } from "./prepare";
-import { carriedResult } from "./carry-over";
+import { comboHash } from "./memo";
 import { nextGeneration, resolveGrants, sortPrefix } from "./resolve";
 
 export { beats } from "./resolve";
@@ -18,15 +19,17 @@ export function evaluateIdentity(set: CompiledPolicySet, identity: PolicyIdentit
   return evaluatePrepared(set, prepareIdentity(set.layout, identity, at));
 }
 
-const NOTHING: readonly ExpectedGrant[] = Object.freeze([]);
-
 /**
  * A person's expected access depends only on which allow and deny policies they match, and
- * many people match the same ones: the resolved grants are kept per combination (shared,
- * frozen arrays), so most people cost a match and a lookup.
+ * people who match the same ones share one resolution (the set's memo, memo.ts).
  */
 export function evaluatePrepared(set: CompiledPolicySet, p: PreparedIdentity): ExpectedGrant[] {
-  if (!p.active) return NOTHING as ExpectedGrant[];
+  return grantsFromTable(set, set.scratch.result, 0, resolvePrepared(set, p));
+}
+
+/** evaluatePrepared, packed: the grants are left in set.scratch.result (grant-table indices); returns how many. */
+export function resolvePrepared(set: CompiledPolicySet, p: PreparedIdentity): number {
+  if (!p.active) return 0;
   const gen = nextGeneration(set);
   const s = set.scratch;
   const na = matchInto(set, set.allow, p, gen, s.allowIds);
@@ -36,9 +39,18 @@ export function evaluatePrepared(set: CompiledPolicySet, p: PreparedIdentity): E
   return resolveMatched(set, s.allowIds, 0, na, s.denyIds, 0, nd);
 }
 
+/** Grant-table indices as the grants they stand for (shared, frozen objects). */
+export function grantsFromTable(set: CompiledPolicySet, ks: Int32Array, from: number, to: number): ExpectedGrant[] {
+  const out = set.table.out;
+  const grants = new Array<ExpectedGrant>(to - from);
+  for (let i = from; i < to; i++) grants[i - from] = out[ks[i]!]!;
+  return grants;
+}
+
 /**
  * The grants for a combination of matched policies, given as sorted ranges of policy indices:
  * from the memo, or resolved and remembered.
+ * They are left in set.scratch.result (grant-table indices, in resource order); returns how many.
  */
 export function resolveMatched(
   set: CompiledPolicySet,
@@ -48,64 +60,20 @@ export function resolveMatched(
   denyIds: Int32Array,
   dFrom: number,
   dTo: number,
-): ExpectedGrant[] {
+): number {
   const h = comboHash(allowIds, aFrom, aTo, denyIds, dFrom, dTo);
   const memo = set.memo;
-  const found = memo.byHash.get(h);
-  if (found !== undefined) {
-    if (Array.isArray(found)) {
-      for (const e of found) if (sameKey(e.key, allowIds, aFrom, aTo, denyIds, dFrom, dTo)) return e.result as ExpectedGrant[];
-    } else if (sameKey(found.key, allowIds, aFrom, aTo, denyIds, dFrom, dTo)) return found.result as ExpectedGrant[];
-  }
-  const allow = allowIds.slice(aFrom, aTo);
-  const deny = denyIds.slice(dFrom, dTo);
-  const carried = set.carry ? carriedResult(set.carry, set, allow, deny, memoLookup) : null;
-  const result = Object.freeze(carried ?? resolveGrants(set, allow, deny)) as ExpectedGrant[];
-  if (memo.size >= MEMO_LIMIT) clearEvaluationMemo(set);
-  const key = new Int32Array(1 + allow.length + deny.length);
-  key[0] = allow.length;
-  key.set(allow, 1);
-  key.set(deny, 1 + allow.length);
-  const entry: MemoEntry = { key, result };
-  const again = memo.byHash.get(h);
-  if (again === undefined) memo.byHash.set(h, entry);
-  else if (Array.isArray(again)) again.push(entry);
-  else memo.byHash.set(h, [again, entry]);
-  memo.size++;
-  return result;
-}
-
-function comboHash(allowIds: Int32Array, aFrom: number, aTo: number, denyIds: Int32Array, dFrom: number, dTo: number): number {
-  let h = 2166136261 ^ (aTo - aFrom);
-  for (let i = aFrom; i < aTo; i++) h = Math.imul(h ^ allowIds[i]!, 16777619);
-  h = Math.imul(h ^ 0x9e3779b9, 16777619);
-  for (let i = dFrom; i < dTo; i++) h = Math.imul(h ^ denyIds[i]!, 16777619);
-  return h;
-}
-
-function sameKey(key: Int32Array, allowIds: Int32Array, aFrom: number, aTo: number, denyIds: Int32Array, dFrom: number, dTo: number): boolean {
-  const na = aTo - aFrom;
-  if (key[0] !== na || key.length !== 1 + na + (dTo - dFrom)) return false;
-  for (let i = 0; i < na; i++) if (key[1 + i] !== allowIds[aFrom + i]) return false;
-  for (let i = 0; i < dTo - dFrom; i++) if (key[1 + na + i] !== denyIds[dFrom + i]) return false;
-  return true;
-}
-
-const MEMO_LIMIT = 200_000;
-
-/** A combination's result in a set's memo, if it was resolved there. */
-function memoLookup(set: CompiledPolicySet, allow: Int32Array, deny: Int32Array): readonly ExpectedGrant[] | null {
-  const found = set.memo.byHash.get(comboHash(allow, 0, allow.length, deny, 0, deny.length));
-  for (const e of found === undefined ? [] : Array.isArray(found) ? found : [found]) {
-    if (sameKey(e.key, allow, 0, allow.length, deny, 0, deny.length)) return e.result;
-  }
-  return null;
+  const result = set.scratch.result;
+  const e = memo.find(h, allowIds, aFrom, aTo, denyIds, dFrom, dTo);
+  if (e >= 0) return memo.copyResult(e, result);
+  const n = resolveGrants(set, allowIds, aFrom, aTo, denyIds, dFrom, dTo, result);
+  memo.add(h, allowIds, aFrom, aTo, denyIds, dFrom, dTo, result, n);
+  return n;
 }
 
 /** Forgets every resolved combination (benchmarks measure evaluation from cold with it). */
 export function clearEvaluationMemo(set: CompiledPolicySet): void {
-  set.memo.byHash.clear();
-  set.memo.size = 0;
+  set.memo.clear();
 }
 
 
@@ -199,9 +167,6 @@ function considerIndexed(bucket: Bucket, stamp: Uint32Array, gen: number, p: Pre
 }
 
 /** Every identity at once, through the population evaluator (population.ts): the fast path for many people. */
-export function evaluateAll(set: CompiledPolicySet, identities: readonly PolicyIdentity[], at: Date): Map<string, ExpectedGrant[]> {
-  const results = evaluatePopulation(set, identities, at);
-  const out = new Map<string, ExpectedGrant[]>();
-  for (let i = 0; i < identities.length; i++) out.set(identities[i]!.id, results[i]!);
-  return out;
+export function evaluateAll(set: CompiledPolicySet, identities: readonly PolicyIdentity[], at: Date): EvaluatedGrants {
+  return evaluatePopulation(set, identities, at);
 }

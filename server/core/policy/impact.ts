@@ -1,20 +1,16 @@
 import type { CompiledPolicySet } from "./compile";
-import { matchedPolicies } from "./evaluate";
-import { evaluateWithin, policyBits, preparePopulation, sameLayout } from "./population";
-import { prepareIdentity } from "./prepare";
+import { matchedPolicies, resolvePrepared } from "./evaluate";
+import { evaluateWithin, policyBits, POPULATION_BLOCK, preparePopulation, sameLayout, type Population } from "./population";
+import { prepareIdentity, type PreparedIdentity } from "./prepare";
+import { packedComparison, type GrantDelta } from "./results";
 import type { ExpectedGrant, PolicyIdentity } from "./types";
 
-export interface GrantDelta {
-  added: ExpectedGrant[];
-  removed: ExpectedGrant[];
-  /** same resource, another level */
-  changed: { resource: string; from: string | null; to: string | null; via: string[] }[];
-}
+export type { GrantDelta };
 
 /**
  * What changes between two lists of expected grants for one person. Both lists are in
  * alphabetical order of resource (as evaluation returns them), so one merge pass finds it; the
- * same list twice (a result shared through the memo) costs nothing.
+ * same list twice costs nothing.
  */
 export function diffGrants(before: readonly ExpectedGrant[], after: readonly ExpectedGrant[]): GrantDelta {
   const delta: GrantDelta = { added: [], removed: [], changed: [] };
@@ -63,31 +59,41 @@ export function previewImpact(
   at: Date,
   options: { changedPolicies?: readonly string[] } = {},
 ): ImpactPreview {
-  const popBefore = preparePopulation(before, identities, at);
-  const popAfter = sameLayout(before, after) ? popBefore : preparePopulation(after, identities, at);
-  let only: Uint32Array | undefined;
-  if (options.changedPolicies) {
-    // Only people a changed policy (or one inheriting it) matches, before or after, can move.
-    const reach = affectedPolicyNames(before, after, options.changedPolicies);
-    only = new Uint32Array(popBefore.words);
-    const cache = new Map<string, Uint32Array>();
-    const cacheAfter = popAfter === popBefore ? cache : new Map<string, Uint32Array>();
-    for (const name of reach) {
-      const b = before.byName.get(name);
-      if (b) orInto(only, policyBits(before, popBefore, b, cache));
-      const a = after.byName.get(name);
-      if (a) orInto(only, policyBits(after, popAfter, a, cacheAfter));
-    }
-  }
-  const old = evaluateWithin(before, popBefore, only);
-  const now = evaluateWithin(after, popAfter, only);
+  const shared = sameLayout(before, after);
+  const reach = options.changedPolicies ? affectedPolicyNames(before, after, options.changedPolicies) : null;
+  const compare = packedComparison(before, after);
   const people: ImpactPreview["people"] = [];
   let evaluated = 0;
-  for (let i = 0; i < identities.length; i++) {
-    if (old[i] === undefined) continue;
-    evaluated++;
-    const delta = diffGrants(old[i]!, now[i]!);
-    if (!isEmptyDelta(delta)) people.push({ identity: identities[i]!.id, delta });
+  // Block by block, so only one block's prepared people and results are alive at a time.
+  for (let from = 0; from < identities.length; from += POPULATION_BLOCK) {
+    const block = identities.length <= POPULATION_BLOCK ? identities : identities.slice(from, from + POPULATION_BLOCK);
+    const popBefore = preparePopulation(before, block, at);
+    const popAfter = shared ? popBefore : preparePopulation(after, block, at);
+    const only = reach ? reachedBy(reach, before, popBefore, after, popAfter) : undefined;
+    if (only && countBits(only) * 8 < block.length) {
+      // A few people: one by one through the index costs less than the whole block's bitsets.
+      let pb: PreparedIdentity | undefined;
+      let pa: PreparedIdentity | undefined;
+      for (let i = 0; i < block.length; i++) {
+        if (!((only[i >>> 5]! >>> (i & 31)) & 1)) continue;
+        evaluated++;
+        pb = prepareIdentity(before.layout, block[i]!, at, pb);
+        const nb = resolvePrepared(before, pb);
+        pa = shared ? pb : prepareIdentity(after.layout, block[i]!, at, pa);
+        const na = resolvePrepared(after, pa);
+        const delta = compare(before.scratch.result, 0, nb, after.scratch.result, 0, na);
+        if (delta) people.push({ identity: block[i]!.id, delta });
+      }
+      continue;
+    }
+    const old = evaluateWithin(before, popBefore, only);
+    const now = evaluateWithin(after, popAfter, only);
+    for (let i = 0; i < block.length; i++) {
+      if (only && !((only[i >>> 5]! >>> (i & 31)) & 1)) continue;
+      evaluated++;
+      const delta = compare(old.grants, old.start[i]!, old.start[i + 1]!, now.grants, now.start[i]!, now.start[i + 1]!);
+      if (delta) people.push({ identity: block[i]!.id, delta });
+    }
   }
   return {
     people,
@@ -96,6 +102,30 @@ export function previewImpact(
     losses: people.reduce((n, p) => n + p.delta.removed.length, 0),
     levelChanges: people.reduce((n, p) => n + p.delta.changed.length, 0),
   };
+}
+
+/** Only people a changed policy (or one inheriting it) matches, before or after, can move. */
+function reachedBy(reach: Set<string>, before: CompiledPolicySet, popBefore: Population, after: CompiledPolicySet, popAfter: Population): Uint32Array {
+  const only = new Uint32Array(popBefore.words);
+  for (const name of reach) {
+    const b = before.byName.get(name);
+    if (b) orInto(only, policyBits(before, popBefore, b));
+    const a = after.byName.get(name);
+    if (a) orInto(only, policyBits(after, popAfter, a));
+  }
+  return only;
+}
+
+function countBits(bits: Uint32Array): number {
+  let n = 0;
+  for (let w = 0; w < bits.length; w++) {
+    let x = bits[w]!;
+    while (x !== 0) {
+      x &= x - 1;
+      n++;
+    }
+  }
+  return n;
 }
 
 function orInto(into: Uint32Array, bits: Uint32Array) {

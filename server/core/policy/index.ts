@@ -5,6 +5,7 @@ export { loadPolicySet, isPolicyFile, isPolicyTestFile, type PolicyFile, type Lo
 export { AliasTable, matchKey } from "./normalize";
 export { compilePolicySet, type CompiledPolicySet, type CompileOptions } from "./compile";
 export { evaluateIdentity, evaluateAll, evaluatePrepared, matchedPolicies, clearEvaluationMemo } from "./evaluate";
+export { EvaluatedGrants } from "./results";
 export { prepareIdentity } from "./prepare";
 export { explainAccess, requirementText, type Explanation, type FailedCondition, type GrantSource } from "./explain";
 export { lintPolicies, complexity, DEFAULT_COMPLEXITY_THRESHOLD, type LintContext } from "./lint";

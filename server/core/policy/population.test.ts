@@ -72,8 +72,8 @@ describe("population evaluation", () => {
   it("evaluates a population larger than one block, block by block, with the same results in the same order", () => {
     const many = people(POPULATION_BLOCK * 2 + 77);
     const results = evaluatePopulation(set, many, at);
-    expect(results).toHaveLength(many.length);
-    const wrong = many.filter((person, i) => JSON.stringify(results[i]) !== JSON.stringify(evaluateIdentity(set, person, at)));
+    expect(results.size).toBe(many.length);
+    const wrong = many.filter((person, i) => JSON.stringify(results.at(i)) !== JSON.stringify(evaluateIdentity(set, person, at)));
     expect(wrong.map((p) => p.id)).toEqual([]);
   });
 
@@ -87,30 +87,5 @@ describe("population evaluation", () => {
     expect(narrowed.people).toEqual(full.people);
     expect(narrowed.people.length).toBeGreaterThan(0);
     expect(narrowed.evaluated).toBeLessThan(full.evaluated);
-  });
-});
-
-describe("carrying results over an edit", () => {
-  it("gives the same grants as compiling afresh, for an edit of grants, of conditions and of a deny", () => {
-    const base = [...demoPolicyFiles(), { path: "zz-extra.yaml", source: extra }];
-    const at = new Date("2026-11-22T12:00:00Z");
-    const population = people(2000);
-    const edits = [
-      (s: string) => s.replace("  - postgres:role:prod_ro\n", "  - postgres:role:prod_rw\n"),
-      (s: string) => s.replace("max: L6", "max: L4"),
-      (s: string) => s.replace("employment_type: { not_in: [FTE] }", "employment_type: { in: [FTE] }"),
-      (s: string) => s.replace("priority: 5", "priority: 0"),
-    ];
-    for (const edit of edits) {
-      const before = compilePolicySet(loadPolicySet(base).policies, demoConfig());
-      evaluateAll(before, population, at); // the replaced set has resolved everyone
-      const files = base.map((f) => (f.path === "zz-extra.yaml" ? { ...f, source: edit(f.source) } : f));
-      const carried = compilePolicySet(loadPolicySet(files).policies, demoConfig(), { previous: before });
-      const fresh = compilePolicySet(loadPolicySet(files).policies, demoConfig());
-      expect(carried.carry).not.toBeNull();
-      const a = evaluateAll(carried, population, at);
-      const b = evaluateAll(fresh, population, at);
-      for (const person of population) expect(a.get(person.id), person.id).toEqual(b.get(person.id));
-    }
   });
 });

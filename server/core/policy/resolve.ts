@@ -1,5 +1,4 @@
-import type { CompiledPolicySet, GrantTable } from "./compile";
-import type { ExpectedGrant } from "./types";
+import type { CompiledPolicySet } from "./compile";
 
 /**
  * Resolution: from the policies a person matches to their grants. Each resource goes to the
@@ -47,74 +46,98 @@ export function sortPrefix(a: Int32Array, n: number): void {
   }
 }
 
-/** The grants for the given (sorted) allow and deny policies: one pass over flat typed arrays. */
-export function resolveGrants(set: CompiledPolicySet, allow: Int32Array, deny: Int32Array): ExpectedGrant[] {
+/**
+ * The grants for the given (sorted) allow and deny policies, allow[aFrom..aTo) and
+ * deny[dFrom..dTo): one pass over flat typed arrays. Writes the winning grant-table indices into
+ * `out` in alphabetical order of resource and returns how many. This is the hot loop of every
+ * evaluation, so it is written flat: no calls, no allocation.
+ */
+export function resolveGrants(set: CompiledPolicySet, allow: Int32Array, aFrom: number, aTo: number, deny: Int32Array, dFrom: number, dTo: number, out: Int32Array): number {
   const s = set.scratch;
   const t = set.table;
   const gen = nextGeneration(set);
   const denied = s.denyStamp;
-  for (let d = 0; d < deny.length; d++) {
+  for (let d = dFrom; d < dTo; d++) {
     const grants = set.policies[deny[d]!]!.grants;
     for (let i = 0; i < grants.length; i++) denied[grants[i]!.resource] = gen;
   }
   const matched = s.matchedStamp;
-  for (let a = 0; a < allow.length; a++) matched[allow[a]!] = gen;
-  let n = 0;
-  for (let a = 0; a < allow.length; a++) {
+  for (let a = aFrom; a < aTo; a++) matched[allow[a]!] = gen;
+  const taken = s.resourceStamp;
+  const winner = s.winner;
+  const winnerPolicy = s.winnerPolicy;
+  const bits = s.rankBits;
+  const resource = t.resource;
+  const order = t.order;
+  const rank = t.rank;
+  const priority = t.priority;
+  const viaLength = t.viaLength;
+  const groupOwner = t.groupOwner;
+  const groupStart = t.groupStart;
+  const groupEnd = t.groupEnd;
+  const ownStart = t.ownStart;
+  const ownEnd = t.ownEnd;
+  const groupFrom = t.groupFrom;
+  const groupTo = t.groupTo;
+  const viaOrder = t.viaOrder;
+  for (let a = aFrom; a < aTo; a++) {
     const p = allow[a]!;
-    n = take(t, s, p, t.ownStart[p]!, t.ownEnd[p]!, gen, n);
-    const priority = t.priority[p]!;
-    for (let k = t.groupFrom[p]!; k < t.groupTo[p]!; k++) {
-      const owner = t.groupOwner[k]!;
-      // The named policy matched as well: its own copy of these grants (shorter path) wins
-      // unless this policy's priority is higher, so they need not be looked at.
-      if (matched[owner] === gen && priority <= t.priority[owner]!) continue;
-      n = take(t, s, p, t.groupStart[k]!, t.groupEnd[k]!, gen, n);
+    const pp = priority[p]!;
+    // Policy p's own grants, then each group it inherits, except groups whose named policy
+    // matched as well: that policy's own copy (shorter path) wins unless p's priority is higher.
+    let k = ownStart[p]!;
+    let end = ownEnd[p]!;
+    let g = groupFrom[p]!;
+    const gTo = groupTo[p]!;
+    for (;;) {
+      for (; k < end; k++) {
+        const r = resource[k]!;
+        if (denied[r] === gen) continue;
+        if (taken[r] !== gen) {
+          taken[r] = gen;
+          winner[r] = k;
+          winnerPolicy[r] = p;
+          const o = order[k]!;
+          bits[o >>> 5]! |= 1 << (o & 31);
+          continue;
+        }
+        // beats(): higher level, then priority, then shorter path, then the path sorting first
+        const j = winner[r]!;
+        const q = winnerPolicy[r]!;
+        if (rank[k]! !== rank[j]!) {
+          if (rank[k]! < rank[j]!) continue;
+        } else if (pp !== priority[q]!) {
+          if (pp < priority[q]!) continue;
+        } else if (viaLength[k]! !== viaLength[j]!) {
+          if (viaLength[k]! > viaLength[j]!) continue;
+        } else if (viaOrder[k]! >= viaOrder[j]!) continue;
+        winner[r] = k;
+        winnerPolicy[r] = p;
+      }
+      while (g < gTo) {
+        const owner = groupOwner[g]!;
+        if (matched[owner] === gen && pp <= priority[owner]!) g++;
+        else break;
+      }
+      if (g >= gTo) break;
+      k = groupStart[g]!;
+      end = groupEnd[g]!;
+      g++;
     }
   }
-  // Out in alphabetical order of resource: the winners' ranks are marked in a bitmap (one bit
-  // per resource), read back word by word, and the bitmap left clear for the next run.
-  const ranks = s.ranks;
-  const bits = s.rankBits;
-  for (let i = 0; i < n; i++) bits[ranks[i]! >>> 5]! |= 1 << (ranks[i]! & 31);
+  // Out in alphabetical order of resource: the winners' ranks were marked in a bitmap (one bit
+  // per resource); read back word by word, leaving the bitmap clear for the next run.
   const byRank = set.resourceByRank;
-  const out: ExpectedGrant[] = [];
+  let n = 0;
   for (let w = 0; w < bits.length; w++) {
     let x = bits[w]!;
     if (x === 0) continue;
     bits[w] = 0;
     while (x !== 0) {
       const low = x & -x;
-      out.push(t.out[s.winner[byRank[(w << 5) + 31 - Math.clz32(low)]!]!]!);
+      out[n++] = winner[byRank[(w << 5) + 31 - Math.clz32(low)]!]!;
       x ^= low;
     }
   }
-  return out;
-}
-
-/** Offers grants from..to of policy p for the winner of each resource; returns how many resources are taken. */
-function take(t: GrantTable, s: CompiledPolicySet["scratch"], p: number, from: number, to: number, gen: number, n: number): number {
-  const { resourceStamp, denyStamp, winner, winnerPolicy, ranks } = s;
-  for (let k = from; k < to; k++) {
-    const r = t.resource[k]!;
-    if (denyStamp[r] === gen) continue;
-    if (resourceStamp[r] !== gen) {
-      resourceStamp[r] = gen;
-      winner[r] = k;
-      winnerPolicy[r] = p;
-      ranks[n++] = t.order[k]!;
-    } else if (wins(t, k, p, winner[r]!, winnerPolicy[r]!)) {
-      winner[r] = k;
-      winnerPolicy[r] = p;
-    }
-  }
   return n;
-}
-
-/** beats(), on the table: higher level, then priority, then shorter path, then the path sorting first. */
-function wins(t: GrantTable, k: number, p: number, j: number, q: number): boolean {
-  if (t.rank[k] !== t.rank[j]) return t.rank[k]! > t.rank[j]!;
-  if (t.priority[p] !== t.priority[q]) return t.priority[p]! > t.priority[q]!;
-  if (t.viaLength[k] !== t.viaLength[j]) return t.viaLength[k]! < t.viaLength[j]!;
-  return t.viaKey[k]! < t.viaKey[j]!;
 }

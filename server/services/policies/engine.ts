@@ -84,7 +84,6 @@ export interface PolicyEngine {
 // Compiled sets by version and configuration: compiling is the expensive step and both change rarely.
 const cache = new Map<string, PolicyEngine>();
 const CACHE_SIZE = 8;
-let lastActive: PolicyEngine | undefined;
 
 /** A policy set ready to evaluate: the active version by default, or the given files. */
 export async function policyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<PolicyEngine> {
@@ -94,14 +93,11 @@ export async function policyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<Po
   const key = createHash("sha256").update(JSON.stringify([config, theFiles])).digest("hex");
   const hit = cache.get(key);
   if (hit) {
-    if (!files) lastActive = hit;
     return { ...hit, versionId: version?.id ?? null };
   }
   const loaded = loadPolicySet(theFiles);
-  // A draft or a new version is mostly the active set: it reuses what that set resolved.
-  const compiled = compilePolicySet(loaded.policies, config, files ? { previous: lastActive?.compiled } : {});
+  const compiled = compilePolicySet(loaded.policies, config);
   const engine = { versionId: version?.id ?? null, key, files: theFiles, loaded, config, compiled };
-  if (!files) lastActive = engine;
   cache.set(key, engine);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return engine;
