@@ -224,9 +224,9 @@ export function edit(before: CompiledPolicySet, w: Workload, stored: EvaluatedGr
   // As the product would: the affected people as one batch (evaluateAll), against the new set,
   // and compared with what they had.
   const t0 = now();
-  const changes = evaluateAll(after, affected, w.at).changesFrom(stored);
+  const changed = evaluateAll(after, affected, w.at).changedFrom(stored);
   const reevaluateMs = now() - t0;
-  if (changes.length !== preview.value.people.length) throw new Error(`the preview found ${preview.value.people.length} people changing, the re-evaluation ${changes.length}`);
+  if (changed.length !== preview.value.people.length) throw new Error(`the preview found ${preview.value.people.length} people changing, the re-evaluation ${changed.length}`);
   return {
     policy: draft.name,
     kind,

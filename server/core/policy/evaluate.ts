@@ -1,6 +1,6 @@
 import type { CompiledPolicy, CompiledPolicySet } from "./compile";
 import type { Bucket, PolicyIndex } from "./policy-index";
-import { evaluatePopulation } from "./population";
+import { evaluatePopulation } from "./population-resolve";
 import type { EvaluatedGrants } from "./results";
 import { prepareIdentity, type PreparedIdentity } from "./prepare";
 import { comboHash } from "./memo";

@@ -1,6 +1,8 @@
 import type { CompiledPolicySet } from "./compile";
 import { matchedPolicies, resolvePrepared } from "./evaluate";
-import { evaluateWithin, policyBits, POPULATION_BLOCK, preparePopulation, sameLayout, type Population } from "./population";
+import { POPULATION_BLOCK, preparePopulation, releasePopulation, sameLayout, type Population } from "./population";
+import { policyBits } from "./population-bits";
+import { evaluateWithin } from "./population-resolve";
 import { prepareIdentity, type PreparedIdentity } from "./prepare";
 import { packedComparison, type GrantDelta } from "./results";
 import type { ExpectedGrant, PolicyIdentity } from "./types";
@@ -84,16 +86,18 @@ export function previewImpact(
         const delta = compare(before.scratch.result, 0, nb, after.scratch.result, 0, na);
         if (delta) people.push({ identity: block[i]!.id, delta });
       }
-      continue;
+    } else {
+      const old = evaluateWithin(before, popBefore, only);
+      const now = evaluateWithin(after, popAfter, only);
+      for (let i = 0; i < block.length; i++) {
+        if (only && !((only[i >>> 5]! >>> (i & 31)) & 1)) continue;
+        evaluated++;
+        const delta = compare(old.grants, old.start[i]!, old.start[i + 1]!, now.grants, now.start[i]!, now.start[i + 1]!);
+        if (delta) people.push({ identity: block[i]!.id, delta });
+      }
     }
-    const old = evaluateWithin(before, popBefore, only);
-    const now = evaluateWithin(after, popAfter, only);
-    for (let i = 0; i < block.length; i++) {
-      if (only && !((only[i >>> 5]! >>> (i & 31)) & 1)) continue;
-      evaluated++;
-      const delta = compare(old.grants, old.start[i]!, old.start[i + 1]!, now.grants, now.start[i]!, now.start[i + 1]!);
-      if (delta) people.push({ identity: block[i]!.id, delta });
-    }
+    releasePopulation(popBefore);
+    if (popAfter !== popBefore) releasePopulation(popAfter);
   }
   return {
     people,

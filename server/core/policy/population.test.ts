@@ -3,7 +3,8 @@ import { demoConfig, demoPolicyFiles } from "@/test/support/policies";
 import { compilePolicySet } from "./compile";
 import { evaluateAll, evaluateIdentity } from "./evaluate";
 import { previewImpact } from "./impact";
-import { evaluatePopulation, POPULATION_BLOCK } from "./population";
+import { POPULATION_BLOCK } from "./population";
+import { evaluatePopulation } from "./population-resolve";
 import { loadPolicySet } from "./policy-set";
 import type { PolicyIdentity } from "./types";
 

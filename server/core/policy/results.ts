@@ -59,6 +59,25 @@ export interface GrantBlock {
   grants: Int32Array;
 }
 
+/** Whether two packed grant lists (of two sets) are the same grants: resource and level. */
+function packedEquality(before: GrantSource, after: GrantSource) {
+  // Each grant-table entry as one number per (resource, level), comparable across both sets.
+  const ids = new Map<string, number>();
+  const idOf = (s: GrantSource) => Int32Array.from(s.table.out, (g) => {
+    const key = `${g.resource}\u0000${g.level ?? ""}`;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  });
+  const a = idOf(before);
+  const b = before === after ? a : idOf(after);
+  return (x: Int32Array, xFrom: number, xTo: number, y: Int32Array, yFrom: number, yTo: number): boolean => {
+    if (xTo - xFrom !== yTo - yFrom) return false;
+    for (let i = 0; i < xTo - xFrom; i++) if (a[x[xFrom + i]!] !== b[y[yFrom + i]!]) return false;
+    return true;
+  };
+}
+
 export class EvaluatedGrants {
   private index: Map<string, number> | null = null;
 
@@ -146,6 +165,26 @@ export class EvaluatedGrants {
       if (delta) changes.push({ identity: id, delta });
     }
     return changes;
+  }
+
+  /** changesFrom without the details: the ids of the people whose grants differ from `before`. */
+  changedFrom(before: EvaluatedGrants): string[] {
+    const same = packedEquality(before.source, this.source);
+    const changed: string[] = [];
+    for (let i = 0; i < this.ids.length; i++) {
+      const id = this.ids[i]!;
+      const b = this.blocks[(i / this.blockSize) | 0]!;
+      const j = i % this.blockSize;
+      const k = before.indexOf().get(id);
+      if (k === undefined) {
+        if (b.start[j + 1]! > b.start[j]!) changed.push(id);
+        continue;
+      }
+      const a = before.blocks[(k / before.blockSize) | 0]!;
+      const m = k % before.blockSize;
+      if (!same(a.grants, a.start[m]!, a.start[m + 1]!, b.grants, b.start[j]!, b.start[j + 1]!)) changed.push(id);
+    }
+    return changed;
   }
 
   /** Bytes of the packed arrays. */
