@@ -107,6 +107,8 @@ export interface CompiledPolicySet {
   conditionSlots: Set<number>;
   /** scratch space reused by evaluation (evaluation is synchronous, so one at a time) */
   scratch: {
+    /** the person being evaluated by evaluateIdentity (prepared into, not allocated, each time) */
+    prepared: PreparedIdentity | undefined;
     policyStamp: Uint32Array;
     resourceStamp: Uint32Array;
     denyStamp: Uint32Array;
@@ -215,6 +217,7 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
     inheritedBy,
     conditionSlots: new Set([...conditionAttributes].map((a) => layout.slots.get(a)!)),
     scratch: {
+      prepared: undefined,
       policyStamp: new Uint32Array(compiled.length),
       resourceStamp: new Uint32Array(resources.length),
       denyStamp: new Uint32Array(resources.length),

@@ -16,7 +16,8 @@ import type { ExpectedGrant, PolicyIdentity } from "./types";
  * allows of one resource the higher level wins, then the higher priority, then the shorter path.
  */
 export function evaluateIdentity(set: CompiledPolicySet, identity: PolicyIdentity, at: Date): ExpectedGrant[] {
-  return evaluatePrepared(set, prepareIdentity(set.layout, identity, at));
+  const p = (set.scratch.prepared = prepareIdentity(set.layout, identity, at, set.scratch.prepared));
+  return evaluatePrepared(set, p);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CompiledPolicySet } from "./compile";
 import { matchedPolicies, resolvePrepared } from "./evaluate";
-import { POPULATION_BLOCK, preparePopulation, releasePopulation, sameLayout, type Population } from "./population";
+import { POPULATION_BLOCK, preparePopulation, sameLayout, type Population } from "./population";
 import { policyBits } from "./population-bits";
 import { evaluateWithin } from "./population-resolve";
 import { prepareIdentity, type PreparedIdentity } from "./prepare";
@@ -40,8 +40,10 @@ export function diffGrants(before: readonly ExpectedGrant[], after: readonly Exp
 export const isEmptyDelta = (d: GrantDelta) => d.added.length + d.removed.length + d.changed.length === 0;
 
 export interface ImpactPreview {
-  /** people whose expected access changes, with how */
+  /** people whose expected access changes, with how (the first `limit` of them) */
   people: { identity: string; delta: GrantDelta }[];
+  /** how many people's expected access changes (all of them, whatever the limit) */
+  changedPeople: number;
   /** how many people were evaluated (all, or those an edited policy can reach) */
   evaluated: number;
   gains: number;
@@ -59,13 +61,22 @@ export function previewImpact(
   after: CompiledPolicySet,
   identities: readonly PolicyIdentity[],
   at: Date,
-  options: { changedPolicies?: readonly string[] } = {},
+  options: { changedPolicies?: readonly string[]; limit?: number } = {},
 ): ImpactPreview {
   const shared = sameLayout(before, after);
   const reach = options.changedPolicies ? affectedPolicyNames(before, after, options.changedPolicies) : null;
   const compare = packedComparison(before, after);
+  const limit = options.limit ?? Infinity;
   const people: ImpactPreview["people"] = [];
   let evaluated = 0;
+  const totals = { changedPeople: 0, gains: 0, losses: 0, levelChanges: 0 };
+  const record = (identity: string, delta: GrantDelta) => {
+    totals.changedPeople++;
+    totals.gains += delta.added.length;
+    totals.losses += delta.removed.length;
+    totals.levelChanges += delta.changed.length;
+    if (people.length < limit) people.push({ identity, delta });
+  };
   // Block by block, so only one block's prepared people and results are alive at a time.
   for (let from = 0; from < identities.length; from += POPULATION_BLOCK) {
     const block = identities.length <= POPULATION_BLOCK ? identities : identities.slice(from, from + POPULATION_BLOCK);
@@ -84,7 +95,7 @@ export function previewImpact(
         pa = shared ? pb : prepareIdentity(after.layout, block[i]!, at, pa);
         const na = resolvePrepared(after, pa);
         const delta = compare(before.scratch.result, 0, nb, after.scratch.result, 0, na);
-        if (delta) people.push({ identity: block[i]!.id, delta });
+        if (delta) record(block[i]!.id, delta);
       }
     } else {
       const old = evaluateWithin(before, popBefore, only);
@@ -93,19 +104,11 @@ export function previewImpact(
         if (only && !((only[i >>> 5]! >>> (i & 31)) & 1)) continue;
         evaluated++;
         const delta = compare(old.grants, old.start[i]!, old.start[i + 1]!, now.grants, now.start[i]!, now.start[i + 1]!);
-        if (delta) people.push({ identity: block[i]!.id, delta });
+        if (delta) record(block[i]!.id, delta);
       }
     }
-    releasePopulation(popBefore);
-    if (popAfter !== popBefore) releasePopulation(popAfter);
   }
-  return {
-    people,
-    evaluated,
-    gains: people.reduce((n, p) => n + p.delta.added.length, 0),
-    losses: people.reduce((n, p) => n + p.delta.removed.length, 0),
-    levelChanges: people.reduce((n, p) => n + p.delta.changed.length, 0),
-  };
+  return { people, evaluated, ...totals };
 }
 
 /** Only people a changed policy (or one inheriting it) matches, before or after, can move. */

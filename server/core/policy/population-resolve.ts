@@ -1,6 +1,6 @@
 import type { CompiledPolicySet } from "./compile";
 import { policyBits } from "./population-bits";
-import { POPULATION_BLOCK, preparePopulation, releasePopulation, type Population } from "./population";
+import { POPULATION_BLOCK, preparePopulation, type Population } from "./population";
 import { EvaluatedGrants, type GrantBlock } from "./results";
 import type { PolicyIdentity } from "./types";
 
@@ -68,9 +68,7 @@ export function evaluatePopulation(set: CompiledPolicySet, identities: readonly 
   const blocks: GrantBlock[] = [];
   for (let from = 0; from < identities.length; from += POPULATION_BLOCK) {
     const people = identities.length <= POPULATION_BLOCK ? identities : identities.slice(from, from + POPULATION_BLOCK);
-    const pop = preparePopulation(set, people, at);
-    blocks.push(evaluateWithin(set, pop));
-    releasePopulation(pop);
+    blocks.push(evaluateWithin(set, preparePopulation(set, people, at)));
   }
   return new EvaluatedGrants(
     identities.map((x) => x.id),
@@ -104,20 +102,34 @@ export function evaluateWithin(set: CompiledPolicySet, pop: Population, only?: U
     nzStart[cp.index + 1] = nz;
   }
   const sparse = { bits, nzStart, nonZero, only: only ?? null };
-  // Two sweeps: the first counts each person's grants, the second writes them where they go.
-  const start = new Int32Array(pop.n + 1);
-  sweep(order, sparse, words, start, null);
-  let total = 0;
-  for (let i = 0; i < pop.n; i++) {
-    const c = start[i]!;
-    start[i] = total;
-    total += c;
+  // One sweep: each person's grants go into a row of SLOTS places; the rare grants beyond
+  // that wait in an overflow list, in order. Then the rows are packed.
+  const n = pop.n;
+  if (rows.length < n * SLOTS) rows = new Int32Array(n * SLOTS);
+  const count = new Int32Array(n + 1);
+  const overflow: number[] = [];
+  sweep(order, sparse, words, count, rows, overflow);
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i]! + count[i]!;
+  const grants = new Int32Array(start[n]!);
+  for (let i = 0; i < n; i++) {
+    const to = start[i]! + Math.min(count[i]!, SLOTS);
+    for (let g = start[i]!, from = i * SLOTS; g < to; g++, from++) grants[g] = rows[from]!;
   }
-  start[pop.n] = total;
-  const grants = new Int32Array(total);
-  sweep(order, sparse, words, start.slice(0, pop.n), grants);
+  if (overflow.length) {
+    const more = new Int32Array(n);
+    for (let o = 0; o < overflow.length; o += 2) {
+      const i = overflow[o]!;
+      grants[start[i]! + SLOTS + more[i]!++] = overflow[o + 1]!;
+    }
+  }
   return { start, grants };
 }
+
+/** Places per person in the sweep's rows: more than almost anyone's grant count. */
+const SLOTS = 64;
+/** The sweep's rows, reused between calls (evaluation is synchronous). */
+let rows = new Int32Array(0);
 
 interface SparseBits {
   bits: Uint32Array[];
@@ -129,11 +141,11 @@ interface SparseBits {
 
 /**
  * Every resource in alphabetical order, its grants best first: each person not yet given the
- * resource (nor denied it) who matches the grant's policy gets it. Counts per person (grants
- * null) or writes the grant-table index at next[person]++. `taken` is cleared after each
- * resource through the same non-zero words, so no pass over the whole bitset is needed.
+ * resource (nor denied it) who matches the grant's policy gets it, written into their row (or
+ * the overflow, as person, grant pairs). `taken` is cleared after each resource through the same
+ * non-zero words, so no pass over the whole bitset is needed.
  */
-function sweep(order: ResolutionOrder, sparse: SparseBits, words: number, next: Int32Array, grants: Int32Array | null) {
+function sweep(order: ResolutionOrder, sparse: SparseBits, words: number, count: Int32Array, rows: Int32Array, overflow: number[]) {
   const { start, entries, policyOf, denyStart, deny } = order;
   const { bits, nzStart, nonZero, only } = sparse;
   const taken = new Uint32Array(words);
@@ -158,18 +170,13 @@ function sweep(order: ResolutionOrder, sparse: SparseBits, words: number, next: 
         if (x === 0) continue;
         taken[w]! |= x;
         const base = w << 5;
-        if (grants === null) {
-          while (x !== 0) {
-            const low = x & -x;
-            next[base + 31 - Math.clz32(low)]!++;
-            x ^= low;
-          }
-        } else {
-          while (x !== 0) {
-            const low = x & -x;
-            grants[next[base + 31 - Math.clz32(low)]!++] = k;
-            x ^= low;
-          }
+        while (x !== 0) {
+          const low = x & -x;
+          const i = base + 31 - Math.clz32(low);
+          const c = count[i]!++;
+          if (c < SLOTS) rows[i * SLOTS + c] = k;
+          else overflow.push(i, k);
+          x ^= low;
         }
       }
     }

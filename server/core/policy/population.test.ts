@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { demoConfig, demoPolicyFiles } from "@/test/support/policies";
 import { compilePolicySet } from "./compile";
 import { evaluateAll, evaluateIdentity } from "./evaluate";
-import { previewImpact } from "./impact";
+import { diffGrants, isEmptyDelta, previewImpact } from "./impact";
 import { POPULATION_BLOCK } from "./population";
 import { evaluatePopulation } from "./population-resolve";
 import { loadPolicySet } from "./policy-set";
@@ -70,6 +70,20 @@ describe("population evaluation", () => {
     expect([...all.values()].some((g) => g.some((x) => x.level === "maintainer"))).toBe(true);
   });
 
+  it("gives people with more grants than a row holds all of them, in order, and the same as one by one", () => {
+    // 100 resources from one policy and 30 from another, some shared at other levels and
+    // priorities: more than the 64 places the population sweep keeps per person before it overflows.
+    const wide = [
+      `name: wide-engineering\npriority: 1\nwhen:\n  - department: Engineering\ngrants:\n${Array.from({ length: 100 }, (_, i) => `  - resource: gitlab:group:wide-${String(i).padStart(3, "0")}\n    level: ${i % 2 ? "developer" : "reporter"}\n`).join("")}`,
+      `name: wide-platform\npriority: 2\nwhen:\n  - team: Platform\ngrants:\n${Array.from({ length: 30 }, (_, i) => `  - resource: gitlab:group:wide-${String(i * 3).padStart(3, "0")}\n    level: reporter\n`).join("")}`,
+    ].join("---\n");
+    const wideSet = compilePolicySet(loadPolicySet([...files, { path: "zz-wide.yaml", source: wide }]).policies, demoConfig());
+    const all = evaluateAll(wideSet, population, at);
+    const counts = population.map((person) => all.get(person.id)!.length);
+    expect(Math.max(...counts)).toBeGreaterThan(64);
+    for (const person of population) expect(all.get(person.id), person.id).toEqual(evaluateIdentity(wideSet, person, at));
+  });
+
   it("evaluates a population larger than one block, block by block, with the same results in the same order", () => {
     const many = people(POPULATION_BLOCK * 2 + 77);
     const results = evaluatePopulation(set, many, at);
@@ -88,5 +102,37 @@ describe("population evaluation", () => {
     expect(narrowed.people).toEqual(full.people);
     expect(narrowed.people.length).toBeGreaterThan(0);
     expect(narrowed.evaluated).toBeLessThan(full.evaluated);
+  });
+
+  it("previews the same whether the people an edit reaches are few (one by one) or many (the whole block)", () => {
+    // mixed-conditions reaches few people: they are evaluated one by one. The department edit
+    // reaches a third of everyone: the block is evaluated through its bitsets.
+    const few = files.map((f) => (f.path === "zz-extra.yaml" ? { ...f, source: f.source.replace("max: L6", "max: L5") } : f));
+    const many = files.map((f) => ({ ...f, source: f.source.replace("  - department: Engineering\n", "  - department: { in: [Engineering, Sales] }\n") }));
+    expect(many.some((f, i) => f.source !== files[i]!.source)).toBe(true);
+    for (const [edited, changed, oneByOne] of [
+      [few, ["mixed-conditions"], true],
+      [many, loadPolicySet(many).policies.filter((p) => JSON.stringify(p.when).includes("Sales")).map((p) => p.name), false],
+    ] as const) {
+      const after = compilePolicySet(loadPolicySet(edited).policies, demoConfig());
+      const narrowed = previewImpact(set, after, population, at, { changedPolicies: changed });
+      // one by one below an eighth of the block (impact.ts)
+      expect(narrowed.evaluated * 8 < population.length).toBe(oneByOne);
+      const expected = population.flatMap((person) => {
+        const delta = diffGrants(evaluateIdentity(set, person, at), evaluateIdentity(after, person, at));
+        return isEmptyDelta(delta) ? [] : [{ identity: person.id, delta }];
+      });
+      expect(narrowed.people).toEqual(expected);
+      expect(narrowed.changedPeople).toBe(expected.length);
+    }
+  });
+
+  it("keeps the counts of everyone but the changes of only the first `limit` people", () => {
+    const edited = compilePolicySet(loadPolicySet(files.map((f) => ({ ...f, source: f.source.replace("max: L6", "max: L5") }))).policies, demoConfig());
+    const all = previewImpact(set, edited, population, at);
+    const limited = previewImpact(set, edited, population, at, { limit: 2 });
+    expect(all.changedPeople).toBeGreaterThan(2);
+    expect(limited.people).toEqual(all.people.slice(0, 2));
+    expect({ ...limited, people: [] }).toEqual({ ...all, people: [] });
   });
 });

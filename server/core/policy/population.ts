@@ -34,47 +34,27 @@ export interface Population {
 
 /**
  * A population's bitsets (thousands: one per value, condition and policy) are carved out of
- * 1 MB buffers rather than each getting an ArrayBuffer of its own, and the buffers of a
- * population that is done (releasePopulation) serve the next one: evaluating 100,000 people
- * would otherwise hand the collector some 50 MB of buffers to find and free.
+ * 1 MB buffers rather than each getting an ArrayBuffer of its own, which the collector would
+ * have to track and free one by one.
  */
 const SLAB_BYTES = 1 << 20;
-const POOL_LIMIT = 32;
-const pool: ArrayBuffer[] = [];
 
 class BitsetSlab {
   private buffer: ArrayBuffer | null = null;
   private used = 0;
-  private readonly held: ArrayBuffer[] = [];
   constructor(readonly words: number) {}
 
   /** A zeroed bitset. */
   take(): Uint32Array {
     const bytes = this.words * 4;
     if (this.buffer === null || this.used + bytes > this.buffer.byteLength) {
-      this.buffer = bytes <= SLAB_BYTES ? (pool.pop() ?? new ArrayBuffer(SLAB_BYTES)) : new ArrayBuffer(bytes);
-      this.held.push(this.buffer);
+      this.buffer = new ArrayBuffer(Math.max(bytes, SLAB_BYTES));
       this.used = 0;
     }
     const bits = new Uint32Array(this.buffer, this.used, this.words);
-    bits.fill(0); // a pooled buffer holds an earlier population's bits
     this.used += bytes;
     return bits;
   }
-
-  /** Gives the buffers back to the pool: nothing taken from this slab may be used afterwards. */
-  release() {
-    for (const b of this.held) if (b.byteLength === SLAB_BYTES && pool.length < POOL_LIMIT) pool.push(b);
-    this.held.length = 0;
-    this.buffer = null;
-  }
-}
-
-/** Ends a population's life: its bitsets go back to the pool for the next population. */
-export function releasePopulation(pop: Population): void {
-  pop.slab.release();
-  pop.conditions.clear();
-  pop.columns.fill(null);
 }
 
 export const setBit = (b: Uint32Array, i: number) => (b[i >>> 5]! |= 1 << (i & 31));

@@ -27,25 +27,35 @@ export function packedComparison(before: GrantSource, after: GrantSource) {
   const outBefore = before.table.out;
   const outAfter = after.table.out;
   return (a: Int32Array, aFrom: number, aTo: number, b: Int32Array, bFrom: number, bTo: number): GrantDelta | null => {
-    let delta: GrantDelta | null = null;
+    // Most changed people change one way only: the other lists stay the shared empty one.
+    let added: ExpectedGrant[] = NO_GRANTS;
+    let removed: ExpectedGrant[] = NO_GRANTS;
+    let changed: GrantDelta["changed"] = NO_CHANGES;
     let i = aFrom;
     let j = bFrom;
     while (i < aTo || j < bTo) {
       const ra = i < aTo ? rankBefore[a[i]!]! : Infinity;
       const rb = j < bTo ? rankAfter[b[j]!]! : Infinity;
       if (ra < rb) {
-        (delta ??= { added: [], removed: [], changed: [] }).removed.push(outBefore[a[i++]!]!);
+        if (removed === NO_GRANTS) removed = [];
+        removed.push(outBefore[a[i++]!]!);
       } else if (rb < ra) {
-        (delta ??= { added: [], removed: [], changed: [] }).added.push(outAfter[b[j++]!]!);
+        if (added === NO_GRANTS) added = [];
+        added.push(outAfter[b[j++]!]!);
       } else {
         const g = outBefore[a[i++]!]!;
         const h = outAfter[b[j++]!]!;
-        if (g.level !== h.level) (delta ??= { added: [], removed: [], changed: [] }).changed.push({ resource: h.resource, from: g.level, to: h.level, via: h.via });
+        if (g.level === h.level) continue;
+        if (changed === NO_CHANGES) changed = [];
+        changed.push({ resource: h.resource, from: g.level, to: h.level, via: h.via });
       }
     }
-    return delta;
+    return added === NO_GRANTS && removed === NO_GRANTS && changed === NO_CHANGES ? null : { added, removed, changed };
   };
 }
+
+const NO_GRANTS = Object.freeze([]) as unknown as ExpectedGrant[];
+const NO_CHANGES = Object.freeze([]) as unknown as GrantDelta["changed"];
 
 /**
  * Expected grants of many people, packed: per block of people, where each person's grants start

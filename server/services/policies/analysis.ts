@@ -71,13 +71,14 @@ export async function previewPolicyDraft({ ctx, input }: { ctx: ServiceContext; 
     throw new DomainError("INVALID_INPUT", "Fix the errors in the policy before previewing its impact", { field: "changes" });
   }
   const changedNames = [...new Set(input.changes.flatMap((c) => [...namesIn(current, c.path), ...namesIn(next, c.path)]))];
-  const impact = previewImpact(current.compiled, next.compiled, people, ctx.clock(), { changedPolicies: changedNames });
+  const impact = previewImpact(current.compiled, next.compiled, people, ctx.clock(), { changedPolicies: changedNames, limit: input.limit });
+  // Names only for the people shown, not for everyone an edit of a base policy moves.
   const names = await personNames(ctx, impact.people.map((p) => p.identity));
   return {
     ...impact,
-    people: impact.people.slice(0, input.limit).map((p) => ({ ...p, ...names.get(p.identity)! })),
-    truncated: impact.people.length > input.limit,
-    affectedPeople: impact.people.length,
+    people: impact.people.map((p) => ({ ...p, ...names.get(p.identity)! })),
+    truncated: impact.changedPeople > impact.people.length,
+    affectedPeople: impact.changedPeople,
   };
 }
 

@@ -20,11 +20,11 @@ export async function requiresSecondApproval(db: ServiceContext["db"] | Tx): Pro
 /** Impact counts of going from `before` to `after` over everyone, kept with the version. */
 async function impactSummary(ctx: ServiceContext, before: PolicyFile[], after: PolicyFile[]) {
   const [old, next, people] = await Promise.all([policyEngine(ctx.db, before), policyEngine(ctx.db, after), loadPolicyIdentities(ctx.db)]);
-  const impact = previewImpact(old.compiled, next.compiled, people, ctx.clock());
+  const impact = previewImpact(old.compiled, next.compiled, people, ctx.clock(), { limit: 0 });
   const changes = diffPolicySets(before, after);
   return {
     files: changes.map((c) => ({ path: c.path, change: c.change })),
-    impact: { people: impact.people.length, gains: impact.gains, losses: impact.losses, levelChanges: impact.levelChanges },
+    impact: { people: impact.changedPeople, gains: impact.gains, losses: impact.losses, levelChanges: impact.levelChanges },
   };
 }
 
