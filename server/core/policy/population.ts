@@ -1,4 +1,5 @@
 import type { CompiledPolicySet } from "./compile";
+import { hireTime } from "./prepare";
 import { isActiveStatus } from "../identity/status";
 import type { PolicyIdentity } from "./types";
 
@@ -99,18 +100,17 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
   const tenureSlot = layout.slots.get("tenure_days") ?? -1;
   // hire_date feeds tenure_days; it is only read as text when a condition names it.
   const hireSlot = set.conditionSlots.has(layout.slots.get("hire_date") ?? -1) ? -1 : (layout.slots.get("hire_date") ?? -1);
-  const hireDays = new Map<string, number>();
   const statusSeen = new Map<string, boolean>();
   const today = at.getTime();
+  const people = identities.map((x) => x.attributes);
   for (let slot = 0; slot < slots; slot++) {
     if (slot === hireSlot) continue;
     const bits = present[slot]!;
     if (slot === tenureSlot) {
       for (let i = 0; i < n; i++) {
-        const hired = identities[i]!.attributes.hire_date;
+        const hired = people[i]!.hire_date;
         if (typeof hired !== "string" || !hired) continue;
-        let t = hireDays.get(hired);
-        if (t === undefined) hireDays.set(hired, (t = Date.parse(hired.length === 10 ? `${hired}T00:00:00Z` : hired)));
+        const t = hireTime(layout, hired);
         if (t === t) {
           numbersOf(slot)[i] = Math.floor((today - t) / 86_400_000);
           setBit(bits, i);
@@ -125,7 +125,7 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
     let nums: Float64Array | null = null;
     let any = false;
     for (let i = 0; i < n; i++) {
-      const raw = identities[i]!.attributes[name];
+      const raw = people[i]![name];
       if (raw === null || raw === undefined || raw === "") continue;
       if (typeof raw === "string") {
         let c = known.get(raw);
@@ -137,9 +137,9 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
       } else if (Array.isArray(raw)) {
         for (const v of raw) {
           const key = values[slot]![code(slot, v)]!;
-          let people = listed[slot]!.get(key);
-          if (!people) listed[slot]!.set(key, (people = []));
-          if (people[people.length - 1] !== i) people.push(i);
+          let holders = listed[slot]!.get(key);
+          if (!holders) listed[slot]!.set(key, (holders = []));
+          if (holders[holders.length - 1] !== i) holders.push(i);
         }
       } else {
         const c = code(slot, String(raw));
@@ -153,7 +153,7 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
     if (any) codes[slot] = column;
   }
   for (let i = 0; i < n; i++) {
-    const status = identities[i]!.attributes.employment_status;
+    const status = people[i]!.employment_status;
     if (typeof status !== "string") continue;
     let ok = statusSeen.get(status);
     if (ok === undefined) statusSeen.set(status, (ok = isActiveStatus(status)));
@@ -192,11 +192,12 @@ export function columnBits(pop: Population, slot: number, key: string): Uint32Ar
 }
 
 /**
- * People per block in evaluatePopulation. A block's bitsets are 4 KB and its temporary
- * structures a few MB, so evaluating 100,000 people never holds more than one block's worth;
- * the work per person is the same as for one big block.
+ * People per block in evaluatePopulation and previews. A block's bitsets are 2 KB and its
+ * temporary structures a few MB, so evaluating 100,000 people never holds more than one block's
+ * worth, and the sweep's rows (population-resolve.ts) stay in cache; measured faster than blocks
+ * of 4,096, 8,192 or 32,768 people on the benchmark's workload.
  */
-export const POPULATION_BLOCK = 32768;
+export const POPULATION_BLOCK = 16384;
 
 /** Whether two compiled sets read people the same way, so one prepared population serves both. */
 export function sameLayout(a: CompiledPolicySet, b: CompiledPolicySet): boolean {

@@ -29,13 +29,25 @@ export interface SlotLayout {
   scaleRanks: (Map<string, number> | null)[];
   /** slot → raw value → match key, filled as people are prepared (HR values repeat) */
   memo: Map<string, string>[];
+  /** hire_date text → its time (NaN when not a date), filled as people are prepared */
+  hireTimes: Map<string, number>;
 }
 
 export function slotLayout(attributes: Iterable<string>, scales: Scales, aliases: AliasTable): SlotLayout {
   const names = [...new Set(attributes)];
   const slots = new Map(names.map((n, i) => [n, i]));
   const scaleRanks = names.map((n) => (scales[n] ? new Map(scales[n]!.map((v, i) => [matchKey(v), i])) : null));
-  return { slots, names, aliases, scaleRanks, memo: names.map(() => new Map()) };
+  return { slots, names, aliases, scaleRanks, memo: names.map(() => new Map()), hireTimes: new Map() };
+}
+
+/** A hire_date's time, remembered per layout (a few thousand distinct dates serve everyone). */
+export function hireTime(layout: SlotLayout, hired: string): number {
+  let t = layout.hireTimes.get(hired);
+  if (t === undefined) {
+    t = Date.parse(hired.length === 10 ? `${hired}T00:00:00Z` : hired);
+    if (layout.hireTimes.size < 100_000) layout.hireTimes.set(hired, t);
+  }
+  return t;
 }
 
 /** Prepares a person; `into` (from an earlier call with this layout) is reused to spare allocations. */
@@ -50,7 +62,7 @@ export function prepareIdentity(layout: SlotLayout, identity: PolicyIdentity, at
     if (name === "tenure_days") {
       const hired = attrs.hire_date;
       if (typeof hired === "string" && hired) {
-        const t = Date.parse(hired.length === 10 ? `${hired}T00:00:00Z` : hired);
+        const t = hireTime(layout, hired);
         if (!Number.isNaN(t)) numbers[slot] = Math.floor((at.getTime() - t) / DAY_MS);
       }
       continue;
