@@ -46,9 +46,15 @@ export function buildWorkload(seed: number, identities: number, policies: number
   return { seed, org, identities: people, drafts, policies: parsed.policies, config, at: org.at, generateMs: t1 - t0, parseMs: now() - t1 };
 }
 
+/** How many identities hold each value: counted once per workload (the identities do not change between edits). */
+const counted = new WeakMap<Workload, ReturnType<typeof valueCounts>>();
 export const countsFor = (w: Workload) => {
-  const aliases = new AliasTable(w.config.aliases);
-  return valueCounts(w.identities, (a, v) => aliases.key(a, v));
+  let counts = counted.get(w);
+  if (!counts) {
+    const aliases = new AliasTable(w.config.aliases);
+    counted.set(w, (counts = valueCounts(w.identities, (a, v) => aliases.key(a, v))));
+  }
+  return counts;
 };
 
 export function compileTimed(w: Workload, policies = w.policies, runs = 5): { ms: number; set: CompiledPolicySet } {
