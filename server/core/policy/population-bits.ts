@@ -106,6 +106,15 @@ function comparisonBits(set: CompiledPolicySet, pop: Population, c: Comparison):
       const bits = pop.slab.take();
       const bound = numericBound(c, layout, slot);
       if (Number.isNaN(bound)) return bits;
+      if (pop.codes[slot] && pop.listed[slot]!.size === 0) {
+        // Values are few (a scale): OR the columns of the values within the bound.
+        const numbers = pop.codeNumbers[slot]!;
+        for (let code = 0; code < numbers.length; code++) {
+          const x = numbers[code]!;
+          if (c.op === "min" ? x >= bound : x <= bound) or(bits, columnBits(pop, slot, pop.values[slot]![code]!));
+        }
+        return bits;
+      }
       const nums = pop.numbers[slot]!;
       if (nums.length === 0) return bits;
       if (c.op === "min") {

@@ -20,6 +20,8 @@ export interface Population {
   values: string[][];
   /** slot → match key → code */
   keyCodes: Map<string, number>[];
+  /** slot → code → its number (scale position or numeric value), NaN when none */
+  codeNumbers: number[][];
   /** slot → match key → people holding it in a list attribute (trainings), ascending */
   listed: Map<string, number[]>[];
   /** slot → people with any value */
@@ -159,7 +161,7 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
     if (ok === undefined) statusSeen.set(status, (ok = isActiveStatus(status)));
     if (ok) setBit(active, i);
   }
-  return { n, words, active, codes, values, listed, present, numbers, keyCodes: codeOfKey, columns: new Array(slots).fill(null), conditions: new Map(), slab };
+  return { n, words, active, codes, values, listed, present, numbers, codeNumbers, keyCodes: codeOfKey, columns: new Array(slots).fill(null), conditions: new Map(), slab };
 }
 
 export const NONE = new Uint32Array(0);
