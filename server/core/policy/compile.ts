@@ -122,8 +122,6 @@ export interface CompiledPolicySet {
     matchedStamp: Uint32Array;
     /** one bit per resource rank, clear between runs */
     rankBits: Uint32Array;
-    /** alphabetical ranks of one person's resources, while resolving */
-    ranks: Int32Array;
     /** the grants (table indices) of the combination just resolved */
     result: Int32Array;
   };
@@ -227,7 +225,6 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
       allowIds: new Int32Array(compiled.length),
       denyIds: new Int32Array(compiled.length),
       matchedStamp: new Uint32Array(compiled.length),
-      ranks: new Int32Array(resources.length),
       rankBits: new Uint32Array((resources.length + 31) >>> 5),
       result: new Int32Array(resources.length),
     },

@@ -41,7 +41,7 @@ export function resolvePrepared(set: CompiledPolicySet, p: PreparedIdentity): nu
 }
 
 /** Grant-table indices as the grants they stand for (shared, frozen objects). */
-export function grantsFromTable(set: CompiledPolicySet, ks: Int32Array, from: number, to: number): ExpectedGrant[] {
+function grantsFromTable(set: CompiledPolicySet, ks: Int32Array, from: number, to: number): ExpectedGrant[] {
   const out = set.table.out;
   const grants = new Array<ExpectedGrant>(to - from);
   for (let i = from; i < to; i++) grants[i - from] = out[ks[i]!]!;

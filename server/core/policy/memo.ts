@@ -118,11 +118,6 @@ export class CombinationMemo {
     this.at = new Int32Array(1 << 11);
   }
 
-  /** Bytes held, for the benchmark's accounting. */
-  get bytes(): number {
-    return (this.chunks.length * CHUNK + this.slots.length + this.hashes.length + this.at.length) * 4;
-  }
-
   private place(e: number, h: number) {
     const mask = this.slots.length - 1;
     let s = h & mask;

@@ -136,3 +136,26 @@ describe("population evaluation", () => {
     expect({ ...limited, people: [] }).toEqual({ ...all, people: [] });
   });
 });
+
+describe("comparing two evaluations", () => {
+  it("names exactly the people whose grants or levels differ, looked up by id", () => {
+    const files = [...demoPolicyFiles(), { path: "zz-extra.yaml", source: extra }];
+    const at = new Date("2026-11-22T12:00:00Z");
+    const population = people(2000);
+    const before = compilePolicySet(loadPolicySet(files).policies, demoConfig());
+    const after = compilePolicySet(
+      loadPolicySet(files.map((f) => (f.path === "zz-extra.yaml" ? { ...f, source: f.source.replace("level: maintainer", "level: developer").replace("max: L6", "max: L4") } : f))).policies,
+      demoConfig(),
+    );
+    const stored = evaluateAll(before, population, at);
+    // Some of the people, in another order, as after an edit that reaches only them.
+    const some = population.filter((_, i) => i % 3 !== 0).reverse();
+    const changed = evaluateAll(after, some, at).changedFrom(stored);
+    const expected = some.filter((p) => !isEmptyDelta(diffGrants(evaluateIdentity(before, p, at), evaluateIdentity(after, p, at)))).map((p) => p.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(changed).toEqual(expected);
+    // Someone the stored evaluation does not hold had nothing.
+    const newcomer = { id: "new", attributes: { ...population.find((p) => stored.get(p.id)!.length > 0)!.attributes } };
+    expect(evaluateAll(before, [newcomer], at).changedFrom(stored)).toEqual(["new"]);
+  });
+});

@@ -153,31 +153,9 @@ export class EvaluatedGrants {
   }
 
   /**
-   * The people of this evaluation, in its order, whose grants differ from `before` (found there
-   * by id; someone `before` does not hold counts as having had nothing), with how.
+   * The people of this evaluation, in its order, whose grants (resources and levels) differ from
+   * `before`: found there by id, someone `before` does not hold having had nothing.
    */
-  changesFrom(before: EvaluatedGrants): { identity: string; delta: GrantDelta }[] {
-    const compare = packedComparison(before.source, this.source);
-    const empty = new Int32Array(0);
-    const changes: { identity: string; delta: GrantDelta }[] = [];
-    for (let i = 0; i < this.ids.length; i++) {
-      const id = this.ids[i]!;
-      const b = this.blocks[(i / this.blockSize) | 0]!;
-      const j = i % this.blockSize;
-      const k = before.indexOf().get(id);
-      let delta: GrantDelta | null;
-      if (k === undefined) delta = compare(empty, 0, 0, b.grants, b.start[j]!, b.start[j + 1]!);
-      else {
-        const a = before.blocks[(k / before.blockSize) | 0]!;
-        const m = k % before.blockSize;
-        delta = compare(a.grants, a.start[m]!, a.start[m + 1]!, b.grants, b.start[j]!, b.start[j + 1]!);
-      }
-      if (delta) changes.push({ identity: id, delta });
-    }
-    return changes;
-  }
-
-  /** changesFrom without the details: the ids of the people whose grants differ from `before`. */
   changedFrom(before: EvaluatedGrants): string[] {
     const same = packedEquality(before.source, this.source);
     const changed: string[] = [];
@@ -195,11 +173,6 @@ export class EvaluatedGrants {
       if (!same(a.grants, a.start[m]!, a.start[m + 1]!, b.grants, b.start[j]!, b.start[j + 1]!)) changed.push(id);
     }
     return changed;
-  }
-
-  /** Bytes of the packed arrays. */
-  get bytes(): number {
-    return this.blocks.reduce((s, b) => s + b.start.byteLength + b.grants.byteLength, 0);
   }
 
   /** id → position, built at the first read; as with a Map, a repeated id keeps its first place and its last grants. */
