@@ -114,9 +114,8 @@ async function policyGrantCount(db: DbOrTx, now: Date): Promise<number> {
   const key = `${engine.versionId}`;
   if (grantCountCache && grantCountCache.key === key && Date.now() - grantCountCache.at < 60_000) return grantCountCache.n;
   const people = await loadPolicyIdentities(db);
-  // The population path (bitsets, one block at a time), not one person at a time.
-  let n = 0;
-  for (const grants of evaluateAll(engine.compiled, people, now).values()) n += grants.length;
+  // The population path (bitsets, one block at a time), not one person at a time; counted packed.
+  const n = evaluateAll(engine.compiled, people, now).totalGrants();
   grantCountCache = { key, at: Date.now(), n };
   return n;
 }
