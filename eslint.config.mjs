@@ -30,6 +30,11 @@ const boundaries = [
           ],
         },
       ],
+      // Policies are compiled to closures over data, never to code (issue 3): no value from a
+      // policy or a person can reach a code generator.
+      "no-eval": "error",
+      "no-implied-eval": "error",
+      "no-new-func": "error",
     },
   },
   {

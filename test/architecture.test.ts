@@ -30,6 +30,11 @@ describe("architecture boundaries", () => {
     expect(messages.join("\n")).toContain(message);
   });
 
+  it.each(["new Function('p', 'return p.x')", "eval('1')", "setTimeout('x()', 1)"])("server/core may not generate code: `%s`", async (code) => {
+    const [result] = await eslint.lintText(`export const f = () => ${code};\n`, { filePath: path.resolve(import.meta.dirname, "..", "server/core/policy/example.ts") });
+    expect(result!.messages.map((m) => m.ruleId)).toEqual(expect.arrayContaining([expect.stringMatching(/^(no-new-func|no-eval|no-implied-eval)$/)]));
+  });
+
   it("lets server/core import other core modules", async () => {
     expect(await restrictedImports("server/core/policy/example.ts", 'import { DomainError } from "@/server/core/errors";\nexport const x = DomainError;\n')).toEqual([]);
   });
