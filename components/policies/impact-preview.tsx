@@ -42,14 +42,14 @@ export function ImpactPreview({ impact, linkPeople = true }: { impact: ImpactDat
         <table className="mt-3 w-full text-left text-sm">
           <thead>
             <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className="py-1.5 pr-3 font-medium">Person</th>
+              <th scope="col" className="w-2/5 py-1.5 pr-3 font-medium">Person</th>
               <th scope="col" className="py-1.5 font-medium">Changes</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 align-top">
             {impact.people.map((p) => (
               <tr key={p.identity}>
-                <td className="py-1.5 pr-3">
+                <td className="py-1.5 pr-3 [overflow-wrap:anywhere]">
                   {linkPeople ? (
                     <Link href={`/identities/${p.identity}`} className="text-brand-700 hover:underline">
                       {p.displayName}
@@ -59,7 +59,7 @@ export function ImpactPreview({ impact, linkPeople = true }: { impact: ImpactDat
                   )}
                   <div className="text-xs text-slate-500">{p.email}</div>
                 </td>
-                <td className="space-y-0.5 py-1.5">
+                <td className="space-y-0.5 py-1.5 [overflow-wrap:anywhere]">
                   {p.delta.added.map((g) => (
                     <div key={`+${g.resource}`}>
                       <Badge tone="green">gains</Badge> {grantText(g)}
