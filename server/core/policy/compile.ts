@@ -86,7 +86,7 @@ export interface GrantTable {
   groupOwner: Int32Array;
   groupStart: Int32Array;
   groupEnd: Int32Array;
-  priority: Int32Array;
+  priority: Float64Array;
 }
 
 export interface CompiledPolicySet {
@@ -165,7 +165,7 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
   const compiled: CompiledPolicy[] = policies.map((policy, index) => {
     const checks = policy.when.map((c) => compileCheck(c, layout));
     const match = allOf(checks.map((c) => c.match));
-    const grants = flattenGrants(policy, byPolicyName, config, resourceId, indexByName);
+    const grants = flattenGrants(policy, index, byPolicyName, config, resourceId, indexByName);
     const inherited = new Map<number, FlatGrant[]>();
     for (const g of grants) if (g.owner !== index) inherited.set(g.owner, [...(inherited.get(g.owner) ?? []), g]);
     return {
@@ -244,7 +244,8 @@ function grantTable(compiled: CompiledPolicy[], order: Uint32Array): GrantTable 
     ownEnd: new Int32Array(n),
     groupFrom: new Int32Array(n),
     groupTo: new Int32Array(n),
-    priority: Int32Array.from(compiled, (c) => c.policy.priority),
+    // Float64: priorities are whole numbers of any size, and must compare as beats() compares them.
+    priority: Float64Array.from(compiled, (c) => c.policy.priority),
   };
   const groupOwner: number[] = [];
   const groupStart: number[] = [];
@@ -320,6 +321,7 @@ function levelRank(config: PolicyConfig, resource: string, level: string | null)
 /** A policy's own grants plus those of everything it inherits, best path per resource; cycles are cut. */
 function flattenGrants(
   policy: Policy,
+  self: number,
   byName: Map<string, Policy>,
   config: PolicyConfig,
   resourceId: (r: string) => number,
@@ -330,7 +332,10 @@ function flattenGrants(
     for (const g of p.grants) {
       const id = resourceId(g.resource);
       const out: ExpectedGrant = Object.freeze({ resource: g.resource, level: g.level, via: Object.freeze(via) as string[] });
-      const owner = indexByName.get(p.name)!;
+      // The policy's own grants are its own even when another policy has the same name (a lint
+      // error, but drafts with it can still be previewed); inherited ones belong to the policy
+      // the name resolves to, as `inherits` does.
+      const owner = p === policy ? self : indexByName.get(p.name)!;
       const candidate: FlatGrant = { resource: id, rank: levelRank(config, g.resource, g.level), level: g.level, via, viaKey: via.join(), out, owner, k: -1 };
       const current = best.get(id);
       if (!current || candidate.rank > current.rank || (candidate.rank === current.rank && candidate.via.length < current.via.length)) {

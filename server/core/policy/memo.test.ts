@@ -27,6 +27,30 @@ describe("the memo of resolved combinations", () => {
     expect(recall(memo, ints(3), ints(1, 2))).toBeNull();
   });
 
+  it("tells apart combinations whose hashes collide, and keeps results that open a new chunk", () => {
+    const memo = new CombinationMemo();
+    const h = 12345;
+    const add = (allow: Int32Array, result: Int32Array) => memo.add(h, allow, 0, allow.length, ints(), 0, 0, result, result.length);
+    const find = (allow: Int32Array) => {
+      const e = memo.find(h, allow, 0, allow.length, ints(), 0, 0);
+      if (e < 0) return null;
+      const into = new Int32Array(1 << 20);
+      return into.subarray(0, memo.copyResult(e, into));
+    };
+    add(ints(1), ints(10));
+    add(ints(2), ints(20));
+    // nearly a whole chunk (1M ints) for one result: the next one must go to a new chunk
+    const big = new Int32Array((1 << 20) - 100).map((_, i) => i);
+    add(ints(3), big);
+    add(ints(4), ints(40, 41));
+    expect([...find(ints(1))!]).toEqual([10]);
+    expect([...find(ints(2))!]).toEqual([20]);
+    expect(find(ints(3))!.length).toBe(big.length);
+    expect(find(ints(3))![big.length - 1]).toBe(big.length - 1);
+    expect([...find(ints(4))!]).toEqual([40, 41]);
+    expect(find(ints(5))).toBeNull();
+  });
+
   it("finds ranges inside larger arrays, as the population's packed lists give them", () => {
     const memo = new CombinationMemo();
     remember(memo, ints(4, 5), ints(6), ints(7, 8, 9));

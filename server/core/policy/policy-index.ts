@@ -113,7 +113,7 @@ function indexKeys(policy: Policy, layout: SlotLayout, options: CompileOptions):
 
 /**
  * The keys a condition can be found by. `exact`: holding one of the keys is the condition
- * holding (equals, in, a scale bound, an any-group of those), so it need not be checked again.
+ * holding (equals, in, an any-group of those), so it need not be checked again.
  */
 function keysFor(c: Condition, layout: SlotLayout, options: CompileOptions): { keys: IndexKeys; exact: boolean } | null {
   if (c.kind === "any") {
@@ -150,7 +150,9 @@ function keysFor(c: Condition, layout: SlotLayout, options: CompileOptions): { k
       const ranks = layout.scaleRanks[slot];
       const bound = numericBound(c, layout, slot);
       if (!ranks || Number.isNaN(bound)) return null;
-      return { keys: [...ranks].filter(([, r]) => (c.op === "min" ? r >= bound : r <= bound)).map(([k]) => ({ slot, key: k })), exact: true };
+      // Not exact: a list holding a scale value is found by the key, but the bound only holds
+      // for a single value on the scale (the condition reads the person's number).
+      return { keys: [...ranks].filter(([, r]) => (c.op === "min" ? r >= bound : r <= bound)).map(([k]) => ({ slot, key: k })), exact: false };
     }
     default:
       return null;

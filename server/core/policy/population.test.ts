@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { demoConfig, demoPolicyFiles } from "@/test/support/policies";
 import { compilePolicySet } from "./compile";
 import { evaluateAll, evaluateIdentity } from "./evaluate";
+import { explainAccess } from "./explain";
 import { diffGrants, isEmptyDelta, previewImpact } from "./impact";
 import { POPULATION_BLOCK } from "./population";
 import { evaluatePopulation } from "./population-resolve";
@@ -157,5 +158,56 @@ describe("comparing two evaluations", () => {
     // Someone the stored evaluation does not hold had nothing.
     const newcomer = { id: "new", attributes: { ...population.find((p) => stored.get(p.id)!.length > 0)!.attributes } };
     expect(evaluateAll(before, [newcomer], at).changedFrom(stored)).toEqual(["new"]);
+  });
+});
+
+describe("edge cases on which both paths agree", () => {
+  const at = new Date("2026-11-22T12:00:00Z");
+  const compile = (source: string) => compilePolicySet(loadPolicySet([{ path: "p.yaml", source }]).policies, demoConfig());
+  const person = (id: string, attributes: PolicyIdentity["attributes"]): PolicyIdentity => ({ id, attributes: { employment_status: "Active", ...attributes } });
+  const bothPaths = (set: ReturnType<typeof compile>, people: PolicyIdentity[]) => {
+    const all = evaluateAll(set, people, at);
+    return people.map((p) => {
+      expect(all.get(p.id), p.id).toEqual(evaluateIdentity(set, p, at));
+      return all.get(p.id)!.map((g) => g.resource);
+    });
+  };
+
+  it("two policies with one name (a lint error a draft may still have) each keep their own grants", () => {
+    const set = compile("name: d\ngrants: [okta:group:x]\n---\nname: d\ngrants: [okta:group:y]\n");
+    expect(bothPaths(set, [person("a", {})])).toEqual([["okta:group:x", "okta:group:y"]]);
+  });
+
+  it("tenure_days is a number, never text: not_in does not hold for it on either path", () => {
+    const set = compile("name: t\nwhen:\n  - tenure_days: { not_in: [5] }\ngrants: [okta:group:t]\n");
+    expect(bothPaths(set, [person("a", { hire_date: "2020-01-01" })])).toEqual([[]]);
+  });
+
+  it("a scale bound holds for one value on the scale, not for a list holding one", () => {
+    const set = compile("name: a\nwhen:\n  - job_level: { min: L4 }\ngrants: [okta:group:a]\n---\nname: b\nwhen:\n  - department: Eng\n  - job_level: { min: L4 }\ngrants: [okta:group:b]\n");
+    expect(bothPaths(set, [person("list", { department: "Eng", job_level: ["L5"] }), person("one", { department: "Eng", job_level: "L5" })])).toEqual([
+      [],
+      ["okta:group:a", "okta:group:b"],
+    ]);
+    expect(explainAccess(set, person("list", { department: "Eng", job_level: ["L5"] }), "okta:group:a", at).granted).toBeNull();
+  });
+
+  it("priorities beyond 32 bits rank as written, in evaluation and in explain", () => {
+    const set = compile("name: big\npriority: 3000000000\ngrants: [okta:group:x]\n---\nname: small\npriority: 1\ngrants: [okta:group:x]\n");
+    const a = person("a", {});
+    expect(bothPaths(set, [a])).toEqual([["okta:group:x"]]);
+    expect(evaluateIdentity(set, a, at)[0]!.via).toEqual(["big"]);
+    expect(explainAccess(set, a, "okta:group:x", at).granted!.via).toEqual(["big"]);
+  });
+
+  it("previews a hire_date condition that only the new version has", () => {
+    const before = compile("name: e\nwhen:\n  - department: Engineering\ngrants: [okta:group:e]\n");
+    const after = compile("name: e\nwhen:\n  - department: Engineering\n  - hire_date: \"2020-01-01\"\ngrants: [okta:group:e]\n");
+    const people = Array.from({ length: 40 }, (_, i) => person(`p${i}`, { department: "Engineering", hire_date: i % 2 ? "2020-01-01" : "2021-06-01" }));
+    for (const options of [{}, { changedPolicies: ["e"] }]) {
+      const preview = previewImpact(before, after, people, at, options);
+      expect(preview.changedPeople).toBe(20);
+      expect(preview.people.map((p) => p.identity)).toEqual(people.filter((_, i) => i % 2 === 0).map((p) => p.id));
+    }
   });
 });

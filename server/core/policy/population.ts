@@ -24,7 +24,7 @@ export interface Population {
   codeNumbers: number[][];
   /** slot → match key → people holding it in a list attribute (trainings), ascending */
   listed: Map<string, number[]>[];
-  /** slot → people with any value */
+  /** slot → people with a text or list value (what not_in reads; tenure_days, a number only, has none) */
   present: Uint32Array[];
   /** slot → per person number (scale position, tenure, numeric value), NaN when none; empty when nobody has one */
   numbers: Float64Array[];
@@ -101,7 +101,7 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
   };
   const tenureSlot = layout.slots.get("tenure_days") ?? -1;
   // hire_date feeds tenure_days; it is only read as text when a condition names it.
-  const hireSlot = set.conditionSlots.has(layout.slots.get("hire_date") ?? -1) ? -1 : (layout.slots.get("hire_date") ?? -1);
+  const hireSlot = readsHireDate(set) ? -1 : (layout.slots.get("hire_date") ?? -1);
   const statusSeen = new Map<string, boolean>();
   const today = at.getTime();
   const people = identities.map((x) => x.attributes);
@@ -113,10 +113,8 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
         const hired = people[i]!.hire_date;
         if (typeof hired !== "string" || !hired) continue;
         const t = hireTime(layout, hired);
-        if (t === t) {
-          numbersOf(slot)[i] = Math.floor((today - t) / 86_400_000);
-          setBit(bits, i);
-        }
+        // Only a number: `present` (read by not_in) stays empty, as a person's tenure is no text.
+        if (t === t) numbersOf(slot)[i] = Math.floor((today - t) / 86_400_000);
       }
       continue;
     }
@@ -203,5 +201,13 @@ export const POPULATION_BLOCK = 16384;
 
 /** Whether two compiled sets read people the same way, so one prepared population serves both. */
 export function sameLayout(a: CompiledPolicySet, b: CompiledPolicySet): boolean {
-  return a.layout.names.join("\u0000") === b.layout.names.join("\u0000") && JSON.stringify(a.config.aliases) === JSON.stringify(b.config.aliases) && JSON.stringify(a.config.scales) === JSON.stringify(b.config.scales);
+  return (
+    a.layout.names.join("\u0000") === b.layout.names.join("\u0000") &&
+    readsHireDate(a) === readsHireDate(b) &&
+    JSON.stringify(a.config.aliases) === JSON.stringify(b.config.aliases) &&
+    JSON.stringify(a.config.scales) === JSON.stringify(b.config.scales)
+  );
 }
+
+/** Whether a condition names hire_date itself (every layout has it, for tenure_days). */
+const readsHireDate = (set: CompiledPolicySet) => set.conditionSlots.has(set.layout.slots.get("hire_date") ?? -1);
