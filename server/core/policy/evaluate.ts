@@ -167,7 +167,7 @@ function considerIndexed(bucket: Bucket, stamp: Uint32Array, gen: number, p: Pre
   return n;
 }
 
-/** Every identity at once, through the population evaluator (population.ts): the fast path for many people. */
+/** Every identity at once, through the population evaluator (population-resolve.ts): the fast path for many people, results packed. */
 export function evaluateAll(set: CompiledPolicySet, identities: readonly PolicyIdentity[], at: Date): EvaluatedGrants {
   return evaluatePopulation(set, identities, at);
 }
