@@ -18,7 +18,7 @@ export interface MemoLimits {
 }
 
 /** Enough for every distinct combination of 100,000 people under 1,000 policies, in about 32 MB. */
-export const DEFAULT_MEMO_LIMITS: MemoLimits = { entries: 200_000, ints: 8 * CHUNK };
+const DEFAULT_MEMO_LIMITS: MemoLimits = { entries: 200_000, ints: 8 * CHUNK };
 
 /**
  * When fewer than this share of lookups hit, after the first LOOKUPS_BEFORE_JUDGING, the memo
