@@ -16,7 +16,7 @@ type Dialog = "correct" | "convert" | "dismiss" | null;
 const correction = { excess: { action: "remove", label: "Remove" }, missing: { action: "grant", label: "Grant" }, level: { action: "set_level", label: "Set level" } } as const;
 const inTwoWeeks = (now: number) => new Date(now + 14 * 86_400_000).toISOString().slice(0, 10);
 
-/** What IT can do about one finding: correct it, keep excess as a time-bound exception, draft a policy, or dismiss it. */
+/** What IT can do about one finding: correct it, propose keeping excess as a time-bound exception, draft a policy, or dismiss it. */
 export function FindingActions({ finding }: { finding: Finding }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -45,8 +45,9 @@ export function FindingActions({ finding }: { finding: Finding }) {
   const target = `${finding.resourceKey} for ${finding.person?.name ?? finding.username}`;
   return (
     <div className="flex flex-wrap justify-end gap-2">
+      {finding.resolution && <p className="w-full text-right text-xs text-slate-600">{finding.resolution}</p>}
       {finding.person && <Button variant="secondary" onClick={() => setDialog("correct")}>{fix.label}</Button>}
-      {finding.kind === "excess" && finding.person && <Button variant="secondary" onClick={() => setDialog("convert")}>Keep as exception…</Button>}
+      {finding.kind === "excess" && finding.person && <Button variant="secondary" onClick={() => setDialog("convert")}>Propose keeping…</Button>}
       {finding.policyDraft && (
         <Link href={`/policies/edit?draft=${encodeURIComponent(finding.policyDraft)}`} className="inline-flex items-center rounded-md px-3 py-2 text-sm font-medium text-brand-700 hover:bg-slate-100">
           Add to a policy…
@@ -61,8 +62,8 @@ export function FindingActions({ finding }: { finding: Finding }) {
         {resolve.isError && <p role="alert" className="mt-2 text-sm text-red-700">{resolve.error.message}</p>}
       </ConfirmDialog>
 
-      <ConfirmDialog open={dialog === "convert"} title={`Keep ${target} as an exception`} confirmLabel="Record exception" busy={resolve.isPending} onCancel={close} onConfirm={() => resolve.mutate({ findingId: finding.id, action: "convert", exception: { type, expiresAt: new Date(`${expiry}T23:59:59Z`), justification, approverEmail: approver } })}>
-        <p>The access stays, now justified, approved and time-bound: it is removed when the exception expires.</p>
+      <ConfirmDialog open={dialog === "convert"} title={`Propose keeping ${target} as an exception`} confirmLabel="Send to the approver" busy={resolve.isPending} onCancel={close} onConfirm={() => resolve.mutate({ findingId: finding.id, action: "convert", exception: { type, expiresAt: new Date(`${expiry}T23:59:59Z`), justification, approverEmail: approver } })}>
+        <p>The approver you name decides in their inbox. If they approve, the access stays, justified and time-bound, and is removed when the exception expires; until then the finding stays open.</p>
         <div className="mt-3 grid gap-2">
           <label className="text-xs font-medium text-slate-600">
             Type
@@ -78,7 +79,7 @@ export function FindingActions({ finding }: { finding: Finding }) {
             <input type="date" value={expiry} onChange={(e) => setExpiry(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
           </label>
           <label className="text-xs font-medium text-slate-600">
-            Approved by (email)
+            Who decides (email)
             <input type="email" value={approver} onChange={(e) => setApprover(e.target.value)} placeholder="the resource owner or the person's manager" className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
           </label>
           <label className="text-xs font-medium text-slate-600">

@@ -14,7 +14,10 @@ const choices = [
   { label: "4 weeks", minutes: 28 * 24 * 60 },
 ];
 
-/** IT records an extension someone approved; the third and fourth need the type's escalated approver. */
+/**
+ * IT proposes more time on an exception to a named approver, who decides it in their inbox; the
+ * third and fourth extension need the type's escalated approver.
+ */
 export function ExtendException({ exceptionId, number, extensionsUsed, escalatedGroup }: { exceptionId: string; number: number; extensionsUsed: number; escalatedGroup: string | null }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -23,10 +26,10 @@ export function ExtendException({ exceptionId, number, extensionsUsed, escalated
   const [justification, setJustification] = useState("");
   const [approverEmail, setApproverEmail] = useState("");
   const extend = useMutation(
-    trpc.exceptions.extend.mutationOptions({
-      onSuccess: () => {
+    trpc.exceptions.proposeExtension.mutationOptions({
+      onSuccess: (request) => {
         setOpen(false);
-        router.refresh();
+        router.push(`/requests/${request.id}`);
       },
     }),
   );
@@ -36,10 +39,10 @@ export function ExtendException({ exceptionId, number, extensionsUsed, escalated
       <Button variant="secondary" disabled={extensionsUsed >= 4} title={extensionsUsed >= 4 ? "Extended four times: make it a policy" : undefined} onClick={() => setOpen(true)}>
         Extend…
       </Button>
-      <ConfirmDialog open={open} title={`Extend EXC-${number}`} confirmLabel="Extend" busy={extend.isPending} onCancel={() => setOpen(false)} onConfirm={() => extend.mutate({ exceptionId, durationMinutes: minutes, justification, approverEmail })}>
+      <ConfirmDialog open={open} title={`Propose extending EXC-${number}`} confirmLabel="Send to the approver" busy={extend.isPending} onCancel={() => setOpen(false)} onConfirm={() => extend.mutate({ exceptionId, durationMinutes: minutes, justification, approverEmail })}>
         <p>
           Extension {extensionsUsed + 1} of at most 4.{" "}
-          {escalated ? <>It needs the escalated approver{escalatedGroup ? <> (someone in <b>{escalatedGroup}</b>)</> : null}.</> : "The original approver, or the template's, decides."}
+          {escalated ? <>It needs the escalated approver{escalatedGroup ? <> (someone in <b>{escalatedGroup}</b>)</> : null}.</> : "Name who decides, usually the original approver."} The expiry moves only when they approve.
         </p>
         <fieldset className="mt-3">
           <legend className="text-sm font-medium text-slate-800">By</legend>
@@ -53,7 +56,7 @@ export function ExtendException({ exceptionId, number, extensionsUsed, escalated
         </fieldset>
         <label htmlFor="extend-justification" className="mt-3 block text-sm font-medium text-slate-800">Justification (required)</label>
         <textarea id="extend-justification" value={justification} onChange={(e) => setJustification(e.target.value)} rows={2} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
-        <label htmlFor="extend-approver" className="mt-3 block text-sm font-medium text-slate-800">Approved by (email, required)</label>
+        <label htmlFor="extend-approver" className="mt-3 block text-sm font-medium text-slate-800">Who decides (email, required)</label>
         <input id="extend-approver" type="email" value={approverEmail} onChange={(e) => setApproverEmail(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
         {extend.isError && (
           <p className="mt-2 text-red-700" role="alert">

@@ -12,7 +12,10 @@ import { typeLabel } from "./format";
 const input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm";
 const label = "text-xs font-medium text-slate-600";
 
-/** IT records an exception directly: still with a named approver, a justification and an expiry. */
+/**
+ * IT proposes an exception for someone: what, why, until when, and who decides. It is a request
+ * in that approver's inbox; the access starts only when they approve (issue 12).
+ */
 export function NewExceptionForm({ resources }: { resources: string[] }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -21,26 +24,24 @@ export function NewExceptionForm({ resources }: { resources: string[] }) {
   const [type, setType] = useState<ExceptionType>("project");
   const [justification, setJustification] = useState("");
   const [approverEmail, setApproverEmail] = useState("");
-  const [approvalNote, setApprovalNote] = useState("");
   const [expires, setExpires] = useState("");
   const [reference, setReference] = useState("");
   const [ipAllowList, setIpAllowList] = useState("");
   const [mfaRequired, setMfaRequired] = useState(false);
-  const create = useMutation(trpc.exceptions.create.mutationOptions({ onSuccess: (e) => router.push(`/exceptions/${e.id}`) }));
+  const propose = useMutation(trpc.exceptions.propose.mutationOptions({ onSuccess: (request) => router.push(`/requests/${request.id}`) }));
   const max = defaultTypeSettings[type].maxDurationMinutes;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     if (!person) return;
     const refKey = type === "vendor" ? "contract" : type === "privilege_escalation" ? "incident" : type === "training" ? "project" : "project";
-    create.mutate({
+    propose.mutate({
       identityId: person.id,
       resource,
       level: null,
       type,
       justification,
       approverEmail,
-      approvalNote: approvalNote || undefined,
       references: reference ? { [refKey]: reference } : {},
       restrictions: type === "vendor" ? { ...(ipAllowList.trim() ? { ipAllowList: ipAllowList.split(/[\s,]+/).filter(Boolean) } : {}), ...(mfaRequired ? { mfaRequired } : {}) } : {},
       expiresAt: expires ? new Date(expires) : null,
@@ -80,17 +81,13 @@ export function NewExceptionForm({ resources }: { resources: string[] }) {
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <div>
-          <label htmlFor="exc-approver" className={label}>Approver&apos;s email (required)</label>
+          <label htmlFor="exc-approver" className={label}>Who decides: the approver&apos;s email (required)</label>
           <input id="exc-approver" type="email" value={approverEmail} onChange={(e) => setApproverEmail(e.target.value)} className={input} placeholder="cfo@company.com" />
         </div>
         <div>
           <label htmlFor="exc-reference" className={label}>{type === "vendor" ? "Contract" : type === "privilege_escalation" ? "Incident" : "Project"} (optional)</label>
           <input id="exc-reference" value={reference} onChange={(e) => setReference(e.target.value)} className={input} />
         </div>
-      </div>
-      <div>
-        <label htmlFor="exc-note" className={label}>Approval note (optional)</label>
-        <input id="exc-note" value={approvalNote} onChange={(e) => setApprovalNote(e.target.value)} className={input} />
       </div>
       {type === "vendor" && (
         <fieldset className="grid gap-3 rounded-md border border-slate-200 p-3">
@@ -104,15 +101,16 @@ export function NewExceptionForm({ resources }: { resources: string[] }) {
           </label>
         </fieldset>
       )}
-      {create.isError && (
+      {propose.isError && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {create.error.message}
+          {propose.error.message}
         </p>
       )}
-      <div>
-        <Button type="submit" disabled={!person || create.isPending}>
-          {create.isPending ? "Recording…" : "Record the exception"}
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" disabled={!person || propose.isPending}>
+          {propose.isPending ? "Sending…" : "Send to the approver"}
         </Button>
+        <p className="text-xs text-slate-600">The approver decides in their inbox; nothing is granted until they approve.</p>
       </div>
     </form>
   );

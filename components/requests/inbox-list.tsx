@@ -19,7 +19,9 @@ const typing = (el: EventTarget | null) => el instanceof HTMLElement && (el.isCo
 
 /**
  * What waits for me, oldest first, with filters, bulk approve/deny and keys: J/K move, X
- * selects, Enter opens, A approves and D denies the selection (or the row in focus).
+ * selects, Enter opens, A approves and D denies the ticked requests. Bulk actions act on what is
+ * ticked and nothing else: with nothing ticked they do nothing (the row in focus is decided on
+ * its own page, where A and D work too).
  */
 export function InboxList({ templates }: { templates: { key: string; name: string }[] }) {
   const trpc = useTRPC();
@@ -45,7 +47,8 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
       },
     }),
   );
-  const targets = selected.size ? [...selected] : rows[cursor] ? [rows[cursor]!.id] : [];
+  // Only ticked rows that are still listed (a filter may hide some that were ticked).
+  const targets = rows.filter((r) => selected.has(r.id)).map((r) => r.id);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -110,15 +113,15 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
           </select>
         </div>
         <div className="ml-auto flex gap-2">
-          <Button disabled={targets.length === 0 || bulk.isPending} onClick={() => setDialog("approve")}>
-            Approve{selected.size ? ` ${selected.size} selected` : ""}
+          <Button disabled={targets.length === 0 || bulk.isPending} onClick={() => setDialog("approve")} title={targets.length === 0 ? "Tick the requests to approve first" : undefined}>
+            Approve {targets.length ? `${targets.length} selected` : "selected"}
           </Button>
-          <Button variant="danger" disabled={targets.length === 0 || bulk.isPending} onClick={() => setDialog("deny")}>
-            Deny{selected.size ? ` ${selected.size} selected` : ""}…
+          <Button variant="danger" disabled={targets.length === 0 || bulk.isPending} onClick={() => setDialog("deny")} title={targets.length === 0 ? "Tick the requests to deny first" : undefined}>
+            Deny {targets.length ? `${targets.length} selected` : "selected"}…
           </Button>
         </div>
       </div>
-      <p className="text-xs text-slate-500">Keys: J/K move · X select · Enter open · A approve · D deny</p>
+      <p className="text-xs text-slate-600">Keys: J/K move · X tick · Enter open · A approve and D deny the ticked requests</p>
       {failed.length > 0 && (
         <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
           {failed.length} could not be decided: {failed.map((f) => f.error).join("; ")}
@@ -142,6 +145,7 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
           {rows.map((r, i) => {
             const assessment = r.assessment as Assessment;
             const firstName = r.requesterName.split(" ")[0];
+            const proposal = r.proposal as { resource: string } | null;
             return (
               <li
                 key={r.id}
@@ -156,8 +160,9 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
                 <div className="min-w-0 flex-1">
                   <p className="flex flex-wrap items-center gap-2">
                     <Link href={`/requests/${r.id}`} className="font-medium text-brand-700 hover:underline">
-                      REQ-{r.number} · {r.requesterName} asks for {r.templateName}
+                      REQ-{r.number} · {proposal ? `${r.proposerName ?? "IT"} (IT) proposes ${proposal.resource} for ${r.requesterName}` : `${r.requesterName} asks for ${r.templateName}`}
                     </Link>
+                    {proposal && <Badge tone="amber">proposed by IT</Badge>}
                     <StatusBadge status={r.status} />
                     {assessment.overall === "outside" && <Badge tone="amber">not in {firstName}&apos;s role policy</Badge>}
                   </p>

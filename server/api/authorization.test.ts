@@ -94,11 +94,11 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "exceptions.list": { allowed: ["it_admin", "auditor"], input: () => ({ expiringWithinDays: 30 }) },
   "exceptions.byId": { allowed: everyone, input: () => ({ exceptionId: missing }) },
   // No expiry: refused by the service, nothing created.
-  "exceptions.create": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, resource: "google:group:finance-reports@company.com", type: "project", justification: "authorization table", approverEmail: "cfo@company.com", expiresAt: null }) },
+  "exceptions.propose": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, resource: "google:group:finance-reports@company.com", type: "project", justification: "authorization table", approverEmail: "cfo@company.com", expiresAt: null }) },
   "exceptions.revoke": { allowed: everyone, input: () => ({ exceptionId: missing, reason: "authorization table" }) },
   "exceptions.revokeMany": { allowed: ["it_admin"], input: () => ({ exceptionIds: [missing], reason: "authorization table" }) },
   "exceptions.onMyResources": { allowed: everyone },
-  "exceptions.extend": { allowed: ["it_admin"], input: () => ({ exceptionId: missing, durationMinutes: 60, justification: "authorization table", approverEmail: "cfo@company.com" }) },
+  "exceptions.proposeExtension": { allowed: ["it_admin"], input: () => ({ exceptionId: missing, durationMinutes: 60, justification: "authorization table", approverEmail: "cfo@company.com" }) },
   "exceptions.giveBack": { allowed: everyone, input: () => ({ exceptionId: missing }) },
   "exceptions.typeSettings": { allowed: ["it_admin"] },
   // A reminder after the longest duration: refused, nothing saved.

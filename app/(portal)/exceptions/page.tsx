@@ -22,7 +22,7 @@ export default async function ExceptionsPage() {
               Exception types
             </Link>
             <Link href="/exceptions/new" className={buttonClasses("secondary")}>
-              Record an exception
+              Propose an exception
             </Link>
           </div>
         }

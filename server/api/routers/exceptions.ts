@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
-import { createException } from "@/server/services/exceptions/create";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
 import { exceptionsOnMyResources, getException, listExceptions, myTemporaryAccess } from "@/server/services/exceptions/queries";
-import { extendException } from "@/server/services/exceptions/extend";
+import { proposeException, proposeExtension } from "@/server/services/exceptions/propose";
 import { allTypeSettings, updateTypeSettings } from "@/server/services/exceptions/settings";
 import { auditReadProcedure, createTRPCRouter, employeeProcedure, itAdminProcedure } from "../trpc";
 
@@ -35,7 +34,8 @@ export const exceptionsRouter = createTRPCRouter({
   // The holder, IT and auditors: the service checks which.
   byId: employeeProcedure.input(z.strictObject({ exceptionId })).query(({ ctx, input }) => getException({ ctx: ctx.service, input })),
 
-  create: itAdminProcedure
+  // IT proposes; the approver it names decides in their inbox (issue 12). Returns the request.
+  propose: itAdminProcedure
     .input(
       z.strictObject({
         identityId: z.uuid(),
@@ -46,12 +46,11 @@ export const exceptionsRouter = createTRPCRouter({
         references: referencesSchema.default({}),
         restrictions: restrictionsSchema.default({}),
         approverEmail: z.email(),
-        approvalNote: z.string().max(2000).optional(),
         startsAt: z.date().optional(),
         expiresAt: z.date().nullable(),
       }),
     )
-    .mutation(({ ctx, input }) => createException({ ctx: ctx.service, input })),
+    .mutation(({ ctx, input }) => proposeException({ ctx: ctx.service, input })),
 
   // IT, or the resource's owner: the service checks which.
   revoke: employeeProcedure.input(z.strictObject({ exceptionId, reason })).mutation(({ ctx, input }) => revokeException({ ctx: ctx.service, input })),
@@ -60,9 +59,10 @@ export const exceptionsRouter = createTRPCRouter({
     .input(z.strictObject({ exceptionIds: z.array(exceptionId).min(1).max(200), reason }))
     .mutation(({ ctx, input }) => revokeExceptions({ ctx: ctx.service, input })),
 
-  extend: itAdminProcedure
+  // More time on an exception, proposed to a named approver like a new one.
+  proposeExtension: itAdminProcedure
     .input(z.strictObject({ exceptionId, durationMinutes: z.int().min(5).max(60 * 24 * 366), justification: z.string().max(5000), approverEmail: z.email() }))
-    .mutation(({ ctx, input }) => extendException({ ctx: ctx.service, input })),
+    .mutation(({ ctx, input }) => proposeExtension({ ctx: ctx.service, input })),
 
   giveBack: employeeProcedure.input(z.strictObject({ exceptionId })).mutation(({ ctx, input }) => giveBackException({ ctx: ctx.service, input })),
 

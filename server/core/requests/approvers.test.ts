@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseRecipients, escalationApprovers, refusalToDecide, resolveApprovers, type ApproverContext } from "./approvers";
+import { chooseRecipients, escalationApprovers, principalOf, refusalToDecide, resolveApprovers, type ApproverContext } from "./approvers";
 
 const ctx = (over: Partial<ApproverContext> = {}): ApproverContext => ({
   requester: { id: "sarah", managerId: "john" },
@@ -43,6 +43,30 @@ describe("who approves", () => {
     expect(refusalToDecide("tom", { requesterId: "sarah" }, stage, c)).toMatch(/Only Active people/);
     expect(refusalToDecide("bob", { requesterId: "sarah" }, stage, c)).toMatch(/not an approver/);
     expect(refusalToDecide("john", { requesterId: "sarah" }, stage, c)).toBeNull();
+  });
+
+  it("an approver named in their own right decides for themselves, not as someone's delegate", () => {
+    const approvers = resolveApprovers(
+      { approvers: [{ kind: "group", group: "finance-approvers" }, { kind: "person", email: "cfo@company.com" }] },
+      ctx({ delegations: [{ delegatorId: "cfo", delegateId: "ann" }] }),
+    );
+    expect(approvers).toEqual([
+      { identityId: "cfo", via: "group:finance-approvers" },
+      { identityId: "ann", via: "group:finance-approvers" },
+    ]);
+    expect(approvers.map(principalOf)).toEqual(["cfo", "ann"]);
+    expect(principalOf({ identityId: "dee", via: "delegate:john" })).toBe("john");
+  });
+
+  it("for a proposal, never the IT admin who proposed it nor their delegate, and the proposer may not decide", () => {
+    const c = ctx({ requester: { id: "sarah", managerId: "john", proposerId: "bob" }, delegations: [{ delegatorId: "bob", delegateId: "dee" }] });
+    const approvers = resolveApprovers({ approvers: [{ kind: "person", email: "cfo@company.com" }, { kind: "group", group: "leads" }, { kind: "manager" }] }, c);
+    expect(approvers.map((a) => a.identityId)).toEqual(["cfo", "john"]);
+    const stage = [{ identityId: "bob", via: "person" }, { identityId: "dee", via: "person" }, { identityId: "cfo", via: "person" }];
+    const request = { requesterId: "sarah", proposedBy: "bob" };
+    expect(refusalToDecide("bob", request, stage, c)).toMatch(/Nobody approves what they proposed/);
+    expect(refusalToDecide("dee", request, stage, c)).toMatch(/delegate cannot decide what the person who delegated to them proposed/);
+    expect(refusalToDecide("cfo", request, stage, c)).toBeNull();
   });
 
   it("escalates to a group's Active members", () => {

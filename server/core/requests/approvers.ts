@@ -2,7 +2,8 @@ import type { NotificationPolicy, Stage } from "./template";
 
 /** What deciding who approves needs to know, loaded by the service. */
 export interface ApproverContext {
-  requester: { id: string; managerId: string | null };
+  /** who the access is for, and, for an exception IT proposed, who proposed it */
+  requester: { id: string; managerId: string | null; proposerId?: string | null };
   /** everyone who might be named: whether they are Active */
   people: Map<string, { active: boolean }>;
   personByEmail: Map<string, string>;
@@ -22,8 +23,9 @@ export interface Approver {
 
 /**
  * Who may decide a stage (DESIGN.md invariant 5): the people the stage names, resolved; never
- * the requester; never someone who is not Active; never a delegate of the requester; and, for
- * an approver who is out of office, their delegate as well.
+ * the requester or the IT admin who proposed the access; never someone who is not Active; never
+ * a delegate of either; and, for an approver who is out of office, their delegate as well
+ * (unless the delegate is named in their own right: then they decide for themselves).
  */
 export function resolveApprovers(stage: Pick<Stage, "approvers">, ctx: ApproverContext): Approver[] {
   const named: Approver[] = [];
@@ -39,10 +41,13 @@ export function resolveApprovers(stage: Pick<Stage, "approvers">, ctx: ApproverC
       for (const id of ctx.resourceOwners) named.push({ identityId: id, via: "resource_owner" });
     }
   }
+  const namedIds = new Set(named.map((a) => a.identityId));
   const withDelegates: Approver[] = [];
   for (const a of named) {
     withDelegates.push(a);
-    for (const d of ctx.delegations) if (d.delegatorId === a.identityId) withDelegates.push({ identityId: d.delegateId, via: `delegate:${a.identityId}` });
+    for (const d of ctx.delegations) {
+      if (d.delegatorId === a.identityId && !namedIds.has(d.delegateId)) withDelegates.push({ identityId: d.delegateId, via: `delegate:${a.identityId}` });
+    }
   }
   return eligible(withDelegates, ctx);
 }
@@ -53,13 +58,14 @@ export function escalationApprovers(group: string, ctx: ApproverContext): Approv
 }
 
 function eligible(candidates: Approver[], ctx: ApproverContext): Approver[] {
-  const requesterDelegates = new Set(ctx.delegations.filter((d) => d.delegatorId === ctx.requester.id).map((d) => d.delegateId));
+  const askers = askersOf({ requesterId: ctx.requester.id, proposedBy: ctx.requester.proposerId ?? null });
+  const askerDelegates = new Set(ctx.delegations.filter((d) => askers.includes(d.delegatorId)).map((d) => d.delegateId));
   const seen = new Set<string>();
   const out: Approver[] = [];
   for (const a of candidates) {
     if (seen.has(a.identityId)) continue;
-    if (a.identityId === ctx.requester.id) continue;
-    if (requesterDelegates.has(a.identityId)) continue;
+    if (askers.includes(a.identityId)) continue;
+    if (askerDelegates.has(a.identityId)) continue;
     if (!ctx.people.get(a.identityId)?.active) continue;
     seen.add(a.identityId);
     out.push(a);
@@ -67,20 +73,32 @@ function eligible(candidates: Approver[], ctx: ApproverContext): Approver[] {
   return out;
 }
 
+/** The people on the asking side of a request: the requester, and the IT admin who proposed it. */
+const askersOf = (request: { requesterId: string; proposedBy?: string | null }) => (request.proposedBy ? [request.requesterId, request.proposedBy] : [request.requesterId]);
+
 /** Why someone may not decide a request, or null when they may. */
 export function refusalToDecide(
   deciderId: string,
-  request: { requesterId: string },
+  request: { requesterId: string; proposedBy?: string | null },
   approversOfStage: readonly Approver[],
   ctx: Pick<ApproverContext, "people" | "delegations">,
 ): string | null {
   if (deciderId === request.requesterId) return "Nobody approves their own request";
+  if (deciderId === request.proposedBy) return "Nobody approves what they proposed: the approver they named decides";
   if (ctx.delegations.some((d) => d.delegatorId === request.requesterId && d.delegateId === deciderId)) {
     return "A delegate cannot decide a request of the person who delegated to them";
+  }
+  if (request.proposedBy && ctx.delegations.some((d) => d.delegatorId === request.proposedBy && d.delegateId === deciderId)) {
+    return "A delegate cannot decide what the person who delegated to them proposed";
   }
   if (!ctx.people.get(deciderId)?.active) return "Only Active people can decide requests";
   if (!approversOfStage.some((a) => a.identityId === deciderId)) return "You are not an approver of this request's current stage";
   return null;
+}
+
+/** Whose vote a decider casts: their own, or, as a delegate, the vote of the approver they stand in for. */
+export function principalOf(approver: Approver): string {
+  return approver.via.startsWith("delegate:") ? approver.via.slice("delegate:".length) : approver.identityId;
 }
 
 /**

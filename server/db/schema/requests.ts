@@ -52,7 +52,10 @@ export const requestTemplates = pgTable(
     /** the template's whole definition, validated by core */
     definition: jsonb().notNull(),
     active: boolean().notNull().default(true),
-    /** catalog (IT made it) or fallback (made for a prompt-for-request fallback; not listed in the catalog) */
+    /**
+     * catalog (IT made it), fallback (made for a prompt-for-request fallback) or proposal (the one
+     * built-in form of exceptions IT proposes, each with its own terms); only catalog forms are listed.
+     */
     origin: text().notNull().default("catalog"),
     /** round_robin position per stage */
     rotation: jsonb().notNull().default([]),
@@ -104,14 +107,28 @@ export const accessRequests = pgTable(
     accessEndsAt: at(),
     /** approval stages for this request when they differ from the template's (an escalated extension) */
     approvalStages: jsonb(),
+    /**
+     * The IT admin who proposed this access for the requester (issue 12): then the request carries
+     * its own terms in `proposal` and the named approver decides it like any other request.
+     */
+    proposedBy: uuid().references(() => identities.id),
+    /** A proposal's terms (server/core/requests/proposal.ts): what to grant, extend or keep, until when. */
+    proposal: jsonb(),
   },
   (t) => [
     check("access_requests_status", sql`${t.status} in ('pending', 'needs_info', 'approved', 'denied', 'cancelled', 'expired')`),
     check("access_requests_duration", sql`${t.durationMinutes} > 0`),
     // One open request per person per template (invariant 7), whoever else tries at the same time.
+    // Proposals share one built-in form; the service allows one open proposal per person and resource.
     uniqueIndex("access_requests_one_open_per_template")
       .on(t.requesterId, t.templateId)
-      .where(sql`${t.status} in ('pending', 'needs_info')`),
+      .where(sql`${t.status} in ('pending', 'needs_info') and ${t.proposedBy} is null`),
+    uniqueIndex("access_requests_one_open_proposal")
+      .on(t.requesterId, sql`(${t.proposal} ->> 'resource')`)
+      .where(sql`${t.status} in ('pending', 'needs_info') and ${t.proposedBy} is not null`),
+    check("access_requests_proposal", sql`(${t.proposedBy} is null) = (${t.proposal} is null)`),
+    // Nobody proposes access for themselves.
+    check("access_requests_not_self_proposed", sql`${t.proposedBy} is null or ${t.proposedBy} <> ${t.requesterId}`),
     index("access_requests_requester_idx").on(t.requesterId, t.createdAt),
     index("access_requests_status_idx").on(t.status, t.createdAt),
   ],
@@ -134,7 +151,10 @@ export const requestApprovers = pgTable(
   (t) => [primaryKey({ columns: [t.requestId, t.stage, t.identityId] }), index("request_approvers_identity_idx").on(t.identityId)],
 );
 
-/** One vote per person per stage (a decision counts once per person). */
+/**
+ * One vote per person per stage, and one per principal: a delegate votes for the person who
+ * delegated to them, so the two together count once (N of M means N different principals).
+ */
 export const requestVotes = pgTable(
   "request_votes",
   {
@@ -142,14 +162,23 @@ export const requestVotes = pgTable(
       .notNull()
       .references(() => accessRequests.id, { onDelete: "cascade" }),
     stage: integer().notNull(),
+    /** who clicked */
     identityId: uuid()
+      .notNull()
+      .references(() => identities.id),
+    /** whose vote it is: the voter, or the approver they stand in for as delegate */
+    principalId: uuid()
       .notNull()
       .references(() => identities.id),
     decision: text().notNull(),
     note: text(),
     createdAt: at().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.requestId, t.stage, t.identityId] }), check("request_votes_decision", sql`${t.decision} in ('approve', 'deny')`)],
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.stage, t.identityId] }),
+    uniqueIndex("request_votes_one_per_principal").on(t.requestId, t.stage, t.principalId),
+    check("request_votes_decision", sql`${t.decision} in ('approve', 'deny')`),
+  ],
 );
 
 /** The discussion thread: comments, questions for more information and their answers. */

@@ -8,7 +8,8 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { connectSystemsToSlapd, groupsOf } from "@/test/support/ldap-systems";
 import { as, movableClock } from "@/test/support/requests";
 import { startSlapd, type Slapd } from "@/test/support/slapd";
-import { createException } from "../exceptions/create";
+import { approvedException } from "@/test/support/exceptions";
+import { decideRequest } from "../requests/decide";
 import { expireExceptions } from "../exceptions/end";
 import { changeIdentityAttributes } from "../identities";
 import { runDueOperations } from "../provisioning/operations";
@@ -91,11 +92,11 @@ describe("drift detection against a real LDAP directory (seed 001, layer 5)", ()
   });
 
   it("an expired exception is not re-added by reconciliation, even with automatic remediation", async () => {
-    const it_ = await as(t.db, "priya.raman@company.com", clock);
-    const e = await createException({
-      ctx: it_,
-      input: { identityId: sarahId, resource: "gitlab:group:billing-system-rewrite", level: "developer", type: "project", justification: "Billing rewrite integration for a customer", references: {}, restrictions: {}, approverEmail: "cto@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) },
-    });
+    const e = await approvedException(
+      t.db,
+      { identityId: sarahId, resource: "gitlab:group:billing-system-rewrite", level: "developer", type: "project", justification: "Billing rewrite integration for a customer", approverEmail: "cto@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) },
+      { clock },
+    );
     await drain();
     expect(await groupsOf(slapd, "sarah.chen")).toContain("gitlab:group:billing-system-rewrite (developer)");
     expect(await check("gitlab")).toMatchObject({ excessCount: 0, missingCount: 0 });
@@ -117,10 +118,10 @@ describe("drift detection against a real LDAP directory (seed 001, layer 5)", ()
     await check("gitlab");
     const [finding] = await openFindings("gitlab");
     expect(explainFinding(finding!).expected).toMatch(new RegExp(`EXC-${e.number} ended \\(expired\\)`));
-    await resolveDriftFinding({ ctx: it_, input: { findingId: finding!.id, action: "dismiss", note: "Handled with the project team" } });
+    await resolveDriftFinding({ ctx: await as(t.db, "priya.raman@company.com", clock), input: { findingId: finding!.id, action: "dismiss", note: "Handled with the project team" } });
   });
 
-  it("access in its grace period after a transfer is expected, not excess; IT can convert excess into an exception", async () => {
+  it("access in its grace period after a transfer is expected, not excess; IT can propose keeping excess as an exception, which the approver decides", async () => {
     // Slack mirrors policy first, so only the transfer's effects are left to see.
     await t.db.update(systems).set({ driftAutoRemediate: true }).where(eq(systems.key, "slack"));
     await check("slack");
@@ -142,8 +143,15 @@ describe("drift detection against a real LDAP directory (seed 001, layer 5)", ()
     expect(finding).toMatchObject({ kind: "excess", resourceKey: "slack:channel:#sales-leadership" });
     const it_ = await as(t.db, "priya.raman@company.com", clock);
     await expect(resolveDriftFinding({ ctx: it_, input: { findingId: finding!.id, action: "convert", exception: { type: "project", expiresAt: new Date(clock().getTime() + 14 * 86_400_000), justification: "short", approverEmail: "cto@company.com" } } })).rejects.toMatchObject({ field: "exception.justification" });
-    const converted = await resolveDriftFinding({ ctx: it_, input: { findingId: finding!.id, action: "convert", exception: { type: "project", expiresAt: new Date(clock().getTime() + 14 * 86_400_000), justification: "Hands over the last sales deals", approverEmail: "cto@company.com" } } });
-    expect(converted.exceptionNumber).toBeGreaterThan(0);
+    const proposed = await resolveDriftFinding({ ctx: it_, input: { findingId: finding!.id, action: "convert", exception: { type: "project", expiresAt: new Date(clock().getTime() + 14 * 86_400_000), justification: "Hands over the last sales deals", approverEmail: "cto@company.com" } } });
+    // Proposed, not yet kept: the finding stays open and says why, and the access is still excess.
+    expect(proposed).toMatchObject({ status: "proposed", requestNumber: expect.any(Number) });
+    expect((await t.db.select().from(driftFindings).where(eq(driftFindings.id, finding!.id)))[0]).toMatchObject({ status: "open", resolution: expect.stringMatching(/REQ-\d+, waiting for cto@company.com/) });
+    expect(await t.db.select().from(accessExceptions).where(and(eq(accessExceptions.identityId, sarahId), eq(accessExceptions.resourceKey, "slack:channel:#sales-leadership")))).toEqual([]);
+    await decideRequest({ ctx: await as(t.db, "cto@company.com", clock), input: { requestId: proposed.requestId!, decision: "approve" } });
+    const [kept] = await t.db.select().from(accessExceptions).where(and(eq(accessExceptions.identityId, sarahId), eq(accessExceptions.resourceKey, "slack:channel:#sales-leadership")));
+    expect(kept).toMatchObject({ status: "active", source: "admin", requestId: proposed.requestId, createdBy: "priya.raman@company.com" });
+    expect((await t.db.select().from(driftFindings).where(eq(driftFindings.id, finding!.id)))[0]).toMatchObject({ status: "resolved", exceptionId: kept!.id });
     expect(await check("slack")).toMatchObject({ excessCount: 0 });
   });
 });

@@ -1,15 +1,12 @@
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
-import { isActiveStatus } from "@/server/core/identity/status";
-import { checkExceptionWindow } from "@/server/core/exceptions/rules";
 import type { ExceptionType } from "@/server/core/exceptions/types";
 import type { Tx } from "@/server/db/client";
-import { accessExceptions, driftFindings, identities, resources } from "@/server/db/schema";
+import { driftFindings, resources } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
-import type { ServiceContext } from "../context";
-import { recordExceptionInPlace } from "../exceptions/create";
-import { typeSettingsOf } from "../exceptions/settings";
+import type { PersonContext, ServiceContext } from "../context";
+import { proposeKeepingAccess } from "../exceptions/propose";
 import { queueOperation } from "../provisioning/operations";
 
 type Finding = typeof driftFindings.$inferSelect;
@@ -75,43 +72,30 @@ export async function resolveDriftFinding({ ctx, input }: { ctx: ServiceContext;
       await recordAuditEvent(tx, ctx, { action: "drift.dismissed", subjectType: "drift_finding", subjectId: f.id, before: { status: "open" }, after: { status: "dismissed", resource: f.resourceKey, username: f.username }, reason: note });
       return { status: "dismissed" as const, exceptionNumber: null };
     }
-    if (input.action === "convert") return { status: "resolved" as const, exceptionNumber: await convertToException(tx, ctx, f, input.exception, note) };
+    if (input.action === "convert") {
+      const request = await proposeConversion(tx, ctx, f, input.exception, note);
+      return { status: "proposed" as const, exceptionNumber: null, requestId: request.id, requestNumber: request.number };
+    }
     if (input.action !== correctionOf(f)) throw new DomainError("INVALID_INPUT", `A ${f.kind} finding is corrected by "${correctionOf(f)}", not "${input.action}"`, { field: "action" });
     await correct(tx, ctx, f, note);
     return { status: "remediating" as const, exceptionNumber: null };
   });
 }
 
-async function convertToException(tx: Tx, ctx: ServiceContext, f: Finding, e: ResolveFindingInput["exception"], note: string | null) {
+/**
+ * Excess access IT would keep: proposed as an exception to the approver IT names (issue 12), who
+ * decides it in their inbox. The finding stays open, saying so, until then.
+ */
+async function proposeConversion(tx: Tx, ctx: ServiceContext, f: Finding, e: ResolveFindingInput["exception"], note: string | null) {
   if (f.kind !== "excess") throw new DomainError("INVALID_INPUT", "Only excess access can become an exception", { field: "action" });
   if (!e) throw new DomainError("INVALID_INPUT", "Give the exception's type, expiry, justification and approver", { field: "exception" });
   if (!f.identityId) throw new DomainError("PRECONDITION_FAILED", `No identity has the account ${f.username}: there is nobody to hold an exception`, { field: "findingId" });
-  const justification = e.justification.trim();
-  if (justification.length < 10) throw new DomainError("INVALID_INPUT", "Give a justification of at least 10 characters", { field: "exception.justification" });
-  const now = ctx.clock();
-  checkExceptionWindow(e.type, await typeSettingsOf(tx, e.type), now, e.expiresAt);
-  const [person] = await tx.select().from(identities).where(eq(identities.id, f.identityId));
-  if (!person || !isActiveStatus(person.employmentStatus)) throw new DomainError("PRECONDITION_FAILED", "Only an Active person can hold an exception", { field: "findingId" });
-  const [approver] = await tx.select().from(identities).where(eq(identities.email, e.approverEmail.trim().toLowerCase()));
-  if (!approver || !isActiveStatus(approver.employmentStatus)) throw new DomainError("INVALID_INPUT", `${e.approverEmail} is not an Active person who can approve`, { field: "exception.approverEmail" });
-  if (approver.id === person.id) throw new DomainError("INVALID_INPUT", "Nobody approves their own exception", { field: "exception.approverEmail" });
+  if (ctx.actor.type !== "identity") throw new DomainError("FORBIDDEN", "A person proposes keeping access", { field: "findingId" });
   const [resource] = await tx.select({ key: resources.key }).from(resources).where(eq(resources.key, f.resourceKey));
-  if (!resource) throw new DomainError("PRECONDITION_FAILED", `${f.resourceKey} is not in the catalog: add the resource before granting an exception for it`, { field: "findingId" });
-  const [open] = await tx.select({ number: accessExceptions.number }).from(accessExceptions).where(and(eq(accessExceptions.identityId, person.id), eq(accessExceptions.resourceKey, f.resourceKey), inArray(accessExceptions.status, ["granting", "active", "grant_failed"])));
-  if (open) throw new DomainError("CONFLICT", `${person.displayName} already holds this as EXC-${open.number}`, { field: "findingId" });
-  const exception = await recordExceptionInPlace(tx, ctx, {
-    identityId: person.id,
-    resourceKey: f.resourceKey,
-    level: f.actualLevel,
-    source: "admin",
-    type: e.type,
-    justification,
-    approverId: approver.id,
-    approvalNote: note,
-    expiresAt: e.expiresAt,
-    context: { from: "drift finding" },
-  });
-  await tx.update(driftFindings).set({ status: "resolved", exceptionId: exception.id, resolution: `Converted to EXC-${exception.number} until ${e.expiresAt.toISOString().slice(0, 10)}`, resolvedBy: actorLabel(ctx.actor), resolvedAt: now }).where(eq(driftFindings.id, f.id));
-  await recordAuditEvent(tx, ctx, { action: "drift.converted", subjectType: "drift_finding", subjectId: f.id, before: { status: "open" }, after: { status: "resolved", exception: `EXC-${exception.number}` }, reason: note });
-  return exception.number;
+  if (!resource) throw new DomainError("PRECONDITION_FAILED", `${f.resourceKey} is not in the catalog: add the resource before proposing an exception for it`, { field: "findingId" });
+  const request = await proposeKeepingAccess(tx, ctx as PersonContext, { id: f.id, identityId: f.identityId, resourceKey: f.resourceKey, actualLevel: f.actualLevel }, e);
+  const resolution = `Proposed as an exception: REQ-${request.number}, waiting for ${e.approverEmail.trim().toLowerCase()}`;
+  await tx.update(driftFindings).set({ resolution }).where(eq(driftFindings.id, f.id));
+  await recordAuditEvent(tx, ctx, { action: "drift.conversion_proposed", subjectType: "drift_finding", subjectId: f.id, after: { request: `REQ-${request.number}`, resource: f.resourceKey, username: f.username }, reason: note });
+  return request;
 }

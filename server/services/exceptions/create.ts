@@ -1,15 +1,14 @@
 import { actorLabel } from "@/server/core/actor";
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { checkExceptionWindow, expiryFor } from "@/server/core/exceptions";
-import { isActiveStatus } from "@/server/core/identity/status";
 import type { ExceptionType, References, Restrictions } from "@/server/core/exceptions/types";
 import type { Tx } from "@/server/db/client";
-import { accessExceptions, accessRequests, identities, provisioningHandoffs, requestTemplates, resources } from "@/server/db/schema";
+import { accessExceptions, accessRequests, provisioningHandoffs, requestTemplates } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { attemptOperation, queueOperation, type FailureMode } from "../provisioning/operations";
-import { parseTemplate } from "../requests/context";
+import { definitionForRequest, parseTemplate } from "../requests/context";
 import { extendFromRequest } from "./extend";
 import { typeSettingsOf } from "./settings";
 
@@ -32,15 +31,17 @@ interface NewException {
   templateId: string | null;
   startsAt: Date;
   expiresAt: Date;
+  /** who recorded it, when not the actor (a proposal: the IT admin who proposed it) */
+  createdBy?: string;
 }
 
 /** Inserts an exception (its window checked against its type) and queues its grant, in the caller's transaction. */
-async function insertException(tx: Tx, ctx: ServiceContext, e: NewException, onFailure: { mode: FailureMode; maxAttempts: number }) {
+export async function insertException(tx: Tx, ctx: ServiceContext, e: NewException, onFailure: { mode: FailureMode; maxAttempts: number }) {
   checkExceptionWindow(e.type, await typeSettingsOf(tx, e.type), e.startsAt, e.expiresAt);
   const now = ctx.clock();
   const [row] = await tx
     .insert(accessExceptions)
-    .values({ ...e, createdBy: actorLabel(ctx.actor), createdAt: now, status: "granting" })
+    .values({ ...e, createdBy: e.createdBy ?? actorLabel(ctx.actor), createdAt: now, status: "granting" })
     .returning();
   await recordAuditEvent(tx, ctx, {
     action: "exception.created",
@@ -61,13 +62,27 @@ async function insertException(tx: Tx, ctx: ServiceContext, e: NewException, onF
 export async function recordExceptionInPlace(
   tx: Tx,
   ctx: ServiceContext,
-  e: { identityId: string; resourceKey: string; level: string | null; source: "admin" | "lifecycle"; type: ExceptionType; justification: string; approverId?: string; approvalRule?: string; approvalNote?: string | null; expiresAt: Date; context?: Record<string, unknown> },
+  e: {
+    identityId: string;
+    resourceKey: string;
+    level: string | null;
+    source: "admin" | "lifecycle";
+    type: ExceptionType;
+    justification: string;
+    approverId?: string;
+    approvalRule?: string;
+    approvalNote?: string | null;
+    expiresAt: Date;
+    requestId?: string;
+    createdBy?: string;
+    context?: Record<string, unknown>;
+  },
 ): Promise<Exception> {
   const now = ctx.clock();
-  const { context, ...values } = e;
+  const { context, createdBy, ...values } = e;
   const [row] = await tx
     .insert(accessExceptions)
-    .values({ ...values, approvedAt: now, createdBy: actorLabel(ctx.actor), createdAt: now, startsAt: now, status: "active", deliveredAt: now })
+    .values({ ...values, approvedAt: now, createdBy: createdBy ?? actorLabel(ctx.actor), createdAt: now, startsAt: now, status: "active", deliveredAt: now })
     .returning();
   await recordAuditEvent(tx, ctx, {
     action: "exception.created",
@@ -96,7 +111,7 @@ export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requ
   const [request] = await tx.select().from(accessRequests).where(eq(accessRequests.id, requestId));
   const [templateRow] = await tx.select().from(requestTemplates).where(eq(requestTemplates.id, request!.templateId));
   const template = parseTemplate(templateRow!);
-  const def = template.definition;
+  const def = definitionForRequest(template.definition, request!);
   await tx.update(provisioningHandoffs).set({ status: "taken" }).where(eq(provisioningHandoffs.requestId, requestId));
   if (request!.kind === "extension") return extendFromRequest(tx, ctx, request!);
 
@@ -138,58 +153,4 @@ export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requ
   }
   await tx.update(accessRequests).set({ accessEndsAt: expiresAt }).where(eq(accessRequests.id, requestId));
   return created;
-}
-
-/** IT records an exception directly, still with a named approver and a justification (seed 000). */
-export async function createException({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { identityId: string; resource: string; level: string | null; type: ExceptionType; justification: string; references: References; restrictions: Restrictions; approverEmail: string; approvalNote?: string; startsAt?: Date; expiresAt: Date | null };
-}) {
-  const justification = input.justification.trim();
-  if (justification.length < 10) throw new DomainError("INVALID_INPUT", "Give a justification of at least 10 characters", { field: "justification" });
-  const now = ctx.clock();
-  const startsAt = input.startsAt ?? now;
-  checkExceptionWindow(input.type, await typeSettingsOf(ctx.db, input.type), startsAt, input.expiresAt);
-  const [person] = await ctx.db.select().from(identities).where(eq(identities.id, input.identityId));
-  if (!person) throw new DomainError("NOT_FOUND", "No such person", { field: "identityId" });
-  if (!isActiveStatus(person.employmentStatus)) throw new DomainError("PRECONDITION_FAILED", `${person.displayName} is not Active: nobody who is not Active gets access`, { field: "identityId" });
-  const [resource] = await ctx.db.select().from(resources).where(eq(resources.key, input.resource));
-  if (!resource) throw new DomainError("INVALID_INPUT", `There is no resource ${input.resource}`, { field: "resource" });
-  const [approver] = await ctx.db.select().from(identities).where(eq(identities.email, input.approverEmail.trim().toLowerCase()));
-  if (!approver || !isActiveStatus(approver.employmentStatus)) throw new DomainError("INVALID_INPUT", `${input.approverEmail} is not an Active person who can approve`, { field: "approverEmail" });
-  if (approver.id === person.id) throw new DomainError("INVALID_INPUT", "Nobody approves their own exception", { field: "approverEmail" });
-  const open = await ctx.db
-    .select({ number: accessExceptions.number })
-    .from(accessExceptions)
-    .where(and(eq(accessExceptions.identityId, person.id), eq(accessExceptions.resourceKey, input.resource), inArray(accessExceptions.status, ["granting", "active", "grant_failed"])));
-  if (open.length) throw new DomainError("CONFLICT", `${person.displayName} already holds this as EXC-${open[0]!.number}: extend it instead`, { field: "resource" });
-  return ctx.db.transaction(async (tx) => {
-    const { exception } = await insertException(
-      tx,
-      ctx,
-      {
-        identityId: person.id,
-        resourceKey: input.resource,
-        level: input.level,
-        source: "admin",
-        type: input.type,
-        justification,
-        references: input.references,
-        restrictions: input.restrictions,
-        approverId: approver.id,
-        approvalRule: null,
-        approvalNote: input.approvalNote?.trim() || null,
-        approvedAt: now,
-        requestId: null,
-        templateId: null,
-        startsAt,
-        expiresAt: input.expiresAt!,
-      },
-      { mode: "retry", maxAttempts: 5 },
-    );
-    return exception;
-  });
 }

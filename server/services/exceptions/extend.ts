@@ -5,9 +5,7 @@ import { expiryFor, nextExtensionApproval } from "@/server/core/exceptions";
 import type { ExceptionType } from "@/server/core/exceptions/types";
 import type { Stage } from "@/server/core/requests/template";
 import type { DbOrTx, Tx } from "@/server/db/client";
-import { accessExceptions, accessRequests, approverGroupMembers, exceptionExtensions, identities } from "@/server/db/schema";
-import { isActiveStatus } from "@/server/core/identity/status";
-import { formatDuration } from "@/server/core/requests/template";
+import { accessExceptions, accessRequests, exceptionExtensions } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { typeSettingsOf } from "./settings";
@@ -63,7 +61,7 @@ export async function extendFromRequest(tx: Tx, ctx: ServiceContext, request: Re
 }
 
 /** Moves an exception's expiry by an approved extension, with its row and audit event (invariant 9 holds in the database too). */
-async function applyExtension(
+export async function applyExtension(
   tx: Tx,
   ctx: ServiceContext,
   exception: typeof accessExceptions.$inferSelect,
@@ -96,31 +94,4 @@ async function applyExtension(
     reason: x.justification,
   });
   return extended!;
-}
-
-/**
- * IT records an extension someone approved (from the dashboard): the same limits as a request's,
- * so the third and fourth need a member of the type's escalated approver group.
- */
-export async function extendException({ ctx, input }: { ctx: ServiceContext; input: { exceptionId: string; durationMinutes: number; justification: string; approverEmail: string } }) {
-  const justification = input.justification.trim();
-  if (justification.length < 10) throw new DomainError("INVALID_INPUT", "Give a justification of at least 10 characters", { field: "justification" });
-  return ctx.db.transaction(async (tx) => {
-    const [exception] = await tx.select().from(accessExceptions).where(eq(accessExceptions.id, input.exceptionId)).for("update");
-    if (!exception) throw new DomainError("NOT_FOUND", "There is no such exception", { field: "exceptionId" });
-    if (exception.endedAt) throw new DomainError("CONFLICT", `EXC-${exception.number} already ended: record a new one`, { field: "exceptionId" });
-    const settings = await typeSettingsOf(tx, exception.type as ExceptionType);
-    const approval = nextExtensionApproval(exception, settings);
-    if (input.durationMinutes > settings.maxDurationMinutes) {
-      throw new DomainError("INVALID_INPUT", `An extension of a ${exception.type.replace("_", " ")} exception is at most ${formatDuration(settings.maxDurationMinutes)}`, { field: "durationMinutes" });
-    }
-    const [approver] = await tx.select().from(identities).where(eq(identities.email, input.approverEmail.trim().toLowerCase()));
-    if (!approver || !isActiveStatus(approver.employmentStatus)) throw new DomainError("INVALID_INPUT", `${input.approverEmail} is not an Active person who can approve`, { field: "approverEmail" });
-    if (approver.id === exception.identityId) throw new DomainError("INVALID_INPUT", "Nobody approves their own extension", { field: "approverEmail" });
-    if (approval.escalated) {
-      const [member] = await tx.select().from(approverGroupMembers).where(and(eq(approverGroupMembers.groupKey, approval.group), eq(approverGroupMembers.identityId, approver.id)));
-      if (!member) throw new DomainError("INVALID_INPUT", `Extension ${exception.extensionsUsed + 1} needs the escalated approver: someone in the ${approval.group} group`, { field: "approverEmail" });
-    }
-    return applyExtension(tx, ctx, exception, { minutes: input.durationMinutes, justification, approvedBy: approver.email, escalated: approval.escalated, requestId: null, label: null });
-  });
 }

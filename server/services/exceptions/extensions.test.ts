@@ -8,9 +8,9 @@ import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requ
 import { completeManualTask, runDueOperations } from "../provisioning/operations";
 import { manualTasks, provisioningOperations } from "@/server/db/schema";
 import { decideRequest } from "../requests/decide";
-import { createException } from "./create";
+import { approvedException, approvedExtension } from "@/test/support/exceptions";
 import { giveBackException, revokeException } from "./end";
-import { extendException } from "./extend";
+import { proposeException, proposeExtension } from "./propose";
 import { exceptionsOnMyResources } from "./queries";
 
 let t: TestDatabase;
@@ -81,18 +81,25 @@ describe("extensions (invariant 9)", () => {
 });
 
 describe("IT's actions on the dashboard", () => {
-  it("IT records extensions within the same limits: the third needs someone in the escalated group, nobody approves their own", async () => {
+  it("IT proposes extensions within the same limits, decided by the approver it names: the third needs someone in the escalated group, nobody approves their own", async () => {
     const priya = await as(t.db, "priya.raman@company.com", clock);
     const alice = await as(t.db, "alice@company.com", clock);
-    const e = await createException({
-      ctx: priya,
-      input: { identityId: alice.actor.identityId, resource: "gitlab:group:finance", level: null, type: "project", justification: "Quarter-end reconciliation scripts", references: {}, restrictions: {}, approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) },
-    });
-    const extend = (approverEmail: string) => extendException({ ctx: priya, input: { exceptionId: e.id, durationMinutes: WEEK, justification: "The reconciliation runs one more week", approverEmail } });
-    await expect(extend("alice@company.com")).rejects.toMatchObject({ code: "INVALID_INPUT", field: "approverEmail" });
+    const e = await approvedException(
+      t.db,
+      { identityId: alice.actor.identityId, resource: "gitlab:group:finance", type: "project", justification: "Quarter-end reconciliation scripts", approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) },
+      { clock },
+    );
+    const input = (approverEmail: string) => ({ exceptionId: e.id, durationMinutes: WEEK, justification: "The reconciliation runs one more week", approverEmail });
+    const extend = (approverEmail: string) => approvedExtension(t.db, input(approverEmail), { clock });
+    await expect(proposeExtension({ ctx: priya, input: input("alice@company.com") })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "approverEmail" });
+    await expect(proposeExtension({ ctx: priya, input: input("priya.raman@company.com") })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "approverEmail", message: expect.stringMatching(/Nobody approves what they propose/) });
+    // Proposed, not yet approved: the expiry has not moved.
+    const pending = await proposeExtension({ ctx: priya, input: input("cfo@company.com") });
+    expect((await t.db.select().from(accessExceptions).where(eq(accessExceptions.id, e.id)))[0]!.expiresAt).toEqual(e.expiresAt);
+    await expect(proposeExtension({ ctx: priya, input: input("cfo@company.com") })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/already proposed/) });
+    await decideRequest({ ctx: await as(t.db, "cfo@company.com", clock), input: { requestId: pending.id, decision: "approve" } });
     await extend("cfo@company.com");
-    await extend("cfo@company.com");
-    await expect(extend("cfo@company.com")).rejects.toMatchObject({ code: "INVALID_INPUT", field: "approverEmail", message: expect.stringMatching(/someone in the security group/) });
+    await expect(proposeExtension({ ctx: priya, input: input("cfo@company.com") })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "approverEmail", message: expect.stringMatching(/someone in the security group/) });
     const third = await extend("ciso@company.com");
     // 2026-11-09 09:00 + 1 week runs to the end of that day; then a week, then another.
     expect(e.expiresAt.toISOString()).toBe("2026-11-09T09:00:00.000Z");
@@ -105,13 +112,13 @@ describe("IT's actions on the dashboard", () => {
   });
 
   it("the resource's owner may revoke, saying why; the owner sees it among what they own", async () => {
-    const priya = await as(t.db, "priya.raman@company.com", clock);
     const cfo = await as(t.db, "cfo@company.com", clock);
     const bob = await as(t.db, "bob@company.com", clock);
-    const e = await createException({
-      ctx: priya,
-      input: { identityId: bob.actor.identityId, resource: "gitlab:group:finance", level: null, type: "training", justification: "Learning the finance tooling code", references: {}, restrictions: {}, approverEmail: "cto@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) },
-    });
+    const e = await approvedException(
+      t.db,
+      { identityId: bob.actor.identityId, resource: "gitlab:group:finance", type: "training", justification: "Learning the finance tooling code", approverEmail: "cto@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) },
+      { clock },
+    );
     expect((await exceptionsOnMyResources({ ctx: cfo })).map((x) => x.id)).toContain(e.id);
     expect(await exceptionsOnMyResources({ ctx: bob })).toEqual([]);
     const revoked = await revokeException({ ctx: cfo, input: { exceptionId: e.id, reason: "Finance code is frozen for the audit" } });
@@ -125,9 +132,9 @@ describe("seed 000's anti-patterns are impossible", () => {
     const johnId = await identityIdByEmail(t.db, "john.doe@company.com");
     const input = { identityId: johnId, resource: "google:group:finance-reports@company.com", level: null, type: "project" as const, justification: "Quarter-end numbers for the review", references: {}, restrictions: {}, approverEmail: "cfo@company.com" };
     const before = (await t.db.select().from(accessExceptions)).length;
-    await expect(createException({ ctx: priya, input: { ...input, expiresAt: null } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "expiresAt" });
-    await expect(createException({ ctx: priya, input: { ...input, type: "privilege_escalation", expiresAt: new Date(clock().getTime() + 3 * 24 * 3_600_000) } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "expiresAt", message: expect.stringMatching(/at most 1 day/) });
-    await expect(createException({ ctx: priya, input: { ...input, approverEmail: "john.doe@company.com", expiresAt: new Date(clock().getTime() + 86_400_000) } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "approverEmail" });
+    await expect(proposeException({ ctx: priya, input: { ...input, expiresAt: null } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "expiresAt" });
+    await expect(proposeException({ ctx: priya, input: { ...input, type: "privilege_escalation", expiresAt: new Date(clock().getTime() + 3 * 24 * 3_600_000) } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "expiresAt", message: expect.stringMatching(/at most 1 day/) });
+    await expect(proposeException({ ctx: priya, input: { ...input, approverEmail: "john.doe@company.com", expiresAt: new Date(clock().getTime() + 86_400_000) } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "approverEmail" });
     expect(await t.db.select().from(accessExceptions)).toHaveLength(before);
 
     const cfoId = await identityIdByEmail(t.db, "cfo@company.com");
@@ -142,10 +149,11 @@ describe("seed 000's anti-patterns are impossible", () => {
   it("a manual system's grant is a task for IT, tracked until done; revoke by IT needs a reason; the holder can give access back", async () => {
     const priya = await as(t.db, "priya.raman@company.com", clock);
     const jane = await as(t.db, "jane.smith@company.com", clock);
-    const e = await createException({
-      ctx: priya,
-      input: { identityId: jane.actor.identityId, resource: "google:group:finance-reports@company.com", level: null, type: "training", justification: "Finance onboarding training for two weeks", references: {}, restrictions: {}, approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 14 * 86_400_000) },
-    });
+    const e = await approvedException(
+      t.db,
+      { identityId: jane.actor.identityId, resource: "google:group:finance-reports@company.com", type: "training", justification: "Finance onboarding training for two weeks", approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 14 * 86_400_000) },
+      { clock },
+    );
     await runDueOperations({ ctx: { db: t.db, actor: systemActor("provisioning"), clock } });
     const [{ task }] = (await t.db
       .select({ task: manualTasks })

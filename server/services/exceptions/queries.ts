@@ -13,6 +13,7 @@ import { allTypeSettings } from "./settings";
 
 const holder = alias(identities, "holder");
 const approver = alias(identities, "approver");
+const proposer = alias(identities, "proposer");
 
 
 export interface ExceptionFilters {
@@ -124,11 +125,23 @@ async function policyGrantCount(db: DbOrTx, now: Date): Promise<number> {
 export async function getException({ ctx, input }: { ctx: ServiceContext; input: { exceptionId: string } }) {
   const now = ctx.clock();
   const [row] = await ctx.db
-    .select({ e: accessExceptions, holderName: holder.displayName, holderEmail: holder.email, approverEmail: approver.email, approverName: approver.displayName, requestedAt: accessRequests.createdAt, requestNumber: accessRequests.number, templateKey: requestTemplates.key })
+    .select({
+      e: accessExceptions,
+      holderName: holder.displayName,
+      holderEmail: holder.email,
+      approverEmail: approver.email,
+      approverName: approver.displayName,
+      proposerName: proposer.displayName,
+      proposerEmail: proposer.email,
+      requestedAt: accessRequests.createdAt,
+      requestNumber: accessRequests.number,
+      templateKey: requestTemplates.key,
+    })
     .from(accessExceptions)
     .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
     .leftJoin(approver, eq(approver.id, accessExceptions.approverId))
     .leftJoin(accessRequests, eq(accessRequests.id, accessExceptions.requestId))
+    .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
     .leftJoin(requestTemplates, eq(requestTemplates.id, accessExceptions.templateId))
     .where(eq(accessExceptions.id, input.exceptionId));
   if (!row) throw new DomainError("NOT_FOUND", "There is no such exception", { field: "exceptionId" });
@@ -163,6 +176,8 @@ export async function getException({ ctx, input }: { ctx: ServiceContext; input:
     holderEmail: row.holderEmail,
     approverName: row.approverName,
     approverEmail: row.approverEmail,
+    /** who put it forward: the IT admin who proposed it, else the holder who asked, else who recorded it */
+    proposedBy: row.proposerEmail ? `${row.proposerName} (${row.proposerEmail})` : row.e.source === "request" || row.e.source === "fallback" ? `${row.holderName} (asked)` : row.e.createdBy,
     requestNumber: row.requestNumber,
     templateKey: row.templateKey,
     counts: countsAsAccess(row.e, now),

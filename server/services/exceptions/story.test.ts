@@ -128,14 +128,14 @@ describe("dual enforcement", () => {
   it("an exception past its expiry is absent from expected access while no job runs; the worker, when it starts, revokes it once", async () => {
     const { startWorkers } = await import("@/server/jobs/worker");
     const { identityIdByEmail } = await import("@/test/support/actors");
-    const { createException } = await import("./create");
+    const { approvedException } = await import("@/test/support/exceptions");
     const then = movableClock(new Date(Date.now() - 3 * 3_600_000).toISOString());
-    const priya = await as(t.db, "priya.raman@company.com", then);
     const johnId = await identityIdByEmail(t.db, "john.doe@company.com");
-    const e = await createException({
-      ctx: priya,
-      input: { identityId: johnId, resource: `google:group:${GROUP}`, level: null, type: "project", justification: "Quarter-end numbers for the sales review", references: { ticket: "IT-4711" }, restrictions: {}, approverEmail: "cfo@company.com", expiresAt: new Date(then().getTime() + 3_600_000) },
-    });
+    const e = await approvedException(
+      t.db,
+      { identityId: johnId, resource: `google:group:${GROUP}`, type: "project", justification: "Quarter-end numbers for the sales review", references: { ticket: "IT-4711" }, approverEmail: "cfo@company.com", expiresAt: new Date(then().getTime() + 3_600_000) },
+      { clock: then },
+    );
     expect(await runDueOperations({ ctx: { db: t.db, actor: systemActor("provisioning"), clock: then } })).toBe(1);
     const johnDn = slapd.userDnTemplate.replace("{username}", "john.doe");
     expect(await slapd.members(GROUP)).toContain(johnDn);

@@ -5,7 +5,7 @@ import { identityIdByEmail, personaEmails } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, movableClock } from "@/test/support/requests";
 import type { PersonContext } from "../context";
-import { createException } from "../exceptions/create";
+import { approvedException } from "@/test/support/exceptions";
 import { ensureExpectedAccessFresh } from "../lifecycle/expected";
 import { getCoverageReport, listMissingAccess, listUnexplainedAccess } from "./coverage";
 import { importSnapshot } from "./snapshot";
@@ -83,10 +83,11 @@ describe("policy coverage of the snapshot (seed 001, phase 4)", () => {
   });
 
   it("an active exception covers the extra; once it has expired it no longer does, even before anything ends it", async () => {
-    await createException({
-      ctx,
-      input: { identityId: sarahId, resource: EXTRA, level: "member", type: "project", justification: "Helps sales leadership with the Q4 forecast", references: {}, restrictions: {}, approverEmail: "john.doe@company.com", expiresAt: new Date("2026-12-01T00:00:00Z") },
-    });
+    await approvedException(
+      t.db,
+      { identityId: sarahId, resource: EXTRA, level: "member", type: "project", justification: "Helps sales leadership with the Q4 forecast", approverEmail: "john.doe@company.com", expiresAt: new Date("2026-12-01T00:00:00Z") },
+      { clock },
+    );
     const covered = await getCoverageReport({ ctx });
     expect(covered.overall).toMatchObject({ policy: sarahs.length, exception: 1, unexplained: 0 });
     expect((await listUnexplainedAccess({ ctx, input: { page: 1, pageSize: 25 } })).total).toBe(0);

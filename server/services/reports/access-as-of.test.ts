@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
-import { createException } from "../exceptions/create";
+import { approvedException } from "@/test/support/exceptions";
 import { expireExceptions, revokeException } from "../exceptions/end";
 import { changeIdentityAttributes } from "../identities";
 import { expectedAccessOf } from "../policies";
@@ -41,10 +41,11 @@ describe("access as of a past date", () => {
     clock.advance(30);
     await record(); // + finance-reports
     clock.advance(10 * DAY);
-    const training = await createException({
-      ctx: priya,
-      input: { identityId: sarah.actor.identityId, resource: "gitlab:group:finance", level: null, type: "training", justification: "Finance tooling walkthrough", references: {}, restrictions: {}, approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 7 * DAY * 60_000) },
-    });
+    const training = await approvedException(
+      t.db,
+      { identityId: sarah.actor.identityId, resource: "gitlab:group:finance", type: "training", justification: "Finance tooling walkthrough", approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 7 * DAY * 60_000) },
+      { clock },
+    );
     clock.advance(60);
     await record(); // + gitlab finance
     clock.advance(2 * DAY);

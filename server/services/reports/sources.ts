@@ -12,11 +12,28 @@ const holder = alias(identities, "holder");
 const approver = alias(identities, "approver");
 const requester = alias(identities, "requester");
 const voter = alias(identities, "voter");
+const principal = alias(identities, "principal");
+const proposer = alias(identities, "proposer");
 
 const personFilter = (p: { email: SQL.Aliased | AnyColumn; displayName: SQL.Aliased | AnyColumn }, person: string | undefined) =>
   person ? or(ilike(p.email as AnyColumn, containsPattern(person)), ilike(p.displayName as AnyColumn, containsPattern(person))) : undefined;
 const systemFilter = (column: SQL | typeof accessExceptions.resourceKey, system: string | undefined) => (system ? ilike(column as typeof accessExceptions.resourceKey, startsWithPattern(`${system}:`)) : undefined);
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+/** Requests for a system's resources: through their form, or a proposal's own resource. */
+const systemOfRequest = (system: string | undefined) =>
+  system
+    ? or(
+        and(sql`${accessRequests.proposal} is null`, sql`${requestTemplates.definition}::text ilike ${`%"${system}:%`}`),
+        ilike(sql`${accessRequests.proposal} ->> 'resource'`, startsWithPattern(`${system}:`)),
+      )
+    : undefined;
+
+/**
+ * Who put an exception forward: the IT admin who proposed it, the holder who asked (a request or
+ * a fallback), or whoever recorded it (lifecycle grace periods, exceptions from before proposals).
+ */
+const proposedBy = (e: typeof accessExceptions.$inferSelect, holderEmail: string, proposerEmail: string | null) =>
+  proposerEmail ?? (e.source === "request" || e.source === "fallback" ? holderEmail : e.createdBy);
 
 /** Seed 000's exception log: user, access, granted, justification, approved by, expires, status; plus the lifecycle facts. */
 function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
@@ -31,16 +48,18 @@ function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
   );
   return {
     name: "exception-log",
-    pdfColumns: ["exception", "user", "access", "type", "granted", "justification", "approved_by", "expires", "status", "extensions"],
-    columns: ["exception", "user", "access", "level", "type", "granted", "justification", "approved_by", "approval_note", "expires", "status", "extensions", "ended", "end_reason", "references", "source"],
+    pdfColumns: ["exception", "user", "access", "type", "granted", "justification", "proposed_by", "approved_by", "expires", "status", "extensions"],
+    columns: ["exception", "user", "access", "level", "type", "granted", "justification", "proposed_by", "approved_by", "approval_note", "expires", "status", "extensions", "ended", "end_reason", "references", "source"],
     rows: () =>
       keysetBatches(
         (after: number | null, size) =>
           db
-            .select({ e: accessExceptions, holderEmail: holder.email, approverEmail: approver.email })
+            .select({ e: accessExceptions, holderEmail: holder.email, approverEmail: approver.email, proposerEmail: proposer.email })
             .from(accessExceptions)
             .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
             .leftJoin(approver, eq(approver.id, accessExceptions.approverId))
+            .leftJoin(accessRequests, eq(accessRequests.id, accessExceptions.requestId))
+            .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
             .where(and(where, after === null ? undefined : gt(accessExceptions.number, after)))
             .orderBy(asc(accessExceptions.number))
             .limit(size),
@@ -53,6 +72,7 @@ function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
           r.e.type,
           day(r.e.deliveredAt ?? r.e.startsAt),
           r.e.justification,
+          proposedBy(r.e, r.holderEmail, r.proposerEmail),
           r.approverEmail ?? r.e.approvalRule ?? (r.e.fallbackName ? `fallback ${r.e.fallbackName}` : null),
           r.e.approvalNote,
           day(r.e.expiresAt),
@@ -67,6 +87,18 @@ function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
   };
 }
 
+/**
+ * Separation of duties for one vote: nobody approves what they asked for or proposed, in person
+ * or through a delegate.
+ */
+function separationOfDuties(v: { identityId: string; principalId: string }, r: { requesterId: string; proposedBy: string | null }): string {
+  const asking = [r.requesterId, r.proposedBy].filter(Boolean);
+  if (v.identityId === r.requesterId) return "FAILED: approved own request";
+  if (v.identityId === r.proposedBy) return "FAILED: approved own proposal";
+  if (asking.includes(v.principalId)) return "FAILED: voted for the asker as their delegate";
+  return "passed";
+}
+
 /** Every vote: who decided what, how long after the stage opened, and the separation-of-duties checks. */
 function approvals(db: DbOrTx, f: ReportFilters): ReportSource {
   const { from, to } = rangeOf(f);
@@ -75,22 +107,36 @@ function approvals(db: DbOrTx, f: ReportFilters): ReportSource {
     to ? lt(requestVotes.createdAt, to) : undefined,
     f.department ? eq(requester.department, f.department) : undefined,
     personFilter(requester, f.person),
-    f.system ? sql`${requestTemplates.definition}::text ilike ${`%"${f.system}:%`}` : undefined,
+    systemOfRequest(f.system),
   );
   return {
     name: "approvals",
-    pdfColumns: ["request", "template", "requester", "approver", "decision", "stage", "decided_at", "hours_to_decide", "separation_of_duties"],
-    columns: ["request", "template", "requester", "approver", "decision", "stage", "decided_at", "hours_to_decide", "request_status", "separation_of_duties"],
+    pdfColumns: ["request", "template", "requester", "proposed_by", "approver", "decision", "stage", "decided_at", "separation_of_duties"],
+    columns: ["request", "template", "requester", "proposed_by", "approver", "on_behalf_of", "decision", "stage", "decided_at", "hours_to_decide", "request_status", "separation_of_duties"],
     rows: () =>
       keysetBatches(
         (after: string | null, size) =>
           db
-            .select({ v: requestVotes, number: accessRequests.number, status: accessRequests.status, createdAt: accessRequests.createdAt, template: requestTemplates.key, requesterEmail: requester.email, requesterId: requester.id, voterEmail: voter.email })
+            .select({
+              v: requestVotes,
+              number: accessRequests.number,
+              status: accessRequests.status,
+              createdAt: accessRequests.createdAt,
+              proposedBy: accessRequests.proposedBy,
+              template: requestTemplates.key,
+              requesterEmail: requester.email,
+              requesterId: requester.id,
+              voterEmail: voter.email,
+              principalEmail: principal.email,
+              proposerEmail: proposer.email,
+            })
             .from(requestVotes)
             .innerJoin(accessRequests, eq(accessRequests.id, requestVotes.requestId))
             .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
             .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
             .innerJoin(voter, eq(voter.id, requestVotes.identityId))
+            .innerJoin(principal, eq(principal.id, requestVotes.principalId))
+            .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
             .where(and(where, after === null ? undefined : gt(sql`(${requestVotes.createdAt}, ${requestVotes.requestId}::text, ${requestVotes.identityId}::text)`, sql`(${after.split("|")[0]}::timestamptz, ${after.split("|")[1]}, ${after.split("|")[2]})`)))
             .orderBy(asc(requestVotes.createdAt), asc(sql`${requestVotes.requestId}::text`), asc(sql`${requestVotes.identityId}::text`))
             .limit(size),
@@ -99,13 +145,15 @@ function approvals(db: DbOrTx, f: ReportFilters): ReportSource {
           `REQ-${r.number}`,
           r.template,
           r.requesterEmail,
+          r.proposerEmail ?? r.requesterEmail,
           r.voterEmail,
+          r.v.principalId === r.v.identityId ? null : r.principalEmail,
           r.v.decision,
           r.v.stage + 1,
           r.v.createdAt,
           Math.round(((r.v.createdAt.getTime() - r.createdAt.getTime()) / 3_600_000) * 10) / 10,
           r.status,
-          r.v.identityId === r.requesterId ? "FAILED: approved own request" : "passed",
+          separationOfDuties(r.v, { requesterId: r.requesterId, proposedBy: r.proposedBy }),
         ],
       ),
   };
@@ -119,25 +167,44 @@ function requests(db: DbOrTx, f: ReportFilters): ReportSource {
     to ? lt(accessRequests.createdAt, to) : undefined,
     f.department ? eq(requester.department, f.department) : undefined,
     personFilter(requester, f.person),
-    f.system ? sql`${requestTemplates.definition}::text ilike ${`%"${f.system}:%`}` : undefined,
+    systemOfRequest(f.system),
   );
   return {
     name: "requests",
-    pdfColumns: ["request", "kind", "template", "requester", "status", "requested_at", "decided_by", "access_ends", "justification"],
-    columns: ["request", "kind", "template", "requester", "department", "status", "requested_at", "decided_at", "decided_by", "decision_note", "duration_minutes", "access_starts", "access_ends", "justification", "auto_approved_because"],
+    pdfColumns: ["request", "kind", "template", "requester", "proposed_by", "status", "requested_at", "decided_by", "access_ends", "justification"],
+    columns: ["request", "kind", "template", "requester", "proposed_by", "department", "status", "requested_at", "decided_at", "decided_by", "decision_note", "duration_minutes", "access_starts", "access_ends", "justification", "auto_approved_because", "resource"],
     rows: () =>
       keysetBatches(
         (after: number | null, size) =>
           db
-            .select({ r: accessRequests, template: requestTemplates.key, email: requester.email, department: requester.department })
+            .select({ r: accessRequests, template: requestTemplates.key, email: requester.email, department: requester.department, proposerEmail: proposer.email })
             .from(accessRequests)
             .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
             .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
+            .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
             .where(and(where, after === null ? undefined : gt(accessRequests.number, after)))
             .orderBy(asc(accessRequests.number))
             .limit(size),
         (x) => x.r.number,
-        ({ r, template, email, department }) => [`REQ-${r.number}`, r.kind, template, email, department, r.status, r.createdAt, r.decidedAt, r.decidedBy, r.decisionNote, r.durationMinutes, r.accessStartsAt, r.accessEndsAt, r.justification, r.autoApprovedBecause],
+        ({ r, template, email, department, proposerEmail }) => [
+          `REQ-${r.number}`,
+          r.kind,
+          template,
+          email,
+          proposerEmail ?? email,
+          department,
+          r.status,
+          r.createdAt,
+          r.decidedAt,
+          r.decidedBy,
+          r.decisionNote,
+          r.durationMinutes,
+          r.accessStartsAt,
+          r.accessEndsAt,
+          r.justification,
+          r.autoApprovedBecause,
+          (r.proposal as { resource?: string } | null)?.resource ?? null,
+        ],
       ),
   };
 }

@@ -2,6 +2,7 @@ import { and, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import { isActiveStatus } from "@/server/core/identity/status";
 import type { ApproverContext } from "@/server/core/requests/approvers";
 import { z } from "zod";
+import { proposalDefinition, proposalSchema } from "@/server/core/requests/proposal";
 import { stageSchema, templateDefinitionSchema, type TemplateDefinition } from "@/server/core/requests/template";
 import type { DbOrTx } from "@/server/db/client";
 import { approverGroupMembers, delegations, identities, requestTemplates, resources } from "@/server/db/schema";
@@ -11,9 +12,13 @@ export function parseTemplate<T extends { definition: unknown; rotation: unknown
   return { ...row, definition: templateDefinitionSchema.parse(row.definition), rotation: Array.isArray(row.rotation) ? (row.rotation as number[]) : [] };
 }
 
-/** The definition a request is decided under: its own approval stages when it has them (an escalated extension). */
-export function definitionForRequest(def: TemplateDefinition, approvalStages: unknown): TemplateDefinition {
-  return approvalStages ? { ...def, stages: z.array(stageSchema).parse(approvalStages) } : def;
+/**
+ * The definition a request is decided under: a proposal's own terms, or the template's with the
+ * request's own approval stages when it has them (an escalated extension).
+ */
+export function definitionForRequest(def: TemplateDefinition, request: { approvalStages: unknown; proposal: unknown; durationMinutes: number }): TemplateDefinition {
+  if (request.proposal) return proposalDefinition(proposalSchema.parse(request.proposal), request.durationMinutes);
+  return request.approvalStages ? { ...def, stages: z.array(stageSchema).parse(request.approvalStages) } : def;
 }
 
 export async function loadTemplate(db: DbOrTx, by: { id?: string; key?: string }) {
@@ -33,8 +38,11 @@ export async function activeDelegations(db: DbOrTx, now: Date) {
     .where(and(lte(delegations.startsAt, now), gt(delegations.endsAt, now), isNull(delegations.endedAt)));
 }
 
-/** Everything resolveApprovers needs for one requester and template, loaded in a few queries. */
-export async function loadApproverContext(db: DbOrTx, requesterId: string, def: TemplateDefinition, now: Date): Promise<ApproverContext> {
+/**
+ * Everything resolveApprovers needs for one requester and template, loaded in a few queries.
+ * `proposerId`: the IT admin who proposed the access, who may not decide it either.
+ */
+export async function loadApproverContext(db: DbOrTx, requesterId: string, def: TemplateDefinition, now: Date, proposerId: string | null = null): Promise<ApproverContext> {
   const [requester] = await db.select({ id: identities.id, managerId: identities.managerId }).from(identities).where(eq(identities.id, requesterId));
   const groupKeys = [...new Set(def.stages.flatMap((s) => [...s.approvers.flatMap((a) => (a.kind === "group" ? [a.group] : [])), ...(s.escalation ? [s.escalation.toGroup] : [])]))];
   const emails = [...new Set(def.stages.flatMap((s) => s.approvers.flatMap((a) => (a.kind === "person" ? [a.email.toLowerCase()] : []))))];
@@ -56,7 +64,7 @@ export async function loadApproverContext(db: DbOrTx, requesterId: string, def: 
   for (const d of delegationRows) ids.add(d.delegateId).add(d.delegatorId);
   const statuses = await db.select({ id: identities.id, status: identities.employmentStatus }).from(identities).where(inArray(identities.id, [...ids]));
   return {
-    requester: { id: requesterId, managerId: requester?.managerId ?? null },
+    requester: { id: requesterId, managerId: requester?.managerId ?? null, proposerId },
     people: new Map(statuses.map((s) => [s.id, { active: isActiveStatus(s.status) }])),
     personByEmail: new Map(named.map((n) => [n.email.toLowerCase(), n.id])),
     groups,

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { escalationApprovers } from "@/server/core/requests/approvers";
+import { escalationApprovers, principalOf } from "@/server/core/requests/approvers";
 import { escalationDue, pendingExpired, reminderDue } from "@/server/core/requests/deadlines";
 import type { TemplateDefinition } from "@/server/core/requests/template";
 import type { Tx } from "@/server/db/client";
@@ -32,7 +32,7 @@ async function forEachDue(
   let done = 0;
   for (const c of candidates) {
     const parsed = parseTemplate(c.template);
-    const template = { ...parsed, definition: definitionForRequest(parsed.definition, c.request.approvalStages) };
+    const template = { ...parsed, definition: definitionForRequest(parsed.definition, c.request) };
     if (!due(template.definition, c.request, now)) continue;
     const acted = await ctx.db.transaction(async (tx) => {
       const [locked] = await tx.select().from(accessRequests).where(eq(accessRequests.id, c.request.id)).for("update", { skipLocked: true });
@@ -55,7 +55,7 @@ export async function escalateOverdueRequests({ ctx }: { ctx: ServiceContext }) 
     (def, r, now) => escalationDue(def, r, now),
     async (tx, r, template, now) => {
       const { toGroup } = escalationDue(template.definition, r, now)!;
-      const approverContext = await loadApproverContext(tx, r.requesterId, template.definition, now);
+      const approverContext = await loadApproverContext(tx, r.requesterId, template.definition, now, r.proposedBy);
       const added = escalationApprovers(toGroup, approverContext);
       if (added.length) {
         await tx
@@ -109,10 +109,11 @@ export async function remindApprovers({ ctx }: { ctx: ServiceContext }) {
     async (tx, r, template, now) => {
       const [approvers, votes] = await Promise.all([
         tx.select().from(requestApprovers).where(and(eq(requestApprovers.requestId, r.id), eq(requestApprovers.stage, r.currentStage))),
-        tx.select({ identityId: requestVotes.identityId }).from(requestVotes).where(and(eq(requestVotes.requestId, r.id), eq(requestVotes.stage, r.currentStage))),
+        tx.select({ identityId: requestVotes.identityId, principalId: requestVotes.principalId }).from(requestVotes).where(and(eq(requestVotes.requestId, r.id), eq(requestVotes.stage, r.currentStage))),
       ]);
-      const voted = new Set(votes.map((v) => v.identityId));
-      const waiting = approvers.filter((a) => a.notifiedAt && !voted.has(a.identityId)).map((a) => a.identityId);
+      // Someone whose vote was cast (by them, or for them by their delegate) is not reminded.
+      const voted = new Set(votes.flatMap((v) => [v.identityId, v.principalId]));
+      const waiting = approvers.filter((a) => a.notifiedAt && !voted.has(a.identityId) && !voted.has(principalOf(a))).map((a) => a.identityId);
       await tx.update(accessRequests).set({ remindedAt: now }).where(eq(accessRequests.id, r.id));
       await recordAuditEvent(tx, ctx, { action: "request.reminded", subjectType: "access_request", subjectId: r.id, after: { request: `REQ-${r.number}`, reminded: waiting.length } });
       await notifyPeople(
@@ -151,7 +152,7 @@ export async function expireStaleRequests({ ctx }: { ctx: ServiceContext }) {
       const told = await tx.select({ id: requestApprovers.identityId, notifiedAt: requestApprovers.notifiedAt }).from(requestApprovers).where(eq(requestApprovers.requestId, r.id));
       await notifyPeople(
         tx,
-        [r.requesterId, ...told.filter((t) => t.notifiedAt).map((t) => t.id)],
+        [r.requesterId, ...(r.proposedBy ? [r.proposedBy] : []), ...told.filter((t) => t.notifiedAt).map((t) => t.id)],
         { kind: "request_decided", title: `REQ-${r.number} expired`, body: `Nobody decided ${template.name} within ${days} days. Ask again if you still need it.`, link: `/requests/${r.id}`, requestId: r.id },
         now,
       );

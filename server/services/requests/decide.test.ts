@@ -9,7 +9,7 @@ import { identityIdByEmail } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, clearRequests, financeReportsAsk, submit } from "@/test/support/requests";
 import { decideRequest, decideRequests } from "./decide";
-import { inboxCount, listInbox } from "./queries";
+import { getRequest, inboxCount, listInbox } from "./queries";
 import { postMessage } from "./thread";
 import { saveTemplate } from "./templates";
 
@@ -41,6 +41,21 @@ const billingAsk = (extra: object = {}) => ({
 
 const auditCount = async (requestId: string, action: string) =>
   (await t.db.select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.subjectId, requestId), eq(auditEvents.action, action))))[0]!.n;
+
+describe("the inbox lists only what one may decide (issue 12)", () => {
+  it("leaves out a request of someone who delegated to me after it reached me, and the request page offers no decision", async () => {
+    const sarah = await as(t.db, "sarah.chen@company.com");
+    const cfo = await as(t.db, "cfo@company.com");
+    const r = await submit(sarah, financeReportsAsk);
+    expect((await listInbox({ ctx: cfo, input: {} })).map((x) => x.id)).toEqual([r.id]);
+    // Sarah goes on leave and hands her decisions to the CFO, who approves her request.
+    await t.db.insert(delegations).values({ delegatorId: sarah.actor.identityId, delegateId: cfo.actor.identityId, startsAt: new Date("2026-11-01T00:00:00Z"), endsAt: new Date("2026-12-31T00:00:00Z"), createdAt: new Date("2026-11-01T00:00:00Z") });
+    expect(await listInbox({ ctx: cfo, input: {} })).toEqual([]);
+    expect(await inboxCount({ ctx: cfo })).toBe(0);
+    expect((await getRequest({ ctx: cfo, input: { requestId: r.id } })).viewer.canDecide).toBe(false);
+    await expect(decideRequest({ ctx: cfo, input: { requestId: r.id, decision: "approve" } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
 
 describe("deciding a request", () => {
   it("plays seed 000: the CFO asks for more information, Sarah answers in the thread, the CFO approves", async () => {
@@ -236,6 +251,34 @@ describe("a two-stage template: the manager, then 2 of 3 platform owners", () =>
     expect(asked.map((n) => n.recipientId)).toEqual([john.actor.identityId]);
     // An owner cannot vote on a stage that never opened.
     await expect(decideRequest({ ctx: await as(t.db, "alice@company.com"), input: { requestId: r.id, decision: "approve" } })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("counts an owner and her own delegate once: 2 of 3 owners needs two different owners, in either order (issue 12)", async () => {
+    const sarah = await as(t.db, "sarah.chen@company.com");
+    const john = await as(t.db, "john.doe@company.com");
+    const [alice, bob, lead] = await Promise.all(owners.map((e) => as(t.db, e)));
+    // Alice is away; Jane, who is no platform owner, stands in for her.
+    const janet = await as(t.db, "jane.smith@company.com");
+    await t.db.insert(delegations).values({ delegatorId: alice!.actor.identityId, delegateId: janet.actor.identityId, startsAt: new Date("2026-11-01T00:00:00Z"), endsAt: new Date("2026-12-31T00:00:00Z"), createdAt: new Date("2026-11-01T00:00:00Z") });
+
+    const first = await submit(sarah, billingAsk());
+    await decideRequest({ ctx: john, input: { requestId: first.id, decision: "approve" } });
+    expect((await decideRequest({ ctx: alice!, input: { requestId: first.id, decision: "approve" } })).outcome).toBe("waiting");
+    // Alice's vote is cast: her delegate has nothing left to decide, and is not asked to.
+    expect((await listInbox({ ctx: janet, input: {} })).map((r) => r.id)).not.toContain(first.id);
+    await expect(decideRequest({ ctx: janet, input: { requestId: first.id, decision: "approve" } })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/approver you stand in for already decided/) });
+    expect((await t.db.select().from(accessRequests).where(eq(accessRequests.id, first.id)))[0]!.status).toBe("pending");
+    expect((await decideRequest({ ctx: bob!, input: { requestId: first.id, decision: "approve" } })).outcome).toBe("approved");
+
+    await clearRequests(t.db);
+    const second = await submit(sarah, billingAsk());
+    await decideRequest({ ctx: john, input: { requestId: second.id, decision: "approve" } });
+    expect((await listInbox({ ctx: janet, input: {} })).map((r) => r.id)).toContain(second.id);
+    expect((await decideRequest({ ctx: janet, input: { requestId: second.id, decision: "approve" } })).outcome).toBe("waiting");
+    await expect(decideRequest({ ctx: alice!, input: { requestId: second.id, decision: "approve" } })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/Your delegate already decided/) });
+    const votes = await t.db.select().from(requestVotes).where(and(eq(requestVotes.requestId, second.id), eq(requestVotes.stage, 1)));
+    expect(votes.map((v) => [v.identityId, v.principalId])).toEqual([[janet.actor.identityId, alice!.actor.identityId]]);
+    expect((await decideRequest({ ctx: lead!, input: { requestId: second.id, decision: "approve" } })).outcome).toBe("approved");
   });
 
   it("does not let a first-stage approver vote on the second stage unless they are in it", async () => {

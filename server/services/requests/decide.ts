@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
-import { refusalToDecide } from "@/server/core/requests/approvers";
-import { afterVote } from "@/server/core/requests/decision";
+import { principalOf, refusalToDecide } from "@/server/core/requests/approvers";
+import { afterVote, refusalToVote } from "@/server/core/requests/decision";
 import type { Tx } from "@/server/db/client";
 import { accessRequests, identities, requestApprovers, requestMessages, requestVotes } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
@@ -48,20 +48,21 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: { request
 
     if (input.decision === "needs_info") return askForInformation(tx, ctx, request, note!, now);
 
-    const [already] = await tx
-      .select()
-      .from(requestVotes)
-      .where(and(eq(requestVotes.requestId, request.id), eq(requestVotes.stage, request.currentStage), eq(requestVotes.identityId, ctx.actor.identityId)));
-    if (already) throw new DomainError("CONFLICT", `You already decided this stage (${already.decision}) — a decision counts once per person`, { field: "requestId" });
-    await tx.insert(requestVotes).values({ requestId: request.id, stage: request.currentStage, identityId: ctx.actor.identityId, decision: input.decision, note, createdAt: now });
-    const votes = await tx
-      .select({ identityId: requestVotes.identityId, decision: requestVotes.decision })
+    // A delegate's vote is the delegator's: one person's decision counts once per stage (N of M
+    // means N different principals), whoever clicked.
+    const principalId = principalOf(stageApprovers.find((a) => a.identityId === ctx.actor.identityId)!);
+    const cast = await tx
+      .select({ identityId: requestVotes.identityId, principalId: requestVotes.principalId, decision: requestVotes.decision })
       .from(requestVotes)
       .where(and(eq(requestVotes.requestId, request.id), eq(requestVotes.stage, request.currentStage)));
+    const refusedVote = refusalToVote(ctx.actor.identityId, principalId, cast as { identityId: string; principalId: string; decision: "approve" | "deny" }[]);
+    if (refusedVote) throw new DomainError("CONFLICT", refusedVote, { field: "requestId" });
+    await tx.insert(requestVotes).values({ requestId: request.id, stage: request.currentStage, identityId: ctx.actor.identityId, principalId, decision: input.decision, note, createdAt: now });
+    const votes = [...cast, { identityId: ctx.actor.identityId, principalId, decision: input.decision }] as { principalId: string; decision: "approve" | "deny" }[];
 
     const template = (await loadTemplate(tx, { id: request.templateId }))!;
-    const def = definitionForRequest(template.definition, request.approvalStages);
-    const step = afterVote(def.stages, request.currentStage, votes as { identityId: string; decision: "approve" | "deny" }[]);
+    const def = definitionForRequest(template.definition, request);
+    const step = afterVote(def.stages, request.currentStage, votes);
     const verb = input.decision === "approve" ? "approved" : "denied";
     await tx.insert(requestMessages).values({
       requestId: request.id,
@@ -74,7 +75,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: { request
       action: `request.vote_${input.decision}`,
       subjectType: "access_request",
       subjectId: request.id,
-      after: { request: `REQ-${request.number}`, stage: request.currentStage, outcome: step.kind },
+      after: { request: `REQ-${request.number}`, stage: request.currentStage, outcome: step.kind, ...(principalId !== ctx.actor.identityId ? { onBehalfOf: principalId } : {}) },
       reason: note,
     });
 
@@ -88,11 +89,11 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: { request
         template,
         def,
         stage: step.stage,
-        approverContext: await loadApproverContext(tx, request.requesterId, def, now),
+        approverContext: await loadApproverContext(tx, request.requesterId, def, now, request.proposedBy),
         now,
         random: Math.random,
       });
-      await notifyPeople(tx, [request.requesterId], { kind: "request_progress", title: `REQ-${request.number}: stage ${request.currentStage + 1} approved`, body: `Now waiting for: ${def.stages[step.stage]!.name}.`, link: `/requests/${request.id}`, requestId: request.id }, now);
+      await notifyPeople(tx, askers(request), { kind: "request_progress", title: `REQ-${request.number}: stage ${request.currentStage + 1} approved`, body: `Now waiting for: ${def.stages[step.stage]!.name}.`, link: `/requests/${request.id}`, requestId: request.id }, now);
       return { ...moved!, outcome: "next_stage" as const };
     }
 
@@ -122,7 +123,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: { request
     // Everyone who was told about it, and the requester, learns how it ended.
     await notifyPeople(
       tx,
-      [request.requesterId, ...everyoneTold.filter((id) => id !== ctx.actor.identityId)],
+      [...askers(request), ...everyoneTold.filter((id) => id !== ctx.actor.identityId)],
       {
         kind: "request_decided",
         title: `REQ-${request.number} ${approved ? "approved" : "denied"} by ${ctx.actor.displayName}`,
@@ -136,6 +137,9 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: { request
   });
 }
 
+/** Who asked: the requester, and the IT admin who proposed it (who answers questions about it). */
+const askers = (r: { requesterId: string; proposedBy: string | null }) => (r.proposedBy ? [r.requesterId, r.proposedBy] : [r.requesterId]);
+
 /** The approvers who were told about a request, at any stage. */
 async function involved(tx: Tx, requestId: string): Promise<string[]> {
   const rows = await tx.select({ id: requestApprovers.identityId, notifiedAt: requestApprovers.notifiedAt }).from(requestApprovers).where(eq(requestApprovers.requestId, requestId));
@@ -146,9 +150,10 @@ async function askForInformation(tx: Tx, ctx: Ctx, request: typeof accessRequest
   const [waiting] = await tx.update(accessRequests).set({ status: "needs_info" }).where(eq(accessRequests.id, request.id)).returning();
   await tx.insert(requestMessages).values({ requestId: request.id, authorId: ctx.actor.identityId, kind: "info_request", body: note, createdAt: now });
   await recordAuditEvent(tx, ctx, { action: "request.info_requested", subjectType: "access_request", subjectId: request.id, before: { status: request.status }, after: { status: "needs_info" }, reason: note });
+  // A proposal's questions go to the IT admin who proposed it (and the person it is for sees them).
   await notifyPeople(
     tx,
-    [request.requesterId],
+    askers(request),
     { kind: "info_requested", title: `REQ-${request.number}: ${ctx.actor.displayName} needs more information`, body: note, link: `/requests/${request.id}`, requestId: request.id },
     now,
   );

@@ -1,15 +1,17 @@
-import { and, asc, count, desc, eq, exists, ilike, inArray, ne, notExists, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, gt, ilike, inArray, isNull, lte, ne, notExists, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/server/core/errors";
-import { resolveApprovers } from "@/server/core/requests/approvers";
+import { principalOf, refusalToDecide, resolveApprovers } from "@/server/core/requests/approvers";
+import { refusalToVote } from "@/server/core/requests/decision";
+import { proposalSchema } from "@/server/core/requests/proposal";
 import { formatDuration } from "@/server/core/requests/template";
 import { containsPattern } from "@/server/db/like";
-import { accessRequests, auditEvents, identities, requestApprovers, requestMessages, requestTemplates, requestVotes } from "@/server/db/schema";
+import { accessRequests, auditEvents, delegations, identities, requestApprovers, requestMessages, requestTemplates, requestVotes } from "@/server/db/schema";
 import type { PersonContext, ServiceContext } from "../context";
 import { getIdentity } from "../identities";
 import { expectedAccessOf } from "../policies";
 import { assessGrants } from "./assess";
-import { definitionForRequest, loadApproverContext, loadTemplate, parseTemplate } from "./context";
+import { activeDelegations, definitionForRequest, loadApproverContext, loadTemplate, parseTemplate } from "./context";
 import { canSeeRequest } from "./thread";
 
 type Ctx = PersonContext;
@@ -78,6 +80,7 @@ async function namesOf(ctx: ServiceContext, ids: string[]) {
 }
 
 const requester = alias(identities, "requester");
+const proposer = alias(identities, "proposer");
 
 function requestColumns() {
   return {
@@ -97,6 +100,8 @@ function requestColumns() {
     requesterTitle: requester.jobTitle,
     requesterDepartment: requester.department,
     assessment: accessRequests.assessment,
+    /** the IT admin who proposed it, for a proposal (the query left-joins `proposer`) */
+    proposerName: proposer.displayName,
   };
 }
 
@@ -109,6 +114,7 @@ export async function listMyRequests({ ctx, input }: { ctx: Ctx; input: { page: 
       .from(accessRequests)
       .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
       .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
+      .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
       .where(where)
       .orderBy(desc(accessRequests.createdAt))
       .limit(input.pageSize)
@@ -120,23 +126,53 @@ export async function listMyRequests({ ctx, input }: { ctx: Ctx; input: { page: 
 
 const withDuration = <T extends { durationMinutes: number }>(r: T) => ({ ...r, duration: formatDuration(r.durationMinutes) });
 
-/** What waits for the signed-in person's decision (directly, through a group, or as a delegate), oldest first. */
+/**
+ * What waits for the signed-in person's decision (directly, through a group, or as a delegate),
+ * by the same rules as deciding (refusalToDecide, refusalToVote): not their own request or
+ * proposal, nor one of someone who delegated to them; and not one whose vote they would cast
+ * was cast already (by them, or by or for the approver they stand in for).
+ */
 function waitingForMe(ctx: Ctx): SQL {
+  const me = ctx.actor.identityId;
+  const ra = alias(requestApprovers, "mine");
+  // Whose vote I cast on this request: my own, or, as a delegate, my delegator's.
+  const principal = sql`case when ${ra.via} like 'delegate:%' then substr(${ra.via}, 10)::uuid else ${me}::uuid end`;
   return and(
     inArray(accessRequests.status, ["pending", "needs_info"]),
+    ne(accessRequests.requesterId, me),
+    or(isNull(accessRequests.proposedBy), ne(accessRequests.proposedBy, me)),
     exists(
       ctx.db
         .select({ one: sql`1` })
-        .from(requestApprovers)
-        .where(and(eq(requestApprovers.requestId, accessRequests.id), eq(requestApprovers.stage, accessRequests.currentStage), eq(requestApprovers.identityId, ctx.actor.identityId))),
+        .from(ra)
+        .where(
+          and(
+            eq(ra.requestId, accessRequests.id),
+            eq(ra.stage, accessRequests.currentStage),
+            eq(ra.identityId, me),
+            notExists(
+              ctx.db
+                .select({ one: sql`1` })
+                .from(requestVotes)
+                .where(and(eq(requestVotes.requestId, accessRequests.id), eq(requestVotes.stage, accessRequests.currentStage), or(eq(requestVotes.identityId, me), sql`${requestVotes.principalId} = ${principal}`))),
+            ),
+          ),
+        ),
     ),
     notExists(
       ctx.db
         .select({ one: sql`1` })
-        .from(requestVotes)
-        .where(and(eq(requestVotes.requestId, accessRequests.id), eq(requestVotes.stage, accessRequests.currentStage), eq(requestVotes.identityId, ctx.actor.identityId))),
+        .from(delegations)
+        .where(
+          and(
+            eq(delegations.delegateId, me),
+            or(eq(delegations.delegatorId, accessRequests.requesterId), eq(delegations.delegatorId, accessRequests.proposedBy)),
+            lte(delegations.startsAt, ctx.clock()),
+            gt(delegations.endsAt, ctx.clock()),
+            isNull(delegations.endedAt),
+          ),
+        ),
     ),
-    ne(accessRequests.requesterId, ctx.actor.identityId),
   )!;
 }
 
@@ -147,10 +183,11 @@ export async function listInbox({ ctx, input }: { ctx: Ctx; input: { templateKey
   const term = input.search?.trim();
   if (term) filters.push(or(ilike(requester.displayName, containsPattern(term)), ilike(requester.email, containsPattern(term)), sql`('REQ-' || ${accessRequests.number}) ilike ${containsPattern(term)}`)!);
   const rows = await ctx.db
-    .select({ ...requestColumns(), via: requestApprovers.via, justification: accessRequests.justification })
+    .select({ ...requestColumns(), via: requestApprovers.via, justification: accessRequests.justification, proposal: accessRequests.proposal })
     .from(accessRequests)
     .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
     .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
+    .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
     .innerJoin(
       requestApprovers,
       and(eq(requestApprovers.requestId, accessRequests.id), eq(requestApprovers.stage, accessRequests.currentStage), eq(requestApprovers.identityId, ctx.actor.identityId)),
@@ -179,7 +216,8 @@ export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId:
   if (!(await canSeeRequest(ctx.db, ctx.actor, r))) throw new DomainError("FORBIDDEN", "Only the requester, the approvers, IT admins and auditors see a request", { field: "requestId" });
   const template = parseTemplate(row.template);
   const author = alias(identities, "author");
-  const [person, approvers, votes, messages, timeline, policyAccess, temporary, similar] = await Promise.all([
+  const proposal = r.proposal ? proposalSchema.parse(r.proposal) : null;
+  const [person, approvers, votes, messages, timeline, policyAccess, temporary, similar, delegationsNow, proposerRow] = await Promise.all([
     getIdentity({ ctx, input: { id: r.requesterId } }),
     ctx.db
       .select({ stage: requestApprovers.stage, identityId: requestApprovers.identityId, via: requestApprovers.via, notifiedAt: requestApprovers.notifiedAt, displayName: identities.displayName, email: identities.email })
@@ -210,16 +248,34 @@ export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId:
       .from(accessRequests)
       .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
       .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
-      .where(and(eq(accessRequests.templateId, r.templateId), ne(accessRequests.id, r.id), inArray(accessRequests.status, ["approved", "denied", "expired", "cancelled"])))
+      .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
+      .where(
+        and(
+          eq(accessRequests.templateId, r.templateId),
+          ne(accessRequests.id, r.id),
+          inArray(accessRequests.status, ["approved", "denied", "expired", "cancelled"]),
+          // Proposals share one form: similar ones are about the same resource.
+          proposal ? sql`${accessRequests.proposal} ->> 'resource' = ${proposal.resource}` : undefined,
+        ),
+      )
       .orderBy(desc(accessRequests.createdAt))
       .limit(8),
+    activeDelegations(ctx.db, ctx.clock()),
+    r.proposedBy ? ctx.db.select({ id: identities.id, displayName: identities.displayName, email: identities.email }).from(identities).where(eq(identities.id, r.proposedBy)) : [],
   ]);
-  const def = definitionForRequest(template.definition, r.approvalStages);
-  const myStageEntry = approvers.find((a) => a.stage === r.currentStage && a.identityId === ctx.actor.identityId);
-  const voted = votes.some((v) => v.stage === r.currentStage && v.identityId === ctx.actor.identityId);
+  const def = definitionForRequest(template.definition, r);
   const open = r.status === "pending" || r.status === "needs_info";
+  const me = ctx.actor.identityId;
+  // The same rules as deciding: the button shows only when a decision would be accepted.
+  const stageApprovers = approvers.filter((a) => a.stage === r.currentStage);
+  const mine = stageApprovers.find((a) => a.identityId === me);
+  const refusal =
+    refusalToDecide(me, r, stageApprovers, { people: new Map([[me, { active: true }]]), delegations: delegationsNow }) ??
+    refusalToVote(me, mine ? principalOf(mine) : me, votes.filter((v) => v.stage === r.currentStage) as { identityId: string; principalId: string; decision: "approve" | "deny" }[]);
+  const asker = r.requesterId === me || r.proposedBy === me;
   return {
     request: { ...r, duration: formatDuration(r.durationMinutes) },
+    proposal: proposal ? { ...proposal, proposer: proposerRow[0] ?? null } : null,
     template: { key: template.key, name: template.name, grants: def.grants, fields: def.fields, stageCount: def.stages.length },
     requester: person,
     stages: def.stages.map((s, i) => ({
@@ -234,10 +290,12 @@ export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId:
     // Other people's requests are context for deciders, not for the requester.
     similar: r.requesterId === ctx.actor.identityId ? [] : similar.map(withDuration),
     viewer: {
-      canDecide: open && Boolean(myStageEntry) && !voted && r.requesterId !== ctx.actor.identityId,
-      canCancel: open && r.requesterId === ctx.actor.identityId,
-      canPost: r.requesterId === ctx.actor.identityId || approvers.some((a) => a.identityId === ctx.actor.identityId),
+      canDecide: open && refusal === null,
+      canCancel: open && asker,
+      canPost: asker || approvers.some((a) => a.identityId === me),
       isRequester: r.requesterId === ctx.actor.identityId,
+      /** the one who answers questions: the requester, or the IT admin who proposed it */
+      isAsker: r.proposedBy ? r.proposedBy === me : r.requesterId === me,
     },
   };
 }

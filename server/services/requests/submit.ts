@@ -62,7 +62,7 @@ export async function submitRequest({
   // An extension past the second goes to the exception type's escalated approvers (invariant 9).
   const exception = input.extension ? await heldException(ctx.db, requesterId, template.id) : null;
   const approvalStages = exception ? await extensionApprovalStages(ctx.db, exception) : null;
-  const def = definitionForRequest(templateDef, approvalStages);
+  const def = definitionForRequest(templateDef, { approvalStages, proposal: null, durationMinutes: input.durationMinutes });
   const approverContext = await loadApproverContext(ctx.db, requesterId, def, now);
   def.stages.forEach((stage, i) => {
     const possible = resolveApprovers(stage, approverContext).length;

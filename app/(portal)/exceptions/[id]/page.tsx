@@ -83,6 +83,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             </Fact>
             <Fact label="Type">{typeLabel(e.type)}</Fact>
             <Fact label="Justification">{e.justification}</Fact>
+            <Fact label="Proposed by">{e.proposedBy}</Fact>
             <Fact label="Approved by">{e.approverName ? `${e.approverName} (${e.approverEmail})` : (e.approvalRule ?? `fallback ${e.fallbackName}`)}</Fact>
             {e.approvalNote && <Fact label="Approval note">{e.approvalNote}</Fact>}
             <Fact label="Window">

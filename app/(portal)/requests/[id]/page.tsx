@@ -29,6 +29,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   const names = Object.fromEntries(data.stages.flatMap((s) => s.approvers.map((a) => [a.identityId, a.displayName])));
   const fields = r.fields as Record<string, string | boolean>;
   const current = data.stages[r.currentStage];
+  const proposal = data.proposal;
 
   return (
     <>
@@ -44,14 +45,25 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             REQ-{r.number} · {data.template.name} <StatusBadge status={r.status} />
           </span>
         }
-        description={`${person.displayName} asked on ${formatWhen(r.createdAt)} for ${r.duration}${r.kind === "extension" ? " more (an extension)" : ""}.`}
+        description={
+          proposal
+            ? `${proposal.proposer?.displayName ?? "IT"} (IT) proposed on ${formatWhen(r.createdAt)}, for ${person.displayName}.`
+            : `${person.displayName} asked on ${formatWhen(r.createdAt)} for ${r.duration}${r.kind === "extension" ? " more (an extension)" : ""}.`
+        }
         actions={data.viewer.canCancel ? <CancelRequest requestId={r.id} number={r.number} /> : undefined}
       />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="grid content-start gap-5">
-          {r.status === "needs_info" && data.viewer.isRequester && (
+          {r.status === "needs_info" && data.viewer.isAsker && (
             <Alert tone="amber" title="An approver needs more information">
               Answer in the discussion below; your answer sends the request back to the approvers.
+            </Alert>
+          )}
+          {proposal && (r.status === "pending" || r.status === "needs_info") && (
+            <Alert tone="amber" title={`Proposed by ${proposal.proposer?.displayName ?? "IT"} (IT), not asked for by ${firstName}`}>
+              {proposal.action === "grant" && <>It is access only if the approver named here approves it; nothing has been granted.</>}
+              {proposal.action === "keep" && <>Drift found this access in the system without a policy or exception; if approved, it is kept as an exception until the date below, otherwise IT removes it.</>}
+              {proposal.action === "extend" && <>If approved, EXC-{proposal.exceptionNumber} ends later; otherwise it ends as planned.</>}
             </Alert>
           )}
           {r.status === "approved" && (
@@ -80,11 +92,40 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                   </span>
                 ))}
               </dd>
-              <dt className="text-slate-500">Duration</dt>
+              {proposal && (
+                <>
+                  <dt className="text-slate-500">Proposed by</dt>
+                  <dd>
+                    {proposal.proposer ? `${proposal.proposer.displayName} (${proposal.proposer.email})` : "IT"}, for {person.displayName}
+                  </dd>
+                  <dt className="text-slate-500">Exception type</dt>
+                  <dd>{proposal.type.replace(/_/g, " ")}</dd>
+                </>
+              )}
+              <dt className="text-slate-500">{proposal?.action === "extend" ? "Extension" : "Duration"}</dt>
               <dd>
-                {r.duration}
-                {r.requestedStart ? `, from ${formatWhen(r.requestedStart)}` : ", from approval"}
+                {proposal && proposal.action !== "extend" ? (
+                  <>
+                    until {formatWhen(proposal.expiresAt)}
+                    {proposal.action === "grant" ? `, from ${formatWhen(proposal.startsAt)} or approval, whichever is later` : ", from approval"}
+                  </>
+                ) : (
+                  <>
+                    {r.duration}
+                    {proposal?.action === "extend" ? ` more on EXC-${proposal.exceptionNumber}` : r.requestedStart ? `, from ${formatWhen(r.requestedStart)}` : ", from approval"}
+                  </>
+                )}
               </dd>
+              {proposal?.action === "grant" && Object.keys(proposal.references).length > 0 && (
+                <>
+                  <dt className="text-slate-500">References</dt>
+                  <dd>
+                    {Object.entries(proposal.references)
+                      .map(([k, v]) => `${k}: ${v}`)
+                      .join(" · ")}
+                  </dd>
+                </>
+              )}
               {data.template.fields.map((f) => (
                 <div key={f.key} className="contents">
                   <dt className="text-slate-500">{f.label}</dt>
@@ -122,7 +163,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             requestId={r.id}
             messages={data.messages}
             canPost={data.viewer.canPost}
-            answering={data.viewer.isRequester && r.status === "needs_info"}
+            answering={data.viewer.isAsker && r.status === "needs_info"}
           />
 
           <Card title="Timeline" description="Every step, from the audit trail.">
