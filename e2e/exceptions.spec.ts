@@ -5,6 +5,8 @@ const resource = "aws:role:prod-readonly";
 test.describe.configure({ mode: "serial" });
 
 test("a resource outside the catalog: the aws fallback opens a request, the manager approves, IT does the manual grant, Sarah sees it counting down and gives it back", async ({ page, context, signInAs }) => {
+  // One story over four sign-ins and a background job: its own limit, for slow, busy machines.
+  test.setTimeout(120_000);
   // Sarah names a resource no form offers; the namespace fallback opens its request form.
   await signInAs(people.employee.email);
   await openReady(page, "/request");

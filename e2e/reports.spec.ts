@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { expect, openReady, people, test } from "./fixtures";
 
-test("IT records an exception; an auditor finds it in the exception log, exports it as CSV and the audit trail as JSON; an employee cannot reach any of it", async ({ page, context, signInAs }) => {
-  // IT records an exception directly, with a named approver and an expiry.
+test.describe.configure({ mode: "serial" });
+
+test("IT proposes an exception for Jane; it is access only once the CFO approves it from the inbox", async ({ page, context, signInAs }) => {
   await signInAs(people.itAdmin.email);
   await openReady(page, "/exceptions/new");
   await page.getByLabel("Person (required)").fill("Jane Smith");
@@ -11,15 +12,31 @@ test("IT records an exception; an auditor finds it in the exception log, exports
   await page.getByLabel("Type").selectOption("training");
   await page.getByLabel(/^Expires/).fill("2099-01-15T12:00");
   await page.getByLabel("Justification (required)").fill("Finance tooling training for the quarter-end close");
-  await page.getByLabel("Approver's email (required)").fill("cfo@company.com");
-  await page.getByRole("button", { name: "Record the exception" }).click();
+  await page.getByLabel(/Who decides/).fill("cfo@company.com");
+  await page.getByRole("button", { name: "Send to the approver" }).click();
   await expect(page.getByText(/A training exception lasts at most 26 weeks/)).toBeVisible();
   await page.getByLabel(/^Expires/).fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 16));
-  await page.getByRole("button", { name: "Record the exception" }).click();
-  await expect(page).toHaveURL(/\/exceptions\/[0-9a-f-]{36}$/);
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Jane Smith");
+  await page.getByRole("button", { name: "Send to the approver" }).click();
+  await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+  const requestUrl = new URL(page.url()).pathname;
+  await expect(page.getByText("Proposed by Priya Raman (IT), not asked for by Jane")).toBeVisible();
+  // Proposing is not approving: Priya has nothing to decide here.
+  await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
 
   await context.clearCookies();
+  await signInAs("cfo@company.com");
+  await openReady(page, "/inbox");
+  const row = page.getByRole("list", { name: "Requests waiting for you" }).getByRole("listitem").filter({ hasText: "Priya Raman (IT) proposes gitlab:group:finance for Jane Smith" });
+  await expect(row).toContainText("proposed by IT");
+  await row.getByRole("link").first().click();
+  await expect(page).toHaveURL(new RegExp(`${requestUrl}$`));
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await page.getByRole("button", { name: "Approve" }).click();
+  await page.getByRole("button", { name: /^Approve REQ-/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("approved");
+});
+
+test("an auditor finds the exception in the exception log with who proposed and who approved it, exports it as CSV and the audit trail as JSON", async ({ page, signInAs }) => {
   await signInAs(people.auditor.email);
   await page.getByRole("link", { name: "Reports" }).click();
   await expect(page.getByRole("heading", { name: "Reports" })).toBeVisible();
@@ -35,19 +52,21 @@ test("IT records an exception; an auditor finds it in the exception log, exports
   await page.getByRole("tab", { name: "Exception log" }).click();
   const log = page.getByRole("table", { name: "Exception log" });
   await expect(log.getByRole("columnheader", { name: "approved by" })).toBeVisible();
-  await expect(log.getByRole("row").filter({ hasText: "jane.smith@company.com" })).toContainText("cfo@company.com");
+  const janes = log.getByRole("row").filter({ hasText: "jane.smith@company.com" });
+  await expect(janes).toContainText("cfo@company.com");
+  await expect(janes).toContainText("priya.raman@company.com");
 
   const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   expect(csv.suggestedFilename()).toMatch(/^clearance-exception-log-\d{4}-\d{2}-\d{2}\.csv$/);
   const lines = readFileSync((await csv.path())!, "utf8").split("\r\n");
-  expect(lines.some((l) => l.includes("jane.smith@company.com,gitlab:group:finance,,training,"))).toBe(true);
-  expect(lines[0]).toBe("exception,user,access,level,type,granted,justification,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source");
+  expect(lines.some((l) => l.includes("jane.smith@company.com,gitlab:group:finance,,training,") && l.includes(",priya.raman@company.com,cfo@company.com,"))).toBe(true);
+  expect(lines[0]).toBe("exception,user,access,level,type,granted,justification,proposed_by,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source");
 
   await page.getByRole("tab", { name: "Audit trail" }).click();
   await expect(page.getByRole("table", { name: "Audit trail" })).toBeVisible();
   const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
   const events = JSON.parse(readFileSync((await json.path())!, "utf8")) as { action: string; hash: string; prev_hash: string }[];
-  expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["organization.seeded", "exception.created", "report.exported"]));
+  expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["organization.seeded", "request.proposed", "exception.created", "report.exported"]));
   for (let i = 1; i < events.length; i++) expect(events[i]!.prev_hash).toBe(events[i - 1]!.hash);
 
   // The evidence pack for this month: a ZIP with the control mapping.
@@ -59,8 +78,10 @@ test("IT records an exception; an auditor finds it in the exception log, exports
   const zip = readFileSync((await pack.path())!);
   expect(zip.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
   expect(zip.toString("latin1")).toContain("CONTROLS.md");
+});
 
-  await context.clearCookies();
+test("an employee cannot reach reports, exports or the evidence pack", async ({ page, signInAs }) => {
+  const month = new Date().toISOString().slice(0, 7);
   await signInAs(people.employee.email);
   expect((await page.goto("/reports"))?.status()).toBe(403);
   expect((await page.request.get(`/api/reports/evidence-pack?from=${month}-01&to=${month}-02`)).status()).toBe(403);

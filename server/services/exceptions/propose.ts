@@ -47,8 +47,10 @@ async function proposalTemplate(tx: Tx) {
       updatedBy: "system:clearance",
     })
     .onConflictDoNothing();
-  const [row] = await tx.select().from(requestTemplates).where(eq(requestTemplates.key, PROPOSAL_TEMPLATE_KEY));
-  return parseTemplate(row!);
+  const [row] = await tx.select().from(requestTemplates).where(and(eq(requestTemplates.key, PROPOSAL_TEMPLATE_KEY), eq(requestTemplates.origin, "proposal")));
+  // Only a form saved before the key was reserved could hold it.
+  if (!row) throw new DomainError("PRECONDITION_FAILED", `A request form uses the key "${PROPOSAL_TEMPLATE_KEY}", which proposals need: rename that form`, { field: "resource" });
+  return parseTemplate(row);
 }
 
 /** The person the access is for: not the proposer (nobody proposes for themselves), and Active. */

@@ -1,5 +1,5 @@
 import { actorLabel } from "@/server/core/actor";
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { chooseRecipients, resolveApprovers, type ApproverContext } from "@/server/core/requests/approvers";
 import { formatDuration, templateDefinitionSchema, type TemplateDefinition } from "@/server/core/requests/template";
@@ -15,9 +15,14 @@ export interface TemplateInput {
   definition: TemplateDefinition;
 }
 
+/** The built-in form proposals are filed under (exceptions/propose.ts): not listed, edited or switched off. */
+const PROPOSAL_ORIGIN = "proposal";
+export const RESERVED_TEMPLATE_KEYS = ["it-proposal"];
+const editable = ne(requestTemplates.origin, PROPOSAL_ORIGIN);
+
 /** Every template, active or not, for the IT admins' list. */
 export async function listTemplates({ ctx }: { ctx: ServiceContext }) {
-  const rows = await ctx.db.select().from(requestTemplates).orderBy(asc(requestTemplates.name));
+  const rows = await ctx.db.select().from(requestTemplates).where(editable).orderBy(asc(requestTemplates.name));
   return rows.map(parseTemplate).map((t) => ({
     id: t.id,
     key: t.key,
@@ -33,7 +38,7 @@ export async function listTemplates({ ctx }: { ctx: ServiceContext }) {
 }
 
 export async function getTemplate({ ctx, input }: { ctx: ServiceContext; input: { key: string } }) {
-  const [row] = await ctx.db.select().from(requestTemplates).where(eq(requestTemplates.key, input.key));
+  const [row] = await ctx.db.select().from(requestTemplates).where(and(eq(requestTemplates.key, input.key), editable));
   if (!row) throw new DomainError("NOT_FOUND", `There is no template "${input.key}"`, { field: "key" });
   return parseTemplate(row);
 }
@@ -65,6 +70,7 @@ export async function saveTemplate({ ctx, input }: { ctx: ServiceContext; input:
     throw new DomainError("INVALID_INPUT", `${field}: ${issue.message}`, { field });
   }
   const def = parsed.data;
+  if (RESERVED_TEMPLATE_KEYS.includes(input.key)) throw new DomainError("INVALID_INPUT", `"${input.key}" is the built-in form of IT's proposals: choose another key`, { field: "key" });
   await checkReferences(ctx, def);
   const now = ctx.clock();
   const by = actorLabel(ctx.actor);
@@ -90,7 +96,7 @@ export async function saveTemplate({ ctx, input }: { ctx: ServiceContext; input:
 /** Takes a template out of the catalog (open requests stay), or puts it back. */
 export async function setTemplateActive({ ctx, input }: { ctx: ServiceContext; input: { key: string; active: boolean } }) {
   return ctx.db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(requestTemplates).where(eq(requestTemplates.key, input.key)).for("update");
+    const [existing] = await tx.select().from(requestTemplates).where(and(eq(requestTemplates.key, input.key), editable)).for("update");
     if (!existing) throw new DomainError("NOT_FOUND", `There is no template "${input.key}"`, { field: "key" });
     if (existing.active === input.active) return existing;
     const [saved] = await tx.update(requestTemplates).set({ active: input.active, updatedAt: ctx.clock() }).where(eq(requestTemplates.id, existing.id)).returning();
