@@ -1,3 +1,4 @@
+import { DomainError } from "@/server/core/errors";
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import { notifications, outboxEmails } from "@/server/db/schema";
 import type { PersonContext, ServiceContext } from "./context";
@@ -29,7 +30,9 @@ export async function unreadNotificationCount({ ctx }: { ctx: Ctx }) {
 
 /** Marks one notification, or all of mine, read. Reading is not a state change the audit trail records. */
 export async function markRead({ ctx, input }: { ctx: Ctx; input: { id?: number } }) {
-  await ctx.db.transaction((tx) => markNotificationsRead(tx, ctx.actor.identityId, ctx.clock(), input.id));
+  const marked = await ctx.db.transaction((tx) => markNotificationsRead(tx, ctx.actor.identityId, ctx.clock(), input.id));
+  // Someone else's notification is answered like one that does not exist.
+  if (input.id !== undefined && marked === 0) throw new DomainError("NOT_FOUND", "There is no such notification of yours", { field: "id" });
   return { ok: true };
 }
 

@@ -162,14 +162,14 @@ async function askForInformation(tx: Tx, ctx: Ctx, request: typeof accessRequest
 
 /** Several requests decided the same way; each is decided on its own, and each outcome is reported. */
 export async function decideRequests({ ctx, input }: { ctx: Ctx; input: { requestIds: string[]; decision: "approve" | "deny"; note?: string } }) {
-  const results: { requestId: string; ok: boolean; outcome?: string; error?: string }[] = [];
+  const results: { requestId: string; ok: boolean; outcome?: string; code?: string; error?: string }[] = [];
   for (const requestId of input.requestIds) {
     try {
       const r = await decideRequest({ ctx, input: { requestId, decision: input.decision, note: input.note } });
       results.push({ requestId, ok: true, outcome: r.outcome });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      results.push({ requestId, ok: false, error: err.message });
+      results.push({ requestId, ok: false, code: err.code, error: err.message });
     }
   }
   return results;

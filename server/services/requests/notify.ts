@@ -42,9 +42,11 @@ export async function notifyPeople(tx: Tx, recipientIds: readonly string[], mess
 }
 
 /** Marks one notification, or all of a person's, as read. */
-export async function markNotificationsRead(tx: Tx, recipientId: string, now: Date, id?: number) {
-  await tx
+export async function markNotificationsRead(tx: Tx, recipientId: string, now: Date, id?: number): Promise<number> {
+  const marked = await tx
     .update(notifications)
     .set({ readAt: now })
-    .where(id === undefined ? eq(notifications.recipientId, recipientId) : and(eq(notifications.recipientId, recipientId), eq(notifications.id, id)));
+    .where(id === undefined ? eq(notifications.recipientId, recipientId) : and(eq(notifications.recipientId, recipientId), eq(notifications.id, id)))
+    .returning({ id: notifications.id });
+  return marked.length;
 }
