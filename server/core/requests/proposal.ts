@@ -86,3 +86,8 @@ export function describeProposal(p: Proposal): string {
   if (p.action === "extend") return `${p.resource}${level}: EXC-${p.exceptionNumber} ${formatDuration(p.durationMinutes)} longer`;
   return `${p.resource}${level} until ${p.expiresAt.slice(0, 10)}`;
 }
+
+/** How long, in words: "until 2026-12-20" for new or kept access, "2 weeks more on EXC-4" for an extension. */
+export function proposalWindow(p: Proposal): string {
+  return p.action === "extend" ? `${formatDuration(p.durationMinutes)} more on EXC-${p.exceptionNumber}` : `until ${p.expiresAt.slice(0, 10)}`;
+}

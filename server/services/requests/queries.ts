@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/server/core/errors";
 import { principalOf, refusalToDecide, resolveApprovers } from "@/server/core/requests/approvers";
 import { refusalToVote } from "@/server/core/requests/decision";
-import { proposalSchema } from "@/server/core/requests/proposal";
+import { proposalSchema, proposalWindow } from "@/server/core/requests/proposal";
 import { formatDuration } from "@/server/core/requests/template";
 import { containsPattern } from "@/server/db/like";
 import { accessRequests, auditEvents, delegations, identities, requestApprovers, requestMessages, requestTemplates, requestVotes } from "@/server/db/schema";
@@ -102,6 +102,7 @@ function requestColumns() {
     assessment: accessRequests.assessment,
     /** the IT admin who proposed it, for a proposal (the query left-joins `proposer`) */
     proposerName: proposer.displayName,
+    proposal: accessRequests.proposal,
   };
 }
 
@@ -124,7 +125,11 @@ export async function listMyRequests({ ctx, input }: { ctx: Ctx; input: { page: 
   return { rows: rows.map(withDuration), total: total?.n ?? 0, page: input.page, pageSize: input.pageSize };
 }
 
-const withDuration = <T extends { durationMinutes: number }>(r: T) => ({ ...r, duration: formatDuration(r.durationMinutes) });
+/** A row's duration in words; a proposal's is its own window ("until 2026-12-20"). */
+const withDuration = <T extends { durationMinutes: number; proposal: unknown }>(r: T) => ({
+  ...r,
+  duration: r.proposal ? proposalWindow(proposalSchema.parse(r.proposal)) : formatDuration(r.durationMinutes),
+});
 
 /**
  * What waits for the signed-in person's decision (directly, through a group, or as a delegate),
@@ -183,7 +188,7 @@ export async function listInbox({ ctx, input }: { ctx: Ctx; input: { templateKey
   const term = input.search?.trim();
   if (term) filters.push(or(ilike(requester.displayName, containsPattern(term)), ilike(requester.email, containsPattern(term)), sql`('REQ-' || ${accessRequests.number}) ilike ${containsPattern(term)}`)!);
   const rows = await ctx.db
-    .select({ ...requestColumns(), via: requestApprovers.via, justification: accessRequests.justification, proposal: accessRequests.proposal })
+    .select({ ...requestColumns(), via: requestApprovers.via, justification: accessRequests.justification })
     .from(accessRequests)
     .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
     .innerJoin(requester, eq(requester.id, accessRequests.requesterId))

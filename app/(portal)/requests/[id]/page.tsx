@@ -106,8 +106,8 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               <dd>
                 {proposal && proposal.action !== "extend" ? (
                   <>
-                    until {formatWhen(proposal.expiresAt)}
-                    {proposal.action === "grant" ? `, from ${formatWhen(proposal.startsAt)} or approval, whichever is later` : ", from approval"}
+                    {proposal.action === "grant" && new Date(proposal.startsAt) > r.createdAt ? `from ${formatWhen(proposal.startsAt)}` : "from approval"} until{" "}
+                    {formatWhen(proposal.expiresAt)}
                   </>
                 ) : (
                   <>
