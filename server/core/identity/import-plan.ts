@@ -34,6 +34,8 @@ export interface Directory {
   byKey: ReadonlyMap<string, ExistingPerson>;
   /** lowercase email → external id, for every email the file mentions that someone already has */
   emailOwners: ReadonlyMap<string, string>;
+  /** the person importing: nobody changes their own HR record (their access follows from it) */
+  importerId?: string | null;
 }
 
 const nameFrom = (externalId: string) =>
@@ -66,6 +68,10 @@ export function planImport(table: ImportTable, directory: Directory): ImportPlan
     if (existing) {
       const person = { id: existing.id, externalId: existing.externalId, email: existing.email, displayName: existing.displayName };
       const changes = diffAttributes(existing.attributes, record.values);
+      if (changes.length && existing.id === directory.importerId) {
+        problems.push({ row: record.row, column: null, message: "This is your own HR record: your access follows from it, so HR or another IT admin changes it" });
+        continue;
+      }
       updates.push(changes.length ? { kind: "changed", row: record.row, person, changes } : { kind: "unchanged", row: record.row, person });
     } else {
       const externalId = record.externalId!;

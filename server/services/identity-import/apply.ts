@@ -30,7 +30,7 @@ async function onRow<T>(row: number, work: () => Promise<T>): Promise<T> {
 export async function applyIdentityImport({ ctx, input }: { ctx: ServiceContext; input: { csv: string; fingerprint: string } }) {
   return ctx.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${IDENTITY_IMPORT_LOCK})`);
-    const { plan, fingerprint } = await buildImport(tx, input.csv, { lock: true });
+    const { plan, fingerprint } = await buildImport(tx, input.csv, { lock: true, importerId: ctx.actor.type === "identity" ? ctx.actor.identityId : null });
     if (fingerprint !== input.fingerprint) {
       throw new DomainError("CONFLICT", "The file or people in it changed since the preview: preview again, check the changes, then apply", { field: "fingerprint" });
     }

@@ -65,7 +65,7 @@ async function loadEmailOwners(db: DbOrTx, emails: string[]) {
  * Reads the file and compares it with the directory. Pure reading: nothing is written. With
  * `lock`, the people it touches are locked until the caller's transaction ends.
  */
-export async function buildImport(db: DbOrTx, csv: string, opts: { lock: boolean }): Promise<BuiltImport> {
+export async function buildImport(db: DbOrTx, csv: string, opts: { lock: boolean; importerId: string | null }): Promise<BuiltImport> {
   const table = readTable(csv);
   const rows = await loadPeople(db, table.keyColumn, table.records.map((r) => r.key), opts.lock);
   const byKey = new Map<string, ExistingPerson & { updatedAt: Date }>();
@@ -79,7 +79,7 @@ export async function buildImport(db: DbOrTx, csv: string, opts: { lock: boolean
     if (typeof r.values.manager === "string") mentioned.add(r.values.manager);
   }
   const emailOwners = await loadEmailOwners(db, [...mentioned]);
-  const plan = planImport(table, { byKey, emailOwners });
+  const plan = planImport(table, { byKey, emailOwners, importerId: opts.importerId });
   const state = [...byKey].sort(([a], [b]) => a.localeCompare(b)).map(([key, p]) => [key, p.id, p.updatedAt.toISOString(), p.attributes]);
   const owners = [...emailOwners].sort(([a], [b]) => a.localeCompare(b));
   return { table, plan, fingerprint: sha256(JSON.stringify({ csv: sha256(csv), state, owners })) };

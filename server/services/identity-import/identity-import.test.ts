@@ -123,6 +123,16 @@ describe("identity CSV import", () => {
     expect(await jobTitleOf("sarah.chen@company.com")).toBe("Sales Engineer");
   });
 
+  it("refuses a row that changes the importer's own HR record (their access follows from it), and applies nothing (issue 12)", async () => {
+    const csv = csvOf("email,job_title", "priya.raman@company.com,Chief Financial Officer", "jane.smith@company.com,Senior Software Engineer");
+    const preview = await previewIdentityImport({ ctx, input: { csv } });
+    expect(preview.problems).toEqual([expect.objectContaining({ row: 2, message: expect.stringMatching(/your own HR record/) })]);
+    const before = await footprint();
+    await expect(applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "csv" });
+    expect(await footprint()).toEqual(before);
+    expect(await jobTitleOf("priya.raman@company.com")).not.toBe("Chief Financial Officer");
+  });
+
   it("applies all or nothing: a row that fails while applying undoes the rows before it", async () => {
     // Alice becoming Jane's report is a loop (Jane reports to Alice): only applying finds it.
     const csv = csvOf("external_id,team,manager", "bob.lindqvist,Platform,cto@company.com", "alice.moreno,Platform,jane.smith@company.com");

@@ -11,7 +11,7 @@ import { buildImport, importCounts } from "./build";
  * moved since.
  */
 export async function previewIdentityImport({ ctx, input }: { ctx: ServiceContext; input: { csv: string } }) {
-  const [{ table, plan, fingerprint }, engine] = await Promise.all([buildImport(ctx.db, input.csv, { lock: false }), policyEngine(ctx.db)]);
+  const [{ table, plan, fingerprint }, engine] = await Promise.all([buildImport(ctx.db, input.csv, { lock: false, importerId: ctx.actor.type === "identity" ? ctx.actor.identityId : null }), policyEngine(ctx.db)]);
   const touched = plan.outcomes.filter((o): o is Exclude<ImportOutcome, { kind: "unchanged" }> => o.kind !== "unchanged");
   // Only the values this import sets: the ones people already have are the aliases page's business.
   const incoming: PolicyIdentity[] = touched.map((o) => ({ id: `row-${o.row}`, attributes: Object.fromEntries(o.changes.map((c) => [c.attribute, c.newValue])) }));
