@@ -34,9 +34,11 @@ export const DEV_AUDIT_KEY_FILE = "audit-keys";
 
 export function parseAuditKeys(text: string, source: string): AuditKeyring {
   const entries = text
-    .split(/[\n,]/)
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"));
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("#"))
+    .flatMap((line) => line.split(","))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
   if (entries.length === 0) throw new StartupError(`${source} holds no audit key: expected entries "id:secret" (the first one signs)`);
   const byId = new Map<string, AuditKey>();
   for (const entry of entries) {

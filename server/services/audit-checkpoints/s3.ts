@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { CHECKPOINT_NAME } from "@/server/core/audit/checkpoint";
 import type { S3CheckpointSettings } from "./settings";
 import type { CheckpointStore } from "./stores";
@@ -12,22 +12,32 @@ const DAY_MS = 86_400_000;
  * existing name is never overwritten. Names sort newest first, so the latest is the first listed.
  */
 export function s3CheckpointStore(settings: S3CheckpointSettings): CheckpointStore {
-  const client = new S3Client({
-    region: settings.region,
-    ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
-    maxAttempts: 3,
-  });
+  // The SDK loads only where a bucket is configured, and only when first used.
+  const sdk = once(() => import("@aws-sdk/client-s3"));
+  let client: S3Client | undefined;
+  const connect = async () => {
+    const { S3Client } = await sdk();
+    client ??= new S3Client({
+      region: settings.region,
+      ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
+      maxAttempts: 3,
+    });
+    return client;
+  };
   const where = `s3://${settings.bucket}/${settings.prefix}`;
+  const statusOf = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   const explain = (err: unknown) => {
-    if (err instanceof S3ServiceException) return new Error(`${where}: ${err.name} (HTTP ${err.$metadata.httpStatusCode ?? "?"}): ${err.message}`);
+    const status = statusOf(err);
+    if (status) return new Error(`${where}: ${(err as Error).name} (HTTP ${status}): ${(err as Error).message}`);
     return new Error(`${where}: ${(err as Error)?.message ?? String(err)}`);
   };
   return {
     location: `S3 ${where}${settings.endpoint ? ` at ${settings.endpoint}` : ""}`,
     async write(name, body, at) {
       try {
-        await client.send(
+        const { PutObjectCommand } = await sdk();
+        await (await connect()).send(
           new PutObjectCommand({
             Bucket: settings.bucket,
             Key: `${settings.prefix}${name}`,
@@ -41,12 +51,13 @@ export function s3CheckpointStore(settings: S3CheckpointSettings): CheckpointSto
         return "written";
       } catch (err) {
         // 412: an object of that name exists (another instance wrote the same millisecond); it stays as it is.
-        if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 412) return "exists";
+        if (statusOf(err) === 412) return "exists";
         throw explain(err);
       }
     },
     async latest() {
       try {
+        const [{ GetObjectCommand, ListObjectsV2Command }, client] = await Promise.all([sdk(), connect()]);
         const listed = await client.send(new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix, MaxKeys: 20 }));
         const key = (listed.Contents ?? []).map((o) => o.Key ?? "").find((k) => CHECKPOINT_NAME.test(k.slice(settings.prefix.length)));
         if (!key) return null;
@@ -56,6 +67,11 @@ export function s3CheckpointStore(settings: S3CheckpointSettings): CheckpointSto
         throw explain(err);
       }
     },
-    close: () => client.destroy(),
+    close: () => client?.destroy(),
   };
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
 }
