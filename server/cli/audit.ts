@@ -28,7 +28,8 @@ export async function auditVerify(io: Io): Promise<number> {
   const result = await withDatabase((db) => verifyAuditChain({ ctx: { db } }));
   if (!result.ok) {
     const where = result.brokenAt === null ? "" : ` at event #${result.brokenAt}`;
-    io.out(`audit chain BROKEN${where}: ${result.problem} (${result.checked} events before it verified)\n`);
+    const verified = result.brokenAt === null ? `${result.checked} events verified` : `${result.checked} events before it verified`;
+    io.out(`audit chain BROKEN${where}: ${result.problem} (${verified})\n`);
     return AUDIT_EXIT.broken;
   }
   const legacy = result.legacy ? ` (the first ${result.legacy} are legacy events from before audit keys, anchored by the first keyed one)` : "";
