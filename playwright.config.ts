@@ -76,6 +76,7 @@ export default defineConfig({
         // Always the project's own PostgreSQL, fresh for this run, whatever the shell has set.
         DATABASE_URL: "",
         AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e",
+        CLEARANCE_AUDIT_KEYS: "e2e-1:ZTJlLWF1ZGl0LWtleS1lMmUtYXVkaXQta2V5LWUyZS1hdWRpdA==",
         AUTH_OIDC_ISSUER: idpUrl,
         AUTH_OIDC_CLIENT_ID: client.id,
         AUTH_OIDC_CLIENT_SECRET: client.secret,

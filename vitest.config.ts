@@ -28,6 +28,7 @@ export default defineConfig({
   test: {
     include: ["server/**/*.test.ts", "components/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["./test/support/global-setup.ts"],
+    setupFiles: ["./test/support/setup-file.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Each file gets its own database cloned from a migrated template (test/support/db.ts).

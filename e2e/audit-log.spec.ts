@@ -6,8 +6,11 @@ test("an auditor reads the audit log and verifies the chain", async ({ page, sig
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
   await page.getByLabel("Action").selectOption("auth.signed_in");
   await expect(page.locator("tbody tr").first()).toContainText(people.auditor.email);
+  await page.getByRole("button", { name: "Write checkpoint now" }).click();
+  await expect(page.getByText(/^Checkpoint of .*: \d+ events ending at #\d+, written to directory /)).toBeVisible();
   await page.getByRole("button", { name: "Verify audit chain" }).click();
   await expect(page.getByText(/Chain verified: all \d+ events link up\./)).toBeVisible();
+  await expect(page.getByText(/^Agrees with the checkpoint of .* events\) in directory /)).toBeVisible();
 });
 
 test("an IT admin opens the audit events about one person from their page", async ({ page, signInAs }) => {

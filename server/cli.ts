@@ -9,7 +9,7 @@
  * the reason on stderr in one line starting with "clearance: ".
  */
 import { parseArgs } from "./cli/args";
-import { auditHelp, auditVerify } from "./cli/audit";
+import { auditCheckpoint, auditHelp, auditVerify } from "./cli/audit";
 import type { Command, Io } from "./cli/command";
 import { exportCommand, importCommand } from "./cli/database";
 import { CliError, oneLine, usageError } from "./cli/errors";
@@ -47,9 +47,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.out(auditHelp);
         return name === undefined ? 2 : 0;
       }
-      if (name !== "verify") throw usageError(`unknown command "audit ${name}" (commands: verify)`, "clearance audit --help");
-      if (rest.length) throw usageError(`audit verify takes no arguments, but got ${rest.join(" ")}`, "clearance audit --help");
-      return await auditVerify(io);
+      if (name !== "verify" && name !== "checkpoint") throw usageError(`unknown command "audit ${name}" (commands: verify, checkpoint)`, "clearance audit --help");
+      if (rest.length === 1 && isHelp(rest[0])) {
+        io.out(auditHelp);
+        return 0;
+      }
+      if (rest.length) throw usageError(`audit ${name} takes no arguments, but got ${rest.join(" ")}`, "clearance audit --help");
+      return await (name === "verify" ? auditVerify(io) : auditCheckpoint(io));
     }
     if (group !== "policy") throw usageError(group.startsWith("-") ? `unknown flag ${group}` : `unknown command "${group}" (commands: policy, audit)`);
     if (name === undefined) throw usageError("policy needs a command", "clearance policy --help");

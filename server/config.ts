@@ -2,6 +2,8 @@
  * Settings read from the environment, checked once at start-up so that a misconfigured
  * server stops with one line naming what is wrong instead of failing on the first request.
  */
+import path from "node:path";
+
 export type RunMode = "dev" | "start";
 
 export class StartupError extends Error {
@@ -20,6 +22,9 @@ export interface OidcSettings {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** CLEARANCE_DATA_DIR, or .data in the working directory: the project's own PostgreSQL, development secrets, checkpoints. */
+export const dataDirectory = (env: Env = process.env) => (env.CLEARANCE_DATA_DIR ? path.resolve(env.CLEARANCE_DATA_DIR) : path.join(process.cwd(), ".data"));
 
 export const devLoginEnabled = (env: Env = process.env) => env.CLEARANCE_DEV_LOGIN === "1";
 

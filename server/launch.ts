@@ -12,6 +12,8 @@ import { checkReachable, DEFAULT_DATA_DIR, prepareDatabase, type PreparedDatabas
 import { closeDb, getDb } from "./db/client";
 import { freePort } from "./db/embedded";
 import { startWorkers } from "./jobs/worker";
+import { checkpointSettings } from "./services/audit-checkpoints/settings";
+import { checkAuditKeySettings, ensureDevAuditKeyFile } from "./services/audit-keys";
 import { seedIfEmpty } from "./services/demo-organization";
 
 const log = (line: string) => console.log(`clearance: ${line}`);
@@ -41,8 +43,12 @@ async function main(mode: RunMode) {
   if (mode === "dev") {
     env.CLEARANCE_DEV_LOGIN ??= "1";
     env.AUTH_SECRET ??= devSecret(dataDir);
+    // This process writes audit events too (the demo organization, the jobs): it reads process.env.
+    if (!env.CLEARANCE_AUDIT_KEYS && !env.CLEARANCE_AUDIT_KEY_FILE) env.CLEARANCE_AUDIT_KEY_FILE = process.env.CLEARANCE_AUDIT_KEY_FILE = ensureDevAuditKeyFile(dataDir);
   }
   checkAuthSettings(env, mode);
+  checkAuditKeySettings(env, mode);
+  checkpointSettings(env);
   if (mode === "start" && devLoginEnabled(env)) {
     console.warn("clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only");
   }

@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPolicyDirectory, demoPolicyDirectory } from "@/server/db/seed/policies";
 import { activeVersion, versionFiles } from "@/server/services/policies/engine";
 import { sql } from "drizzle-orm";
+import { systemActor } from "@/server/core/actor";
 import { auditEvents } from "@/server/db/schema";
+import { recordAuditEvent } from "@/server/services/audit";
+import { allEvents, restoreEvents } from "@/test/support/audit-tamper";
 import { asDatabaseSuperuser, createTestDatabase, type TestDatabase } from "@/test/support/db";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -68,11 +71,11 @@ describe("clearance policy export and import", () => {
   });
 });
 
-describe("clearance audit verify", () => {
+describe("clearance audit verify and checkpoint", () => {
   let t: TestDatabase;
-  const clearance = async (...args: string[]) => {
+  const clearance = async (args: string[], env: Record<string, string> = {}) => {
     try {
-      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: t.url } });
+      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: t.url, ...env } });
       return { code: 0, ...r };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
@@ -81,16 +84,56 @@ describe("clearance audit verify", () => {
   };
   beforeAll(async () => {
     t = await createTestDatabase();
+    for (let i = 0; i < 5; i++) {
+      await t.db.transaction((tx) => recordAuditEvent(tx, { actor: systemActor("test"), clock: () => new Date() }, { action: "test.event", subjectType: "test", subjectId: String(i) }));
+    }
   });
   afterAll(() => t.close());
 
-  it("verifies the chain, and after one row is changed directly in the database names that event", async () => {
+  it("exits 3 before any checkpoint, 0 after one, and 1 naming the event a superuser changed", async () => {
     const events = await t.db.select({ id: auditEvents.id }).from(auditEvents).orderBy(auditEvents.id);
-    expect(await clearance("audit", "verify")).toMatchObject({ code: 0, stdout: `audit chain verified: ${events.length} events, every link holds\n` });
+    const directory = process.env.CLEARANCE_AUDIT_CHECKPOINT_DIR!;
+    expect(await clearance(["audit", "verify"])).toMatchObject({
+      code: 3,
+      stdout:
+        `audit chain verified: ${events.length} events, every link holds\n` +
+        `NOT CONFIRMED: directory ${directory} holds no checkpoint yet, so events removed from the end cannot be ruled out\n`,
+    });
+    const written = await clearance(["audit", "checkpoint"]);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toMatch(new RegExp(`^audit checkpoint \\d{13}-.*\\.json: ${events.length} events ending at #${events.at(-1)!.id} \\([0-9a-f]{12}…\\), signed with audit key "test-1"\nwritten to directory ${directory}\n$`));
+    const verified = await clearance(["audit", "verify"]);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(new RegExp(`^audit chain verified: ${events.length} events, every link holds\nagrees with the checkpoint of .* in directory ${directory}: ${events.length} events ending at #${events.at(-1)!.id}\n$`));
+
+    const before = await allEvents(t.db);
     const victim = events[Math.floor(events.length / 2)]!.id;
     await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`update audit_events set actor_label = 'someone-else@company.com' where id = ${victim}`));
-    const broken = await clearance("audit", "verify");
+    const broken = await clearance(["audit", "verify"]);
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toMatch(new RegExp(`^audit chain BROKEN at event #${victim}: its content does not match its hash`));
+    expect(broken.stdout).toMatch(new RegExp(`^audit chain BROKEN at event #${victim}: its content does not match its hash under audit key "test-1"`));
+    await restoreEvents(t.db, before);
+  });
+
+  it("exits 1 on events removed from the end, and refuses a checkpoint over them", async () => {
+    const events = await t.db.select({ id: auditEvents.id }).from(auditEvents).orderBy(auditEvents.id);
+    await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`delete from audit_events where id >= ${events.at(-2)!.id}`));
+    const truncated = await clearance(["audit", "verify"]);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stdout).toContain(`audit chain BROKEN: events after #${events.at(-3)!.id} are missing: the checkpoint of `);
+    const refused = await clearance(["audit", "checkpoint"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/^audit checkpoint REFUSED: the database no longer holds what the checkpoint of /);
+  });
+
+  it("exits 2 without an audit key or a database, with one line saying why", async () => {
+    const noKey = await clearance(["audit", "verify"], { CLEARANCE_AUDIT_KEYS: "" });
+    expect(noKey).toMatchObject({ code: 2, stdout: "" });
+    expect(noKey.stderr).toMatch(/^clearance: no audit key: set CLEARANCE_AUDIT_KEYS or CLEARANCE_AUDIT_KEY_FILE/);
+    const noDatabase = await clearance(["audit", "checkpoint"], { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+    expect(noDatabase.code).toBe(2);
+    expect(noDatabase.stderr).toMatch(/^clearance: cannot reach the database/);
+    expect((await clearance(["audit", "rewrite"])).code).toBe(2);
+    expect(await clearance(["audit", "checkpoint", "--help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("Exit codes:") });
   });
 });

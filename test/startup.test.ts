@@ -19,6 +19,7 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stdo
 
 const lines = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
 const oidc = { AUTH_OIDC_ISSUER: "https://login.example.com", AUTH_OIDC_CLIENT_ID: "c", AUTH_OIDC_CLIENT_SECRET: "s" };
+const auditKey = { CLEARANCE_AUDIT_KEYS: `k1:${"a".repeat(44)}` };
 
 describe("a production start that cannot work stops at once with one clear line", () => {
   it("without AUTH_SECRET", async () => {
@@ -27,9 +28,23 @@ describe("a production start that cannot work stops at once with one clear line"
     expect(lines(r.stderr)).toEqual([expect.stringMatching(/^clearance: AUTH_SECRET is not set: /)]);
   });
 
+  it("without an audit key", async () => {
+    const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40) });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^clearance: CLEARANCE_AUDIT_KEYS is not set: a production start needs an audit key the database does not hold/)]);
+  });
+
+  it("with an audit key too short to be a key", async () => {
+    const short = await start({ ...oidc, AUTH_SECRET: "x".repeat(40), CLEARANCE_AUDIT_KEYS: "k1:c2hvcnQ=" });
+    expect(short.code).toBe(1);
+    expect(lines(short.stderr)).toEqual([
+      'clearance: CLEARANCE_AUDIT_KEYS: the secret of audit key "k1" is 5 bytes; it needs at least 32 random bytes (openssl rand -base64 32)',
+    ]);
+  });
+
   it("with an unreachable DATABASE_URL", async () => {
     const closed = await freePort();
-    const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40), DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${closed}/clearance` });
+    const r = await start({ ...oidc, ...auditKey, AUTH_SECRET: "x".repeat(40), DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${closed}/clearance` });
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toEqual([
       `clearance: cannot reach the database at DATABASE_URL postgres://app:***@127.0.0.1:${closed}/clearance: connect ECONNREFUSED 127.0.0.1:${closed}`,
@@ -37,7 +52,7 @@ describe("a production start that cannot work stops at once with one clear line"
   });
 
   it("with a DATABASE_URL that is not a URL", async () => {
-    const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40), DATABASE_URL: "not a url" });
+    const r = await start({ ...oidc, ...auditKey, AUTH_SECRET: "x".repeat(40), DATABASE_URL: "not a url" });
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(/^clearance: .*DATABASE_URL/);

@@ -1,6 +1,6 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
@@ -13,6 +13,7 @@ import { SelectFilter } from "@/components/ui/select-filter";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { useUrlParams } from "@/components/ui/use-url-params";
 import { auditQueryString, parseAuditParams } from "./audit-params";
+import { ChainVerification } from "./chain-verification";
 
 const PAGE_SIZE = 50;
 
@@ -24,27 +25,10 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
     ...trpc.auditLog.list.queryOptions({ ...params, pageSize: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
-  const verify = useMutation(trpc.auditLog.verifyChain.mutationOptions());
 
   return (
     <div className="grid gap-4">
-      <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
-        <div className="text-sm text-slate-700">
-          {verify.data?.ok === true && (
-            <span className="font-medium text-emerald-700">Chain verified: all {verify.data.checked} events link up.</span>
-          )}
-          {verify.data?.ok === false && (
-            <span className="font-medium text-red-700" role="alert">
-              Chain broken at event #{verify.data.brokenAt}: {verify.data.problem}.
-            </span>
-          )}
-          {!verify.data && !verify.isError && "Check that no event was changed or removed since it was written."}
-          {verify.isError && <span className="text-red-700">Verification failed: {verify.error.message}</span>}
-        </div>
-        <Button variant="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
-          {verify.isPending ? "Verifying…" : "Verify audit chain"}
-        </Button>
-      </div>
+      <ChainVerification />
 
       <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <div className="mb-4 flex flex-wrap items-end gap-3">

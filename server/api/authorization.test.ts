@@ -37,6 +37,8 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "aliases.remove": { allowed: ["it_admin"], input: () => ({ id: missing }) },
   "auditLog.list": { allowed: ["it_admin", "auditor"], input: () => ({}) },
   "auditLog.verifyChain": { allowed: ["it_admin", "auditor"] },
+  // Writes a checkpoint file into this test file's own checkpoint directory (test/support/audit-env.ts); the database is unchanged.
+  "auditLog.writeCheckpoint": { allowed: ["it_admin", "auditor"] },
   "policies.list": { allowed: ["it_admin"] },
   "policies.file": { allowed: ["it_admin"], input: () => ({ path: "sales-team-access.yaml" }) },
   "policies.catalog": { allowed: ["it_admin"] },

@@ -1,3 +1,4 @@
+import { writeAuditCheckpoint } from "@/server/services/audit-checkpoints/checkpoints";
 import type { ServiceContext } from "@/server/services/context";
 import { runScheduledDriftChecks } from "@/server/services/drift/queries";
 import { remindExpiringExceptions } from "@/server/services/exceptions/remind";
@@ -10,6 +11,16 @@ import { escalateOverdueRequests, expireStaleRequests, remindApprovers } from "@
  * again, so a job that runs twice or on two instances does its work once. Expiry and
  * provisioning run on a few-seconds loop instead (server/jobs/enforcement.ts).
  */
+export const AUDIT_CHECKPOINT_JOB = "audit-checkpoint";
+
+/** A refused or partly failed checkpoint fails the job, so pg-boss keeps it as failed and the log says why. */
+async function checkpointAuditChain(ctx: ServiceContext): Promise<number> {
+  const result = await writeAuditCheckpoint({ ctx });
+  if (!result.ok) throw new Error(`audit checkpoint refused: ${result.refused}`);
+  if (result.failed.length) throw new Error(`audit checkpoint ${result.name} not written to ${result.failed.map((f) => `${f.location} (${f.problem})`).join("; ")}`);
+  return 0;
+}
+
 export const scheduledJobs: { name: string; cron: string; run: (ctx: ServiceContext) => Promise<number> }[] = [
   { name: "requests-escalate", cron: "* * * * *", run: (ctx) => escalateOverdueRequests({ ctx }) },
   { name: "requests-remind", cron: "*/5 * * * *", run: (ctx) => remindApprovers({ ctx }) },
@@ -19,4 +30,6 @@ export const scheduledJobs: { name: string; cron: string; run: (ctx: ServiceCont
   // Daily drift detection (seed 001, layer 5), at night; IT runs a system's check on demand from /drift.
   { name: "drift-daily", cron: "30 2 * * *", run: async (ctx) => (await runScheduledDriftChecks({ ctx })).length },
   { name: "reports-monthly", cron: "0 6-23 1 * *", run: (ctx) => sendMonthlyReport({ ctx }) },
+  // A signed checkpoint of the audit chain's head, outside the database (docs/security/audit-chain.md).
+  { name: AUDIT_CHECKPOINT_JOB, cron: "0 * * * *", run: checkpointAuditChain },
 ];

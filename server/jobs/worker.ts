@@ -4,7 +4,7 @@ import { getDb, type Db } from "@/server/db/client";
 import { deliverOutbox } from "@/server/services/mail";
 import { closeAdapters } from "@/server/services/provisioning/adapters";
 import { runQueuedExports } from "@/server/services/reports/background-export";
-import { scheduledJobs } from "./definitions";
+import { AUDIT_CHECKPOINT_JOB, scheduledJobs } from "./definitions";
 import { startEnforcementLoop } from "./enforcement";
 import { smtpSender } from "./mail-transport";
 
@@ -13,7 +13,7 @@ const ENFORCEMENT_POLL_MS = Number(process.env.CLEARANCE_ENFORCEMENT_POLL_MS ?? 
 
 /**
  * Starts the background work of one app instance: the pg-boss schedules (escalation,
- * reminders, pending expiry, expiry reminders), the expiry and provisioning loop and, with SMTP_URL, the outbox sender. Safe to start on every
+ * reminders, pending expiry, expiry reminders, audit checkpoints), the expiry and provisioning loop and, with SMTP_URL, the outbox sender. Safe to start on every
  * instance.
  */
 export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: { databaseUrl: string; smtpUrl?: string; log: (line: string) => void; db?: Db }) {
@@ -24,10 +24,15 @@ export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: 
     await boss.createQueue(job.name);
     await boss.schedule(job.name, job.cron);
     await boss.work(job.name, async () => {
-      const done = await job.run({ db, actor: systemActor(job.name), clock: () => new Date() });
+      const done = await job.run({ db, actor: systemActor(job.name), clock: () => new Date() }).catch((err: Error) => {
+        log(`jobs: ${job.name} failed: ${err.message}`);
+        throw err;
+      });
       if (done) log(`jobs: ${job.name}: ${done} request${done === 1 ? "" : "s"}`);
     });
   }
+  // A checkpoint at every start too, so a new or restarted deployment has one before the hour.
+  await boss.send(AUDIT_CHECKPOINT_JOB, {});
 
   const enforcement = startEnforcementLoop({ db, everyMs: ENFORCEMENT_POLL_MS, log });
   // Background exports: written to files with progress (server/services/reports/background-export.ts).

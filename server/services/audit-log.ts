@@ -1,9 +1,13 @@
 import { and, asc, count, desc, eq, gt, ilike, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { chainInput, GENESIS_HASH } from "@/server/core/audit/chain";
+import { checkpointLabel } from "@/server/core/audit/checkpoint";
+import { ChainWalk } from "@/server/core/audit/verify";
 import { containsPattern } from "@/server/db/like";
 import { auditEvents, identities } from "@/server/db/schema";
-import { sha256 } from "./audit";
+import { readLatestCheckpoints } from "./audit-checkpoints/checkpoints";
+import { checkpointSettings } from "./audit-checkpoints/settings";
+import { checkpointStores, type CheckpointStore } from "./audit-checkpoints/stores";
+import { auditKeyring, linkHashing, type AuditKeyring } from "./audit-keys";
 import type { ServiceContext } from "./context";
 
 // Events about a person show the person's name.
@@ -60,37 +64,75 @@ export async function listAuditEvents({ ctx, input }: { ctx: ServiceContext; inp
   };
 }
 
+/** A checkpoint the chain was compared with. */
+export interface CheckpointCompared {
+  location: string;
+  name: string;
+  at: string;
+  count: number;
+  headId: number | null;
+}
+
+interface VerificationFacts {
+  /** events whose link held, in order from the first */
+  checked: number;
+  /** of which legacy: plain SHA-256 links written before audit keys existed */
+  legacy: number;
+  checkpoints: CheckpointCompared[];
+  /** why the end of the chain could not be confirmed: a location with no checkpoint yet, or unreadable */
+  unconfirmed: string[];
+}
+
 export type ChainVerification =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; brokenAt: number; problem: string };
+  | ({ ok: true } & VerificationFacts)
+  /** brokenAt: the first event that fails; null when events are missing from the end or a checkpoint is forged */
+  | ({ ok: false; brokenAt: number | null; problem: string } & VerificationFacts);
 
 /**
- * Recomputes the whole chain in id order, in batches so a long trail is never held in
- * memory, and names the first event whose link does not hold.
+ * Recomputes the whole chain in id order, in batches so a long trail is never held in memory,
+ * with the audit keyring, and compares it with the newest checkpoint of every location that can
+ * be read back (read first, so they never see more than the walk will). Names the first event
+ * that fails, or the events missing from the end.
  */
-export async function verifyAuditChain({ ctx }: { ctx: Pick<ServiceContext, "db"> }): Promise<ChainVerification> {
-  let prevHash = GENESIS_HASH;
+export async function verifyAuditChain({
+  ctx,
+  keyring = auditKeyring(),
+  stores,
+}: {
+  ctx: Pick<ServiceContext, "db">;
+  keyring?: AuditKeyring;
+  stores?: CheckpointStore[];
+}): Promise<ChainVerification> {
+  const targets = stores ?? checkpointStores(checkpointSettings());
+  let latest;
+  try {
+    latest = await readLatestCheckpoints(targets, keyring);
+  } finally {
+    if (!stores) for (const s of targets) s.close?.();
+  }
+  const walk = new ChainWalk(linkHashing(keyring), latest.checkpoints);
+  const facts = (): VerificationFacts => ({
+    checked: walk.checked,
+    legacy: walk.legacy,
+    checkpoints: latest.checkpoints.map(({ location, name, checkpoint: c }) => ({ location, name, at: c.at, count: c.count, headId: c.headId })),
+    unconfirmed: latest.unconfirmed,
+  });
   let lastId = 0;
-  let checked = 0;
   for (;;) {
-    const batch = await ctx.db
-      .select()
-      .from(auditEvents)
-      .where(gt(auditEvents.id, lastId))
-      .orderBy(asc(auditEvents.id))
-      .limit(1000);
-    if (batch.length === 0) return { ok: true, checked };
-    for (const e of batch) {
-      if (e.prevHash !== prevHash) {
-        return { ok: false, checked, brokenAt: e.id, problem: "its previous-hash does not match the event before it (an event was removed or reordered)" };
-      }
-      const { id: _id, prevHash: _p, hash, ...content } = e;
-      if (sha256(chainInput(prevHash, content)) !== hash) {
-        return { ok: false, checked, brokenAt: e.id, problem: "its content does not match its hash (the event was changed)" };
-      }
-      prevHash = hash;
-      lastId = e.id;
-      checked++;
+    const batch = await ctx.db.select().from(auditEvents).where(gt(auditEvents.id, lastId)).orderBy(asc(auditEvents.id)).limit(1000);
+    if (batch.length === 0) break;
+    for (const event of batch) {
+      const broken = walk.next(event);
+      if (broken) return { ok: false, ...broken, ...facts() };
+      lastId = event.id;
     }
   }
+  const truncated = walk.finish();
+  if (truncated) return { ok: false, ...truncated, ...facts() };
+  if (latest.invalid.length) return { ok: false, brokenAt: null, problem: latest.invalid[0]!, ...facts() };
+  return { ok: true, ...facts() };
 }
+
+/** One line on what the chain was compared with, e.g. for the CLI. */
+export const describeCheckpoints = (checkpoints: readonly CheckpointCompared[]) =>
+  checkpoints.map((c) => `${checkpointLabel(c)} (${c.count} events) in ${c.location}`).join("; ");

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { desc, sql } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
-import { chainInput, GENESIS_HASH, type ChainedContent } from "@/server/core/audit/chain";
+import { GENESIS_HASH, keyedChainInput, type ChainedContent } from "@/server/core/audit/chain";
 import type { Tx } from "@/server/db/client";
 import { auditEvents } from "@/server/db/schema";
+import { auditKeyring, hmacSha256 } from "./audit-keys";
 import type { ServiceContext } from "./context";
 
 // Serializes writers of the chain: each event must see the hash of the one committed before it.
@@ -20,17 +20,19 @@ export interface AuditEventInput {
   context?: Record<string, unknown>;
 }
 
-export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
 /**
  * Appends one event to the audit chain inside the caller's transaction, so the change and
- * its record commit or roll back together. Every state change calls this.
+ * its record commit or roll back together. Every state change calls this. The link is an
+ * HMAC-SHA256 under the keyring's current key (held by the process, never by the database),
+ * and the row names that key.
  */
 export async function recordAuditEvent(
   tx: Tx,
   ctx: Pick<ServiceContext, "actor" | "clock" | "request">,
   input: AuditEventInput,
 ): Promise<{ id: number; hash: string }> {
+  // Read before taking the lock: a missing key fails here, without holding up other writers.
+  const key = auditKeyring().current;
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
   const prevHash = last?.hash ?? GENESIS_HASH;
@@ -53,10 +55,10 @@ export async function recordAuditEvent(
   };
   // jsonb keeps JSON values only; the hash must be computed over what will be read back.
   const stored = JSON.parse(JSON.stringify(content)) as Omit<ChainedContent, "occurredAt">;
-  const hash = sha256(chainInput(prevHash, { ...stored, occurredAt: content.occurredAt }));
+  const hash = hmacSha256(key, keyedChainInput(key.id, prevHash, { ...stored, occurredAt: content.occurredAt }));
   const [row] = await tx
     .insert(auditEvents)
-    .values({ ...stored, occurredAt: content.occurredAt, prevHash, hash })
+    .values({ ...stored, occurredAt: content.occurredAt, prevHash, hash, keyId: key.id })
     .returning({ id: auditEvents.id });
   return { id: row!.id, hash };
 }

@@ -7,6 +7,7 @@ import { closeDb, getDb } from "@/server/db/client";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/server/db/embedded";
 import { runMigrations } from "@/server/db/migrate";
 import { seedIfEmpty } from "@/server/services/demo-organization";
+import { TEST_AUDIT_KEYS } from "./audit-env";
 import { withDatabase } from "./urls";
 
 declare module "vitest" {
@@ -26,6 +27,8 @@ declare module "vitest" {
  * once; each test file clones the one it needs (test/support/db.ts).
  */
 export default async function setup(project: TestProject) {
+  // The seeded template's events are signed with the key the test files verify with (setup-file.ts).
+  process.env.CLEARANCE_AUDIT_KEYS ||= TEST_AUDIT_KEYS;
   let embedded: EmbeddedServer | null = null;
   let adminUrl: string;
   if (process.env.DATABASE_URL) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { writeAuditCheckpoint } from "@/server/services/audit-checkpoints/checkpoints";
 import { listAuditEvents, verifyAuditChain } from "@/server/services/audit-log";
 import { auditReadProcedure, createTRPCRouter } from "../trpc";
 
@@ -16,4 +17,7 @@ export const auditLogRouter = createTRPCRouter({
     .query(({ ctx, input }) => listAuditEvents({ ctx: ctx.service, input })),
 
   verifyChain: auditReadProcedure.mutation(({ ctx }) => verifyAuditChain({ ctx: ctx.service })),
+
+  /** Writes a signed checkpoint of the chain's head outside the database now, as the hourly job does. */
+  writeCheckpoint: auditReadProcedure.mutation(({ ctx }) => writeAuditCheckpoint({ ctx: ctx.service })),
 });

@@ -1,7 +1,10 @@
 /**
  * The audit chain: each event's hash covers the previous event's hash and the event's own
  * content in a canonical form, so editing or removing any row breaks every later link.
- * Hashing itself (SHA-256) is done by the caller; core only defines what is hashed.
+ * Events are linked by HMAC-SHA256 under an audit key the database never holds (keyedChainInput),
+ * so someone who can rewrite rows cannot compute valid links; events written before keys existed
+ * keep their plain SHA-256 links (chainInput). Hashing itself is done by the caller; core only
+ * defines what is hashed (docs/security/audit-chain.md).
  */
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -33,7 +36,18 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The exact text whose SHA-256 is the event's hash. */
+/** The exact text whose SHA-256 is a legacy (unkeyed) event's hash. */
 export function chainInput(prevHash: string, event: ChainedContent): string {
   return `${prevHash}\n${canonicalJson({ ...event, occurredAt: event.occurredAt.toISOString() })}`;
+}
+
+/** Key ids name a key in the keyring; they are stored with every keyed event. */
+export const AUDIT_KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * The exact text whose HMAC-SHA256, under the key named `keyId`, is a keyed event's hash. The
+ * version tag and the key id are inside the MAC, so neither can be swapped afterwards.
+ */
+export function keyedChainInput(keyId: string, prevHash: string, event: ChainedContent): string {
+  return `clearance-audit/v2\n${keyId}\n${chainInput(prevHash, event)}`;
 }

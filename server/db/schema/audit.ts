@@ -2,7 +2,8 @@ import { bigserial, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/p
 
 /**
  * Append-only record of every decision and change. Each row carries the hash of the row
- * before it, so any edit or deletion breaks the chain (see server/core/audit/chain.ts).
+ * before it, so any edit or deletion breaks the chain (see server/core/audit/chain.ts), and
+ * the id of the audit key whose HMAC links it (docs/security/audit-chain.md).
  */
 export const auditEvents = pgTable(
   "audit_events",
@@ -24,6 +25,8 @@ export const auditEvents = pgTable(
     context: jsonb().notNull().default({}),
     prevHash: text().notNull(),
     hash: text().notNull(),
+    /** The audit key that signed this link; null for legacy events hashed with plain SHA-256 before keys existed. */
+    keyId: text(),
   },
   (t) => [
     index("audit_events_subject_idx").on(t.subjectType, t.subjectId),

@@ -2,7 +2,7 @@ import { controlsDocument } from "@/server/core/reports/controls";
 import { DomainError } from "@/server/core/errors";
 import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
 import { recordAuditEvent } from "../audit";
-import { verifyAuditChain } from "../audit-log";
+import { describeCheckpoints, verifyAuditChain } from "../audit-log";
 import type { ServiceContext } from "../context";
 import { reportChunks, reportPdf } from "./export";
 import { reportSource } from "./sources";
@@ -29,9 +29,11 @@ export async function evidencePack({ ctx, input }: { ctx: ServiceContext; input:
   const endOfPeriod = new Date(new Date(`${input.to}T00:00:00Z`).getTime() + 86_400_000 - 1);
   const endAt = endOfPeriod > now ? now : endOfPeriod;
   const chain = await verifyAuditChain({ ctx });
+  const checkpoints = chain.checkpoints.length ? `; agrees with ${describeCheckpoints(chain.checkpoints)}` : "";
+  const unconfirmed = chain.unconfirmed.map((reason) => `; NOT CONFIRMED: ${reason}`).join("");
   const chainText = chain.ok
-    ? `verified: ${chain.checked} events, every link holds (checked ${now.toISOString()})`
-    : `BROKEN at event #${chain.brokenAt}: ${chain.problem} (${chain.checked} events before it verified; checked ${now.toISOString()})`;
+    ? `verified: ${chain.checked} events, every link holds under the audit keys${checkpoints}${unconfirmed} (checked ${now.toISOString()})`
+    : `BROKEN${chain.brokenAt === null ? "" : ` at event #${chain.brokenAt}`}: ${chain.problem} (${chain.checked} events before it verified; checked ${now.toISOString()})`;
   const logPdf = await reportPdf(reportSource(ctx.db, "exceptions", period), "exceptions", period, now);
   const entries: ZipEntry[] = [
     { name: "CONTROLS.md", data: utf8(controlsDocument(period, chainText)) },

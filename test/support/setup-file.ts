@@ -1,0 +1,3 @@
+import { prepareAuditEnvironment } from "./audit-env";
+
+prepareAuditEnvironment();
