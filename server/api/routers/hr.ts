@@ -4,7 +4,7 @@ import { handOverPeople, previewHandover } from "@/server/services/hr/handover";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
 export const sourceKey = z.string().trim().min(1).max(60);
-export const handoverReason = z.string().trim().min(1, { error: "say why" }).max(500);
+export const handoverReason = z.string().trim().min(1, { error: "say why (the audit trail keeps it)" }).max(500);
 const selection = { toSource: sourceKey, fromSource: sourceKey.nullable(), department: z.string().trim().max(200).nullish() };
 
 /** HR systems that send events to POST /api/hr/events, what they sent, and whom each manages. */

@@ -28,11 +28,14 @@ export async function createHrSource({ ctx, input }: { ctx: ServiceContext; inpu
 /**
  * Applies one event in the caller's transaction: a new person, a change, or a termination. The
  * source reaches only the people it manages, checked here, when the event applies (a future-dated
- * event sees who manages the person on its day), under the person's row lock so that a handover
- * cannot slip in between. Someone it does not manage is answered as someone who does not exist.
+ * event sees who manages the person, and whether the source is still trusted, on its day), under
+ * the person's row lock so that a handover cannot slip in between. Someone it does not manage is
+ * answered as someone who does not exist.
  */
 async function applyEvent(tx: Tx, ctx: ServiceContext, row: typeof hrEvents.$inferSelect) {
   const effect = effectOf(hrEventSchema.parse(row.payload), row.receivedAt);
+  const [source] = await tx.select({ revokedAt: hrSources.revokedAt }).from(hrSources).where(eq(hrSources.key, row.sourceKey));
+  if (source?.revokedAt) throw new DomainError("FORBIDDEN", "The HR source's token was revoked before this event applied", { field: "source" });
   const [person] = await tx.select({ id: identities.id, managedBy: identities.managedBy }).from(identities).where(eq(identities.externalId, effect.externalId)).for("update");
   const managed = person?.managedBy === row.sourceKey;
   if (effect.kind === "hire" && !person) await createIdentity(tx, ctx, { externalId: effect.externalId, email: effect.person?.email ?? null, displayName: effect.person?.displayName ?? null, attributes: effect.attributes, source: "hr_event", managedBy: row.sourceKey, effectiveAt: effect.effectiveAt, reason: effect.reason });

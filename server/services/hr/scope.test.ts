@@ -110,6 +110,23 @@ describe("an HR source's events reach only its people", () => {
     expect(await post("bamboo", promote("alice.a", "2026-07-01"))).toMatchObject({ status: 200, body: { status: "applied" } });
     expect(await person("alice.a")).toMatchObject({ jobTitle: "Chief Everything", employmentStatus: "Active", managedBy: "bamboo" });
   });
+
+  it("an event waiting for its day fails on that day if its source's token was revoked meanwhile", async () => {
+    const it_ = await itAdmin();
+    const token = (await createHrSource({ ctx: it_, input: { key: "old-hris", name: "Old HRIS" } })).token;
+    const send = async (body: Record<string, unknown>) => {
+      const headers = { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": `old-${++eventNumber}` };
+      return (await handleHrEvent(new Request("http://clearance.test/api/hr/events", { method: "POST", headers, body: JSON.stringify(body) }), t.db, clock)).status;
+    };
+    expect(await send(hire("dora.old"))).toBe(200);
+    expect(await send(promote("dora.old", "2026-08-01"))).toBe(202);
+    await t.db.update(hrSources).set({ revokedAt: clock() }).where(eq(hrSources.key, "old-hris"));
+    clock.set("2026-08-01T00:00:00Z");
+    expect(await applyDueHrEvents({ ctx: { db: t.db, actor: systemActor("hr-events"), clock } })).toBe(0);
+    const [late] = await t.db.select().from(hrEvents).where(and(eq(hrEvents.sourceKey, "old-hris"), eq(hrEvents.type, "employee.updated")));
+    expect(late).toMatchObject({ status: "failed", error: "The HR source's token was revoked before this event applied" });
+    expect((await person("dora.old")).jobTitle).toBe("Paralegal");
+  });
 });
 
 describe("IT gives a source people in bulk", () => {
@@ -148,7 +165,7 @@ describe("IT gives a source people in bulk", () => {
     const { sources, unmanaged } = await listHrSources({ ctx: await itAdmin() });
     const counts = await t.db.select({ key: identities.managedBy, n: count() }).from(identities).groupBy(identities.managedBy);
     const of = (key: string | null) => counts.find((c) => c.key === key)?.n ?? 0;
-    expect(sources.map((s) => [s.key, s.people])).toEqual([["bamboo", of("bamboo")], ["workday", of("workday")]]);
+    expect(sources.map((s) => [s.key, s.people])).toEqual([["bamboo", of("bamboo")], ["old-hris", 1], ["workday", of("workday")]]);
     expect(of("bamboo")).toBe(3); // bob, carol, alice
     expect(unmanaged).toBe(of(null));
     expect(unmanaged).toBeGreaterThan(100);
