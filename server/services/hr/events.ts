@@ -38,13 +38,24 @@ async function applyEvent(tx: Tx, ctx: ServiceContext, row: typeof hrEvents.$inf
   if (source?.revokedAt) throw new DomainError("FORBIDDEN", "The HR source's token was revoked before this event applied", { field: "source" });
   const [person] = await tx.select({ id: identities.id, managedBy: identities.managedBy }).from(identities).where(eq(identities.externalId, effect.externalId)).for("update");
   const managed = person?.managedBy === row.sourceKey;
-  if (effect.kind === "hire" && !person) await createIdentity(tx, ctx, { externalId: effect.externalId, email: effect.person?.email ?? null, displayName: effect.person?.displayName ?? null, attributes: effect.attributes, source: "hr_event", managedBy: row.sourceKey, effectiveAt: effect.effectiveAt, reason: effect.reason });
+  if (effect.kind === "hire" && !person) await hireOnce(() => createIdentity(tx, ctx, { externalId: effect.externalId, email: effect.person?.email ?? null, displayName: effect.person?.displayName ?? null, attributes: effect.attributes, source: "hr_event", managedBy: row.sourceKey, effectiveAt: effect.effectiveAt, reason: effect.reason }));
   // A hire never takes over someone another source (or nobody) manages: user_id is unique, so
   // saying it is taken is unavoidable; it says no more (the same words as for an email taken).
   else if (effect.kind === "hire" && !managed) throw new DomainError("CONFLICT", `Another identity already has the user_id ${effect.externalId}`, { field: "user_id" });
   else if (!managed) throw new DomainError("NOT_FOUND", `No identity managed by this source has user_id ${effect.externalId}`, { field: "user_id" });
   else await changeIdentityAttributes({ ctx: { ...ctx, db: tx as unknown as Db }, input: { identityId: person!.id, attributes: effect.attributes, source: "hr_event", effectiveAt: effect.effectiveAt, reason: effect.reason } });
   await tx.update(hrEvents).set({ status: "applied", appliedAt: ctx.clock(), error: null }).where(eq(hrEvents.id, row.id));
+}
+
+/** Two hires of one person at once (two sources, or HR and SCIM): the unique indexes decide; the loser hears what a taken id says. */
+async function hireOnce<T>(hire: () => Promise<T>): Promise<T> {
+  try {
+    return await hire();
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+    if (code === "23505") throw new DomainError("CONFLICT", "Another identity already has this user_id or email", { field: "user_id" });
+    throw err;
+  }
 }
 
 /** Applies an event, or records why it failed (the event stays for IT to see). */

@@ -93,6 +93,15 @@ describe("an HR source's events reach only its people", () => {
     expect(await person("alice.a")).toMatchObject({ jobTitle: "Senior Paralegal", managedBy: "workday" });
   });
 
+  it("two sources hiring one new person at once: one hires them, the other is told the id is taken (never a database error)", async () => {
+    const replies = await Promise.all([post("workday", hire("eve.race")), post("bamboo", hire("eve.race"))]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 422]);
+    const lost = replies.find((r) => r.status === 422)!;
+    expect(lost.body.error).toMatch(/^Another identity already has (the user_id eve\.race|this user_id or email)$/);
+    const winner = replies[0]!.status === 200 ? "workday" : "bamboo";
+    expect(await person("eve.race")).toMatchObject({ managedBy: winner });
+  });
+
   it("IT hands Alice from A to B (audited with the reason): A's future-dated change, due after the handover, is refused on its day; B's applies", async () => {
     expect(await post("workday", promote("alice.a", "2026-07-01"))).toMatchObject({ status: 202, body: { status: "waiting" } });
     const alice = await person("alice.a");
