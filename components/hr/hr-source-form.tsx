@@ -39,7 +39,8 @@ export function HrSourceForm() {
           <code className="mt-1 block break-all font-mono text-xs">{create.data.token}</code>
           <p className="mt-2 text-xs text-slate-700">
             The HR system sends <code>POST /api/hr/events</code> with <code>Authorization: Bearer &lt;token&gt;</code> and an <code>Idempotency-Key</code> per event;
-            an identity provider (Okta, Entra ID) uses the same token for SCIM 2.0 at <code>/api/scim/v2</code>.
+            an identity provider (Okta, Entra ID) uses the same token for SCIM 2.0 at <code>/api/scim/v2</code>. The token reaches only the people this
+            source hires or that you give it below.
           </p>
         </div>
       )}

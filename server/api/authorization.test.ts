@@ -27,6 +27,8 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "identities.facets": { allowed: ["it_admin"] },
   "identities.byId": { allowed: ["it_admin"], input: (f) => ({ id: f.sarahId }) },
   "identities.attributeHistory": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId }) },
+  // A source that does not exist: refused by the service, nobody handed over.
+  "identities.handOver": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, toSource: "no-such-source", reason: "authorization table" }) },
   "identities.previewImport": { allowed: ["it_admin"], input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n" }) },
   // A fingerprint no preview gave: refused with CONFLICT, nothing applied.
   "identities.applyImport": { allowed: ["it_admin"], input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n", fingerprint: "0".repeat(64) }) },
@@ -118,6 +120,9 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "hr.sources": { allowed: ["it_admin"] },
   // A key with capitals: refused by the service, nothing created.
   "hr.createSource": { allowed: ["it_admin"], input: () => ({ key: "Workday", name: "Workday" }) },
+  "hr.previewHandover": { allowed: ["it_admin"], input: () => ({ toSource: "no-such-source", fromSource: null, department: "Sales" }) },
+  // A source that does not exist: refused by the service, nobody handed over.
+  "hr.handOverPeople": { allowed: ["it_admin"], input: () => ({ toSource: "no-such-source", fromSource: null, department: "Sales", reason: "authorization table", expectedCount: 1 }) },
   "drift.overview": { allowed: ["it_admin"] },
   "drift.runs": { allowed: ["it_admin"], input: () => ({}) },
   "drift.findings": { allowed: ["it_admin"], input: () => ({}) },

@@ -7,6 +7,7 @@ import { actorFor, identityIdByEmail } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, movableClock } from "@/test/support/requests";
 import { CLEARANCE, ENTERPRISE, PATCH_OP, USER } from "@/test/support/scim";
+import { giveEveryoneTo } from "@/test/support/hr";
 import { SCIM_BASE, scimClient } from "@/test/support/scim-client";
 
 let t: TestDatabase;
@@ -21,7 +22,10 @@ const scim = (...args: Parameters<ReturnType<typeof scimClient>>) => {
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  token = (await createHrSource({ ctx: await as(t.db, "priya.raman@company.com", clock), input: { key: "okta", name: "Okta" } })).token;
+  const it_ = await as(t.db, "priya.raman@company.com", clock);
+  token = (await createHrSource({ ctx: it_, input: { key: "okta", name: "Okta" } })).token;
+  // Okta manages the seeded directory here (scoping itself: server/services/scim/scope.test.ts).
+  await giveEveryoneTo(it_, "okta");
   johnId = await identityIdByEmail(t.db, "john.doe@company.com");
   ctoId = await identityIdByEmail(t.db, "cto@company.com");
 });

@@ -7,7 +7,7 @@ import { errorBody } from "@/server/core/scim/messages";
 import { scimAttributeOf } from "@/server/core/scim/user";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb, type Db } from "@/server/db/client";
-import type { ServiceContext } from "@/server/services/context";
+import type { SourceContext } from "@/server/services/context";
 import { authenticateHrSource } from "@/server/services/hr/events";
 import { createScimUser, deleteScimUser, getScimUser, listScimUsers, patchScimUser, replaceScimUser } from "@/server/services/scim/users";
 import { httpStatusOf } from "./errors";
@@ -48,13 +48,13 @@ interface Deps {
 }
 
 /** Runs `handle` for the HR source the bearer token belongs to, answering DomainErrors as SCIM Errors. */
-async function asHrSource(request: Request, deps: Deps, handle: (ctx: ServiceContext, usersUrl: string) => Promise<Response>): Promise<Response> {
+async function asHrSource(request: Request, deps: Deps, handle: (ctx: SourceContext, usersUrl: string) => Promise<Response>): Promise<Response> {
   const db = deps.db ?? getDb();
   try {
     const auth = request.headers.get("authorization");
     const token = auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : null;
     const source = await authenticateHrSource(db, token);
-    const ctx: ServiceContext = { db, clock: deps.clock ?? (() => new Date()), actor: systemActor(`scim:${source.key}`), request: requestInfo(request.headers) };
+    const ctx: SourceContext = { db, clock: deps.clock ?? (() => new Date()), actor: systemActor(`scim:${source.key}`), sourceKey: source.key, request: requestInfo(request.headers) };
     return await handle(ctx, `${baseUrlOf(request)}/Users`);
   } catch (err) {
     if (isDomainError(err)) return errorResponse(err);

@@ -11,3 +11,9 @@ export interface ServiceContext {
 
 /** A service call made by a signed-in person (requests, inbox, delegation): the actor is never the system. */
 export type PersonContext = ServiceContext & { actor: Extract<Actor, { type: "identity" }> };
+
+/**
+ * A call authenticated by an HR source's token (HR events, SCIM): it reaches only the people
+ * that source manages (identities.managed_by), see docs/security/source-scoping.md.
+ */
+export type SourceContext = ServiceContext & { sourceKey: string };

@@ -10,7 +10,7 @@ import { effectiveRoles } from "@/server/core/roles";
 import type { DbOrTx } from "@/server/db/client";
 import { attributesOf, columnsFor } from "@/server/db/identity-columns";
 import { containsPattern } from "@/server/db/like";
-import { identities, identityAttributeChanges, portalRoleAssignments } from "@/server/db/schema";
+import { hrSources, identities, identityAttributeChanges, portalRoleAssignments } from "@/server/db/schema";
 import { planAccessChange } from "./lifecycle/plan";
 import { recordAuditEvent } from "./audit";
 import { endSessionsOf } from "./sessions";
@@ -116,12 +116,15 @@ async function loadIdentity(db: DbOrTx, id: string, opts: { forUpdate?: boolean 
 /** A person's attributes, portal roles, manager and number of direct reports. */
 export async function getIdentity({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
   const row = await loadIdentity(ctx.db, input.id);
-  const [roles, [reports]] = await Promise.all([
+  const [roles, [reports], [source]] = await Promise.all([
     ctx.db
       .select({ role: portalRoleAssignments.role })
       .from(portalRoleAssignments)
       .where(eq(portalRoleAssignments.identityId, input.id)),
     ctx.db.select({ n: count() }).from(identities).where(eq(identities.managerId, input.id)),
+    row.identity.managedBy
+      ? ctx.db.select({ key: hrSources.key, name: hrSources.name, revokedAt: hrSources.revokedAt }).from(hrSources).where(eq(hrSources.key, row.identity.managedBy))
+      : [],
   ]);
   const i = row.identity;
   return {
@@ -133,6 +136,8 @@ export async function getIdentity({ ctx, input }: { ctx: ServiceContext; input: 
     manager: i.managerId ? { id: i.managerId, displayName: row.managerName!, email: row.managerEmail! } : null,
     roles: effectiveRoles(roles.map((r) => r.role)),
     directReports: reports?.n ?? 0,
+    /** the HR source whose token may read and change this person; null: none may */
+    managedBy: source ? { key: source.key, name: source.name, revoked: source.revokedAt !== null } : null,
     updatedAt: i.updatedAt,
   };
 }

@@ -25,6 +25,8 @@ export interface NewIdentityInput {
   /** HR attributes; employment_status defaults to Active; manager is an email */
   attributes: Record<string, unknown>;
   source: "hr_event" | "csv" | "scim" | "admin";
+  /** the HR source whose token hires the person and so manages them; null or absent: none */
+  managedBy?: string | null;
   effectiveAt: Date;
   reason: string;
 }
@@ -45,13 +47,13 @@ export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIden
   const now = ctx.clock();
   const [row] = await tx
     .insert(identities)
-    .values({ externalId: input.externalId, email, displayName: input.displayName?.trim() || nameFrom(input.externalId), employmentStatus: "Active", ...columnsFor(validated.values), managerId: managerRow?.id ?? null, createdAt: now, updatedAt: now })
+    .values({ externalId: input.externalId, email, displayName: input.displayName?.trim() || nameFrom(input.externalId), employmentStatus: "Active", ...columnsFor(validated.values), managerId: managerRow?.id ?? null, managedBy: input.managedBy ?? null, createdAt: now, updatedAt: now })
     .returning();
   const values = { ...validated.values, ...(manager ? { manager } : {}) };
   await tx.insert(identityAttributeChanges).values(
     Object.entries(values).map(([attribute, value]) => ({ identityId: row!.id, attribute, oldValue: null, newValue: value ?? null, source: input.source, effectiveAt: input.effectiveAt, recordedAt: now, actorLabel: actorLabel(ctx.actor), reason: input.reason })),
   );
-  await recordAuditEvent(tx, ctx, { action: "identity.hired", subjectType: "identity", subjectId: row!.id, after: { externalId: input.externalId, email, ...values }, reason: input.reason, context: { source: input.source } });
+  await recordAuditEvent(tx, ctx, { action: "identity.hired", subjectType: "identity", subjectId: row!.id, after: { externalId: input.externalId, email, ...values, ...(input.managedBy ? { managedBy: input.managedBy } : {}) }, reason: input.reason, context: { source: input.source } });
   await planAccessChange(tx, ctx, { identityId: row!.id, before: null, source: input.source, changes: values, reason: input.reason });
   return row!;
 }

@@ -1,11 +1,22 @@
 import { z } from "zod";
 import { createHrSource, listHrSources } from "@/server/services/hr/events";
+import { handOverPeople, previewHandover } from "@/server/services/hr/handover";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
-/** HR systems that send events to POST /api/hr/events, and what they sent. */
+export const sourceKey = z.string().trim().min(1).max(60);
+export const handoverReason = z.string().trim().min(1, { error: "say why (the audit trail keeps it)" }).max(500);
+const selection = { toSource: sourceKey, fromSource: sourceKey.nullable(), department: z.string().trim().max(200).nullish() };
+
+/** HR systems that send events to POST /api/hr/events, what they sent, and whom each manages. */
 export const hrRouter = createTRPCRouter({
   sources: itAdminProcedure.query(({ ctx }) => listHrSources({ ctx: ctx.service })),
   createSource: itAdminProcedure
     .input(z.strictObject({ key: z.string().trim().min(2).max(60), name: z.string().trim().max(200) }))
     .mutation(({ ctx, input }) => createHrSource({ ctx: ctx.service, input })),
+  /** Who a bulk handover would give the source, changing nothing. */
+  previewHandover: itAdminProcedure.input(z.strictObject(selection)).query(({ ctx, input }) => previewHandover({ ctx: ctx.service, input })),
+  /** Gives the source the people previewed (audited per person, with the reason). */
+  handOverPeople: itAdminProcedure
+    .input(z.strictObject({ ...selection, reason: handoverReason, expectedCount: z.int().min(1).max(10_000_000) }))
+    .mutation(({ ctx, input }) => handOverPeople({ ctx: ctx.service, input })),
 });

@@ -7,9 +7,11 @@ import {
   listIdentities,
   listIdentityFacets,
 } from "@/server/services/identities";
+import { handOverIdentity } from "@/server/services/hr/handover";
 import { applyIdentityImport } from "@/server/services/identity-import/apply";
 import { previewIdentityImport } from "@/server/services/identity-import/preview";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
+import { handoverReason, sourceKey } from "./hr";
 
 const page = z.int().min(1).max(100_000).default(1);
 const pageSize = z.int().min(1).max(100).default(25);
@@ -40,6 +42,11 @@ export const identitiesRouter = createTRPCRouter({
   attributeHistory: itAdminProcedure
     .input(z.strictObject({ identityId: z.uuid(), page, pageSize }))
     .query(({ ctx, input }) => listAttributeHistory({ ctx: ctx.service, input })),
+
+  /** IT hands a person to another HR source, or to none (audited with the reason). */
+  handOver: itAdminProcedure
+    .input(z.strictObject({ identityId: z.uuid(), toSource: sourceKey.nullable(), reason: handoverReason }))
+    .mutation(({ ctx, input }) => handOverIdentity({ ctx: ctx.service, input })),
 
   /** CSV import: every change it would make, changing nothing. */
   previewImport: itAdminProcedure.input(z.strictObject({ csv })).query(({ ctx, input }) => previewIdentityImport({ ctx: ctx.service, input })),

@@ -20,7 +20,8 @@ export interface ScimIdentity {
   hireDate: string | null;
   costCenter: string | null;
   trainings: string[];
-  manager: { id: string; displayName: string } | null;
+  /** displayName is null when the caller may not see the manager (another source manages them) */
+  manager: { id: string; displayName: string | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,7 +43,7 @@ export function toScimUser(p: ScimIdentity, usersUrl: string): ScimObject {
     employeeNumber: p.externalId,
     costCenter: p.costCenter,
     department: p.department,
-    manager: p.manager ? { value: p.manager.id, $ref: `${usersUrl}/${p.manager.id}`, displayName: p.manager.displayName } : null,
+    manager: p.manager ? withoutEmpty({ value: p.manager.id, $ref: `${usersUrl}/${p.manager.id}`, displayName: p.manager.displayName }) : null,
   });
   const clearance = withoutEmpty({ team: p.team, location: p.location, jobLevel: p.jobLevel, hireDate: p.hireDate, trainings: p.trainings });
   return withoutEmpty({

@@ -11,6 +11,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
+import { hrSources } from "./hr";
 
 /**
  * A person with HR attributes, as the HR system (or SCIM, or a CSV import) reports them.
@@ -37,6 +38,11 @@ export const identities = pgTable(
     managerId: uuid().references((): AnyPgColumn => identities.id, { onDelete: "set null" }),
     costCenter: text(),
     trainings: text().array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * The HR source whose token may read and change this person (docs/security/source-scoping.md);
+     * null when no token may: the demo seed, a CSV import, IT by hand.
+     */
+    managedBy: text().references(() => hrSources.key),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
@@ -47,6 +53,7 @@ export const identities = pgTable(
     index("identities_department_idx").on(t.department),
     index("identities_manager_idx").on(t.managerId),
     index("identities_username_idx").on(t.username),
+    index("identities_managed_by_idx").on(t.managedBy),
   ],
 );
 

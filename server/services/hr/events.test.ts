@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, movableClock } from "@/test/support/requests";
 import { expectedAccessOf } from "../policies";
 import { applyDueHrEvents, createHrSource } from "./events";
+import { giveEveryoneTo } from "@/test/support/hr";
 
 let t: TestDatabase;
 let token: string;
@@ -14,7 +15,10 @@ const clock = movableClock("2025-05-24T08:00:00Z");
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  token = (await createHrSource({ ctx: await as(t.db, "priya.raman@company.com", clock), input: { key: "workday", name: "Workday" } })).token;
+  const it_ = await as(t.db, "priya.raman@company.com", clock);
+  token = (await createHrSource({ ctx: it_, input: { key: "workday", name: "Workday" } })).token;
+  // Onboarding Workday over the seeded directory: IT gives it everyone (docs/security/source-scoping.md).
+  await giveEveryoneTo(it_, "workday");
 });
 afterAll(() => t.close());
 
@@ -84,7 +88,7 @@ describe("HR events (seed 001)", () => {
   });
 
   it("an update for someone HR never hired fails visibly, and the event is kept with the reason", async () => {
-    expect(await post({ event: "employee.updated", event_id: "wd-9", user_id: "nobody.here", changes: { team: { new: "X" } } })).toMatchObject({ status: 422, body: { status: "failed", error: "No identity has user_id nobody.here" } });
+    expect(await post({ event: "employee.updated", event_id: "wd-9", user_id: "nobody.here", changes: { team: { new: "X" } } })).toMatchObject({ status: 422, body: { status: "failed", error: "No identity managed by this source has user_id nobody.here" } });
     expect((await t.db.select().from(auditEvents).where(eq(auditEvents.action, "hr_event.failed"))).length).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, desc, eq, isNull, lte } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNull, lte } from "drizzle-orm";
 import { actorLabel, systemActor } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
 import { effectOf, hrEventSchema } from "@/server/core/identity/hr-events";
@@ -25,14 +25,37 @@ export async function createHrSource({ ctx, input }: { ctx: ServiceContext; inpu
   });
 }
 
-/** Applies one event in the caller's transaction: a new person, a change, or a termination. */
+/**
+ * Applies one event in the caller's transaction: a new person, a change, or a termination. The
+ * source reaches only the people it manages, checked here, when the event applies (a future-dated
+ * event sees who manages the person, and whether the source is still trusted, on its day), under
+ * the person's row lock so that a handover cannot slip in between. Someone it does not manage is
+ * answered as someone who does not exist.
+ */
 async function applyEvent(tx: Tx, ctx: ServiceContext, row: typeof hrEvents.$inferSelect) {
   const effect = effectOf(hrEventSchema.parse(row.payload), row.receivedAt);
-  const [person] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.externalId, effect.externalId));
-  if (effect.kind === "hire" && !person) await createIdentity(tx, ctx, { externalId: effect.externalId, email: effect.person?.email ?? null, displayName: effect.person?.displayName ?? null, attributes: effect.attributes, source: "hr_event", effectiveAt: effect.effectiveAt, reason: effect.reason });
-  else if (!person) throw new DomainError("NOT_FOUND", `No identity has user_id ${effect.externalId}`, { field: "user_id" });
-  else await changeIdentityAttributes({ ctx: { ...ctx, db: tx as unknown as Db }, input: { identityId: person.id, attributes: effect.attributes, source: "hr_event", effectiveAt: effect.effectiveAt, reason: effect.reason } });
+  const [source] = await tx.select({ revokedAt: hrSources.revokedAt }).from(hrSources).where(eq(hrSources.key, row.sourceKey));
+  if (source?.revokedAt) throw new DomainError("FORBIDDEN", "The HR source's token was revoked before this event applied", { field: "source" });
+  const [person] = await tx.select({ id: identities.id, managedBy: identities.managedBy }).from(identities).where(eq(identities.externalId, effect.externalId)).for("update");
+  const managed = person?.managedBy === row.sourceKey;
+  if (effect.kind === "hire" && !person) await hireOnce(() => createIdentity(tx, ctx, { externalId: effect.externalId, email: effect.person?.email ?? null, displayName: effect.person?.displayName ?? null, attributes: effect.attributes, source: "hr_event", managedBy: row.sourceKey, effectiveAt: effect.effectiveAt, reason: effect.reason }));
+  // A hire never takes over someone another source (or nobody) manages: user_id is unique, so
+  // saying it is taken is unavoidable; it says no more (the same words as for an email taken).
+  else if (effect.kind === "hire" && !managed) throw new DomainError("CONFLICT", `Another identity already has the user_id ${effect.externalId}`, { field: "user_id" });
+  else if (!managed) throw new DomainError("NOT_FOUND", `No identity managed by this source has user_id ${effect.externalId}`, { field: "user_id" });
+  else await changeIdentityAttributes({ ctx: { ...ctx, db: tx as unknown as Db }, input: { identityId: person!.id, attributes: effect.attributes, source: "hr_event", effectiveAt: effect.effectiveAt, reason: effect.reason } });
   await tx.update(hrEvents).set({ status: "applied", appliedAt: ctx.clock(), error: null }).where(eq(hrEvents.id, row.id));
+}
+
+/** Two hires of one person at once (two sources, or HR and SCIM): the unique indexes decide; the loser hears what a taken id says. */
+async function hireOnce<T>(hire: () => Promise<T>): Promise<T> {
+  try {
+    return await hire();
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+    if (code === "23505") throw new DomainError("CONFLICT", "Another identity already has this user_id or email", { field: "user_id" });
+    throw err;
+  }
 }
 
 /** Applies an event, or records why it failed (the event stays for IT to see). */
@@ -104,11 +127,18 @@ export async function applyDueHrEvents({ ctx }: { ctx: ServiceContext }): Promis
   return applied;
 }
 
-/** HR sources and their recent events, for IT. */
+/** HR sources (with how many people each manages) and their recent events, for IT. */
 export async function listHrSources({ ctx }: { ctx: ServiceContext }) {
-  const [sources, events] = await Promise.all([
+  const [sources, events, managed] = await Promise.all([
     ctx.db.select({ key: hrSources.key, name: hrSources.name, createdAt: hrSources.createdAt, createdBy: hrSources.createdBy, revokedAt: hrSources.revokedAt }).from(hrSources).orderBy(asc(hrSources.key)),
     ctx.db.select().from(hrEvents).orderBy(desc(hrEvents.id)).limit(100),
+    ctx.db.select({ key: identities.managedBy, n: count() }).from(identities).groupBy(identities.managedBy),
   ]);
-  return { sources, events: events.map(({ payload: _p, ...e }) => e) };
+  const people = new Map(managed.map((m) => [m.key, m.n]));
+  return {
+    sources: sources.map((s) => ({ ...s, people: people.get(s.key) ?? 0 })),
+    /** people no source manages (demo seed, CSV import, IT): no token reaches them */
+    unmanaged: people.get(null) ?? 0,
+    events: events.map(({ payload: _p, ...e }) => e),
+  };
 }

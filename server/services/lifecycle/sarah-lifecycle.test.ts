@@ -12,6 +12,7 @@ import { startSlapd, type Slapd } from "@/test/support/slapd";
 import { listResourceGrace, setResourceGraceDays } from "../drift/queries";
 import { expireExceptions } from "../exceptions/end";
 import { applyDueHrEvents, createHrSource } from "../hr/events";
+import { handOverIdentity } from "../hr/handover";
 import { runDueOperations } from "../provisioning/operations";
 
 /**
@@ -55,6 +56,7 @@ beforeAll(async () => {
   await expect(setResourceGraceDays({ ctx: it_, input: { resourceKey: "slack:channel:#sales-team", graceDays: 400 } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "graceDays" });
   token = (await createHrSource({ ctx: it_, input: { key: "workday", name: "Workday" } })).token;
   sarahId = (await t.db.select({ id: identities.id }).from(identities).where(eq(identities.externalId, "sarah.chen")))[0]!.id;
+  await handOverIdentity({ ctx: it_, input: { identityId: sarahId, toSource: "workday", reason: "Workday is Sarah's HR system" } });
   // Day one (seed 001, "Onboarding"): the directory holds what policy gave the Sales Engineer.
   const dayOne = await t.db.select().from(expectedAccess).where(eq(expectedAccess.identityId, sarahId));
   for (const g of dayOne) await slapd.addMember(resourceGroupCn(g.resourceKey, g.level), slapd.userDnTemplate.replace("{username}", "sarah.chen"));

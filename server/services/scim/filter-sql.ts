@@ -78,7 +78,8 @@ function columnFor(schema: UserSchemaUrn, attribute: string, sub: string | undef
     case "enterprise:manager.$ref":
       return text(sql`case when ${identities.managerId} is not null then ${urlOf(usersUrl, sql`${identities.managerId}`)} end`);
     case "enterprise:manager.displayName":
-      return text(sql`(select m.display_name from identities m where m.id = ${identities.managerId})`);
+      // Only a manager the same source manages shows a name (as users.ts renders it).
+      return text(sql`(select m.display_name from identities m where m.id = ${identities.managerId} and m.managed_by = ${identities.managedBy})`);
     case "clearance:team":
       return text(identities.team);
     case "clearance:location":

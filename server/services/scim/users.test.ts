@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, movableClock } from "@/test/support/requests";
 import { CLEARANCE, ENTERPRISE, SCIMMY, USER } from "@/test/support/scim";
 import { scimClient } from "@/test/support/scim-client";
+import { giveEveryoneTo } from "@/test/support/hr";
 import { createHrSource } from "../hr/events";
 
 let t: TestDatabase;
@@ -32,7 +33,10 @@ async function allUsers(filter?: string) {
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  token = (await createHrSource({ ctx: await as(t.db, "priya.raman@company.com", clock), input: { key: "entra", name: "Entra ID" } })).token;
+  const it_ = await as(t.db, "priya.raman@company.com", clock);
+  token = (await createHrSource({ ctx: it_, input: { key: "entra", name: "Entra ID" } })).token;
+  // Entra ID manages the whole directory here (scoping itself: scope.test.ts).
+  await giveEveryoneTo(it_, "entra");
   johnId = await identityIdByEmail(t.db, "john.doe@company.com");
   // Names the splitting of displayName into given and family names must get right in SQL too.
   for (const [userName, displayName] of [["cher@company.com", "Cher"], ["jcvd@company.com", "Jean  Claude Van Damme"], ["pct_100%@company.com", "Percent O'Hara"]]) {

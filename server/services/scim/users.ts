@@ -12,7 +12,7 @@ import { toScimUser, userChanges, versionOf, type ScimIdentity, type UserChanges
 import type { Db, DbOrTx, Tx } from "@/server/db/client";
 import { identities } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
-import type { ServiceContext } from "../context";
+import type { SourceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
 import { createIdentity } from "../identity-create";
 import { filterToSql } from "./filter-sql";
@@ -24,8 +24,14 @@ interface UsersUrl {
 
 const manager = alias(identities, "manager");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The one answer for a User that does not exist and for one the token's source does not manage. */
 const notFound = (id: string) => new DomainError("NOT_FOUND", `No User has id ${id}`, { field: "id" });
 
+/** The people the token's source manages: every read and write is limited to them. */
+const managedBy = (ctx: SourceContext) => eq(identities.managedBy, ctx.sourceKey);
+// The manager's name shows only when the same source manages the manager; the id (opaque) always
+// does, as it is the person's own attribute. filter-sql.ts reads manager.displayName the same way.
+const managerJoin = and(eq(manager.id, identities.managerId), eq(manager.managedBy, identities.managedBy));
 const selection = { identity: identities, managerName: manager.displayName };
 
 function scimIdentityOf(row: { identity: typeof identities.$inferSelect; managerName: string | null }): ScimIdentity {
@@ -45,15 +51,16 @@ function scimIdentityOf(row: { identity: typeof identities.$inferSelect; manager
     hireDate: i.hireDate,
     costCenter: i.costCenter,
     trainings: i.trainings,
-    manager: i.managerId && row.managerName !== null ? { id: i.managerId, displayName: row.managerName } : null,
+    manager: i.managerId ? { id: i.managerId, displayName: row.managerName } : null,
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,
   };
 }
 
-async function loadIdentity(db: DbOrTx, id: string, opts: { forUpdate?: boolean } = {}): Promise<ScimIdentity> {
+/** One User the source manages; locked for a write, so a handover waits for it (or it for the handover, then sees it). */
+async function loadIdentity(db: DbOrTx, ctx: SourceContext, id: string, opts: { forUpdate?: boolean } = {}): Promise<ScimIdentity> {
   if (!UUID.test(id)) throw notFound(id);
-  const query = db.select(selection).from(identities).leftJoin(manager, eq(manager.id, identities.managerId)).where(eq(identities.id, id)).limit(1);
+  const query = db.select(selection).from(identities).leftJoin(manager, managerJoin).where(and(eq(identities.id, id), managedBy(ctx))).limit(1);
   const [row] = opts.forUpdate ? await query.for("update", { of: identities }) : await query;
   if (!row) throw notFound(id);
   return scimIdentityOf(row);
@@ -68,26 +75,30 @@ function checkVersion(person: ScimIdentity, ifMatch: string | null | undefined) 
 }
 
 /**
- * GET /Users: a page of Users, filtered in PostgreSQL (see filter-sql.ts for why not in memory),
- * oldest first so that pages are stable while a client walks them.
+ * GET /Users: a page of the source's Users, filtered in PostgreSQL (see filter-sql.ts for why not
+ * in memory), oldest first so that pages are stable while a client walks them. totalResults
+ * counts the source's people only.
  */
-export async function listScimUsers({ ctx, input }: { ctx: ServiceContext; input: UsersUrl & { filter: string | null; startIndex: string | null; count: string | null } }) {
+export async function listScimUsers({ ctx, input }: { ctx: SourceContext; input: UsersUrl & { filter: string | null; startIndex: string | null; count: string | null } }) {
   const page = readPage(input.startIndex, input.count, MAX_RESULTS);
-  const where = input.filter?.trim() ? filterToSql(parseFilter(input.filter), input.usersUrl) : undefined;
+  const where = and(managedBy(ctx), input.filter?.trim() ? filterToSql(parseFilter(input.filter), input.usersUrl) : undefined);
   const [rows, [total]] = await Promise.all([
     page.count === 0
       ? []
-      : ctx.db.select(selection).from(identities).leftJoin(manager, eq(manager.id, identities.managerId)).where(where).orderBy(asc(identities.createdAt), asc(identities.id)).limit(page.count).offset(page.startIndex - 1),
+      : ctx.db.select(selection).from(identities).leftJoin(manager, managerJoin).where(where).orderBy(asc(identities.createdAt), asc(identities.id)).limit(page.count).offset(page.startIndex - 1),
     ctx.db.select({ n: count() }).from(identities).where(where),
   ]);
   return listResponse(rows.map((r) => toScimUser(scimIdentityOf(r), input.usersUrl)), total?.n ?? 0, page.startIndex);
 }
 
-export async function getScimUser({ ctx, input }: { ctx: ServiceContext; input: UsersUrl & { id: string } }) {
-  return toScimUser(await loadIdentity(ctx.db, input.id), input.usersUrl);
+export async function getScimUser({ ctx, input }: { ctx: SourceContext; input: UsersUrl & { id: string } }) {
+  return toScimUser(await loadIdentity(ctx.db, ctx, input.id), input.usersUrl);
 }
 
-/** userName (the email) and externalId are unique (RFC 7643 §4.1.1); another User holding either is a 409 uniqueness. */
+/**
+ * userName (the email) and externalId are unique (RFC 7643 §4.1.1) across the whole directory;
+ * another User holding either is a 409 uniqueness, worded the same whoever manages that User.
+ */
 async function assertUnique(tx: Tx, values: { email?: string; externalId?: string }, exceptId?: string) {
   const others = exceptId ? ne(identities.id, exceptId) : undefined;
   if (values.email) {
@@ -100,7 +111,10 @@ async function assertUnique(tx: Tx, values: { email?: string; externalId?: strin
   }
 }
 
-/** The manager's email for enterprise manager.value (an id of a User here). */
+/**
+ * The manager's email for enterprise manager.value (an id of a User here). A manager may be
+ * managed by another source (an IdP's contractors report to HR's employees); the id is opaque.
+ */
 async function managerEmailOf(tx: Tx, id: string): Promise<string> {
   const [row] = UUID.test(id) ? await tx.select({ email: identities.email }).from(identities).where(eq(identities.id, id)).limit(1) : [];
   if (!row) throw invalidValue(`${ENTERPRISE_SCHEMA}:manager.value`, `no User has id ${id}`);
@@ -122,10 +136,11 @@ async function uniquely<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /**
- * POST /Users: a joiner. createIdentity writes the person, their history, the audit event and
- * the joiner plan in this transaction.
+ * POST /Users: a joiner, managed by the token's source. createIdentity writes the person, their
+ * history, the audit event and the joiner plan in this transaction. Someone who exists already
+ * (whoever manages them) is a 409 uniqueness: a POST never takes a person over.
  */
-export async function createScimUser({ ctx, input }: { ctx: ServiceContext; input: UsersUrl & { body: unknown } }) {
+export async function createScimUser({ ctx, input }: { ctx: SourceContext; input: UsersUrl & { body: unknown } }) {
   const changes = userChanges(null, readUserResource(input.body), { keepUnsentExtensions: false });
   return uniquely(() =>
     ctx.db.transaction(async (tx) => {
@@ -137,10 +152,11 @@ export async function createScimUser({ ctx, input }: { ctx: ServiceContext; inpu
         displayName: changes.displayName ?? null,
         attributes: { ...changes.attributes, ...(managerEmail ? { manager: managerEmail } : {}) },
         source: "scim",
+        managedBy: ctx.sourceKey,
         effectiveAt: ctx.clock(),
         reason: reasonOf("create"),
       });
-      return toScimUser(await loadIdentity(tx, row.id), input.usersUrl);
+      return toScimUser(await loadIdentity(tx, ctx, row.id), input.usersUrl);
     }),
   );
 }
@@ -151,7 +167,7 @@ export async function createScimUser({ ctx, input }: { ctx: ServiceContext; inpu
  * records history and the audit event, re-evaluates access and stores the joiner/mover/leaver
  * plan (and ends the portal sessions of someone who stops being Active).
  */
-async function applyChanges(tx: Tx, ctx: ServiceContext, person: ScimIdentity, changes: UserChanges, reason: string) {
+async function applyChanges(tx: Tx, ctx: SourceContext, person: ScimIdentity, changes: UserChanges, reason: string) {
   const account = Object.fromEntries(
     (["email", "displayName", "externalId"] as const).filter((k) => changes[k] !== undefined && changes[k] !== person[k]).map((k) => [k, changes[k]!]),
   ) as Partial<Record<"email" | "displayName" | "externalId", string>>;
@@ -176,29 +192,29 @@ async function applyChanges(tx: Tx, ctx: ServiceContext, person: ScimIdentity, c
 type WriteInput = UsersUrl & { id: string; ifMatch?: string | null };
 
 /** PUT /Users/{id}: the User as sent replaces what was there (extensions not sent are kept; see userChanges). */
-export async function replaceScimUser({ ctx, input }: { ctx: ServiceContext; input: WriteInput & { body: unknown } }) {
+export async function replaceScimUser({ ctx, input }: { ctx: SourceContext; input: WriteInput & { body: unknown } }) {
   const next = readUserResource(input.body);
   return uniquely(() =>
     ctx.db.transaction(async (tx) => {
-      const person = await loadIdentity(tx, input.id, { forUpdate: true });
+      const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
       checkVersion(person, input.ifMatch);
       const changes = userChanges({ resource: toScimUser(person, input.usersUrl), employmentStatus: person.employmentStatus }, next, { keepUnsentExtensions: true });
       await applyChanges(tx, ctx, person, changes, reasonOf("replace"));
-      return toScimUser(await loadIdentity(tx, input.id), input.usersUrl);
+      return toScimUser(await loadIdentity(tx, ctx, input.id), input.usersUrl);
     }),
   );
 }
 
 /** PATCH /Users/{id}: the operations apply to the current User, all or none. */
-export async function patchScimUser({ ctx, input }: { ctx: ServiceContext; input: WriteInput & { body: unknown } }) {
+export async function patchScimUser({ ctx, input }: { ctx: SourceContext; input: WriteInput & { body: unknown } }) {
   return uniquely(() =>
     ctx.db.transaction(async (tx) => {
-      const person = await loadIdentity(tx, input.id, { forUpdate: true });
+      const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
       checkVersion(person, input.ifMatch);
       const current: ScimObject = toScimUser(person, input.usersUrl);
       const changes = userChanges({ resource: current, employmentStatus: person.employmentStatus }, applyPatch(current, input.body), { keepUnsentExtensions: false });
       await applyChanges(tx, ctx, person, changes, reasonOf("patch"));
-      return toScimUser(await loadIdentity(tx, input.id), input.usersUrl);
+      return toScimUser(await loadIdentity(tx, ctx, input.id), input.usersUrl);
     }),
   );
 }
@@ -208,9 +224,9 @@ export async function patchScimUser({ ctx, input }: { ctx: ServiceContext; input
  * (employment_status Terminated: access removed by a leaver plan, portal sessions ended). The
  * User stays readable with active=false; deleting a terminated User again changes nothing.
  */
-export async function deleteScimUser({ ctx, input }: { ctx: ServiceContext; input: { id: string; ifMatch?: string | null } }) {
+export async function deleteScimUser({ ctx, input }: { ctx: SourceContext; input: { id: string; ifMatch?: string | null } }) {
   await ctx.db.transaction(async (tx) => {
-    const person = await loadIdentity(tx, input.id, { forUpdate: true });
+    const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
     checkVersion(person, input.ifMatch);
     await changeIdentityAttributes({ ctx: { ...ctx, db: tx as unknown as Db }, input: { identityId: person.id, attributes: { employment_status: "Terminated" }, source: "scim", effectiveAt: ctx.clock(), reason: reasonOf("delete") } });
   });

@@ -7,6 +7,7 @@ import { AttributeHistory } from "@/components/identities/attribute-history";
 import { HISTORY_PAGE_SIZE } from "@/components/identities/page-sizes";
 import { ExpectedAccessList } from "@/components/access/expected-access-list";
 import { AttributeList } from "@/components/identities/attribute-list";
+import { ManagingSource } from "@/components/identities/managing-source";
 import { RoleBadges } from "@/components/identities/role-badges";
 import { PlanList } from "@/components/lifecycle/plan-list";
 import { Card } from "@/components/ui/card";
@@ -28,6 +29,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   const person = await loadPerson(id);
   const access = await (await api()).policies.expectedAccess({ identityId: person.id });
   const plans = await (await api()).lifecycle.plansOf({ identityId: person.id, limit: 10 });
+  const { sources } = await (await api()).hr.sources();
   const queryClient = getQueryClient();
   await queryClient.prefetchQuery(
     trpc.identities.attributeHistory.queryOptions({ identityId: person.id, page: 1, pageSize: HISTORY_PAGE_SIZE }),
@@ -61,6 +63,14 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             attributes={person.attributes}
             manager={person.manager}
             managerHref={person.manager ? `/identities/${person.manager.id}` : undefined}
+          />
+        </Card>
+        <Card title="HR source" description="Which HR system or identity provider keeps this person's record, over HR events or SCIM.">
+          <ManagingSource
+            identityId={person.id}
+            displayName={person.displayName}
+            managedBy={person.managedBy}
+            sources={sources.filter((s) => !s.revokedAt).map((s) => ({ key: s.key, name: s.name }))}
           />
         </Card>
         <Card

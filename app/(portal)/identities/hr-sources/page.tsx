@@ -1,3 +1,4 @@
+import { BulkHandover } from "@/components/hr/bulk-handover";
 import { HrSourceForm } from "@/components/hr/hr-source-form";
 import { formatWhen } from "@/components/requests/format";
 import { Badge } from "@/components/ui/badge";
@@ -11,7 +12,8 @@ export const metadata = { title: "HR sources" };
 
 export default async function HrSourcesPage() {
   await requireSection("identities");
-  const { sources, events } = await (await api()).hr.sources();
+  const { sources, unmanaged, events } = await (await api()).hr.sources();
+  const { departments } = await (await api()).identities.facets();
   return (
     <>
       <PageHeader title="HR sources" description="HR systems that send employee.hired, employee.updated and employee.terminated (seed 001). A future-dated change waits for its day; a resent event changes nothing." />
@@ -23,6 +25,14 @@ export default async function HrSourcesPage() {
                 <li key={s.key} className="flex justify-between py-2">
                   <span>
                     <b>{s.name}</b> <span className="font-mono text-xs text-slate-500">{s.key}</span>
+                    {s.revokedAt && (
+                      <span className="ml-2">
+                        <Badge tone="red">revoked</Badge>
+                      </span>
+                    )}
+                    <span className="block text-xs text-slate-600">
+                      manages {s.people} {s.people === 1 ? "person" : "people"}
+                    </span>
                   </span>
                   <span className="text-xs text-slate-500">added {formatWhen(s.createdAt)} by {s.createdBy}</span>
                 </li>
@@ -30,6 +40,12 @@ export default async function HrSourcesPage() {
             </ul>
           )}
           <HrSourceForm />
+        </Card>
+        <Card
+          title="Who each source manages"
+          description={`A source's token reads and changes only the people it manages (and hires new ones). ${unmanaged} ${unmanaged === 1 ? "person is" : "people are"} managed by no source (the demo seed, CSV imports, IT): give a source the people it should take over before connecting it, so an identity provider matches them instead of failing to create them.`}
+        >
+          <BulkHandover sources={sources.map((s) => ({ key: s.key, name: s.name, revoked: s.revokedAt !== null }))} departments={departments} />
         </Card>
         <Card title="Recent events">
           {events.length === 0 ? (
