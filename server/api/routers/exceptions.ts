@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
+import { saneDate } from "@/server/core/input/dates";
 import { createException } from "@/server/services/exceptions/create";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
 import { exceptionsOnMyResources, getException, listExceptions, myTemporaryAccess } from "@/server/services/exceptions/queries";
@@ -47,8 +48,8 @@ export const exceptionsRouter = createTRPCRouter({
         restrictions: restrictionsSchema.default({}),
         approverEmail: z.email(),
         approvalNote: z.string().max(2000).optional(),
-        startsAt: z.date().optional(),
-        expiresAt: z.date().nullable(),
+        startsAt: saneDate().optional(),
+        expiresAt: saneDate().nullable(),
       }),
     )
     .mutation(({ ctx, input }) => createException({ ctx: ctx.service, input })),
