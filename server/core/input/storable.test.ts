@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isSaneDate, isSaneDay, saneCoercedDate, saneIsoDate, saneIsoDateTime } from "./dates";
-import { describeUnstorable, findUnstorableValue, maxInputDepth } from "./storable";
+import { reportFiltersSchema } from "../reports/filters";
+import { describeUnstorable, findUnstorableValue, maxInputDepth, storableText } from "./storable";
 
 const found = (input: unknown) => {
   const f = findUnstorableValue(input);
@@ -63,5 +64,19 @@ describe("sane dates: the years 1900 to 2200", () => {
     expect(saneIsoDateTime().safeParse("2026-11-22T12:00:00+01:00").success).toBe(true);
     expect(saneCoercedDate().safeParse(8.64e15).success).toBe(false);
     expect(saneCoercedDate().safeParse("2026-11-22").success).toBe(true);
+  });
+});
+
+describe("storable text for schemas outside tRPC", () => {
+  it("refuses what the guard refuses, as a field error, and chains like z.string()", () => {
+    const department = storableText().trim().min(1).max(200);
+    expect(department.safeParse("Sales").data).toBe("Sales");
+    expect(department.safeParse("Sa\u0000les").error?.issues[0]?.message).toBe("contains a NUL character");
+    expect(department.safeParse("x\udfff").error?.issues[0]?.message).toMatch(/unpaired surrogate/);
+  });
+
+  it("keeps the report filters of GET /api/reports/<kind> from reaching the database with a NUL or a year-0 date", () => {
+    expect(reportFiltersSchema.safeParse({ department: "Sa\u0000les" }).error?.issues[0]).toMatchObject({ path: ["department"], message: "contains a NUL character" });
+    expect(reportFiltersSchema.safeParse({ from: "0000-01-01" }).error?.issues[0]).toMatchObject({ path: ["from"], message: "must be a date between the years 1900 and 2200" });
   });
 });

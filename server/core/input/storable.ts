@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { isSaneDate, saneDateMessage } from "./dates";
 
 /**
@@ -74,3 +75,13 @@ export const fieldOf = (found: UnstorableValue) => found.path.join(".") || "inpu
 
 /** "justification: contains a NUL character". */
 export const describeUnstorable = (found: UnstorableValue) => `${fieldOf(found)}: ${found.problem}`;
+
+/**
+ * z.string() that PostgreSQL can store as sent, for input that reaches a service without the tRPC
+ * guard (the query parameters of HTTP routes).
+ */
+export const storableText = () =>
+  z.string().check((ctx) => {
+    const problem = textProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  });
