@@ -18,11 +18,13 @@ export interface UnstorableValue {
 /** Deeper than any input Clearance takes; a bound so a crafted body cannot exhaust the walk. */
 export const maxInputDepth = 32;
 
-const unpairedSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// String.prototype.isWellFormed: false when an unpaired surrogate is in the text (Node 20+, native and fast on
+// a 5 MB import file; ES2024, so not in this project's TypeScript lib yet).
+const isWellFormed = (text: string) => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 function textProblem(text: string): string | null {
   if (text.includes("\u0000")) return "contains a NUL character";
-  if (unpairedSurrogate.test(text)) return "contains an unpaired surrogate (text that is not valid Unicode)";
+  if (!isWellFormed(text)) return "contains an unpaired surrogate (text that is not valid Unicode)";
   return null;
 }
 

@@ -19,7 +19,11 @@ function attributeOf(body: unknown, path: (string | number)[]): string {
   if (operations === "Operations" && typeof index === "number" && value === "value") {
     const opPath = (body as { Operations?: { path?: unknown }[] }).Operations?.[index]?.path;
     const tail = rest.length ? scimAttributePath(rest) : "";
-    if (typeof opPath === "string" && opPath && !findUnstorableValue(opPath)) return !tail ? opPath : tail.startsWith("[") ? `${opPath}${tail}` : `${opPath}.${tail}`;
+    // The operation's own path only when it can be echoed (a NUL in it is reported as Operations[i].path).
+    if (typeof opPath === "string" && opPath && !findUnstorableValue(opPath)) {
+      if (!tail) return opPath;
+      return tail.startsWith("[") ? `${opPath}${tail}` : `${opPath}.${tail}`;
+    }
     if (tail) return tail;
   }
   return scimAttributePath(path);
