@@ -78,7 +78,8 @@ function describeError(err: unknown): string {
   let root: unknown = err;
   while (root instanceof Error && root.cause) root = root.cause;
   const sqlState = (root as { code?: unknown }).code;
-  const cause = root === err ? "" : ` (cause: ${typeof sqlState === "string" ? `${sqlState} ` : ""}${String(root).slice(0, 300)})`;
+  const sqlStateText = typeof sqlState === "string" && /^[0-9A-Z]{5}$/.test(sqlState) ? `${sqlState} ` : "";
+  const cause = root === err ? "" : ` (cause: ${sqlStateText}${String(root).slice(0, 300)})`;
   return err instanceof TRPCError ? `${err.code} ${err.message.slice(0, 300)}${cause}` : String(err);
 }
 

@@ -21,6 +21,7 @@ export const missingId = "00000000-0000-4000-8000-000000000000";
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const justification = "Quarter-end commission analysis with the finance team.";
+const propertyPolicy = { path: "property-policy.yaml", source: "name: property-policy\ndescription: Sales tools\nwhen:\n  - department: Sales\ngrants:\n  - okta:group:sales-team\n" };
 
 export const mutationInputs: Record<string, { callers: MutationCaller[]; input: (f: MutationFixture) => unknown }> = {
   "aliases.create": { callers: ["it_admin"], input: () => ({ attribute: "job_title", raw: "Sr Sales Eng", canonical: "Senior Sales Engineer" }) },
@@ -78,11 +79,11 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
   "lifecycle.review": { callers: ["it_admin"], input: () => ({ planId: missingId, decision: "approve", note: "Checked" }) },
   "migration.importSnapshot": { callers: ["it_admin"], input: () => ({ systemKey: "slack", csv: "username,resource,level\nsarah.chen,channel:#sales-team,member\n" }) },
   "notifications.markRead": { callers: ["it_admin", "employee"], input: () => ({ id: 1 }) },
-  "policies.save": { callers: ["it_admin"], input: () => ({ baseVersionId: 1, changes: [{ path: "x.yaml", source: "name: X\n" }], message: "Property test" }) },
+  "policies.save": { callers: ["it_admin"], input: () => ({ baseVersionId: 1, changes: [propertyPolicy], message: "Property test" }) },
   "policies.restore": { callers: ["it_admin"], input: () => ({ versionId: 1, message: "Back to the first" }) },
   "policies.decide": { callers: ["it_admin"], input: () => ({ versionId: 1, decision: "reject", note: "Not now" }) },
   "policies.updateSettings": { callers: ["it_admin"], input: () => ({ requireSecondApproval: false }) },
-  "policies.import": { callers: ["it_admin"], input: () => ({ files: [{ path: "x.yaml", source: "name: X\n" }], message: "Property test" }) },
+  "policies.import": { callers: ["it_admin"], input: () => ({ files: [propertyPolicy], message: "Property test" }) },
   "reports.startExport": {
     callers: ["it_admin"],
     input: () => ({
