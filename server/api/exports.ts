@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import { reportFiltersSchema, reportFormats, reportKinds } from "@/server/core/reports/filters";
 import { isDomainError } from "@/server/core/errors";
+import { saneIsoDate } from "@/server/core/input/dates";
 import { hasAnyRole } from "@/server/core/roles";
 import { getCurrentActor } from "@/server/auth/actor";
 import { requestInfo } from "@/server/auth/request-info";
@@ -80,7 +81,7 @@ export async function handleReportExport(request: Request, kind: string): Promis
   });
 }
 
-const periodSchema = z.strictObject({ from: z.iso.date("from: a date (YYYY-MM-DD)"), to: z.iso.date("to: a date (YYYY-MM-DD)") });
+const periodSchema = z.strictObject({ from: saneIsoDate("from: a date (YYYY-MM-DD)"), to: saneIsoDate("to: a date (YYYY-MM-DD)") });
 
 /** GET /api/reports/evidence-pack?from=YYYY-MM-DD&to=YYYY-MM-DD: the period's evidence as one ZIP. */
 async function evidencePackResponse(request: Request, ctx: Parameters<typeof evidencePack>[0]["ctx"]): Promise<Response> {

@@ -1,5 +1,6 @@
 import "server-only";
 import { isDomainError } from "@/server/core/errors";
+import { describeUnstorable, fieldOf, findUnstorableValue } from "@/server/core/input/storable";
 import { getDb } from "@/server/db/client";
 import { httpStatusOf } from "./errors";
 import { receiveHrEvent } from "@/server/services/hr/events";
@@ -17,6 +18,8 @@ export async function handleHrEvent(request: Request, db = getDb(), clock = () =
   } catch {
     return Response.json({ error: "The body is not JSON", field: "body" }, { status: 400 });
   }
+  const unstorable = findUnstorableValue(body);
+  if (unstorable) return Response.json({ error: describeUnstorable(unstorable), field: fieldOf(unstorable) }, { status: 400 });
   try {
     const result = await receiveHrEvent({ db, clock, input: { token, eventId: request.headers.get("idempotency-key"), body } });
     return Response.json(result, { status: result.status === "waiting" ? 202 : result.status === "failed" ? 422 : 200 });

@@ -4,6 +4,7 @@ import { isDomainError, type DomainError } from "@/server/core/errors";
 import { resourceTypes, schemas, serviceProviderConfig } from "@/server/core/scim/discovery";
 import { invalidSyntax, isScimError } from "@/server/core/scim/errors";
 import { errorBody } from "@/server/core/scim/messages";
+import { refuseUnstorableScimValues } from "@/server/core/scim/unstorable";
 import { scimAttributeOf } from "@/server/core/scim/user";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb, type Db } from "@/server/db/client";
@@ -35,11 +36,14 @@ const baseUrlOf = (request: Request) => `${(process.env.CLEARANCE_PUBLIC_URL ?? 
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw invalidSyntax("The body is not JSON", "body");
   }
+  refuseUnstorableScimValues(body);
+  return body;
 }
 
 interface Deps {

@@ -3,6 +3,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Actor, Clock } from "@/server/core/actor";
 import { DomainError, isDomainError } from "@/server/core/errors";
+import { describeUnstorable, fieldOf, findUnstorableValue } from "@/server/core/input/storable";
 import { hasAnyRole, type PortalRole } from "@/server/core/roles";
 import type { Db } from "@/server/db/client";
 import { recordRefusedAccess } from "@/server/services/access";
@@ -48,15 +49,29 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * Input PostgreSQL cannot store as sent (a NUL, an unpaired surrogate, a date centuries away, ...)
+ * is refused with the field named before any schema or service sees it: one guard for every
+ * procedure, so no procedure can forget it and answer 500 from the database.
+ */
+const refuseUnstorableInput = t.middleware(async ({ getRawInput, next }) => {
+  const found = findUnstorableValue(await getRawInput());
+  if (found) throw toTRPCError(new DomainError("INVALID_INPUT", describeUnstorable(found), { field: fieldOf(found) }));
+  return next();
+});
+
+const checkedProcedure = t.procedure.use(mapDomainErrors);
+
 /** Callable without a session. Only for what the sign-in page itself needs. */
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const publicProcedure = checkedProcedure.use(refuseUnstorableInput);
 
 /**
  * Deny by default: every procedure that needs a person names the roles that may call it.
  * Signed out → UNAUTHORIZED; signed in without one of the roles → FORBIDDEN, recorded.
  */
 export function roleProcedure(...allowed: [PortalRole, ...PortalRole[]]) {
-  return publicProcedure.use(async ({ ctx, next, path }) => {
+  // Who may call comes first; only then is the input looked at.
+  const authorized = checkedProcedure.use(async ({ ctx, next, path }) => {
     if (!ctx.actor) throw toTRPCError(new DomainError("UNAUTHENTICATED", "Sign in to continue"));
     const service: PersonContext = { db: ctx.db, clock: ctx.clock, actor: ctx.actor, request: ctx.request };
     if (!hasAnyRole(ctx.actor.roles, allowed)) {
@@ -65,6 +80,7 @@ export function roleProcedure(...allowed: [PortalRole, ...PortalRole[]]) {
     }
     return next({ ctx: { ...ctx, actor: ctx.actor, service } });
   });
+  return authorized.use(refuseUnstorableInput);
 }
 
 export const employeeProcedure = roleProcedure("employee");

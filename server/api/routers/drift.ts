@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { exceptionTypes } from "@/server/core/exceptions/types";
+import { saneCoercedDate } from "@/server/core/input/dates";
 import { runDriftCheck } from "@/server/services/drift/check";
 import { driftOverview, listDriftFindings, listDriftRuns, listResourceGrace, setResourceGraceDays, setSystemLifecycleSettings } from "@/server/services/drift/queries";
 import { resolveDriftFinding } from "@/server/services/drift/remediate";
@@ -22,7 +23,7 @@ export const driftRouter = createTRPCRouter({
         findingId: z.uuid(),
         action: z.enum(["remove", "grant", "set_level", "convert", "dismiss"]),
         note: z.string().max(1000).optional(),
-        exception: z.strictObject({ type: z.enum(exceptionTypes), expiresAt: z.coerce.date(), justification: z.string().max(2000), approverEmail: z.string().trim().max(320) }).optional(),
+        exception: z.strictObject({ type: z.enum(exceptionTypes), expiresAt: saneCoercedDate(), justification: z.string().max(2000), approverEmail: z.string().trim().max(320) }).optional(),
       }),
     )
     .mutation(({ ctx, input }) => resolveDriftFinding({ ctx: ctx.service, input })),

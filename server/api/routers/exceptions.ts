@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
+import { saneDate } from "@/server/core/input/dates";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
 import { exceptionsOnMyResources, getException, listExceptions, myTemporaryAccess } from "@/server/services/exceptions/queries";
 import { proposeException, proposeExtension } from "@/server/services/exceptions/propose";
@@ -46,8 +47,8 @@ export const exceptionsRouter = createTRPCRouter({
         references: referencesSchema.default({}),
         restrictions: restrictionsSchema.default({}),
         approverEmail: z.email(),
-        startsAt: z.date().optional(),
-        expiresAt: z.date().nullable(),
+        startsAt: saneDate().optional(),
+        expiresAt: saneDate().nullable(),
       }),
     )
     .mutation(({ ctx, input }) => proposeException({ ctx: ctx.service, input })),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { serialId } from "@/server/core/input/integers";
 import { listCatalog } from "@/server/services/catalog";
 import {
   decidePolicyChange,
@@ -28,7 +29,7 @@ const changes = z
   .array(z.strictObject({ path, source: z.string().max(MAX_FILE).nullable() }))
   .min(1)
   .max(2000);
-const versionId = z.int().min(1);
+const versionId = serialId();
 
 export const policiesRouter = createTRPCRouter({
   list: itAdminProcedure.query(({ ctx }) => listPolicies({ ctx: ctx.service })),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { saneDate } from "@/server/core/input/dates";
 import { decideRequest, decideRequests } from "@/server/services/requests/decide";
 import { getRequest, listCatalog, listMyRequests, requestForm } from "@/server/services/requests/queries";
 import { submitRequest } from "@/server/services/requests/submit";
@@ -22,7 +23,7 @@ export const requestsRouter = createTRPCRouter({
         templateKey,
         durationMinutes: z.int().min(1).max(60 * 24 * 366 * 5),
         justification: z.string().max(5000),
-        requestedStart: z.date().nullable().default(null),
+        requestedStart: saneDate().nullable().default(null),
         fields: z.record(z.string().max(100), z.union([z.string().max(5000), z.boolean()])).default({}),
         ticketReference: z.string().trim().max(200).nullable().default(null),
         extension: z.boolean().default(false),

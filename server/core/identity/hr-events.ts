@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { saneIsoDate } from "../input/dates";
 
 /**
  * HR events as seed 001 sends them: employee.hired, employee.updated (old and new value per
@@ -6,7 +7,7 @@ import { z } from "zod";
  * one person and the moment they take effect.
  */
 
-const day = z.iso.date("a date (YYYY-MM-DD)");
+const day = saneIsoDate();
 const value = z.union([z.string().max(500), z.array(z.string().max(200)).max(100), z.null()]);
 const attributeNames = ["job_title", "department", "team", "location", "employment_type", "employment_status", "job_level", "hire_date", "manager", "cost_center", "trainings"] as const;
 

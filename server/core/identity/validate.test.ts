@@ -14,6 +14,8 @@ describe("validating HR attribute values", () => {
     [{ employment_status: null }, "employment_status", "cannot be empty"],
     [{ hire_date: "2024-02-30" }, "hire_date", "must be a date as YYYY-MM-DD"],
     [{ hire_date: "24/11/2024" }, "hire_date", "must be a date as YYYY-MM-DD"],
+    [{ hire_date: "0000-01-01" }, "hire_date", "between the years 1900 and 2200"],
+    [{ hire_date: "9999-12-31" }, "hire_date", "between the years 1900 and 2200"],
     [{ manager: "john" }, "manager", "must be an email"],
     [{ trainings: "security-101" }, "trainings", "must be a list"],
     [{ department: 42 }, "department", "must be text"],

@@ -1,3 +1,4 @@
+import { isSaneDay, saneDateMessage } from "../input/dates";
 import { hrAttributes, type AttributeValue, type HrAttribute } from "./attributes";
 
 export interface AttributeProblem {
@@ -48,6 +49,7 @@ export function validateAttributes(input: Record<string, unknown>): ValidatedAtt
     if (text && text.length > MAX_LENGTH) problems.push({ field, message: `${field} is longer than ${MAX_LENGTH} characters` });
     else if (attribute === "employment_status" && !text) problems.push({ field, message: "employment_status cannot be empty" });
     else if (attribute === "hire_date" && text && !isRealDay(text)) problems.push({ field, message: `hire_date must be a date as YYYY-MM-DD, not "${text}"` });
+    else if (attribute === "hire_date" && text && !isSaneDay(text)) problems.push({ field, message: `hire_date ${saneDateMessage}, not "${text}"` });
     else if (attribute === "manager" && text && !EMAIL.test(text)) problems.push({ field, message: `manager must be an email, not "${text}"` });
     else values[attribute] = attribute === "manager" && text ? text.toLowerCase() : text;
   }

@@ -1,14 +1,16 @@
 import { z } from "zod";
+import { saneIsoDate, saneIsoDateTime } from "../input/dates";
+import { storableText } from "../input/storable";
 
 /** What every report can be narrowed by (issue 6): a date range, a system, a department, a person. */
 export const reportFiltersSchema = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: saneIsoDate().optional(),
+  to: saneIsoDate().optional(),
   system: z.string().trim().regex(/^[a-z][a-z0-9-]*$/, "a system key").optional(),
-  department: z.string().trim().min(1).max(200).optional(),
-  person: z.string().trim().min(1).max(320).optional(),
+  department: storableText().trim().min(1).max(200).optional(),
+  person: storableText().trim().min(1).max(320).optional(),
   /** the instant of the access-as-of report (default: now) */
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: saneIsoDateTime().optional(),
 });
 export type ReportFilters = z.infer<typeof reportFiltersSchema>;
 

@@ -156,7 +156,7 @@ describe("deciding a request", () => {
     expect(results).toEqual([
       { requestId: a.id, ok: true, outcome: "approved" },
       { requestId: b.id, ok: true, outcome: "approved" },
-      { requestId: a.id, ok: false, error: expect.stringMatching(/^REQ-\d+ was already approved by cfo@company.com/) },
+      { requestId: a.id, ok: false, code: "CONFLICT", error: expect.stringMatching(/^REQ-\d+ was already approved by cfo@company.com/) },
     ]);
   });
 });

@@ -32,12 +32,21 @@ describe("out-of-office delegation", () => {
     ["someone who is not Active", { delegateEmail: "tom.becker@company.com" }, "delegateEmail", /Tom Becker is not Active/],
     ["nobody", { delegateEmail: "ghost@company.com" }, "delegateEmail", /nobody has the email ghost@company.com/],
     ["an end before the start", { startsAt: d("2026-12-10"), endsAt: d("2026-12-01") }, "endsAt", /end must be after the start/],
+    ["longer than a year", { startsAt: d("2026-12-01"), endsAt: new Date(d("2027-12-01").getTime() + 1) }, "endsAt", /at most a year/],
+    ["a start centuries ago", { startsAt: d("0001-01-01") }, "startsAt", /between the years 1900 and 2200/],
+    ["an end past 2200", { endsAt: d("2201-01-01") }, "endsAt", /between the years 1900 and 2200/],
   ];
   it.each(refusals)("refuses a delegation to %s, changing nothing", async (_what, change, field, message) => {
     const john = await as(t.db, "john.doe@company.com");
     const before = await footprint();
     await expect(createDelegation({ ctx: john, input: { delegateEmail: "alice@company.com", startsAt: d("2026-12-01"), endsAt: d("2026-12-10"), reason: "", ...change } })).rejects.toMatchObject({ code: "INVALID_INPUT", field, message: expect.stringMatching(message) });
     expect(await footprint()).toEqual(before);
+  });
+
+  it("allows a delegation of exactly a year", async () => {
+    const john = await as(t.db, "john.doe@company.com");
+    const created = await createDelegation({ ctx: john, input: { delegateEmail: "alice@company.com", startsAt: d("2028-03-01"), endsAt: d("2029-03-01"), reason: "Sabbatical" } });
+    expect(created.endsAt).toEqual(d("2029-03-01"));
   });
 
   it("refuses overlapping periods", async () => {

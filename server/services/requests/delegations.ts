@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/server/core/errors";
 import { isActiveStatus } from "@/server/core/identity/status";
+import { isSaneDate, saneDateMessage } from "@/server/core/input/dates";
 import { delegations, identities } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { PersonContext } from "../context";
@@ -39,13 +40,25 @@ export async function listDelegations({ ctx }: { ctx: Ctx }) {
   }));
 }
 
+/** The same day and time a calendar year later (29 February runs to 1 March). */
+function oneYearAfter(date: Date): Date {
+  const later = new Date(date);
+  later.setUTCFullYear(later.getUTCFullYear() + 1);
+  return later;
+}
+
 /**
  * While I am away, `delegateEmail` decides what waits for me. The delegate must be another
  * Active person; periods of one person may not overlap. A delegate never decides the
- * delegator's own requests (enforced when deciding).
+ * delegator's own requests (enforced when deciding). A delegation lasts at most a year.
  */
 export async function createDelegation({ ctx, input }: { ctx: Ctx; input: { delegateEmail: string; startsAt: Date; endsAt: Date; reason: string } }) {
+  for (const field of ["startsAt", "endsAt"] as const) {
+    if (!isSaneDate(input[field])) throw new DomainError("INVALID_INPUT", `${field}: ${saneDateMessage}`, { field });
+  }
   if (input.endsAt <= input.startsAt) throw new DomainError("INVALID_INPUT", "endsAt: the end must be after the start", { field: "endsAt" });
+  // A standing hand-over of someone's decisions is a role change, not an absence: it needs renewing.
+  if (input.endsAt > oneYearAfter(input.startsAt)) throw new DomainError("INVALID_INPUT", "endsAt: a delegation lasts at most a year", { field: "endsAt" });
   if (input.endsAt <= ctx.clock()) throw new DomainError("INVALID_INPUT", "endsAt: the end is in the past", { field: "endsAt" });
   const [person] = await ctx.db
     .select({ id: identities.id, status: identities.employmentStatus, displayName: identities.displayName })
