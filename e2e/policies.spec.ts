@@ -88,7 +88,11 @@ test.describe("policies (IT admin)", () => {
     const graph = page.getByRole("img", { name: "Policy inheritance graph" });
     await expect(graph.getByRole("link", { name: "Edit senior-sales-engineer-access" })).toBeVisible();
     await expect(page.getByText("aws:account:sandbox")).toBeVisible();
-    await expect(page.getByRole("table").filter({ hasText: "Likely misspellings" })).toContainText("Product Eng");
+    const likely = page.getByRole("table").filter({ hasText: "Likely misspellings" });
+    await expect(likely.getByRole("row", { name: /Product Eng/ })).toContainText("Evidence: contains all of “Engineering” (“Eng” for “Engineering”), plus “Product”");
+    // Issue 12 point 11: nothing that would map one job onto another ("Software Engineer" → "Sales Engineer").
+    await expect(likely).not.toContainText("Software Engineer");
+    await expect(likely).not.toContainText("Senior Counsel");
   });
 });
 
