@@ -11,9 +11,9 @@ test.describe("CSV import and aliases (IT admin)", () => {
     await expect(page.getByRole("heading", { name: "Import identities" })).toBeVisible();
     await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
 
-    const header = "external_id,email,display_name,department,job_title,manager,hire_date";
-    const nina = "nina.patel,nina.patel@company.com,Nina Patel,Sales Dept,Sales Engineer,john.doe@company.com,2026-12-01";
-    await page.getByLabel("Or paste CSV").fill(`${header}\n${nina}\nbob.x,bob.x@company.com,Bob X,Sales,Sales Engineer,,2026-02-31\n`);
+    const header = "external_id,email,display_name,department,job_title,manager,hire_date,employment_status";
+    const nina = "nina.patel,nina.patel@company.com,Nina Patel,Sales Dept,Account Executive,john.doe@company.com,2026-12-01,Active";
+    await page.getByLabel("Or paste CSV").fill(`${header}\n${nina}\nbob.x,bob.x@company.com,Bob X,Sales,Sales Engineer,,2026-02-31,Active\n`);
     await page.getByRole("button", { name: "Preview" }).click();
     const errors = page.getByRole("table", { name: "Errors in the file" });
     await expect(errors.getByRole("row").filter({ hasText: "hire_date" })).toContainText("3");
