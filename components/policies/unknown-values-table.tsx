@@ -27,8 +27,8 @@ export function UnknownValuesTable({ rows, caption }: { rows: Row[]; caption?: s
       <tbody className="divide-y divide-slate-100">
         {rows.map((u) => (
           <tr key={`${u.attribute}:${u.value}`}>
-            <td className="py-1 font-mono text-xs">{u.attribute}</td>
-            <td className="py-1">{u.value}</td>
+            <td className="py-1 pr-2 font-mono text-xs">{u.attribute}</td>
+            <td className="py-1 pr-2">{u.value}</td>
             <td className="py-1 pr-2">
               <LooksLike s={u} />
             </td>

@@ -71,8 +71,12 @@ async function checkedAlias(db: DbOrTx, engine: PolicyEngine, input: AliasInput)
   const { attribute, raw, canonical } = checked.alias;
   const uses = policyUsesOf(engine.loaded.policies, engine.config, attribute, raw);
   if (uses.length) {
-    const where = uses.slice(0, 3).map((u) => `${u.policy} (${u.file}:${u.line}: ${u.requirement})`).join("; ");
-    throw new DomainError("CONFLICT", `raw: policies read ${attribute} "${raw}" as a value of its own (${where}): an alias to "${canonical}" would change what they decide for everyone with it; change the policy instead`, { field: "raw" });
+    const where = uses.slice(0, 3).map((u) => `"${u.requirement}" in ${u.policy}, ${u.file}:${u.line}`).join("; ");
+    throw new DomainError(
+      "CONFLICT",
+      `raw: policies read ${attribute} "${raw}" as a value of its own (${where}): an alias to "${canonical}" would change what they decide for everyone with it; change the policy instead`,
+      { field: "raw" },
+    );
   }
   return checked.alias;
 }

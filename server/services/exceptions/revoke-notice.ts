@@ -25,7 +25,7 @@ export async function tellHolderOfRevoke(tx: Tx, actor: Actor, e: Exception, rea
   await notifyPeople(
     tx,
     [e.identityId],
-    { kind: "exception_revoked", title: `Your access to ${e.resourceKey} was revoked`, body: `EXC-${e.number} was revoked by ${byWhom(actor)}: ${reason}\n\n${after}`, link: "/access" },
+    { kind: "exception_revoked", title: `Your access to ${e.resourceKey} was revoked`, body: `EXC-${e.number} was revoked by ${byWhom(actor)}: ${reason}${/[.!?]$/.test(reason) ? "" : "."}\n\n${after}`, link: "/access" },
     now,
   );
 }
