@@ -88,7 +88,11 @@ test.describe("policies (IT admin)", () => {
     const graph = page.getByRole("img", { name: "Policy inheritance graph" });
     await expect(graph.getByRole("link", { name: "Edit senior-sales-engineer-access" })).toBeVisible();
     await expect(page.getByText("aws:account:sandbox")).toBeVisible();
-    await expect(page.getByRole("table").filter({ hasText: "Likely misspellings" })).toContainText("Product Eng");
+    const likely = page.getByRole("table").filter({ hasText: "Likely misspellings" });
+    await expect(likely.getByRole("row", { name: /Product Eng/ })).toContainText("Evidence: contains all of “Engineering” (“Eng” for “Engineering”), plus “Product”");
+    // Issue 12 point 11: nothing that would map one job onto another ("Software Engineer" → "Sales Engineer").
+    await expect(likely).not.toContainText("Software Engineer");
+    await expect(likely).not.toContainText("Senior Counsel");
   });
 });
 
@@ -117,4 +121,38 @@ test("a change waits for a second IT admin, who approves it", async ({ page, sig
   await openReady(page, "/policies");
   await page.getByLabel("Changes need a second IT admin").uncheck();
   await expect(page.getByLabel("Changes need a second IT admin")).not.toBeChecked();
+});
+
+// Issue 12 point 8: Explain counts what expected access counts, so it names the exception.
+test("explain names the exception that gives access no policy gives", async ({ page, context, signInAs }) => {
+  test.setTimeout(90_000);
+  const finance = "google:group:finance-reports@company.com";
+  await signInAs(people.employee.email);
+  await openReady(page, "/request/finance-reports");
+  await page.getByText("6 weeks", { exact: true }).click();
+  await page.getByLabel("Why do you need it?").fill("Q4 sales commission analysis project, validating commission calculations with Finance.");
+  await page.getByLabel(/Project/).fill("Q4 commission analysis");
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+  const requestUrl = new URL(page.url()).pathname;
+  const number = (await page.getByRole("heading", { level: 1 }).textContent())!.match(/REQ-\d+/)![0];
+
+  await context.clearCookies();
+  await signInAs("cfo@company.com");
+  await openReady(page, requestUrl);
+  await page.getByRole("button", { name: "Approve" }).click();
+  await page.getByRole("button", { name: `Approve ${number}` }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("approved");
+
+  await context.clearCookies();
+  await signInAs(people.itAdmin.email);
+  await openReady(page, "/policies/explain");
+  await page.getByLabel("Person").fill("Sarah");
+  await page.getByRole("button", { name: /Sarah Chen/ }).click();
+  await page.getByLabel("Resource").selectOption(finance);
+  const answer = page.getByTestId("explanation");
+  await expect(answer).toContainText(new RegExp(`has it Sarah Chen has ${finance} through exception EXC-\\d+ \\(project\\), approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\. No policy gives it\\.`));
+  await expect(answer).not.toContainText("global-fallback-deny");
+  await answer.getByRole("link", { name: /^EXC-\d+$/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Sarah Chen");
 });

@@ -14,7 +14,7 @@ import type { Command, Io } from "./cli/command";
 import { exportCommand, importCommand } from "./cli/database";
 import { CliError, oneLine, usageError } from "./cli/errors";
 import { evalCommand } from "./cli/evaluate";
-import { explainCommand } from "./cli/explain";
+import { explainCommand, explainDbCommand } from "./cli/explain";
 import { graphCommand } from "./cli/graph";
 import { lintCommand } from "./cli/lint";
 import { previewCommand } from "./cli/preview";
@@ -26,6 +26,7 @@ export const policyCommands: readonly Command[] = [
   testCommand,
   evalCommand,
   explainCommand,
+  explainDbCommand,
   previewCommand,
   graphCommand,
   exportCommand,

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { formatDay } from "@/components/requests/format";
 import { Badge } from "@/components/ui/badge";
 
 interface Failed {
@@ -9,8 +10,23 @@ interface Failed {
   line: number;
   alternatives?: Failed[];
 }
+/** Temporary access the person holds on the resource: an exception, or what an allow fallback gave. */
+interface Temporary {
+  exceptionId: string;
+  number: number;
+  level: string | null;
+  type: string;
+  source: string;
+  approvedBy: string | null;
+  fallbackName: string | null;
+  expiresAt: Date | string;
+  counts: boolean;
+  blockedBy: string | null;
+}
 export interface ExplanationData {
   resource: string;
+  has: boolean;
+  temporary: Temporary[];
   active: boolean;
   employmentStatus: string | null;
   granted: { level: string | null; via: string[] } | null;
@@ -41,8 +57,36 @@ function FailedLine({ f }: { f: Failed }) {
   );
 }
 
-/** Why a person has a resource (the chain), or why not (each policy's first failing condition). */
+/** "exception EXC-1 (project), approved by David Okafor" or "fallback access EXC-7, given by the allow fallback x". */
+function TemporaryText({ t }: { t: Temporary }) {
+  return (
+    <>
+      {t.source === "fallback" ? "fallback access " : "exception "}
+      <Link href={`/exceptions/${t.exceptionId}`} className="font-semibold text-brand-700 hover:underline">
+        EXC-{t.number}
+      </Link>
+      {t.source === "fallback" ? (
+        <>
+          , given by the allow fallback <b>{t.fallbackName}</b>
+        </>
+      ) : (
+        <>
+          {" "}
+          ({t.type.replace(/_/g, " ")}), approved by <b>{t.approvedBy ?? "an approval rule"}</b>
+        </>
+      )}
+      {t.level && <> at level <b>{t.level}</b></>}, until {formatDay(t.expiresAt)}
+    </>
+  );
+}
+
+/**
+ * Why a person has a resource (the chain of policies, or the exception or fallback grant that
+ * gives it, as expected access counts them), or why not (each policy's first failing condition).
+ */
 export function ExplanationView({ e, person }: { e: ExplanationData; person: string }) {
+  const counting = e.temporary.filter((t) => t.counts);
+  const blocked = e.temporary.filter((t) => !t.counts);
   return (
     <div className="space-y-4 text-sm" data-testid="explanation">
       {e.granted ? (
@@ -50,11 +94,26 @@ export function ExplanationView({ e, person }: { e: ExplanationData; person: str
           <Badge tone="green">has it</Badge> {person} gets <b>{e.resource}</b>
           {e.granted.level && <> at level <b>{e.granted.level}</b></>} through <b>{chain(e.granted.via)}</b>.
         </p>
+      ) : counting.length > 0 ? (
+        <p className="text-base">
+          <Badge tone="green">has it</Badge> {person} has <b>{e.resource}</b> through <TemporaryText t={counting[0]!} />. No policy gives it.
+        </p>
       ) : (
         <p className="text-base">
-          <Badge tone="red">does not have it</Badge> {person} does not get <b>{e.resource}</b> from policy.
+          <Badge tone="red">does not have it</Badge> {person} does not get <b>{e.resource}</b> from policy
+          {e.temporary.length === 0 ? ", nor from an exception or fallback access" : ""}.
         </p>
       )}
+      {(e.granted ? counting : counting.slice(1)).map((t) => (
+        <p key={t.exceptionId}>
+          Also held through <TemporaryText t={t} />.
+        </p>
+      ))}
+      {blocked.map((t) => (
+        <p key={t.exceptionId} className="text-red-800">
+          <TemporaryText t={t} /> does not count: {t.blockedBy}.
+        </p>
+      ))}
       {!e.active && <p>Only Active people get access; the employment status is <b>{e.employmentStatus ?? "missing"}</b>.</p>}
       {e.deniedBy.length > 0 && (
         <p>

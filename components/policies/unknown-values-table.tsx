@@ -1,8 +1,11 @@
-interface Row {
+import Link from "next/link";
+import { LooksLike, type Suggestion } from "@/components/identities/aliases/looks-like";
+import { aliasableAttributes } from "@/server/core/policy/alias-rules";
+
+interface Row extends Suggestion {
   attribute: string;
   value: string;
   people: number;
-  looksLike: string | null;
 }
 
 export function UnknownValuesTable({ rows, caption }: { rows: Row[]; caption?: string }) {
@@ -14,17 +17,33 @@ export function UnknownValuesTable({ rows, caption }: { rows: Row[]; caption?: s
         <tr className="text-xs uppercase tracking-wide text-slate-500">
           <th scope="col" className="py-1 font-medium">Attribute</th>
           <th scope="col" className="py-1 font-medium">Value</th>
-          <th scope="col" className="py-1 font-medium">Looks like</th>
+          <th scope="col" className="py-1 font-medium">Likely meant (evidence)</th>
           <th scope="col" className="py-1 text-right font-medium">People</th>
+          <th scope="col" className="py-1">
+            <span className="sr-only">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
         {rows.map((u) => (
           <tr key={`${u.attribute}:${u.value}`}>
-            <td className="py-1 font-mono text-xs">{u.attribute}</td>
-            <td className="py-1">{u.value}</td>
-            <td className="py-1 text-slate-600">{u.looksLike ?? "—"}</td>
+            <td className="py-1 pr-2 font-mono text-xs">{u.attribute}</td>
+            <td className="py-1 pr-2">{u.value}</td>
+            <td className="py-1 pr-2">
+              <LooksLike s={u} />
+            </td>
             <td className="py-1 text-right tabular-nums">{u.people}</td>
+            <td className="py-1 pl-2 text-right">
+              {/* The aliases page shows the alias's impact before it is saved. */}
+              {(aliasableAttributes as readonly string[]).includes(u.attribute) && (
+                <Link
+                  href={`/identities/aliases?${new URLSearchParams({ attribute: u.attribute, raw: u.value, canonical: u.looksLike ?? "" })}`}
+                  className="whitespace-nowrap text-xs font-medium text-brand-700 hover:underline"
+                >
+                  Add alias…<span className="sr-only"> for {u.value}</span>
+                </Link>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

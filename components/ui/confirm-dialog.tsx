@@ -4,13 +4,17 @@ import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
 /** A modal confirmation (native <dialog>: focus is trapped and Escape cancels). */
-export function ConfirmDialog({ open, title, children, confirmLabel, tone = "primary", busy = false, onConfirm, onCancel }: {
+export function ConfirmDialog({ open, title, children, confirmLabel, tone = "primary", busy = false, confirmDisabled = false, wide = false, onConfirm, onCancel }: {
   open: boolean;
   title: string;
   children?: ReactNode;
   confirmLabel: string;
   tone?: "primary" | "danger";
   busy?: boolean;
+  /** the confirm button waits (e.g. until what it confirms has loaded) */
+  confirmDisabled?: boolean;
+  /** room for a table, such as an impact preview */
+  wide?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -29,7 +33,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, tone = "pri
         e.preventDefault();
         onCancel();
       }}
-      className="m-auto w-full max-w-md rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      className={`m-auto w-full ${wide ? "max-w-2xl" : "max-w-md"} rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40`}
       aria-labelledby={titleId}
     >
       <div className="px-5 py-4">
@@ -42,7 +46,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, tone = "pri
         <Button variant="secondary" onClick={onCancel} disabled={busy}>
           Cancel
         </Button>
-        <Button variant={tone === "danger" ? "danger" : "primary"} onClick={onConfirm} disabled={busy} autoFocus>
+        <Button variant={tone === "danger" ? "danger" : "primary"} onClick={onConfirm} disabled={busy || confirmDisabled} autoFocus>
           {busy ? "Working…" : confirmLabel}
         </Button>
       </div>

@@ -36,6 +36,7 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "aliases.unknownValues": { allowed: ["it_admin"] },
   // An attribute aliases cannot map: refused by the service, nothing created.
   "aliases.create": { allowed: ["it_admin"], input: () => ({ attribute: "manager", raw: "boss", canonical: "ceo@company.com" }) },
+  "aliases.preview": { allowed: ["it_admin"], input: () => ({ attribute: "department", raw: "Sales Dept", canonical: "Sales" }) },
   "aliases.remove": { allowed: ["it_admin"], input: () => ({ id: missing }) },
   "auditLog.list": { allowed: ["it_admin", "auditor"], input: () => ({}) },
   "auditLog.verifyChain": { allowed: ["it_admin", "auditor"] },

@@ -4,9 +4,10 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { hrAttributeLabels, type HrAttribute } from "@/server/core/identity/attributes";
 import type { AliasDraft } from "./alias-form";
+import { LooksLike, type Suggestion } from "./looks-like";
 
 interface Report {
-  unknownValues: { attribute: string; value: string; people: number; looksLike: string | null }[];
+  unknownValues: ({ attribute: string; value: string; people: number } & Suggestion)[];
   unusedPolicyValues: { attribute: string; value: string }[];
 }
 
@@ -16,8 +17,8 @@ const label = (attribute: string) => hrAttributeLabels[attribute as HrAttribute]
 /** HR values policies cannot match, each one click from an alias; and policy values nobody has. */
 export function AliasValueReport({ report, aliasable, onAddAlias }: { report: Report; aliasable: readonly string[]; onAddAlias: (draft: AliasDraft) => void }) {
   const [all, setAll] = useState(false);
-  // Values resembling one policies name are the likely misspellings; the others are often just
-  // values no policy cares about, so they wait behind a button.
+  // Values with evidence of a misspelling come first; the others are often just values no policy
+  // cares about, so they wait behind a button.
   const likely = report.unknownValues.filter((u) => u.looksLike !== null);
   const shown = all || likely.length === 0 ? report.unknownValues : likely;
   const hidden = report.unknownValues.length - shown.length;
@@ -32,7 +33,7 @@ export function AliasValueReport({ report, aliasable, onAddAlias }: { report: Re
               <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
                 <th scope="col" className={th}>Attribute</th>
                 <th scope="col" className={th}>HR value</th>
-                <th scope="col" className={th}>Looks like</th>
+                <th scope="col" className={th}>Likely meant (evidence)</th>
                 <th scope="col" className={`${th} text-right`}>People</th>
                 <th scope="col" className={th}><span className="sr-only">Actions</span></th>
               </tr>
@@ -42,7 +43,9 @@ export function AliasValueReport({ report, aliasable, onAddAlias }: { report: Re
                 <tr key={`${u.attribute}:${u.value}`} className="hover:bg-slate-50">
                   <td className="px-3 py-2">{label(u.attribute)}</td>
                   <td className="px-3 py-2">{u.value}</td>
-                  <td className="px-3 py-2 text-slate-600">{u.looksLike ?? "—"}</td>
+                  <td className="max-w-md px-3 py-2">
+                    <LooksLike s={u} />
+                  </td>
                   <td className="px-3 py-2 text-right tabular-nums">{u.people}</td>
                   <td className="px-3 py-2 text-right">
                     {aliasable.includes(u.attribute) && (
@@ -57,7 +60,7 @@ export function AliasValueReport({ report, aliasable, onAddAlias }: { report: Re
           </table>
           {hidden > 0 && (
             <Button variant="secondary" className="mt-3" onClick={() => setAll(true)}>
-              Show {hidden} more value{hidden === 1 ? "" : "s"} that resemble nothing policies name
+              Show {hidden} more value{hidden === 1 ? "" : "s"} with no evidence of a misspelling
             </Button>
           )}
         </div>

@@ -47,7 +47,7 @@ export function AliasesManager({ initialDraft }: { initialDraft: AliasDraft }) {
       <Card title="Aliases" description="People: how many identities HR spells this way today.">
         {list.isError ? <Alert title="The aliases could not be loaded">{list.error.message}</Alert> : list.data ? <AliasesTable aliases={list.data.aliases} onRemoved={refresh} /> : <Skeleton className="h-40" />}
       </Card>
-      <Card title="HR values no policy or alias knows" description="People with these values miss access that policies give to the value they probably mean. Likely misspellings first.">
+      <Card title="HR values no policy or alias knows" description="People with these values may miss access policies give to the value they mean. A likely misspelling is shown only with its evidence; every alias shows its impact before it is saved.">
         {report.isError ? (
           <Alert title="The report could not be loaded">{report.error.message}</Alert>
         ) : report.data && list.data ? (

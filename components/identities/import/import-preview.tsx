@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { LooksLike, type Suggestion } from "@/components/identities/aliases/looks-like";
 import { cn } from "@/components/ui/cn";
 import type { AttributeChange } from "@/server/core/identity/attributes";
 import { hrAttributeLabels } from "@/server/core/identity/attributes";
@@ -15,7 +16,7 @@ export interface PreviewData {
   counts: { new: number; changed: number; unchanged: number; errors: number };
   changes: { row: number; kind: "new" | "changed"; person: { id: string | null; externalId: string; email: string; displayName: string }; changes: AttributeChange[] }[];
   problems: ImportProblem[];
-  unknownValues: { attribute: string; value: string; people: number; looksLike: string | null }[];
+  unknownValues: ({ attribute: string; value: string; people: number } & Suggestion)[];
 }
 
 // Enough to read through; the rest on request, so a 10,000-row file does not freeze the page.
@@ -79,7 +80,7 @@ export function ImportUnknownValues({ values }: { values: PreviewData["unknownVa
           <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
             <th scope="col" className={th}>Attribute</th>
             <th scope="col" className={th}>Value</th>
-            <th scope="col" className={th}>Looks like</th>
+            <th scope="col" className={th}>Likely meant (evidence)</th>
             <th scope="col" className={cn(th, "text-right")}>People in the file</th>
             <th scope="col" className={th}><span className="sr-only">Action</span></th>
           </tr>
@@ -89,7 +90,9 @@ export function ImportUnknownValues({ values }: { values: PreviewData["unknownVa
             <tr key={`${u.attribute}:${u.value}`}>
               <td className="px-3 py-1.5 font-mono text-xs">{u.attribute}</td>
               <td className="px-3 py-1.5">{u.value}</td>
-              <td className="px-3 py-1.5 text-slate-600">{u.looksLike ?? "—"}</td>
+              <td className="px-3 py-1.5">
+                <LooksLike s={u} />
+              </td>
               <td className="px-3 py-1.5 text-right tabular-nums">{u.people}</td>
               <td className="px-3 py-1.5 text-right">
                 <Link

@@ -3,3 +3,4 @@ export * from "./types";
 export * from "./expiry";
 export * from "./rules";
 export * from "./timeline";
+export * from "./end-reason";

@@ -1,3 +1,5 @@
+import { endReasonText } from "./end-reason";
+
 /** The steps of an exception's life, as seed 000's audit trail lists them. */
 export interface TimelineStep {
   label: "Requested" | "Approved" | "Granted" | "Extended" | "Revoked" | "Removal delivered" | "Grant failed" | "Revoke failed";
@@ -14,6 +16,8 @@ export interface TimelineInput {
   endedAt: Date | null;
   endReason: string | null;
   endedBy: string | null;
+  /** the reason given when it was revoked (or given back) */
+  endNote?: string | null;
   removalDeliveredAt: Date | null;
   status: string;
   failedAt?: Date | null;
@@ -27,7 +31,9 @@ function span(from: Date, to: Date): string {
   return days % 7 === 0 ? `${days / 7} week${days === 7 ? "" : "s"}` : `${days} day${days === 1 ? "" : "s"}`;
 }
 
-/** The timeline, and its length in calendar days from the request (or approval) to the end (seed 000: "Duration: 71 days"). */
+/**
+ * The timeline in time order (a grant that lands after an extension shows below it), and its
+ * length in calendar days from the request (or approval) to the end (seed 000: "Duration: 71 days"). */
 export function exceptionTimeline(e: TimelineInput, now: Date): { steps: TimelineStep[]; durationDays: number } {
   const steps: TimelineStep[] = [];
   if (e.requestedAt) steps.push({ label: "Requested", at: e.requestedAt, detail: "" });
@@ -38,11 +44,12 @@ export function exceptionTimeline(e: TimelineInput, now: Date): { steps: Timelin
     steps.push({ label: "Extended", at: x.approvedAt, detail: `+${span(x.previousExpiresAt, x.newExpiresAt)}, approved by ${x.approvedBy}` });
   }
   if (e.endedAt) {
-    const why = e.endReason === "expired" ? "expired" : e.endReason === "given_back" ? `given back by ${e.endedBy}` : `revoked by ${e.endedBy}`;
-    steps.push({ label: "Revoked", at: e.endedAt, detail: `(${why})` });
+    steps.push({ label: "Revoked", at: e.endedAt, detail: `(${endReasonText({ endReason: e.endReason, endNote: e.endNote ?? null, endedBy: e.endedBy })})` });
     if (e.removalDeliveredAt) steps.push({ label: "Removal delivered", at: e.removalDeliveredAt, detail: "the system confirmed" });
     else if (e.status === "revoke_failed") steps.push({ label: "Revoke failed", at: e.failedAt ?? e.endedAt, detail: "the access may still be there: IT must act" });
   }
+  // Sorting is stable: steps at the same moment keep the lifecycle's order (approved before granted).
+  steps.sort((a, b) => a.at.getTime() - b.at.getTime());
   const start = e.requestedAt ?? e.approvedAt;
   const end = e.endedAt ?? now;
   return { steps, durationDays: Math.round((dayOf(end) - dayOf(start)) / DAY_MS) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compiledDemoPolicies } from "@/test/support/policies";
 import { explainAccess } from "./explain";
+import { explainWithTemporaryAccess, type HeldAccess } from "./explain-temporary";
 import type { PolicyIdentity } from "./types";
 
 const at = new Date("2026-11-22T12:00:00Z");
@@ -67,5 +68,28 @@ describe("explain and evaluate agree", () => {
     const someone = person({});
     const evaluated = evaluateIdentity(tied, someone, at).find((g) => g.resource === "x:y:z")!;
     expect(explainAccess(tied, someone, "x:y:z", at).granted).toEqual({ level: evaluated.level, via: evaluated.via });
+  });
+});
+
+describe("explain counts temporary access as expected access does (issue 12 point 8)", () => {
+  const exc1: HeldAccess = { exceptionId: "e1", number: 1, level: null, type: "project", source: "request", approvedBy: "Dana Whitfield", fallbackName: null, expiresAt: new Date("2027-01-06T00:00:00Z") };
+  const sarah = person({ department: "Sales", job_title: "Sales Engineer", employment_type: "FTE" });
+
+  it("has the resource through an exception no policy gives", () => {
+    const e = explainWithTemporaryAccess(explainAccess(set, sarah, "google:group:finance-reports@company.com", at), [exc1]);
+    expect(e).toMatchObject({ granted: null, has: true, temporary: [{ number: 1, approvedBy: "Dana Whitfield", counts: true, blockedBy: null }] });
+  });
+
+  it("does not count it for someone who is not Active, nor against a deny policy, and says why", () => {
+    const gone = explainWithTemporaryAccess(explainAccess(set, { ...sarah, attributes: { ...sarah.attributes, employment_status: "Terminated" } }, "google:group:finance-reports@company.com", at), [exc1]);
+    expect(gone).toMatchObject({ has: false, temporary: [{ counts: false, blockedBy: "the person is not Active (employment_status: Terminated)" }] });
+    const contractor = person({ department: "Engineering", team: "Platform", employment_type: "Contractor" });
+    const denied = explainWithTemporaryAccess(explainAccess(set, contractor, "aws:role:prod-readonly", at), [{ ...exc1, type: "privilege_escalation" }]);
+    expect(denied).toMatchObject({ has: false, temporary: [{ counts: false, blockedBy: "the deny policy no-production-for-contractors takes it away" }] });
+  });
+
+  it("without temporary access, has is what policy gives", () => {
+    expect(explainWithTemporaryAccess(explainAccess(set, sarah, "salesforce:license:user", at), [])).toMatchObject({ has: true, temporary: [] });
+    expect(explainWithTemporaryAccess(explainAccess(set, sarah, "postgres:role:prod_rw", at), [])).toMatchObject({ has: false, temporary: [] });
   });
 });

@@ -8,6 +8,13 @@ export { evaluateIdentity, evaluateAll, evaluatePrepared, matchedPolicies, clear
 export { EvaluatedGrants } from "./results";
 export { prepareIdentity } from "./prepare";
 export { explainAccess, requirementText, type Explanation, type FailedCondition, type GrantSource } from "./explain";
+export {
+  explainWithTemporaryAccess,
+  temporaryAccessCounts,
+  type AccessExplanation,
+  type HeldAccess,
+  type HeldAccessAnswer,
+} from "./explain-temporary";
 export { lintPolicies, complexity, DEFAULT_COMPLEXITY_THRESHOLD, type LintContext } from "./lint";
 export { unknownValues, type UnknownValue } from "./unknown-values";
 export { diffGrants, previewImpact, affectedPolicyNames, matchedPolicyNames, isEmptyDelta, type GrantDelta, type ImpactPreview } from "./impact";

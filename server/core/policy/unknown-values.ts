@@ -1,3 +1,5 @@
+import { evidenceStrength, genericWords, spellingEvidence, type Evidence } from "./alias-evidence";
+import { policyUsesOf } from "./alias-safety";
 import { AliasTable, matchKey } from "./normalize";
 import { namedPolicyValues } from "./policy-values";
 import type { Policy, PolicyConfig, PolicyIdentity } from "./types";
@@ -7,21 +9,36 @@ export interface UnknownValue {
   value: string;
   /** how many identities carry it */
   people: number;
-  /** a value policies do name that this one resembles ("Product Eng" → "Engineering"), if any */
+  /** the value policies name that this one is likely a misspelling of ("Product Eng" → "Engineering"), if any */
   looksLike: string | null;
+  /** why it looks like one: the only grounds for a suggestion */
+  evidence: Evidence | null;
 }
 
-const tokens = (v: string) => matchKey(v).split(/[^a-z0-9]+/).filter((t) => t.length > 0);
-
-/** A named value this one resembles: a shared word, or one word the start of the other (eng/engineering). */
-function resemblance(value: string, named: Map<string, string>): string | null {
-  const mine = tokens(value);
-  for (const [key, display] of named) {
-    const theirs = tokens(key);
-    const close = mine.some((a) => theirs.some((b) => a === b || (a.length >= 3 && b.startsWith(a)) || (b.length >= 3 && a.startsWith(b))));
-    if (close) return display;
+/**
+ * The value a raw HR value is likely a misspelling of, with the evidence; null when there is
+ * none, or when suggesting one could merge values policies tell apart: the raw value is already
+ * mapped, other values map to it (it is a value of its own), or a policy condition reads it
+ * (contains, a scale). Two equally likely values: no suggestion.
+ */
+function suggestionFor(
+  attribute: string,
+  raw: string,
+  named: Map<string, string>,
+  ctx: { policies: readonly Policy[]; config: PolicyConfig; aliases: AliasTable; canonicals: Set<string>; generic: Set<string> },
+): { looksLike: string; evidence: Evidence } | null {
+  if (ctx.aliases.isAlias(attribute, raw) || ctx.canonicals.has(`${attribute}\u0000${matchKey(raw)}`)) return null;
+  if (policyUsesOf(ctx.policies, ctx.config, attribute, raw).length) return null;
+  let best: { looksLike: string; evidence: Evidence }[] = [];
+  for (const target of named.values()) {
+    const evidence = spellingEvidence(raw, target, (w) => ctx.generic.has(w));
+    if (!evidence) continue;
+    const strength = evidenceStrength[evidence.kind];
+    const current = best[0] ? evidenceStrength[best[0].evidence.kind] : 0;
+    if (strength > current) best = [{ looksLike: target, evidence }];
+    else if (strength === current) best.push({ looksLike: target, evidence });
   }
-  return null;
+  return best.length === 1 ? best[0]! : null;
 }
 
 /**
@@ -32,20 +49,30 @@ function resemblance(value: string, named: Map<string, string>): string | null {
 export function unknownValues(policies: readonly Policy[], identities: readonly PolicyIdentity[], config: PolicyConfig): UnknownValue[] {
   const aliases = new AliasTable(config.aliases);
   const named = namedPolicyValues(policies, aliases);
+  const canonicals = new Set(config.aliases.map((a) => `${a.attribute}\u0000${matchKey(a.canonical)}`));
 
   const counts = new Map<string, UnknownValue>();
+  const seen = new Map<string, Set<string>>();
   for (const i of identities) {
     for (const [attribute, knownValues] of named) {
       const raw = i.attributes[attribute];
       if (typeof raw !== "string" || raw.trim() === "") continue;
+      let values = seen.get(attribute);
+      if (!values) seen.set(attribute, (values = new Set(knownValues.values())));
+      values.add(raw.trim());
       if (knownValues.has(aliases.key(attribute, raw))) continue;
       const key = `${attribute}\u0000${matchKey(raw)}`;
-      const entry = counts.get(key) ?? { attribute, value: raw.trim(), people: 0, looksLike: resemblance(raw, knownValues) };
+      const entry = counts.get(key) ?? { attribute, value: raw.trim(), people: 0, looksLike: null, evidence: null };
       entry.people++;
       counts.set(key, entry);
     }
   }
-  // Values resembling a named one are the likely mistakes: they come first.
+  const generic = new Map([...seen].map(([attribute, values]) => [attribute, genericWords(values)]));
+  for (const u of counts.values()) {
+    const s = suggestionFor(u.attribute, u.value, named.get(u.attribute)!, { policies, config, aliases, canonicals, generic: generic.get(u.attribute)! });
+    if (s) Object.assign(u, s);
+  }
+  // Values with evidence of a misspelling come first.
   return [...counts.values()].sort(
     (a, b) => Number(b.looksLike !== null) - Number(a.looksLike !== null) || b.people - a.people || a.attribute.localeCompare(b.attribute) || a.value.localeCompare(b.value),
   );

@@ -7,6 +7,7 @@ import { accessExceptions, accessRequests, exceptionExtensions, expectedAccess, 
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { queueOperation } from "../provisioning/operations";
+import { tellHolderOfRevoke } from "./revoke-notice";
 
 type Exception = typeof accessExceptions.$inferSelect;
 
@@ -101,7 +102,9 @@ export async function revokeException({ ctx, input }: { ctx: ServiceContext; inp
       const [owned] = await tx.select({ key: resources.key }).from(resources).where(and(eq(resources.key, e.resourceKey), eq(resources.ownerId, ctx.actor.identityId)));
       if (!owned) throw new DomainError("FORBIDDEN", "Only IT or the resource's owner can revoke this", { field: "exceptionId" });
     }
-    return endException(tx, ctx, e, "revoked", reason);
+    const ended = await endException(tx, ctx, e, "revoked", reason);
+    await tellHolderOfRevoke(tx, ctx.actor, e, reason, ctx.clock());
+    return ended;
   });
 }
 
@@ -111,7 +114,11 @@ export async function revokeExceptions({ ctx, input }: { ctx: ServiceContext; in
   if (reason.length < 3) throw new DomainError("INVALID_INPUT", "Say why the access is revoked", { field: "reason" });
   return ctx.db.transaction(async (tx) => {
     const out: Exception[] = [];
-    for (const id of input.exceptionIds) out.push(await endException(tx, ctx, await lockOpen(tx, id), "revoked", reason));
+    for (const id of input.exceptionIds) {
+      const e = await lockOpen(tx, id);
+      out.push(await endException(tx, ctx, e, "revoked", reason));
+      await tellHolderOfRevoke(tx, ctx.actor, e, reason, ctx.clock());
+    }
     return out;
   });
 }

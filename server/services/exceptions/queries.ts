@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/server/core/errors";
-import { countsAsAccess, daysRemaining, exceptionTimeline } from "@/server/core/exceptions";
+import { countsAsAccess, daysRemaining, endReasonText, exceptionTimeline } from "@/server/core/exceptions";
 import { evaluateAll } from "@/server/core/policy";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern, startsWithPattern } from "@/server/db/like";
@@ -163,6 +163,7 @@ export async function getException({ ctx, input }: { ctx: ServiceContext; input:
       endedAt: row.e.endedAt,
       endReason: row.e.endReason,
       endedBy: row.e.endedBy,
+      endNote: row.e.endNote,
       removalDeliveredAt: row.e.removalDeliveredAt,
       status: row.e.status,
       failedAt,
@@ -181,6 +182,8 @@ export async function getException({ ctx, input }: { ctx: ServiceContext; input:
     requestNumber: row.requestNumber,
     templateKey: row.templateKey,
     counts: countsAsAccess(row.e, now),
+    /** "revoked: <reason> by <who>", as the holder was told */
+    endText: row.e.endedAt ? endReasonText(row.e) : null,
     daysRemaining: row.e.endedAt ? null : daysRemaining(row.e.expiresAt, now),
     decisionToDeliveryMs: row.e.deliveredAt ? row.e.deliveredAt.getTime() - row.e.approvedAt.getTime() : null,
     extensions,

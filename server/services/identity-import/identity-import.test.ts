@@ -61,7 +61,7 @@ describe("identity CSV import", () => {
         ],
       },
     ]);
-    expect(preview.unknownValues).toEqual([{ attribute: "department", value: "Sales Dept", people: 1, looksLike: "Sales" }]);
+    expect(preview.unknownValues).toEqual([{ attribute: "department", value: "Sales Dept", people: 1, looksLike: "Sales", evidence: { kind: "extra-words", text: "contains all of “Sales”, plus “Dept”" } }]);
     expect(preview.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(await footprint()).toEqual(before);
   });

@@ -4,6 +4,8 @@ import {
   diffGrants,
   evaluateIdentity,
   explainAccess,
+  explainWithTemporaryAccess,
+  temporaryAccessCounts,
   matchedPolicyNames,
   policyCoverage,
   policyGraph,
@@ -106,7 +108,7 @@ export async function expectedAccessOf({ ctx, input }: { ctx: ServiceContext; in
   // refuses the resource or the person is not Active (invariants 2-4).
   const exceptions = active ? await activeExceptionsOf(ctx.db, input.identityId, at) : [];
   const temporary = exceptions
-    .filter(({ e }) => explainAccess(engine.compiled, person, e.resourceKey, at).deniedBy.length === 0)
+    .filter(({ e }) => temporaryAccessCounts(explainAccess(engine.compiled, person, e.resourceKey, at)).counts)
     .map(({ e, approverName }) => ({ exceptionId: e.id, number: e.number, resource: e.resourceKey, level: e.level, type: e.type, source: e.source, fallbackName: e.fallbackName, expiresAt: e.expiresAt, approverName: approverName ?? e.approvalRule }));
   return {
     versionId: engine.versionId,
@@ -117,11 +119,30 @@ export async function expectedAccessOf({ ctx, input }: { ctx: ServiceContext; in
   };
 }
 
-/** Why a person has a resource, or why not. */
+/**
+ * Why a person has a resource, or why not: the policies, then the temporary access they hold on
+ * it (exceptions and fallback grants, open by the clock), counted by the rule expected access
+ * uses, so the two never disagree.
+ */
 export async function explainPersonAccess({ ctx, input }: { ctx: ServiceContext; input: { identityId: string; resource: string } }) {
-  const [engine, person] = await Promise.all([policyEngine(ctx.db), onePerson(ctx, input.identityId)]);
-  const explanation = explainAccess(engine.compiled, person, input.resource, ctx.clock());
-  if (explanation.granted || explanation.deniedBy.length) return { ...explanation, fallback: null };
+  const at = ctx.clock();
+  const [engine, person, held] = await Promise.all([policyEngine(ctx.db), onePerson(ctx, input.identityId), activeExceptionsOf(ctx.db, input.identityId, at)]);
+  const explanation = explainWithTemporaryAccess(
+    explainAccess(engine.compiled, person, input.resource, at),
+    held
+      .filter(({ e }) => e.resourceKey === input.resource)
+      .map(({ e, approverName }) => ({
+        exceptionId: e.id,
+        number: e.number,
+        level: e.level,
+        type: e.type,
+        source: e.source,
+        approvedBy: e.source === "fallback" ? null : (approverName ?? e.approvalRule),
+        fallbackName: e.fallbackName,
+        expiresAt: e.expiresAt,
+      })),
+  );
+  if (explanation.has || explanation.deniedBy.length) return { ...explanation, fallback: null };
   // No policy gives it: say which fallback decides (seed 004), and why the others did not.
   const decision = await fallbackDecisionFor(ctx, input.identityId, input.resource);
   return {

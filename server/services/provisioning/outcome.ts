@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { endReasonText } from "@/server/core/exceptions/end-reason";
 import type { Tx } from "@/server/db/client";
 import { accessExceptions, identities, provisioningOperations } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
@@ -56,6 +57,6 @@ export async function applyOperationOutcome(tx: Tx, ctx: ServiceContext, op: Ope
   if (result === "done") {
     const [holder] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.id, e.identityId));
     const why = e.endReason === "expired" ? "has been removed as planned" : e.endReason === "given_back" ? "was given back and has been removed" : "was revoked and has been removed";
-    await notifyPeople(tx, [holder!.id], { kind: "exception_removed", title: `Your temporary access to ${e.resourceKey} ${why}`, body: `${label} ended (${e.endReason}).`, link: "/access" }, now);
+    await notifyPeople(tx, [holder!.id], { kind: "exception_removed", title: `Your temporary access to ${e.resourceKey} ${why}`, body: `${label} ended (${endReasonText(e)}).`, link: "/access" }, now);
   }
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, gte, ilike, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { endReasonText } from "@/server/core/exceptions/end-reason";
 import { rangeOf, type ReportFilters, type ReportKind } from "@/server/core/reports/filters";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern, startsWithPattern } from "@/server/db/like";
@@ -76,10 +77,11 @@ function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
           r.approverEmail ?? r.e.approvalRule ?? (r.e.fallbackName ? `fallback ${r.e.fallbackName}` : null),
           r.e.approvalNote,
           day(r.e.expiresAt),
-          r.e.endedAt ? (r.e.endReason === "expired" ? "Expired" : "Revoked") : "Active",
+          r.e.endedAt ? (r.e.endReason === "expired" ? "Expired" : r.e.endReason === "given_back" ? "Given back" : "Revoked") : "Active",
           r.e.extensionsUsed,
           day(r.e.endedAt),
-          r.e.endReason,
+          // "revoked: <reason> by <who>", as the holder was told.
+          r.e.endedAt ? endReasonText(r.e) : null,
           r.e.references,
           r.e.source,
         ],

@@ -104,7 +104,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
                 </Link>
               </Fact>
             )}
-            {e.endedAt && <Fact label="Ended">{formatDay(e.endedAt)} ({e.endReason}{e.endNote ? `: ${e.endNote}` : ""})</Fact>}
+            {e.endedAt && <Fact label="Ended">{formatDay(e.endedAt)} ({e.endText})</Fact>}
           </dl>
         </Card>
       </div>
