@@ -1,5 +1,6 @@
 import type { ServiceContext } from "@/server/services/context";
 import { runScheduledDriftChecks } from "@/server/services/drift/queries";
+import { deleteExpiredRateLimits } from "@/server/services/rate-limits";
 import { remindExpiringExceptions } from "@/server/services/exceptions/remind";
 import { sendMonthlyReport } from "@/server/services/reports/metrics";
 import { escalateOverdueRequests, expireStaleRequests, remindApprovers } from "@/server/services/requests/deadlines";
@@ -19,4 +20,6 @@ export const scheduledJobs: { name: string; cron: string; run: (ctx: ServiceCont
   // Daily drift detection (seed 001, layer 5), at night; IT runs a system's check on demand from /drift.
   { name: "drift-daily", cron: "30 2 * * *", run: async (ctx) => (await runScheduledDriftChecks({ ctx })).length },
   { name: "reports-monthly", cron: "0 6-23 1 * *", run: (ctx) => sendMonthlyReport({ ctx }) },
+  // Rate-limit buckets whose window has ended (server/services/rate-limits.ts).
+  { name: "rate-limits-clean", cron: "*/10 * * * *", run: (ctx) => deleteExpiredRateLimits(ctx) },
 ];
