@@ -11,6 +11,7 @@ import { checkAuthSettings, devLoginEnabled, StartupError, type RunMode } from "
 import { checkReachable, DEFAULT_DATA_DIR, prepareDatabase, type PreparedDatabase } from "./db/bootstrap";
 import { closeDb, getDb } from "./db/client";
 import { freePort } from "./db/embedded";
+import { checkRateLimitSettings } from "./http/limits";
 import { startWorkers } from "./jobs/worker";
 import { seedIfEmpty } from "./services/demo-organization";
 
@@ -43,6 +44,7 @@ async function main(mode: RunMode) {
     env.AUTH_SECRET ??= devSecret(dataDir);
   }
   checkAuthSettings(env, mode);
+  checkRateLimitSettings(env);
   if (mode === "start" && devLoginEnabled(env)) {
     console.warn("clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only");
   }
