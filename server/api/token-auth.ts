@@ -4,7 +4,7 @@ import { isDomainError } from "@/server/core/errors";
 import { rateLimited } from "@/server/core/rate-limit";
 import type { Db } from "@/server/db/client";
 import { bearerToken } from "@/server/http/bearer";
-import { clientAddress } from "@/server/http/client-address";
+import { addressBucket, clientAddress } from "@/server/http/client-address";
 import { rateLimitRule, rateLimitSettings } from "@/server/http/limits";
 import { authenticateHrSource } from "@/server/services/hr/events";
 import { enforceRateLimit, hitRateLimit, peekRateLimit } from "@/server/services/rate-limits";
@@ -16,7 +16,7 @@ import { enforceRateLimit, hitRateLimit, peekRateLimit } from "@/server/services
  * Throws UNAUTHENTICATED or RATE_LIMITED; returns the HR source and its token.
  */
 export async function authenticateTokenRequest(request: Request, deps: { db: Db; clock: Clock }): Promise<{ source: { key: string; name: string }; token: string }> {
-  const address = clientAddress(request.headers) ?? "unknown";
+  const address = addressBucket(clientAddress(request.headers));
   const wrongRule = rateLimitRule("wrongToken");
   const wrongBucket = `token-wrong:ip:${address}`;
   if (wrongRule) {

@@ -3,6 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { AnyRouter } from "@trpc/server";
 import { DomainError } from "@/server/core/errors";
 import { bodyTooLarge, declaresMoreThan, withBodyLimit } from "@/server/http/body";
+import { addressBucket } from "@/server/http/client-address";
 import { bodyLimits, fileProcedures, rateLimitRule, rateLimitSettings, TRPC_MAX_BATCH } from "@/server/http/limits";
 import { crossSiteRefusal } from "@/server/http/origin";
 import { enforceRateLimit } from "@/server/services/rate-limits";
@@ -57,7 +58,7 @@ async function countCalls(ctx: TRPCContext, calls: number, resHeaders: Headers) 
       ctx,
       ctx.actor
         ? { bucket: `calls:person:${ctx.actor.identityId}`, rule: rateLimitRule("calls"), what: rateLimitSettings.calls.what, cost: calls }
-        : { bucket: `calls:ip:${ctx.request.ip ?? "unknown"}`, rule: rateLimitRule("anonymousCalls"), what: rateLimitSettings.anonymousCalls.what, cost: calls },
+        : { bucket: `calls:ip:${addressBucket(ctx.request.ip)}`, rule: rateLimitRule("anonymousCalls"), what: rateLimitSettings.anonymousCalls.what, cost: calls },
     );
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;

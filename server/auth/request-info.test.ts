@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, trustedProxyHops } from "@/server/http/client-address";
+import { addressBucket, clientAddress, trustedProxyHops } from "@/server/http/client-address";
 import { PEER_ADDRESS_HEADER } from "@/server/http/peer-address";
 import { requestInfo } from "./request-info";
 
@@ -26,6 +26,15 @@ describe("where a request came from", () => {
 
   it("reads CLEARANCE_TRUST_PROXY as a number of proxies", () => {
     expect([undefined, "", "0", "no", "1", "true", "2"].map((v) => trustedProxyHops({ CLEARANCE_TRUST_PROXY: v }))).toEqual([0, 0, 0, 0, 1, 1, 2]);
+  });
+
+  it("limits an IPv6 address by its /64, an IPv4 address by itself", () => {
+    expect(addressBucket("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:db8::7")).toBe("2001:db8:0:0::/64");
+    expect(addressBucket("::1")).toBe("0:0:0:0::/64");
+    expect(addressBucket("203.0.113.5")).toBe("203.0.113.5");
+    expect(addressBucket(null)).toBe("unknown");
   });
 
   it("has nothing to say without a request", () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { isDomainError } from "@/server/core/errors";
 import { getDb } from "@/server/db/client";
-import { clientAddress } from "@/server/http/client-address";
+import { addressBucket, clientAddress } from "@/server/http/client-address";
 import { rateLimitRule, rateLimitSettings } from "@/server/http/limits";
 import { enforceRateLimit } from "@/server/services/rate-limits";
 
@@ -10,7 +10,7 @@ import { enforceRateLimit } from "@/server/services/rate-limits";
  * address's limit. Null when it may go on; otherwise the seconds to wait.
  */
 export async function countSignInAttempt(headers: Pick<Headers, "get">, deps = { db: getDb(), clock: () => new Date() }): Promise<number | null> {
-  const address = clientAddress(headers as Headers) ?? "unknown";
+  const address = addressBucket(clientAddress(headers as Headers));
   try {
     await enforceRateLimit(deps, { bucket: `sign-in:ip:${address}`, rule: rateLimitRule("signIn"), what: rateLimitSettings.signIn.what });
     return null;

@@ -31,3 +31,18 @@ export function clientAddress(headers: Headers, hops = trustedProxyHops()): stri
   const address = candidate.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
   return isIP(address) ? address : null;
 }
+
+/**
+ * The rate-limit key of an address: an IPv4 address itself; an IPv6 address by its /64 prefix,
+ * since one subscriber usually holds a whole /64 and could otherwise take a fresh address per request.
+ */
+export function addressBucket(address: string | null): string {
+  if (!address) return "unknown";
+  if (isIP(address) !== 6) return address;
+  const [head = "", tail = ""] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  // An embedded IPv4 tail (::ffff:192.0.2.1) is two groups; only the first four groups matter here.
+  const groups = address.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
