@@ -49,7 +49,7 @@ async function main(mode: RunMode) {
     console.warn("clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only");
   }
   if (env.DATABASE_URL) await checkReachable(env.DATABASE_URL);
-  if (mode === "start" && !existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+  if (mode === "start" && !existsSync(path.join(process.cwd(), env.CLEARANCE_NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     throw new StartupError("no production build found: run `npm run build` first");
   }
 
