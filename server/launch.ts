@@ -11,6 +11,7 @@ import { checkAuthSettings, devLoginEnabled, StartupError, type RunMode } from "
 import { checkReachable, DEFAULT_DATA_DIR, prepareDatabase, type PreparedDatabase } from "./db/bootstrap";
 import { closeDb, getDb } from "./db/client";
 import { freePort } from "./db/embedded";
+import { checkRateLimitSettings } from "./http/limits";
 import { startWorkers } from "./jobs/worker";
 import { checkpointSettings } from "./services/audit-checkpoints/settings";
 import { checkAuditKeySettings, ensureDevAuditKeyFile } from "./services/audit-keys";
@@ -49,11 +50,12 @@ async function main(mode: RunMode) {
   checkAuthSettings(env, mode);
   checkAuditKeySettings(env, mode);
   checkpointSettings(env);
+  checkRateLimitSettings(env);
   if (mode === "start" && devLoginEnabled(env)) {
     console.warn("clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only");
   }
   if (env.DATABASE_URL) await checkReachable(env.DATABASE_URL);
-  if (mode === "start" && !existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+  if (mode === "start" && !existsSync(path.join(process.cwd(), env.CLEARANCE_NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     throw new StartupError("no production build found: run `npm run build` first");
   }
 

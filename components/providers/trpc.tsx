@@ -1,12 +1,12 @@
 "use client";
 
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useEffect, useState, type ReactNode } from "react";
-import superjson from "superjson";
 import type { AppRouter } from "@/server/api/root";
 import { makeQueryClient } from "./query-client";
+import { browserLink } from "./trpc-link";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
@@ -22,8 +22,7 @@ export function Providers({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      // Queries go as POST too: a policy draft being linted is too long for a URL.
-      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, methodOverride: "POST" })],
+      links: [browserLink()],
     }),
   );
   // Marks the page interactive, so end-to-end tests act only once React is listening.

@@ -29,9 +29,12 @@ export function BackgroundExport({ kind, filters }: { kind: ReportKind; filters:
         </span>
       )}
       {s?.status === "done" && (
-        <a href={`/api/reports/exports/${s.id}`} className={buttonClasses("secondary")} download>
-          Download ({s.rows.toLocaleString("en-US")} rows, {(s.bytes / 1048576).toFixed(1)} MB)
-        </a>
+        // POSTed: only the person who started the export may download it, and each download is recorded.
+        <form method="post" action={`/api/reports/exports/${s.id}`}>
+          <button type="submit" className={buttonClasses("secondary")}>
+            Download ({s.rows.toLocaleString("en-US")} rows, {(s.bytes / 1048576).toFixed(1)} MB)
+          </button>
+        </form>
       )}
       {s?.status === "failed" && <span role="alert" className="text-red-700">The export failed: {s.error}</span>}
     </div>

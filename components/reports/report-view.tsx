@@ -19,6 +19,7 @@ const tabs: { kind: ReportKind; label: string; help: string }[] = [
 ];
 
 const input = "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm";
+const EXPORT_FORM = "report-export";
 
 /** An ISO instant as a datetime-local value in the browser's time zone. */
 function toLocalInput(iso: string): string {
@@ -33,8 +34,7 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
   const [draft, setDraft] = useState<ReportFilters>({});
   const [filters, setFilters] = useState<ReportFilters>({});
   const preview = useQuery(trpc.reports.preview.queryOptions({ kind, filters, limit: 100 }, { placeholderData: keepPreviousData }));
-  const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
-  const href = (format: "csv" | "json" | "pdf") => `/api/reports/${kind}?${new URLSearchParams([...query, ["format", format]])}`;
+  const applied = Object.entries(filters).filter(([, v]) => v) as [string, string][];
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilters(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) as ReportFilters);
@@ -95,11 +95,18 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
         <button type="submit" className={buttonClasses("secondary")}>Apply</button>
         {!preview.data?.background && (
           <div className="ml-auto flex gap-2">
-            <a href={href("csv")} className={buttonClasses("primary")} download>Export CSV</a>
-            <a href={href("json")} className={buttonClasses("secondary")} download>Export JSON</a>
-            <a href={href("pdf")} className={buttonClasses("secondary")} download>Export PDF</a>
+            {/* Buttons of the export form below (forms cannot nest): the browser POSTs it and downloads the answer. */}
+            <button type="submit" form={EXPORT_FORM} name="format" value="csv" className={buttonClasses("primary")}>Export CSV</button>
+            <button type="submit" form={EXPORT_FORM} name="format" value="json" className={buttonClasses("secondary")}>Export JSON</button>
+            <button type="submit" form={EXPORT_FORM} name="format" value="pdf" className={buttonClasses("secondary")}>Export PDF</button>
           </div>
         )}
+      </form>
+      {/* Exports are POSTed (never a plain link another site could trigger), with the applied filters. */}
+      <form id={EXPORT_FORM} method="post" action={`/api/reports/${kind}`} hidden>
+        {applied.map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
       </form>
       {preview.data?.background && (
         <p className="text-sm text-slate-700">

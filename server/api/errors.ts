@@ -9,6 +9,8 @@ const trpcCodes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   INVALID_INPUT: "BAD_REQUEST",
   CONFLICT: "CONFLICT",
   PRECONDITION_FAILED: "PRECONDITION_FAILED",
+  TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
 };
 
 /** The one mapping from domain errors to what a client sees. */
@@ -23,7 +25,15 @@ const httpStatuses: Record<DomainErrorCode, number> = {
   INVALID_INPUT: 400,
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
+  TOO_LARGE: 413,
+  RATE_LIMITED: 429,
 };
 
 /** The same mapping for plain HTTP routes (exports, HR events): the status a domain error answers with. */
 export const httpStatusOf = (err: DomainError) => httpStatuses[err.code];
+
+/** A domain error as a plain HTTP answer: { error, field } with its status, and Retry-After when rate limited. */
+export function httpProblem(err: DomainError, headers: Record<string, string> = {}): Response {
+  const retry: Record<string, string> = err.retryAfterSeconds ? { "retry-after": String(err.retryAfterSeconds) } : {};
+  return Response.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, { status: httpStatusOf(err), headers: { ...retry, ...headers } });
+}

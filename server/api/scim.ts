@@ -9,9 +9,11 @@ import { scimAttributeOf } from "@/server/core/scim/user";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb, type Db } from "@/server/db/client";
 import type { SourceContext } from "@/server/services/context";
-import { authenticateHrSource } from "@/server/services/hr/events";
 import { createScimUser, deleteScimUser, getScimUser, listScimUsers, patchScimUser, replaceScimUser } from "@/server/services/scim/users";
+import { readBodyText } from "@/server/http/body";
+import { bodyLimits } from "@/server/http/limits";
 import { httpStatusOf } from "./errors";
+import { authenticateTokenRequest } from "./token-auth";
 
 /**
  * /api/scim/v2: a SCIM 2.0 service provider (RFC 7643/7644) for identity providers (Okta,
@@ -28,14 +30,16 @@ function errorResponse(err: DomainError): Response {
   const scimType = isScimError(err) ? err.scimType : err.code === "INVALID_INPUT" ? "invalidValue" : err.code === "CONFLICT" ? "uniqueness" : undefined;
   const attribute = !isScimError(err) && err.field ? scimAttributeOf[err.field as keyof typeof scimAttributeOf] : undefined;
   const detail = attribute ? `${attribute}: ${err.message}` : err.message;
-  return scimJson(errorBody(status, detail, scimType), status, status === 401 ? { "www-authenticate": 'Bearer realm="Clearance SCIM"' } : {});
+  const headers: Record<string, string> = status === 401 ? { "www-authenticate": 'Bearer realm="Clearance SCIM"' } : {};
+  if (err.retryAfterSeconds) headers["retry-after"] = String(err.retryAfterSeconds);
+  return scimJson(errorBody(status, detail, scimType), status, headers);
 }
 
 /** /api/scim/v2 as the client reaches it (CLEARANCE_PUBLIC_URL or AUTH_URL behind a proxy). */
 const baseUrlOf = (request: Request) => `${(process.env.CLEARANCE_PUBLIC_URL ?? process.env.AUTH_URL ?? new URL(request.url).origin).replace(/\/$/, "")}/api/scim/v2`;
 
 async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+  const text = await readBodyText(request, bodyLimits.scim);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -55,9 +59,8 @@ interface Deps {
 async function asHrSource(request: Request, deps: Deps, handle: (ctx: SourceContext, usersUrl: string) => Promise<Response>): Promise<Response> {
   const db = deps.db ?? getDb();
   try {
-    const auth = request.headers.get("authorization");
-    const token = auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : null;
-    const source = await authenticateHrSource(db, token);
+    // The token (and the address's rate limits) before any body is read.
+    const { source } = await authenticateTokenRequest(request, { db, clock: deps.clock ?? (() => new Date()) });
     const ctx: SourceContext = { db, clock: deps.clock ?? (() => new Date()), actor: systemActor(`scim:${source.key}`), sourceKey: source.key, request: requestInfo(request.headers) };
     return await handle(ctx, `${baseUrlOf(request)}/Users`);
   } catch (err) {

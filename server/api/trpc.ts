@@ -8,6 +8,7 @@ import { hasAnyRole, type PortalRole } from "@/server/core/roles";
 import type { Db } from "@/server/db/client";
 import { recordRefusedAccess } from "@/server/services/access";
 import type { PersonContext } from "@/server/services/context";
+import { TRPC_MAX_BATCH } from "@/server/http/trpc-batch";
 import { toTRPCError } from "./errors";
 
 /** Per request: the database, the clock, where the request came from, and who is signed in. */
@@ -36,7 +37,13 @@ const t = initTRPC.context<TRPCContext>().create({
       console.error(`clearance: ${shape.data.path ?? "trpc"}: ${error.cause?.stack ?? error.stack}`);
       return { ...shape, message: "Something went wrong on the server", data: { ...shape.data, field: null, stack: undefined } };
     }
-    return { ...shape, data: { ...shape.data, field: isDomainError(cause) ? (cause.field ?? null) : null, stack: undefined } };
+    if (error.code === "BAD_REQUEST" && error.message === "Batch call exceeds maximum size") {
+      // tRPC's own refusal of a batch over maxBatchSize (server/api/trpc-route.ts), said plainly.
+      return { ...shape, message: `A request may batch at most ${TRPC_MAX_BATCH} calls`, data: { ...shape.data, field: "batch", stack: undefined } };
+    }
+    const domain = isDomainError(cause) ? cause : null;
+    // retryAfterSeconds: how long a RATE_LIMITED caller waits (the HTTP answer also says Retry-After).
+    return { ...shape, data: { ...shape.data, field: domain?.field ?? null, ...(domain?.retryAfterSeconds ? { retryAfterSeconds: domain.retryAfterSeconds } : {}), stack: undefined } };
   },
 });
 

@@ -10,6 +10,8 @@ import { getDb } from "@/server/db/client";
 import { authAccounts, authSessions, authUsers, authVerificationTokens } from "@/server/db/schema";
 import { actorForIdentity, endSession, startSession } from "@/server/services/sessions";
 import { authorizeSignIn, findIdentityByEmail } from "@/server/services/sign-in";
+import { servedOverHttps } from "@/server/http/security-headers";
+import { authCookies } from "./cookie-options";
 import { requestInfo } from "./request-info";
 
 export const DEV_LOGIN_PROVIDER = "dev-login";
@@ -69,7 +71,9 @@ async function config(request: NextRequest | undefined): Promise<NextAuthConfig>
   const db = getDb();
   const clock = () => new Date();
   // Route handlers pass the request; server actions (dev sign-in, sign-out) have headers().
-  const req = requestInfo(request?.headers ?? (await headers().catch(() => undefined)));
+  const requestHeaders = request?.headers ?? (await headers().catch(() => undefined));
+  const req = requestInfo(requestHeaders);
+  const https = servedOverHttps(requestHeaders ?? null);
   const adapter = DrizzleAdapter(db, {
     usersTable: authUsers,
     accountsTable: authAccounts,
@@ -87,6 +91,9 @@ async function config(request: NextRequest | undefined): Promise<NextAuthConfig>
     session: { strategy: "jwt", maxAge: SESSION_SECONDS },
     pages: { signIn: "/signin", error: "/signin/error" },
     trustHost: true,
+    // Secure, __Host- cookies whenever the site is served over HTTPS (see cookie-options.ts).
+    useSecureCookies: https,
+    cookies: authCookies(https),
     logger: {
       // One line per failure (AccessDenied, InvalidCheck, ...), without Auth.js's stack traces.
       error: (error) => {

@@ -9,6 +9,8 @@ export const domainErrorCodes = [
   "INVALID_INPUT",
   "CONFLICT",
   "PRECONDITION_FAILED",
+  "TOO_LARGE",
+  "RATE_LIMITED",
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
@@ -17,12 +19,15 @@ export class DomainError extends Error {
   readonly code: DomainErrorCode;
   /** The input field at fault, for INVALID_INPUT. */
   readonly field?: string;
+  /** For RATE_LIMITED: whole seconds until the caller may try again. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: DomainErrorCode, message: string, options?: { field?: string; cause?: unknown }) {
+  constructor(code: DomainErrorCode, message: string, options?: { field?: string; cause?: unknown; retryAfterSeconds?: number }) {
     super(message, { cause: options?.cause });
     this.name = "DomainError";
     this.code = code;
     this.field = options?.field;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -13,3 +13,4 @@ export * from "./reports";
 export * from "./hr";
 export * from "./lifecycle";
 export * from "./drift";
+export * from "./rate-limits";

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { identities } from "./identities";
 
 const at = () => timestamp({ withTimezone: true, mode: "date" });
 
@@ -19,6 +20,8 @@ export const reportExports = pgTable(
     filePath: text(),
     error: text(),
     requestedBy: text().notNull(),
+    /** The person who started it: the only one who may see its progress or download it. */
+    requestedById: uuid().references(() => identities.id, { onDelete: "set null" }),
     requestedAt: at().notNull(),
     startedAt: at(),
     finishedAt: at(),

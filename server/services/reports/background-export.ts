@@ -2,7 +2,7 @@ import { actorLabel } from "@/server/core/actor";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { finished } from "node:stream/promises";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
 import { reportExports } from "@/server/db/schema";
@@ -19,25 +19,38 @@ export const exportDirectory = () => process.env.CLEARANCE_EXPORT_DIR ?? path.jo
 /** Queues an export the worker writes to a file, with progress; recorded like any export. */
 export async function startExport({ ctx, input }: { ctx: ServiceContext; input: { kind: ReportKind; format: "csv" | "json"; filters: ReportFilters } }) {
   return ctx.db.transaction(async (tx) => {
-    const [row] = await tx.insert(reportExports).values({ kind: input.kind, format: input.format, filters: input.filters, requestedBy: actorLabel(ctx.actor), requestedAt: ctx.clock() }).returning();
+    const requestedById = ctx.actor.type === "identity" ? ctx.actor.identityId : null;
+    const [row] = await tx.insert(reportExports).values({ kind: input.kind, format: input.format, filters: input.filters, requestedBy: actorLabel(ctx.actor), requestedById, requestedAt: ctx.clock() }).returning();
     await recordAuditEvent(tx, ctx, { action: "report.exported", subjectType: "report", subjectId: input.kind, after: { format: input.format, filters: input.filters, background: row!.id } });
     return row!;
   });
 }
 
-/** An export's progress: rows written of how many, and whether the file is ready. */
-export async function exportStatus({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
-  const [row] = await ctx.db.select().from(reportExports).where(eq(reportExports.id, input.id));
+/**
+ * The export, if the caller started it. An export holds a whole report as its requester filtered it:
+ * nobody else sees its progress or downloads it, and to them it does not exist (404, like an unknown id).
+ */
+async function ownExport(ctx: ServiceContext, id: string) {
+  const owner = ctx.actor.type === "identity" ? ctx.actor.identityId : null;
+  const [row] = owner ? await ctx.db.select().from(reportExports).where(and(eq(reportExports.id, id), eq(reportExports.requestedById, owner))) : [];
   if (!row) throw new DomainError("NOT_FOUND", "There is no such export", { field: "id" });
+  return row;
+}
+
+/** An export's progress: rows written of how many, and whether the file is ready. Only for the person who started it. */
+export async function exportStatus({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
+  const row = await ownExport(ctx, input.id);
   const { filePath: _path, ...rest } = row;
   return { ...rest, percent: row.status === "done" ? 100 : row.totalRows ? Math.min(99, Math.floor((row.rows / row.totalRows) * 100)) : null };
 }
 
-/** A finished export's file, for download. */
+/** A finished export's file, for download by the person who started it; every download is an audit event. */
 export async function exportFile({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
-  const [row] = await ctx.db.select().from(reportExports).where(eq(reportExports.id, input.id));
-  if (!row) throw new DomainError("NOT_FOUND", "There is no such export", { field: "id" });
+  const row = await ownExport(ctx, input.id);
   if (row.status !== "done" || !row.filePath) throw new DomainError("CONFLICT", `This export is ${row.status}${row.error ? `: ${row.error}` : ""}`, { field: "id" });
+  await ctx.db.transaction((tx) =>
+    recordAuditEvent(tx, ctx, { action: "report.downloaded", subjectType: "report", subjectId: row.kind, after: { export: row.id, format: row.format, filters: row.filters, rows: row.rows, bytes: row.bytes } }),
+  );
   return { path: row.filePath, filename: `clearance-${row.kind}-${row.requestedAt.toISOString().slice(0, 10)}.${row.format}`, format: row.format as "csv" | "json" };
 }
 

@@ -1,7 +1,9 @@
-import { handleReportExport } from "@/server/api/exports";
+import { exportsArePosted, handleReportExport } from "@/server/api/exports";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ kind: string }> }) {
+export async function POST(request: Request, { params }: { params: Promise<{ kind: string }> }) {
   return handleReportExport(request, (await params).kind);
 }
+
+export const GET = exportsArePosted;

@@ -1,16 +1,7 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createTRPCContext } from "@/server/api/context";
-import { appRouter } from "@/server/api/root";
+import { handleTrpcRequest } from "@/server/api/trpc-route";
 
 export const dynamic = "force-dynamic";
 
-const handler = (req: Request) =>
-  fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req,
-    router: appRouter,
-    allowMethodOverride: true,
-    createContext: () => createTRPCContext({ headers: req.headers }),
-  });
+const handler = (req: Request) => handleTrpcRequest(req);
 
 export { handler as GET, handler as POST };

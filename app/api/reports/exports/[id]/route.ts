@@ -1,7 +1,9 @@
-import { handleExportDownload } from "@/server/api/exports";
+import { exportsArePosted, handleExportDownload } from "@/server/api/exports";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   return handleExportDownload(request, (await params).id);
 }
+
+export const GET = exportsArePosted;

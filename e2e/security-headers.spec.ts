@@ -1,0 +1,115 @@
+import { readFileSync } from "node:fs";
+import type { APIResponse, Page } from "@playwright/test";
+import { expect, openReady, people, test } from "./fixtures";
+
+/** The fixed headers every response carries (server/http/security-headers.ts). */
+function expectFixedHeaders(response: APIResponse | { headers(): Record<string, string> }, what: string) {
+  const headers = response.headers();
+  expect(headers["x-content-type-options"], what).toBe("nosniff");
+  expect(headers["referrer-policy"], what).toBe("same-origin");
+  expect(headers["x-frame-options"], what).toBe("DENY");
+  expect(headers["content-security-policy"], what).toContain("frame-ancestors 'none'");
+}
+
+/** Records CSP violations and console errors of the app's own pages (not the identity provider's). */
+async function watchForViolations(page: Page) {
+  const problems: string[] = [];
+  const appOrigin = new URL(test.info().project.use.baseURL!).origin;
+  page.on("console", (message) => {
+    const text = message.text();
+    if (message.location().url.startsWith(appOrigin) || /Content Security Policy|Refused to/i.test(text)) {
+      if (message.type() === "error" || /Content Security Policy|Refused to/i.test(text)) problems.push(`${message.type()}: ${text}`);
+    }
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const w = window as unknown as { __cspViolations?: string[] };
+      (w.__cspViolations ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return {
+    async check() {
+      const violations = await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+      expect([...problems, ...violations]).toEqual([]);
+    },
+  };
+}
+
+test("every response carries the security headers: a page (CSP with a nonce, no eval), an API answer and static files", async ({ page, request }) => {
+  const signin = await page.goto("/signin");
+  expectFixedHeaders(signin!, "the sign-in page");
+  const csp = signin!.headers()["content-security-policy"]!;
+  const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+  expect(nonce, csp).toBeTruthy();
+  expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'(;|$)/);
+  expect(csp).not.toContain("unsafe-eval");
+  expect(csp).not.toContain("unsafe-inline");
+  // Next.js put this response's nonce on its scripts.
+  const scripts = await page.locator("script").evaluateAll((nodes) => nodes.map((n) => (n as HTMLScriptElement).nonce));
+  expect(scripts.length).toBeGreaterThan(0);
+  expect(scripts.every((n) => n === nonce)).toBe(true);
+  // Each page view gets its own nonce.
+  const again = (await request.get("/signin")).headers()["content-security-policy"];
+  expect(again).not.toBe(csp);
+
+  const api = await request.get("/api/trpc/me.profile");
+  expect(api.status()).toBe(401);
+  expectFixedHeaders(api, "an API answer");
+  expect(api.headers()["content-security-policy"]).toContain("default-src 'none'");
+
+  const stylesheet = await page.locator("link[rel=stylesheet]").first().getAttribute("href");
+  for (const file of [stylesheet!, "/icon.svg"]) {
+    const response = await request.get(file);
+    expect(response.status(), file).toBe(200);
+    expectFixedHeaders(response, file);
+  }
+  // Plain HTTP here: no HSTS (a browser would ignore it anyway).
+  expect(signin!.headers()["strict-transport-security"]).toBeUndefined();
+});
+
+test("the pages work under the policy: no violation while signing in and opening two pages", async ({ page }) => {
+  const watch = await watchForViolations(page);
+  await openReady(page, "/signin");
+  await page.getByLabel("Find a person").fill("Internal Auditor");
+  await page.getByRole("button", { name: "Sign in as Grace Liu" }).click();
+  await expect(page).toHaveURL(/\/access$/);
+  await expect(page.getByRole("heading", { name: "My access" })).toBeVisible();
+  await page.getByRole("link", { name: "Reports" }).click();
+  await expect(page.getByRole("heading", { name: "Reports" })).toBeVisible();
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await expect(page.getByRole("table", { name: "Access as of" })).toBeVisible();
+  await openReady(page, "/audit");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await watch.check();
+});
+
+test("exports download from the Reports page by POST; a GET or another site's POST is refused", async ({ page, signInAs }) => {
+  const watch = await watchForViolations(page);
+  await signInAs(people.auditor.email);
+  await openReady(page, "/reports");
+  await page.getByRole("tab", { name: "Audit trail" }).click();
+  await expect(page.getByRole("table", { name: "Audit trail" })).toBeVisible();
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+  expect(csv.suggestedFilename()).toMatch(/^clearance-audit-events-\d{4}-\d{2}-\d{2}\.csv$/);
+  expect(readFileSync((await csv.path())!, "utf8").split("\r\n")[0]).toMatch(/^id,occurred_at,actor,action,/);
+  await expect(page).toHaveURL(/\/reports$/);
+  await watch.check();
+
+  const get = await page.request.get("/api/reports/exceptions?format=csv");
+  expect(get.status()).toBe(405);
+  expect(await get.json()).toMatchObject({ error: expect.stringMatching(/^Exports are downloaded with POST/) });
+  const crossSite = await page.request.post("/api/reports/exceptions", { form: { format: "csv" }, headers: { origin: "https://evil.example" } });
+  expect(crossSite.status()).toBe(403);
+  const mutation = await page.request.post("/api/trpc/notifications.markRead", { data: { json: {} }, headers: { origin: "https://evil.example" } });
+  expect(mutation.status()).toBe(403);
+  expect((await mutation.json()).error.json).toMatchObject({ data: { code: "FORBIDDEN", field: "origin" } });
+});
+
+test("a tRPC batch holds at most 20 calls", async ({ page, signInAs }) => {
+  await signInAs(people.employee.email);
+  const batch = (n: number) => `/api/trpc/${Array.from({ length: n }, () => "me.profile").join(",")}?batch=1`;
+  expect((await page.request.get(batch(20))).status()).toBe(200);
+  const refused = await page.request.get(batch(21));
+  expect(refused.status()).toBe(400);
+  expect((await refused.json()).error.json.message).toBe("A request may batch at most 20 calls");
+});

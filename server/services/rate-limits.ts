@@ -1,0 +1,73 @@
+import { eq, sql } from "drizzle-orm";
+import type { Clock } from "@/server/core/actor";
+import { rateLimited, secondsUntilWindowEnds, windowStartOf, type RateLimitRule } from "@/server/core/rate-limit";
+import type { Db } from "@/server/db/client";
+import { rateLimitBuckets } from "@/server/db/schema";
+
+/** What the limiter needs: the database every instance shares, and the clock. */
+export interface LimiterContext {
+  db: Db;
+  clock: Clock;
+}
+
+export interface RateLimitState {
+  /** Hits counted in the current window, this one included. */
+  hits: number;
+  limited: boolean;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Counts `cost` hits against `bucket` in one atomic statement (INSERT … ON CONFLICT DO UPDATE),
+ * so concurrent requests on any number of instances never lose a hit. A row whose window is
+ * older starts again from this hit; an instance whose clock lags a little adds to the newer
+ * window instead of resetting it.
+ */
+export async function hitRateLimit(ctx: LimiterContext, bucket: string, rule: RateLimitRule, cost = 1): Promise<RateLimitState> {
+  const now = ctx.clock();
+  const windowStart = windowStartOf(now, rule.windowSeconds);
+  const t = rateLimitBuckets;
+  const [row] = await ctx.db
+    .insert(t)
+    .values({ bucket, windowStart, windowSeconds: rule.windowSeconds, hits: cost })
+    .onConflictDoUpdate({
+      target: t.bucket,
+      set: {
+        hits: sql`case when ${t.windowStart} >= excluded.window_start then least(${t.hits} + excluded.hits, 2000000000) else excluded.hits end`,
+        windowStart: sql`greatest(${t.windowStart}, excluded.window_start)`,
+        windowSeconds: sql`excluded.window_seconds`,
+      },
+    })
+    .returning({ hits: t.hits, windowStart: t.windowStart });
+  return stateOf(now, row!, rule);
+}
+
+/**
+ * Whether one more hit would be over the limit, without counting one: "has this address already
+ * spent its wrong tokens?" is asked before the token is even looked at.
+ */
+export async function peekRateLimit(ctx: LimiterContext, bucket: string, rule: RateLimitRule): Promise<RateLimitState> {
+  const now = ctx.clock();
+  const [row] = await ctx.db.select({ hits: rateLimitBuckets.hits, windowStart: rateLimitBuckets.windowStart }).from(rateLimitBuckets).where(eq(rateLimitBuckets.bucket, bucket));
+  if (!row || row.windowStart < windowStartOf(now, rule.windowSeconds)) return { hits: 0, limited: false, retryAfterSeconds: 0 };
+  return stateOf(now, row, rule, row.hits + 1);
+}
+
+function stateOf(now: Date, row: { hits: number; windowStart: Date }, rule: RateLimitRule, counted = row.hits): RateLimitState {
+  const limited = counted > rule.limit;
+  return { hits: row.hits, limited, retryAfterSeconds: limited ? secondsUntilWindowEnds(now, row.windowStart, rule.windowSeconds) : 0 };
+}
+
+/** Counts the hits and throws RATE_LIMITED (429, Retry-After) once the bucket is over its limit. No rule: no limit. */
+export async function enforceRateLimit(ctx: LimiterContext, input: { bucket: string; rule: RateLimitRule | null; what: string; cost?: number }): Promise<void> {
+  if (!input.rule) return;
+  const state = await hitRateLimit(ctx, input.bucket, input.rule, input.cost);
+  if (state.limited) throw rateLimited(input.what, state.retryAfterSeconds);
+}
+
+/** The rate-limits-clean job: deletes buckets whose window has ended. */
+export async function deleteExpiredRateLimits(ctx: LimiterContext): Promise<number> {
+  const t = rateLimitBuckets;
+  const deleted = await ctx.db.delete(t).where(sql`${t.windowStart} + ${t.windowSeconds} * interval '1 second' <= ${ctx.clock()}`).returning({ bucket: t.bucket });
+  return deleted.length;
+}
