@@ -79,9 +79,10 @@ async function migrateAndCheck(appUrl: string, ownerUrl: string | undefined, emb
     // Without an owner's URL, DATABASE_URL's role migrates when there is something to apply (as before the roles).
     else if (await migrationsPending(appUrl)) await runMigrations(appUrl);
   } catch (err) {
-    const denied = (err as { code?: string }).code === "42501";
-    const hint = !ownerUrl && denied ? ": DATABASE_URL's role may not migrate; set DATABASE_OWNER_URL to the owner's URL (docs/deploy.md)" : "";
-    throw new StartupError(`migrations failed on ${redactUrl(migrateWith)}: ${(err as Error).message}${hint}`);
+    // Drizzle wraps the database's error in its own, which names the whole query.
+    const cause = ((err as { cause?: unknown }).cause ?? err) as { code?: string; message?: string };
+    const hint = !ownerUrl && cause.code === "42501" ? ": DATABASE_URL's role may not migrate; set DATABASE_OWNER_URL to the owner's URL (docs/deploy.md)" : "";
+    throw new StartupError(`migrations failed on ${redactUrl(migrateWith)}: ${cause.message ?? String(err)}${hint}`);
   }
   const after = await roleOf(appUrl);
   const warning = after.problems.length ? privilegedRoleMessage(after) : null;

@@ -101,7 +101,7 @@ export async function checkRole(client: Client): Promise<RoleCheck> {
            pg_has_role(d.datdba, 'MEMBER') as owns_database,
            (select count(*)::int from pg_namespace n where n.nspname = any(${schemaNames}) and pg_has_role(n.nspowner, 'MEMBER')) as owned_schemas,
            (select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
-             where n.nspname = any(${schemaNames}) and c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and pg_has_role(c.relowner, 'MEMBER')) as owned_tables,
+             where n.nspname = any(${schemaNames}) and c.relkind in ('r', 'p', 'v', 'm', 'f') and pg_has_role(c.relowner, 'MEMBER')) as owned_tables,
            has_database_privilege(d.oid, 'CREATE')
              or exists (select 1 from pg_namespace n where n.nspname = any(${schemaNames}) and has_schema_privilege(n.oid, 'CREATE')) as create_anywhere,
            coalesce((select has_table_privilege(c.oid, 'UPDATE') or has_table_privilege(c.oid, 'DELETE') or has_table_privilege(c.oid, 'TRUNCATE')
@@ -117,7 +117,7 @@ export async function checkRole(client: Client): Promise<RoleCheck> {
     f.owned_schemas > 0 && f.owned_tables === 0 && "owns Clearance's schemas",
     f.create_anywhere && !f.owns_database && "may create schemas or tables",
     f.set_replication_role && "may set session_replication_role",
-    f.change_audit && "may update, delete or truncate audit_events",
+    f.change_audit && f.owned_tables === 0 && "may update, delete or truncate audit_events",
     f.createrole && "may create roles",
     f.createdb && "may create databases",
     f.bypassrls && "bypasses row-level security",
