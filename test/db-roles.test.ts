@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import pg from "pg";
 import { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { prepareDatabase, refusePrivilegedRole } from "@/server/db/bootstrap";
+import { reassignToOwnerSql } from "@/server/db/embedded-roles";
 import { runMigrations } from "@/server/db/migrate";
 import { checkRole, urlAs } from "@/server/db/roles";
 import { accessRequests, auditEvents } from "@/server/db/schema";
@@ -212,5 +215,115 @@ describe("migrations as the owner, then the app as its own role", () => {
     await expect(prepareDatabase({ DATABASE_URL: db.ownerUrl }, { strict: true })).rejects.toThrow(/which owns \d+ of Clearance's tables/);
     const dev = await prepareDatabase({ DATABASE_URL: db.ownerUrl });
     expect(dev.warning).toMatch(/^DATABASE_URL connects as ".*", which owns \d+ of Clearance's tables, owns the database: .* DATABASE_OWNER_URL to the owner/);
+  });
+});
+
+describe("the SQL in docs/deploy.md", () => {
+  const doc = readFileSync(path.join(import.meta.dirname, "..", "docs", "deploy.md"), "utf8");
+  const block = (marker: string) => {
+    const found = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.startsWith(`-- ${marker}`));
+    if (!found) throw new Error(`docs/deploy.md has no sql block starting "-- ${marker}"`);
+    return found;
+  };
+  const admin = () => inject("adminUrl");
+  const created: { database: string; roles: string[] }[] = [];
+
+  /** A block with this test's own names and passwords (roles are shared by the whole server). */
+  function withOwnNames(sql: string) {
+    const id = randomBytes(3).toString("hex");
+    const names = { owner: `clearance_docs_${id}_owner`, app: `clearance_docs_${id}_app`, database: `clearance_docs_${id}` };
+    const passwords = { owner: randomBytes(12).toString("hex"), app: randomBytes(12).toString("hex") };
+    created.push({ database: names.database, roles: [names.app, names.owner] });
+    const text = sql
+      .replace(/\bclearance_owner\b/g, names.owner)
+      .replace(/\bclearance_app\b/g, names.app)
+      .replace(/\bclearance\b/g, names.database)
+      .replace("'owner-password'", `'${passwords.owner}'`)
+      .replace("'app-password'", `'${passwords.app}'`);
+    return { names, passwords, text };
+  }
+
+  /** Runs a block as a superuser, as psql would: statement by statement, following \connect. */
+  async function execute(text: string, startOn: string) {
+    let client = new pg.Client({ connectionString: withDatabase(admin(), startOn) });
+    await client.connect();
+    try {
+      let statement = "";
+      let quoted = false;
+      for (const line of text.split("\n")) {
+        const connect = /^\\connect (\S+)$/.exec(line);
+        if (connect) {
+          await client.end();
+          client = new pg.Client({ connectionString: withDatabase(admin(), connect[1]!) });
+          await client.connect();
+          continue;
+        }
+        statement += `${line}\n`;
+        quoted = (line.match(/\$[a-z_]*\$/g) ?? []).length % 2 === 1 ? !quoted : quoted;
+        if (!quoted && line.trimEnd().endsWith(";")) {
+          await client.query(statement);
+          statement = "";
+        }
+      }
+      expect(statement.trim()).toBe("");
+    } finally {
+      await client.end();
+    }
+  }
+
+  afterAll(async () => {
+    const c = new pg.Client({ connectionString: admin() });
+    await c.connect();
+    for (const { database, roles: pair } of created) {
+      await c.query(`drop database if exists ${database} with (force)`);
+      for (const role of pair) await c.query(`drop role if exists ${role}`);
+    }
+    await c.end();
+  });
+
+  it("creates, for a new database, roles that npm start accepts and that run Clearance", async () => {
+    const { names, passwords, text } = withOwnNames(block("new database"));
+    await execute(text, new URL(admin()).pathname.slice(1));
+    const ownerUrl = urlAs(admin(), names.owner, passwords.owner, names.database);
+    const appUrl = urlAs(admin(), names.app, passwords.app, names.database);
+    expect(await prepareDatabase({ DATABASE_URL: appUrl, DATABASE_OWNER_URL: ownerUrl }, { strict: true })).toMatchObject({ warning: null });
+    const c = new pg.Client({ connectionString: appUrl });
+    await c.connect();
+    try {
+      await c.query("insert into systems (key, name, adapter_kind, access_levels) values ('crm', 'CRM', 'manual', '{member}')");
+      await expect(c.query("create table stolen (id int)")).rejects.toMatchObject({ code: "42501" });
+      await expect(c.query("update audit_events set reason = null")).rejects.toMatchObject({ code: "42501" });
+    } finally {
+      await c.end();
+    }
+  });
+
+  it("hands a database from before the two roles to the owner, after which npm start accepts the app role", async () => {
+    const { names, passwords, text } = withOwnNames(block("existing database"));
+    const c = new pg.Client({ connectionString: admin() });
+    await c.connect();
+    await c.query(`create database ${names.database}`);
+    await c.end();
+    // As before: migrated by the superuser, which owns everything.
+    await runMigrations(withDatabase(admin(), names.database));
+    await execute(text, names.database);
+    const ownerUrl = urlAs(admin(), names.owner, passwords.owner, names.database);
+    const appUrl = urlAs(admin(), names.app, passwords.app, names.database);
+    expect(await prepareDatabase({ DATABASE_URL: appUrl, DATABASE_OWNER_URL: ownerUrl }, { strict: true })).toMatchObject({ warning: null });
+    const owners = new pg.Client({ connectionString: ownerUrl });
+    await owners.connect();
+    try {
+      const { rows } = await owners.query(
+        "select distinct pg_get_userbyid(c.relowner) as owner from pg_class c where c.relnamespace::regnamespace::text in ('public', 'drizzle', 'pgboss')",
+      );
+      expect(rows).toEqual([{ owner: names.owner }]);
+    } finally {
+      await owners.end();
+    }
+  });
+
+  it("hands over with the same DO block the project's own PostgreSQL runs", () => {
+    const documented = /^DO \$reassign\$[\s\S]*?\$reassign\$;$/m.exec(block("existing database"))?.[0];
+    expect(documented).toBe(reassignToOwnerSql("clearance_owner"));
   });
 });
