@@ -18,8 +18,25 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-// The superuser's pool of each test database, opened on first use by asDatabaseSuperuser.
+// The superuser's and the owner's pool of each test database, opened on first use.
 const superuserOf = new WeakMap<Db, () => pg.Pool>();
+const ownerOf = new WeakMap<Db, () => pg.Pool>();
+
+function lazyPool(url: string): { get: () => pg.Pool; end: () => Promise<void> } {
+  let pool: pg.Pool | null = null;
+  return {
+    get: () => {
+      if (!pool) {
+        pool = new pg.Pool({ connectionString: url, max: 2 });
+        pool.on("error", () => undefined);
+      }
+      return pool;
+    },
+    end: async () => {
+      await pool?.end();
+    },
+  };
+}
 
 /** A fresh database for one test file, cloned from the seeded (default) or empty template. */
 export async function createTestDatabase(from: "seeded" | "empty" = "seeded"): Promise<TestDatabase> {
@@ -39,23 +56,20 @@ export async function createTestDatabase(from: "seeded" | "empty" = "seeded"): P
   // Dropping the database at close ends any connection still open (57P01); that is expected.
   pool.on("error", () => undefined);
   const db = createDrizzle(pool);
-  let superuser: pg.Pool | null = null;
-  superuserOf.set(db, () => {
-    if (!superuser) {
-      superuser = new pg.Pool({ connectionString: withDatabase(adminUrl, name), max: 2 });
-      superuser.on("error", () => undefined);
-    }
-    return superuser;
-  });
+  const ownerUrl = urlAs(adminUrl, roles.owner.name, roles.owner.password, name);
+  const superuser = lazyPool(withDatabase(adminUrl, name));
+  const owner = lazyPool(ownerUrl);
+  superuserOf.set(db, superuser.get);
+  ownerOf.set(db, owner.get);
   return {
     db,
     pool,
     url,
-    ownerUrl: urlAs(adminUrl, roles.owner.name, roles.owner.password, name),
+    ownerUrl,
     name,
     close: async () => {
       await pool.end();
-      await superuser?.end();
+      await Promise.all([superuser.end(), owner.end()]);
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
@@ -73,6 +87,18 @@ export async function asDatabaseSuperuser(db: Db, change: (tx: Tx) => Promise<un
   const superuser = superuserOf.get(db);
   await (superuser ? createDrizzle(superuser()) : db).transaction(async (tx) => {
     await tx.execute(sql`set local session_replication_role = replica`);
+    await change(tx);
+  });
+}
+
+/**
+ * Runs `change` in one transaction as the owner of the test database's tables, for a test that
+ * sets the scene with what only a migration may do (a trigger, a function). The app's role cannot.
+ */
+export async function asSchemaOwner(db: Db, change: (tx: Tx) => Promise<unknown>) {
+  const owner = ownerOf.get(db);
+  if (!owner) throw new Error("asSchemaOwner: not a database from createTestDatabase()");
+  await createDrizzle(owner()).transaction(async (tx) => {
     await change(tx);
   });
 }
