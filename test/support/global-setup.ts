@@ -73,7 +73,7 @@ export default async function setup(project: TestProject) {
     await c.connect();
     const { rows } = await c.query<{ datname: string }>("select datname from pg_database where datname like $1", [`clearance_test_${run}%`]);
     for (const { datname } of rows) await c.query(`drop database if exists ${datname} with (force)`);
-    // Tests may create databases of their own for these roles; what they leave is dropped too.
+    // Whatever these roles still hold here (privileges, objects) goes first, or DROP ROLE refuses.
     for (const role of [roles.app.name, roles.owner.name]) {
       await c.query(`drop owned by ${role}`).catch(() => undefined);
       await c.query(`drop role if exists ${role}`).catch((err: Error) => console.warn(`could not drop test role ${role}: ${err.message}`));
