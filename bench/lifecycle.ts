@@ -37,17 +37,19 @@ const KEEP = process.argv.includes("--keep");
 async function database() {
   const prepared = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, embedded: null } : await prepareDatabase({ ...process.env, CLEARANCE_DATA_DIR: ".data/bench" });
   const name = `clearance_bench_lifecycle_${process.pid}`;
-  const admin = new pg.Client({ connectionString: prepared.url });
+  // Creating a database takes the server's superuser (the project's own), not the app's role.
+  const adminUrl = prepared.embedded?.url ?? prepared.url;
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = new URL(prepared.url);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   await runMigrations(url.toString());
   return {
     url: url.toString(),
     done: async () => {
-      const c = new pg.Client({ connectionString: prepared.url });
+      const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();

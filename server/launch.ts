@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { checkAuthSettings, devLoginEnabled, StartupError, type RunMode } from "./config";
-import { checkReachable, DEFAULT_DATA_DIR, prepareDatabase, type PreparedDatabase } from "./db/bootstrap";
+import { checkReachable, DEFAULT_DATA_DIR, prepareDatabase, refusePrivilegedRole, type PreparedDatabase } from "./db/bootstrap";
 import { closeDb, getDb } from "./db/client";
 import { freePort } from "./db/embedded";
 import { checkRateLimitSettings } from "./http/limits";
@@ -54,13 +54,21 @@ async function main(mode: RunMode) {
   if (mode === "start" && devLoginEnabled(env)) {
     console.warn("clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only");
   }
-  if (env.DATABASE_URL) await checkReachable(env.DATABASE_URL);
+  if (env.DATABASE_URL) {
+    await checkReachable(env.DATABASE_URL);
+    // A production server never runs as a superuser or as its tables' owner (docs/deploy.md).
+    if (mode === "start") await refusePrivilegedRole(env.DATABASE_URL);
+  }
   if (mode === "start" && !existsSync(path.join(process.cwd(), env.CLEARANCE_NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     throw new StartupError("no production build found: run `npm run build` first");
   }
 
-  const db: PreparedDatabase = await prepareDatabase(env);
+  const db: PreparedDatabase = await prepareDatabase(env, { strict: mode === "start" });
+  if (db.warning) console.warn(`clearance: WARNING: ${db.warning}`);
+  // From here on the app connects as its own role; the owner's URL was for migrations only.
   process.env.DATABASE_URL = db.url;
+  delete process.env.DATABASE_OWNER_URL;
+  delete env.DATABASE_OWNER_URL;
   try {
     if (await seedIfEmpty(getDb(), () => new Date())) log("loaded the demo organization into the new database");
   } catch (err) {

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -11,6 +12,22 @@ const root = path.resolve(import.meta.dirname, "..");
  * PostgreSQL, loads the organization, and serves the sign-in page with its people; Ctrl-C
  * stops Next.js and the database. Runs the real launcher and `next dev`.
  */
+/** The roles of the sessions on the project's PostgreSQL in `dataDir`, other than the one asking. */
+async function connectedRoles(dataDir: string): Promise<string[]> {
+  const port = readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[3]!.trim();
+  const password = readFileSync(path.join(dataDir, "pg.password"), "utf8").trim();
+  const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ role: string }>(
+      "select distinct usename::text as role from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid() order by 1",
+    );
+    return rows.map((r) => r.role);
+  } finally {
+    await client.end();
+  }
+}
+
 describe("npm run dev with nothing configured", () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "clearance-dev-"));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -44,10 +61,15 @@ describe("npm run dev with nothing configured", () => {
       // The development secret was generated and kept with the local data.
       expect(readFileSync(path.join(dataDir, "auth-secret"), "utf8").length).toBeGreaterThan(30);
       expect(existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(true);
+      // Migrations ran as the owner; what stays connected (Next.js, pg-boss) is the app's role.
+      expect(await connectedRoles(dataDir)).toEqual(["clearance_app"]);
     } finally {
       child.kill("SIGINT");
       await new Promise((r) => child.once("exit", r));
     }
+    // PostgreSQL removes its pid file once its shutdown checkpoint is written: slow on a busy machine.
+    const deadline = Date.now() + 30_000;
+    while (existsSync(path.join(dataDir, "pg", "postmaster.pid")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(false);
   }, 180_000);
 });

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { freePort } from "@/server/db/embedded";
+import { createTestDatabase } from "@/test/support/db";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -49,6 +50,30 @@ describe("a production start that cannot work stops at once with one clear line"
     expect(lines(r.stderr)).toEqual([
       `clearance: cannot reach the database at DATABASE_URL postgres://app:***@127.0.0.1:${closed}/clearance: connect ECONNREFUSED 127.0.0.1:${closed}`,
     ]);
+  });
+
+  it("with a DATABASE_URL that connects as a superuser", async () => {
+    const superuser = inject("adminUrl");
+    const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40), DATABASE_URL: superuser });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([
+      `clearance: DATABASE_URL connects as "${decodeURIComponent(new URL(superuser).username)}", which is a superuser: the app must run as a role that ` +
+        "cannot alter tables or switch off the audit trail's triggers. Create the owner and app roles as docs/deploy.md shows, then set DATABASE_URL " +
+        "to the app role and DATABASE_OWNER_URL to the owner (migrations run as the owner)",
+    ]);
+  });
+
+  it("with a DATABASE_URL that connects as the owner of the tables, even beside DATABASE_OWNER_URL", async () => {
+    const t = await createTestDatabase("empty");
+    try {
+      const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40), DATABASE_URL: t.ownerUrl, DATABASE_OWNER_URL: t.ownerUrl });
+      expect(r.code).toBe(1);
+      expect(lines(r.stderr)).toEqual([
+        expect.stringMatching(new RegExp(`^clearance: DATABASE_URL connects as "${inject("testRoles").owner.name}", which owns \\d+ of Clearance's tables, owns the database: the app must run as`)),
+      ]);
+    } finally {
+      await t.close();
+    }
   });
 
   it("with a DATABASE_URL that is not a URL", async () => {

@@ -24,6 +24,8 @@ export async function withDatabase<T>(run: (db: Db) => Promise<T>): Promise<T> {
   } catch (err) {
     throw new CliError(err instanceof StartupError ? err.message : `database: ${(err as Error).message}`);
   }
+  if (prepared.warning) process.stderr.write(`clearance: WARNING: ${prepared.warning}\n`);
+  // Migrations ran as the owner; the command itself runs as the app's role.
   process.env.DATABASE_URL = prepared.url;
   try {
     return await run(getDb());

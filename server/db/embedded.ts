@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { chmod, mkdir, rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -104,7 +104,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       await server.stop();
       if (opts.ephemeral) {
         await rm(opts.dataDir, { recursive: true, force: true });
-        await rm(`${opts.dataDir}.password`, { force: true });
+        // The superuser's password and the roles' (server/db/embedded-roles.ts).
+        const base = `${path.basename(opts.dataDir)}.`;
+        for (const file of readdirSync(path.dirname(opts.dataDir))) {
+          if (file.startsWith(base) && file.endsWith(".password")) await rm(path.join(path.dirname(opts.dataDir), file), { force: true });
+        }
       }
     },
   };

@@ -17,7 +17,9 @@ const ENFORCEMENT_POLL_MS = Number(process.env.CLEARANCE_ENFORCEMENT_POLL_MS ?? 
  * instance.
  */
 export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: { databaseUrl: string; smtpUrl?: string; log: (line: string) => void; db?: Db }) {
-  const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", max: 4 });
+  // The app's role owns nothing (docs/security/db-roles.md): pg-boss's schema is installed by the
+  // owner with the migrations (server/db/job-schema.ts), and index rebuilds need an owner too.
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", max: 4, migrate: false, reindex: false });
   boss.on("error", (err: Error) => log(`jobs: ${err.message}`));
   await boss.start();
   for (const job of scheduledJobs) {

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
 import { auditEvents } from "@/server/db/schema";
@@ -38,9 +39,20 @@ describe("the audit chain", () => {
 
   it("refuses to change or remove an event: the trail is append-only for the application", async () => {
     const [first] = await t.db.select().from(auditEvents).orderBy(auditEvents.id).limit(1);
-    await expect(t.db.execute(sql`update audit_events set reason = 'rewritten' where id = ${first!.id}`)).rejects.toMatchObject({ cause: expect.objectContaining({ code: "42501", message: expect.stringMatching(/append-only: UPDATE is refused/) }) });
-    await expect(t.db.execute(sql`delete from audit_events where id = ${first!.id}`)).rejects.toMatchObject({ cause: expect.objectContaining({ code: "42501" }) });
-    await expect(t.db.execute(sql`truncate audit_events`)).rejects.toMatchObject({ cause: expect.objectContaining({ code: "42501" }) });
+    const refused = (message: RegExp) => ({ cause: expect.objectContaining({ code: "42501", message: expect.stringMatching(message) }) });
+    // The app's role holds no UPDATE, DELETE or TRUNCATE on the table (test/db-roles.test.ts) ...
+    await expect(t.db.execute(sql`update audit_events set reason = 'rewritten' where id = ${first!.id}`)).rejects.toMatchObject(refused(/permission denied/));
+    await expect(t.db.execute(sql`delete from audit_events where id = ${first!.id}`)).rejects.toMatchObject(refused(/permission denied/));
+    await expect(t.db.execute(sql`truncate audit_events`)).rejects.toMatchObject(refused(/permission denied/));
+    // ... and the triggers refuse all three even to the tables' owner.
+    const owner = new pg.Pool({ connectionString: t.ownerUrl, max: 1 });
+    try {
+      await expect(owner.query(`update audit_events set reason = 'rewritten' where id = ${first!.id}`)).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/append-only: UPDATE is refused/) });
+      await expect(owner.query(`delete from audit_events where id = ${first!.id}`)).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/append-only: DELETE is refused/) });
+      await expect(owner.query("truncate audit_events")).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/append-only: TRUNCATE is refused/) });
+    } finally {
+      await owner.end();
+    }
     expect((await t.db.select().from(auditEvents).where(eq(auditEvents.id, first!.id)))[0]).toEqual(first);
   });
 

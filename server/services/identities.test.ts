@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "@/server/core/errors";
 import { auditEvents, identities, identityAttributeChanges, portalSessions } from "@/server/db/schema";
 import { actorFor, identityIdByEmail, personaEmails, serviceContext } from "@/test/support/actors";
-import { createTestDatabase, type TestDatabase } from "@/test/support/db";
+import { asSchemaOwner, createTestDatabase, type TestDatabase } from "@/test/support/db";
 import type { ServiceContext } from "./context";
 import { changeIdentityAttributes, getIdentity, listAttributeHistory, listIdentities } from "./identities";
 import { startSession } from "./sessions";
@@ -131,16 +131,16 @@ describe("identities", () => {
   it("changes nothing at all when the audit event cannot be written", async () => {
     const janeId = await identityIdByEmail(t.db, "jane.smith@company.com");
     const before = await snapshot(janeId);
-    await t.db.execute(sql.raw(`
+    await asSchemaOwner(t.db, (tx) => tx.execute(sql.raw(`
       create function refuse_audit() returns trigger language plpgsql as $$
       begin raise exception 'audit store unavailable'; end $$;
-      create trigger refuse_audit before insert on audit_events for each row execute function refuse_audit();`));
+      create trigger refuse_audit before insert on audit_events for each row execute function refuse_audit();`)));
     try {
       await expect(
         changeIdentityAttributes({ ctx, input: { identityId: janeId, attributes: { job_title: "Staff Engineer" }, source: "admin" } }),
       ).rejects.toMatchObject({ cause: { message: "audit store unavailable" } });
     } finally {
-      await t.db.execute(sql.raw("drop trigger refuse_audit on audit_events; drop function refuse_audit();"));
+      await asSchemaOwner(t.db, (tx) => tx.execute(sql.raw("drop trigger refuse_audit on audit_events; drop function refuse_audit();")));
     }
     expect(await snapshot(janeId)).toEqual(before);
   });

@@ -2,21 +2,26 @@
 // `npm run db:seed -- --reset` first deletes everything in the database (for demos).
 import { sql } from "drizzle-orm";
 import { redactUrl, StartupError } from "@/server/config";
-import { prepareDatabase } from "@/server/db/bootstrap";
+import { prepareDatabase, roleOf } from "@/server/db/bootstrap";
 import { closeDb, getDb } from "@/server/db/client";
 import { runMigrations } from "@/server/db/migrate";
 import { seedIfEmpty } from "@/server/services/demo-organization";
 
 const reset = process.argv.includes("--reset");
+const roleName = async (url: string) => (await roleOf(url)).role;
 
 try {
   const prepared = await prepareDatabase();
-  process.env.DATABASE_URL = prepared.url;
+  if (prepared.warning) console.warn(`clearance: WARNING: ${prepared.warning}`);
   if (reset) {
+    // Emptying is the owner's work; the demo organization is then loaded as the app.
+    process.env.DATABASE_URL = prepared.ownerUrl;
     await getDb().execute(sql`drop schema if exists public cascade; drop schema if exists drizzle cascade; create schema public;`);
-    await runMigrations(prepared.url);
+    await closeDb();
+    await runMigrations(prepared.ownerUrl, { appRole: await roleName(prepared.url) });
     console.log(`clearance: emptied ${redactUrl(prepared.url)}`);
   }
+  process.env.DATABASE_URL = prepared.url;
   const loaded = await seedIfEmpty(getDb(), () => new Date());
   console.log(
     loaded
