@@ -3,11 +3,16 @@
  * Calls are idempotent: granting what is already there and revoking what is not both succeed.
  */
 
-/** Vendor restrictions kept on an exception and passed to adapters that can enforce them. */
+/**
+ * Vendor restrictions kept on an exception (seed 000, pattern 5) and passed to adapters, which
+ * enforce what their system can (README.md says which): where the person may connect from,
+ * whether a second factor is required, how long one session may last, how many at once.
+ */
 export interface Restrictions {
   ipAllowList?: string[];
   mfaRequired?: boolean;
   sessionMinutes?: number;
+  maxSessions?: number;
 }
 
 /** One person's access to one resource, as an adapter needs it. */
@@ -23,6 +28,8 @@ export interface AccessTarget {
   name: string;
   level: string | null;
   restrictions?: Restrictions;
+  /** when the exception behind this grant expires (Clearance revokes then); null for access from policy */
+  expiresAt?: Date | null;
   /** a stable id for this operation, so a target that supports it can drop repeats */
   operationId: string;
 }

@@ -10,6 +10,7 @@ import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { attemptOperation, queueOperation, type FailureMode } from "../provisioning/operations";
 import { parseTemplate } from "../requests/context";
+import { restrictionsOnApproval } from "@/server/core/requests/template-rules";
 import { extendFromRequest } from "./extend";
 import { typeSettingsOf } from "./settings";
 
@@ -116,7 +117,7 @@ export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requ
         type: def.exceptionType,
         justification: request!.justification,
         references: referencesFrom(request!.fields as Record<string, unknown>, request!.ticketReference),
-        restrictions: {},
+        restrictions: restrictionsOnApproval(request!, def),
         approverId: personApproved ? (ctx.actor as { identityId: string }).identityId : null,
         approvalRule: personApproved ? null : (request!.autoApprovedBecause ?? "approved by rule"),
         approvalNote: request!.decisionNote,

@@ -1,7 +1,7 @@
 import { actorLabel } from "@/server/core/actor";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
-import { expiryFor, nextExtensionApproval } from "@/server/core/exceptions";
+import { assertExtensibleType, expiryFor, nextExtensionApproval } from "@/server/core/exceptions";
 import type { ExceptionType } from "@/server/core/exceptions/types";
 import type { Stage } from "@/server/core/requests/template";
 import type { DbOrTx, Tx } from "@/server/db/client";
@@ -10,6 +10,7 @@ import { isActiveStatus } from "@/server/core/identity/status";
 import { formatDuration } from "@/server/core/requests/template";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
+import { resendRestrictedGrant } from "./restrictions";
 import { typeSettingsOf } from "./settings";
 
 type Request = typeof accessRequests.$inferSelect;
@@ -54,6 +55,8 @@ export async function extendFromRequest(tx: Tx, ctx: ServiceContext, request: Re
     .limit(1)
     .for("update");
   if (!exception) throw new DomainError("PRECONDITION_FAILED", "The access this extends has already ended: ask for it anew", { field: "requestId" });
+  // A request asked before the type's rules changed cannot renew what is never renewed.
+  assertExtensibleType(exception.type);
   const escalated = request.approvalStages !== null;
   if (exception.extensionsUsed + 1 > 2 && !escalated) throw new DomainError("FORBIDDEN", "A third extension needs the escalated approver", { field: "requestId" });
   const approvedBy = request.decidedBy ?? actorLabel(ctx.actor);
@@ -87,6 +90,7 @@ async function applyExtension(
     .set({ expiresAt: newExpiresAt, extensionsUsed: ordinal, remindersSent: [] })
     .where(eq(accessExceptions.id, exception.id))
     .returning();
+  await resendRestrictedGrant(tx, ctx, extended!);
   await recordAuditEvent(tx, ctx, {
     action: "exception.extended",
     subjectType: "access_exception",
