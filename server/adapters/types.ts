@@ -77,3 +77,15 @@ export class AdapterError extends Error {
     this.name = "AdapterError";
   }
 }
+
+/** "; not enforced by <system>: MFA, IP allow list …" for restrictions a system cannot enforce, or "". */
+export function unenforcedRestrictions(system: string, r: Restrictions | undefined, what: readonly (keyof Restrictions)[]): string {
+  const names: Record<keyof Restrictions, string | false> = {
+    mfaRequired: r?.mfaRequired === true && "MFA",
+    ipAllowList: Boolean(r?.ipAllowList?.length) && `IP allow list ${r!.ipAllowList!.join(", ")}`,
+    sessionMinutes: Boolean(r?.sessionMinutes) && `${r!.sessionMinutes}-minute sessions`,
+    maxSessions: Boolean(r?.maxSessions) && `at most ${r!.maxSessions} sessions`,
+  };
+  const left = what.map((k) => names[k]).filter(Boolean);
+  return left.length ? `; not enforced by ${system}: ${left.join(", ")}` : "";
+}
