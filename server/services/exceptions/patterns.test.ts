@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { count, eq, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessExceptions, auditEvents, exceptionExtensions, exceptionTypeSettings } from "@/server/db/schema";
+import { systemActor } from "@/server/core/actor";
+import { accessExceptions, auditEvents, exceptionExtensions, exceptionTypeSettings, provisioningOperations } from "@/server/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, movableClock, submit } from "@/test/support/requests";
 import { setTemplateActive } from "../requests/templates";
+import { expireExceptions } from "./end";
 import { extendException } from "./extend";
 import { allTypeSettings, typeSettingsOf, updateTypeSettings } from "./settings";
 
@@ -67,6 +69,14 @@ describe("privilege escalation: hours, auto-revoke, no renewal (seed 000, patter
     ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/never extended/) } });
     // Shortening stays possible (revocation ends early; it never lengthens).
     await t.db.update(accessExceptions).set({ expiresAt: new Date(e!.expiresAt.getTime() - 60_000) }).where(eq(accessExceptions.id, e!.id));
+  });
+
+  it("at its expiry it is revoked by itself, with no one asked", async () => {
+    const [e] = await t.db.select().from(accessExceptions).where(eq(accessExceptions.type, "privilege_escalation"));
+    clock.set(e!.expiresAt.toISOString());
+    expect(await expireExceptions({ ctx: { db: t.db, actor: systemActor("enforcement"), clock } })).toBeGreaterThanOrEqual(1);
+    expect((await t.db.select().from(accessExceptions).where(eq(accessExceptions.id, e!.id)))[0]).toMatchObject({ endReason: "expired", endedBy: expect.any(String) });
+    expect(await t.db.select().from(provisioningOperations).where(and(eq(provisioningOperations.exceptionId, e!.id), eq(provisioningOperations.action, "revoke")))).toHaveLength(1);
   });
 });
 
