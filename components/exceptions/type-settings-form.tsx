@@ -6,6 +6,7 @@ import { useId, useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { parseDuration, shortDuration } from "@/server/core/fallbacks/duration";
+import { isNeverExtended, MAX_ESCALATION_MINUTES } from "@/server/core/exceptions/patterns";
 import type { ExceptionType, TypeSettings } from "@/server/core/exceptions/types";
 import { typeLabel } from "./format";
 
@@ -18,6 +19,8 @@ function TypeRow({ type, settings, groups }: { type: ExceptionType; settings: Ty
   const [max, setMax] = useState(shortDuration(settings.maxDurationMinutes));
   const [reminders, setReminders] = useState(settings.reminderOffsetsMinutes.map(shortDuration).join(", "));
   const [extensible, setExtensible] = useState(settings.extensible);
+  // Seed 000 fixes these: the server refuses otherwise, so the form does not offer it.
+  const fixed = isNeverExtended(type);
   const [group, setGroup] = useState(settings.escalatedApproverGroup ?? "");
   const [problem, setProblem] = useState<string | null>(null);
   // The row's inputs belong to the form in its last cell, so Enter in any of them saves the row.
@@ -30,16 +33,28 @@ function TypeRow({ type, settings, groups }: { type: ExceptionType; settings: Ty
     if (!maxMinutes) return setProblem(`Longest duration: write it like 4h, 30d or 2w`);
     if (offsets.some((o) => o === null)) return setProblem("Reminders: write them like 14d, 1d, 1h");
     setProblem(null);
-    save.mutate({ type, maxDurationMinutes: maxMinutes, reminderOffsetsMinutes: offsets as number[], extensible, escalatedApproverGroup: group || null });
+    save.mutate({ type, maxDurationMinutes: maxMinutes, reminderOffsetsMinutes: offsets as number[], extensible: fixed ? false : extensible, escalatedApproverGroup: fixed ? null : group || null });
   };
   return (
     <tr>
       <th scope="row" className="px-3 py-2 text-left font-medium">{typeLabel(type)}</th>
-      <td className="px-3 py-2"><input aria-label={`${typeLabel(type)}: longest duration`} form={formId} value={max} onChange={(e) => setMax(e.target.value)} className={`${cell} w-20`} /></td>
-      <td className="px-3 py-2"><input aria-label={`${typeLabel(type)}: reminders before expiry`} form={formId} value={reminders} onChange={(e) => setReminders(e.target.value)} className={`${cell} w-36`} /></td>
-      <td className="px-3 py-2"><input type="checkbox" aria-label={`${typeLabel(type)}: can be extended`} form={formId} checked={extensible} onChange={(e) => setExtensible(e.target.checked)} /></td>
       <td className="px-3 py-2">
-        <select aria-label={`${typeLabel(type)}: escalated approvers`} form={formId} value={group} onChange={(e) => setGroup(e.target.value)} className={cell}>
+        <input aria-label={`${typeLabel(type)}: longest duration`} aria-describedby={type === "privilege_escalation" ? `${formId}-max` : undefined} form={formId} value={max} onChange={(e) => setMax(e.target.value)} className={`${cell} w-20`} />
+        {type === "privilege_escalation" && <span id={`${formId}-max`} className="block text-xs text-slate-500">hours, at most {shortDuration(MAX_ESCALATION_MINUTES)}</span>}
+      </td>
+      <td className="px-3 py-2"><input aria-label={`${typeLabel(type)}: reminders before expiry`} form={formId} value={reminders} onChange={(e) => setReminders(e.target.value)} className={`${cell} w-36`} /></td>
+      <td className="px-3 py-2">
+        {fixed ? (
+          <span className="text-xs text-slate-600" title="Seed 000: this kind of exception has a hard expiry">
+            <input type="checkbox" aria-label={`${typeLabel(type)}: can be extended`} aria-describedby={`${formId}-fixed`} checked={false} disabled className="mr-1 align-middle" />
+            <span id={`${formId}-fixed`}>never ({type === "privilege_escalation" ? "auto-revoked, no renewal" : "hard expiry"})</span>
+          </span>
+        ) : (
+          <input type="checkbox" aria-label={`${typeLabel(type)}: can be extended`} form={formId} checked={extensible} onChange={(e) => setExtensible(e.target.checked)} />
+        )}
+      </td>
+      <td className="px-3 py-2">
+        <select aria-label={`${typeLabel(type)}: escalated approvers`} form={formId} value={fixed ? "" : group} disabled={fixed} onChange={(e) => setGroup(e.target.value)} className={cell}>
           <option value="">none (no third extension)</option>
           {groups.map((g) => <option key={g.key} value={g.key}>{g.name}</option>)}
         </select>

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { RestrictionsSummary } from "@/components/exceptions/restrictions-summary";
 import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -170,6 +171,7 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
                     {r.requesterTitle ?? "—"}, {r.requesterDepartment ?? "—"} · {r.duration} · waiting since {formatWhen(r.createdAt)} · you are {viaLabel(r.via)}
                   </p>
                   <p className="mt-1 line-clamp-2 text-sm text-slate-800">{r.justification}</p>
+                  <RestrictionsSummary restrictions={r.restrictions} className="mt-1.5" />
                 </div>
               </li>
             );

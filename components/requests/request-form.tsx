@@ -7,7 +7,10 @@ import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { RestrictionsSummary } from "@/components/exceptions/restrictions-summary";
+import { isNeverExtended } from "@/server/core/exceptions/patterns";
 import type { TemplateDefinition } from "@/server/core/requests/template";
+import { fixedRestrictions } from "@/server/core/requests/template-rules";
 import { formatDay } from "./format";
 
 const input = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm aria-[invalid=true]:border-red-500";
@@ -26,7 +29,12 @@ export function RequestForm({ templateKey, definition, durations, held }: {
   const [justification, setJustification] = useState("");
   const [ticket, setTicket] = useState("");
   const [fields, setFields] = useState<Record<string, string | boolean>>({});
-  const [extension, setExtension] = useState(Boolean(held));
+  // Privilege escalation and role transition are never extended (seed 000): no extension to offer.
+  const extensible = !isNeverExtended(definition.exceptionType);
+  const [extension, setExtension] = useState(Boolean(held) && extensible);
+  const [ranges, setRanges] = useState("");
+  const restrictions = definition.restrictions;
+  const asksForRanges = Boolean(restrictions?.requesterSuppliesIpAllowList) && !extension;
   const submit = useMutation(trpc.requests.submit.mutationOptions({ onSuccess: (r) => router.push(`/requests/${r.id}`) }));
   const badField = submit.error?.data?.field ?? null;
   const min = definition.justificationMinLength;
@@ -41,13 +49,19 @@ export function RequestForm({ templateKey, definition, durations, held }: {
       fields,
       ticketReference: ticket.trim() || null,
       extension,
+      ...(asksForRanges ? { ipAllowList: ranges.split(/[\s,]+/).filter(Boolean) } : {}),
     });
   };
 
   return (
     <Card title={held && extension ? "Ask for more time" : "Your request"}>
       <form onSubmit={onSubmit} className="grid gap-5" noValidate>
-        {held && (
+        {held && !extensible && (
+          <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+            You hold this until {formatDay(held.until)} through REQ-{held.number}. This access cannot be extended: ask again once it ends.
+          </p>
+        )}
+        {held && extensible && (
           <label className="flex items-start gap-2 rounded-md bg-brand-50 p-3 text-sm">
             <input type="checkbox" className="mt-0.5" checked={extension} onChange={(e) => setExtension(e.target.checked)} />
             <span>
@@ -91,6 +105,32 @@ export function RequestForm({ templateKey, definition, durations, held }: {
             {justification.trim().length} / at least {min} characters. Say what you will do and for which project or ticket.
           </p>
         </div>
+        {restrictions && !extension && (
+          <div className="grid gap-2 rounded-md border border-amber-200 bg-amber-50/50 p-3 text-sm">
+            <p className="font-medium text-slate-800">This access comes with restrictions</p>
+            <RestrictionsSummary restrictions={fixedRestrictions(restrictions)} />
+            {asksForRanges && (
+              <div>
+                <label htmlFor="request-ip-ranges" className="font-medium text-slate-800">
+                  IP addresses or ranges it will be used from <span className="text-red-700">*</span>
+                </label>
+                <textarea
+                  id="request-ip-ranges"
+                  rows={2}
+                  value={ranges}
+                  onChange={(e) => setRanges(e.target.value)}
+                  placeholder="203.0.113.0/24, one per line"
+                  className={`${input} font-mono`}
+                  aria-invalid={badField === "ipAllowList" || badField?.startsWith("ipAllowList.")}
+                  aria-describedby="request-ip-ranges-help"
+                />
+                <p id="request-ip-ranges-help" className="mt-1 text-xs text-slate-600">
+                  Only connections from these are allowed. Approvers see them. No range broader than /16 (IPv4) or /32 (IPv6).
+                </p>
+              </div>
+            )}
+          </div>
+        )}
         {definition.fields.map((f) => {
           const id = `request-field-${f.key}`;
           const invalid = badField === `fields.${f.key}`;

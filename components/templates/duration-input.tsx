@@ -23,14 +23,15 @@ export function DurationInput({ id, minutes, onChange, label }: { id: string; mi
 }
 
 /** The durations a requester may pick, as removable chips, and a way to add one. */
-export function DurationList({ durations, onChange }: { durations: number[]; onChange: (d: number[]) => void }) {
+export function DurationList({ durations, limit, onChange }: { durations: number[]; limit?: number; onChange: (d: number[]) => void }) {
   const [adding, setAdding] = useState(60);
   return (
     <div>
       <ul className="flex flex-wrap gap-2" aria-label="Durations offered">
         {durations.map((d) => (
-          <li key={d} className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-1 pl-3 pr-1 text-sm">
+          <li key={d} className={`inline-flex items-center gap-1 rounded-full py-1 pl-3 pr-1 text-sm ${limit !== undefined && d > limit ? "bg-red-100 text-red-800" : "bg-slate-100"}`}>
             {formatDuration(d)}
+            {limit !== undefined && d > limit && <span className="text-xs">(over the limit)</span>}
             <button type="button" aria-label={`Remove ${formatDuration(d)}`} className="rounded-full px-1.5 text-slate-500 hover:bg-slate-200" onClick={() => onChange(durations.filter((x) => x !== d))}>
               ×
             </button>

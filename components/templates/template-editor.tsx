@@ -2,21 +2,24 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { exceptionTypeLabels, exceptionTypes } from "@/server/core/exceptions/types";
+import { exceptionTypeLabels, exceptionTypes, type ExceptionType } from "@/server/core/exceptions/types";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
-import type { AutoApproval, Stage, TemplateDefinition } from "@/server/core/requests/template";
+import { formatDuration, type AutoApproval, type Stage, type TemplateDefinition } from "@/server/core/requests/template";
 import { inputClass, labelClass, smallInput } from "./controls";
 import { DurationInput, DurationList } from "./duration-input";
 import { FieldsEditor } from "./fields-editor";
 import { NotifyPreview } from "./notify-preview";
+import { defaultVendorRestrictions, RestrictionsEditor } from "./restrictions-editor";
 import { StageEditor } from "./stage-editor";
 
 export interface EditorCatalog {
   resources: { key: string; systemKey: string }[];
   levels: Record<string, string[]>;
   groups: { key: string; name: string }[];
+  /** each exception type's longest duration, as IT set it (Exceptions › Types): a template may offer no longer */
+  typeLimits: Record<ExceptionType, number>;
 }
 
 const newStage = (): Stage => ({ name: "Manager", approvers: [{ kind: "manager" }], threshold: { kind: "any" }, notify: { policy: "all", count: 1 }, escalation: null });
@@ -66,6 +69,11 @@ export function TemplateEditor({ initial, catalog }: {
     save.mutate({ create: !initial, key, name, description, definition: def });
   };
   const setAuto = (rules: AutoApproval[]) => patch({ autoApproval: rules });
+  const typeLimit = catalog.typeLimits[def.exceptionType];
+  const overLimit = [...def.durations, def.maxDurationMinutes].some((m) => m > typeLimit);
+  // Vendor templates carry restrictions (seed 000, pattern 5); other kinds carry none.
+  const setExceptionType = (exceptionType: ExceptionType) =>
+    patch({ exceptionType, restrictions: exceptionType === "vendor" ? (def.restrictions ?? defaultVendorRestrictions) : undefined });
 
   return (
     <form onSubmit={onSubmit} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" noValidate>
@@ -126,7 +134,11 @@ export function TemplateEditor({ initial, catalog }: {
         </Section>
 
         <Section title="For how long">
-          <DurationList durations={def.durations} onChange={(durations) => patch({ durations })} />
+          <p id="type-limit" className={overLimit ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" : "text-sm text-slate-600"} role={overLimit ? "alert" : undefined}>
+            {exceptionTypeLabels[def.exceptionType]} exceptions last at most <strong>{formatDuration(typeLimit)}</strong> (set under Exceptions › Types)
+            {overLimit ? ": shorten the durations or the maximum below, or the template cannot be saved." : "."}
+          </p>
+          <DurationList durations={def.durations} limit={typeLimit} onChange={(durations) => patch({ durations })} />
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label htmlFor="max-duration">Never longer than</label>
             <DurationInput id="max-duration" label="Maximum duration" minutes={def.maxDurationMinutes} onChange={(maxDurationMinutes) => patch({ maxDurationMinutes })} />
@@ -221,7 +233,7 @@ export function TemplateEditor({ initial, catalog }: {
         <Section title="When approved" description="Approved access is outside policy: it becomes a time-bound exception and is granted through the system's adapter.">
           <label className="grid gap-1 text-sm">
             <span className={labelClass}>Kind of exception</span>
-            <select value={def.exceptionType} onChange={(e) => patch({ exceptionType: e.target.value as TemplateDefinition["exceptionType"] })} className={`${smallInput} justify-self-start`}>
+            <select value={def.exceptionType} onChange={(e) => setExceptionType(e.target.value as ExceptionType)} className={`${smallInput} justify-self-start`}>
               {exceptionTypes.map((t) => (
                 <option key={t} value={t}>
                   {exceptionTypeLabels[t]}
@@ -229,6 +241,7 @@ export function TemplateEditor({ initial, catalog }: {
               ))}
             </select>
           </label>
+          {def.exceptionType === "vendor" && <RestrictionsEditor value={def.restrictions ?? defaultVendorRestrictions} onChange={(restrictions) => patch({ restrictions })} />}
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label htmlFor="grant-failure">If the grant fails</label>
             <select id="grant-failure" value={def.onGrantFailure.mode} onChange={(e) => patch({ onGrantFailure: { ...def.onGrantFailure, mode: e.target.value as TemplateDefinition["onGrantFailure"]["mode"] } })} className={smallInput}>

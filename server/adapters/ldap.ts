@@ -1,6 +1,6 @@
 import { Attribute, Change, Client } from "ldapts";
 import { z } from "zod";
-import { AdapterError, type AccessTarget, type ActualAccess, type Adapter, type AdapterHealth, type AdapterResult } from "./types";
+import { AdapterError, type AccessTarget, type ActualAccess, type Adapter, type AdapterHealth, type AdapterResult, unenforcedRestrictions } from "./types";
 
 /**
  * groupOfNames and groupOfUniqueNames must keep at least one member. When the last real member
@@ -288,7 +288,8 @@ export function ldapAdapter(rawConfig: LdapConfig, options: { systemKey: string 
           const others = (await groupsHolding(client, target.resource, member)).filter((other) => parseDn(other)[0]?.value !== parseDn(dn)[0]?.value);
           for (const other of others) detail += `; ${await removeMember(client, other, member)}`;
         }
-        return { status: "done", detail };
+        // A group membership carries no conditions: vendor restrictions are named in the call's log.
+        return { status: "done", detail: detail + unenforcedRestrictions("LDAP", target.restrictions, ["mfaRequired", "ipAllowList", "sessionMinutes", "maxSessions"]) };
       });
     },
 

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { postgresAdapter } from "./postgres";
+import { vendorLoginSetupSql } from "./postgres-vendor-logins";
 import { AdapterError, type AccessTarget, type Adapter } from "./types";
 
 // The machine's PostgreSQL, used as superuser only to set the scene and clean it up.
@@ -13,7 +16,10 @@ const managedRole = `rpt_${suffix}`;
 const unmanagedRole = `payroll_${suffix}`;
 const member = `sarah_${suffix}`;
 const adapterRole = `clearance_adapter_${suffix}`;
-const roles = [adapterRole, member, managedRole, unmanagedRole];
+const marker = `vendor_mark_${suffix}`;
+const vendor = `acme_${suffix}`;
+const auditRole = `audit_${suffix}`;
+const roles = [adapterRole, member, managedRole, unmanagedRole, vendor, auditRole, marker];
 
 const urlAs = (role: string) => {
   const url = new URL(SERVER);
@@ -169,5 +175,110 @@ describe("postgres adapter against a real cluster", () => {
     expect(error.retryable).toBe(true);
     expect(await unreachable.health()).toMatchObject({ ok: false });
     await unreachable.close();
+  });
+});
+
+describe("vendor logins: VALID UNTIL and CONNECTION LIMIT, only on a login that is the vendor's alone", () => {
+  let vendorAdapter: Adapter;
+  const restrictions = { mfaRequired: true, ipAllowList: ["203.0.113.0/24"], sessionMinutes: 480, maxSessions: 2 };
+  // Whole seconds, a week and a day from now: what PostgreSQL stores reads back equal.
+  const inDays = (days: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + days * 86_400_000);
+  const attributes = async (role: string) => (await superuser.query<{ until: Date | null; limit: number }>("select rolvaliduntil as until, rolconnlimit as limit from pg_roles where rolname = $1", [role])).rows[0]!;
+  const endVendorSessions = () => superuser.query("select pg_terminate_backend(pid, 5000) from pg_stat_activity where usename = $1", [vendor]);
+
+  beforeAll(async () => {
+    // The DBA's side (README.md): the marker, a login marked as the vendor's, the setup's function.
+    const setup = new pg.Client({ connectionString: new URL(`/${database}`, SERVER).toString() });
+    await setup.connect();
+    try {
+      await setup.query(vendorLoginSetupSql({ markerRole: marker, adapterRole }));
+    } finally {
+      await setup.end();
+    }
+    await superuser.query(`create role ${vendor} login in role ${marker}`);
+    await superuser.query(`create role ${auditRole} nologin`);
+    await superuser.query(`grant ${auditRole} to ${adapterRole} with admin option`);
+    vendorAdapter = postgresAdapter({ url: urlAs(adapterRole), vendorLogins: { markerRole: marker } }, { systemKey: "postgres" });
+  });
+  afterAll(() => vendorAdapter?.close());
+
+  it("the adapter's role cannot change a role's attributes itself, and the function touches only marked plain logins", async () => {
+    const asAdapter = await connectAs(adapterRole);
+    await expect(asAdapter.query(`alter role ${vendor} valid until 'infinity'`)).rejects.toThrow(/permission denied/);
+    await expect(asAdapter.query("select clearance_restrict_login($1, now(), 0)", [member])).rejects.toThrow(/is not a vendor login/);
+    await expect(asAdapter.query("select clearance_restrict_login($1, now(), 0)", ["postgres"])).rejects.toThrow(/not a plain login role/);
+    await asAdapter.end();
+  });
+
+  it("grant: VALID UNTIL the exception's expiry, CONNECTION LIMIT the session limit; the vendor connects and uses the role", async () => {
+    const expiresAt = inDays(8);
+    const result = await vendorAdapter.grant({ ...target(managedRole, vendor), expiresAt, restrictions });
+    expect(result.detail).toBe(
+      `granted "${managedRole}" to "${vendor}"; vendor login: VALID UNTIL ${expiresAt.toISOString()}, CONNECTION LIMIT 2` +
+        "; not enforced by PostgreSQL (pg_hba.conf, the connection path): MFA, IP allow list 203.0.113.0/24, 480-minute sessions",
+    );
+    expect(await attributes(vendor)).toEqual({ until: expiresAt, limit: 2 });
+    const session = await connectAs(vendor);
+    await session.query(`set role ${managedRole}`);
+    expect(await readReports(session)).toBe(2);
+  });
+
+  it("a second exception of the same vendor ending sooner does not shorten the window", async () => {
+    const before = await attributes(vendor);
+    await vendorAdapter.grant({ ...target(auditRole, vendor), expiresAt: inDays(1), restrictions });
+    expect(await attributes(vendor)).toEqual(before);
+  });
+
+  it("CONNECTION LIMIT holds: a third session at once is refused", async () => {
+    await endVendorSessions();
+    await connectAs(vendor);
+    await connectAs(vendor);
+    await expect(connectAs(vendor)).rejects.toThrow(/too many connections for role/);
+  });
+
+  it("revoke: the window stays while the vendor holds another role; the last revoke locks the login and ends its sessions", async () => {
+    const first = await vendorAdapter.revoke(target(auditRole, vendor));
+    expect(first.detail).not.toContain("locked");
+    expect((await attributes(vendor)).limit).toBe(2);
+
+    const session = await connectAs(vendor).catch(async () => {
+      await endVendorSessions();
+      return connectAs(vendor);
+    });
+    const last = await vendorAdapter.revoke(target(managedRole, vendor));
+    expect(last.detail).toMatch(/vendor login locked \(VALID UNTIL now, CONNECTION LIMIT 0\); ended \d+ open session/);
+    const locked = await attributes(vendor);
+    expect(locked.limit).toBe(0);
+    expect(locked.until!.getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
+    await expect(readReports(session)).rejects.toThrow();
+    await expect(connectAs(vendor)).rejects.toThrow(/too many connections for role/);
+  });
+
+  it("a new grant opens the login again: a new window, and no session limit when the access sets none", async () => {
+    const expiresAt = inDays(3);
+    await vendorAdapter.grant({ ...target(managedRole, vendor), expiresAt, restrictions: { mfaRequired: true } });
+    expect(await attributes(vendor)).toEqual({ until: expiresAt, limit: -1 });
+    const session = await connectAs(vendor);
+    await session.query(`set role ${managedRole}`);
+    expect(await readReports(session)).toBe(2);
+    await vendorAdapter.revoke(target(managedRole, vendor));
+  });
+
+  it("refuses restricted access on a login shared with other access, or on a system without vendor logins, granting nothing", async () => {
+    const onShared = await failure(vendorAdapter.grant({ ...target(managedRole, member), expiresAt: inDays(2), restrictions }));
+    expect(onShared).toMatchObject({ retryable: false, message: expect.stringContaining(`"${member}" is not a vendor login (a member of "${marker}")`) });
+    const unset = await failure(adapter.grant({ ...target(managedRole, vendor), expiresAt: inDays(2), restrictions }));
+    expect(unset).toMatchObject({ retryable: false, message: expect.stringContaining("no vendorLogins set up") });
+    expect(await vendorAdapter.listActual()).toEqual([]);
+    // Access without restrictions on a shared login is granted as always, its attributes untouched.
+    const before = await attributes(member);
+    await vendorAdapter.grant({ ...target(managedRole, member), expiresAt: inDays(2) });
+    expect(await attributes(member)).toEqual(before);
+    await vendorAdapter.revoke(target(managedRole, member));
+  });
+
+  it("README.md gives exactly the setup SQL these tests ran", () => {
+    const readme = readFileSync(path.join(import.meta.dirname, "README.md"), "utf8");
+    expect(readme).toContain(vendorLoginSetupSql());
   });
 });

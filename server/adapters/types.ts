@@ -3,11 +3,16 @@
  * Calls are idempotent: granting what is already there and revoking what is not both succeed.
  */
 
-/** Vendor restrictions kept on an exception and passed to adapters that can enforce them. */
+/**
+ * Vendor restrictions kept on an exception (seed 000, pattern 5) and passed to adapters, which
+ * enforce what their system can (README.md says which): where the person may connect from,
+ * whether a second factor is required, how long one session may last, how many at once.
+ */
 export interface Restrictions {
   ipAllowList?: string[];
   mfaRequired?: boolean;
   sessionMinutes?: number;
+  maxSessions?: number;
 }
 
 /** One person's access to one resource, as an adapter needs it. */
@@ -23,6 +28,8 @@ export interface AccessTarget {
   name: string;
   level: string | null;
   restrictions?: Restrictions;
+  /** when the exception behind this grant expires (Clearance revokes then); null for access from policy */
+  expiresAt?: Date | null;
   /** a stable id for this operation, so a target that supports it can drop repeats */
   operationId: string;
 }
@@ -69,4 +76,16 @@ export class AdapterError extends Error {
     super(message);
     this.name = "AdapterError";
   }
+}
+
+/** "; not enforced by <system>: MFA, IP allow list …" for restrictions a system cannot enforce, or "". */
+export function unenforcedRestrictions(system: string, r: Restrictions | undefined, what: readonly (keyof Restrictions)[]): string {
+  const names: Record<keyof Restrictions, string | false> = {
+    mfaRequired: r?.mfaRequired === true && "MFA",
+    ipAllowList: Boolean(r?.ipAllowList?.length) && `IP allow list ${r!.ipAllowList!.join(", ")}`,
+    sessionMinutes: Boolean(r?.sessionMinutes) && `${r!.sessionMinutes}-minute sessions`,
+    maxSessions: Boolean(r?.maxSessions) && `at most ${r!.maxSessions} sessions`,
+  };
+  const left = what.map((k) => names[k]).filter(Boolean);
+  return left.length ? `; not enforced by ${system}: ${left.join(", ")}` : "";
 }

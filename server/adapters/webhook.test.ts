@@ -114,12 +114,14 @@ describe("webhook adapter against an HTTP receiver", () => {
     const [call] = receiver.calls;
     expect(call?.body).toEqual({
       action: "grant",
+      version: 2,
       operationId: "op-1",
       email: "sarah.chen@company.com",
       username: "sarah.chen",
       resource: "slack:channel:finance",
       level: "member",
-      restrictions: { mfaRequired: true },
+      expiresAt: null,
+      restrictions: { ipAllowList: null, mfaRequired: true, sessionMinutes: null, maxSessions: null },
     });
     expect(call?.headers["content-type"]).toBe("application/json");
     expect(call?.headers["idempotency-key"]).toBe("op-1");
@@ -127,7 +129,23 @@ describe("webhook adapter against an HTTP receiver", () => {
     expect(Math.abs(Number(call?.headers["x-clearance-timestamp"]) - Date.now() / 1000)).toBeLessThan(5);
 
     expect(await adapter().listActual()).toEqual([{ username: "sarah.chen", resource: "slack:channel:finance", level: "member" }]);
-    expect(receiver.calls.at(-1)?.body).toEqual({ action: "list" });
+    expect(receiver.calls.at(-1)?.body).toEqual({ action: "list", version: 2 });
+  });
+
+  it("contract v2: sends the exception's expiry and every vendor restriction, null where none applies", async () => {
+    const vendor: AccessTarget = {
+      ...target("audit", "op-vendor"),
+      expiresAt: new Date("2026-12-15T00:00:00Z"),
+      restrictions: { ipAllowList: ["203.0.113.0/24", "2001:db8::/48"], mfaRequired: true, sessionMinutes: 480, maxSessions: 2 },
+    };
+    await adapter().grant(vendor);
+    expect(receiver.calls[0]?.body).toMatchObject({
+      version: 2,
+      expiresAt: "2026-12-15T00:00:00.000Z",
+      restrictions: { ipAllowList: ["203.0.113.0/24", "2001:db8::/48"], mfaRequired: true, sessionMinutes: 480, maxSessions: 2 },
+    });
+    await adapter().revoke({ ...target("audit", "op-plain"), restrictions: {} });
+    expect(receiver.calls[1]?.body).toMatchObject({ action: "revoke", expiresAt: null, restrictions: { ipAllowList: null, mfaRequired: false, sessionMinutes: null, maxSessions: null } });
   });
 
   it("repeats are safe: the same operation twice, and revoking twice", async () => {
@@ -184,7 +202,7 @@ describe("webhook adapter against an HTTP receiver", () => {
 
   it("reports health", async () => {
     expect(await adapter().health()).toEqual({ ok: true, detail: "receiver up" });
-    expect(receiver.calls.at(-1)?.body).toEqual({ action: "health" });
+    expect(receiver.calls.at(-1)?.body).toEqual({ action: "health", version: 2 });
   });
 });
 

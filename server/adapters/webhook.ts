@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { AdapterError, type AccessTarget, type ActualAccess, type Adapter, type AdapterHealth, type AdapterResult } from "./types";
+import { AdapterError, type AccessTarget, type ActualAccess, type Adapter, type AdapterHealth, type AdapterResult, type Restrictions } from "./types";
 
 export const webhookConfigSchema = z
   .object({
@@ -49,6 +49,22 @@ const healthAnswer = z.object({ ok: z.boolean().optional(), detail: z.string().o
 
 type Action = "grant" | "revoke" | "list" | "health";
 
+/**
+ * The contract's version, in every body (README.md): 2 added `expiresAt` and spelled every
+ * restriction out, null where there is none, so a receiver can tell "none" from "not understood".
+ */
+export const WEBHOOK_CONTRACT_VERSION = 2;
+
+/** Restrictions as the contract sends them: every key present, null (or false) where none applies. */
+export function restrictionsPayload(r: Restrictions | undefined) {
+  return {
+    ipAllowList: r?.ipAllowList?.length ? r.ipAllowList : null,
+    mfaRequired: r?.mfaRequired === true,
+    sessionMinutes: r?.sessionMinutes ?? null,
+    maxSessions: r?.maxSessions ?? null,
+  };
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -78,7 +94,7 @@ export function webhookAdapter(rawConfig: WebhookConfig, options: { systemKey: s
   /** Posts one signed call; returns the status and text of a 2xx answer, throws AdapterError otherwise. */
   async function post(action: Action, payload: Record<string, unknown>, operationId?: string): Promise<{ status: number; text: string }> {
     const doing = `webhook ${action} for ${options.systemKey} at ${config.url}`;
-    const body = JSON.stringify({ action, ...payload });
+    const body = JSON.stringify({ action, version: WEBHOOK_CONTRACT_VERSION, ...payload });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = {
       "content-type": "application/json",
@@ -105,8 +121,9 @@ export function webhookAdapter(rawConfig: WebhookConfig, options: { systemKey: s
   }
 
   async function change(action: "grant" | "revoke", target: AccessTarget): Promise<AdapterResult> {
-    const { operationId, email, username, resource, level, restrictions } = target;
-    const answer = await post(action, { operationId, email, username, resource, level, restrictions: restrictions ?? null }, operationId);
+    const { operationId, email, username, resource, level, restrictions, expiresAt } = target;
+    const payload = { operationId, email, username, resource, level, expiresAt: expiresAt?.toISOString() ?? null, restrictions: restrictionsPayload(restrictions) };
+    const answer = await post(action, payload, operationId);
     const waiting = waitingAnswer.safeParse(parseJson(answer.text));
     if (waiting.success) return { status: "waiting", detail: waiting.data.detail };
     return { status: "done", detail: `${action} of ${resource} for ${username}: HTTP ${answer.status}` };

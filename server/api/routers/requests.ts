@@ -27,6 +27,8 @@ export const requestsRouter = createTRPCRouter({
         fields: z.record(z.string().max(100), z.union([z.string().max(5000), z.boolean()])).default({}),
         ticketReference: z.string().trim().max(200).nullable().default(null),
         extension: z.boolean().default(false),
+        /** the IP ranges a vendor template asks the requester to name (checked by the service, by entry) */
+        ipAllowList: z.array(z.string().max(100)).max(50).optional(),
       }),
     )
     .mutation(({ ctx, input }) => submitRequest({ ctx: ctx.service, input })),

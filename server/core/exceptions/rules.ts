@@ -1,5 +1,6 @@
 import { DomainError } from "../errors";
 import { formatDuration } from "../requests/template";
+import { assertExtensibleType } from "./patterns";
 import { MAX_EXTENSIONS, ORDINARY_EXTENSIONS, type ExceptionType, type TypeSettings } from "./types";
 
 /** Refuses an exception that does not end, ends before it starts, or lasts longer than its type allows. */
@@ -17,10 +18,12 @@ export type ExtensionApproval = { escalated: false } | { escalated: true; group:
 
 /**
  * Who must approve the next extension (invariant 9): the original approvers for the first two,
- * the type's escalated approver group for the third and fourth, nobody after that.
+ * the type's escalated approver group for the third and fourth, nobody after that. Privilege
+ * escalation and role transition are never extended, whatever the settings say (patterns.ts).
  */
 export function nextExtensionApproval(e: { type: string; extensionsUsed: number }, settings: TypeSettings): ExtensionApproval {
   if (e.type === "fallback") throw new DomainError("PRECONDITION_FAILED", "Fallback access is not extended: ask for it again", { field: "exceptionId" });
+  assertExtensibleType(e.type);
   if (!settings.extensible) {
     throw new DomainError("PRECONDITION_FAILED", `A ${e.type.replace("_", " ")} exception has a hard expiry and cannot be extended`, { field: "exceptionId" });
   }

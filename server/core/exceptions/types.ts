@@ -30,10 +30,13 @@ export interface TypeSettings {
   escalatedApproverGroup: string | null;
 }
 
-/** Seed 000: escalation lasts hours, not weeks; a role transition overlaps 30 days and is never extended. */
+/**
+ * Seed 000: escalation lasts hours, not weeks, and is never renewed; a role transition overlaps
+ * 30 days and is never extended (patterns.ts holds those two rules against any setting).
+ */
 export const defaultTypeSettings: Record<ExceptionType, TypeSettings> = {
   project: { maxDurationMinutes: 365 * DAY, reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
-  privilege_escalation: { maxDurationMinutes: 24 * HOUR, reminderOffsetsMinutes: [1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
+  privilege_escalation: { maxDurationMinutes: 24 * HOUR, reminderOffsetsMinutes: [1 * HOUR], extensible: false, escalatedApproverGroup: null },
   training: { maxDurationMinutes: 26 * 7 * DAY, reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
   role_transition: { maxDurationMinutes: 30 * DAY, reminderOffsetsMinutes: [7 * DAY, 1 * DAY], extensible: false, escalatedApproverGroup: null },
   vendor: { maxDurationMinutes: 180 * DAY, reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
@@ -43,16 +46,8 @@ export const defaultTypeSettings: Record<ExceptionType, TypeSettings> = {
 export const ORDINARY_EXTENSIONS = 2;
 export const MAX_EXTENSIONS = 4;
 
-/** Vendor restrictions (seed 000, pattern 5), passed to adapters that can enforce them. */
-export const restrictionsSchema = z.strictObject({
-  ipAllowList: z
-    .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$|^[0-9a-f:]+(\/\d{1,3})?$/i, "write an IP address or CIDR range"))
-    .max(50)
-    .optional(),
-  mfaRequired: z.boolean().optional(),
-  sessionMinutes: z.int().min(5).max(24 * 60).optional(),
-});
-export type Restrictions = z.infer<typeof restrictionsSchema>;
+// Vendor restrictions live in restrictions.ts; re-exported here where callers have always found them.
+export { restrictionsSchema, type Restrictions } from "./restrictions";
 
 /** What an exception is tied to. */
 export const referencesSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ipRangeSchema } from "../exceptions/restrictions";
 import { exceptionTypes } from "../exceptions/types";
 
 /**
@@ -51,6 +52,20 @@ export const autoApprovalSchema = z.discriminatedUnion("kind", [
 ]);
 export type AutoApproval = z.infer<typeof autoApprovalSchema>;
 
+/**
+ * What a vendor template imposes on the access it gives (seed 000, pattern 5). The IP allow list
+ * is either fixed here or named by the requester on the form (a template serves many vendors,
+ * each with its own ranges); approvers see the ranges on the request either way.
+ */
+export const templateRestrictionsSchema = z.strictObject({
+  ipAllowList: z.array(ipRangeSchema).max(50).default([]),
+  requesterSuppliesIpAllowList: z.boolean().default(false),
+  mfaRequired: z.boolean().default(true),
+  sessionMinutes: z.int().min(5).max(24 * 60).nullable().default(null),
+  maxSessions: z.int().min(1).max(100).nullable().default(null),
+});
+export type TemplateRestrictions = z.infer<typeof templateRestrictionsSchema>;
+
 export const templateDefinitionSchema = z
   .strictObject({
     grants: z
@@ -75,11 +90,16 @@ export const templateDefinitionSchema = z
     exceptionType: z.enum(exceptionTypes).default("project"),
     /** when the grant fails (seed 003's trigger tasks): ignore it, retry up to a maximum, or block the approval */
     onGrantFailure: z.strictObject({ mode: z.enum(["ignore", "retry", "block"]), maxAttempts: z.int().min(1).max(20) }).default({ mode: "retry", maxAttempts: 5 }),
+    /** vendor templates only: the restrictions every exception it makes carries (template-rules.ts says what a vendor needs) */
+    restrictions: templateRestrictionsSchema.optional(),
   })
   .superRefine((d, ctx) => {
     d.durations.forEach((m, i) => {
       if (m > d.maxDurationMinutes) ctx.addIssue({ code: "custom", path: ["durations", i], message: `${formatDuration(m)} is longer than the maximum (${formatDuration(d.maxDurationMinutes)})` });
     });
+    if (d.restrictions?.requesterSuppliesIpAllowList && d.restrictions.ipAllowList.length) {
+      ctx.addIssue({ code: "custom", path: ["restrictions", "ipAllowList"], message: "the requester names the ranges: leave this list empty, or fix the ranges here" });
+    }
     if (new Set(d.fields.map((f) => f.key)).size !== d.fields.length) ctx.addIssue({ code: "custom", path: ["fields"], message: "two fields share a key" });
     d.fields.forEach((f, i) => {
       if (f.type === "dropdown" && f.options.length === 0) ctx.addIssue({ code: "custom", path: ["fields", i, "options"], message: "a dropdown needs options" });

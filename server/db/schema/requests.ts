@@ -91,6 +91,8 @@ export const accessRequests = pgTable(
     requestedStart: at(),
     fields: jsonb().notNull().default({}),
     ticketReference: text(),
+    /** vendor restrictions asked for (the template's, with any IP ranges the requester named), as approvers saw them; null: none */
+    restrictions: jsonb(),
     /** what the policy engine said when it was asked: covered, outside, refused (with who/what) */
     assessment: jsonb().notNull(),
     currentStage: integer().notNull().default(0),

@@ -171,6 +171,8 @@ export const seedTemplates: { key: string; name: string; description: string; de
       reminderAfterHours: 24,
       exceptionType: "vendor",
       onGrantFailure: { mode: "retry", maxAttempts: 5 },
+      // Seed 000, pattern 5: the consultant names the ranges they work from; MFA; 8-hour sessions.
+      restrictions: { ipAllowList: [], requesterSuppliesIpAllowList: true, mfaRequired: true, sessionMinutes: 8 * HOUR, maxSessions: 2 },
     },
   },
 ];

@@ -8,6 +8,7 @@ import { accessExceptions, accessRequests, provisioningHandoffs, requestTemplate
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { attemptOperation, queueOperation, type FailureMode } from "../provisioning/operations";
+import { restrictionsOnApproval } from "@/server/core/requests/template-rules";
 import { definitionForRequest, parseTemplate } from "../requests/context";
 import { extendFromRequest } from "./extend";
 import { typeSettingsOf } from "./settings";
@@ -131,7 +132,7 @@ export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requ
         type: def.exceptionType,
         justification: request!.justification,
         references: referencesFrom(request!.fields as Record<string, unknown>, request!.ticketReference),
-        restrictions: {},
+        restrictions: restrictionsOnApproval(request!, def),
         approverId: personApproved ? (ctx.actor as { identityId: string }).identityId : null,
         approvalRule: personApproved ? null : (request!.autoApprovedBecause ?? "approved by rule"),
         approvalNote: request!.decisionNote,

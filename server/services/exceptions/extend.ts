@@ -1,13 +1,14 @@
 import { actorLabel } from "@/server/core/actor";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
-import { expiryFor, nextExtensionApproval } from "@/server/core/exceptions";
+import { assertExtensibleType, expiryFor, nextExtensionApproval } from "@/server/core/exceptions";
 import type { ExceptionType } from "@/server/core/exceptions/types";
 import type { Stage } from "@/server/core/requests/template";
 import type { DbOrTx, Tx } from "@/server/db/client";
 import { accessExceptions, accessRequests, exceptionExtensions } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
+import { resendRestrictedGrant } from "./restrictions";
 import { typeSettingsOf } from "./settings";
 
 type Request = typeof accessRequests.$inferSelect;
@@ -52,6 +53,8 @@ export async function extendFromRequest(tx: Tx, ctx: ServiceContext, request: Re
     .limit(1)
     .for("update");
   if (!exception) throw new DomainError("PRECONDITION_FAILED", "The access this extends has already ended: ask for it anew", { field: "requestId" });
+  // A request asked before the type's rules changed cannot renew what is never renewed.
+  assertExtensibleType(exception.type);
   const escalated = request.approvalStages !== null;
   if (exception.extensionsUsed + 1 > 2 && !escalated) throw new DomainError("FORBIDDEN", "A third extension needs the escalated approver", { field: "requestId" });
   const approvedBy = request.decidedBy ?? actorLabel(ctx.actor);
@@ -85,6 +88,7 @@ export async function applyExtension(
     .set({ expiresAt: newExpiresAt, extensionsUsed: ordinal, remindersSent: [] })
     .where(eq(accessExceptions.id, exception.id))
     .returning();
+  await resendRestrictedGrant(tx, ctx, extended!);
   await recordAuditEvent(tx, ctx, {
     action: "exception.extended",
     subjectType: "access_exception",

@@ -53,7 +53,9 @@ type CallOutcome = { ok: true; result: AdapterResult } | { ok: false; error: str
 async function callAdapter(db: DbOrTx, log: DbOrTx, op: Operation, now: () => Date): Promise<CallOutcome> {
   const [system] = await db.select().from(systems).where(eq(systems.key, op.systemKey));
   const [person] = await db.select({ email: identities.email }).from(identities).where(eq(identities.id, op.identityId));
-  const [exception] = op.exceptionId ? await db.select({ restrictions: accessExceptions.restrictions }).from(accessExceptions).where(eq(accessExceptions.id, op.exceptionId)) : [];
+  const [exception] = op.exceptionId
+    ? await db.select({ restrictions: accessExceptions.restrictions, expiresAt: accessExceptions.expiresAt }).from(accessExceptions).where(eq(accessExceptions.id, op.exceptionId))
+    : [];
   const parts = resourceParts(op.resourceKey);
   const target: AccessTarget = {
     email: person!.email,
@@ -63,6 +65,7 @@ async function callAdapter(db: DbOrTx, log: DbOrTx, op: Operation, now: () => Da
     name: parts.name,
     level: op.level,
     restrictions: (exception?.restrictions ?? {}) as Restrictions,
+    expiresAt: exception?.expiresAt ?? null,
     operationId: op.id,
   };
   const started = Date.now();

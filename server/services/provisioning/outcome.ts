@@ -32,7 +32,8 @@ export async function applyOperationOutcome(tx: Tx, ctx: ServiceContext, op: Ope
     const status = result === "done" ? "active" : op.failureMode === "ignore" ? "active" : "grant_failed";
     await tx
       .update(accessExceptions)
-      .set({ status, deliveredAt: result === "done" ? now : e.deliveredAt })
+      // A grant sent again (a restricted exception's extension) keeps the first delivery time.
+      .set({ status, deliveredAt: result === "done" ? (e.deliveredAt ?? now) : e.deliveredAt })
       .where(eq(accessExceptions.id, e.id));
     await recordAuditEvent(tx, ctx, {
       action: result === "done" ? "exception.delivered" : "exception.grant_failed",

@@ -188,7 +188,7 @@ export async function listInbox({ ctx, input }: { ctx: Ctx; input: { templateKey
   const term = input.search?.trim();
   if (term) filters.push(or(ilike(requester.displayName, containsPattern(term)), ilike(requester.email, containsPattern(term)), sql`('REQ-' || ${accessRequests.number}) ilike ${containsPattern(term)}`)!);
   const rows = await ctx.db
-    .select({ ...requestColumns(), via: requestApprovers.via, justification: accessRequests.justification })
+    .select({ ...requestColumns(), via: requestApprovers.via, justification: accessRequests.justification, restrictions: accessRequests.restrictions })
     .from(accessRequests)
     .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
     .innerJoin(requester, eq(requester.id, accessRequests.requesterId))

@@ -7,6 +7,7 @@ import { identityIdByEmail } from "@/test/support/actors";
 import { systemActor } from "@/server/core/actor";
 import { changeIdentityAttributes } from "../identities";
 import { cancelRequest } from "./thread";
+import { decideRequest } from "./decide";
 import { requestForm } from "./queries";
 
 let t: TestDatabase;
@@ -117,12 +118,20 @@ describe("asking for access", () => {
   });
 
   it("offers an extension for access held through an earlier request, continuing from its end", async () => {
+    const sarah = await as(t.db, "sarah.chen@company.com");
+    const held = await submit(sarah, financeReportsAsk);
+    await decideRequest({ ctx: await as(t.db, "cfo@company.com"), input: { requestId: held.id, decision: "approve" } });
+    const [approved] = await t.db.select().from(accessRequests).where(eq(accessRequests.id, held.id));
+    await expectRefused(() => submit(sarah, financeReportsAsk), "CONFLICT", "extension", /ask for an extension instead/);
+    const extension = await submit(sarah, { ...financeReportsAsk, durationMinutes: 7 * 24 * 60, extension: true });
+    expect(extension).toMatchObject({ kind: "extension", extendsRequestId: held.id, status: "pending", requestedStart: approved!.accessEndsAt });
+  });
+
+  it("never offers one for a privilege escalation (seed 000: no renewal)", async () => {
     const jane = await as(t.db, "jane.smith@company.com");
-    const held = await submit(jane, { templateKey: "production-admin-incident", durationMinutes: 60, fields: { incident_id: "INC-1" } });
-    await expectRefused(() => submit(jane, { templateKey: "production-admin-incident", durationMinutes: 60, fields: { incident_id: "INC-1" } }), "CONFLICT", "extension", /ask for an extension instead/);
-    const extension = await submit(jane, { templateKey: "production-admin-incident", durationMinutes: 60, fields: { incident_id: "INC-1" }, extension: true });
-    expect(extension).toMatchObject({ kind: "extension", extendsRequestId: held.id, status: "approved" });
-    expect(extension.accessEndsAt!.getTime()).toBe(held.accessEndsAt!.getTime() + 3_600_000);
+    await submit(jane, { templateKey: "production-admin-incident", durationMinutes: 60, fields: { incident_id: "INC-1" } });
+    await expectRefused(() => submit(jane, { templateKey: "production-admin-incident", durationMinutes: 60, fields: { incident_id: "INC-1" } }), "CONFLICT", "extension", /cannot be extended/);
+    await expectRefused(() => submit(jane, { templateKey: "production-admin-incident", durationMinutes: 60, fields: { incident_id: "INC-1" }, extension: true }), "PRECONDITION_FAILED", "exceptionId", /never renewed/);
   });
 
   it("lets the requester cancel while pending, and then ask again", async () => {

@@ -4,6 +4,8 @@ import { resolveApprovers } from "@/server/core/requests/approvers";
 import { approvalsNeeded } from "@/server/core/requests/decision";
 import { validateRequestInput, type RequestInput } from "@/server/core/requests/request-input";
 import { formatDuration, type TemplateDefinition } from "@/server/core/requests/template";
+import { restrictionsForRequest } from "@/server/core/requests/template-rules";
+import { isNeverExtended } from "@/server/core/exceptions/patterns";
 import type { Tx } from "@/server/db/client";
 import { accessRequests, approverGroupMembers, identities, identityAttributeChanges, requestMessages } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
@@ -30,7 +32,7 @@ export async function submitRequest({
   input,
 }: {
   ctx: Ctx;
-  input: RequestInput & { templateKey: string; extension?: boolean };
+  input: RequestInput & { templateKey: string; extension?: boolean; ipAllowList?: string[] };
 }) {
   const template = await loadTemplate(ctx.db, { key: input.templateKey });
   if (!template || !template.active) throw new DomainError("NOT_FOUND", `There is no request form "${input.templateKey}"`, { field: "templateKey" });
@@ -42,6 +44,9 @@ export async function submitRequest({
   if (!checked.ok) {
     throw new DomainError("INVALID_INPUT", checked.problems.map((p) => p.message).join("; "), { field: checked.problems[0]!.field });
   }
+  // Vendor restrictions are asked for with the access; an extension keeps the exception's own.
+  const restricted = input.extension ? ({ ok: true, restrictions: null } as const) : restrictionsForRequest(templateDef, input.ipAllowList);
+  if (!restricted.ok) throw new DomainError("INVALID_INPUT", restricted.problems.map((p) => p.message).join("; "), { field: restricted.problems[0]!.field });
 
   const assessment = await assessGrants(ctx.db, requesterId, templateDef.grants, now);
   if (assessment.overall === "denied") {
@@ -55,7 +60,8 @@ export async function submitRequest({
 
   const held = await heldUntil(ctx, template.id, requesterId, now);
   if (held && !input.extension) {
-    throw new DomainError("CONFLICT", `You already hold this until ${held.accessEndsAt!.toISOString().slice(0, 10)} (REQ-${held.number}): ask for an extension instead`, { field: "extension" });
+    const then = isNeverExtended(templateDef.exceptionType) ? "it cannot be extended: ask again once it ends" : "ask for an extension instead";
+    throw new DomainError("CONFLICT", `You already hold this until ${held.accessEndsAt!.toISOString().slice(0, 10)} (REQ-${held.number}): ${then}`, { field: "extension" });
   }
   if (!held && input.extension) throw new DomainError("INVALID_INPUT", "There is nothing of yours to extend", { field: "extension" });
 
@@ -92,6 +98,7 @@ export async function submitRequest({
           requestedStart: input.extension && held ? held.accessEndsAt : input.requestedStart,
           fields: checked.fields,
           ticketReference: input.ticketReference?.trim() || null,
+          restrictions: restricted.restrictions,
           assessment,
           approvalStages,
           currentStage: 0,
@@ -106,7 +113,7 @@ export async function submitRequest({
         action: "request.submitted",
         subjectType: "access_request",
         subjectId: r.id,
-        after: { request: `REQ-${r.number}`, template: template.key, kind: r.kind, durationMinutes: r.durationMinutes, assessment: assessment.overall },
+        after: { request: `REQ-${r.number}`, template: template.key, kind: r.kind, durationMinutes: r.durationMinutes, assessment: assessment.overall, ...(restricted.restrictions ? { restrictions: restricted.restrictions } : {}) },
         reason: r.justification,
       });
       if (autoReason) return { ...(await approveAtOnce(tx, ctx, r, autoReason, now)), autoApproved: autoReason };

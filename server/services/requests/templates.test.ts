@@ -47,6 +47,27 @@ describe("templates (IT admins)", () => {
     expect(await footprint()).toEqual(before);
   });
 
+  const seeded = (key: string) => seedTemplates.find((s) => s.key === key)!;
+  const againstType: [string, string, (d: TemplateDefinition) => unknown, string, RegExp][] = [
+    ["a duration over its exception type's maximum", "production-admin-incident", (d) => ({ ...d, durations: [...d.durations, 48 * 60], maxDurationMinutes: 48 * 60 }), "definition.durations.4", /2 days is longer than privilege escalation exceptions last at most 1 day/],
+    ["a maximum over its exception type's maximum", "production-admin-incident", (d) => ({ ...d, maxDurationMinutes: 36 * 60 }), "definition.maxDurationMinutes", /36 hours is longer than privilege escalation exceptions last at most 1 day/],
+    ["a vendor template without restrictions", "vendor-security-audit", (d) => ({ ...d, restrictions: undefined }), "definition.restrictions", /vendor access carries restrictions/],
+    ["a vendor template with neither MFA nor an IP allow list", "vendor-security-audit", (d) => ({ ...d, restrictions: { ...d.restrictions!, mfaRequired: false, requesterSuppliesIpAllowList: false } }), "definition.restrictions.mfaRequired", /MFA, an IP allow list, or both/],
+    ["a vendor template without a session duration", "vendor-security-audit", (d) => ({ ...d, restrictions: { ...d.restrictions!, sessionMinutes: null } }), "definition.restrictions.sessionMinutes", /how long a vendor session may last/],
+    ["restrictions on a template that is not vendor access", "finance-reports", (d) => ({ ...d, restrictions: seeded("vendor-security-audit").definition.restrictions }), "definition.restrictions", /only vendor templates carry restrictions/],
+  ];
+  it.each(againstType)("refuses %s at save, naming the field and changing nothing", async (_name, key, change, field, message) => {
+    const priya = await as(t.db, "priya.raman@company.com");
+    const template = seeded(key);
+    const before = await footprint();
+    await expect(saveTemplate({ ctx: priya, input: { create: false, key, name: template.name, description: "", definition: change(template.definition) as TemplateDefinition } })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field,
+      message: expect.stringMatching(message),
+    });
+    expect(await footprint()).toEqual(before);
+  });
+
   it("previews who a stage notifies before saving: all, first N, round robin, and a sample requester's manager", async () => {
     const priya = await as(t.db, "priya.raman@company.com");
     const billing = seedTemplates.find((s) => s.key === "billing-rewrite-project")!.definition;

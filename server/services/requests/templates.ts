@@ -3,9 +3,12 @@ import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { chooseRecipients, resolveApprovers, type ApproverContext } from "@/server/core/requests/approvers";
 import { formatDuration, templateDefinitionSchema, type TemplateDefinition } from "@/server/core/requests/template";
+import { templateTypeProblems } from "@/server/core/requests/template-rules";
+import type { DbOrTx } from "@/server/db/client";
 import { approverGroups, identities, requestTemplates, resources } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
+import { lockTypeSettings, typeSettingsOf } from "../exceptions/settings";
 import { loadApproverContext, parseTemplate } from "./context";
 
 export interface TemplateInput {
@@ -61,6 +64,21 @@ async function checkReferences(ctx: ServiceContext, def: TemplateDefinition) {
   if (missingPerson) throw new DomainError("INVALID_INPUT", `definition.stages: nobody has the email ${missingPerson}`, { field: "definition.stages" });
 }
 
+/**
+ * Refuses a template its exception type does not allow (durations past the type's maximum as IT
+ * set it, a vendor template without restrictions), naming the first field at fault. Run under
+ * the type's lock, so the type's maximum cannot change in between.
+ */
+async function checkAgainstType(tx: DbOrTx, def: TemplateDefinition) {
+  await lockTypeSettings(tx, def.exceptionType);
+  const settings = await typeSettingsOf(tx, def.exceptionType);
+  const [problem] = templateTypeProblems(def, settings.maxDurationMinutes);
+  if (problem) {
+    const field = `definition.${problem.field}`;
+    throw new DomainError("INVALID_INPUT", `${field}: ${problem.message}`, { field });
+  }
+}
+
 /** Creates a template or saves a new definition of an existing one, with the change in the audit trail. */
 export async function saveTemplate({ ctx, input }: { ctx: ServiceContext; input: TemplateInput & { create: boolean } }) {
   const parsed = templateDefinitionSchema.safeParse(input.definition);
@@ -78,6 +96,7 @@ export async function saveTemplate({ ctx, input }: { ctx: ServiceContext; input:
     const [existing] = await tx.select().from(requestTemplates).where(eq(requestTemplates.key, input.key)).for("update");
     if (input.create && existing) throw new DomainError("CONFLICT", `A template with the key "${input.key}" already exists`, { field: "key" });
     if (!input.create && !existing) throw new DomainError("NOT_FOUND", `There is no template "${input.key}"`, { field: "key" });
+    await checkAgainstType(tx, def);
     const values = { name: input.name.trim(), description: input.description.trim(), definition: def, updatedAt: now, updatedBy: by };
     const [saved] = existing
       ? await tx.update(requestTemplates).set(values).where(eq(requestTemplates.id, existing.id)).returning()
@@ -93,12 +112,13 @@ export async function saveTemplate({ ctx, input }: { ctx: ServiceContext; input:
   });
 }
 
-/** Takes a template out of the catalog (open requests stay), or puts it back. */
+/** Takes a template out of the catalog (open requests stay), or puts it back if its type still allows it. */
 export async function setTemplateActive({ ctx, input }: { ctx: ServiceContext; input: { key: string; active: boolean } }) {
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx.select().from(requestTemplates).where(and(eq(requestTemplates.key, input.key), editable)).for("update");
     if (!existing) throw new DomainError("NOT_FOUND", `There is no template "${input.key}"`, { field: "key" });
     if (existing.active === input.active) return existing;
+    if (input.active) await checkAgainstType(tx, parseTemplate(existing).definition);
     const [saved] = await tx.update(requestTemplates).set({ active: input.active, updatedAt: ctx.clock() }).where(eq(requestTemplates.id, existing.id)).returning();
     await recordAuditEvent(tx, ctx, {
       action: input.active ? "template.activated" : "template.deactivated",

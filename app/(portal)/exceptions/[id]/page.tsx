@@ -2,6 +2,7 @@ import { formatDay, formatWhen } from "@/components/requests/format";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ExtendException } from "@/components/exceptions/extend-exception";
+import { RestrictionsSummary } from "@/components/exceptions/restrictions-summary";
 import { RevokeException } from "@/components/exceptions/revoke-exception";
 import { statusText, typeLabel } from "@/components/exceptions/format";
 import { Badge } from "@/components/ui/badge";
@@ -9,6 +10,7 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { hasRestrictions, storedRestrictions } from "@/server/core/exceptions/restrictions";
 
 export const metadata = { title: "Exception" };
 
@@ -30,7 +32,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
   if (!e) notFound();
   const typeSettings = e.type === "fallback" ? null : settings[e.type as keyof typeof settings];
   const refs = Object.entries(e.references as Record<string, string>);
-  const restrictions = e.restrictions as { ipAllowList?: string[]; mfaRequired?: boolean; sessionMinutes?: number };
+  const restrictions = storedRestrictions(e.restrictions);
   return (
     <>
       <PageHeader
@@ -92,9 +94,9 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             </Fact>
             <Fact label="Extensions">{e.extensionsUsed} of 4 (two by the original approver, then escalated)</Fact>
             {refs.length > 0 && <Fact label="References">{refs.map(([k, v]) => `${k}: ${v}`).join(" · ")}</Fact>}
-            {(restrictions.ipAllowList || restrictions.mfaRequired || restrictions.sessionMinutes) && (
+            {hasRestrictions(restrictions) && (
               <Fact label="Restrictions">
-                {[restrictions.ipAllowList && `IPs ${restrictions.ipAllowList.join(", ")}`, restrictions.mfaRequired && "MFA required", restrictions.sessionMinutes && `sessions ≤ ${restrictions.sessionMinutes} min`].filter(Boolean).join(" · ")}
+                <RestrictionsSummary restrictions={restrictions} />
               </Fact>
             )}
             {e.requestNumber && (

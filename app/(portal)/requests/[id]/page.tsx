@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { RestrictionsSummary } from "@/components/exceptions/restrictions-summary";
 import { AttributeList } from "@/components/identities/attribute-list";
 import { CancelRequest } from "@/components/requests/cancel-request";
 import { DecisionPanel } from "@/components/requests/decision-panel";
@@ -13,6 +14,7 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireActor } from "@/server/auth/guard";
+import { hasRestrictions, storedRestrictions } from "@/server/core/exceptions/restrictions";
 import type { Assessment } from "@/server/core/requests/assessment";
 
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
@@ -132,6 +134,14 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                   <dd>{fields[f.key] === undefined || fields[f.key] === "" ? "—" : typeof fields[f.key] === "boolean" ? (fields[f.key] ? "Yes" : "No") : String(fields[f.key])}</dd>
                 </div>
               ))}
+              {hasRestrictions(storedRestrictions(r.restrictions)) && (
+                <>
+                  <dt className="text-slate-500">Vendor restrictions</dt>
+                  <dd>
+                    <RestrictionsSummary restrictions={r.restrictions} />
+                  </dd>
+                </>
+              )}
               {r.ticketReference && (
                 <>
                   <dt className="text-slate-500">Ticket</dt>
