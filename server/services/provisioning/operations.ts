@@ -194,8 +194,13 @@ export async function completeManualTask({ ctx, input }: { ctx: ServiceContext; 
  */
 export async function retryOperation({ ctx, input }: { ctx: ServiceContext; input: { operationId: string } }) {
   return ctx.db.transaction(async (tx) => {
-    const [op] = await tx.select().from(provisioningOperations).where(eq(provisioningOperations.id, input.operationId)).for("update");
-    if (!op) throw new DomainError("NOT_FOUND", "There is no such operation", { field: "operationId" });
+    // SKIP LOCKED: an operation a runner holds is being tried right now; IT is told, not kept waiting on its call.
+    const [op] = await tx.select().from(provisioningOperations).where(eq(provisioningOperations.id, input.operationId)).for("update", { skipLocked: true });
+    if (!op) {
+      const [exists] = await tx.select({ id: provisioningOperations.id }).from(provisioningOperations).where(eq(provisioningOperations.id, input.operationId));
+      if (exists) throw new DomainError("CONFLICT", "This operation is being tried right now", { field: "operationId" });
+      throw new DomainError("NOT_FOUND", "There is no such operation", { field: "operationId" });
+    }
     if (op.status !== "failed") throw new DomainError("CONFLICT", `Only a failed operation can be retried; this one is ${op.status}`, { field: "operationId" });
     const stale = await staleGrantReason(tx, op);
     if (stale) throw new DomainError("CONFLICT", `This grant must not run any more: ${stale}`, { field: "operationId" });

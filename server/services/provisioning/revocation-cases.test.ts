@@ -237,7 +237,7 @@ describe("a grant confirmed after its exception ended", () => {
 });
 
 describe("IT's retry", () => {
-  it("refuses a failed grant whose exception has ended, and a failed operation a newer one for the same access replaces", async () => {
+  it("refuses a failed grant whose exception has ended, a failed operation a newer one for the same access replaces, and does not wait on one in hand", async () => {
     const priya = await as(t.db, "priya.raman@company.com", clock);
     await shapeFinanceReportsTemplate(t.db, { mode: "retry", maxAttempts: 1 }, [60]);
     target.failGrantsUntil(new Date("2030-01-01T00:00:00Z"));
@@ -245,6 +245,10 @@ describe("IT's retry", () => {
     await run();
     const failed = await grantOf(e.id);
     expect(failed).toMatchObject({ status: "failed" });
+    // An operation another transaction holds: IT is told at once rather than kept waiting.
+    const release = await holdRowLock(failed.id);
+    await expect(withoutWaiting(retryOperation({ ctx: priya, input: { operationId: failed.id } }), "retrying")).rejects.toMatchObject({ code: "CONFLICT", message: "This operation is being tried right now" });
+    await release();
 
     // A removal queued after it (a drift correction): the failed grant must not be retried over it.
     await t.db.transaction((tx) => queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: null, action: "revoke", exceptionId: null, failureMode: "retry", maxAttempts: 5, now: clock() }));
