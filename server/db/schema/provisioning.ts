@@ -46,8 +46,8 @@ export const provisioningOperations = pgTable(
     index("provisioning_operations_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index("provisioning_operations_system_idx").on(t.systemKey, t.createdAt),
     index("provisioning_operations_exception_idx").on(t.exceptionId),
-    // The runner's ordering checks: what is still to do for one person and resource.
-    index("provisioning_operations_open_key_idx").on(t.identityId, t.resourceKey).where(sql`${t.status} in ('pending', 'waiting')`),
+    // The ordering checks (ordering.ts): one person and resource's operations in queue order.
+    index("provisioning_operations_key_seq_idx").on(t.identityId, t.resourceKey, t.seq),
   ],
 );
 

@@ -61,22 +61,25 @@ async function callAdapter(db: DbOrTx, log: DbOrTx, op: Operation, now: () => Da
  * for the runner, its person+resource lock held (ordering.ts). A grant whose reason has ended is
  * cancelled instead of called. Then: done → the exception moves on; waiting → a task for IT; an
  * error → retried with backoff while attempts remain and it can help, otherwise failed (a failed
- * revoke shows as "revoke failed"). Nothing is written before the call: the audit chain's lock
- * must not be held while a system answers.
+ * revoke shows as "revoke failed"). A revoke then cancels the grants it supersedes. Nothing is
+ * written before the call: the audit chain's lock must not be held while a system answers. And
+ * the exception's row is locked (applyOperationOutcome) before any audit event of a transaction
+ * that locks it, the order ending an exception takes the two in.
  */
 export async function attemptOperation(tx: Tx, ctx: ServiceContext, op: Operation, { log = tx as DbOrTx } = {}): Promise<Operation> {
   const stale = await staleGrantReason(tx, op);
   if (stale) return cancelOperation(tx, ctx, op, stale);
   const outcome = await callAdapter(tx, log, op, ctx.clock);
-  // The exception's row before any audit event: the order ending an exception takes the two locks in.
-  if (op.exceptionId) await tx.select({ id: accessExceptions.id }).from(accessExceptions).where(eq(accessExceptions.id, op.exceptionId)).for("update");
   const now = ctx.clock();
   const attempts = op.attempts + 1;
   // The exception may have ended while the system answered: a grant not done by now never will be.
   const staleNow = outcome.ok && outcome.result.status === "done" ? null : await staleGrantReason(tx, op);
   if (staleNow) return cancelOperation(tx, ctx, op, staleNow, { attempts, lastError: outcome.ok ? null : outcome.error.slice(0, 2000) });
-  if (op.action === "revoke") await cancelGrantsSupersededBy(tx, ctx, op);
+  const supersede = async () => {
+    if (op.action === "revoke") await cancelGrantsSupersededBy(tx, ctx, op);
+  };
   if (outcome.ok && outcome.result.status === "waiting") {
+    await supersede();
     const [waiting] = await tx.update(provisioningOperations).set({ status: "waiting", attempts, lastError: null }).where(eq(provisioningOperations.id, op.id)).returning();
     await tx.insert(manualTasks).values({ operationId: op.id, systemKey: op.systemKey, description: await taskDescription(tx, op, outcome.result.detail), createdAt: now }).onConflictDoNothing();
     await recordAuditEvent(tx, ctx, { action: "provisioning.task_opened", subjectType: "provisioning_operation", subjectId: op.id, after: { action: op.action, resource: op.resourceKey }, reason: outcome.result.detail });
@@ -85,6 +88,7 @@ export async function attemptOperation(tx: Tx, ctx: ServiceContext, op: Operatio
   if (outcome.ok) {
     const [done] = await tx.update(provisioningOperations).set({ status: "done", attempts, lastError: null, completedAt: now }).where(eq(provisioningOperations.id, op.id)).returning();
     await applyOperationOutcome(tx, ctx, done!, "done");
+    await supersede();
     return done!;
   }
   const again = outcome.retryable && attempts < op.maxAttempts && op.failureMode !== "ignore";
@@ -94,6 +98,7 @@ export async function attemptOperation(tx: Tx, ctx: ServiceContext, op: Operatio
     .where(eq(provisioningOperations.id, op.id))
     .returning();
   if (!again) await applyOperationOutcome(tx, ctx, after!, "failed");
+  await supersede();
   return after!;
 }
 
