@@ -11,7 +11,7 @@ import type { ServiceContext } from "../context";
 import { adapterOf } from "./adapters";
 import { applyOperationOutcome } from "./outcome";
 import { resourceParts, type Operation } from "./queue";
-import { cancelGrantsSupersededBy, cancelOperation, staleGrantReason, tryLockAccessKey, unfinishedRemovalOf } from "./ordering";
+import { cancelGrantsSupersededBy, cancelOperation, lockAccessKeyAndCheck, staleGrantReason, unfinishedRemovalOf } from "./ordering";
 
 export { queueOperation, resourceParts, REVOKE_ATTEMPTS, type FailureMode, type Operation } from "./queue";
 
@@ -66,8 +66,13 @@ async function callAdapter(db: DbOrTx, log: DbOrTx, op: Operation, now: () => Da
  * the exception's row is locked (applyOperationOutcome) before any audit event of a transaction
  * that locks it, the order ending an exception takes the two in.
  */
-export async function attemptOperation(tx: Tx, ctx: ServiceContext, op: Operation, { log = tx as DbOrTx } = {}): Promise<Operation> {
-  const stale = await staleGrantReason(tx, op);
+export async function attemptOperation(
+  tx: Tx,
+  ctx: ServiceContext,
+  op: Operation,
+  { log = tx as DbOrTx, staleReason }: { log?: DbOrTx; /** checked already in this transaction (null: still valid) */ staleReason?: string | null } = {},
+): Promise<Operation> {
+  const stale = staleReason !== undefined ? staleReason : await staleGrantReason(tx, op);
   if (stale) return cancelOperation(tx, ctx, op, stale);
   const outcome = await callAdapter(tx, log, op, ctx.clock);
   const now = ctx.clock();
@@ -122,8 +127,9 @@ async function taskDescription(tx: Tx, op: Operation, detail: string) {
 export async function attemptOperationNow(tx: Tx, ctx: ServiceContext, op: Operation, options: { log?: DbOrTx } = {}): Promise<Operation> {
   const [removal] = await tx.select({ id: provisioningOperations.id }).from(provisioningOperations).where(and(eq(provisioningOperations.id, op.id), unfinishedRemovalOf(provisioningOperations)));
   if (removal) return { ...op, lastError: `a removal of this access for the same person is still under way at ${op.systemKey}` };
-  if (!(await tryLockAccessKey(tx, op))) return { ...op, lastError: `another change to this person's access to it is under way at ${op.systemKey}` };
-  return attemptOperation(tx, ctx, op, options);
+  const { locked, staleReason } = await lockAccessKeyAndCheck(tx, op);
+  if (!locked) return { ...op, lastError: `another change to this person's access to it is under way at ${op.systemKey}` };
+  return attemptOperation(tx, ctx, op, { ...options, staleReason });
 }
 
 /**
@@ -152,11 +158,12 @@ export async function runDueOperations({ ctx, limit = 100 }: { ctx: ServiceConte
         .limit(1)
         .for("update", { skipLocked: true });
       if (!op) return "none";
-      if (!(await tryLockAccessKey(tx, op))) {
+      const { locked, staleReason } = await lockAccessKeyAndCheck(tx, op);
+      if (!locked) {
         busy.push(op.id);
         return "busy";
       }
-      await attemptOperation(tx, ctx, op);
+      await attemptOperation(tx, ctx, op, { staleReason });
       return "attempted";
     });
     if (did === "none") break;

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import type { Tx } from "@/server/db/client";
 import { accessExceptions, manualTasks, provisioningOperations } from "@/server/db/schema";
@@ -25,35 +25,54 @@ const ACCESS_KEY_LOCK_CLASS = 7_414_006;
 
 const keyHash = (op: { identityId: string; resourceKey: string }) => sql`hashtext(${`${op.identityId}|${op.resourceKey}`})`;
 
-/** Takes the person+resource lock for this transaction, or answers false at once when another call holds it. */
-export async function tryLockAccessKey(tx: Tx, op: { identityId: string; resourceKey: string }): Promise<boolean> {
-  const { rows } = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${ACCESS_KEY_LOCK_CLASS}, ${keyHash(op)}) as locked`);
-  return rows[0]!.locked;
-}
-
 /** SQL: an unfinished removal of the same person's access to the same resource as `op`'s row. */
 export const unfinishedRemovalOf = (op: { identityId: unknown; resourceKey: unknown }) => sql`exists (
   select 1 from provisioning_operations r
   where r.identity_id = ${op.identityId} and r.resource_key = ${op.resourceKey}
     and r.action = 'revoke' and r.status in ('pending', 'waiting'))`;
 
+type Facts = {
+  locked: boolean | null;
+  exception_found: boolean;
+  number: number | null;
+  ended: boolean | null;
+  end_reason: string | null;
+  superseded: boolean;
+};
+
+/**
+ * In one round trip (the runner pays it for every operation): optionally the person+resource
+ * lock (tried, never waited for), and what decides whether a grant's reason still holds. The
+ * statement has exactly one row, so the lock is tried once.
+ */
+async function factsOf(tx: Tx, op: Operation, lock: boolean) {
+  const grantOfException = op.action === "grant" && op.exceptionId !== null;
+  const grantOfNone = op.action === "grant" && op.exceptionId === null;
+  const { rows } = await tx.execute<Facts>(sql`
+    select ${lock ? sql`pg_try_advisory_xact_lock(${ACCESS_KEY_LOCK_CLASS}, ${keyHash(op)})` : sql`null::boolean`} as locked,
+      e.id is not null as exception_found, e.number, e.ended_at is not null as ended, e.end_reason,
+      ${grantOfNone ? sql`exists (select 1 from provisioning_operations r where r.identity_id = ${op.identityId} and r.resource_key = ${op.resourceKey} and r.action = 'revoke' and r.seq > ${op.seq})` : sql`false`} as superseded
+    from (select 1) as one
+    left join access_exceptions e on ${grantOfException ? sql`e.id = ${op.exceptionId}` : sql`false`}`);
+  const f = rows[0]!;
+  let stale: string | null = null;
+  if (grantOfException && !f.exception_found) stale = "its exception no longer exists";
+  else if (grantOfException && f.ended) stale = `EXC-${f.number} ${endedWord(f.end_reason)} before its grant reached ${op.systemKey}`;
+  else if (grantOfNone && f.superseded) stale = "a removal of this access was queued after it";
+  return { locked: f.locked === true, staleReason: stale };
+}
+
 /** Why a grant must not reach its system now, or null while its reason holds (a revoke always may run). */
 export async function staleGrantReason(tx: Tx, op: Operation): Promise<string | null> {
-  if (op.action !== "grant") return null;
-  if (op.exceptionId) {
-    const [e] = await tx
-      .select({ number: accessExceptions.number, endedAt: accessExceptions.endedAt, endReason: accessExceptions.endReason })
-      .from(accessExceptions)
-      .where(eq(accessExceptions.id, op.exceptionId));
-    if (!e) return "its exception no longer exists";
-    return e.endedAt ? `EXC-${e.number} ${endedWord(e.endReason)} before its grant reached ${op.systemKey}` : null;
-  }
-  const [later] = await tx
-    .select({ seq: provisioningOperations.seq })
-    .from(provisioningOperations)
-    .where(and(eq(provisioningOperations.identityId, op.identityId), eq(provisioningOperations.resourceKey, op.resourceKey), eq(provisioningOperations.action, "revoke"), gt(provisioningOperations.seq, op.seq)))
-    .limit(1);
-  return later ? `a removal of this access was queued after it` : null;
+  return (await factsOf(tx, op, false)).staleReason;
+}
+
+/**
+ * Takes the person+resource lock for this transaction (false at once when another call holds
+ * it) and says, in the same round trip, whether the operation is a grant whose reason has ended.
+ */
+export async function lockAccessKeyAndCheck(tx: Tx, op: Operation): Promise<{ locked: boolean; staleReason: string | null }> {
+  return factsOf(tx, op, true);
 }
 
 const endedWord = (reason: string | null) => (reason === "expired" ? "expired" : reason === "given_back" ? "was given back" : "was revoked");
