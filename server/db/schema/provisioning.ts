@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { accessExceptions } from "./exceptions";
 import { identities } from "./identities";
 import { systems } from "./systems";
@@ -8,12 +8,15 @@ const at = () => timestamp({ withTimezone: true, mode: "date" });
 
 /**
  * One grant or revoke to carry out through a system's adapter. pending → done, or waiting (a
- * manual task) → done, or failed after its attempts. Retries back off (next_attempt_at).
+ * manual task) → done, or failed after its attempts. Retries back off (next_attempt_at). A grant
+ * whose reason ended before it reached the system is cancelled, saying why (never run late).
  */
 export const provisioningOperations = pgTable(
   "provisioning_operations",
   {
     id: uuid().primaryKey().defaultRandom(),
+    /** Queue order: "queued after" between operations for the same person and resource. */
+    seq: bigint({ mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     systemKey: text()
       .notNull()
       .references(() => systems.key),
@@ -31,16 +34,20 @@ export const provisioningOperations = pgTable(
     maxAttempts: integer().notNull(),
     nextAttemptAt: at().notNull(),
     lastError: text(),
+    /** Why a cancelled operation will not run (its exception ended, a later removal supersedes it). */
+    cancelReason: text(),
     createdAt: at().notNull(),
     completedAt: at(),
   },
   (t) => [
     check("provisioning_operations_action", sql`${t.action} in ('grant', 'revoke')`),
-    check("provisioning_operations_status", sql`${t.status} in ('pending', 'waiting', 'done', 'failed')`),
+    check("provisioning_operations_status", sql`${t.status} in ('pending', 'waiting', 'done', 'failed', 'cancelled')`),
     check("provisioning_operations_failure_mode", sql`${t.failureMode} in ('ignore', 'retry', 'block')`),
     index("provisioning_operations_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index("provisioning_operations_system_idx").on(t.systemKey, t.createdAt),
     index("provisioning_operations_exception_idx").on(t.exceptionId),
+    // The ordering checks (ordering.ts): one person and resource's operations in queue order.
+    index("provisioning_operations_key_seq_idx").on(t.identityId, t.resourceKey, t.seq),
   ],
 );
 
@@ -60,7 +67,11 @@ export const adapterCalls = pgTable(
   (t) => [index("adapter_calls_system_idx").on(t.systemKey, t.id), check("adapter_calls_outcome", sql`${t.outcome} in ('done', 'waiting', 'error')`)],
 );
 
-/** The manual adapter's work for IT, for systems with no API, tracked until done. */
+/**
+ * The manual adapter's work for IT, for systems with no API, tracked until done. A grant task
+ * still open when its exception ends is cancelled ("do not grant"); done_at/done_by then say
+ * when and by whom.
+ */
 export const manualTasks = pgTable(
   "manual_tasks",
   {
@@ -76,5 +87,5 @@ export const manualTasks = pgTable(
     doneAt: at(),
     doneBy: text(),
   },
-  (t) => [check("manual_tasks_status", sql`${t.status} in ('open', 'done')`)],
+  (t) => [check("manual_tasks_status", sql`${t.status} in ('open', 'done', 'cancelled')`)],
 );

@@ -7,7 +7,7 @@ import type { Tx } from "@/server/db/client";
 import { accessExceptions, accessRequests, provisioningHandoffs, requestTemplates } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
-import { attemptOperation, queueOperation, type FailureMode } from "../provisioning/operations";
+import { attemptOperationNow, queueOperation, type FailureMode } from "../provisioning/operations";
 import { restrictionsOnApproval } from "@/server/core/requests/template-rules";
 import { definitionForRequest, parseTemplate } from "../requests/context";
 import { extendFromRequest } from "./extend";
@@ -145,7 +145,7 @@ export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requ
       def.onGrantFailure,
     );
     if (def.onGrantFailure.mode === "block" && operation.nextAttemptAt <= ctx.clock()) {
-      const after = await attemptOperation(tx, ctx, operation, { log: ctx.db });
+      const after = await attemptOperationNow(tx, ctx, operation, { log: ctx.db });
       if (after.status !== "done" && after.status !== "waiting") {
         throw new DomainError("PRECONDITION_FAILED", `Could not grant ${grant.resource}: ${after.lastError ?? "the system did not confirm"}. The approval did not complete; try again, or ask IT to check the system.`, { field: "requestId" });
       }

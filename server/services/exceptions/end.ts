@@ -7,6 +7,7 @@ import { accessExceptions, accessRequests, exceptionExtensions, expectedAccess, 
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { queueOperation } from "../provisioning/operations";
+import { cancelGrantsOfEndingException } from "../provisioning/ordering";
 import { tellHolderOfRevoke } from "./revoke-notice";
 
 type Exception = typeof accessExceptions.$inferSelect;
@@ -32,6 +33,8 @@ async function endException(tx: Tx, ctx: ServiceContext, e: Exception, reason: E
       .set({ accessEndsAt: endedAt })
       .where(and(inArray(accessRequests.id, [e.requestId, ...extensionRequests]), gt(accessRequests.accessEndsAt, endedAt)));
   }
+  // Its grant must not land after this: cancelled unless already under way (then the revoke waits for it).
+  await cancelGrantsOfEndingException(tx, ctx, e, reason);
   // Policy may give the resource by now (a transfer back within its grace period): then the
   // access stays, at the level policy gives, and nothing is revoked.
   let auditNote = note;

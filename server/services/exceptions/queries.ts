@@ -187,7 +187,7 @@ export async function getException({ ctx, input }: { ctx: ServiceContext; input:
     daysRemaining: row.e.endedAt ? null : daysRemaining(row.e.expiresAt, now),
     decisionToDeliveryMs: row.e.deliveredAt ? row.e.deliveredAt.getTime() - row.e.approvedAt.getTime() : null,
     extensions,
-    operations: operations.map((o) => ({ id: o.id, action: o.action, status: o.status, attempts: o.attempts, lastError: o.lastError, createdAt: o.createdAt, completedAt: o.completedAt, systemKey: o.systemKey })),
+    operations: operations.map((o) => ({ id: o.id, action: o.action, status: o.status, attempts: o.attempts, lastError: o.lastError, cancelReason: o.cancelReason, createdAt: o.createdAt, completedAt: o.completedAt, systemKey: o.systemKey })),
     grantStatus: grant?.status ?? null,
     timeline,
   };

@@ -27,7 +27,7 @@ async function withSteps(ctx: ServiceContext, plans: (typeof accessPlans.$inferS
   const steps = await ctx.db.select().from(accessPlanSteps).where(inArray(accessPlanSteps.planId, plans.map((p) => p.id))).orderBy(asc(accessPlanSteps.dueAt), asc(accessPlanSteps.resourceKey));
   const opIds = steps.flatMap((s) => (s.operationId ? [s.operationId] : []));
   const excIds = steps.flatMap((s) => (s.exceptionId ? [s.exceptionId] : []));
-  const ops = opIds.length ? await ctx.db.select({ id: provisioningOperations.id, status: provisioningOperations.status, completedAt: provisioningOperations.completedAt, lastError: provisioningOperations.lastError }).from(provisioningOperations).where(inArray(provisioningOperations.id, opIds)) : [];
+  const ops = opIds.length ? await ctx.db.select({ id: provisioningOperations.id, status: provisioningOperations.status, completedAt: provisioningOperations.completedAt, lastError: provisioningOperations.lastError, cancelReason: provisioningOperations.cancelReason }).from(provisioningOperations).where(inArray(provisioningOperations.id, opIds)) : [];
   const excs = excIds.length ? await ctx.db.select({ id: accessExceptions.id, number: accessExceptions.number, status: accessExceptions.status, expiresAt: accessExceptions.expiresAt, endedAt: accessExceptions.endedAt, removalDeliveredAt: accessExceptions.removalDeliveredAt }).from(accessExceptions).where(inArray(accessExceptions.id, excIds)) : [];
   const opById = new Map(ops.map((o) => [o.id, o]));
   const excById = new Map(excs.map((e) => [e.id, e]));

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, or } from "drizzle-orm";
 import { AdapterError } from "@/server/adapters/types";
 import { adapterFor, adapterKinds } from "@/server/adapters/registry";
 import { DomainError } from "@/server/core/errors";
@@ -32,20 +32,34 @@ export async function listSystems({ ctx }: { ctx: ServiceContext }) {
   return rows.map((s, i) => ({ key: s.key, name: s.name, description: s.description, adapterKind: s.adapterKind, health: health[i]!, failed: f.get(s.key) ?? 0, openTasks: t.get(s.key) ?? 0, pending: p.get(s.key) ?? 0 }));
 }
 
-/** One system: its adapter settings, recent calls, operations that failed and tasks for IT. */
+/** How long cancelled operations and tasks stay on a system's page, so IT sees what not to do. */
+const RECENTLY_CANCELLED_MS = 7 * 24 * 3_600_000;
+
+/** One system: its adapter settings, recent calls, operations waiting, failed or recently cancelled, and tasks for IT. */
 export async function getSystem({ ctx, input }: { ctx: ServiceContext; input: { systemKey: string } }) {
   const [system] = await ctx.db.select().from(systems).where(eq(systems.key, input.systemKey));
   if (!system) throw new DomainError("NOT_FOUND", `There is no system "${input.systemKey}"`, { field: "systemKey" });
+  const since = new Date(ctx.clock().getTime() - RECENTLY_CANCELLED_MS);
   const [calls, failures, tasks, health] = await Promise.all([
     ctx.db.select().from(adapterCalls).where(eq(adapterCalls.systemKey, system.key)).orderBy(desc(adapterCalls.id)).limit(30),
     ctx.db
       .select({ op: provisioningOperations, email: identities.email })
       .from(provisioningOperations)
       .innerJoin(identities, eq(identities.id, provisioningOperations.identityId))
-      .where(and(eq(provisioningOperations.systemKey, system.key), inArray(provisioningOperations.status, ["failed", "pending"])))
+      .where(
+        and(
+          eq(provisioningOperations.systemKey, system.key),
+          or(inArray(provisioningOperations.status, ["failed", "pending"]), and(eq(provisioningOperations.status, "cancelled"), gte(provisioningOperations.completedAt, since))),
+        ),
+      )
       .orderBy(desc(provisioningOperations.createdAt))
       .limit(50),
-    ctx.db.select().from(manualTasks).where(and(eq(manualTasks.systemKey, system.key), eq(manualTasks.status, "open"))).orderBy(manualTasks.createdAt),
+    ctx.db
+      .select({ task: manualTasks, cancelReason: provisioningOperations.cancelReason })
+      .from(manualTasks)
+      .innerJoin(provisioningOperations, eq(provisioningOperations.id, manualTasks.operationId))
+      .where(and(eq(manualTasks.systemKey, system.key), or(eq(manualTasks.status, "open"), and(eq(manualTasks.status, "cancelled"), gte(manualTasks.doneAt, since)))))
+      .orderBy(asc(manualTasks.createdAt)),
     healthOf(system),
   ]);
   return {
@@ -58,7 +72,9 @@ export async function getSystem({ ctx, input }: { ctx: ServiceContext; input: { 
     health,
     calls,
     operations: failures.map((f) => ({ ...f.op, email: f.email })),
-    tasks,
+    tasks: tasks.filter((t) => t.task.status === "open").map((t) => t.task),
+    /** Grant tasks cancelled lately ("do not grant"), with why. */
+    cancelledTasks: tasks.filter((t) => t.task.status === "cancelled").map((t) => ({ ...t.task, cancelReason: t.cancelReason })),
   };
 }
 

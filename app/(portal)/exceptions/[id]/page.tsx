@@ -67,9 +67,13 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
                 <li key={o.id} className="flex flex-wrap justify-between gap-2 py-2">
                   <span>
                     {o.action} on <Link href={`/systems/${o.systemKey}`} className="text-brand-700 hover:underline">{o.systemKey}</Link> · {o.attempts} attempt{o.attempts === 1 ? "" : "s"}
-                    {o.lastError && <span className="block text-xs text-red-700">{o.lastError}</span>}
+                    {o.status === "cancelled" ? (
+                      <span className="block text-xs text-slate-600">{o.cancelReason}</span>
+                    ) : (
+                      o.lastError && <span className="block text-xs text-red-700">{o.lastError}</span>
+                    )}
                   </span>
-                  <Badge tone={o.status === "done" ? "green" : o.status === "failed" ? "red" : "amber"}>{o.status}</Badge>
+                  <Badge tone={o.status === "done" ? "green" : o.status === "failed" ? "red" : o.status === "cancelled" ? "neutral" : "amber"}>{o.status}</Badge>
                 </li>
               ))}
             </ul>

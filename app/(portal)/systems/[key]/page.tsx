@@ -37,19 +37,47 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                 ))}
               </ul>
             )}
+            {s.cancelledTasks.length > 0 && (
+              <div className="mt-4 border-t border-slate-200 pt-3">
+                <h3 className="text-xs font-medium uppercase tracking-wide text-slate-600">Cancelled: do not do these</h3>
+                <ul className="mt-1 divide-y divide-slate-100 text-sm" aria-label="Cancelled tasks">
+                  {s.cancelledTasks.map((t) => (
+                    <li key={t.id} className="flex flex-wrap items-start justify-between gap-2 py-2">
+                      <span className="text-slate-700">
+                        <span className="line-through decoration-slate-400">{t.description}</span>
+                        <span className="block text-xs text-slate-600">
+                          {t.cancelReason ?? "No longer needed"} · cancelled {t.doneAt ? formatWhen(t.doneAt) : ""}{t.doneBy ? ` by ${t.doneBy}` : ""}
+                        </span>
+                      </span>
+                      <Badge>cancelled</Badge>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
           </Card>
-          <Card title="Waiting and failed operations">
+          <Card title="Waiting, failed and cancelled operations" description="Cancelled: a grant whose exception ended, or that a later removal replaced, before it reached the system. It will not run.">
             {s.operations.length === 0 ? (
-              <EmptyState title="Nothing waiting or failed" />
+              <EmptyState title="Nothing waiting, failed or cancelled" />
             ) : (
               <ul className="divide-y divide-slate-100 text-sm">
                 {s.operations.map((o) => (
                   <li key={o.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                     <span>
                       {o.action} <span className="font-mono text-xs">{o.resourceKey}</span> for {o.email} · {o.attempts}/{o.maxAttempts} attempts
-                      {o.lastError && <span className="block text-xs text-red-700">{o.lastError}</span>}
+                      {o.status === "cancelled" ? (
+                        <span className="block text-xs text-slate-600">{o.cancelReason}</span>
+                      ) : (
+                        o.lastError && <span className="block text-xs text-red-700">{o.lastError}</span>
+                      )}
                     </span>
-                    {o.status === "failed" ? <RetryOperation operationId={o.id} /> : <Badge tone="amber">next try {formatWhen(o.nextAttemptAt)}</Badge>}
+                    {o.status === "failed" ? (
+                      <RetryOperation operationId={o.id} />
+                    ) : o.status === "cancelled" ? (
+                      <Badge>cancelled {o.completedAt ? formatWhen(o.completedAt) : ""}</Badge>
+                    ) : (
+                      <Badge tone="amber">next try {formatWhen(o.nextAttemptAt)}</Badge>
+                    )}
                   </li>
                 ))}
               </ul>
