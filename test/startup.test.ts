@@ -54,7 +54,7 @@ describe("a production start that cannot work stops at once with one clear line"
 
   it("with a DATABASE_URL that connects as a superuser", async () => {
     const superuser = inject("adminUrl");
-    const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40), DATABASE_URL: superuser });
+    const r = await start({ ...oidc, ...auditKey, AUTH_SECRET: "x".repeat(40), DATABASE_URL: superuser });
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toEqual([
       `clearance: DATABASE_URL connects as "${decodeURIComponent(new URL(superuser).username)}", which is a superuser: the app must run as a role that ` +
@@ -66,7 +66,7 @@ describe("a production start that cannot work stops at once with one clear line"
   it("with a DATABASE_URL that connects as the owner of the tables, even beside DATABASE_OWNER_URL", async () => {
     const t = await createTestDatabase("empty");
     try {
-      const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40), DATABASE_URL: t.ownerUrl, DATABASE_OWNER_URL: t.ownerUrl });
+      const r = await start({ ...oidc, ...auditKey, AUTH_SECRET: "x".repeat(40), DATABASE_URL: t.ownerUrl, DATABASE_OWNER_URL: t.ownerUrl });
       expect(r.code).toBe(1);
       expect(lines(r.stderr)).toEqual([
         expect.stringMatching(new RegExp(`^clearance: DATABASE_URL connects as "${inject("testRoles").owner.name}", which owns \\d+ of Clearance's tables, owns the database: the app must run as`)),

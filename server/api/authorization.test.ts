@@ -1,10 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessRequests, auditEvents, delegations, requestTemplates } from "@/server/db/schema";
+import { accessExceptions, accessRequests, auditEvents, delegations, notifications, requestMessages, requestTemplates } from "@/server/db/schema";
 import { seedTemplates } from "@/server/db/seed/requests";
 import { actorFor, fixedClock, identityIdByEmail, personaEmails } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
+import { approvedException } from "@/test/support/exceptions";
+import { as, financeReportsAsk, submit } from "@/test/support/requests";
+import { createDelegation } from "@/server/services/requests/delegations";
 import { appRouter, createCaller } from "./root";
 import type { TRPCContext } from "./trpc";
 
@@ -226,5 +229,89 @@ describe("authorization of every tRPC procedure", () => {
     } finally {
       process.env.CLEARANCE_DEV_LOGIN = "1";
     }
+  });
+});
+
+/**
+ * IDOR (issue 12): every procedure that takes the id of an object someone owns, called with a
+ * real id of someone else's object, is refused (FORBIDDEN or NOT_FOUND) and changes nothing.
+ * Made-up ids prove little: these are the ids of Jane's request and exception, John's
+ * delegation, the CFO's notification and the auditor's export.
+ */
+interface Others {
+  janesRequest: string;
+  janesException: string;
+  johnsDelegation: string;
+  cfosNotification: number;
+  auditorsExport: string;
+}
+
+const idor: Record<string, { as: Role; input: (o: Others) => unknown; refused: "FORBIDDEN" | "NOT_FOUND" }> = {
+  "requests.byId": { as: "employee", input: (o) => ({ requestId: o.janesRequest }), refused: "FORBIDDEN" },
+  "requests.decide": { as: "employee", input: (o) => ({ requestId: o.janesRequest, decision: "approve" }), refused: "FORBIDDEN" },
+  "requests.decideMany": { as: "employee", input: (o) => ({ requestIds: [o.janesRequest], decision: "approve" }), refused: "FORBIDDEN" },
+  "requests.postMessage": { as: "employee", input: (o) => ({ requestId: o.janesRequest, body: "let me in" }), refused: "FORBIDDEN" },
+  "requests.cancel": { as: "employee", input: (o) => ({ requestId: o.janesRequest }), refused: "FORBIDDEN" },
+  "delegations.end": { as: "employee", input: (o) => ({ id: o.johnsDelegation }), refused: "NOT_FOUND" },
+  "exceptions.byId": { as: "employee", input: (o) => ({ exceptionId: o.janesException }), refused: "FORBIDDEN" },
+  "exceptions.revoke": { as: "employee", input: (o) => ({ exceptionId: o.janesException, reason: "not mine" }), refused: "FORBIDDEN" },
+  "exceptions.giveBack": { as: "employee", input: (o) => ({ exceptionId: o.janesException }), refused: "FORBIDDEN" },
+  "notifications.markRead": { as: "employee", input: (o) => ({ id: o.cfosNotification }), refused: "NOT_FOUND" },
+  // IT admins may read reports, but another person's background export is not theirs to see.
+  "reports.exportStatus": { as: "it_admin", input: (o) => ({ id: o.auditorsExport }), refused: "NOT_FOUND" },
+};
+// Ids of objects every caller of the procedure may see (policy versions belong to nobody).
+const sharedObjects = ["policies.version"];
+
+describe("IDOR: other people's objects by their real ids", () => {
+  let t: TestDatabase;
+  let others: Others;
+  const asRole = async (role: Role) => createCaller({ db: t.db, clock: fixedClock(), request: { ip: null, userAgent: null }, actor: await actorFor(t.db, personaEmails[role]) });
+  /** What the calls could have changed, read back after all of them. */
+  const state = async () => ({
+    request: (await t.db.select({ status: accessRequests.status }).from(accessRequests).where(eq(accessRequests.id, others.janesRequest)))[0],
+    messages: (await t.db.select({ id: requestMessages.id }).from(requestMessages).where(eq(requestMessages.requestId, others.janesRequest))).length,
+    exception: (await t.db.select({ endedAt: accessExceptions.endedAt }).from(accessExceptions).where(eq(accessExceptions.id, others.janesException)))[0],
+    delegation: (await t.db.select({ endedAt: delegations.endedAt }).from(delegations).where(eq(delegations.id, others.johnsDelegation)))[0],
+    notification: (await t.db.select({ readAt: notifications.readAt }).from(notifications).where(eq(notifications.id, others.cfosNotification)))[0],
+  });
+  let before: Awaited<ReturnType<typeof state>>;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    const clock = fixedClock();
+    const jane = await as(t.db, "jane.smith@company.com", clock);
+    const request = await submit(jane, financeReportsAsk);
+    const exception = await approvedException(t.db, { identityId: jane.actor.identityId, resource: "gitlab:group:finance", type: "training", justification: "Finance tooling training", approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) }, { clock });
+    const john = await as(t.db, "john.doe@company.com", clock);
+    const delegation = await createDelegation({ ctx: john, input: { delegateEmail: "alice@company.com", startsAt: new Date("2026-12-01T00:00:00Z"), endsAt: new Date("2026-12-10T00:00:00Z"), reason: "Vacation" } });
+    const [notification] = await t.db.select({ id: notifications.id }).from(notifications).where(eq(notifications.recipientId, await identityIdByEmail(t.db, "cfo@company.com"))).limit(1);
+    const exported = await (await asRole("auditor")).reports.startExport({ kind: "audit-events", format: "csv" });
+    others = { janesRequest: request.id, janesException: exception.id, johnsDelegation: delegation.id, cfosNotification: notification!.id, auditorsExport: exported.id };
+    before = await state();
+  });
+  afterAll(() => t.close());
+
+  it("lists every procedure a person without IT's role may call with the id of an object someone owns", () => {
+    const takesAnId = (input: unknown) => Object.keys((input ?? {}) as object).some((k) => /^id$|Ids?$/.test(k));
+    const needed = Object.entries(table)
+      .filter(([path, row]) => row.allowed.some((c) => c !== "it_admin" && c !== "signed_out") && takesAnId(row.input?.({ sarahId: missing })) && !sharedObjects.includes(path))
+      .map(([path]) => path)
+      .sort();
+    expect(Object.keys(idor).sort()).toEqual(needed);
+  });
+
+  it.each(Object.entries(idor))("%s is refused", async (path, row) => {
+    const call = procedureAt(await asRole(row.as), path);
+    const outcome = await call(row.input(others)).then(
+      (result) => (Array.isArray(result) ? (result as { ok: boolean; code?: string }[]).map((r) => (r.ok ? "allowed" : r.code)).join() : "allowed"),
+      (err: unknown) => (err instanceof TRPCError ? err.code : `unexpected ${String(err)}`),
+    );
+    expect(outcome).toBe(row.refused);
+  });
+
+  it("changed nothing of theirs", async () => {
+    expect(await state()).toEqual(before);
+    expect(before).toMatchObject({ request: { status: "pending" }, exception: { endedAt: null }, delegation: { endedAt: null }, notification: { readAt: null } });
   });
 });

@@ -37,4 +37,10 @@ describe("an exception's timeline is in time order", () => {
     );
     for (let i = 1; i < revokedEarly.length; i++) expect(revokedEarly[i]!.at.getTime()).toBeGreaterThanOrEqual(revokedEarly[i - 1]!.at.getTime());
   });
+
+  it("names the IT admin who proposed it, where a request would say Requested (issue 12, point 1)", () => {
+    const { steps } = exceptionTimeline({ ...lateGrant, proposedBy: "priya.raman@company.com" }, at("2026-11-23T00:00:00Z"));
+    expect(steps[0]).toMatchObject({ label: "Proposed", detail: "by priya.raman@company.com (IT)" });
+    expect(steps[1]).toMatchObject({ label: "Approved", detail: "by cfo@company.com" });
+  });
 });

@@ -2,13 +2,15 @@ import { endReasonText } from "./end-reason";
 
 /** The steps of an exception's life, as seed 000's audit trail lists them. */
 export interface TimelineStep {
-  label: "Requested" | "Approved" | "Granted" | "Extended" | "Revoked" | "Removal delivered" | "Grant failed" | "Revoke failed";
+  label: "Requested" | "Proposed" | "Approved" | "Granted" | "Extended" | "Revoked" | "Removal delivered" | "Grant failed" | "Revoke failed";
   at: Date;
   detail: string;
 }
 
 export interface TimelineInput {
   requestedAt: Date | null;
+  /** the IT admin who proposed it, when it was a proposal rather than the holder's own request */
+  proposedBy?: string | null;
   approvedAt: Date;
   approvedBy: string;
   deliveredAt: Date | null;
@@ -36,7 +38,7 @@ function span(from: Date, to: Date): string {
  * length in calendar days from the request (or approval) to the end (seed 000: "Duration: 71 days"). */
 export function exceptionTimeline(e: TimelineInput, now: Date): { steps: TimelineStep[]; durationDays: number } {
   const steps: TimelineStep[] = [];
-  if (e.requestedAt) steps.push({ label: "Requested", at: e.requestedAt, detail: "" });
+  if (e.requestedAt) steps.push(e.proposedBy ? { label: "Proposed", at: e.requestedAt, detail: `by ${e.proposedBy} (IT)` } : { label: "Requested", at: e.requestedAt, detail: "" });
   steps.push({ label: "Approved", at: e.approvedAt, detail: `by ${e.approvedBy}` });
   if (e.deliveredAt) steps.push({ label: "Granted", at: e.deliveredAt, detail: "the system confirmed" });
   else if (e.status === "grant_failed") steps.push({ label: "Grant failed", at: e.failedAt ?? e.approvedAt, detail: "the system did not confirm" });

@@ -156,6 +156,7 @@ export async function getException({ ctx, input }: { ctx: ServiceContext; input:
   const timeline = exceptionTimeline(
     {
       requestedAt: row.requestedAt,
+      proposedBy: row.proposerEmail,
       approvedAt: row.e.approvedAt,
       approvedBy: row.approverEmail ?? row.e.approvalRule ?? row.e.fallbackName ?? "rule",
       deliveredAt: row.e.deliveredAt,

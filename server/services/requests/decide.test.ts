@@ -239,7 +239,8 @@ describe("a two-stage template: the manager, then 2 of 3 platform owners", () =>
       }
     }
     expect(cases).toBe(48);
-  });
+    // 48 requests through two stages: a few seconds idle, far longer on a busy CI runner.
+  }, 180_000);
 
   it("ends at the first stage when the manager denies; the owners are never asked", async () => {
     const sarah = await as(t.db, "sarah.chen@company.com");
