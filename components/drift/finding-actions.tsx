@@ -26,7 +26,7 @@ export function FindingActions({ finding }: { finding: Finding }) {
   const [expiry, setExpiry] = useState(() => inTwoWeeks(Date.now()));
   const [justification, setJustification] = useState("");
   const [approver, setApprover] = useState("");
-  const [type, setType] = useState<"project" | "privilege_escalation" | "training" | "vendor">("project");
+  const [type, setType] = useState<"project" | "privilege_escalation" | "training">("project");
   const resolve = useMutation(
     trpc.drift.resolve.mutationOptions({
       onSuccess: async () => {
@@ -71,7 +71,6 @@ export function FindingActions({ finding }: { finding: Finding }) {
               <option value="project">Project</option>
               <option value="privilege_escalation">Privilege escalation</option>
               <option value="training">Training</option>
-              <option value="vendor">Vendor</option>
             </select>
           </label>
           <label className="text-xs font-medium text-slate-600">

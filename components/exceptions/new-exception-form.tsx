@@ -27,7 +27,9 @@ export function NewExceptionForm({ resources }: { resources: string[] }) {
   const [expires, setExpires] = useState("");
   const [reference, setReference] = useState("");
   const [ipAllowList, setIpAllowList] = useState("");
-  const [mfaRequired, setMfaRequired] = useState(false);
+  // Seed 000's vendor pattern: MFA and sessions of at most 8 hours unless IT says otherwise.
+  const [mfaRequired, setMfaRequired] = useState(true);
+  const [sessionHours, setSessionHours] = useState("8");
   const propose = useMutation(trpc.exceptions.propose.mutationOptions({ onSuccess: (request) => router.push(`/requests/${request.id}`) }));
   const max = defaultTypeSettings[type].maxDurationMinutes;
 
@@ -43,7 +45,14 @@ export function NewExceptionForm({ resources }: { resources: string[] }) {
       justification,
       approverEmail,
       references: reference ? { [refKey]: reference } : {},
-      restrictions: type === "vendor" ? { ...(ipAllowList.trim() ? { ipAllowList: ipAllowList.split(/[\s,]+/).filter(Boolean) } : {}), ...(mfaRequired ? { mfaRequired } : {}) } : {},
+      restrictions:
+        type === "vendor"
+          ? {
+              ...(ipAllowList.trim() ? { ipAllowList: ipAllowList.split(/[\s,]+/).filter(Boolean) } : {}),
+              ...(mfaRequired ? { mfaRequired } : {}),
+              ...(Number(sessionHours) > 0 ? { sessionMinutes: Math.round(Number(sessionHours) * 60) } : {}),
+            }
+          : {},
       expiresAt: expires ? new Date(expires) : null,
     });
   };
@@ -99,6 +108,10 @@ export function NewExceptionForm({ resources }: { resources: string[] }) {
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={mfaRequired} onChange={(e) => setMfaRequired(e.target.checked)} /> MFA required
           </label>
+          <div>
+            <label htmlFor="exc-session" className={label}>Sessions end after (hours, required)</label>
+            <input id="exc-session" type="number" min={1} max={24} value={sessionHours} onChange={(e) => setSessionHours(e.target.value)} className={input} />
+          </div>
         </fieldset>
       )}
       {propose.isError && (

@@ -58,3 +58,15 @@ export function describeRestrictions(r: Restrictions | null | undefined): string
   if (r.maxSessions) out.push(`at most ${r.maxSessions} session${r.maxSessions === 1 ? "" : "s"} at once`);
   return out;
 }
+
+/**
+ * Seed 000, pattern 5, for an exception IT proposes: vendor access is restricted (MFA or an IP
+ * allow list, and a session length), the same rule as a vendor template's; other types carry none.
+ */
+export function exceptionRestrictionProblems(type: string, r: Restrictions): { field: string; message: string }[] {
+  if (type !== "vendor") return hasRestrictions(r) ? [{ field: "restrictions", message: "only vendor exceptions carry restrictions" }] : [];
+  const problems: { field: string; message: string }[] = [];
+  if (!r.mfaRequired && !r.ipAllowList?.length) problems.push({ field: "restrictions.mfaRequired", message: "vendor access needs MFA, an IP allow list, or both" });
+  if (!r.sessionMinutes) problems.push({ field: "restrictions.sessionMinutes", message: "say how long a vendor session may last" });
+  return problems;
+}

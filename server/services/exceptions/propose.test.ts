@@ -136,4 +136,17 @@ describe("IT proposes, the named approver decides (issue 12, point 1)", () => {
     const again = await proposeException({ ctx: priya, input: proposal(sarah.actor.identityId) });
     expect((await cancelRequest({ ctx: priya, input: { requestId: again.id } })).status).toBe("cancelled");
   });
+
+  it("a vendor proposal carries the pattern's restrictions onto the exception; without them it is refused, naming the field (seed 000, pattern 5)", async () => {
+    const priya = await as(t.db, "priya.raman@company.com", clock);
+    const cfo = await as(t.db, "cfo@company.com", clock);
+    const sarahId = await identityIdByEmail(t.db, "sarah.chen@company.com");
+    const vendor = { ...proposal(sarahId), type: "vendor" as const };
+    await expect(proposeException({ ctx: priya, input: vendor })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "restrictions.mfaRequired" });
+    await expect(proposeException({ ctx: priya, input: { ...vendor, restrictions: { mfaRequired: true } } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "restrictions.sessionMinutes" });
+    await expect(proposeException({ ctx: priya, input: { ...proposal(sarahId), restrictions: { mfaRequired: true } } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "restrictions" });
+    const request = await proposeException({ ctx: priya, input: { ...vendor, restrictions: { mfaRequired: true, ipAllowList: ["203.0.113.0/24"], sessionMinutes: 240 } } });
+    await decideRequest({ ctx: cfo, input: { requestId: request.id, decision: "approve" } });
+    expect((await exceptionsOf(sarahId))[0]).toMatchObject({ type: "vendor", restrictions: { mfaRequired: true, ipAllowList: ["203.0.113.0/24"], sessionMinutes: 240 } });
+  });
 });

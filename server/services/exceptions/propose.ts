@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { checkExceptionWindow, nextExtensionApproval } from "@/server/core/exceptions";
+import { exceptionRestrictionProblems } from "@/server/core/exceptions/restrictions";
 import type { ExceptionType, References, Restrictions } from "@/server/core/exceptions/types";
 import { isActiveStatus } from "@/server/core/identity/status";
 import { resolveApprovers } from "@/server/core/requests/approvers";
@@ -176,6 +177,8 @@ export async function proposeException({
   const now = ctx.clock();
   const startsAt = input.startsAt && input.startsAt > now ? input.startsAt : now;
   checkExceptionWindow(input.type, await typeSettingsOf(ctx.db, input.type), startsAt, input.expiresAt);
+  const [restrictionProblem] = exceptionRestrictionProblems(input.type, input.restrictions);
+  if (restrictionProblem) throw new DomainError("INVALID_INPUT", `${restrictionProblem.field}: ${restrictionProblem.message}`, { field: restrictionProblem.field });
   return ctx.db.transaction(async (tx) => {
     const person = await subjectOf(tx, ctx, input.identityId, "identityId");
     const [resource] = await tx.select().from(resources).where(eq(resources.key, input.resource));
@@ -254,6 +257,8 @@ export async function proposeKeepingAccess(
   e: { type: ExceptionType; expiresAt: Date; justification: string; approverEmail: string },
 ) {
   const justification = checkJustification(e.justification, "exception.justification");
+  // Keeping access found in the system carries no restrictions; vendor access needs them (seed 000).
+  if (e.type === "vendor") throw new DomainError("INVALID_INPUT", "Vendor access needs restrictions (MFA or an IP allow list, and a session length): propose it from the exception form", { field: "exception.type" });
   const now = ctx.clock();
   checkExceptionWindow(e.type, await typeSettingsOf(tx, e.type), now, e.expiresAt);
   const person = await subjectOf(tx, ctx, f.identityId, "findingId");
