@@ -126,6 +126,8 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "hr.createSource": { allowed: ["it_admin"], input: () => ({ key: "Workday", name: "Workday" }) },
   "hr.previewHandover": { allowed: ["it_admin"], input: () => ({ toSource: "no-such-source", fromSource: null, department: "Sales" }) },
   // A source that does not exist: refused by the service, nobody handed over.
+  "hr.rotateToken": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", reason: "authorization table" }) },
+  "hr.revokeSource": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", reason: "authorization table" }) },
   "hr.handOverPeople": { allowed: ["it_admin"], input: () => ({ toSource: "no-such-source", fromSource: null, department: "Sales", reason: "authorization table", expectedCount: 1 }) },
   "drift.overview": { allowed: ["it_admin"] },
   "drift.runs": { allowed: ["it_admin"], input: () => ({}) },

@@ -78,6 +78,8 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
     callers: ["it_admin"],
     input: () => ({ toSource: "no-such-source", fromSource: null, department: "Sales", reason: "Moved to the new HR system", expectedCount: 1 }),
   },
+  "hr.rotateToken": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
+  "hr.revokeSource": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.createSource": { callers: ["it_admin"], input: () => ({ key: "workday", name: "Workday" }) },
   "identities.handOver": { callers: ["it_admin"], input: (f) => ({ identityId: f.sarahId, toSource: null, reason: "Moved to the new HR system" }) },
   "identities.applyImport": { callers: ["it_admin"], input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n", fingerprint: "0".repeat(64) }) },

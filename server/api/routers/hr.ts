@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createHrSource, listHrSources } from "@/server/services/hr/events";
 import { handOverPeople, previewHandover } from "@/server/services/hr/handover";
+import { revokeHrSource, rotateHrSourceToken } from "@/server/services/hr/tokens";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
 export const sourceKey = z.string().trim().min(1).max(60);
@@ -13,6 +14,10 @@ export const hrRouter = createTRPCRouter({
   createSource: itAdminProcedure
     .input(z.strictObject({ key: z.string().trim().min(2).max(60), name: z.string().trim().max(200) }))
     .mutation(({ ctx, input }) => createHrSource({ ctx: ctx.service, input })),
+  /** A new token for the source, shown once; the old one stops working. */
+  rotateToken: itAdminProcedure.input(z.strictObject({ key: sourceKey, reason: handoverReason })).mutation(({ ctx, input }) => rotateHrSourceToken({ ctx: ctx.service, input })),
+  /** The source's token stops working (a leak, a system retired). */
+  revokeSource: itAdminProcedure.input(z.strictObject({ key: sourceKey, reason: handoverReason })).mutation(({ ctx, input }) => revokeHrSource({ ctx: ctx.service, input })),
   /** Who a bulk handover would give the source, changing nothing. */
   previewHandover: itAdminProcedure.input(z.strictObject(selection)).query(({ ctx, input }) => previewHandover({ ctx: ctx.service, input })),
   /** Gives the source the people previewed (audited per person, with the reason). */

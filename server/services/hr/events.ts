@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import { and, asc, count, desc, eq, isNull, lte } from "drizzle-orm";
 import { actorLabel, systemActor } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
@@ -9,13 +8,13 @@ import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
 import { createIdentity } from "../identity-create";
+import { newHrToken, tokenHash } from "./tokens";
 
-const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** IT registers an HR system; its bearer token is shown once and stored only as a hash. */
 export async function createHrSource({ ctx, input }: { ctx: ServiceContext; input: { key: string; name: string } }) {
   if (!/^[a-z][a-z0-9-]*$/.test(input.key)) throw new DomainError("INVALID_INPUT", "Use lowercase letters, digits and dashes for the key", { field: "key" });
-  const token = `hr_${randomBytes(24).toString("base64url")}`;
+  const token = newHrToken();
   return ctx.db.transaction(async (tx) => {
     const [existing] = await tx.select().from(hrSources).where(eq(hrSources.key, input.key));
     if (existing) throw new DomainError("CONFLICT", `There is already an HR source "${input.key}"`, { field: "key" });

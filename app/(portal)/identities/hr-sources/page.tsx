@@ -1,5 +1,6 @@
 import { BulkHandover } from "@/components/hr/bulk-handover";
 import { HrSourceForm } from "@/components/hr/hr-source-form";
+import { SourceTokenActions } from "@/components/hr/source-token-actions";
 import { formatWhen } from "@/components/requests/format";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -34,7 +35,13 @@ export default async function HrSourcesPage() {
                       manages {s.people} {s.people === 1 ? "person" : "people"}
                     </span>
                   </span>
-                  <span className="text-xs text-slate-500">added {formatWhen(s.createdAt)} by {s.createdBy}</span>
+                  <span className="grid justify-items-end gap-1">
+                    <span className="text-xs text-slate-500">
+                      added {formatWhen(s.createdAt)} by {s.createdBy}
+                      {s.revokedAt && <> · revoked {formatWhen(s.revokedAt)}</>}
+                    </span>
+                    <SourceTokenActions sourceKey={s.key} name={s.name} revoked={s.revokedAt !== null} />
+                  </span>
                 </li>
               ))}
             </ul>
