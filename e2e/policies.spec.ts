@@ -127,7 +127,8 @@ test("a change waits for a second IT admin, who approves it", async ({ page, sig
 test("explain names the exception that gives access no policy gives", async ({ page, context, signInAs }) => {
   test.setTimeout(90_000);
   const finance = "google:group:finance-reports@company.com";
-  await signInAs(people.employee.email);
+  // Jane, not Sarah: the seed 000 story in requests.spec.ts has Sarah ask for finance-reports herself.
+  await signInAs("jane.smith@company.com");
   await openReady(page, "/request/finance-reports");
   await page.getByText("6 weeks", { exact: true }).click();
   await page.getByLabel("Why do you need it?").fill("Q4 sales commission analysis project, validating commission calculations with Finance.");
@@ -147,12 +148,12 @@ test("explain names the exception that gives access no policy gives", async ({ p
   await context.clearCookies();
   await signInAs(people.itAdmin.email);
   await openReady(page, "/policies/explain");
-  await page.getByLabel("Person").fill("Sarah");
-  await page.getByRole("button", { name: /Sarah Chen/ }).click();
+  await page.getByLabel("Person").fill("Jane");
+  await page.getByRole("button", { name: /Jane Smith/ }).click();
   await page.getByLabel("Resource").selectOption(finance);
   const answer = page.getByTestId("explanation");
-  await expect(answer).toContainText(new RegExp(`has it Sarah Chen has ${finance} through exception EXC-\\d+ \\(project\\), approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\. No policy gives it\\.`));
+  await expect(answer).toContainText(new RegExp(`has it Jane Smith has ${finance} through exception EXC-\\d+ \\(project\\), approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\. No policy gives it\\.`));
   await expect(answer).not.toContainText("global-fallback-deny");
   await answer.getByRole("link", { name: /^EXC-\d+$/ }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Sarah Chen");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Jane Smith");
 });

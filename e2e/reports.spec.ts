@@ -52,7 +52,7 @@ test("an auditor finds the exception in the exception log with who proposed and 
   await page.getByRole("tab", { name: "Exception log" }).click();
   const log = page.getByRole("table", { name: "Exception log" });
   await expect(log.getByRole("columnheader", { name: "approved by" })).toBeVisible();
-  const janes = log.getByRole("row").filter({ hasText: "jane.smith@company.com" });
+  const janes = log.getByRole("row").filter({ hasText: "jane.smith@company.com" }).filter({ hasText: "gitlab:group:finance" });
   await expect(janes).toContainText("cfo@company.com");
   await expect(janes).toContainText("priya.raman@company.com");
 
