@@ -36,9 +36,7 @@ export async function provisionProposal(tx: Tx, ctx: ServiceContext, requestId: 
   const now = ctx.clock();
   const startsAt = p.action === "grant" && Date.parse(p.startsAt) > now.getTime() ? new Date(p.startsAt) : now;
   const expiresAt = new Date(p.expiresAt);
-  if (expiresAt <= startsAt) {
-    throw new DomainError("PRECONDITION_FAILED", `The proposed access would already have ended (${p.expiresAt.slice(0, 10)}): deny it, and IT can propose new dates`, { field: "requestId" });
-  }
+  refuseEndedWindow(p, startsAt);
   const { exception } = await insertException(
     tx,
     ctx,
@@ -63,13 +61,19 @@ export async function provisionProposal(tx: Tx, ctx: ServiceContext, requestId: 
   return [exception];
 }
 
+/** An approval that comes after the proposed expiry cannot make access: the approver denies, IT proposes again. */
+function refuseEndedWindow(p: { expiresAt: string }, startsAt: Date) {
+  if (Date.parse(p.expiresAt) > startsAt.getTime()) return;
+  throw new DomainError("PRECONDITION_FAILED", `The proposed access would already have ended (${p.expiresAt.slice(0, 10)}): deny it, and IT can propose new dates`, { field: "requestId" });
+}
+
 /** Access drift found, kept as it is: active at once, and the finding resolved (null when the finding is gone). */
 async function keepProposed(tx: Tx, ctx: ServiceContext, r: Request, p: Extract<Proposal, { action: "keep" }>, decided: { approverId: string; approvalNote: string | null; requestId: string; createdBy: string }) {
   const [f] = await tx.select().from(driftFindings).where(eq(driftFindings.id, p.findingId)).for("update");
   // Removed or corrected meanwhile: the approved access is granted like any exception.
   if (!f || f.status !== "open") return null;
   const expiresAt = new Date(p.expiresAt);
-  if (expiresAt <= ctx.clock()) throw new DomainError("PRECONDITION_FAILED", `The proposed access would already have ended (${p.expiresAt.slice(0, 10)}): deny it, and IT can propose new dates`, { field: "requestId" });
+  refuseEndedWindow(p, ctx.clock());
   const exception = await recordExceptionInPlace(tx, ctx, {
     identityId: r.requesterId,
     resourceKey: p.resource,

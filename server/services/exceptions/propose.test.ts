@@ -149,4 +149,15 @@ describe("IT proposes, the named approver decides (issue 12, point 1)", () => {
     await decideRequest({ ctx: cfo, input: { requestId: request.id, decision: "approve" } });
     expect((await exceptionsOf(sarahId))[0]).toMatchObject({ type: "vendor", restrictions: { mfaRequired: true, ipAllowList: ["203.0.113.0/24"], sessionMinutes: 240 } });
   });
+
+  it("an approval after the proposed expiry makes no access: the approver is told to deny it", async () => {
+    const priya = await as(t.db, "priya.raman@company.com", clock);
+    const sarahId = await identityIdByEmail(t.db, "sarah.chen@company.com");
+    const request = await proposeException({ ctx: priya, input: { ...proposal(sarahId), expiresAt: new Date(clock().getTime() + 86_400_000) } });
+    clock.advance(2 * 24 * 60);
+    const cfo = await as(t.db, "cfo@company.com", clock);
+    await expect(decideRequest({ ctx: cfo, input: { requestId: request.id, decision: "approve" } })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/would already have ended/) });
+    expect(await exceptionsOf(sarahId)).toEqual([]);
+    expect((await t.db.select().from(accessRequests).where(eq(accessRequests.id, request.id)))[0]!.status).toBe("pending");
+  });
 });
