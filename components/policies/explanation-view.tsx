@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { formatDay } from "@/components/requests/format";
 import { Badge } from "@/components/ui/badge";
+import type { HeldAccessAnswer } from "@/server/core/policy/explain-temporary";
 
 interface Failed {
   requirement: string;
@@ -10,19 +11,8 @@ interface Failed {
   line: number;
   alternatives?: Failed[];
 }
-/** Temporary access the person holds on the resource: an exception, or what an allow fallback gave. */
-interface Temporary {
-  exceptionId: string;
-  number: number;
-  level: string | null;
-  type: string;
-  source: string;
-  approvedBy: string | null;
-  fallbackName: string | null;
-  expiresAt: Date | string;
-  counts: boolean;
-  blockedBy: string | null;
-}
+/** Temporary access the person holds on the resource (core's answer; dates may arrive as text). */
+type Temporary = Omit<HeldAccessAnswer, "expiresAt"> & { expiresAt: Date | string };
 export interface ExplanationData {
   resource: string;
   has: boolean;
