@@ -3,9 +3,11 @@
  * (in .ci/run) fails on anything unformatted. Class lists are ordered as Tailwind orders them.
  * @type {import("prettier").Config}
  */
-export default {
+const config = {
   printWidth: 120,
   plugins: ["prettier-plugin-tailwindcss"],
   tailwindStylesheet: "./app/globals.css",
   tailwindFunctions: ["cn"],
 };
+
+export default config;
