@@ -22,11 +22,34 @@ const boundaries = [
         "error",
         {
           patterns: [
-            { group: ["@/server/db", "@/server/db/*", "drizzle-orm", "drizzle-orm/*", "pg", "pg-boss"], message: "server/core is pure: load data in a service and pass it in." },
-            { group: ["@/server/services", "@/server/services/*", "@/server/api", "@/server/api/*", "@/server/adapters", "@/server/adapters/*", "@/server/auth", "@/server/auth/*", "@/server/jobs", "@/server/jobs/*"], message: "server/core must not depend on outer layers." },
-            { group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*"], message: "server/core knows nothing of the web framework." },
+            {
+              group: ["@/server/db", "@/server/db/*", "drizzle-orm", "drizzle-orm/*", "pg", "pg-boss"],
+              message: "server/core is pure: load data in a service and pass it in.",
+            },
+            {
+              group: [
+                "@/server/services",
+                "@/server/services/*",
+                "@/server/api",
+                "@/server/api/*",
+                "@/server/adapters",
+                "@/server/adapters/*",
+                "@/server/auth",
+                "@/server/auth/*",
+                "@/server/jobs",
+                "@/server/jobs/*",
+              ],
+              message: "server/core must not depend on outer layers.",
+            },
+            {
+              group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*"],
+              message: "server/core knows nothing of the web framework.",
+            },
             { group: nodeBuiltins, message: "server/core does no I/O; the clock and data are passed in." },
-            { ...climbingInto("db", "services", "api", "adapters", "auth", "jobs", "app", "components"), message: "server/core must not depend on outer layers." },
+            {
+              ...climbingInto("db", "services", "api", "adapters", "auth", "jobs", "app", "components"),
+              message: "server/core must not depend on outer layers.",
+            },
           ],
         },
       ],
@@ -44,7 +67,10 @@ const boundaries = [
         "error",
         {
           patterns: [
-            { group: ["@/server/db", "@/server/db/*", "drizzle-orm", "drizzle-orm/*", "pg"], message: "Routers validate and call a service; services own the database." },
+            {
+              group: ["@/server/db", "@/server/db/*", "drizzle-orm", "drizzle-orm/*", "pg"],
+              message: "Routers validate and call a service; services own the database.",
+            },
             { ...climbingInto("db"), message: "Routers validate and call a service; services own the database." },
           ],
         },
@@ -58,9 +84,18 @@ const boundaries = [
         "error",
         {
           patterns: [
-            { group: ["@/server/db", "@/server/db/*", "drizzle-orm", "drizzle-orm/*", "pg"], message: "Pages and components get data through tRPC procedures." },
-            { group: ["@/server/services", "@/server/services/*"], message: "Pages and components go through tRPC procedures, which check roles." },
-            { ...climbingInto("server/db", "server/services"), message: "Pages and components go through tRPC procedures, which check roles." },
+            {
+              group: ["@/server/db", "@/server/db/*", "drizzle-orm", "drizzle-orm/*", "pg"],
+              message: "Pages and components get data through tRPC procedures.",
+            },
+            {
+              group: ["@/server/services", "@/server/services/*"],
+              message: "Pages and components go through tRPC procedures, which check roles.",
+            },
+            {
+              ...climbingInto("server/db", "server/services"),
+              message: "Pages and components go through tRPC procedures, which check roles.",
+            },
           ],
         },
       ],
@@ -74,8 +109,20 @@ export default defineConfig([
   ...boundaries,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
-  globalIgnores([".next/**", ".next-*/**", ".data/**", "node_modules/**", "drizzle/**", "next-env.d.ts", "test-results/**", "playwright-report/**"]),
+  globalIgnores([
+    ".next/**",
+    ".next-*/**",
+    ".data/**",
+    "node_modules/**",
+    "drizzle/**",
+    "next-env.d.ts",
+    "test-results/**",
+    "playwright-report/**",
+  ]),
 ]);

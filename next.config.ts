@@ -17,7 +17,11 @@ const nextConfig: NextConfig = {
       { source: "/:path*", headers: fixedHeaders },
       // Served over HTTPS behind a proxy. proxy.ts also sends HSTS on pages when the published URL is
       // https; a client that claims https over plain HTTP gains nothing, browsers ignore HSTS there.
-      { source: "/:path*", has: [{ type: "header", key: "x-forwarded-proto", value: "https" }], headers: [{ key: "Strict-Transport-Security", value: HSTS }] },
+      {
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: HSTS }],
+      },
     ];
   },
   // Bottom-left would cover the signed-in person and "Sign out" in the sidebar.

@@ -63,7 +63,12 @@ export default defineConfig({
     {
       command: "node --import tsx e2e/support/idp.ts",
       url: `${idpUrl}/.well-known/openid-configuration`,
-      env: { IDP_PORT: process.env.E2E_IDP_PORT!, IDP_CLIENT_ID: client.id, IDP_CLIENT_SECRET: client.secret, APP_URL: appUrl },
+      env: {
+        IDP_PORT: process.env.E2E_IDP_PORT!,
+        IDP_CLIENT_ID: client.id,
+        IDP_CLIENT_SECRET: client.secret,
+        APP_URL: appUrl,
+      },
       reuseExistingServer: false,
       timeout: 30_000,
     },

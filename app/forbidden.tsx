@@ -10,8 +10,8 @@ export default function Forbidden() {
       <p className="text-sm font-semibold tracking-wide text-brand-600">403 · Not allowed</p>
       <h1 className="mt-2 text-2xl font-semibold text-slate-900">This section is not part of your role</h1>
       <p className="mt-3 text-sm text-slate-600">
-        Your portal roles do not include this page. If you need it for your work, ask an IT admin to grant you the
-        role; the attempt has been recorded in the audit trail.
+        Your portal roles do not include this page. If you need it for your work, ask an IT admin to grant you the role;
+        the attempt has been recorded in the audit trail.
       </p>
       <Link href="/access" className={buttonClasses("primary", "mt-6")}>
         Back to My access

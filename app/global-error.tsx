@@ -11,7 +11,11 @@ export default function GlobalError({ error, reset }: { error: Error & { digest?
           <h1 className="text-2xl font-semibold text-slate-900">Clearance is not available right now</h1>
           <p className="mt-3 text-sm text-slate-600">The server could not start this page. Try again in a moment.</p>
           {error.digest && <p className="mt-2 font-mono text-xs text-slate-400">Reference: {error.digest}</p>}
-          <button type="button" onClick={reset} className="mt-6 rounded-md bg-blue-700 px-3 py-2 text-sm font-medium text-white">
+          <button
+            type="button"
+            onClick={reset}
+            className="mt-6 rounded-md bg-blue-700 px-3 py-2 text-sm font-medium text-white"
+          >
             Try again
           </button>
         </main>

@@ -15,18 +15,28 @@ interface Check {
   viaDiffs: number;
 }
 
-function verify(label: string, engine: GrantLookup, other: Map<string, ExpectedGrant[]>, people: readonly PolicyIdentity[]): Check {
+function verify(
+  label: string,
+  engine: GrantLookup,
+  other: Map<string, ExpectedGrant[]>,
+  people: readonly PolicyIdentity[],
+): Check {
   const bad: string[] = [];
   let viaDiffs = 0;
   for (const person of people) {
     const a = engine.get(person.id) ?? [];
     const b = other.get(person.id) ?? [];
     const c = compareGrants(a, b);
-    if (!c.grants) bad.push(`${person.id} ${JSON.stringify(person.attributes)}\n  engine:\n    ${grantsText(a)}\n  ${label}:\n    ${grantsText(b)}`);
+    if (!c.grants)
+      bad.push(
+        `${person.id} ${JSON.stringify(person.attributes)}\n  engine:\n    ${grantsText(a)}\n  ${label}:\n    ${grantsText(b)}`,
+      );
     else if (!c.via) viaDiffs++;
   }
   if (bad.length) {
-    throw new Mismatch(`${label} and the engine disagree on ${bad.length} of ${people.length} people's grants; first ones:\n${bad.slice(0, 3).join("\n")}`);
+    throw new Mismatch(
+      `${label} and the engine disagree on ${bad.length} of ${people.length} people's grants; first ones:\n${bad.slice(0, 3).join("\n")}`,
+    );
   }
   return { checked: people.length, viaDiffs };
 }

@@ -74,25 +74,51 @@ async function measure(db: ReturnType<typeof createDrizzle>, format: "csv" | "js
     if (++chunks % 10 === 0) peak = Math.max(peak, rssMB());
   }
   const ms = performance.now() - t;
-  return { format, rows: EVENTS, ms, rowsPerSecond: EVENTS / (ms / 1000), mb: bytes / 1048576, peakRss: Math.max(peak, rssMB()) };
+  return {
+    format,
+    rows: EVENTS,
+    ms,
+    rowsPerSecond: EVENTS / (ms / 1000),
+    mb: bytes / 1048576,
+    peakRss: Math.max(peak, rssMB()),
+  };
 }
 
 const { url, done } = await database();
 const pool = new pg.Pool({ connectionString: url, max: 2 });
 try {
   const filled = await fill(pool);
-  if (filled.inserted) process.stderr.write(`inserted ${filled.inserted.toLocaleString("en-US")} events in ${(filled.ms / 1000).toFixed(1)} s\n`);
+  if (filled.inserted)
+    process.stderr.write(
+      `inserted ${filled.inserted.toLocaleString("en-US")} events in ${(filled.ms / 1000).toFixed(1)} s\n`,
+    );
   const db = createDrizzle(pool);
   const startRss = rssMB();
   const results = [await measure(db, "csv"), await measure(db, "json")];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(8) : c.padStart(14))).join("  ");
-  console.log(`Clearance export benchmark — node ${process.version}; ${EVENTS.toLocaleString("en-US")} audit events; RSS before exporting ${startRss.toFixed(0)} MB`);
+  console.log(
+    `Clearance export benchmark — node ${process.version}; ${EVENTS.toLocaleString("en-US")} audit events; RSS before exporting ${startRss.toFixed(0)} MB`,
+  );
   console.log(line(["format", "rows", "seconds", "rows/s", "output MB", "peak RSS MB"]));
   for (const r of results) {
-    console.log(line([r.format, r.rows.toLocaleString("en-US"), (r.ms / 1000).toFixed(2), Math.round(r.rowsPerSecond).toLocaleString("en-US"), r.mb.toFixed(0), r.peakRss.toFixed(0)]));
+    console.log(
+      line([
+        r.format,
+        r.rows.toLocaleString("en-US"),
+        (r.ms / 1000).toFixed(2),
+        Math.round(r.rowsPerSecond).toLocaleString("en-US"),
+        r.mb.toFixed(0),
+        r.peakRss.toFixed(0),
+      ]),
+    );
   }
-  const worst = { rate: Math.min(...results.map((r) => r.rowsPerSecond)), rss: Math.max(peakRssMB(), ...results.map((r) => r.peakRss)) };
-  console.log(`targets: ≥ 50,000 rows/s ${worst.rate >= 50_000 ? "met" : "MISSED"} (slowest ${Math.round(worst.rate).toLocaleString("en-US")}); < 200 MB ${worst.rss < 200 ? "met" : "MISSED"} (peak RSS of the process ${worst.rss.toFixed(0)} MB)`);
+  const worst = {
+    rate: Math.min(...results.map((r) => r.rowsPerSecond)),
+    rss: Math.max(peakRssMB(), ...results.map((r) => r.peakRss)),
+  };
+  console.log(
+    `targets: ≥ 50,000 rows/s ${worst.rate >= 50_000 ? "met" : "MISSED"} (slowest ${Math.round(worst.rate).toLocaleString("en-US")}); < 200 MB ${worst.rss < 200 ? "met" : "MISSED"} (peak RSS of the process ${worst.rss.toFixed(0)} MB)`,
+  );
 } finally {
   await pool.end();
   await done();

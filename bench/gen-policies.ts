@@ -54,8 +54,18 @@ export const CATEGORY_SHARES: [string, number][] = [
 
 const ENGINEERING = ["Engineering", "Platform", "SRE", "Data", "Security"];
 const POOL_SYSTEMS: [string, string][] = [
-  ["github", "repo"], ["gitlab", "group"], ["aws", "role"], ["datadog", "dashboard"], ["jira", "project"], ["snowflake", "db"],
-  ["postgres", "role"], ["salesforce", "profile"], ["notion", "space"], ["google", "drive"], ["slack", "channel"], ["netsuite", "role"],
+  ["github", "repo"],
+  ["gitlab", "group"],
+  ["aws", "role"],
+  ["datadog", "dashboard"],
+  ["jira", "project"],
+  ["snowflake", "db"],
+  ["postgres", "role"],
+  ["salesforce", "profile"],
+  ["notion", "space"],
+  ["google", "drive"],
+  ["slack", "channel"],
+  ["netsuite", "role"],
 ];
 const SENSITIVE = /^(aws|postgres|snowflake):|admin/;
 
@@ -81,31 +91,71 @@ export function generatePolicyDrafts(org: Org, m: number, rng: Rng): PolicyDraft
   const pools = new Map(
     org.departments.map((d) => {
       const systems = ENGINEERING.includes(d.name) ? POOL_SYSTEMS.slice(0, 8) : POOL_SYSTEMS.slice(4);
-      return [d.name, Array.from({ length: 30 }, (_, k) => { const [s, t] = rng.pick(systems); return `${s}:${t}:${d.slug}-${k}`; })];
+      return [
+        d.name,
+        Array.from({ length: 30 }, (_, k) => {
+          const [s, t] = rng.pick(systems);
+          return `${s}:${t}:${d.slug}-${k}`;
+        }),
+      ];
     }),
   );
   const fromPool = (department: string, n: number) => rng.sample(pools.get(department)!, n).map(grant);
-  const add = (category: string, base: string, when: Condition[], grants: GrantDraft[], inherits: string[] = [], effect: "allow" | "deny" = "allow") => {
+  const add = (
+    category: string,
+    base: string,
+    when: Condition[],
+    grants: GrantDraft[],
+    inherits: string[] = [],
+    effect: "allow" | "deny" = "allow",
+  ) => {
     let name = base;
     for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
     names.add(name);
     const depth = inherits.length ? 1 + Math.max(...inherits.map((p) => byName.get(p)!.depth)) : 0;
     const priority = rng.chance(0.85) ? 0 : rng.pick([10, 20, 50, 100]);
-    const d: PolicyDraft = { name, description: `Synthetic ${category} policy`, priority, effect, inherits, when, grants, category, depth };
+    const d: PolicyDraft = {
+      name,
+      description: `Synthetic ${category} policy`,
+      priority,
+      effect,
+      inherits,
+      when,
+      grants,
+      category,
+      depth,
+    };
     drafts.push(d);
     byName.set(name, d);
     return d;
   };
 
-  const base = add("base", "base-employee-access", [{ employment_type: { in: ["FTE", "Intern"] } }], [
-    grant("okta:group:everyone"), grant("google:account:workspace"), "slack:workspace:company (member)",
-    "notion:space:company-handbook (read)", "jira:project:helpdesk (user)",
-  ]);
+  const base = add(
+    "base",
+    "base-employee-access",
+    [{ employment_type: { in: ["FTE", "Intern"] } }],
+    [
+      grant("okta:group:everyone"),
+      grant("google:account:workspace"),
+      "slack:workspace:company (member)",
+      "notion:space:company-handbook (read)",
+      "jira:project:helpdesk (user)",
+    ],
+  );
   const deptPolicy = new Map<string, string>();
   for (const d of org.departments) {
-    const p = add("department", `dept-${d.slug}-access`, [{ department: d.name }], [
-      grant(`okta:group:${d.slug}`), grant(`google:group:${d.slug}@company.com`), `slack:channel:#${d.slug} (member)`, ...fromPool(d.name, 1),
-    ], [base.name]);
+    const p = add(
+      "department",
+      `dept-${d.slug}-access`,
+      [{ department: d.name }],
+      [
+        grant(`okta:group:${d.slug}`),
+        grant(`google:group:${d.slug}@company.com`),
+        `slack:channel:#${d.slug} (member)`,
+        ...fromPool(d.name, 1),
+      ],
+      [base.name],
+    );
     deptPolicy.set(d.name, p.name);
   }
 
@@ -122,16 +172,28 @@ export function generatePolicyDrafts(org: Org, m: number, rng: Rng): PolicyDraft
     const team = rng.pick(teams);
     const d = org.teamDepartment.get(team)!;
     const when: Condition[] = [{ team }];
-    if (rng.chance(0.2)) when.push(rng.chance(0.5) ? { employment_type: { not_in: ["Contractor", "Vendor"] } } : { trainings: { includes: [rng.pick(org.trainings.slice(0, 4))] } });
+    if (rng.chance(0.2))
+      when.push(
+        rng.chance(0.5)
+          ? { employment_type: { not_in: ["Contractor", "Vendor"] } }
+          : { trainings: { includes: [rng.pick(org.trainings.slice(0, 4))] } },
+      );
     const s = slug(team);
-    const grants = [grant(`github:repo:${s}-${rng.int(3)}`), grant(`slack:channel:#team-${s}`), ...(rng.chance(0.5) ? [grant(`jira:project:${s}`)] : [])];
+    const grants = [
+      grant(`github:repo:${s}-${rng.int(3)}`),
+      grant(`slack:channel:#team-${s}`),
+      ...(rng.chance(0.5) ? [grant(`jira:project:${s}`)] : []),
+    ];
     add("team", `team-${s}-access`, when, grants, rng.chance(0.7) ? [deptPolicy.get(d.name)!] : []);
   });
 
   // Titles, junior first, so a senior title's policy can inherit its junior's (chains up to 4 hops).
   const picks: Title[] = [];
   repeat("title", () => picks.push(rng.pick(org.titles)));
-  picks.sort((a, b) => a.department.name.localeCompare(b.department.name) || a.role.localeCompare(b.role) || a.seniority - b.seniority);
+  picks.sort(
+    (a, b) =>
+      a.department.name.localeCompare(b.department.name) || a.role.localeCompare(b.role) || a.seniority - b.seniority,
+  );
   const lastForTitle = new Map<string, PolicyDraft>();
   for (const t of picks) {
     const when: Condition[] = [{ job_title: t.name }];
@@ -145,9 +207,22 @@ export function generatePolicyDrafts(org: Org, m: number, rng: Rng): PolicyDraft
     }
     let junior: PolicyDraft | undefined;
     for (let s = t.seniority - 1; s >= 0 && !junior; s--) junior = lastForTitle.get(`${t.role}/${s}`);
-    const inherits = junior && junior.depth <= 3 && rng.chance(0.65) ? [junior.name] : rng.chance(0.6) ? [deptPolicy.get(t.department.name)!] : [];
-    const own = rng.chance(0.4) ? [grant(`${rng.pick(["salesforce:profile", "notion:space", "github:team", "okta:group"])}:${slug(t.name)}`)] : [];
-    const p = add("title", `title-${slug(t.name)}`, when, [...own, ...fromPool(t.department.name, rng.between(1, 2))], inherits);
+    const inherits =
+      junior && junior.depth <= 3 && rng.chance(0.65)
+        ? [junior.name]
+        : rng.chance(0.6)
+          ? [deptPolicy.get(t.department.name)!]
+          : [];
+    const own = rng.chance(0.4)
+      ? [grant(`${rng.pick(["salesforce:profile", "notion:space", "github:team", "okta:group"])}:${slug(t.name)}`)]
+      : [];
+    const p = add(
+      "title",
+      `title-${slug(t.name)}`,
+      when,
+      [...own, ...fromPool(t.department.name, rng.between(1, 2))],
+      inherits,
+    );
     lastForTitle.set(`${t.role}/${t.seniority}`, p);
   }
 
@@ -155,19 +230,34 @@ export function generatePolicyDrafts(org: Org, m: number, rng: Rng): PolicyDraft
     const d = rng.pick(org.departments);
     const when: Condition[] = [{ department: d.name }, { job_level: { min: rng.pick(["L5", "L6", "L7", "L8"]) } }];
     if (rng.chance(0.3)) when.push({ employment_type: "FTE" });
-    add("level", `${d.slug}-leadership`, when, fromPool(d.name, rng.between(1, 3)), rng.chance(0.4) ? [deptPolicy.get(d.name)!] : []);
+    add(
+      "level",
+      `${d.slug}-leadership`,
+      when,
+      fromPool(d.name, rng.between(1, 3)),
+      rng.chance(0.4) ? [deptPolicy.get(d.name)!] : [],
+    );
   });
   repeat("cross-department", (i) => {
     const depts = rng.sample(org.departments, rng.between(2, 4)).map((d) => d.name);
     const when: Condition[] = [{ department: { in: depts } }];
-    if (rng.chance(0.5)) when.push(rng.chance(0.5) ? { employment_type: { in: ["FTE", "Intern"] } } : { location: { not_in: twoLocations() } });
-    add("cross-department", `shared-tool-${i}`, when, [grant(`${rng.pick(["okta:app", "datadog:dashboard", "notion:space"])}:shared-${i}`), ...fromPool(rng.pick(depts), 1)]);
+    if (rng.chance(0.5))
+      when.push(
+        rng.chance(0.5) ? { employment_type: { in: ["FTE", "Intern"] } } : { location: { not_in: twoLocations() } },
+      );
+    add("cross-department", `shared-tool-${i}`, when, [
+      grant(`${rng.pick(["okta:app", "datadog:dashboard", "notion:space"])}:shared-${i}`),
+      ...fromPool(rng.pick(depts), 1),
+    ]);
   });
   repeat("office", () => {
     const location = rng.pick(org.locations);
     const when: Condition[] = [{ location }];
     if (rng.chance(0.3)) when.push({ employment_type: { not_in: ["Vendor"] } });
-    add("office", `office-${slug(location)}`, when, [grant(`badge:office:${slug(location)}`), grant(`slack:channel:#office-${slug(location)}`)]);
+    add("office", `office-${slug(location)}`, when, [
+      grant(`badge:office:${slug(location)}`),
+      grant(`slack:channel:#office-${slug(location)}`),
+    ]);
   });
   repeat("cost-center", () => {
     const d = rng.pick(org.departments);
@@ -185,9 +275,15 @@ export function generatePolicyDrafts(org: Org, m: number, rng: Rng): PolicyDraft
       { location: { not_in: twoLocations() } },
       { trainings: { includes: rng.sample(["prod-db-access", "data-handling", "secure-coding"], rng.between(1, 2)) } },
       { tenure_days: { min: rng.pick([30, 90, 180]) } },
-      { any: [{ job_title: { contains: rng.pick(["DBA", "Engineer", "Reliability"]) } }, { job_level: { min: "L5" } }] },
+      {
+        any: [{ job_title: { contains: rng.pick(["DBA", "Engineer", "Reliability"]) } }, { job_level: { min: "L5" } }],
+      },
     ];
-    add("production", `production-access-${i}`, when, [grant(`postgres:role:prod-rw-${i}`), grant(`aws:role:production-${i}`), ...fromPool(depts[0]!, 1)]);
+    add("production", `production-access-${i}`, when, [
+      grant(`postgres:role:prod-rw-${i}`),
+      grant(`aws:role:production-${i}`),
+      ...fromPool(depts[0]!, 1),
+    ]);
   });
   repeat("any-titles", (i) => {
     const titles = rng.sample(org.titles, rng.between(2, 3));
@@ -198,7 +294,12 @@ export function generatePolicyDrafts(org: Org, m: number, rng: Rng): PolicyDraft
   repeat("employment-type", () => {
     const type = rng.pick(["Intern", "Contractor", "Vendor"]);
     const d = rng.pick(org.departments);
-    add("employment-type", `${slug(type)}-${d.slug}`, [{ employment_type: type }, { department: d.name }], [grant(`okta:group:${slug(type)}-${d.slug}`), ...fromPool(d.name, 1)]);
+    add(
+      "employment-type",
+      `${slug(type)}-${d.slug}`,
+      [{ employment_type: type }, { department: d.name }],
+      [grant(`okta:group:${slug(type)}-${d.slug}`), ...fromPool(d.name, 1)],
+    );
   });
   repeat("unindexed", (i) => {
     const shapes: Condition[][] = [
@@ -210,7 +311,9 @@ export function generatePolicyDrafts(org: Org, m: number, rng: Rng): PolicyDraft
       [{ job_title: { contains: rng.pick(["Engineer", "Analyst", "Designer"]) } }, { tenure_days: { min: 30 } }],
       [{ employment_type: { not_in: ["Contractor", "Vendor", "Intern"] } }, { job_level: { min: "L7" } }],
     ];
-    add("unindexed", `attribute-rule-${i}`, rng.pick(shapes), [grant(`${rng.pick(["okta:app", "notion:space", "datadog:dashboard"])}:rule-${i}`)]);
+    add("unindexed", `attribute-rule-${i}`, rng.pick(shapes), [
+      grant(`${rng.pick(["okta:app", "notion:space", "datadog:dashboard"])}:rule-${i}`),
+    ]);
   });
   const sensitive = [...new Set(granted.filter((r) => SENSITIVE.test(r)))];
   const anyGranted = [...new Set(granted)];
@@ -222,7 +325,10 @@ export function generatePolicyDrafts(org: Org, m: number, rng: Rng): PolicyDraft
       [{ job_level: { max: "L2" } }],
       [{ team: rng.pick(teams) }],
     ];
-    const targets = [...rng.sample(sensitive.length ? sensitive : anyGranted, rng.between(2, 4)), ...rng.sample(anyGranted, 1)];
+    const targets = [
+      ...rng.sample(sensitive.length ? sensitive : anyGranted, rng.between(2, 4)),
+      ...rng.sample(anyGranted, 1),
+    ];
     add("deny", `deny-rule-${i}`, shapes[i % shapes.length]!, [...new Set(targets)], [], "deny");
   });
   return drafts;
@@ -266,7 +372,9 @@ export function editDraft(d: PolicyDraft, org: Org, rng: Rng, serial: number): {
     cost_center: org.departments.flatMap((x) => x.costCenters),
     employment_type: org.employmentTypes,
   };
-  const editable = draft.when.map((c, i) => [i, Object.keys(c)[0]!] as const).filter(([i, k]) => EDITABLE.includes(k) && typeof draft.when[i]![k] === "string");
+  const editable = draft.when
+    .map((c, i) => [i, Object.keys(c)[0]!] as const)
+    .filter(([i, k]) => EDITABLE.includes(k) && typeof draft.when[i]![k] === "string");
   const levelled = draft.when.findIndex((c) => typeof (c.job_level as { min?: string } | undefined)?.min === "string");
   if (editable.length && rng.chance(0.5)) {
     const [i, attribute] = rng.pick(editable);

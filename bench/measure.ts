@@ -56,7 +56,8 @@ export function fmtMs(ms: number): string {
 }
 
 export const fmtInt = (n: number): string => n.toLocaleString("en-US");
-export const fmtRatio = (r: number): string => (Number.isFinite(r) ? `${r >= 100 ? fmtInt(Math.round(r)) : r.toFixed(1)}×` : "—");
+export const fmtRatio = (r: number): string =>
+  Number.isFinite(r) ? `${r >= 100 ? fmtInt(Math.round(r)) : r.toFixed(1)}×` : "—";
 
 /** Left-aligned text, right-aligned numbers (anything starting with a digit or ≤/≥). */
 export function table(header: string[], rows: string[][]): string {
@@ -76,13 +77,19 @@ export interface Target {
   met: boolean | null;
 }
 
-export const atMost = (value: number, limit: number, unit: (n: number) => string): Target => ({ text: `≤ ${unit(limit)}`, met: value <= limit });
+export const atMost = (value: number, limit: number, unit: (n: number) => string): Target => ({
+  text: `≤ ${unit(limit)}`,
+  met: value <= limit,
+});
 export const atLeast = (value: number, limit: number): Target => ({ text: `≥ ${limit}×`, met: value >= limit });
 export const noTarget: Target = { text: "—", met: null };
 export const verdict = (t: Target): string => (t.met === null ? "" : t.met ? "met" : "MISSED");
 
 /** Grants that differ between two evaluators for one person (resources and levels; paths separately). */
-export function compareGrants(a: readonly ExpectedGrant[], b: readonly ExpectedGrant[]): { grants: boolean; via: boolean } {
+export function compareGrants(
+  a: readonly ExpectedGrant[],
+  b: readonly ExpectedGrant[],
+): { grants: boolean; via: boolean } {
   if (a.length !== b.length) return { grants: false, via: false };
   let via = true;
   for (let i = 0; i < a.length; i++) {
@@ -92,4 +99,5 @@ export function compareGrants(a: readonly ExpectedGrant[], b: readonly ExpectedG
   return { grants: true, via };
 }
 
-export const grantsText = (gs: readonly ExpectedGrant[]) => gs.map((g) => `${g.resource}${g.level ? ` (${g.level})` : ""} via ${g.via.join(">")}`).join("\n    ");
+export const grantsText = (gs: readonly ExpectedGrant[]) =>
+  gs.map((g) => `${g.resource}${g.level ? ` (${g.level})` : ""} via ${g.via.join(">")}`).join("\n    ");

@@ -37,21 +37,33 @@ export interface Facts {
   numbers: Map<string, number>;
 }
 
-export function personFacts(identity: PolicyIdentity, attributes: Iterable<string>, config: PolicyConfig, norm: Normalizer, at: Date): Facts {
+export function personFacts(
+  identity: PolicyIdentity,
+  attributes: Iterable<string>,
+  config: PolicyConfig,
+  norm: Normalizer,
+  at: Date,
+): Facts {
   const values = new Map<string, string | string[]>();
   const numbers = new Map<string, number>();
   const a = identity.attributes;
   for (const name of attributes) {
     if (name === "tenure_days") {
       const hired = a.hire_date;
-      const t = typeof hired === "string" && hired ? Date.parse(hired.length === 10 ? `${hired}T00:00:00Z` : hired) : Number.NaN;
+      const t =
+        typeof hired === "string" && hired
+          ? Date.parse(hired.length === 10 ? `${hired}T00:00:00Z` : hired)
+          : Number.NaN;
       numbers.set(name, Number.isNaN(t) ? Number.NaN : Math.floor((at.getTime() - t) / DAY_MS));
       continue;
     }
     const raw = a[name];
     if (raw === null || raw === undefined || raw === "") continue;
     if (Array.isArray(raw)) {
-      values.set(name, raw.map((v) => norm.key(name, v)));
+      values.set(
+        name,
+        raw.map((v) => norm.key(name, v)),
+      );
       continue;
     }
     const key = norm.key(name, String(raw));
@@ -90,7 +102,8 @@ function load(c: Condition, config: PolicyConfig, norm: Normalizer): Loaded {
 }
 
 function holds(c: Loaded, f: Facts): boolean {
-  if (c.kind !== "compare") return c.kind === "all" ? c.conditions.every((x) => holds(x, f)) : c.conditions.some((x) => holds(x, f));
+  if (c.kind !== "compare")
+    return c.kind === "all" ? c.conditions.every((x) => holds(x, f)) : c.conditions.some((x) => holds(x, f));
   const v = f.values.get(c.attribute);
   const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
   switch (c.op) {
@@ -123,7 +136,12 @@ interface Candidate {
  * Matched policies → expected grants: each matched allow brings its grants and, transitively,
  * those of what it inherits (walked now, cycles cut); matched denies remove resources.
  */
-export function resolveGrants(allow: readonly Policy[], deny: readonly Policy[], byName: Map<string, Policy>, config: PolicyConfig): ExpectedGrant[] {
+export function resolveGrants(
+  allow: readonly Policy[],
+  deny: readonly Policy[],
+  byName: Map<string, Policy>,
+  config: PolicyConfig,
+): ExpectedGrant[] {
   const rank = (resource: string, level: string | null) => {
     if (level === null) return 0;
     const levels = config.systemLevels[resource.slice(0, resource.indexOf(":"))];
@@ -133,9 +151,16 @@ export function resolveGrants(allow: readonly Policy[], deny: readonly Policy[],
     const best = new Map<string, Candidate>();
     const visit = (p: Policy, via: string[]) => {
       for (const g of p.grants) {
-        const c: Candidate = { resource: g.resource, rank: rank(g.resource, g.level), level: g.level, via, priority: policy.priority };
+        const c: Candidate = {
+          resource: g.resource,
+          rank: rank(g.resource, g.level),
+          level: g.level,
+          via,
+          priority: policy.priority,
+        };
         const cur = best.get(g.resource);
-        if (!cur || c.rank > cur.rank || (c.rank === cur.rank && c.via.length < cur.via.length)) best.set(g.resource, c);
+        if (!cur || c.rank > cur.rank || (c.rank === cur.rank && c.via.length < cur.via.length))
+          best.set(g.resource, c);
       }
       for (const name of p.inherits) {
         const parent = byName.get(name);
@@ -154,7 +179,13 @@ export function resolveGrants(allow: readonly Policy[], deny: readonly Policy[],
       const w = winners.get(c.resource);
       const better =
         !w ||
-        (c.rank !== w.rank ? c.rank > w.rank : c.priority !== w.priority ? c.priority > w.priority : c.via.length !== w.via.length ? c.via.length < w.via.length : c.via.join() < w.via.join());
+        (c.rank !== w.rank
+          ? c.rank > w.rank
+          : c.priority !== w.priority
+            ? c.priority > w.priority
+            : c.via.length !== w.via.length
+              ? c.via.length < w.via.length
+              : c.via.join() < w.via.join());
       if (better) winners.set(c.resource, c);
     }
   }

@@ -37,14 +37,31 @@ export interface Org {
 }
 
 const DEPARTMENTS: [string, number, string[], string[]][] = [
-  ["Engineering", 25, ["Software Engineer", "Frontend Engineer", "Backend Engineer", "Mobile Engineer", "QA Engineer", "Engineering Manager"], ["Eng", "Engg"]],
+  [
+    "Engineering",
+    25,
+    [
+      "Software Engineer",
+      "Frontend Engineer",
+      "Backend Engineer",
+      "Mobile Engineer",
+      "QA Engineer",
+      "Engineering Manager",
+    ],
+    ["Eng", "Engg"],
+  ],
   ["Platform", 6, ["Platform Engineer", "Database Administrator (DBA)", "Cloud Engineer"], ["Infra"]],
   ["SRE", 4, ["Site Reliability Engineer", "Incident Manager"], ["Site Reliability"]],
   ["Data", 6, ["Data Engineer", "Data Scientist", "Analytics Engineer", "Data Analyst"], ["Analytics"]],
   ["Security", 3, ["Security Engineer", "Security Analyst", "GRC Analyst"], ["InfoSec"]],
   ["Product", 5, ["Product Manager", "Product Owner", "Technical Program Manager"], ["PM"]],
   ["Design", 3, ["Product Designer", "UX Researcher", "Content Designer"], ["UX"]],
-  ["Sales", 14, ["Account Executive", "Sales Engineer", "Sales Development Rep", "Sales Manager", "Solutions Architect"], ["Sls"]],
+  [
+    "Sales",
+    14,
+    ["Account Executive", "Sales Engineer", "Sales Development Rep", "Sales Manager", "Solutions Architect"],
+    ["Sls"],
+  ],
   ["Marketing", 6, ["Marketing Manager", "Content Marketer", "Growth Analyst", "Event Manager"], ["Mktg"]],
   ["Customer Success", 8, ["Customer Success Manager", "Support Engineer", "Onboarding Specialist"], ["CS", "Support"]],
   ["Finance", 4, ["Accountant", "Financial Analyst", "Payroll Specialist", "Controller"], ["Fin"]],
@@ -65,14 +82,61 @@ export const SENIORITY: { prefix: string; share: number; levels: string[] }[] = 
 ];
 
 const TEAM_WORDS = [
-  "Payments", "Identity", "Search", "Growth", "Core", "Billing", "Mobile", "Web", "Infra", "Insights", "Partners", "Enterprise",
-  "SMB", "EMEA", "APAC", "Americas", "Compliance", "Tooling", "Onboarding", "Retention", "Pricing", "Platform", "Risk", "Ledger",
-  "Catalog", "Checkout", "Messaging", "Notifications", "Storage", "Networking", "Reporting", "Automation", "Quality", "Research",
+  "Payments",
+  "Identity",
+  "Search",
+  "Growth",
+  "Core",
+  "Billing",
+  "Mobile",
+  "Web",
+  "Infra",
+  "Insights",
+  "Partners",
+  "Enterprise",
+  "SMB",
+  "EMEA",
+  "APAC",
+  "Americas",
+  "Compliance",
+  "Tooling",
+  "Onboarding",
+  "Retention",
+  "Pricing",
+  "Platform",
+  "Risk",
+  "Ledger",
+  "Catalog",
+  "Checkout",
+  "Messaging",
+  "Notifications",
+  "Storage",
+  "Networking",
+  "Reporting",
+  "Automation",
+  "Quality",
+  "Research",
 ];
 
 export const LOCATIONS = [
-  "San Francisco", "New York", "London", "Austin", "Bangalore", "Berlin", "Toronto", "Dublin", "Singapore", "Seattle",
-  "Amsterdam", "Sydney", "Tokyo", "Paris", "Sao Paulo", "Mexico City", "Remote US", "Remote EU",
+  "San Francisco",
+  "New York",
+  "London",
+  "Austin",
+  "Bangalore",
+  "Berlin",
+  "Toronto",
+  "Dublin",
+  "Singapore",
+  "Seattle",
+  "Amsterdam",
+  "Sydney",
+  "Tokyo",
+  "Paris",
+  "Sao Paulo",
+  "Mexico City",
+  "Remote US",
+  "Remote EU",
 ];
 
 /** training → [share of everyone who has it, departments where most have it, share there] */
@@ -107,22 +171,34 @@ export function buildOrg(rng: Rng): Org {
   const departments: Department[] = DEPARTMENTS.map(([name, weight, roles, aliases], i) => {
     const teamCount = Math.max(3, Math.round((weight / totalWeight) * 240));
     const words = rng.sample(TEAM_WORDS, TEAM_WORDS.length);
-    const teams = Array.from({ length: teamCount }, (_, t) => `${name} ${words[t % words.length]}${t >= words.length ? ` ${Math.floor(t / words.length) + 1}` : ""}`);
-    const costCenters = Array.from({ length: Math.max(1, Math.round(teamCount / 6)) }, (_, c) => `CC-${100 + i * 10 + c}`);
+    const teams = Array.from(
+      { length: teamCount },
+      (_, t) => `${name} ${words[t % words.length]}${t >= words.length ? ` ${Math.floor(t / words.length) + 1}` : ""}`,
+    );
+    const costCenters = Array.from(
+      { length: Math.max(1, Math.round(teamCount / 6)) },
+      (_, c) => `CC-${100 + i * 10 + c}`,
+    );
     return { name, slug: slug(name), weight, roles, teams, costCenters, aliases };
   });
   const titles: Title[] = [];
   const titlesByDepartment = new Map<string, Title[]>();
   for (const d of departments) {
     const list: Title[] = [];
-    for (const role of d.roles) SENIORITY.forEach((s, seniority) => list.push({ name: `${s.prefix}${role}`, role, department: d, seniority }));
+    for (const role of d.roles)
+      SENIORITY.forEach((s, seniority) => list.push({ name: `${s.prefix}${role}`, role, department: d, seniority }));
     titlesByDepartment.set(d.name, list);
     titles.push(...list);
   }
   const aliases: Alias[] = [];
-  for (const d of departments) for (const raw of d.aliases) aliases.push({ attribute: "department", raw, canonical: d.name });
-  for (const t of titles) if (t.seniority === 2) aliases.push({ attribute: "job_title", raw: `Sr. ${t.role}`, canonical: t.name });
-  aliases.push({ attribute: "location", raw: "SF", canonical: "San Francisco" }, { attribute: "location", raw: "NYC", canonical: "New York" });
+  for (const d of departments)
+    for (const raw of d.aliases) aliases.push({ attribute: "department", raw, canonical: d.name });
+  for (const t of titles)
+    if (t.seniority === 2) aliases.push({ attribute: "job_title", raw: `Sr. ${t.role}`, canonical: t.name });
+  aliases.push(
+    { attribute: "location", raw: "SF", canonical: "San Francisco" },
+    { attribute: "location", raw: "NYC", canonical: "New York" },
+  );
   const teamDepartment = new Map<string, Department>();
   for (const d of departments) for (const t of d.teams) teamDepartment.set(t, d);
   return {
@@ -148,11 +224,22 @@ function messy(rng: Rng, value: string, p: number): string {
 }
 
 export function generateIdentities(org: Org, n: number, rng: Rng): PolicyIdentity[] {
-  const departments = new Weighted(org.departments, org.departments.map((d) => d.weight));
-  const teamPickers = new Map(org.departments.map((d) => [d.name, new Weighted(d.teams, zipfWeights(d.teams.length, 0.8))]));
-  const seniority = new Weighted(SENIORITY.map((_, i) => i), SENIORITY.map((s) => s.share));
+  const departments = new Weighted(
+    org.departments,
+    org.departments.map((d) => d.weight),
+  );
+  const teamPickers = new Map(
+    org.departments.map((d) => [d.name, new Weighted(d.teams, zipfWeights(d.teams.length, 0.8))]),
+  );
+  const seniority = new Weighted(
+    SENIORITY.map((_, i) => i),
+    SENIORITY.map((s) => s.share),
+  );
   const locations = new Weighted(org.locations, zipfWeights(org.locations.length, 0.9));
-  const types = new Weighted(EMPLOYMENT_TYPES.map((t) => t[0]), EMPLOYMENT_TYPES.map((t) => t[1]));
+  const types = new Weighted(
+    EMPLOYMENT_TYPES.map((t) => t[0]),
+    EMPLOYMENT_TYPES.map((t) => t[1]),
+  );
   const out: PolicyIdentity[] = [];
   for (let i = 0; i < n; i++) {
     const d = departments.pick(rng);
@@ -197,7 +284,10 @@ export function generateIdentities(org: Org, n: number, rng: Rng): PolicyIdentit
 }
 
 /** attribute → match key → how many identities have it (CompileOptions.valueCounts). */
-export function valueCounts(identities: readonly PolicyIdentity[], key: (attribute: string, raw: string) => string): Map<string, Map<string, number>> {
+export function valueCounts(
+  identities: readonly PolicyIdentity[],
+  key: (attribute: string, raw: string) => string,
+): Map<string, Map<string, number>> {
   const counts = new Map<string, Map<string, number>>();
   for (const identity of identities) {
     for (const [attribute, raw] of Object.entries(identity.attributes)) {

@@ -3,8 +3,31 @@ import { parseArgs } from "node:util";
 import type { CompiledPolicySet, EvaluatedGrants } from "@/server/core/policy";
 import { Mismatch, naiveFull, rulesEngineSample, type NaiveFigures, type RulesEngineFigures } from "./baselines";
 import { CATEGORY_SHARES } from "./gen-policies";
-import { atLeast, atMost, fmtInt, fmtMs, fmtRatio, median, noTarget, peakRssMB, percentile, rssMB, settle, table, verdict, type Target } from "./measure";
-import { buildWorkload, compileTimed, edits, explanation, fullEvaluation, reevaluation, type Workload } from "./workload";
+import {
+  atLeast,
+  atMost,
+  fmtInt,
+  fmtMs,
+  fmtRatio,
+  median,
+  noTarget,
+  peakRssMB,
+  percentile,
+  rssMB,
+  settle,
+  table,
+  verdict,
+  type Target,
+} from "./measure";
+import {
+  buildWorkload,
+  compileTimed,
+  edits,
+  explanation,
+  fullEvaluation,
+  reevaluation,
+  type Workload,
+} from "./workload";
 
 /**
  * npm run bench:policy [-- --identities N --policies M --seed S --quick]
@@ -13,7 +36,12 @@ import { buildWorkload, compileTimed, edits, explanation, fullEvaluation, reeval
  */
 
 const { values: args } = parseArgs({
-  options: { identities: { type: "string" }, policies: { type: "string" }, seed: { type: "string" }, quick: { type: "boolean", default: false } },
+  options: {
+    identities: { type: "string" },
+    policies: { type: "string" },
+    seed: { type: "string" },
+    quick: { type: "boolean", default: false },
+  },
 });
 const int = (s: string | undefined, fallback: number, name: string) => {
   if (s === undefined) return fallback;
@@ -41,7 +69,9 @@ const fullTarget = (n: number, m: number, t: number): Target =>
   n === 100_000 && m === 1_000 ? atMost(t, 1000, ms) : n === 10_000 && m === 500 ? atMost(t, 100, ms) : noTarget;
 
 function describe(w: Workload, set: CompiledPolicySet, results: EvaluatedGrants) {
-  const active = w.identities.filter((p) => String(p.attributes.employment_status).trim().toLowerCase() === "active").length;
+  const active = w.identities.filter(
+    (p) => String(p.attributes.employment_status).trim().toLowerCase() === "active",
+  ).length;
   const grants = results.totalGrants();
   const byCategory = new Map<string, number>();
   for (const d of w.drafts) byCategory.set(d.category, (byCategory.get(d.category) ?? 0) + 1);
@@ -63,7 +93,13 @@ interface Comparison {
   jre: RulesEngineFigures;
 }
 
-async function compare(label: string, w: Workload, engineMs: number, target: Target, stored: Parameters<typeof naiveFull>[1]): Promise<Comparison> {
+async function compare(
+  label: string,
+  w: Workload,
+  engineMs: number,
+  target: Target,
+  stored: Parameters<typeof naiveFull>[1],
+): Promise<Comparison> {
   log(`  naive evaluator over all ${fmtInt(w.identities.length)} identities ...`);
   const naive = naiveFull(w, stored);
   settle();
@@ -107,7 +143,11 @@ async function primary(): Promise<Report> {
   const reevals = ed.sample.map((e) => e.reevaluateMs);
   const rows: [string, string, Target][] = [
     [`compile ${fmtInt(M)} policies (with valueCounts; median of 5)`, ms(compiled.ms), noTarget],
-    [`full evaluation ${fmtInt(N)} × ${fmtInt(M)} (evaluateAll, results kept; median of ${runs})`, ms(full.ms), fullTarget(N, M, full.ms)],
+    [
+      `full evaluation ${fmtInt(N)} × ${fmtInt(M)} (evaluateAll, results kept; median of ${runs})`,
+      ms(full.ms),
+      fullTarget(N, M, full.ms),
+    ],
     ["  the same one person at a time (evaluateIdentity each, nothing kept)", ms(full.streamingMs), noTarget],
     [`re-evaluation after an attribute change, p50 (${fmtInt(samples)} samples)`, ms(re.p50), noTarget],
     ["re-evaluation after an attribute change, p99", ms(re.p99), atMost(re.p99, 1, ms)],
@@ -115,17 +155,45 @@ async function primary(): Promise<Report> {
     ["explain, p99", ms(ex.p99), atMost(ex.p99, 1, ms)],
     [`impact preview of one edit over everyone, p50 (${editCount} edits)`, ms(median(previews)), noTarget],
     ["impact preview of one edit over everyone, p99", ms(percentile(previews, 99)), noTarget],
-    [`  identities it evaluated, median (of ${fmtInt(N)})`, fmtInt(median(ed.sample.map((e) => e.evaluated))), noTarget],
+    [
+      `  identities it evaluated, median (of ${fmtInt(N)})`,
+      fmtInt(median(ed.sample.map((e) => e.evaluated))),
+      noTarget,
+    ],
     ["affected identities re-evaluated after one edit, p50", ms(median(reevals)), noTarget],
-    ["affected identities re-evaluated after one edit, p99", ms(percentile(reevals, 99)), atMost(percentile(reevals, 99), 500, ms)],
+    [
+      "affected identities re-evaluated after one edit, p99",
+      ms(percentile(reevals, 99)),
+      atMost(percentile(reevals, 99), 500, ms),
+    ],
     [`worst edit (base policy, inherited by all): preview`, ms(ed.worst.previewMs), noTarget],
-    [`worst edit: ${fmtInt(ed.worst.affected)} affected re-evaluated`, ms(ed.worst.reevaluateMs), atMost(ed.worst.reevaluateMs, 500, ms)],
+    [
+      `worst edit: ${fmtInt(ed.worst.affected)} affected re-evaluated`,
+      ms(ed.worst.reevaluateMs),
+      atMost(ed.worst.reevaluateMs, 500, ms),
+    ],
     ["RSS with the workload loaded (identities, policies)", mb(loadedMB), noTarget],
     ["peak RSS after the one-at-a-time pass", mb(full.streamingPeakMB), atMost(full.streamingPeakMB, 300, mb)],
-    [`peak RSS with evaluateAll's results kept (they hold ${mb(full.resultsMB)})`, mb(full.retainedPeakMB), atMost(full.retainedPeakMB, 300, mb)],
-    [`peak RSS after all the engine's phases (RSS then: ${mb(engineRss)})`, mb(enginePeak), atMost(enginePeak, 300, mb)],
+    [
+      `peak RSS with evaluateAll's results kept (they hold ${mb(full.resultsMB)})`,
+      mb(full.retainedPeakMB),
+      atMost(full.retainedPeakMB, 300, mb),
+    ],
+    [
+      `peak RSS after all the engine's phases (RSS then: ${mb(engineRss)})`,
+      mb(enginePeak),
+      atMost(enginePeak, 300, mb),
+    ],
   ];
-  const editRows = [...ed.sample, ed.worst].map((e) => [e.policy, e.kind, fmtInt(e.evaluated), fmtInt(e.affected), fmtInt(e.changedPeople), ms(e.previewMs), ms(e.reevaluateMs)]);
+  const editRows = [...ed.sample, ed.worst].map((e) => [
+    e.policy,
+    e.kind,
+    fmtInt(e.evaluated),
+    fmtInt(e.affected),
+    fmtInt(e.changedPeople),
+    ms(e.previewMs),
+    ms(e.reevaluateMs),
+  ]);
   const notes = [
     `re-evaluation: ${fmtInt(re.changes)} grant changes over the samples, max ${ms(re.max)}; explain: ${fmtInt(ex.granted)} of ${fmtInt(samples)} granted, max ${ms(ex.max)}`,
     `full-evaluation runs (evaluateAll): ${full.runs.map(ms).join(", ")}`,
@@ -145,7 +213,10 @@ async function secondaryRun(): Promise<{ rows: [string, string, Target][]; compa
     ["full evaluation 10,000 × 500 (evaluateAll; median of 9)", ms(full.ms), fullTarget(10_000, 500, full.ms)],
     ["  the same one person at a time", ms(full.streamingMs), noTarget],
   ];
-  return { rows, comparison: await compare("10,000 × 500", w, full.ms, fullTarget(10_000, 500, full.ms), full.results) };
+  return {
+    rows,
+    comparison: await compare("10,000 × 500", w, full.ms, fullTarget(10_000, 500, full.ms), full.results),
+  };
 }
 
 async function main() {
@@ -158,25 +229,56 @@ async function main() {
   const cmpRows = comparisons.map((c) => {
     const rn = c.naive.ms / c.engineMs;
     const rj = c.jre.scaledMs / c.engineMs;
-    return [c.label, ms(c.engineMs), ms(c.naive.ms), fmtRatio(rn), `≥ 5× ${verdict(atLeast(rn, 5))}`, ms(c.jre.scaledMs), fmtRatio(rj), `≥ 300× ${verdict(atLeast(rj, 300))}`];
+    return [
+      c.label,
+      ms(c.engineMs),
+      ms(c.naive.ms),
+      fmtRatio(rn),
+      `≥ 5× ${verdict(atLeast(rn, 5))}`,
+      ms(c.jre.scaledMs),
+      fmtRatio(rj),
+      `≥ 300× ${verdict(atLeast(rj, 300))}`,
+    ];
   });
 
   const out: string[] = [];
-  out.push(`Clearance policy engine benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, one JS thread`);
+  out.push(
+    `Clearance policy engine benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, one JS thread`,
+  );
   out.push(`seed ${seed}; workload:`, report.summary, "");
-  out.push(table(["measurement", "result", "target", ""], rows.map(([l, v, t]) => [l, v, t.text, verdict(t)])), "");
+  out.push(
+    table(
+      ["measurement", "result", "target", ""],
+      rows.map(([l, v, t]) => [l, v, t.text, verdict(t)]),
+    ),
+    "",
+  );
   out.push("Same workload, other evaluators (json-rules-engine: time per person on the sample × population)");
-  out.push(table(["identities × policies", "engine", "naive", "ratio", "target", "json-rules-engine", "ratio", "target"], cmpRows), "");
+  out.push(
+    table(
+      ["identities × policies", "engine", "naive", "ratio", "target", "json-rules-engine", "ratio", "target"],
+      cmpRows,
+    ),
+    "",
+  );
   for (const c of comparisons) {
     out.push(
       `${c.label}: naive agrees with the engine on all ${fmtInt(c.naive.checked)} people (paths differ for ${c.naive.viaDiffs}); ` +
         `json-rules-engine agrees on its ${c.jre.sample} (paths differ for ${c.jre.viaDiffs}); ${ms(c.jre.perIdentityMs)} per person, rules built in ${ms(c.jre.buildMs)}`,
     );
   }
-  out.push("", "One-policy edits (preview: previewImpact with changedPolicies; re-evaluate: the affected people against the new set)");
-  out.push(table(["policy", "edit", "evaluated", "affected", "people changed", "preview", "re-evaluate"], report.editRows), "");
+  out.push(
+    "",
+    "One-policy edits (preview: previewImpact with changedPolicies; re-evaluate: the affected people against the new set)",
+  );
+  out.push(
+    table(["policy", "edit", "evaluated", "affected", "people changed", "preview", "re-evaluate"], report.editRows),
+    "",
+  );
   out.push(...report.notes);
-  out.push(`categories (share of the policies after base + departments): ${CATEGORY_SHARES.map(([c, s]) => `${c} ${Math.round(s * 100)}%`).join(", ")}`);
+  out.push(
+    `categories (share of the policies after base + departments): ${CATEGORY_SHARES.map(([c, s]) => `${c} ${Math.round(s * 100)}%`).join(", ")}`,
+  );
   console.log(out.join("\n"));
 }
 

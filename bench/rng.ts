@@ -79,7 +79,8 @@ export class Weighted<T> {
 }
 
 /** Zipf weights 1/(rank)^s for n items: a few large, a long tail of small. */
-export const zipfWeights = (n: number, s: number): number[] => Array.from({ length: n }, (_, i) => 1 / Math.pow(i + 1, s));
+export const zipfWeights = (n: number, s: number): number[] =>
+  Array.from({ length: n }, (_, i) => 1 / Math.pow(i + 1, s));
 
 export const slug = (s: string): string =>
   s

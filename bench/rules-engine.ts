@@ -21,24 +21,40 @@ function translate(c: Condition, config: PolicyConfig, norm: Normalizer): Nested
     case "equals":
       return { fact, operator: list ? "contains" : "equal", value: values[0] };
     case "in":
-      return list ? { any: values.map((value) => ({ fact, operator: "contains", value })) } : { fact, operator: "in", value: values };
+      return list
+        ? { any: values.map((value) => ({ fact, operator: "contains", value })) }
+        : { fact, operator: "in", value: values };
     case "not_in":
       // a missing value is unknown: it does not satisfy not_in (the engine's rule)
       return {
         all: [
           { fact, operator: "notEqual", value: null },
-          list ? { all: values.map((value) => ({ fact, operator: "doesNotContain", value })) } : { fact, operator: "notIn", value: values },
+          list
+            ? { all: values.map((value) => ({ fact, operator: "doesNotContain", value })) }
+            : { fact, operator: "notIn", value: values },
         ],
       };
     case "contains":
-      return { fact, operator: list ? "someContains" : "substring", value: String(Array.isArray(c.value) ? c.value[0] : c.value).trim().toLowerCase() };
+      return {
+        fact,
+        operator: list ? "someContains" : "substring",
+        value: String(Array.isArray(c.value) ? c.value[0] : c.value)
+          .trim()
+          .toLowerCase(),
+      };
     case "includes":
-      return { all: values.map((value) => (list ? { fact, operator: "contains", value } : { fact, operator: "equal", value })) };
+      return {
+        all: values.map((value) => (list ? { fact, operator: "contains", value } : { fact, operator: "equal", value })),
+      };
     case "min":
     case "max": {
       const bound = boundOf(c, config, norm);
       if (Number.isNaN(bound)) return { fact, operator: "never", value: null };
-      return { fact: numberFact(fact), operator: c.op === "min" ? "greaterThanInclusive" : "lessThanInclusive", value: bound };
+      return {
+        fact: numberFact(fact),
+        operator: c.op === "min" ? "greaterThanInclusive" : "lessThanInclusive",
+        value: bound,
+      };
     }
   }
 }
@@ -63,7 +79,10 @@ export class RulesEngineEvaluator {
     this.attributes = attributesOf(policies);
     this.engine = new Engine([], { allowUndefinedFacts: true });
     this.engine.addOperator<string | null, string>("substring", (a, b) => typeof a === "string" && a.includes(b));
-    this.engine.addOperator<string[] | null, string>("someContains", (a, b) => Array.isArray(a) && a.some((x) => x.includes(b)));
+    this.engine.addOperator<string[] | null, string>(
+      "someContains",
+      (a, b) => Array.isArray(a) && a.some((x) => x.includes(b)),
+    );
     this.engine.addOperator<unknown, null>("never", () => false);
     for (const p of policies) this.engine.addRule(policyToRule(p, config, this.norm));
   }

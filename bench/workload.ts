@@ -43,7 +43,17 @@ export function buildWorkload(seed: number, identities: number, policies: number
   const t1 = now();
   const parsed = parseDrafts(drafts);
   const config: PolicyConfig = { scales: { ...defaultScales }, aliases: org.aliases, systemLevels: SYSTEM_LEVELS };
-  return { seed, org, identities: people, drafts, policies: parsed.policies, config, at: org.at, generateMs: t1 - t0, parseMs: now() - t1 };
+  return {
+    seed,
+    org,
+    identities: people,
+    drafts,
+    policies: parsed.policies,
+    config,
+    at: org.at,
+    generateMs: t1 - t0,
+    parseMs: now() - t1,
+  };
 }
 
 /** How many identities hold each value: counted once per workload (the identities do not change between edits). */
@@ -114,7 +124,15 @@ export function fullEvaluation(set: CompiledPolicySet, w: Workload, runs: number
     }
   }
   settle();
-  return { ms: median(times), runs: times, results: results!, streamingMs, streamingPeakMB, retainedPeakMB: peakRssMB(), resultsMB };
+  return {
+    ms: median(times),
+    runs: times,
+    results: results!,
+    streamingMs,
+    streamingPeakMB,
+    retainedPeakMB: peakRssMB(),
+    resultsMB,
+  };
 }
 
 /** The person after one HR change: promotion, team or department move, relocation, a training, termination. */
@@ -205,7 +223,14 @@ export interface EditFigures {
  * affected people alone re-evaluated against the new set (in one batch) and diffed with their
  * stored grants.
  */
-export function edit(before: CompiledPolicySet, w: Workload, stored: EvaluatedGrants, draft: PolicyDraft, serial: number, rng: Rng): EditFigures {
+export function edit(
+  before: CompiledPolicySet,
+  w: Workload,
+  stored: EvaluatedGrants,
+  draft: PolicyDraft,
+  serial: number,
+  rng: Rng,
+): EditFigures {
   const { draft: edited, kind } = editDraft(draft, w.org, rng, serial);
   const [policy] = parseDrafts([edited]).policies;
   const policies = w.policies.map((p) => (p.name === policy!.name ? policy! : p));
@@ -214,7 +239,9 @@ export function edit(before: CompiledPolicySet, w: Workload, stored: EvaluatedGr
   // Only the figures are kept: the product does not hold a preview while it re-evaluates.
   const preview = (() => {
     // As the policy editor asks: counts for everyone, the first 200 people with their changes.
-    const r = timed(() => previewImpact(before, after, w.identities, w.at, { changedPolicies: [policy!.name], limit: 200 }));
+    const r = timed(() =>
+      previewImpact(before, after, w.identities, w.at, { changedPolicies: [policy!.name], limit: 200 }),
+    );
     return { ms: r.ms, evaluated: r.value.evaluated, changedPeople: r.value.changedPeople };
   })();
   // Who the edit reaches, found outside the timing: the same rule previewImpact applies.
@@ -232,7 +259,8 @@ export function edit(before: CompiledPolicySet, w: Workload, stored: EvaluatedGr
   const t0 = now();
   const changed = evaluateAll(after, affected, w.at).changedFrom(stored);
   const reevaluateMs = now() - t0;
-  if (changed.length !== preview.changedPeople) throw new Error(`the preview found ${preview.changedPeople} people changing, the re-evaluation ${changed.length}`);
+  if (changed.length !== preview.changedPeople)
+    throw new Error(`the preview found ${preview.changedPeople} people changing, the re-evaluation ${changed.length}`);
   return {
     policy: draft.name,
     kind,

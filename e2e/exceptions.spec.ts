@@ -4,7 +4,11 @@ const resource = "aws:role:prod-readonly";
 
 test.describe.configure({ mode: "serial" });
 
-test("a resource outside the catalog: the aws fallback opens a request, the manager approves, IT does the manual grant, Sarah sees it counting down and gives it back", async ({ page, context, signInAs }) => {
+test("a resource outside the catalog: the aws fallback opens a request, the manager approves, IT does the manual grant, Sarah sees it counting down and gives it back", async ({
+  page,
+  context,
+  signInAs,
+}) => {
   // One story over four sign-ins and a background job: its own limit, for slow, busy machines.
   test.setTimeout(120_000);
   // Sarah names a resource no form offers; the namespace fallback opens its request form.
@@ -16,7 +20,9 @@ test("a resource outside the catalog: the aws fallback opens a request, the mana
   await expect(page.getByRole("heading", { level: 1 })).toContainText(resource);
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await page.getByText("4 hours", { exact: true }).click();
-  await page.getByLabel("Why do you need it?").fill("Checking the production replica's numbers for a customer escalation today.");
+  await page
+    .getByLabel("Why do you need it?")
+    .fill("Checking the production replica's numbers for a customer escalation today.");
   await page.getByLabel(/Purpose/).fill("customer escalation");
   await page.getByRole("button", { name: "Send request" }).click();
   await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
@@ -51,7 +57,10 @@ test("a resource outside the catalog: the aws fallback opens a request, the mana
   await context.clearCookies();
   await signInAs(people.employee.email);
   await openReady(page, "/access");
-  const temporary = page.getByRole("list", { name: "Temporary access" }).getByRole("listitem").filter({ hasText: resource });
+  const temporary = page
+    .getByRole("list", { name: "Temporary access" })
+    .getByRole("listitem")
+    .filter({ hasText: resource });
   await expect(temporary).toContainText(/expires in (3|4) hours/);
   await temporary.getByRole("button", { name: "Give back…" }).click();
   await page.getByRole("button", { name: "Give it back now" }).click();
@@ -61,7 +70,9 @@ test("a resource outside the catalog: the aws fallback opens a request, the mana
   await context.clearCookies();
   await signInAs(people.itAdmin.email);
   await openReady(page, "/exceptions?status=ended");
-  await expect(page.getByRole("row").filter({ hasText: "Sarah Chen" }).filter({ hasText: resource })).toContainText("Removing");
+  await expect(page.getByRole("row").filter({ hasText: "Sarah Chen" }).filter({ hasText: resource })).toContainText(
+    "Removing",
+  );
 });
 
 test("a resource the fallbacks refuse: the message of the namespace deny is shown", async ({ page, signInAs }) => {

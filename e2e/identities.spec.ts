@@ -23,7 +23,9 @@ test.describe("the identity directory (IT admin)", () => {
     await expect(page).toHaveURL(/department=Legal/);
     await page.waitForTimeout(400);
     await expect(page).toHaveURL(/department=Legal/);
-    await expect.poll(async () => [...new Set(await rows.locator("td:nth-child(2)").allTextContents())]).toEqual(["Legal"]);
+    await expect
+      .poll(async () => [...new Set(await rows.locator("td:nth-child(2)").allTextContents())])
+      .toEqual(["Legal"]);
 
     await page.getByRole("button", { name: "Hired" }).click();
     await expect(page).toHaveURL(/sort=hire_date/);

@@ -12,8 +12,11 @@ test.describe("CSV import and aliases (IT admin)", () => {
     await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
 
     const header = "external_id,email,display_name,department,job_title,manager,hire_date,employment_status";
-    const nina = "nina.patel,nina.patel@company.com,Nina Patel,Sales Dept,Account Executive,john.doe@company.com,2026-12-01,Active";
-    await page.getByLabel("Or paste CSV").fill(`${header}\n${nina}\nbob.x,bob.x@company.com,Bob X,Sales,Sales Engineer,,2026-02-31,Active\n`);
+    const nina =
+      "nina.patel,nina.patel@company.com,Nina Patel,Sales Dept,Account Executive,john.doe@company.com,2026-12-01,Active";
+    await page
+      .getByLabel("Or paste CSV")
+      .fill(`${header}\n${nina}\nbob.x,bob.x@company.com,Bob X,Sales,Sales Engineer,,2026-02-31,Active\n`);
     await page.getByRole("button", { name: "Preview" }).click();
     const errors = page.getByRole("table", { name: "Errors in the file" });
     await expect(errors.getByRole("row").filter({ hasText: "hire_date" })).toContainText("3");
@@ -42,11 +45,15 @@ test.describe("CSV import and aliases (IT admin)", () => {
     await report.getByRole("button", { name: "Add alias for Sales Dept…" }).click();
     await expect(page.getByLabel("As HR spells it")).toHaveValue("Sales Dept");
     await expect(page.getByLabel("Means (the value policies use)")).toHaveValue("Sales");
-    await expect(report.getByRole("row").filter({ hasText: "Sales Dept" })).toContainText("Evidence: contains all of “Sales”, plus “Dept”");
+    await expect(report.getByRole("row").filter({ hasText: "Sales Dept" })).toContainText(
+      "Evidence: contains all of “Sales”, plus “Dept”",
+    );
     // Issue 12 point 11: the alias's evidence and impact are shown before it is saved.
     await page.getByRole("button", { name: "Add alias…", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Add the alias “Sales Dept” → “Sales”?" });
-    await expect(dialog.getByTestId("alias-preview")).toContainText("Evidence it is a spelling of “Sales”: contains all of “Sales”, plus “Dept”.");
+    await expect(dialog.getByTestId("alias-preview")).toContainText(
+      "Evidence it is a spelling of “Sales”: contains all of “Sales”, plus “Dept”.",
+    );
     const impact = dialog.getByTestId("impact-preview");
     await expect(impact).toContainText(/1 person affected: \+\d+ grants, −0 grants/);
     await expect(impact.getByRole("row", { name: /Nina Patel/ })).toContainText("gains salesforce:license:user");
@@ -61,12 +68,17 @@ test.describe("CSV import and aliases (IT admin)", () => {
     await page.getByLabel("Means (the value policies use)").fill("Marketing");
     await page.getByRole("button", { name: "Add alias…", exact: true }).click();
     const refused = page.getByRole("dialog", { name: "Add the alias “sales dept” → “Marketing”?" });
-    await expect(refused.getByRole("alert")).toContainText('raw: there is already an alias for department "Sales Dept"');
+    await expect(refused.getByRole("alert")).toContainText(
+      'raw: there is already an alias for department "Sales Dept"',
+    );
     await expect(refused.getByRole("button", { name: "Add alias", exact: true })).toBeDisabled();
     await refused.getByRole("button", { name: "Cancel" }).click();
 
     await aliases.getByRole("button", { name: "Remove the alias Sales Dept…" }).click();
-    await page.getByRole("dialog", { name: "Remove the alias “Sales Dept”?" }).getByRole("button", { name: "Remove alias" }).click();
+    await page
+      .getByRole("dialog", { name: "Remove the alias “Sales Dept”?" })
+      .getByRole("button", { name: "Remove alias" })
+      .click();
     await expect(aliases.getByRole("row").filter({ hasText: "Sales Dept" })).toHaveCount(0);
   });
 });

@@ -11,13 +11,22 @@ const member = (username: string) => slapd.userDnTemplate.replace("{username}", 
 
 test.beforeAll(async () => {
   slapd = await startSlapd();
-  for (const cn of ["ldap:group:engineering", "ldap:group:vpn-users", "ldap:group:vpn-users (member)", "ldap:group:domain-admins"]) await slapd.addGroup(cn);
+  for (const cn of [
+    "ldap:group:engineering",
+    "ldap:group:vpn-users",
+    "ldap:group:vpn-users (member)",
+    "ldap:group:domain-admins",
+  ])
+    await slapd.addGroup(cn);
 });
 test.afterAll(async () => {
   await slapd?.stop();
 });
 
-test("a joiner from the HR system is provisioned in LDAP; access added by hand shows as drift and is removed", async ({ page, signInAs }) => {
+test("a joiner from the HR system is provisioned in LDAP; access added by hand shows as drift and is removed", async ({
+  page,
+  signInAs,
+}) => {
   test.setTimeout(120_000);
   await signInAs(people.itAdmin.email);
 
@@ -32,7 +41,16 @@ test("a joiner from the HR system is provisioned in LDAP; access added by hand s
   // The directory system is connected to the test's slapd, one group per resource.
   await openReady(page, "/systems/ldap");
   await page.getByLabel("Adapter", { exact: true }).selectOption("ldap");
-  await page.getByLabel("Settings (JSON)").fill(JSON.stringify({ url: slapd.url, bindDn: slapd.bindDn, bindPassword: slapd.bindPassword, groupBaseDn: slapd.groupBaseDn, userDnTemplate: slapd.userDnTemplate, groupNaming: "resource" }));
+  await page.getByLabel("Settings (JSON)").fill(
+    JSON.stringify({
+      url: slapd.url,
+      bindDn: slapd.bindDn,
+      bindPassword: slapd.bindPassword,
+      groupBaseDn: slapd.groupBaseDn,
+      userDnTemplate: slapd.userDnTemplate,
+      groupNaming: "resource",
+    }),
+  );
   await page.getByRole("button", { name: "Save adapter" }).click();
   await expect(page.getByText("Saved.")).toBeVisible();
 
@@ -40,7 +58,18 @@ test("a joiner from the HR system is provisioned in LDAP; access added by hand s
   const today = new Date().toISOString().slice(0, 10);
   const hired = await page.request.post("/api/hr/events", {
     headers: { authorization: `Bearer ${token}`, "idempotency-key": "e2e-hire-1" },
-    data: { event: "employee.hired", user_id: "maya.lifecycle", display_name: "Maya Lifecycle", start_date: today, job_title: "Software Engineer", department: "Engineering", team: "Core Engineering", location: "New York", employment_type: "FTE", job_level: "L3" },
+    data: {
+      event: "employee.hired",
+      user_id: "maya.lifecycle",
+      display_name: "Maya Lifecycle",
+      start_date: today,
+      job_title: "Software Engineer",
+      department: "Engineering",
+      team: "Core Engineering",
+      location: "New York",
+      employment_type: "FTE",
+      job_level: "L3",
+    },
   });
   expect(hired.status()).toBe(200);
 
@@ -53,25 +82,40 @@ test("a joiner from the HR system is provisioned in LDAP; access added by hand s
   await expect(engineering).toContainText("+ add");
   await expect(async () => {
     await page.reload();
-    await expect(page.getByRole("table", { name: /^Steps of PLAN-/ }).getByRole("row").filter({ hasText: "ldap:group:engineering" })).toContainText("done");
+    await expect(
+      page
+        .getByRole("table", { name: /^Steps of PLAN-/ })
+        .getByRole("row")
+        .filter({ hasText: "ldap:group:engineering" }),
+    ).toContainText("done");
   }).toPass({ timeout: 30_000 });
   expect(await slapd.members("ldap:group:engineering")).toContain(member("maya.lifecycle"));
 
   // Someone adds her to a group by hand, in the directory itself.
   await slapd.addMember("ldap:group:domain-admins", member("maya.lifecycle"));
   await openReady(page, "/drift");
-  const directory = page.getByRole("table", { name: "Drift by system" }).getByRole("row").filter({ hasText: "LDAP directory" });
+  const directory = page
+    .getByRole("table", { name: "Drift by system" })
+    .getByRole("row")
+    .filter({ hasText: "LDAP directory" });
   await directory.getByRole("button", { name: "Check now" }).click();
   await expect(directory).toContainText("1 excess");
   await page.getByLabel("Kind").selectOption("excess");
-  const finding = page.getByRole("table", { name: "Drift findings" }).getByRole("row").filter({ hasText: "Maya Lifecycle" });
+  const finding = page
+    .getByRole("table", { name: "Drift findings" })
+    .getByRole("row")
+    .filter({ hasText: "Maya Lifecycle" });
   await expect(finding).toContainText("ldap:group:domain-admins");
-  await expect(finding).toContainText("Not in any policy that applies to Maya Lifecycle, and no active exception covers it");
+  await expect(finding).toContainText(
+    "Not in any policy that applies to Maya Lifecycle, and no active exception covers it",
+  );
   await expect(finding).toContainText("maya.lifecycle holds ldap:group:domain-admins");
   await finding.getByRole("button", { name: "Remove" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
   await expect(finding).toContainText("correcting");
-  await expect.poll(() => slapd.members("ldap:group:domain-admins"), { timeout: 30_000 }).not.toContain(member("maya.lifecycle"));
+  await expect
+    .poll(() => slapd.members("ldap:group:domain-admins"), { timeout: 30_000 })
+    .not.toContain(member("maya.lifecycle"));
   await directory.getByRole("button", { name: "Check now" }).click();
   await expect(directory).not.toContainText("excess");
 

@@ -30,26 +30,37 @@ test.describe("policies (IT admin)", () => {
     await page.getByRole("button", { name: "Preview impact" }).click();
     const impact = page.getByTestId("impact-preview");
     await expect(impact).toContainText(/\d+ people affected: \+\d+ grants, −0 grants/);
-    await expect(impact.getByRole("row", { name: /Sarah Chen/ })).toContainText("gains google:group:finance-reports@company.com");
+    await expect(impact.getByRole("row", { name: /Sarah Chen/ })).toContainText(
+      "gains google:group:finance-reports@company.com",
+    );
 
     await page.getByLabel("What is this change for?").fill("Sales engineers join the commission project");
     await page.getByRole("button", { name: "Save…" }).click();
     const dialog = page.getByRole("dialog", { name: "Save this change?" });
     await expect(dialog).toContainText(/Access changes for \d+ people/);
     await dialog.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByRole("heading", { name: "Version 2: Sales engineers join the commission project" })).toBeVisible();
-    await expect(page.getByRole("group", { name: "Changes to sales-engineer-access.yaml" }).getByLabel("added")).toHaveText(
-      "  - google:group:finance-reports@company.com",
-    );
+    await expect(
+      page.getByRole("heading", { name: "Version 2: Sales engineers join the commission project" }),
+    ).toBeVisible();
+    await expect(
+      page.getByRole("group", { name: "Changes to sales-engineer-access.yaml" }).getByLabel("added"),
+    ).toHaveText("  - google:group:finance-reports@company.com");
   });
 
   test("shows a person's expected access with reasons, and explains it", async ({ page }) => {
     await page.goto("/identities?q=sarah.chen");
     await page.getByRole("link", { name: "Sarah Chen" }).click();
     const access = page.getByRole("table", { name: "Access from policy" });
-    await expect(access.getByRole("row", { name: /google:group:finance-reports@company.com/ })).toContainText("sales-engineer-access");
-    await access.getByRole("row", { name: /salesforce:license:user/ }).getByRole("link").click();
-    await expect(page.getByTestId("explanation")).toContainText("Sarah Chen gets salesforce:license:user through sales-team-access");
+    await expect(access.getByRole("row", { name: /google:group:finance-reports@company.com/ })).toContainText(
+      "sales-engineer-access",
+    );
+    await access
+      .getByRole("row", { name: /salesforce:license:user/ })
+      .getByRole("link")
+      .click();
+    await expect(page.getByTestId("explanation")).toContainText(
+      "Sarah Chen gets salesforce:license:user through sales-team-access",
+    );
   });
 
   test("restores an earlier version after a confirmation", async ({ page }) => {
@@ -79,7 +90,9 @@ test.describe("policies (IT admin)", () => {
     await page.getByRole("button", { name: /Sarah Chen/ }).click();
     await page.getByLabel("Job title").fill("Senior Sales Engineer");
     const delta = page.getByTestId("what-if-delta");
-    await expect(delta).toContainText("would gain salesforce:profile:sales-leadership (standard) via senior-sales-engineer-access");
+    await expect(delta).toContainText(
+      "would gain salesforce:profile:sales-leadership (standard) via senior-sales-engineer-access",
+    );
     await expect(delta).toContainText("would gain slack:channel:#sales-leadership (member)");
   });
 
@@ -89,7 +102,9 @@ test.describe("policies (IT admin)", () => {
     await expect(graph.getByRole("link", { name: "Edit senior-sales-engineer-access" })).toBeVisible();
     await expect(page.getByText("aws:account:sandbox")).toBeVisible();
     const likely = page.getByRole("table").filter({ hasText: "Likely misspellings" });
-    await expect(likely.getByRole("row", { name: /Product Eng/ })).toContainText("Evidence: contains all of “Engineering” (“Eng” for “Engineering”), plus “Product”");
+    await expect(likely.getByRole("row", { name: /Product Eng/ })).toContainText(
+      "Evidence: contains all of “Engineering” (“Eng” for “Engineering”), plus “Product”",
+    );
     // Issue 12 point 11: nothing that would map one job onto another ("Software Engineer" → "Sales Engineer").
     await expect(likely).not.toContainText("Software Engineer");
     await expect(likely).not.toContainText("Senior Counsel");
@@ -116,7 +131,10 @@ test("a change waits for a second IT admin, who approves it", async ({ page, sig
   await expect(page.getByRole("region", { name: "Changes waiting for approval" })).toContainText("Clearer description");
   await page.goto(url);
   await page.getByRole("button", { name: "Approve" }).click();
-  await page.getByRole("dialog", { name: /Approve version/ }).getByRole("button", { name: "Approve and apply" }).click();
+  await page
+    .getByRole("dialog", { name: /Approve version/ })
+    .getByRole("button", { name: "Approve and apply" })
+    .click();
   await expect(page.getByText("This is the active version.")).toBeVisible();
   await openReady(page, "/policies");
   await page.getByLabel("Changes need a second IT admin").uncheck();
@@ -131,7 +149,9 @@ test("explain names the exception that gives access no policy gives", async ({ p
   await signInAs("jane.smith@company.com");
   await openReady(page, "/request/finance-reports");
   await page.getByText("6 weeks", { exact: true }).click();
-  await page.getByLabel("Why do you need it?").fill("Q4 sales commission analysis project, validating commission calculations with Finance.");
+  await page
+    .getByLabel("Why do you need it?")
+    .fill("Q4 sales commission analysis project, validating commission calculations with Finance.");
   await page.getByLabel(/Project/).fill("Q4 commission analysis");
   await page.getByRole("button", { name: "Send request" }).click();
   await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
@@ -152,7 +172,11 @@ test("explain names the exception that gives access no policy gives", async ({ p
   await page.getByRole("button", { name: /Jane Smith/ }).click();
   await page.getByLabel("Resource").selectOption(finance);
   const answer = page.getByTestId("explanation");
-  await expect(answer).toContainText(new RegExp(`has it Jane Smith has ${finance} through exception EXC-\\d+ \\(project\\), approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\. No policy gives it\\.`));
+  await expect(answer).toContainText(
+    new RegExp(
+      `has it Jane Smith has ${finance} through exception EXC-\\d+ \\(project\\), approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\. No policy gives it\\.`,
+    ),
+  );
   await expect(answer).not.toContainText("global-fallback-deny");
   await answer.getByRole("link", { name: /^EXC-\d+$/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Jane Smith");

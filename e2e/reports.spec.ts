@@ -3,7 +3,11 @@ import { expect, openReady, people, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
-test("IT proposes an exception for Jane; it is access only once the CFO approves it from the inbox", async ({ page, context, signInAs }) => {
+test("IT proposes an exception for Jane; it is access only once the CFO approves it from the inbox", async ({
+  page,
+  context,
+  signInAs,
+}) => {
   await signInAs(people.itAdmin.email);
   await openReady(page, "/exceptions/new");
   await page.getByLabel("Person (required)").fill("Jane Smith");
@@ -26,7 +30,10 @@ test("IT proposes an exception for Jane; it is access only once the CFO approves
   await context.clearCookies();
   await signInAs("cfo@company.com");
   await openReady(page, "/inbox");
-  const row = page.getByRole("list", { name: "Requests waiting for you" }).getByRole("listitem").filter({ hasText: "Priya Raman (IT) proposes gitlab:group:finance for Jane Smith" });
+  const row = page
+    .getByRole("list", { name: "Requests waiting for you" })
+    .getByRole("listitem")
+    .filter({ hasText: "Priya Raman (IT) proposes gitlab:group:finance for Jane Smith" });
   await expect(row).toContainText("proposed by IT");
   await row.getByRole("link").first().click();
   await expect(page).toHaveURL(new RegExp(`${requestUrl}$`));
@@ -36,7 +43,10 @@ test("IT proposes an exception for Jane; it is access only once the CFO approves
   await expect(page.getByRole("heading", { level: 1 })).toContainText("approved");
 });
 
-test("an auditor finds the exception in the exception log with who proposed and who approved it, exports it as CSV and the audit trail as JSON", async ({ page, signInAs }) => {
+test("an auditor finds the exception in the exception log with who proposed and who approved it, exports it as CSV and the audit trail as JSON", async ({
+  page,
+  signInAs,
+}) => {
   await signInAs(people.auditor.email);
   await page.getByRole("link", { name: "Reports" }).click();
   await expect(page.getByRole("heading", { name: "Reports" })).toBeVisible();
@@ -46,34 +56,62 @@ test("an auditor finds the exception in the exception log with who proposed and 
   await page.getByRole("button", { name: "Apply" }).click();
   const access = page.getByRole("table", { name: "Access as of" });
   await expect(access.getByRole("row").filter({ hasText: "aarav" })).toHaveCount(0);
-  await expect(access.getByRole("row").filter({ hasText: "jane.smith@company.com" }).filter({ hasText: "gitlab:group:finance" })).toContainText("exception");
+  await expect(
+    access.getByRole("row").filter({ hasText: "jane.smith@company.com" }).filter({ hasText: "gitlab:group:finance" }),
+  ).toContainText("exception");
   await page.getByLabel("Person").fill("");
   await page.getByRole("button", { name: "Apply" }).click();
   await page.getByRole("tab", { name: "Exception log" }).click();
   const log = page.getByRole("table", { name: "Exception log" });
   await expect(log.getByRole("columnheader", { name: "approved by" })).toBeVisible();
-  const janes = log.getByRole("row").filter({ hasText: "jane.smith@company.com" }).filter({ hasText: "gitlab:group:finance" });
+  const janes = log
+    .getByRole("row")
+    .filter({ hasText: "jane.smith@company.com" })
+    .filter({ hasText: "gitlab:group:finance" });
   await expect(janes).toContainText("cfo@company.com");
   await expect(janes).toContainText("priya.raman@company.com");
 
-  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+  const [csv] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Export CSV" }).click(),
+  ]);
   expect(csv.suggestedFilename()).toMatch(/^clearance-exception-log-\d{4}-\d{2}-\d{2}\.csv$/);
   const lines = readFileSync((await csv.path())!, "utf8").split("\r\n");
-  expect(lines.some((l) => l.includes("jane.smith@company.com,gitlab:group:finance,,training,") && l.includes(",priya.raman@company.com,cfo@company.com,"))).toBe(true);
-  expect(lines[0]).toBe("exception,user,access,level,type,granted,justification,proposed_by,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source");
+  expect(
+    lines.some(
+      (l) =>
+        l.includes("jane.smith@company.com,gitlab:group:finance,,training,") &&
+        l.includes(",priya.raman@company.com,cfo@company.com,"),
+    ),
+  ).toBe(true);
+  expect(lines[0]).toBe(
+    "exception,user,access,level,type,granted,justification,proposed_by,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source",
+  );
 
   await page.getByRole("tab", { name: "Audit trail" }).click();
   await expect(page.getByRole("table", { name: "Audit trail" })).toBeVisible();
-  const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export JSON" }).click()]);
-  const events = JSON.parse(readFileSync((await json.path())!, "utf8")) as { action: string; hash: string; prev_hash: string }[];
-  expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["organization.seeded", "request.proposed", "exception.created", "report.exported"]));
+  const [json] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Export JSON" }).click(),
+  ]);
+  const events = JSON.parse(readFileSync((await json.path())!, "utf8")) as {
+    action: string;
+    hash: string;
+    prev_hash: string;
+  }[];
+  expect(events.map((e) => e.action)).toEqual(
+    expect.arrayContaining(["organization.seeded", "request.proposed", "exception.created", "report.exported"]),
+  );
   for (let i = 1; i < events.length; i++) expect(events[i]!.prev_hash).toBe(events[i - 1]!.hash);
 
   // The evidence pack for this month: a ZIP with the control mapping.
   const month = new Date().toISOString().slice(0, 7);
   await page.getByLabel("Period from").fill(`${month}-01`);
   await page.getByLabel("to", { exact: true }).fill(new Date().toISOString().slice(0, 10));
-  const [pack] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download evidence pack" }).click()]);
+  const [pack] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download evidence pack" }).click(),
+  ]);
   expect(pack.suggestedFilename()).toMatch(/^clearance-evidence-\d{4}-\d{2}-01-to-\d{4}-\d{2}-\d{2}\.zip$/);
   const zip = readFileSync((await pack.path())!);
   expect(zip.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
@@ -84,7 +122,11 @@ test("an employee cannot reach reports, exports or the evidence pack", async ({ 
   const month = new Date().toISOString().slice(0, 7);
   await signInAs(people.employee.email);
   expect((await page.goto("/reports"))?.status()).toBe(403);
-  expect((await page.request.post("/api/reports/evidence-pack", { form: { from: `${month}-01`, to: `${month}-02` } })).status()).toBe(403);
+  expect(
+    (
+      await page.request.post("/api/reports/evidence-pack", { form: { from: `${month}-01`, to: `${month}-02` } })
+    ).status(),
+  ).toBe(403);
   const api = await page.request.post("/api/reports/exceptions", { form: { format: "csv" } });
   expect(api.status()).toBe(403);
   expect(await openReady(page, "/access").then(() => page.getByRole("link", { name: "Reports" }).count())).toBe(0);

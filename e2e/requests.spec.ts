@@ -1,11 +1,16 @@
 import { expect, openReady, people, test, waitForMail } from "./fixtures";
 
 const cfo = "cfo@company.com";
-const justification = "Q4 sales commission analysis project. Working with Finance team to validate commission calculations against sales data.";
+const justification =
+  "Q4 sales commission analysis project. Working with Finance team to validate commission calculations against sales data.";
 
 test.describe.configure({ mode: "serial" });
 
-test("seed 000: Sarah asks for finance-reports, the CFO asks for more information, Sarah answers, the CFO approves", async ({ page, context, signInAs }) => {
+test("seed 000: Sarah asks for finance-reports, the CFO asks for more information, Sarah answers, the CFO approves", async ({
+  page,
+  context,
+  signInAs,
+}) => {
   // One story over four sign-ins and three emails: on a slow, busy machine it runs past the
   // default 30 s after every step has passed, so it has its own limit.
   test.setTimeout(120_000);
@@ -39,14 +44,19 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
   await signInAs(cfo);
   await expect(page.getByRole("link", { name: /Inbox/ })).toContainText("1");
   await openReady(page, "/inbox");
-  const row = page.getByRole("list", { name: "Requests waiting for you" }).getByRole("listitem").filter({ hasText: number });
+  const row = page
+    .getByRole("list", { name: "Requests waiting for you" })
+    .getByRole("listitem")
+    .filter({ hasText: number });
   await expect(row).toContainText("not in Sarah's role policy");
   await expect(row).toContainText("6 weeks");
   await row.getByRole("link", { name: new RegExp(number) }).click();
   await expect(page.getByText("not in Sarah's role policy")).toBeVisible();
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await page.getByRole("button", { name: "Ask for more information" }).click();
-  await page.getByLabel("What do you need to know? (required)").fill("Which regions does the analysis cover, and who in Finance do you work with?");
+  await page
+    .getByLabel("What do you need to know? (required)")
+    .fill("Which regions does the analysis cover, and who in Finance do you work with?");
   await page.getByRole("button", { name: "Send question" }).click();
   await expect(heading).toContainText("waiting for more information");
 
@@ -81,7 +91,8 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
   await expect(page.getByRole("row").filter({ hasText: number })).toContainText("approved");
   await page.getByRole("link", { name: new RegExp(number) }).click();
   const timeline = page.getByRole("list", { name: "Timeline" });
-  for (const step of ["submitted", "info requested", "info answered", "vote approve", "approved", "handed off"]) await expect(timeline).toContainText(step);
+  for (const step of ["submitted", "info requested", "info answered", "vote approve", "approved", "handed off"])
+    await expect(timeline).toContainText(step);
 });
 
 test("the inbox: keys move and select, and a bulk deny needs a reason", async ({ page, context, signInAs }) => {
@@ -89,7 +100,9 @@ test("the inbox: keys move and select, and a bulk deny needs a reason", async ({
   await signInAs(people.employee.email);
   await openReady(page, "/request/sandbox-training");
   await page.getByLabel("Starting").fill("2030-01-06T09:00");
-  await page.getByLabel("Why do you need it?").fill("AWS Solutions Architect certification training - hands-on practice");
+  await page
+    .getByLabel("Why do you need it?")
+    .fill("AWS Solutions Architect certification training - hands-on practice");
   await page.getByLabel(/Training program/).selectOption("AWS Solutions Architect");
   await page.getByRole("button", { name: "Send request" }).click();
   await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
@@ -135,7 +148,9 @@ test("an IT admin sees who a stage would notify before saving a template", async
   await page.getByLabel("New duration: amount").fill("13");
   await page.getByLabel("New duration: unit").selectOption("weeks");
   await page.getByRole("button", { name: "Add duration" }).click();
-  await expect(page.getByRole("region", { name: "Who would be told" }).getByRole("alert")).toContainText("durations.5: 13 weeks is longer than the maximum (12 weeks)");
+  await expect(page.getByRole("region", { name: "Who would be told" }).getByRole("alert")).toContainText(
+    "durations.5: 13 weeks is longer than the maximum (12 weeks)",
+  );
   await page.getByRole("button", { name: "Remove 13 weeks" }).click();
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page).toHaveURL(/\/templates$/);

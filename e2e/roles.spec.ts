@@ -8,7 +8,10 @@ function sectionLinks(labels: string[]): RegExp[] {
 }
 
 test.describe("each role sees only its sections", () => {
-  test("an employee opening an IT admin page gets the 403 page, and the tRPC call is FORBIDDEN", async ({ page, signInAs }) => {
+  test("an employee opening an IT admin page gets the 403 page, and the tRPC call is FORBIDDEN", async ({
+    page,
+    signInAs,
+  }) => {
     await signInAs(people.employee.email);
     const nav = page.getByRole("navigation", { name: "Sections" });
     await expect(nav.getByRole("link")).toHaveText(sectionLinks(everyone));
@@ -27,13 +30,28 @@ test.describe("each role sees only its sections", () => {
   test("an IT admin sees Identities and the audit log", async ({ page, signInAs }) => {
     await signInAs(people.itAdmin.email);
     await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(
-      sectionLinks([...everyone, "Policies", "Request templates", "Identities", "Exceptions", "Fallbacks", "Systems", "Drift", "Outbox", "Exception metrics", "Reports", "Audit log"]),
+      sectionLinks([
+        ...everyone,
+        "Policies",
+        "Request templates",
+        "Identities",
+        "Exceptions",
+        "Fallbacks",
+        "Systems",
+        "Drift",
+        "Outbox",
+        "Exception metrics",
+        "Reports",
+        "Audit log",
+      ]),
     );
   });
 
   test("an auditor sees the audit log but not Identities", async ({ page, signInAs }) => {
     await signInAs(people.auditor.email);
-    await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(sectionLinks([...everyone, "Exception metrics", "Reports", "Audit log"]));
+    await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(
+      sectionLinks([...everyone, "Exception metrics", "Reports", "Audit log"]),
+    );
     expect((await page.goto("/identities"))?.status()).toBe(403);
   });
 

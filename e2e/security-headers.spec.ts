@@ -18,7 +18,8 @@ async function watchForViolations(page: Page) {
   page.on("console", (message) => {
     const text = message.text();
     if (message.location().url.startsWith(appOrigin) || /Content Security Policy|Refused to/i.test(text)) {
-      if (message.type() === "error" || /Content Security Policy|Refused to/i.test(text)) problems.push(`${message.type()}: ${text}`);
+      if (message.type() === "error" || /Content Security Policy|Refused to/i.test(text))
+        problems.push(`${message.type()}: ${text}`);
     }
   });
   await page.addInitScript(() => {
@@ -29,13 +30,18 @@ async function watchForViolations(page: Page) {
   });
   return {
     async check() {
-      const violations = await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+      const violations = await page.evaluate(
+        () => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [],
+      );
       expect([...problems, ...violations]).toEqual([]);
     },
   };
 }
 
-test("every response carries the security headers: a page (CSP with a nonce, no eval), an API answer and static files", async ({ page, request }) => {
+test("every response carries the security headers: a page (CSP with a nonce, no eval), an API answer and static files", async ({
+  page,
+  request,
+}) => {
   const signin = await page.goto("/signin");
   expectFixedHeaders(signin!, "the sign-in page");
   const csp = signin!.headers()["content-security-policy"]!;
@@ -83,13 +89,19 @@ test("the pages work under the policy: no violation while signing in and opening
   await watch.check();
 });
 
-test("exports download from the Reports page by POST; a GET or another site's POST is refused", async ({ page, signInAs }) => {
+test("exports download from the Reports page by POST; a GET or another site's POST is refused", async ({
+  page,
+  signInAs,
+}) => {
   const watch = await watchForViolations(page);
   await signInAs(people.auditor.email);
   await openReady(page, "/reports");
   await page.getByRole("tab", { name: "Audit trail" }).click();
   await expect(page.getByRole("table", { name: "Audit trail" })).toBeVisible();
-  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+  const [csv] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Export CSV" }).click(),
+  ]);
   expect(csv.suggestedFilename()).toMatch(/^clearance-audit-events-\d{4}-\d{2}-\d{2}\.csv$/);
   expect(readFileSync((await csv.path())!, "utf8").split("\r\n")[0]).toMatch(/^id,occurred_at,actor,action,/);
   await expect(page).toHaveURL(/\/reports$/);
@@ -98,9 +110,15 @@ test("exports download from the Reports page by POST; a GET or another site's PO
   const get = await page.request.get("/api/reports/exceptions?format=csv");
   expect(get.status()).toBe(405);
   expect(await get.json()).toMatchObject({ error: expect.stringMatching(/^Exports are downloaded with POST/) });
-  const crossSite = await page.request.post("/api/reports/exceptions", { form: { format: "csv" }, headers: { origin: "https://evil.example" } });
+  const crossSite = await page.request.post("/api/reports/exceptions", {
+    form: { format: "csv" },
+    headers: { origin: "https://evil.example" },
+  });
   expect(crossSite.status()).toBe(403);
-  const mutation = await page.request.post("/api/trpc/notifications.markRead", { data: { json: {} }, headers: { origin: "https://evil.example" } });
+  const mutation = await page.request.post("/api/trpc/notifications.markRead", {
+    data: { json: {} },
+    headers: { origin: "https://evil.example" },
+  });
   expect(mutation.status()).toBe(403);
   expect((await mutation.json()).error.json).toMatchObject({ data: { code: "FORBIDDEN", field: "origin" } });
 });

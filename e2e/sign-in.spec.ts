@@ -21,7 +21,10 @@ test.describe("sign-in through a real OIDC provider", () => {
     await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Faccess$/);
   });
 
-  test("a tampered callback (state and PKCE cookies dropped) ends on an error page with no session", async ({ page, context }) => {
+  test("a tampered callback (state and PKCE cookies dropped) ends on an error page with no session", async ({
+    page,
+    context,
+  }) => {
     await openIdpLogin(page);
     const appCookies = (await context.cookies()).filter((c) => c.domain === "localhost").map((c) => c.name);
     expect(appCookies).toEqual(expect.arrayContaining(["authjs.state", "authjs.pkce.code_verifier"]));

@@ -4,7 +4,10 @@ test.describe.configure({ mode: "serial" });
 
 // Seed 000, pattern 5, through the browser: the template sets vendor restrictions within its type's
 // limit, the requester names the ranges, the approver sees them.
-test("a vendor template's restrictions and its type's limit in the editor; a bad draft is refused naming the field", async ({ page, signInAs }) => {
+test("a vendor template's restrictions and its type's limit in the editor; a bad draft is refused naming the field", async ({
+  page,
+  signInAs,
+}) => {
   test.setTimeout(60_000);
   await signInAs(people.itAdmin.email);
   await openReady(page, "/templates/vendor-security-audit");
@@ -21,7 +24,9 @@ test("a vendor template's restrictions and its type's limit in the editor; a bad
   await expect(page.getByRole("alert").filter({ hasText: "shorten the durations" })).toBeVisible();
   await expect(page.getByRole("list", { name: "Durations offered" })).toContainText("27 weeks(over the limit)");
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "definition.durations.3" })).toContainText("27 weeks is longer than vendor exceptions last at most 180 days");
+  await expect(page.getByRole("alert").filter({ hasText: "definition.durations.3" })).toContainText(
+    "27 weeks is longer than vendor exceptions last at most 180 days",
+  );
   await page.getByRole("button", { name: "Remove 27 weeks" }).click();
   await page.getByLabel("Maximum duration: amount").fill("8");
 
@@ -29,7 +34,9 @@ test("a vendor template's restrictions and its type's limit in the editor; a bad
   await restrictions.getByLabel("MFA required").uncheck();
   await restrictions.getByLabel("None").check();
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "definition.restrictions.mfaRequired" })).toContainText("vendor access needs MFA, an IP allow list, or both");
+  await expect(page.getByRole("alert").filter({ hasText: "definition.restrictions.mfaRequired" })).toContainText(
+    "vendor access needs MFA, an IP allow list, or both",
+  );
 
   await restrictions.getByLabel("MFA required").check();
   await restrictions.getByLabel(/The requester names/).check();
@@ -38,7 +45,10 @@ test("a vendor template's restrictions and its type's limit in the editor; a bad
   await expect(page).toHaveURL(/\/templates$/);
 });
 
-test("the requester names the vendor's ranges; the approver sees the restrictions in the inbox and on the request", async ({ page, signInAs }) => {
+test("the requester names the vendor's ranges; the approver sees the restrictions in the inbox and on the request", async ({
+  page,
+  signInAs,
+}) => {
   test.setTimeout(60_000);
   await signInAs(people.employee.email);
   await openReady(page, "/request/vendor-security-audit");
@@ -47,7 +57,9 @@ test("the requester names the vendor's ranges; the approver sees the restriction
   await expect(box.getByRole("list", { name: "Restrictions" })).toContainText("sessions end after 8 hours");
   await page.getByText("1 week", { exact: true }).click();
   await page.getByLabel("Starting").fill("2030-01-06T09:00");
-  await page.getByLabel("Why do you need it?").fill("Annual security audit by Acme Security Consulting, read-only access");
+  await page
+    .getByLabel("Why do you need it?")
+    .fill("Annual security audit by Acme Security Consulting, read-only access");
   await page.getByLabel(/Contract or statement of work/).fill("CTR-2024-089");
   await page.getByLabel(/IP addresses or ranges/).fill("0.0.0.0/0");
   await page.getByRole("button", { name: "Send request" }).click();

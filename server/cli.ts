@@ -48,15 +48,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.out(auditHelp);
         return name === undefined ? 2 : 0;
       }
-      if (name !== "verify" && name !== "checkpoint") throw usageError(`unknown command "audit ${name}" (commands: verify, checkpoint)`, "clearance audit --help");
+      if (name !== "verify" && name !== "checkpoint")
+        throw usageError(`unknown command "audit ${name}" (commands: verify, checkpoint)`, "clearance audit --help");
       if (rest.length === 1 && isHelp(rest[0])) {
         io.out(auditHelp);
         return 0;
       }
-      if (rest.length) throw usageError(`audit ${name} takes no arguments, but got ${rest.join(" ")}`, "clearance audit --help");
+      if (rest.length)
+        throw usageError(`audit ${name} takes no arguments, but got ${rest.join(" ")}`, "clearance audit --help");
       return await (name === "verify" ? auditVerify(io) : auditCheckpoint(io));
     }
-    if (group !== "policy") throw usageError(group.startsWith("-") ? `unknown flag ${group}` : `unknown command "${group}" (commands: policy, audit)`);
+    if (group !== "policy")
+      throw usageError(
+        group.startsWith("-") ? `unknown flag ${group}` : `unknown command "${group}" (commands: policy, audit)`,
+      );
     if (name === undefined) throw usageError("policy needs a command", "clearance policy --help");
     if (isHelp(name)) {
       io.out(policyHelp(policyCommands));
@@ -64,7 +69,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     const cmd = policyCommands.find((c) => c.name === name);
     if (!cmd) {
-      const what = name.startsWith("-") ? `unknown flag ${name}` : `unknown command "policy ${name}" (commands: ${policyCommands.map((c) => c.name).join(", ")})`;
+      const what = name.startsWith("-")
+        ? `unknown flag ${name}`
+        : `unknown command "policy ${name}" (commands: ${policyCommands.map((c) => c.name).join(", ")})`;
       throw usageError(what, "clearance policy --help");
     }
     const help = `clearance policy ${cmd.name} --help`;
@@ -83,7 +90,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       );
     }
     for (const [flag, spec] of Object.entries(cmd.flags)) {
-      if (spec.required && !args.flags.has(flag)) throw usageError(`policy ${cmd.name} needs --${flag} ${spec.meta ?? "VALUE"}`, help);
+      if (spec.required && !args.flags.has(flag))
+        throw usageError(`policy ${cmd.name} needs --${flag} ${spec.meta ?? "VALUE"}`, help);
     }
     return await cmd.run(args, io);
   } catch (err) {

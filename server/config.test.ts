@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { checkAuthSettings, oidcSettings, redactUrl, StartupError } from "./config";
 
-const oidc = { AUTH_OIDC_ISSUER: "https://login.example.com", AUTH_OIDC_CLIENT_ID: "clearance", AUTH_OIDC_CLIENT_SECRET: "s3cret" };
+const oidc = {
+  AUTH_OIDC_ISSUER: "https://login.example.com",
+  AUTH_OIDC_CLIENT_ID: "clearance",
+  AUTH_OIDC_CLIENT_SECRET: "s3cret",
+};
 
 describe("start-up settings", () => {
   it("stops a production start without AUTH_SECRET", () => {
@@ -19,7 +23,9 @@ describe("start-up settings", () => {
     expect(() => oidcSettings({ AUTH_OIDC_ISSUER: "https://login.example.com" })).toThrow(
       "AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET not set",
     );
-    expect(() => oidcSettings({ ...oidc, AUTH_OIDC_ISSUER: "login.example.com" })).toThrow("AUTH_OIDC_ISSUER is not a URL");
+    expect(() => oidcSettings({ ...oidc, AUTH_OIDC_ISSUER: "login.example.com" })).toThrow(
+      "AUTH_OIDC_ISSUER is not a URL",
+    );
   });
 
   it("reads the provider and its display name", () => {
@@ -33,6 +39,8 @@ describe("start-up settings", () => {
   });
 
   it("never prints a database password", () => {
-    expect(redactUrl("postgres://app:hunter2@db.internal:5432/clearance")).toBe("postgres://app:***@db.internal:5432/clearance");
+    expect(redactUrl("postgres://app:hunter2@db.internal:5432/clearance")).toBe(
+      "postgres://app:***@db.internal:5432/clearance",
+    );
   });
 });

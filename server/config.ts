@@ -24,7 +24,8 @@ export interface OidcSettings {
 type Env = Record<string, string | undefined>;
 
 /** CLEARANCE_DATA_DIR, or .data in the working directory: the project's own PostgreSQL, development secrets, checkpoints. */
-export const dataDirectory = (env: Env = process.env) => (env.CLEARANCE_DATA_DIR ? path.resolve(env.CLEARANCE_DATA_DIR) : path.join(process.cwd(), ".data"));
+export const dataDirectory = (env: Env = process.env) =>
+  env.CLEARANCE_DATA_DIR ? path.resolve(env.CLEARANCE_DATA_DIR) : path.join(process.cwd(), ".data");
 
 export const devLoginEnabled = (env: Env = process.env) => env.CLEARANCE_DEV_LOGIN === "1";
 
@@ -40,24 +41,35 @@ export function oidcSettings(env: Env = process.env): OidcSettings | null {
     !clientSecret && "AUTH_OIDC_CLIENT_SECRET",
   ].filter(Boolean);
   if (missing.length) {
-    throw new StartupError(`${missing.join(" and ")} not set: OIDC sign-in needs AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET together`);
+    throw new StartupError(
+      `${missing.join(" and ")} not set: OIDC sign-in needs AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET together`,
+    );
   }
   try {
     new URL(issuer!);
   } catch {
     throw new StartupError(`AUTH_OIDC_ISSUER is not a URL: "${issuer}"`);
   }
-  return { issuer: issuer!, clientId: clientId!, clientSecret: clientSecret!, name: env.AUTH_OIDC_NAME?.trim() || "Single sign-on" };
+  return {
+    issuer: issuer!,
+    clientId: clientId!,
+    clientSecret: clientSecret!,
+    name: env.AUTH_OIDC_NAME?.trim() || "Single sign-on",
+  };
 }
 
 /** Checks the sign-in settings for a start; throws StartupError naming the first problem. */
 export function checkAuthSettings(env: Env, mode: RunMode): void {
   if (mode === "start" && !env.AUTH_SECRET) {
-    throw new StartupError("AUTH_SECRET is not set: a production start needs a long random secret to sign sessions (for example `openssl rand -base64 33`)");
+    throw new StartupError(
+      "AUTH_SECRET is not set: a production start needs a long random secret to sign sessions (for example `openssl rand -base64 33`)",
+    );
   }
   const oidc = oidcSettings(env);
   if (mode === "start" && !oidc && !devLoginEnabled(env)) {
-    throw new StartupError("no sign-in method is configured: set AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET (or CLEARANCE_DEV_LOGIN=1 for a demo)");
+    throw new StartupError(
+      "no sign-in method is configured: set AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET (or CLEARANCE_DEV_LOGIN=1 for a demo)",
+    );
   }
 }
 

@@ -8,7 +8,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { checkAuthSettings, devLoginEnabled, StartupError, type RunMode } from "./config";
-import { checkReachable, DEFAULT_DATA_DIR, prepareDatabase, refusePrivilegedRole, type PreparedDatabase } from "./db/bootstrap";
+import {
+  checkReachable,
+  DEFAULT_DATA_DIR,
+  prepareDatabase,
+  refusePrivilegedRole,
+  type PreparedDatabase,
+} from "./db/bootstrap";
 import { closeDb, getDb } from "./db/client";
 import { freePort } from "./db/embedded";
 import { checkRateLimitSettings } from "./http/limits";
@@ -45,14 +51,17 @@ async function main(mode: RunMode) {
     env.CLEARANCE_DEV_LOGIN ??= "1";
     env.AUTH_SECRET ??= devSecret(dataDir);
     // This process writes audit events too (the demo organization, the jobs): it reads process.env.
-    if (!env.CLEARANCE_AUDIT_KEYS && !env.CLEARANCE_AUDIT_KEY_FILE) env.CLEARANCE_AUDIT_KEY_FILE = process.env.CLEARANCE_AUDIT_KEY_FILE = ensureDevAuditKeyFile(dataDir);
+    if (!env.CLEARANCE_AUDIT_KEYS && !env.CLEARANCE_AUDIT_KEY_FILE)
+      env.CLEARANCE_AUDIT_KEY_FILE = process.env.CLEARANCE_AUDIT_KEY_FILE = ensureDevAuditKeyFile(dataDir);
   }
   checkAuthSettings(env, mode);
   checkAuditKeySettings(env, mode);
   checkpointSettings(env);
   checkRateLimitSettings(env);
   if (mode === "start" && devLoginEnabled(env)) {
-    console.warn("clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only");
+    console.warn(
+      "clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only",
+    );
   }
   if (env.DATABASE_URL) {
     await checkReachable(env.DATABASE_URL);
@@ -78,24 +87,27 @@ async function main(mode: RunMode) {
   } finally {
     await closeDb();
   }
-  log(db.embedded ? `using the project's own PostgreSQL on port ${db.embedded.port} (${db.embedded.dataDir})` : "using DATABASE_URL");
+  log(
+    db.embedded
+      ? `using the project's own PostgreSQL on port ${db.embedded.port} (${db.embedded.dataDir})`
+      : "using DATABASE_URL",
+  );
 
   // In development another free port is fine; a production server must get the port it was told.
   const port = env.PORT ? Number(env.PORT) : mode === "dev" ? await freePort(3000) : 3000;
-  const next = spawn(
-    path.join(process.cwd(), "node_modules", ".bin", "next"),
-    [mode, "--port", String(port)],
-    {
-      stdio: "inherit",
-      env: { ...env, DATABASE_URL: db.url, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
-    },
-  );
+  const next = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), [mode, "--port", String(port)], {
+    stdio: "inherit",
+    env: { ...env, DATABASE_URL: db.url, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
+  });
 
   // Background jobs run beside the web server; CLEARANCE_JOBS=0 leaves them to other instances.
-  const workers = env.CLEARANCE_JOBS === "0" ? null : await startWorkers({ databaseUrl: db.url, smtpUrl: env.SMTP_URL || undefined, log }).catch((err: Error) => {
-    log(`jobs did not start: ${err.message}`);
-    return null;
-  });
+  const workers =
+    env.CLEARANCE_JOBS === "0"
+      ? null
+      : await startWorkers({ databaseUrl: db.url, smtpUrl: env.SMTP_URL || undefined, log }).catch((err: Error) => {
+          log(`jobs did not start: ${err.message}`);
+          return null;
+        });
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -115,7 +127,9 @@ async function main(mode: RunMode) {
   next.on("exit", (code) => void stop(code ?? 1));
 
   if (await waitUntilServing(port, next)) {
-    log(`ready at http://localhost:${port}${devLoginEnabled(env) ? " (dev sign-in is on: pick any seeded person)" : ""}`);
+    log(
+      `ready at http://localhost:${port}${devLoginEnabled(env) ? " (dev sign-in is on: pick any seeded person)" : ""}`,
+    );
   }
 }
 

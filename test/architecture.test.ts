@@ -30,25 +30,50 @@ describe("architecture boundaries", () => {
     expect(messages.join("\n")).toContain(message);
   });
 
-  it.each(["new Function('p', 'return p.x')", "eval('1')", "setTimeout('x()', 1)"])("server/core may not generate code: `%s`", async (code) => {
-    const [result] = await eslint.lintText(`export const f = () => ${code};\n`, { filePath: path.resolve(import.meta.dirname, "..", "server/core/policy/example.ts") });
-    expect(result!.messages.map((m) => m.ruleId)).toEqual(expect.arrayContaining([expect.stringMatching(/^(no-new-func|no-eval|no-implied-eval)$/)]));
-  });
+  it.each(["new Function('p', 'return p.x')", "eval('1')", "setTimeout('x()', 1)"])(
+    "server/core may not generate code: `%s`",
+    async (code) => {
+      const [result] = await eslint.lintText(`export const f = () => ${code};\n`, {
+        filePath: path.resolve(import.meta.dirname, "..", "server/core/policy/example.ts"),
+      });
+      expect(result!.messages.map((m) => m.ruleId)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^(no-new-func|no-eval|no-implied-eval)$/)]),
+      );
+    },
+  );
 
   it("lets server/core import other core modules", async () => {
-    expect(await restrictedImports("server/core/policy/example.ts", 'import { DomainError } from "@/server/core/errors";\nexport const x = DomainError;\n')).toEqual([]);
+    expect(
+      await restrictedImports(
+        "server/core/policy/example.ts",
+        'import { DomainError } from "@/server/core/errors";\nexport const x = DomainError;\n',
+      ),
+    ).toEqual([]);
   });
 
   it.each(['import { identities } from "@/server/db/schema";', 'import { identities } from "../../db/schema";'])(
     "keeps routers away from the database: `%s`",
     async (code) => {
-      const messages = await restrictedImports("server/api/routers/example.ts", `${code}\nexport const x = identities;\n`);
+      const messages = await restrictedImports(
+        "server/api/routers/example.ts",
+        `${code}\nexport const x = identities;\n`,
+      );
       expect(messages.join()).toContain("Routers validate and call a service");
     },
   );
 
   it("keeps components and pages away from the database and services", async () => {
-    expect(await restrictedImports("components/example/list.tsx", 'import { getDb } from "@/server/db/client";\nexport const x = getDb;\n')).toHaveLength(1);
-    expect(await restrictedImports("app/(portal)/example/page.tsx", 'import { listIdentities } from "@/server/services/identities";\nexport const x = listIdentities;\n')).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        "components/example/list.tsx",
+        'import { getDb } from "@/server/db/client";\nexport const x = getDb;\n',
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        "app/(portal)/example/page.tsx",
+        'import { listIdentities } from "@/server/services/identities";\nexport const x = listIdentities;\n',
+      ),
+    ).toHaveLength(1);
   });
 });

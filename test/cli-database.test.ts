@@ -22,7 +22,10 @@ describe("clearance policy export and import", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "clearance-export-"));
   const clearance = async (...args: string[]) => {
     try {
-      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: t.url } });
+      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: t.url },
+      });
       return { code: 0, ...r };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
@@ -39,13 +42,20 @@ describe("clearance policy export and import", () => {
 
   it("exports the active set byte for byte", async () => {
     const r = await clearance("policy", "export", dir);
-    expect(r).toMatchObject({ code: 0, stdout: `exported version 1: ${readPolicyDirectory(demoPolicyDirectory).length} files into ${dir}\n` });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: `exported version 1: ${readPolicyDirectory(demoPolicyDirectory).length} files into ${dir}\n`,
+    });
     expect(readPolicyDirectory(dir)).toEqual(readPolicyDirectory(demoPolicyDirectory));
-    expect((await clearance("policy", "export", dir)).stderr).toMatch(/^clearance: .* already holds policy files: use --force/);
+    expect((await clearance("policy", "export", dir)).stderr).toMatch(
+      /^clearance: .* already holds policy files: use --force/,
+    );
   });
 
   it("imports the same files as nothing to do, and a change as one new version, exactly as written", async () => {
-    expect(await clearance("policy", "import", dir, "--message", "sync", "--as", "priya.raman@company.com")).toMatchObject({
+    expect(
+      await clearance("policy", "import", dir, "--message", "sync", "--as", "priya.raman@company.com"),
+    ).toMatchObject({
       code: 0,
       stdout: `nothing to import: ${dir} matches the active version\n`,
     });
@@ -64,7 +74,15 @@ describe("clearance policy export and import", () => {
     expect(notAdmin.code).toBe(2);
     expect(notAdmin.stderr).toMatch(/^clearance: sarah.chen@company.com is not an active IT admin/);
     writeFileSync(path.join(dir, "broken.yaml"), "name: broken\nwhen:\n  - shoe_size: 44\n");
-    const broken = await clearance("policy", "import", dir, "--message", "add a broken policy", "--as", "priya.raman@company.com");
+    const broken = await clearance(
+      "policy",
+      "import",
+      dir,
+      "--message",
+      "add a broken policy",
+      "--as",
+      "priya.raman@company.com",
+    );
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain("broken.yaml:3: shoe_size is not an attribute");
     expect((await activeVersion(t.db))!.id).toBe(2);
@@ -75,7 +93,10 @@ describe("clearance audit verify and checkpoint", () => {
   let t: TestDatabase;
   const clearance = async (args: string[], env: Record<string, string> = {}) => {
     try {
-      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: t.url, ...env } });
+      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: t.url, ...env },
+      });
       return { code: 0, ...r };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
@@ -85,7 +106,13 @@ describe("clearance audit verify and checkpoint", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     for (let i = 0; i < 5; i++) {
-      await t.db.transaction((tx) => recordAuditEvent(tx, { actor: systemActor("test"), clock: () => new Date() }, { action: "test.event", subjectType: "test", subjectId: String(i) }));
+      await t.db.transaction((tx) =>
+        recordAuditEvent(
+          tx,
+          { actor: systemActor("test"), clock: () => new Date() },
+          { action: "test.event", subjectType: "test", subjectId: String(i) },
+        ),
+      );
     }
   });
   afterAll(() => t.close());
@@ -101,17 +128,31 @@ describe("clearance audit verify and checkpoint", () => {
     });
     const written = await clearance(["audit", "checkpoint"]);
     expect(written.code).toBe(0);
-    expect(written.stdout).toMatch(new RegExp(`^audit checkpoint \\d{13}-.*\\.json: ${events.length} events ending at #${events.at(-1)!.id} \\([0-9a-f]{12}…\\), signed with audit key "test-1"\nwritten to directory ${directory}\n$`));
+    expect(written.stdout).toMatch(
+      new RegExp(
+        `^audit checkpoint \\d{13}-.*\\.json: ${events.length} events ending at #${events.at(-1)!.id} \\([0-9a-f]{12}…\\), signed with audit key "test-1"\nwritten to directory ${directory}\n$`,
+      ),
+    );
     const verified = await clearance(["audit", "verify"]);
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(new RegExp(`^audit chain verified: ${events.length} events, every link holds\nagrees with the checkpoint of .* in directory ${directory}: ${events.length} events ending at #${events.at(-1)!.id}\n$`));
+    expect(verified.stdout).toMatch(
+      new RegExp(
+        `^audit chain verified: ${events.length} events, every link holds\nagrees with the checkpoint of .* in directory ${directory}: ${events.length} events ending at #${events.at(-1)!.id}\n$`,
+      ),
+    );
 
     const before = await allEvents(t.db);
     const victim = events[Math.floor(events.length / 2)]!.id;
-    await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`update audit_events set actor_label = 'someone-else@company.com' where id = ${victim}`));
+    await asDatabaseSuperuser(t.db, (tx) =>
+      tx.execute(sql`update audit_events set actor_label = 'someone-else@company.com' where id = ${victim}`),
+    );
     const broken = await clearance(["audit", "verify"]);
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toMatch(new RegExp(`^audit chain BROKEN at event #${victim}: its content does not match its hash under audit key "test-1"`));
+    expect(broken.stdout).toMatch(
+      new RegExp(
+        `^audit chain BROKEN at event #${victim}: its content does not match its hash under audit key "test-1"`,
+      ),
+    );
     await restoreEvents(t.db, before);
   });
 
@@ -120,7 +161,9 @@ describe("clearance audit verify and checkpoint", () => {
     await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`delete from audit_events where id >= ${events.at(-2)!.id}`));
     const truncated = await clearance(["audit", "verify"]);
     expect(truncated.code).toBe(1);
-    expect(truncated.stdout).toContain(`audit chain BROKEN: events after #${events.at(-3)!.id} are missing: the checkpoint of `);
+    expect(truncated.stdout).toContain(
+      `audit chain BROKEN: events after #${events.at(-3)!.id} are missing: the checkpoint of `,
+    );
     const refused = await clearance(["audit", "checkpoint"]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/^audit checkpoint REFUSED: the database no longer holds what the checkpoint of /);
@@ -134,6 +177,9 @@ describe("clearance audit verify and checkpoint", () => {
     expect(noDatabase.code).toBe(2);
     expect(noDatabase.stderr).toMatch(/^clearance: cannot reach the database/);
     expect((await clearance(["audit", "rewrite"])).code).toBe(2);
-    expect(await clearance(["audit", "checkpoint", "--help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("Exit codes:") });
+    expect(await clearance(["audit", "checkpoint", "--help"])).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("Exit codes:"),
+    });
   });
 });

@@ -15,7 +15,10 @@ describe("clearance policy explain and explain-db", { timeout: 90_000 }, () => {
   let t: TestDatabase;
   const clearance = async (...args: string[]) => {
     try {
-      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: t.url } });
+      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: t.url },
+      });
       return { code: 0, ...r };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
@@ -27,32 +30,79 @@ describe("clearance policy explain and explain-db", { timeout: 90_000 }, () => {
     // Seed 000, on the real clock (the CLI runs now): Sarah asks for finance-reports, the CFO approves.
     const now = () => new Date();
     const r = await submit(await as(t.db, "sarah.chen@company.com", now), financeReportsAsk);
-    await decideRequest({ ctx: await as(t.db, "cfo@company.com", now), input: { requestId: r.id, decision: "approve" } });
+    await decideRequest({
+      ctx: await as(t.db, "cfo@company.com", now),
+      input: { requestId: r.id, decision: "approve" },
+    });
   });
   afterAll(() => t.close());
 
   it("explain-db names EXC-1 and its approver, as the Explain page does", async () => {
     const r = await clearance("policy", "explain-db", "--identity", "sarah.chen@company.com", "--resource", FINANCE);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^sarah.chen@company.com HAS ${FINANCE}\\n  through exception EXC-1 \\(project\\), approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\n  no policy in the active policy set \\(version 1\\) gives it\\n`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^sarah.chen@company.com HAS ${FINANCE}\\n  through exception EXC-1 \\(project\\), approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\n  no policy in the active policy set \\(version 1\\) gives it\\n`,
+      ),
+    );
     expect(r.stdout).not.toContain("global-fallback-deny");
-    const json = JSON.parse((await clearance("policy", "explain-db", "--identity", "sarah.chen@company.com", "--resource", FINANCE, "--json")).stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ has: true, granted: null, temporary: [{ number: 1, counts: true, approvedBy: "David Okafor" }] });
+    const json = JSON.parse(
+      (await clearance("policy", "explain-db", "--identity", "sarah.chen@company.com", "--resource", FINANCE, "--json"))
+        .stdout,
+    ) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      has: true,
+      granted: null,
+      temporary: [{ number: 1, counts: true, approvedBy: "David Okafor" }],
+    });
   });
 
   it("explain-db without access names the fallback that decides; an unknown email is exit 2", async () => {
     const r = await clearance("policy", "explain-db", "--identity", "jane.smith@company.com", "--resource", FINANCE);
     expect(r.stdout).toContain(`jane.smith@company.com does NOT have ${FINANCE}`);
-    expect(r.stdout).toContain("fallback global-fallback-deny decides: deny (Access denied: no policy gives you this.)");
+    expect(r.stdout).toContain(
+      "fallback global-fallback-deny decides: deny (Access denied: no policy gives you this.)",
+    );
     expect(r.stdout).not.toContain("explain-db counts them");
-    expect(await clearance("policy", "explain-db", "--identity", "nobody@company.com", "--resource", FINANCE)).toMatchObject({ code: 2, stderr: "clearance: nobody in Clearance has the email nobody@company.com\n" });
+    expect(
+      await clearance("policy", "explain-db", "--identity", "nobody@company.com", "--resource", FINANCE),
+    ).toMatchObject({ code: 2, stderr: "clearance: nobody in Clearance has the email nobody@company.com\n" });
   });
 
   it("explain over files says that exceptions are not in files, in text and JSON", async () => {
     const people = path.join(root, "policies/examples/identities.json");
-    const r = await clearance("policy", "explain", "policies", "--identities", people, "--identity", "sarah.chen", "--resource", FINANCE);
-    expect(r.stdout).toContain(`sarah.chen does NOT have ${FINANCE}\n  (from the policies in policies only: exceptions and fallback grants are recorded in Clearance's database; clearance policy explain-db counts them)`);
-    const json = JSON.parse((await clearance("policy", "explain", "policies", "--identities", people, "--identity", "sarah.chen", "--resource", FINANCE, "--json")).stdout) as Record<string, unknown>;
-    expect(json.temporaryAccess).toMatch(/^not counted: exceptions and fallback grants are recorded in Clearance's database/);
+    const r = await clearance(
+      "policy",
+      "explain",
+      "policies",
+      "--identities",
+      people,
+      "--identity",
+      "sarah.chen",
+      "--resource",
+      FINANCE,
+    );
+    expect(r.stdout).toContain(
+      `sarah.chen does NOT have ${FINANCE}\n  (from the policies in policies only: exceptions and fallback grants are recorded in Clearance's database; clearance policy explain-db counts them)`,
+    );
+    const json = JSON.parse(
+      (
+        await clearance(
+          "policy",
+          "explain",
+          "policies",
+          "--identities",
+          people,
+          "--identity",
+          "sarah.chen",
+          "--resource",
+          FINANCE,
+          "--json",
+        )
+      ).stdout,
+    ) as Record<string, unknown>;
+    expect(json.temporaryAccess).toMatch(
+      /^not counted: exceptions and fallback grants are recorded in Clearance's database/,
+    );
   });
 });

@@ -68,7 +68,9 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
       expect(top.stdout).toContain(`clearance policy ${name} `);
       expect(policy.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
     }
-    expect(evalHelp.stdout).toContain("Usage: clearance policy eval DIR --identities FILE [--at ISO-TIME] [--config FILE]");
+    expect(evalHelp.stdout).toContain(
+      "Usage: clearance policy eval DIR --identities FILE [--at ISO-TIME] [--config FILE]",
+    );
   });
 
   it("runs as `npx clearance` from the repository root", { timeout: 120_000 }, async () => {
@@ -78,7 +80,9 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
 
   describe.concurrent("eval", () => {
     it("prints every identity as a key, with Sarah Chen's grants and their policy paths", async () => {
-      const out = json<Grants>(await clearance("policy", "eval", "policies", "--identities", people, "--at", "2026-11-22T12:00:00Z"));
+      const out = json<Grants>(
+        await clearance("policy", "eval", "policies", "--identities", people, "--at", "2026-11-22T12:00:00Z"),
+      );
       expect(Object.keys(out)).toEqual(namedPeople.map((p) => p.externalId));
       const sarah = out["sarah.chen"]!;
       for (const g of sarah) expect(Object.keys(g)).toEqual(["resource", "level", "via"]);
@@ -109,12 +113,17 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
     });
 
     it("evaluates tenure_days at --at: a new DBA gets the production database on day 90, not before", async () => {
-      const at = (t: string) => clearance("policy", "eval", "policies", "--identities", `${fixtures}/new-dba.json`, "--at", t);
+      const at = (t: string) =>
+        clearance("policy", "eval", "policies", "--identities", `${fixtures}/new-dba.json`, "--at", t);
       const before = json<Grants>(await at("2026-12-29T23:59:59Z"))["new.dba"]!;
       const after = json<Grants>(await at("2026-12-30"))["new.dba"]!;
       expect(before.map((g) => g.resource)).not.toContain("postgres:role:prod_rw");
       expect(before.map((g) => g.resource)).toContain("github:org:engineering");
-      expect(after.find((g) => g.resource === "postgres:role:prod_rw")).toEqual({ resource: "postgres:role:prod_rw", level: null, via: ["production-database-access"] });
+      expect(after.find((g) => g.resource === "postgres:role:prod_rw")).toEqual({
+        resource: "postgres:role:prod_rw",
+        level: null,
+        via: ["production-database-access"],
+      });
     });
 
     it("gives the same result for the CSV and the JSON file of the same people, and detects CSV by content (either training separator)", async () => {
@@ -123,7 +132,11 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
       const noExtension = path.join(dir, "people.txt");
       // No extension, and trainings separated by | instead of ;
       writeFileSync(noExtension, readFileSync(path.join(root, peopleCsv), "utf8").replaceAll(";", "|"));
-      const [fromJson, fromCsv, sniffed] = await Promise.all([clearance(...args, people), clearance(...args, peopleCsv), clearance(...args, noExtension)]);
+      const [fromJson, fromCsv, sniffed] = await Promise.all([
+        clearance(...args, people),
+        clearance(...args, peopleCsv),
+        clearance(...args, noExtension),
+      ]);
       const expected = json<Grants>(fromJson);
       expect(Object.keys(expected)).toHaveLength(namedPeople.length);
       expect(expected["kenji.tanaka"]!.map((g) => g.resource)).toContain("postgres:role:prod_rw");
@@ -134,7 +147,20 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
 
   describe.concurrent("explain", () => {
     const explain = (identity: string, resource: string, ...more: string[]) =>
-      clearance("policy", "explain", "policies", "--identities", people, "--identity", identity, "--resource", resource, "--at", "2026-11-22", ...more);
+      clearance(
+        "policy",
+        "explain",
+        "policies",
+        "--identities",
+        people,
+        "--identity",
+        identity,
+        "--resource",
+        resource,
+        "--at",
+        "2026-11-22",
+        ...more,
+      );
 
     it("says why: the grant, its level and the chain of policies", async () => {
       const r = await explain("sarah.chen", "salesforce:license:user");
@@ -145,11 +171,28 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
       // A Solutions Architect still in Sales: engineering-team-access does not match her, but
       // solutions-architect-access inherits it, so the chain names both.
       const file = path.join(tempDir(), "architect.json");
-      writeFileSync(file, JSON.stringify([{ id: "sa", department: "Sales", job_title: "Solutions Architect", employment_status: "Active" }]));
-      const chain = await clearance("policy", "explain", "policies", "--identities", file, "--identity", "sa", "--resource", "github:org:engineering");
+      writeFileSync(
+        file,
+        JSON.stringify([
+          { id: "sa", department: "Sales", job_title: "Solutions Architect", employment_status: "Active" },
+        ]),
+      );
+      const chain = await clearance(
+        "policy",
+        "explain",
+        "policies",
+        "--identities",
+        file,
+        "--identity",
+        "sa",
+        "--resource",
+        "github:org:engineering",
+      );
       expect(chain.code).toBe(0);
       expect(chain.stdout).toContain("sa HAS github:org:engineering (read)");
-      expect(chain.stdout).toContain("via solutions-architect-access → engineering-team-access (solutions-architect-access matches; it inherits engineering-team-access, which grants it)");
+      expect(chain.stdout).toContain(
+        "via solutions-architect-access → engineering-team-access (solutions-architect-access matches; it inherits engineering-team-access, which grants it)",
+      );
       expect(chain.stdout).toContain("at policies/engineering-team-access.yaml:1");
     });
 
@@ -171,9 +214,11 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
       const r = await explain("victor.hale", "aws:role:prod-readonly");
       expect(r.stdout).toContain("victor.hale does NOT have aws:role:prod-readonly");
       expect(r.stdout).toContain("denied by no-production-for-contractors");
-      const e = json<{ granted: unknown; deniedBy: string[]; sources: { via: string[]; failed: { attribute: string; actual: unknown } | null }[] }>(
-        await explain("sarah.chen", "postgres:role:prod_rw", "--json"),
-      );
+      const e = json<{
+        granted: unknown;
+        deniedBy: string[];
+        sources: { via: string[]; failed: { attribute: string; actual: unknown } | null }[];
+      }>(await explain("sarah.chen", "postgres:role:prod_rw", "--json"));
       expect(e.granted).toBeNull();
       expect(e.sources[0]!.via).toEqual(["production-database-access"]);
       expect(e.sources[0]!.failed).toMatchObject({ attribute: "department", actual: "Sales" });
@@ -182,26 +227,63 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
 
   it("previews the impact of a changed copy of the policies: counts, then who gains, loses and changes what", async () => {
     const dir = tempDir();
-    cpSync(path.join(root, "policies"), dir, { recursive: true, filter: (src) => !src.includes("examples") && !src.endsWith(".test.yaml") });
+    cpSync(path.join(root, "policies"), dir, {
+      recursive: true,
+      filter: (src) => !src.includes("examples") && !src.endsWith(".test.yaml"),
+    });
     rmSync(path.join(dir, "vpn-for-remote-locations.yaml"));
     const se = path.join(dir, "sales-engineer-access.yaml");
     writeFileSync(se, readFileSync(se, "utf8").replace("level: reporter", "level: developer"));
-    writeFileSync(path.join(dir, "finance-auditors.yaml"), "name: finance-auditors\nwhen:\n  - job_title: Internal Auditor\ngrants:\n  - aws:role:security-audit-readonly\n");
+    writeFileSync(
+      path.join(dir, "finance-auditors.yaml"),
+      "name: finance-auditors\nwhen:\n  - job_title: Internal Auditor\ngrants:\n  - aws:role:security-audit-readonly\n",
+    );
 
-    const args = ["policy", "preview", "policies", dir, "--identities", people, "--at", "2026-11-22", "--config", config];
-    const impact = json<{ gains: number; losses: number; levelChanges: number; evaluated: number; people: { identity: string }[] }>(await clearance(...args, "--json"));
+    const args = [
+      "policy",
+      "preview",
+      "policies",
+      dir,
+      "--identities",
+      people,
+      "--at",
+      "2026-11-22",
+      "--config",
+      config,
+    ];
+    const impact = json<{
+      gains: number;
+      losses: number;
+      levelChanges: number;
+      evaluated: number;
+      people: { identity: string }[];
+    }>(await clearance(...args, "--json"));
     // vpn-users: amara (London), bob (Berlin), jane (Austin), victor (Remote) lose it; priya and omar keep it through it-administration.
-    expect({ gains: impact.gains, losses: impact.losses, levelChanges: impact.levelChanges, evaluated: impact.evaluated }).toEqual({
+    expect({
+      gains: impact.gains,
+      losses: impact.losses,
+      levelChanges: impact.levelChanges,
+      evaluated: impact.evaluated,
+    }).toEqual({
       gains: 1,
       losses: 4,
       levelChanges: 1,
       evaluated: namedPeople.length,
     });
-    expect(impact.people.map((p) => p.identity).sort()).toEqual(["amara.nwosu", "bob.lindqvist", "grace.liu", "jane.smith", "sarah.chen", "victor.hale"]);
+    expect(impact.people.map((p) => p.identity).sort()).toEqual([
+      "amara.nwosu",
+      "bob.lindqvist",
+      "grace.liu",
+      "jane.smith",
+      "sarah.chen",
+      "victor.hale",
+    ]);
 
     const text = await clearance(...args);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain("6 people affected: 1 grant gained (1 person), 4 grants lost (4 people), 1 level change (1 person)");
+    expect(text.stdout).toContain(
+      "6 people affected: 1 grant gained (1 person), 4 grants lost (4 people), 1 level change (1 person)",
+    );
     expect(text.stdout).toContain("+ grace.liu gains aws:role:security-audit-readonly via finance-auditors");
     expect(text.stdout).toContain("- jane.smith loses ldap:group:vpn-users (was via vpn-for-remote-locations)");
     expect(text.stdout).toContain("~ sarah.chen: gitlab:group:customer-solutions level reporter → developer");
@@ -226,10 +308,23 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
       const r = await clearance("policy", "lint", `${fixtures}/lint-errors`);
       expect(r.code).toBe(1);
       const lines = r.stdout.trim().split("\n");
-      expect(lines).toContain(`${fixtures}/lint-errors/broken.yaml:2: error: effect must be allow or deny, not "maybe" [syntax]`);
-      expect(lines).toContain(`${fixtures}/lint-errors/contractor-access.yaml:3: error: inherits no-such-policy, but no policy has that name [unknown-inherits]`);
-      expect(lines.some((l) => l.startsWith(`${fixtures}/lint-errors/contractor-access.yaml:7: error: favourite_colour is not an attribute`))).toBe(true);
-      expect(lines.some((l) => l.startsWith(`${fixtures}/lint-errors/contractor-access.yaml:6: error:`) && l.endsWith("[contradiction]"))).toBe(true);
+      expect(lines).toContain(
+        `${fixtures}/lint-errors/broken.yaml:2: error: effect must be allow or deny, not "maybe" [syntax]`,
+      );
+      expect(lines).toContain(
+        `${fixtures}/lint-errors/contractor-access.yaml:3: error: inherits no-such-policy, but no policy has that name [unknown-inherits]`,
+      );
+      expect(
+        lines.some((l) =>
+          l.startsWith(`${fixtures}/lint-errors/contractor-access.yaml:7: error: favourite_colour is not an attribute`),
+        ),
+      ).toBe(true);
+      expect(
+        lines.some(
+          (l) =>
+            l.startsWith(`${fixtures}/lint-errors/contractor-access.yaml:6: error:`) && l.endsWith("[contradiction]"),
+        ),
+      ).toBe(true);
       expect(lines.at(-1)).toBe(`✗ ${fixtures}/lint-errors: 2 policies in 3 files: 5 errors, 0 warnings`);
     });
 
@@ -240,13 +335,20 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
       const full = await clearance("policy", "lint", "policies", "--config", config, "--identities", people);
       expect(full.code).toBe(0);
       expect(full.stdout).not.toMatch(/: error: /);
-      expect(full.stdout).toMatch(/^policies\/examples\/identities\.json:\d+: warning: location "Remote" \(1 person\) is named by no policy and no alias.* \[unknown-value\]$/m);
-      expect(full.stdout).toMatch(/^policies\/production-database-access\.yaml:8: warning: no identity has location "Bangalore" \[value-nobody-has\]$/m);
+      expect(full.stdout).toMatch(
+        /^policies\/examples\/identities\.json:\d+: warning: location "Remote" \(1 person\) is named by no policy and no alias.* \[unknown-value\]$/m,
+      );
+      expect(full.stdout).toMatch(
+        /^policies\/production-database-access\.yaml:8: warning: no identity has location "Bangalore" \[value-nobody-has\]$/m,
+      );
     });
 
     it("checks systems and levels against --config", async () => {
       const dir = tempDir();
-      writeFileSync(path.join(dir, "x.yaml"), "name: x\nwhen:\n  - department: Sales\ngrants:\n  - resource: gitlab:group:customer-solutions\n    level: superuser\n  - jira:project:sales\n");
+      writeFileSync(
+        path.join(dir, "x.yaml"),
+        "name: x\nwhen:\n  - department: Sales\ngrants:\n  - resource: gitlab:group:customer-solutions\n    level: superuser\n  - jira:project:sales\n",
+      );
       const r = await clearance("policy", "lint", dir, "--config", config);
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(`${dir}/x.yaml:5: error: gitlab has no level "superuser"`);
@@ -270,7 +372,9 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
       expect(r.stdout).toContain(`ok   ${fixtures}/failing-tests/sales.test.yaml:5 failing fixture › sales.person`);
       expect(r.stdout).toContain(`FAIL ${fixtures}/failing-tests/sales.test.yaml:15 failing fixture › support.person`);
       expect(r.stdout).toContain("should have salesforce:license:user, but does not get it from policy");
-      expect(r.stdout).toContain("why not salesforce:license:user: sales-team-access: department is Sales (actual: Support)");
+      expect(r.stdout).toContain(
+        "why not salesforce:license:user: sales-team-access: department is Sales (actual: Support)",
+      );
       expect(r.stdout).toContain("must_not_have google:group:finance-reports@company.com: no policy");
       expect(r.stdout.trim().split("\n").at(-1)).toBe("✗ 2 people in 1 test file: 1 passed, 1 failed");
     });
@@ -280,16 +384,34 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
     const dir = tempDir();
     it.each([
       [["policy", "lint", "no-such-dir"], "clearance: cannot read directory no-such-dir: no such file or directory"],
-      [["policy", "eval", "policies", "--identities", "missing.json"], "clearance: cannot read identities file missing.json: no such file or directory"],
-      [["policy", "eval", "policies", "--identities", "policies"], "clearance: cannot read identities file policies: is a directory, not a file"],
-      [["policy", "eval", "policies", "--identities", `${fixtures}/malformed.json`], `clearance: identities file ${fixtures}/malformed.json is not valid JSON: `],
-      [["policy", "eval", "policies", "--identities", people, "--verbose"], "clearance: unknown flag --verbose (see clearance policy eval --help)"],
+      [
+        ["policy", "eval", "policies", "--identities", "missing.json"],
+        "clearance: cannot read identities file missing.json: no such file or directory",
+      ],
+      [
+        ["policy", "eval", "policies", "--identities", "policies"],
+        "clearance: cannot read identities file policies: is a directory, not a file",
+      ],
+      [
+        ["policy", "eval", "policies", "--identities", `${fixtures}/malformed.json`],
+        `clearance: identities file ${fixtures}/malformed.json is not valid JSON: `,
+      ],
+      [
+        ["policy", "eval", "policies", "--identities", people, "--verbose"],
+        "clearance: unknown flag --verbose (see clearance policy eval --help)",
+      ],
       [["policy", "eval", "policies"], "clearance: policy eval needs --identities FILE"],
-      [["policy", "eval", "policies", "--identities", people, "--at", "2026-02-30"], 'clearance: --at must be an ISO date or time such as 2026-11-22 or 2026-11-22T12:00:00Z, not "2026-02-30"'],
+      [
+        ["policy", "eval", "policies", "--identities", people, "--at", "2026-02-30"],
+        'clearance: --at must be an ISO date or time such as 2026-11-22 or 2026-11-22T12:00:00Z, not "2026-02-30"',
+      ],
       [["policy", "frobnicate", "policies"], 'clearance: unknown command "policy frobnicate"'],
       [["deploy"], 'clearance: unknown command "deploy"'],
       [[], "clearance: no command given (see clearance --help)"],
-      [["policy", "graph", `${fixtures}/lint-errors`], `clearance: ${fixtures}/lint-errors/broken.yaml:2: effect must be allow or deny`],
+      [
+        ["policy", "graph", `${fixtures}/lint-errors`],
+        `clearance: ${fixtures}/lint-errors/broken.yaml:2: effect must be allow or deny`,
+      ],
       [["policy", "test", dir], `clearance: no policy files (*.yaml) in ${dir}`],
     ])("clearance %j", async (args, message) => {
       const r = await clearance(...args);
@@ -307,12 +429,27 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
   });
 
   it("ships example inputs that match the demo organization", () => {
-    const identities = JSON.parse(readFileSync(path.join(root, people), "utf8")) as { id: string; attributes: Record<string, unknown> }[];
+    const identities = JSON.parse(readFileSync(path.join(root, people), "utf8")) as {
+      id: string;
+      attributes: Record<string, unknown>;
+    }[];
     expect(identities.map((i) => i.id)).toEqual(namedPeople.map((p) => p.externalId));
-    expect(identities.find((i) => i.id === "sarah.chen")!.attributes).toMatchObject({ job_title: "Sales Engineer", hire_date: "2024-11-24", trainings: ["security-101"] });
-    const csvIds = readFileSync(path.join(root, peopleCsv), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]);
+    expect(identities.find((i) => i.id === "sarah.chen")!.attributes).toMatchObject({
+      job_title: "Sales Engineer",
+      hire_date: "2024-11-24",
+      trainings: ["security-101"],
+    });
+    const csvIds = readFileSync(path.join(root, peopleCsv), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",")[0]);
     expect(csvIds).toEqual(namedPeople.map((p) => p.externalId));
-    const cfg = parseYaml(readFileSync(path.join(root, config), "utf8")) as { aliases: unknown; systems: unknown; resources: unknown };
+    const cfg = parseYaml(readFileSync(path.join(root, config), "utf8")) as {
+      aliases: unknown;
+      systems: unknown;
+      resources: unknown;
+    };
     expect(cfg.aliases).toEqual(seedAliases);
     expect(cfg.systems).toEqual(Object.fromEntries(seedSystems.map((s) => [s.key, s.accessLevels])));
     expect(cfg.resources).toEqual(seedResources.map((r) => r.key));

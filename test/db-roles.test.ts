@@ -55,7 +55,16 @@ describe("the app's database role", () => {
       [roles().owner.name],
     );
     expect(rows).toEqual([
-      { rolname: roles().app.name, rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false, rolreplication: false, member_of_owner: false, owned: 0 },
+      {
+        rolname: roles().app.name,
+        rolsuper: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        rolbypassrls: false,
+        rolreplication: false,
+        member_of_owner: false,
+        owned: 0,
+      },
     ]);
     const client = await app.connect();
     try {
@@ -66,10 +75,21 @@ describe("the app's database role", () => {
   });
 
   it("cannot switch off the audit trail's triggers or replication role", async () => {
-    expect(await refusal("alter table audit_events disable trigger all")).toEqual({ code: "42501", message: "must be owner of table audit_events" });
-    expect(await refusal("alter table audit_events disable trigger audit_events_append_only")).toMatchObject({ code: "42501" });
-    expect(await refusal("set session_replication_role = replica")).toEqual({ code: "42501", message: 'permission denied to set parameter "session_replication_role"' });
-    expect(await refusal("drop trigger audit_events_append_only on audit_events")).toMatchObject({ code: "42501", message: expect.stringMatching(/^must be owner of (table|relation) audit_events$/) });
+    expect(await refusal("alter table audit_events disable trigger all")).toEqual({
+      code: "42501",
+      message: "must be owner of table audit_events",
+    });
+    expect(await refusal("alter table audit_events disable trigger audit_events_append_only")).toMatchObject({
+      code: "42501",
+    });
+    expect(await refusal("set session_replication_role = replica")).toEqual({
+      code: "42501",
+      message: 'permission denied to set parameter "session_replication_role"',
+    });
+    expect(await refusal("drop trigger audit_events_append_only on audit_events")).toMatchObject({
+      code: "42501",
+      message: expect.stringMatching(/^must be owner of (table|relation) audit_events$/),
+    });
   });
 
   it("cannot update, delete or truncate audit events: no privilege, before any trigger", async () => {
@@ -82,13 +102,31 @@ describe("the app's database role", () => {
   });
 
   it("cannot create, alter or drop tables, schemas or functions", async () => {
-    expect(await refusal("create table stolen (id int)")).toEqual({ code: "42501", message: "permission denied for schema public" });
-    expect(await refusal("create table pgboss.stolen (id int)")).toEqual({ code: "42501", message: "permission denied for schema pgboss" });
-    expect(await refusal("create schema stolen")).toMatchObject({ code: "42501", message: expect.stringMatching(/^permission denied for database/) });
-    expect(await refusal("create function public.f() returns int language sql as 'select 1'")).toEqual({ code: "42501", message: "permission denied for schema public" });
-    expect(await refusal("alter table identities add column salary int")).toEqual({ code: "42501", message: "must be owner of table identities" });
+    expect(await refusal("create table stolen (id int)")).toEqual({
+      code: "42501",
+      message: "permission denied for schema public",
+    });
+    expect(await refusal("create table pgboss.stolen (id int)")).toEqual({
+      code: "42501",
+      message: "permission denied for schema pgboss",
+    });
+    expect(await refusal("create schema stolen")).toMatchObject({
+      code: "42501",
+      message: expect.stringMatching(/^permission denied for database/),
+    });
+    expect(await refusal("create function public.f() returns int language sql as 'select 1'")).toEqual({
+      code: "42501",
+      message: "permission denied for schema public",
+    });
+    expect(await refusal("alter table identities add column salary int")).toEqual({
+      code: "42501",
+      message: "must be owner of table identities",
+    });
     expect(await refusal("alter table audit_events owner to current_user")).toMatchObject({ code: "42501" });
-    expect(await refusal("drop table identities")).toEqual({ code: "42501", message: "must be owner of table identities" });
+    expect(await refusal("drop table identities")).toEqual({
+      code: "42501",
+      message: "must be owner of table identities",
+    });
     expect(await refusal("drop table pgboss.job")).toEqual({ code: "42501", message: "must be owner of table job" });
     expect(await refusal(`grant ${roles().owner.name} to current_user`)).toMatchObject({ code: "42501" });
   });
@@ -105,15 +143,31 @@ describe("the app's database role", () => {
       order by 1`);
     expect(rows.length).toBeGreaterThan(40);
     const expected = (name: string) =>
-      name === "public.audit_events" ? "select,insert" : name === "public.expected_access" ? "select,insert,update,delete,truncate" : "select,insert,update,delete";
+      name === "public.audit_events"
+        ? "select,insert"
+        : name === "public.expected_access"
+          ? "select,insert,update,delete,truncate"
+          : "select,insert,update,delete";
     expect(rows.filter((r) => r.privileges !== expected(r.name))).toEqual([]);
-    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["public.audit_events", "public.identities", "pgboss.job", "pgboss.queue"]));
+    expect(rows.map((r) => r.name)).toEqual(
+      expect.arrayContaining(["public.audit_events", "public.identities", "pgboss.job", "pgboss.queue"]),
+    );
   });
 
   it("still does the app's work: a request with its audit events, a pg-boss job from enqueue to done, pg-boss's maintenance", async () => {
     const john = await as(t.db, "john.doe@company.com", () => new Date(Date.now() - 20 * 60_000));
-    const r = await submit(john, { templateKey: "production-admin-incident", durationMinutes: 60, justification: "Critical production incident #1234 needs a fix", fields: { incident_id: "INC-1234" } });
-    expect(await t.db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, r.id), eq(auditEvents.action, "request.submitted")))).toHaveLength(1);
+    const r = await submit(john, {
+      templateKey: "production-admin-incident",
+      durationMinutes: 60,
+      justification: "Critical production incident #1234 needs a fix",
+      fields: { incident_id: "INC-1234" },
+    });
+    expect(
+      await t.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.subjectId, r.id), eq(auditEvents.action, "request.submitted"))),
+    ).toHaveLength(1);
 
     const workers = await startWorkers({ databaseUrl: t.url, db: t.db, log: () => undefined });
     try {
@@ -121,7 +175,8 @@ describe("the app's database role", () => {
       const deadline = Date.now() + 20_000;
       let state: string | undefined;
       while (Date.now() < deadline && state !== "completed") {
-        state = (await app.query<{ state: string }>("select state::text from pgboss.job where id = $1", [jobId])).rows[0]?.state;
+        state = (await app.query<{ state: string }>("select state::text from pgboss.job where id = $1", [jobId]))
+          .rows[0]?.state;
         if (state !== "completed") await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(state).toBe("completed");
@@ -131,7 +186,14 @@ describe("the app's database role", () => {
       await workers.stop();
     }
     // What pg-boss's supervisor does every minute (expiry, retention): rows only, as this role.
-    const boss = new PgBoss({ connectionString: t.url, schema: "pgboss", migrate: false, reindex: false, supervise: false, schedule: false });
+    const boss = new PgBoss({
+      connectionString: t.url,
+      schema: "pgboss",
+      migrate: false,
+      reindex: false,
+      supervise: false,
+      schedule: false,
+    });
     await boss.start();
     try {
       await boss.supervise();
@@ -168,15 +230,22 @@ describe("migrations as the owner, then the app as its own role", () => {
 
   it("a start with DATABASE_OWNER_URL migrates a new database as the owner and leaves the app exactly its grants", async () => {
     const db = await emptyDatabase();
-    const prepared = await prepareDatabase({ DATABASE_URL: db.appUrl, DATABASE_OWNER_URL: db.ownerUrl }, { strict: true });
+    const prepared = await prepareDatabase(
+      { DATABASE_URL: db.appUrl, DATABASE_OWNER_URL: db.ownerUrl },
+      { strict: true },
+    );
     expect(prepared).toMatchObject({ url: db.appUrl, ownerUrl: db.ownerUrl, warning: null, embedded: null });
     const appClient = new pg.Client({ connectionString: db.appUrl });
     const ownerClient = new pg.Client({ connectionString: db.ownerUrl });
     await Promise.all([appClient.connect(), ownerClient.connect()]);
     try {
-      const owners = await ownerClient.query("select distinct pg_get_userbyid(c.relowner) as owner from pg_class c where c.relnamespace in ('public'::regnamespace, 'pgboss'::regnamespace)");
+      const owners = await ownerClient.query(
+        "select distinct pg_get_userbyid(c.relowner) as owner from pg_class c where c.relnamespace in ('public'::regnamespace, 'pgboss'::regnamespace)",
+      );
       expect(owners.rows).toEqual([{ owner: roles().owner.name }]);
-      await appClient.query("insert into systems (key, name, adapter_kind, access_levels) values ('crm', 'CRM', 'manual', '{member}')");
+      await appClient.query(
+        "insert into systems (key, name, adapter_kind, access_levels) values ('crm', 'CRM', 'manual', '{member}')",
+      );
 
       // A later migration adds a table: the app can use it at once (default privileges) ...
       await ownerClient.query("create table later_notes (id serial primary key, note text not null)");
@@ -184,12 +253,19 @@ describe("migrations as the owner, then the app as its own role", () => {
       // ... and a privilege granted by hand is taken back by the next migration run.
       await ownerClient.query(`grant update, delete, truncate on audit_events to ${roles().app.name}`);
       await ownerClient.query(`grant create on schema public to ${roles().app.name}`);
-      expect((await checkRole(appClient)).problems).toEqual(["may create schemas or tables", "may update, delete or truncate audit_events"]);
+      expect((await checkRole(appClient)).problems).toEqual([
+        "may create schemas or tables",
+        "may update, delete or truncate audit_events",
+      ]);
       await runMigrations(db.ownerUrl, { appRole: roles().app.name });
       expect((await checkRole(appClient)).problems).toEqual([]);
-      expect((await appClient.query("select has_table_privilege('later_notes', 'INSERT') as insert, has_table_privilege('later_notes', 'TRUNCATE') as truncate")).rows).toEqual([
-        { insert: true, truncate: false },
-      ]);
+      expect(
+        (
+          await appClient.query(
+            "select has_table_privilege('later_notes', 'INSERT') as insert, has_table_privilege('later_notes', 'TRUNCATE') as truncate",
+          )
+        ).rows,
+      ).toEqual([{ insert: true, truncate: false }]);
     } finally {
       await Promise.all([appClient.end(), ownerClient.end()]);
     }
@@ -201,27 +277,40 @@ describe("migrations as the owner, then the app as its own role", () => {
       /^migrations failed on .*: permission denied for database .*: DATABASE_URL's role may not migrate; set DATABASE_OWNER_URL to the owner's URL \(docs\/deploy\.md\)$/,
     );
     await runMigrations(db.ownerUrl, { appRole: roles().app.name });
-    expect(await prepareDatabase({ DATABASE_URL: db.appUrl }, { strict: true })).toMatchObject({ url: db.appUrl, warning: null });
+    expect(await prepareDatabase({ DATABASE_URL: db.appUrl }, { strict: true })).toMatchObject({
+      url: db.appUrl,
+      warning: null,
+    });
   });
 
   it("npm start refuses a superuser or the tables' owner as DATABASE_URL; development only warns", async () => {
     const db = await emptyDatabase();
     await runMigrations(db.ownerUrl, { appRole: roles().app.name });
     const superuser = decodeURIComponent(new URL(db.superuserUrl).username);
-    await expect(refusePrivilegedRole(db.superuserUrl)).rejects.toThrow(`DATABASE_URL connects as "${superuser}", which is a superuser: `);
-    await expect(refusePrivilegedRole(db.ownerUrl)).rejects.toThrow(
-      new RegExp(`^DATABASE_URL connects as "${roles().owner.name}", which owns \\d+ of Clearance's tables, owns the database: the app must run as a role that cannot alter tables`),
+    await expect(refusePrivilegedRole(db.superuserUrl)).rejects.toThrow(
+      `DATABASE_URL connects as "${superuser}", which is a superuser: `,
     );
-    await expect(prepareDatabase({ DATABASE_URL: db.ownerUrl }, { strict: true })).rejects.toThrow(/which owns \d+ of Clearance's tables/);
+    await expect(refusePrivilegedRole(db.ownerUrl)).rejects.toThrow(
+      new RegExp(
+        `^DATABASE_URL connects as "${roles().owner.name}", which owns \\d+ of Clearance's tables, owns the database: the app must run as a role that cannot alter tables`,
+      ),
+    );
+    await expect(prepareDatabase({ DATABASE_URL: db.ownerUrl }, { strict: true })).rejects.toThrow(
+      /which owns \d+ of Clearance's tables/,
+    );
     const dev = await prepareDatabase({ DATABASE_URL: db.ownerUrl });
-    expect(dev.warning).toMatch(/^DATABASE_URL connects as ".*", which owns \d+ of Clearance's tables, owns the database: .* DATABASE_OWNER_URL to the owner/);
+    expect(dev.warning).toMatch(
+      /^DATABASE_URL connects as ".*", which owns \d+ of Clearance's tables, owns the database: .* DATABASE_OWNER_URL to the owner/,
+    );
   });
 });
 
 describe("the SQL in docs/deploy.md", () => {
   const doc = readFileSync(path.join(import.meta.dirname, "..", "docs", "deploy.md"), "utf8");
   const block = (marker: string) => {
-    const found = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.startsWith(`-- ${marker}`));
+    const found = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .find((b) => b.startsWith(`-- ${marker}`));
     if (!found) throw new Error(`docs/deploy.md has no sql block starting "-- ${marker}"`);
     return found;
   };
@@ -231,7 +320,11 @@ describe("the SQL in docs/deploy.md", () => {
   /** A block with this test's own names and passwords (roles are shared by the whole server). */
   function withOwnNames(sql: string) {
     const id = randomBytes(3).toString("hex");
-    const names = { owner: `clearance_docs_${id}_owner`, app: `clearance_docs_${id}_app`, database: `clearance_docs_${id}` };
+    const names = {
+      owner: `clearance_docs_${id}_owner`,
+      app: `clearance_docs_${id}_app`,
+      database: `clearance_docs_${id}`,
+    };
     const passwords = { owner: randomBytes(12).toString("hex"), app: randomBytes(12).toString("hex") };
     created.push({ database: names.database, roles: [names.app, names.owner] });
     const text = sql
@@ -286,11 +379,15 @@ describe("the SQL in docs/deploy.md", () => {
     await execute(text, new URL(admin()).pathname.slice(1));
     const ownerUrl = urlAs(admin(), names.owner, passwords.owner, names.database);
     const appUrl = urlAs(admin(), names.app, passwords.app, names.database);
-    expect(await prepareDatabase({ DATABASE_URL: appUrl, DATABASE_OWNER_URL: ownerUrl }, { strict: true })).toMatchObject({ warning: null });
+    expect(
+      await prepareDatabase({ DATABASE_URL: appUrl, DATABASE_OWNER_URL: ownerUrl }, { strict: true }),
+    ).toMatchObject({ warning: null });
     const c = new pg.Client({ connectionString: appUrl });
     await c.connect();
     try {
-      await c.query("insert into systems (key, name, adapter_kind, access_levels) values ('crm', 'CRM', 'manual', '{member}')");
+      await c.query(
+        "insert into systems (key, name, adapter_kind, access_levels) values ('crm', 'CRM', 'manual', '{member}')",
+      );
       await expect(c.query("create table stolen (id int)")).rejects.toMatchObject({ code: "42501" });
       await expect(c.query("update audit_events set reason = null")).rejects.toMatchObject({ code: "42501" });
     } finally {
@@ -309,7 +406,9 @@ describe("the SQL in docs/deploy.md", () => {
     await execute(text, names.database);
     const ownerUrl = urlAs(admin(), names.owner, passwords.owner, names.database);
     const appUrl = urlAs(admin(), names.app, passwords.app, names.database);
-    expect(await prepareDatabase({ DATABASE_URL: appUrl, DATABASE_OWNER_URL: ownerUrl }, { strict: true })).toMatchObject({ warning: null });
+    expect(
+      await prepareDatabase({ DATABASE_URL: appUrl, DATABASE_OWNER_URL: ownerUrl }, { strict: true }),
+    ).toMatchObject({ warning: null });
     const owners = new pg.Client({ connectionString: ownerUrl });
     await owners.connect();
     try {

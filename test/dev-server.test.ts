@@ -14,9 +14,13 @@ const root = path.resolve(import.meta.dirname, "..");
  */
 /** The roles of the sessions on the project's PostgreSQL in `dataDir`, other than the one asking. */
 async function connectedRoles(dataDir: string): Promise<string[]> {
-  const port = readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[3]!.trim();
+  const port = readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8")
+    .split("\n")[3]!
+    .trim();
   const password = readFileSync(path.join(dataDir, "pg.password"), "utf8").trim();
-  const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` });
+  const client = new pg.Client({
+    connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+  });
   await client.connect();
   try {
     const { rows } = await client.query<{ role: string }>(
@@ -33,10 +37,18 @@ describe("npm run dev with nothing configured", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("serves the sign-in page with the seeded organization, then stops cleanly", async () => {
-    const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", CLEARANCE_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1",
+    const env: Record<string, string> = {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? "/tmp",
+      CLEARANCE_DATA_DIR: dataDir,
+      NEXT_TELEMETRY_DISABLED: "1",
       // Next.js allows one dev server per build directory; a developer's own may be running.
-      CLEARANCE_NEXT_DIST_DIR: ".next-test-dev" };
-    const child = spawn(process.execPath, ["--import", "tsx", "server/launch.ts", "dev"], { cwd: root, env: env as unknown as NodeJS.ProcessEnv });
+      CLEARANCE_NEXT_DIST_DIR: ".next-test-dev",
+    };
+    const child = spawn(process.execPath, ["--import", "tsx", "server/launch.ts", "dev"], {
+      cwd: root,
+      env: env as unknown as NodeJS.ProcessEnv,
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -69,7 +81,8 @@ describe("npm run dev with nothing configured", () => {
     }
     // PostgreSQL removes its pid file once its shutdown checkpoint is written: slow on a busy machine.
     const deadline = Date.now() + 30_000;
-    while (existsSync(path.join(dataDir, "pg", "postmaster.pid")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (existsSync(path.join(dataDir, "pg", "postmaster.pid")) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect(existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(false);
   }, 180_000);
 });

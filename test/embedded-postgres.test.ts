@@ -25,7 +25,9 @@ describe("the project's own PostgreSQL", () => {
 
   it("is adopted and stopped by the next process when the one that started it was killed", async () => {
     // node itself (not the tsx wrapper, which would leave its own child running when killed)
-    const child = spawn(process.execPath, ["--import", "tsx", "test/support/start-embedded.ts", dataDir], { cwd: root });
+    const child = spawn(process.execPath, ["--import", "tsx", "test/support/start-embedded.ts", dataDir], {
+      cwd: root,
+    });
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout.on("data", (d: Buffer) => {
         const m = /ready (\d+)/.exec(d.toString());

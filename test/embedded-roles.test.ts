@@ -44,7 +44,10 @@ describe("the project's own PostgreSQL and its roles", () => {
   it("creates the owner and the app role for a new data directory, with generated passwords kept beside it", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "clearance-roles-"));
     dirs.push(dir);
-    const prepared = await prepareDatabase({ CLEARANCE_DATA_DIR: dir, CLEARANCE_PG_PORT: String(await freePort()) }, { strict: true });
+    const prepared = await prepareDatabase(
+      { CLEARANCE_DATA_DIR: dir, CLEARANCE_PG_PORT: String(await freePort()) },
+      { strict: true },
+    );
     try {
       expect(prepared.warning).toBeNull();
       expect(new URL(prepared.url).username).toBe(EMBEDDED_APP_ROLE);
@@ -57,18 +60,30 @@ describe("the project's own PostgreSQL and its roles", () => {
       const superuserUrl = prepared.embedded!.url;
       expect(await ownership(superuserUrl)).toEqual([{ owner: EMBEDDED_OWNER_ROLE, n: expect.any(Number) }]);
       expect(
-        await query(superuserUrl, "select rolname, rolsuper, rolcreaterole, rolcreatedb, rolbypassrls from pg_roles where rolname like 'clearance_%' order by 1"),
+        await query(
+          superuserUrl,
+          "select rolname, rolsuper, rolcreaterole, rolcreatedb, rolbypassrls from pg_roles where rolname like 'clearance_%' order by 1",
+        ),
       ).toEqual([
         { rolname: EMBEDDED_APP_ROLE, rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false },
-        { rolname: EMBEDDED_OWNER_ROLE, rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false },
+        {
+          rolname: EMBEDDED_OWNER_ROLE,
+          rolsuper: false,
+          rolcreaterole: false,
+          rolcreatedb: false,
+          rolbypassrls: false,
+        },
       ]);
       // The port takes passwords: the app's role is refused without its own.
       const wrong = new URL(prepared.url);
       wrong.password = "guess";
       await expect(query(wrong.toString(), "select 1")).rejects.toMatchObject({ code: "28P01" });
-      expect(await query(prepared.url, "select current_user as me, has_table_privilege('audit_events', 'UPDATE') as can_update")).toEqual([
-        { me: EMBEDDED_APP_ROLE, can_update: false },
-      ]);
+      expect(
+        await query(
+          prepared.url,
+          "select current_user as me, has_table_privilege('audit_events', 'UPDATE') as can_update",
+        ),
+      ).toEqual([{ me: EMBEDDED_APP_ROLE, can_update: false }]);
     } finally {
       await prepared.embedded!.stop();
     }
@@ -83,21 +98,39 @@ describe("the project's own PostgreSQL and its roles", () => {
     const old = await startEmbeddedPostgres({ dataDir, database: "clearance", port });
     try {
       await runMigrations(old.url);
-      await query(old.url, "insert into systems (key, name, adapter_kind, access_levels) values ('crm', 'CRM', 'manual', '{member}')");
+      await query(
+        old.url,
+        "insert into systems (key, name, adapter_kind, access_levels) values ('crm', 'CRM', 'manual', '{member}')",
+      );
       expect(await ownership(old.url)).toEqual([{ owner: "postgres", n: expect.any(Number) }]);
     } finally {
       await old.stop();
     }
 
-    const prepared = await prepareDatabase({ CLEARANCE_DATA_DIR: dir, CLEARANCE_PG_PORT: String(port) }, { strict: true });
+    const prepared = await prepareDatabase(
+      { CLEARANCE_DATA_DIR: dir, CLEARANCE_PG_PORT: String(port) },
+      { strict: true },
+    );
     try {
       expect(prepared.warning).toBeNull();
       expect(await ownership(prepared.embedded!.url)).toEqual([{ owner: EMBEDDED_OWNER_ROLE, n: expect.any(Number) }]);
       expect(await query(prepared.url, "select key from systems")).toEqual([{ key: "crm" }]);
-      await query(prepared.url, "insert into systems (key, name, adapter_kind, access_levels) values ('erp', 'ERP', 'manual', '{member}')");
-      await expect(query(prepared.url, "alter table systems add column x int")).rejects.toMatchObject({ code: "42501" });
+      await query(
+        prepared.url,
+        "insert into systems (key, name, adapter_kind, access_levels) values ('erp', 'ERP', 'manual', '{member}')",
+      );
+      await expect(query(prepared.url, "alter table systems add column x int")).rejects.toMatchObject({
+        code: "42501",
+      });
       // pg-boss, as the app runs it: no migration rights, and jobs still go in and out.
-      const boss = new PgBoss({ connectionString: prepared.url, schema: "pgboss", migrate: false, reindex: false, supervise: false, schedule: false });
+      const boss = new PgBoss({
+        connectionString: prepared.url,
+        schema: "pgboss",
+        migrate: false,
+        reindex: false,
+        supervise: false,
+        schedule: false,
+      });
       await boss.start();
       try {
         await boss.createQueue("roles-upgrade");
@@ -109,7 +142,10 @@ describe("the project's own PostgreSQL and its roles", () => {
         await boss.stop({ graceful: false });
       }
       // A second start finds everything in order and changes nothing.
-      const again = await prepareDatabase({ CLEARANCE_DATA_DIR: dir, CLEARANCE_PG_PORT: String(port) }, { strict: true });
+      const again = await prepareDatabase(
+        { CLEARANCE_DATA_DIR: dir, CLEARANCE_PG_PORT: String(port) },
+        { strict: true },
+      );
       expect(again).toMatchObject({ url: prepared.url, warning: null });
       expect(again.embedded!.owned).toBe(false);
     } finally {

@@ -32,7 +32,14 @@ beforeAll(async () => {
   token = (await createHrSource({ ctx: it_, input: { key: "workday", name: "Workday" } })).token;
   // The source updates and terminates only its own people (point 3): it takes over the two the base events name.
   for (const email of ["sarah.chen@company.com", "john.doe@company.com"]) {
-    await handOverIdentity({ ctx: it_, input: { identityId: await identityIdByEmail(t.db, email), toSource: "workday", reason: "Workday is the HR system of record" } });
+    await handOverIdentity({
+      ctx: it_,
+      input: {
+        identityId: await identityIdByEmail(t.db, email),
+        toSource: "workday",
+        reason: "Workday is the HR system of record",
+      },
+    });
   }
 });
 afterAll(() => t.close());
@@ -59,9 +66,20 @@ const baseEvents = {
     event: "employee.updated",
     event_id: "wd-update-1",
     user_id: "sarah.chen",
-    changes: { job_title: { old: "Sales Engineer", new: "Senior Sales Engineer" }, trainings: { new: ["security-101", "pii-handling"] }, effective_date: "2026-11-22" },
+    changes: {
+      job_title: { old: "Sales Engineer", new: "Senior Sales Engineer" },
+      trainings: { new: ["security-101", "pii-handling"] },
+      effective_date: "2026-11-22",
+    },
   },
-  terminated: { event: "employee.terminated", event_id: "wd-term-1", user_id: "john.doe", termination_date: "2026-11-22", last_day: "2026-11-21", reason: "Resigned" },
+  terminated: {
+    event: "employee.terminated",
+    event_id: "wd-term-1",
+    user_id: "john.doe",
+    termination_date: "2026-11-22",
+    last_day: "2026-11-21",
+    reason: "Resigned",
+  },
 };
 
 /**
@@ -86,7 +104,11 @@ async function postAndRollBack(body: string, inspect: (response: Response, db: D
   await t.db
     .transaction(async (tx) => {
       const db = tx as unknown as Db;
-      const request = new Request("http://clearance.test/api/hr/events", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body });
+      const request = new Request("http://clearance.test/api/hr/events", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body,
+      });
       await inspect(await handleHrEvent(request, db, clock), db);
       throw new RolledBack();
     })
@@ -99,43 +121,78 @@ describe("POST /api/hr/events with hostile values", () => {
   it("applies each base event as it is", async () => {
     for (const [kind, event] of Object.entries(baseEvents)) {
       await postAndRollBack(JSON.stringify(event), async (response) => {
-        expect({ kind, status: response.status, body: await response.json() }).toMatchObject({ kind, status: 200, body: { status: "applied" } });
+        expect({ kind, status: response.status, body: await response.json() }).toMatchObject({
+          kind,
+          status: 200,
+          body: { status: "applied" },
+        });
       });
     }
   });
 
-  it.each(Object.keys(baseEvents).map((kind, i) => [kind, i] as const))("%s: never a 500, a refusal names the field and writes nothing", async (kind, i) => {
-    const base = baseEvents[kind as keyof typeof baseEvents];
-    const before = await countRows();
-    await fc.assert(
-      fc.asyncProperty(hostileEdits, async (edits) => {
-        await postAndRollBack(toJsonText(applyEdits(base, edits)), async (response, db) => {
-          const body = (await response.json()) as { error?: string; field?: string };
-          expect(response.status, JSON.stringify(body).slice(0, 300)).toBeLessThan(500);
-          // 422: the event was recorded, and failed to apply (its error stays for IT to see): a write by design.
-          if (response.status < 400 || response.status === 422) return;
-          expect(body.field, `${response.status} ${body.error}`).toEqual(expect.any(String));
-          expect(await countRows(db), `${response.status} ${body.error} yet rows changed`).toEqual(before);
-        });
-      }),
-      { seed: seed + i, numRuns: runs },
-    );
-  }, 120_000);
+  it.each(Object.keys(baseEvents).map((kind, i) => [kind, i] as const))(
+    "%s: never a 500, a refusal names the field and writes nothing",
+    async (kind, i) => {
+      const base = baseEvents[kind as keyof typeof baseEvents];
+      const before = await countRows();
+      await fc.assert(
+        fc.asyncProperty(hostileEdits, async (edits) => {
+          await postAndRollBack(toJsonText(applyEdits(base, edits)), async (response, db) => {
+            const body = (await response.json()) as { error?: string; field?: string };
+            expect(response.status, JSON.stringify(body).slice(0, 300)).toBeLessThan(500);
+            // 422: the event was recorded, and failed to apply (its error stays for IT to see): a write by design.
+            if (response.status < 400 || response.status === 422) return;
+            expect(body.field, `${response.status} ${body.error}`).toEqual(expect.any(String));
+            expect(await countRows(db), `${response.status} ${body.error} yet rows changed`).toEqual(before);
+          });
+        }),
+        { seed: seed + i, numRuns: runs },
+      );
+    },
+    120_000,
+  );
 });
 
 describe("POST /api/hr/events: what used to answer 500", () => {
   const post = (event: unknown) =>
     new Promise<{ status: number; body: { error?: string; field?: string } }>((resolve, reject) => {
-      postAndRollBack(typeof event === "string" ? event : JSON.stringify(event), async (response) => resolve({ status: response.status, body: await response.json() })).catch(reject);
+      postAndRollBack(typeof event === "string" ? event : JSON.stringify(event), async (response) =>
+        resolve({ status: response.status, body: await response.json() }),
+      ).catch(reject);
     });
 
   it.each([
-    ["a NUL in a new value", { ...baseEvents.updated, changes: { job_title: { new: "Sales\u0000Engineer" } } }, "changes.job_title.new", /contains a NUL character/],
-    ["a NUL in the user id", { ...baseEvents.updated, user_id: "sarah.chen\u0000" }, "user_id", /contains a NUL character/],
+    [
+      "a NUL in a new value",
+      { ...baseEvents.updated, changes: { job_title: { new: "Sales\u0000Engineer" } } },
+      "changes.job_title.new",
+      /contains a NUL character/,
+    ],
+    [
+      "a NUL in the user id",
+      { ...baseEvents.updated, user_id: "sarah.chen\u0000" },
+      "user_id",
+      /contains a NUL character/,
+    ],
     ["an unpaired surrogate", { ...baseEvents.hired, job_title: "Sales \ud800" }, "job_title", /unpaired surrogate/],
-    ["an effective date in year 0", { ...baseEvents.updated, changes: { ...baseEvents.updated.changes, effective_date: "0000-01-01" } }, "changes.effective_date", /between the years 1900 and 2200/],
-    ["a start date in 9999", { ...baseEvents.hired, start_date: "9999-12-31" }, "start_date", /between the years 1900 and 2200/],
-    ["a termination in 1899", { ...baseEvents.terminated, termination_date: "1899-12-31", last_day: undefined }, "termination_date", /between the years 1900 and 2200/],
+    [
+      "an effective date in year 0",
+      { ...baseEvents.updated, changes: { ...baseEvents.updated.changes, effective_date: "0000-01-01" } },
+      "changes.effective_date",
+      /between the years 1900 and 2200/,
+    ],
+    [
+      "a start date in 9999",
+      { ...baseEvents.hired, start_date: "9999-12-31" },
+      "start_date",
+      /between the years 1900 and 2200/,
+    ],
+    [
+      "a termination in 1899",
+      { ...baseEvents.terminated, termination_date: "1899-12-31", last_day: undefined },
+      "termination_date",
+      /between the years 1900 and 2200/,
+    ],
   ])("refuses %s with a 400 naming the field, writing nothing", async (_what, event, field, message) => {
     const before = await countRows();
     expect(await post(event)).toMatchObject({ status: 400, body: { field, error: expect.stringMatching(message) } });
@@ -143,6 +200,8 @@ describe("POST /api/hr/events: what used to answer 500", () => {
   });
 
   it("refuses a number JSON reads back as Infinity", async () => {
-    expect(await post('{"event":"employee.terminated","user_id":"john.doe","termination_date":"2026-12-31","reason":1e400}')).toMatchObject({ status: 400, body: { field: "reason", error: "reason: is not a finite number" } });
+    expect(
+      await post('{"event":"employee.terminated","user_id":"john.doe","termination_date":"2026-12-31","reason":1e400}'),
+    ).toMatchObject({ status: 400, body: { field: "reason", error: "reason: is not a finite number" } });
   });
 });

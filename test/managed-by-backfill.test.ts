@@ -16,7 +16,13 @@ import { scimClient } from "@/test/support/scim-client";
  * SQL again over people whose managed_by is cleared, as a database from before it would hold them.
  */
 const migrationsDir = path.join(process.cwd(), "drizzle");
-const backfill = readFileSync(path.join(migrationsDir, readdirSync(migrationsDir).find((f) => f.endsWith("managed-by-backfill.sql"))!), "utf8");
+const backfill = readFileSync(
+  path.join(
+    migrationsDir,
+    readdirSync(migrationsDir).find((f) => f.endsWith("managed-by-backfill.sql"))!,
+  ),
+  "utf8",
+);
 
 let t: TestDatabase;
 const clock = movableClock("2026-06-01T08:00:00Z");
@@ -26,10 +32,32 @@ beforeAll(async () => {
   const it_ = await as(t.db, "priya.raman@company.com", clock);
   const okta = (await createHrSource({ ctx: it_, input: { key: "okta", name: "Okta" } })).token;
   const workday = (await createHrSource({ ctx: it_, input: { key: "workday", name: "Workday" } })).token;
-  expect((await scimClient(t.db, clock, () => okta)("POST", "/Users", { schemas: [USER], userName: "olga.scim@company.com" })).status).toBe(201);
-  const hire = { event: "employee.hired", event_id: "h-1", user_id: "walt.hr", start_date: "2026-06-01", job_title: "Accountant", department: "Finance" };
+  expect(
+    (
+      await scimClient(t.db, clock, () => okta)("POST", "/Users", {
+        schemas: [USER],
+        userName: "olga.scim@company.com",
+      })
+    ).status,
+  ).toBe(201);
+  const hire = {
+    event: "employee.hired",
+    event_id: "h-1",
+    user_id: "walt.hr",
+    start_date: "2026-06-01",
+    job_title: "Accountant",
+    department: "Finance",
+  };
   const headers = { "content-type": "application/json", authorization: `Bearer ${workday}` };
-  expect((await handleHrEvent(new Request("http://clearance.test/api/hr/events", { method: "POST", headers, body: JSON.stringify(hire) }), t.db, clock)).status).toBe(200);
+  expect(
+    (
+      await handleHrEvent(
+        new Request("http://clearance.test/api/hr/events", { method: "POST", headers, body: JSON.stringify(hire) }),
+        t.db,
+        clock,
+      )
+    ).status,
+  ).toBe(200);
   await t.db.update(identities).set({ managedBy: null });
 });
 afterAll(() => t.close());
@@ -37,8 +65,17 @@ afterAll(() => t.close());
 describe("the managed_by backfill (custom migration)", () => {
   it("gives each source the people its token hired, and nobody else", async () => {
     await t.db.execute(sql.raw(backfill));
-    const managed = await t.db.select({ externalId: identities.externalId, managedBy: identities.managedBy }).from(identities).where(isNotNull(identities.managedBy)).orderBy(identities.externalId);
-    expect(managed).toEqual([{ externalId: "olga.scim", managedBy: "okta" }, { externalId: "walt.hr", managedBy: "workday" }]);
-    expect((await t.db.select().from(identities).where(eq(identities.externalId, "sarah.chen")))[0]!.managedBy).toBeNull();
+    const managed = await t.db
+      .select({ externalId: identities.externalId, managedBy: identities.managedBy })
+      .from(identities)
+      .where(isNotNull(identities.managedBy))
+      .orderBy(identities.externalId);
+    expect(managed).toEqual([
+      { externalId: "olga.scim", managedBy: "okta" },
+      { externalId: "walt.hr", managedBy: "workday" },
+    ]);
+    expect(
+      (await t.db.select().from(identities).where(eq(identities.externalId, "sarah.chen")))[0]!.managedBy,
+    ).toBeNull();
   });
 });

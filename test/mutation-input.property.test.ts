@@ -38,27 +38,54 @@ beforeAll(async () => {
   t = await createTestDatabase();
   countRows = await rowCounter(t.db);
   const sarah = await as(t.db, personaEmails.employee);
-  const request = await submit(sarah, { templateKey: "finance-reports", durationMinutes: 7 * 24 * 60, fields: { project: "Q4" } });
+  const request = await submit(sarah, {
+    templateKey: "finance-reports",
+    durationMinutes: 7 * 24 * 60,
+    fields: { project: "Q4" },
+  });
   const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
-  const delegation = await createDelegation({ ctx: sarah, input: { delegateEmail: "john.doe@company.com", startsAt: day("2026-12-01"), endsAt: day("2026-12-10"), reason: "Vacation" } });
-  fixture = { sarahId: await identityIdByEmail(t.db, personaEmails.employee), requestId: (request as { id: string }).id, delegationId: delegation.id };
+  const delegation = await createDelegation({
+    ctx: sarah,
+    input: {
+      delegateEmail: "john.doe@company.com",
+      startsAt: day("2026-12-01"),
+      endsAt: day("2026-12-10"),
+      reason: "Vacation",
+    },
+  });
+  fixture = {
+    sarahId: await identityIdByEmail(t.db, personaEmails.employee),
+    requestId: (request as { id: string }).id,
+    delegationId: delegation.id,
+  };
   const base = { db: t.db, clock: fixedClock(), request: { ip: null, userAgent: null } };
-  for (const role of ["it_admin", "employee"] as const) contexts[role] = { ...base, actor: await actorFor(t.db, personaEmails[role]) };
+  for (const role of ["it_admin", "employee"] as const)
+    contexts[role] = { ...base, actor: await actorFor(t.db, personaEmails[role]) };
 });
 afterAll(() => t.close());
 
 type AnyProcedure = (input?: unknown) => Promise<unknown>;
 const procedureAt = (ctx: TRPCContext, path: string) =>
-  path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx)) as AnyProcedure;
+  path
+    .split(".")
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx)) as AnyProcedure;
 
 class RolledBack extends Error {}
 
 /** Calls `path` as `caller` inside a transaction that is rolled back; `inspect` looks at the outcome before that. */
-async function callAndRollBack(path: string, caller: MutationCaller, input: unknown, inspect: (error: unknown, db: Db) => Promise<void>) {
+async function callAndRollBack(
+  path: string,
+  caller: MutationCaller,
+  input: unknown,
+  inspect: (error: unknown, db: Db) => Promise<void>,
+) {
   await t.db
     .transaction(async (tx) => {
       const db = tx as unknown as Db;
-      const error = await procedureAt({ ...contexts[caller], db }, path)(input).then(
+      const error = await procedureAt(
+        { ...contexts[caller], db },
+        path,
+      )(input).then(
         () => null,
         (err: unknown) => err,
       );
@@ -99,25 +126,35 @@ describe("hostile input to every mutation", () => {
       for (const caller of row.callers) {
         await callAndRollBack(path, caller, row.input(fixture), async (error) => {
           // Refusals by the service are expected (missing ids, a stale version); by the role check or the schema they are not.
-          expect(error ? describeError(error) : "ok", `${path} as ${caller}`).not.toMatch(/^(UNAUTHORIZED|INTERNAL_SERVER_ERROR)|^FORBIDDEN Your portal roles|^BAD_REQUEST .*(Invalid input|expected)/);
+          expect(error ? describeError(error) : "ok", `${path} as ${caller}`).not.toMatch(
+            /^(UNAUTHORIZED|INTERNAL_SERVER_ERROR)|^FORBIDDEN Your portal roles|^BAD_REQUEST .*(Invalid input|expected)/,
+          );
         });
       }
     }
   });
 
-  const cases = Object.entries(mutationInputs).flatMap(([path, row]) => row.callers.map((caller) => [path, caller] as const));
-  it.each(cases.map(([path, caller], i) => [path, caller, i] as const))("%s as %s: never a 500, and a refusal writes nothing", async (path, caller, i) => {
-    const base = mutationInputs[path]!.input(fixture);
-    const before = await countRows();
-    await fc.assert(
-      fc.asyncProperty(hostileEdits, async (edits) => {
-        await callAndRollBack(path, caller, overTheWire(applyEdits(base, edits)), async (error, db) => {
-          if (!error) return;
-          expect(error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR", describeError(error)).toBe(true);
-          expect(await countRows(db), `${path} refused (${describeError(error)}) yet changed rows`).toEqual(before);
-        });
-      }),
-      { seed: seed + i, numRuns: runs },
-    );
-  }, 120_000);
+  const cases = Object.entries(mutationInputs).flatMap(([path, row]) =>
+    row.callers.map((caller) => [path, caller] as const),
+  );
+  it.each(cases.map(([path, caller], i) => [path, caller, i] as const))(
+    "%s as %s: never a 500, and a refusal writes nothing",
+    async (path, caller, i) => {
+      const base = mutationInputs[path]!.input(fixture);
+      const before = await countRows();
+      await fc.assert(
+        fc.asyncProperty(hostileEdits, async (edits) => {
+          await callAndRollBack(path, caller, overTheWire(applyEdits(base, edits)), async (error, db) => {
+            if (!error) return;
+            expect(error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR", describeError(error)).toBe(
+              true,
+            );
+            expect(await countRows(db), `${path} refused (${describeError(error)}) yet changed rows`).toEqual(before);
+          });
+        }),
+        { seed: seed + i, numRuns: runs },
+      );
+    },
+    120_000,
+  );
 });

@@ -12,7 +12,11 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stdo
     execFile(
       path.join(root, "node_modules/.bin/tsx"),
       ["server/launch.ts", "start"],
-      { cwd: root, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", ...env } as unknown as NodeJS.ProcessEnv, timeout: 30_000 },
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", ...env } as unknown as NodeJS.ProcessEnv,
+        timeout: 30_000,
+      },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
   });
@@ -32,7 +36,11 @@ describe("a production start that cannot work stops at once with one clear line"
   it("without an audit key", async () => {
     const r = await start({ ...oidc, AUTH_SECRET: "x".repeat(40) });
     expect(r.code).toBe(1);
-    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^clearance: CLEARANCE_AUDIT_KEYS is not set: a production start needs an audit key the database does not hold/)]);
+    expect(lines(r.stderr)).toEqual([
+      expect.stringMatching(
+        /^clearance: CLEARANCE_AUDIT_KEYS is not set: a production start needs an audit key the database does not hold/,
+      ),
+    ]);
   });
 
   it("with an audit key too short to be a key", async () => {
@@ -45,7 +53,12 @@ describe("a production start that cannot work stops at once with one clear line"
 
   it("with an unreachable DATABASE_URL", async () => {
     const closed = await freePort();
-    const r = await start({ ...oidc, ...auditKey, AUTH_SECRET: "x".repeat(40), DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${closed}/clearance` });
+    const r = await start({
+      ...oidc,
+      ...auditKey,
+      AUTH_SECRET: "x".repeat(40),
+      DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${closed}/clearance`,
+    });
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toEqual([
       `clearance: cannot reach the database at DATABASE_URL postgres://app:***@127.0.0.1:${closed}/clearance: connect ECONNREFUSED 127.0.0.1:${closed}`,
@@ -66,10 +79,20 @@ describe("a production start that cannot work stops at once with one clear line"
   it("with a DATABASE_URL that connects as the owner of the tables, even beside DATABASE_OWNER_URL", async () => {
     const t = await createTestDatabase("empty");
     try {
-      const r = await start({ ...oidc, ...auditKey, AUTH_SECRET: "x".repeat(40), DATABASE_URL: t.ownerUrl, DATABASE_OWNER_URL: t.ownerUrl });
+      const r = await start({
+        ...oidc,
+        ...auditKey,
+        AUTH_SECRET: "x".repeat(40),
+        DATABASE_URL: t.ownerUrl,
+        DATABASE_OWNER_URL: t.ownerUrl,
+      });
       expect(r.code).toBe(1);
       expect(lines(r.stderr)).toEqual([
-        expect.stringMatching(new RegExp(`^clearance: DATABASE_URL connects as "${inject("testRoles").owner.name}", which owns \\d+ of Clearance's tables, owns the database: the app must run as`)),
+        expect.stringMatching(
+          new RegExp(
+            `^clearance: DATABASE_URL connects as "${inject("testRoles").owner.name}", which owns \\d+ of Clearance's tables, owns the database: the app must run as`,
+          ),
+        ),
       ]);
     } finally {
       await t.close();

@@ -16,7 +16,13 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   return (
     <AppShell
       person={{ displayName: actor.displayName, email: actor.email, roles: actor.roles.map((r) => roleLabels[r]) }}
-      sections={sectionsFor(actor.roles).map(({ key, label, href, group }) => ({ key, label, href, group, count: counts[key] }))}
+      sections={sectionsFor(actor.roles).map(({ key, label, href, group }) => ({
+        key,
+        label,
+        href,
+        group,
+        count: counts[key],
+      }))}
       signOut={signOutAction}
     >
       {children}

@@ -13,7 +13,11 @@ import { signInAsDevPerson, signInWithOidc } from "./actions";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; ended?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; ended?: string }>;
+}) {
   const { callbackUrl: rawCallback, ended } = await searchParams;
   const callbackUrl = safeCallbackUrl(rawCallback);
   if (await getCurrentActor()) redirect(callbackUrl);

@@ -60,21 +60,33 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
           <div className={cn("overflow-x-auto", events.isPlaceholderData && "opacity-60")}>
             <table className="w-full text-left text-sm">
               <thead>
-                <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-                  <th scope="col" className="px-3 py-2 font-medium">#</th>
-                  <th scope="col" className="px-3 py-2 font-medium">When (UTC)</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Who</th>
-                  <th scope="col" className="px-3 py-2 font-medium">What</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Subject</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Why</th>
+                <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    #
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    When (UTC)
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Who
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    What
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Subject
+                  </th>
+                  <th scope="col" className="px-3 py-2 font-medium">
+                    Why
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {!events.data && <SkeletonRows columns={6} />}
                 {events.data?.rows.map((e) => (
                   <tr key={e.id} className="align-top">
-                    <td className="px-3 py-2 tabular-nums text-slate-400">{e.id}</td>
-                    <td className="whitespace-nowrap px-3 py-2 tabular-nums text-slate-600">
+                    <td className="px-3 py-2 text-slate-400 tabular-nums">{e.id}</td>
+                    <td className="px-3 py-2 whitespace-nowrap text-slate-600 tabular-nums">
                       {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
                     </td>
                     <td className="px-3 py-2">{e.actorLabel}</td>
@@ -87,14 +99,20 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
                       ) : (
                         (e.subjectName ?? e.subjectType)
                       )}
-                      {e.subjectId && !e.subjectName && <span className="block truncate text-xs text-slate-400">{e.subjectId}</span>}
+                      {e.subjectId && !e.subjectName && (
+                        <span className="block truncate text-xs text-slate-400">{e.subjectId}</span>
+                      )}
                     </td>
                     <td className="px-3 py-2 text-slate-600">
                       {e.reason ?? "—"}
                       <details className="mt-1 text-xs">
                         <summary className="cursor-pointer text-slate-500">Details</summary>
                         <pre className="mt-1 max-w-md overflow-x-auto rounded bg-slate-50 p-2">
-                          {JSON.stringify({ before: e.before, after: e.after, context: e.context, hash: e.hash }, null, 2)}
+                          {JSON.stringify(
+                            { before: e.before, after: e.after, context: e.context, hash: e.hash },
+                            null,
+                            2,
+                          )}
                         </pre>
                       </details>
                     </td>
@@ -105,7 +123,13 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
           </div>
         )}
         {events.data && events.data.total > 0 && (
-          <Pagination page={params.page} pageSize={PAGE_SIZE} total={events.data.total} label="events" onPage={(page) => update({ page })} />
+          <Pagination
+            page={params.page}
+            pageSize={PAGE_SIZE}
+            total={events.data.total}
+            label="events"
+            onPage={(page) => update({ page })}
+          />
         )}
       </div>
     </div>

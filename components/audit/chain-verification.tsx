@@ -4,7 +4,8 @@ import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 
-const localTime = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const localTime = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
 /**
  * Verify the audit chain (keys and checkpoints) and write a checkpoint on demand. What the results
@@ -32,7 +33,9 @@ export function ChainVerification() {
               {v.brokenAt === null ? "Chain broken" : `Chain broken at event #${v.brokenAt}`}: {v.problem}.
             </span>
           )}
-          {!v && !verify.isError && "Check that no event was changed, removed or added without the audit key, against the latest checkpoints kept outside the database."}
+          {!v &&
+            !verify.isError &&
+            "Check that no event was changed, removed or added without the audit key, against the latest checkpoints kept outside the database."}
           {verify.isError && <span className="text-red-700">Verification failed: {verify.error.message}</span>}
         </div>
         <div className="flex flex-wrap gap-2">
@@ -49,7 +52,8 @@ export function ChainVerification() {
         <ul className="text-xs text-slate-600">
           {v.checkpoints.map((cp) => (
             <li key={`${cp.location}/${cp.name}`}>
-              {v.ok ? "Agrees with" : "Compared with"} the checkpoint of {localTime(cp.at)} ({cp.count} events) in {cp.location}.
+              {v.ok ? "Agrees with" : "Compared with"} the checkpoint of {localTime(cp.at)} ({cp.count} events) in{" "}
+              {cp.location}.
             </li>
           ))}
         </ul>
@@ -65,7 +69,8 @@ export function ChainVerification() {
       {c?.ok === true && (
         <p className="text-xs text-slate-600" role="status">
           Checkpoint of {localTime(c.checkpoint.at)}: {c.checkpoint.count} events
-          {c.checkpoint.headId !== null && ` ending at #${c.checkpoint.headId}`}, written to {c.written.map((w) => w.location).join(", ") || "no location"}.
+          {c.checkpoint.headId !== null && ` ending at #${c.checkpoint.headId}`}, written to{" "}
+          {c.written.map((w) => w.location).join(", ") || "no location"}.
           {c.failed.map((f) => (
             <span key={f.location} className="block font-medium text-red-700">
               Not written to {f.location}: {f.problem}
@@ -78,7 +83,9 @@ export function ChainVerification() {
           Checkpoint refused: {c.refused}.
         </p>
       )}
-      {checkpoint.isError && <p className="text-xs text-red-700">The checkpoint could not be written: {checkpoint.error.message}</p>}
+      {checkpoint.isError && (
+        <p className="text-xs text-red-700">The checkpoint could not be written: {checkpoint.error.message}</p>
+      )}
     </div>
   );
 }

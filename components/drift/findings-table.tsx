@@ -14,7 +14,12 @@ import { FindingActions } from "./finding-actions";
 
 const PAGE_SIZE = 25;
 const kindTone = { excess: "red", missing: "amber", level: "brand" } as const;
-const statusLabel: Record<string, string> = { open: "open", remediating: "correcting", resolved: "resolved", dismissed: "dismissed" };
+const statusLabel: Record<string, string> = {
+  open: "open",
+  remediating: "correcting",
+  resolved: "resolved",
+  dismissed: "dismissed",
+};
 
 /** Drift findings, each explaining itself: what Clearance expects and what the system says. */
 export function FindingsTable({ systems, initialSystem }: { systems: string[]; initialSystem?: string }) {
@@ -23,67 +28,133 @@ export function FindingsTable({ systems, initialSystem }: { systems: string[]; i
   const [kind, setKind] = useState<"excess" | "missing" | "level" | undefined>();
   const [status, setStatus] = useState<"open" | "closed" | "all">("open");
   const [page, setPage] = useState(1);
-  const query = useQuery({ ...trpc.drift.findings.queryOptions({ systemKey, kind, status, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
-  const filter = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    setPage(1);
-  };
+  const query = useQuery({
+    ...trpc.drift.findings.queryOptions({ systemKey, kind, status, page, pageSize: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+  });
+  const filter =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
   return (
     <div className="grid gap-3">
       <div className="flex flex-wrap items-end gap-3">
-        <SelectFilter id="drift-system" label="System" allLabel="All systems" value={systemKey} options={systems} onChange={filter(setSystemKey)} />
-        <SelectFilter id="drift-kind" label="Kind" allLabel="Every kind" value={kind} options={["excess", "missing", "level"]} onChange={filter((v) => setKind(v as typeof kind))} />
+        <SelectFilter
+          id="drift-system"
+          label="System"
+          allLabel="All systems"
+          value={systemKey}
+          options={systems}
+          onChange={filter(setSystemKey)}
+        />
+        <SelectFilter
+          id="drift-kind"
+          label="Kind"
+          allLabel="Every kind"
+          value={kind}
+          options={["excess", "missing", "level"]}
+          onChange={filter((v) => setKind(v as typeof kind))}
+        />
         <div>
-          <label htmlFor="drift-status" className="text-xs font-medium text-slate-600">Status</label>
-          <select id="drift-status" value={status} onChange={(e) => filter(setStatus)(e.target.value as typeof status)} className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm">
+          <label htmlFor="drift-status" className="text-xs font-medium text-slate-600">
+            Status
+          </label>
+          <select
+            id="drift-status"
+            value={status}
+            onChange={(e) => filter(setStatus)(e.target.value as typeof status)}
+            className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
+          >
             <option value="open">Open and being corrected</option>
             <option value="closed">Resolved and dismissed</option>
             <option value="all">All</option>
           </select>
         </div>
       </div>
-      {query.isError && <p role="alert" className="text-sm text-red-700">{query.error.message}</p>}
+      {query.isError && (
+        <p role="alert" className="text-sm text-red-700">
+          {query.error.message}
+        </p>
+      )}
       {systems.length === 0 ? (
         <EmptyState title="No system can be checked yet">
-          Drift detection reads what each system really holds. Every system is on the manual adapter: connect one to LDAP, PostgreSQL or a webhook on its Systems page, then “Check now”.
+          Drift detection reads what each system really holds. Every system is on the manual adapter: connect one to
+          LDAP, PostgreSQL or a webhook on its Systems page, then “Check now”.
         </EmptyState>
       ) : query.data && query.data.total === 0 ? (
         <EmptyState title={status === "open" ? "No open drift" : "Nothing here"}>
-          {status === "open" ? "Every system checked matches what policy, exceptions and grace periods say. Checks run daily at 02:30 UTC, or now with “Check now”." : "No findings match these filters."}
+          {status === "open"
+            ? "Every system checked matches what policy, exceptions and grace periods say. Checks run daily at 02:30 UTC, or now with “Check now”."
+            : "No findings match these filters."}
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
           <table className="w-full text-left text-sm" aria-label="Drift findings">
             <thead>
-              <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-                <th scope="col" className="px-4 py-2 font-medium">Finding</th>
-                <th scope="col" className="px-4 py-2 font-medium">Who</th>
-                <th scope="col" className="px-4 py-2 font-medium">What Clearance expects</th>
-                <th scope="col" className="px-4 py-2 font-medium">What the system says</th>
-                <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
+              <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Finding
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Who
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  What Clearance expects
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  What the system says
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {!query.data ? <SkeletonRows rows={5} columns={5} /> : query.data.rows.map((f) => (
-                <tr key={f.id} className="align-top">
-                  <td className="px-4 py-2">
-                    <Badge tone={kindTone[f.kind as keyof typeof kindTone]}>{f.kind}</Badge>{" "}
-                    {f.status !== "open" && <Badge>{statusLabel[f.status] ?? f.status}</Badge>}
-                    <div className="mt-1 font-mono text-xs text-slate-800">{f.resourceKey}</div>
-                    <div className="text-xs text-slate-500">found {formatWhen(f.createdAt)}</div>
-                  </td>
-                  <td className="px-4 py-2">
-                    {f.person ? <Link href={`/identities/${f.person.id}`} className="font-medium text-slate-900 hover:underline">{f.person.name}</Link> : <span className="font-medium text-red-700">no identity</span>}
-                    <div className="text-xs text-slate-500">account {f.username}</div>
-                  </td>
-                  <td className="max-w-sm px-4 py-2 text-slate-700">{(f.explanation as { expected: string }).expected}</td>
-                  <td className="max-w-xs px-4 py-2 text-slate-700">{(f.explanation as { actual: string }).actual}</td>
-                  <td className="px-4 py-2 text-right"><FindingActions finding={f} /></td>
-                </tr>
-              ))}
+              {!query.data ? (
+                <SkeletonRows rows={5} columns={5} />
+              ) : (
+                query.data.rows.map((f) => (
+                  <tr key={f.id} className="align-top">
+                    <td className="px-4 py-2">
+                      <Badge tone={kindTone[f.kind as keyof typeof kindTone]}>{f.kind}</Badge>{" "}
+                      {f.status !== "open" && <Badge>{statusLabel[f.status] ?? f.status}</Badge>}
+                      <div className="mt-1 font-mono text-xs text-slate-800">{f.resourceKey}</div>
+                      <div className="text-xs text-slate-500">found {formatWhen(f.createdAt)}</div>
+                    </td>
+                    <td className="px-4 py-2">
+                      {f.person ? (
+                        <Link
+                          href={`/identities/${f.person.id}`}
+                          className="font-medium text-slate-900 hover:underline"
+                        >
+                          {f.person.name}
+                        </Link>
+                      ) : (
+                        <span className="font-medium text-red-700">no identity</span>
+                      )}
+                      <div className="text-xs text-slate-500">account {f.username}</div>
+                    </td>
+                    <td className="max-w-sm px-4 py-2 text-slate-700">
+                      {(f.explanation as { expected: string }).expected}
+                    </td>
+                    <td className="max-w-xs px-4 py-2 text-slate-700">
+                      {(f.explanation as { actual: string }).actual}
+                    </td>
+                    <td className="px-4 py-2 text-right">
+                      <FindingActions finding={f} />
+                    </td>
+                  </tr>
+                ))
+              )}
             </tbody>
           </table>
-          {query.data && <div className="px-4 pb-3"><Pagination page={page} pageSize={PAGE_SIZE} total={query.data.total} onPage={setPage} label="findings" /></div>}
+          {query.data && (
+            <div className="px-4 pb-3">
+              <Pagination page={page} pageSize={PAGE_SIZE} total={query.data.total} onPage={setPage} label="findings" />
+            </div>
+          )}
         </div>
       )}
     </div>

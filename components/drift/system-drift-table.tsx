@@ -35,21 +35,36 @@ function SystemRowView({ s }: { s: SystemRow }) {
   return (
     <tr className="align-top hover:bg-slate-50">
       <td className="px-4 py-2">
-        <Link href={`/systems/${s.key}`} className="font-medium text-slate-900 hover:underline">{s.name}</Link>
+        <Link href={`/systems/${s.key}`} className="font-medium text-slate-900 hover:underline">
+          {s.name}
+        </Link>
         <div className="text-xs text-slate-500">{s.adapterKind} adapter</div>
       </td>
       <td className="px-4 py-2 text-xs text-slate-600">
-        {!last ? "never checked" : (
+        {!last ? (
+          "never checked"
+        ) : (
           <>
-            <Badge tone={last.status === "failed" ? "red" : last.status === "running" ? "brand" : "green"}>{last.status}</Badge>
-            <div className="mt-0.5">{formatWhen(last.finishedAt ?? last.startedAt)}{last.durationMs !== null ? ` · ${(last.durationMs / 1000).toFixed(1)} s` : ""}</div>
-            {last.status === "done" && <div>{last.actualCount} read · {last.expectedCount} expected</div>}
+            <Badge tone={last.status === "failed" ? "red" : last.status === "running" ? "brand" : "green"}>
+              {last.status}
+            </Badge>
+            <div className="mt-0.5">
+              {formatWhen(last.finishedAt ?? last.startedAt)}
+              {last.durationMs !== null ? ` · ${(last.durationMs / 1000).toFixed(1)} s` : ""}
+            </div>
+            {last.status === "done" && (
+              <div>
+                {last.actualCount} read · {last.expectedCount} expected
+              </div>
+            )}
             {last.error && <div className="max-w-xs text-red-700">{last.error}</div>}
           </>
         )}
       </td>
       <td className="px-4 py-2">
-        {open === 0 ? <span className="text-sm text-slate-500">none</span> : (
+        {open === 0 ? (
+          <span className="text-sm text-slate-500">none</span>
+        ) : (
           <Link href={`/drift?system=${s.key}`} className="flex flex-wrap gap-1">
             {s.open.excess > 0 && <Badge tone="red">{s.open.excess} excess</Badge>}
             {s.open.missing > 0 && <Badge tone="amber">{s.open.missing} missing</Badge>}
@@ -63,37 +78,86 @@ function SystemRowView({ s }: { s: SystemRow }) {
             className="grid gap-2"
             onSubmit={(e) => {
               e.preventDefault();
-              save.mutate({ systemKey: s.key, reviewPlans: review, graceDays: grace.trim() === "" ? null : Number(grace), driftAutoRemediate: auto });
+              save.mutate({
+                systemKey: s.key,
+                reviewPlans: review,
+                graceDays: grace.trim() === "" ? null : Number(grace),
+                driftAutoRemediate: auto,
+              });
             }}
           >
-            <label className="flex items-center gap-2"><input type="checkbox" checked={review} onChange={(e) => setReview(e.target.checked)} /> Review plans before execution</label>
-            <label className="flex items-center gap-2"><input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Correct drift automatically</label>
+            <label className="flex items-center gap-2">
+              <input type="checkbox" checked={review} onChange={(e) => setReview(e.target.checked)} /> Review plans
+              before execution
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Correct drift
+              automatically
+            </label>
             <label className="flex items-center gap-2">
               Grace period
-              <input type="number" min={0} max={365} value={grace} placeholder="30" onChange={(e) => setGrace(e.target.value)} className="w-20 rounded-md border border-slate-300 px-2 py-1" aria-label={`Grace period in days for ${s.name}`} /> days
+              <input
+                type="number"
+                min={0}
+                max={365}
+                value={grace}
+                placeholder="30"
+                onChange={(e) => setGrace(e.target.value)}
+                className="w-20 rounded-md border border-slate-300 px-2 py-1"
+                aria-label={`Grace period in days for ${s.name}`}
+              />{" "}
+              days
             </label>
             <div className="flex gap-2">
-              <Button type="submit" disabled={save.isPending}>{save.isPending ? "Saving…" : "Save"}</Button>
-              <Button variant="ghost" onClick={() => setEditing(false)}>Cancel</Button>
+              <Button type="submit" disabled={save.isPending}>
+                {save.isPending ? "Saving…" : "Save"}
+              </Button>
+              <Button variant="ghost" onClick={() => setEditing(false)}>
+                Cancel
+              </Button>
             </div>
-            {save.isError && <p role="alert" className="text-red-700">{save.error.message}</p>}
+            {save.isError && (
+              <p role="alert" className="text-red-700">
+                {save.error.message}
+              </p>
+            )}
           </form>
         ) : (
           <div className="grid gap-0.5">
             <span>{s.reviewPlans ? "Plans wait for review" : "Plans run at once"}</span>
             <span>{s.driftAutoRemediate ? "Drift corrected automatically" : "Drift reported for IT"}</span>
-            <span>Grace period {s.effectiveGraceDays} days{s.graceDays === null ? " (default)" : ""}</span>
-            <button type="button" onClick={() => setEditing(true)} className="mt-1 w-fit text-xs font-medium text-brand-700 hover:underline">Change…</button>
+            <span>
+              Grace period {s.effectiveGraceDays} days{s.graceDays === null ? " (default)" : ""}
+            </span>
+            <button
+              type="button"
+              onClick={() => setEditing(true)}
+              className="mt-1 w-fit text-xs font-medium text-brand-700 hover:underline"
+            >
+              Change…
+            </button>
           </div>
         )}
       </td>
       <td className="px-4 py-2 text-right">
         {s.canCheck ? (
-          <Button variant="secondary" disabled={check.isPending} onClick={() => check.mutate({ systemKey: s.key })}>{check.isPending ? "Checking…" : "Check now"}</Button>
+          <Button variant="secondary" disabled={check.isPending} onClick={() => check.mutate({ systemKey: s.key })}>
+            {check.isPending ? "Checking…" : "Check now"}
+          </Button>
         ) : (
-          <Link href={`/systems/${s.key}`} className="text-xs text-slate-500 hover:text-slate-800 hover:underline" title="The manual adapter cannot read access back">Connect an adapter to check</Link>
+          <Link
+            href={`/systems/${s.key}`}
+            className="text-xs text-slate-500 hover:text-slate-800 hover:underline"
+            title="The manual adapter cannot read access back"
+          >
+            Connect an adapter to check
+          </Link>
         )}
-        {check.isError && <p role="alert" className="mt-1 max-w-xs text-xs text-red-700">{check.error.message}</p>}
+        {check.isError && (
+          <p role="alert" className="mt-1 max-w-xs text-xs text-red-700">
+            {check.error.message}
+          </p>
+        )}
       </td>
     </tr>
   );
@@ -104,16 +168,28 @@ export function SystemDriftTable({ systems }: { systems: SystemRow[] }) {
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full text-left text-sm" aria-label="Drift by system">
         <thead>
-          <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-            <th scope="col" className="px-4 py-2 font-medium">System</th>
-            <th scope="col" className="px-4 py-2 font-medium">Last check</th>
-            <th scope="col" className="px-4 py-2 font-medium">Open findings</th>
-            <th scope="col" className="px-4 py-2 font-medium">Lifecycle settings</th>
-            <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
+          <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+            <th scope="col" className="px-4 py-2 font-medium">
+              System
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Last check
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Open findings
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Lifecycle settings
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {systems.map((s) => <SystemRowView key={s.key} s={s} />)}
+          {systems.map((s) => (
+            <SystemRowView key={s.key} s={s} />
+          ))}
         </tbody>
       </table>
     </div>

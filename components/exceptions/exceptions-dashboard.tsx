@@ -22,7 +22,7 @@ const PAGE_SIZE = 25;
 function Count({ label, value, tone }: { label: string; value: string | number; tone?: "red" }) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
-      <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
+      <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</p>
       <p className={`mt-1 text-2xl font-semibold ${tone === "red" ? "text-red-700" : "text-slate-900"}`}>{value}</p>
     </div>
   );
@@ -36,7 +36,16 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [revoking, setRevoking] = useState(false);
   const [reason, setReason] = useState("");
-  const input = { page: params.page, pageSize: PAGE_SIZE, expiringWithinDays: params.expiring, type: params.type as never, system: params.system, department: params.department, status: params.status, search: params.search };
+  const input = {
+    page: params.page,
+    pageSize: PAGE_SIZE,
+    expiringWithinDays: params.expiring,
+    type: params.type as never,
+    system: params.system,
+    department: params.department,
+    status: params.status,
+    search: params.search,
+  };
   const list = useQuery(trpc.exceptions.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const revoke = useMutation(
     trpc.exceptions.revokeMany.mutationOptions({
@@ -50,7 +59,8 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
   );
   const rows = list.data?.rows ?? [];
   const open = rows.filter((r) => !r.endedAt);
-  const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+  const toggle = (id: string) =>
+    setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
   const counts = list.data?.counts;
 
   return (
@@ -59,7 +69,11 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
         <Count label="Open exceptions" value={counts?.open ?? "…"} />
         <Count label="Expiring in 7 days" value={counts?.expiring7 ?? "…"} />
         <Count label="Expiring in 30 days" value={counts?.expiring30 ?? "…"} />
-        <Count label="Revoke failed" value={counts?.revokeFailed ?? "…"} tone={counts?.revokeFailed ? "red" : undefined} />
+        <Count
+          label="Revoke failed"
+          value={counts?.revokeFailed ?? "…"}
+          tone={counts?.revokeFailed ? "red" : undefined}
+        />
         <Count label="Share of all access" value={counts ? `${(counts.shareOfAccess * 100).toFixed(1)}%` : "…"} />
       </div>
 
@@ -68,13 +82,55 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
           <label htmlFor="exc-search" className="text-xs font-medium text-slate-600">
             Person or resource
           </label>
-          <input id="exc-search" type="search" defaultValue={params.search} onChange={(e) => setParams({ search: e.target.value || undefined })} className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm" placeholder="sarah, finance-reports…" />
+          <input
+            id="exc-search"
+            type="search"
+            defaultValue={params.search}
+            onChange={(e) => setParams({ search: e.target.value || undefined })}
+            className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
+            placeholder="sarah, finance-reports…"
+          />
         </div>
-        <SelectFilter id="exc-status" label="Status" allLabel="Open" value={params.status === "open" ? undefined : params.status} options={["revoke_failed", "ended", "all"]} onChange={(v) => setParams({ status: (v as never) ?? "open" })} />
-        <SelectFilter id="exc-expiring" label="Expiring" allLabel="Any time" value={params.expiring ? String(params.expiring) : undefined} options={["7", "30"]} onChange={(v) => setParams({ expiring: v ? (Number(v) as 7 | 30) : undefined })} />
-        <SelectFilter id="exc-type" label="Type" allLabel="All types" value={params.type} options={[...exceptionTypes, "fallback"]} onChange={(v) => setParams({ type: v })} />
-        <SelectFilter id="exc-system" label="System" allLabel="All systems" value={params.system} options={systems} onChange={(v) => setParams({ system: v })} />
-        <SelectFilter id="exc-department" label="Department" allLabel="All departments" value={params.department} options={departments} onChange={(v) => setParams({ department: v })} />
+        <SelectFilter
+          id="exc-status"
+          label="Status"
+          allLabel="Open"
+          value={params.status === "open" ? undefined : params.status}
+          options={["revoke_failed", "ended", "all"]}
+          onChange={(v) => setParams({ status: (v as never) ?? "open" })}
+        />
+        <SelectFilter
+          id="exc-expiring"
+          label="Expiring"
+          allLabel="Any time"
+          value={params.expiring ? String(params.expiring) : undefined}
+          options={["7", "30"]}
+          onChange={(v) => setParams({ expiring: v ? (Number(v) as 7 | 30) : undefined })}
+        />
+        <SelectFilter
+          id="exc-type"
+          label="Type"
+          allLabel="All types"
+          value={params.type}
+          options={[...exceptionTypes, "fallback"]}
+          onChange={(v) => setParams({ type: v })}
+        />
+        <SelectFilter
+          id="exc-system"
+          label="System"
+          allLabel="All systems"
+          value={params.system}
+          options={systems}
+          onChange={(v) => setParams({ system: v })}
+        />
+        <SelectFilter
+          id="exc-department"
+          label="Department"
+          allLabel="All departments"
+          value={params.department}
+          options={departments}
+          onChange={(v) => setParams({ department: v })}
+        />
         <div className="ml-auto">
           <Button variant="danger" disabled={selected.size === 0} onClick={() => setRevoking(true)}>
             Revoke {selected.size || ""} selected…
@@ -83,16 +139,22 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
       </div>
 
       {list.isPending ? (
-        <p className="rounded-lg border border-slate-200 bg-white p-6 text-sm text-slate-500" aria-busy="true">Loading exceptions…</p>
+        <p className="rounded-lg border border-slate-200 bg-white p-6 text-sm text-slate-500" aria-busy="true">
+          Loading exceptions…
+        </p>
       ) : list.isError ? (
-        <p role="alert" className="text-sm text-red-700">{list.error.message}</p>
+        <p role="alert" className="text-sm text-red-700">
+          {list.error.message}
+        </p>
       ) : rows.length === 0 ? (
-        <EmptyState title="No exceptions match">Access outside policy appears here once approved, with its expiry, until it is removed.</EmptyState>
+        <EmptyState title="No exceptions match">
+          Access outside policy appears here once approved, with its expiry, until it is removed.
+        </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
           <table className="w-full text-left text-sm" aria-label="Exceptions">
             <thead>
-              <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+              <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
                 <th scope="col" className="w-8 px-3 py-2">
                   <input
                     type="checkbox"
@@ -101,20 +163,41 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
                     onChange={(e) => setSelected(e.target.checked ? new Set(open.map((r) => r.id)) : new Set())}
                   />
                 </th>
-                <th scope="col" className="px-3 py-2 font-medium">Person</th>
-                <th scope="col" className="px-3 py-2 font-medium">Grant</th>
-                <th scope="col" className="px-3 py-2 font-medium">Type</th>
-                <th scope="col" className="px-3 py-2 font-medium">Remaining</th>
-                <th scope="col" className="px-3 py-2 font-medium">Extensions</th>
-                <th scope="col" className="px-3 py-2 font-medium">Approver</th>
-                <th scope="col" className="px-3 py-2 font-medium">Status</th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Person
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Grant
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Type
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Remaining
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Extensions
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Approver
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Status
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {rows.map((r) => (
                 <tr key={r.id} className="hover:bg-slate-50">
                   <td className="px-3 py-2">
-                    {!r.endedAt && <input type="checkbox" aria-label={`Select EXC-${r.number}`} checked={selected.has(r.id)} onChange={() => toggle(r.id)} />}
+                    {!r.endedAt && (
+                      <input
+                        type="checkbox"
+                        aria-label={`Select EXC-${r.number}`}
+                        checked={selected.has(r.id)}
+                        onChange={() => toggle(r.id)}
+                      />
+                    )}
                   </td>
                   <td className="px-3 py-2">
                     <Link href={`/exceptions/${r.id}`} className="font-medium text-slate-900 hover:underline">
@@ -122,22 +205,42 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
                     </Link>
                     <div className="text-xs text-slate-500">{r.holderDepartment ?? "—"}</div>
                   </td>
-                  <td className="px-3 py-2 font-mono text-xs">{r.resourceKey}{r.level ? ` (${r.level})` : ""}</td>
+                  <td className="px-3 py-2 font-mono text-xs">
+                    {r.resourceKey}
+                    {r.level ? ` (${r.level})` : ""}
+                  </td>
                   <td className="px-3 py-2">{typeLabel(r.type)}</td>
                   <td className="px-3 py-2 whitespace-nowrap">
-                    {r.endedAt ? <span className="text-slate-500">ended {formatDay(r.endedAt)}</span> : <>{remaining(r.msRemaining ?? 0)} <span className="text-xs text-slate-500">({formatDay(r.expiresAt)})</span></>}
+                    {r.endedAt ? (
+                      <span className="text-slate-500">ended {formatDay(r.endedAt)}</span>
+                    ) : (
+                      <>
+                        {remaining(r.msRemaining ?? 0)}{" "}
+                        <span className="text-xs text-slate-500">({formatDay(r.expiresAt)})</span>
+                      </>
+                    )}
                   </td>
                   <td className="px-3 py-2">{r.extensionsUsed} of 4</td>
-                  <td className="px-3 py-2">{r.approverName ?? (r.fallbackName ? `fallback ${r.fallbackName}` : "auto-approval rule")}</td>
                   <td className="px-3 py-2">
-                    <Badge tone={statusText[r.status]?.tone ?? "neutral"}>{statusText[r.status]?.label ?? r.status}</Badge>
+                    {r.approverName ?? (r.fallbackName ? `fallback ${r.fallbackName}` : "auto-approval rule")}
+                  </td>
+                  <td className="px-3 py-2">
+                    <Badge tone={statusText[r.status]?.tone ?? "neutral"}>
+                      {statusText[r.status]?.label ?? r.status}
+                    </Badge>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
           <div className="px-3 pb-3">
-            <Pagination page={params.page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(page) => setParams({ page })} label="exceptions" />
+            <Pagination
+              page={params.page}
+              pageSize={PAGE_SIZE}
+              total={list.data.total}
+              onPage={(page) => setParams({ page })}
+              label="exceptions"
+            />
           </div>
         </div>
       )}
@@ -155,7 +258,13 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
         <label htmlFor="revoke-reason" className="mt-3 block text-sm font-medium text-slate-800">
           Reason (required)
         </label>
-        <textarea id="revoke-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+        <textarea
+          id="revoke-reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          rows={2}
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+        />
         {revoke.isError && (
           <p className="mt-2 text-red-700" role="alert">
             {revoke.error.message}

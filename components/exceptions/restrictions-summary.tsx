@@ -8,7 +8,10 @@ export function RestrictionsSummary({ restrictions, className }: { restrictions:
   return (
     <ul className={cn("flex flex-wrap gap-1.5", className)} aria-label="Restrictions">
       {terms.map((term) => (
-        <li key={term} className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-inset ring-amber-200">
+        <li
+          key={term}
+          className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-200 ring-inset"
+        >
           {term}
         </li>
       ))}

@@ -26,12 +26,26 @@ export function RevokeException({ exceptionId, number }: { exceptionId: string; 
       <Button variant="danger" onClick={() => setOpen(true)}>
         Revoke…
       </Button>
-      <ConfirmDialog open={open} title={`Revoke EXC-${number}?`} tone="danger" confirmLabel="Revoke now" busy={revoke.isPending} onCancel={() => setOpen(false)} onConfirm={() => revoke.mutate({ exceptionId, reason })}>
+      <ConfirmDialog
+        open={open}
+        title={`Revoke EXC-${number}?`}
+        tone="danger"
+        confirmLabel="Revoke now"
+        busy={revoke.isPending}
+        onCancel={() => setOpen(false)}
+        onConfirm={() => revoke.mutate({ exceptionId, reason })}
+      >
         <p>The access is removed through the system now, and the holder is told why.</p>
         <label htmlFor="revoke-one-reason" className="mt-3 block text-sm font-medium text-slate-800">
           Reason (required)
         </label>
-        <textarea id="revoke-one-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+        <textarea
+          id="revoke-one-reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          rows={2}
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+        />
         {revoke.isError && (
           <p className="mt-2 text-red-700" role="alert">
             {revoke.error.message}

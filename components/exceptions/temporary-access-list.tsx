@@ -47,7 +47,11 @@ export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
   if (items.length === 0) {
     return (
       <EmptyState title="No temporary access">
-        Access outside your role is granted for a while, with an end date. <Link href="/request" className="text-brand-700 hover:underline">Ask for access</Link>.
+        Access outside your role is granted for a while, with an end date.{" "}
+        <Link href="/request" className="text-brand-700 hover:underline">
+          Ask for access
+        </Link>
+        .
       </EmptyState>
     );
   }
@@ -57,7 +61,10 @@ export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
         {items.map((x) => (
           <li key={x.id} className="flex flex-wrap items-start justify-between gap-4 py-3">
             <div className="min-w-0">
-              <p className="font-mono text-xs text-slate-900">{x.resourceKey}{x.level ? ` (${x.level})` : ""}</p>
+              <p className="font-mono text-xs text-slate-900">
+                {x.resourceKey}
+                {x.level ? ` (${x.level})` : ""}
+              </p>
               <p className="mt-1 text-sm text-slate-700">
                 <strong>expires in {remaining(x.msRemaining)}</strong> ({formatDay(x.expiresAt)}) · {typeLabel(x.type)}
                 {x.references.project ? `: ${x.references.project}` : ""}

@@ -33,9 +33,17 @@ export function BulkHandover({ sources, departments }: { sources: Source[]; depa
   const [department, setDepartment] = useState(ALL);
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
-  const selection = { toSource, fromSource: fromSource === NO_SOURCE ? null : fromSource, department: department === ALL ? null : department };
+  const selection = {
+    toSource,
+    fromSource: fromSource === NO_SOURCE ? null : fromSource,
+    department: department === ALL ? null : department,
+  };
   const sameSource = selection.fromSource === toSource;
-  const preview = useQuery({ ...trpc.hr.previewHandover.queryOptions(selection), enabled: Boolean(toSource) && !sameSource, placeholderData: keepPreviousData });
+  const preview = useQuery({
+    ...trpc.hr.previewHandover.queryOptions(selection),
+    enabled: Boolean(toSource) && !sameSource,
+    placeholderData: keepPreviousData,
+  });
   const handOver = useMutation(
     trpc.hr.handOverPeople.mutationOptions({
       onSuccess: () => {
@@ -48,7 +56,9 @@ export function BulkHandover({ sources, departments }: { sources: Source[]; depa
   );
   if (live.length === 0) return <p className="text-sm text-slate-500">Add an HR source first.</p>;
   const toName = sources.find((s) => s.key === toSource)?.name ?? toSource;
-  const fromLabel = selection.fromSource ? `managed by ${sources.find((s) => s.key === selection.fromSource)?.name ?? selection.fromSource}` : "without a source";
+  const fromLabel = selection.fromSource
+    ? `managed by ${sources.find((s) => s.key === selection.fromSource)?.name ?? selection.fromSource}`
+    : "without a source";
   const n = preview.data?.count ?? 0;
   const people = `${n} ${n === 1 ? "person" : "people"}`;
   return (
@@ -96,20 +106,30 @@ export function BulkHandover({ sources, departments }: { sources: Source[]; depa
         ) : preview.isPending ? (
           <p className="text-slate-500">Counting…</p>
         ) : preview.isError ? (
-          <p role="alert" className="text-red-700">{preview.error.message}</p>
+          <p role="alert" className="text-red-700">
+            {preview.error.message}
+          </p>
         ) : n === 0 ? (
-          <p className="text-slate-600">Nobody {fromLabel}{selection.department ? ` in ${selection.department}` : ""}.</p>
+          <p className="text-slate-600">
+            Nobody {fromLabel}
+            {selection.department ? ` in ${selection.department}` : ""}.
+          </p>
         ) : (
           <p className="text-slate-700">
             <b>{people}</b> {fromLabel}
-            {selection.department ? ` in ${selection.department}` : ""}, e.g. {preview.data!.sample.slice(0, 5).map((p) => p.displayName).join(", ")}
+            {selection.department ? ` in ${selection.department}` : ""}, e.g.{" "}
+            {preview
+              .data!.sample.slice(0, 5)
+              .map((p) => p.displayName)
+              .join(", ")}
             {n > 5 ? ", …" : "."}
           </p>
         )}
       </div>
       {handOver.isSuccess && (
         <p role="status" className="text-emerald-800">
-          {handOver.data.handedOver} {handOver.data.handedOver === 1 ? "person is" : "people are"} now managed by {sources.find((s) => s.key === handOver.data.toSource)?.name ?? handOver.data.toSource}.
+          {handOver.data.handedOver} {handOver.data.handedOver === 1 ? "person is" : "people are"} now managed by{" "}
+          {sources.find((s) => s.key === handOver.data.toSource)?.name ?? handOver.data.toSource}.
         </p>
       )}
       <ConfirmDialog
@@ -123,12 +143,19 @@ export function BulkHandover({ sources, departments }: { sources: Source[]; depa
         <p>
           {toName}&apos;s token will read and change the {people} {fromLabel}
           {selection.department ? ` in ${selection.department}` : ""}
-          {selection.fromSource ? "; their current source loses them" : ""}. Each person&apos;s audit trail records the handover and your reason.
+          {selection.fromSource ? "; their current source loses them" : ""}. Each person&apos;s audit trail records the
+          handover and your reason.
         </p>
         <label htmlFor="bulk-handover-reason" className="mt-3 block text-sm font-medium text-slate-800">
           Reason (required)
         </label>
-        <textarea id="bulk-handover-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+        <textarea
+          id="bulk-handover-reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          rows={2}
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+        />
         {handOver.isError && (
           <p className="mt-2 text-red-700" role="alert">
             {handOver.error.message}

@@ -8,7 +8,15 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 
 /** A new token for a source (the old one stops working), or its token revoked; each with a reason. */
-export function SourceTokenActions({ sourceKey, name, revoked }: { sourceKey: string; name: string; revoked: boolean }) {
+export function SourceTokenActions({
+  sourceKey,
+  name,
+  revoked,
+}: {
+  sourceKey: string;
+  name: string;
+  revoked: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [dialog, setDialog] = useState<"rotate" | "revoke" | null>(null);
@@ -55,8 +63,10 @@ export function SourceTokenActions({ sourceKey, name, revoked }: { sourceKey: st
       >
         {rotate.data ? (
           <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
-            <p className="font-medium">The new token: copy it now, it is not shown again. The old one no longer works.</p>
-            <code className="mt-1 block break-all font-mono text-xs">{rotate.data.token}</code>
+            <p className="font-medium">
+              The new token: copy it now, it is not shown again. The old one no longer works.
+            </p>
+            <code className="mt-1 block font-mono text-xs break-all">{rotate.data.token}</code>
           </div>
         ) : (
           <>
@@ -68,7 +78,12 @@ export function SourceTokenActions({ sourceKey, name, revoked }: { sourceKey: st
             <label htmlFor={`token-reason-${sourceKey}`} className="mt-3 block text-xs font-medium text-slate-700">
               Why (required; the audit trail keeps it)
             </label>
-            <input id={`token-reason-${sourceKey}`} value={reason} onChange={(e) => setReason(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+            <input
+              id={`token-reason-${sourceKey}`}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            />
           </>
         )}
         {error && (

@@ -1,12 +1,21 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
-import { hrAttributeLabels, hrAttributes, type AttributeValue, type HrAttribute } from "@/server/core/identity/attributes";
+import {
+  hrAttributeLabels,
+  hrAttributes,
+  type AttributeValue,
+  type HrAttribute,
+} from "@/server/core/identity/attributes";
 import { isActiveStatus } from "@/server/core/identity/status";
 import { formatAttribute } from "./attribute-format";
 
 /** A person's HR attributes as a definition list. */
-export function AttributeList({ attributes, manager, managerHref }: {
+export function AttributeList({
+  attributes,
+  manager,
+  managerHref,
+}: {
   attributes: Record<HrAttribute, AttributeValue>;
   manager: { displayName: string; email: string } | null;
   managerHref?: string;
@@ -45,7 +54,7 @@ export function AttributeList({ attributes, manager, managerHref }: {
     <dl className="grid grid-cols-1 gap-x-8 gap-y-3 sm:grid-cols-2">
       {hrAttributes.map((key) => (
         <div key={key} className="flex flex-col" data-attribute={key}>
-          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{hrAttributeLabels[key]}</dt>
+          <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{hrAttributeLabels[key]}</dt>
           <dd className="mt-0.5 text-sm text-slate-900">{render(key)}</dd>
         </div>
       ))}

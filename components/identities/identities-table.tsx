@@ -64,15 +64,16 @@ export function IdentitiesTable() {
           onChange={(status) => navigate({ status })}
         />
         {filtered && (
-          <Button variant="ghost" onClick={() => navigate({ search: undefined, department: undefined, status: undefined })}>
+          <Button
+            variant="ghost"
+            onClick={() => navigate({ search: undefined, department: undefined, status: undefined })}
+          >
             Clear filters
           </Button>
         )}
       </div>
 
-      {list.isError && (
-        <Alert title="The directory could not be loaded">{list.error.message}</Alert>
-      )}
+      {list.isError && <Alert title="The directory could not be loaded">{list.error.message}</Alert>}
 
       {list.data?.total === 0 ? (
         <EmptyState title="Nobody matches these filters">Try another spelling, or clear the filters.</EmptyState>
@@ -80,7 +81,7 @@ export function IdentitiesTable() {
         <div className={cn("overflow-x-auto transition-opacity", list.isPlaceholderData && "opacity-60")}>
           <table className="w-full text-left text-sm" aria-busy={list.isFetching}>
             <thead>
-              <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+              <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
                 {columns.map((c) => {
                   const active = params.sort === c.key;
                   return (
@@ -90,7 +91,11 @@ export function IdentitiesTable() {
                       className="px-3 py-2 font-medium"
                       aria-sort={active ? (params.direction === "asc" ? "ascending" : "descending") : "none"}
                     >
-                      <button type="button" onClick={() => sortBy(c.key)} className="inline-flex items-center gap-1 hover:text-slate-800">
+                      <button
+                        type="button"
+                        onClick={() => sortBy(c.key)}
+                        className="inline-flex items-center gap-1 hover:text-slate-800"
+                      >
                         {c.label}
                         <span aria-hidden className={active ? "text-slate-700" : "text-slate-300"}>
                           {active && params.direction === "desc" ? "▼" : "▲"}
@@ -115,11 +120,9 @@ export function IdentitiesTable() {
                   <td className="px-3 py-2.5">{p.jobTitle ?? "—"}</td>
                   <td className="px-3 py-2.5">{p.location ?? "—"}</td>
                   <td className="px-3 py-2.5">
-                    <Badge tone={isActiveStatus(p.employmentStatus) ? "green" : "amber"}>
-                      {p.employmentStatus}
-                    </Badge>
+                    <Badge tone={isActiveStatus(p.employmentStatus) ? "green" : "amber"}>{p.employmentStatus}</Badge>
                   </td>
-                  <td className="px-3 py-2.5 tabular-nums text-slate-600">{p.hireDate ?? "—"}</td>
+                  <td className="px-3 py-2.5 text-slate-600 tabular-nums">{p.hireDate ?? "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -127,7 +130,13 @@ export function IdentitiesTable() {
         </div>
       )}
       {list.data && list.data.total > 0 && (
-        <Pagination page={params.page} pageSize={params.pageSize} total={list.data.total} label="people" onPage={(page) => navigate({ page })} />
+        <Pagination
+          page={params.page}
+          pageSize={params.pageSize}
+          total={list.data.total}
+          label="people"
+          onPage={(page) => navigate({ page })}
+        />
       )}
     </div>
   );

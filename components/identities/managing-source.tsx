@@ -19,7 +19,12 @@ const NONE = "";
  * Which HR source's token may read and change this person, and IT's control to hand them to
  * another source (or to none), with a reason that goes into the audit trail.
  */
-export function ManagingSource({ identityId, displayName, managedBy, sources }: {
+export function ManagingSource({
+  identityId,
+  displayName,
+  managedBy,
+  sources,
+}: {
   identityId: string;
   displayName: string;
   managedBy: (Source & { revoked: boolean }) | null;
@@ -54,12 +59,16 @@ export function ManagingSource({ identityId, displayName, managedBy, sources }: 
                 <Badge tone="red">token revoked</Badge>
               </span>
             )}
-            <span className="block text-slate-500">Only this source&apos;s token may read and change {displayName} over HR events and SCIM.</span>
+            <span className="block text-slate-500">
+              Only this source&apos;s token may read and change {displayName} over HR events and SCIM.
+            </span>
           </>
         ) : (
           <>
             Managed by <b>no source</b>
-            <span className="block text-slate-500">No HR or SCIM token may read or change {displayName}; IT and CSV imports still can.</span>
+            <span className="block text-slate-500">
+              No HR or SCIM token may read or change {displayName}; IT and CSV imports still can.
+            </span>
           </>
         )}
       </p>
@@ -82,11 +91,19 @@ export function ManagingSource({ identityId, displayName, managedBy, sources }: 
         onCancel={() => setOpen(false)}
         onConfirm={() => handOver.mutate({ identityId, toSource: target === NONE ? null : target, reason })}
       >
-        <p>{managedBy ? `${managedBy.name}'s token stops reaching ${displayName} at once; ` : ""}{target === NONE ? "no token will reach them." : `${targetName}'s token reads and changes them from now on.`}</p>
+        <p>
+          {managedBy ? `${managedBy.name}'s token stops reaching ${displayName} at once; ` : ""}
+          {target === NONE ? "no token will reach them." : `${targetName}'s token reads and changes them from now on.`}
+        </p>
         <label htmlFor="handover-target" className="mt-3 block text-sm font-medium text-slate-800">
           New source
         </label>
-        <select id="handover-target" value={target} onChange={(e) => setTarget(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+        <select
+          id="handover-target"
+          value={target}
+          onChange={(e) => setTarget(e.target.value)}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+        >
           {choices.map((s) => (
             <option key={s.key} value={s.key}>
               {s.name} ({s.key})
@@ -97,7 +114,13 @@ export function ManagingSource({ identityId, displayName, managedBy, sources }: 
         <label htmlFor="handover-reason" className="mt-3 block text-sm font-medium text-slate-800">
           Reason (required, kept in the audit trail)
         </label>
-        <textarea id="handover-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+        <textarea
+          id="handover-reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          rows={2}
+          className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+        />
         {handOver.isError && (
           <p className="mt-2 text-red-700" role="alert">
             {handOver.error.message}

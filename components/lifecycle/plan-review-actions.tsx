@@ -26,7 +26,9 @@ export function PlanReviewActions({ planId, label }: { planId: string; label: st
     <div className="flex flex-col items-end gap-1">
       <div className="flex gap-2">
         <Button onClick={() => setConfirm("approve")}>Approve</Button>
-        <Button variant="secondary" onClick={() => setConfirm("reject")}>Reject…</Button>
+        <Button variant="secondary" onClick={() => setConfirm("reject")}>
+          Reject…
+        </Button>
       </div>
       <ConfirmDialog
         open={confirm !== null}
@@ -40,12 +42,26 @@ export function PlanReviewActions({ planId, label }: { planId: string; label: st
         }}
         onConfirm={() => review.mutate({ planId, decision: confirm!, note: note || undefined })}
       >
-        <p>{confirm === "approve" ? "The held steps run now; removals start their grace period from now." : "The held steps are cancelled; the person keeps their access as it is."}</p>
+        <p>
+          {confirm === "approve"
+            ? "The held steps run now; removals start their grace period from now."
+            : "The held steps are cancelled; the person keeps their access as it is."}
+        </p>
         <label className="mt-3 block text-xs font-medium text-slate-600" htmlFor={`note-${planId}`}>
           {confirm === "reject" ? "Why (required)" : "Note (optional)"}
         </label>
-        <textarea id={`note-${planId}`} value={note} onChange={(e) => setNote(e.target.value)} rows={2} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
-        {review.isError && <p role="alert" className="mt-2 text-sm text-red-700">{review.error.message}</p>}
+        <textarea
+          id={`note-${planId}`}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          rows={2}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+        />
+        {review.isError && (
+          <p role="alert" className="mt-2 text-sm text-red-700">
+            {review.error.message}
+          </p>
+        )}
       </ConfirmDialog>
     </div>
   );

@@ -7,4 +7,10 @@ import { TRPC_MAX_BATCH } from "@/server/http/trpc-batch";
  * for a URL. A batch never holds more calls than the server accepts (TRPC_MAX_BATCH); more are split.
  */
 export const browserLink = (opts: { url?: string; fetch?: typeof fetch } = {}) =>
-  httpBatchLink({ url: opts.url ?? "/api/trpc", transformer: superjson, methodOverride: "POST", maxItems: TRPC_MAX_BATCH, fetch: opts.fetch });
+  httpBatchLink({
+    url: opts.url ?? "/api/trpc",
+    transformer: superjson,
+    methodOverride: "POST",
+    maxItems: TRPC_MAX_BATCH,
+    fetch: opts.fetch,
+  });

@@ -13,15 +13,24 @@ export function BackgroundExport({ kind, filters }: { kind: ReportKind; filters:
   const status = useQuery({
     ...trpc.reports.exportStatus.queryOptions({ id: id ?? "00000000-0000-4000-8000-000000000000" }),
     enabled: Boolean(id),
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === "done" || q.state.data.status === "failed") ? false : 1000),
+    refetchInterval: (q) =>
+      q.state.data && (q.state.data.status === "done" || q.state.data.status === "failed") ? false : 1000,
   });
   const s = status.data;
   return (
     <div className="flex flex-wrap items-center gap-3 text-sm" aria-live="polite">
-      <Button variant="ghost" disabled={start.isPending || (Boolean(id) && s?.status !== "done" && s?.status !== "failed")} onClick={() => start.mutate({ kind, format: "csv", filters })}>
+      <Button
+        variant="ghost"
+        disabled={start.isPending || (Boolean(id) && s?.status !== "done" && s?.status !== "failed")}
+        onClick={() => start.mutate({ kind, format: "csv", filters })}
+      >
         Prepare a large CSV in the background
       </Button>
-      {start.isError && <span role="alert" className="text-red-700">{start.error.message}</span>}
+      {start.isError && (
+        <span role="alert" className="text-red-700">
+          {start.error.message}
+        </span>
+      )}
       {id && s && s.status !== "done" && s.status !== "failed" && (
         <span className="flex items-center gap-2">
           <progress max={100} value={s.percent ?? undefined} aria-label="Export progress" className="h-2 w-40" />
@@ -36,7 +45,11 @@ export function BackgroundExport({ kind, filters }: { kind: ReportKind; filters:
           </button>
         </form>
       )}
-      {s?.status === "failed" && <span role="alert" className="text-red-700">The export failed: {s.error}</span>}
+      {s?.status === "failed" && (
+        <span role="alert" className="text-red-700">
+          The export failed: {s.error}
+        </span>
+      )}
     </div>
   );
 }

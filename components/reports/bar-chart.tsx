@@ -1,5 +1,13 @@
 /** A small bar chart in SVG: one series or two side by side, labelled, readable without colour. */
-export function BarChart({ title, labels, series }: { title: string; labels: string[]; series: { name: string; values: number[]; className: string }[] }) {
+export function BarChart({
+  title,
+  labels,
+  series,
+}: {
+  title: string;
+  labels: string[];
+  series: { name: string; values: number[]; className: string }[];
+}) {
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   // A fixed drawing width, so labels keep their size whatever the number of bars.
   const groupW = 480 / labels.length;
@@ -7,7 +15,12 @@ export function BarChart({ title, labels, series }: { title: string; labels: str
   const h = 120;
   return (
     <figure>
-      <svg role="img" aria-label={`${title}: ${labels.map((l, i) => `${l} ${series.map((s) => `${s.name} ${s.values[i]}`).join(", ")}`).join("; ")}`} viewBox={`-24 0 528 ${h + 34}`} className="w-full max-w-xl">
+      <svg
+        role="img"
+        aria-label={`${title}: ${labels.map((l, i) => `${l} ${series.map((s) => `${s.name} ${s.values[i]}`).join(", ")}`).join("; ")}`}
+        viewBox={`-24 0 528 ${h + 34}`}
+        className="w-full max-w-xl"
+      >
         {labels.map((label, i) => (
           <g key={label} transform={`translate(${i * groupW + 8},0)`}>
             {series.map((s, k) => {
@@ -16,7 +29,12 @@ export function BarChart({ title, labels, series }: { title: string; labels: str
               return (
                 <g key={s.name}>
                   <rect x={k * barW} y={h - bh + 12} width={barW - 2} height={bh} className={s.className} />
-                  <text x={k * barW + (barW - 2) / 2} y={h - bh + 9} textAnchor="middle" className="fill-slate-600 text-[9px]">
+                  <text
+                    x={k * barW + (barW - 2) / 2}
+                    y={h - bh + 9}
+                    textAnchor="middle"
+                    className="fill-slate-600 text-[9px]"
+                  >
                     {v}
                   </text>
                 </g>

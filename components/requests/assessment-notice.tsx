@@ -15,7 +15,8 @@ export function AssessmentNotice({ assessment, approvers }: { assessment: Assess
     const policies = [...new Set(assessment.grants.flatMap((g) => (g.status === "denied" ? g.denyPolicies : [])))];
     return (
       <Alert tone="red" title={`Refused by policy: ${policies.join(", ")}`}>
-        A deny policy forbids this access for you, and a deny beats any request. Talk to IT if you think the policy is wrong.
+        A deny policy forbids this access for you, and a deny beats any request. Talk to IT if you think the policy is
+        wrong.
       </Alert>
     );
   }

@@ -24,9 +24,21 @@ export function CancelRequest({ requestId, number }: { requestId: string; number
       <Button variant="secondary" onClick={() => setOpen(true)}>
         Cancel request…
       </Button>
-      <ConfirmDialog open={open} title={`Cancel REQ-${number}?`} tone="danger" confirmLabel="Cancel the request" busy={cancel.isPending} onCancel={() => setOpen(false)} onConfirm={() => cancel.mutate({ requestId })}>
+      <ConfirmDialog
+        open={open}
+        title={`Cancel REQ-${number}?`}
+        tone="danger"
+        confirmLabel="Cancel the request"
+        busy={cancel.isPending}
+        onCancel={() => setOpen(false)}
+        onConfirm={() => cancel.mutate({ requestId })}
+      >
         The approvers are told you withdrew it. You can ask again afterwards.
-        {cancel.isError && <p className="mt-2 text-red-700" role="alert">{cancel.error.message}</p>}
+        {cancel.isError && (
+          <p className="mt-2 text-red-700" role="alert">
+            {cancel.error.message}
+          </p>
+        )}
       </ConfirmDialog>
     </>
   );

@@ -8,13 +8,22 @@ import { Button } from "@/components/ui/button";
 
 type Decision = "approve" | "deny" | "needs_info";
 
-const typing = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+const typing = (el: EventTarget | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
 /**
  * Approve (note optional), deny (reason required) or ask for more information. Keyboard: A, D
  * and I choose; the note box takes focus; Ctrl+Enter confirms.
  */
-export function DecisionPanel({ requestId, number, stageLabel }: { requestId: string; number: number; stageLabel: string | null }) {
+export function DecisionPanel({
+  requestId,
+  number,
+  stageLabel,
+}: {
+  requestId: string;
+  number: number;
+  stageLabel: string | null;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [choice, setChoice] = useState<Decision | null>(null);
@@ -41,7 +50,11 @@ export function DecisionPanel({ requestId, number, stageLabel }: { requestId: st
   const labels: Record<Decision, { button: string; note: string; confirm: string }> = {
     approve: { button: "Approve", note: "Note (optional)", confirm: `Approve REQ-${number}` },
     deny: { button: "Deny", note: "Why (required; the requester sees this)", confirm: `Deny REQ-${number}` },
-    needs_info: { button: "Ask for more information", note: "What do you need to know? (required)", confirm: "Send question" },
+    needs_info: {
+      button: "Ask for more information",
+      note: "What do you need to know? (required)",
+      confirm: "Send question",
+    },
   };
 
   return (
@@ -50,13 +63,28 @@ export function DecisionPanel({ requestId, number, stageLabel }: { requestId: st
         Your decision{stageLabel ? ` · ${stageLabel}` : ""}
       </h2>
       <div className="mt-3 flex flex-wrap gap-2" role="group" aria-label="Decision">
-        <Button variant={choice === "approve" ? "primary" : "secondary"} aria-pressed={choice === "approve"} onClick={() => setChoice("approve")} aria-keyshortcuts="A">
+        <Button
+          variant={choice === "approve" ? "primary" : "secondary"}
+          aria-pressed={choice === "approve"}
+          onClick={() => setChoice("approve")}
+          aria-keyshortcuts="A"
+        >
           Approve
         </Button>
-        <Button variant={choice === "deny" ? "danger" : "secondary"} aria-pressed={choice === "deny"} onClick={() => setChoice("deny")} aria-keyshortcuts="D">
+        <Button
+          variant={choice === "deny" ? "danger" : "secondary"}
+          aria-pressed={choice === "deny"}
+          onClick={() => setChoice("deny")}
+          aria-keyshortcuts="D"
+        >
           Deny
         </Button>
-        <Button variant={choice === "needs_info" ? "primary" : "secondary"} aria-pressed={choice === "needs_info"} onClick={() => setChoice("needs_info")} aria-keyshortcuts="I">
+        <Button
+          variant={choice === "needs_info" ? "primary" : "secondary"}
+          aria-pressed={choice === "needs_info"}
+          onClick={() => setChoice("needs_info")}
+          aria-keyshortcuts="I"
+        >
           Ask for more information
         </Button>
       </div>

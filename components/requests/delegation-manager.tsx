@@ -34,7 +34,9 @@ export function DelegationManager() {
       },
     }),
   );
-  const end = useMutation(trpc.delegations.end.mutationOptions({ onSuccess: async () => (setEnding(null), await refresh()) }));
+  const end = useMutation(
+    trpc.delegations.end.mutationOptions({ onSuccess: async () => (setEnding(null), await refresh()) }),
+  );
   const badField = create.error?.data?.field;
 
   const onSubmit = (e: FormEvent) => {
@@ -56,31 +58,61 @@ export function DelegationManager() {
             <label htmlFor="delegate-email" className="text-sm font-medium">
               Who decides for me (email)
             </label>
-            <input id="delegate-email" type="email" value={delegateEmail} onChange={(e) => setDelegateEmail(e.target.value)} className={input} aria-invalid={badField === "delegateEmail"} placeholder="alice@company.com" />
+            <input
+              id="delegate-email"
+              type="email"
+              value={delegateEmail}
+              onChange={(e) => setDelegateEmail(e.target.value)}
+              className={input}
+              aria-invalid={badField === "delegateEmail"}
+              placeholder="alice@company.com"
+            />
           </div>
           <div className="grid grid-cols-2 gap-3">
             <div>
               <label htmlFor="delegate-from" className="text-sm font-medium">
                 From
               </label>
-              <input id="delegate-from" type="date" value={startsOn} onChange={(e) => setStartsOn(e.target.value)} className={input} aria-invalid={badField === "startsAt"} />
+              <input
+                id="delegate-from"
+                type="date"
+                value={startsOn}
+                onChange={(e) => setStartsOn(e.target.value)}
+                className={input}
+                aria-invalid={badField === "startsAt"}
+              />
             </div>
             <div>
               <label htmlFor="delegate-until" className="text-sm font-medium">
                 Until (including)
               </label>
-              <input id="delegate-until" type="date" value={endsOn} onChange={(e) => setEndsOn(e.target.value)} className={input} aria-invalid={badField === "endsAt"} />
+              <input
+                id="delegate-until"
+                type="date"
+                value={endsOn}
+                onChange={(e) => setEndsOn(e.target.value)}
+                className={input}
+                aria-invalid={badField === "endsAt"}
+              />
             </div>
           </div>
           <div>
             <label htmlFor="delegate-reason" className="text-sm font-medium">
               Reason <span className="font-normal text-slate-500">(optional)</span>
             </label>
-            <input id="delegate-reason" value={reason} onChange={(e) => setReason(e.target.value)} className={input} placeholder="Vacation" />
+            <input
+              id="delegate-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              className={input}
+              placeholder="Vacation"
+            />
           </div>
           {create.isError && (
             <p role="alert" className="text-sm text-red-700">
-              {create.error.data?.field === "endsAt" && !endsOn ? "endsAt: pick the last day you are away" : create.error.message}
+              {create.error.data?.field === "endsAt" && !endsOn
+                ? "endsAt: pick the last day you are away"
+                : create.error.message}
             </p>
           )}
           <Button type="submit" disabled={create.isPending}>
@@ -111,7 +143,9 @@ export function DelegationManager() {
                   {d.reason && <span className="text-slate-500"> · {d.reason}</span>}
                 </span>
                 <span className="flex items-center gap-2">
-                  <Badge tone={d.state === "in force" ? "green" : d.state === "planned" ? "brand" : "neutral"}>{d.state}</Badge>
+                  <Badge tone={d.state === "in force" ? "green" : d.state === "planned" ? "brand" : "neutral"}>
+                    {d.state}
+                  </Badge>
                   {d.mine && d.state !== "over" && (
                     <Button variant="ghost" className="text-xs" onClick={() => setEnding(d.id)}>
                       End now…
@@ -123,7 +157,14 @@ export function DelegationManager() {
           </ul>
         )}
       </Card>
-      <ConfirmDialog open={ending !== null} title="End this delegation now?" confirmLabel="End it" busy={end.isPending} onCancel={() => setEnding(null)} onConfirm={() => ending && end.mutate({ id: ending })}>
+      <ConfirmDialog
+        open={ending !== null}
+        title="End this delegation now?"
+        confirmLabel="End it"
+        busy={end.isPending}
+        onCancel={() => setEnding(null)}
+        onConfirm={() => ending && end.mutate({ id: ending })}
+      >
         From now on, what waits for you comes to you again.
       </ConfirmDialog>
     </div>

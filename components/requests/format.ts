@@ -1,5 +1,6 @@
 /** "2026-11-22 14:30 UTC": one way to show a moment everywhere in requests. */
-export const formatWhen = (d: Date | string | null | undefined) => (d ? `${new Date(d).toISOString().replace("T", " ").slice(0, 16)} UTC` : "—");
+export const formatWhen = (d: Date | string | null | undefined) =>
+  d ? `${new Date(d).toISOString().replace("T", " ").slice(0, 16)} UTC` : "—";
 
 export const formatDay = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "—");
 

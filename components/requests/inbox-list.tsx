@@ -16,7 +16,8 @@ import type { Assessment } from "@/server/core/requests/assessment";
 import { formatWhen, viaLabel } from "./format";
 import { StatusBadge } from "./status-badge";
 
-const typing = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+const typing = (el: EventTarget | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
 /**
  * What waits for me, oldest first, with filters, bulk approve/deny and keys: J/K move, X
@@ -31,7 +32,13 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
   const [templateKey, setTemplateKey] = useState("");
   const [status, setStatus] = useState<"" | "pending" | "needs_info">("");
   const [search, setSearch] = useState("");
-  const list = useQuery(trpc.inbox.list.queryOptions({ templateKey: templateKey || undefined, status: status || undefined, search: search.trim() || undefined }));
+  const list = useQuery(
+    trpc.inbox.list.queryOptions({
+      templateKey: templateKey || undefined,
+      status: status || undefined,
+      search: search.trim() || undefined,
+    }),
+  );
   const rows = list.data ?? [];
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [cursor, setCursor] = useState(0);
@@ -88,13 +95,24 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
           <label htmlFor="inbox-search" className="block text-xs font-medium text-slate-600">
             Search
           </label>
-          <input id="inbox-search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, email or REQ-number" className="mt-1 w-64 rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          <input
+            id="inbox-search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Name, email or REQ-number"
+            className="mt-1 w-64 rounded-md border border-slate-300 px-3 py-2 text-sm"
+          />
         </div>
         <div>
           <label htmlFor="inbox-template" className="block text-xs font-medium text-slate-600">
             Form
           </label>
-          <select id="inbox-template" value={templateKey} onChange={(e) => setTemplateKey(e.target.value)} className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm">
+          <select
+            id="inbox-template"
+            value={templateKey}
+            onChange={(e) => setTemplateKey(e.target.value)}
+            className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm"
+          >
             <option value="">All forms</option>
             {templates.map((t) => (
               <option key={t.key} value={t.key}>
@@ -107,22 +125,38 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
           <label htmlFor="inbox-status" className="block text-xs font-medium text-slate-600">
             Waiting on
           </label>
-          <select id="inbox-status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)} className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm">
+          <select
+            id="inbox-status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as typeof status)}
+            className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm"
+          >
             <option value="">Anyone</option>
             <option value="pending">Me</option>
             <option value="needs_info">The requester (more information asked)</option>
           </select>
         </div>
         <div className="ml-auto flex gap-2">
-          <Button disabled={targets.length === 0 || bulk.isPending} onClick={() => setDialog("approve")} title={targets.length === 0 ? "Tick the requests to approve first" : undefined}>
+          <Button
+            disabled={targets.length === 0 || bulk.isPending}
+            onClick={() => setDialog("approve")}
+            title={targets.length === 0 ? "Tick the requests to approve first" : undefined}
+          >
             Approve {targets.length ? `${targets.length} selected` : "selected"}
           </Button>
-          <Button variant="danger" disabled={targets.length === 0 || bulk.isPending} onClick={() => setDialog("deny")} title={targets.length === 0 ? "Tick the requests to deny first" : undefined}>
+          <Button
+            variant="danger"
+            disabled={targets.length === 0 || bulk.isPending}
+            onClick={() => setDialog("deny")}
+            title={targets.length === 0 ? "Tick the requests to deny first" : undefined}
+          >
             Deny {targets.length ? `${targets.length} selected` : "selected"}…
           </Button>
         </div>
       </div>
-      <p className="text-xs text-slate-600">Keys: J/K move · X tick · Enter open · A approve and D deny the ticked requests</p>
+      <p className="text-xs text-slate-600">
+        Keys: J/K move · X tick · Enter open · A approve and D deny the ticked requests
+      </p>
       {failed.length > 0 && (
         <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
           {failed.length} could not be decided: {failed.map((f) => f.error).join("; ")}
@@ -139,10 +173,15 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
         </p>
       ) : rows.length === 0 ? (
         <EmptyState title={templateKey || status || search ? "Nothing matches these filters" : "Nothing waits for you"}>
-          {templateKey || status || search ? "Clear the filters to see everything waiting for you." : "When someone asks for access you decide, it appears here and you are told by email."}
+          {templateKey || status || search
+            ? "Clear the filters to see everything waiting for you."
+            : "When someone asks for access you decide, it appears here and you are told by email."}
         </EmptyState>
       ) : (
-        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm" aria-label="Requests waiting for you">
+        <ul
+          className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm"
+          aria-label="Requests waiting for you"
+        >
           {rows.map((r, i) => {
             const assessment = r.assessment as Assessment;
             const firstName = r.requesterName.split(" ")[0];
@@ -155,20 +194,35 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
                 }}
                 tabIndex={-1}
                 onFocus={() => setCursor(i)}
-                className={cn("flex items-start gap-3 px-4 py-3 outline-none", i === cursor && "bg-brand-50/60 ring-2 ring-inset ring-brand-500/40")}
+                className={cn(
+                  "flex items-start gap-3 px-4 py-3 outline-none",
+                  i === cursor && "bg-brand-50/60 ring-2 ring-brand-500/40 ring-inset",
+                )}
               >
-                <input type="checkbox" className="mt-1" checked={selected.has(r.id)} onChange={() => toggle(r.id)} aria-label={`Select REQ-${r.number}`} />
+                <input
+                  type="checkbox"
+                  className="mt-1"
+                  checked={selected.has(r.id)}
+                  onChange={() => toggle(r.id)}
+                  aria-label={`Select REQ-${r.number}`}
+                />
                 <div className="min-w-0 flex-1">
                   <p className="flex flex-wrap items-center gap-2">
                     <Link href={`/requests/${r.id}`} className="font-medium text-brand-700 hover:underline">
-                      REQ-{r.number} · {proposal ? `${r.proposerName ?? "IT"} (IT) proposes ${proposal.resource} for ${r.requesterName}` : `${r.requesterName} asks for ${r.templateName}`}
+                      REQ-{r.number} ·{" "}
+                      {proposal
+                        ? `${r.proposerName ?? "IT"} (IT) proposes ${proposal.resource} for ${r.requesterName}`
+                        : `${r.requesterName} asks for ${r.templateName}`}
                     </Link>
                     {proposal && <Badge tone="amber">proposed by IT</Badge>}
                     <StatusBadge status={r.status} />
-                    {assessment.overall === "outside" && <Badge tone="amber">not in {firstName}&apos;s role policy</Badge>}
+                    {assessment.overall === "outside" && (
+                      <Badge tone="amber">not in {firstName}&apos;s role policy</Badge>
+                    )}
                   </p>
                   <p className="mt-0.5 text-sm text-slate-600">
-                    {r.requesterTitle ?? "—"}, {r.requesterDepartment ?? "—"} · {r.duration} · waiting since {formatWhen(r.createdAt)} · you are {viaLabel(r.via)}
+                    {r.requesterTitle ?? "—"}, {r.requesterDepartment ?? "—"} · {r.duration} · waiting since{" "}
+                    {formatWhen(r.createdAt)} · you are {viaLabel(r.via)}
                   </p>
                   <p className="mt-1 line-clamp-2 text-sm text-slate-800">{r.justification}</p>
                   <RestrictionsSummary restrictions={r.restrictions} className="mt-1.5" />
@@ -193,7 +247,13 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
         <label htmlFor="bulk-approve-note" className="mt-2 block text-xs font-medium text-slate-700">
           Note (optional)
         </label>
-        <textarea id="bulk-approve-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
+        <textarea
+          id="bulk-approve-note"
+          rows={2}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+        />
       </ConfirmDialog>
       <ConfirmDialog
         open={dialog === "deny"}
@@ -211,7 +271,13 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
         <label htmlFor="bulk-deny-note" className="block text-xs font-medium text-slate-700">
           Why (required; each requester sees this)
         </label>
-        <textarea id="bulk-deny-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
+        <textarea
+          id="bulk-deny-note"
+          rows={3}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+        />
         {!note.trim() && <p className="mt-1 text-xs text-slate-500">Write a reason to deny.</p>}
       </ConfirmDialog>
     </div>

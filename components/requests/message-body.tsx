@@ -3,7 +3,7 @@ import { tokenize } from "@/server/core/requests/text";
 /** A thread message with its safe formatting as elements: never HTML from the text. */
 export function MessageBody({ body }: { body: string }) {
   return (
-    <p className="whitespace-pre-wrap break-words text-sm text-slate-800">
+    <p className="text-sm break-words whitespace-pre-wrap text-slate-800">
       {tokenize(body).map((t, i) => {
         switch (t.kind) {
           case "bold":
@@ -16,7 +16,13 @@ export function MessageBody({ body }: { body: string }) {
             );
           case "link":
             return (
-              <a key={i} href={t.href} rel="noopener noreferrer nofollow" target="_blank" className="text-brand-700 underline">
+              <a
+                key={i}
+                href={t.href}
+                rel="noopener noreferrer nofollow"
+                target="_blank"
+                className="text-brand-700 underline"
+              >
                 {t.href}
               </a>
             );

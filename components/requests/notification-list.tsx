@@ -54,16 +54,28 @@ export function NotificationList() {
           {list.error.message}
         </p>
       ) : list.data.total === 0 ? (
-        <EmptyState title={unreadOnly ? "Nothing unread" : "No notifications yet"}>You are told here when someone asks you to decide, answers you, or decides your request.</EmptyState>
+        <EmptyState title={unreadOnly ? "Nothing unread" : "No notifications yet"}>
+          You are told here when someone asks you to decide, answers you, or decides your request.
+        </EmptyState>
       ) : (
         <>
-          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm" aria-label="Notifications">
+          <ul
+            className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm"
+            aria-label="Notifications"
+          >
             {list.data.rows.map((n) => (
               <li key={n.id} className={cn("flex items-start gap-3 px-4 py-3", !n.readAt && "bg-brand-50/50")}>
-                <span aria-hidden className={cn("mt-1.5 size-2 shrink-0 rounded-full", n.readAt ? "bg-transparent" : "bg-brand-600")} />
+                <span
+                  aria-hidden
+                  className={cn("mt-1.5 size-2 shrink-0 rounded-full", n.readAt ? "bg-transparent" : "bg-brand-600")}
+                />
                 <div className="min-w-0 flex-1">
                   {n.link ? (
-                    <Link href={n.link} onClick={() => !n.readAt && markRead.mutate({ id: n.id })} className="font-medium text-slate-900 hover:underline">
+                    <Link
+                      href={n.link}
+                      onClick={() => !n.readAt && markRead.mutate({ id: n.id })}
+                      className="font-medium text-slate-900 hover:underline"
+                    >
                       {n.title}
                     </Link>
                   ) : (

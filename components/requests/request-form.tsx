@@ -16,7 +16,12 @@ import { formatDay } from "./format";
 const input = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm aria-[invalid=true]:border-red-500";
 
 /** The ask: duration, start, justification, the template's own fields, a ticket. The server checks it all again. */
-export function RequestForm({ templateKey, definition, durations, held }: {
+export function RequestForm({
+  templateKey,
+  definition,
+  durations,
+  held,
+}: {
   templateKey: string;
   definition: TemplateDefinition;
   durations: { minutes: number; label: string }[];
@@ -35,7 +40,9 @@ export function RequestForm({ templateKey, definition, durations, held }: {
   const [ranges, setRanges] = useState("");
   const restrictions = definition.restrictions;
   const asksForRanges = Boolean(restrictions?.requesterSuppliesIpAllowList) && !extension;
-  const submit = useMutation(trpc.requests.submit.mutationOptions({ onSuccess: (r) => router.push(`/requests/${r.id}`) }));
+  const submit = useMutation(
+    trpc.requests.submit.mutationOptions({ onSuccess: (r) => router.push(`/requests/${r.id}`) }),
+  );
   const badField = submit.error?.data?.field ?? null;
   const min = definition.justificationMinLength;
 
@@ -58,14 +65,21 @@ export function RequestForm({ templateKey, definition, durations, held }: {
       <form onSubmit={onSubmit} className="grid gap-5" noValidate>
         {held && !extensible && (
           <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
-            You hold this until {formatDay(held.until)} through REQ-{held.number}. This access cannot be extended: ask again once it ends.
+            You hold this until {formatDay(held.until)} through REQ-{held.number}. This access cannot be extended: ask
+            again once it ends.
           </p>
         )}
         {held && extensible && (
           <label className="flex items-start gap-2 rounded-md bg-brand-50 p-3 text-sm">
-            <input type="checkbox" className="mt-0.5" checked={extension} onChange={(e) => setExtension(e.target.checked)} />
+            <input
+              type="checkbox"
+              className="mt-0.5"
+              checked={extension}
+              onChange={(e) => setExtension(e.target.checked)}
+            />
             <span>
-              You hold this until {formatDay(held.until)} through REQ-{held.number}. <strong>Extend it</strong>: the time you pick is added after that date.
+              You hold this until {formatDay(held.until)} through REQ-{held.number}. <strong>Extend it</strong>: the
+              time you pick is added after that date.
             </span>
           </label>
         )}
@@ -73,8 +87,22 @@ export function RequestForm({ templateKey, definition, durations, held }: {
           <legend className="text-sm font-medium text-slate-800">For how long</legend>
           <div className="mt-2 flex flex-wrap gap-2" aria-invalid={badField === "durationMinutes"}>
             {durations.map((d) => (
-              <label key={d.minutes} className={cn("cursor-pointer rounded-md px-3 py-1.5 text-sm ring-1", duration === d.minutes ? "bg-brand-600 text-white ring-brand-600" : "bg-white ring-slate-300 hover:bg-slate-50")}>
-                <input type="radio" name="duration" className="sr-only" checked={duration === d.minutes} onChange={() => setDuration(d.minutes)} />
+              <label
+                key={d.minutes}
+                className={cn(
+                  "cursor-pointer rounded-md px-3 py-1.5 text-sm ring-1",
+                  duration === d.minutes
+                    ? "bg-brand-600 text-white ring-brand-600"
+                    : "bg-white ring-slate-300 hover:bg-slate-50",
+                )}
+              >
+                <input
+                  type="radio"
+                  name="duration"
+                  className="sr-only"
+                  checked={duration === d.minutes}
+                  onChange={() => setDuration(d.minutes)}
+                />
                 {d.label}
               </label>
             ))}
@@ -85,7 +113,14 @@ export function RequestForm({ templateKey, definition, durations, held }: {
             <label htmlFor="request-start" className="text-sm font-medium text-slate-800">
               Starting
             </label>
-            <input id="request-start" type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} className={input} aria-invalid={badField === "requestedStart"} />
+            <input
+              id="request-start"
+              type="datetime-local"
+              value={start}
+              onChange={(e) => setStart(e.target.value)}
+              className={input}
+              aria-invalid={badField === "requestedStart"}
+            />
           </div>
         )}
         <div>
@@ -101,8 +136,12 @@ export function RequestForm({ templateKey, definition, durations, held }: {
             aria-invalid={badField === "justification"}
             aria-describedby="request-justification-help"
           />
-          <p id="request-justification-help" className={cn("mt-1 text-xs", justification.trim().length < min ? "text-slate-500" : "text-emerald-700")}>
-            {justification.trim().length} / at least {min} characters. Say what you will do and for which project or ticket.
+          <p
+            id="request-justification-help"
+            className={cn("mt-1 text-xs", justification.trim().length < min ? "text-slate-500" : "text-emerald-700")}
+          >
+            {justification.trim().length} / at least {min} characters. Say what you will do and for which project or
+            ticket.
           </p>
         </div>
         {restrictions && !extension && (
@@ -125,7 +164,8 @@ export function RequestForm({ templateKey, definition, durations, held }: {
                   aria-describedby="request-ip-ranges-help"
                 />
                 <p id="request-ip-ranges-help" className="mt-1 text-xs text-slate-600">
-                  Only connections from these are allowed. Approvers see them. No range broader than /16 (IPv4) or /32 (IPv6).
+                  Only connections from these are allowed. Approvers see them. No range broader than /16 (IPv4) or /32
+                  (IPv6).
                 </p>
               </div>
             )}
@@ -137,7 +177,13 @@ export function RequestForm({ templateKey, definition, durations, held }: {
           if (f.type === "checkbox") {
             return (
               <label key={f.key} className="flex items-start gap-2 text-sm">
-                <input type="checkbox" className="mt-0.5" checked={fields[f.key] === true} onChange={(e) => setFields({ ...fields, [f.key]: e.target.checked })} aria-invalid={invalid} />
+                <input
+                  type="checkbox"
+                  className="mt-0.5"
+                  checked={fields[f.key] === true}
+                  onChange={(e) => setFields({ ...fields, [f.key]: e.target.checked })}
+                  aria-invalid={invalid}
+                />
                 <span>
                   {f.label}
                   {f.required && <span className="text-red-700"> *</span>}
@@ -149,17 +195,34 @@ export function RequestForm({ templateKey, definition, durations, held }: {
             <div key={f.key}>
               <label htmlFor={id} className="text-sm font-medium text-slate-800">
                 {f.label}
-                {f.required ? <span className="text-red-700"> *</span> : <span className="font-normal text-slate-500"> (optional)</span>}
+                {f.required ? (
+                  <span className="text-red-700"> *</span>
+                ) : (
+                  <span className="font-normal text-slate-500"> (optional)</span>
+                )}
               </label>
               {f.type === "dropdown" ? (
-                <select id={id} value={String(fields[f.key] ?? "")} onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })} className={input} aria-invalid={invalid}>
+                <select
+                  id={id}
+                  value={String(fields[f.key] ?? "")}
+                  onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })}
+                  className={input}
+                  aria-invalid={invalid}
+                >
                   <option value="">Choose…</option>
                   {f.options.map((o) => (
                     <option key={o}>{o}</option>
                   ))}
                 </select>
               ) : (
-                <input id={id} value={String(fields[f.key] ?? "")} maxLength={f.maxLength} onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })} className={input} aria-invalid={invalid} />
+                <input
+                  id={id}
+                  value={String(fields[f.key] ?? "")}
+                  maxLength={f.maxLength}
+                  onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })}
+                  className={input}
+                  aria-invalid={invalid}
+                />
               )}
             </div>
           );
@@ -167,9 +230,19 @@ export function RequestForm({ templateKey, definition, durations, held }: {
         {definition.ticketReference !== "hidden" && (
           <div>
             <label htmlFor="request-ticket" className="text-sm font-medium text-slate-800">
-              Ticket reference{definition.ticketReference === "optional" && <span className="font-normal text-slate-500"> (optional)</span>}
+              Ticket reference
+              {definition.ticketReference === "optional" && (
+                <span className="font-normal text-slate-500"> (optional)</span>
+              )}
             </label>
-            <input id="request-ticket" value={ticket} onChange={(e) => setTicket(e.target.value)} placeholder="e.g. JIRA-1234" className={input} aria-invalid={badField === "ticketReference"} />
+            <input
+              id="request-ticket"
+              value={ticket}
+              onChange={(e) => setTicket(e.target.value)}
+              placeholder="e.g. JIRA-1234"
+              className={input}
+              aria-invalid={badField === "ticketReference"}
+            />
           </div>
         )}
         {submit.isError && (

@@ -20,7 +20,17 @@ export interface ThreadMessage {
 const kindLabel: Record<string, string> = { info_request: "asked for more information", info_answer: "answered" };
 
 /** The discussion: requester and approvers, plain text with *bold*, `code`, links and @mentions. */
-export function RequestThread({ requestId, messages, canPost, answering }: { requestId: string; messages: ThreadMessage[]; canPost: boolean; answering: boolean }) {
+export function RequestThread({
+  requestId,
+  messages,
+  canPost,
+  answering,
+}: {
+  requestId: string;
+  messages: ThreadMessage[];
+  canPost: boolean;
+  answering: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [body, setBody] = useState("");
@@ -39,7 +49,14 @@ export function RequestThread({ requestId, messages, canPost, answering }: { req
       </h2>
       <ol className="divide-y divide-slate-100" aria-label="Messages">
         {messages.map((m) => (
-          <li key={m.id} className={cn("px-5 py-3", m.kind === "event" && "bg-slate-50/70", m.kind === "info_request" && "bg-brand-50/60")}>
+          <li
+            key={m.id}
+            className={cn(
+              "px-5 py-3",
+              m.kind === "event" && "bg-slate-50/70",
+              m.kind === "info_request" && "bg-brand-50/60",
+            )}
+          >
             <p className="mb-1 text-xs text-slate-500">
               <span className="font-medium text-slate-700">{m.authorName ?? "Clearance"}</span>
               {kindLabel[m.kind] ? ` ${kindLabel[m.kind]}` : ""} · {formatWhen(m.createdAt)}

@@ -3,7 +3,12 @@ import { Logo } from "./logo";
 import { NavLinks, type NavSection } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
-export function AppShell({ person, sections, signOut, children }: {
+export function AppShell({
+  person,
+  sections,
+  signOut,
+  children,
+}: {
   person: { displayName: string; email: string; roles: string[] };
   sections: NavSection[];
   signOut: () => Promise<void>;
@@ -11,7 +16,10 @@ export function AppShell({ person, sections, signOut, children }: {
 }) {
   return (
     <div className="flex min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-white">

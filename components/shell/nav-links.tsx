@@ -20,7 +20,7 @@ export function NavLinks({ sections }: { sections: NavSection[] }) {
     <nav aria-label="Sections" className="flex flex-col gap-5 px-3">
       {groups.map((group) => (
         <div key={group}>
-          <p className="px-2 pb-1 text-xs font-semibold uppercase tracking-wide text-slate-400">{group}</p>
+          <p className="px-2 pb-1 text-xs font-semibold tracking-wide text-slate-400 uppercase">{group}</p>
           <ul className="flex flex-col gap-0.5">
             {sections
               .filter((s) => s.group === group)
@@ -38,7 +38,10 @@ export function NavLinks({ sections }: { sections: NavSection[] }) {
                     >
                       {s.label}
                       {s.count ? (
-                        <span className="rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-semibold leading-none text-white" aria-label={`${s.count} waiting`}>
+                        <span
+                          className="rounded-full bg-brand-600 px-1.5 py-0.5 text-xs leading-none font-semibold text-white"
+                          aria-label={`${s.count} waiting`}
+                        >
                           {s.count}
                         </span>
                       ) : null}

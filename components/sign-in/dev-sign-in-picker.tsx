@@ -7,7 +7,13 @@ import { Badge } from "@/components/ui/badge";
 
 const roleLabel: Record<string, string> = { approver: "Approver", it_admin: "IT admin", auditor: "Auditor" };
 
-export function DevSignInPicker({ action, callbackUrl }: { action: (data: FormData) => Promise<void>; callbackUrl: string }) {
+export function DevSignInPicker({
+  action,
+  callbackUrl,
+}: {
+  action: (data: FormData) => Promise<void>;
+  callbackUrl: string;
+}) {
   const trpc = useTRPC();
   const [search, setSearch] = useState("");
   const term = useDeferredValue(search.trim());

@@ -16,7 +16,11 @@ export function RetryOperation({ operationId }: { operationId: string }) {
       <Button variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate({ operationId })}>
         {retry.isPending ? "Queuing…" : "Retry"}
       </Button>
-      {retry.isError && <span role="alert" className="ml-2 text-xs text-red-700">{retry.error.message}</span>}
+      {retry.isError && (
+        <span role="alert" className="ml-2 text-xs text-red-700">
+          {retry.error.message}
+        </span>
+      )}
     </span>
   );
 }
@@ -31,20 +35,48 @@ export function CompleteTask({ taskId }: { taskId: string }) {
       <Button variant="secondary" disabled={done.isPending} onClick={() => done.mutate({ taskId })}>
         {done.isPending ? "Saving…" : "Mark done"}
       </Button>
-      {done.isError && <span role="alert" className="ml-2 text-xs text-red-700">{done.error.message}</span>}
+      {done.isError && (
+        <span role="alert" className="ml-2 text-xs text-red-700">
+          {done.error.message}
+        </span>
+      )}
     </span>
   );
 }
 
 const examples: Record<string, string> = {
   manual: "{}",
-  ldap: JSON.stringify({ url: "ldap://ldap.company.com:389", bindDn: "cn=clearance,dc=company,dc=com", bindPasswordEnv: "CLEARANCE_LDAP_PASSWORD", groupBaseDn: "ou=groups,dc=company,dc=com", userDnTemplate: "uid={username},ou=people,dc=company,dc=com" }, null, 2),
+  ldap: JSON.stringify(
+    {
+      url: "ldap://ldap.company.com:389",
+      bindDn: "cn=clearance,dc=company,dc=com",
+      bindPasswordEnv: "CLEARANCE_LDAP_PASSWORD",
+      groupBaseDn: "ou=groups,dc=company,dc=com",
+      userDnTemplate: "uid={username},ou=people,dc=company,dc=com",
+    },
+    null,
+    2,
+  ),
   postgres: JSON.stringify({ urlEnv: "CLEARANCE_POSTGRES_ADAPTER_URL" }, null, 2),
-  webhook: JSON.stringify({ url: "https://hooks.company.com/clearance", secretEnv: "CLEARANCE_WEBHOOK_SECRET" }, null, 2),
+  webhook: JSON.stringify(
+    { url: "https://hooks.company.com/clearance", secretEnv: "CLEARANCE_WEBHOOK_SECRET" },
+    null,
+    2,
+  ),
 };
 
 /** The adapter and its settings; Clearance checks them before saving. Secrets are named by environment variable. */
-export function AdapterForm({ systemKey, adapterKind, adapterConfig, kinds }: { systemKey: string; adapterKind: string; adapterConfig: Record<string, unknown>; kinds: string[] }) {
+export function AdapterForm({
+  systemKey,
+  adapterKind,
+  adapterConfig,
+  kinds,
+}: {
+  systemKey: string;
+  adapterKind: string;
+  adapterConfig: Record<string, unknown>;
+  kinds: string[];
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [kind, setKind] = useState(adapterKind);
@@ -66,7 +98,9 @@ export function AdapterForm({ systemKey, adapterKind, adapterConfig, kinds }: { 
   return (
     <form onSubmit={onSubmit} className="grid gap-3">
       <div>
-        <label htmlFor="adapter-kind" className="text-xs font-medium text-slate-600">Adapter</label>
+        <label htmlFor="adapter-kind" className="text-xs font-medium text-slate-600">
+          Adapter
+        </label>
         <select
           id="adapter-kind"
           value={kind}
@@ -77,13 +111,24 @@ export function AdapterForm({ systemKey, adapterKind, adapterConfig, kinds }: { 
           className="mt-1 block rounded-md border border-slate-300 px-2 py-2 text-sm"
         >
           {kinds.map((k) => (
-            <option key={k} value={k}>{k}</option>
+            <option key={k} value={k}>
+              {k}
+            </option>
           ))}
         </select>
       </div>
       <div>
-        <label htmlFor="adapter-config" className="text-xs font-medium text-slate-600">Settings (JSON)</label>
-        <textarea id="adapter-config" value={config} onChange={(e) => setConfig(e.target.value)} rows={8} spellCheck={false} className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs" />
+        <label htmlFor="adapter-config" className="text-xs font-medium text-slate-600">
+          Settings (JSON)
+        </label>
+        <textarea
+          id="adapter-config"
+          value={config}
+          onChange={(e) => setConfig(e.target.value)}
+          rows={8}
+          spellCheck={false}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs"
+        />
       </div>
       {(jsonError || save.isError) && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -92,7 +137,9 @@ export function AdapterForm({ systemKey, adapterKind, adapterConfig, kinds }: { 
       )}
       {save.isSuccess && <p className="text-sm text-emerald-700">Saved.</p>}
       <div>
-        <Button type="submit" disabled={save.isPending}>{save.isPending ? "Checking…" : "Save adapter"}</Button>
+        <Button type="submit" disabled={save.isPending}>
+          {save.isPending ? "Checking…" : "Save adapter"}
+        </Button>
       </div>
     </form>
   );

@@ -12,6 +12,7 @@ export const units = [
 
 /** The largest unit that divides a number of minutes exactly, for editing. */
 export function splitDuration(minutes: number): { amount: number; unit: number } {
-  for (const u of [...units].reverse()) if (minutes % u.minutes === 0) return { amount: minutes / u.minutes, unit: u.minutes };
+  for (const u of [...units].reverse())
+    if (minutes % u.minutes === 0) return { amount: minutes / u.minutes, unit: u.minutes };
   return { amount: minutes, unit: 1 };
 }

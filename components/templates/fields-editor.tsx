@@ -13,9 +13,26 @@ export function FieldsEditor({ fields, onChange }: { fields: Field[]; onChange: 
       <ul className="grid gap-2">
         {fields.map((f, i) => (
           <li key={i} className="flex flex-wrap items-center gap-2 rounded-md bg-slate-50 p-2">
-            <input aria-label={`Field ${i + 1}: label`} value={f.label} placeholder="Label" onChange={(e) => set(i, { label: e.target.value })} className={`${smallInput} w-48`} />
-            <input aria-label={`Field ${i + 1}: key`} value={f.key} placeholder="key" onChange={(e) => set(i, { key: e.target.value })} className={`${smallInput} w-36 font-mono`} />
-            <select aria-label={`Field ${i + 1}: type`} value={f.type} onChange={(e) => set(i, { type: e.target.value as Field["type"] })} className={smallInput}>
+            <input
+              aria-label={`Field ${i + 1}: label`}
+              value={f.label}
+              placeholder="Label"
+              onChange={(e) => set(i, { label: e.target.value })}
+              className={`${smallInput} w-48`}
+            />
+            <input
+              aria-label={`Field ${i + 1}: key`}
+              value={f.key}
+              placeholder="key"
+              onChange={(e) => set(i, { key: e.target.value })}
+              className={`${smallInput} w-36 font-mono`}
+            />
+            <select
+              aria-label={`Field ${i + 1}: type`}
+              value={f.type}
+              onChange={(e) => set(i, { type: e.target.value as Field["type"] })}
+              className={smallInput}
+            >
               <option value="text">text</option>
               <option value="dropdown">dropdown</option>
               <option value="checkbox">checkbox</option>
@@ -25,12 +42,20 @@ export function FieldsEditor({ fields, onChange }: { fields: Field[]; onChange: 
                 aria-label={`Field ${i + 1}: options`}
                 value={f.options.join(", ")}
                 placeholder="Option A, Option B"
-                onChange={(e) => set(i, { options: e.target.value.split(",").map((o) => o.trim()).filter(Boolean) })}
+                onChange={(e) =>
+                  set(i, {
+                    options: e.target.value
+                      .split(",")
+                      .map((o) => o.trim())
+                      .filter(Boolean),
+                  })
+                }
                 className={`${smallInput} w-64`}
               />
             )}
             <label className="flex items-center gap-1 text-sm">
-              <input type="checkbox" checked={f.required} onChange={(e) => set(i, { required: e.target.checked })} /> required
+              <input type="checkbox" checked={f.required} onChange={(e) => set(i, { required: e.target.checked })} />{" "}
+              required
             </label>
             <Button variant="ghost" className="text-xs" onClick={() => onChange(fields.filter((_, k) => k !== i))}>
               Remove
@@ -38,7 +63,23 @@ export function FieldsEditor({ fields, onChange }: { fields: Field[]; onChange: 
           </li>
         ))}
       </ul>
-      <Button variant="ghost" className="mt-1 text-xs" onClick={() => onChange([...fields, { key: `field_${fields.length + 1}`, label: "", type: "text", required: false, options: [], maxLength: 500 }])}>
+      <Button
+        variant="ghost"
+        className="mt-1 text-xs"
+        onClick={() =>
+          onChange([
+            ...fields,
+            {
+              key: `field_${fields.length + 1}`,
+              label: "",
+              type: "text",
+              required: false,
+              options: [],
+              maxLength: 500,
+            },
+          ])
+        }
+      >
         + Add field
       </Button>
     </div>

@@ -68,7 +68,12 @@ export function GroupEditor({ group }: { group: Group | null }) {
           className="grid gap-3"
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate({ key, name, description: group?.description ?? "", memberEmails: emails.split(/[\s,;]+/).filter(Boolean) });
+            save.mutate({
+              key,
+              name,
+              description: group?.description ?? "",
+              memberEmails: emails.split(/[\s,;]+/).filter(Boolean),
+            });
           }}
         >
           {!group && (
@@ -76,20 +81,37 @@ export function GroupEditor({ group }: { group: Group | null }) {
               <label htmlFor={`group-${id}-key`} className={labelClass}>
                 Key
               </label>
-              <input id={`group-${id}-key`} value={key} onChange={(e) => setKey(e.target.value)} className={`${inputClass} font-mono`} placeholder="data-owners" />
+              <input
+                id={`group-${id}-key`}
+                value={key}
+                onChange={(e) => setKey(e.target.value)}
+                className={`${inputClass} font-mono`}
+                placeholder="data-owners"
+              />
             </div>
           )}
           <div>
             <label htmlFor={`group-${id}-name`} className={labelClass}>
               Name
             </label>
-            <input id={`group-${id}-name`} value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
+            <input
+              id={`group-${id}-name`}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              className={inputClass}
+            />
           </div>
           <div>
             <label htmlFor={`group-${id}-members`} className={labelClass}>
               Members (emails, one per line, in order)
             </label>
-            <textarea id={`group-${id}-members`} rows={4} value={emails} onChange={(e) => setEmails(e.target.value)} className={`${inputClass} font-mono`} />
+            <textarea
+              id={`group-${id}-members`}
+              rows={4}
+              value={emails}
+              onChange={(e) => setEmails(e.target.value)}
+              className={`${inputClass} font-mono`}
+            />
           </div>
           {save.isError && (
             <p role="alert" className="text-sm text-red-700">

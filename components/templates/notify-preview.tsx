@@ -18,7 +18,11 @@ export function NotifyPreview({ definition, templateKey }: { definition: Templat
     return () => clearTimeout(t);
   }, [definition, sample]);
   const preview = useQuery({
-    ...trpc.templates.previewNotifications.queryOptions({ definition: debounced.definition, templateKey, requesterEmail: debounced.sample.includes("@") ? debounced.sample : undefined }),
+    ...trpc.templates.previewNotifications.queryOptions({
+      definition: debounced.definition,
+      templateKey,
+      requesterEmail: debounced.sample.includes("@") ? debounced.sample : undefined,
+    }),
     retry: false,
     placeholderData: (previous) => previous,
   });
@@ -30,7 +34,13 @@ export function NotifyPreview({ definition, templateKey }: { definition: Templat
       <label htmlFor="preview-requester" className="mt-2 block text-xs text-slate-600">
         For a sample requester (their manager is an approver, and they never approve themselves)
       </label>
-      <input id="preview-requester" value={sample} onChange={(e) => setSample(e.target.value)} placeholder="sarah.chen@company.com" className={`${smallInput} mt-1 w-full`} />
+      <input
+        id="preview-requester"
+        value={sample}
+        onChange={(e) => setSample(e.target.value)}
+        placeholder="sarah.chen@company.com"
+        className={`${smallInput} mt-1 w-full`}
+      />
       {preview.isError ? (
         <p role="alert" className="mt-3 text-sm text-red-700">
           {preview.error.message}
@@ -49,18 +59,29 @@ export function NotifyPreview({ definition, templateKey }: { definition: Templat
               </p>
               {s.policy === "random_n" ? (
                 <p className="text-slate-600">
-                  {s.notifies} chosen at random each time from: {s.approvers.map((a) => a.displayName).join(", ") || "nobody"}
+                  {s.notifies} chosen at random each time from:{" "}
+                  {s.approvers.map((a) => a.displayName).join(", ") || "nobody"}
                 </p>
               ) : (
                 <p className="text-slate-600">
-                  {s.recipients.length ? s.recipients.map((r) => r.displayName).join(", ") : s.managerUnknown ? "(depends on who asks)" : "nobody"}
+                  {s.recipients.length
+                    ? s.recipients.map((r) => r.displayName).join(", ")
+                    : s.managerUnknown
+                      ? "(depends on who asks)"
+                      : "nobody"}
                   {s.policy === "round_robin" && " (next in turn)"}
                 </p>
               )}
               {s.approvers.length > 0 && (
-                <p className="text-xs text-slate-500">Can decide: {s.approvers.map((a) => `${a.displayName} (${viaLabel(a.via)})`).join(", ")}</p>
+                <p className="text-xs text-slate-500">
+                  Can decide: {s.approvers.map((a) => `${a.displayName} (${viaLabel(a.via)})`).join(", ")}
+                </p>
               )}
-              {s.escalation.length > 0 && <p className="text-xs text-slate-500">Escalates to: {s.escalation.map((p) => p.displayName).join(", ")}</p>}
+              {s.escalation.length > 0 && (
+                <p className="text-xs text-slate-500">
+                  Escalates to: {s.escalation.map((p) => p.displayName).join(", ")}
+                </p>
+              )}
             </li>
           ))}
         </ol>

@@ -6,7 +6,12 @@ import { exceptionTypeLabels, exceptionTypes, type ExceptionType } from "@/serve
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
-import { formatDuration, type AutoApproval, type Stage, type TemplateDefinition } from "@/server/core/requests/template";
+import {
+  formatDuration,
+  type AutoApproval,
+  type Stage,
+  type TemplateDefinition,
+} from "@/server/core/requests/template";
 import { inputClass, labelClass, smallInput } from "./controls";
 import { DurationInput, DurationList } from "./duration-input";
 import { FieldsEditor } from "./fields-editor";
@@ -22,7 +27,13 @@ export interface EditorCatalog {
   typeLimits: Record<ExceptionType, number>;
 }
 
-const newStage = (): Stage => ({ name: "Manager", approvers: [{ kind: "manager" }], threshold: { kind: "any" }, notify: { policy: "all", count: 1 }, escalation: null });
+const newStage = (): Stage => ({
+  name: "Manager",
+  approvers: [{ kind: "manager" }],
+  threshold: { kind: "any" },
+  notify: { policy: "all", count: 1 },
+  escalation: null,
+});
 
 function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
   return (
@@ -35,7 +46,10 @@ function Section({ title, description, children }: { title: string; description?
 }
 
 /** Creates or edits a template; the server validates again and names the field at fault. */
-export function TemplateEditor({ initial, catalog }: {
+export function TemplateEditor({
+  initial,
+  catalog,
+}: {
   initial: { key: string; name: string; description: string; definition: TemplateDefinition } | null;
   catalog: EditorCatalog;
 }) {
@@ -73,7 +87,10 @@ export function TemplateEditor({ initial, catalog }: {
   const overLimit = [...def.durations, def.maxDurationMinutes].some((m) => m > typeLimit);
   // Vendor templates carry restrictions (seed 000, pattern 5); other kinds carry none.
   const setExceptionType = (exceptionType: ExceptionType) =>
-    patch({ exceptionType, restrictions: exceptionType === "vendor" ? (def.restrictions ?? defaultVendorRestrictions) : undefined });
+    patch({
+      exceptionType,
+      restrictions: exceptionType === "vendor" ? (def.restrictions ?? defaultVendorRestrictions) : undefined,
+    });
 
   return (
     <form onSubmit={onSubmit} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" noValidate>
@@ -88,16 +105,31 @@ export function TemplateEditor({ initial, catalog }: {
           {!initial && (
             <div>
               <label htmlFor="template-key" className={labelClass}>
-                Key <span className="font-normal text-slate-500">(in links; lowercase and dashes; cannot change later)</span>
+                Key{" "}
+                <span className="font-normal text-slate-500">
+                  (in links; lowercase and dashes; cannot change later)
+                </span>
               </label>
-              <input id="template-key" value={key} onChange={(e) => setKey(e.target.value)} className={`${inputClass} font-mono`} placeholder="finance-reports" />
+              <input
+                id="template-key"
+                value={key}
+                onChange={(e) => setKey(e.target.value)}
+                className={`${inputClass} font-mono`}
+                placeholder="finance-reports"
+              />
             </div>
           )}
           <div>
             <label htmlFor="template-description" className={labelClass}>
               Description <span className="font-normal text-slate-500">(shown in the catalog)</span>
             </label>
-            <textarea id="template-description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} className={inputClass} />
+            <textarea
+              id="template-description"
+              rows={2}
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              className={inputClass}
+            />
           </div>
         </Section>
 
@@ -112,15 +144,37 @@ export function TemplateEditor({ initial, catalog }: {
               const levels = catalog.levels[g.resource.split(":")[0] ?? ""] ?? [];
               return (
                 <li key={i} className="flex flex-wrap items-center gap-2">
-                  <input aria-label={`Grant ${i + 1}: resource`} list="resource-keys" value={g.resource} placeholder="system:type:name" onChange={(e) => patch({ grants: def.grants.map((x, k) => (k === i ? { ...x, resource: e.target.value } : x)) })} className={`${smallInput} w-96 font-mono`} />
-                  <select aria-label={`Grant ${i + 1}: level`} value={g.level ?? ""} onChange={(e) => patch({ grants: def.grants.map((x, k) => (k === i ? { ...x, level: e.target.value || null } : x)) })} className={smallInput}>
+                  <input
+                    aria-label={`Grant ${i + 1}: resource`}
+                    list="resource-keys"
+                    value={g.resource}
+                    placeholder="system:type:name"
+                    onChange={(e) =>
+                      patch({ grants: def.grants.map((x, k) => (k === i ? { ...x, resource: e.target.value } : x)) })
+                    }
+                    className={`${smallInput} w-96 font-mono`}
+                  />
+                  <select
+                    aria-label={`Grant ${i + 1}: level`}
+                    value={g.level ?? ""}
+                    onChange={(e) =>
+                      patch({
+                        grants: def.grants.map((x, k) => (k === i ? { ...x, level: e.target.value || null } : x)),
+                      })
+                    }
+                    className={smallInput}
+                  >
                     <option value="">default level</option>
                     {levels.map((l) => (
                       <option key={l}>{l}</option>
                     ))}
                   </select>
                   {def.grants.length > 1 && (
-                    <Button variant="ghost" className="text-xs" onClick={() => patch({ grants: def.grants.filter((_, k) => k !== i) })}>
+                    <Button
+                      variant="ghost"
+                      className="text-xs"
+                      onClick={() => patch({ grants: def.grants.filter((_, k) => k !== i) })}
+                    >
                       Remove
                     </Button>
                   )}
@@ -128,28 +182,54 @@ export function TemplateEditor({ initial, catalog }: {
               );
             })}
           </ul>
-          <Button variant="ghost" className="justify-self-start text-xs" onClick={() => patch({ grants: [...def.grants, { resource: "", level: null }] })}>
+          <Button
+            variant="ghost"
+            className="justify-self-start text-xs"
+            onClick={() => patch({ grants: [...def.grants, { resource: "", level: null }] })}
+          >
             + Add resource
           </Button>
         </Section>
 
         <Section title="For how long">
-          <p id="type-limit" className={overLimit ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" : "text-sm text-slate-600"} role={overLimit ? "alert" : undefined}>
-            {exceptionTypeLabels[def.exceptionType]} exceptions last at most <strong>{formatDuration(typeLimit)}</strong> (set under Exceptions › Types)
+          <p
+            id="type-limit"
+            className={overLimit ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" : "text-sm text-slate-600"}
+            role={overLimit ? "alert" : undefined}
+          >
+            {exceptionTypeLabels[def.exceptionType]} exceptions last at most{" "}
+            <strong>{formatDuration(typeLimit)}</strong> (set under Exceptions › Types)
             {overLimit ? ": shorten the durations or the maximum below, or the template cannot be saved." : "."}
           </p>
           <DurationList durations={def.durations} limit={typeLimit} onChange={(durations) => patch({ durations })} />
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label htmlFor="max-duration">Never longer than</label>
-            <DurationInput id="max-duration" label="Maximum duration" minutes={def.maxDurationMinutes} onChange={(maxDurationMinutes) => patch({ maxDurationMinutes })} />
+            <DurationInput
+              id="max-duration"
+              label="Maximum duration"
+              minutes={def.maxDurationMinutes}
+              onChange={(maxDurationMinutes) => patch({ maxDurationMinutes })}
+            />
           </div>
           <fieldset className="flex flex-wrap gap-4 text-sm">
             <legend className="sr-only">When access starts</legend>
             <label className="flex items-center gap-2">
-              <input type="radio" name="start-mode" checked={def.startMode === "on_approval"} onChange={() => patch({ startMode: "on_approval" })} /> Starts at approval
+              <input
+                type="radio"
+                name="start-mode"
+                checked={def.startMode === "on_approval"}
+                onChange={() => patch({ startMode: "on_approval" })}
+              />{" "}
+              Starts at approval
             </label>
             <label className="flex items-center gap-2">
-              <input type="radio" name="start-mode" checked={def.startMode === "requester_picks"} onChange={() => patch({ startMode: "requester_picks" })} /> The requester picks the start
+              <input
+                type="radio"
+                name="start-mode"
+                checked={def.startMode === "requester_picks"}
+                onChange={() => patch({ startMode: "requester_picks" })}
+              />{" "}
+              The requester picks the start
             </label>
           </fieldset>
         </Section>
@@ -162,11 +242,17 @@ export function TemplateEditor({ initial, catalog }: {
               stage={s}
               groups={catalog.groups}
               onChange={(stage) => patch({ stages: def.stages.map((x, k) => (k === i ? stage : x)) })}
-              onRemove={def.stages.length > 1 ? () => patch({ stages: def.stages.filter((_, k) => k !== i) }) : undefined}
+              onRemove={
+                def.stages.length > 1 ? () => patch({ stages: def.stages.filter((_, k) => k !== i) }) : undefined
+              }
             />
           ))}
           {def.stages.length < 3 && (
-            <Button variant="secondary" className="justify-self-start" onClick={() => patch({ stages: [...def.stages, newStage()] })}>
+            <Button
+              variant="secondary"
+              className="justify-self-start"
+              onClick={() => patch({ stages: [...def.stages, newStage()] })}
+            >
               Add a stage
             </Button>
           )}
@@ -175,12 +261,25 @@ export function TemplateEditor({ initial, catalog }: {
         <Section title="The requester's form">
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label htmlFor="justification-min">Justification of at least</label>
-            <input id="justification-min" type="number" min={0} max={2000} value={def.justificationMinLength} onChange={(e) => patch({ justificationMinLength: Number(e.target.value) || 0 })} className={`${smallInput} w-20`} />
+            <input
+              id="justification-min"
+              type="number"
+              min={0}
+              max={2000}
+              value={def.justificationMinLength}
+              onChange={(e) => patch({ justificationMinLength: Number(e.target.value) || 0 })}
+              className={`${smallInput} w-20`}
+            />
             characters
           </div>
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label htmlFor="ticket-reference">Ticket reference</label>
-            <select id="ticket-reference" value={def.ticketReference} onChange={(e) => patch({ ticketReference: e.target.value as TemplateDefinition["ticketReference"] })} className={smallInput}>
+            <select
+              id="ticket-reference"
+              value={def.ticketReference}
+              onChange={(e) => patch({ ticketReference: e.target.value as TemplateDefinition["ticketReference"] })}
+              className={smallInput}
+            >
               <option value="hidden">not asked</option>
               <option value="optional">optional</option>
               <option value="required">required</option>
@@ -189,18 +288,39 @@ export function TemplateEditor({ initial, catalog }: {
           <FieldsEditor fields={def.fields} onChange={(fields) => patch({ fields })} />
         </Section>
 
-        <Section title="Automation" description="Auto-approval says why it approved; it never approves access outside policy unless you allow it below.">
+        <Section
+          title="Automation"
+          description="Auto-approval says why it approved; it never approves access outside policy unless you allow it below."
+        >
           <label className="flex items-center gap-2 text-sm">
             <input
               type="checkbox"
               checked={def.autoApproval.some((r) => r.kind === "requester_in_group")}
-              onChange={(e) => setAuto(e.target.checked ? [...def.autoApproval, { kind: "requester_in_group", group: catalog.groups[0]?.key ?? "" }] : def.autoApproval.filter((r) => r.kind !== "requester_in_group"))}
+              onChange={(e) =>
+                setAuto(
+                  e.target.checked
+                    ? [...def.autoApproval, { kind: "requester_in_group", group: catalog.groups[0]?.key ?? "" }]
+                    : def.autoApproval.filter((r) => r.kind !== "requester_in_group"),
+                )
+              }
             />
             Approve at once when the requester is in a group
           </label>
           {def.autoApproval.map((r, i) =>
             r.kind === "requester_in_group" ? (
-              <select key={i} aria-label="Auto-approval group" value={r.group} onChange={(e) => setAuto(def.autoApproval.map((x, k) => (k === i ? { kind: "requester_in_group", group: e.target.value } : x)))} className={`${smallInput} ml-6 justify-self-start`}>
+              <select
+                key={i}
+                aria-label="Auto-approval group"
+                value={r.group}
+                onChange={(e) =>
+                  setAuto(
+                    def.autoApproval.map((x, k) =>
+                      k === i ? { kind: "requester_in_group", group: e.target.value } : x,
+                    ),
+                  )
+                }
+                className={`${smallInput} ml-6 justify-self-start`}
+              >
                 {catalog.groups.map((g) => (
                   <option key={g.key} value={g.key}>
                     {g.name}
@@ -213,27 +333,60 @@ export function TemplateEditor({ initial, catalog }: {
             <input
               type="checkbox"
               checked={def.autoApproval.some((r) => r.kind === "role_transition")}
-              onChange={(e) => setAuto(e.target.checked ? [...def.autoApproval, { kind: "role_transition", withinDays: 30 }] : def.autoApproval.filter((r) => r.kind !== "role_transition"))}
+              onChange={(e) =>
+                setAuto(
+                  e.target.checked
+                    ? [...def.autoApproval, { kind: "role_transition", withinDays: 30 }]
+                    : def.autoApproval.filter((r) => r.kind !== "role_transition"),
+                )
+              }
             />
             Approve at once during a role transition (job title or department changed in the last 30 days)
           </label>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={def.autoApproveOutsidePolicy} onChange={(e) => patch({ autoApproveOutsidePolicy: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={def.autoApproveOutsidePolicy}
+              onChange={(e) => patch({ autoApproveOutsidePolicy: e.target.checked })}
+            />
             Auto-approval may approve access outside the requester&apos;s policy
           </label>
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label htmlFor="pending-expiry">An undecided request expires after</label>
-            <input id="pending-expiry" type="number" min={1} max={90} value={def.pendingExpiryDays} onChange={(e) => patch({ pendingExpiryDays: Number(e.target.value) || 1 })} className={`${smallInput} w-20`} />
+            <input
+              id="pending-expiry"
+              type="number"
+              min={1}
+              max={90}
+              value={def.pendingExpiryDays}
+              onChange={(e) => patch({ pendingExpiryDays: Number(e.target.value) || 1 })}
+              className={`${smallInput} w-20`}
+            />
             days; approvers are reminded every
-            <input aria-label="Reminder interval in hours" type="number" min={1} max={336} value={def.reminderAfterHours} onChange={(e) => patch({ reminderAfterHours: Number(e.target.value) || 1 })} className={`${smallInput} w-20`} />
+            <input
+              aria-label="Reminder interval in hours"
+              type="number"
+              min={1}
+              max={336}
+              value={def.reminderAfterHours}
+              onChange={(e) => patch({ reminderAfterHours: Number(e.target.value) || 1 })}
+              className={`${smallInput} w-20`}
+            />
             hours
           </div>
         </Section>
 
-        <Section title="When approved" description="Approved access is outside policy: it becomes a time-bound exception and is granted through the system's adapter.">
+        <Section
+          title="When approved"
+          description="Approved access is outside policy: it becomes a time-bound exception and is granted through the system's adapter."
+        >
           <label className="grid gap-1 text-sm">
             <span className={labelClass}>Kind of exception</span>
-            <select value={def.exceptionType} onChange={(e) => setExceptionType(e.target.value as ExceptionType)} className={`${smallInput} justify-self-start`}>
+            <select
+              value={def.exceptionType}
+              onChange={(e) => setExceptionType(e.target.value as ExceptionType)}
+              className={`${smallInput} justify-self-start`}
+            >
               {exceptionTypes.map((t) => (
                 <option key={t} value={t}>
                   {exceptionTypeLabels[t]}
@@ -241,10 +394,27 @@ export function TemplateEditor({ initial, catalog }: {
               ))}
             </select>
           </label>
-          {def.exceptionType === "vendor" && <RestrictionsEditor value={def.restrictions ?? defaultVendorRestrictions} onChange={(restrictions) => patch({ restrictions })} />}
+          {def.exceptionType === "vendor" && (
+            <RestrictionsEditor
+              value={def.restrictions ?? defaultVendorRestrictions}
+              onChange={(restrictions) => patch({ restrictions })}
+            />
+          )}
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <label htmlFor="grant-failure">If the grant fails</label>
-            <select id="grant-failure" value={def.onGrantFailure.mode} onChange={(e) => patch({ onGrantFailure: { ...def.onGrantFailure, mode: e.target.value as TemplateDefinition["onGrantFailure"]["mode"] } })} className={smallInput}>
+            <select
+              id="grant-failure"
+              value={def.onGrantFailure.mode}
+              onChange={(e) =>
+                patch({
+                  onGrantFailure: {
+                    ...def.onGrantFailure,
+                    mode: e.target.value as TemplateDefinition["onGrantFailure"]["mode"],
+                  },
+                })
+              }
+              className={smallInput}
+            >
               <option value="retry">retry it</option>
               <option value="ignore">ignore it (log only)</option>
               <option value="block">block the approval</option>
@@ -252,7 +422,17 @@ export function TemplateEditor({ initial, catalog }: {
             {def.onGrantFailure.mode === "retry" && (
               <>
                 up to
-                <input aria-label="Grant attempts" type="number" min={1} max={20} value={def.onGrantFailure.maxAttempts} onChange={(e) => patch({ onGrantFailure: { ...def.onGrantFailure, maxAttempts: Number(e.target.value) || 1 } })} className={`${smallInput} w-20`} />
+                <input
+                  aria-label="Grant attempts"
+                  type="number"
+                  min={1}
+                  max={20}
+                  value={def.onGrantFailure.maxAttempts}
+                  onChange={(e) =>
+                    patch({ onGrantFailure: { ...def.onGrantFailure, maxAttempts: Number(e.target.value) || 1 } })
+                  }
+                  className={`${smallInput} w-20`}
+                />
                 times
               </>
             )}
@@ -270,7 +450,9 @@ export function TemplateEditor({ initial, catalog }: {
         <Button type="submit" disabled={save.isPending}>
           {save.isPending ? "Saving…" : initial ? "Save changes" : "Create template"}
         </Button>
-        <p className="text-xs text-slate-500">Open requests keep the approvers they already have; new requests use the saved version.</p>
+        <p className="text-xs text-slate-500">
+          Open requests keep the approvers they already have; new requests use the saved version.
+        </p>
       </aside>
     </form>
   );

@@ -1,7 +1,15 @@
 import type { ReactNode } from "react";
 import { cn } from "./cn";
 
-export function Alert({ tone = "red", title, children }: { tone?: "red" | "amber" | "green"; title: string; children?: ReactNode }) {
+export function Alert({
+  tone = "red",
+  title,
+  children,
+}: {
+  tone?: "red" | "amber" | "green";
+  title: string;
+  children?: ReactNode;
+}) {
   const tones = {
     red: "border-red-200 bg-red-50 text-red-800",
     amber: "border-amber-200 bg-amber-50 text-amber-900",

@@ -4,7 +4,18 @@ import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
 /** A modal confirmation (native <dialog>: focus is trapped and Escape cancels). */
-export function ConfirmDialog({ open, title, children, confirmLabel, tone = "primary", busy = false, confirmDisabled = false, wide = false, onConfirm, onCancel }: {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  tone = "primary",
+  busy = false,
+  confirmDisabled = false,
+  wide = false,
+  onConfirm,
+  onCancel,
+}: {
   open: boolean;
   title: string;
   children?: ReactNode;
@@ -46,7 +57,12 @@ export function ConfirmDialog({ open, title, children, confirmLabel, tone = "pri
         <Button variant="secondary" onClick={onCancel} disabled={busy}>
           Cancel
         </Button>
-        <Button variant={tone === "danger" ? "danger" : "primary"} onClick={onConfirm} disabled={busy || confirmDisabled} autoFocus>
+        <Button
+          variant={tone === "danger" ? "danger" : "primary"}
+          onClick={onConfirm}
+          disabled={busy || confirmDisabled}
+          autoFocus
+        >
           {busy ? "Working…" : confirmLabel}
         </Button>
       </div>

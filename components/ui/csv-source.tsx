@@ -14,7 +14,17 @@ export const csvTextOf = (v: CsvSourceValue) => v.file?.text ?? v.pasted;
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** "Choose a CSV file" or "Or paste CSV", with a size limit checked before the file is read. */
-export function CsvSource({ id, value, onChange, maxBytes, tooLargeHint, placeholder, rows, fieldClassName, describeFile }: {
+export function CsvSource({
+  id,
+  value,
+  onChange,
+  maxBytes,
+  tooLargeHint,
+  placeholder,
+  rows,
+  fieldClassName,
+  describeFile,
+}: {
   id: string;
   value: CsvSourceValue;
   onChange: (value: CsvSourceValue) => void;

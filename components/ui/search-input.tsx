@@ -6,7 +6,14 @@ import { useEffect, useRef, useState } from "react";
  * A search box that reports what was typed a moment after the last keystroke. With
  * `slashToFocus`, pressing "/" anywhere on the page (outside a field) focuses it.
  */
-export function SearchInput({ id, label, value, onSearch, placeholder, slashToFocus = false }: {
+export function SearchInput({
+  id,
+  label,
+  value,
+  onSearch,
+  placeholder,
+  slashToFocus = false,
+}: {
   id: string;
   label: string;
   value: string | undefined;

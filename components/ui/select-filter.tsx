@@ -1,7 +1,14 @@
 "use client";
 
 /** A labelled drop-down filter; the empty choice ("All ...") means no filter. */
-export function SelectFilter({ id, label, allLabel, value, options, onChange }: {
+export function SelectFilter({
+  id,
+  label,
+  allLabel,
+  value,
+  options,
+  onChange,
+}: {
   id: string;
   label: string;
   allLabel: string;

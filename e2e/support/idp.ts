@@ -17,7 +17,11 @@ const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: "jwk" }), kid: "e2e", use: "sig", alg: "RS256" };
 
 const nameFromEmail = (email: string) =>
-  email.split("@")[0]!.split(/[._-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+  email
+    .split("@")[0]!
+    .split(/[._-]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(" ");
 
 const configuration: Configuration = {
   clients: [
@@ -47,7 +51,10 @@ const configuration: Configuration = {
   loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
     const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
     if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-    const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
+    const grant = new ctx.oidc.provider.Grant({
+      clientId: ctx.oidc.client!.clientId,
+      accountId: ctx.oidc.session!.accountId,
+    });
     grant.addOIDCScope("openid email profile");
     await grant.save();
     return grant;

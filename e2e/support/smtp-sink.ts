@@ -16,7 +16,9 @@ const http = createServer((req, res) => {
   res.writeHead(404).end();
 });
 http.listen(Number(process.env.SMTP_SINK_HTTP_PORT), "127.0.0.1", () => {
-  console.log(`smtp sink: smtp://127.0.0.1:${sink.port}, messages at http://127.0.0.1:${process.env.SMTP_SINK_HTTP_PORT}/messages`);
+  console.log(
+    `smtp sink: smtp://127.0.0.1:${sink.port}, messages at http://127.0.0.1:${process.env.SMTP_SINK_HTTP_PORT}/messages`,
+  );
 });
 const stop = () => void sink.close().then(() => process.exit(0));
 process.on("SIGTERM", stop);

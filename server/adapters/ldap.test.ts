@@ -9,7 +9,13 @@ let slapd: Slapd;
 let adapter: Adapter;
 
 function configFor(server: Slapd): LdapConfig {
-  return { url: server.url, bindDn: server.bindDn, bindPassword: server.bindPassword, groupBaseDn: server.groupBaseDn, userDnTemplate: server.userDnTemplate };
+  return {
+    url: server.url,
+    bindDn: server.bindDn,
+    bindPassword: server.bindPassword,
+    groupBaseDn: server.groupBaseDn,
+    userDnTemplate: server.userDnTemplate,
+  };
 }
 
 function target(username: string, group = FINANCE): AccessTarget {
@@ -50,7 +56,10 @@ describe("ldap adapter against slapd", () => {
     expect(await adapter.grant(target("sarah.chen"))).toMatchObject({ status: "done" });
     expect(await slapd.members(FINANCE)).toEqual([userDn("sarah.chen")]);
 
-    expect(await adapter.grant(target("sarah.chen"))).toMatchObject({ status: "done", detail: expect.stringContaining("already") });
+    expect(await adapter.grant(target("sarah.chen"))).toMatchObject({
+      status: "done",
+      detail: expect.stringContaining("already"),
+    });
     expect(await slapd.members(FINANCE)).toEqual([userDn("sarah.chen")]);
   });
 
@@ -59,7 +68,10 @@ describe("ldap adapter against slapd", () => {
     expect(await adapter.revoke(target("james.okafor"))).toMatchObject({ status: "done" });
     expect(await slapd.members(FINANCE)).not.toContain(userDn("james.okafor"));
 
-    expect(await adapter.revoke(target("james.okafor"))).toMatchObject({ status: "done", detail: expect.stringContaining("was not in") });
+    expect(await adapter.revoke(target("james.okafor"))).toMatchObject({
+      status: "done",
+      detail: expect.stringContaining("was not in"),
+    });
   });
 
   it("keeps a groupOfNames valid when its last member leaves", async () => {

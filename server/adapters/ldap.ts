@@ -1,6 +1,14 @@
 import { Attribute, Change, Client } from "ldapts";
 import { z } from "zod";
-import { AdapterError, type AccessTarget, type ActualAccess, type Adapter, type AdapterHealth, type AdapterResult, unenforcedRestrictions } from "./types";
+import {
+  AdapterError,
+  type AccessTarget,
+  type ActualAccess,
+  type Adapter,
+  type AdapterHealth,
+  type AdapterResult,
+  unenforcedRestrictions,
+} from "./types";
 
 /**
  * groupOfNames and groupOfUniqueNames must keep at least one member. When the last real member
@@ -33,7 +41,9 @@ export const ldapConfigSchema = z
     bindPasswordEnv: z.string().min(1).optional(),
     groupBaseDn: z.string().min(1),
     /** A user's DN, e.g. uid={username},ou=people,dc=clearance,dc=test */
-    userDnTemplate: z.string().refine((t) => t.split("{username}").length === 2, "must contain {username} exactly once"),
+    userDnTemplate: z
+      .string()
+      .refine((t) => t.split("{username}").length === 2, "must contain {username} exactly once"),
     /** memberUid (posixGroup) stores the username; member and uniqueMember store the user's DN. */
     memberAttribute: z.enum(["member", "uniqueMember", "memberUid"]).default("member"),
     /**
@@ -139,7 +149,12 @@ function usernameMatcher(userDnTemplate: string): (memberDn: string) => string |
       }
       const prefix = expected.value.slice(0, at);
       const suffix = expected.value.slice(at + "{username}".length);
-      if (!actual.value.startsWith(prefix) || !actual.value.endsWith(suffix) || actual.value.length <= prefix.length + suffix.length) return null;
+      if (
+        !actual.value.startsWith(prefix) ||
+        !actual.value.endsWith(suffix) ||
+        actual.value.length <= prefix.length + suffix.length
+      )
+        return null;
       username = actual.value.slice(prefix.length, actual.value.length - suffix.length);
     }
     return username;
@@ -171,15 +186,20 @@ function toAdapterError(error: unknown, doing: string, dn: string): AdapterError
   const serverText = message.replace(/\s*Code: 0x[0-9a-f]+$/i, "").trim();
   const result = `LDAP result ${code}${serverText ? `: ${serverText}` : ""}`;
   const reason =
-    code === NO_SUCH_OBJECT ? `${dn} does not exist`
-    : code === INVALID_CREDENTIALS ? `invalid credentials for ${dn}`
-    : code === INSUFFICIENT_ACCESS ? `the bind DN may not change ${dn}`
-    : code === INVALID_DN_SYNTAX ? `${dn} is not a valid DN`
-    : `error on ${dn}`;
+    code === NO_SUCH_OBJECT
+      ? `${dn} does not exist`
+      : code === INVALID_CREDENTIALS
+        ? `invalid credentials for ${dn}`
+        : code === INSUFFICIENT_ACCESS
+          ? `the bind DN may not change ${dn}`
+          : code === INVALID_DN_SYNTAX
+            ? `${dn} is not a valid DN`
+            : `error on ${dn}`;
   return new AdapterError(`LDAP ${doing} failed: ${reason} (${result})`, RETRYABLE_CODES.has(code));
 }
 
-const asArray = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
+const asArray = (value: unknown): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 
 /**
  * Manages membership of `cn=<resource name>,<groupBaseDn>` groups. A new connection is opened and
@@ -216,17 +236,21 @@ export function ldapAdapter(rawConfig: LdapConfig, options: { systemKey: string 
   }
 
   // A replacer function, so a "$&" in a username is not read as a replacement pattern.
-  const memberValue = (username: string) => (usesDns ? config.userDnTemplate.replace("{username}", () => escapeDnValue(username)) : username);
-  const change = (operation: "add" | "delete", values: string[]) => new Change({ operation, modification: new Attribute({ type: memberAttribute, values }) });
+  const memberValue = (username: string) =>
+    usesDns ? config.userDnTemplate.replace("{username}", () => escapeDnValue(username)) : username;
+  const change = (operation: "add" | "delete", values: string[]) =>
+    new Change({ operation, modification: new Attribute({ type: memberAttribute, values }) });
 
   const byResource = config.groupNaming === "resource";
 
   function targetGroup(target: AccessTarget): string {
     if (byResource) {
-      if (!target.resource.startsWith(`${options.systemKey}:`)) throw new AdapterError(`${target.resource} is not a resource of ${options.systemKey}`, false);
+      if (!target.resource.startsWith(`${options.systemKey}:`))
+        throw new AdapterError(`${target.resource} is not a resource of ${options.systemKey}`, false);
       return groupDn(resourceGroupCn(target.resource, target.level), groupBaseDn);
     }
-    if (target.type !== "group") throw new AdapterError(`LDAP adapter manages groups only, not ${target.resource}`, false);
+    if (target.type !== "group")
+      throw new AdapterError(`LDAP adapter manages groups only, not ${target.resource}`, false);
     return groupDn(target.name, groupBaseDn);
   }
 
@@ -264,47 +288,68 @@ export function ldapAdapter(rawConfig: LdapConfig, options: { systemKey: string 
   return {
     kind: "ldap",
 
-    manages: (resource) => (byResource ? resource.startsWith(`${options.systemKey}:`) : resource.startsWith(`${options.systemKey}:group:`)),
+    manages: (resource) =>
+      byResource ? resource.startsWith(`${options.systemKey}:`) : resource.startsWith(`${options.systemKey}:group:`),
 
     async grant(target) {
       const dn = targetGroup(target);
       const member = memberValue(target.username);
-      return connected(`grant of ${target.resource} to ${target.username}`, dn, async (client): Promise<AdapterResult> => {
-        let detail = `added ${member} to ${dn}`;
-        try {
-          await client.modify(dn, change("add", [member]));
-        } catch (error) {
-          if (resultCode(error) !== TYPE_OR_VALUE_EXISTS && resultCode(error) !== ALREADY_EXISTS) throw error;
-          detail = `${member} was already in ${dn}`;
-        }
-        if (usesDns) {
-          // The group now has a real member, so the placeholder can go (if it is there).
-          await client.modify(dn, change("delete", [LDAP_PLACEHOLDER_MEMBER])).catch((error: unknown) => {
-            if (resultCode(error) !== NO_SUCH_ATTRIBUTE) throw error;
-          });
-        }
-        if (byResource) {
-          // A grant sets the level: the member leaves the resource's other level groups.
-          const others = (await groupsHolding(client, target.resource, member)).filter((other) => parseDn(other)[0]?.value !== parseDn(dn)[0]?.value);
-          for (const other of others) detail += `; ${await removeMember(client, other, member)}`;
-        }
-        // A group membership carries no conditions: vendor restrictions are named in the call's log.
-        return { status: "done", detail: detail + unenforcedRestrictions("LDAP", target.restrictions, ["mfaRequired", "ipAllowList", "sessionMinutes", "maxSessions"]) };
-      });
+      return connected(
+        `grant of ${target.resource} to ${target.username}`,
+        dn,
+        async (client): Promise<AdapterResult> => {
+          let detail = `added ${member} to ${dn}`;
+          try {
+            await client.modify(dn, change("add", [member]));
+          } catch (error) {
+            if (resultCode(error) !== TYPE_OR_VALUE_EXISTS && resultCode(error) !== ALREADY_EXISTS) throw error;
+            detail = `${member} was already in ${dn}`;
+          }
+          if (usesDns) {
+            // The group now has a real member, so the placeholder can go (if it is there).
+            await client.modify(dn, change("delete", [LDAP_PLACEHOLDER_MEMBER])).catch((error: unknown) => {
+              if (resultCode(error) !== NO_SUCH_ATTRIBUTE) throw error;
+            });
+          }
+          if (byResource) {
+            // A grant sets the level: the member leaves the resource's other level groups.
+            const others = (await groupsHolding(client, target.resource, member)).filter(
+              (other) => parseDn(other)[0]?.value !== parseDn(dn)[0]?.value,
+            );
+            for (const other of others) detail += `; ${await removeMember(client, other, member)}`;
+          }
+          // A group membership carries no conditions: vendor restrictions are named in the call's log.
+          return {
+            status: "done",
+            detail:
+              detail +
+              unenforcedRestrictions("LDAP", target.restrictions, [
+                "mfaRequired",
+                "ipAllowList",
+                "sessionMinutes",
+                "maxSessions",
+              ]),
+          };
+        },
+      );
     },
 
     async revoke(target) {
       const dn = targetGroup(target);
       const member = memberValue(target.username);
-      return connected(`revoke of ${target.resource} from ${target.username}`, dn, async (client): Promise<AdapterResult> => {
-        if (!byResource) return { status: "done", detail: await removeMember(client, dn, member) };
-        // Revoking a resource removes it at whatever level the member holds it.
-        const held = await groupsHolding(client, target.resource, member);
-        if (held.length === 0) return { status: "done", detail: `${member} held no group of ${target.resource}` };
-        const details: string[] = [];
-        for (const group of held) details.push(await removeMember(client, group, member));
-        return { status: "done", detail: details.join("; ") };
-      });
+      return connected(
+        `revoke of ${target.resource} from ${target.username}`,
+        dn,
+        async (client): Promise<AdapterResult> => {
+          if (!byResource) return { status: "done", detail: await removeMember(client, dn, member) };
+          // Revoking a resource removes it at whatever level the member holds it.
+          const held = await groupsHolding(client, target.resource, member);
+          if (held.length === 0) return { status: "done", detail: `${member} held no group of ${target.resource}` };
+          const details: string[] = [];
+          for (const group of held) details.push(await removeMember(client, group, member));
+          return { status: "done", detail: details.join("; ") };
+        },
+      );
     },
 
     async listActual() {
@@ -320,7 +365,9 @@ export function ldapAdapter(rawConfig: LdapConfig, options: { systemKey: string 
           const naming = parseDn(entry.dn)[0];
           const cn = naming?.type === "cn" ? naming.value : asArray(entry.cn)[0];
           if (!cn) continue;
-          const held = byResource ? parseResourceGroupCn(cn) : { resource: `${options.systemKey}:group:${cn}`, level: null };
+          const held = byResource
+            ? parseResourceGroupCn(cn)
+            : { resource: `${options.systemKey}:group:${cn}`, level: null };
           if (byResource && !held.resource.startsWith(`${options.systemKey}:`)) continue;
           for (const value of asArray(entry[memberAttribute])) {
             const username = usesDns ? usernameOf(value) : value;

@@ -17,8 +17,14 @@ export function manualAdapter(): Adapter {
   return {
     kind: "manual",
     canList: false,
-    grant: async (target) => ({ status: "waiting", detail: `A task for IT: grant ${target.resource} to ${target.email}${conditions(target)}` }),
-    revoke: async (target) => ({ status: "waiting", detail: `A task for IT: revoke ${target.resource} from ${target.email}` }),
+    grant: async (target) => ({
+      status: "waiting",
+      detail: `A task for IT: grant ${target.resource} to ${target.email}${conditions(target)}`,
+    }),
+    revoke: async (target) => ({
+      status: "waiting",
+      detail: `A task for IT: revoke ${target.resource} from ${target.email}`,
+    }),
     listActual: async () => [],
     health: async () => ({ ok: true, detail: "manual: IT does it by hand" }),
     close: async () => undefined,

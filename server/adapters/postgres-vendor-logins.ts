@@ -16,7 +16,11 @@ export const DEFAULT_RESTRICT_FUNCTION = "clearance_restrict_login";
 export const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The setup SQL a DBA runs once as superuser, in the database the adapter connects to. */
-export function vendorLoginSetupSql({ markerRole = DEFAULT_VENDOR_MARKER_ROLE, restrictFunction = DEFAULT_RESTRICT_FUNCTION, adapterRole = "clearance_adapter" } = {}): string {
+export function vendorLoginSetupSql({
+  markerRole = DEFAULT_VENDOR_MARKER_ROLE,
+  restrictFunction = DEFAULT_RESTRICT_FUNCTION,
+  adapterRole = "clearance_adapter",
+} = {}): string {
   for (const name of [markerRole, restrictFunction, adapterRole]) {
     if (!SQL_IDENTIFIER.test(name)) throw new Error(`${name} is not a plain SQL identifier`);
   }

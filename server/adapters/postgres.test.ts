@@ -43,7 +43,15 @@ async function connectAs(role: string): Promise<pg.Client> {
 }
 
 function target(role: string, username = member): AccessTarget {
-  return { email: `${username}@company.com`, username, resource: `postgres:role:${role}`, type: "role", name: role, level: null, operationId: `op-${role}-${username}` };
+  return {
+    email: `${username}@company.com`,
+    username,
+    resource: `postgres:role:${role}`,
+    type: "role",
+    name: role,
+    level: null,
+    operationId: `op-${role}-${username}`,
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<AdapterError> {
@@ -55,7 +63,8 @@ async function failure(promise: Promise<unknown>): Promise<AdapterError> {
   return error as AdapterError;
 }
 
-const readReports = async (client: pg.Client) => (await client.query<{ n: number }>("select count(*)::int as n from reports")).rows[0]?.n;
+const readReports = async (client: pg.Client) =>
+  (await client.query<{ n: number }>("select count(*)::int as n from reports")).rows[0]?.n;
 
 beforeAll(async () => {
   superuser = new pg.Client({ connectionString: SERVER });
@@ -91,13 +100,21 @@ afterAll(async () => {
 
 describe("postgres adapter against a real cluster", () => {
   it("runs as a role that is neither superuser nor createrole", async () => {
-    const { rows } = await superuser.query("select rolsuper, rolcreaterole from pg_roles where rolname = $1", [adapterRole]);
+    const { rows } = await superuser.query("select rolsuper, rolcreaterole from pg_roles where rolname = $1", [
+      adapterRole,
+    ]);
     expect(rows).toEqual([{ rolsuper: false, rolcreaterole: false }]);
   });
 
   it("grants the role so the member can SET ROLE and read, and a second grant is fine", async () => {
-    expect(await adapter.grant(target(managedRole))).toMatchObject({ status: "done", detail: `granted "${managedRole}" to "${member}"` });
-    expect(await adapter.grant(target(managedRole))).toMatchObject({ status: "done", detail: expect.stringContaining("already") });
+    expect(await adapter.grant(target(managedRole))).toMatchObject({
+      status: "done",
+      detail: `granted "${managedRole}" to "${member}"`,
+    });
+    expect(await adapter.grant(target(managedRole))).toMatchObject({
+      status: "done",
+      detail: expect.stringContaining("already"),
+    });
 
     const session = await connectAs(member);
     await session.query(`set role ${managedRole}`);
@@ -105,7 +122,9 @@ describe("postgres adapter against a real cluster", () => {
   });
 
   it("lists the members of the roles it manages, and nothing else", async () => {
-    expect(await adapter.listActual()).toEqual([{ username: member, resource: `postgres:role:${managedRole}`, level: null }]);
+    expect(await adapter.listActual()).toEqual([
+      { username: member, resource: `postgres:role:${managedRole}`, level: null },
+    ]);
   });
 
   it("on revoke, ends the member's sessions, including one that already did SET ROLE", async () => {
@@ -114,7 +133,10 @@ describe("postgres adapter against a real cluster", () => {
     expect(await readReports(session)).toBe(2);
 
     const result = await adapter.revoke(target(managedRole));
-    expect(result).toMatchObject({ status: "done", detail: expect.stringMatching(/^revoked .*ended \d+ open session/) });
+    expect(result).toMatchObject({
+      status: "done",
+      detail: expect.stringMatching(/^revoked .*ended \d+ open session/),
+    });
     await expect(readReports(session)).rejects.toThrow();
 
     const fresh = await connectAs(member);
@@ -124,7 +146,10 @@ describe("postgres adapter against a real cluster", () => {
   });
 
   it("revoking what is not there succeeds", async () => {
-    expect(await adapter.revoke(target(managedRole))).toMatchObject({ status: "done", detail: expect.stringContaining("was not a member") });
+    expect(await adapter.revoke(target(managedRole))).toMatchObject({
+      status: "done",
+      detail: expect.stringContaining("was not a member"),
+    });
   });
 
   // Why revoke ends sessions: PostgreSQL checks privileges against the current role, and REVOKE
@@ -140,7 +165,9 @@ describe("postgres adapter against a real cluster", () => {
 
   it("revokes a membership someone else granted on PostgreSQL 15, and says so when 16+ keeps it", async () => {
     await superuser.query(`grant ${managedRole} to ${member}`);
-    const { rows } = await superuser.query<{ version: number }>("select current_setting('server_version_num')::int as version");
+    const { rows } = await superuser.query<{ version: number }>(
+      "select current_setting('server_version_num')::int as version",
+    );
     if ((rows[0]?.version ?? 0) < 160000) {
       expect(await adapter.revoke(target(managedRole))).toMatchObject({ status: "done" });
     } else {
@@ -183,8 +210,15 @@ describe("vendor logins: VALID UNTIL and CONNECTION LIMIT, only on a login that 
   const restrictions = { mfaRequired: true, ipAllowList: ["203.0.113.0/24"], sessionMinutes: 480, maxSessions: 2 };
   // Whole seconds, a week and a day from now: what PostgreSQL stores reads back equal.
   const inDays = (days: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + days * 86_400_000);
-  const attributes = async (role: string) => (await superuser.query<{ until: Date | null; limit: number }>("select rolvaliduntil as until, rolconnlimit as limit from pg_roles where rolname = $1", [role])).rows[0]!;
-  const endVendorSessions = () => superuser.query("select pg_terminate_backend(pid, 5000) from pg_stat_activity where usename = $1", [vendor]);
+  const attributes = async (role: string) =>
+    (
+      await superuser.query<{ until: Date | null; limit: number }>(
+        "select rolvaliduntil as until, rolconnlimit as limit from pg_roles where rolname = $1",
+        [role],
+      )
+    ).rows[0]!;
+  const endVendorSessions = () =>
+    superuser.query("select pg_terminate_backend(pid, 5000) from pg_stat_activity where usename = $1", [vendor]);
 
   beforeAll(async () => {
     // The DBA's side (README.md): the marker, a login marked as the vendor's, the setup's function.
@@ -198,15 +232,22 @@ describe("vendor logins: VALID UNTIL and CONNECTION LIMIT, only on a login that 
     await superuser.query(`create role ${vendor} login in role ${marker}`);
     await superuser.query(`create role ${auditRole} nologin`);
     await superuser.query(`grant ${auditRole} to ${adapterRole} with admin option`);
-    vendorAdapter = postgresAdapter({ url: urlAs(adapterRole), vendorLogins: { markerRole: marker } }, { systemKey: "postgres" });
+    vendorAdapter = postgresAdapter(
+      { url: urlAs(adapterRole), vendorLogins: { markerRole: marker } },
+      { systemKey: "postgres" },
+    );
   });
   afterAll(() => vendorAdapter?.close());
 
   it("the adapter's role cannot change a role's attributes itself, and the function touches only marked plain logins", async () => {
     const asAdapter = await connectAs(adapterRole);
     await expect(asAdapter.query(`alter role ${vendor} valid until 'infinity'`)).rejects.toThrow(/permission denied/);
-    await expect(asAdapter.query("select clearance_restrict_login($1, now(), 0)", [member])).rejects.toThrow(/is not a vendor login/);
-    await expect(asAdapter.query("select clearance_restrict_login($1, now(), 0)", ["postgres"])).rejects.toThrow(/not a plain login role/);
+    await expect(asAdapter.query("select clearance_restrict_login($1, now(), 0)", [member])).rejects.toThrow(
+      /is not a vendor login/,
+    );
+    await expect(asAdapter.query("select clearance_restrict_login($1, now(), 0)", ["postgres"])).rejects.toThrow(
+      /not a plain login role/,
+    );
     await asAdapter.end();
   });
 
@@ -265,8 +306,13 @@ describe("vendor logins: VALID UNTIL and CONNECTION LIMIT, only on a login that 
   });
 
   it("refuses restricted access on a login shared with other access, or on a system without vendor logins, granting nothing", async () => {
-    const onShared = await failure(vendorAdapter.grant({ ...target(managedRole, member), expiresAt: inDays(2), restrictions }));
-    expect(onShared).toMatchObject({ retryable: false, message: expect.stringContaining(`"${member}" is not a vendor login (a member of "${marker}")`) });
+    const onShared = await failure(
+      vendorAdapter.grant({ ...target(managedRole, member), expiresAt: inDays(2), restrictions }),
+    );
+    expect(onShared).toMatchObject({
+      retryable: false,
+      message: expect.stringContaining(`"${member}" is not a vendor login (a member of "${marker}")`),
+    });
     const unset = await failure(adapter.grant({ ...target(managedRole, vendor), expiresAt: inDays(2), restrictions }));
     expect(unset).toMatchObject({ retryable: false, message: expect.stringContaining("no vendorLogins set up") });
     expect(await vendorAdapter.listActual()).toEqual([]);

@@ -1,7 +1,16 @@
 import pg from "pg";
 import { z } from "zod";
 import { DEFAULT_RESTRICT_FUNCTION, DEFAULT_VENDOR_MARKER_ROLE, SQL_IDENTIFIER } from "./postgres-vendor-logins";
-import { AdapterError, type AccessTarget, type ActualAccess, type Adapter, type AdapterHealth, type AdapterResult, type Restrictions, unenforcedRestrictions } from "./types";
+import {
+  AdapterError,
+  type AccessTarget,
+  type ActualAccess,
+  type Adapter,
+  type AdapterHealth,
+  type AdapterResult,
+  type Restrictions,
+  unenforcedRestrictions,
+} from "./types";
 
 const identifier = z.string().regex(SQL_IDENTIFIER, "a plain SQL identifier: lowercase letters, digits and _");
 
@@ -16,16 +25,31 @@ export const postgresConfigSchema = z
      * marked login. Without it, a grant that carries restrictions is refused.
      */
     vendorLogins: z
-      .strictObject({ markerRole: identifier.default(DEFAULT_VENDOR_MARKER_ROLE), restrictFunction: identifier.default(DEFAULT_RESTRICT_FUNCTION) })
+      .strictObject({
+        markerRole: identifier.default(DEFAULT_VENDOR_MARKER_ROLE),
+        restrictFunction: identifier.default(DEFAULT_RESTRICT_FUNCTION),
+      })
       .optional(),
   })
-  .refine((c) => (c.url === undefined) !== (c.urlEnv === undefined), { message: "set exactly one of url and urlEnv", path: ["url"] });
+  .refine((c) => (c.url === undefined) !== (c.urlEnv === undefined), {
+    message: "set exactly one of url and urlEnv",
+    path: ["url"],
+  });
 
 export type PostgresConfig = z.input<typeof postgresConfigSchema>;
 
 /** SQLSTATE classes and codes where trying again later can help. */
 const RETRYABLE_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01|55P03)/;
-const CONNECTION_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
+const CONNECTION_ERRNO = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+]);
 
 function toAdapterError(error: unknown, doing: string): AdapterError {
   if (error instanceof AdapterError) return error;
@@ -35,7 +59,8 @@ function toAdapterError(error: unknown, doing: string): AdapterError {
     return new AdapterError(`PostgreSQL ${doing} failed: ${message} (SQLSTATE ${code})`, RETRYABLE_SQLSTATE.test(code));
   }
   // No SQLSTATE: the failure is on the way to the server (refused, reset, timed out).
-  const network = (typeof code === "string" && CONNECTION_ERRNO.has(code)) || /timeout|terminated|connection/i.test(message);
+  const network =
+    (typeof code === "string" && CONNECTION_ERRNO.has(code)) || /timeout|terminated|connection/i.test(message);
   return new AdapterError(`PostgreSQL ${doing} failed: ${message}`, network);
 }
 
@@ -46,10 +71,16 @@ const MANAGED_ROLES_SQL = `
   join pg_roles r on r.oid = am.roleid
   where am.member = (select oid from pg_roles where rolname = current_user) and am.admin_option`;
 
-const restricted = (r: Restrictions | undefined) => Boolean(r && (r.ipAllowList?.length || r.mfaRequired || r.sessionMinutes || r.maxSessions));
+const restricted = (r: Restrictions | undefined) =>
+  Boolean(r && (r.ipAllowList?.length || r.mfaRequired || r.sessionMinutes || r.maxSessions));
 
 /** What PostgreSQL cannot enforce itself (README.md: pg_hba.conf and the connection path do). */
-const notEnforced = (r: Restrictions | undefined) => unenforcedRestrictions("PostgreSQL (pg_hba.conf, the connection path)", r, ["mfaRequired", "ipAllowList", "sessionMinutes"]);
+const notEnforced = (r: Restrictions | undefined) =>
+  unenforcedRestrictions("PostgreSQL (pg_hba.conf, the connection path)", r, [
+    "mfaRequired",
+    "ipAllowList",
+    "sessionMinutes",
+  ]);
 
 /**
  * Grants and revokes PostgreSQL role membership (`postgres:role:<role>` to the login role named
@@ -63,13 +94,20 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
   const connectionString = (): string => {
     if (config.url !== undefined) return config.url;
     const value = process.env[config.urlEnv ?? ""];
-    if (!value) throw new AdapterError(`PostgreSQL connection string: environment variable ${config.urlEnv} is not set`, false);
+    if (!value)
+      throw new AdapterError(`PostgreSQL connection string: environment variable ${config.urlEnv} is not set`, false);
     return value;
   };
 
   function getPool(): pg.Pool {
     if (!pool) {
-      pool = new pg.Pool({ connectionString: connectionString(), max: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, application_name: "clearance-adapter" });
+      pool = new pg.Pool({
+        connectionString: connectionString(),
+        max: 2,
+        idleTimeoutMillis: 30_000,
+        connectionTimeoutMillis: 10_000,
+        application_name: "clearance-adapter",
+      });
       // An idle connection the server drops would otherwise crash the process; the next query reports it.
       pool.on("error", () => undefined);
     }
@@ -89,7 +127,8 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
   }
 
   function roleOf(target: AccessTarget): string {
-    if (target.type !== "role") throw new AdapterError(`PostgreSQL adapter manages roles only, not ${target.resource}`, false);
+    if (target.type !== "role")
+      throw new AdapterError(`PostgreSQL adapter manages roles only, not ${target.resource}`, false);
     return target.name;
   }
 
@@ -104,7 +143,8 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
   };
 
   const vendorLogins = config.vendorLogins;
-  const isVendorLogin = async (client: pg.PoolClient, username: string) => (vendorLogins ? isMember(client, vendorLogins.markerRole, username) : false);
+  const isVendorLogin = async (client: pg.PoolClient, username: string) =>
+    vendorLogins ? isMember(client, vendorLogins.markerRole, username) : false;
 
   /** Runs `work` in a transaction holding a lock on the login, so two calls for one vendor do not interleave. */
   async function lockedForLogin<T>(client: pg.PoolClient, username: string, work: () => Promise<T>): Promise<T> {
@@ -121,12 +161,16 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
   }
 
   /** Sets VALID UNTIL and CONNECTION LIMIT (null: leave it) through the setup's SECURITY DEFINER function. */
-  const restrictLogin = (client: pg.PoolClient, username: string, validUntil: Date | "now", connectionLimit: number | null) =>
-    client.query(`select ${client.escapeIdentifier(vendorLogins!.restrictFunction)}($1, ${validUntil === "now" ? "now()" : "$3::timestamptz"}, $2::int)`, [
-      username,
-      connectionLimit,
-      ...(validUntil === "now" ? [] : [validUntil.toISOString()]),
-    ]);
+  const restrictLogin = (
+    client: pg.PoolClient,
+    username: string,
+    validUntil: Date | "now",
+    connectionLimit: number | null,
+  ) =>
+    client.query(
+      `select ${client.escapeIdentifier(vendorLogins!.restrictFunction)}($1, ${validUntil === "now" ? "now()" : "$3::timestamptz"}, $2::int)`,
+      [username, connectionLimit, ...(validUntil === "now" ? [] : [validUntil.toISOString()])],
+    );
 
   /**
    * A vendor login's window: VALID UNTIL the exception's expiry, never earlier than a later expiry
@@ -172,7 +216,8 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
           );
         }
         // Granting an existing membership is only a NOTICE, so this is idempotent as it stands.
-        const grant = () => client.query(`grant ${client.escapeIdentifier(role)} to ${client.escapeIdentifier(target.username)}`);
+        const grant = () =>
+          client.query(`grant ${client.escapeIdentifier(role)} to ${client.escapeIdentifier(target.username)}`);
         let window = "";
         if (vendor && target.expiresAt) {
           const expiresAt = target.expiresAt;
@@ -183,7 +228,9 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
         } else {
           await grant();
         }
-        const done = already ? `"${target.username}" was already a member of "${role}"` : `granted "${role}" to "${target.username}"`;
+        const done = already
+          ? `"${target.username}" was already a member of "${role}"`
+          : `granted "${role}" to "${target.username}"`;
         return { status: "done", detail: `${done}${window}${notEnforced(target.restrictions)}` };
       });
     },
@@ -198,7 +245,10 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
           await client.query(`revoke ${client.escapeIdentifier(role)} from ${client.escapeIdentifier(username)}`);
           if (await isMember(client, role, username)) {
             // PostgreSQL 16+ only revokes grants this role made; another grantor's stays.
-            throw new AdapterError(`PostgreSQL revoke of role "${role}" from "${username}": the membership was granted by another role and remains`, false);
+            throw new AdapterError(
+              `PostgreSQL revoke of role "${role}" from "${username}": the membership was granted by another role and remains`,
+              false,
+            );
           }
         };
         let locked = "";
@@ -221,7 +271,10 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
         );
         const ended = rows.filter((r) => r.terminated).length;
         const sessions = ended ? `; ended ${ended} open session${ended === 1 ? "" : "s"}` : "";
-        return { status: "done", detail: `${was ? `revoked "${role}" from "${username}"` : `"${username}" was not a member of "${role}"`}${locked}${sessions}` };
+        return {
+          status: "done",
+          detail: `${was ? `revoked "${role}" from "${username}"` : `"${username}" was not a member of "${role}"`}${locked}${sessions}`,
+        };
       });
     },
 
@@ -235,7 +288,11 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
            where r.rolname in (${MANAGED_ROLES_SQL}) and m.rolname <> current_user
            order by 1, 2`,
         );
-        return rows.map((r): ActualAccess => ({ username: r.member, resource: `${options.systemKey}:role:${r.role}`, level: null }));
+        return rows.map((r): ActualAccess => ({
+          username: r.member,
+          resource: `${options.systemKey}:role:${r.role}`,
+          level: null,
+        }));
       });
     },
 
@@ -250,7 +307,11 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
           );
           const { managed = 0, can_signal = false, who = "?" } = rows[0] ?? {};
           // Without pg_signal_backend a revoke cannot end the member's open sessions.
-          if (!can_signal) return { ok: false, detail: `connected as ${who}, which is not a member of pg_signal_backend; revokes cannot end open sessions` };
+          if (!can_signal)
+            return {
+              ok: false,
+              detail: `connected as ${who}, which is not a member of pg_signal_backend; revokes cannot end open sessions`,
+            };
           return { ok: true, detail: `connected as ${who}; manages ${managed} role${managed === 1 ? "" : "s"}` };
         });
       } catch (error) {

@@ -19,13 +19,19 @@ export const manualConfigSchema = z.object({}).strict().nullish();
 function validated<Schema extends z.ZodType>(schema: Schema, system: AdapterSystem): z.output<Schema> {
   const parsed = schema.safeParse(system.adapterConfig);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `"${issue.path.length ? issue.path.join(".") : "(config)"}": ${issue.message}`);
-  throw new AdapterError(`System "${system.key}" has an invalid ${system.adapterKind} adapter config: ${problems.join("; ")}`, false);
+  const problems = parsed.error.issues.map(
+    (issue) => `"${issue.path.length ? issue.path.join(".") : "(config)"}": ${issue.message}`,
+  );
+  throw new AdapterError(
+    `System "${system.key}" has an invalid ${system.adapterKind} adapter config: ${problems.join("; ")}`,
+    false,
+  );
 }
 
 const factories = {
   ldap: (system: AdapterSystem) => ldapAdapter(validated(ldapConfigSchema, system), { systemKey: system.key }),
-  postgres: (system: AdapterSystem) => postgresAdapter(validated(postgresConfigSchema, system), { systemKey: system.key }),
+  postgres: (system: AdapterSystem) =>
+    postgresAdapter(validated(postgresConfigSchema, system), { systemKey: system.key }),
   webhook: (system: AdapterSystem) => webhookAdapter(validated(webhookConfigSchema, system), { systemKey: system.key }),
   manual: (system: AdapterSystem) => {
     validated(manualConfigSchema, system);
@@ -42,7 +48,10 @@ export const adapterKinds = Object.keys(factories) as AdapterKind[];
  */
 export function adapterFor(system: AdapterSystem): Adapter {
   if (!Object.hasOwn(factories, system.adapterKind)) {
-    throw new AdapterError(`System "${system.key}" names adapter kind "${system.adapterKind}", which is not one of ${adapterKinds.join(", ")}`, false);
+    throw new AdapterError(
+      `System "${system.key}" names adapter kind "${system.adapterKind}", which is not one of ${adapterKinds.join(", ")}`,
+      false,
+    );
   }
   return factories[system.adapterKind as AdapterKind](system);
 }

@@ -79,7 +79,11 @@ export class AdapterError extends Error {
 }
 
 /** "; not enforced by <system>: MFA, IP allow list …" for restrictions a system cannot enforce, or "". */
-export function unenforcedRestrictions(system: string, r: Restrictions | undefined, what: readonly (keyof Restrictions)[]): string {
+export function unenforcedRestrictions(
+  system: string,
+  r: Restrictions | undefined,
+  what: readonly (keyof Restrictions)[],
+): string {
   const names: Record<keyof Restrictions, string | false> = {
     mfaRequired: r?.mfaRequired === true && "MFA",
     ipAllowList: Boolean(r?.ipAllowList?.length) && `IP allow list ${r!.ipAllowList!.join(", ")}`,

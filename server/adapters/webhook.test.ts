@@ -26,11 +26,21 @@ function startReceiver() {
     req.on("end", () => {
       const answer = (status: number, payload?: unknown) => {
         const text = payload === undefined ? "" : typeof payload === "string" ? payload : JSON.stringify(payload);
-        res.writeHead(status, { "content-type": typeof payload === "string" ? "text/plain" : "application/json" }).end(text);
+        res
+          .writeHead(status, { "content-type": typeof payload === "string" ? "text/plain" : "application/json" })
+          .end(text);
         return { status, text };
       };
       const timestamp = String(req.headers["x-clearance-timestamp"] ?? "");
-      if (!verifyWebhookSignature(SECRET, timestamp, raw, req.headers["x-clearance-signature"] as string | undefined, Math.floor(Date.now() / 1000))) {
+      if (
+        !verifyWebhookSignature(
+          SECRET,
+          timestamp,
+          raw,
+          req.headers["x-clearance-signature"] as string | undefined,
+          Math.floor(Date.now() / 1000),
+        )
+      ) {
         return answer(401, { error: "bad signature" });
       }
       const body = JSON.parse(raw) as Record<string, unknown>;
@@ -40,7 +50,8 @@ function startReceiver() {
       if (repeat) return answer(repeat.status, repeat.text ? JSON.parse(repeat.text) : undefined);
 
       const resource = String(body.resource ?? "");
-      const remember = (result: { status: number; text: string }) => key && result.status < 500 && seenKeys.set(key, result);
+      const remember = (result: { status: number; text: string }) =>
+        key && result.status < 500 && seenKeys.set(key, result);
       switch (body.action) {
         case "health":
           return answer(200, { ok: true, detail: "receiver up" });
@@ -48,12 +59,19 @@ function startReceiver() {
           return answer(200, { access: [...memberships.values()] });
         case "grant":
         case "revoke": {
-          if (resource.endsWith(":needs-approval")) return remember(answer(202, { status: "waiting", detail: "Waiting for the workspace owner" }));
+          if (resource.endsWith(":needs-approval"))
+            return remember(answer(202, { status: "waiting", detail: "Waiting for the workspace owner" }));
           if (resource.endsWith(":broken")) return answer(500, "upstream exploded");
-          if (resource.endsWith(":unknown")) return remember(answer(400, { error: "channel_not_found", detail: "x".repeat(2_000) }));
+          if (resource.endsWith(":unknown"))
+            return remember(answer(400, { error: "channel_not_found", detail: "x".repeat(2_000) }));
           if (resource.endsWith(":slow")) return void setTimeout(() => answer(200, {}), 1_000);
           const id = `${body.username}|${resource}`;
-          if (body.action === "grant") memberships.set(id, { username: String(body.username), resource, level: (body.level as string | null) ?? null });
+          if (body.action === "grant")
+            memberships.set(id, {
+              username: String(body.username),
+              resource,
+              level: (body.level as string | null) ?? null,
+            });
           else memberships.delete(id);
           return remember(answer(200, { ok: true }));
         }
@@ -128,7 +146,9 @@ describe("webhook adapter against an HTTP receiver", () => {
     expect(call?.headers["x-clearance-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(Math.abs(Number(call?.headers["x-clearance-timestamp"]) - Date.now() / 1000)).toBeLessThan(5);
 
-    expect(await adapter().listActual()).toEqual([{ username: "sarah.chen", resource: "slack:channel:finance", level: "member" }]);
+    expect(await adapter().listActual()).toEqual([
+      { username: "sarah.chen", resource: "slack:channel:finance", level: "member" },
+    ]);
     expect(receiver.calls.at(-1)?.body).toEqual({ action: "list", version: 2 });
   });
 
@@ -136,16 +156,30 @@ describe("webhook adapter against an HTTP receiver", () => {
     const vendor: AccessTarget = {
       ...target("audit", "op-vendor"),
       expiresAt: new Date("2026-12-15T00:00:00Z"),
-      restrictions: { ipAllowList: ["203.0.113.0/24", "2001:db8::/48"], mfaRequired: true, sessionMinutes: 480, maxSessions: 2 },
+      restrictions: {
+        ipAllowList: ["203.0.113.0/24", "2001:db8::/48"],
+        mfaRequired: true,
+        sessionMinutes: 480,
+        maxSessions: 2,
+      },
     };
     await adapter().grant(vendor);
     expect(receiver.calls[0]?.body).toMatchObject({
       version: 2,
       expiresAt: "2026-12-15T00:00:00.000Z",
-      restrictions: { ipAllowList: ["203.0.113.0/24", "2001:db8::/48"], mfaRequired: true, sessionMinutes: 480, maxSessions: 2 },
+      restrictions: {
+        ipAllowList: ["203.0.113.0/24", "2001:db8::/48"],
+        mfaRequired: true,
+        sessionMinutes: 480,
+        maxSessions: 2,
+      },
     });
     await adapter().revoke({ ...target("audit", "op-plain"), restrictions: {} });
-    expect(receiver.calls[1]?.body).toMatchObject({ action: "revoke", expiresAt: null, restrictions: { ipAllowList: null, mfaRequired: false, sessionMinutes: null, maxSessions: null } });
+    expect(receiver.calls[1]?.body).toMatchObject({
+      action: "revoke",
+      expiresAt: null,
+      restrictions: { ipAllowList: null, mfaRequired: false, sessionMinutes: null, maxSessions: null },
+    });
   });
 
   it("repeats are safe: the same operation twice, and revoking twice", async () => {
@@ -157,7 +191,10 @@ describe("webhook adapter against an HTTP receiver", () => {
   });
 
   it("passes a 202 waiting answer on", async () => {
-    expect(await adapter().grant(target("needs-approval"))).toEqual({ status: "waiting", detail: "Waiting for the workspace owner" });
+    expect(await adapter().grant(target("needs-approval"))).toEqual({
+      status: "waiting",
+      detail: "Waiting for the workspace owner",
+    });
   });
 
   it("treats a 500 as retryable", async () => {
@@ -188,7 +225,10 @@ describe("webhook adapter against an HTTP receiver", () => {
 
   it("is refused by the receiver when signed with the wrong secret", async () => {
     const impostor = webhookAdapter({ url, secret: "not-the-secret" }, { systemKey: "slack" });
-    expect(await failure(impostor.grant(target("finance")))).toMatchObject({ retryable: false, message: expect.stringContaining("HTTP 401") });
+    expect(await failure(impostor.grant(target("finance")))).toMatchObject({
+      retryable: false,
+      message: expect.stringContaining("HTTP 401"),
+    });
     expect(receiver.calls).toEqual([]);
   });
 
@@ -197,7 +237,10 @@ describe("webhook adapter against an HTTP receiver", () => {
     const fromEnv = webhookAdapter({ url, secretEnv: "CLEARANCE_TEST_WEBHOOK_SECRET" }, { systemKey: "slack" });
     expect(await fromEnv.grant(target("finance", "op-env"))).toMatchObject({ status: "done" });
     delete process.env.CLEARANCE_TEST_WEBHOOK_SECRET;
-    expect(await failure(fromEnv.grant(target("finance")))).toMatchObject({ retryable: false, message: expect.stringContaining("CLEARANCE_TEST_WEBHOOK_SECRET") });
+    expect(await failure(fromEnv.grant(target("finance")))).toMatchObject({
+      retryable: false,
+      message: expect.stringContaining("CLEARANCE_TEST_WEBHOOK_SECRET"),
+    });
   });
 
   it("reports health", async () => {
@@ -217,7 +260,15 @@ describe("verifyWebhookSignature", () => {
 
   it("rejects a tampered body, signature, timestamp or secret", () => {
     expect(verifyWebhookSignature(SECRET, now, body.replace("finance", "payroll"), signature, now)).toBe(false);
-    expect(verifyWebhookSignature(SECRET, now, body, signature.replace(/.$/, (c) => (c === "0" ? "1" : "0")), now)).toBe(false);
+    expect(
+      verifyWebhookSignature(
+        SECRET,
+        now,
+        body,
+        signature.replace(/.$/, (c) => (c === "0" ? "1" : "0")),
+        now,
+      ),
+    ).toBe(false);
     expect(verifyWebhookSignature(SECRET, now + 1, body, signature, now)).toBe(false);
     expect(verifyWebhookSignature("other", now, body, signature, now)).toBe(false);
     expect(verifyWebhookSignature(SECRET, now, body, undefined, now)).toBe(false);

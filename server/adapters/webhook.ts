@@ -1,6 +1,14 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { AdapterError, type AccessTarget, type ActualAccess, type Adapter, type AdapterHealth, type AdapterResult, type Restrictions } from "./types";
+import {
+  AdapterError,
+  type AccessTarget,
+  type ActualAccess,
+  type Adapter,
+  type AdapterHealth,
+  type AdapterResult,
+  type Restrictions,
+} from "./types";
 
 export const webhookConfigSchema = z
   .object({
@@ -10,7 +18,10 @@ export const webhookConfigSchema = z
     secretEnv: z.string().min(1).optional(),
     timeoutMs: z.number().int().positive().default(10_000),
   })
-  .refine((c) => (c.secret === undefined) !== (c.secretEnv === undefined), { message: "set exactly one of secret and secretEnv", path: ["secret"] });
+  .refine((c) => (c.secret === undefined) !== (c.secretEnv === undefined), {
+    message: "set exactly one of secret and secretEnv",
+    path: ["secret"],
+  });
 
 export type WebhookConfig = z.input<typeof webhookConfigSchema>;
 
@@ -87,12 +98,17 @@ export function webhookAdapter(rawConfig: WebhookConfig, options: { systemKey: s
   const secret = (): string => {
     if (config.secret !== undefined) return config.secret;
     const value = process.env[config.secretEnv ?? ""];
-    if (!value) throw new AdapterError(`webhook signing secret: environment variable ${config.secretEnv} is not set`, false);
+    if (!value)
+      throw new AdapterError(`webhook signing secret: environment variable ${config.secretEnv} is not set`, false);
     return value;
   };
 
   /** Posts one signed call; returns the status and text of a 2xx answer, throws AdapterError otherwise. */
-  async function post(action: Action, payload: Record<string, unknown>, operationId?: string): Promise<{ status: number; text: string }> {
+  async function post(
+    action: Action,
+    payload: Record<string, unknown>,
+    operationId?: string,
+  ): Promise<{ status: number; text: string }> {
     const doing = `webhook ${action} for ${options.systemKey} at ${config.url}`;
     const body = JSON.stringify({ action, version: WEBHOOK_CONTRACT_VERSION, ...payload });
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -107,12 +123,20 @@ export function webhookAdapter(rawConfig: WebhookConfig, options: { systemKey: s
     let response: Response;
     let text: string;
     try {
-      response = await fetch(config.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(config.timeoutMs) });
+      response = await fetch(config.url, {
+        method: "POST",
+        headers,
+        body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(config.timeoutMs),
+      });
       text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-      const reason = timedOut ? `no answer within ${config.timeoutMs} ms` : `${error instanceof Error ? error.message : String(error)}${cause}`;
+      const reason = timedOut
+        ? `no answer within ${config.timeoutMs} ms`
+        : `${error instanceof Error ? error.message : String(error)}${cause}`;
       throw new AdapterError(`${doing} failed: ${reason}`, true);
     }
     if (response.ok) return { status: response.status, text };
@@ -122,7 +146,15 @@ export function webhookAdapter(rawConfig: WebhookConfig, options: { systemKey: s
 
   async function change(action: "grant" | "revoke", target: AccessTarget): Promise<AdapterResult> {
     const { operationId, email, username, resource, level, restrictions, expiresAt } = target;
-    const payload = { operationId, email, username, resource, level, expiresAt: expiresAt?.toISOString() ?? null, restrictions: restrictionsPayload(restrictions) };
+    const payload = {
+      operationId,
+      email,
+      username,
+      resource,
+      level,
+      expiresAt: expiresAt?.toISOString() ?? null,
+      restrictions: restrictionsPayload(restrictions),
+    };
     const answer = await post(action, payload, operationId);
     const waiting = waitingAnswer.safeParse(parseJson(answer.text));
     if (waiting.success) return { status: "waiting", detail: waiting.data.detail };
@@ -138,7 +170,10 @@ export function webhookAdapter(rawConfig: WebhookConfig, options: { systemKey: s
       const answer = await post("list", {});
       const parsed = listAnswer.safeParse(parseJson(answer.text));
       if (!parsed.success) {
-        throw new AdapterError(`webhook list for ${options.systemKey}: the answer is not {"access":[{username, resource, level}]}: ${truncate(answer.text)}`, false);
+        throw new AdapterError(
+          `webhook list for ${options.systemKey}: the answer is not {"access":[{username, resource, level}]}: ${truncate(answer.text)}`,
+          false,
+        );
       }
       return parsed.data.access.map((a) => ({ username: a.username, resource: a.resource, level: a.level ?? null }));
     },

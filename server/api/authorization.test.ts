@@ -1,7 +1,15 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessExceptions, accessRequests, auditEvents, delegations, notifications, requestMessages, requestTemplates } from "@/server/db/schema";
+import {
+  accessExceptions,
+  accessRequests,
+  auditEvents,
+  delegations,
+  notifications,
+  requestMessages,
+  requestTemplates,
+} from "@/server/db/schema";
 import { seedTemplates } from "@/server/db/seed/requests";
 import { actorFor, fixedClock, identityIdByEmail, personaEmails } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
@@ -31,15 +39,30 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "identities.byId": { allowed: ["it_admin"], input: (f) => ({ id: f.sarahId }) },
   "identities.attributeHistory": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId }) },
   // A source that does not exist: refused by the service, nobody handed over.
-  "identities.handOver": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, toSource: "no-such-source", reason: "authorization table" }) },
-  "identities.previewImport": { allowed: ["it_admin"], input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n" }) },
+  "identities.handOver": {
+    allowed: ["it_admin"],
+    input: (f) => ({ identityId: f.sarahId, toSource: "no-such-source", reason: "authorization table" }),
+  },
+  "identities.previewImport": {
+    allowed: ["it_admin"],
+    input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n" }),
+  },
   // A fingerprint no preview gave: refused with CONFLICT, nothing applied.
-  "identities.applyImport": { allowed: ["it_admin"], input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n", fingerprint: "0".repeat(64) }) },
+  "identities.applyImport": {
+    allowed: ["it_admin"],
+    input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n", fingerprint: "0".repeat(64) }),
+  },
   "aliases.list": { allowed: ["it_admin"] },
   "aliases.unknownValues": { allowed: ["it_admin"] },
   // An attribute aliases cannot map: refused by the service, nothing created.
-  "aliases.create": { allowed: ["it_admin"], input: () => ({ attribute: "manager", raw: "boss", canonical: "ceo@company.com" }) },
-  "aliases.preview": { allowed: ["it_admin"], input: () => ({ attribute: "department", raw: "Sales Dept", canonical: "Sales" }) },
+  "aliases.create": {
+    allowed: ["it_admin"],
+    input: () => ({ attribute: "manager", raw: "boss", canonical: "ceo@company.com" }),
+  },
+  "aliases.preview": {
+    allowed: ["it_admin"],
+    input: () => ({ attribute: "department", raw: "Sales Dept", canonical: "Sales" }),
+  },
   "aliases.remove": { allowed: ["it_admin"], input: () => ({ id: missing }) },
   "auditLog.list": { allowed: ["it_admin", "auditor"], input: () => ({}) },
   "auditLog.verifyChain": { allowed: ["it_admin", "auditor"] },
@@ -52,7 +75,10 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "policies.lint": { allowed: ["it_admin"], input: () => ({ changes: [{ path: "x.yaml", source: "name: x\n" }] }) },
   "policies.preview": { allowed: ["it_admin"], input: () => ({ changes: [{ path: "x.yaml", source: "name: x\n" }] }) },
   // Mutations get inputs that fail inside the service, so the table changes nothing.
-  "policies.save": { allowed: ["it_admin"], input: () => ({ baseVersionId: 1, changes: [{ path: "x.yaml", source: "name: X\n" }], message: "authz" }) },
+  "policies.save": {
+    allowed: ["it_admin"],
+    input: () => ({ baseVersionId: 1, changes: [{ path: "x.yaml", source: "name: X\n" }], message: "authz" }),
+  },
   "policies.versions": { allowed: ["it_admin", "auditor"], input: () => ({}) },
   "policies.version": { allowed: ["it_admin", "auditor"], input: () => ({ versionId: 1 }) },
   "policies.restore": { allowed: ["it_admin"], input: () => ({ versionId: 999 }) },
@@ -61,24 +87,45 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "policies.settings": { allowed: ["it_admin"] },
   "policies.updateSettings": { allowed: ["it_admin"], input: () => ({ requireSecondApproval: false }) },
   "policies.export": { allowed: ["it_admin", "auditor"] },
-  "policies.import": { allowed: ["it_admin"], input: () => ({ files: [{ path: "x.yaml", source: "name: X\n" }], message: "authz" }) },
+  "policies.import": {
+    allowed: ["it_admin"],
+    input: () => ({ files: [{ path: "x.yaml", source: "name: X\n" }], message: "authz" }),
+  },
   "policies.expectedAccess": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId }) },
-  "policies.explain": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, resource: "salesforce:license:user" }) },
-  "policies.whatIf": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, attributes: { job_title: "Senior Sales Engineer" } }) },
+  "policies.explain": {
+    allowed: ["it_admin"],
+    input: (f) => ({ identityId: f.sarahId, resource: "salesforce:license:user" }),
+  },
+  "policies.whatIf": {
+    allowed: ["it_admin"],
+    input: (f) => ({ identityId: f.sarahId, attributes: { job_title: "Senior Sales Engineer" } }),
+  },
   "migration.systems": { allowed: ["it_admin"] },
-  "migration.previewSnapshot": { allowed: ["it_admin"], input: () => ({ systemKey: "slack", csv: "username,resource,level\nsarah.chen,channel:#sales-team,member\n" }) },
+  "migration.previewSnapshot": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "slack", csv: "username,resource,level\nsarah.chen,channel:#sales-team,member\n" }),
+  },
   // A row without a resource: refused by the service, nothing imported.
-  "migration.importSnapshot": { allowed: ["it_admin"], input: () => ({ systemKey: "slack", csv: "username,resource\nsarah.chen,\n" }) },
+  "migration.importSnapshot": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "slack", csv: "username,resource\nsarah.chen,\n" }),
+  },
   "migration.patternGroups": { allowed: ["it_admin"], input: () => ({ dimension: "job_title" }) },
   "migration.pattern": { allowed: ["it_admin"], input: () => ({ dimension: "job_title", group: "Sales Engineer" }) },
-  "migration.draftPolicy": { allowed: ["it_admin"], input: () => ({ dimension: "job_title", group: "Sales Engineer" }) },
+  "migration.draftPolicy": {
+    allowed: ["it_admin"],
+    input: () => ({ dimension: "job_title", group: "Sales Engineer" }),
+  },
   "migration.coverage": { allowed: ["it_admin"] },
   "migration.unexplained": { allowed: ["it_admin"], input: () => ({ page: 1, pageSize: 25 }) },
   "migration.missing": { allowed: ["it_admin"], input: () => ({ page: 1, pageSize: 25 }) },
   "requests.catalog": { allowed: everyone, input: () => ({}) },
   "requests.form": { allowed: everyone, input: () => ({ templateKey: "finance-reports" }) },
   // A duration the template does not offer: refused by the service, nothing created.
-  "requests.submit": { allowed: everyone, input: () => ({ templateKey: "finance-reports", durationMinutes: 1, justification: "authorization table" }) },
+  "requests.submit": {
+    allowed: everyone,
+    input: () => ({ templateKey: "finance-reports", durationMinutes: 1, justification: "authorization table" }),
+  },
   "requests.mine": { allowed: everyone, input: () => ({}) },
   "requests.byId": { allowed: everyone, input: () => ({ requestId: missing }) },
   "requests.decide": { allowed: everyone, input: () => ({ requestId: missing, decision: "approve" }) },
@@ -89,32 +136,81 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "inbox.count": { allowed: everyone },
   "templates.list": { allowed: ["it_admin"] },
   "templates.byKey": { allowed: ["it_admin"], input: () => ({ key: "finance-reports" }) },
-  "templates.save": { allowed: ["it_admin"], input: () => ({ create: false, key: "no-such-template", name: "X", definition: seedTemplates[0]!.definition }) },
+  "templates.save": {
+    allowed: ["it_admin"],
+    input: () => ({ create: false, key: "no-such-template", name: "X", definition: seedTemplates[0]!.definition }),
+  },
   "templates.setActive": { allowed: ["it_admin"], input: () => ({ key: "no-such-template", active: false }) },
-  "templates.previewNotifications": { allowed: ["it_admin"], input: () => ({ definition: seedTemplates[0]!.definition }) },
+  "templates.previewNotifications": {
+    allowed: ["it_admin"],
+    input: () => ({ definition: seedTemplates[0]!.definition }),
+  },
   "templates.groups": { allowed: ["it_admin"] },
-  "templates.saveGroup": { allowed: ["it_admin"], input: () => ({ key: "authz-group", name: "X", memberEmails: ["nobody@nowhere.example"] }) },
+  "templates.saveGroup": {
+    allowed: ["it_admin"],
+    input: () => ({ key: "authz-group", name: "X", memberEmails: ["nobody@nowhere.example"] }),
+  },
   "delegations.list": { allowed: everyone },
   // Ends before it starts: refused by the service.
-  "delegations.create": { allowed: everyone, input: () => ({ delegateEmail: "john.doe@company.com", startsAt: new Date("2026-02-01"), endsAt: new Date("2026-01-01") }) },
+  "delegations.create": {
+    allowed: everyone,
+    input: () => ({
+      delegateEmail: "john.doe@company.com",
+      startsAt: new Date("2026-02-01"),
+      endsAt: new Date("2026-01-01"),
+    }),
+  },
   "delegations.end": { allowed: everyone, input: () => ({ id: missing }) },
   "exceptions.mine": { allowed: everyone },
   "exceptions.list": { allowed: ["it_admin", "auditor"], input: () => ({ expiringWithinDays: 30 }) },
   "exceptions.byId": { allowed: everyone, input: () => ({ exceptionId: missing }) },
   // No expiry: refused by the service, nothing created.
-  "exceptions.propose": { allowed: ["it_admin"], input: (f) => ({ identityId: f.sarahId, resource: "google:group:finance-reports@company.com", type: "project", justification: "authorization table", approverEmail: "cfo@company.com", expiresAt: null }) },
+  "exceptions.propose": {
+    allowed: ["it_admin"],
+    input: (f) => ({
+      identityId: f.sarahId,
+      resource: "google:group:finance-reports@company.com",
+      type: "project",
+      justification: "authorization table",
+      approverEmail: "cfo@company.com",
+      expiresAt: null,
+    }),
+  },
   "exceptions.revoke": { allowed: everyone, input: () => ({ exceptionId: missing, reason: "authorization table" }) },
-  "exceptions.revokeMany": { allowed: ["it_admin"], input: () => ({ exceptionIds: [missing], reason: "authorization table" }) },
+  "exceptions.revokeMany": {
+    allowed: ["it_admin"],
+    input: () => ({ exceptionIds: [missing], reason: "authorization table" }),
+  },
   "exceptions.onMyResources": { allowed: everyone },
-  "exceptions.proposeExtension": { allowed: ["it_admin"], input: () => ({ exceptionId: missing, durationMinutes: 60, justification: "authorization table", approverEmail: "cfo@company.com" }) },
+  "exceptions.proposeExtension": {
+    allowed: ["it_admin"],
+    input: () => ({
+      exceptionId: missing,
+      durationMinutes: 60,
+      justification: "authorization table",
+      approverEmail: "cfo@company.com",
+    }),
+  },
   "exceptions.giveBack": { allowed: everyone, input: () => ({ exceptionId: missing }) },
   "exceptions.typeSettings": { allowed: ["it_admin"] },
   // A reminder after the longest duration: refused, nothing saved.
-  "exceptions.updateTypeSettings": { allowed: ["it_admin"], input: () => ({ type: "training", maxDurationMinutes: 60, reminderOffsetsMinutes: [120], extensible: true, escalatedApproverGroup: null }) },
+  "exceptions.updateTypeSettings": {
+    allowed: ["it_admin"],
+    input: () => ({
+      type: "training",
+      maxDurationMinutes: 60,
+      reminderOffsetsMinutes: [120],
+      extensible: true,
+      escalatedApproverGroup: null,
+    }),
+  },
   "systems.list": { allowed: ["it_admin"] },
   "systems.byKey": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap" }) },
   // A config the ldap adapter refuses: nothing changes.
-  "systems.configure": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap", adapterKind: "ldap", adapterConfig: {} }) },
+  "systems.configure": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "ldap", adapterKind: "ldap", adapterConfig: {} }),
+  },
   "systems.retryOperation": { allowed: ["it_admin"], input: () => ({ operationId: missing }) },
   "systems.completeTask": { allowed: ["it_admin"], input: () => ({ taskId: missing }) },
   // An unknown report kind: refused by validation, nothing queued.
@@ -124,27 +220,51 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "hr.sources": { allowed: ["it_admin"] },
   // A key with capitals: refused by the service, nothing created.
   "hr.createSource": { allowed: ["it_admin"], input: () => ({ key: "Workday", name: "Workday" }) },
-  "hr.previewHandover": { allowed: ["it_admin"], input: () => ({ toSource: "no-such-source", fromSource: null, department: "Sales" }) },
+  "hr.previewHandover": {
+    allowed: ["it_admin"],
+    input: () => ({ toSource: "no-such-source", fromSource: null, department: "Sales" }),
+  },
   // A source that does not exist: refused by the service, nobody handed over.
   "hr.rotateToken": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", reason: "authorization table" }) },
   "hr.revokeSource": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", reason: "authorization table" }) },
-  "hr.handOverPeople": { allowed: ["it_admin"], input: () => ({ toSource: "no-such-source", fromSource: null, department: "Sales", reason: "authorization table", expectedCount: 1 }) },
+  "hr.handOverPeople": {
+    allowed: ["it_admin"],
+    input: () => ({
+      toSource: "no-such-source",
+      fromSource: null,
+      department: "Sales",
+      reason: "authorization table",
+      expectedCount: 1,
+    }),
+  },
   "drift.overview": { allowed: ["it_admin"] },
   "drift.runs": { allowed: ["it_admin"], input: () => ({}) },
   "drift.findings": { allowed: ["it_admin"], input: () => ({}) },
   // An unknown system: refused, no run recorded.
   "drift.check": { allowed: ["it_admin"], input: () => ({ systemKey: "nothing" }) },
-  "drift.resolve": { allowed: ["it_admin"], input: () => ({ findingId: missing, action: "dismiss", note: "authorization table" }) },
+  "drift.resolve": {
+    allowed: ["it_admin"],
+    input: () => ({ findingId: missing, action: "dismiss", note: "authorization table" }),
+  },
   // An unknown system: refused, nothing changes.
-  "drift.settings": { allowed: ["it_admin"], input: () => ({ systemKey: "nothing", reviewPlans: false, graceDays: null, driftAutoRemediate: false }) },
+  "drift.settings": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "nothing", reviewPlans: false, graceDays: null, driftAutoRemediate: false }),
+  },
   "drift.resourceGrace": { allowed: ["it_admin"], input: () => ({ systemKey: "slack" }) },
   // An unknown resource: refused, nothing changes.
-  "drift.setResourceGrace": { allowed: ["it_admin"], input: () => ({ resourceKey: "slack:channel:#nothing", graceDays: 0 }) },
+  "drift.setResourceGrace": {
+    allowed: ["it_admin"],
+    input: () => ({ resourceKey: "slack:channel:#nothing", graceDays: 0 }),
+  },
   "lifecycle.plansOf": { allowed: ["it_admin"], input: () => ({ identityId: missing }) },
   "lifecycle.awaitingReview": { allowed: ["it_admin"] },
   "lifecycle.review": { allowed: ["it_admin"], input: () => ({ planId: missing, decision: "approve" }) },
   "reports.facets": { allowed: ["it_admin", "auditor"] },
-  "reports.preview": { allowed: ["it_admin", "auditor"], input: () => ({ kind: "exceptions", filters: { department: "Sales" } }) },
+  "reports.preview": {
+    allowed: ["it_admin", "auditor"],
+    input: () => ({ kind: "exceptions", filters: { department: "Sales" } }),
+  },
   "fallbacks.list": { allowed: ["it_admin"] },
   "fallbacks.resources": { allowed: everyone },
   // YAML the parser refuses: nothing saved.
@@ -209,7 +329,9 @@ describe("authorization of every tRPC procedure", () => {
   it("changed no request, template or delegation along the way", async () => {
     expect(await t.db.select().from(accessRequests)).toHaveLength(0);
     expect(await t.db.select().from(delegations)).toHaveLength(0);
-    expect((await t.db.select().from(requestTemplates)).map((r) => r.updatedBy)).toEqual(seedTemplates.map(() => "system:seed"));
+    expect((await t.db.select().from(requestTemplates)).map((r) => r.updatedBy)).toEqual(
+      seedTemplates.map(() => "system:seed"),
+    );
   });
 
   it("records a refused call in the audit trail, once a minute per person and procedure", async () => {
@@ -219,7 +341,13 @@ describe("authorization of every tRPC procedure", () => {
     const refused = await t.db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, "access.refused"), eq(auditEvents.subjectId, "identities.list"), eq(auditEvents.actorLabel, personaEmails.employee)));
+      .where(
+        and(
+          eq(auditEvents.action, "access.refused"),
+          eq(auditEvents.subjectId, "identities.list"),
+          eq(auditEvents.actorLabel, personaEmails.employee),
+        ),
+      );
     expect(refused).toHaveLength(1);
     expect(refused[0]!.reason).toBe("needs one of: it_admin");
   });
@@ -227,7 +355,9 @@ describe("authorization of every tRPC procedure", () => {
   it("hides the development sign-in list when CLEARANCE_DEV_LOGIN is not 1", async () => {
     process.env.CLEARANCE_DEV_LOGIN = "0";
     try {
-      await expect(createCaller(contexts.signed_out).signIn.devCandidates({})).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(createCaller(contexts.signed_out).signIn.devCandidates({})).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
     } finally {
       process.env.CLEARANCE_DEV_LOGIN = "1";
     }
@@ -250,13 +380,29 @@ interface Others {
 
 const idor: Record<string, { as: Role; input: (o: Others) => unknown; refused: "FORBIDDEN" | "NOT_FOUND" }> = {
   "requests.byId": { as: "employee", input: (o) => ({ requestId: o.janesRequest }), refused: "FORBIDDEN" },
-  "requests.decide": { as: "employee", input: (o) => ({ requestId: o.janesRequest, decision: "approve" }), refused: "FORBIDDEN" },
-  "requests.decideMany": { as: "employee", input: (o) => ({ requestIds: [o.janesRequest], decision: "approve" }), refused: "FORBIDDEN" },
-  "requests.postMessage": { as: "employee", input: (o) => ({ requestId: o.janesRequest, body: "let me in" }), refused: "FORBIDDEN" },
+  "requests.decide": {
+    as: "employee",
+    input: (o) => ({ requestId: o.janesRequest, decision: "approve" }),
+    refused: "FORBIDDEN",
+  },
+  "requests.decideMany": {
+    as: "employee",
+    input: (o) => ({ requestIds: [o.janesRequest], decision: "approve" }),
+    refused: "FORBIDDEN",
+  },
+  "requests.postMessage": {
+    as: "employee",
+    input: (o) => ({ requestId: o.janesRequest, body: "let me in" }),
+    refused: "FORBIDDEN",
+  },
   "requests.cancel": { as: "employee", input: (o) => ({ requestId: o.janesRequest }), refused: "FORBIDDEN" },
   "delegations.end": { as: "employee", input: (o) => ({ id: o.johnsDelegation }), refused: "NOT_FOUND" },
   "exceptions.byId": { as: "employee", input: (o) => ({ exceptionId: o.janesException }), refused: "FORBIDDEN" },
-  "exceptions.revoke": { as: "employee", input: (o) => ({ exceptionId: o.janesException, reason: "not mine" }), refused: "FORBIDDEN" },
+  "exceptions.revoke": {
+    as: "employee",
+    input: (o) => ({ exceptionId: o.janesException, reason: "not mine" }),
+    refused: "FORBIDDEN",
+  },
   "exceptions.giveBack": { as: "employee", input: (o) => ({ exceptionId: o.janesException }), refused: "FORBIDDEN" },
   "notifications.markRead": { as: "employee", input: (o) => ({ id: o.cfosNotification }), refused: "NOT_FOUND" },
   // IT admins may read reports, but another person's background export is not theirs to see.
@@ -268,14 +414,45 @@ const sharedObjects = ["policies.version"];
 describe("IDOR: other people's objects by their real ids", () => {
   let t: TestDatabase;
   let others: Others;
-  const asRole = async (role: Role) => createCaller({ db: t.db, clock: fixedClock(), request: { ip: null, userAgent: null }, actor: await actorFor(t.db, personaEmails[role]) });
+  const asRole = async (role: Role) =>
+    createCaller({
+      db: t.db,
+      clock: fixedClock(),
+      request: { ip: null, userAgent: null },
+      actor: await actorFor(t.db, personaEmails[role]),
+    });
   /** What the calls could have changed, read back after all of them. */
   const state = async () => ({
-    request: (await t.db.select({ status: accessRequests.status }).from(accessRequests).where(eq(accessRequests.id, others.janesRequest)))[0],
-    messages: (await t.db.select({ id: requestMessages.id }).from(requestMessages).where(eq(requestMessages.requestId, others.janesRequest))).length,
-    exception: (await t.db.select({ endedAt: accessExceptions.endedAt }).from(accessExceptions).where(eq(accessExceptions.id, others.janesException)))[0],
-    delegation: (await t.db.select({ endedAt: delegations.endedAt }).from(delegations).where(eq(delegations.id, others.johnsDelegation)))[0],
-    notification: (await t.db.select({ readAt: notifications.readAt }).from(notifications).where(eq(notifications.id, others.cfosNotification)))[0],
+    request: (
+      await t.db
+        .select({ status: accessRequests.status })
+        .from(accessRequests)
+        .where(eq(accessRequests.id, others.janesRequest))
+    )[0],
+    messages: (
+      await t.db
+        .select({ id: requestMessages.id })
+        .from(requestMessages)
+        .where(eq(requestMessages.requestId, others.janesRequest))
+    ).length,
+    exception: (
+      await t.db
+        .select({ endedAt: accessExceptions.endedAt })
+        .from(accessExceptions)
+        .where(eq(accessExceptions.id, others.janesException))
+    )[0],
+    delegation: (
+      await t.db
+        .select({ endedAt: delegations.endedAt })
+        .from(delegations)
+        .where(eq(delegations.id, others.johnsDelegation))
+    )[0],
+    notification: (
+      await t.db
+        .select({ readAt: notifications.readAt })
+        .from(notifications)
+        .where(eq(notifications.id, others.cfosNotification))
+    )[0],
   });
   let before: Awaited<ReturnType<typeof state>>;
 
@@ -284,12 +461,41 @@ describe("IDOR: other people's objects by their real ids", () => {
     const clock = fixedClock();
     const jane = await as(t.db, "jane.smith@company.com", clock);
     const request = await submit(jane, financeReportsAsk);
-    const exception = await approvedException(t.db, { identityId: jane.actor.identityId, resource: "gitlab:group:finance", type: "training", justification: "Finance tooling training", approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) }, { clock });
+    const exception = await approvedException(
+      t.db,
+      {
+        identityId: jane.actor.identityId,
+        resource: "gitlab:group:finance",
+        type: "training",
+        justification: "Finance tooling training",
+        approverEmail: "cfo@company.com",
+        expiresAt: new Date(clock().getTime() + 7 * 86_400_000),
+      },
+      { clock },
+    );
     const john = await as(t.db, "john.doe@company.com", clock);
-    const delegation = await createDelegation({ ctx: john, input: { delegateEmail: "alice@company.com", startsAt: new Date("2026-12-01T00:00:00Z"), endsAt: new Date("2026-12-10T00:00:00Z"), reason: "Vacation" } });
-    const [notification] = await t.db.select({ id: notifications.id }).from(notifications).where(eq(notifications.recipientId, await identityIdByEmail(t.db, "cfo@company.com"))).limit(1);
+    const delegation = await createDelegation({
+      ctx: john,
+      input: {
+        delegateEmail: "alice@company.com",
+        startsAt: new Date("2026-12-01T00:00:00Z"),
+        endsAt: new Date("2026-12-10T00:00:00Z"),
+        reason: "Vacation",
+      },
+    });
+    const [notification] = await t.db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(eq(notifications.recipientId, await identityIdByEmail(t.db, "cfo@company.com")))
+      .limit(1);
     const exported = await (await asRole("auditor")).reports.startExport({ kind: "audit-events", format: "csv" });
-    others = { janesRequest: request.id, janesException: exception.id, johnsDelegation: delegation.id, cfosNotification: notification!.id, auditorsExport: exported.id };
+    others = {
+      janesRequest: request.id,
+      janesException: exception.id,
+      johnsDelegation: delegation.id,
+      cfosNotification: notification!.id,
+      auditorsExport: exported.id,
+    };
     before = await state();
   });
   afterAll(() => t.close());
@@ -297,7 +503,12 @@ describe("IDOR: other people's objects by their real ids", () => {
   it("lists every procedure a person without IT's role may call with the id of an object someone owns", () => {
     const takesAnId = (input: unknown) => Object.keys((input ?? {}) as object).some((k) => /^id$|Ids?$/.test(k));
     const needed = Object.entries(table)
-      .filter(([path, row]) => row.allowed.some((c) => c !== "it_admin" && c !== "signed_out") && takesAnId(row.input?.({ sarahId: missing })) && !sharedObjects.includes(path))
+      .filter(
+        ([path, row]) =>
+          row.allowed.some((c) => c !== "it_admin" && c !== "signed_out") &&
+          takesAnId(row.input?.({ sarahId: missing })) &&
+          !sharedObjects.includes(path),
+      )
       .map(([path]) => path)
       .sort();
     expect(Object.keys(idor).sort()).toEqual(needed);
@@ -306,7 +517,10 @@ describe("IDOR: other people's objects by their real ids", () => {
   it.each(Object.entries(idor))("%s is refused", async (path, row) => {
     const call = procedureAt(await asRole(row.as), path);
     const outcome = await call(row.input(others)).then(
-      (result) => (Array.isArray(result) ? (result as { ok: boolean; code?: string }[]).map((r) => (r.ok ? "allowed" : r.code)).join() : "allowed"),
+      (result) =>
+        Array.isArray(result)
+          ? (result as { ok: boolean; code?: string }[]).map((r) => (r.ok ? "allowed" : r.code)).join()
+          : "allowed",
       (err: unknown) => (err instanceof TRPCError ? err.code : `unexpected ${String(err)}`),
     );
     expect(outcome).toBe(row.refused);
@@ -314,6 +528,11 @@ describe("IDOR: other people's objects by their real ids", () => {
 
   it("changed nothing of theirs", async () => {
     expect(await state()).toEqual(before);
-    expect(before).toMatchObject({ request: { status: "pending" }, exception: { endedAt: null }, delegation: { endedAt: null }, notification: { readAt: null } });
+    expect(before).toMatchObject({
+      request: { status: "pending" },
+      exception: { endedAt: null },
+      delegation: { endedAt: null },
+      notification: { readAt: null },
+    });
   });
 });

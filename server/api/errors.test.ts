@@ -8,8 +8,17 @@ import type { TRPCContext } from "./trpc";
 /** Calls the router over HTTP, as the browser does, and returns the error a client sees. */
 async function clientError(ctx: TRPCContext, path: string, input: unknown) {
   const url = `http://localhost/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req: new Request(url), router: appRouter, createContext: () => ctx });
-  const body = (await res.json()) as { error: { json: { message: string; data: { code: string; httpStatus: number; field: string | null; stack?: string } } } };
+  const res = await fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req: new Request(url),
+    router: appRouter,
+    createContext: () => ctx,
+  });
+  const body = (await res.json()) as {
+    error: {
+      json: { message: string; data: { code: string; httpStatus: number; field: string | null; stack?: string } };
+    };
+  };
   return { status: res.status, ...body.error.json };
 }
 
@@ -18,7 +27,12 @@ describe("what a client sees when a call fails", () => {
   let ctx: TRPCContext;
   beforeAll(async () => {
     t = await createTestDatabase();
-    ctx = { db: t.db, clock: fixedClock(), request: { ip: null, userAgent: null }, actor: await actorFor(t.db, personaEmails.it_admin) };
+    ctx = {
+      db: t.db,
+      clock: fixedClock(),
+      request: { ip: null, userAgent: null },
+      actor: await actorFor(t.db, personaEmails.it_admin),
+    };
   });
   afterAll(() => t.close());
 
@@ -46,7 +60,9 @@ describe("what a client sees when a call fails", () => {
     const failing = () => {
       throw new Error("relation secret_table does not exist");
     };
-    const db = new Proxy(t.db, { get: (target, prop) => (prop === "selectDistinct" ? failing : Reflect.get(target, prop)) });
+    const db = new Proxy(t.db, {
+      get: (target, prop) => (prop === "selectDistinct" ? failing : Reflect.get(target, prop)),
+    });
     const broken: TRPCContext = { ...ctx, db };
     const e = await clientError(broken, "identities.facets", undefined);
     expect(e.status).toBe(500);

@@ -35,5 +35,8 @@ export const httpStatusOf = (err: DomainError) => httpStatuses[err.code];
 /** A domain error as a plain HTTP answer: { error, field } with its status, and Retry-After when rate limited. */
 export function httpProblem(err: DomainError, headers: Record<string, string> = {}): Response {
   const retry: Record<string, string> = err.retryAfterSeconds ? { "retry-after": String(err.retryAfterSeconds) } : {};
-  return Response.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, { status: httpStatusOf(err), headers: { ...retry, ...headers } });
+  return Response.json(
+    { error: err.message, ...(err.field ? { field: err.field } : {}) },
+    { status: httpStatusOf(err), headers: { ...retry, ...headers } },
+  );
 }

@@ -23,7 +23,8 @@ const READERS = ["auditor", "it_admin"] as const;
 type PersonActor = Extract<Actor, { type: "identity" }>;
 const paramsSchema = reportFiltersSchema.extend({ format: z.enum(reportFormats).default("csv") });
 
-const problem = (status: number, message: string, field?: string) => Response.json({ error: message, ...(field ? { field } : {}) }, { status });
+const problem = (status: number, message: string, field?: string) =>
+  Response.json({ error: message, ...(field ? { field } : {}) }, { status });
 
 /**
  * GET on an export answers 405: exports and downloads are POSTed by the Reports page's buttons,
@@ -31,7 +32,10 @@ const problem = (status: number, message: string, field?: string) => Response.js
  */
 export function exportsArePosted(): Response {
   return Response.json(
-    { error: "Exports are downloaded with POST, from the buttons on the Reports page (a plain link cannot start one)", field: "method" },
+    {
+      error: "Exports are downloaded with POST, from the buttons on the Reports page (a plain link cannot start one)",
+      field: "method",
+    },
     { status: 405, headers: { allow: "POST" } },
   );
 }
@@ -53,13 +57,22 @@ async function readerContext(request: Request, what: string, deps: ExportDeps) {
   // The session is read on first use (Auth.js), so tests that bring their own actor never load it.
   const actor = await (deps.actor ?? (await import("@/server/auth/actor")).getCurrentActor)();
   if (!actor) return problem(401, "Sign in to continue");
-  const ctx = { db: deps.db ?? getDb(), clock: deps.clock ?? (() => new Date()), actor, request: requestInfo(request.headers) };
+  const ctx = {
+    db: deps.db ?? getDb(),
+    clock: deps.clock ?? (() => new Date()),
+    actor,
+    request: requestInfo(request.headers),
+  };
   if (!hasAnyRole(actor.roles, READERS)) {
     await recordRefusedAccess({ ctx, input: { subjectType: "procedure", subjectId: what, allowedRoles: READERS } });
     return problem(403, "Your portal roles do not include reports");
   }
   try {
-    await enforceRateLimit(ctx, { bucket: `calls:person:${actor.identityId}`, rule: rateLimitRule("calls"), what: rateLimitSettings.calls.what });
+    await enforceRateLimit(ctx, {
+      bucket: `calls:person:${actor.identityId}`,
+      rule: rateLimitRule("calls"),
+      what: rateLimitSettings.calls.what,
+    });
   } catch (err) {
     if (isDomainError(err)) return httpProblem(err);
     throw err;
@@ -106,7 +119,13 @@ export async function handleReportExport(request: Request, kind: string, deps: E
   }
   const { filename } = result;
   if ("bytes" in result) {
-    return new Response(result.bytes as BodyInit, { headers: { "content-type": "application/pdf", "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" } });
+    return new Response(result.bytes as BodyInit, {
+      headers: {
+        "content-type": "application/pdf",
+        "content-disposition": `attachment; filename="${filename}"`,
+        "cache-control": "no-store",
+      },
+    });
   }
   const { chunks } = result;
   const encoder = new TextEncoder();
@@ -129,18 +148,34 @@ export async function handleReportExport(request: Request, kind: string, deps: E
   });
 }
 
-const periodSchema = z.strictObject({ from: saneIsoDate("from: a date (YYYY-MM-DD)"), to: saneIsoDate("to: a date (YYYY-MM-DD)") });
+const periodSchema = z.strictObject({
+  from: saneIsoDate("from: a date (YYYY-MM-DD)"),
+  to: saneIsoDate("to: a date (YYYY-MM-DD)"),
+});
 
 /** POST /api/reports/evidence-pack with from=YYYY-MM-DD and to=YYYY-MM-DD: the period's evidence as one ZIP. */
-async function evidencePackResponse(fields: Record<string, string>, ctx: Parameters<typeof evidencePack>[0]["ctx"]): Promise<Response> {
+async function evidencePackResponse(
+  fields: Record<string, string>,
+  ctx: Parameters<typeof evidencePack>[0]["ctx"],
+): Promise<Response> {
   const parsed = periodSchema.safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return problem(400, issue.message.includes(":") ? issue.message : `${issue.path.join(".")}: ${issue.message}`, String(issue.path[0] ?? "body"));
+    return problem(
+      400,
+      issue.message.includes(":") ? issue.message : `${issue.path.join(".")}: ${issue.message}`,
+      String(issue.path[0] ?? "body"),
+    );
   }
   try {
     const { filename, bytes } = await evidencePack({ ctx, input: parsed.data });
-    return new Response(bytes as BodyInit, { headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" } });
+    return new Response(bytes as BodyInit, {
+      headers: {
+        "content-type": "application/zip",
+        "content-disposition": `attachment; filename="${filename}"`,
+        "cache-control": "no-store",
+      },
+    });
   } catch (err) {
     if (isDomainError(err)) return problem(httpStatusOf(err), err.message, err.field);
     throw err;
@@ -156,7 +191,11 @@ export async function handleExportDownload(request: Request, id: string, deps: E
     const file = await exportFile({ ctx, input: { id } });
     const body = Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>;
     return new Response(body, {
-      headers: { "content-type": file.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8", "content-disposition": `attachment; filename="${file.filename}"`, "cache-control": "no-store" },
+      headers: {
+        "content-type": file.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+        "content-disposition": `attachment; filename="${file.filename}"`,
+        "cache-control": "no-store",
+      },
     });
   } catch (err) {
     if (isDomainError(err)) return problem(httpStatusOf(err), err.message, err.field);

@@ -21,14 +21,19 @@ export async function handleHrEvent(request: Request, db = getDb(), clock = () =
     const { token } = await authenticateTokenRequest(request, { db, clock });
     const eventId = request.headers.get("idempotency-key");
     if (eventId !== null && (eventId.trim() === "" || eventId.length > MAX_IDEMPOTENCY_KEY)) {
-      throw new DomainError("INVALID_INPUT", `Idempotency-Key: between 1 and ${MAX_IDEMPOTENCY_KEY} characters`, { field: "Idempotency-Key" });
+      throw new DomainError("INVALID_INPUT", `Idempotency-Key: between 1 and ${MAX_IDEMPOTENCY_KEY} characters`, {
+        field: "Idempotency-Key",
+      });
     }
     const body = await readJsonBody(request, bodyLimits.hrEvent);
     // Values PostgreSQL cannot store (a NUL, a lone surrogate, a date centuries away) are bad input, not a 500.
     const unstorable = findUnstorableValue(body);
-    if (unstorable) throw new DomainError("INVALID_INPUT", describeUnstorable(unstorable), { field: fieldOf(unstorable) });
+    if (unstorable)
+      throw new DomainError("INVALID_INPUT", describeUnstorable(unstorable), { field: fieldOf(unstorable) });
     const result = await receiveHrEvent({ db, clock, input: { token, eventId, body } });
-    return Response.json(result, { status: result.status === "waiting" ? 202 : result.status === "failed" ? 422 : 200 });
+    return Response.json(result, {
+      status: result.status === "waiting" ? 202 : result.status === "failed" ? 422 : 200,
+    });
   } catch (err) {
     if (isDomainError(err)) return httpProblem(err);
     throw err;

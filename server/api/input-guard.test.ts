@@ -38,7 +38,11 @@ const refusal = (promise: Promise<unknown>) =>
       if (!(err instanceof TRPCError)) return { code: `unexpected ${String(err)}`, message: "", field: undefined };
       if (err.cause instanceof ZodError) {
         const issues = err.cause.issues;
-        return { code: err.code, message: issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), field: issues[0]?.path.join(".") };
+        return {
+          code: err.code,
+          message: issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+          field: issues[0]?.path.join("."),
+        };
       }
       return { code: err.code, message: err.message, field: (err.cause as { field?: string } | undefined)?.field };
     },
@@ -48,20 +52,36 @@ const refusal = (promise: Promise<unknown>) =>
 async function overHttp(path: string, input: unknown, ctx: TRPCContext) {
   const response = await fetchRequestHandler({
     endpoint: "/api/trpc",
-    req: new Request(`http://clearance.test/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(superjson.serialize(input)) }),
+    req: new Request(`http://clearance.test/api/trpc/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(superjson.serialize(input)),
+    }),
     router: appRouter,
     createContext: () => ctx,
   });
-  const body = (await response.json()) as { error: { json: { message: string; data: { field: string | null; httpStatus: number } } } };
+  const body = (await response.json()) as {
+    error: { json: { message: string; data: { field: string | null; httpStatus: number } } };
+  };
   return { status: response.status, message: body.error.json.message, field: body.error.json.data.field };
 }
 
-const submission = { templateKey: "finance-reports", durationMinutes: 7 * 24 * 60, justification: "Commission analysis with the finance team for Q4." };
+const submission = {
+  templateKey: "finance-reports",
+  durationMinutes: 7 * 24 * 60,
+  justification: "Commission analysis with the finance team for Q4.",
+};
 
 describe("input PostgreSQL cannot store is refused before any procedure sees it", () => {
   it("answers a NUL over HTTP with 400, naming the field, and writes nothing", async () => {
     const before = await countRows();
-    expect(await overHttp("requests.submit", { ...submission, justification: "Commission\u0000 analysis for Q4 with finance." }, contexts.employee)).toEqual({
+    expect(
+      await overHttp(
+        "requests.submit",
+        { ...submission, justification: "Commission\u0000 analysis for Q4 with finance." },
+        contexts.employee,
+      ),
+    ).toEqual({
       status: 400,
       message: "justification: contains a NUL character",
       field: "justification",
@@ -71,35 +91,74 @@ describe("input PostgreSQL cannot store is refused before any procedure sees it"
 
   it("names the path inside lists and records, and refuses unpaired surrogates and NUL keys", async () => {
     const it_admin = createCaller(contexts.it_admin);
-    expect(await refusal(it_admin.policies.lint({ changes: [{ path: "a.yaml", source: "name: a\n" }, { path: "b.yaml", source: "name: b\u0000\n" }] }))).toMatchObject({
+    expect(
+      await refusal(
+        it_admin.policies.lint({
+          changes: [
+            { path: "a.yaml", source: "name: a\n" },
+            { path: "b.yaml", source: "name: b\u0000\n" },
+          ],
+        }),
+      ),
+    ).toMatchObject({
       code: "BAD_REQUEST",
       message: "changes.1.source: contains a NUL character",
       field: "changes.1.source",
     });
-    expect(await refusal(createCaller(contexts.employee).requests.postMessage({ requestId: "00000000-0000-4000-8000-000000000000", body: "half an emoji \ud83d" }))).toMatchObject({
+    expect(
+      await refusal(
+        createCaller(contexts.employee).requests.postMessage({
+          requestId: "00000000-0000-4000-8000-000000000000",
+          body: "half an emoji \ud83d",
+        }),
+      ),
+    ).toMatchObject({
       code: "BAD_REQUEST",
       field: "body",
       message: "body: contains an unpaired surrogate (text that is not valid Unicode)",
     });
-    expect(await refusal(createCaller(contexts.employee).requests.submit({ ...submission, fields: { "project\u0000": "Q4" } }))).toMatchObject({ code: "BAD_REQUEST", field: "fields", message: "fields: has a key that contains a NUL character" });
+    expect(
+      await refusal(
+        createCaller(contexts.employee).requests.submit({ ...submission, fields: { "project\u0000": "Q4" } }),
+      ),
+    ).toMatchObject({
+      code: "BAD_REQUEST",
+      field: "fields",
+      message: "fields: has a key that contains a NUL character",
+    });
   });
 
   it("guards every procedure, queries and procedures without input included", async () => {
     const it_admin = createCaller(contexts.it_admin);
     const unguarded: string[] = [];
     for (const path of Object.keys(appRouter._def.procedures)) {
-      const call = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], it_admin) as (input: unknown) => Promise<unknown>;
+      const call = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], it_admin) as (
+        input: unknown,
+      ) => Promise<unknown>;
       const outcome = await refusal(call({ probe: "\u0000" }));
-      if (outcome.code !== "BAD_REQUEST" || outcome.message !== "probe: contains a NUL character") unguarded.push(`${path}: ${outcome.code} ${outcome.message}`);
+      if (outcome.code !== "BAD_REQUEST" || outcome.message !== "probe: contains a NUL character")
+        unguarded.push(`${path}: ${outcome.code} ${outcome.message}`);
     }
     expect(unguarded).toEqual([]);
   });
 
   it("checks who is calling first: signed out is UNAUTHORIZED, a missing role FORBIDDEN and recorded, whatever the input", async () => {
-    expect(await refusal(createCaller(contexts.signed_out).requests.submit({ ...submission, justification: "\u0000" }))).toMatchObject({ code: "UNAUTHORIZED" });
-    const refusedBefore = await t.db.select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.action, "access.refused"), eq(auditEvents.subjectId, "aliases.create")));
-    expect(await refusal(createCaller(contexts.employee).aliases.create({ attribute: "job_title", raw: "\u0000", canonical: "x" }))).toMatchObject({ code: "FORBIDDEN" });
-    const refusedAfter = await t.db.select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.action, "access.refused"), eq(auditEvents.subjectId, "aliases.create")));
+    expect(
+      await refusal(createCaller(contexts.signed_out).requests.submit({ ...submission, justification: "\u0000" })),
+    ).toMatchObject({ code: "UNAUTHORIZED" });
+    const refusedBefore = await t.db
+      .select({ n: count() })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "access.refused"), eq(auditEvents.subjectId, "aliases.create")));
+    expect(
+      await refusal(
+        createCaller(contexts.employee).aliases.create({ attribute: "job_title", raw: "\u0000", canonical: "x" }),
+      ),
+    ).toMatchObject({ code: "FORBIDDEN" });
+    const refusedAfter = await t.db
+      .select({ n: count() })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "access.refused"), eq(auditEvents.subjectId, "aliases.create")));
     expect(refusedAfter[0]!.n).toBe(refusedBefore[0]!.n + 1);
   });
 });
@@ -113,19 +172,47 @@ describe("dates between the years 1900 and 2200", () => {
     ["1899", day("1899-12-31")],
     ["2201", day("2201-01-01")],
   ])("refuses a delegation ending in %s, naming endsAt", async (_what, endsAt) => {
-    const outcome = await refusal(createCaller(contexts.employee).delegations.create({ delegateEmail: "john.doe@company.com", startsAt: day("2026-12-01"), endsAt }));
-    expect(outcome).toMatchObject({ code: "BAD_REQUEST", field: "endsAt", message: "endsAt: must be a date between the years 1900 and 2200" });
+    const outcome = await refusal(
+      createCaller(contexts.employee).delegations.create({
+        delegateEmail: "john.doe@company.com",
+        startsAt: day("2026-12-01"),
+        endsAt,
+      }),
+    );
+    expect(outcome).toMatchObject({
+      code: "BAD_REQUEST",
+      field: "endsAt",
+      message: "endsAt: must be a date between the years 1900 and 2200",
+    });
   });
 
   it("refuses far dates sent as text or numbers where a schema coerces them, and in report filters", async () => {
     const it_admin = createCaller(contexts.it_admin);
-    const exception = { type: "project", justification: "Keep it for the project", approverEmail: "cfo@company.com" } as const;
+    const exception = {
+      type: "project",
+      justification: "Keep it for the project",
+      approverEmail: "cfo@company.com",
+    } as const;
     for (const expiresAt of ["+275760-09-13T00:00:00.000Z", 253402214400000]) {
-      const outcome = await refusal(it_admin.drift.resolve({ findingId: "00000000-0000-4000-8000-000000000000", action: "convert", exception: { ...exception, expiresAt: expiresAt as unknown as Date } }));
-      expect(outcome).toMatchObject({ code: "BAD_REQUEST", field: "exception.expiresAt", message: "exception.expiresAt: must be a date between the years 1900 and 2200" });
+      const outcome = await refusal(
+        it_admin.drift.resolve({
+          findingId: "00000000-0000-4000-8000-000000000000",
+          action: "convert",
+          exception: { ...exception, expiresAt: expiresAt as unknown as Date },
+        }),
+      );
+      expect(outcome).toMatchObject({
+        code: "BAD_REQUEST",
+        field: "exception.expiresAt",
+        message: "exception.expiresAt: must be a date between the years 1900 and 2200",
+      });
     }
-    expect(await refusal(it_admin.reports.preview({ kind: "exceptions", filters: { from: "0000-01-01" } }))).toMatchObject({ code: "BAD_REQUEST", field: "filters.from" });
-    expect(await refusal(it_admin.reports.preview({ kind: "access-as-of", filters: { at: "9999-12-31T00:00:00Z" } }))).toMatchObject({ code: "BAD_REQUEST", field: "filters.at" });
+    expect(
+      await refusal(it_admin.reports.preview({ kind: "exceptions", filters: { from: "0000-01-01" } })),
+    ).toMatchObject({ code: "BAD_REQUEST", field: "filters.from" });
+    expect(
+      await refusal(it_admin.reports.preview({ kind: "access-as-of", filters: { at: "9999-12-31T00:00:00Z" } })),
+    ).toMatchObject({ code: "BAD_REQUEST", field: "filters.at" });
   });
 
   it("refuses an exception expiring in 9999 before anything is written", async () => {

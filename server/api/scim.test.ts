@@ -32,7 +32,10 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const person = async (id: string) => (await t.db.select().from(identities).where(eq(identities.id, id)))[0]!;
-const plansOf = async (id: string) => (await t.db.select().from(accessPlans).where(eq(accessPlans.identityId, id)).orderBy(accessPlans.number)).map((p) => ({ kind: p.kind, source: p.source }));
+const plansOf = async (id: string) =>
+  (await t.db.select().from(accessPlans).where(eq(accessPlans.identityId, id)).orderBy(accessPlans.number)).map(
+    (p) => ({ kind: p.kind, source: p.source }),
+  );
 const auditCount = async () => (await t.db.select({ n: count() }).from(auditEvents))[0]!.n;
 const patchOp = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
@@ -59,7 +62,14 @@ describe("SCIM discovery and authentication", () => {
     const before = (await t.db.select({ n: count() }).from(identities))[0]!.n;
     for (const bearer of [null, "hr_not-a-token"]) {
       const reply = await scim("GET", "/Users", undefined, { token: bearer });
-      expect(reply).toMatchObject({ status: 401, body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "401", detail: expect.stringMatching(/HR source token/) } });
+      expect(reply).toMatchObject({
+        status: 401,
+        body: {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+          status: "401",
+          detail: expect.stringMatching(/HR source token/),
+        },
+      });
       expect(reply.headers.get("www-authenticate")).toMatch(/^Bearer/);
       expect((await scim("POST", "/Users", maria, { token: bearer })).status).toBe(401);
     }
@@ -77,16 +87,37 @@ describe("SCIM discovery and authentication", () => {
       authenticationSchemes: [{ type: "oauthbearertoken", primary: true }],
     });
     const types = (await scim("GET", "/ResourceTypes")).body;
-    expect(types).toMatchObject({ totalResults: 1, Resources: [{ id: "User", endpoint: "/Users", schema: USER, schemaExtensions: [{ schema: ENTERPRISE, required: false }, { schema: CLEARANCE, required: false }] }] });
+    expect(types).toMatchObject({
+      totalResults: 1,
+      Resources: [
+        {
+          id: "User",
+          endpoint: "/Users",
+          schema: USER,
+          schemaExtensions: [
+            { schema: ENTERPRISE, required: false },
+            { schema: CLEARANCE, required: false },
+          ],
+        },
+      ],
+    });
     const schemas = (await scim("GET", "/Schemas")).body.Resources as { id: string; attributes: { name: string }[] }[];
     expect(schemas.map((s) => s.id)).toEqual([USER, ENTERPRISE, CLEARANCE]);
-    expect(schemas[1]!.attributes.map((a) => a.name)).toEqual(["employeeNumber", "costCenter", "department", "manager"]);
+    expect(schemas[1]!.attributes.map((a) => a.name)).toEqual([
+      "employeeNumber",
+      "costCenter",
+      "department",
+      "manager",
+    ]);
   });
 });
 
 describe("a SCIM client provisions a person", () => {
   it("creates a joiner: the person exists with their attributes, a joiner plan and an audit event by the HR source", async () => {
-    const reply = await scim("POST", "/Users", { ...maria, [ENTERPRISE]: { ...maria[ENTERPRISE], manager: { value: johnId } } });
+    const reply = await scim("POST", "/Users", {
+      ...maria,
+      [ENTERPRISE]: { ...maria[ENTERPRISE], manager: { value: johnId } },
+    });
     expect(reply.status).toBe(201);
     mariaId = reply.body.id;
     expect(reply.headers.get("location")).toBe(`${SCIM_BASE}/Users/${mariaId}`);
@@ -99,60 +130,176 @@ describe("a SCIM client provisions a person", () => {
       active: true,
       title: "Sales Engineer",
       userType: "FTE",
-      [ENTERPRISE]: { employeeNumber: "maria.lopez", department: "Sales", costCenter: "CC-1234", manager: { value: johnId, displayName: "John Doe" } },
-      [CLEARANCE]: { team: "Enterprise Sales", location: "New York", hireDate: "2026-06-01", trainings: ["security-101"] },
+      [ENTERPRISE]: {
+        employeeNumber: "maria.lopez",
+        department: "Sales",
+        costCenter: "CC-1234",
+        manager: { value: johnId, displayName: "John Doe" },
+      },
+      [CLEARANCE]: {
+        team: "Enterprise Sales",
+        location: "New York",
+        hireDate: "2026-06-01",
+        trainings: ["security-101"],
+      },
       meta: { resourceType: "User", location: `${SCIM_BASE}/Users/${mariaId}` },
     });
     expect(reply.body).not.toHaveProperty("password");
-    expect(await person(mariaId)).toMatchObject({ email: "maria.lopez@company.com", jobTitle: "Sales Engineer", department: "Sales", managerId: johnId, employmentStatus: "Active", hireDate: "2026-06-01", team: "Enterprise Sales" });
+    expect(await person(mariaId)).toMatchObject({
+      email: "maria.lopez@company.com",
+      jobTitle: "Sales Engineer",
+      department: "Sales",
+      managerId: johnId,
+      employmentStatus: "Active",
+      hireDate: "2026-06-01",
+      team: "Enterprise Sales",
+    });
     expect(await plansOf(mariaId)).toEqual([{ kind: "joiner", source: "scim" }]);
-    const [hired] = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "identity.hired"), eq(auditEvents.subjectId, mariaId)));
+    const [hired] = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "identity.hired"), eq(auditEvents.subjectId, mariaId)));
     expect(hired).toMatchObject({ actorType: "system", actorLabel: "system:scim:okta" });
     expect((await scim("GET", `/Users/${mariaId}`)).body).toEqual(reply.body);
   });
 
   it.each([
-    ["a userName taken (in any case)", { userName: "MARIA.LOPEZ@company.com", externalId: "someone.else" }, 409, "uniqueness", /userName: another User already has/],
-    ["an externalId taken", { userName: "other@company.com", externalId: "maria.lopez" }, 409, "uniqueness", /externalId: another User already has maria.lopez/],
-    ["a userName that is no email", { userName: "maria", externalId: "x" }, 400, "invalidValue", /^userName: must be an email address/],
-    ["an impossible hire date", { userName: "x1@company.com", externalId: "x1", [CLEARANCE]: { hireDate: "2026-02-30" } }, 400, "invalidValue", new RegExp(`^${CLEARANCE}:hireDate: .*YYYY-MM-DD`)],
-    ["a manager who is no User", { userName: "x2@company.com", externalId: "x2", [ENTERPRISE]: { manager: { value: "00000000-0000-4000-8000-000000000000" } } }, 400, "invalidValue", /manager.value: no User has id/],
-    ["active that is no boolean", { userName: "x3@company.com", externalId: "x3", active: "maybe" }, 400, "invalidValue", /^active: must be true or false/],
-    ["an attribute no schema has", { userName: "x4@company.com", externalId: "x4", favouriteColour: "blue" }, 400, "invalidValue", /^favouriteColour: is not an attribute/],
-    ["no User schema", { schemas: [ENTERPRISE], userName: "x5@company.com" }, 400, "invalidSyntax", /schemas must include/],
+    [
+      "a userName taken (in any case)",
+      { userName: "MARIA.LOPEZ@company.com", externalId: "someone.else" },
+      409,
+      "uniqueness",
+      /userName: another User already has/,
+    ],
+    [
+      "an externalId taken",
+      { userName: "other@company.com", externalId: "maria.lopez" },
+      409,
+      "uniqueness",
+      /externalId: another User already has maria.lopez/,
+    ],
+    [
+      "a userName that is no email",
+      { userName: "maria", externalId: "x" },
+      400,
+      "invalidValue",
+      /^userName: must be an email address/,
+    ],
+    [
+      "an impossible hire date",
+      { userName: "x1@company.com", externalId: "x1", [CLEARANCE]: { hireDate: "2026-02-30" } },
+      400,
+      "invalidValue",
+      new RegExp(`^${CLEARANCE}:hireDate: .*YYYY-MM-DD`),
+    ],
+    [
+      "a manager who is no User",
+      {
+        userName: "x2@company.com",
+        externalId: "x2",
+        [ENTERPRISE]: { manager: { value: "00000000-0000-4000-8000-000000000000" } },
+      },
+      400,
+      "invalidValue",
+      /manager.value: no User has id/,
+    ],
+    [
+      "active that is no boolean",
+      { userName: "x3@company.com", externalId: "x3", active: "maybe" },
+      400,
+      "invalidValue",
+      /^active: must be true or false/,
+    ],
+    [
+      "an attribute no schema has",
+      { userName: "x4@company.com", externalId: "x4", favouriteColour: "blue" },
+      400,
+      "invalidValue",
+      /^favouriteColour: is not an attribute/,
+    ],
+    [
+      "no User schema",
+      { schemas: [ENTERPRISE], userName: "x5@company.com" },
+      400,
+      "invalidSyntax",
+      /schemas must include/,
+    ],
   ])("refuses %s, creating nothing", async (_what, change, status, scimType, detail) => {
     const before = (await t.db.select({ n: count() }).from(identities))[0]!.n;
     const audits = await auditCount();
     const reply = await scim("POST", "/Users", { ...maria, ...change });
-    expect(reply).toMatchObject({ status, body: { status: String(status), scimType, detail: expect.stringMatching(detail) } });
+    expect(reply).toMatchObject({
+      status,
+      body: { status: String(status), scimType, detail: expect.stringMatching(detail) },
+    });
     expect((await t.db.select({ n: count() }).from(identities))[0]!.n).toBe(before);
     expect(await auditCount()).toBe(audits);
   });
 
   it("refuses a body that is not JSON with invalidSyntax", async () => {
-    expect(await scim("POST", "/Users", "{ not json")).toMatchObject({ status: 400, body: { scimType: "invalidSyntax" } });
+    expect(await scim("POST", "/Users", "{ not json")).toMatchObject({
+      status: 400,
+      body: { scimType: "invalidSyntax" },
+    });
   });
 
   it("PUT moves the person (title and department): a mover plan; the extension it did not send stays; a stale If-Match is refused", async () => {
     const before = (await scim("GET", `/Users/${mariaId}`)).body;
-    const put = { schemas: [USER, ENTERPRISE], externalId: "maria.lopez", userName: "maria.lopez@company.com", displayName: "Maria Lopez", active: true, title: "Solutions Architect", userType: "FTE", [ENTERPRISE]: { department: "Engineering", costCenter: "CC-2000", manager: { value: johnId } } };
+    const put = {
+      schemas: [USER, ENTERPRISE],
+      externalId: "maria.lopez",
+      userName: "maria.lopez@company.com",
+      displayName: "Maria Lopez",
+      active: true,
+      title: "Solutions Architect",
+      userType: "FTE",
+      [ENTERPRISE]: { department: "Engineering", costCenter: "CC-2000", manager: { value: johnId } },
+    };
     const reply = await scim("PUT", `/Users/${mariaId}`, put, { headers: { "if-match": before.meta.version } });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ title: "Solutions Architect", [ENTERPRISE]: { department: "Engineering", costCenter: "CC-2000" }, [CLEARANCE]: { location: "New York", team: "Enterprise Sales" } });
+    expect(reply.body).toMatchObject({
+      title: "Solutions Architect",
+      [ENTERPRISE]: { department: "Engineering", costCenter: "CC-2000" },
+      [CLEARANCE]: { location: "New York", team: "Enterprise Sales" },
+    });
     expect(reply.body.meta.version).not.toBe(before.meta.version);
-    expect(await person(mariaId)).toMatchObject({ jobTitle: "Solutions Architect", department: "Engineering", location: "New York" });
-    expect(await plansOf(mariaId)).toEqual([{ kind: "joiner", source: "scim" }, { kind: "mover", source: "scim" }]);
-    const history = await t.db.select().from(identityAttributeChanges).where(and(eq(identityAttributeChanges.identityId, mariaId), eq(identityAttributeChanges.attribute, "department")));
-    expect(history.at(-1)).toMatchObject({ oldValue: "Sales", newValue: "Engineering", source: "scim", actorLabel: "system:scim:okta" });
+    expect(await person(mariaId)).toMatchObject({
+      jobTitle: "Solutions Architect",
+      department: "Engineering",
+      location: "New York",
+    });
+    expect(await plansOf(mariaId)).toEqual([
+      { kind: "joiner", source: "scim" },
+      { kind: "mover", source: "scim" },
+    ]);
+    const history = await t.db
+      .select()
+      .from(identityAttributeChanges)
+      .where(
+        and(eq(identityAttributeChanges.identityId, mariaId), eq(identityAttributeChanges.attribute, "department")),
+      );
+    expect(history.at(-1)).toMatchObject({
+      oldValue: "Sales",
+      newValue: "Engineering",
+      source: "scim",
+      actorLabel: "system:scim:okta",
+    });
 
-    const stale = await scim("PUT", `/Users/${mariaId}`, { ...put, title: "Intern" }, { headers: { "if-match": before.meta.version } });
+    const stale = await scim(
+      "PUT",
+      `/Users/${mariaId}`,
+      { ...put, title: "Intern" },
+      { headers: { "if-match": before.meta.version } },
+    );
     expect(stale).toMatchObject({ status: 412, body: { status: "412" } });
     expect((await person(mariaId)).jobTitle).toBe("Solutions Architect");
   });
 
   it("answers GET with If-None-Match of the current version with 304", async () => {
     const current = await scim("GET", `/Users/${mariaId}`);
-    const again = await scim("GET", `/Users/${mariaId}`, undefined, { headers: { "if-none-match": current.headers.get("etag")! } });
+    const again = await scim("GET", `/Users/${mariaId}`, undefined, {
+      headers: { "if-none-match": current.headers.get("etag")! },
+    });
     expect(again).toMatchObject({ status: 304, body: null });
   });
 
@@ -170,30 +317,96 @@ describe("a SCIM client provisions a person", () => {
       ),
     );
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ title: "Senior Solutions Architect", displayName: "María Lopez", [ENTERPRISE]: { manager: { value: ctoId, displayName: "Marcus Webb" } } });
-    expect(await person(mariaId)).toMatchObject({ jobTitle: "Senior Solutions Architect", displayName: "María Lopez", managerId: ctoId });
-    const [renamed] = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "identity.account_changed"), eq(auditEvents.subjectId, mariaId)));
+    expect(reply.body).toMatchObject({
+      title: "Senior Solutions Architect",
+      displayName: "María Lopez",
+      [ENTERPRISE]: { manager: { value: ctoId, displayName: "Marcus Webb" } },
+    });
+    expect(await person(mariaId)).toMatchObject({
+      jobTitle: "Senior Solutions Architect",
+      displayName: "María Lopez",
+      managerId: ctoId,
+    });
+    const [renamed] = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "identity.account_changed"), eq(auditEvents.subjectId, mariaId)));
     expect(renamed).toMatchObject({ before: { displayName: "Maria Lopez" }, after: { displayName: "María Lopez" } });
   });
 
   it("PATCH in Okta's style: replace without a path, the value keyed by attribute and by extension", async () => {
-    const reply = await scim("PATCH", `/Users/${mariaId}`, patchOp({ op: "replace", value: { title: "Principal Architect", [CLEARANCE]: { team: "Platform" }, [`${ENTERPRISE}:costCenter`]: "CC-2100" } }));
-    expect(reply.body).toMatchObject({ title: "Principal Architect", [CLEARANCE]: { team: "Platform", location: "New York" }, [ENTERPRISE]: { costCenter: "CC-2100", department: "Engineering" } });
-    expect(await person(mariaId)).toMatchObject({ jobTitle: "Principal Architect", team: "Platform", costCenter: "CC-2100" });
+    const reply = await scim(
+      "PATCH",
+      `/Users/${mariaId}`,
+      patchOp({
+        op: "replace",
+        value: {
+          title: "Principal Architect",
+          [CLEARANCE]: { team: "Platform" },
+          [`${ENTERPRISE}:costCenter`]: "CC-2100",
+        },
+      }),
+    );
+    expect(reply.body).toMatchObject({
+      title: "Principal Architect",
+      [CLEARANCE]: { team: "Platform", location: "New York" },
+      [ENTERPRISE]: { costCenter: "CC-2100", department: "Engineering" },
+    });
+    expect(await person(mariaId)).toMatchObject({
+      jobTitle: "Principal Architect",
+      team: "Platform",
+      costCenter: "CC-2100",
+    });
   });
 
   it.each([
-    ["a read-only attribute after a good operation", [{ op: "replace", path: "title", value: "CEO" }, { op: "replace", path: "id", value: "other" }], "mutability", /Operations\[1\] \(replace id\): id is read-only/],
-    ["a filter that selects nothing", [{ op: "replace", path: 'emails[type eq "home"].value', value: "m@home.example" }], "noTarget", /no value of emails matches/],
-    ["a malformed filter in the path", [{ op: "replace", path: 'emails[type eq work].value', value: "x" }], "invalidFilter", /Expected a value/],
-    ["an impossible hire date", [{ op: "replace", path: `${CLEARANCE}:hireDate`, value: "June 1st" }], "invalidValue", new RegExp(`${CLEARANCE}:hireDate: hire_date must be a date`)],
-    ["a userName another User has", [{ op: "replace", path: "userName", value: "John.Doe@company.com" }], "uniqueness", /userName: another User already has/],
-    ["an unknown op", [{ op: "merge", path: "title", value: "x" }], "invalidSyntax", /op must be add, remove or replace/],
+    [
+      "a read-only attribute after a good operation",
+      [
+        { op: "replace", path: "title", value: "CEO" },
+        { op: "replace", path: "id", value: "other" },
+      ],
+      "mutability",
+      /Operations\[1\] \(replace id\): id is read-only/,
+    ],
+    [
+      "a filter that selects nothing",
+      [{ op: "replace", path: 'emails[type eq "home"].value', value: "m@home.example" }],
+      "noTarget",
+      /no value of emails matches/,
+    ],
+    [
+      "a malformed filter in the path",
+      [{ op: "replace", path: "emails[type eq work].value", value: "x" }],
+      "invalidFilter",
+      /Expected a value/,
+    ],
+    [
+      "an impossible hire date",
+      [{ op: "replace", path: `${CLEARANCE}:hireDate`, value: "June 1st" }],
+      "invalidValue",
+      new RegExp(`${CLEARANCE}:hireDate: hire_date must be a date`),
+    ],
+    [
+      "a userName another User has",
+      [{ op: "replace", path: "userName", value: "John.Doe@company.com" }],
+      "uniqueness",
+      /userName: another User already has/,
+    ],
+    [
+      "an unknown op",
+      [{ op: "merge", path: "title", value: "x" }],
+      "invalidSyntax",
+      /op must be add, remove or replace/,
+    ],
   ])("a PATCH with %s is refused and changes nothing", async (_what, operations, scimType, detail) => {
     const before = await scim("GET", `/Users/${mariaId}`);
     const audits = await auditCount();
     const reply = await scim("PATCH", `/Users/${mariaId}`, patchOp(...operations));
-    expect(reply).toMatchObject({ status: scimType === "uniqueness" ? 409 : 400, body: { scimType, detail: expect.stringMatching(detail) } });
+    expect(reply).toMatchObject({
+      status: scimType === "uniqueness" ? 409 : 400,
+      body: { scimType, detail: expect.stringMatching(detail) },
+    });
     expect((await scim("GET", `/Users/${mariaId}`)).body).toEqual(before.body);
     expect(await auditCount()).toBe(audits);
   });
@@ -214,32 +427,54 @@ describe("a SCIM client provisions a person", () => {
     expect((await person(mariaId)).employmentStatus).toBe("Active");
   });
 
-  it("Entra ID deactivation (Replace active \"False\") terminates a seeded person who had access", async () => {
+  it('Entra ID deactivation (Replace active "False") terminates a seeded person who had access', async () => {
     const sarahId = await identityIdByEmail(t.db, "sarah.chen@company.com");
     const reply = await scim("PATCH", `/Users/${sarahId}`, patchOp({ op: "Replace", path: "active", value: "False" }));
     expect(reply).toMatchObject({ status: 200, body: { active: false, userName: "sarah.chen@company.com" } });
     expect((await person(sarahId)).employmentStatus).toBe("Terminated");
-    const [leaver] = await t.db.select().from(accessPlans).where(eq(accessPlans.identityId, sarahId)).orderBy(desc(accessPlans.number)).limit(1);
+    const [leaver] = await t.db
+      .select()
+      .from(accessPlans)
+      .where(eq(accessPlans.identityId, sarahId))
+      .orderBy(desc(accessPlans.number))
+      .limit(1);
     expect(leaver).toMatchObject({ kind: "leaver", source: "scim", policiesAfter: [] });
   });
 
   it("DELETE terminates (Clearance keeps people and their history): 204, then the User reads active=false; a second DELETE changes nothing", async () => {
-    const created = await scim("POST", "/Users", { schemas: [USER], userName: "tom.short@company.com", displayName: "Tom Short", title: "Support Engineer", [ENTERPRISE]: { department: "Support" } });
+    const created = await scim("POST", "/Users", {
+      schemas: [USER],
+      userName: "tom.short@company.com",
+      displayName: "Tom Short",
+      title: "Support Engineer",
+      [ENTERPRISE]: { department: "Support" },
+    });
     expect(created.body.externalId).toBe("tom.short");
     const tomId = created.body.id;
     const deleted = await scim("DELETE", `/Users/${tomId}`);
     expect(deleted).toMatchObject({ status: 204, body: null });
     expect((await person(tomId)).employmentStatus).toBe("Terminated");
-    expect(await plansOf(tomId)).toEqual([{ kind: "joiner", source: "scim" }, { kind: "leaver", source: "scim" }]);
-    expect((await scim("GET", `/Users/${tomId}`)).body).toMatchObject({ active: false, userName: "tom.short@company.com" });
+    expect(await plansOf(tomId)).toEqual([
+      { kind: "joiner", source: "scim" },
+      { kind: "leaver", source: "scim" },
+    ]);
+    expect((await scim("GET", `/Users/${tomId}`)).body).toMatchObject({
+      active: false,
+      userName: "tom.short@company.com",
+    });
     expect((await scim("DELETE", `/Users/${tomId}`)).status).toBe(204);
     expect(await plansOf(tomId)).toHaveLength(2);
   });
 
   it("answers 404 with a SCIM error for a User that does not exist", async () => {
     for (const id of ["00000000-0000-4000-8000-000000000000", "not-a-uuid"]) {
-      expect(await scim("GET", `/Users/${id}`)).toMatchObject({ status: 404, body: { status: "404", detail: `No User has id ${id}` } });
-      expect((await scim("PATCH", `/Users/${id}`, patchOp({ op: "replace", value: { active: false } }))).status).toBe(404);
+      expect(await scim("GET", `/Users/${id}`)).toMatchObject({
+        status: 404,
+        body: { status: "404", detail: `No User has id ${id}` },
+      });
+      expect((await scim("PATCH", `/Users/${id}`, patchOp({ op: "replace", value: { active: false } }))).status).toBe(
+        404,
+      );
       expect((await scim("DELETE", `/Users/${id}`)).status).toBe(404);
     }
   });

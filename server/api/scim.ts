@@ -9,7 +9,14 @@ import { scimAttributeOf } from "@/server/core/scim/user";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb, type Db } from "@/server/db/client";
 import type { SourceContext } from "@/server/services/context";
-import { createScimUser, deleteScimUser, getScimUser, listScimUsers, patchScimUser, replaceScimUser } from "@/server/services/scim/users";
+import {
+  createScimUser,
+  deleteScimUser,
+  getScimUser,
+  listScimUsers,
+  patchScimUser,
+  replaceScimUser,
+} from "@/server/services/scim/users";
 import { readBodyText } from "@/server/http/body";
 import { bodyLimits } from "@/server/http/limits";
 import { httpStatusOf } from "./errors";
@@ -22,13 +29,21 @@ import { authenticateTokenRequest } from "./token-auth";
  */
 const SCIM_JSON = "application/scim+json";
 
-const scimJson = (body: unknown, status = 200, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_JSON, ...headers } });
+const scimJson = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_JSON, ...headers } });
 
 /** The DomainError as a SCIM Error; errors from the identity services name the SCIM attribute at fault. */
 function errorResponse(err: DomainError): Response {
   const status = httpStatusOf(err);
-  const scimType = isScimError(err) ? err.scimType : err.code === "INVALID_INPUT" ? "invalidValue" : err.code === "CONFLICT" ? "uniqueness" : undefined;
-  const attribute = !isScimError(err) && err.field ? scimAttributeOf[err.field as keyof typeof scimAttributeOf] : undefined;
+  const scimType = isScimError(err)
+    ? err.scimType
+    : err.code === "INVALID_INPUT"
+      ? "invalidValue"
+      : err.code === "CONFLICT"
+        ? "uniqueness"
+        : undefined;
+  const attribute =
+    !isScimError(err) && err.field ? scimAttributeOf[err.field as keyof typeof scimAttributeOf] : undefined;
   const detail = attribute ? `${attribute}: ${err.message}` : err.message;
   const headers: Record<string, string> = status === 401 ? { "www-authenticate": 'Bearer realm="Clearance SCIM"' } : {};
   if (err.retryAfterSeconds) headers["retry-after"] = String(err.retryAfterSeconds);
@@ -36,7 +51,8 @@ function errorResponse(err: DomainError): Response {
 }
 
 /** /api/scim/v2 as the client reaches it (CLEARANCE_PUBLIC_URL or AUTH_URL behind a proxy). */
-const baseUrlOf = (request: Request) => `${(process.env.CLEARANCE_PUBLIC_URL ?? process.env.AUTH_URL ?? new URL(request.url).origin).replace(/\/$/, "")}/api/scim/v2`;
+const baseUrlOf = (request: Request) =>
+  `${(process.env.CLEARANCE_PUBLIC_URL ?? process.env.AUTH_URL ?? new URL(request.url).origin).replace(/\/$/, "")}/api/scim/v2`;
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await readBodyText(request, bodyLimits.scim);
@@ -56,12 +72,22 @@ interface Deps {
 }
 
 /** Runs `handle` for the HR source the bearer token belongs to, answering DomainErrors as SCIM Errors. */
-async function asHrSource(request: Request, deps: Deps, handle: (ctx: SourceContext, usersUrl: string) => Promise<Response>): Promise<Response> {
+async function asHrSource(
+  request: Request,
+  deps: Deps,
+  handle: (ctx: SourceContext, usersUrl: string) => Promise<Response>,
+): Promise<Response> {
   const db = deps.db ?? getDb();
   try {
     // The token (and the address's rate limits) before any body is read.
     const { source } = await authenticateTokenRequest(request, { db, clock: deps.clock ?? (() => new Date()) });
-    const ctx: SourceContext = { db, clock: deps.clock ?? (() => new Date()), actor: systemActor(`scim:${source.key}`), sourceKey: source.key, request: requestInfo(request.headers) };
+    const ctx: SourceContext = {
+      db,
+      clock: deps.clock ?? (() => new Date()),
+      actor: systemActor(`scim:${source.key}`),
+      sourceKey: source.key,
+      request: requestInfo(request.headers),
+    };
     return await handle(ctx, `${baseUrlOf(request)}/Users`);
   } catch (err) {
     if (isDomainError(err)) return errorResponse(err);
@@ -78,13 +104,25 @@ const userResponse = (user: Record<string, unknown>, status = 200) => {
 export function listUsers(request: Request, deps: Deps = {}) {
   return asHrSource(request, deps, async (ctx, usersUrl) => {
     const params = new URL(request.url).searchParams;
-    return scimJson(await listScimUsers({ ctx, input: { usersUrl, filter: params.get("filter"), startIndex: params.get("startIndex"), count: params.get("count") } }));
+    return scimJson(
+      await listScimUsers({
+        ctx,
+        input: {
+          usersUrl,
+          filter: params.get("filter"),
+          startIndex: params.get("startIndex"),
+          count: params.get("count"),
+        },
+      }),
+    );
   });
 }
 
 /** POST /Users: 201 with the User, its Location and ETag. */
 export function createUser(request: Request, deps: Deps = {}) {
-  return asHrSource(request, deps, async (ctx, usersUrl) => userResponse(await createScimUser({ ctx, input: { usersUrl, body: await readJson(request) } }), 201));
+  return asHrSource(request, deps, async (ctx, usersUrl) =>
+    userResponse(await createScimUser({ ctx, input: { usersUrl, body: await readJson(request) } }), 201),
+  );
 }
 
 /** GET /Users/{id}: 304 when If-None-Match names the current version. */
@@ -92,17 +130,37 @@ export function getUser(request: Request, id: string, deps: Deps = {}) {
   return asHrSource(request, deps, async (ctx, usersUrl) => {
     const user = await getScimUser({ ctx, input: { usersUrl, id } });
     const version = (user.meta as { version: string }).version;
-    if (request.headers.get("if-none-match")?.split(",").some((tag) => tag.trim() === version)) return new Response(null, { status: 304, headers: { etag: version } });
+    if (
+      request.headers
+        .get("if-none-match")
+        ?.split(",")
+        .some((tag) => tag.trim() === version)
+    )
+      return new Response(null, { status: 304, headers: { etag: version } });
     return userResponse(user);
   });
 }
 
 export function replaceUser(request: Request, id: string, deps: Deps = {}) {
-  return asHrSource(request, deps, async (ctx, usersUrl) => userResponse(await replaceScimUser({ ctx, input: { usersUrl, id, ifMatch: request.headers.get("if-match"), body: await readJson(request) } })));
+  return asHrSource(request, deps, async (ctx, usersUrl) =>
+    userResponse(
+      await replaceScimUser({
+        ctx,
+        input: { usersUrl, id, ifMatch: request.headers.get("if-match"), body: await readJson(request) },
+      }),
+    ),
+  );
 }
 
 export function patchUser(request: Request, id: string, deps: Deps = {}) {
-  return asHrSource(request, deps, async (ctx, usersUrl) => userResponse(await patchScimUser({ ctx, input: { usersUrl, id, ifMatch: request.headers.get("if-match"), body: await readJson(request) } })));
+  return asHrSource(request, deps, async (ctx, usersUrl) =>
+    userResponse(
+      await patchScimUser({
+        ctx,
+        input: { usersUrl, id, ifMatch: request.headers.get("if-match"), body: await readJson(request) },
+      }),
+    ),
+  );
 }
 
 /** DELETE /Users/{id}: a termination (see deleteScimUser), 204. */

@@ -15,7 +15,10 @@ import { enforceRateLimit, hitRateLimit, peekRateLimit } from "@/server/services
  * token counts against that much stricter limit; a right one against the address's general limit.
  * Throws UNAUTHENTICATED or RATE_LIMITED; returns the HR source and its token.
  */
-export async function authenticateTokenRequest(request: Request, deps: { db: Db; clock: Clock }): Promise<{ source: { key: string; name: string }; token: string }> {
+export async function authenticateTokenRequest(
+  request: Request,
+  deps: { db: Db; clock: Clock },
+): Promise<{ source: { key: string; name: string }; token: string }> {
   const address = addressBucket(clientAddress(request.headers));
   const wrongRule = rateLimitRule("wrongToken");
   const wrongBucket = `token-wrong:ip:${address}`;
@@ -28,9 +31,14 @@ export async function authenticateTokenRequest(request: Request, deps: { db: Db;
   try {
     source = await authenticateHrSource(deps.db, token);
   } catch (err) {
-    if (wrongRule && isDomainError(err) && err.code === "UNAUTHENTICATED") await hitRateLimit(deps, wrongBucket, wrongRule);
+    if (wrongRule && isDomainError(err) && err.code === "UNAUTHENTICATED")
+      await hitRateLimit(deps, wrongBucket, wrongRule);
     throw err;
   }
-  await enforceRateLimit(deps, { bucket: `token:ip:${address}`, rule: rateLimitRule("token"), what: rateLimitSettings.token.what });
+  await enforceRateLimit(deps, {
+    bucket: `token:ip:${address}`,
+    rule: rateLimitRule("token"),
+    what: rateLimitSettings.token.what,
+  });
   return { source, token: token! };
 }

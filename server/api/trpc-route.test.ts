@@ -28,11 +28,31 @@ interface Reply {
 }
 
 /** A call through the route as the browser makes it: POST (methodOverride), JSON, same origin unless told otherwise. */
-async function call(path: string, opts: { email?: string | null; body?: string; headers?: Record<string, string>; method?: string; ip?: string; dropOrigin?: boolean } = {}): Promise<Reply> {
+async function call(
+  path: string,
+  opts: {
+    email?: string | null;
+    body?: string;
+    headers?: Record<string, string>;
+    method?: string;
+    ip?: string;
+    dropOrigin?: boolean;
+  } = {},
+): Promise<Reply> {
   const method = opts.method ?? "POST";
-  const headers: Record<string, string> = { host: "clearance.test", "content-type": "application/json", origin: ORIGIN, "sec-fetch-site": "same-origin", ...opts.headers };
+  const headers: Record<string, string> = {
+    host: "clearance.test",
+    "content-type": "application/json",
+    origin: ORIGIN,
+    "sec-fetch-site": "same-origin",
+    ...opts.headers,
+  };
   if (opts.dropOrigin) delete headers.origin;
-  const request = new Request(`${ORIGIN}/api/trpc/${path}`, { method, headers, body: method === "GET" ? undefined : (opts.body ?? "{}") });
+  const request = new Request(`${ORIGIN}/api/trpc/${path}`, {
+    method,
+    headers,
+    body: method === "GET" ? undefined : (opts.body ?? "{}"),
+  });
   const email = opts.email === undefined ? personaEmails.employee : opts.email;
   const response = await handleTrpcRequest(request, { createContext: () => contextFor(email, opts.ip) });
   return { status: response.status, headers: response.headers, body: await response.json() };
@@ -59,7 +79,10 @@ describe("the tRPC route: batches", () => {
       contexts = 0;
       const refused = await call(batchOf(size));
       expect(refused.status).toBe(400);
-      expect(firstError(refused)).toMatchObject({ message: "A request may batch at most 20 calls", data: { code: "BAD_REQUEST", field: "batch" } });
+      expect(firstError(refused)).toMatchObject({
+        message: "A request may batch at most 20 calls",
+        data: { code: "BAD_REQUEST", field: "batch" },
+      });
       expect(contexts).toBe(0);
     }
   });
@@ -71,7 +94,10 @@ describe("the tRPC route: batches", () => {
         browserLink({
           url: `${ORIGIN}/api/trpc`,
           fetch: async (input, init) => {
-            const request = new Request(input as string, { ...init, headers: { ...(init?.headers as Record<string, string>), host: "clearance.test", origin: ORIGIN } });
+            const request = new Request(input as string, {
+              ...init,
+              headers: { ...(init?.headers as Record<string, string>), host: "clearance.test", origin: ORIGIN },
+            });
             sizes.push(new URL(request.url).pathname.split(",").length);
             return handleTrpcRequest(request, { createContext: () => contextFor(personaEmails.employee) });
           },
@@ -95,22 +121,41 @@ describe("the tRPC route: requests from other sites", () => {
     ]) {
       const reply = await call("me.profile", { headers, dropOrigin: !headers.origin });
       expect(reply.status, JSON.stringify(headers)).toBe(403);
-      expect(firstError(reply)).toMatchObject({ message: expect.stringMatching(/^Refused: this request came from another site/), data: { code: "FORBIDDEN", field: "origin" } });
+      expect(firstError(reply)).toMatchObject({
+        message: expect.stringMatching(/^Refused: this request came from another site/),
+        data: { code: "FORBIDDEN", field: "origin" },
+      });
     }
   });
 
   it("accepts the site itself (by Host or its published URL), a same-origin fetch without Origin, and non-browser clients", async () => {
     vi.stubEnv("CLEARANCE_PUBLIC_URL", "https://clearance.bank.example");
-    const cases: Record<string, string>[] = [{ origin: ORIGIN }, { origin: "https://clearance.bank.example" }, { "sec-fetch-site": "same-origin" }, {}];
+    const cases: Record<string, string>[] = [
+      { origin: ORIGIN },
+      { origin: "https://clearance.bank.example" },
+      { "sec-fetch-site": "same-origin" },
+      {},
+    ];
     for (const headers of cases) {
-      const request = new Request(`${ORIGIN}/api/trpc/me.profile`, { method: "POST", headers: { host: "clearance.test", "content-type": "application/json", ...headers }, body: "{}" });
+      const request = new Request(`${ORIGIN}/api/trpc/me.profile`, {
+        method: "POST",
+        headers: { host: "clearance.test", "content-type": "application/json", ...headers },
+        body: "{}",
+      });
       const response = await handleTrpcRequest(request, { createContext: () => contextFor(personaEmails.employee) });
       expect(response.status, JSON.stringify(headers)).toBe(200);
     }
   });
 
   it("a cross-site GET is a read the browser will not hand to the other site, so it is not refused here", async () => {
-    expect((await call("me.profile", { method: "GET", headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" } })).status).toBe(200);
+    expect(
+      (
+        await call("me.profile", {
+          method: "GET",
+          headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -120,7 +165,10 @@ describe("the tRPC route: body limits", () => {
   it("refuses more than 64 KB without a session with a 413 naming the body", async () => {
     const reply = await call("signIn.devCandidates", { email: null, body: bigJson(70 * 1024) });
     expect(reply.status).toBe(413);
-    expect(firstError(reply)).toMatchObject({ message: "The request body is larger than 64 KB", data: { code: "PAYLOAD_TOO_LARGE", field: "body" } });
+    expect(firstError(reply)).toMatchObject({
+      message: "The request body is larger than 64 KB",
+      data: { code: "PAYLOAD_TOO_LARGE", field: "body" },
+    });
   });
 
   it("refuses a body over its declared Content-Length limit before reading it", async () => {
@@ -134,7 +182,10 @@ describe("the tRPC route: body limits", () => {
     expect(employee.status).toBe(413);
     // A 3 MB identity CSV for IT's import preview is read (and then judged on its content, not its size).
     const csv = `external_id,email,display_name\n${"a".repeat(3 * 1024 * 1024)}`;
-    const admin = await call("identities.previewImport", { email: personaEmails.it_admin, body: JSON.stringify({ json: { csv } }) });
+    const admin = await call("identities.previewImport", {
+      email: personaEmails.it_admin,
+      body: JSON.stringify({ json: { csv } }),
+    });
     expect(admin.status).toBe(200);
   });
 });
@@ -160,7 +211,8 @@ describe("the tRPC route: rate limits", () => {
 
   it("limits calls without a session per address", async () => {
     vi.stubEnv("CLEARANCE_RATE_LIMIT_ANONYMOUS_CALLS", "2/1m");
-    const anonymous = (ip: string) => call("signIn.devCandidates", { email: null, ip, body: JSON.stringify({ json: {} }) });
+    const anonymous = (ip: string) =>
+      call("signIn.devCandidates", { email: null, ip, body: JSON.stringify({ json: {} }) });
     await anonymous("198.51.100.1");
     await anonymous("198.51.100.1");
     expect((await anonymous("198.51.100.1")).status).toBe(429);
@@ -180,7 +232,9 @@ describe("the peer address header", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as { port: number };
-    await fetch(`http://127.0.0.1:${port}/`, { headers: { [PEER_ADDRESS_HEADER]: "203.0.113.66", "x-forwarded-for": "203.0.113.66" } });
+    await fetch(`http://127.0.0.1:${port}/`, {
+      headers: { [PEER_ADDRESS_HEADER]: "203.0.113.66", "x-forwarded-for": "203.0.113.66" },
+    });
     await new Promise<void>((resolve) => server.close(() => resolve()));
     expect(seen).toEqual(["127.0.0.1"]);
   });

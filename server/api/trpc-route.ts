@@ -26,13 +26,21 @@ export function trpcBodyLimit(signedIn: boolean, paths: string[]): number {
  * A batch holds at most TRPC_MAX_BATCH calls. Every refusal is a tRPC error naming what was wrong.
  * Tests pass their own router and context (database, clock, actor).
  */
-export function handleTrpcRequest(req: Request, deps: { router?: AnyRouter; createContext?: () => Promise<TRPCContext> } = {}): Promise<Response> {
+export function handleTrpcRequest(
+  req: Request,
+  deps: { router?: AnyRouter; createContext?: () => Promise<TRPCContext> } = {},
+): Promise<Response> {
   let bodyLimit: number = bodyLimits.trpcSignedOut;
   // Loaded on first use: the real context reads the Auth.js session, which tests replace.
-  const createContext = deps.createContext ?? (async () => (await import("./context")).createTRPCContext({ headers: req.headers }));
+  const createContext =
+    deps.createContext ?? (async () => (await import("./context")).createTRPCContext({ headers: req.headers }));
   return fetchRequestHandler({
     endpoint: "/api/trpc",
-    req: withBodyLimit(req, () => bodyLimit, (limit) => toTRPCError(bodyTooLarge(limit))),
+    req: withBodyLimit(
+      req,
+      () => bodyLimit,
+      (limit) => toTRPCError(bodyTooLarge(limit)),
+    ),
     router: deps.router ?? appRouter,
     allowMethodOverride: true,
     maxBatchSize: TRPC_MAX_BATCH,
@@ -57,8 +65,18 @@ async function countCalls(ctx: TRPCContext, calls: number, resHeaders: Headers) 
     await enforceRateLimit(
       ctx,
       ctx.actor
-        ? { bucket: `calls:person:${ctx.actor.identityId}`, rule: rateLimitRule("calls"), what: rateLimitSettings.calls.what, cost: calls }
-        : { bucket: `calls:ip:${addressBucket(ctx.request.ip)}`, rule: rateLimitRule("anonymousCalls"), what: rateLimitSettings.anonymousCalls.what, cost: calls },
+        ? {
+            bucket: `calls:person:${ctx.actor.identityId}`,
+            rule: rateLimitRule("calls"),
+            what: rateLimitSettings.calls.what,
+            cost: calls,
+          }
+        : {
+            bucket: `calls:ip:${addressBucket(ctx.request.ip)}`,
+            rule: rateLimitRule("anonymousCalls"),
+            what: rateLimitSettings.anonymousCalls.what,
+            cost: calls,
+          },
     );
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;

@@ -35,15 +35,31 @@ const t = initTRPC.context<TRPCContext>().create({
     if (error.code === "INTERNAL_SERVER_ERROR") {
       // Never show a raw error to a client; the server log has it.
       console.error(`clearance: ${shape.data.path ?? "trpc"}: ${error.cause?.stack ?? error.stack}`);
-      return { ...shape, message: "Something went wrong on the server", data: { ...shape.data, field: null, stack: undefined } };
+      return {
+        ...shape,
+        message: "Something went wrong on the server",
+        data: { ...shape.data, field: null, stack: undefined },
+      };
     }
     if (error.code === "BAD_REQUEST" && error.message === "Batch call exceeds maximum size") {
       // tRPC's own refusal of a batch over maxBatchSize (server/api/trpc-route.ts), said plainly.
-      return { ...shape, message: `A request may batch at most ${TRPC_MAX_BATCH} calls`, data: { ...shape.data, field: "batch", stack: undefined } };
+      return {
+        ...shape,
+        message: `A request may batch at most ${TRPC_MAX_BATCH} calls`,
+        data: { ...shape.data, field: "batch", stack: undefined },
+      };
     }
     const domain = isDomainError(cause) ? cause : null;
     // retryAfterSeconds: how long a RATE_LIMITED caller waits (the HTTP answer also says Retry-After).
-    return { ...shape, data: { ...shape.data, field: domain?.field ?? null, ...(domain?.retryAfterSeconds ? { retryAfterSeconds: domain.retryAfterSeconds } : {}), stack: undefined } };
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        field: domain?.field ?? null,
+        ...(domain?.retryAfterSeconds ? { retryAfterSeconds: domain.retryAfterSeconds } : {}),
+        stack: undefined,
+      },
+    };
   },
 });
 
@@ -82,7 +98,10 @@ export function roleProcedure(...allowed: [PortalRole, ...PortalRole[]]) {
     if (!ctx.actor) throw toTRPCError(new DomainError("UNAUTHENTICATED", "Sign in to continue"));
     const service: PersonContext = { db: ctx.db, clock: ctx.clock, actor: ctx.actor, request: ctx.request };
     if (!hasAnyRole(ctx.actor.roles, allowed)) {
-      await recordRefusedAccess({ ctx: service, input: { subjectType: "procedure", subjectId: path, allowedRoles: allowed } });
+      await recordRefusedAccess({
+        ctx: service,
+        input: { subjectType: "procedure", subjectId: path, allowedRoles: allowed },
+      });
       throw toTRPCError(new DomainError("FORBIDDEN", "Your portal roles do not include this section"));
     }
     return next({ ctx: { ...ctx, actor: ctx.actor, service } });

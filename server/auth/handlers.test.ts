@@ -35,21 +35,34 @@ afterEach(() => {
 });
 
 const at = (path: string, address: string, init: { method?: string; body?: string; accept?: string } = {}) =>
-  new NextRequest(`http://clearance.test${path}`, { method: init.method ?? "GET", body: init.body, headers: { [PEER_ADDRESS_HEADER]: address, accept: init.accept ?? "text/html" } });
+  new NextRequest(`http://clearance.test${path}`, {
+    method: init.method ?? "GET",
+    body: init.body,
+    headers: { [PEER_ADDRESS_HEADER]: address, accept: init.accept ?? "text/html" },
+  });
 
 describe("sign-in attempts are limited per address", () => {
   it("the OIDC callback answers 429 with Retry-After and a page saying how long to wait; another address signs in", async () => {
     vi.stubEnv("CLEARANCE_RATE_LIMIT_SIGN_IN", "3/1h");
-    for (let i = 0; i < 3; i++) expect((await GET(at("/api/auth/callback/oidc?code=x&state=y", "203.0.113.20"))).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await GET(at("/api/auth/callback/oidc?code=x&state=y", "203.0.113.20"))).status).toBe(200);
     const refused = await GET(at("/api/auth/callback/oidc?code=x&state=y", "203.0.113.20"));
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(refused.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(await refused.text()).toMatch(/Too many sign-in attempts from your address: try again in \d+ (minutes|seconds?)/);
+    expect(await refused.text()).toMatch(
+      /Too many sign-in attempts from your address: try again in \d+ (minutes|seconds?)/,
+    );
     expect(seen.filter((s) => s.path === "/api/auth/callback/oidc")).toHaveLength(3);
 
     // Credentials posted straight to Auth.js count too, as JSON for a client that is not a browser.
-    const posted = await POST(at("/api/auth/callback/dev-login", "203.0.113.20", { method: "POST", body: "email=a%40b.c", accept: "application/json" }));
+    const posted = await POST(
+      at("/api/auth/callback/dev-login", "203.0.113.20", {
+        method: "POST",
+        body: "email=a%40b.c",
+        accept: "application/json",
+      }),
+    );
     expect(posted.status).toBe(429);
     expect(await posted.json()).toMatchObject({ error: expect.stringMatching(/^Too many sign-in attempts/) });
 
@@ -69,7 +82,9 @@ describe("sign-in attempts are limited per address", () => {
 
 describe("Auth.js's form posts", () => {
   it("are refused over 16 KB, read within it", async () => {
-    const refused = await POST(at("/api/auth/signout", "203.0.113.40", { method: "POST", body: `csrfToken=${"x".repeat(17 * 1024)}` }));
+    const refused = await POST(
+      at("/api/auth/signout", "203.0.113.40", { method: "POST", body: `csrfToken=${"x".repeat(17 * 1024)}` }),
+    );
     expect(refused.status).toBe(413);
     expect(await refused.json()).toEqual({ error: "The request body is larger than 16 KB", field: "body" });
     const ok = await POST(at("/api/auth/signout", "203.0.113.40", { method: "POST", body: "csrfToken=abc" }));

@@ -5,7 +5,11 @@ import { requestInfo } from "./request-info";
 
 describe("where a request came from", () => {
   // The client wrote 198.51.100.7 itself; the trusted proxy appended the address it saw.
-  const headers = new Headers({ "x-forwarded-for": "198.51.100.7, 203.0.113.5", "user-agent": "Firefox", [PEER_ADDRESS_HEADER]: "10.0.0.1" });
+  const headers = new Headers({
+    "x-forwarded-for": "198.51.100.7, 203.0.113.5",
+    "user-agent": "Firefox",
+    [PEER_ADDRESS_HEADER]: "10.0.0.1",
+  });
 
   it("behind a trusted proxy, believes only the entry that proxy appended", () => {
     expect(requestInfo(headers, true)).toEqual({ ip: "203.0.113.5", userAgent: "Firefox" });
@@ -25,7 +29,9 @@ describe("where a request came from", () => {
   });
 
   it("reads CLEARANCE_TRUST_PROXY as a number of proxies", () => {
-    expect([undefined, "", "0", "no", "1", "true", "2"].map((v) => trustedProxyHops({ CLEARANCE_TRUST_PROXY: v }))).toEqual([0, 0, 0, 0, 1, 1, 2]);
+    expect(
+      [undefined, "", "0", "no", "1", "true", "2"].map((v) => trustedProxyHops({ CLEARANCE_TRUST_PROXY: v })),
+    ).toEqual([0, 0, 0, 0, 1, 1, 2]);
   });
 
   it("limits an IPv6 address by its /64, an IPv4 address by itself", () => {

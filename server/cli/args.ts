@@ -52,7 +52,8 @@ export function parseArgs(words: readonly string[], specs: Record<string, FlagSp
     let value: string | undefined;
     if (eq !== -1) value = word.slice(eq + 1);
     else if (i + 1 < words.length && !words[i + 1]!.startsWith("--")) value = words[++i];
-    if (value === undefined || value === "") throw usageError(`--${name} needs a value (${"meta" in spec && spec.meta ? spec.meta : "VALUE"})`, help);
+    if (value === undefined || value === "")
+      throw usageError(`--${name} needs a value (${"meta" in spec && spec.meta ? spec.meta : "VALUE"})`, help);
     flags.set(name, value);
   }
   return { positionals, flags };

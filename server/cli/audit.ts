@@ -8,7 +8,10 @@ export const AUDIT_EXIT = { ok: 0, broken: 1, cannotRun: 2, unconfirmed: 3 } as 
 
 /** The keyring and checkpoint settings are read before the database is opened: a missing key is exit 2. */
 async function settings() {
-  const [{ auditKeyring }, { checkpointSettings }] = await Promise.all([import("../services/audit-keys"), import("../services/audit-checkpoints/settings")]);
+  const [{ auditKeyring }, { checkpointSettings }] = await Promise.all([
+    import("../services/audit-keys"),
+    import("../services/audit-checkpoints/settings"),
+  ]);
   try {
     return { keyring: auditKeyring(), checkpoints: checkpointSettings() };
   } catch (err) {
@@ -28,14 +31,21 @@ export async function auditVerify(io: Io): Promise<number> {
   const result = await withDatabase((db) => verifyAuditChain({ ctx: { db } }));
   if (!result.ok) {
     const where = result.brokenAt === null ? "" : ` at event #${result.brokenAt}`;
-    const verified = result.brokenAt === null ? `${result.checked} events verified` : `${result.checked} events before it verified`;
+    const verified =
+      result.brokenAt === null ? `${result.checked} events verified` : `${result.checked} events before it verified`;
     io.out(`audit chain BROKEN${where}: ${result.problem} (${verified})\n`);
     return AUDIT_EXIT.broken;
   }
-  const legacy = result.legacy ? ` (the first ${result.legacy} are legacy events from before audit keys, anchored by the first keyed one)` : "";
+  const legacy = result.legacy
+    ? ` (the first ${result.legacy} are legacy events from before audit keys, anchored by the first keyed one)`
+    : "";
   io.out(`audit chain verified: ${result.checked} events, every link holds${legacy}\n`);
-  for (const c of result.checkpoints) io.out(`agrees with the checkpoint of ${c.at} in ${c.location}: ${c.count} events${c.headId ? ` ending at #${c.headId}` : ""}\n`);
-  for (const reason of result.unconfirmed) io.out(`NOT CONFIRMED: ${reason}, so events removed from the end cannot be ruled out\n`);
+  for (const c of result.checkpoints)
+    io.out(
+      `agrees with the checkpoint of ${c.at} in ${c.location}: ${c.count} events${c.headId ? ` ending at #${c.headId}` : ""}\n`,
+    );
+  for (const reason of result.unconfirmed)
+    io.out(`NOT CONFIRMED: ${reason}, so events removed from the end cannot be ruled out\n`);
   return result.unconfirmed.length ? AUDIT_EXIT.unconfirmed : AUDIT_EXIT.ok;
 }
 
@@ -49,7 +59,9 @@ export async function auditCheckpoint(io: Io): Promise<number> {
     return AUDIT_EXIT.broken;
   }
   const { checkpoint: c, name } = result;
-  io.out(`audit checkpoint ${name}: ${c.count} events${c.headId ? ` ending at #${c.headId} (${c.headHash.slice(0, 12)}…)` : ""}, signed with audit key "${c.keyId}"\n`);
+  io.out(
+    `audit checkpoint ${name}: ${c.count} events${c.headId ? ` ending at #${c.headId} (${c.headHash.slice(0, 12)}…)` : ""}, signed with audit key "${c.keyId}"\n`,
+  );
   for (const w of result.written) io.out(`${w.outcome === "written" ? "written to" : "already in"} ${w.location}\n`);
   for (const f of result.failed) io.out(`FAILED ${f.location}: ${f.problem}\n`);
   return result.failed.length ? AUDIT_EXIT.unconfirmed : AUDIT_EXIT.ok;

@@ -23,6 +23,10 @@ export interface Command {
 export const commonFlags = {
   identities: { value: true, meta: "FILE", help: "people as JSON (an array of identities) or CSV (header row)" },
   config: { value: true, meta: "FILE", help: "JSON or YAML with scales, aliases, systems (and resources)" },
-  at: { value: true, meta: "ISO-TIME", help: "evaluation time, for tenure_days (default: now; a time without zone is UTC)" },
+  at: {
+    value: true,
+    meta: "ISO-TIME",
+    help: "evaluation time, for tenure_days (default: now; a time without zone is UTC)",
+  },
   json: { value: false, help: "print JSON instead of text" },
 } satisfies Record<string, FlagSpec>;

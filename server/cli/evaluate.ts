@@ -26,7 +26,11 @@ policy that names the grant. An identity that is not Active has [].`,
     const set = compile(requireParsed(readPolicyDir(dir), dir), cfg);
     const out: Record<string, { resource: string; level: string | null; via: string[] }[]> = {};
     for (const identity of people.identities) {
-      out[identity.id] = evaluateIdentity(set, identity, at).map((g) => ({ resource: g.resource, level: g.level, via: [...g.via] }));
+      out[identity.id] = evaluateIdentity(set, identity, at).map((g) => ({
+        resource: g.resource,
+        level: g.level,
+        via: [...g.via],
+      }));
     }
     io.out(`${JSON.stringify(out, null, 2)}\n`);
     return 0;

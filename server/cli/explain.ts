@@ -1,4 +1,10 @@
-import { explainAccess, type CompiledPolicySet, type Explanation, type FailedCondition, type HeldAccessAnswer } from "../core/policy";
+import {
+  explainAccess,
+  type CompiledPolicySet,
+  type Explanation,
+  type FailedCondition,
+  type HeldAccessAnswer,
+} from "../core/policy";
 import { commonFlags, type Command } from "./command";
 import { withDatabase } from "./database";
 import { CliError } from "./errors";
@@ -37,17 +43,23 @@ database, so this command does not count them, and says so when it answers "does
     const identity = people.identities.find((i) => i.id === id);
     if (!identity) throw new CliError(`no identity "${id}" in ${people.file} (${people.identities.length} identities)`);
     const explanation = explainAccess(set, identity, args.flags.get("resource")!, at);
-    io.out(args.flags.has("json") ? `${JSON.stringify({ ...explanation, temporaryAccess: FILES_ONLY }, null, 2)}\n` : explanationText(explanation, set, dir));
+    io.out(
+      args.flags.has("json")
+        ? `${JSON.stringify({ ...explanation, temporaryAccess: FILES_ONLY }, null, 2)}\n`
+        : explanationText(explanation, set, dir),
+    );
     return 0;
   },
 };
 
-const FILES_ONLY = "not counted: exceptions and fallback grants are recorded in Clearance's database (clearance policy explain-db counts them)";
+const FILES_ONLY =
+  "not counted: exceptions and fallback grants are recorded in Clearance's database (clearance policy explain-db counts them)";
 
 /** `clearance policy explain-db --identity EMAIL --resource RES`: the app's answer, from the database. */
 export const explainDbCommand: Command = {
   name: "explain-db",
-  summary: "explain from Clearance's database: the active policies, the person as recorded, their exceptions and fallback grants",
+  summary:
+    "explain from Clearance's database: the active policies, the person as recorded, their exceptions and fallback grants",
   positionals: [],
   flags: {
     identity: { value: true, required: true, meta: "EMAIL", help: "the person's email in Clearance" },
@@ -64,13 +76,23 @@ An email nobody has is exit 2. Exit 0.`,
   async run(args, io) {
     const email = args.flags.get("identity")!;
     return withDatabase(async (db) => {
-      const [{ explainPersonAccess, policyEngine }, { findIdentityByEmail }] = await Promise.all([import("../services/policies"), import("../services/sign-in")]);
+      const [{ explainPersonAccess, policyEngine }, { findIdentityByEmail }] = await Promise.all([
+        import("../services/policies"),
+        import("../services/sign-in"),
+      ]);
       const person = await findIdentityByEmail(db, email);
       if (!person) throw new CliError(`nobody in Clearance has the email ${email}`);
       const ctx = { db, clock: () => io.now(), actor: { type: "system" as const, name: "cli" } };
-      const [answer, engine] = await Promise.all([explainPersonAccess({ ctx, input: { identityId: person.id, resource: args.flags.get("resource")! } }), policyEngine(db)]);
+      const [answer, engine] = await Promise.all([
+        explainPersonAccess({ ctx, input: { identityId: person.id, resource: args.flags.get("resource")! } }),
+        policyEngine(db),
+      ]);
       const e = { ...answer, identity: person.email };
-      io.out(args.flags.has("json") ? `${JSON.stringify(e, null, 2)}\n` : explanationText(e, engine.compiled, `the active policy set (version ${engine.versionId ?? "none"})`));
+      io.out(
+        args.flags.has("json")
+          ? `${JSON.stringify(e, null, 2)}\n`
+          : explanationText(e, engine.compiled, `the active policy set (version ${engine.versionId ?? "none"})`),
+      );
       return 0;
     });
   },
@@ -91,10 +113,12 @@ function chainText(via: readonly string[]): string {
 
 function failureLines(f: FailedCondition, indent: string): string[] {
   const lines = [`${indent}first failing condition, ${f.file}:${f.line} (${f.field}):`];
-  if (f.attribute) lines.push(`${indent}  required: ${f.requirement}`, `${indent}  actual:   ${f.attribute} = ${valueText(f.actual)}`);
+  if (f.attribute)
+    lines.push(`${indent}  required: ${f.requirement}`, `${indent}  actual:   ${f.attribute} = ${valueText(f.actual)}`);
   else lines.push(`${indent}  required: ${f.requirement}`, `${indent}  none of them holds:`);
   for (const alt of f.alternatives ?? []) {
-    if (alt.attribute) lines.push(`${indent}    - ${alt.requirement}: actual ${alt.attribute} = ${valueText(alt.actual)}`);
+    if (alt.attribute)
+      lines.push(`${indent}    - ${alt.requirement}: actual ${alt.attribute} = ${valueText(alt.actual)}`);
     else lines.push(...failureLines(alt, `${indent}    `));
   }
   return lines;
@@ -104,7 +128,9 @@ function failureLines(f: FailedCondition, indent: string): string[] {
 export function whyNotText(e: Explanation): string[] {
   if (e.granted) return [];
   const brief = (f: FailedCondition): string =>
-    f.attribute ? `${f.requirement} (actual: ${valueText(f.actual)})` : `${f.requirement} (${(f.alternatives ?? []).map(brief).join("; ")})`;
+    f.attribute
+      ? `${f.requirement} (actual: ${valueText(f.actual)})`
+      : `${f.requirement} (${(f.alternatives ?? []).map(brief).join("; ")})`;
   const out: string[] = [];
   if (!e.active) out.push(`not Active (employment_status: ${e.employmentStatus ?? "(no value)"})`);
   for (const d of e.deniedBy) out.push(`denied by ${d}`);
@@ -120,7 +146,10 @@ interface FromDatabase {
 }
 
 function temporaryText(t: HeldAccessAnswer): string {
-  const what = t.source === "fallback" ? `fallback access EXC-${t.number}, given by the allow fallback ${t.fallbackName}` : `exception EXC-${t.number} (${t.type.replace(/_/g, " ")}), approved by ${t.approvedBy ?? "an approval rule"}`;
+  const what =
+    t.source === "fallback"
+      ? `fallback access EXC-${t.number}, given by the allow fallback ${t.fallbackName}`
+      : `exception EXC-${t.number} (${t.type.replace(/_/g, " ")}), approved by ${t.approvedBy ?? "an approval rule"}`;
   return `${what}${t.level ? `, level ${t.level}` : ""}, until ${t.expiresAt.toISOString().slice(0, 10)}`;
 }
 
@@ -137,20 +166,36 @@ export function explanationText(e: Explanation & Partial<FromDatabase>, set: Com
   };
   const counting = e.temporary?.filter((t) => t.counts) ?? [];
   if (e.granted) {
-    lines.push(`${e.identity} HAS ${grantText(e.resource, e.granted.level)}`, `  via ${chainText(e.granted.via)}`, `  at ${where(e.granted.via.at(-1)!)}`);
+    lines.push(
+      `${e.identity} HAS ${grantText(e.resource, e.granted.level)}`,
+      `  via ${chainText(e.granted.via)}`,
+      `  at ${where(e.granted.via.at(-1)!)}`,
+    );
     for (const t of counting) lines.push(`  also held through ${temporaryText(t)}`);
   } else if (counting.length) {
-    lines.push(`${e.identity} HAS ${e.resource}`, ...counting.map((t) => `  through ${temporaryText(t)}`), `  no policy in ${dir} gives it`);
+    lines.push(
+      `${e.identity} HAS ${e.resource}`,
+      ...counting.map((t) => `  through ${temporaryText(t)}`),
+      `  no policy in ${dir} gives it`,
+    );
   } else {
     lines.push(`${e.identity} does NOT have ${e.resource}`);
-    if (!e.temporary) lines.push(`  (from the policies in ${dir} only: exceptions and fallback grants are recorded in Clearance's database; clearance policy explain-db counts them)`);
+    if (!e.temporary)
+      lines.push(
+        `  (from the policies in ${dir} only: exceptions and fallback grants are recorded in Clearance's database; clearance policy explain-db counts them)`,
+      );
     if (!e.active) {
-      lines.push(`  ${e.identity} is not Active (employment_status: ${e.employmentStatus ?? "(no value)"}): someone who is not Active has no access, whatever policies match.`);
+      lines.push(
+        `  ${e.identity} is not Active (employment_status: ${e.employmentStatus ?? "(no value)"}): someone who is not Active has no access, whatever policies match.`,
+      );
     }
     for (const d of e.deniedBy) lines.push(`  denied by ${d} (deny policy, ${where(d)}): a deny beats every allow`);
     for (const t of e.temporary ?? []) lines.push(`  ${temporaryText(t)} is held but does not count: ${t.blockedBy}`);
     if (e.sources.length === 0) lines.push(`  no policy in ${dir} grants ${e.resource}`);
-    if (e.fallback) lines.push(`  ${e.fallback.name ? `fallback ${e.fallback.name} decides: ${e.fallback.action}` : "no fallback applies: denied by default"}${e.fallback.message ? ` (${e.fallback.message.trim().split("\n")[0]})` : ""}`);
+    if (e.fallback)
+      lines.push(
+        `  ${e.fallback.name ? `fallback ${e.fallback.name} decides: ${e.fallback.action}` : "no fallback applies: denied by default"}${e.fallback.message ? ` (${e.fallback.message.trim().split("\n")[0]})` : ""}`,
+      );
   }
   if (e.sources.length) {
     lines.push("", `Policies that grant ${e.resource}:`);
@@ -158,7 +203,15 @@ export function explanationText(e: Explanation & Partial<FromDatabase>, set: Com
       const head = `${s.via.join(" → ")} gives ${grantText(e.resource, s.level)}`;
       if (s.matched) {
         const chosen = e.granted && e.granted.via.join() === s.via.join();
-        const note = chosen ? "matches (this grant wins)" : e.granted ? "matches (another grant wins)" : e.deniedBy.length ? "matches, but a deny policy takes it away" : e.active ? "matches" : "matches, but the person is not Active";
+        const note = chosen
+          ? "matches (this grant wins)"
+          : e.granted
+            ? "matches (another grant wins)"
+            : e.deniedBy.length
+              ? "matches, but a deny policy takes it away"
+              : e.active
+                ? "matches"
+                : "matches, but the person is not Active";
         lines.push(`  ✓ ${head}: ${note}`);
       } else {
         lines.push(`  ✗ ${head}: does not match`);

@@ -34,7 +34,8 @@ export function readIdentities(file: string): LoadedIdentities {
   const seen = new Map<string, number>();
   for (const i of loaded.identities) {
     const line = loaded.lines.get(i.id) ?? 1;
-    if (seen.has(i.id)) throw new CliError(`${file}:${line}: identity id "${i.id}" is used twice (first at line ${seen.get(i.id)})`);
+    if (seen.has(i.id))
+      throw new CliError(`${file}:${line}: identity id "${i.id}" is used twice (first at line ${seen.get(i.id)})`);
     seen.set(i.id, line);
   }
   return loaded;
@@ -47,7 +48,8 @@ function toIdentity(id: unknown, raw: Record<string, unknown>, where: string): P
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (DESCRIPTIVE.has(key)) continue;
-    if (!KNOWN.has(key)) throw new CliError(`${where}: ${key} is not an HR attribute (known: ${hrAttributes.join(", ")})`);
+    if (!KNOWN.has(key))
+      throw new CliError(`${where}: ${key} is not an HR attribute (known: ${hrAttributes.join(", ")})`);
     if (key === "trainings" && typeof value === "string") values[key] = splitTrainings(value);
     else values[key] = value;
   }
@@ -67,14 +69,16 @@ function fromJson(file: string, text: string): LoadedIdentities {
     throw new CliError(`identities file ${file} is not valid JSON: ${jsonErrorText(text, err)}`);
   }
   const list = Array.isArray(data) ? data : (data as { identities?: unknown } | null)?.identities;
-  if (!Array.isArray(list)) throw new CliError(`identities file ${file}: expected a JSON array of identities (objects with id and attributes)`);
+  if (!Array.isArray(list))
+    throw new CliError(`identities file ${file}: expected a JSON array of identities (objects with id and attributes)`);
   const lineOf = jsonItemLines(text);
   const identities: PolicyIdentity[] = [];
   const lines = new Map<string, number>();
   list.forEach((entry: unknown, i: number) => {
     const line = lineOf[i] ?? 1;
     const where = `${file}:${line}: identities[${i}]`;
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) throw new CliError(`${where}: an identity is an object with id and attributes`);
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry))
+      throw new CliError(`${where}: an identity is an object with id and attributes`);
     const obj = entry as Record<string, unknown>;
     const nested = obj.attributes;
     if (nested !== undefined && (nested === null || typeof nested !== "object" || Array.isArray(nested))) {
@@ -108,14 +112,16 @@ function fromCsv(file: string, text: string): LoadedIdentities {
   const rows = csvRows(text, file).filter((r) => !(r.cells.length === 1 && r.cells[0]!.trim() === "")); // blank lines
   if (rows.length === 0) throw new CliError(`identities file ${file} has no header row`);
   const header = rows[0]!.cells.map((h) => h.trim());
-  if (!header.includes("id")) throw new CliError(`${file}:${rows[0]!.line}: the header row needs an id column (columns: ${header.join(", ")})`);
+  if (!header.includes("id"))
+    throw new CliError(`${file}:${rows[0]!.line}: the header row needs an id column (columns: ${header.join(", ")})`);
   const dup = header.find((h, i) => header.indexOf(h) !== i);
   if (dup) throw new CliError(`${file}:${rows[0]!.line}: column ${dup} appears twice in the header row`);
   const identities: PolicyIdentity[] = [];
   const lines = new Map<string, number>();
   for (const row of rows.slice(1)) {
     const where = `${file}:${row.line}`;
-    if (row.cells.length !== header.length) throw new CliError(`${where}: ${row.cells.length} cells, but the header has ${header.length} columns`);
+    if (row.cells.length !== header.length)
+      throw new CliError(`${where}: ${row.cells.length} cells, but the header has ${header.length} columns`);
     const raw: Record<string, unknown> = {};
     header.forEach((h, i) => {
       const cell = row.cells[i]!.trim();

@@ -84,7 +84,9 @@ export interface CliConfig {
 const CONFIG_KEYS = ["scales", "aliases", "systems", "resources"];
 
 /** No --config: the default scales, no aliases, no system levels. */
-export const defaultCliConfig = (): CliConfig => ({ config: { scales: { ...defaultScales }, aliases: [], systemLevels: {} } });
+export const defaultCliConfig = (): CliConfig => ({
+  config: { scales: { ...defaultScales }, aliases: [], systemLevels: {} },
+});
 
 /**
  * `--config FILE`: JSON or YAML with `scales` (attribute → ordered values, lowest first; merged
@@ -99,21 +101,28 @@ export function readConfig(file: string | undefined): CliConfig {
   try {
     data = json ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new CliError(`config file ${file} is not valid ${json ? "JSON" : "YAML"}: ${json ? jsonErrorText(text, err) : yamlErrorText(err)}`);
+    throw new CliError(
+      `config file ${file} is not valid ${json ? "JSON" : "YAML"}: ${json ? jsonErrorText(text, err) : yamlErrorText(err)}`,
+    );
   }
   const bad = (field: string, message: string) => new CliError(`config file ${file}: ${field} ${message}`);
-  if (data === null || typeof data !== "object" || Array.isArray(data)) throw bad("the file", "must be a mapping with scales, aliases and systems");
+  if (data === null || typeof data !== "object" || Array.isArray(data))
+    throw bad("the file", "must be a mapping with scales, aliases and systems");
   const record = data as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!CONFIG_KEYS.includes(key)) throw bad(key, `is not a config field (use ${CONFIG_KEYS.join(", ")})`);
+  for (const key of Object.keys(record))
+    if (!CONFIG_KEYS.includes(key)) throw bad(key, `is not a config field (use ${CONFIG_KEYS.join(", ")})`);
 
   const textList = (v: unknown, field: string): string[] => {
-    if (!Array.isArray(v) || v.some((x) => typeof x !== "string" || x.trim() === "")) throw bad(field, "must be a list of names");
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string" || x.trim() === ""))
+      throw bad(field, "must be a list of names");
     return v.map((x: string) => x.trim());
   };
   const listMap = (v: unknown, field: string): Record<string, string[]> => {
     if (v === undefined || v === null) return {};
     if (typeof v !== "object" || Array.isArray(v)) throw bad(field, "must be a mapping of name → ordered list");
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, list]) => [k, textList(list, `${field}.${k}`)]));
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>).map(([k, list]) => [k, textList(list, `${field}.${k}`)]),
+    );
   };
 
   const scales = { ...defaultScales, ...listMap(record.scales, "scales") };
@@ -123,13 +132,21 @@ export function readConfig(file: string | undefined): CliConfig {
     record.aliases.forEach((a: unknown, i: number) => {
       const entry = a as Record<string, unknown> | null;
       for (const key of ["attribute", "raw", "canonical"]) {
-        if (!entry || typeof entry[key] !== "string" || (entry[key] as string).trim() === "") throw bad(`aliases[${i}].${key}`, "must be text");
+        if (!entry || typeof entry[key] !== "string" || (entry[key] as string).trim() === "")
+          throw bad(`aliases[${i}].${key}`, "must be text");
       }
-      aliases.push({ attribute: String(entry!.attribute), raw: String(entry!.raw), canonical: String(entry!.canonical) });
+      aliases.push({
+        attribute: String(entry!.attribute),
+        raw: String(entry!.raw),
+        canonical: String(entry!.canonical),
+      });
     });
   }
   const systems = listMap(record.systems, "systems");
-  const resources = record.resources === undefined || record.resources === null ? undefined : new Set(textList(record.resources, "resources"));
+  const resources =
+    record.resources === undefined || record.resources === null
+      ? undefined
+      : new Set(textList(record.resources, "resources"));
   const hasCatalog = record.systems !== undefined && record.systems !== null;
   return {
     config: { scales, aliases, systemLevels: systems },
@@ -148,9 +165,12 @@ export function parseAt(value: string | undefined, now: Date): Date {
   if (value === undefined) return now;
   const text = value.trim();
   const m = ISO.exec(text);
-  const fail = () => new CliError(`--at must be an ISO date or time such as 2026-11-22 or 2026-11-22T12:00:00Z, not "${value}"`);
+  const fail = () =>
+    new CliError(`--at must be an ISO date or time such as 2026-11-22 or 2026-11-22T12:00:00Z, not "${value}"`);
   if (!m) throw fail();
-  const [year, month, day, hour = "0", minute = "0", second = "0"] = m.slice(1, 7).map((x) => x ?? undefined) as string[];
+  const [year, month, day, hour = "0", minute = "0", second = "0"] = m
+    .slice(1, 7)
+    .map((x) => x ?? undefined) as string[];
   const day0 = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
   const realDay = day0.getUTCMonth() === Number(month) - 1 && day0.getUTCDate() === Number(day);
   if (!realDay || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw fail();

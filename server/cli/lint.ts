@@ -12,7 +12,10 @@ export const lintCommand: Command = {
   positionals: ["DIR"],
   flags: {
     config: commonFlags.config,
-    identities: { ...commonFlags.identities, help: "also warn about policy values nobody has and HR values no policy or alias knows" },
+    identities: {
+      ...commonFlags.identities,
+      help: "also warn about policy values nobody has and HR values no policy or alias knows",
+    },
     json: commonFlags.json,
   },
   details: `
@@ -34,7 +37,9 @@ Exit 0 when there are no errors (warnings alone are fine), 1 when there are erro
 
     if (people) {
       for (const u of unknownValues(set.policies, people.identities, cfg.config)) {
-        const first = people.identities.find((i) => i.attributes[u.attribute] === u.value || String(i.attributes[u.attribute] ?? "").trim() === u.value);
+        const first = people.identities.find(
+          (i) => i.attributes[u.attribute] === u.value || String(i.attributes[u.attribute] ?? "").trim() === u.value,
+        );
         problems.push({
           severity: "warning",
           code: "unknown-value",
@@ -49,7 +54,9 @@ Exit 0 when there are no errors (warnings alone are fine), 1 when there are erro
     const errors = problems.filter((p) => p.severity === "error").length;
     const warnings = problems.length - errors;
     if (args.flags.has("json")) {
-      io.out(`${JSON.stringify({ errors, warnings, policies: set.policies.length, files: set.files.length, problems }, null, 2)}\n`);
+      io.out(
+        `${JSON.stringify({ errors, warnings, policies: set.policies.length, files: set.files.length, problems }, null, 2)}\n`,
+      );
     } else {
       for (const p of problems) io.out(`${formatProblem(p)}\n`);
       io.out(

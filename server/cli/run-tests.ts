@@ -1,4 +1,11 @@
-import { evaluateIdentity, explainAccess, parsePolicyTests, runPolicyTests, type PolicyTestCase, type PolicyTestFailure } from "../core/policy";
+import {
+  evaluateIdentity,
+  explainAccess,
+  parsePolicyTests,
+  runPolicyTests,
+  type PolicyTestCase,
+  type PolicyTestFailure,
+} from "../core/policy";
 import { commonFlags, type Command } from "./command";
 import { CliError } from "./errors";
 import { whyNotText } from "./explain";
@@ -35,7 +42,10 @@ A test file that does not parse is bad input (exit 2).`,
     for (const f of files) {
       const parsed = parsePolicyTests(f.path, f.source);
       const problem = parsed.problems[0];
-      if (problem) throw new CliError(`${problem.file}:${problem.line}: ${problem.message}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ""}`);
+      if (problem)
+        throw new CliError(
+          `${problem.file}:${problem.line}: ${problem.message}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ""}`,
+        );
       cases.push(...parsed.cases);
     }
 
@@ -56,12 +66,14 @@ A test file that does not parse is bad input (exit 2).`,
         const at = c.at ?? now;
         const got = new Set(evaluateIdentity(set, c.identity, at).map((g) => g.resource));
         for (const want of c.mustHave.filter((w) => !got.has(w.resource))) {
-          for (const why of whyNotText(explainAccess(set, c.identity, want.resource, at))) io.out(`       why not ${want.resource}: ${why}\n`);
+          for (const why of whyNotText(explainAccess(set, c.identity, want.resource, at)))
+            io.out(`       why not ${want.resource}: ${why}\n`);
         }
       }
       // A must_not_have that no policy mentions passes whatever happens: likely a typo.
       for (const r of c.mustNotHave) {
-        if (!set.resourceIds.has(r)) io.out(`     warning: must_not_have ${r}: no policy in ${dir} mentions it, so this check cannot fail\n`);
+        if (!set.resourceIds.has(r))
+          io.out(`     warning: must_not_have ${r}: no policy in ${dir} mentions it, so this check cannot fail\n`);
       }
     }
     io.out(

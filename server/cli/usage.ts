@@ -10,7 +10,11 @@ export function synopsis(cmd: Command): string {
 }
 
 export function commandHelp(cmd: Command): string {
-  const width = Math.max(...Object.entries(cmd.flags).map(([n, f]) => n.length + (f.value ? (f.meta ?? "VALUE").length + 1 : 0)), 0) + 4;
+  const width =
+    Math.max(
+      ...Object.entries(cmd.flags).map(([n, f]) => n.length + (f.value ? (f.meta ?? "VALUE").length + 1 : 0)),
+      0,
+    ) + 4;
   const flagLines = Object.entries(cmd.flags).map(([name, f]) => {
     const left = f.value ? `--${name} ${f.meta ?? "VALUE"}` : `--${name}`;
     return `  ${left.padEnd(width)}${f.required ? "(required) " : ""}${f.help}`;

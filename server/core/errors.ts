@@ -22,7 +22,11 @@ export class DomainError extends Error {
   /** For RATE_LIMITED: whole seconds until the caller may try again. */
   readonly retryAfterSeconds?: number;
 
-  constructor(code: DomainErrorCode, message: string, options?: { field?: string; cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(
+    code: DomainErrorCode,
+    message: string,
+    options?: { field?: string; cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(message, { cause: options?.cause });
     this.name = "DomainError";
     this.code = code;

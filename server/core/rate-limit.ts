@@ -24,7 +24,9 @@ export function parseRateLimitRule(value: string, setting: string): RateLimitRul
   const limit = match ? Number(match[1]) : NaN;
   const windowSeconds = match ? Number(match[2] ?? 1) * UNITS[match[3] ?? "s"]! : NaN;
   if (!match || (!match[2] && !match[3]) || !(limit >= 1) || !(windowSeconds >= 1) || windowSeconds > 86_400) {
-    throw new Error(`${setting} is "${value}": write a number of hits per window, like 30/1m, 1200/60s or 20/10m (at most 24h), or off`);
+    throw new Error(
+      `${setting} is "${value}": write a number of hits per window, like 30/1m, 1200/60s or 20/10m (at most 24h), or off`,
+    );
   }
   return { limit, windowSeconds };
 }
@@ -49,5 +51,7 @@ export function describeWait(seconds: number): string {
 
 /** The error every limit throws: HTTP 429 with Retry-After, tRPC TOO_MANY_REQUESTS with the wait in its data. */
 export function rateLimited(what: string, retryAfterSeconds: number): DomainError {
-  return new DomainError("RATE_LIMITED", `Too many ${what}: try again in ${describeWait(retryAfterSeconds)}`, { retryAfterSeconds });
+  return new DomainError("RATE_LIMITED", `Too many ${what}: try again in ${describeWait(retryAfterSeconds)}`, {
+    retryAfterSeconds,
+  });
 }

@@ -12,8 +12,27 @@ describe("portal roles", () => {
   it.each([
     [["employee"], [...everyone]],
     [["employee", "approver"], [...everyone]],
-    [["employee", "it_admin"], [...everyone, "policies", "templates", "identities", "exceptions", "fallbacks", "systems", "drift", "outbox", "metrics", "reports", "audit-log"]],
-    [["employee", "auditor"], [...everyone, "metrics", "reports", "audit-log"]],
+    [
+      ["employee", "it_admin"],
+      [
+        ...everyone,
+        "policies",
+        "templates",
+        "identities",
+        "exceptions",
+        "fallbacks",
+        "systems",
+        "drift",
+        "outbox",
+        "metrics",
+        "reports",
+        "audit-log",
+      ],
+    ],
+    [
+      ["employee", "auditor"],
+      [...everyone, "metrics", "reports", "audit-log"],
+    ],
   ] as const)("shows %j only the sections %j", (roles, keys) => {
     expect(sectionsFor(roles).map((s) => s.key)).toEqual(keys);
   });

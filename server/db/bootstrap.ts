@@ -43,7 +43,9 @@ export async function prepareDatabase(env: Env = process.env, options: PrepareOp
     if (ownerUrl) await checkReachable(ownerUrl, "DATABASE_OWNER_URL");
   } else {
     if (ownerUrl) {
-      throw new StartupError("DATABASE_OWNER_URL is set but DATABASE_URL is not: set DATABASE_URL to the app role's URL too, or unset both to use the project's own PostgreSQL");
+      throw new StartupError(
+        "DATABASE_OWNER_URL is set but DATABASE_URL is not: set DATABASE_URL to the app role's URL too, or unset both to use the project's own PostgreSQL",
+      );
     }
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, "pg"),
@@ -70,7 +72,12 @@ export async function prepareDatabase(env: Env = process.env, options: PrepareOp
   }
 }
 
-async function migrateAndCheck(appUrl: string, ownerUrl: string | undefined, embedded: EmbeddedServer | null, options: PrepareOptions): Promise<PreparedDatabase> {
+async function migrateAndCheck(
+  appUrl: string,
+  ownerUrl: string | undefined,
+  embedded: EmbeddedServer | null,
+  options: PrepareOptions,
+): Promise<PreparedDatabase> {
   const before = await roleOf(appUrl);
   if (options.strict && before.problems.length) throw new StartupError(privilegedRoleMessage(before));
   const migrateWith = ownerUrl ?? appUrl;
@@ -81,7 +88,10 @@ async function migrateAndCheck(appUrl: string, ownerUrl: string | undefined, emb
   } catch (err) {
     // Drizzle wraps the database's error in its own, which names the whole query.
     const cause = ((err as { cause?: unknown }).cause ?? err) as { code?: string; message?: string };
-    const hint = !ownerUrl && cause.code === "42501" ? ": DATABASE_URL's role may not migrate; set DATABASE_OWNER_URL to the owner's URL (docs/deploy.md)" : "";
+    const hint =
+      !ownerUrl && cause.code === "42501"
+        ? ": DATABASE_URL's role may not migrate; set DATABASE_OWNER_URL to the owner's URL (docs/deploy.md)"
+        : "";
     throw new StartupError(`migrations failed on ${redactUrl(migrateWith)}: ${cause.message ?? String(err)}${hint}`);
   }
   const after = await roleOf(appUrl);
@@ -120,7 +130,9 @@ export async function checkReachable(url: string, variable = "DATABASE_URL"): Pr
     await client.query("select 1");
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new StartupError(`cannot reach the database at ${variable} ${redactUrl(url)}: ${e.message || e.code || "connection failed"}`);
+    throw new StartupError(
+      `cannot reach the database at ${variable} ${redactUrl(url)}: ${e.message || e.code || "connection failed"}`,
+    );
   } finally {
     await client.end().catch(() => {});
   }

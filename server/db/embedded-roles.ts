@@ -36,10 +36,19 @@ const onDatabase = (url: string, database: string) => {
  * it; the app role may connect and use temporary tables. Grants on the tables follow each
  * migration (server/db/migrate.ts). Returns the URL of each role.
  */
-export async function provisionEmbeddedRoles(server: EmbeddedServer, database: string): Promise<{ ownerUrl: string; appUrl: string }> {
+export async function provisionEmbeddedRoles(
+  server: EmbeddedServer,
+  database: string,
+): Promise<{ ownerUrl: string; appUrl: string }> {
   const roles: RolePair = {
-    owner: { name: EMBEDDED_OWNER_ROLE, password: readOrCreatePassword(rolePasswordFile(server.dataDir, EMBEDDED_OWNER_ROLE)) },
-    app: { name: EMBEDDED_APP_ROLE, password: readOrCreatePassword(rolePasswordFile(server.dataDir, EMBEDDED_APP_ROLE)) },
+    owner: {
+      name: EMBEDDED_OWNER_ROLE,
+      password: readOrCreatePassword(rolePasswordFile(server.dataDir, EMBEDDED_OWNER_ROLE)),
+    },
+    app: {
+      name: EMBEDDED_APP_ROLE,
+      password: readOrCreatePassword(rolePasswordFile(server.dataDir, EMBEDDED_APP_ROLE)),
+    },
   };
   const admin = new pg.Client({ connectionString: onDatabase(server.url, "postgres") });
   await admin.connect();

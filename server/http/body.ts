@@ -1,9 +1,11 @@
 import { DomainError } from "@/server/core/errors";
 
-const describeBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
+const describeBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
 
 /** 413, naming the body. */
-export const bodyTooLarge = (limit: number) => new DomainError("TOO_LARGE", `The request body is larger than ${describeBytes(limit)}`, { field: "body" });
+export const bodyTooLarge = (limit: number) =>
+  new DomainError("TOO_LARGE", `The request body is larger than ${describeBytes(limit)}`, { field: "body" });
 
 /** Whether the request says (Content-Length) that its body is over the limit, so it can be refused unread. */
 export function declaresMoreThan(request: Request, limit: number): boolean {
@@ -16,30 +18,41 @@ export function declaresMoreThan(request: Request, limit: number): boolean {
  * have arrived, and stops reading the client's upload then. `limit` may be a function: the tRPC
  * route knows its limit only once it knows who is calling, which is before the body is read.
  */
-export function limitedBodyStream(body: ReadableStream<Uint8Array>, limit: number | (() => number), tooLarge: (limit: number) => unknown = bodyTooLarge): ReadableStream<Uint8Array> {
+export function limitedBodyStream(
+  body: ReadableStream<Uint8Array>,
+  limit: number | (() => number),
+  tooLarge: (limit: number) => unknown = bodyTooLarge,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const limitNow = typeof limit === "function" ? limit : () => limit;
   let received = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) return controller.close();
-      received += value.byteLength;
-      const max = limitNow();
-      if (received > max) {
-        await reader.cancel().catch(() => undefined);
-        controller.error(tooLarge(max));
-        return;
-      }
-      controller.enqueue(value);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        received += value.byteLength;
+        const max = limitNow();
+        if (received > max) {
+          await reader.cancel().catch(() => undefined);
+          controller.error(tooLarge(max));
+          return;
+        }
+        controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+      // Nothing is pulled before someone reads: the limit may still be decided (tRPC's context).
     },
-    cancel: (reason) => reader.cancel(reason),
-    // Nothing is pulled before someone reads: the limit may still be decided (tRPC's context).
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }
 
 /** The same request with its body limited (see limitedBodyStream); requests without a body pass as they are. */
-export function withBodyLimit(request: Request, limit: number | (() => number), tooLarge?: (limit: number) => unknown): Request {
+export function withBodyLimit(
+  request: Request,
+  limit: number | (() => number),
+  tooLarge?: (limit: number) => unknown,
+): Request {
   if (!request.body) return request;
   return new Request(request.url, {
     method: request.method,

@@ -22,7 +22,10 @@ export function trustedProxyHops(env: Record<string, string | undefined> = proce
 export function clientAddress(headers: Headers, hops = trustedProxyHops()): string | null {
   let candidate: string | undefined;
   if (hops > 0) {
-    const entries = (headers.get("x-forwarded-for") ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+    const entries = (headers.get("x-forwarded-for") ?? "")
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
     candidate = entries.length ? entries[Math.max(0, entries.length - hops)] : headers.get("x-real-ip")?.trim();
   } else {
     candidate = headers.get(PEER_ADDRESS_HEADER)?.trim();
@@ -43,6 +46,11 @@ export function addressBucket(address: string | null): string {
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
   // An embedded IPv4 tail (::ffff:192.0.2.1) is two groups; only the first four groups matter here.
-  const groups = address.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  const groups = address.includes("::")
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }

@@ -38,9 +38,17 @@ export { TRPC_MAX_BATCH } from "./trpc-batch";
 export const rateLimitSettings = {
   signIn: { env: "CLEARANCE_RATE_LIMIT_SIGN_IN", fallback: "30/1m", what: "sign-in attempts from your address" },
   token: { env: "CLEARANCE_RATE_LIMIT_TOKEN", fallback: "1200/1m", what: "requests from your address" },
-  wrongToken: { env: "CLEARANCE_RATE_LIMIT_WRONG_TOKEN", fallback: "10/10m", what: "requests with a missing or wrong token from your address" },
+  wrongToken: {
+    env: "CLEARANCE_RATE_LIMIT_WRONG_TOKEN",
+    fallback: "10/10m",
+    what: "requests with a missing or wrong token from your address",
+  },
   calls: { env: "CLEARANCE_RATE_LIMIT_CALLS", fallback: "1200/1m", what: "requests from your account" },
-  anonymousCalls: { env: "CLEARANCE_RATE_LIMIT_ANONYMOUS_CALLS", fallback: "120/1m", what: "requests from your address" },
+  anonymousCalls: {
+    env: "CLEARANCE_RATE_LIMIT_ANONYMOUS_CALLS",
+    fallback: "120/1m",
+    what: "requests from your address",
+  },
 } as const;
 
 export type RateLimitName = keyof typeof rateLimitSettings;

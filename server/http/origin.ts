@@ -40,9 +40,20 @@ export function crossSiteRefusal(request: Request, env: Env = process.env): Doma
     } catch {
       parsed = null;
     }
-    if (parsed && (publishedOrigins(env).includes(parsed.origin) || parsed.host.toLowerCase() === requestedHost(request.headers, env))) return null;
-    return new DomainError("FORBIDDEN", `Refused: this request came from another site (${origin === "null" ? "an opaque origin" : origin})`, { field: "origin" });
+    if (
+      parsed &&
+      (publishedOrigins(env).includes(parsed.origin) ||
+        parsed.host.toLowerCase() === requestedHost(request.headers, env))
+    )
+      return null;
+    return new DomainError(
+      "FORBIDDEN",
+      `Refused: this request came from another site (${origin === "null" ? "an opaque origin" : origin})`,
+      { field: "origin" },
+    );
   }
   if (fetchSite === null || fetchSite === "same-origin") return null;
-  return new DomainError("FORBIDDEN", `Refused: this request came from another site (Sec-Fetch-Site: ${fetchSite})`, { field: "origin" });
+  return new DomainError("FORBIDDEN", `Refused: this request came from another site (Sec-Fetch-Site: ${fetchSite})`, {
+    field: "origin",
+  });
 }

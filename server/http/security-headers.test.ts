@@ -4,7 +4,8 @@ import { crossSiteRefusal, publishedOrigins } from "./origin";
 import { bearerToken } from "./bearer";
 import { fixedHeaders, newNonce, pageCsp, RESOURCE_CSP, servedOverHttps } from "./security-headers";
 
-const directives = (csp: string) => Object.fromEntries(csp.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
+const directives = (csp: string) =>
+  Object.fromEntries(csp.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
 
 describe("the Content-Security-Policy", () => {
   it("in production allows scripts only with this response's nonce, never eval, and nothing may frame the page", () => {
@@ -23,7 +24,9 @@ describe("the Content-Security-Policy", () => {
     const dev = directives(pageCsp("n", { dev: true, https: false, env: {} }));
     expect(dev["script-src"]).toContain("'unsafe-eval'");
     expect(dev["style-src"]).toContain("'unsafe-inline'");
-    const prod = directives(pageCsp("n", { dev: false, https: true, env: { AUTH_OIDC_ISSUER: "https://login.bank.example/oauth2/default" } }));
+    const prod = directives(
+      pageCsp("n", { dev: false, https: true, env: { AUTH_OIDC_ISSUER: "https://login.bank.example/oauth2/default" } }),
+    );
     expect(prod["upgrade-insecure-requests"]).toEqual([]);
     expect(prod["form-action"]).toEqual(["'self'", "https://login.bank.example"]);
   });
@@ -50,7 +53,9 @@ describe("served over HTTPS", () => {
   it("when the published URL is https, or a trusted proxy says so; a client's own header counts for nothing", () => {
     expect(servedOverHttps(null, { CLEARANCE_PUBLIC_URL: "https://clearance.bank.example" })).toBe(true);
     expect(servedOverHttps(null, { AUTH_URL: "https://clearance.bank.example" })).toBe(true);
-    expect(servedOverHttps(forwarded, { CLEARANCE_PUBLIC_URL: "http://localhost:3000", CLEARANCE_TRUST_PROXY: "1" })).toBe(false);
+    expect(
+      servedOverHttps(forwarded, { CLEARANCE_PUBLIC_URL: "http://localhost:3000", CLEARANCE_TRUST_PROXY: "1" }),
+    ).toBe(false);
     expect(servedOverHttps(forwarded, { CLEARANCE_TRUST_PROXY: "1" })).toBe(true);
     expect(servedOverHttps(forwarded, {})).toBe(false);
     expect(servedOverHttps(new Headers(), { CLEARANCE_TRUST_PROXY: "1" })).toBe(false);
@@ -58,7 +63,15 @@ describe("served over HTTPS", () => {
 
   it("Auth.js's cookies are then Secure and __Host- (no Domain, Path=/); over plain HTTP its defaults stay", () => {
     const cookies = authCookies(true)!;
-    expect(Object.keys(cookies).sort()).toEqual(["callbackUrl", "csrfToken", "nonce", "pkceCodeVerifier", "sessionToken", "state", "webauthnChallenge"]);
+    expect(Object.keys(cookies).sort()).toEqual([
+      "callbackUrl",
+      "csrfToken",
+      "nonce",
+      "pkceCodeVerifier",
+      "sessionToken",
+      "state",
+      "webauthnChallenge",
+    ]);
     for (const cookie of Object.values(cookies)) {
       expect(cookie!.name).toMatch(/^__Host-authjs\./);
       expect(cookie!.options).toMatchObject({ secure: true, path: "/", httpOnly: true, sameSite: "lax" });
@@ -69,22 +82,40 @@ describe("served over HTTPS", () => {
 });
 
 describe("requests from other sites", () => {
-  const post = (headers: Record<string, string>) => new Request("http://clearance.internal:3000/api/trpc/x", { method: "POST", headers: { host: "clearance.internal:3000", ...headers } });
+  const post = (headers: Record<string, string>) =>
+    new Request("http://clearance.internal:3000/api/trpc/x", {
+      method: "POST",
+      headers: { host: "clearance.internal:3000", ...headers },
+    });
 
   it("compare Origin with the Host, or the published URL; believe X-Forwarded-Host only behind a trusted proxy", () => {
     expect(crossSiteRefusal(post({ origin: "http://clearance.internal:3000" }), {})).toBeNull();
     expect(crossSiteRefusal(post({ origin: "http://clearance.internal:3001" }), {})).not.toBeNull();
-    expect(crossSiteRefusal(post({ origin: "https://clearance.bank.example" }), { CLEARANCE_PUBLIC_URL: "https://clearance.bank.example/" })).toBeNull();
+    expect(
+      crossSiteRefusal(post({ origin: "https://clearance.bank.example" }), {
+        CLEARANCE_PUBLIC_URL: "https://clearance.bank.example/",
+      }),
+    ).toBeNull();
     const viaProxy = post({ origin: "https://clearance.bank.example", "x-forwarded-host": "clearance.bank.example" });
     expect(crossSiteRefusal(viaProxy, { CLEARANCE_TRUST_PROXY: "1" })).toBeNull();
     expect(crossSiteRefusal(viaProxy, {})).toMatchObject({ code: "FORBIDDEN", field: "origin" });
-    expect(publishedOrigins({ CLEARANCE_PUBLIC_URL: "not a url", AUTH_URL: "https://a.example/x" })).toEqual(["https://a.example"]);
+    expect(publishedOrigins({ CLEARANCE_PUBLIC_URL: "not a url", AUTH_URL: "https://a.example/x" })).toEqual([
+      "https://a.example",
+    ]);
   });
 });
 
 describe("the bearer scheme", () => {
   it("is matched in any case; the token is what follows, alone", () => {
-    expect(["Bearer abc", "bearer abc", "BEARER abc", "Bearer  abc ", "bEaReR\tabc"].map(bearerToken)).toEqual(["abc", "abc", "abc", "abc", "abc"]);
-    expect([null, "", "Bearer", "Bearer ", "Basic abc", "Bearerabc", "Bearer a b", "Token abc"].map(bearerToken)).toEqual([null, null, null, null, null, null, null, null]);
+    expect(["Bearer abc", "bearer abc", "BEARER abc", "Bearer  abc ", "bEaReR\tabc"].map(bearerToken)).toEqual([
+      "abc",
+      "abc",
+      "abc",
+      "abc",
+      "abc",
+    ]);
+    expect(
+      [null, "", "Bearer", "Bearer ", "Basic abc", "Bearerabc", "Bearer a b", "Token abc"].map(bearerToken),
+    ).toEqual([null, null, null, null, null, null, null, null]);
   });
 });

@@ -30,7 +30,9 @@ describe("the audit checkpoint job", () => {
     const events = await t.db.select({ id: auditEvents.id }).from(auditEvents);
     const workers = await startWorkers({ databaseUrl: t.url, db: t.db, log: () => undefined });
     try {
-      expect((await workers.schedules()).find((s) => s.name === AUDIT_CHECKPOINT_JOB)).toMatchObject({ cron: "0 * * * *" });
+      expect((await workers.schedules()).find((s) => s.name === AUDIT_CHECKPOINT_JOB)).toMatchObject({
+        cron: "0 * * * *",
+      });
       const name = await until(() => {
         try {
           return readdirSync(directory).find((n) => n.endsWith(".json"));
@@ -39,7 +41,10 @@ describe("the audit checkpoint job", () => {
         }
       });
       const parsed = parseCheckpoint(readFileSync(path.join(directory, name), "utf8"));
-      expect(parsed).toMatchObject({ ok: true, checkpoint: { count: events.length, headId: Math.max(...events.map((e) => e.id)), keyId: "test-1" } });
+      expect(parsed).toMatchObject({
+        ok: true,
+        checkpoint: { count: events.length, headId: Math.max(...events.map((e) => e.id)), keyId: "test-1" },
+      });
     } finally {
       await workers.stop();
     }

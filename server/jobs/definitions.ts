@@ -18,7 +18,10 @@ export const AUDIT_CHECKPOINT_JOB = "audit-checkpoint";
 async function checkpointAuditChain(ctx: ServiceContext): Promise<number> {
   const result = await writeAuditCheckpoint({ ctx });
   if (!result.ok) throw new Error(`audit checkpoint refused: ${result.refused}`);
-  if (result.failed.length) throw new Error(`audit checkpoint ${result.name} not written to ${result.failed.map((f) => `${f.location} (${f.problem})`).join("; ")}`);
+  if (result.failed.length)
+    throw new Error(
+      `audit checkpoint ${result.name} not written to ${result.failed.map((f) => `${f.location} (${f.problem})`).join("; ")}`,
+    );
   return 0;
 }
 

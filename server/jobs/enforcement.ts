@@ -10,7 +10,17 @@ import { runDueOperations } from "@/server/services/provisioning/operations";
  * the clock). The first round runs at once, so a worker that was down catches up on start.
  * Rows are locked with SKIP LOCKED, so every instance can run this loop.
  */
-export function startEnforcementLoop({ db, everyMs, log, clock = () => new Date() }: { db: Db; everyMs: number; log: (line: string) => void; clock?: () => Date }) {
+export function startEnforcementLoop({
+  db,
+  everyMs,
+  log,
+  clock = () => new Date(),
+}: {
+  db: Db;
+  everyMs: number;
+  log: (line: string) => void;
+  clock?: () => Date;
+}) {
   let busy = false;
   let stopped = false;
   const round = async () => {
@@ -22,7 +32,10 @@ export function startEnforcementLoop({ db, everyMs, log, clock = () => new Date(
       // Future-dated HR changes whose day has come (attributes first, so expected access follows).
       const hr = await applyDueHrEvents({ ctx: { db, actor: systemActor("hr-events"), clock } });
       if (hr) log(`jobs: ${hr} HR event${hr === 1 ? "" : "s"} applied`);
-      if (expired || attempted) log(`jobs: ${expired} exception${expired === 1 ? "" : "s"} expired, ${attempted} provisioning operation${attempted === 1 ? "" : "s"} attempted`);
+      if (expired || attempted)
+        log(
+          `jobs: ${expired} exception${expired === 1 ? "" : "s"} expired, ${attempted} provisioning operation${attempted === 1 ? "" : "s"} attempted`,
+        );
     } catch (err) {
       log(`jobs: enforcement: ${(err as Error).message}`);
     } finally {

@@ -16,7 +16,17 @@ const ENFORCEMENT_POLL_MS = Number(process.env.CLEARANCE_ENFORCEMENT_POLL_MS ?? 
  * reminders, pending expiry, expiry reminders, audit checkpoints), the expiry and provisioning loop and, with SMTP_URL, the outbox sender. Safe to start on every
  * instance.
  */
-export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: { databaseUrl: string; smtpUrl?: string; log: (line: string) => void; db?: Db }) {
+export async function startWorkers({
+  databaseUrl,
+  smtpUrl,
+  log,
+  db = getDb(),
+}: {
+  databaseUrl: string;
+  smtpUrl?: string;
+  log: (line: string) => void;
+  db?: Db;
+}) {
   // The app's role owns nothing (docs/security/db-roles.md): pg-boss's schema is installed by the
   // owner with the migrations (server/db/job-schema.ts), and index rebuilds need an owner too.
   const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", max: 4, migrate: false, reindex: false });
@@ -60,7 +70,9 @@ export async function startWorkers({ databaseUrl, smtpUrl, log, db = getDb() }: 
         .finally(() => (busy = false));
     }, MAIL_POLL_MS);
   }
-  log(`jobs: ${scheduledJobs.map((j) => j.name).join(", ")}${sender ? "; mail over SMTP_URL" : "; no SMTP_URL, mail stays in the outbox (/outbox)"}`);
+  log(
+    `jobs: ${scheduledJobs.map((j) => j.name).join(", ")}${sender ? "; mail over SMTP_URL" : "; no SMTP_URL, mail stays in the outbox (/outbox)"}`,
+  );
 
   return {
     /** Queues a scheduled job now, as its schedule would (operators and tests). */

@@ -17,7 +17,10 @@ const ALIAS_LOCK = 7_414_021;
 /** Every alias, with how many people HR spells that way. */
 export async function listAliases({ ctx }: { ctx: ServiceContext }) {
   const [rows, people] = await Promise.all([
-    ctx.db.select().from(attributeAliases).orderBy(asc(attributeAliases.attribute), asc(sql`lower(${attributeAliases.rawValue})`)),
+    ctx.db
+      .select()
+      .from(attributeAliases)
+      .orderBy(asc(attributeAliases.attribute), asc(sql`lower(${attributeAliases.rawValue})`)),
     loadPolicyIdentities(ctx.db),
   ]);
   const spelled = new Map<string, number>();
@@ -65,13 +68,25 @@ type AliasInput = { attribute: string; raw: string; canonical: string };
  * would merge two values policies tell apart, such as "Sales Engineer" onto "Senior Sales Engineer".
  */
 async function checkedAlias(db: DbOrTx, engine: PolicyEngine, input: AliasInput): Promise<Alias> {
-  const existing = await db.select().from(attributeAliases).where(eq(attributeAliases.attribute, input.attribute.trim()));
-  const checked = checkNewAlias(input, existing.map((a) => ({ attribute: a.attribute, raw: a.rawValue, canonical: a.canonicalValue })));
-  if (!checked.ok) throw new DomainError(checked.problem.conflict ? "CONFLICT" : "INVALID_INPUT", checked.problem.message, { field: checked.problem.field });
+  const existing = await db
+    .select()
+    .from(attributeAliases)
+    .where(eq(attributeAliases.attribute, input.attribute.trim()));
+  const checked = checkNewAlias(
+    input,
+    existing.map((a) => ({ attribute: a.attribute, raw: a.rawValue, canonical: a.canonicalValue })),
+  );
+  if (!checked.ok)
+    throw new DomainError(checked.problem.conflict ? "CONFLICT" : "INVALID_INPUT", checked.problem.message, {
+      field: checked.problem.field,
+    });
   const { attribute, raw, canonical } = checked.alias;
   const uses = policyUsesOf(engine.loaded.policies, engine.config, attribute, raw);
   if (uses.length) {
-    const where = uses.slice(0, 3).map((u) => `"${u.requirement}" in ${u.policy}, ${u.file}:${u.line}`).join("; ");
+    const where = uses
+      .slice(0, 3)
+      .map((u) => `"${u.requirement}" in ${u.policy}, ${u.file}:${u.line}`)
+      .join("; ");
     throw new DomainError(
       "CONFLICT",
       `raw: policies read ${attribute} "${raw}" as a value of its own (${where}): an alias to "${canonical}" would change what they decide for everyone with it; change the policy instead`,
@@ -90,13 +105,28 @@ export async function previewAlias({ ctx, input }: { ctx: ServiceContext; input:
   const engine = await policyEngine(ctx.db);
   const alias = await checkedAlias(ctx.db, engine, input);
   const people = await loadPolicyIdentities(ctx.db);
-  const valuesOf = people.flatMap((p) => (typeof p.attributes[alias.attribute] === "string" ? [String(p.attributes[alias.attribute]).trim()] : []));
-  const holders = people.filter((p) => typeof p.attributes[alias.attribute] === "string" && matchKey(String(p.attributes[alias.attribute])) === matchKey(alias.raw));
-  const next = compilePolicySet(engine.loaded.policies, { ...engine.config, aliases: [...engine.config.aliases, alias] });
+  const valuesOf = people.flatMap((p) =>
+    typeof p.attributes[alias.attribute] === "string" ? [String(p.attributes[alias.attribute]).trim()] : [],
+  );
+  const holders = people.filter(
+    (p) =>
+      typeof p.attributes[alias.attribute] === "string" &&
+      matchKey(String(p.attributes[alias.attribute])) === matchKey(alias.raw),
+  );
+  const next = compilePolicySet(engine.loaded.policies, {
+    ...engine.config,
+    aliases: [...engine.config.aliases, alias],
+  });
   const impact = previewImpact(engine.compiled, next, holders, ctx.clock(), { limit: input.limit });
   const shown = impact.people.map((p) => p.identity);
   const names = new Map(
-    (shown.length ? await ctx.db.select({ id: identities.id, displayName: identities.displayName, email: identities.email }).from(identities).where(inArray(identities.id, shown)) : []).map((r) => [r.id, r]),
+    (shown.length
+      ? await ctx.db
+          .select({ id: identities.id, displayName: identities.displayName, email: identities.email })
+          .from(identities)
+          .where(inArray(identities.id, shown))
+      : []
+    ).map((r) => [r.id, r]),
   );
   const named = namedPolicyValues(engine.loaded.policies, new AliasTable(engine.config.aliases)).get(alias.attribute);
   const generic = genericWords(new Set([...valuesOf, ...(named?.values() ?? [])]));
@@ -107,7 +137,11 @@ export async function previewAlias({ ctx, input }: { ctx: ServiceContext; input:
     canonicalNamedByPolicies: Boolean(named?.has(matchKey(alias.canonical))),
     evidence: spellingEvidence(alias.raw, alias.canonical, (w) => generic.has(w)),
     ...impact,
-    people: impact.people.map((p) => ({ ...p, displayName: names.get(p.identity)?.displayName ?? "", email: names.get(p.identity)?.email ?? "" })),
+    people: impact.people.map((p) => ({
+      ...p,
+      displayName: names.get(p.identity)?.displayName ?? "",
+      email: names.get(p.identity)?.email ?? "",
+    })),
     affectedPeople: impact.changedPeople,
     truncated: impact.changedPeople > impact.people.length,
   };
@@ -119,8 +153,16 @@ export async function createAlias({ ctx, input }: { ctx: ServiceContext; input: 
   return ctx.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${ALIAS_LOCK})`);
     const { attribute, raw, canonical } = await checkedAlias(tx, engine, input);
-    const [row] = await tx.insert(attributeAliases).values({ attribute, rawValue: raw, canonicalValue: canonical, createdAt: ctx.clock() }).returning();
-    await recordAuditEvent(tx, ctx, { action: "alias.created", subjectType: "attribute_alias", subjectId: row!.id, after: { attribute, raw, canonical } });
+    const [row] = await tx
+      .insert(attributeAliases)
+      .values({ attribute, rawValue: raw, canonicalValue: canonical, createdAt: ctx.clock() })
+      .returning();
+    await recordAuditEvent(tx, ctx, {
+      action: "alias.created",
+      subjectType: "attribute_alias",
+      subjectId: row!.id,
+      after: { attribute, raw, canonical },
+    });
     return { id: row!.id, attribute, raw, canonical };
   });
 }
@@ -129,8 +171,16 @@ export async function removeAlias({ ctx, input }: { ctx: ServiceContext; input: 
   return ctx.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${ALIAS_LOCK})`);
     const [row] = await tx.delete(attributeAliases).where(eq(attributeAliases.id, input.id)).returning();
-    if (!row) throw new DomainError("NOT_FOUND", "There is no such alias (someone may have removed it already)", { field: "id" });
-    await recordAuditEvent(tx, ctx, { action: "alias.removed", subjectType: "attribute_alias", subjectId: row.id, before: { attribute: row.attribute, raw: row.rawValue, canonical: row.canonicalValue } });
+    if (!row)
+      throw new DomainError("NOT_FOUND", "There is no such alias (someone may have removed it already)", {
+        field: "id",
+      });
+    await recordAuditEvent(tx, ctx, {
+      action: "alias.removed",
+      subjectType: "attribute_alias",
+      subjectId: row.id,
+      before: { attribute: row.attribute, raw: row.rawValue, canonical: row.canonicalValue },
+    });
     return { id: row.id };
   });
 }

@@ -2,7 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkAuditKeySettings, ensureDevAuditKeyFile, hmacSha256, linkHashing, loadAuditKeyring, parseAuditKeys } from "./audit-keys";
+import {
+  checkAuditKeySettings,
+  ensureDevAuditKeyFile,
+  hmacSha256,
+  linkHashing,
+  loadAuditKeyring,
+  parseAuditKeys,
+} from "./audit-keys";
 
 const secret = (fill: number) => Buffer.alloc(32, fill).toString("base64");
 
@@ -11,7 +18,9 @@ describe("the audit keyring", () => {
     const ring = parseAuditKeys(`# rotated 2026-11\nk2:${secret(2)}\n\nk1:${secret(1).replace(/=+$/, "")}`, "file");
     expect(ring.current.id).toBe("k2");
     expect([...ring.byId.keys()]).toEqual(["k2", "k1"]);
-    expect(parseAuditKeys(`k2:${secret(2)},k1:${secret(1)}`, "env").byId.get("k1")!.secret).toEqual(Buffer.alloc(32, 1));
+    expect(parseAuditKeys(`k2:${secret(2)},k1:${secret(1)}`, "env").byId.get("k1")!.secret).toEqual(
+      Buffer.alloc(32, 1),
+    );
     const hashing = linkHashing(ring);
     expect(hashing.verifyMac("k1", "text", hmacSha256(ring.byId.get("k1")!, "text"))).toBe(true);
     expect(hashing.verifyMac("k2", "text", hmacSha256(ring.byId.get("k1")!, "text"))).toBe(false);
@@ -33,10 +42,18 @@ describe("the audit keyring", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "clearance-keys-"));
     const file = path.join(dir, "keys");
     writeFileSync(file, `from-file:${secret(3)}\n`);
-    expect(loadAuditKeyring({ CLEARANCE_AUDIT_KEYS: `from-env:${secret(4)}`, CLEARANCE_AUDIT_KEY_FILE: file }).current.id).toBe("from-env");
-    expect(loadAuditKeyring({ CLEARANCE_AUDIT_KEY_FILE: file, DATABASE_URL: "postgres://x" }).current.id).toBe("from-file");
-    expect(() => loadAuditKeyring({ CLEARANCE_AUDIT_KEY_FILE: path.join(dir, "missing") })).toThrow(/CLEARANCE_AUDIT_KEY_FILE .*missing cannot be read: ENOENT/);
-    expect(() => loadAuditKeyring({ DATABASE_URL: "postgres://x" })).toThrow(/^no audit key: set CLEARANCE_AUDIT_KEYS or CLEARANCE_AUDIT_KEY_FILE/);
+    expect(
+      loadAuditKeyring({ CLEARANCE_AUDIT_KEYS: `from-env:${secret(4)}`, CLEARANCE_AUDIT_KEY_FILE: file }).current.id,
+    ).toBe("from-env");
+    expect(loadAuditKeyring({ CLEARANCE_AUDIT_KEY_FILE: file, DATABASE_URL: "postgres://x" }).current.id).toBe(
+      "from-file",
+    );
+    expect(() => loadAuditKeyring({ CLEARANCE_AUDIT_KEY_FILE: path.join(dir, "missing") })).toThrow(
+      /CLEARANCE_AUDIT_KEY_FILE .*missing cannot be read: ENOENT/,
+    );
+    expect(() => loadAuditKeyring({ DATABASE_URL: "postgres://x" })).toThrow(
+      /^no audit key: set CLEARANCE_AUDIT_KEYS or CLEARANCE_AUDIT_KEY_FILE/,
+    );
 
     const dataDir = path.join(dir, "data");
     const dev = loadAuditKeyring({ CLEARANCE_DATA_DIR: dataDir });
@@ -59,7 +76,9 @@ describe("the audit keyring", () => {
   it("stops a production start without a key set explicitly, even when a development key exists", () => {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "clearance-start-")), "data");
     ensureDevAuditKeyFile(dataDir);
-    expect(() => checkAuditKeySettings({ CLEARANCE_DATA_DIR: dataDir }, "start")).toThrow(/^CLEARANCE_AUDIT_KEYS is not set: a production start needs an audit key/);
+    expect(() => checkAuditKeySettings({ CLEARANCE_DATA_DIR: dataDir }, "start")).toThrow(
+      /^CLEARANCE_AUDIT_KEYS is not set: a production start needs an audit key/,
+    );
     expect(() => checkAuditKeySettings({ CLEARANCE_DATA_DIR: dataDir }, "dev")).not.toThrow();
     expect(() => checkAuditKeySettings({ CLEARANCE_AUDIT_KEYS: `k1:${secret(1)}` }, "start")).not.toThrow();
   });

@@ -13,9 +13,15 @@ describe("reading the audit log", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     ctx = serviceContext(t.db, await actorFor(t.db, personaEmails.it_admin));
-    await authorizeSignIn({ ctx: { db: t.db, clock: fixedClock() }, input: { email: "tom.becker@company.com", provider: "oidc" } }).catch(() => {});
+    await authorizeSignIn({
+      ctx: { db: t.db, clock: fixedClock() },
+      input: { email: "tom.becker@company.com", provider: "oidc" },
+    }).catch(() => {});
     const sarah = await identityIdByEmail(t.db, personaEmails.employee);
-    await changeIdentityAttributes({ ctx, input: { identityId: sarah, attributes: { team: "Strategic" }, source: "admin", reason: "Reorg" } });
+    await changeIdentityAttributes({
+      ctx,
+      input: { identityId: sarah, attributes: { team: "Strategic" }, source: "admin", reason: "Reorg" },
+    });
   });
   afterAll(() => t.close());
 
@@ -27,7 +33,11 @@ describe("reading the audit log", () => {
   it("names the person an event is about, finds events by that name, and filters to one subject", async () => {
     const sarah = await identityIdByEmail(t.db, personaEmails.employee);
     const byName = await listAuditEvents({ ctx, input: { ...page, search: "Sarah Chen" } });
-    expect(byName.rows[0]).toMatchObject({ action: "identity.attributes_changed", subjectName: "Sarah Chen", reason: "Reorg" });
+    expect(byName.rows[0]).toMatchObject({
+      action: "identity.attributes_changed",
+      subjectName: "Sarah Chen",
+      reason: "Reorg",
+    });
     const bySubject = await listAuditEvents({ ctx, input: { ...page, subjectId: sarah } });
     expect(bySubject.total).toBe(1);
     expect(bySubject.rows[0]!.subjectId).toBe(sarah);

@@ -114,12 +114,23 @@ export async function verifyAuditChain({
   const facts = (): VerificationFacts => ({
     checked: walk.checked,
     legacy: walk.legacy,
-    checkpoints: latest.checkpoints.map(({ location, name, checkpoint: c }) => ({ location, name, at: c.at, count: c.count, headId: c.headId })),
+    checkpoints: latest.checkpoints.map(({ location, name, checkpoint: c }) => ({
+      location,
+      name,
+      at: c.at,
+      count: c.count,
+      headId: c.headId,
+    })),
     unconfirmed: latest.unconfirmed,
   });
   let lastId = 0;
   for (;;) {
-    const batch = await ctx.db.select().from(auditEvents).where(gt(auditEvents.id, lastId)).orderBy(asc(auditEvents.id)).limit(1000);
+    const batch = await ctx.db
+      .select()
+      .from(auditEvents)
+      .where(gt(auditEvents.id, lastId))
+      .orderBy(asc(auditEvents.id))
+      .limit(1000);
     if (batch.length === 0) break;
     for (const event of batch) {
       const broken = walk.next(event);

@@ -30,7 +30,12 @@ describe("the audit chain", () => {
     await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
         t.db.transaction((tx) =>
-          recordAuditEvent(tx, ctx, { action: "test.concurrent", subjectType: "test", subjectId: String(i), after: { i, nested: { b: 1, a: [1, "x"] } } }),
+          recordAuditEvent(tx, ctx, {
+            action: "test.concurrent",
+            subjectType: "test",
+            subjectId: String(i),
+            after: { i, nested: { b: 1, a: [1, "x"] } },
+          }),
         ),
       ),
     );
@@ -39,17 +44,31 @@ describe("the audit chain", () => {
 
   it("refuses to change or remove an event: the trail is append-only for the application", async () => {
     const [first] = await t.db.select().from(auditEvents).orderBy(auditEvents.id).limit(1);
-    const refused = (message: RegExp) => ({ cause: expect.objectContaining({ code: "42501", message: expect.stringMatching(message) }) });
+    const refused = (message: RegExp) => ({
+      cause: expect.objectContaining({ code: "42501", message: expect.stringMatching(message) }),
+    });
     // The app's role holds no UPDATE, DELETE or TRUNCATE on the table (test/db-roles.test.ts) ...
-    await expect(t.db.execute(sql`update audit_events set reason = 'rewritten' where id = ${first!.id}`)).rejects.toMatchObject(refused(/permission denied/));
-    await expect(t.db.execute(sql`delete from audit_events where id = ${first!.id}`)).rejects.toMatchObject(refused(/permission denied/));
+    await expect(
+      t.db.execute(sql`update audit_events set reason = 'rewritten' where id = ${first!.id}`),
+    ).rejects.toMatchObject(refused(/permission denied/));
+    await expect(t.db.execute(sql`delete from audit_events where id = ${first!.id}`)).rejects.toMatchObject(
+      refused(/permission denied/),
+    );
     await expect(t.db.execute(sql`truncate audit_events`)).rejects.toMatchObject(refused(/permission denied/));
     // ... and the triggers refuse all three even to the tables' owner.
     const owner = new pg.Pool({ connectionString: t.ownerUrl, max: 1 });
     try {
-      await expect(owner.query(`update audit_events set reason = 'rewritten' where id = ${first!.id}`)).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/append-only: UPDATE is refused/) });
-      await expect(owner.query(`delete from audit_events where id = ${first!.id}`)).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/append-only: DELETE is refused/) });
-      await expect(owner.query("truncate audit_events")).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/append-only: TRUNCATE is refused/) });
+      await expect(
+        owner.query(`update audit_events set reason = 'rewritten' where id = ${first!.id}`),
+      ).rejects.toMatchObject({ code: "42501", message: expect.stringMatching(/append-only: UPDATE is refused/) });
+      await expect(owner.query(`delete from audit_events where id = ${first!.id}`)).rejects.toMatchObject({
+        code: "42501",
+        message: expect.stringMatching(/append-only: DELETE is refused/),
+      });
+      await expect(owner.query("truncate audit_events")).rejects.toMatchObject({
+        code: "42501",
+        message: expect.stringMatching(/append-only: TRUNCATE is refused/),
+      });
     } finally {
       await owner.end();
     }
@@ -58,10 +77,14 @@ describe("the audit chain", () => {
 
   it("names the first event whose content was changed in the database", async () => {
     const [victim] = await t.db.select().from(auditEvents).where(eq(auditEvents.subjectId, "7"));
-    await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`update audit_events set reason = 'edited afterwards' where id = ${victim!.id}`));
+    await asDatabaseSuperuser(t.db, (tx) =>
+      tx.execute(sql`update audit_events set reason = 'edited afterwards' where id = ${victim!.id}`),
+    );
     const result = await verifyAuditChain({ ctx: { db: t.db } });
     expect(result).toMatchObject({ ok: false, brokenAt: victim!.id });
-    await asDatabaseSuperuser(t.db, (tx) => tx.execute(sql`update audit_events set reason = null where id = ${victim!.id}`));
+    await asDatabaseSuperuser(t.db, (tx) =>
+      tx.execute(sql`update audit_events set reason = null where id = ${victim!.id}`),
+    );
     expect((await verifyAuditChain({ ctx: { db: t.db } })).ok).toBe(true);
   });
 

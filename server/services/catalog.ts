@@ -6,7 +6,10 @@ import type { ServiceContext } from "./context";
 export async function listCatalog({ ctx }: { ctx: ServiceContext }) {
   const [systemRows, resourceRows] = await Promise.all([
     ctx.db.select().from(systems).orderBy(asc(systems.key)),
-    ctx.db.select({ key: resources.key, systemKey: resources.systemKey, description: resources.description }).from(resources).orderBy(asc(resources.key)),
+    ctx.db
+      .select({ key: resources.key, systemKey: resources.systemKey, description: resources.description })
+      .from(resources)
+      .orderBy(asc(resources.key)),
   ]);
   return {
     systems: systemRows.map((s) => ({ key: s.key, name: s.name, accessLevels: s.accessLevels })),

@@ -1,6 +1,14 @@
 import { asc, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, attributeAliases, identities, identityAttributeChanges, portalRoleAssignments, resources, systems } from "@/server/db/schema";
+import {
+  auditEvents,
+  attributeAliases,
+  identities,
+  identityAttributeChanges,
+  portalRoleAssignments,
+  resources,
+  systems,
+} from "@/server/db/schema";
 import { seedResources } from "@/server/db/seed/catalog";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { fixedClock } from "@/test/support/actors";
@@ -18,7 +26,10 @@ describe("the demo organization", () => {
     const results = await Promise.all([1, 2, 3].map(() => seedIfEmpty(t.db, fixedClock())));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await seedIfEmpty(t.db, fixedClock())).toBe(false);
-    const [seeded] = await t.db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.action, "organization.seeded"));
+    const [seeded] = await t.db
+      .select({ n: count() })
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "organization.seeded"));
     expect(seeded!.n).toBe(1);
     expect(await verifyAuditChain({ ctx: { db: t.db } })).toMatchObject({ ok: true, checked: 1, legacy: 0 });
   });
@@ -51,7 +62,14 @@ describe("the demo organization", () => {
     const [manager] = await t.db.select().from(identities).where(eq(identities.id, sarah!.managerId!));
     expect(manager!.email).toBe("john.doe@company.com");
     const emails = (await t.db.select({ email: identities.email }).from(identities)).map((r) => r.email);
-    for (const e of ["cfo@company.com", "cto@company.com", "ciso@company.com", "oncall-lead@company.com", "consultant@external.com", "auditor@company.com"]) {
+    for (const e of [
+      "cfo@company.com",
+      "cto@company.com",
+      "ciso@company.com",
+      "oncall-lead@company.com",
+      "consultant@external.com",
+      "auditor@company.com",
+    ]) {
       expect(emails).toContain(e);
     }
   });
@@ -62,7 +80,10 @@ describe("the demo organization", () => {
       .from(identities)
       .where(sql`${identities.department} in ('Eng', 'Product Eng', 'Engineering - Platform')`);
     expect(messy.length).toBeGreaterThan(0);
-    const titles = await t.db.select({ v: identities.jobTitle }).from(identities).where(sql`${identities.jobTitle} like 'Sr%'`);
+    const titles = await t.db
+      .select({ v: identities.jobTitle })
+      .from(identities)
+      .where(sql`${identities.jobTitle} like 'Sr%'`);
     expect(titles.length).toBeGreaterThan(0);
     const aliases = await t.db.select().from(attributeAliases);
     expect(aliases.find((a) => a.rawValue === "Eng")?.canonicalValue).toBe("Engineering");
@@ -70,7 +91,10 @@ describe("the demo organization", () => {
   });
 
   it("gives each role to someone, and records attribute history for some people", async () => {
-    const roles = await t.db.selectDistinct({ role: portalRoleAssignments.role }).from(portalRoleAssignments).orderBy(asc(portalRoleAssignments.role));
+    const roles = await t.db
+      .selectDistinct({ role: portalRoleAssignments.role })
+      .from(portalRoleAssignments)
+      .orderBy(asc(portalRoleAssignments.role));
     expect(roles.map((r) => r.role)).toEqual(["approver", "it_admin", "auditor"]);
     const [history] = await t.db.select({ n: count() }).from(identityAttributeChanges);
     expect(history!.n).toBeGreaterThan(10);
@@ -78,10 +102,25 @@ describe("the demo organization", () => {
 
   it("has the systems the seeds name, with ordered access levels, and their resources", async () => {
     const all = await t.db.select().from(systems);
-    expect(all.map((s) => s.key).sort()).toEqual(
-      ["aws", "github", "gitlab", "google", "ldap", "notion", "okta", "postgres", "salesforce", "slack"],
-    );
-    expect(all.find((s) => s.key === "gitlab")!.accessLevels).toEqual(["guest", "reporter", "developer", "maintainer", "owner"]);
+    expect(all.map((s) => s.key).sort()).toEqual([
+      "aws",
+      "github",
+      "gitlab",
+      "google",
+      "ldap",
+      "notion",
+      "okta",
+      "postgres",
+      "salesforce",
+      "slack",
+    ]);
+    expect(all.find((s) => s.key === "gitlab")!.accessLevels).toEqual([
+      "guest",
+      "reporter",
+      "developer",
+      "maintainer",
+      "owner",
+    ]);
     const rs = await t.db.select().from(resources);
     expect(rs).toHaveLength(seedResources.length);
     expect(rs.map((r) => r.key)).toContain("google:group:finance-reports@company.com");

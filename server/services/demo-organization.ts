@@ -55,9 +55,9 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
   const people = demoOrganization();
 
   await tx.insert(systems).values(seedSystems);
-  await tx.insert(attributeAliases).values(
-    seedAliases.map((a) => ({ attribute: a.attribute, rawValue: a.raw, canonicalValue: a.canonical })),
-  );
+  await tx
+    .insert(attributeAliases)
+    .values(seedAliases.map((a) => ({ attribute: a.attribute, rawValue: a.raw, canonicalValue: a.canonical })));
 
   const inserted = await tx
     .insert(identities)
@@ -131,46 +131,76 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
   );
   if (historyRows.length) await tx.insert(identityAttributeChanges).values(historyRows);
 
-  await tx.insert(attributeScales).values(Object.entries(defaultScales).map(([attribute, values]) => ({ attribute, values, updatedAt: now })));
+  await tx
+    .insert(attributeScales)
+    .values(Object.entries(defaultScales).map(([attribute, values]) => ({ attribute, values, updatedAt: now })));
   await tx.insert(policySettings).values({ id: 1, updatedAt: now });
   const policies = readPolicyDirectory(demoPolicyDirectory);
   const [version] = await tx
     .insert(policySetVersions)
-    .values({ status: "active", authorLabel: "system:seed", message: "The demo organization's policies", createdAt: now, activatedAt: now })
+    .values({
+      status: "active",
+      authorLabel: "system:seed",
+      message: "The demo organization's policies",
+      createdAt: now,
+      activatedAt: now,
+    })
     .returning({ id: policySetVersions.id });
   await tx.insert(policyFiles).values(policies.map((f) => ({ versionId: version!.id, ...f })));
 
   await tx.insert(approverGroups).values(seedApproverGroups.map(({ members: _, ...g }) => g));
-  await tx.insert(approverGroupMembers).values(seedApproverGroups.flatMap((g) => g.members.map((email, position) => ({ groupKey: g.key, identityId: idOf(email), position }))));
+  await tx
+    .insert(approverGroupMembers)
+    .values(
+      seedApproverGroups.flatMap((g) =>
+        g.members.map((email, position) => ({ groupKey: g.key, identityId: idOf(email), position })),
+      ),
+    );
   await tx.insert(requestTemplates).values(
-    seedTemplates.map((t) => ({ ...t, definition: templateDefinitionSchema.parse(t.definition), createdAt: now, updatedAt: now, updatedBy: "system:seed" })),
+    seedTemplates.map((t) => ({
+      ...t,
+      definition: templateDefinitionSchema.parse(t.definition),
+      createdAt: now,
+      updatedAt: now,
+      updatedBy: "system:seed",
+    })),
   );
 
   await tx.insert(fallbackPolicies).values(
     seedFallbacks.map((source) => {
       const { fallback, problems } = parseFallbackFile("seed.yaml", source);
       if (!fallback) throw new Error(`seed fallback does not parse: ${problems.map((p) => p.message).join("; ")}`);
-      return { name: fallback.name, source, definition: JSON.parse(JSON.stringify(fallback)), updatedAt: now, updatedBy: "system:seed" };
+      return {
+        name: fallback.name,
+        source,
+        definition: JSON.parse(JSON.stringify(fallback)),
+        updatedAt: now,
+        updatedBy: "system:seed",
+      };
     }),
   );
 
-  await recordAuditEvent(tx, { actor: systemActor("seed"), clock: () => now }, {
-    action: "organization.seeded",
-    subjectType: "organization",
-    reason: "First start on an empty database: loaded the demo organization",
-    after: {
-      identities: people.length,
-      systems: seedSystems.length,
-      resources: seedResources.length,
-      aliases: seedAliases.length,
-      roleAssignments: roleRows.length,
-      attributeChanges: historyRows.length,
-      policyFiles: policies.length,
-      approverGroups: seedApproverGroups.length,
-      requestTemplates: seedTemplates.length,
-      fallbackPolicies: seedFallbacks.length,
+  await recordAuditEvent(
+    tx,
+    { actor: systemActor("seed"), clock: () => now },
+    {
+      action: "organization.seeded",
+      subjectType: "organization",
+      reason: "First start on an empty database: loaded the demo organization",
+      after: {
+        identities: people.length,
+        systems: seedSystems.length,
+        resources: seedResources.length,
+        aliases: seedAliases.length,
+        roleAssignments: roleRows.length,
+        attributeChanges: historyRows.length,
+        policyFiles: policies.length,
+        approverGroups: seedApproverGroups.length,
+        requestTemplates: seedTemplates.length,
+        fallbackPolicies: seedFallbacks.length,
+      },
     },
-  });
+  );
 }
 
 function currentValue(p: SeedPerson, attribute: string): string | null {

@@ -84,7 +84,11 @@ describe("identities", () => {
       ctx,
       input: {
         identityId: sarahId,
-        attributes: { job_title: "Senior Sales Engineer", team: "Enterprise", trainings: ["security-101", "data-handling"] },
+        attributes: {
+          job_title: "Senior Sales Engineer",
+          team: "Enterprise",
+          trainings: ["security-101", "data-handling"],
+        },
         source: "admin",
         effectiveAt: new Date("2026-11-20T00:00:00Z"),
         reason: "Promotion",
@@ -112,7 +116,11 @@ describe("identities", () => {
   });
 
   it.each([
-    [{ job_title: "Senior Software Engineer", manager: "nobody@company.com" }, "manager", "No identity has the manager email"],
+    [
+      { job_title: "Senior Software Engineer", manager: "nobody@company.com" },
+      "manager",
+      "No identity has the manager email",
+    ],
     [{ manager: "jane.smith@company.com" }, "manager", "cannot be their own manager"],
     [{ manager: "jane.smith.report@company.com" }, "manager", "that would make a loop"],
     [{ job_title: "Senior Software Engineer", hire_date: "2025-13-01" }, "hire_date", "must be a date"],
@@ -121,7 +129,10 @@ describe("identities", () => {
   ])("refuses %j naming %s, and changes nothing", async (attributes, field, message) => {
     const janeId = await identityIdByEmail(t.db, "jane.smith@company.com");
     const before = await snapshot(janeId);
-    const error = await changeIdentityAttributes({ ctx, input: { identityId: janeId, attributes, source: "admin" } }).catch((e: unknown) => e);
+    const error = await changeIdentityAttributes({
+      ctx,
+      input: { identityId: janeId, attributes, source: "admin" },
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: "INVALID_INPUT", field });
     expect((error as Error).message).toContain(message);
@@ -131,16 +142,25 @@ describe("identities", () => {
   it("changes nothing at all when the audit event cannot be written", async () => {
     const janeId = await identityIdByEmail(t.db, "jane.smith@company.com");
     const before = await snapshot(janeId);
-    await asSchemaOwner(t.db, (tx) => tx.execute(sql.raw(`
+    await asSchemaOwner(t.db, (tx) =>
+      tx.execute(
+        sql.raw(`
       create function refuse_audit() returns trigger language plpgsql as $$
       begin raise exception 'audit store unavailable'; end $$;
-      create trigger refuse_audit before insert on audit_events for each row execute function refuse_audit();`)));
+      create trigger refuse_audit before insert on audit_events for each row execute function refuse_audit();`),
+      ),
+    );
     try {
       await expect(
-        changeIdentityAttributes({ ctx, input: { identityId: janeId, attributes: { job_title: "Staff Engineer" }, source: "admin" } }),
+        changeIdentityAttributes({
+          ctx,
+          input: { identityId: janeId, attributes: { job_title: "Staff Engineer" }, source: "admin" },
+        }),
       ).rejects.toMatchObject({ cause: { message: "audit store unavailable" } });
     } finally {
-      await asSchemaOwner(t.db, (tx) => tx.execute(sql.raw("drop trigger refuse_audit on audit_events; drop function refuse_audit();")));
+      await asSchemaOwner(t.db, (tx) =>
+        tx.execute(sql.raw("drop trigger refuse_audit on audit_events; drop function refuse_audit();")),
+      );
     }
     expect(await snapshot(janeId)).toEqual(before);
   });
@@ -153,7 +173,12 @@ describe("identities", () => {
     });
     await changeIdentityAttributes({
       ctx,
-      input: { identityId: janeId, attributes: { employment_status: "Terminated" }, source: "hr_event", reason: "Termination" },
+      input: {
+        identityId: janeId,
+        attributes: { employment_status: "Terminated" },
+        source: "hr_event",
+        reason: "Termination",
+      },
     });
     const [session] = await t.db.select().from(portalSessions).where(eq(portalSessions.id, sessionId));
     expect(session).toMatchObject({ endReason: "not_active" });

@@ -123,7 +123,10 @@ export async function getIdentity({ ctx, input }: { ctx: ServiceContext; input: 
       .where(eq(portalRoleAssignments.identityId, input.id)),
     ctx.db.select({ n: count() }).from(identities).where(eq(identities.managerId, input.id)),
     row.identity.managedBy
-      ? ctx.db.select({ key: hrSources.key, name: hrSources.name, revokedAt: hrSources.revokedAt }).from(hrSources).where(eq(hrSources.key, row.identity.managedBy))
+      ? ctx.db
+          .select({ key: hrSources.key, name: hrSources.name, revokedAt: hrSources.revokedAt })
+          .from(hrSources)
+          .where(eq(hrSources.key, row.identity.managedBy))
       : [],
   ]);
   const i = row.identity;
@@ -198,7 +201,9 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
   const validated = validateAttributes(input.attributes);
   if (!validated.ok) {
     const [first] = validated.problems;
-    throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), { field: first!.field });
+    throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), {
+      field: first!.field,
+    });
   }
   return ctx.db.transaction(async (tx) => {
     // Locked so that two updates of one person diff against what the other wrote.
@@ -232,7 +237,10 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
       })),
     );
     const status = changes.find((c) => c.attribute === "employment_status");
-    const sessionsEnded = status && !isActiveStatus(String(status.newValue)) ? await endSessionsOf(tx, input.identityId, "not_active", now) : 0;
+    const sessionsEnded =
+      status && !isActiveStatus(String(status.newValue))
+        ? await endSessionsOf(tx, input.identityId, "not_active", now)
+        : 0;
     await recordAuditEvent(tx, ctx, {
       action: "identity.attributes_changed",
       subjectType: "identity",
@@ -240,9 +248,19 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
       before: Object.fromEntries(changes.map((c) => [c.attribute, c.oldValue])),
       after: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
       reason: input.reason ?? null,
-      context: { source: input.source, effectiveAt: (input.effectiveAt ?? now).toISOString(), ...(sessionsEnded ? { sessionsEnded } : {}) },
+      context: {
+        source: input.source,
+        effectiveAt: (input.effectiveAt ?? now).toISOString(),
+        ...(sessionsEnded ? { sessionsEnded } : {}),
+      },
     });
-    const plan = await planAccessChange(tx, ctx, { identityId: input.identityId, before, source: input.source, changes: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])), reason: input.reason ?? null });
+    const plan = await planAccessChange(tx, ctx, {
+      identityId: input.identityId,
+      before,
+      source: input.source,
+      changes: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
+      reason: input.reason ?? null,
+    });
     return { changed: changes.map((c) => c.attribute), planId: plan?.id ?? null };
   });
 }
@@ -255,7 +273,8 @@ async function managerIdFor(db: DbOrTx, identityId: string, email: string): Prom
     .where(sql`lower(${identities.email}) = lower(${email})`)
     .limit(1);
   if (!row) throw new DomainError("INVALID_INPUT", `No identity has the manager email ${email}`, { field: "manager" });
-  if (row.id === identityId) throw new DomainError("INVALID_INPUT", "A person cannot be their own manager", { field: "manager" });
+  if (row.id === identityId)
+    throw new DomainError("INVALID_INPUT", "A person cannot be their own manager", { field: "manager" });
   const loop = await db.execute<{ id: string }>(sql`
     with recursive chain(id, depth) as (
       select manager_id, 1 from identities where id = ${row.id}
@@ -264,7 +283,9 @@ async function managerIdFor(db: DbOrTx, identityId: string, email: string): Prom
     )
     select id from chain where id = ${identityId} limit 1`);
   if (loop.rows.length) {
-    throw new DomainError("INVALID_INPUT", `${email} reports to this person, directly or not: that would make a loop`, { field: "manager" });
+    throw new DomainError("INVALID_INPUT", `${email} reports to this person, directly or not: that would make a loop`, {
+      field: "manager",
+    });
   }
   return row.id;
 }

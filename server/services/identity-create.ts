@@ -38,22 +38,68 @@ export interface NewIdentityInput {
 export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIdentityInput) {
   const { manager, ...rest } = input.attributes as Record<string, unknown> & { manager?: string | null };
   const validated = validateAttributes({ employment_status: "Active", ...rest });
-  if (!validated.ok) throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), { field: validated.problems[0]!.field });
-  const managerRow = manager ? (await tx.select({ id: identities.id }).from(identities).where(eq(identities.email, manager.toLowerCase())))[0] : undefined;
-  if (manager && !managerRow) throw new DomainError("INVALID_INPUT", `No identity has the manager email ${manager}`, { field: "manager" });
-  const email = (input.email ?? `${input.externalId}@${process.env.CLEARANCE_EMAIL_DOMAIN ?? "company.com"}`).toLowerCase();
+  if (!validated.ok)
+    throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), {
+      field: validated.problems[0]!.field,
+    });
+  const managerRow = manager
+    ? (await tx.select({ id: identities.id }).from(identities).where(eq(identities.email, manager.toLowerCase())))[0]
+    : undefined;
+  if (manager && !managerRow)
+    throw new DomainError("INVALID_INPUT", `No identity has the manager email ${manager}`, { field: "manager" });
+  const email = (
+    input.email ?? `${input.externalId}@${process.env.CLEARANCE_EMAIL_DOMAIN ?? "company.com"}`
+  ).toLowerCase();
   const [taken] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.email, email));
   if (taken) throw new DomainError("CONFLICT", `Another identity already has the email ${email}`, { field: "email" });
   const now = ctx.clock();
   const [row] = await tx
     .insert(identities)
-    .values({ externalId: input.externalId, email, displayName: input.displayName?.trim() || nameFrom(input.externalId), employmentStatus: "Active", ...columnsFor(validated.values), managerId: managerRow?.id ?? null, managedBy: input.managedBy ?? null, createdAt: now, updatedAt: now })
+    .values({
+      externalId: input.externalId,
+      email,
+      displayName: input.displayName?.trim() || nameFrom(input.externalId),
+      employmentStatus: "Active",
+      ...columnsFor(validated.values),
+      managerId: managerRow?.id ?? null,
+      managedBy: input.managedBy ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning();
   const values = { ...validated.values, ...(manager ? { manager } : {}) };
   await tx.insert(identityAttributeChanges).values(
-    Object.entries(values).map(([attribute, value]) => ({ identityId: row!.id, attribute, oldValue: null, newValue: value ?? null, source: input.source, effectiveAt: input.effectiveAt, recordedAt: now, actorLabel: actorLabel(ctx.actor), reason: input.reason })),
+    Object.entries(values).map(([attribute, value]) => ({
+      identityId: row!.id,
+      attribute,
+      oldValue: null,
+      newValue: value ?? null,
+      source: input.source,
+      effectiveAt: input.effectiveAt,
+      recordedAt: now,
+      actorLabel: actorLabel(ctx.actor),
+      reason: input.reason,
+    })),
   );
-  await recordAuditEvent(tx, ctx, { action: "identity.hired", subjectType: "identity", subjectId: row!.id, after: { externalId: input.externalId, email, ...values, ...(input.managedBy ? { managedBy: input.managedBy } : {}) }, reason: input.reason, context: { source: input.source } });
-  await planAccessChange(tx, ctx, { identityId: row!.id, before: null, source: input.source, changes: values, reason: input.reason });
+  await recordAuditEvent(tx, ctx, {
+    action: "identity.hired",
+    subjectType: "identity",
+    subjectId: row!.id,
+    after: {
+      externalId: input.externalId,
+      email,
+      ...values,
+      ...(input.managedBy ? { managedBy: input.managedBy } : {}),
+    },
+    reason: input.reason,
+    context: { source: input.source },
+  });
+  await planAccessChange(tx, ctx, {
+    identityId: row!.id,
+    before: null,
+    source: input.source,
+    changes: values,
+    reason: input.reason,
+  });
   return row!;
 }

@@ -22,13 +22,25 @@ const clock = () => new Date("2026-11-22T12:00:00Z");
 describe("delivering the outbox over SMTP", () => {
   it("sends waiting mail once, records a refused address and retries it up to the limit", async () => {
     await t.db.insert(outboxEmails).values([
-      { toAddress: "cfo@company.com", subject: "[Clearance] REQ-1", bodyText: "Open it: http://localhost/requests/1", createdAt: clock() },
+      {
+        toAddress: "cfo@company.com",
+        subject: "[Clearance] REQ-1",
+        bodyText: "Open it: http://localhost/requests/1",
+        createdAt: clock(),
+      },
       { toAddress: "gone@company.com", subject: "[Clearance] REQ-2", bodyText: "x", createdAt: clock() },
     ]);
     const sender = smtpSender(sink.url, "Clearance <clearance@company.com>");
     try {
       expect(await deliverOutbox({ db: t.db, clock, send: sender.send })).toEqual({ claimed: 2, sent: 1 });
-      expect(sink.messages).toEqual([{ to: ["cfo@company.com"], from: "clearance@company.com", subject: "[Clearance] REQ-1", text: "Open it: http://localhost/requests/1\n" }]);
+      expect(sink.messages).toEqual([
+        {
+          to: ["cfo@company.com"],
+          from: "clearance@company.com",
+          subject: "[Clearance] REQ-1",
+          text: "Open it: http://localhost/requests/1\n",
+        },
+      ]);
       const [refused] = await t.db.select().from(outboxEmails).where(eq(outboxEmails.toAddress, "gone@company.com"));
       expect(refused).toMatchObject({ sentAt: null, attempts: 1, lastError: expect.stringMatching(/550/) });
       for (let i = 1; i < MAX_MAIL_ATTEMPTS; i++) await deliverOutbox({ db: t.db, clock, send: sender.send });
@@ -41,7 +53,14 @@ describe("delivering the outbox over SMTP", () => {
 
   it("shares the outbox between two senders without sending anything twice", async () => {
     await t.db.delete(outboxEmails);
-    await t.db.insert(outboxEmails).values(Array.from({ length: 30 }, (_, i) => ({ toAddress: `person${i}@company.com`, subject: `m${i}`, bodyText: "x", createdAt: clock() })));
+    await t.db.insert(outboxEmails).values(
+      Array.from({ length: 30 }, (_, i) => ({
+        toAddress: `person${i}@company.com`,
+        subject: `m${i}`,
+        bodyText: "x",
+        createdAt: clock(),
+      })),
+    );
     const before = sink.messages.length;
     const a = smtpSender(sink.url);
     const b = smtpSender(sink.url);

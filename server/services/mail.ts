@@ -17,7 +17,17 @@ export const MAX_MAIL_ATTEMPTS = 5;
  * LOCKED, so several app instances share the outbox without sending anything twice; a failure
  * is recorded on the row and retried on a later pass.
  */
-export async function deliverOutbox({ db, clock, send, batch = 20 }: { db: Db; clock: Clock; send: (mail: OutgoingMail) => Promise<void>; batch?: number }) {
+export async function deliverOutbox({
+  db,
+  clock,
+  send,
+  batch = 20,
+}: {
+  db: Db;
+  clock: Clock;
+  send: (mail: OutgoingMail) => Promise<void>;
+  batch?: number;
+}) {
   return db.transaction(async (tx) => {
     const rows = await tx
       .select()
@@ -30,12 +40,18 @@ export async function deliverOutbox({ db, clock, send, batch = 20 }: { db: Db; c
     for (const row of rows) {
       try {
         await send({ to: row.toAddress, subject: row.subject, text: row.bodyText });
-        await tx.update(outboxEmails).set({ sentAt: clock(), attempts: sql`${outboxEmails.attempts} + 1`, lastError: null }).where(eq(outboxEmails.id, row.id));
+        await tx
+          .update(outboxEmails)
+          .set({ sentAt: clock(), attempts: sql`${outboxEmails.attempts} + 1`, lastError: null })
+          .where(eq(outboxEmails.id, row.id));
         sent++;
       } catch (err) {
         await tx
           .update(outboxEmails)
-          .set({ attempts: sql`${outboxEmails.attempts} + 1`, lastError: String((err as Error)?.message ?? err).slice(0, 500) })
+          .set({
+            attempts: sql`${outboxEmails.attempts} + 1`,
+            lastError: String((err as Error)?.message ?? err).slice(0, 500),
+          })
           .where(eq(outboxEmails.id, row.id));
       }
     }

@@ -31,7 +31,12 @@ describe("rate limits in PostgreSQL", () => {
     const ctx = { db: t.db, clock };
     const states = [];
     for (let i = 0; i < 4; i++) states.push(await hitRateLimit(ctx, "test:one", rule));
-    expect(states.map((s) => [s.hits, s.limited])).toEqual([[1, false], [2, false], [3, false], [4, true]]);
+    expect(states.map((s) => [s.hits, s.limited])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, true],
+    ]);
     // 08:00:10 in the window 08:00:00–08:01:00.
     expect(states[3]!.retryAfterSeconds).toBe(50);
     await expect(enforceRateLimit(ctx, { bucket: "test:one", rule, what: "tries" })).rejects.toMatchObject({
@@ -63,7 +68,10 @@ describe("rate limits in PostgreSQL", () => {
     const ahead = movableClock("2026-06-01T09:00:01Z");
     const behind = movableClock("2026-06-01T08:59:59Z");
     expect((await hitRateLimit({ db: t.db, clock: ahead }, "test:batch", rule, 15)).hits).toBe(15);
-    expect(await hitRateLimit({ db: other, clock: behind }, "test:batch", rule, 6)).toMatchObject({ hits: 21, limited: true });
+    expect(await hitRateLimit({ db: other, clock: behind }, "test:batch", rule, 6)).toMatchObject({
+      hits: 21,
+      limited: true,
+    });
   });
 
   it("peeks without counting: would one more hit be refused?", async () => {
@@ -99,7 +107,10 @@ describe("rate-limit settings", () => {
     expect(parseRateLimitRule("off", "X")).toBeNull();
     expect(rateLimitRule("wrongToken", {})).toEqual({ limit: 10, windowSeconds: 600 });
     expect(rateLimitRule("signIn", { CLEARANCE_RATE_LIMIT_SIGN_IN: "5/1m" })).toEqual({ limit: 5, windowSeconds: 60 });
-    for (const bad of ["30", "30/", "0/1m", "thirty/1m", "30/2d", "-1/1m"]) expect(() => parseRateLimitRule(bad, "CLEARANCE_RATE_LIMIT_CALLS")).toThrow(/CLEARANCE_RATE_LIMIT_CALLS is ".*": write a number of hits per window/);
+    for (const bad of ["30", "30/", "0/1m", "thirty/1m", "30/2d", "-1/1m"])
+      expect(() => parseRateLimitRule(bad, "CLEARANCE_RATE_LIMIT_CALLS")).toThrow(
+        /CLEARANCE_RATE_LIMIT_CALLS is ".*": write a number of hits per window/,
+      );
     expect(() => checkRateLimitSettings({ CLEARANCE_RATE_LIMIT_TOKEN: "lots" })).toThrow(/CLEARANCE_RATE_LIMIT_TOKEN/);
     expect(() => checkRateLimitSettings({})).not.toThrow();
   });

@@ -23,7 +23,12 @@ export interface RateLimitState {
  * older starts again from this hit; an instance whose clock lags a little adds to the newer
  * window instead of resetting it.
  */
-export async function hitRateLimit(ctx: LimiterContext, bucket: string, rule: RateLimitRule, cost = 1): Promise<RateLimitState> {
+export async function hitRateLimit(
+  ctx: LimiterContext,
+  bucket: string,
+  rule: RateLimitRule,
+  cost = 1,
+): Promise<RateLimitState> {
   const now = ctx.clock();
   const windowStart = windowStartOf(now, rule.windowSeconds);
   const t = rateLimitBuckets;
@@ -48,18 +53,34 @@ export async function hitRateLimit(ctx: LimiterContext, bucket: string, rule: Ra
  */
 export async function peekRateLimit(ctx: LimiterContext, bucket: string, rule: RateLimitRule): Promise<RateLimitState> {
   const now = ctx.clock();
-  const [row] = await ctx.db.select({ hits: rateLimitBuckets.hits, windowStart: rateLimitBuckets.windowStart }).from(rateLimitBuckets).where(eq(rateLimitBuckets.bucket, bucket));
-  if (!row || row.windowStart < windowStartOf(now, rule.windowSeconds)) return { hits: 0, limited: false, retryAfterSeconds: 0 };
+  const [row] = await ctx.db
+    .select({ hits: rateLimitBuckets.hits, windowStart: rateLimitBuckets.windowStart })
+    .from(rateLimitBuckets)
+    .where(eq(rateLimitBuckets.bucket, bucket));
+  if (!row || row.windowStart < windowStartOf(now, rule.windowSeconds))
+    return { hits: 0, limited: false, retryAfterSeconds: 0 };
   return stateOf(now, row, rule, row.hits + 1);
 }
 
-function stateOf(now: Date, row: { hits: number; windowStart: Date }, rule: RateLimitRule, counted = row.hits): RateLimitState {
+function stateOf(
+  now: Date,
+  row: { hits: number; windowStart: Date },
+  rule: RateLimitRule,
+  counted = row.hits,
+): RateLimitState {
   const limited = counted > rule.limit;
-  return { hits: row.hits, limited, retryAfterSeconds: limited ? secondsUntilWindowEnds(now, row.windowStart, rule.windowSeconds) : 0 };
+  return {
+    hits: row.hits,
+    limited,
+    retryAfterSeconds: limited ? secondsUntilWindowEnds(now, row.windowStart, rule.windowSeconds) : 0,
+  };
 }
 
 /** Counts the hits and throws RATE_LIMITED (429, Retry-After) once the bucket is over its limit. No rule: no limit. */
-export async function enforceRateLimit(ctx: LimiterContext, input: { bucket: string; rule: RateLimitRule | null; what: string; cost?: number }): Promise<void> {
+export async function enforceRateLimit(
+  ctx: LimiterContext,
+  input: { bucket: string; rule: RateLimitRule | null; what: string; cost?: number },
+): Promise<void> {
   if (!input.rule) return;
   const state = await hitRateLimit(ctx, input.bucket, input.rule, input.cost);
   if (state.limited) throw rateLimited(input.what, state.retryAfterSeconds);
@@ -68,6 +89,9 @@ export async function enforceRateLimit(ctx: LimiterContext, input: { bucket: str
 /** The rate-limits-clean job: deletes buckets whose window has ended. */
 export async function deleteExpiredRateLimits(ctx: LimiterContext): Promise<number> {
   const t = rateLimitBuckets;
-  const deleted = await ctx.db.delete(t).where(sql`${t.windowStart} + ${t.windowSeconds} * interval '1 second' <= ${ctx.clock()}`).returning({ bucket: t.bucket });
+  const deleted = await ctx.db
+    .delete(t)
+    .where(sql`${t.windowStart} + ${t.windowSeconds} * interval '1 second' <= ${ctx.clock()}`)
+    .returning({ bucket: t.bucket });
   return deleted.length;
 }

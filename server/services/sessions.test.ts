@@ -22,10 +22,15 @@ describe("portal sessions", () => {
 
   it("records the sign-in and accepts the session until it expires", async () => {
     const id = await open("jane.smith@company.com");
-    expect(await actorForSession(t.db, id, at("2026-11-22T08:30:00Z"))).toMatchObject({ email: "jane.smith@company.com" });
+    expect(await actorForSession(t.db, id, at("2026-11-22T08:30:00Z"))).toMatchObject({
+      email: "jane.smith@company.com",
+    });
     expect(await actorForSession(t.db, id, at("2026-11-22T09:00:01Z"))).toBeNull();
     const [event] = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "auth.signed_in"));
-    expect(event).toMatchObject({ actorLabel: "jane.smith@company.com", context: { provider: "oidc", sessionId: id, ip: "203.0.113.7" } });
+    expect(event).toMatchObject({
+      actorLabel: "jane.smith@company.com",
+      context: { provider: "oidc", sessionId: id, ip: "203.0.113.7" },
+    });
   });
 
   it("stops accepting a session once it is signed out, and records that once", async () => {
@@ -33,13 +38,19 @@ describe("portal sessions", () => {
     await endSession({ ctx: { db: t.db, clock }, input: { sessionId: id } });
     await endSession({ ctx: { db: t.db, clock }, input: { sessionId: id } });
     expect(await actorForSession(t.db, id, at("2026-11-22T08:10:00Z"))).toBeNull();
-    const events = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "auth.signed_out")));
+    const events = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "auth.signed_out")));
     expect(events).toHaveLength(1);
   });
 
   it("stops accepting the sessions of a person who is no longer Active", async () => {
     const id = await open("alice@company.com");
-    await t.db.update(identities).set({ employmentStatus: "Terminated" }).where(eq(identities.email, "alice@company.com"));
+    await t.db
+      .update(identities)
+      .set({ employmentStatus: "Terminated" })
+      .where(eq(identities.email, "alice@company.com"));
     expect(await actorForSession(t.db, id, at("2026-11-22T08:10:00Z"))).toBeNull();
   });
 

@@ -81,12 +81,16 @@ export async function endSession({ ctx, input }: { ctx: Omit<ServiceContext, "ac
       .returning({ identityId: portalSessions.identityId });
     if (!ended) return;
     const actor = (await actorForIdentity(tx, ended.identityId)) ?? { type: "system" as const, name: "auth" };
-    await recordAuditEvent(tx, { ...ctx, actor }, {
-      action: "auth.signed_out",
-      subjectType: "identity",
-      subjectId: ended.identityId,
-      context: { sessionId: input.sessionId },
-    });
+    await recordAuditEvent(
+      tx,
+      { ...ctx, actor },
+      {
+        action: "auth.signed_out",
+        subjectType: "identity",
+        subjectId: ended.identityId,
+        context: { sessionId: input.sessionId },
+      },
+    );
   });
 }
 

@@ -23,7 +23,9 @@ describe("who may sign in", () => {
     ["tom.becker@company.com", "employment status is Terminated, not Active"],
     ["janet.price@company.com", "employment status is Leave, not Active"],
   ])("refuses %s and records why", async (email, reason) => {
-    await expect(authorizeSignIn({ ctx: ctx(), input: { email, provider: "oidc" } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(authorizeSignIn({ ctx: ctx(), input: { email, provider: "oidc" } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     const events = await t.db
       .select()
       .from(auditEvents)
@@ -35,8 +37,13 @@ describe("who may sign in", () => {
   it("refuses an email the identity provider marked unverified, even for an Active identity", async () => {
     await expect(
       authorizeSignIn({ ctx: ctx(), input: { email: personaEmails.it_admin, emailVerified: false, provider: "oidc" } }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN", message: "Sign-in refused: the identity provider has not verified this email" });
-    await expect(authorizeSignIn({ ctx: ctx(), input: { email: personaEmails.it_admin, emailVerified: null, provider: "oidc" } })).resolves.toBeTruthy();
+    ).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "Sign-in refused: the identity provider has not verified this email",
+    });
+    await expect(
+      authorizeSignIn({ ctx: ctx(), input: { email: personaEmails.it_admin, emailVerified: null, provider: "oidc" } }),
+    ).resolves.toBeTruthy();
   });
 
   it("offers the seeds' personas first on the development sign-in page, and finds anyone by search", async () => {

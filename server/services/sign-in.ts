@@ -44,13 +44,17 @@ export async function authorizeSignIn({ ctx, input }: { ctx: Omit<ServiceContext
           : null;
   if (refusal) {
     await ctx.db.transaction((tx) =>
-      recordAuditEvent(tx, { ...ctx, actor: systemActor("auth") }, {
-        action: "auth.sign_in_refused",
-        subjectType: "identity",
-        subjectId: identity?.id ?? null,
-        reason: refusal,
-        context: { email, provider: input.provider },
-      }),
+      recordAuditEvent(
+        tx,
+        { ...ctx, actor: systemActor("auth") },
+        {
+          action: "auth.sign_in_refused",
+          subjectType: "identity",
+          subjectId: identity?.id ?? null,
+          reason: refusal,
+          context: { email, provider: input.provider },
+        },
+      ),
     );
     throw new DomainError("FORBIDDEN", `Sign-in refused: ${refusal}`);
   }
@@ -58,7 +62,13 @@ export async function authorizeSignIn({ ctx, input }: { ctx: Omit<ServiceContext
 }
 
 /** People offered on the development sign-in page: the seeds' personas first, then a search. */
-export async function listSignInCandidates({ ctx, input }: { ctx: Pick<ServiceContext, "db">; input: { search?: string } }) {
+export async function listSignInCandidates({
+  ctx,
+  input,
+}: {
+  ctx: Pick<ServiceContext, "db">;
+  input: { search?: string };
+}) {
   if (!devLoginEnabled()) throw new DomainError("NOT_FOUND", "Development sign-in is off");
   const term = input.search?.trim();
   const featuredEmails = namedPeople.map((p) => p.email);
@@ -77,7 +87,9 @@ export async function listSignInCandidates({ ctx, input }: { ctx: Pick<ServiceCo
       jobTitle: identities.jobTitle,
       department: identities.department,
       employmentStatus: identities.employmentStatus,
-      roles: sql<string[]>`coalesce(array_agg(${portalRoleAssignments.role}::text) filter (where ${portalRoleAssignments.role} is not null), '{}')`,
+      roles: sql<
+        string[]
+      >`coalesce(array_agg(${portalRoleAssignments.role}::text) filter (where ${portalRoleAssignments.role} is not null), '{}')`,
     })
     .from(identities)
     .leftJoin(portalRoleAssignments, eq(portalRoleAssignments.identityId, identities.id))

@@ -14,7 +14,10 @@ export const personaEmails = {
 } as const;
 
 export async function identityIdByEmail(db: Db, email: string): Promise<string> {
-  const [row] = await db.select({ id: identities.id }).from(identities).where(sql`lower(${identities.email}) = lower(${email})`);
+  const [row] = await db
+    .select({ id: identities.id })
+    .from(identities)
+    .where(sql`lower(${identities.email}) = lower(${email})`);
   if (!row) throw new Error(`no seeded identity ${email}`);
   return row.id;
 }
@@ -25,7 +28,10 @@ export async function actorFor(db: Db, email: string): Promise<Extract<Actor, { 
   return actor;
 }
 
-export const fixedClock = (iso = "2026-11-22T12:00:00Z") => () => new Date(iso);
+export const fixedClock =
+  (iso = "2026-11-22T12:00:00Z") =>
+  () =>
+    new Date(iso);
 
 export function serviceContext(db: Db, actor: Actor, clock = fixedClock()): ServiceContext {
   return { db, actor, clock, request: { ip: "127.0.0.1", userAgent: "vitest" } };

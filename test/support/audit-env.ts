@@ -15,6 +15,10 @@ export const TEST_AUDIT_KEYS = "test-1:fj1cRQUb9ivRGzY9CU9/YTzDrImr7BsdvSlnDe/Jr
  */
 export function prepareAuditEnvironment() {
   process.env.CLEARANCE_AUDIT_KEYS ||= TEST_AUDIT_KEYS;
-  process.env.CLEARANCE_AUDIT_CHECKPOINT_DIR = path.join(mkdtempSync(path.join(tmpdir(), "clearance-checkpoints-")), "audit-checkpoints");
-  for (const name of ["CLEARANCE_AUDIT_KEY_FILE", "CLEARANCE_AUDIT_S3_BUCKET", "CLEARANCE_AUDIT_WEBHOOK_URL"]) delete process.env[name];
+  process.env.CLEARANCE_AUDIT_CHECKPOINT_DIR = path.join(
+    mkdtempSync(path.join(tmpdir(), "clearance-checkpoints-")),
+    "audit-checkpoints",
+  );
+  for (const name of ["CLEARANCE_AUDIT_KEY_FILE", "CLEARANCE_AUDIT_S3_BUCKET", "CLEARANCE_AUDIT_WEBHOOK_URL"])
+    delete process.env[name];
 }

@@ -16,7 +16,12 @@ export const plainSha256 =
 /** HMAC under a secret the attacker chose, claiming a key id (the real one, or one of their own). */
 export const hmacWith =
   (keyId: string, secret: string): Relink =>
-  (prevHash, content) => ({ hash: createHmac("sha256", Buffer.from(secret)).update(keyedChainInput(keyId, prevHash, content)).digest("hex"), keyId });
+  (prevHash, content) => ({
+    hash: createHmac("sha256", Buffer.from(secret))
+      .update(keyedChainInput(keyId, prevHash, content))
+      .digest("hex"),
+    keyId,
+  });
 
 type Row = typeof auditEvents.$inferSelect;
 
@@ -27,9 +32,16 @@ export const allEvents = (db: Db) => db.select().from(auditEvents).orderBy(asc(a
  * `edit`, then recompute the link of it and of every later event with `relink`, so that each
  * event's previous-hash again matches the event before it.
  */
-export async function rewriteHistory(db: Db, fromId: number, edit: (row: Row) => Partial<Row>, relink: Relink): Promise<void> {
+export async function rewriteHistory(
+  db: Db,
+  fromId: number,
+  edit: (row: Row) => Partial<Row>,
+  relink: Relink,
+): Promise<void> {
   await asDatabaseSuperuser(db, async (tx) => {
-    const [before] = await tx.execute<{ hash: string }>(sql`select hash from audit_events where id < ${fromId} order by id desc limit 1`).then((r) => r.rows);
+    const [before] = await tx
+      .execute<{ hash: string }>(sql`select hash from audit_events where id < ${fromId} order by id desc limit 1`)
+      .then((r) => r.rows);
     let prevHash = before?.hash ?? GENESIS_HASH;
     const rows = await tx.select().from(auditEvents).where(gte(auditEvents.id, fromId)).orderBy(asc(auditEvents.id));
     for (const original of rows) {
@@ -48,6 +60,10 @@ export async function rewriteHistory(db: Db, fromId: number, edit: (row: Row) =>
 /** Puts rows back exactly as they were (after an attack, for the next test). */
 export async function restoreEvents(db: Db, rows: readonly Row[]): Promise<void> {
   await asDatabaseSuperuser(db, async (tx) => {
-    for (const { id, ...rest } of rows) await tx.update(auditEvents).set(rest).where(sql`${auditEvents.id} = ${id}`);
+    for (const { id, ...rest } of rows)
+      await tx
+        .update(auditEvents)
+        .set(rest)
+        .where(sql`${auditEvents.id} = ${id}`);
   });
 }

@@ -14,13 +14,20 @@ type ProposeInput = Parameters<typeof proposeException>[0]["input"];
  */
 export async function approvedException(
   db: Db,
-  input: Omit<ProposeInput, "references" | "restrictions" | "level"> & Partial<Pick<ProposeInput, "references" | "restrictions" | "level">>,
+  input: Omit<ProposeInput, "references" | "restrictions" | "level"> &
+    Partial<Pick<ProposeInput, "references" | "restrictions" | "level">>,
   opts: { clock?: () => Date; proposer?: string } = {},
 ) {
   const clock = opts.clock ?? fixedClock();
   const it = await as(db, opts.proposer ?? "priya.raman@company.com", clock);
-  const request = await proposeException({ ctx: it, input: { level: null, references: {}, restrictions: {}, ...input } });
-  await decideRequest({ ctx: await as(db, input.approverEmail, clock), input: { requestId: request.id, decision: "approve" } });
+  const request = await proposeException({
+    ctx: it,
+    input: { level: null, references: {}, restrictions: {}, ...input },
+  });
+  await decideRequest({
+    ctx: await as(db, input.approverEmail, clock),
+    input: { requestId: request.id, decision: "approve" },
+  });
   const [exception] = await db.select().from(accessExceptions).where(eq(accessExceptions.requestId, request.id));
   return exception!;
 }
@@ -32,8 +39,14 @@ export async function approvedExtension(
   opts: { clock?: () => Date; proposer?: string } = {},
 ) {
   const clock = opts.clock ?? fixedClock();
-  const request = await proposeExtension({ ctx: await as(db, opts.proposer ?? "priya.raman@company.com", clock), input });
-  await decideRequest({ ctx: await as(db, input.approverEmail, clock), input: { requestId: request.id, decision: "approve" } });
+  const request = await proposeExtension({
+    ctx: await as(db, opts.proposer ?? "priya.raman@company.com", clock),
+    input,
+  });
+  await decideRequest({
+    ctx: await as(db, input.approverEmail, clock),
+    input: { requestId: request.id, decision: "approve" },
+  });
   const [exception] = await db.select().from(accessExceptions).where(eq(accessExceptions.id, input.exceptionId));
   return exception!;
 }

@@ -8,7 +8,11 @@ import { as, submit, type Clock } from "./requests";
 export const FINANCE_REPORTS = "google:group:finance-reports@company.com";
 
 /** The finance-reports template as a test needs it: short durations, and how a failed grant is handled. */
-export async function shapeFinanceReportsTemplate(db: Db, onGrantFailure: { mode: "ignore" | "retry" | "block"; maxAttempts: number }, durations = [5]) {
+export async function shapeFinanceReportsTemplate(
+  db: Db,
+  onGrantFailure: { mode: "ignore" | "retry" | "block"; maxAttempts: number },
+  durations = [5],
+) {
   await db.execute(sql`
     update ${requestTemplates}
     set definition = jsonb_set(jsonb_set(definition, '{onGrantFailure}', ${JSON.stringify(onGrantFailure)}::jsonb), '{durations}', ${JSON.stringify(durations)}::jsonb)
@@ -40,7 +44,14 @@ export async function financeReportsException(db: Db, email: string, clock: Cloc
   const cfo = await as(db, "cfo@company.com", clock);
   let requestId: string;
   try {
-    requestId = (await submit(person, { templateKey: "finance-reports", durationMinutes: minutes, justification: "Quarter-end commission numbers for the sales review", fields: { project: "Q4 review" } })).id;
+    requestId = (
+      await submit(person, {
+        templateKey: "finance-reports",
+        durationMinutes: minutes,
+        justification: "Quarter-end commission numbers for the sales review",
+        fields: { project: "Q4 review" },
+      })
+    ).id;
   } catch (err) {
     if (err instanceof DomainError) return null;
     throw err;

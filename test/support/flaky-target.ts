@@ -39,16 +39,37 @@ export async function startFlakyTarget({ secret, clock }: { secret: string; cloc
     req.on("end", () => {
       void (async () => {
         const timestamp = String(req.headers["x-clearance-timestamp"] ?? "");
-        if (!verifyWebhookSignature(secret, timestamp, raw, req.headers["x-clearance-signature"] as string | undefined, Math.floor(Date.now() / 1000))) {
+        if (
+          !verifyWebhookSignature(
+            secret,
+            timestamp,
+            raw,
+            req.headers["x-clearance-signature"] as string | undefined,
+            Math.floor(Date.now() / 1000),
+          )
+        ) {
           return res.writeHead(401).end("bad signature");
         }
         const body = JSON.parse(raw) as { action: string; username?: string; resource?: string; operationId?: string };
-        if (body.action === "health") return res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+        if (body.action === "health")
+          return res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
         if (body.action === "list") {
-          const access = [...members].map((m) => ({ username: m.split("|")[0], resource: m.split("|")[1], level: null }));
+          const access = [...members].map((m) => ({
+            username: m.split("|")[0],
+            resource: m.split("|")[1],
+            level: null,
+          }));
           return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access }));
         }
-        const call: TargetCall = { n: calls.length + 1, action: body.action, username: body.username ?? "", resource: body.resource ?? "", operationId: body.operationId ?? "", at: clock(), status: 0 };
+        const call: TargetCall = {
+          n: calls.length + 1,
+          action: body.action,
+          username: body.username ?? "",
+          resource: body.resource ?? "",
+          operationId: body.operationId ?? "",
+          at: clock(),
+          status: 0,
+        };
         calls.push(call);
         const key = `${call.username}|${call.resource}`;
         if (open.get(key)) overlaps.push(call);

@@ -56,7 +56,9 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await ensureRoles(admin, roles);
   await admin.query(`create database ${emptyTemplate} owner ${roles.owner.name}`);
-  await runMigrations(urlAs(adminUrl, roles.owner.name, roles.owner.password, emptyTemplate), { appRole: roles.app.name });
+  await runMigrations(urlAs(adminUrl, roles.owner.name, roles.owner.password, emptyTemplate), {
+    appRole: roles.app.name,
+  });
   await admin.query(`create database ${seededTemplate} template ${emptyTemplate} owner ${roles.owner.name}`);
   const saved = process.env.DATABASE_URL;
   process.env.DATABASE_URL = urlAs(adminUrl, roles.app.name, roles.app.password, seededTemplate);
@@ -74,12 +76,16 @@ export default async function setup(project: TestProject) {
   return async () => {
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
-    const { rows } = await c.query<{ datname: string }>("select datname from pg_database where datname like $1", [`clearance_test_${run}%`]);
+    const { rows } = await c.query<{ datname: string }>("select datname from pg_database where datname like $1", [
+      `clearance_test_${run}%`,
+    ]);
     for (const { datname } of rows) await c.query(`drop database if exists ${datname} with (force)`);
     // Whatever these roles still hold here (privileges, objects) goes first, or DROP ROLE refuses.
     for (const role of [roles.app.name, roles.owner.name]) {
       await c.query(`drop owned by ${role}`).catch(() => undefined);
-      await c.query(`drop role if exists ${role}`).catch((err: Error) => console.warn(`could not drop test role ${role}: ${err.message}`));
+      await c
+        .query(`drop role if exists ${role}`)
+        .catch((err: Error) => console.warn(`could not drop test role ${role}: ${err.message}`));
     }
     await c.end();
     await embedded?.stop();

@@ -10,18 +10,38 @@ export interface Replacement {
   make(original: unknown): unknown;
 }
 
-const replacement = (label: string, make: (original: unknown) => unknown): Replacement => ({
-  label,
-  make,
-  [fc.toStringMethod]: () => label,
-} as Replacement);
+const replacement = (label: string, make: (original: unknown) => unknown): Replacement =>
+  ({
+    label,
+    make,
+    [fc.toStringMethod]: () => label,
+  }) as Replacement;
 
 const show = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
 /** Characters that break storage (half the time: the ones PostgreSQL refuses), parsers, LIKE patterns, line formats. */
 const nastyCharacter = fc.oneof(
   fc.constantFrom("\u0000", "\ud800", "\udfff"),
-  fc.constantFrom("\u0001", "\u0008", "\u001b", "\u007f", "\u0085", "\u2028", "\ufeff", "'", '"', "\\", "%", "_", "$1", "\n", "\r", ",", ":", "#"),
+  fc.constantFrom(
+    "\u0001",
+    "\u0008",
+    "\u001b",
+    "\u007f",
+    "\u0085",
+    "\u2028",
+    "\ufeff",
+    "'",
+    '"',
+    "\\",
+    "%",
+    "_",
+    "$1",
+    "\n",
+    "\r",
+    ",",
+    ":",
+    "#",
+  ),
 );
 
 /** The valid value with one nasty character inserted: it passes every check that only looks at the ends. */
@@ -34,15 +54,29 @@ const insertedCharacter = fc.tuple(fc.nat(), nastyCharacter).map(([at, c]) =>
 );
 
 const anyCodePoint = fc.string({ unit: "binary", minLength: 1, maxLength: 1 });
-const randomText = fc.string({ unit: fc.oneof(nastyCharacter, anyCodePoint), maxLength: 30 }).map((s) => replacement(`string ${show(s)}`, () => s));
+const randomText = fc
+  .string({ unit: fc.oneof(nastyCharacter, anyCodePoint), maxLength: 30 })
+  .map((s) => replacement(`string ${show(s)}`, () => s));
 
 const longText = fc
   .tuple(fc.constantFrom(5_001, 70_000, 400_000), fc.constantFrom("x", "é", "\u0000"))
-  .map(([length, last]) => replacement(`${length} characters ending ${show(last)}`, () => "a".repeat(length - 1) + last));
+  .map(([length, last]) =>
+    replacement(`${length} characters ending ${show(last)}`, () => "a".repeat(length - 1) + last),
+  );
 
 /** Dates as text, for fields that take YYYY-MM-DD or ISO instants. */
 const dateText = fc
-  .constantFrom("0000-01-01", "0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31", "2026-02-30", "+275760-09-13T00:00:00.000Z", "-000001-01-01T00:00:00Z", "")
+  .constantFrom(
+    "0000-01-01",
+    "0001-01-01",
+    "1899-12-31",
+    "2201-01-01",
+    "9999-12-31",
+    "2026-02-30",
+    "+275760-09-13T00:00:00.000Z",
+    "-000001-01-01T00:00:00Z",
+    "",
+  )
   .map((s) => replacement(`string ${show(s)}`, () => s));
 
 const hostileString = fc.oneof(
@@ -55,7 +89,21 @@ const hostileString = fc.oneof(
 const extremeNumber = fc
   .oneof(
     // Past PostgreSQL's integer (2^31 - 1) and bigint, JavaScript's safe integers, and what JSON cannot write.
-    fc.constantFrom(0, -0, -1, 0.5, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 2 ** 63, 1e21),
+    fc.constantFrom(
+      0,
+      -0,
+      -1,
+      0.5,
+      2 ** 31 - 1,
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 32,
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      2 ** 53,
+      2 ** 63,
+      1e21,
+    ),
     fc.constantFrom(Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, Number.NaN, Infinity, -Infinity),
     fc.maxSafeInteger(),
     fc.double(),
@@ -63,10 +111,26 @@ const extremeNumber = fc
   .map((n) => replacement(`number ${Object.is(n, -0) ? "-0" : String(n)}`, () => n));
 
 /** JavaScript's whole range, and the edges: years -271821, -1, 1, 1899 | 1900, 2200 | 2201, 9999, 275760, Invalid Date. */
-const dateEdges = [-8.64e15, -62198755200000, -62135596800000, -2208988800001, -2208988800000, 7289654399999, 7289654400000, 253402214400000, 8.64e15, Number.NaN];
+const dateEdges = [
+  -8.64e15,
+  -62198755200000,
+  -62135596800000,
+  -2208988800001,
+  -2208988800000,
+  7289654399999,
+  7289654400000,
+  253402214400000,
+  8.64e15,
+  Number.NaN,
+];
 const extremeDate = fc
-  .oneof(fc.date(), fc.constantFrom(...dateEdges).map((ms) => new Date(ms)))
-  .map((d) => replacement(`date ${Number.isNaN(d.getTime()) ? "Invalid Date" : d.toISOString()}`, () => new Date(d.getTime())));
+  .oneof(
+    fc.date(),
+    fc.constantFrom(...dateEdges).map((ms) => new Date(ms)),
+  )
+  .map((d) =>
+    replacement(`date ${Number.isNaN(d.getTime()) ? "Invalid Date" : d.toISOString()}`, () => new Date(d.getTime())),
+  );
 
 const otherValue = fc
   .constantFrom<[string, () => unknown]>(
@@ -94,7 +158,9 @@ type Path = (string | number)[];
 /** Every place in a value that a replacement can go: its leaves (text, numbers, dates, empty lists), or the value itself. */
 export function leafPathsOf(value: unknown, path: Path = []): Path[] {
   if (value instanceof Date || value === null || typeof value !== "object") return [path];
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
   if (!entries.length) return [path];
   return entries.flatMap(([key, child]) => leafPathsOf(child, [...path, key]));
 }

@@ -10,9 +10,23 @@ import type { Slapd } from "./slapd";
  * group those systems' resources could need.
  */
 export async function connectSystemsToSlapd(db: Db, slapd: Slapd, systemKeys: readonly string[]) {
-  const config = { url: slapd.url, bindDn: slapd.bindDn, bindPassword: slapd.bindPassword, groupBaseDn: slapd.groupBaseDn, userDnTemplate: slapd.userDnTemplate, groupNaming: "resource" };
-  await db.update(systems).set({ adapterKind: "ldap", adapterConfig: config }).where(inArray(systems.key, [...systemKeys]));
-  const rows = await db.select({ key: resources.key, levels: systems.accessLevels }).from(resources).innerJoin(systems, eq(systems.key, resources.systemKey)).where(inArray(resources.systemKey, [...systemKeys]));
+  const config = {
+    url: slapd.url,
+    bindDn: slapd.bindDn,
+    bindPassword: slapd.bindPassword,
+    groupBaseDn: slapd.groupBaseDn,
+    userDnTemplate: slapd.userDnTemplate,
+    groupNaming: "resource",
+  };
+  await db
+    .update(systems)
+    .set({ adapterKind: "ldap", adapterConfig: config })
+    .where(inArray(systems.key, [...systemKeys]));
+  const rows = await db
+    .select({ key: resources.key, levels: systems.accessLevels })
+    .from(resources)
+    .innerJoin(systems, eq(systems.key, resources.systemKey))
+    .where(inArray(resources.systemKey, [...systemKeys]));
   for (const r of rows) for (const level of [null, ...r.levels]) await slapd.addGroup(resourceGroupCn(r.key, level));
 }
 

@@ -21,16 +21,28 @@ export const missingId = "00000000-0000-4000-8000-000000000000";
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const justification = "Quarter-end commission analysis with the finance team.";
-const propertyPolicy = { path: "property-policy.yaml", source: "name: property-policy\ndescription: Sales tools\nwhen:\n  - department: Sales\ngrants:\n  - okta:group:sales-team\n" };
+const propertyPolicy = {
+  path: "property-policy.yaml",
+  source:
+    "name: property-policy\ndescription: Sales tools\nwhen:\n  - department: Sales\ngrants:\n  - okta:group:sales-team\n",
+};
 
 export const mutationInputs: Record<string, { callers: MutationCaller[]; input: (f: MutationFixture) => unknown }> = {
-  "aliases.create": { callers: ["it_admin"], input: () => ({ attribute: "job_title", raw: "Sr Sales Eng", canonical: "Senior Sales Engineer" }) },
+  "aliases.create": {
+    callers: ["it_admin"],
+    input: () => ({ attribute: "job_title", raw: "Sr Sales Eng", canonical: "Senior Sales Engineer" }),
+  },
   "aliases.remove": { callers: ["it_admin"], input: () => ({ id: missingId }) },
   "auditLog.verifyChain": { callers: ["it_admin"], input: () => undefined },
   "auditLog.writeCheckpoint": { callers: ["it_admin"], input: () => undefined },
   "delegations.create": {
     callers: ["it_admin", "employee"],
-    input: () => ({ delegateEmail: "alice@company.com", startsAt: day("2026-12-20"), endsAt: day("2026-12-31"), reason: "Vacation" }),
+    input: () => ({
+      delegateEmail: "alice@company.com",
+      startsAt: day("2026-12-20"),
+      endsAt: day("2026-12-31"),
+      reason: "Vacation",
+    }),
   },
   "delegations.end": { callers: ["it_admin", "employee"], input: (f) => ({ id: f.delegationId }) },
   "drift.check": { callers: ["it_admin"], input: () => ({ systemKey: "slack" }) },
@@ -43,8 +55,14 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
       exception: { type: "project", expiresAt: day("2027-01-15"), justification, approverEmail: "cfo@company.com" },
     }),
   },
-  "drift.settings": { callers: ["it_admin"], input: () => ({ systemKey: "slack", reviewPlans: false, graceDays: 3, driftAutoRemediate: false }) },
-  "drift.setResourceGrace": { callers: ["it_admin"], input: () => ({ resourceKey: "slack:channel:#sales-team", graceDays: 2 }) },
+  "drift.settings": {
+    callers: ["it_admin"],
+    input: () => ({ systemKey: "slack", reviewPlans: false, graceDays: 3, driftAutoRemediate: false }),
+  },
+  "drift.setResourceGrace": {
+    callers: ["it_admin"],
+    input: () => ({ resourceKey: "slack:channel:#sales-team", graceDays: 2 }),
+  },
   "exceptions.propose": {
     callers: ["it_admin"],
     input: (f) => ({
@@ -60,33 +78,76 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
       expiresAt: day("2026-12-20"),
     }),
   },
-  "exceptions.revoke": { callers: ["it_admin", "employee"], input: () => ({ exceptionId: missingId, reason: "No longer needed" }) },
-  "exceptions.revokeMany": { callers: ["it_admin"], input: () => ({ exceptionIds: [missingId], reason: "No longer needed" }) },
-  "exceptions.proposeExtension": { callers: ["it_admin"], input: () => ({ exceptionId: missingId, durationMinutes: 60, justification, approverEmail: "cfo@company.com" }) },
+  "exceptions.revoke": {
+    callers: ["it_admin", "employee"],
+    input: () => ({ exceptionId: missingId, reason: "No longer needed" }),
+  },
+  "exceptions.revokeMany": {
+    callers: ["it_admin"],
+    input: () => ({ exceptionIds: [missingId], reason: "No longer needed" }),
+  },
+  "exceptions.proposeExtension": {
+    callers: ["it_admin"],
+    input: () => ({ exceptionId: missingId, durationMinutes: 60, justification, approverEmail: "cfo@company.com" }),
+  },
   "exceptions.giveBack": { callers: ["it_admin", "employee"], input: () => ({ exceptionId: missingId }) },
   "exceptions.updateTypeSettings": {
     callers: ["it_admin"],
-    input: () => ({ type: "training", maxDurationMinutes: 60 * 24 * 30, reminderOffsetsMinutes: [60 * 24], extensible: true, escalatedApproverGroup: "it-admins" }),
+    input: () => ({
+      type: "training",
+      maxDurationMinutes: 60 * 24 * 30,
+      reminderOffsetsMinutes: [60 * 24],
+      extensible: true,
+      escalatedApproverGroup: "it-admins",
+    }),
   },
   "fallbacks.save": {
     callers: ["it_admin"],
-    input: () => ({ source: "name: property-fallback\ndescription: d\nscope: namespace\nnamespace: slack\npriority: 5\naction: deny\nmessage: Ask IT\n", previousName: "property-fallback" }),
+    input: () => ({
+      source:
+        "name: property-fallback\ndescription: d\nscope: namespace\nnamespace: slack\npriority: 5\naction: deny\nmessage: Ask IT\n",
+      previousName: "property-fallback",
+    }),
   },
   "fallbacks.remove": { callers: ["it_admin"], input: () => ({ name: "no-such-fallback" }) },
-  "fallbacks.ask": { callers: ["it_admin", "employee"], input: () => ({ resource: "aws:account:sandbox", durationMinutes: 60, justification }) },
+  "fallbacks.ask": {
+    callers: ["it_admin", "employee"],
+    input: () => ({ resource: "aws:account:sandbox", durationMinutes: 60, justification }),
+  },
   "hr.handOverPeople": {
     callers: ["it_admin"],
-    input: () => ({ toSource: "no-such-source", fromSource: null, department: "Sales", reason: "Moved to the new HR system", expectedCount: 1 }),
+    input: () => ({
+      toSource: "no-such-source",
+      fromSource: null,
+      department: "Sales",
+      reason: "Moved to the new HR system",
+      expectedCount: 1,
+    }),
   },
   "hr.rotateToken": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.revokeSource": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.createSource": { callers: ["it_admin"], input: () => ({ key: "workday", name: "Workday" }) },
-  "identities.handOver": { callers: ["it_admin"], input: (f) => ({ identityId: f.sarahId, toSource: null, reason: "Moved to the new HR system" }) },
-  "identities.applyImport": { callers: ["it_admin"], input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n", fingerprint: "0".repeat(64) }) },
-  "lifecycle.review": { callers: ["it_admin"], input: () => ({ planId: missingId, decision: "approve", note: "Checked" }) },
-  "migration.importSnapshot": { callers: ["it_admin"], input: () => ({ systemKey: "slack", csv: "username,resource,level\nsarah.chen,channel:#sales-team,member\n" }) },
+  "identities.handOver": {
+    callers: ["it_admin"],
+    input: (f) => ({ identityId: f.sarahId, toSource: null, reason: "Moved to the new HR system" }),
+  },
+  "identities.applyImport": {
+    callers: ["it_admin"],
+    input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n", fingerprint: "0".repeat(64) }),
+  },
+  "lifecycle.review": {
+    callers: ["it_admin"],
+    input: () => ({ planId: missingId, decision: "approve", note: "Checked" }),
+  },
+  "migration.importSnapshot": {
+    callers: ["it_admin"],
+    input: () => ({ systemKey: "slack", csv: "username,resource,level\nsarah.chen,channel:#sales-team,member\n" }),
+  },
   "notifications.markRead": { callers: ["it_admin", "employee"], input: () => ({ id: 1 }) },
-  "policies.save": { callers: ["it_admin"], input: () => ({ baseVersionId: 1, changes: [propertyPolicy], message: "Property test" }) },
+  "policies.save": {
+    callers: ["it_admin"],
+    input: () => ({ baseVersionId: 1, changes: [propertyPolicy], message: "Property test" }),
+  },
   "policies.restore": { callers: ["it_admin"], input: () => ({ versionId: 1, message: "Back to the first" }) },
   "policies.decide": { callers: ["it_admin"], input: () => ({ versionId: 1, decision: "reject", note: "Not now" }) },
   "policies.updateSettings": { callers: ["it_admin"], input: () => ({ requireSecondApproval: false }) },
@@ -96,7 +157,14 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
     input: () => ({
       kind: "exceptions",
       format: "csv",
-      filters: { from: "2026-01-01", to: "2026-12-31", system: "slack", department: "Sales", person: "sarah.chen@company.com", at: "2026-11-22T12:00:00Z" },
+      filters: {
+        from: "2026-01-01",
+        to: "2026-12-31",
+        system: "slack",
+        department: "Sales",
+        person: "sarah.chen@company.com",
+        at: "2026-11-22T12:00:00Z",
+      },
     }),
   },
   "requests.submit": {
@@ -111,17 +179,47 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
       extension: false,
     }),
   },
-  "requests.decide": { callers: ["it_admin", "employee"], input: (f) => ({ requestId: f.requestId, decision: "needs_info", note: "Which project?" }) },
-  "requests.decideMany": { callers: ["it_admin", "employee"], input: (f) => ({ requestIds: [f.requestId], decision: "deny", note: "Not now" }) },
-  "requests.postMessage": { callers: ["it_admin", "employee"], input: (f) => ({ requestId: f.requestId, body: "The project is Q4 commissions." }) },
+  "requests.decide": {
+    callers: ["it_admin", "employee"],
+    input: (f) => ({ requestId: f.requestId, decision: "needs_info", note: "Which project?" }),
+  },
+  "requests.decideMany": {
+    callers: ["it_admin", "employee"],
+    input: (f) => ({ requestIds: [f.requestId], decision: "deny", note: "Not now" }),
+  },
+  "requests.postMessage": {
+    callers: ["it_admin", "employee"],
+    input: (f) => ({ requestId: f.requestId, body: "The project is Q4 commissions." }),
+  },
   "requests.cancel": { callers: ["it_admin", "employee"], input: () => ({ requestId: missingId }) },
-  "systems.configure": { callers: ["it_admin"], input: () => ({ systemKey: "slack", adapterKind: "webhook", adapterConfig: { url: "http://127.0.0.1:9/slack", secretEnv: "SLACK_HOOK_SECRET", timeoutMs: 5000 } }) },
+  "systems.configure": {
+    callers: ["it_admin"],
+    input: () => ({
+      systemKey: "slack",
+      adapterKind: "webhook",
+      adapterConfig: { url: "http://127.0.0.1:9/slack", secretEnv: "SLACK_HOOK_SECRET", timeoutMs: 5000 },
+    }),
+  },
   "systems.retryOperation": { callers: ["it_admin"], input: () => ({ operationId: missingId }) },
   "systems.completeTask": { callers: ["it_admin"], input: () => ({ taskId: missingId, note: "Done by hand" }) },
   "templates.save": {
     callers: ["it_admin"],
-    input: () => ({ create: false, key: "finance-reports", name: "Finance reports", description: "Commission and revenue reports", definition: seedTemplates[0]!.definition }),
+    input: () => ({
+      create: false,
+      key: "finance-reports",
+      name: "Finance reports",
+      description: "Commission and revenue reports",
+      definition: seedTemplates[0]!.definition,
+    }),
   },
   "templates.setActive": { callers: ["it_admin"], input: () => ({ key: "finance-reports", active: true }) },
-  "templates.saveGroup": { callers: ["it_admin"], input: () => ({ key: "property-group", name: "Property group", description: "d", memberEmails: ["john.doe@company.com"] }) },
+  "templates.saveGroup": {
+    callers: ["it_admin"],
+    input: () => ({
+      key: "property-group",
+      name: "Property group",
+      description: "d",
+      memberEmails: ["john.doe@company.com"],
+    }),
+  },
 };

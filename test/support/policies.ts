@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { compilePolicySet, isPolicyFile, loadPolicySet, type PolicyConfig, type PolicyFile } from "@/server/core/policy";
+import {
+  compilePolicySet,
+  isPolicyFile,
+  loadPolicySet,
+  type PolicyConfig,
+  type PolicyFile,
+} from "@/server/core/policy";
 import { defaultScales } from "@/server/core/policy/types";
 import { seedAliases, seedResources, seedSystems } from "@/server/db/seed/catalog";
 

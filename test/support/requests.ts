@@ -31,16 +31,27 @@ const WEEK = 7 * 24 * 60;
 export const financeReportsAsk = {
   templateKey: "finance-reports",
   durationMinutes: 6 * WEEK,
-  justification: "Q4 sales commission analysis project. Working with Finance team to validate commission calculations against sales data.",
+  justification:
+    "Q4 sales commission analysis project. Working with Finance team to validate commission calculations against sales data.",
   requestedStart: null,
   fields: { project: "Q4 commission analysis" },
   ticketReference: null,
 };
 
-export function submit(ctx: PersonContext, input: Partial<Parameters<typeof submitRequest>[0]["input"]> & { templateKey: string }) {
+export function submit(
+  ctx: PersonContext,
+  input: Partial<Parameters<typeof submitRequest>[0]["input"]> & { templateKey: string },
+) {
   return submitRequest({
     ctx,
-    input: { durationMinutes: 60, justification: "A justification that is long enough to pass.", requestedStart: null, fields: {}, ticketReference: null, ...input },
+    input: {
+      durationMinutes: 60,
+      justification: "A justification that is long enough to pass.",
+      requestedStart: null,
+      fields: {},
+      ticketReference: null,
+      ...input,
+    },
   });
 }
 

@@ -10,8 +10,12 @@ import type { Db } from "@/server/db/client";
 const NOT_STATE = ["rate_limit_buckets"];
 
 export async function rowCounter(db: Db): Promise<(on?: Db) => Promise<Record<string, number>>> {
-  const { rows: all } = await db.execute<{ name: string }>(sql`select tablename as name from pg_tables where schemaname = 'public' order by tablename`);
+  const { rows: all } = await db.execute<{ name: string }>(
+    sql`select tablename as name from pg_tables where schemaname = 'public' order by tablename`,
+  );
   const rows = all.filter(({ name }) => !NOT_STATE.includes(name));
-  const query = sql.raw(`select ${rows.map(({ name }) => `(select count(*) from "${name}")::int as "${name}"`).join(", ")}`);
+  const query = sql.raw(
+    `select ${rows.map(({ name }) => `(select count(*) from "${name}")::int as "${name}"`).join(", ")}`,
+  );
   return async (on = db) => (await on.execute<Record<string, number>>(query)).rows[0]!;
 }

@@ -45,12 +45,26 @@ export interface FakeS3 {
   close(): Promise<void>;
 }
 
-const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const xmlEscape = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}) {
-  const fields = Object.entries(extra).map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`).join("");
-  res.writeHead(status, { "content-type": "application/xml", "x-amz-request-id": randomBytes(8).toString("hex").toUpperCase() });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${fields}<RequestId>FAKE</RequestId></Error>`);
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+) {
+  const fields = Object.entries(extra)
+    .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
+    .join("");
+  res.writeHead(status, {
+    "content-type": "application/xml",
+    "x-amz-request-id": randomBytes(8).toString("hex").toUpperCase(),
+  });
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${fields}<RequestId>FAKE</RequestId></Error>`,
+  );
 }
 
 /** aws-chunked bodies (streaming uploads with trailing checksums): the chunks' data only. */
@@ -91,29 +105,56 @@ export async function startFakeS3(): Promise<FakeS3> {
     const body = await readBody(req);
     const auth = String(req.headers.authorization ?? "");
     if (!auth.startsWith(`AWS4-HMAC-SHA256 Credential=${accessKeyId}/`)) {
-      return sendError(res, 403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.");
+      return sendError(
+        res,
+        403,
+        "InvalidAccessKeyId",
+        "The AWS Access Key Id you provided does not exist in our records.",
+      );
     }
     const [, bucketName = "", ...keyParts] = url.pathname.split("/");
     const key = decodeURIComponent(keyParts.join("/"));
     const bucket = buckets.get(bucketName);
-    if (!bucket) return sendError(res, 404, "NoSuchBucket", "The specified bucket does not exist", { BucketName: bucketName });
+    if (!bucket)
+      return sendError(res, 404, "NoSuchBucket", "The specified bucket does not exist", { BucketName: bucketName });
     const current = (k: string) => bucket.keys.get(k)?.at(-1);
 
     if (req.method === "PUT" && key) {
       const mode = req.headers["x-amz-object-lock-mode"] as string | undefined;
       const until = req.headers["x-amz-object-lock-retain-until-date"] as string | undefined;
       if (mode || until) {
-        if (!bucket.objectLock) return sendError(res, 400, "InvalidRequest", "Bucket is missing Object Lock Configuration");
-        const checksummed = req.headers["content-md5"] || Object.keys(req.headers).some((h) => h.startsWith("x-amz-checksum-") || h === "x-amz-sdk-checksum-algorithm");
-        if (!checksummed) return sendError(res, 400, "InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
+        if (!bucket.objectLock)
+          return sendError(res, 400, "InvalidRequest", "Bucket is missing Object Lock Configuration");
+        const checksummed =
+          req.headers["content-md5"] ||
+          Object.keys(req.headers).some((h) => h.startsWith("x-amz-checksum-") || h === "x-amz-sdk-checksum-algorithm");
+        if (!checksummed)
+          return sendError(
+            res,
+            400,
+            "InvalidRequest",
+            "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters",
+          );
         if (!mode || !until || !["GOVERNANCE", "COMPLIANCE"].includes(mode) || Number.isNaN(Date.parse(until))) {
-          return sendError(res, 400, "InvalidArgument", "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied");
+          return sendError(
+            res,
+            400,
+            "InvalidArgument",
+            "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied",
+          );
         }
-        if (Date.parse(until) <= Date.now()) return sendError(res, 400, "InvalidArgument", "The retain until date must be in the future!");
+        if (Date.parse(until) <= Date.now())
+          return sendError(res, 400, "InvalidArgument", "The retain until date must be in the future!");
       }
       const existing = current(key);
       if (req.headers["if-none-match"] === "*" && existing && !existing.deleteMarker) {
-        return sendError(res, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", { Condition: "If-None-Match" });
+        return sendError(
+          res,
+          412,
+          "PreconditionFailed",
+          "At least one of the pre-conditions you specified did not hold",
+          { Condition: "If-None-Match" },
+        );
       }
       const version: FakeObjectVersion = {
         versionId: randomBytes(12).toString("hex"),
@@ -128,20 +169,29 @@ export async function startFakeS3(): Promise<FakeS3> {
       // Buckets with Object Lock are versioned: an unconditional PUT adds a version, the old one stays.
       if (bucket.objectLock) bucket.keys.set(key, [...(bucket.keys.get(key) ?? []), version]);
       else bucket.keys.set(key, [version]);
-      res.writeHead(200, { etag: version.etag, ...(bucket.objectLock ? { "x-amz-version-id": version.versionId } : {}) });
+      res.writeHead(200, {
+        etag: version.etag,
+        ...(bucket.objectLock ? { "x-amz-version-id": version.versionId } : {}),
+      });
       return res.end();
     }
 
     if (req.method === "GET" && key) {
       const versionId = url.searchParams.get("versionId");
       const version = versionId ? bucket.keys.get(key)?.find((v) => v.versionId === versionId) : current(key);
-      if (!version || version.deleteMarker) return sendError(res, 404, "NoSuchKey", "The specified key does not exist.", { Key: key });
+      if (!version || version.deleteMarker)
+        return sendError(res, 404, "NoSuchKey", "The specified key does not exist.", { Key: key });
       res.writeHead(200, {
         "content-type": "application/json",
         "content-length": String(version.body.length),
         etag: version.etag,
         "last-modified": version.lastModified.toUTCString(),
-        ...(version.lockMode ? { "x-amz-object-lock-mode": version.lockMode, "x-amz-object-lock-retain-until-date": version.retainUntil!.toISOString() } : {}),
+        ...(version.lockMode
+          ? {
+              "x-amz-object-lock-mode": version.lockMode,
+              "x-amz-object-lock-retain-until-date": version.retainUntil!.toISOString(),
+            }
+          : {}),
       });
       return res.end(version.body);
     }
@@ -151,7 +201,9 @@ export async function startFakeS3(): Promise<FakeS3> {
       const maxKeys = Math.min(Number(url.searchParams.get("max-keys") ?? 1000), 1000);
       const token = url.searchParams.get("continuation-token");
       const after = token ? Buffer.from(token, "base64").toString() : (url.searchParams.get("start-after") ?? "");
-      const keys = [...bucket.keys.keys()].filter((k) => k.startsWith(prefix) && k > after && !current(k)!.deleteMarker).sort();
+      const keys = [...bucket.keys.keys()]
+        .filter((k) => k.startsWith(prefix) && k > after && !current(k)!.deleteMarker)
+        .sort();
       const page = keys.slice(0, maxKeys);
       const truncated = keys.length > page.length;
       const contents = page
@@ -160,7 +212,9 @@ export async function startFakeS3(): Promise<FakeS3> {
           return `<Contents><Key>${xmlEscape(k)}</Key><LastModified>${v.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(v.etag)}</ETag><Size>${v.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
         })
         .join("");
-      const next = truncated ? `<NextContinuationToken>${Buffer.from(page.at(-1)!).toString("base64")}</NextContinuationToken>` : "";
+      const next = truncated
+        ? `<NextContinuationToken>${Buffer.from(page.at(-1)!).toString("base64")}</NextContinuationToken>`
+        : "";
       res.writeHead(200, { "content-type": "application/xml" });
       return res.end(
         `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucketName)}</Name>` +
@@ -173,16 +227,32 @@ export async function startFakeS3(): Promise<FakeS3> {
       const versions = bucket.keys.get(key) ?? [];
       if (versionId) {
         const version = versions.find((v) => v.versionId === versionId);
-        if (!version) return sendError(res, 404, "NoSuchVersion", "The specified version does not exist.", { Key: key, VersionId: versionId });
+        if (!version)
+          return sendError(res, 404, "NoSuchVersion", "The specified version does not exist.", {
+            Key: key,
+            VersionId: versionId,
+          });
         if (version.lockMode === "COMPLIANCE" && version.retainUntil! > new Date()) {
           return sendError(res, 403, "AccessDenied", "Access Denied because object protected by object lock.");
         }
-        bucket.keys.set(key, versions.filter((v) => v !== version));
+        bucket.keys.set(
+          key,
+          versions.filter((v) => v !== version),
+        );
         res.writeHead(204, { "x-amz-version-id": versionId });
         return res.end();
       }
       if (bucket.objectLock) {
-        const marker: FakeObjectVersion = { versionId: randomBytes(12).toString("hex"), body: Buffer.alloc(0), etag: "", lastModified: new Date(), deleteMarker: true, lockMode: null, retainUntil: null, headers: {} };
+        const marker: FakeObjectVersion = {
+          versionId: randomBytes(12).toString("hex"),
+          body: Buffer.alloc(0),
+          etag: "",
+          lastModified: new Date(),
+          deleteMarker: true,
+          lockMode: null,
+          retainUntil: null,
+          headers: {},
+        };
         bucket.keys.set(key, [...versions, marker]);
         res.writeHead(204, { "x-amz-delete-marker": "true", "x-amz-version-id": marker.versionId });
         return res.end();
@@ -192,7 +262,12 @@ export async function startFakeS3(): Promise<FakeS3> {
       return res.end();
     }
 
-    return sendError(res, 501, "NotImplemented", `A header or operation you provided implies functionality that is not implemented (${req.method} ${url.pathname})`);
+    return sendError(
+      res,
+      501,
+      "NotImplemented",
+      `A header or operation you provided implies functionality that is not implemented (${req.method} ${url.pathname})`,
+    );
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -201,7 +276,8 @@ export async function startFakeS3(): Promise<FakeS3> {
     endpoint: `http://127.0.0.1:${port}`,
     accessKeyId,
     secretAccessKey,
-    createBucket: (name, options = {}) => void buckets.set(name, { objectLock: options.objectLock ?? false, keys: new Map() }),
+    createBucket: (name, options = {}) =>
+      void buckets.set(name, { objectLock: options.objectLock ?? false, keys: new Map() }),
     versions: (name) => buckets.get(name)?.keys ?? new Map(),
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),

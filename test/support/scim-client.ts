@@ -1,5 +1,15 @@
 import { expect } from "vitest";
-import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser, resourceTypesDocument, schemasDocument, serviceProviderConfigDocument } from "@/server/api/scim";
+import {
+  createUser,
+  deleteUser,
+  getUser,
+  listUsers,
+  patchUser,
+  replaceUser,
+  resourceTypesDocument,
+  schemasDocument,
+  serviceProviderConfigDocument,
+} from "@/server/api/scim";
 import type { Db } from "@/server/db/client";
 import { expectValidUser } from "./scim";
 
@@ -18,15 +28,32 @@ export interface ScimReply {
  */
 export function scimClient(db: Db, clock: () => Date, defaultToken: () => string) {
   const deps = { db, clock };
-  return async function call(method: string, path: string, body?: unknown, opts: { token?: string | null; headers?: Record<string, string> } = {}): Promise<ScimReply> {
+  return async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { token?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<ScimReply> {
     const token = opts.token === undefined ? defaultToken() : opts.token;
-    const headers: Record<string, string> = { "content-type": "application/scim+json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers };
-    const request = new Request(`${SCIM_BASE}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+    const headers: Record<string, string> = {
+      "content-type": "application/scim+json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...opts.headers,
+    };
+    const request = new Request(`${SCIM_BASE}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
     const [resource, id] = new URL(request.url).pathname.replace("/api/scim/v2/", "").split("/");
     const response = await route(request, method, resource!, id);
     const text = await response.text();
     if (text) expect(response.headers.get("content-type")).toBe("application/scim+json");
-    const reply: ScimReply = { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+    const reply: ScimReply = {
+      status: response.status,
+      headers: response.headers,
+      body: text ? JSON.parse(text) : null,
+    };
     if (reply.status < 300 && resource === "Users") {
       if (Array.isArray(reply.body?.Resources)) reply.body.Resources.forEach((u: unknown) => expectValidUser(u));
       else if (reply.body) expectValidUser(reply.body);
@@ -34,7 +61,12 @@ export function scimClient(db: Db, clock: () => Date, defaultToken: () => string
     return reply;
   };
 
-  function route(request: Request, method: string, resource: string, id: string | undefined): Promise<Response> | Response {
+  function route(
+    request: Request,
+    method: string,
+    resource: string,
+    id: string | undefined,
+  ): Promise<Response> | Response {
     if (resource === "ServiceProviderConfig") return serviceProviderConfigDocument(request);
     if (resource === "ResourceTypes") return resourceTypesDocument(request);
     if (resource === "Schemas") return schemasDocument(request);

@@ -82,14 +82,27 @@ export async function startSlapd(): Promise<Slapd> {
   };
 
   const addGroup = (cn: string, members: string[] = [LDAP_PLACEHOLDER_MEMBER]) =>
-    admin((client) => client.add(groupDn(cn, GROUP_BASE_DN), { objectClass: ["top", "groupOfNames"], cn, member: members }));
+    admin((client) =>
+      client.add(groupDn(cn, GROUP_BASE_DN), { objectClass: ["top", "groupOfNames"], cn, member: members }),
+    );
 
   await admin(async (client) => {
-    await client.add(BASE_DN, { objectClass: ["top", "dcObject", "organization"], dc: "clearance", o: "Clearance test" });
+    await client.add(BASE_DN, {
+      objectClass: ["top", "dcObject", "organization"],
+      dc: "clearance",
+      o: "Clearance test",
+    });
     await client.add(PEOPLE_DN, { objectClass: ["top", "organizationalUnit"], ou: "people" });
     await client.add(GROUP_BASE_DN, { objectClass: ["top", "organizationalUnit"], ou: "groups" });
     for (const [uid, givenName, sn] of slapdPeople) {
-      await client.add(`uid=${uid},${PEOPLE_DN}`, { objectClass: ["top", "inetOrgPerson"], uid, givenName, sn, cn: `${givenName} ${sn}`, mail: `${uid}@company.com` });
+      await client.add(`uid=${uid},${PEOPLE_DN}`, {
+        objectClass: ["top", "inetOrgPerson"],
+        uid,
+        givenName,
+        sn,
+        cn: `${givenName} ${sn}`,
+        mail: `${uid}@company.com`,
+      });
     }
   });
   await addGroup("finance-reports@company.com");
@@ -104,17 +117,30 @@ export async function startSlapd(): Promise<Slapd> {
     userDnTemplate: `uid={username},${PEOPLE_DN}`,
     members: (groupCn) =>
       admin(async (client) => {
-        const { searchEntries } = await client.search(groupDn(groupCn, GROUP_BASE_DN), { scope: "base", attributes: ["member"] });
+        const { searchEntries } = await client.search(groupDn(groupCn, GROUP_BASE_DN), {
+          scope: "base",
+          attributes: ["member"],
+        });
         const member = searchEntries[0]?.member ?? [];
         return (Array.isArray(member) ? member : [member]).map(String);
       }),
     addGroup,
     groupsWithMember: (memberDn) =>
       admin(async (client) => {
-        const { searchEntries } = await client.search(GROUP_BASE_DN, { scope: "one", filter: `(member=${escapeFilterValue(memberDn)})`, attributes: ["cn"] });
+        const { searchEntries } = await client.search(GROUP_BASE_DN, {
+          scope: "one",
+          filter: `(member=${escapeFilterValue(memberDn)})`,
+          attributes: ["cn"],
+        });
         return searchEntries.map((e) => String(Array.isArray(e.cn) ? e.cn[0] : e.cn));
       }),
-    addMember: (groupCn, memberDn) => admin((client) => client.modify(groupDn(groupCn, GROUP_BASE_DN), new Change({ operation: "add", modification: new Attribute({ type: "member", values: [memberDn] }) }))),
+    addMember: (groupCn, memberDn) =>
+      admin((client) =>
+        client.modify(
+          groupDn(groupCn, GROUP_BASE_DN),
+          new Change({ operation: "add", modification: new Attribute({ type: "member", values: [memberDn] }) }),
+        ),
+      ),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -143,7 +169,9 @@ function slapdConf(dir: string, rootPassword: string): string {
 
 /** Spawns slapd in the foreground (-d 0 keeps it from detaching) and waits until a bind works. */
 async function launch(dir: string, url: string, bindPassword: string): Promise<ChildProcess> {
-  const child = spawn(SLAPD, ["-f", path.join(dir, "slapd.conf"), "-h", `${url}/`, "-d", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(SLAPD, ["-f", path.join(dir, "slapd.conf"), "-h", `${url}/`, "-d", "0"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let output = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4_000);
@@ -167,7 +195,9 @@ async function launch(dir: string, url: string, bindPassword: string): Promise<C
     } catch (error) {
       if (Date.now() > deadline) {
         await terminate(child);
-        throw new Error(`slapd did not answer on ${url} within ${STARTUP_TIMEOUT_MS} ms: ${String(error)}; ${output.trim()}`);
+        throw new Error(
+          `slapd did not answer on ${url} within ${STARTUP_TIMEOUT_MS} ms: ${String(error)}; ${output.trim()}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {

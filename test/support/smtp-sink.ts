@@ -20,7 +20,8 @@ export async function startSmtpSink(options: { port?: number; refuse?: string[] 
     disabledCommands: ["STARTTLS"],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (options.refuse?.includes(address.address.toLowerCase())) return callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
+      if (options.refuse?.includes(address.address.toLowerCase()))
+        return callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
       callback();
     },
     onData(stream, session, callback) {
@@ -39,5 +40,10 @@ export async function startSmtpSink(options: { port?: number; refuse?: string[] 
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const port = (server.server.address() as AddressInfo).port;
-  return { port, url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -14,29 +14,34 @@ export const metadata = { title: "My access" };
 export default async function MyAccessPage() {
   await requireSection("my-access");
   const caller = await api();
-  const [me, access, temporary, owned] = await Promise.all([caller.me.profile(), caller.me.access(), caller.exceptions.mine(), caller.exceptions.onMyResources()]);
+  const [me, access, temporary, owned] = await Promise.all([
+    caller.me.profile(),
+    caller.me.access(),
+    caller.exceptions.mine(),
+    caller.exceptions.onMyResources(),
+  ]);
   return (
     <>
       <PageHeader title="My access" description="What you can use, and why you have it." />
       <div className="grid gap-6">
-        <Card
-          title={me.displayName}
-          description={me.email}
-          actions={
-            <RoleBadges roles={me.roles} />
-          }
-        >
+        <Card title={me.displayName} description={me.email} actions={<RoleBadges roles={me.roles} />}>
           <p className="mb-4 text-sm text-slate-600">
             These attributes come from HR and decide what access policy gives you. If one is wrong, ask HR to correct
             it: your access follows.
           </p>
           <AttributeList attributes={me.attributes} manager={me.manager} />
         </Card>
-        <Card title="Temporary access" description="Access outside your role, approved for a while. It is removed on its end date whatever happens; ask for an extension if you still need it.">
+        <Card
+          title="Temporary access"
+          description="Access outside your role, approved for a while. It is removed on its end date whatever happens; ask for an extension if you still need it."
+        >
           <TemporaryAccessList items={temporary.exceptions} />
         </Card>
         {owned.length > 0 && (
-          <Card title="Temporary access to what you own" description="You own these resources: you may revoke access given outside policy, saying why.">
+          <Card
+            title="Temporary access to what you own"
+            description="You own these resources: you may revoke access given outside policy, saying why."
+          >
             <ul className="divide-y divide-slate-100" aria-label="Temporary access to what you own">
               {owned.map((x) => (
                 <li key={x.id} className="flex flex-wrap items-start justify-between gap-4 py-3">
@@ -55,7 +60,10 @@ export default async function MyAccessPage() {
             </ul>
           </Card>
         )}
-        <Card title="Access from policy" description="Each grant with the policy behind it: yours for as long as your role says so.">
+        <Card
+          title="Access from policy"
+          description="Each grant with the policy behind it: yours for as long as your role says so."
+        >
           <ExpectedAccessList
             grants={access.grants}
             emptyText={

@@ -14,8 +14,8 @@ export default async function FallbacksPage() {
         title="Fallbacks"
         description={
           <>
-            What happens when someone asks for a resource no policy gives them: allow for a while, deny with a message, or open a request form. Format:{" "}
-            <code className="text-xs">docs/fallbacks.md</code>.
+            What happens when someone asks for a resource no policy gives them: allow for a while, deny with a message,
+            or open a request form. Format: <code className="text-xs">docs/fallbacks.md</code>.
           </>
         }
       />

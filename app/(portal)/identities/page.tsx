@@ -9,7 +9,11 @@ import { requireSection } from "@/server/auth/guard";
 
 export const metadata = { title: "Identities" };
 
-export default async function IdentitiesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function IdentitiesPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSection("identities");
   const params = parseDirectoryParams(await searchParams);
   const queryClient = getQueryClient();

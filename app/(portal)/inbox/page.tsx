@@ -10,7 +10,10 @@ export default async function InboxPage() {
   const catalog = await (await api()).requests.catalog({});
   return (
     <>
-      <PageHeader title="Inbox" description="Requests waiting for your decision: yours to decide, through a group, or standing in for someone away. Oldest first." />
+      <PageHeader
+        title="Inbox"
+        description="Requests waiting for your decision: yours to decide, through a group, or standing in for someone away. Oldest first."
+      />
       <InboxList templates={catalog.map((t) => ({ key: t.key, name: t.name }))} />
     </>
   );

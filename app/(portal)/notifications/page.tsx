@@ -8,7 +8,10 @@ export default async function NotificationsPage() {
   await requireSection("notifications");
   return (
     <>
-      <PageHeader title="Notifications" description="What happened to your requests and what waits for you. Email carries the same, with a link that asks you to sign in." />
+      <PageHeader
+        title="Notifications"
+        description="What happened to your requests and what waits for you. Email carries the same, with a link that asks you to sign in."
+      />
       <NotificationList />
     </>
   );

@@ -18,7 +18,10 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
   return (
     <>
-      <PageHeader title="Outbox" description="Every email Clearance writes, newest first: sent over SMTP, or kept here when no SMTP server is set." />
+      <PageHeader
+        title="Outbox"
+        description="Every email Clearance writes, newest first: sent over SMTP, or kept here when no SMTP server is set."
+      />
       {!data.smtpConfigured && (
         <div className="mb-4">
           <Alert tone="amber" title="No SMTP_URL: mail is kept here, not sent">
@@ -27,9 +30,14 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
         </div>
       )}
       {data.total === 0 ? (
-        <EmptyState title="No email yet">Email is written when someone must decide, is answered, or learns a decision.</EmptyState>
+        <EmptyState title="No email yet">
+          Email is written when someone must decide, is answered, or learns a decision.
+        </EmptyState>
       ) : (
-        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm" aria-label="Email">
+        <ul
+          className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm"
+          aria-label="Email"
+        >
           {data.rows.map((m) => (
             <li key={m.id} className="px-4 py-3">
               <details>
@@ -48,7 +56,9 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                   )}
                 </summary>
                 {m.lastError && <p className="mt-2 text-sm text-red-700">Last error: {m.lastError}</p>}
-                <pre className="mt-2 whitespace-pre-wrap rounded-md bg-slate-50 p-3 font-sans text-sm text-slate-800">{m.bodyText}</pre>
+                <pre className="mt-2 rounded-md bg-slate-50 p-3 font-sans text-sm whitespace-pre-wrap text-slate-800">
+                  {m.bodyText}
+                </pre>
               </details>
             </li>
           ))}
@@ -60,8 +70,16 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
             Page {page} of {pages}
           </p>
           <div className="flex gap-2">
-            {page > 1 && <Link className={buttonClasses("secondary")} href={`/outbox?page=${page - 1}`}>Previous</Link>}
-            {page < pages && <Link className={buttonClasses("secondary")} href={`/outbox?page=${page + 1}`}>Next</Link>}
+            {page > 1 && (
+              <Link className={buttonClasses("secondary")} href={`/outbox?page=${page - 1}`}>
+                Previous
+              </Link>
+            )}
+            {page < pages && (
+              <Link className={buttonClasses("secondary")} href={`/outbox?page=${page + 1}`}>
+                Next
+              </Link>
+            )}
           </div>
         </nav>
       )}

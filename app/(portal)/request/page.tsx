@@ -15,7 +15,10 @@ export default async function RequestCatalogPage({ searchParams }: { searchParam
   const templates = await (await api()).requests.catalog({ search: q });
   return (
     <>
-      <PageHeader title="Request access" description="Pick what you need. The form tells you whether your role already gives it, and who decides." />
+      <PageHeader
+        title="Request access"
+        description="Pick what you need. The form tells you whether your role already gives it, and who decides."
+      />
       <form role="search" className="mb-5 flex max-w-xl gap-2" action="/request">
         <label htmlFor="catalog-search" className="sr-only">
           Search the catalog
@@ -30,14 +33,28 @@ export default async function RequestCatalogPage({ searchParams }: { searchParam
         <button className={buttonClasses("secondary")}>Search</button>
       </form>
       {templates.length === 0 ? (
-        <EmptyState title={q ? `Nothing matches “${q}”` : "No request forms yet"} action={q ? <Link className={buttonClasses("secondary")} href="/request">Show everything</Link> : undefined}>
-          {q ? "Try another word, or ask IT for the access you need." : "IT admins create request forms under Request templates."}
+        <EmptyState
+          title={q ? `Nothing matches “${q}”` : "No request forms yet"}
+          action={
+            q ? (
+              <Link className={buttonClasses("secondary")} href="/request">
+                Show everything
+              </Link>
+            ) : undefined
+          }
+        >
+          {q
+            ? "Try another word, or ask IT for the access you need."
+            : "IT admins create request forms under Request templates."}
         </EmptyState>
       ) : (
         <ul className="grid gap-4 md:grid-cols-2" aria-label="Request forms">
           {templates.map((t) => (
             <li key={t.key}>
-              <Link href={`/request/${t.key}`} className="block h-full rounded-lg border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-500/50 hover:shadow">
+              <Link
+                href={`/request/${t.key}`}
+                className="block h-full rounded-lg border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-500/50 hover:shadow"
+              >
                 <p className="font-semibold text-slate-900">{t.name}</p>
                 <p className="mt-1 text-sm text-slate-600">{t.description}</p>
                 <p className="mt-3 flex flex-wrap gap-1.5">

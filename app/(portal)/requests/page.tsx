@@ -27,14 +27,21 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
         }
       />
       {data.total === 0 ? (
-        <EmptyState title="You have not asked for anything yet" action={<Link href="/request" className={buttonClasses("secondary")}>Browse the catalog</Link>}>
+        <EmptyState
+          title="You have not asked for anything yet"
+          action={
+            <Link href="/request" className={buttonClasses("secondary")}>
+              Browse the catalog
+            </Link>
+          }
+        >
           Access your role does not give you can be asked for here, for a limited time.
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">My requests</caption>
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
               <tr>
                 <th className="px-4 py-2">Request</th>
                 <th className="px-4 py-2">For</th>
@@ -63,13 +70,24 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
             </tbody>
           </table>
           {pages > 1 && (
-            <nav aria-label="Pagination" className="flex items-center justify-between border-t border-slate-100 px-4 py-3 text-sm text-slate-600">
+            <nav
+              aria-label="Pagination"
+              className="flex items-center justify-between border-t border-slate-100 px-4 py-3 text-sm text-slate-600"
+            >
               <p>
                 Page {page} of {pages} ({data.total} requests)
               </p>
               <div className="flex gap-2">
-                {page > 1 && <Link className={buttonClasses("secondary")} href={`/requests?page=${page - 1}`}>Previous</Link>}
-                {page < pages && <Link className={buttonClasses("secondary")} href={`/requests?page=${page + 1}`}>Next</Link>}
+                {page > 1 && (
+                  <Link className={buttonClasses("secondary")} href={`/requests?page=${page - 1}`}>
+                    Previous
+                  </Link>
+                )}
+                {page < pages && (
+                  <Link className={buttonClasses("secondary")} href={`/requests?page=${page + 1}`}>
+                    Next
+                  </Link>
+                )}
               </div>
             </nav>
           )}

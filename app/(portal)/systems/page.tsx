@@ -11,17 +11,32 @@ export default async function SystemsPage() {
   const systems = await (await api()).systems.list();
   return (
     <>
-      <PageHeader title="Systems" description="Where access lives, and the adapter that grants and removes it. Health is asked live." />
+      <PageHeader
+        title="Systems"
+        description="Where access lives, and the adapter that grants and removes it. Health is asked live."
+      />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="w-full text-left text-sm" aria-label="Systems">
           <thead>
-            <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className="px-4 py-2 font-medium">System</th>
-              <th scope="col" className="px-4 py-2 font-medium">Adapter</th>
-              <th scope="col" className="px-4 py-2 font-medium">Health</th>
-              <th scope="col" className="px-4 py-2 font-medium">Waiting</th>
-              <th scope="col" className="px-4 py-2 font-medium">Tasks for IT</th>
-              <th scope="col" className="px-4 py-2 font-medium">Failed</th>
+            <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+              <th scope="col" className="px-4 py-2 font-medium">
+                System
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Adapter
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Health
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Waiting
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Tasks for IT
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Failed
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -36,7 +51,9 @@ export default async function SystemsPage() {
                 <td className="px-4 py-2">{s.adapterKind}</td>
                 <td className="px-4 py-2">
                   <Badge tone={s.health.ok ? "green" : "red"}>{s.health.ok ? "healthy" : "unhealthy"}</Badge>
-                  <div className="mt-0.5 max-w-xs truncate text-xs text-slate-500" title={s.health.detail}>{s.health.detail}</div>
+                  <div className="mt-0.5 max-w-xs truncate text-xs text-slate-500" title={s.health.detail}>
+                    {s.health.detail}
+                  </div>
                 </td>
                 <td className="px-4 py-2">{s.pending}</td>
                 <td className="px-4 py-2">{s.openTasks ? <Badge tone="amber">{s.openTasks}</Badge> : 0}</td>

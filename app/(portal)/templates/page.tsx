@@ -30,14 +30,21 @@ export default async function TemplatesPage() {
         }
       />
       {templates.length === 0 ? (
-        <EmptyState title="No templates yet" action={<Link href="/templates/new" className={buttonClasses()}>Create the first</Link>}>
+        <EmptyState
+          title="No templates yet"
+          action={
+            <Link href="/templates/new" className={buttonClasses()}>
+              Create the first
+            </Link>
+          }
+        >
           Without a template nobody can ask for access in the catalog.
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Request templates</caption>
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
               <tr>
                 <th className="px-4 py-2">Template</th>
                 <th className="px-4 py-2">Grants</th>

@@ -23,7 +23,11 @@ const explanations: Record<string, { title: string; body: string }> = {
   },
 };
 
-export default async function SignInErrorPage({ searchParams }: { searchParams: Promise<{ error?: string; retry?: string }> }) {
+export default async function SignInErrorPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string; retry?: string }>;
+}) {
   const { error, retry } = await searchParams;
   const known = explanations[error ?? ""] ?? explanations.Configuration!;
   const wait = error === "RateLimited" && /^\d{1,5}$/.test(retry ?? "") ? describeWait(Number(retry)) : null;

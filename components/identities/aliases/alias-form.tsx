@@ -13,10 +13,17 @@ export interface AliasDraft {
   canonical: string;
 }
 
-const input = "mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm aria-[invalid=true]:border-red-500";
+const input =
+  "mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm aria-[invalid=true]:border-red-500";
 
 /** Adds an alias after its impact preview; `draft` pre-fills it (remount with a new key to pre-fill again). */
-export function AliasForm({ attributes, policyValues, draft, autoFocus, onCreated }: {
+export function AliasForm({
+  attributes,
+  policyValues,
+  draft,
+  autoFocus,
+  onCreated,
+}: {
   attributes: readonly string[];
   /** values policies name, offered as the canonical value */
   policyValues: readonly { attribute: string; value: string }[];
@@ -26,7 +33,9 @@ export function AliasForm({ attributes, policyValues, draft, autoFocus, onCreate
 }) {
   const trpc = useTRPC();
   const ids = useId();
-  const [attribute, setAttribute] = useState(attributes.includes(draft.attribute) ? draft.attribute : (attributes[0] ?? ""));
+  const [attribute, setAttribute] = useState(
+    attributes.includes(draft.attribute) ? draft.attribute : (attributes[0] ?? ""),
+  );
   const [raw, setRaw] = useState(draft.raw);
   const [canonical, setCanonical] = useState(draft.canonical);
   // What the preview dialog shows and the confirm saves: fixed when the dialog opens.
@@ -56,7 +65,13 @@ export function AliasForm({ attributes, policyValues, draft, autoFocus, onCreate
             <label htmlFor={`${ids}-attribute`} className="text-xs font-medium text-slate-600">
               Attribute
             </label>
-            <select id={`${ids}-attribute`} value={attribute} onChange={(e) => setAttribute(e.target.value)} className={input} aria-invalid={badField === "attribute"}>
+            <select
+              id={`${ids}-attribute`}
+              value={attribute}
+              onChange={(e) => setAttribute(e.target.value)}
+              className={input}
+              aria-invalid={badField === "attribute"}
+            >
               {attributes.map((a) => (
                 <option key={a} value={a}>
                   {hrAttributeLabels[a as HrAttribute] ?? a}
@@ -68,7 +83,15 @@ export function AliasForm({ attributes, policyValues, draft, autoFocus, onCreate
             <label htmlFor={`${ids}-raw`} className="text-xs font-medium text-slate-600">
               As HR spells it
             </label>
-            <input id={`${ids}-raw`} value={raw} onChange={(e) => setRaw(e.target.value)} placeholder="Sales Dept" className={input} aria-invalid={badField === "raw"} autoFocus={autoFocus && !draft.raw} />
+            <input
+              id={`${ids}-raw`}
+              value={raw}
+              onChange={(e) => setRaw(e.target.value)}
+              placeholder="Sales Dept"
+              className={input}
+              aria-invalid={badField === "raw"}
+              autoFocus={autoFocus && !draft.raw}
+            />
           </div>
           <div>
             <label htmlFor={`${ids}-canonical`} className="text-xs font-medium text-slate-600">
@@ -96,7 +119,8 @@ export function AliasForm({ attributes, policyValues, draft, autoFocus, onCreate
         </div>
         {create.isSuccess && (
           <p role="status" className="text-sm text-emerald-700">
-            {hrAttributeLabels[create.data.attribute as HrAttribute] ?? create.data.attribute} “{create.data.raw}” now means “{create.data.canonical}” for every policy.
+            {hrAttributeLabels[create.data.attribute as HrAttribute] ?? create.data.attribute} “{create.data.raw}” now
+            means “{create.data.canonical}” for every policy.
           </p>
         )}
       </form>

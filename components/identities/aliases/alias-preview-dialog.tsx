@@ -16,7 +16,13 @@ const SHOWN = 20;
  * Nothing can be confirmed until the preview has loaded; a refusal (a value policies read
  * themselves) is shown here and cannot be confirmed at all.
  */
-export function AliasPreviewDialog({ draft, busy, error, onConfirm, onCancel }: {
+export function AliasPreviewDialog({
+  draft,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: {
   draft: AliasDraft | null;
   busy: boolean;
   error: string | null;
@@ -25,7 +31,12 @@ export function AliasPreviewDialog({ draft, busy, error, onConfirm, onCancel }: 
 }) {
   const trpc = useTRPC();
   const preview = useQuery({
-    ...trpc.aliases.preview.queryOptions({ attribute: draft?.attribute ?? "", raw: draft?.raw ?? "", canonical: draft?.canonical ?? "", limit: SHOWN }),
+    ...trpc.aliases.preview.queryOptions({
+      attribute: draft?.attribute ?? "",
+      raw: draft?.raw ?? "",
+      canonical: draft?.canonical ?? "",
+      limit: SHOWN,
+    }),
     enabled: draft !== null,
     retry: false,
   });
@@ -60,16 +71,28 @@ export function AliasPreviewDialog({ draft, busy, error, onConfirm, onCancel }: 
               </p>
             ) : (
               <p role="note" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900">
-                <b>No evidence that “{p.alias.raw}” means “{p.alias.canonical}”:</b> they are not a typo, an abbreviation or a case or spacing
-                difference of each other. Check with HR before giving {p.holders === 1 ? "this person" : `these ${p.holders} people`} what policies give “{p.alias.canonical}”.
+                <b>
+                  No evidence that “{p.alias.raw}” means “{p.alias.canonical}”:
+                </b>{" "}
+                they are not a typo, an abbreviation or a case or spacing difference of each other. Check with HR before
+                giving {p.holders === 1 ? "this person" : `these ${p.holders} people`} what policies give “
+                {p.alias.canonical}”.
               </p>
             )}
-            {!p.canonicalNamedByPolicies && <p className="text-slate-600">No policy names “{p.alias.canonical}”: the alias changes nothing policies decide today.</p>}
+            {!p.canonicalNamedByPolicies && (
+              <p className="text-slate-600">
+                No policy names “{p.alias.canonical}”: the alias changes nothing policies decide today.
+              </p>
+            )}
             <p className="text-slate-600">
               {p.holders} {p.holders === 1 ? "person has" : "people have"} {label} “{p.alias.raw}” today.
             </p>
             <ImpactPreview impact={p} linkPeople={false} />
-            {p.truncated && <p className="text-xs text-slate-500">The first {p.people.length} of {p.affectedPeople} people are shown.</p>}
+            {p.truncated && (
+              <p className="text-xs text-slate-500">
+                The first {p.people.length} of {p.affectedPeople} people are shown.
+              </p>
+            )}
           </>
         )}
         {error && (

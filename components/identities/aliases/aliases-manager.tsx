@@ -20,7 +20,10 @@ export function AliasesManager({ initialDraft }: { initialDraft: AliasDraft }) {
   const [draft, setDraft] = useState({ ...initialDraft, key: 0, focus: Boolean(initialDraft.raw) });
   const formCard = useRef<HTMLDivElement>(null);
   const refresh = () =>
-    Promise.all([queryClient.invalidateQueries({ queryKey: trpc.aliases.list.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.aliases.unknownValues.queryKey() })]);
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.aliases.list.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.aliases.unknownValues.queryKey() }),
+    ]);
   const prefill = (next: AliasDraft) => {
     setDraft((d) => ({ ...next, key: d.key + 1, focus: true }));
     formCard.current?.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -29,7 +32,10 @@ export function AliasesManager({ initialDraft }: { initialDraft: AliasDraft }) {
   return (
     <div className="grid gap-6">
       <div ref={formCard} className="scroll-mt-4">
-        <Card title="Add an alias" description="From now on, policies read the HR spelling as the value it means. Matching already ignores case and surrounding spaces.">
+        <Card
+          title="Add an alias"
+          description="From now on, policies read the HR spelling as the value it means. Matching already ignores case and surrounding spaces."
+        >
           {list.data ? (
             <AliasForm
               key={draft.key}
@@ -45,9 +51,18 @@ export function AliasesManager({ initialDraft }: { initialDraft: AliasDraft }) {
         </Card>
       </div>
       <Card title="Aliases" description="People: how many identities HR spells this way today.">
-        {list.isError ? <Alert title="The aliases could not be loaded">{list.error.message}</Alert> : list.data ? <AliasesTable aliases={list.data.aliases} onRemoved={refresh} /> : <Skeleton className="h-40" />}
+        {list.isError ? (
+          <Alert title="The aliases could not be loaded">{list.error.message}</Alert>
+        ) : list.data ? (
+          <AliasesTable aliases={list.data.aliases} onRemoved={refresh} />
+        ) : (
+          <Skeleton className="h-40" />
+        )}
       </Card>
-      <Card title="HR values no policy or alias knows" description="People with these values may miss access policies give to the value they mean. A likely misspelling is shown only with its evidence; every alias shows its impact before it is saved.">
+      <Card
+        title="HR values no policy or alias knows"
+        description="People with these values may miss access policies give to the value they mean. A likely misspelling is shown only with its evidence; every alias shows its impact before it is saved."
+      >
         {report.isError ? (
           <Alert title="The report could not be loaded">{report.error.message}</Alert>
         ) : report.data && list.data ? (

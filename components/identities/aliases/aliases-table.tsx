@@ -19,7 +19,13 @@ interface AliasRow {
 const th = "px-3 py-2 font-medium";
 const label = (attribute: string) => hrAttributeLabels[attribute as HrAttribute] ?? attribute;
 
-export function AliasesTable({ aliases, onRemoved }: { aliases: readonly AliasRow[]; onRemoved: () => Promise<unknown> }) {
+export function AliasesTable({
+  aliases,
+  onRemoved,
+}: {
+  aliases: readonly AliasRow[];
+  onRemoved: () => Promise<unknown>;
+}) {
   const trpc = useTRPC();
   const [removing, setRemoving] = useState<AliasRow | null>(null);
   const remove = useMutation(
@@ -30,18 +36,34 @@ export function AliasesTable({ aliases, onRemoved }: { aliases: readonly AliasRo
       },
     }),
   );
-  if (aliases.length === 0) return <EmptyState title="No aliases yet">HR values are matched as written (ignoring case). Add an alias for a spelling policies should read as another value.</EmptyState>;
+  if (aliases.length === 0)
+    return (
+      <EmptyState title="No aliases yet">
+        HR values are matched as written (ignoring case). Add an alias for a spelling policies should read as another
+        value.
+      </EmptyState>
+    );
   return (
     <>
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" aria-label="Aliases">
           <thead>
-            <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className={th}>Attribute</th>
-              <th scope="col" className={th}>As HR spells it</th>
-              <th scope="col" className={th}>Means</th>
-              <th scope="col" className={`${th} text-right`}>People</th>
-              <th scope="col" className={th}><span className="sr-only">Actions</span></th>
+            <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+              <th scope="col" className={th}>
+                Attribute
+              </th>
+              <th scope="col" className={th}>
+                As HR spells it
+              </th>
+              <th scope="col" className={th}>
+                Means
+              </th>
+              <th scope="col" className={`${th} text-right`}>
+                People
+              </th>
+              <th scope="col" className={th}>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -79,8 +101,11 @@ export function AliasesTable({ aliases, onRemoved }: { aliases: readonly AliasRo
         onConfirm={() => removing && remove.mutate({ id: removing.id })}
       >
         <p>
-          Policies will read {label(removing?.attribute ?? "")} “{removing?.raw}” as written again, not as “{removing?.canonical}”.
-          {removing && removing.people > 0 && ` ${removing.people} ${removing.people === 1 ? "person has" : "people have"} this value and may lose access policies give to “${removing.canonical}”.`}
+          Policies will read {label(removing?.attribute ?? "")} “{removing?.raw}” as written again, not as “
+          {removing?.canonical}”.
+          {removing &&
+            removing.people > 0 &&
+            ` ${removing.people} ${removing.people === 1 ? "person has" : "people have"} this value and may lose access policies give to “${removing.canonical}”.`}
         </p>
         {remove.isError && (
           <p role="alert" className="mt-2 text-red-700">

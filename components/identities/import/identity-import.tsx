@@ -60,13 +60,17 @@ export function IdentityImport() {
     <div className="grid gap-6">
       {apply.isSuccess && (
         <Alert tone="green" title="Import applied">
-          {plural(apply.data.created, "person", "people")} added, {plural(apply.data.changed, "person", "people")} changed, {plural(apply.data.plans, "access plan")} created.{" "}
+          {plural(apply.data.created, "person", "people")} added, {plural(apply.data.changed, "person", "people")}{" "}
+          changed, {plural(apply.data.plans, "access plan")} created.{" "}
           <Link href="/identities" className="font-medium underline">
             Go to identities
           </Link>
         </Alert>
       )}
-      <Card title="File" description={`A header row, then one person per row; at most ${importLimits.rows.toLocaleString("en")} rows and ${megabytes(importLimits.bytes)}.`}>
+      <Card
+        title="File"
+        description={`A header row, then one person per row; at most ${importLimits.rows.toLocaleString("en")} rows and ${megabytes(importLimits.bytes)}.`}
+      >
         <div className="grid gap-4">
           <CsvSource
             id="import"
@@ -74,7 +78,9 @@ export function IdentityImport() {
             onChange={setSource}
             maxBytes={importLimits.bytes}
             tooLargeHint={(limit) => `an import takes at most ${limit}. Split the file.`}
-            placeholder={"external_id,email,department,job_title\nsarah.chen,sarah.chen@company.com,Sales,Senior Sales Engineer"}
+            placeholder={
+              "external_id,email,department,job_title\nsarah.chen,sarah.chen@company.com,Sales,Senior Sales Engineer"
+            }
             rows={6}
             fieldClassName={"mt-1 w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs"}
             describeFile={(f) => kilobytes(f.text.length)}
@@ -83,7 +89,11 @@ export function IdentityImport() {
             <Button onClick={runPreview} disabled={!csv.trim() || preview.isFetching}>
               {preview.isFetching ? "Previewing…" : "Preview"}
             </Button>
-            {stale && <span className="text-sm text-amber-800">The file changed since this preview: preview again before applying.</span>}
+            {stale && (
+              <span className="text-sm text-amber-800">
+                The file changed since this preview: preview again before applying.
+              </span>
+            )}
           </div>
         </div>
       </Card>
@@ -127,8 +137,9 @@ export function IdentityImport() {
         onConfirm={() => data && previewed !== null && apply.mutate({ csv: previewed, fingerprint: data.fingerprint })}
       >
         <p>
-          {plural(data?.counts.new ?? 0, "new person", "new people")} and {plural(data?.counts.changed ?? 0, "changed person", "changed people")}, all at once: if one
-          change fails, none is applied. Access plans follow from the new attributes.
+          {plural(data?.counts.new ?? 0, "new person", "new people")} and{" "}
+          {plural(data?.counts.changed ?? 0, "changed person", "changed people")}, all at once: if one change fails,
+          none is applied. Access plans follow from the new attributes.
         </p>
         {apply.isError && (
           <p role="alert" className="mt-2 text-red-700">

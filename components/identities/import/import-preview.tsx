@@ -14,7 +14,12 @@ import { formatAttribute } from "../attribute-format";
 
 export interface PreviewData {
   counts: { new: number; changed: number; unchanged: number; errors: number };
-  changes: { row: number; kind: "new" | "changed"; person: { id: string | null; externalId: string; email: string; displayName: string }; changes: AttributeChange[] }[];
+  changes: {
+    row: number;
+    kind: "new" | "changed";
+    person: { id: string | null; externalId: string; email: string; displayName: string };
+    changes: AttributeChange[];
+  }[];
   problems: ImportProblem[];
   unknownValues: ({ attribute: string; value: string; people: number } & Suggestion)[];
 }
@@ -26,7 +31,7 @@ const th = "px-3 py-2 font-medium";
 function Count({ label, value, tone }: { label: string; value: number; tone: string }) {
   return (
     <div className={cn("rounded-md border px-4 py-3", tone)}>
-      <dt className="text-xs font-medium uppercase tracking-wide">{label}</dt>
+      <dt className="text-xs font-medium tracking-wide uppercase">{label}</dt>
       <dd className="mt-1 text-2xl font-semibold tabular-nums">{value.toLocaleString("en")}</dd>
     </div>
   );
@@ -38,7 +43,11 @@ export function ImportCounts({ counts }: { counts: PreviewData["counts"] }) {
       <Count label="New people" value={counts.new} tone="border-emerald-200 bg-emerald-50 text-emerald-800" />
       <Count label="Changed" value={counts.changed} tone="border-brand-100 bg-brand-50 text-brand-700" />
       <Count label="Unchanged" value={counts.unchanged} tone="border-slate-200 bg-slate-50 text-slate-700" />
-      <Count label="Errors" value={counts.errors} tone={counts.errors ? "border-red-200 bg-red-50 text-red-800" : "border-slate-200 bg-slate-50 text-slate-700"} />
+      <Count
+        label="Errors"
+        value={counts.errors}
+        tone={counts.errors ? "border-red-200 bg-red-50 text-red-800" : "border-slate-200 bg-slate-50 text-slate-700"}
+      />
     </dl>
   );
 }
@@ -46,14 +55,23 @@ export function ImportCounts({ counts }: { counts: PreviewData["counts"] }) {
 export function ImportProblems({ problems }: { problems: ImportProblem[] }) {
   if (problems.length === 0) return null;
   return (
-    <Card title={`Errors (${problems.length})`} description="Nothing is applied while the file has errors. Fix them in the file, then preview again.">
+    <Card
+      title={`Errors (${problems.length})`}
+      description="Nothing is applied while the file has errors. Fix them in the file, then preview again."
+    >
       <div className="max-h-96 overflow-auto">
         <table className="w-full text-left text-sm" aria-label="Errors in the file">
           <thead>
-            <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className={th}>Row</th>
-              <th scope="col" className={th}>Column</th>
-              <th scope="col" className={th}>Problem</th>
+            <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+              <th scope="col" className={th}>
+                Row
+              </th>
+              <th scope="col" className={th}>
+                Column
+              </th>
+              <th scope="col" className={th}>
+                Problem
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -74,15 +92,28 @@ export function ImportProblems({ problems }: { problems: ImportProblem[] }) {
 export function ImportUnknownValues({ values }: { values: PreviewData["unknownValues"] }) {
   if (values.length === 0) return null;
   return (
-    <Card title="Values no policy or alias knows" description="People with these values would miss access policies give to the value they mean. Add an alias first, then preview again.">
+    <Card
+      title="Values no policy or alias knows"
+      description="People with these values would miss access policies give to the value they mean. Add an alias first, then preview again."
+    >
       <table className="w-full text-left text-sm" aria-label="Values no policy or alias knows">
         <thead>
-          <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-            <th scope="col" className={th}>Attribute</th>
-            <th scope="col" className={th}>Value</th>
-            <th scope="col" className={th}>Likely meant (evidence)</th>
-            <th scope="col" className={cn(th, "text-right")}>People in the file</th>
-            <th scope="col" className={th}><span className="sr-only">Action</span></th>
+          <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+            <th scope="col" className={th}>
+              Attribute
+            </th>
+            <th scope="col" className={th}>
+              Value
+            </th>
+            <th scope="col" className={th}>
+              Likely meant (evidence)
+            </th>
+            <th scope="col" className={cn(th, "text-right")}>
+              People in the file
+            </th>
+            <th scope="col" className={th}>
+              <span className="sr-only">Action</span>
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -116,16 +147,29 @@ export function ImportChanges({ changes }: { changes: PreviewData["changes"] }) 
   if (changes.length === 0) return null;
   const shown = all ? changes : changes.slice(0, FIRST_PEOPLE);
   return (
-    <Card title="Changes" description="Every attribute the import sets, person by person. Empty cells in the file clear a value.">
+    <Card
+      title="Changes"
+      description="Every attribute the import sets, person by person. Empty cells in the file clear a value."
+    >
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" aria-label="Changes the import would make">
           <thead>
-            <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className={th}>Row</th>
-              <th scope="col" className={th}>Person</th>
-              <th scope="col" className={th}>Attribute</th>
-              <th scope="col" className={th}>Now</th>
-              <th scope="col" className={th}><span aria-hidden>→ </span>After import</th>
+            <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+              <th scope="col" className={th}>
+                Row
+              </th>
+              <th scope="col" className={th}>
+                Person
+              </th>
+              <th scope="col" className={th}>
+                Attribute
+              </th>
+              <th scope="col" className={th}>
+                Now
+              </th>
+              <th scope="col" className={th}>
+                <span aria-hidden>→ </span>After import
+              </th>
             </tr>
           </thead>
           {shown.map((c) => (
@@ -134,10 +178,17 @@ export function ImportChanges({ changes }: { changes: PreviewData["changes"] }) 
                 <tr key={change.attribute} className="align-top">
                   {i === 0 && (
                     <>
-                      <td rowSpan={c.changes.length} className="px-3 py-1.5 tabular-nums text-slate-500">{c.row}</td>
+                      <td rowSpan={c.changes.length} className="px-3 py-1.5 text-slate-500 tabular-nums">
+                        {c.row}
+                      </td>
                       <th scope="rowgroup" rowSpan={c.changes.length} className="px-3 py-1.5 text-left font-normal">
                         {c.person.id ? (
-                          <Link href={`/identities/${c.person.id}`} className="font-medium text-brand-700 hover:underline">{c.person.displayName}</Link>
+                          <Link
+                            href={`/identities/${c.person.id}`}
+                            className="font-medium text-brand-700 hover:underline"
+                          >
+                            {c.person.displayName}
+                          </Link>
                         ) : (
                           <span className="font-medium">{c.person.displayName}</span>
                         )}{" "}

@@ -12,6 +12,10 @@ export const aliasesRouter = createTRPCRouter({
   preview: itAdminProcedure
     .input(z.strictObject({ ...aliasInput, limit: z.int().min(1).max(1000).default(200) }))
     .query(({ ctx, input }) => previewAlias({ ctx: ctx.service, input })),
-  create: itAdminProcedure.input(z.strictObject(aliasInput)).mutation(({ ctx, input }) => createAlias({ ctx: ctx.service, input })),
-  remove: itAdminProcedure.input(z.strictObject({ id: z.uuid() })).mutation(({ ctx, input }) => removeAlias({ ctx: ctx.service, input })),
+  create: itAdminProcedure
+    .input(z.strictObject(aliasInput))
+    .mutation(({ ctx, input }) => createAlias({ ctx: ctx.service, input })),
+  remove: itAdminProcedure
+    .input(z.strictObject({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => removeAlias({ ctx: ctx.service, input })),
 });

@@ -7,7 +7,16 @@ import { createTRPCRouter, employeeProcedure } from "../trpc";
 export const delegationsRouter = createTRPCRouter({
   list: employeeProcedure.query(({ ctx }) => listDelegations({ ctx: ctx.service })),
   create: employeeProcedure
-    .input(z.strictObject({ delegateEmail: z.email(), startsAt: saneDate(), endsAt: saneDate(), reason: z.string().max(500).default("") }))
+    .input(
+      z.strictObject({
+        delegateEmail: z.email(),
+        startsAt: saneDate(),
+        endsAt: saneDate(),
+        reason: z.string().max(500).default(""),
+      }),
+    )
     .mutation(({ ctx, input }) => createDelegation({ ctx: ctx.service, input })),
-  end: employeeProcedure.input(z.strictObject({ id: z.uuid() })).mutation(({ ctx, input }) => endDelegation({ ctx: ctx.service, input })),
+  end: employeeProcedure
+    .input(z.strictObject({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => endDelegation({ ctx: ctx.service, input })),
 });

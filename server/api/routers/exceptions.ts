@@ -2,7 +2,12 @@ import { z } from "zod";
 import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
 import { saneDate } from "@/server/core/input/dates";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
-import { exceptionsOnMyResources, getException, listExceptions, myTemporaryAccess } from "@/server/services/exceptions/queries";
+import {
+  exceptionsOnMyResources,
+  getException,
+  listExceptions,
+  myTemporaryAccess,
+} from "@/server/services/exceptions/queries";
 import { proposeException, proposeExtension } from "@/server/services/exceptions/propose";
 import { allTypeSettings, updateTypeSettings } from "@/server/services/exceptions/settings";
 import { auditReadProcedure, createTRPCRouter, employeeProcedure, itAdminProcedure } from "../trpc";
@@ -24,7 +29,11 @@ export const exceptionsRouter = createTRPCRouter({
         pageSize: z.int().min(5).max(200).default(25),
         expiringWithinDays: z.union([z.literal(7), z.literal(30)]).optional(),
         type: z.enum([...exceptionTypes, "fallback"]).optional(),
-        system: z.string().trim().regex(/^[a-z][a-z0-9-]*$/).optional(),
+        system: z
+          .string()
+          .trim()
+          .regex(/^[a-z][a-z0-9-]*$/)
+          .optional(),
         department: z.string().trim().max(200).optional(),
         status: z.enum(["open", "revoke_failed", "ended", "all"]).default("open"),
         search: z.string().trim().max(200).optional(),
@@ -33,7 +42,9 @@ export const exceptionsRouter = createTRPCRouter({
     .query(({ ctx, input }) => listExceptions({ ctx: ctx.service, input })),
 
   // The holder, IT and auditors: the service checks which.
-  byId: employeeProcedure.input(z.strictObject({ exceptionId })).query(({ ctx, input }) => getException({ ctx: ctx.service, input })),
+  byId: employeeProcedure
+    .input(z.strictObject({ exceptionId }))
+    .query(({ ctx, input }) => getException({ ctx: ctx.service, input })),
 
   // IT proposes; the approver it names decides in their inbox (issue 12). Returns the request.
   propose: itAdminProcedure
@@ -54,7 +65,9 @@ export const exceptionsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => proposeException({ ctx: ctx.service, input })),
 
   // IT, or the resource's owner: the service checks which.
-  revoke: employeeProcedure.input(z.strictObject({ exceptionId, reason })).mutation(({ ctx, input }) => revokeException({ ctx: ctx.service, input })),
+  revoke: employeeProcedure
+    .input(z.strictObject({ exceptionId, reason }))
+    .mutation(({ ctx, input }) => revokeException({ ctx: ctx.service, input })),
 
   revokeMany: itAdminProcedure
     .input(z.strictObject({ exceptionIds: z.array(exceptionId).min(1).max(200), reason }))
@@ -62,10 +75,22 @@ export const exceptionsRouter = createTRPCRouter({
 
   // More time on an exception, proposed to a named approver like a new one.
   proposeExtension: itAdminProcedure
-    .input(z.strictObject({ exceptionId, durationMinutes: z.int().min(5).max(60 * 24 * 366), justification: z.string().max(5000), approverEmail: z.email() }))
+    .input(
+      z.strictObject({
+        exceptionId,
+        durationMinutes: z
+          .int()
+          .min(5)
+          .max(60 * 24 * 366),
+        justification: z.string().max(5000),
+        approverEmail: z.email(),
+      }),
+    )
     .mutation(({ ctx, input }) => proposeExtension({ ctx: ctx.service, input })),
 
-  giveBack: employeeProcedure.input(z.strictObject({ exceptionId })).mutation(({ ctx, input }) => giveBackException({ ctx: ctx.service, input })),
+  giveBack: employeeProcedure
+    .input(z.strictObject({ exceptionId }))
+    .mutation(({ ctx, input }) => giveBackException({ ctx: ctx.service, input })),
 
   typeSettings: itAdminProcedure.query(({ ctx }) => allTypeSettings(ctx.service.db)),
 
@@ -73,8 +98,18 @@ export const exceptionsRouter = createTRPCRouter({
     .input(
       z.strictObject({
         type: z.enum(exceptionTypes),
-        maxDurationMinutes: z.int().min(5).max(60 * 24 * 366),
-        reminderOffsetsMinutes: z.array(z.int().min(1).max(60 * 24 * 90)).max(5),
+        maxDurationMinutes: z
+          .int()
+          .min(5)
+          .max(60 * 24 * 366),
+        reminderOffsetsMinutes: z
+          .array(
+            z
+              .int()
+              .min(1)
+              .max(60 * 24 * 90),
+          )
+          .max(5),
         extensible: z.boolean(),
         escalatedApproverGroup: z.string().trim().min(1).max(100).nullable(),
       }),

@@ -10,10 +10,24 @@ export const fallbacksRouter = createTRPCRouter({
   save: itAdminProcedure
     .input(z.strictObject({ source: z.string().min(1).max(50_000), previousName: z.string().max(100).optional() }))
     .mutation(({ ctx, input }) => saveFallback({ ctx: ctx.service, input })),
-  remove: itAdminProcedure.input(z.strictObject({ name: z.string().min(1).max(100) })).mutation(({ ctx, input }) => deleteFallback({ ctx: ctx.service, input })),
+  remove: itAdminProcedure
+    .input(z.strictObject({ name: z.string().min(1).max(100) }))
+    .mutation(({ ctx, input }) => deleteFallback({ ctx: ctx.service, input })),
   // Resource names, for the "ask for a resource" picker.
-  resources: employeeProcedure.query(async ({ ctx }) => (await listCatalog({ ctx: ctx.service })).resources.map((r) => r.key)),
+  resources: employeeProcedure.query(async ({ ctx }) =>
+    (await listCatalog({ ctx: ctx.service })).resources.map((r) => r.key),
+  ),
   ask: employeeProcedure
-    .input(z.strictObject({ resource: z.string().trim().min(3).max(300), durationMinutes: z.int().min(1).max(60 * 24 * 366).optional(), justification: z.string().max(2000).optional() }))
+    .input(
+      z.strictObject({
+        resource: z.string().trim().min(3).max(300),
+        durationMinutes: z
+          .int()
+          .min(1)
+          .max(60 * 24 * 366)
+          .optional(),
+        justification: z.string().max(2000).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => askForResource({ ctx: ctx.service, input })),
 });

@@ -6,7 +6,11 @@ import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
 export const sourceKey = z.string().trim().min(1).max(60);
 export const handoverReason = z.string().trim().min(1, { error: "say why (the audit trail keeps it)" }).max(500);
-const selection = { toSource: sourceKey, fromSource: sourceKey.nullable(), department: z.string().trim().max(200).nullish() };
+const selection = {
+  toSource: sourceKey,
+  fromSource: sourceKey.nullable(),
+  department: z.string().trim().max(200).nullish(),
+};
 
 /** HR systems that send events to POST /api/hr/events, what they sent, and whom each manages. */
 export const hrRouter = createTRPCRouter({
@@ -15,11 +19,17 @@ export const hrRouter = createTRPCRouter({
     .input(z.strictObject({ key: z.string().trim().min(2).max(60), name: z.string().trim().max(200) }))
     .mutation(({ ctx, input }) => createHrSource({ ctx: ctx.service, input })),
   /** A new token for the source, shown once; the old one stops working. */
-  rotateToken: itAdminProcedure.input(z.strictObject({ key: sourceKey, reason: handoverReason })).mutation(({ ctx, input }) => rotateHrSourceToken({ ctx: ctx.service, input })),
+  rotateToken: itAdminProcedure
+    .input(z.strictObject({ key: sourceKey, reason: handoverReason }))
+    .mutation(({ ctx, input }) => rotateHrSourceToken({ ctx: ctx.service, input })),
   /** The source's token stops working (a leak, a system retired). */
-  revokeSource: itAdminProcedure.input(z.strictObject({ key: sourceKey, reason: handoverReason })).mutation(({ ctx, input }) => revokeHrSource({ ctx: ctx.service, input })),
+  revokeSource: itAdminProcedure
+    .input(z.strictObject({ key: sourceKey, reason: handoverReason }))
+    .mutation(({ ctx, input }) => revokeHrSource({ ctx: ctx.service, input })),
   /** Who a bulk handover would give the source, changing nothing. */
-  previewHandover: itAdminProcedure.input(z.strictObject(selection)).query(({ ctx, input }) => previewHandover({ ctx: ctx.service, input })),
+  previewHandover: itAdminProcedure
+    .input(z.strictObject(selection))
+    .query(({ ctx, input }) => previewHandover({ ctx: ctx.service, input })),
   /** Gives the source the people previewed (audited per person, with the reason). */
   handOverPeople: itAdminProcedure
     .input(z.strictObject({ ...selection, reason: handoverReason, expectedCount: z.int().min(1).max(10_000_000) }))

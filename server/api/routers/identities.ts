@@ -49,10 +49,14 @@ export const identitiesRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => handOverIdentity({ ctx: ctx.service, input })),
 
   /** CSV import: every change it would make, changing nothing. */
-  previewImport: itAdminProcedure.input(z.strictObject({ csv })).query(({ ctx, input }) => previewIdentityImport({ ctx: ctx.service, input })),
+  previewImport: itAdminProcedure
+    .input(z.strictObject({ csv }))
+    .query(({ ctx, input }) => previewIdentityImport({ ctx: ctx.service, input })),
 
   /** Applies exactly what the preview with this fingerprint showed, all or nothing. */
   applyImport: itAdminProcedure
-    .input(z.strictObject({ csv, fingerprint: z.string().regex(/^[0-9a-f]{64}$/, { error: "not a preview fingerprint" }) }))
+    .input(
+      z.strictObject({ csv, fingerprint: z.string().regex(/^[0-9a-f]{64}$/, { error: "not a preview fingerprint" }) }),
+    )
     .mutation(({ ctx, input }) => applyIdentityImport({ ctx: ctx.service, input })),
 });

@@ -10,5 +10,7 @@ export const meRouter = createTRPCRouter({
     return { ...identity, sections: sectionsFor(ctx.actor.roles) };
   }),
   /** What policy gives the signed-in person, with the reason for each grant. */
-  access: employeeProcedure.query(({ ctx }) => expectedAccessOf({ ctx: ctx.service, input: { identityId: ctx.actor.identityId } })),
+  access: employeeProcedure.query(({ ctx }) =>
+    expectedAccessOf({ ctx: ctx.service, input: { identityId: ctx.actor.identityId } }),
+  ),
 });

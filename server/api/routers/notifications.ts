@@ -10,7 +10,11 @@ export const notificationsRouter = createTRPCRouter({
     .input(z.strictObject({ page, pageSize, unreadOnly: z.boolean().default(false) }))
     .query(({ ctx, input }) => listNotifications({ ctx: ctx.service, input })),
   unreadCount: employeeProcedure.query(({ ctx }) => unreadNotificationCount({ ctx: ctx.service })),
-  markRead: employeeProcedure.input(z.strictObject({ id: z.int().positive().optional() })).mutation(({ ctx, input }) => markRead({ ctx: ctx.service, input })),
+  markRead: employeeProcedure
+    .input(z.strictObject({ id: z.int().positive().optional() }))
+    .mutation(({ ctx, input }) => markRead({ ctx: ctx.service, input })),
   /** Mail sent or waiting; without SMTP_URL this is where development mail can be read. */
-  outbox: itAdminProcedure.input(z.strictObject({ page, pageSize })).query(({ ctx, input }) => listOutbox({ ctx: ctx.service, input })),
+  outbox: itAdminProcedure
+    .input(z.strictObject({ page, pageSize }))
+    .query(({ ctx, input }) => listOutbox({ ctx: ctx.service, input })),
 });

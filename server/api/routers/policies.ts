@@ -33,11 +33,15 @@ const versionId = serialId();
 
 export const policiesRouter = createTRPCRouter({
   list: itAdminProcedure.query(({ ctx }) => listPolicies({ ctx: ctx.service })),
-  file: itAdminProcedure.input(z.strictObject({ path })).query(({ ctx, input }) => getPolicyFile({ ctx: ctx.service, input })),
+  file: itAdminProcedure
+    .input(z.strictObject({ path }))
+    .query(({ ctx, input }) => getPolicyFile({ ctx: ctx.service, input })),
   catalog: itAdminProcedure.query(({ ctx }) => listCatalog({ ctx: ctx.service })),
   overview: itAdminProcedure.query(({ ctx }) => policyOverview({ ctx: ctx.service })),
 
-  lint: itAdminProcedure.input(z.strictObject({ changes })).query(({ ctx, input }) => lintPolicyDraft({ ctx: ctx.service, input })),
+  lint: itAdminProcedure
+    .input(z.strictObject({ changes }))
+    .query(({ ctx, input }) => lintPolicyDraft({ ctx: ctx.service, input })),
   preview: itAdminProcedure
     .input(z.strictObject({ changes, limit: z.int().min(1).max(1000).default(200) }))
     .query(({ ctx, input }) => previewPolicyDraft({ ctx: ctx.service, input })),
@@ -56,16 +60,28 @@ export const policiesRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => restorePolicyVersion({ ctx: ctx.service, input })),
   pending: itAdminProcedure.query(({ ctx }) => pendingPolicyChanges({ ctx: ctx.service })),
   decide: itAdminProcedure
-    .input(z.strictObject({ versionId, decision: z.enum(["approve", "reject"]), note: z.string().max(1000).optional() }))
+    .input(
+      z.strictObject({ versionId, decision: z.enum(["approve", "reject"]), note: z.string().max(1000).optional() }),
+    )
     .mutation(({ ctx, input }) => decidePolicyChange({ ctx: ctx.service, input })),
-  settings: itAdminProcedure.query(async ({ ctx }) => ({ requireSecondApproval: await requiresSecondApproval(ctx.db) })),
+  settings: itAdminProcedure.query(async ({ ctx }) => ({
+    requireSecondApproval: await requiresSecondApproval(ctx.db),
+  })),
   updateSettings: itAdminProcedure
     .input(z.strictObject({ requireSecondApproval: z.boolean() }))
     .mutation(({ ctx, input }) => setPolicySettings({ ctx: ctx.service, input })),
 
   export: auditReadProcedure.query(({ ctx }) => exportPolicyFiles({ ctx: ctx.service })),
   import: itAdminProcedure
-    .input(z.strictObject({ files: z.array(z.strictObject({ path, source: z.string().max(MAX_FILE) })).min(1).max(2000), message: z.string().max(500) }))
+    .input(
+      z.strictObject({
+        files: z
+          .array(z.strictObject({ path, source: z.string().max(MAX_FILE) }))
+          .min(1)
+          .max(2000),
+        message: z.string().max(500),
+      }),
+    )
     .mutation(({ ctx, input }) => importPolicyFiles({ ctx: ctx.service, input })),
 
   expectedAccess: itAdminProcedure

@@ -1,15 +1,26 @@
 import { z } from "zod";
 import { templateDefinitionSchema } from "@/server/core/requests/template";
 import { listApproverGroups, saveApproverGroup } from "@/server/services/requests/groups";
-import { getTemplate, listTemplates, previewNotifications, saveTemplate, setTemplateActive } from "@/server/services/requests/templates";
+import {
+  getTemplate,
+  listTemplates,
+  previewNotifications,
+  saveTemplate,
+  setTemplateActive,
+} from "@/server/services/requests/templates";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
-const key = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "use lowercase letters, digits and dashes").max(60);
+const key = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "use lowercase letters, digits and dashes")
+  .max(60);
 
 /** Request templates and approver groups: IT admins keep them. */
 export const templatesRouter = createTRPCRouter({
   list: itAdminProcedure.query(({ ctx }) => listTemplates({ ctx: ctx.service })),
-  byKey: itAdminProcedure.input(z.strictObject({ key })).query(({ ctx, input }) => getTemplate({ ctx: ctx.service, input })),
+  byKey: itAdminProcedure
+    .input(z.strictObject({ key }))
+    .query(({ ctx, input }) => getTemplate({ ctx: ctx.service, input })),
   save: itAdminProcedure
     .input(
       z.strictObject({
@@ -21,12 +32,27 @@ export const templatesRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => saveTemplate({ ctx: ctx.service, input })),
-  setActive: itAdminProcedure.input(z.strictObject({ key, active: z.boolean() })).mutation(({ ctx, input }) => setTemplateActive({ ctx: ctx.service, input })),
+  setActive: itAdminProcedure
+    .input(z.strictObject({ key, active: z.boolean() }))
+    .mutation(({ ctx, input }) => setTemplateActive({ ctx: ctx.service, input })),
   previewNotifications: itAdminProcedure
-    .input(z.strictObject({ definition: templateDefinitionSchema, requesterEmail: z.email().optional(), templateKey: key.optional() }))
+    .input(
+      z.strictObject({
+        definition: templateDefinitionSchema,
+        requesterEmail: z.email().optional(),
+        templateKey: key.optional(),
+      }),
+    )
     .query(({ ctx, input }) => previewNotifications({ ctx: ctx.service, input })),
   groups: itAdminProcedure.query(({ ctx }) => listApproverGroups({ ctx: ctx.service })),
   saveGroup: itAdminProcedure
-    .input(z.strictObject({ key, name: z.string().trim().min(1).max(120), description: z.string().max(500).default(""), memberEmails: z.array(z.string().max(320)).max(200) }))
+    .input(
+      z.strictObject({
+        key,
+        name: z.string().trim().min(1).max(120),
+        description: z.string().max(500).default(""),
+        memberEmails: z.array(z.string().max(320)).max(200),
+      }),
+    )
     .mutation(({ ctx, input }) => saveApproverGroup({ ctx: ctx.service, input })),
 });

@@ -18,13 +18,20 @@ const event: ChainedContent = {
 
 describe("audit chain input", () => {
   it("does not depend on the order of object keys (jsonb reorders them)", () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it("covers the previous hash and every field", () => {
     const base = chainInput(GENESIS_HASH, event);
     expect(chainInput("f".repeat(64), event)).not.toBe(base);
-    for (const [key, value] of Object.entries({ actorLabel: "someone@else", reason: "edited", occurredAt: new Date(0), after: null })) {
+    for (const [key, value] of Object.entries({
+      actorLabel: "someone@else",
+      reason: "edited",
+      occurredAt: new Date(0),
+      after: null,
+    })) {
       expect(chainInput(GENESIS_HASH, { ...event, [key]: value })).not.toBe(base);
     }
   });
@@ -37,7 +44,15 @@ describe("audit chain input", () => {
 });
 
 describe("audit checkpoints", () => {
-  const body = { version: 1 as const, count: 3, legacy: 1, headId: 7, headHash: "a".repeat(64), at: "2026-11-22T12:00:00.000Z", keyId: "k1" };
+  const body = {
+    version: 1 as const,
+    count: 3,
+    legacy: 1,
+    headId: 7,
+    headHash: "a".repeat(64),
+    at: "2026-11-22T12:00:00.000Z",
+    keyId: "k1",
+  };
 
   it("are signed over a text no event link can have", () => {
     expect(checkpointInput(body)).toMatch(/^clearance-audit-checkpoint\/v1\n\{/);
@@ -45,7 +60,9 @@ describe("audit checkpoints", () => {
   });
 
   it("are named so that the newest sorts first", () => {
-    const names = ["2026-11-22T12:00:00.000Z", "2026-11-22T13:00:00.000Z", "2027-01-01T00:00:00.000Z"].map((at) => checkpointName({ at, count: 1 }));
+    const names = ["2026-11-22T12:00:00.000Z", "2026-11-22T13:00:00.000Z", "2027-01-01T00:00:00.000Z"].map((at) =>
+      checkpointName({ at, count: 1 }),
+    );
     expect([...names].sort()).toEqual([...names].reverse());
     expect(names[0]).toBe("8204651199999-2026-11-22T120000000Z-1.json");
     for (const n of names) expect(n).toMatch(CHECKPOINT_NAME);
@@ -54,8 +71,15 @@ describe("audit checkpoints", () => {
   it("parse only when complete and consistent", () => {
     expect(parseCheckpoint(JSON.stringify({ ...body, signature: "b".repeat(64) }))).toMatchObject({ ok: true });
     expect(parseCheckpoint("{")).toEqual({ ok: false, problem: "it is not JSON" });
-    expect(parseCheckpoint(JSON.stringify({ ...body, signature: "short" }))).toMatchObject({ ok: false, problem: expect.stringMatching(/^signature/) });
-    expect(parseCheckpoint(JSON.stringify({ ...body, headId: null, signature: "b".repeat(64) }))).toMatchObject({ ok: false });
-    expect(parseCheckpoint(JSON.stringify({ ...body, extra: 1, signature: "b".repeat(64) }))).toMatchObject({ ok: false });
+    expect(parseCheckpoint(JSON.stringify({ ...body, signature: "short" }))).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^signature/),
+    });
+    expect(parseCheckpoint(JSON.stringify({ ...body, headId: null, signature: "b".repeat(64) }))).toMatchObject({
+      ok: false,
+    });
+    expect(parseCheckpoint(JSON.stringify({ ...body, extra: 1, signature: "b".repeat(64) }))).toMatchObject({
+      ok: false,
+    });
   });
 });

@@ -38,7 +38,9 @@ const checkpointSchema = z
     keyId: z.string().regex(AUDIT_KEY_ID),
     signature: hex64,
   })
-  .refine((c) => (c.count === 0) === (c.headId === null) && c.legacy <= c.count, { message: "count, legacy and headId disagree" })
+  .refine((c) => (c.count === 0) === (c.headId === null) && c.legacy <= c.count, {
+    message: "count, legacy and headId disagree",
+  })
   .refine((c) => c.count > 0 || c.headHash === GENESIS_HASH, { message: "an empty chain's head is the genesis hash" });
 
 /** The exact text whose HMAC-SHA256 is a checkpoint's signature (distinct from any event's input). */
@@ -47,7 +49,9 @@ export function checkpointInput(body: CheckpointBody): string {
   return `clearance-audit-checkpoint/v1\n${canonicalJson({ version, count, legacy, headId, headHash, at, keyId })}`;
 }
 
-export function parseCheckpoint(text: string): { ok: true; checkpoint: AuditCheckpoint } | { ok: false; problem: string } {
+export function parseCheckpoint(
+  text: string,
+): { ok: true; checkpoint: AuditCheckpoint } | { ok: false; problem: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -83,4 +87,5 @@ export const CHECKPOINT_NAME = /^\d{13}-\d{4}-\d{2}-\d{2}T\d{9}Z-\d+\.json$/;
 export const checkpointLabel = (checkpoint: Pick<CheckpointBody, "at">) => `the checkpoint of ${checkpoint.at}`;
 
 /** "#130 (ab12cd34ef56…)" */
-export const eventLabel = (id: number | null, hash: string) => (id === null ? "no event" : `#${id} (${hash.slice(0, 12)}…)`);
+export const eventLabel = (id: number | null, hash: string) =>
+  id === null ? "no event" : `#${id} (${hash.slice(0, 12)}…)`;

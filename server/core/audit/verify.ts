@@ -34,7 +34,10 @@ export function checkpointSignatureProblem(located: LocatedCheckpoint, hashing: 
   const { checkpoint: cp, location, name } = located;
   const valid = hashing.verifyMac(cp.keyId, checkpointInput(cp), cp.signature);
   if (valid === true) return null;
-  const why = valid === "unknown-key" ? `audit key "${cp.keyId}", which is not in the keyring` : `a signature that does not verify under audit key "${cp.keyId}"`;
+  const why =
+    valid === "unknown-key"
+      ? `audit key "${cp.keyId}", which is not in the keyring`
+      : `a signature that does not verify under audit key "${cp.keyId}"`;
   return `${checkpointLabel(cp)} (${name} in ${location}) carries ${why}: it was forged or changed, or the key is missing`;
 }
 
@@ -64,13 +67,20 @@ export class ChainWalk {
       return broken("its previous-hash does not match the event before it (an event was removed or reordered)");
     }
     if (keyId === null) {
-      if (this.keyedSeen) return broken("it carries no audit key id although keyed events precede it (only events written before audit keys existed may be unkeyed)");
-      if (this.hashing.sha256(chainInput(prevHash, content)) !== hash) return broken("its content does not match its hash (the event was changed)");
+      if (this.keyedSeen)
+        return broken(
+          "it carries no audit key id although keyed events precede it (only events written before audit keys existed may be unkeyed)",
+        );
+      if (this.hashing.sha256(chainInput(prevHash, content)) !== hash)
+        return broken("its content does not match its hash (the event was changed)");
       this.legacy++;
     } else {
       const valid = this.hashing.verifyMac(keyId, keyedChainInput(keyId, prevHash, content), hash);
       if (valid === "unknown-key") return broken(`it is signed by audit key "${keyId}", which is not in the keyring`);
-      if (!valid) return broken(`its content does not match its hash under audit key "${keyId}" (the event was changed, or re-hashed without the key)`);
+      if (!valid)
+        return broken(
+          `its content does not match its hash under audit key "${keyId}" (the event was changed, or re-hashed without the key)`,
+        );
       this.keyedSeen = true;
     }
     this.checked++;
@@ -84,7 +94,9 @@ export class ChainWalk {
         );
       }
       if (this.legacy !== cp.legacy) {
-        return broken(`${checkpointLabel(cp)} saw ${cp.legacy} legacy (unkeyed) events before it; the database has ${this.legacy}`);
+        return broken(
+          `${checkpointLabel(cp)} saw ${cp.legacy} legacy (unkeyed) events before it; the database has ${this.legacy}`,
+        );
       }
     }
     this.prevHash = hash;

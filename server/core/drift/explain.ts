@@ -32,11 +32,17 @@ const lvl = (level: string | null) => (level ? ` (${level})` : "");
 export function explainDrift(f: DriftFacts): DriftExplanation {
   const who = f.person?.name ?? f.username;
   const actual =
-    f.kind === "missing" ? `${f.resource} has no access for ${f.username}` : `${f.username} holds ${f.resource}${lvl(f.actualLevel)}`;
+    f.kind === "missing"
+      ? `${f.resource} has no access for ${f.username}`
+      : `${f.username} holds ${f.resource}${lvl(f.actualLevel)}`;
   if (f.kind === "excess") {
-    if (!f.person) return { expected: `No identity has the account name ${f.username}: an account nobody in HR owns`, actual };
-    if (f.person.status.trim().toLowerCase() !== "active") return { expected: `${who} is ${f.person.status}: nobody who is not Active keeps access`, actual };
-    const ended = f.endedException ? `; EXC-${f.endedException.number} ended (${f.endedException.endReason}) on ${day(f.endedException.endedAt)}` : "";
+    if (!f.person)
+      return { expected: `No identity has the account name ${f.username}: an account nobody in HR owns`, actual };
+    if (f.person.status.trim().toLowerCase() !== "active")
+      return { expected: `${who} is ${f.person.status}: nobody who is not Active keeps access`, actual };
+    const ended = f.endedException
+      ? `; EXC-${f.endedException.number} ended (${f.endedException.endReason}) on ${day(f.endedException.endedAt)}`
+      : "";
     return { expected: `Not in any policy that applies to ${who}, and no active exception covers it${ended}`, actual };
   }
   const source = f.exception
@@ -46,19 +52,43 @@ export function explainDrift(f: DriftFacts): DriftExplanation {
   return { expected: `${source} at ${f.expectedLevel ?? "the lowest level"}`, actual };
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "policy";
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 60) || "policy";
 // Plain when YAML reads it back unchanged (no ": ", " #", or a leading indicator); quoted otherwise.
-const yamlText = (s: string) => (/^[\w .@#/:-]+$/.test(s) && !/: |:$| #/.test(s) && !/^[#\-\s:]/.test(s) ? s : JSON.stringify(s));
+const yamlText = (s: string) =>
+  /^[\w .@#/:-]+$/.test(s) && !/: |:$| #/.test(s) && !/^[#\-\s:]/.test(s) ? s : JSON.stringify(s);
 
 /**
  * "Add to a policy" for excess access: a draft that grants the resource to the person's role
  * (job title within department), for IT to check in the editor's impact preview before saving.
  */
-export function policyDraftForAccess(input: { jobTitle: string | null; department: string | null; resource: string; level: string | null }): string {
-  const when = [input.department ? `  - department: ${yamlText(input.department)}` : null, input.jobTitle ? `  - job_title: ${yamlText(input.jobTitle)}` : null].filter(Boolean);
-  const grant = input.level ? `  - resource: ${yamlText(input.resource)}\n    level: ${yamlText(input.level)}` : `  - ${yamlText(input.resource)}`;
+export function policyDraftForAccess(input: {
+  jobTitle: string | null;
+  department: string | null;
+  resource: string;
+  level: string | null;
+}): string {
+  const when = [
+    input.department ? `  - department: ${yamlText(input.department)}` : null,
+    input.jobTitle ? `  - job_title: ${yamlText(input.jobTitle)}` : null,
+  ].filter(Boolean);
+  const grant = input.level
+    ? `  - resource: ${yamlText(input.resource)}\n    level: ${yamlText(input.level)}`
+    : `  - ${yamlText(input.resource)}`;
   const name = slug(`${input.jobTitle ?? input.department ?? "role"} ${input.resource.split(":").slice(2).join("-")}`);
-  return [`name: ${name}`, `description: Found in place by drift detection; granted to the role instead of by hand`, "when:", ...(when.length ? when : ["  - employment_status: Active"]), "grants:", grant, ""].join("\n");
+  return [
+    `name: ${name}`,
+    `description: Found in place by drift detection; granted to the role instead of by hand`,
+    "when:",
+    ...(when.length ? when : ["  - employment_status: Active"]),
+    "grants:",
+    grant,
+    "",
+  ].join("\n");
 }
 
 /** The facts a finding stores when found (drift_findings.explanation). */
@@ -70,7 +100,14 @@ export interface StoredDriftFacts {
 }
 
 /** A stored finding's explanation, from the facts kept with it. */
-export function explainFinding(f: { kind: string; username: string; resourceKey: string; expectedLevel: string | null; actualLevel: string | null; explanation: unknown }): DriftExplanation {
+export function explainFinding(f: {
+  kind: string;
+  username: string;
+  resourceKey: string;
+  expectedLevel: string | null;
+  actualLevel: string | null;
+  explanation: unknown;
+}): DriftExplanation {
   const facts = (f.explanation ?? {}) as Partial<StoredDriftFacts>;
   return explainDrift({
     kind: f.kind as DriftKind,
@@ -80,7 +117,15 @@ export function explainFinding(f: { kind: string; username: string; resourceKey:
     expectedLevel: f.expectedLevel,
     actualLevel: f.actualLevel,
     policies: facts.policies ?? null,
-    exception: facts.exception ? { number: facts.exception.number, type: facts.exception.type, expiresAt: new Date(facts.exception.expiresAt) } : null,
-    endedException: facts.endedException ? { number: facts.endedException.number, endReason: facts.endedException.endReason, endedAt: new Date(facts.endedException.endedAt) } : null,
+    exception: facts.exception
+      ? { number: facts.exception.number, type: facts.exception.type, expiresAt: new Date(facts.exception.expiresAt) }
+      : null,
+    endedException: facts.endedException
+      ? {
+          number: facts.endedException.number,
+          endReason: facts.endedException.endReason,
+          endedAt: new Date(facts.endedException.endedAt),
+        }
+      : null,
   });
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { countsAsAccess, daysRemaining, defaultTypeSettings, dueReminder, expiryFor, exceptionTimeline, nextExtensionApproval, retryDelayMs } from ".";
+import {
+  countsAsAccess,
+  daysRemaining,
+  defaultTypeSettings,
+  dueReminder,
+  expiryFor,
+  exceptionTimeline,
+  nextExtensionApproval,
+  retryDelayMs,
+} from ".";
 
 const at = (iso: string) => new Date(iso);
 const DAY = 24 * 60;
@@ -23,7 +32,11 @@ describe("expiry", () => {
 
 describe("reminders", () => {
   const project = defaultTypeSettings.project;
-  const sixWeeks = { startsAt: at("2024-11-24T14:30:00Z"), expiresAt: at("2025-01-06T00:00:00Z"), remindersSent: [] as number[] };
+  const sixWeeks = {
+    startsAt: at("2024-11-24T14:30:00Z"),
+    expiresAt: at("2025-01-06T00:00:00Z"),
+    remindersSent: [] as number[],
+  };
   it("sends the 14-day reminder exactly 14 days before, once", () => {
     expect(dueReminder(sixWeeks, project, at("2024-12-22T23:59:00Z"))).toBeNull();
     expect(dueReminder(sixWeeks, project, at("2024-12-23T00:00:00Z"))).toBe(14 * DAY);
@@ -31,7 +44,11 @@ describe("reminders", () => {
     expect(dueReminder({ ...sixWeeks, remindersSent: [14 * DAY] }, project, at("2025-01-05T00:00:00Z"))).toBe(DAY);
   });
   it("skips reminders longer than the access, and after downtime sends only the nearest one", () => {
-    const fourHours = { startsAt: at("2026-01-01T08:00:00Z"), expiresAt: at("2026-01-01T12:00:00Z"), remindersSent: [] as number[] };
+    const fourHours = {
+      startsAt: at("2026-01-01T08:00:00Z"),
+      expiresAt: at("2026-01-01T12:00:00Z"),
+      remindersSent: [] as number[],
+    };
     expect(dueReminder(fourHours, project, at("2026-01-01T08:00:00Z"))).toBeNull();
     expect(dueReminder(fourHours, project, at("2026-01-01T11:00:00Z"))).toBe(60);
     expect(dueReminder(sixWeeks, project, at("2025-01-05T23:30:00Z"))).toBe(60);
@@ -41,13 +58,32 @@ describe("reminders", () => {
 
 describe("extensions (invariant 9)", () => {
   it("two by the original approvers, two escalated, then none; a role transition never", () => {
-    expect(nextExtensionApproval({ type: "project", extensionsUsed: 0 }, defaultTypeSettings.project)).toEqual({ escalated: false });
-    expect(nextExtensionApproval({ type: "project", extensionsUsed: 1 }, defaultTypeSettings.project)).toEqual({ escalated: false });
-    expect(nextExtensionApproval({ type: "project", extensionsUsed: 2 }, defaultTypeSettings.project)).toEqual({ escalated: true, group: "security" });
-    expect(nextExtensionApproval({ type: "project", extensionsUsed: 3 }, defaultTypeSettings.project)).toEqual({ escalated: true, group: "security" });
-    expect(() => nextExtensionApproval({ type: "project", extensionsUsed: 4 }, defaultTypeSettings.project)).toThrow(/extended 4 times/);
-    expect(() => nextExtensionApproval({ type: "role_transition", extensionsUsed: 0 }, defaultTypeSettings.role_transition)).toThrow(/hard expiry/);
-    expect(() => nextExtensionApproval({ type: "project", extensionsUsed: 2 }, { ...defaultTypeSettings.project, escalatedApproverGroup: null })).toThrow(/none is set/);
+    expect(nextExtensionApproval({ type: "project", extensionsUsed: 0 }, defaultTypeSettings.project)).toEqual({
+      escalated: false,
+    });
+    expect(nextExtensionApproval({ type: "project", extensionsUsed: 1 }, defaultTypeSettings.project)).toEqual({
+      escalated: false,
+    });
+    expect(nextExtensionApproval({ type: "project", extensionsUsed: 2 }, defaultTypeSettings.project)).toEqual({
+      escalated: true,
+      group: "security",
+    });
+    expect(nextExtensionApproval({ type: "project", extensionsUsed: 3 }, defaultTypeSettings.project)).toEqual({
+      escalated: true,
+      group: "security",
+    });
+    expect(() => nextExtensionApproval({ type: "project", extensionsUsed: 4 }, defaultTypeSettings.project)).toThrow(
+      /extended 4 times/,
+    );
+    expect(() =>
+      nextExtensionApproval({ type: "role_transition", extensionsUsed: 0 }, defaultTypeSettings.role_transition),
+    ).toThrow(/hard expiry/);
+    expect(() =>
+      nextExtensionApproval(
+        { type: "project", extensionsUsed: 2 },
+        { ...defaultTypeSettings.project, escalatedApproverGroup: null },
+      ),
+    ).toThrow(/none is set/);
   });
   it("backs off retries 5 s, 10 s, 20 s … up to 15 minutes", () => {
     expect([1, 2, 3, 4, 20].map(retryDelayMs)).toEqual([5_000, 10_000, 20_000, 40_000, 900_000]);
@@ -62,7 +98,14 @@ describe("timeline", () => {
         approvedAt: at("2024-11-24T14:30:00Z"),
         approvedBy: "cfo@company.com",
         deliveredAt: at("2024-11-24T14:35:00Z"),
-        extensions: [{ approvedAt: at("2024-12-20T10:00:00Z"), approvedBy: "cfo@company.com", previousExpiresAt: at("2025-01-06T00:00:00Z"), newExpiresAt: at("2025-02-03T00:00:00Z") }],
+        extensions: [
+          {
+            approvedAt: at("2024-12-20T10:00:00Z"),
+            approvedBy: "cfo@company.com",
+            previousExpiresAt: at("2025-01-06T00:00:00Z"),
+            newExpiresAt: at("2025-02-03T00:00:00Z"),
+          },
+        ],
         endedAt: at("2025-02-03T00:00:00Z"),
         endReason: "expired",
         endedBy: "system:exceptions-expire",

@@ -38,7 +38,9 @@ export function dueReminder(
   if (now >= e.expiresAt) return null;
   const lengthMinutes = (e.expiresAt.getTime() - e.startsAt.getTime()) / MINUTE_MS;
   const leftMinutes = (e.expiresAt.getTime() - now.getTime()) / MINUTE_MS;
-  const reached = settings.reminderOffsetsMinutes.filter((o) => o < lengthMinutes && leftMinutes <= o).sort((a, b) => a - b);
+  const reached = settings.reminderOffsetsMinutes
+    .filter((o) => o < lengthMinutes && leftMinutes <= o)
+    .sort((a, b) => a - b);
   const shortest = reached[0];
   if (shortest === undefined) return null;
   return e.remindersSent.some((s) => s <= shortest) ? null : shortest;

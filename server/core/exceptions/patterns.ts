@@ -19,21 +19,38 @@ const label = (type: string) => (exceptionTypeLabels[type as ExceptionType] ?? t
 /** Refuses extending an exception whose type is never extended, whatever the settings say. */
 export function assertExtensibleType(type: string) {
   if (type === "privilege_escalation") {
-    throw new DomainError("PRECONDITION_FAILED", "A privilege escalation is never renewed: it ends by itself; ask again for the next incident", { field: "exceptionId" });
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "A privilege escalation is never renewed: it ends by itself; ask again for the next incident",
+      { field: "exceptionId" },
+    );
   }
   if (isNeverExtended(type)) {
-    throw new DomainError("PRECONDITION_FAILED", `A ${label(type)} exception has a hard expiry and cannot be extended`, { field: "exceptionId" });
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `A ${label(type)} exception has a hard expiry and cannot be extended`,
+      { field: "exceptionId" },
+    );
   }
 }
 
 /** What is wrong with settings IT wants to save for a type, by field; empty when they keep the pattern's rules. */
-export function typeSettingsProblems(type: ExceptionType, settings: TypeSettings): { field: string; message: string }[] {
+export function typeSettingsProblems(
+  type: ExceptionType,
+  settings: TypeSettings,
+): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
   if (isNeverExtended(type) && settings.extensible) {
-    problems.push({ field: "extensible", message: `A ${label(type)} exception is never extended (seed 000): this cannot be switched on` });
+    problems.push({
+      field: "extensible",
+      message: `A ${label(type)} exception is never extended (seed 000): this cannot be switched on`,
+    });
   }
   if (type === "privilege_escalation" && settings.maxDurationMinutes > MAX_ESCALATION_MINUTES) {
-    problems.push({ field: "maxDurationMinutes", message: "A privilege escalation lasts hours, not days: at most 24 hours" });
+    problems.push({
+      field: "maxDurationMinutes",
+      message: "A privilege escalation lasts hours, not days: at most 24 hours",
+    });
   }
   return problems;
 }
@@ -44,7 +61,10 @@ export function typeSettingsProblems(type: ExceptionType, settings: TypeSettings
  */
 export function effectiveTypeSettings(type: ExceptionType, stored: TypeSettings): TypeSettings {
   if (!isNeverExtended(type)) return stored;
-  const maxDurationMinutes = type === "privilege_escalation" ? Math.min(stored.maxDurationMinutes, MAX_ESCALATION_MINUTES) : stored.maxDurationMinutes;
+  const maxDurationMinutes =
+    type === "privilege_escalation"
+      ? Math.min(stored.maxDurationMinutes, MAX_ESCALATION_MINUTES)
+      : stored.maxDurationMinutes;
   return {
     ...stored,
     maxDurationMinutes,

@@ -13,17 +13,21 @@ const cidrv6 = z.cidrv6();
 export function ipRangeProblem(entry: string): string | null {
   if (ipv4.safeParse(entry).success || ipv6.safeParse(entry).success) return null;
   const v4 = cidrv4.safeParse(entry).success;
-  if (!v4 && !cidrv6.safeParse(entry).success) return `${entry} is not an IP address or CIDR range (e.g. 203.0.113.0/24)`;
+  if (!v4 && !cidrv6.safeParse(entry).success)
+    return `${entry} is not an IP address or CIDR range (e.g. 203.0.113.0/24)`;
   const prefix = Number(entry.split("/")[1]);
   const widest = v4 ? WIDEST_IPV4_PREFIX : WIDEST_IPV6_PREFIX;
   if (prefix < widest) return `${entry} is too broad: an allow list takes ranges of /${widest} or narrower`;
   return null;
 }
 
-export const ipRangeSchema = z.string().trim().superRefine((entry, ctx) => {
-  const problem = ipRangeProblem(entry);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+export const ipRangeSchema = z
+  .string()
+  .trim()
+  .superRefine((entry, ctx) => {
+    const problem = ipRangeProblem(entry);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 /**
  * Vendor restrictions (seed 000, pattern 5), kept on a request and its exceptions and passed to
@@ -33,7 +37,11 @@ export const ipRangeSchema = z.string().trim().superRefine((entry, ctx) => {
 export const restrictionsSchema = z.strictObject({
   ipAllowList: z.array(ipRangeSchema).min(1, "name at least one range, or leave the allow list out").max(50).optional(),
   mfaRequired: z.boolean().optional(),
-  sessionMinutes: z.int().min(5).max(24 * 60).optional(),
+  sessionMinutes: z
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .optional(),
   maxSessions: z.int().min(1).max(100).optional(),
 });
 export type Restrictions = z.infer<typeof restrictionsSchema>;
@@ -54,7 +62,10 @@ export function describeRestrictions(r: Restrictions | null | undefined): string
   const out: string[] = [];
   if (r.mfaRequired) out.push("MFA required");
   if (r.ipAllowList?.length) out.push(`only from ${r.ipAllowList.join(", ")}`);
-  if (r.sessionMinutes) out.push(`sessions end after ${r.sessionMinutes % 60 === 0 ? `${r.sessionMinutes / 60} hour${r.sessionMinutes === 60 ? "" : "s"}` : `${r.sessionMinutes} minutes`}`);
+  if (r.sessionMinutes)
+    out.push(
+      `sessions end after ${r.sessionMinutes % 60 === 0 ? `${r.sessionMinutes / 60} hour${r.sessionMinutes === 60 ? "" : "s"}` : `${r.sessionMinutes} minutes`}`,
+    );
   if (r.maxSessions) out.push(`at most ${r.maxSessions} session${r.maxSessions === 1 ? "" : "s"} at once`);
   return out;
 }
@@ -64,9 +75,12 @@ export function describeRestrictions(r: Restrictions | null | undefined): string
  * allow list, and a session length), the same rule as a vendor template's; other types carry none.
  */
 export function exceptionRestrictionProblems(type: string, r: Restrictions): { field: string; message: string }[] {
-  if (type !== "vendor") return hasRestrictions(r) ? [{ field: "restrictions", message: "only vendor exceptions carry restrictions" }] : [];
+  if (type !== "vendor")
+    return hasRestrictions(r) ? [{ field: "restrictions", message: "only vendor exceptions carry restrictions" }] : [];
   const problems: { field: string; message: string }[] = [];
-  if (!r.mfaRequired && !r.ipAllowList?.length) problems.push({ field: "restrictions.mfaRequired", message: "vendor access needs MFA, an IP allow list, or both" });
-  if (!r.sessionMinutes) problems.push({ field: "restrictions.sessionMinutes", message: "say how long a vendor session may last" });
+  if (!r.mfaRequired && !r.ipAllowList?.length)
+    problems.push({ field: "restrictions.mfaRequired", message: "vendor access needs MFA, an IP allow list, or both" });
+  if (!r.sessionMinutes)
+    problems.push({ field: "restrictions.sessionMinutes", message: "say how long a vendor session may last" });
   return problems;
 }

@@ -2,7 +2,16 @@ import { endReasonText } from "./end-reason";
 
 /** The steps of an exception's life, as seed 000's audit trail lists them. */
 export interface TimelineStep {
-  label: "Requested" | "Proposed" | "Approved" | "Granted" | "Extended" | "Revoked" | "Removal delivered" | "Grant failed" | "Revoke failed";
+  label:
+    | "Requested"
+    | "Proposed"
+    | "Approved"
+    | "Granted"
+    | "Extended"
+    | "Revoked"
+    | "Removal delivered"
+    | "Grant failed"
+    | "Revoke failed";
   at: Date;
   detail: string;
 }
@@ -38,17 +47,37 @@ function span(from: Date, to: Date): string {
  * length in calendar days from the request (or approval) to the end (seed 000: "Duration: 71 days"). */
 export function exceptionTimeline(e: TimelineInput, now: Date): { steps: TimelineStep[]; durationDays: number } {
   const steps: TimelineStep[] = [];
-  if (e.requestedAt) steps.push(e.proposedBy ? { label: "Proposed", at: e.requestedAt, detail: `by ${e.proposedBy} (IT)` } : { label: "Requested", at: e.requestedAt, detail: "" });
+  if (e.requestedAt)
+    steps.push(
+      e.proposedBy
+        ? { label: "Proposed", at: e.requestedAt, detail: `by ${e.proposedBy} (IT)` }
+        : { label: "Requested", at: e.requestedAt, detail: "" },
+    );
   steps.push({ label: "Approved", at: e.approvedAt, detail: `by ${e.approvedBy}` });
   if (e.deliveredAt) steps.push({ label: "Granted", at: e.deliveredAt, detail: "the system confirmed" });
-  else if (e.status === "grant_failed") steps.push({ label: "Grant failed", at: e.failedAt ?? e.approvedAt, detail: "the system did not confirm" });
+  else if (e.status === "grant_failed")
+    steps.push({ label: "Grant failed", at: e.failedAt ?? e.approvedAt, detail: "the system did not confirm" });
   for (const x of e.extensions) {
-    steps.push({ label: "Extended", at: x.approvedAt, detail: `+${span(x.previousExpiresAt, x.newExpiresAt)}, approved by ${x.approvedBy}` });
+    steps.push({
+      label: "Extended",
+      at: x.approvedAt,
+      detail: `+${span(x.previousExpiresAt, x.newExpiresAt)}, approved by ${x.approvedBy}`,
+    });
   }
   if (e.endedAt) {
-    steps.push({ label: "Revoked", at: e.endedAt, detail: `(${endReasonText({ endReason: e.endReason, endNote: e.endNote ?? null, endedBy: e.endedBy })})` });
-    if (e.removalDeliveredAt) steps.push({ label: "Removal delivered", at: e.removalDeliveredAt, detail: "the system confirmed" });
-    else if (e.status === "revoke_failed") steps.push({ label: "Revoke failed", at: e.failedAt ?? e.endedAt, detail: "the access may still be there: IT must act" });
+    steps.push({
+      label: "Revoked",
+      at: e.endedAt,
+      detail: `(${endReasonText({ endReason: e.endReason, endNote: e.endNote ?? null, endedBy: e.endedBy })})`,
+    });
+    if (e.removalDeliveredAt)
+      steps.push({ label: "Removal delivered", at: e.removalDeliveredAt, detail: "the system confirmed" });
+    else if (e.status === "revoke_failed")
+      steps.push({
+        label: "Revoke failed",
+        at: e.failedAt ?? e.endedAt,
+        detail: "the access may still be there: IT must act",
+      });
   }
   // Sorting is stable: steps at the same moment keep the lifecycle's order (approved before granted).
   steps.sort((a, b) => a.at.getTime() - b.at.getTime());

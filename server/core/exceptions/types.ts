@@ -35,11 +35,36 @@ export interface TypeSettings {
  * 30 days and is never extended (patterns.ts holds those two rules against any setting).
  */
 export const defaultTypeSettings: Record<ExceptionType, TypeSettings> = {
-  project: { maxDurationMinutes: 365 * DAY, reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
-  privilege_escalation: { maxDurationMinutes: 24 * HOUR, reminderOffsetsMinutes: [1 * HOUR], extensible: false, escalatedApproverGroup: null },
-  training: { maxDurationMinutes: 26 * 7 * DAY, reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
-  role_transition: { maxDurationMinutes: 30 * DAY, reminderOffsetsMinutes: [7 * DAY, 1 * DAY], extensible: false, escalatedApproverGroup: null },
-  vendor: { maxDurationMinutes: 180 * DAY, reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR], extensible: true, escalatedApproverGroup: "security" },
+  project: {
+    maxDurationMinutes: 365 * DAY,
+    reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR],
+    extensible: true,
+    escalatedApproverGroup: "security",
+  },
+  privilege_escalation: {
+    maxDurationMinutes: 24 * HOUR,
+    reminderOffsetsMinutes: [1 * HOUR],
+    extensible: false,
+    escalatedApproverGroup: null,
+  },
+  training: {
+    maxDurationMinutes: 26 * 7 * DAY,
+    reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR],
+    extensible: true,
+    escalatedApproverGroup: "security",
+  },
+  role_transition: {
+    maxDurationMinutes: 30 * DAY,
+    reminderOffsetsMinutes: [7 * DAY, 1 * DAY],
+    extensible: false,
+    escalatedApproverGroup: null,
+  },
+  vendor: {
+    maxDurationMinutes: 180 * DAY,
+    reminderOffsetsMinutes: [14 * DAY, 1 * DAY, 1 * HOUR],
+    extensible: true,
+    escalatedApproverGroup: "security",
+  },
 };
 
 /** Extensions the original approver may give; the next need the escalated approver; then none. */

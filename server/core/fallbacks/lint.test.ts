@@ -6,16 +6,28 @@ const ctx: FallbackLintContext = {
   systems: { aws: ["read", "write", "admin"], postgres: ["read", "write"], gitlab: ["guest", "reporter"] },
   resources: new Set(["postgres:role:analytics_ro", "aws:role:admin", "aws:role:readonly", "gitlab:group:x"]),
 };
-const summary = (problems: ReturnType<typeof lintFallbacks>) => problems.map((p) => [p.code, p.severity, p.file, p.line, p.field, p.policy]);
+const summary = (problems: ReturnType<typeof lintFallbacks>) =>
+  problems.map((p) => [p.code, p.severity, p.file, p.line, p.field, p.policy]);
 
 describe("linting fallbacks", () => {
   it("finds nothing wrong with a sound set", () => {
-    const set = [fallback(analyticsReplica, "a.yaml"), fallback(productionNamespace, "b.yaml"), fallback(selfService, "c.yaml"), fallback(globalDeny, "d.yaml")];
+    const set = [
+      fallback(analyticsReplica, "a.yaml"),
+      fallback(productionNamespace, "b.yaml"),
+      fallback(selfService, "c.yaml"),
+      fallback(globalDeny, "d.yaml"),
+    ];
     expect(lintFallbacks(set, ctx)).toEqual([]);
   });
 
   it("finds two fallbacks with one name", () => {
-    const problems = lintFallbacks([fallback(productionNamespace, "one.yaml"), fallback(productionNamespace.replace("priority: 50", "priority: 7"), "two.yaml")], ctx);
+    const problems = lintFallbacks(
+      [
+        fallback(productionNamespace, "one.yaml"),
+        fallback(productionNamespace.replace("priority: 50", "priority: 7"), "two.yaml"),
+      ],
+      ctx,
+    );
     expect(summary(problems)).toEqual([["duplicate-name", "error", "two.yaml", 1, "name", "production-aws-fallback"]]);
     expect(problems[0]!.message).toBe("another fallback is already named production-aws-fallback (one.yaml:1)");
   });
@@ -24,9 +36,15 @@ describe("linting fallbacks", () => {
     const problems = lintFallbacks(
       [
         fallback("name: s3\nscope: namespace\nnamespace: s3:bucket\naction: deny\nmessage: no\n", "s3.yaml"),
-        fallback("name: replica\nscope: resource\nresource: postgres:role:nope\naction: deny\nmessage: no\n", "replica.yaml"),
+        fallback(
+          "name: replica\nscope: resource\nresource: postgres:role:nope\naction: deny\nmessage: no\n",
+          "replica.yaml",
+        ),
         fallback(analyticsReplica.replace("level: read", "level: reporter"), "analytics.yaml"),
-        fallback("name: g\nscope: global\naction: allow\nconstraints:\n  duration: { max: 1h }\n  level: superuser\n", "g.yaml"),
+        fallback(
+          "name: g\nscope: global\naction: allow\nconstraints:\n  duration: { max: 1h }\n  level: superuser\n",
+          "g.yaml",
+        ),
         fallback("name: empty\nscope: namespace\nnamespace: aws:user\naction: deny\nmessage: no\n", "empty.yaml"),
       ],
       ctx,
@@ -48,16 +66,34 @@ describe("linting fallbacks", () => {
   });
 
   it("finds two fallbacks whose order only their names decide", () => {
-    const a = fallback("name: aws-a\nscope: namespace\nnamespace: aws\npriority: 5\naction: deny\nmessage: a\n", "a.yaml");
-    const b = fallback("name: aws-b\nscope: namespace\nnamespace: aws\npriority: 5\naction: deny\nmessage: b\n", "b.yaml");
-    const otherPriority = fallback("name: aws-c\nscope: namespace\nnamespace: aws\npriority: 6\naction: deny\nmessage: c\n", "c.yaml");
-    const otherTarget = fallback("name: aws-d\nscope: namespace\nnamespace: aws:role\npriority: 5\naction: deny\nmessage: d\n", "d.yaml");
+    const a = fallback(
+      "name: aws-a\nscope: namespace\nnamespace: aws\npriority: 5\naction: deny\nmessage: a\n",
+      "a.yaml",
+    );
+    const b = fallback(
+      "name: aws-b\nscope: namespace\nnamespace: aws\npriority: 5\naction: deny\nmessage: b\n",
+      "b.yaml",
+    );
+    const otherPriority = fallback(
+      "name: aws-c\nscope: namespace\nnamespace: aws\npriority: 6\naction: deny\nmessage: c\n",
+      "c.yaml",
+    );
+    const otherTarget = fallback(
+      "name: aws-d\nscope: namespace\nnamespace: aws:role\npriority: 5\naction: deny\nmessage: d\n",
+      "d.yaml",
+    );
     const problems = lintFallbacks([b, a, otherPriority, otherTarget], ctx);
     expect(summary(problems)).toEqual([["ambiguous-order", "warning", "b.yaml", 1, "name", "aws-b"]]);
     expect(problems[0]!.message).toBe(
       "aws-a and aws-b are namespace fallbacks for aws at priority 5: when more than one applies, only name order decides (aws-a first); give them different priorities",
     );
-    const globals = lintFallbacks([fallback(globalDeny, "g1.yaml"), fallback(globalDeny.replace("global-fallback-deny", "global-other"), "g2.yaml")], ctx);
+    const globals = lintFallbacks(
+      [
+        fallback(globalDeny, "g1.yaml"),
+        fallback(globalDeny.replace("global-fallback-deny", "global-other"), "g2.yaml"),
+      ],
+      ctx,
+    );
     expect(summary(globals)).toEqual([["ambiguous-order", "warning", "g2.yaml", 1, "name", "global-other"]]);
   });
 });

@@ -14,14 +14,25 @@ export interface FallbackLintContext {
  */
 export function lintFallbacks(fallbacks: readonly FallbackPolicy[], ctx: FallbackLintContext): PolicyProblem[] {
   const out: PolicyProblem[] = [];
-  const report = (f: FallbackPolicy, severity: PolicyProblem["severity"], code: string, message: string, at: SourceRef = f.at) =>
-    out.push({ severity, code, message, file: at.file, line: at.line, field: at.field, policy: f.name });
+  const report = (
+    f: FallbackPolicy,
+    severity: PolicyProblem["severity"],
+    code: string,
+    message: string,
+    at: SourceRef = f.at,
+  ) => out.push({ severity, code, message, file: at.file, line: at.line, field: at.field, policy: f.name });
   const knownSystems = () => Object.keys(ctx.systems).sort().join(", ");
 
   const byName = new Map<string, FallbackPolicy>();
   for (const f of fallbacks) {
     const first = byName.get(f.name);
-    if (first) report(f, "error", "duplicate-name", `another fallback is already named ${f.name} (${first.file}:${first.at.line})`);
+    if (first)
+      report(
+        f,
+        "error",
+        "duplicate-name",
+        `another fallback is already named ${f.name} (${first.file}:${first.at.line})`,
+      );
     else byName.set(f.name, f);
   }
 
@@ -35,7 +46,13 @@ export function lintFallbacks(fallbacks: readonly FallbackPolicy[], ctx: Fallbac
     } else if (f.scope === "namespace" && f.target!.includes(":")) {
       const prefix = `${f.target}:`;
       if (![...ctx.resources].some((r) => r.startsWith(prefix))) {
-        report(f, "warning", "empty-namespace", `no resource is under ${f.target} (yet): this fallback applies to nothing`, f.targetAt);
+        report(
+          f,
+          "warning",
+          "empty-namespace",
+          `no resource is under ${f.target} (yet): this fallback applies to nothing`,
+          f.targetAt,
+        );
       }
     }
 
@@ -43,7 +60,13 @@ export function lintFallbacks(fallbacks: readonly FallbackPolicy[], ctx: Fallbac
       const level = f.constraints.level;
       const at = f.constraints.levelAt ?? f.at;
       if (levels && !levels.includes(level)) {
-        report(f, "error", "unknown-level", `${system} has no level "${level}" (levels: ${levels.join(" < ") || "none"})`, at);
+        report(
+          f,
+          "error",
+          "unknown-level",
+          `${system} has no level "${level}" (levels: ${levels.join(" < ") || "none"})`,
+          at,
+        );
       } else if (system === null && !Object.values(ctx.systems).some((l) => l.includes(level))) {
         report(f, "error", "unknown-level", `no system has a level "${level}"`, at);
       }
@@ -58,7 +81,8 @@ export function lintFallbacks(fallbacks: readonly FallbackPolicy[], ctx: Fallbac
   for (const group of byOrder.values()) {
     const names = [...new Set(group.map((f) => f.name))].sort(byText);
     if (names.length < 2) continue;
-    const where = group[0]!.scope === "global" ? "global fallbacks" : `${group[0]!.scope} fallbacks for ${group[0]!.target}`;
+    const where =
+      group[0]!.scope === "global" ? "global fallbacks" : `${group[0]!.scope} fallbacks for ${group[0]!.target}`;
     for (const f of group) {
       if (f.name === names[0]) continue;
       report(

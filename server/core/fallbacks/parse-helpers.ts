@@ -17,10 +17,17 @@ export function text(node: YamlNode | null | undefined): string | undefined {
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
 }
 
-export function unknownKeys(items: Pair<YamlNode, YamlNode>[], allowed: string[], prefix: string, what: string, lineOf: LineOf, report: Report) {
+export function unknownKeys(
+  items: Pair<YamlNode, YamlNode>[],
+  allowed: string[],
+  prefix: string,
+  what: string,
+  lineOf: LineOf,
+  report: Report,
+) {
   for (const pair of items) {
     const key = keyOf(pair);
-    if (!allowed.includes(key)) report(lineOf(pair.key), `${prefix}${key}`, `unknown field "${key}" (${what} has ${allowed.join(", ")})`);
+    if (!allowed.includes(key))
+      report(lineOf(pair.key), `${prefix}${key}`, `unknown field "${key}" (${what} has ${allowed.join(", ")})`);
   }
 }
-

@@ -11,9 +11,18 @@ const REQUEST_KEYS = ["durations", "fields", "approvers", "threshold", "justific
 const APPROVER_KINDS = ["manager", "group", "person", "resource_owner"];
 const MAX_THRESHOLD = 10;
 
-export function readRequest(node: YamlNode | undefined, keyNode: YamlNode, lineOf: LineOf, problem: Report): FallbackRequest | null {
+export function readRequest(
+  node: YamlNode | undefined,
+  keyNode: YamlNode,
+  lineOf: LineOf,
+  problem: Report,
+): FallbackRequest | null {
   if (!isMap(node)) {
-    problem(lineOf(node ?? keyNode), "request", "request is a mapping: durations:, fields:, approvers:, threshold:, justificationMinLength:");
+    problem(
+      lineOf(node ?? keyNode),
+      "request",
+      "request is a mapping: durations:, fields:, approvers:, threshold:, justificationMinLength:",
+    );
     return null;
   }
   const items = node.items as Pair<YamlNode, YamlNode>[];
@@ -40,7 +49,12 @@ export function readRequest(node: YamlNode | undefined, keyNode: YamlNode, lineO
   const durations: number[] = [];
   list("durations", true)?.forEach((n, i) => {
     const minutes = parseDuration(text(n) ?? "");
-    if (minutes === null) fail(lineOf(n), `request.durations[${i}]`, `durations are written like 30m, 4h, 2d or 1w, not "${text(n) ?? ""}"`);
+    if (minutes === null)
+      fail(
+        lineOf(n),
+        `request.durations[${i}]`,
+        `durations are written like 30m, 4h, 2d or 1w, not "${text(n) ?? ""}"`,
+      );
     else if (durations.includes(minutes)) fail(lineOf(n), `request.durations[${i}]`, `${text(n)} is offered twice`);
     else durations.push(minutes);
   });
@@ -49,8 +63,10 @@ export function readRequest(node: YamlNode | undefined, keyNode: YamlNode, lineO
   list("fields", false)?.forEach((n, i) => {
     const f = validate(fieldSchema, n, `request.fields[${i}]`, lineOf, fail);
     if (!f) return;
-    if (fieldList.some((x) => x.key === f.key)) fail(lineOf(n), `request.fields[${i}].key`, `two fields share the key ${f.key}`);
-    else if (f.type === "dropdown" && f.options.length === 0) fail(lineOf(n), `request.fields[${i}].options`, "a dropdown needs options");
+    if (fieldList.some((x) => x.key === f.key))
+      fail(lineOf(n), `request.fields[${i}].key`, `two fields share the key ${f.key}`);
+    else if (f.type === "dropdown" && f.options.length === 0)
+      fail(lineOf(n), `request.fields[${i}].options`, "a dropdown needs options");
     else fieldList.push(f);
   });
 
@@ -58,7 +74,11 @@ export function readRequest(node: YamlNode | undefined, keyNode: YamlNode, lineO
   list("approvers", true)?.forEach((n, i) => {
     const kind = isMap(n) ? text(n.get("kind", true) as YamlNode | undefined) : undefined;
     if (kind === undefined || !APPROVER_KINDS.includes(kind)) {
-      fail(lineOf(n), `request.approvers[${i}].kind`, `an approver is { kind: ${APPROVER_KINDS.join(" | ")} } (group: and person: say which), not "${kind ?? ""}"`);
+      fail(
+        lineOf(n),
+        `request.approvers[${i}].kind`,
+        `an approver is { kind: ${APPROVER_KINDS.join(" | ")} } (group: and person: say which), not "${kind ?? ""}"`,
+      );
       return;
     }
     const a = validate(approverRefSchema, n, `request.approvers[${i}]`, lineOf, fail);
@@ -77,13 +97,23 @@ export function readRequest(node: YamlNode | undefined, keyNode: YamlNode, lineO
   const justificationMinLength = whole("justificationMinLength", 0, 2000, 20);
   // Each approver who is not a group is one person: more approvals than that can never come.
   if (ok && !approvers.some((a) => a.kind === "group") && threshold > approvers.length) {
-    fail(lineOf(fields.get("threshold")?.value ?? keyNode), "request.threshold", `threshold ${threshold} needs more approvers than the ${approvers.length} named`);
+    fail(
+      lineOf(fields.get("threshold")?.value ?? keyNode),
+      "request.threshold",
+      `threshold ${threshold} needs more approvers than the ${approvers.length} named`,
+    );
   }
   return ok ? { durations, fields: fieldList, approvers, threshold, justificationMinLength } : null;
 }
 
 /** Checks a YAML node against a request-template schema, reporting each issue at its line. */
-function validate<T extends z.ZodType>(schema: T, node: YamlNode, field: string, lineOf: LineOf, fail: Report): z.output<T> | null {
+function validate<T extends z.ZodType>(
+  schema: T,
+  node: YamlNode,
+  field: string,
+  lineOf: LineOf,
+  fail: Report,
+): z.output<T> | null {
   const result = schema.safeParse(node.toJSON());
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
@@ -91,7 +121,9 @@ function validate<T extends z.ZodType>(schema: T, node: YamlNode, field: string,
     if (issue.code === "unrecognized_keys") {
       const target = nodeAt(node, path);
       for (const key of issue.keys) {
-        const keyNode = isMap(target) ? (target.items as Pair<YamlNode, YamlNode>[]).find((p) => keyOf(p) === key)?.key : undefined;
+        const keyNode = isMap(target)
+          ? (target.items as Pair<YamlNode, YamlNode>[]).find((p) => keyOf(p) === key)?.key
+          : undefined;
         fail(lineOf(keyNode ?? target), String([field, ...path, key].reduce(join)), `unknown field "${key}"`);
       }
       continue;
@@ -108,7 +140,8 @@ function nodeAt(node: YamlNode, path: (string | number)[]): YamlNode {
   let current: YamlNode = node;
   for (const p of path) {
     let next: YamlNode | undefined;
-    if (isMap(current)) next = (current.items as Pair<YamlNode, YamlNode>[]).find((x) => keyOf(x) === String(p))?.value ?? undefined;
+    if (isMap(current))
+      next = (current.items as Pair<YamlNode, YamlNode>[]).find((x) => keyOf(x) === String(p))?.value ?? undefined;
     else if (isSeq(current) && typeof p === "number") next = current.items[p] as YamlNode | undefined;
     if (!next) break;
     current = next;

@@ -24,7 +24,20 @@ import {
  * levels exist is lint's job (lint.ts).
  */
 
-const TOP_LEVEL = ["name", "description", "scope", "resource", "namespace", "priority", "subjects", "action", "message", "constraints", "request", "tags"];
+const TOP_LEVEL = [
+  "name",
+  "description",
+  "scope",
+  "resource",
+  "namespace",
+  "priority",
+  "subjects",
+  "action",
+  "message",
+  "constraints",
+  "request",
+  "tags",
+];
 const CONSTRAINT_KEYS = ["duration", "timeframe", "timezone", "level"];
 const DURATION_KEYS = ["max", "default"];
 /** a system (`aws`) or a system and type (`aws:role`) */
@@ -36,12 +49,12 @@ export interface ParsedFallbackFile {
   problems: PolicyProblem[];
 }
 
-
 export function parseFallbackFile(file: string, source: string): ParsedFallbackFile {
   const lines = new LineCounter();
   const problems: PolicyProblem[] = [];
   const named: { name?: string } = {};
-  const report: Report = (line, field, message) => problems.push({ severity: "error", code: "syntax", message, file, line, field, policy: named.name });
+  const report: Report = (line, field, message) =>
+    problems.push({ severity: "error", code: "syntax", message, file, line, field, policy: named.name });
 
   const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
   const documents = Array.isArray(docs) ? docs : [docs];
@@ -56,7 +69,11 @@ export function parseFallbackFile(file: string, source: string): ParsedFallbackF
   }
   const lineOf: LineOf = (node) => (node?.range ? lines.linePos(node.range[0]).line : 1);
   if (filled.length > 1) {
-    report(lineOf(filled[1]!.contents as YamlNode), "", "one fallback per file (this file has several documents separated by ---)");
+    report(
+      lineOf(filled[1]!.contents as YamlNode),
+      "",
+      "one fallback per file (this file has several documents separated by ---)",
+    );
     return { problems };
   }
   const root = filled[0]!.contents as YamlNode;
@@ -71,7 +88,13 @@ export function parseFallbackFile(file: string, source: string): ParsedFallbackF
   return problems.length || !fallback ? { problems } : { fallback, problems };
 }
 
-function readFallback(fields: Fields, docLine: number, file: string, lineOf: LineOf, report: Report): FallbackPolicy | null {
+function readFallback(
+  fields: Fields,
+  docLine: number,
+  file: string,
+  lineOf: LineOf,
+  report: Report,
+): FallbackPolicy | null {
   let count = 0;
   const problem: Report = (line, field, message) => {
     count++;
@@ -92,8 +115,10 @@ function readFallback(fields: Fields, docLine: number, file: string, lineOf: Lin
   unknownKeys([...fields.values()], TOP_LEVEL, "", "a fallback", lineOf, problem);
 
   const name = textField("name") ?? "";
-  if (!fields.has("name") || (name === "" && text(value("name")) !== undefined)) problem(lineOrDoc(value("name")), "name", "name is required");
-  else if (name && !NAME_PATTERN.test(name)) problem(lineOf(value("name")), "name", `name "${name}" must be kebab-case (lowercase letters, digits and dashes)`);
+  if (!fields.has("name") || (name === "" && text(value("name")) !== undefined))
+    problem(lineOrDoc(value("name")), "name", "name is required");
+  else if (name && !NAME_PATTERN.test(name))
+    problem(lineOf(value("name")), "name", `name "${name}" must be kebab-case (lowercase letters, digits and dashes)`);
 
   const description = textField("description") ?? "";
 
@@ -109,26 +134,44 @@ function readFallback(fields: Fields, docLine: number, file: string, lineOf: Lin
   let target: string | null = null;
   let targetAt: SourceRef = at(null, "name");
   if (scope === "resource") {
-    if (namespace !== undefined) problem(lineOf(fields.get("namespace")!.key), "namespace", "a resource fallback names a resource:, not a namespace:");
+    if (namespace !== undefined)
+      problem(
+        lineOf(fields.get("namespace")!.key),
+        "namespace",
+        "a resource fallback names a resource:, not a namespace:",
+      );
     if (resource === undefined) {
       if (!fields.has("resource")) problem(docLine, "resource", "scope resource needs resource: system:type:name");
-    } else if (!RESOURCE_PATTERN.test(resource)) problem(lineOf(value("resource")), "resource", `resources are written system:type:name, not "${resource}"`);
+    } else if (!RESOURCE_PATTERN.test(resource))
+      problem(lineOf(value("resource")), "resource", `resources are written system:type:name, not "${resource}"`);
     else {
       target = resource;
       targetAt = at(value("resource"), "resource");
     }
   } else if (scope === "namespace") {
-    if (resource !== undefined) problem(lineOf(fields.get("resource")!.key), "resource", "a namespace fallback names a namespace:, not a resource: (use scope resource for one resource)");
+    if (resource !== undefined)
+      problem(
+        lineOf(fields.get("resource")!.key),
+        "resource",
+        "a namespace fallback names a namespace:, not a resource: (use scope resource for one resource)",
+      );
     if (namespace === undefined) {
-      if (!fields.has("namespace")) problem(docLine, "namespace", "scope namespace needs namespace: a system (aws) or system:type (aws:role)");
-    } else if (!NAMESPACE_PATTERN.test(namespace)) problem(lineOf(value("namespace")), "namespace", `a namespace is a system (aws) or system:type (aws:role), not "${namespace}"`);
+      if (!fields.has("namespace"))
+        problem(docLine, "namespace", "scope namespace needs namespace: a system (aws) or system:type (aws:role)");
+    } else if (!NAMESPACE_PATTERN.test(namespace))
+      problem(
+        lineOf(value("namespace")),
+        "namespace",
+        `a namespace is a system (aws) or system:type (aws:role), not "${namespace}"`,
+      );
     else {
       target = namespace;
       targetAt = at(value("namespace"), "namespace");
     }
   } else if (scope === "global") {
     for (const key of ["resource", "namespace"]) {
-      if (fields.has(key)) problem(lineOf(fields.get(key)!.key), key, `a global fallback applies to every resource: remove ${key}:`);
+      if (fields.has(key))
+        problem(lineOf(fields.get(key)!.key), key, `a global fallback applies to every resource: remove ${key}:`);
     }
   }
 
@@ -155,20 +198,28 @@ function readFallback(fields: Fields, docLine: number, file: string, lineOf: Lin
 
   const messageText = textField("message");
   const message = messageText?.trim() ? messageText : null;
-  if (fields.has("message") && messageText !== undefined && message === null) problem(lineOf(value("message")), "message", "message is empty: leave it out, or say something");
-  if (action === "deny" && !fields.has("message")) problem(docLine, "message", "a deny fallback needs a message: it is what the person is shown");
+  if (fields.has("message") && messageText !== undefined && message === null)
+    problem(lineOf(value("message")), "message", "message is empty: leave it out, or say something");
+  if (action === "deny" && !fields.has("message"))
+    problem(docLine, "message", "a deny fallback needs a message: it is what the person is shown");
 
   let constraints: AllowConstraints | null = null;
   if (fields.has("constraints")) {
-    if (action !== null && action !== "allow") problem(lineOf(fields.get("constraints")!.key), "constraints", `constraints are for action allow, not ${action}`);
+    if (action !== null && action !== "allow")
+      problem(lineOf(fields.get("constraints")!.key), "constraints", `constraints are for action allow, not ${action}`);
     else constraints = readConstraints(value("constraints"), fields.get("constraints")!.key, file, lineOf, problem);
   } else if (action === "allow") {
-    problem(docLine, "constraints", "an allow fallback needs constraints with a duration (fallback access is always time-bound)");
+    problem(
+      docLine,
+      "constraints",
+      "an allow fallback needs constraints with a duration (fallback access is always time-bound)",
+    );
   }
 
   let request: FallbackRequest | null = null;
   if (fields.has("request")) {
-    if (action !== null && action !== "prompt-for-request") problem(lineOf(fields.get("request")!.key), "request", `request is for action prompt-for-request, not ${action}`);
+    if (action !== null && action !== "prompt-for-request")
+      problem(lineOf(fields.get("request")!.key), "request", `request is for action prompt-for-request, not ${action}`);
     else request = readRequest(value("request"), fields.get("request")!.key, lineOf, problem);
   } else if (action === "prompt-for-request") {
     problem(docLine, "request", "a prompt-for-request fallback needs request: with durations and approvers");
@@ -177,25 +228,53 @@ function readFallback(fields: Fields, docLine: number, file: string, lineOf: Lin
   const tags: string[] = [];
   if (fields.has("tags")) {
     const node = value("tags");
-    if (!isSeq(node)) problem(lineOrDoc(node ?? fields.get("tags")!.key), "tags", "tags is a list, e.g. [fallback-access, needs-policy-review]");
+    if (!isSeq(node))
+      problem(
+        lineOrDoc(node ?? fields.get("tags")!.key),
+        "tags",
+        "tags is a list, e.g. [fallback-access, needs-policy-review]",
+      );
     else
       node.items.forEach((n, i) => {
         const t = text(n as YamlNode);
-        if (t === undefined || !NAME_PATTERN.test(t)) problem(lineOf(n as YamlNode), `tags[${i}]`, `tags are kebab-case, not "${t ?? ""}"`);
+        if (t === undefined || !NAME_PATTERN.test(t))
+          problem(lineOf(n as YamlNode), `tags[${i}]`, `tags are kebab-case, not "${t ?? ""}"`);
         else tags.push(t);
       });
   }
 
   if (count > 0 || scope === null || action === null) return null;
-  const base = { name, description, scope, target, priority, subjects, message, tags, file, at: at(null, "name"), targetAt };
+  const base = {
+    name,
+    description,
+    scope,
+    target,
+    priority,
+    subjects,
+    message,
+    tags,
+    file,
+    at: at(null, "name"),
+    targetAt,
+  };
   if (action === "allow") return constraints ? { ...base, action, constraints } : null;
   if (action === "deny") return message !== null ? { ...base, action, message } : null;
   return request ? { ...base, action, request } : null;
 }
 
-function readConstraints(node: YamlNode | undefined, keyNode: YamlNode, file: string, lineOf: LineOf, problem: Report): AllowConstraints | null {
+function readConstraints(
+  node: YamlNode | undefined,
+  keyNode: YamlNode,
+  file: string,
+  lineOf: LineOf,
+  problem: Report,
+): AllowConstraints | null {
   if (!isMap(node)) {
-    problem(lineOf(node ?? keyNode), "constraints", "constraints is a mapping: duration:, timeframe:, timezone:, level:");
+    problem(
+      lineOf(node ?? keyNode),
+      "constraints",
+      "constraints is a mapping: duration:, timeframe:, timezone:, level:",
+    );
     return null;
   }
   const items = node.items as Pair<YamlNode, YamlNode>[];
@@ -210,8 +289,18 @@ function readConstraints(node: YamlNode | undefined, keyNode: YamlNode, file: st
   let max: number | null = null;
   let dflt: number | null = null;
   const durationPair = fields.get("duration");
-  if (!durationPair) fail(lineOf(keyNode), "constraints.duration", "constraints need a duration: { max: 4h, default: 2h } (fallback access is always time-bound)");
-  else if (!isMap(durationPair.value)) fail(lineOf(durationPair.value ?? durationPair.key), "constraints.duration", "duration is { max: 4h, default: 2h }");
+  if (!durationPair)
+    fail(
+      lineOf(keyNode),
+      "constraints.duration",
+      "constraints need a duration: { max: 4h, default: 2h } (fallback access is always time-bound)",
+    );
+  else if (!isMap(durationPair.value))
+    fail(
+      lineOf(durationPair.value ?? durationPair.key),
+      "constraints.duration",
+      "duration is { max: 4h, default: 2h }",
+    );
   else {
     const dItems = durationPair.value.items as Pair<YamlNode, YamlNode>[];
     unknownKeys(dItems, DURATION_KEYS, "constraints.duration.", "duration", lineOf, fail);
@@ -220,14 +309,23 @@ function readConstraints(node: YamlNode | undefined, keyNode: YamlNode, file: st
       const pair = dFields.get(key);
       if (!pair) return null;
       const minutes = parseDuration(text(pair.value) ?? "");
-      if (minutes === null) fail(lineOf(pair.value ?? pair.key), `constraints.duration.${key}`, `${key} must be a duration such as 30m, 4h, 2d or 1w, not "${text(pair.value) ?? ""}"`);
+      if (minutes === null)
+        fail(
+          lineOf(pair.value ?? pair.key),
+          `constraints.duration.${key}`,
+          `${key} must be a duration such as 30m, 4h, 2d or 1w, not "${text(pair.value) ?? ""}"`,
+        );
       return minutes;
     };
     max = read("max");
     dflt = read("default");
     if (!dFields.has("max")) fail(lineOf(durationPair.value), "constraints.duration.max", "duration needs a max");
     if (max !== null && dflt !== null && dflt > max) {
-      fail(lineOf(dFields.get("default")!.value), "constraints.duration.default", `default (${formatDuration(dflt)}) is longer than max (${formatDuration(max)})`);
+      fail(
+        lineOf(dFields.get("default")!.value),
+        "constraints.duration.default",
+        `default (${formatDuration(dflt)}) is longer than max (${formatDuration(max)})`,
+      );
     }
   }
 
@@ -236,7 +334,12 @@ function readConstraints(node: YamlNode | undefined, keyNode: YamlNode, file: st
   if (tfPair) {
     const t = text(tfPair.value);
     if (t !== undefined && (timeframes as readonly string[]).includes(t)) timeframe = t as Timeframe;
-    else fail(lineOf(tfPair.value ?? tfPair.key), "constraints.timeframe", `timeframe must be ${timeframes.join(" or ")}, not "${t ?? ""}"`);
+    else
+      fail(
+        lineOf(tfPair.value ?? tfPair.key),
+        "constraints.timeframe",
+        `timeframe must be ${timeframes.join(" or ")}, not "${t ?? ""}"`,
+      );
   }
 
   let timezone = "UTC";
@@ -244,7 +347,12 @@ function readConstraints(node: YamlNode | undefined, keyNode: YamlNode, file: st
   if (tzPair) {
     const t = text(tzPair.value);
     if (t !== undefined && isTimeZone(t)) timezone = t;
-    else fail(lineOf(tzPair.value ?? tzPair.key), "constraints.timezone", `timezone must be an IANA time zone such as Europe/Berlin, not "${t ?? ""}"`);
+    else
+      fail(
+        lineOf(tzPair.value ?? tzPair.key),
+        "constraints.timezone",
+        `timezone must be an IANA time zone such as Europe/Berlin, not "${t ?? ""}"`,
+      );
   }
 
   let level: string | null = null;
@@ -255,7 +363,12 @@ function readConstraints(node: YamlNode | undefined, keyNode: YamlNode, file: st
     if (t) {
       level = t;
       levelAt = { file, line: lineOf(levelPair.value), field: "constraints.level" };
-    } else fail(lineOf(levelPair.value ?? levelPair.key), "constraints.level", "level is the name of one of the system's access levels, e.g. read");
+    } else
+      fail(
+        lineOf(levelPair.value ?? levelPair.key),
+        "constraints.level",
+        "level is the name of one of the system's access levels, e.g. read",
+      );
   }
 
   if (!ok || max === null) return null;
@@ -271,4 +384,3 @@ function isTimeZone(name: string): boolean {
     return false;
   }
 }
-

@@ -27,7 +27,11 @@ const SCOPE_RANK: Record<FallbackScope, number> = { resource: 0, namespace: 1, g
 
 /** The order fallbacks are tried in: resource < namespace < global, then priority (higher first), then name. */
 export function compareFallbacks(a: FallbackPolicy, b: FallbackPolicy): number {
-  return SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope] || b.priority - a.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return (
+    SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope] ||
+    b.priority - a.priority ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  );
 }
 
 /**
@@ -41,7 +45,13 @@ export function targetCovers(f: FallbackPolicy, resource: string): boolean {
   return f.target !== null && resource.startsWith(`${f.target}:`);
 }
 
-export function resolveFallback({ fallbacks, resource, identity, config, now }: ResolveFallbackInput): FallbackDecision {
+export function resolveFallback({
+  fallbacks,
+  resource,
+  identity,
+  config,
+  now,
+}: ResolveFallbackInput): FallbackDecision {
   const ordered = fallbacks.map((f, index) => ({ f, index })).sort((a, b) => compareFallbacks(a.f, b.f));
   const status = identity.attributes.employment_status;
   const statusText = typeof status === "string" && status.trim() ? status.trim() : null;
@@ -52,15 +62,40 @@ export function resolveFallback({ fallbacks, resource, identity, config, now }: 
   const considered: ConsideredFallback[] = [];
   let winner: FallbackPolicy | null = null;
   for (const { f, index } of ordered) {
-    const entry = (outcome: ConsideredFallback["outcome"], reason: ConsideredFallback["reason"], why: string, failed: FailedCondition | null = null) =>
-      considered.push({ name: f.name, scope: f.scope, target: f.target, priority: f.priority, action: f.action, outcome, reason, why, failed });
+    const entry = (
+      outcome: ConsideredFallback["outcome"],
+      reason: ConsideredFallback["reason"],
+      why: string,
+      failed: FailedCondition | null = null,
+    ) =>
+      considered.push({
+        name: f.name,
+        scope: f.scope,
+        target: f.target,
+        priority: f.priority,
+        action: f.action,
+        outcome,
+        reason,
+        why,
+        failed,
+      });
 
     if (!targetCovers(f, resource)) {
-      entry("skipped", "target", f.scope === "resource" ? `it is for ${f.target}, not ${resource}` : `it is for resources under ${f.target}; ${resource} is not one`);
+      entry(
+        "skipped",
+        "target",
+        f.scope === "resource"
+          ? `it is for ${f.target}, not ${resource}`
+          : `it is for resources under ${f.target}; ${resource} is not one`,
+      );
       continue;
     }
     if (!active) {
-      entry("skipped", "inactive", `${identity.id} is not Active (employment_status: ${statusText ?? "none"}): only deny applies`);
+      entry(
+        "skipped",
+        "inactive",
+        `${identity.id} is not Active (employment_status: ${statusText ?? "none"}): only deny applies`,
+      );
       continue;
     }
     const explained = explainAccess(subjects!, identity, subjectKey(index), now).sources[0];
@@ -71,7 +106,11 @@ export function resolveFallback({ fallbacks, resource, identity, config, now }: 
     if (f.action === "allow" && f.constraints.level !== null) {
       const levels = config.systemLevels[system];
       if (levels && !levels.includes(f.constraints.level)) {
-        entry("skipped", "level", `it gives level ${f.constraints.level}, which ${system} does not have (levels: ${levels.join(" < ") || "none"})`);
+        entry(
+          "skipped",
+          "level",
+          `it gives level ${f.constraints.level}, which ${system} does not have (levels: ${levels.join(" < ") || "none"})`,
+        );
         continue;
       }
     }
@@ -93,17 +132,35 @@ export function resolveFallback({ fallbacks, resource, identity, config, now }: 
     };
   }
   if (!winner) {
-    return { action: "deny", fallback: null, reason: "default", message: `No policy or fallback gives you ${resource}: access is denied by default.`, considered };
+    return {
+      action: "deny",
+      fallback: null,
+      reason: "default",
+      message: `No policy or fallback gives you ${resource}: access is denied by default.`,
+      considered,
+    };
   }
   switch (winner.action) {
     case "deny":
       return { action: "deny", fallback: winner, reason: "fallback", message: winner.message, considered };
     case "prompt-for-request":
-      return { action: "prompt-for-request", fallback: winner, request: winner.request, message: winner.message, considered };
+      return {
+        action: "prompt-for-request",
+        fallback: winner,
+        request: winner.request,
+        message: winner.message,
+        considered,
+      };
     case "allow": {
       const c = winner.constraints;
       if (c.timeframe === "business-hours" && !isBusinessHours(now, c.timezone)) {
-        return { action: "deny", fallback: winner, reason: "outside_timeframe", message: outsideText(winner.name, c.timezone), considered };
+        return {
+          action: "deny",
+          fallback: winner,
+          reason: "outside_timeframe",
+          message: outsideText(winner.name, c.timezone),
+          considered,
+        };
       }
       return {
         action: "allow",
@@ -123,7 +180,13 @@ export function resolveFallback({ fallbacks, resource, identity, config, now }: 
 export function isBusinessHours(now: Date, timeZone: string): boolean {
   let format = formats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
     formats.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
@@ -134,7 +197,8 @@ export function isBusinessHours(now: Date, timeZone: string): boolean {
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-const outsideText = (name: string, tz: string) => `${name} allows this only in business hours (Mon–Fri 09:00–18:00 ${tz})`;
+const outsideText = (name: string, tz: string) =>
+  `${name} allows this only in business hours (Mon–Fri 09:00–18:00 ${tz})`;
 
 function appliedText(f: FallbackPolicy, now: Date): string {
   if (f.action === "deny") return "it applies: deny";
@@ -142,7 +206,9 @@ function appliedText(f: FallbackPolicy, now: Date): string {
   const c = f.constraints;
   const base = `it applies: allow${c.level ? ` (${c.level})` : ""} for up to ${formatDuration(c.durationMaxMinutes)}`;
   if (c.timeframe !== "business-hours") return base;
-  return isBusinessHours(now, c.timezone) ? `${base}, in business hours` : `it applies, but ${outsideText(f.name, c.timezone)}`;
+  return isBusinessHours(now, c.timezone)
+    ? `${base}, in business hours`
+    : `it applies, but ${outsideText(f.name, c.timezone)}`;
 }
 
 function precedence(winner: FallbackPolicy, f: FallbackPolicy): string {
@@ -153,25 +219,38 @@ function precedence(winner: FallbackPolicy, f: FallbackPolicy): string {
 
 /** "department in [Engineering] (theirs: Sales)"; for a group, every failing alternative's value. */
 export function failureText(f: FailedCondition): string {
-  const leaves = (x: FailedCondition): FailedCondition[] => (x.alternatives?.length ? x.alternatives.flatMap(leaves) : [x]);
+  const leaves = (x: FailedCondition): FailedCondition[] =>
+    x.alternatives?.length ? x.alternatives.flatMap(leaves) : [x];
   if (!f.alternatives?.length) return `${f.requirement} (theirs: ${valueText(f.actual)})`;
-  return `${f.requirement} (theirs: ${leaves(f).map((l) => `${l.attribute ?? "?"} ${valueText(l.actual)}`).join(", ")})`;
+  return `${f.requirement} (theirs: ${leaves(f)
+    .map((l) => `${l.attribute ?? "?"} ${valueText(l.actual)}`)
+    .join(", ")})`;
 }
 
-const valueText = (v: FailedCondition["actual"]) => (v === null ? "none" : Array.isArray(v) ? `[${v.join(", ")}]` : String(v));
+const valueText = (v: FailedCondition["actual"]) =>
+  v === null ? "none" : Array.isArray(v) ? `[${v.join(", ")}]` : String(v);
 
 /**
  * Subjects are a policy's `when`, so they are checked by the policy engine itself: each
  * fallback becomes a policy granting a marker resource, and explain says whether it matches
  * and, if not, the first condition that failed. Compiled once per fallback list and config.
  */
-const compiled = new WeakMap<readonly FallbackPolicy[], { config: PolicyConfig; items: FallbackPolicy[]; set: CompiledPolicySet }>();
+const compiled = new WeakMap<
+  readonly FallbackPolicy[],
+  { config: PolicyConfig; items: FallbackPolicy[]; set: CompiledPolicySet }
+>();
 
 const subjectKey = (index: number) => `fallback:subjects:${index}`;
 
 function subjectSet(fallbacks: readonly FallbackPolicy[], config: PolicyConfig): CompiledPolicySet {
   const cached = compiled.get(fallbacks);
-  if (cached && cached.config === config && cached.items.length === fallbacks.length && cached.items.every((f, i) => f === fallbacks[i])) return cached.set;
+  if (
+    cached &&
+    cached.config === config &&
+    cached.items.length === fallbacks.length &&
+    cached.items.every((f, i) => f === fallbacks[i])
+  )
+    return cached.set;
   const policies: Policy[] = fallbacks.map((f, index) => ({
     name: `fallback-${index}`,
     description: f.description,

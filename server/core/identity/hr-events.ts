@@ -9,7 +9,19 @@ import { saneIsoDate } from "../input/dates";
 
 const day = saneIsoDate();
 const value = z.union([z.string().max(500), z.array(z.string().max(200)).max(100), z.null()]);
-const attributeNames = ["job_title", "department", "team", "location", "employment_type", "employment_status", "job_level", "hire_date", "manager", "cost_center", "trainings"] as const;
+const attributeNames = [
+  "job_title",
+  "department",
+  "team",
+  "location",
+  "employment_type",
+  "employment_status",
+  "job_level",
+  "hire_date",
+  "manager",
+  "cost_center",
+  "trainings",
+] as const;
 
 const hired = z.strictObject({
   event: z.literal("employee.hired"),
@@ -39,7 +51,12 @@ const updated = z.strictObject({
     .refine((c) => Object.keys(c).some((k) => k !== "effective_date"), "name at least one attribute that changes")
     .superRefine((c, ctx) => {
       for (const k of Object.keys(c)) {
-        if (k !== "effective_date" && !(attributeNames as readonly string[]).includes(k)) ctx.addIssue({ code: "custom", path: [k], message: `unknown attribute "${k}" (attributes: ${attributeNames.join(", ")})` });
+        if (k !== "effective_date" && !(attributeNames as readonly string[]).includes(k))
+          ctx.addIssue({
+            code: "custom",
+            path: [k],
+            message: `unknown attribute "${k}" (attributes: ${attributeNames.join(", ")})`,
+          });
       }
     }),
 });
@@ -83,9 +100,26 @@ export function effectOf(e: HrEvent, receivedAt: Date): HrEventEffect {
   if (e.event === "employee.updated") {
     const { effective_date, ...changes } = e.changes as Record<string, { new: unknown }> & { effective_date?: string };
     const attributes = Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, (v as { new: unknown }).new]));
-    const reason = "job_title" in attributes && "department" in attributes ? "Transfer" : "job_title" in attributes ? "Promotion" : "HR change";
-    return { kind: "update", externalId: e.user_id, attributes, effectiveAt: effective_date ? midnight(effective_date) : receivedAt, reason };
+    const reason =
+      "job_title" in attributes && "department" in attributes
+        ? "Transfer"
+        : "job_title" in attributes
+          ? "Promotion"
+          : "HR change";
+    return {
+      kind: "update",
+      externalId: e.user_id,
+      attributes,
+      effectiveAt: effective_date ? midnight(effective_date) : receivedAt,
+      reason,
+    };
   }
   const effective = e.last_day ? new Date(midnight(e.last_day).getTime() + 86_400_000) : midnight(e.termination_date);
-  return { kind: "terminate", externalId: e.user_id, attributes: { employment_status: "Terminated" }, effectiveAt: effective, reason: e.reason ?? "Termination" };
+  return {
+    kind: "terminate",
+    externalId: e.user_id,
+    attributes: { employment_status: "Terminated" },
+    effectiveAt: effective,
+    reason: e.reason ?? "Termination",
+  };
 }

@@ -18,7 +18,13 @@ export interface PersonRef {
 }
 
 export type ImportOutcome =
-  | { kind: "new"; row: number; person: PersonRef; changes: AttributeChange[]; values: Partial<Record<HrAttribute, AttributeValue>> }
+  | {
+      kind: "new";
+      row: number;
+      person: PersonRef;
+      changes: AttributeChange[];
+      values: Partial<Record<HrAttribute, AttributeValue>>;
+    }
   | { kind: "changed"; row: number; person: PersonRef & { id: string }; changes: AttributeChange[] }
   | { kind: "unchanged"; row: number; person: PersonRef & { id: string } };
 
@@ -45,7 +51,8 @@ const nameFrom = (externalId: string) =>
     .map((p) => p[0]!.toUpperCase() + p.slice(1))
     .join(" ");
 
-const hasValue = (v: AttributeValue | undefined) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0);
+const hasValue = (v: AttributeValue | undefined) =>
+  v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0);
 
 /**
  * What importing the file would do to each person: create them, change attributes (old → new),
@@ -66,55 +73,108 @@ export function planImport(table: ImportTable, directory: Directory): ImportPlan
       continue;
     }
     if (existing) {
-      const person = { id: existing.id, externalId: existing.externalId, email: existing.email, displayName: existing.displayName };
+      const person = {
+        id: existing.id,
+        externalId: existing.externalId,
+        email: existing.email,
+        displayName: existing.displayName,
+      };
       const changes = diffAttributes(existing.attributes, record.values);
       if (changes.length && existing.id === directory.importerId) {
-        problems.push({ row: record.row, column: null, message: "This is your own HR record: your access follows from it, so HR or another IT admin changes it" });
+        problems.push({
+          row: record.row,
+          column: null,
+          message: "This is your own HR record: your access follows from it, so HR or another IT admin changes it",
+        });
         continue;
       }
-      updates.push(changes.length ? { kind: "changed", row: record.row, person, changes } : { kind: "unchanged", row: record.row, person });
+      updates.push(
+        changes.length
+          ? { kind: "changed", row: record.row, person, changes }
+          : { kind: "unchanged", row: record.row, person },
+      );
     } else {
       const externalId = record.externalId!;
       const values = { employment_status: "Active", ...record.values };
       const changes = diffAttributes({}, values).filter((c) => hasValue(c.newValue));
-      created.push({ kind: "new", row: record.row, person: { id: null, externalId, email: record.email!, displayName: record.displayName ?? nameFrom(externalId) }, changes, values });
+      created.push({
+        kind: "new",
+        row: record.row,
+        person: { id: null, externalId, email: record.email!, displayName: record.displayName ?? nameFrom(externalId) },
+        changes,
+        values,
+      });
     }
   }
   problems.push(...managerProblems(table.records, directory, newEmails));
   const failedRows = new Set(problems.map((p) => p.row));
-  const ordered = managersFirst(created.filter((c) => !failedRows.has(c.row)), problems);
-  return { outcomes: [...ordered, ...updates.filter((u) => !failedRows.has(u.row))], problems: problems.sort((a, b) => a.row - b.row) };
+  const ordered = managersFirst(
+    created.filter((c) => !failedRows.has(c.row)),
+    problems,
+  );
+  return {
+    outcomes: [...ordered, ...updates.filter((u) => !failedRows.has(u.row))],
+    problems: problems.sort((a, b) => a.row - b.row),
+  };
 }
 
 function checkExisting(record: ImportRecord, existing: ExistingPerson): ImportProblem[] {
   if (record.email && record.externalId && record.email !== existing.email.toLowerCase()) {
-    return [{ row: record.row, column: "email", message: `${existing.externalId}'s email is ${existing.email}, not ${record.email}: the import does not change emails` }];
+    return [
+      {
+        row: record.row,
+        column: "email",
+        message: `${existing.externalId}'s email is ${existing.email}, not ${record.email}: the import does not change emails`,
+      },
+    ];
   }
   return [];
 }
 
-function checkNew(record: ImportRecord, table: ImportTable, directory: Directory, newEmails: Map<string, number>): ImportProblem[] {
+function checkNew(
+  record: ImportRecord,
+  table: ImportTable,
+  directory: Directory,
+  newEmails: Map<string, number>,
+): ImportProblem[] {
   const row = record.row;
-  if (table.keyColumn === "email") return [{ row, column: "email", message: `No one has the email ${record.key}: to add a new person, add an external_id column` }];
+  if (table.keyColumn === "email")
+    return [
+      {
+        row,
+        column: "email",
+        message: `No one has the email ${record.key}: to add a new person, add an external_id column`,
+      },
+    ];
   if (!record.email) return [{ row, column: "email", message: `${record.key} is a new person and needs an email` }];
   const owner = directory.emailOwners.get(record.email);
   if (owner) return [{ row, column: "email", message: `${record.email} already belongs to ${owner}` }];
   const earlier = newEmails.get(record.email);
-  if (earlier) return [{ row, column: "email", message: `${record.email} is already on row ${earlier}: one row per person` }];
+  if (earlier)
+    return [{ row, column: "email", message: `${record.email} is already on row ${earlier}: one row per person` }];
   newEmails.set(record.email, row);
   return [];
 }
 
 /** A manager must be someone who exists or whom the file adds, and not the person themself. */
-function managerProblems(records: readonly ImportRecord[], directory: Directory, newEmails: ReadonlyMap<string, number>): ImportProblem[] {
+function managerProblems(
+  records: readonly ImportRecord[],
+  directory: Directory,
+  newEmails: ReadonlyMap<string, number>,
+): ImportProblem[] {
   const problems: ImportProblem[] = [];
   for (const r of records) {
     const manager = r.values.manager;
     if (typeof manager !== "string") continue;
     const own = (directory.byKey.get(r.key)?.email ?? r.email)?.toLowerCase();
-    if (manager === own) problems.push({ row: r.row, column: "manager", message: "A person cannot be their own manager" });
+    if (manager === own)
+      problems.push({ row: r.row, column: "manager", message: "A person cannot be their own manager" });
     else if (!directory.emailOwners.has(manager) && !newEmails.has(manager)) {
-      problems.push({ row: r.row, column: "manager", message: `No one has the manager email ${manager}, and the file does not add them` });
+      problems.push({
+        row: r.row,
+        column: "manager",
+        message: `No one has the manager email ${manager}, and the file does not add them`,
+      });
     }
   }
   return problems;
@@ -134,7 +194,12 @@ function managersFirst(created: Extract<ImportOutcome, { kind: "new" }>[], probl
     const ok = manager ? visit(manager) : true;
     state.set(c.row, ok ? "ok" : "failed");
     if (ok) ordered.push(c);
-    else problems.push({ row: c.row, column: "manager", message: `${c.person.externalId}'s managers in this file report to each other in a loop` });
+    else
+      problems.push({
+        row: c.row,
+        column: "manager",
+        message: `${c.person.externalId}'s managers in this file report to each other in a loop`,
+      });
     return ok;
   };
   created.forEach(visit);

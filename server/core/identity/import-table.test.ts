@@ -8,7 +8,9 @@ const read = (text: string) => readImportTable(parseCsv(text));
 
 describe("reading an identity import file", () => {
   it("reads quoted cells, a byte-order mark, blank rows and spreadsheet-style headers, numbering rows as a spreadsheet does", () => {
-    const table = read('\uFEFFExternal ID,Job Title,trainings,,\r\n\r\n"sarah.chen","Engineer, ""Senior""","security-101; gdpr-basics|security-101",,\r\n,,,,\r\n"jane.smith","Line one\nline two",,,\r\n');
+    const table = read(
+      '\uFEFFExternal ID,Job Title,trainings,,\r\n\r\n"sarah.chen","Engineer, ""Senior""","security-101; gdpr-basics|security-101",,\r\n,,,,\r\n"jane.smith","Line one\nline two",,,\r\n',
+    );
     expect(table.problems).toEqual([]);
     expect(table.keyColumn).toBe("external_id");
     expect(table.records.map((r) => [r.row, r.key, r.values])).toEqual([
@@ -46,7 +48,20 @@ describe("planning an import", () => {
     externalId,
     email: `${externalId}@company.com`,
     displayName: externalId,
-    attributes: { department: null, job_title: null, team: null, location: null, employment_type: null, employment_status: "Active", job_level: null, hire_date: null, manager: null, cost_center: null, trainings: [], ...attributes },
+    attributes: {
+      department: null,
+      job_title: null,
+      team: null,
+      location: null,
+      employment_type: null,
+      employment_status: "Active",
+      job_level: null,
+      hire_date: null,
+      manager: null,
+      cost_center: null,
+      trainings: [],
+      ...attributes,
+    },
   });
 
   it("creates people a new manager leads after that manager, and refuses managers who lead each other", () => {
@@ -69,7 +84,12 @@ describe("planning an import", () => {
 
   it("compares trainings as sets and only the columns the file has", () => {
     const table = read("external_id,trainings\nsarah.chen,b;a\n");
-    const plan = planImport(table, { byKey: new Map([["sarah.chen", person("sarah.chen", { trainings: ["a", "b"], team: "Platform" })]]), emailOwners: new Map() });
-    expect(plan.outcomes).toEqual([{ kind: "unchanged", row: 2, person: expect.objectContaining({ externalId: "sarah.chen" }) }]);
+    const plan = planImport(table, {
+      byKey: new Map([["sarah.chen", person("sarah.chen", { trainings: ["a", "b"], team: "Platform" })]]),
+      emailOwners: new Map(),
+    });
+    expect(plan.outcomes).toEqual([
+      { kind: "unchanged", row: 2, person: expect.objectContaining({ externalId: "sarah.chen" }) },
+    ]);
   });
 });

@@ -45,7 +45,11 @@ export interface ImportTable {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const normalizeColumnName = (name: string) => name.trim().toLowerCase().replace(/[\s-]+/g, "_");
+export const normalizeColumnName = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
 
 /** `trainings` cells list names separated by `;` or `|` (a comma would split the cell). */
 export const splitTrainings = (value: string) =>
@@ -76,12 +80,18 @@ function readHeader(cells: string[], row: number): Header {
       problems.push({ row, column: written.trim(), message: unknownColumnMessage(written.trim(), name) });
       return null;
     }
-    if (seen.has(name)) problems.push({ row, column: written.trim(), message: `The column ${name} appears twice in the header` });
+    if (seen.has(name))
+      problems.push({ row, column: written.trim(), message: `The column ${name} appears twice in the header` });
     seen.add(name);
     return name as Column;
   });
   const keyColumn = seen.has("external_id") ? "external_id" : seen.has("email") ? "email" : null;
-  if (!keyColumn) problems.push({ row, column: null, message: "The header needs an external_id column (or email, to match people by their email)" });
+  if (!keyColumn)
+    problems.push({
+      row,
+      column: null,
+      message: "The header needs an external_id column (or email, to match people by their email)",
+    });
   return { keyColumn, columns, problems };
 }
 
@@ -89,20 +99,35 @@ function readHeader(cells: string[], row: number): Header {
 export function readImportTable(rows: readonly CsvRow[]): ImportTable {
   const numbered = rows.map((r, i) => ({ row: i + 1, cells: r.cells })).filter((r) => !isBlankRow(r));
   const [first, ...data] = numbered;
-  if (!first) return { keyColumn: null, attributes: [], records: [], problems: [{ row: 1, column: null, message: "The file is empty: it needs a header row and a row per person" }], dataRows: 0 };
+  if (!first)
+    return {
+      keyColumn: null,
+      attributes: [],
+      records: [],
+      problems: [{ row: 1, column: null, message: "The file is empty: it needs a header row and a row per person" }],
+      dataRows: 0,
+    };
   const header = readHeader(first.cells, first.row);
-  const attributes = header.columns.filter((c): c is HrAttribute => c !== null && (hrAttributes as readonly string[]).includes(c));
+  const attributes = header.columns.filter(
+    (c): c is HrAttribute => c !== null && (hrAttributes as readonly string[]).includes(c),
+  );
   const problems = [...header.problems];
   const records: ImportRecord[] = [];
-  if (header.problems.length > 0) return { keyColumn: header.keyColumn, attributes, records, problems, dataRows: data.length };
-  if (data.length === 0) problems.push({ row: first.row, column: null, message: "The file has a header but no people" });
+  if (header.problems.length > 0)
+    return { keyColumn: header.keyColumn, attributes, records, problems, dataRows: data.length };
+  if (data.length === 0)
+    problems.push({ row: first.row, column: null, message: "The file has a header but no people" });
 
   const firstRowOf = new Map<string, number>();
   for (const { row, cells } of data) {
     const rowProblems: ImportProblem[] = [];
     const extra = cells.slice(header.columns.length).some((c) => c.trim() !== "");
     if (cells.length < header.columns.length || extra) {
-      problems.push({ row, column: null, message: `This row has ${cells.length} cells, but the header has ${header.columns.length} columns` });
+      problems.push({
+        row,
+        column: null,
+        message: `This row has ${cells.length} cells, but the header has ${header.columns.length} columns`,
+      });
       continue;
     }
     const raw: Record<string, unknown> = {};
@@ -110,16 +135,33 @@ export function readImportTable(rows: readonly CsvRow[]): ImportTable {
     header.columns.forEach((column, i) => {
       const cell = cells[i]!.trim();
       if (column === null) {
-        if (cell !== "") rowProblems.push({ row, column: `column ${i + 1}`, message: `Column ${i + 1} has no name in the header, but this row has "${cell}" in it` });
-      } else if ((descriptiveColumns as readonly string[]).includes(column)) described[column as DescriptiveColumn] = cell || null;
+        if (cell !== "")
+          rowProblems.push({
+            row,
+            column: `column ${i + 1}`,
+            message: `Column ${i + 1} has no name in the header, but this row has "${cell}" in it`,
+          });
+      } else if ((descriptiveColumns as readonly string[]).includes(column))
+        described[column as DescriptiveColumn] = cell || null;
       else raw[column] = column === "trainings" ? splitTrainings(cell) : cell || null;
     });
 
     const email = described.email?.toLowerCase() ?? null;
-    if (email && !EMAIL.test(email)) rowProblems.push({ row, column: "email", message: `email must be an email address, not "${described.email}"` });
+    if (email && !EMAIL.test(email))
+      rowProblems.push({ row, column: "email", message: `email must be an email address, not "${described.email}"` });
     const key = header.keyColumn === "email" ? email : (described.external_id ?? null);
-    if (!key) rowProblems.push({ row, column: header.keyColumn, message: `Every row needs ${header.keyColumn === "email" ? "an email" : "an external_id"}: it says who the row is about` });
-    else if (firstRowOf.has(key)) rowProblems.push({ row, column: header.keyColumn, message: `${key} is already on row ${firstRowOf.get(key)}: one row per person` });
+    if (!key)
+      rowProblems.push({
+        row,
+        column: header.keyColumn,
+        message: `Every row needs ${header.keyColumn === "email" ? "an email" : "an external_id"}: it says who the row is about`,
+      });
+    else if (firstRowOf.has(key))
+      rowProblems.push({
+        row,
+        column: header.keyColumn,
+        message: `${key} is already on row ${firstRowOf.get(key)}: one row per person`,
+      });
     else firstRowOf.set(key, row);
 
     const checked = validateAttributes(raw);
@@ -128,7 +170,14 @@ export function readImportTable(rows: readonly CsvRow[]): ImportTable {
       problems.push(...rowProblems);
       continue;
     }
-    records.push({ row, key, externalId: described.external_id ?? null, email, displayName: described.display_name ?? null, values: checked.values });
+    records.push({
+      row,
+      key,
+      externalId: described.external_id ?? null,
+      email,
+      displayName: described.display_name ?? null,
+      values: checked.values,
+    });
   }
   return { keyColumn: header.keyColumn, attributes, records, problems, dataRows: data.length };
 }

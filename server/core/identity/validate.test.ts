@@ -4,8 +4,16 @@ import { validateAttributes } from "./validate";
 describe("validating HR attribute values", () => {
   it("trims text, lowercases the manager email, de-duplicates trainings and treats empty text as no value", () => {
     expect(
-      validateAttributes({ job_title: "  Sales Engineer ", team: "", manager: "John.Doe@Company.com", trainings: ["a", " a ", "b"] }),
-    ).toEqual({ ok: true, values: { job_title: "Sales Engineer", team: null, manager: "john.doe@company.com", trainings: ["a", "b"] } });
+      validateAttributes({
+        job_title: "  Sales Engineer ",
+        team: "",
+        manager: "John.Doe@Company.com",
+        trainings: ["a", " a ", "b"],
+      }),
+    ).toEqual({
+      ok: true,
+      values: { job_title: "Sales Engineer", team: null, manager: "john.doe@company.com", trainings: ["a", "b"] },
+    });
   });
 
   it.each([

@@ -7,8 +7,7 @@ export interface AttributeProblem {
 }
 
 export type ValidatedAttributes =
-  | { ok: true; values: Partial<Record<HrAttribute, AttributeValue>> }
-  | { ok: false; problems: AttributeProblem[] };
+  { ok: true; values: Partial<Record<HrAttribute, AttributeValue>> } | { ok: false; problems: AttributeProblem[] };
 
 const MAX_LENGTH = 200;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -36,7 +35,10 @@ export function validateAttributes(input: Record<string, unknown>): ValidatedAtt
     const attribute = field as HrAttribute;
     if (attribute === "trainings") {
       if (raw === null || raw === undefined) values.trainings = [];
-      else if (Array.isArray(raw) && raw.every((t) => typeof t === "string" && t.trim() !== "" && t.length <= MAX_LENGTH)) {
+      else if (
+        Array.isArray(raw) &&
+        raw.every((t) => typeof t === "string" && t.trim() !== "" && t.length <= MAX_LENGTH)
+      ) {
         values.trainings = [...new Set(raw.map((t: string) => t.trim()))];
       } else problems.push({ field, message: "trainings must be a list of training names" });
       continue;
@@ -46,11 +48,16 @@ export function validateAttributes(input: Record<string, unknown>): ValidatedAtt
       continue;
     }
     const text = raw?.trim() || null;
-    if (text && text.length > MAX_LENGTH) problems.push({ field, message: `${field} is longer than ${MAX_LENGTH} characters` });
-    else if (attribute === "employment_status" && !text) problems.push({ field, message: "employment_status cannot be empty" });
-    else if (attribute === "hire_date" && text && !isRealDay(text)) problems.push({ field, message: `hire_date must be a date as YYYY-MM-DD, not "${text}"` });
-    else if (attribute === "hire_date" && text && !isSaneDay(text)) problems.push({ field, message: `hire_date ${saneDateMessage}, not "${text}"` });
-    else if (attribute === "manager" && text && !EMAIL.test(text)) problems.push({ field, message: `manager must be an email, not "${text}"` });
+    if (text && text.length > MAX_LENGTH)
+      problems.push({ field, message: `${field} is longer than ${MAX_LENGTH} characters` });
+    else if (attribute === "employment_status" && !text)
+      problems.push({ field, message: "employment_status cannot be empty" });
+    else if (attribute === "hire_date" && text && !isRealDay(text))
+      problems.push({ field, message: `hire_date must be a date as YYYY-MM-DD, not "${text}"` });
+    else if (attribute === "hire_date" && text && !isSaneDay(text))
+      problems.push({ field, message: `hire_date ${saneDateMessage}, not "${text}"` });
+    else if (attribute === "manager" && text && !EMAIL.test(text))
+      problems.push({ field, message: `manager must be an email, not "${text}"` });
     else values[attribute] = attribute === "manager" && text ? text.toLowerCase() : text;
   }
   return problems.length ? { ok: false, problems } : { ok: true, values };

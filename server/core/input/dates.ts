@@ -32,7 +32,9 @@ export const saneDate = () => z.date({ error: "must be a date" }).refine(isSaneD
 export const saneCoercedDate = () => z.coerce.date({ error: "must be a date" }).refine(isSaneDate, saneDateMessage);
 
 /** z.iso.date() (YYYY-MM-DD) within the sane years. */
-export const saneIsoDate = (message = "a date (YYYY-MM-DD)") => z.iso.date(message).refine((day) => isSaneDay(day), saneDateMessage);
+export const saneIsoDate = (message = "a date (YYYY-MM-DD)") =>
+  z.iso.date(message).refine((day) => isSaneDay(day), saneDateMessage);
 
 /** z.iso.datetime() with an offset, within the sane years. */
-export const saneIsoDateTime = () => z.iso.datetime({ offset: true }).refine((instant) => isSaneDate(new Date(instant)), saneDateMessage);
+export const saneIsoDateTime = () =>
+  z.iso.datetime({ offset: true }).refine((instant) => isSaneDate(new Date(instant)), saneDateMessage);

@@ -53,7 +53,13 @@ const ROLE_ATTRIBUTES = new Set(["department", "job_title", "team"]);
  */
 export function planAccessChange(input: PlanInput): Plan {
   const { now } = input;
-  const step = (g: ExpectedGrant, action: PlannedStep["action"], reason: string, graceDays = 0, previousLevel: string | null = null): PlannedStep => ({
+  const step = (
+    g: ExpectedGrant,
+    action: PlannedStep["action"],
+    reason: string,
+    graceDays = 0,
+    previousLevel: string | null = null,
+  ): PlannedStep => ({
     resource: g.resource,
     system: systemOf(g.resource),
     action,
@@ -70,13 +76,23 @@ export function planAccessChange(input: PlanInput): Plan {
   if (!input.activeAfter) {
     return {
       kind: "leaver",
-      steps: input.before.filter((g) => !input.heldByException.has(g.resource)).map((g) => step(g, "revoke", "not Active: nobody who is not Active keeps access")),
+      steps: input.before
+        .filter((g) => !input.heldByException.has(g.resource))
+        .map((g) => step(g, "revoke", "not Active: nobody who is not Active keeps access")),
     };
   }
   const delta = diffGrants(input.before, input.after);
   const steps: PlannedStep[] = [
     ...delta.added.map((g) => step(g, "grant", grantedBy(g))),
-    ...delta.changed.map((c) => step({ resource: c.resource, level: c.to, via: c.via }, "change_level", `${c.via.join(" → ")} grants ${c.to ?? "the lowest level"} (was ${c.from ?? "the lowest level"})`, 0, c.from)),
+    ...delta.changed.map((c) =>
+      step(
+        { resource: c.resource, level: c.to, via: c.via },
+        "change_level",
+        `${c.via.join(" → ")} grants ${c.to ?? "the lowest level"} (was ${c.from ?? "the lowest level"})`,
+        0,
+        c.from,
+      ),
+    ),
     ...delta.removed
       .filter((g) => !input.heldByException.has(g.resource))
       .map((g) => {
@@ -90,14 +106,20 @@ export function planAccessChange(input: PlanInput): Plan {
 }
 
 /** The grace period of a resource: its own setting, else its system's, else the default. */
-export function graceDaysFor(resource: string, settings: { resources: ReadonlyMap<string, number | null>; systems: ReadonlyMap<string, number | null> }): number {
+export function graceDaysFor(
+  resource: string,
+  settings: { resources: ReadonlyMap<string, number | null>; systems: ReadonlyMap<string, number | null> },
+): number {
   return settings.resources.get(resource) ?? settings.systems.get(systemOf(resource)) ?? DEFAULT_GRACE_DAYS;
 }
 
 /** One line for a plan: "Job title Sales Engineer → Senior Sales Engineer; department …". */
 export function describeChanges(changes: Record<string, { from: unknown; to: unknown }>): string {
-  const text = (v: unknown) => (v === null || v === undefined || v === "" ? "(none)" : Array.isArray(v) ? v.join(", ") || "(none)" : String(v));
+  const text = (v: unknown) =>
+    v === null || v === undefined || v === "" ? "(none)" : Array.isArray(v) ? v.join(", ") || "(none)" : String(v);
   const label = (a: string) => a.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
-  const parts = Object.entries(changes).map(([a, { from, to }]) => (from === undefined ? `${label(a)} ${text(to)}` : `${label(a)} ${text(from)} → ${text(to)}`));
+  const parts = Object.entries(changes).map(([a, { from, to }]) =>
+    from === undefined ? `${label(a)} ${text(to)}` : `${label(a)} ${text(from)} → ${text(to)}`,
+  );
   return parts.join("; ") || "No attribute changed";
 }

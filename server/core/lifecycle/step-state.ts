@@ -3,14 +3,24 @@
  * done, failed. Derived from the step and what carries it on (its operation, or the exception
  * that holds the access in a grace period), so it is never stored twice.
  */
-export function stepState(step: { status: string }, op: { status: string; completedAt: Date | null; lastError: string | null; cancelReason?: string | null } | null, exception: { status: string; expiresAt: Date; endedAt: Date | null; removalDeliveredAt: Date | null } | null) {
+export function stepState(
+  step: { status: string },
+  op: { status: string; completedAt: Date | null; lastError: string | null; cancelReason?: string | null } | null,
+  exception: { status: string; expiresAt: Date; endedAt: Date | null; removalDeliveredAt: Date | null } | null,
+) {
   if (step.status === "awaiting_review") return { state: "awaiting_review", at: null, detail: null };
   if (step.status === "cancelled") return { state: "cancelled", at: null, detail: null };
   if (step.status === "in_grace" && exception) {
-    if (exception.status === "removed") return { state: "done", at: exception.removalDeliveredAt, detail: "removed after the grace period" };
-    if (exception.status === "revoke_failed") return { state: "failed", at: exception.endedAt, detail: "the removal failed" };
+    if (exception.status === "removed")
+      return { state: "done", at: exception.removalDeliveredAt, detail: "removed after the grace period" };
+    if (exception.status === "revoke_failed")
+      return { state: "failed", at: exception.endedAt, detail: "the removal failed" };
     if (exception.endedAt) return { state: "removing", at: exception.endedAt, detail: null };
-    return { state: "in_grace", at: exception.expiresAt, detail: `kept until ${exception.expiresAt.toISOString().slice(0, 10)}` };
+    return {
+      state: "in_grace",
+      at: exception.expiresAt,
+      detail: `kept until ${exception.expiresAt.toISOString().slice(0, 10)}`,
+    };
   }
   if (!op) return { state: "queued", at: null, detail: null };
   if (op.status === "done") return { state: "done", at: op.completedAt, detail: null };

@@ -21,11 +21,20 @@ export interface CoverageShares extends CoverageCounts {
 export function coverageShares(c: CoverageCounts): CoverageShares {
   const unexplained = c.rows - c.policy - c.exception;
   const of = (n: number) => (c.rows === 0 ? null : n / c.rows);
-  return { ...c, unexplained, policyShare: of(c.policy), exceptionShare: of(c.exception), unexplainedShare: of(unexplained) };
+  return {
+    ...c,
+    unexplained,
+    policyShare: of(c.policy),
+    exceptionShare: of(c.exception),
+    unexplainedShare: of(unexplained),
+  };
 }
 
 export function sumCoverage(parts: readonly CoverageCounts[]): CoverageCounts {
-  return parts.reduce((sum, p) => ({ rows: sum.rows + p.rows, policy: sum.policy + p.policy, exception: sum.exception + p.exception }), { rows: 0, policy: 0, exception: 0 });
+  return parts.reduce(
+    (sum, p) => ({ rows: sum.rows + p.rows, policy: sum.policy + p.policy, exception: sum.exception + p.exception }),
+    { rows: 0, policy: 0, exception: 0 },
+  );
 }
 
 /**

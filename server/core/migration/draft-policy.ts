@@ -46,7 +46,10 @@ const share = (holders: number, size: number) => `${Math.floor((holders / size) 
 
 export function draftPolicy(input: DraftInput): { name: string; source: string } {
   const name = draftPolicyName(input.dimension, input.value, input.takenNames);
-  const who = input.dimension === "job_title" ? `people with job_title ${input.value}` : `people in the ${input.value} department`;
+  const who =
+    input.dimension === "job_title"
+      ? `people with job_title ${input.value}`
+      : `people in the ${input.value} department`;
   const sorted = [...input.grants].sort((a, b) => b.holders - a.holders || a.resource.localeCompare(b.resource));
   const grants = sorted.map((g) => {
     const system = g.resource.slice(0, g.resource.indexOf(":"));
@@ -54,11 +57,18 @@ export function draftPolicy(input: DraftInput): { name: string; source: string }
     return level ? { resource: g.resource, level } : g.resource;
   });
   const body = stringify(
-    { name, description: `Drafted from the access snapshot: what ${input.groupSize} ${who} hold`, when: [{ [input.dimension]: input.value }], grants },
+    {
+      name,
+      description: `Drafted from the access snapshot: what ${input.groupSize} ${who} hold`,
+      when: [{ [input.dimension]: input.value }],
+      grants,
+    },
     // One line per value, however long: folded lines read badly in the editor.
     { lineWidth: 0 },
   );
-  const held = sorted.map((g) => `#   ${g.resource}: ${g.holders} of ${input.groupSize} (${share(g.holders, input.groupSize)})`);
+  const held = sorted.map(
+    (g) => `#   ${g.resource}: ${g.holders} of ${input.groupSize} (${share(g.holders, input.groupSize)})`,
+  );
   const header = [
     `# Drafted from the access snapshot: ${input.groupSize} ${who}.`,
     "# Who holds each grant today:",

@@ -62,7 +62,11 @@ export interface SnapshotSystem {
 type Column = "username" | "email" | "resource" | "level";
 const COLUMNS: readonly Column[] = ["username", "email", "resource", "level"];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const normalizeColumn = (name: string) => name.trim().toLowerCase().replace(/[\s-]+/g, "_");
+const normalizeColumn = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
 
 /** An account written as an email counts as its local part, the way identities derive `username`. */
 export const accountName = (written: string) => written.trim().toLowerCase().split("@")[0]!;
@@ -83,31 +87,54 @@ function readHeader(cells: readonly string[], row: number): Header {
       if (name) ignored.push(written.trim());
       return;
     }
-    if (positions[name as Column] !== undefined) problems.push({ row, column: written.trim(), message: `The column ${name} appears twice in the header` });
+    if (positions[name as Column] !== undefined)
+      problems.push({ row, column: written.trim(), message: `The column ${name} appears twice in the header` });
     else positions[name as Column] = i;
   });
   if (positions.username === undefined && positions.email === undefined) {
-    problems.push({ row, column: null, message: "The header needs a username column (or email) saying whose access each row is" });
+    problems.push({
+      row,
+      column: null,
+      message: "The header needs a username column (or email) saying whose access each row is",
+    });
   }
-  if (positions.resource === undefined) problems.push({ row, column: null, message: "The header needs a resource column (system:type:name, or type:name)" });
+  if (positions.resource === undefined)
+    problems.push({
+      row,
+      column: null,
+      message: "The header needs a resource column (system:type:name, or type:name)",
+    });
   return { positions, ignored, problems };
 }
 
 /** The catalog key a resource cell stands for, or why it cannot be one. */
-function resolveResource(cell: string, system: SnapshotSystem, systemKeys: ReadonlySet<string>): { key: string } | { problem: string } {
+function resolveResource(
+  cell: string,
+  system: SnapshotSystem,
+  systemKeys: ReadonlySet<string>,
+): { key: string } | { problem: string } {
   const first = cell.slice(0, cell.indexOf(":"));
   if (cell.includes(":") && first === system.key && RESOURCE_PATTERN.test(cell)) return { key: cell };
   if (cell.includes(":") && first !== system.key && systemKeys.has(first) && RESOURCE_PATTERN.test(cell)) {
-    return { problem: `"${cell}" is a ${first} resource, but this snapshot is of ${system.key}: import it with ${first}` };
+    return {
+      problem: `"${cell}" is a ${first} resource, but this snapshot is of ${system.key}: import it with ${first}`,
+    };
   }
   if (cell.includes(":")) {
     const key = `${system.key}:${cell}`;
-    return RESOURCE_PATTERN.test(key) ? { key } : { problem: `"${cell}" is not a resource: write system:type:name or type:name` };
+    return RESOURCE_PATTERN.test(key)
+      ? { key }
+      : { problem: `"${cell}" is not a resource: write system:type:name or type:name` };
   }
   const named = system.resources.filter((r) => r.slice(r.indexOf(":", system.key.length + 1) + 1) === cell);
   if (named.length === 1) return { key: named[0]! };
-  if (named.length > 1) return { problem: `"${cell}" names ${named.length} ${system.key} resources (${named.join(", ")}): write type:name` };
-  return { problem: `No ${system.key} resource in the catalog is named "${cell}": write it as type:name (e.g. group:${cell})` };
+  if (named.length > 1)
+    return {
+      problem: `"${cell}" names ${named.length} ${system.key} resources (${named.join(", ")}): write type:name`,
+    };
+  return {
+    problem: `No ${system.key} resource in the catalog is named "${cell}": write it as type:name (e.g. group:${cell})`,
+  };
 }
 
 /** The system's own spelling of a level written in any case; null when it has no such level. */
@@ -126,14 +153,42 @@ function countUnknown(into: Map<string, SnapshotUnknown>, value: string, row: nu
  * the row and column; resources the catalog does not know, levels the system does not have and
  * duplicate rows are kept and reported, since they describe the system as it is.
  */
-export function readSnapshotFile(rows: readonly CsvRow[], system: SnapshotSystem, systemKeys: ReadonlySet<string>): SnapshotFile {
+export function readSnapshotFile(
+  rows: readonly CsvRow[],
+  system: SnapshotSystem,
+  systemKeys: ReadonlySet<string>,
+): SnapshotFile {
   const numbered = rows.map((r, i) => ({ row: i + 1, cells: r.cells })).filter((r) => !isBlankRow(r));
-  const empty: SnapshotFile = { records: [], problems: [], ignoredColumns: [], dataRows: 0, duplicates: [], unknownResources: [], unknownLevels: [] };
+  const empty: SnapshotFile = {
+    records: [],
+    problems: [],
+    ignoredColumns: [],
+    dataRows: 0,
+    duplicates: [],
+    unknownResources: [],
+    unknownLevels: [],
+  };
   const [first, ...data] = numbered;
-  if (!first) return { ...empty, problems: [{ row: 1, column: null, message: "The file is empty: it needs a header row and a row per account and resource" }] };
+  if (!first)
+    return {
+      ...empty,
+      problems: [
+        {
+          row: 1,
+          column: null,
+          message: "The file is empty: it needs a header row and a row per account and resource",
+        },
+      ],
+    };
   const header = readHeader(first.cells, first.row);
-  if (header.problems.length > 0) return { ...empty, problems: header.problems, ignoredColumns: header.ignored, dataRows: data.length };
-  if (data.length === 0) return { ...empty, problems: [{ row: first.row, column: null, message: "The file has a header but no access rows" }], ignoredColumns: header.ignored };
+  if (header.problems.length > 0)
+    return { ...empty, problems: header.problems, ignoredColumns: header.ignored, dataRows: data.length };
+  if (data.length === 0)
+    return {
+      ...empty,
+      problems: [{ row: first.row, column: null, message: "The file has a header but no access rows" }],
+      ignoredColumns: header.ignored,
+    };
 
   const catalog = new Set(system.resources);
   const problems: SnapshotProblem[] = [];
@@ -152,7 +207,11 @@ export function readSnapshotFile(rows: readonly CsvRow[], system: SnapshotSystem
     const levelCell = cell(cells, "level");
     const before = problems.length;
     if (!usernameCell && !emailCell) {
-      problems.push({ row, column: header.positions.username !== undefined ? "username" : "email", message: "Whose access is this? The row has no username or email" });
+      problems.push({
+        row,
+        column: header.positions.username !== undefined ? "username" : "email",
+        message: "Whose access is this? The row has no username or email",
+      });
     } else if (!usernameCell && !EMAIL.test(emailCell)) {
       problems.push({ row, column: "email", message: `email must be an email address, not "${emailCell}"` });
     } else if (/\s/.test(usernameCell)) {
@@ -178,7 +237,11 @@ export function readSnapshotFile(rows: readonly CsvRow[], system: SnapshotSystem
     if (!seen) byKey.set(key, { row, username, resource, level, rows: [row] });
     else {
       seen.rows.push(row);
-      if (level !== null && system.levels.indexOf(level) > (seen.level === null ? -1 : system.levels.indexOf(seen.level))) seen.level = level;
+      if (
+        level !== null &&
+        system.levels.indexOf(level) > (seen.level === null ? -1 : system.levels.indexOf(seen.level))
+      )
+        seen.level = level;
     }
   }
 
@@ -188,7 +251,9 @@ export function readSnapshotFile(rows: readonly CsvRow[], system: SnapshotSystem
     problems,
     ignoredColumns: header.ignored,
     dataRows: data.length,
-    duplicates: merged.filter((r) => r.rows.length > 1).map((r) => ({ rows: r.rows, username: r.username, resource: r.resource, keptLevel: r.level })),
+    duplicates: merged
+      .filter((r) => r.rows.length > 1)
+      .map((r) => ({ rows: r.rows, username: r.username, resource: r.resource, keptLevel: r.level })),
     unknownResources: [...unknownResources.values()],
     unknownLevels: [...unknownLevels.values()],
   };

@@ -47,21 +47,33 @@ function typoOf(a: string, b: string): number | null {
  * The evidence that `raw` is a spelling of `target`, or null. `isGeneric(word)` says whether a
  * word is shared by many values of the attribute: containment of such a word alone is no evidence.
  */
-export function spellingEvidence(raw: string, target: string, isGeneric: (word: string) => boolean = () => false): Evidence | null {
+export function spellingEvidence(
+  raw: string,
+  target: string,
+  isGeneric: (word: string) => boolean = () => false,
+): Evidence | null {
   const [rw, tw] = [tokens(raw), tokens(target)];
   const [r, t] = [rw.map((w) => w.toLowerCase()), tw.map((w) => w.toLowerCase())];
   if (r.length === 0 || t.length === 0) return null;
-  if (r.join("") === t.join("")) return { kind: "case-or-spacing", text: `differs from ${quote(target)} only in case, spacing or punctuation` };
+  if (r.join("") === t.join(""))
+    return { kind: "case-or-spacing", text: `differs from ${quote(target)} only in case, spacing or punctuation` };
 
   if (r.length === t.length) {
     const differing = r.flatMap((w, i) => (w === t[i] ? [] : [i]));
     if (differing.length === 1) {
       const i = differing[0]!;
       const steps = typoOf(r[i]!, t[i]!);
-      if (steps !== null) return { kind: "typo", text: `${quote(rw[i]!)} is ${steps} letter${steps === 1 ? "" : "s"} from ${quote(tw[i]!)}; the other words are the same` };
+      if (steps !== null)
+        return {
+          kind: "typo",
+          text: `${quote(rw[i]!)} is ${steps} letter${steps === 1 ? "" : "s"} from ${quote(tw[i]!)}; the other words are the same`,
+        };
     }
     if (differing.length > 0 && differing.every((i) => abbreviates(r[i]!, t[i]!))) {
-      return { kind: "abbreviation", text: `each word is the word of ${quote(target)} or short for it: ${differing.map((i) => `${quote(rw[i]!)} for ${quote(tw[i]!)}`).join(", ")}` };
+      return {
+        kind: "abbreviation",
+        text: `each word is the word of ${quote(target)} or short for it: ${differing.map((i) => `${quote(rw[i]!)} for ${quote(tw[i]!)}`).join(", ")}`,
+      };
     }
   }
   if (r.length === 1 && t.length >= 2 && r[0] === t.map((w) => w[0]).join("") && !hasDigit(r[0]!)) {
@@ -79,7 +91,9 @@ export function spellingEvidence(raw: string, target: string, isGeneric: (word: 
       else extra.push(rw[i]!);
     });
     if (matched.length === t.length && t.some((w) => !isGeneric(w))) {
-      const shortened = matched.flatMap((ri, ti) => (r[ri] === t[ti] ? [] : [`${quote(rw[ri]!)} for ${quote(tw[ti]!)}`]));
+      const shortened = matched.flatMap((ri, ti) =>
+        r[ri] === t[ti] ? [] : [`${quote(rw[ri]!)} for ${quote(tw[ti]!)}`],
+      );
       return {
         kind: "extra-words",
         text: `contains all of ${quote(target)}${shortened.length ? ` (${shortened.join(", ")})` : ""}, plus ${extra.map(quote).join(", ")}`,
@@ -90,7 +104,12 @@ export function spellingEvidence(raw: string, target: string, isGeneric: (word: 
 }
 
 /** How convincing each kind is, for choosing between two targets: a spacing difference beats a qualifier. */
-export const evidenceStrength: Record<EvidenceKind, number> = { "case-or-spacing": 4, typo: 3, abbreviation: 2, "extra-words": 1 };
+export const evidenceStrength: Record<EvidenceKind, number> = {
+  "case-or-spacing": 4,
+  typo: 3,
+  abbreviation: 2,
+  "extra-words": 1,
+};
 
 /**
  * Words found in `threshold` or more distinct values of an attribute (HR's and policies'): job

@@ -12,8 +12,9 @@ export interface PolicyUse {
 }
 
 function comparisons(conditions: readonly Condition[], out: Comparison[] = []): Comparison[] {
-  for (const c of conditions) if (c.kind === "compare") out.push(c);
-  else comparisons(c.conditions, out);
+  for (const c of conditions)
+    if (c.kind === "compare") out.push(c);
+    else comparisons(c.conditions, out);
   return out;
 }
 
@@ -24,7 +25,12 @@ function comparisons(conditions: readonly Condition[], out: Comparison[] = []): 
  * merging two values policies tell apart ("Sales Engineer" → "Senior Sales Engineer"), so it is
  * never suggested and never saved.
  */
-export function policyUsesOf(policies: readonly Policy[], config: PolicyConfig, attribute: string, value: string): PolicyUse[] {
+export function policyUsesOf(
+  policies: readonly Policy[],
+  config: PolicyConfig,
+  attribute: string,
+  value: string,
+): PolicyUse[] {
   const aliases = new AliasTable(config.aliases);
   const key = aliases.key(attribute, value);
   const scale = config.scales[attribute]?.map(matchKey);
@@ -34,9 +40,11 @@ export function policyUsesOf(policies: readonly Policy[], config: PolicyConfig, 
       if (c.attribute !== attribute) continue;
       const values = (Array.isArray(c.value) ? c.value : [c.value]).map(String);
       const reads =
-        c.op === "contains" ? key.includes(matchKey(values[0]!))
-        : c.op === "min" || c.op === "max" ? Boolean(scale?.includes(key))
-        : values.some((v) => aliases.key(attribute, v) === key);
+        c.op === "contains"
+          ? key.includes(matchKey(values[0]!))
+          : c.op === "min" || c.op === "max"
+            ? Boolean(scale?.includes(key))
+            : values.some((v) => aliases.key(attribute, v) === key);
       if (reads) uses.push({ policy: p.name, file: c.at.file, line: c.at.line, requirement: requirementText(c) });
     }
   }

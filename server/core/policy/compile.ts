@@ -140,13 +140,22 @@ export interface CompileOptions {
   valueCounts?: Map<string, Map<string, number>>;
 }
 
-export function compilePolicySet(policies: readonly Policy[], config: PolicyConfig, options: CompileOptions = {}): CompiledPolicySet {
+export function compilePolicySet(
+  policies: readonly Policy[],
+  config: PolicyConfig,
+  options: CompileOptions = {},
+): CompiledPolicySet {
   const aliases = new AliasTable(config.aliases);
   const conditionAttributes = new Set<string>();
-  const visit = (c: Condition) => (c.kind === "compare" ? conditionAttributes.add(c.attribute) : c.conditions.forEach(visit));
+  const visit = (c: Condition) =>
+    c.kind === "compare" ? conditionAttributes.add(c.attribute) : c.conditions.forEach(visit);
   policies.forEach((p) => p.when.forEach(visit));
   // Sorted, so two sets naming the same attributes share one layout (and prepared people).
-  const layout = slotLayout([...new Set(["employment_status", "hire_date", ...conditionAttributes])].sort(), config.scales, aliases);
+  const layout = slotLayout(
+    [...new Set(["employment_status", "hire_date", ...conditionAttributes])].sort(),
+    config.scales,
+    aliases,
+  );
 
   const resourceIds = new Map<string, number>();
   const resources: string[] = [];
@@ -200,7 +209,12 @@ export function compilePolicySet(policies: readonly Policy[], config: PolicyConf
     });
   }
 
-  const indexOf = (effect: "allow" | "deny") => buildIndex(compiled.filter((c) => c.policy.effect === effect), layout, options);
+  const indexOf = (effect: "allow" | "deny") =>
+    buildIndex(
+      compiled.filter((c) => c.policy.effect === effect),
+      layout,
+      options,
+    );
   const set: CompiledPolicySet = {
     config,
     layout,
@@ -290,7 +304,10 @@ function sortedPlaces(keys: string[]): Int32Array {
 
 function orderOf(resources: string[]): Uint32Array {
   const order = new Uint32Array(resources.length);
-  resources.map((r, i) => [r, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).forEach(([, id], rank) => (order[id] = rank));
+  resources
+    .map((r, i) => [r, i] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .forEach(([, id], rank) => (order[id] = rank));
   return order;
 }
 
@@ -300,7 +317,12 @@ function inverse(order: Uint32Array): Uint32Array {
   return byRank;
 }
 
-function walkInherits(policy: Policy, byName: Map<string, Policy>, visit: (name: string) => void, path = new Set<string>([policy.name])) {
+function walkInherits(
+  policy: Policy,
+  byName: Map<string, Policy>,
+  visit: (name: string) => void,
+  path = new Set<string>([policy.name]),
+) {
   for (const name of policy.inherits) {
     const parent = byName.get(name);
     if (!parent || path.has(name)) continue;
@@ -331,14 +353,31 @@ function flattenGrants(
   const visit = (p: Policy, via: string[]) => {
     for (const g of p.grants) {
       const id = resourceId(g.resource);
-      const out: ExpectedGrant = Object.freeze({ resource: g.resource, level: g.level, via: Object.freeze(via) as string[] });
+      const out: ExpectedGrant = Object.freeze({
+        resource: g.resource,
+        level: g.level,
+        via: Object.freeze(via) as string[],
+      });
       // The policy's own grants are its own even when another policy has the same name (a lint
       // error, but drafts with it can still be previewed); inherited ones belong to the policy
       // the name resolves to, as `inherits` does.
       const owner = p === policy ? self : indexByName.get(p.name)!;
-      const candidate: FlatGrant = { resource: id, rank: levelRank(config, g.resource, g.level), level: g.level, via, viaKey: via.join(), out, owner, k: -1 };
+      const candidate: FlatGrant = {
+        resource: id,
+        rank: levelRank(config, g.resource, g.level),
+        level: g.level,
+        via,
+        viaKey: via.join(),
+        out,
+        owner,
+        k: -1,
+      };
       const current = best.get(id);
-      if (!current || candidate.rank > current.rank || (candidate.rank === current.rank && candidate.via.length < current.via.length)) {
+      if (
+        !current ||
+        candidate.rank > current.rank ||
+        (candidate.rank === current.rank && candidate.via.length < current.via.length)
+      ) {
         best.set(id, candidate);
       }
     }

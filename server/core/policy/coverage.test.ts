@@ -6,7 +6,10 @@ import { evaluateIdentity } from "./evaluate";
 describe("policy coverage (seed 001, phase 4)", () => {
   const set = compiledDemoPolicies();
   const at = new Date("2026-11-22T12:00:00Z");
-  const sarah = { id: "sarah", attributes: { department: "Sales", job_title: "Sales Engineer", employment_status: "Active" } };
+  const sarah = {
+    id: "sarah",
+    attributes: { department: "Sales", job_title: "Sales Engineer", employment_status: "Active" },
+  };
 
   it("lists resources no allow policy grants, inheritance included", () => {
     const coverage = policyCoverage(set, [...demoCatalog().resources]);

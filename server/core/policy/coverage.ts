@@ -21,7 +21,8 @@ export function policyCoverage(
   expected: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): Coverage {
   const granted = new Set<string>();
-  for (const cp of set.policies) if (cp.policy.effect === "allow") for (const g of cp.grants) granted.add(set.resources[g.resource]!);
+  for (const cp of set.policies)
+    if (cp.policy.effect === "allow") for (const g of cp.grants) granted.add(set.resources[g.resource]!);
   const explained = held.filter((h) => expected.get(h.identity)?.has(h.resource)).length;
   return {
     resourcesWithoutPolicy: catalog.filter((r) => !granted.has(r)).sort(),

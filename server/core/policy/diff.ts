@@ -12,14 +12,16 @@ export function diffLines(before: string, after: string): LineOp[] {
   const m = b.length;
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   }
   const ops: LineOp[] = [];
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ op: "same", text: a[i]!, oldLine: ++i, newLine: ++j });
-    else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ op: "add", text: b[j]!, oldLine: null, newLine: ++j });
+    else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!))
+      ops.push({ op: "add", text: b[j]!, oldLine: null, newLine: ++j });
     else ops.push({ op: "remove", text: a[i]!, oldLine: ++i, newLine: null });
   }
   return ops;

@@ -24,7 +24,8 @@ const sarah = (changes: Record<string, string | string[] | null> = {}): PolicyId
   },
 });
 
-const asText = (grants: readonly ExpectedGrant[]) => grants.map((g) => (g.level ? `${g.resource} (${g.level})` : g.resource));
+const asText = (grants: readonly ExpectedGrant[]) =>
+  grants.map((g) => (g.level ? `${g.resource} (${g.level})` : g.resource));
 
 describe("expected access: Sarah Chen's lifecycle (seed 001)", () => {
   const day1 = evaluateIdentity(set, sarah(), at);
@@ -59,7 +60,10 @@ describe("expected access: Sarah Chen's lifecycle (seed 001)", () => {
   it("promotion to Senior Sales Engineer adds the senior grants and keeps the rest", () => {
     const senior = evaluateIdentity(set, sarah({ job_title: "Senior Sales Engineer", job_level: "L4" }), at);
     const delta = diffGrants(day1, senior);
-    expect(asText(delta.added)).toEqual(["salesforce:profile:sales-leadership (standard)", "slack:channel:#sales-leadership (member)"]);
+    expect(asText(delta.added)).toEqual([
+      "salesforce:profile:sales-leadership (standard)",
+      "slack:channel:#sales-leadership (member)",
+    ]);
     expect(delta.removed).toEqual([]);
     expect(delta.changed).toEqual([]);
     // Mentor access to Sales Engineer resources comes through an inherited policy whose own
@@ -72,7 +76,11 @@ describe("expected access: Sarah Chen's lifecycle (seed 001)", () => {
 
   it("transfer to Solutions Architect in Engineering: Salesforce and sales channels go, GitHub comes, GitLab goes up a level", () => {
     const senior = evaluateIdentity(set, sarah({ job_title: "Senior Sales Engineer", job_level: "L4" }), at);
-    const architect = evaluateIdentity(set, sarah({ job_title: "Solutions Architect", department: "Engineering", job_level: "L5" }), at);
+    const architect = evaluateIdentity(
+      set,
+      sarah({ job_title: "Solutions Architect", department: "Engineering", job_level: "L5" }),
+      at,
+    );
     const delta = diffGrants(senior, architect);
     expect(asText(delta.removed)).toEqual([
       "google:drive:sales-shared-drive",
@@ -124,7 +132,8 @@ describe("seed 002: production database requirements", () => {
       ...changes,
     },
   });
-  const hasProdRw = (i: PolicyIdentity) => evaluateIdentity(set, i, at).some((g) => g.resource === "postgres:role:prod_rw");
+  const hasProdRw = (i: PolicyIdentity) =>
+    evaluateIdentity(set, i, at).some((g) => g.resource === "postgres:role:prod_rw");
 
   it("grants read-write production access to a qualified engineer", () => expect(hasProdRw(engineer())).toBe(true));
 
@@ -158,12 +167,22 @@ describe("deny beats allow (invariant 2)", () => {
   it("takes production access from a contractor on the Platform team, and leaves the rest", () => {
     const contractor: PolicyIdentity = {
       id: "contractor",
-      attributes: { department: "Engineering", team: "Platform", employment_type: "Contractor", employment_status: "Active", job_title: "Software Engineer" },
+      attributes: {
+        department: "Engineering",
+        team: "Platform",
+        employment_type: "Contractor",
+        employment_status: "Active",
+        job_title: "Software Engineer",
+      },
     };
     const grants = evaluateIdentity(set, contractor, at).map((g) => g.resource);
     expect(grants).toContain("gitlab:group:platform-engineering");
     expect(grants).not.toContain("aws:role:prod-readonly");
-    const fte = evaluateIdentity(set, { ...contractor, attributes: { ...contractor.attributes, employment_type: "FTE" } }, at);
+    const fte = evaluateIdentity(
+      set,
+      { ...contractor, attributes: { ...contractor.attributes, employment_type: "FTE" } },
+      at,
+    );
     expect(fte.map((g) => g.resource)).toContain("aws:role:prod-readonly");
   });
 
@@ -173,9 +192,15 @@ describe("deny beats allow (invariant 2)", () => {
   });
 
   it("treats a missing attribute as failing every condition on it, not_in included", () => {
-    const unknownPlace = evaluateIdentity(set, { id: "x", attributes: { employment_status: "Active" } }, at).map((g) => g.resource);
+    const unknownPlace = evaluateIdentity(set, { id: "x", attributes: { employment_status: "Active" } }, at).map(
+      (g) => g.resource,
+    );
     expect(unknownPlace).not.toContain("ldap:group:vpn-users");
-    const berlin = evaluateIdentity(set, { id: "y", attributes: { employment_status: "Active", location: "Berlin" } }, at).map((g) => g.resource);
+    const berlin = evaluateIdentity(
+      set,
+      { id: "y", attributes: { employment_status: "Active", location: "Berlin" } },
+      at,
+    ).map((g) => g.resource);
     expect(berlin).toContain("ldap:group:vpn-users");
   });
 });

@@ -77,9 +77,11 @@ export function clearEvaluationMemo(set: CompiledPolicySet): void {
   set.memo.clear();
 }
 
-
 /** The allow and deny policies whose conditions the person meets, found through the index. */
-export function matchedPolicies(set: CompiledPolicySet, p: PreparedIdentity): { allowed: CompiledPolicy[]; denied: CompiledPolicy[] } {
+export function matchedPolicies(
+  set: CompiledPolicySet,
+  p: PreparedIdentity,
+): { allowed: CompiledPolicy[]; denied: CompiledPolicy[] } {
   const gen = nextGeneration(set);
   const s = set.scratch;
   const na = matchInto(set, set.allow, p, gen, s.allowIds);
@@ -95,7 +97,13 @@ export function matchedPolicies(set: CompiledPolicySet, p: PreparedIdentity): { 
  * returns the new count. Policies found through an index key only check what the key did
  * not already prove (their residual conditions). Plain loops: this is the hot path.
  */
-function matchInto(set: CompiledPolicySet, index: PolicyIndex, p: PreparedIdentity, gen: number, out: Int32Array): number {
+function matchInto(
+  set: CompiledPolicySet,
+  index: PolicyIndex,
+  p: PreparedIdentity,
+  gen: number,
+  out: Int32Array,
+): number {
   const stamp = set.scratch.policyStamp;
   let n = 0;
   const buckets = index.bucketList;
@@ -135,10 +143,11 @@ function matchInto(set: CompiledPolicySet, index: PolicyIndex, p: PreparedIdenti
       }
     } else if (p.lists[ci.slot] != null) {
       // A list where text was expected: check these policies in full.
-      for (const x of ci.policies) if (stamp[x.cp.index] !== gen && x.cp.match(p)) {
-        stamp[x.cp.index] = gen;
-        out[n++] = x.cp.index;
-      }
+      for (const x of ci.policies)
+        if (stamp[x.cp.index] !== gen && x.cp.match(p)) {
+          stamp[x.cp.index] = gen;
+          out[n++] = x.cp.index;
+        }
     }
   }
   const rest = index.unindexed;
@@ -149,7 +158,14 @@ function matchInto(set: CompiledPolicySet, index: PolicyIndex, p: PreparedIdenti
   return n;
 }
 
-function considerIndexed(bucket: Bucket, stamp: Uint32Array, gen: number, p: PreparedIdentity, out: Int32Array, n: number): number {
+function considerIndexed(
+  bucket: Bucket,
+  stamp: Uint32Array,
+  gen: number,
+  p: PreparedIdentity,
+  out: Int32Array,
+  n: number,
+): number {
   const sure = bucket.sure;
   for (let i = 0; i < sure.length; i++) {
     const id = sure[i]!;

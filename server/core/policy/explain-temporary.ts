@@ -38,9 +38,20 @@ export interface AccessExplanation extends Explanation {
  * Active person, and never against a deny policy. The expiry is the caller's: it passes only
  * access open by the clock. Expected access and Explain both decide with this one rule.
  */
-export function temporaryAccessCounts(e: Pick<Explanation, "active" | "employmentStatus" | "deniedBy">): { counts: boolean; blockedBy: string | null } {
-  if (!e.active) return { counts: false, blockedBy: `the person is not Active (employment_status: ${e.employmentStatus ?? "no value"})` };
-  if (e.deniedBy.length) return { counts: false, blockedBy: `the deny polic${e.deniedBy.length === 1 ? "y" : "ies"} ${e.deniedBy.join(", ")} take${e.deniedBy.length === 1 ? "s" : ""} it away` };
+export function temporaryAccessCounts(e: Pick<Explanation, "active" | "employmentStatus" | "deniedBy">): {
+  counts: boolean;
+  blockedBy: string | null;
+} {
+  if (!e.active)
+    return {
+      counts: false,
+      blockedBy: `the person is not Active (employment_status: ${e.employmentStatus ?? "no value"})`,
+    };
+  if (e.deniedBy.length)
+    return {
+      counts: false,
+      blockedBy: `the deny polic${e.deniedBy.length === 1 ? "y" : "ies"} ${e.deniedBy.join(", ")} take${e.deniedBy.length === 1 ? "s" : ""} it away`,
+    };
   return { counts: true, blockedBy: null };
 }
 

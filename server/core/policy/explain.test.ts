@@ -6,17 +6,35 @@ import type { PolicyIdentity } from "./types";
 
 const at = new Date("2026-11-22T12:00:00Z");
 const set = compiledDemoPolicies();
-const person = (attributes: PolicyIdentity["attributes"]): PolicyIdentity => ({ id: "p", attributes: { employment_status: "Active", ...attributes } });
+const person = (attributes: PolicyIdentity["attributes"]): PolicyIdentity => ({
+  id: "p",
+  attributes: { employment_status: "Active", ...attributes },
+});
 
 describe("explain", () => {
   it("why: the chain of policies behind a grant", () => {
-    const e = explainAccess(set, person({ department: "Sales", job_title: "Senior Sales Engineer" }), "gitlab:group:customer-solutions", at);
+    const e = explainAccess(
+      set,
+      person({ department: "Sales", job_title: "Senior Sales Engineer" }),
+      "gitlab:group:customer-solutions",
+      at,
+    );
     expect(e.granted).toEqual({ level: "reporter", via: ["senior-sales-engineer-access", "sales-engineer-access"] });
-    expect(e.sources.filter((s) => s.matched).map((s) => s.via)).toEqual([["senior-sales-engineer-access", "sales-engineer-access"]]);
+    expect(e.sources.filter((s) => s.matched).map((s) => s.via)).toEqual([
+      ["senior-sales-engineer-access", "sales-engineer-access"],
+    ]);
   });
 
   it("why not: each policy that would grant it, with its first failing condition, the actual and the required value", () => {
-    const dba = person({ department: "Engineering", job_title: "Software Engineer", job_level: "L4", employment_type: "FTE", location: "Berlin", hire_date: "2020-01-01", trainings: ["prod-db-access", "data-handling"] });
+    const dba = person({
+      department: "Engineering",
+      job_title: "Software Engineer",
+      job_level: "L4",
+      employment_type: "FTE",
+      location: "Berlin",
+      hire_date: "2020-01-01",
+      trainings: ["prod-db-access", "data-handling"],
+    });
     const e = explainAccess(set, dba, "postgres:role:prod_rw", at);
     expect(e.granted).toBeNull();
     expect(e.sources).toHaveLength(1);
@@ -30,7 +48,15 @@ describe("explain", () => {
   });
 
   it("reports tenure in days and the first failing condition only", () => {
-    const newcomer = person({ department: "Engineering", job_title: "DBA", job_level: "L5", employment_type: "FTE", location: "Berlin", hire_date: "2026-11-01", trainings: ["prod-db-access", "data-handling"] });
+    const newcomer = person({
+      department: "Engineering",
+      job_title: "DBA",
+      job_level: "L5",
+      employment_type: "FTE",
+      location: "Berlin",
+      hire_date: "2026-11-01",
+      trainings: ["prod-db-access", "data-handling"],
+    });
     const failed = explainAccess(set, newcomer, "postgres:role:prod_rw", at).sources[0]!.failed!;
     expect(failed).toMatchObject({ requirement: "tenure_days min 90", attribute: "tenure_days", actual: 21 });
   });
@@ -44,12 +70,20 @@ describe("explain", () => {
   });
 
   it("says when the person is not Active", () => {
-    const e = explainAccess(set, person({ department: "Sales", employment_status: "Terminated" }), "salesforce:license:user", at);
+    const e = explainAccess(
+      set,
+      person({ department: "Sales", employment_status: "Terminated" }),
+      "salesforce:license:user",
+      at,
+    );
     expect(e).toMatchObject({ active: false, employmentStatus: "Terminated", granted: null });
   });
 
   it("says nothing grants a resource no policy names", () => {
-    expect(explainAccess(set, person({}), "google:group:finance-reports@company.comx", at)).toMatchObject({ granted: null, sources: [] });
+    expect(explainAccess(set, person({}), "google:group:finance-reports@company.comx", at)).toMatchObject({
+      granted: null,
+      sources: [],
+    });
   });
 });
 
@@ -72,24 +106,61 @@ describe("explain and evaluate agree", () => {
 });
 
 describe("explain counts temporary access as expected access does (issue 12 point 8)", () => {
-  const exc1: HeldAccess = { exceptionId: "e1", number: 1, level: null, type: "project", source: "request", approvedBy: "Dana Whitfield", fallbackName: null, expiresAt: new Date("2027-01-06T00:00:00Z") };
+  const exc1: HeldAccess = {
+    exceptionId: "e1",
+    number: 1,
+    level: null,
+    type: "project",
+    source: "request",
+    approvedBy: "Dana Whitfield",
+    fallbackName: null,
+    expiresAt: new Date("2027-01-06T00:00:00Z"),
+  };
   const sarah = person({ department: "Sales", job_title: "Sales Engineer", employment_type: "FTE" });
 
   it("has the resource through an exception no policy gives", () => {
-    const e = explainWithTemporaryAccess(explainAccess(set, sarah, "google:group:finance-reports@company.com", at), [exc1]);
-    expect(e).toMatchObject({ granted: null, has: true, temporary: [{ number: 1, approvedBy: "Dana Whitfield", counts: true, blockedBy: null }] });
+    const e = explainWithTemporaryAccess(explainAccess(set, sarah, "google:group:finance-reports@company.com", at), [
+      exc1,
+    ]);
+    expect(e).toMatchObject({
+      granted: null,
+      has: true,
+      temporary: [{ number: 1, approvedBy: "Dana Whitfield", counts: true, blockedBy: null }],
+    });
   });
 
   it("does not count it for someone who is not Active, nor against a deny policy, and says why", () => {
-    const gone = explainWithTemporaryAccess(explainAccess(set, { ...sarah, attributes: { ...sarah.attributes, employment_status: "Terminated" } }, "google:group:finance-reports@company.com", at), [exc1]);
-    expect(gone).toMatchObject({ has: false, temporary: [{ counts: false, blockedBy: "the person is not Active (employment_status: Terminated)" }] });
+    const gone = explainWithTemporaryAccess(
+      explainAccess(
+        set,
+        { ...sarah, attributes: { ...sarah.attributes, employment_status: "Terminated" } },
+        "google:group:finance-reports@company.com",
+        at,
+      ),
+      [exc1],
+    );
+    expect(gone).toMatchObject({
+      has: false,
+      temporary: [{ counts: false, blockedBy: "the person is not Active (employment_status: Terminated)" }],
+    });
     const contractor = person({ department: "Engineering", team: "Platform", employment_type: "Contractor" });
-    const denied = explainWithTemporaryAccess(explainAccess(set, contractor, "aws:role:prod-readonly", at), [{ ...exc1, type: "privilege_escalation" }]);
-    expect(denied).toMatchObject({ has: false, temporary: [{ counts: false, blockedBy: "the deny policy no-production-for-contractors takes it away" }] });
+    const denied = explainWithTemporaryAccess(explainAccess(set, contractor, "aws:role:prod-readonly", at), [
+      { ...exc1, type: "privilege_escalation" },
+    ]);
+    expect(denied).toMatchObject({
+      has: false,
+      temporary: [{ counts: false, blockedBy: "the deny policy no-production-for-contractors takes it away" }],
+    });
   });
 
   it("without temporary access, has is what policy gives", () => {
-    expect(explainWithTemporaryAccess(explainAccess(set, sarah, "salesforce:license:user", at), [])).toMatchObject({ has: true, temporary: [] });
-    expect(explainWithTemporaryAccess(explainAccess(set, sarah, "postgres:role:prod_rw", at), [])).toMatchObject({ has: false, temporary: [] });
+    expect(explainWithTemporaryAccess(explainAccess(set, sarah, "salesforce:license:user", at), [])).toMatchObject({
+      has: true,
+      temporary: [],
+    });
+    expect(explainWithTemporaryAccess(explainAccess(set, sarah, "postgres:role:prod_rw", at), [])).toMatchObject({
+      has: false,
+      temporary: [],
+    });
   });
 });

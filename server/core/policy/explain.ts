@@ -43,7 +43,12 @@ export interface Explanation {
  * Why a person has a resource (the chain of policies) or why not (for each policy that would
  * give it, the first condition that failed, with the person's value and the required one).
  */
-export function explainAccess(set: CompiledPolicySet, identity: PolicyIdentity, resource: string, at: Date): Explanation {
+export function explainAccess(
+  set: CompiledPolicySet,
+  identity: PolicyIdentity,
+  resource: string,
+  at: Date,
+): Explanation {
   const p = prepareIdentity(set.layout, identity, at);
   const status = identity.attributes.employment_status;
   const resourceId = set.resourceIds.get(resource);
@@ -63,13 +68,23 @@ export function explainAccess(set: CompiledPolicySet, identity: PolicyIdentity, 
     const failed = firstFailure(cp.checks, p, identity, at);
     sources.push({ via: grant.via, level: grant.level, matched: failed === null, failed, key: grant.viaKey });
   }
-  sources.sort((a, b) => Number(b.matched) - Number(a.matched) || a.via.length - b.via.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  sources.sort(
+    (a, b) =>
+      Number(b.matched) - Number(a.matched) ||
+      a.via.length - b.via.length ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
   let granted: Explanation["granted"] = null;
   if (p.active && deniedBy.length === 0) {
     let best: { s: GrantSource; rank: number; via: string[]; policy: { priority: number } } | null = null;
     for (const s of sources) {
       if (!s.matched) continue;
-      const candidate = { s, rank: rankOf(set, resource, s.level), via: s.via, policy: set.byName.get(s.via[0]!)!.policy };
+      const candidate = {
+        s,
+        rank: rankOf(set, resource, s.level),
+        via: s.via,
+        policy: set.byName.get(s.via[0]!)!.policy,
+      };
       if (!best || beats(candidate, candidate, best, best)) best = candidate;
     }
     if (best) granted = { level: best.s.level, via: best.s.via };
@@ -103,7 +118,12 @@ function rankOf(set: CompiledPolicySet, resource: string, level: string | null):
   return levels ? levels.indexOf(level) + 1 : 1;
 }
 
-function firstFailure(checks: CheckNode[], p: PreparedIdentity, identity: PolicyIdentity, at: Date): FailedCondition | null {
+function firstFailure(
+  checks: CheckNode[],
+  p: PreparedIdentity,
+  identity: PolicyIdentity,
+  at: Date,
+): FailedCondition | null {
   for (const check of checks) if (!check.match(p)) return describe(check, p, identity, at);
   return null;
 }
@@ -112,7 +132,12 @@ function describe(check: CheckNode, p: PreparedIdentity, identity: PolicyIdentit
   const c = check.condition;
   const where = { file: c.at.file, line: c.at.line, field: c.at.field };
   if (c.kind === "compare") {
-    return { requirement: requirementText(c), attribute: c.attribute, actual: actualValue(identity, c.attribute, at), ...where };
+    return {
+      requirement: requirementText(c),
+      attribute: c.attribute,
+      actual: actualValue(identity, c.attribute, at),
+      ...where,
+    };
   }
   // Every alternative of an any-group failed; an all-group failed at its first failing part.
   const failing = c.kind === "any" ? check.children : check.children.filter((x) => !x.match(p)).slice(0, 1);

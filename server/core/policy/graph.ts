@@ -22,7 +22,10 @@ export function policyGraph(policies: readonly Policy[]): PolicyGraph {
     const p = byName.get(name);
     if (!p || path.has(name)) return 0;
     path.add(name);
-    const d = p.inherits.reduce((max, parent) => (path.has(parent) ? max : Math.max(max, 1 + depthOf(parent, path))), 0);
+    const d = p.inherits.reduce(
+      (max, parent) => (path.has(parent) ? max : Math.max(max, 1 + depthOf(parent, path))),
+      0,
+    );
     path.delete(name);
     depth.set(name, d);
     return d;

@@ -20,7 +20,13 @@ const people: PolicyIdentity[] = [
 describe("impact preview (seed 002, dry run)", () => {
   const edited = files.map((f) =>
     f.path === "sales-engineer-access.yaml"
-      ? { ...f, source: f.source.replace("  - resource: notion:space:sales-playbooks\n    level: read\n", "  - google:group:finance-reports@company.com\n") }
+      ? {
+          ...f,
+          source: f.source.replace(
+            "  - resource: notion:space:sales-playbooks\n    level: read\n",
+            "  - google:group:finance-reports@company.com\n",
+          ),
+        }
       : f,
   );
 
@@ -30,7 +36,9 @@ describe("impact preview (seed 002, dry run)", () => {
       {
         identity: "se",
         delta: {
-          added: [{ resource: "google:group:finance-reports@company.com", level: null, via: ["sales-engineer-access"] }],
+          added: [
+            { resource: "google:group:finance-reports@company.com", level: null, via: ["sales-engineer-access"] },
+          ],
           removed: [{ resource: "notion:space:sales-playbooks", level: "read", via: ["sales-engineer-access"] }],
           changed: [],
         },
@@ -40,7 +48,9 @@ describe("impact preview (seed 002, dry run)", () => {
   });
 
   it("with the changed policy named, only evaluates people it (or a policy inheriting it) reaches", () => {
-    const preview = previewImpact(compile(files), compile(edited), people, at, { changedPolicies: ["sales-engineer-access"] });
+    const preview = previewImpact(compile(files), compile(edited), people, at, {
+      changedPolicies: ["sales-engineer-access"],
+    });
     expect(preview.evaluated).toBe(1);
     expect(preview.people.map((p) => p.identity)).toEqual(["se"]);
   });
@@ -48,12 +58,23 @@ describe("impact preview (seed 002, dry run)", () => {
 
 describe("diff", () => {
   it("diffs lines keeping the unchanged ones", () => {
-    expect(diffLines("a\nb\nc\n", "a\nc\nd\n").map((o) => `${o.op}:${o.text}`)).toEqual(["same:a", "remove:b", "same:c", "add:d"]);
+    expect(diffLines("a\nb\nc\n", "a\nc\nd\n").map((o) => `${o.op}:${o.text}`)).toEqual([
+      "same:a",
+      "remove:b",
+      "same:c",
+      "add:d",
+    ]);
   });
 
   it("lists added, removed and changed files of two versions of a set", () => {
-    const before = [{ path: "a.yaml", source: "name: a\n" }, { path: "b.yaml", source: "name: b\n" }];
-    const after = [{ path: "a.yaml", source: "name: a\ndescription: x\n" }, { path: "c.yaml", source: "name: c\n" }];
+    const before = [
+      { path: "a.yaml", source: "name: a\n" },
+      { path: "b.yaml", source: "name: b\n" },
+    ];
+    const after = [
+      { path: "a.yaml", source: "name: a\ndescription: x\n" },
+      { path: "c.yaml", source: "name: c\n" },
+    ];
     expect(diffPolicySets(before, after).map((c) => [c.path, c.change])).toEqual([
       ["a.yaml", "changed"],
       ["b.yaml", "removed"],

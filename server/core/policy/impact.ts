@@ -103,7 +103,14 @@ export function previewImpact(
       for (let i = 0; i < block.length; i++) {
         if (only && !((only[i >>> 5]! >>> (i & 31)) & 1)) continue;
         evaluated++;
-        const delta = compare(old.grants, old.start[i]!, old.start[i + 1]!, now.grants, now.start[i]!, now.start[i + 1]!);
+        const delta = compare(
+          old.grants,
+          old.start[i]!,
+          old.start[i + 1]!,
+          now.grants,
+          now.start[i]!,
+          now.start[i + 1]!,
+        );
         if (delta) record(block[i]!.id, delta);
       }
     }
@@ -112,7 +119,13 @@ export function previewImpact(
 }
 
 /** Only people a changed policy (or one inheriting it) matches, before or after, can move. */
-function reachedBy(reach: Set<string>, before: CompiledPolicySet, popBefore: Population, after: CompiledPolicySet, popAfter: Population): Uint32Array {
+function reachedBy(
+  reach: Set<string>,
+  before: CompiledPolicySet,
+  popBefore: Population,
+  after: CompiledPolicySet,
+  popAfter: Population,
+): Uint32Array {
   const only = new Uint32Array(popBefore.words);
   for (const name of reach) {
     const b = before.byName.get(name);
@@ -140,9 +153,14 @@ function orInto(into: Uint32Array, bits: Uint32Array) {
 }
 
 /** The edited policies and every policy that inherits one of them, in either version. */
-export function affectedPolicyNames(before: CompiledPolicySet, after: CompiledPolicySet, changed: readonly string[]): Set<string> {
+export function affectedPolicyNames(
+  before: CompiledPolicySet,
+  after: CompiledPolicySet,
+  changed: readonly string[],
+): Set<string> {
   const names = new Set(changed);
-  for (const set of [before, after]) for (const c of changed) for (const n of set.inheritedBy.get(c) ?? []) names.add(n);
+  for (const set of [before, after])
+    for (const c of changed) for (const n of set.inheritedBy.get(c) ?? []) names.add(n);
   return names;
 }
 

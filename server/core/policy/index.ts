@@ -17,7 +17,15 @@ export {
 } from "./explain-temporary";
 export { lintPolicies, complexity, DEFAULT_COMPLEXITY_THRESHOLD, type LintContext } from "./lint";
 export { unknownValues, type UnknownValue } from "./unknown-values";
-export { diffGrants, previewImpact, affectedPolicyNames, matchedPolicyNames, isEmptyDelta, type GrantDelta, type ImpactPreview } from "./impact";
+export {
+  diffGrants,
+  previewImpact,
+  affectedPolicyNames,
+  matchedPolicyNames,
+  isEmptyDelta,
+  type GrantDelta,
+  type ImpactPreview,
+} from "./impact";
 export { diffLines, diffPolicySets, type LineOp, type FileChange } from "./diff";
 export { policyGraph, toMermaid, type PolicyGraph } from "./graph";
 export { policyCoverage, type Coverage } from "./coverage";

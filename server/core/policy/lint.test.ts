@@ -7,8 +7,14 @@ import type { PolicyIdentity } from "./types";
 
 const catalog = demoCatalog();
 const people: PolicyIdentity[] = [
-  { id: "1", attributes: { department: "Sales", job_title: "Sales Engineer", location: "SF", employment_status: "Active" } },
-  { id: "2", attributes: { department: "Eng", job_title: "Staff Engineer", location: "Berlin", employment_status: "Active" } },
+  {
+    id: "1",
+    attributes: { department: "Sales", job_title: "Sales Engineer", location: "SF", employment_status: "Active" },
+  },
+  {
+    id: "2",
+    attributes: { department: "Eng", job_title: "Staff Engineer", location: "Berlin", employment_status: "Active" },
+  },
 ];
 
 function lint(source: string, extra = "") {
@@ -26,11 +32,15 @@ describe("policy lint", () => {
 
   it("flags an unknown attribute at its line", () => {
     const problems = lint("name: a\nwhen:\n  - departmnet: Sales\ngrants: [google:account:workspace]\n");
-    expect(problems).toEqual([expect.objectContaining({ code: "unknown-attribute", line: 3, field: "when[0].departmnet", severity: "error" })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: "unknown-attribute", line: 3, field: "when[0].departmnet", severity: "error" }),
+    ]);
   });
 
   it("warns about values no identity has, and about aliases written in a policy", () => {
-    const problems = lint("name: a\nwhen:\n  - department: { in: [Sales, Platform] }\n  - location: SF\ngrants: [google:account:workspace]\n");
+    const problems = lint(
+      "name: a\nwhen:\n  - department: { in: [Sales, Platform] }\n  - location: SF\ngrants: [google:account:workspace]\n",
+    );
     expect(problems.map((p) => [p.code, p.message])).toEqual([
       ["value-nobody-has", 'no identity has department "Platform"'],
       ["alias-in-policy", '"SF" is an alias of "San Francisco": write the canonical value'],
@@ -39,7 +49,10 @@ describe("policy lint", () => {
 
   it.each([
     ["equals A and equals B", "  - department: Sales\n  - department: Finance\n"],
-    ["in and not_in leaving nothing", "  - location: { in: [London, Berlin] }\n  - location: { not_in: [London, Berlin] }\n"],
+    [
+      "in and not_in leaving nothing",
+      "  - location: { in: [London, Berlin] }\n  - location: { not_in: [London, Berlin] }\n",
+    ],
     ["min above max", "  - tenure_days: { min: 90 }\n  - tenure_days: { max: 30 }\n"],
   ])("finds contradictory conditions: %s", (_what, conditions) => {
     expect(codes(lint(`name: a\nwhen:\n${conditions}grants: [google:account:workspace]\n`))).toContain("contradiction");
@@ -53,7 +66,12 @@ describe("policy lint", () => {
     ]);
     const problems = lintPolicies(policies, { config: demoConfig() });
     expect(problems.map((p) => `${p.file}:${p.code}`)).toEqual(
-      expect.arrayContaining(["a.yaml:cyclic-inherits", "b.yaml:cyclic-inherits", "b.yaml:unknown-inherits", "c.yaml:duplicate-name"]),
+      expect.arrayContaining([
+        "a.yaml:cyclic-inherits",
+        "b.yaml:cyclic-inherits",
+        "b.yaml:unknown-inherits",
+        "c.yaml:duplicate-name",
+      ]),
     );
     expect(problems.find((p) => p.code === "cyclic-inherits")!.message).toContain("a → b → a");
   });
@@ -70,8 +88,12 @@ describe("policy lint", () => {
   });
 
   it("refuses min on a value off the scale or on an attribute without one", () => {
-    expect(codes(lint("name: a\nwhen:\n  - job_level: { min: Senior }\ngrants: [google:account:workspace]\n"))).toEqual(["not-on-scale"]);
-    expect(codes(lint("name: a\nwhen:\n  - department: { min: Sales }\ngrants: [google:account:workspace]\n"))).toEqual(["no-scale"]);
+    expect(codes(lint("name: a\nwhen:\n  - job_level: { min: Senior }\ngrants: [google:account:workspace]\n"))).toEqual(
+      ["not-on-scale"],
+    );
+    expect(codes(lint("name: a\nwhen:\n  - department: { min: Sales }\ngrants: [google:account:workspace]\n"))).toEqual(
+      ["no-scale"],
+    );
   });
 
   it("scores seed 002's three-year-old rule as too complex", () => {
@@ -96,12 +118,22 @@ grants: [google:account:workspace]
 
 describe("policy lint on scales and positions", () => {
   it("finds min above max on an ordered scale", () => {
-    const { policies } = parsePolicyFile("p.yaml", "name: a\nwhen:\n  - job_level: { min: L6 }\n  - job_level: { max: L4 }\ngrants: [google:account:workspace]\n");
-    expect(lintPolicies(policies, { config: demoConfig() }).map((p) => [p.code, p.line])).toEqual([["contradiction", 4]]);
+    const { policies } = parsePolicyFile(
+      "p.yaml",
+      "name: a\nwhen:\n  - job_level: { min: L6 }\n  - job_level: { max: L4 }\ngrants: [google:account:workspace]\n",
+    );
+    expect(lintPolicies(policies, { config: demoConfig() }).map((p) => [p.code, p.line])).toEqual([
+      ["contradiction", 4],
+    ]);
   });
 
   it("points inherits problems at the inherits line", () => {
-    const { policies } = parsePolicyFile("p.yaml", "name: a\ndescription: x\ninherits: [ghost]\ngrants: [google:account:workspace]\n");
-    expect(lintPolicies(policies, { config: demoConfig() })).toEqual([expect.objectContaining({ code: "unknown-inherits", line: 3, field: "inherits" })]);
+    const { policies } = parsePolicyFile(
+      "p.yaml",
+      "name: a\ndescription: x\ninherits: [ghost]\ngrants: [google:account:workspace]\n",
+    );
+    expect(lintPolicies(policies, { config: demoConfig() })).toEqual([
+      expect.objectContaining({ code: "unknown-inherits", line: 3, field: "inherits" }),
+    ]);
   });
 });

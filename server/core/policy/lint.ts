@@ -32,26 +32,51 @@ export function lintPolicies(policies: readonly Policy[], ctx: LintContext): Pol
 
   for (const p of policies) {
     const first = byName.get(p.name);
-    if (first) report(p, "error", "duplicate-name", `another policy is already named ${p.name} (${first.file}:${first.at.line})`);
+    if (first)
+      report(
+        p,
+        "error",
+        "duplicate-name",
+        `another policy is already named ${p.name} (${first.file}:${first.at.line})`,
+      );
     else byName.set(p.name, p);
   }
 
   for (const p of policies) {
     for (const parent of p.inherits) {
-      if (!byName.has(parent)) report(p, "error", "unknown-inherits", `inherits ${parent}, but no policy has that name`, p.inheritsAt);
+      if (!byName.has(parent))
+        report(p, "error", "unknown-inherits", `inherits ${parent}, but no policy has that name`, p.inheritsAt);
     }
     const cycle = findCycle(p, byName);
-    if (cycle) report(p, "error", "cyclic-inherits", `inheritance goes round in a circle: ${cycle.join(" → ")}`, p.inheritsAt);
+    if (cycle)
+      report(p, "error", "cyclic-inherits", `inheritance goes round in a circle: ${cycle.join(" → ")}`, p.inheritsAt);
     if (p.grants.length === 0 && p.inherits.length === 0) {
-      report(p, "warning", "grants-nothing", p.effect === "deny" ? "this deny policy takes nothing away" : "this policy grants nothing and inherits nothing");
+      report(
+        p,
+        "warning",
+        "grants-nothing",
+        p.effect === "deny" ? "this deny policy takes nothing away" : "this policy grants nothing and inherits nothing",
+      );
     }
     if (p.effect === "deny" && p.inherits.length > 0) {
-      report(p, "warning", "deny-inherits", "a deny policy that inherits takes away everything the inherited policies grant; name the grants instead", p.inheritsAt);
+      report(
+        p,
+        "warning",
+        "deny-inherits",
+        "a deny policy that inherits takes away everything the inherited policies grant; name the grants instead",
+        p.inheritsAt,
+      );
     }
 
     walk(p.when, (c) => {
       if (!known.has(c.attribute)) {
-        report(p, "error", "unknown-attribute", `${c.attribute} is not an attribute (known: ${[...known].join(", ")})`, c.at);
+        report(
+          p,
+          "error",
+          "unknown-attribute",
+          `${c.attribute} is not an attribute (known: ${[...known].join(", ")})`,
+          c.at,
+        );
         return;
       }
       lintComparison(p, c, ctx, aliases, valuesInUse, report);
@@ -62,13 +87,24 @@ export function lintPolicies(policies: readonly Policy[], ctx: LintContext): Pol
     const score = complexity(p, byName);
     const threshold = ctx.complexityThreshold ?? DEFAULT_COMPLEXITY_THRESHOLD;
     if (score > threshold) {
-      report(p, "warning", "too-complex", `complexity ${score} is above ${threshold}: split it, or move shared conditions into a policy it inherits`);
+      report(
+        p,
+        "warning",
+        "too-complex",
+        `complexity ${score} is above ${threshold}: split it, or move shared conditions into a policy it inherits`,
+      );
     }
   }
   return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
-type Report = (p: Policy, severity: PolicyProblem["severity"], code: string, message: string, at?: Policy["at"]) => void;
+type Report = (
+  p: Policy,
+  severity: PolicyProblem["severity"],
+  code: string,
+  message: string,
+  at?: Policy["at"],
+) => void;
 
 function walk(conditions: readonly Condition[], visit: (c: Comparison) => void) {
   for (const c of conditions) {
@@ -90,7 +126,13 @@ function lintComparison(
     const scale = ctx.config.scales[c.attribute];
     if (scale) {
       if (!scale.some((v) => matchKey(v) === aliases.key(c.attribute, values[0]!))) {
-        report(p, "error", "not-on-scale", `${values[0]} is not on the ${c.attribute} scale (${scale.join(" < ")})`, c.at);
+        report(
+          p,
+          "error",
+          "not-on-scale",
+          `${values[0]} is not on the ${c.attribute} scale (${scale.join(" < ")})`,
+          c.at,
+        );
       }
     } else if (!Number.isFinite(Number(values[0]))) {
       report(p, "error", "no-scale", `${c.attribute} has no ordered scale, so ${c.op} needs a number`, c.at);
@@ -100,7 +142,13 @@ function lintComparison(
   if (c.op === "contains") return;
   for (const v of values) {
     if (aliases.isAlias(c.attribute, v)) {
-      report(p, "warning", "alias-in-policy", `"${v}" is an alias of "${aliases.canonical(c.attribute, v)}": write the canonical value`, c.at);
+      report(
+        p,
+        "warning",
+        "alias-in-policy",
+        `"${v}" is an alias of "${aliases.canonical(c.attribute, v)}": write the canonical value`,
+        c.at,
+      );
     }
     const inUse = valuesInUse?.get(c.attribute);
     if (inUse && !inUse.has(aliases.key(c.attribute, v))) {
@@ -129,7 +177,13 @@ function lintContradictions(p: Policy, scales: PolicyConfig["scales"], report: R
     }
     if (allowed && [...allowed].filter((v) => !excluded.has(v)).length === 0) {
       const last = cs[cs.length - 1]!;
-      report(p, "error", "contradiction", `the conditions on ${attribute} cannot all hold: no value satisfies them`, last.at);
+      report(
+        p,
+        "error",
+        "contradiction",
+        `the conditions on ${attribute} cannot all hold: no value satisfies them`,
+        last.at,
+      );
     }
     const min = cs.find((c) => c.op === "min");
     const max = cs.find((c) => c.op === "max");
@@ -148,13 +202,20 @@ function lintContradictions(p: Policy, scales: PolicyConfig["scales"], report: R
 function lintGrants(p: Policy, ctx: LintContext, report: Report) {
   const seen = new Set<string>();
   for (const g of p.grants) {
-    if (seen.has(g.resource)) report(p, "warning", "duplicate-grant", `${g.resource} is granted twice in this policy`, g.at);
+    if (seen.has(g.resource))
+      report(p, "warning", "duplicate-grant", `${g.resource} is granted twice in this policy`, g.at);
     seen.add(g.resource);
     if (!ctx.catalog) continue;
     const system = g.resource.slice(0, g.resource.indexOf(":"));
     const levels = ctx.catalog.systems[system];
     if (!levels) {
-      report(p, "error", "unknown-system", `no system is called ${system} (known: ${Object.keys(ctx.catalog.systems).sort().join(", ")})`, g.at);
+      report(
+        p,
+        "error",
+        "unknown-system",
+        `no system is called ${system} (known: ${Object.keys(ctx.catalog.systems).sort().join(", ")})`,
+        g.at,
+      );
       continue;
     }
     if (ctx.catalog.resources && !ctx.catalog.resources.has(g.resource)) {

@@ -5,10 +5,28 @@ const ints = (...xs: number[]) => Int32Array.from(xs);
 
 /** Remembers allow/deny → result, as resolveMatched does. */
 function remember(memo: CombinationMemo, allow: Int32Array, deny: Int32Array, result: Int32Array) {
-  memo.add(comboHash(allow, 0, allow.length, deny, 0, deny.length), allow, 0, allow.length, deny, 0, deny.length, result, result.length);
+  memo.add(
+    comboHash(allow, 0, allow.length, deny, 0, deny.length),
+    allow,
+    0,
+    allow.length,
+    deny,
+    0,
+    deny.length,
+    result,
+    result.length,
+  );
 }
 function recall(memo: CombinationMemo, allow: Int32Array, deny: Int32Array): number[] | null {
-  const e = memo.find(comboHash(allow, 0, allow.length, deny, 0, deny.length), allow, 0, allow.length, deny, 0, deny.length);
+  const e = memo.find(
+    comboHash(allow, 0, allow.length, deny, 0, deny.length),
+    allow,
+    0,
+    allow.length,
+    deny,
+    0,
+    deny.length,
+  );
   if (e < 0) return null;
   const into = new Int32Array(64);
   return [...into.subarray(0, memo.copyResult(e, into))];
@@ -30,7 +48,8 @@ describe("the memo of resolved combinations", () => {
   it("tells apart combinations whose hashes collide, and keeps results that open a new chunk", () => {
     const memo = new CombinationMemo();
     const h = 12345;
-    const add = (allow: Int32Array, result: Int32Array) => memo.add(h, allow, 0, allow.length, ints(), 0, 0, result, result.length);
+    const add = (allow: Int32Array, result: Int32Array) =>
+      memo.add(h, allow, 0, allow.length, ints(), 0, 0, result, result.length);
     const find = (allow: Int32Array) => {
       const e = memo.find(h, allow, 0, allow.length, ints(), 0, 0);
       if (e < 0) return null;

@@ -73,7 +73,17 @@ export class CombinationMemo {
   }
 
   /** Remembers a combination and its result (result[0..n)). Starts again from empty when full. */
-  add(h: number, allow: Int32Array, aFrom: number, aTo: number, deny: Int32Array, dFrom: number, dTo: number, result: Int32Array, n: number): void {
+  add(
+    h: number,
+    allow: Int32Array,
+    aFrom: number,
+    aTo: number,
+    deny: Int32Array,
+    dFrom: number,
+    dTo: number,
+    result: Int32Array,
+    n: number,
+  ): void {
     const na = aTo - aFrom;
     const nd = dTo - dFrom;
     const need = HEADER + na + nd + n;
@@ -130,7 +140,15 @@ export class CombinationMemo {
     for (let e = 0; e < this.size; e++) this.place(e, this.hashes[e]!);
   }
 
-  private keyIs(e: number, allow: Int32Array, aFrom: number, aTo: number, deny: Int32Array, dFrom: number, dTo: number): boolean {
+  private keyIs(
+    e: number,
+    allow: Int32Array,
+    aFrom: number,
+    aTo: number,
+    deny: Int32Array,
+    dFrom: number,
+    dTo: number,
+  ): boolean {
     const where = this.at[e]!;
     const c = this.chunks[(where / CHUNK) | 0]!;
     const o = where % CHUNK;
@@ -151,7 +169,14 @@ function grow(a: Int32Array): Int32Array {
 }
 
 /** FNV-1a over the combination: allow count, allow ids, a separator, deny ids. */
-export function comboHash(allow: Int32Array, aFrom: number, aTo: number, deny: Int32Array, dFrom: number, dTo: number): number {
+export function comboHash(
+  allow: Int32Array,
+  aFrom: number,
+  aTo: number,
+  deny: Int32Array,
+  dFrom: number,
+  dTo: number,
+): number {
   let h = 2166136261 ^ (aTo - aFrom);
   for (let i = aFrom; i < aTo; i++) h = Math.imul(h ^ allow[i]!, 16777619);
   h = Math.imul(h ^ 0x9e3779b9, 16777619);

@@ -27,8 +27,15 @@ describe("parsing policies", () => {
     const { policies, problems } = parsePolicyFile("prod.yaml", designExample);
     expect(problems).toEqual([]);
     const [p] = policies;
-    expect(p).toMatchObject({ name: "production-database-access", priority: 50, effect: "allow", inherits: ["base-employee-access"] });
-    expect(p!.when.map((c) => (c.kind === "compare" ? `${c.attribute} ${c.op} ${JSON.stringify(c.value)}` : c.kind))).toEqual([
+    expect(p).toMatchObject({
+      name: "production-database-access",
+      priority: 50,
+      effect: "allow",
+      inherits: ["base-employee-access"],
+    });
+    expect(
+      p!.when.map((c) => (c.kind === "compare" ? `${c.attribute} ${c.op} ${JSON.stringify(c.value)}` : c.kind)),
+    ).toEqual([
       'department in ["Engineering","Platform","SRE"]',
       'job_level min "L4"',
       'employment_type equals "FTE"',

@@ -78,7 +78,13 @@ function keyOf(pair: Pair<YamlNode, YamlNode>): string {
   return isScalar(pair.key) ? String(pair.key.value) : "";
 }
 
-function readPolicy(items: Pair<YamlNode, YamlNode>[], docLine: number, file: string, lineOf: LineOf, report: Report): Policy | null {
+function readPolicy(
+  items: Pair<YamlNode, YamlNode>[],
+  docLine: number,
+  file: string,
+  lineOf: LineOf,
+  report: Report,
+): Policy | null {
   const fields = new Map(items.map((p) => [keyOf(p), p]));
   const nameNode = fields.get("name")?.value;
   const name = isScalar(nameNode) ? String(nameNode.value ?? "") : "";
@@ -87,14 +93,20 @@ function readPolicy(items: Pair<YamlNode, YamlNode>[], docLine: number, file: st
     before.count++;
     report(line, field, message, code, name || undefined);
   };
-  const at = (node: YamlNode | null | undefined, field: string): SourceRef => ({ file, line: lineOf(node, docLine), field });
+  const at = (node: YamlNode | null | undefined, field: string): SourceRef => ({
+    file,
+    line: lineOf(node, docLine),
+    field,
+  });
 
   for (const pair of items) {
     const key = keyOf(pair);
-    if (!TOP_LEVEL.includes(key)) problem(lineOf(pair.key as YamlNode), key, `unknown field "${key}" (a policy has ${TOP_LEVEL.join(", ")})`);
+    if (!TOP_LEVEL.includes(key))
+      problem(lineOf(pair.key as YamlNode), key, `unknown field "${key}" (a policy has ${TOP_LEVEL.join(", ")})`);
   }
   if (!name) problem(docLine, "name", "name is required");
-  else if (!NAME.test(name)) problem(lineOf(nameNode), "name", `name "${name}" must be kebab-case (lowercase letters, digits and dashes)`);
+  else if (!NAME.test(name))
+    problem(lineOf(nameNode), "name", `name "${name}" must be kebab-case (lowercase letters, digits and dashes)`);
 
   const descNode = fields.get("description")?.value;
   const description = isScalar(descNode) && descNode.value != null ? String(descNode.value) : "";
@@ -120,7 +132,12 @@ function readPolicy(items: Pair<YamlNode, YamlNode>[], docLine: number, file: st
     const list = isSeq(inhNode) ? inhNode.items : [inhNode];
     list.forEach((n, i) => {
       const v = isScalar(n) ? String(n.value ?? "") : "";
-      if (!v || !NAME.test(v)) problem(lineOf(n as YamlNode), `inherits[${i}]`, `inherits names policies by their kebab-case name, not "${v}"`);
+      if (!v || !NAME.test(v))
+        problem(
+          lineOf(n as YamlNode),
+          `inherits[${i}]`,
+          `inherits names policies by their kebab-case name, not "${v}"`,
+        );
       else inherits.push(v);
     });
   }
@@ -140,8 +157,21 @@ function readPolicy(items: Pair<YamlNode, YamlNode>[], docLine: number, file: st
   }
 
   if (before.count > 0) return null;
-  const inheritsAt = inhNode ? at(fields.get("inherits")!.key as YamlNode, "inherits") : { file, line: docLine, field: "inherits" };
-  return { name, description, priority, effect, inherits, inheritsAt, when, grants, file, at: { file, line: docLine, field: "name" } };
+  const inheritsAt = inhNode
+    ? at(fields.get("inherits")!.key as YamlNode, "inherits")
+    : { file, line: docLine, field: "inherits" };
+  return {
+    name,
+    description,
+    priority,
+    effect,
+    inherits,
+    inheritsAt,
+    when,
+    grants,
+    file,
+    at: { file, line: docLine, field: "name" },
+  };
 }
 
 function readConditionItem(
@@ -153,7 +183,11 @@ function readConditionItem(
   problem: Report,
 ) {
   if (!isMap(node) || node.items.length === 0) {
-    problem(lineOf(node), field, "a condition is `attribute: value` or `attribute: { op: value }`, or an any:/all: group");
+    problem(
+      lineOf(node),
+      field,
+      "a condition is `attribute: value` or `attribute: { op: value }`, or an any:/all: group",
+    );
     return;
   }
   for (const pair of node.items as Pair<YamlNode, YamlNode>[]) {
@@ -178,7 +212,14 @@ function readConditionItem(
       // Shorthand: `department: Sales` is equals, `department: [A, B]` is in.
       const v = plain(value);
       if (v === undefined) problem(lineOf(value), f, "a condition's value is text, a number or a list of them");
-      else out.push({ kind: "compare", attribute: key, op: Array.isArray(v) ? "in" : "equals", value: v, at: at(value, f) });
+      else
+        out.push({
+          kind: "compare",
+          attribute: key,
+          op: Array.isArray(v) ? "in" : "equals",
+          value: v,
+          at: at(value, f),
+        });
       continue;
     }
     if (!isMap(value) || value.items.length === 0) {

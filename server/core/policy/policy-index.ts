@@ -9,7 +9,17 @@ import type { Comparison, Condition, Policy } from "./types";
  */
 
 /** Attributes in the order their equality best narrows down who a policy can match. */
-const SELECTIVITY = ["job_title", "team", "cost_center", "manager", "department", "location", "job_level", "employment_type", "employment_status"];
+const SELECTIVITY = [
+  "job_title",
+  "team",
+  "cost_center",
+  "manager",
+  "department",
+  "location",
+  "job_level",
+  "employment_type",
+  "employment_status",
+];
 
 /** The policies filed under one index key. */
 export interface Bucket {
@@ -83,7 +93,18 @@ export function buildIndex(policies: CompiledPolicy[], layout: SlotLayout, optio
   const buckets = new Map(
     [...filed].map(([slot, byKey]) => [
       slot,
-      new Map([...byKey].map(([key, list]) => [key, { sure: Int32Array.from(list.filter((c) => c.sure), (c) => c.index), check: list.filter((c) => !c.sure) }])),
+      new Map(
+        [...byKey].map(([key, list]) => [
+          key,
+          {
+            sure: Int32Array.from(
+              list.filter((c) => c.sure),
+              (c) => c.index,
+            ),
+            check: list.filter((c) => !c.sure),
+          },
+        ]),
+      ),
     ]),
   );
   return { buckets, unindexed, bucketList: [...buckets], contains: [...contains.values()] };
@@ -96,7 +117,11 @@ export function buildIndex(policies: CompiledPolicy[], layout: SlotLayout, optio
  * (the union). A person must hold one of the keys for the policy to match at all. Null when
  * no condition qualifies (tenure only, contains, not_in): the policy is checked for everyone.
  */
-function indexKeys(policy: Policy, layout: SlotLayout, options: CompileOptions): { keys: IndexKeys; exact: boolean; condition: number } | null {
+function indexKeys(
+  policy: Policy,
+  layout: SlotLayout,
+  options: CompileOptions,
+): { keys: IndexKeys; exact: boolean; condition: number } | null {
   let best: { keys: IndexKeys; exact: boolean; condition: number } | null = null;
   let bestCost = Infinity;
   policy.when.forEach((c, condition) => {
@@ -115,7 +140,11 @@ function indexKeys(policy: Policy, layout: SlotLayout, options: CompileOptions):
  * The keys a condition can be found by. `exact`: holding one of the keys is the condition
  * holding (equals, in, an any-group of those), so it need not be checked again.
  */
-function keysFor(c: Condition, layout: SlotLayout, options: CompileOptions): { keys: IndexKeys; exact: boolean } | null {
+function keysFor(
+  c: Condition,
+  layout: SlotLayout,
+  options: CompileOptions,
+): { keys: IndexKeys; exact: boolean } | null {
   if (c.kind === "any") {
     const all: IndexKeys = [];
     let exact = true;
@@ -142,7 +171,9 @@ function keysFor(c: Condition, layout: SlotLayout, options: CompileOptions): { k
       return c.attribute === "tenure_days" ? null : { keys: values.map((v) => ({ slot, key: key(v) })), exact: true };
     case "includes": {
       // Anyone matching holds every listed value; filing under the rarest one is enough.
-      const rarest = values.map(key).sort((a, b) => keyCost(c.attribute, a, options) - keyCost(c.attribute, b, options))[0]!;
+      const rarest = values
+        .map(key)
+        .sort((a, b) => keyCost(c.attribute, a, options) - keyCost(c.attribute, b, options))[0]!;
       return { keys: [{ slot, key: rarest }], exact: values.length === 1 };
     }
     case "min":
@@ -152,7 +183,10 @@ function keysFor(c: Condition, layout: SlotLayout, options: CompileOptions): { k
       if (!ranks || Number.isNaN(bound)) return null;
       // Not exact: a list holding a scale value is found by the key, but the bound only holds
       // for a single value on the scale (the condition reads the person's number).
-      return { keys: [...ranks].filter(([, r]) => (c.op === "min" ? r >= bound : r <= bound)).map(([k]) => ({ slot, key: k })), exact: false };
+      return {
+        keys: [...ranks].filter(([, r]) => (c.op === "min" ? r >= bound : r <= bound)).map(([k]) => ({ slot, key: k })),
+        exact: false,
+      };
     }
     default:
       return null;

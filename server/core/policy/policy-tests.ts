@@ -45,7 +45,8 @@ export function parsePolicyTests(file: string, source: string): { cases: PolicyT
     return { cases: [], problems };
   }
   const data = doc.toJS() as Record<string, unknown> | null;
-  const lineOf = (node: unknown) => ((node as YamlNode | undefined)?.range ? lines.linePos((node as YamlNode).range![0]).line : 1);
+  const lineOf = (node: unknown) =>
+    (node as YamlNode | undefined)?.range ? lines.linePos((node as YamlNode).range![0]).line : 1;
   if (!data || typeof data !== "object" || !Array.isArray(data.identities)) {
     problem(1, "identities", "a policy test file has `identities:`, a list of people with must_have / must_not_have");
     return { cases: [], problems };
@@ -66,7 +67,13 @@ export function parsePolicyTests(file: string, source: string): { cases: PolicyT
   (data.identities as unknown[]).forEach((raw, i) => {
     const line = lineOf(nodes[i]);
     const entry = raw as Record<string, unknown>;
-    if (!entry || typeof entry !== "object" || typeof entry.id !== "string" || typeof entry.attributes !== "object" || !entry.attributes) {
+    if (
+      !entry ||
+      typeof entry !== "object" ||
+      typeof entry.id !== "string" ||
+      typeof entry.attributes !== "object" ||
+      !entry.attributes
+    ) {
       problem(line, `identities[${i}]`, "each person has an id and attributes");
       return;
     }
@@ -74,7 +81,13 @@ export function parsePolicyTests(file: string, source: string): { cases: PolicyT
     const attributes = Object.fromEntries(
       Object.entries(entry.attributes as Record<string, unknown>).map(([k, v]) => [
         k,
-        Array.isArray(v) ? v.map(String) : v instanceof Date ? v.toISOString().slice(0, 10) : v == null ? null : String(v),
+        Array.isArray(v)
+          ? v.map(String)
+          : v instanceof Date
+            ? v.toISOString().slice(0, 10)
+            : v == null
+              ? null
+              : String(v),
       ]),
     );
     const checked = validateAttributes(attributes);
@@ -99,15 +112,23 @@ export function parsePolicyTests(file: string, source: string): { cases: PolicyT
 }
 
 /** Runs test cases against a compiled set; `now` is used where a file gives no `at`. */
-export function runPolicyTests(set: CompiledPolicySet, cases: readonly PolicyTestCase[], now: Date): PolicyTestFailure[] {
+export function runPolicyTests(
+  set: CompiledPolicySet,
+  cases: readonly PolicyTestCase[],
+  now: Date,
+): PolicyTestFailure[] {
   const failures: PolicyTestFailure[] = [];
   for (const c of cases) {
     const grants = new Map(evaluateIdentity(set, c.identity, c.at ?? now).map((g) => [g.resource, g]));
-    const fail = (message: string) => failures.push({ file: c.file, line: c.line, test: c.name, identity: c.identity.id, message });
+    const fail = (message: string) =>
+      failures.push({ file: c.file, line: c.line, test: c.name, identity: c.identity.id, message });
     for (const want of c.mustHave) {
       const got = grants.get(want.resource);
       if (!got) fail(`should have ${want.resource}, but does not get it from policy`);
-      else if (want.level !== null && got.level !== want.level) fail(`should have ${want.resource} at ${want.level}, but gets ${got.level ?? "no level"} (via ${got.via.join(" → ")})`);
+      else if (want.level !== null && got.level !== want.level)
+        fail(
+          `should have ${want.resource} at ${want.level}, but gets ${got.level ?? "no level"} (via ${got.via.join(" → ")})`,
+        );
     }
     for (const resource of c.mustNotHave) {
       const got = grants.get(resource);

@@ -16,7 +16,8 @@ export function namedPolicyValues(policies: readonly Policy[], aliases: AliasTab
     if (IGNORED.has(c.attribute)) return;
     let values = named.get(c.attribute);
     if (!values) named.set(c.attribute, (values = new Map()));
-    for (const v of Array.isArray(c.value) ? c.value : [c.value]) values.set(aliases.key(c.attribute, String(v)), aliases.canonical(c.attribute, String(v)));
+    for (const v of Array.isArray(c.value) ? c.value : [c.value])
+      values.set(aliases.key(c.attribute, String(v)), aliases.canonical(c.attribute, String(v)));
   };
   policies.forEach((p) => p.when.forEach(visit));
   return named;
@@ -30,7 +31,11 @@ export interface PolicyValueUsage {
 }
 
 /** Every value policies name, with how many people have it; a value nobody has is a likely stale or misspelled condition. */
-export function policyValueUsage(policies: readonly Policy[], identities: readonly PolicyIdentity[], config: PolicyConfig): PolicyValueUsage[] {
+export function policyValueUsage(
+  policies: readonly Policy[],
+  identities: readonly PolicyIdentity[],
+  config: PolicyConfig,
+): PolicyValueUsage[] {
   const aliases = new AliasTable(config.aliases);
   const named = namedPolicyValues(policies, aliases);
   const counts = new Map<string, number>();
@@ -42,7 +47,9 @@ export function policyValueUsage(policies: readonly Policy[], identities: readon
       if (values.has(key)) counts.set(`${attribute}\u0000${key}`, (counts.get(`${attribute}\u0000${key}`) ?? 0) + 1);
     }
   }
-  return [...named].flatMap(([attribute, values]) =>
-    [...values].map(([key, value]) => ({ attribute, value, people: counts.get(`${attribute}\u0000${key}`) ?? 0 })),
-  ).sort((a, b) => a.attribute.localeCompare(b.attribute) || a.value.localeCompare(b.value));
+  return [...named]
+    .flatMap(([attribute, values]) =>
+      [...values].map(([key, value]) => ({ attribute, value, people: counts.get(`${attribute}\u0000${key}`) ?? 0 })),
+    )
+    .sort((a, b) => a.attribute.localeCompare(b.attribute) || a.value.localeCompare(b.value));
 }

@@ -59,7 +59,10 @@ const conditionKeys = new WeakMap<Condition, string>();
 function conditionKey(c: Condition): string {
   let key = conditionKeys.get(c);
   if (key === undefined) {
-    key = c.kind === "compare" ? `${c.attribute}\u0000${c.op}\u0000${JSON.stringify(c.value)}` : `${c.kind}(${c.conditions.map(conditionKey).join("|")})`;
+    key =
+      c.kind === "compare"
+        ? `${c.attribute}\u0000${c.op}\u0000${JSON.stringify(c.value)}`
+        : `${c.kind}(${c.conditions.map(conditionKey).join("|")})`;
     conditionKeys.set(c, key);
   }
   return key;

@@ -33,7 +33,8 @@ function resolutionOrder(set: CompiledPolicySet): ResolutionOrder {
   const t = set.table;
   const byRank = set.resourceOrder;
   const all: { k: number; p: number; r: number }[] = [];
-  for (const cp of set.allowPolicies) for (const g of cp.grants) all.push({ k: g.k, p: cp.index, r: byRank[g.resource]! });
+  for (const cp of set.allowPolicies)
+    for (const g of cp.grants) all.push({ k: g.k, p: cp.index, r: byRank[g.resource]! });
   all.sort(
     (a, b) =>
       a.r - b.r ||
@@ -47,7 +48,8 @@ function resolutionOrder(set: CompiledPolicySet): ResolutionOrder {
   for (const e of all) start[e.r + 1]!++;
   for (let i = 0; i < resources; i++) start[i + 1]! += start[i]!;
   const denied: { r: number; p: number }[] = [];
-  for (const cp of set.denyPolicies) for (const r of new Set(cp.grants.map((g) => byRank[g.resource]!))) denied.push({ r, p: cp.index });
+  for (const cp of set.denyPolicies)
+    for (const r of new Set(cp.grants.map((g) => byRank[g.resource]!))) denied.push({ r, p: cp.index });
   denied.sort((a, b) => a.r - b.r || a.p - b.p);
   const denyStart = new Int32Array(resources + 1);
   for (const d of denied) denyStart[d.r + 1]!++;
@@ -64,7 +66,11 @@ function resolutionOrder(set: CompiledPolicySet): ResolutionOrder {
 }
 
 /** Expected grants of everyone, in the order given, evaluated block by block. */
-export function evaluatePopulation(set: CompiledPolicySet, identities: readonly PolicyIdentity[], at: Date): EvaluatedGrants {
+export function evaluatePopulation(
+  set: CompiledPolicySet,
+  identities: readonly PolicyIdentity[],
+  at: Date,
+): EvaluatedGrants {
   const blocks: GrantBlock[] = [];
   for (let from = 0; from < identities.length; from += POPULATION_BLOCK) {
     const people = identities.length <= POPULATION_BLOCK ? identities : identities.slice(from, from + POPULATION_BLOCK);
@@ -98,7 +104,8 @@ export function evaluateWithin(set: CompiledPolicySet, pop: Population, only?: U
   for (const cp of set.policies) {
     const b = (bits[cp.index] = policyBits(set, pop, cp));
     nzStart[cp.index] = nz;
-    for (let w = 0; w < words; w++) if (b[w] !== 0 && (only === undefined || (b[w]! & only[w]!) !== 0)) nonZero[nz++] = w;
+    for (let w = 0; w < words; w++)
+      if (b[w] !== 0 && (only === undefined || (b[w]! & only[w]!) !== 0)) nonZero[nz++] = w;
     nzStart[cp.index + 1] = nz;
   }
   const sparse = { bits, nzStart, nonZero, only: only ?? null };
@@ -145,7 +152,14 @@ interface SparseBits {
  * the overflow, as person, grant pairs). `taken` is cleared after each resource through the same
  * non-zero words, so no pass over the whole bitset is needed.
  */
-function sweep(order: ResolutionOrder, sparse: SparseBits, words: number, count: Int32Array, rows: Int32Array, overflow: number[]) {
+function sweep(
+  order: ResolutionOrder,
+  sparse: SparseBits,
+  words: number,
+  count: Int32Array,
+  rows: Int32Array,
+  overflow: number[],
+) {
   const { start, entries, policyOf, denyStart, deny } = order;
   const { bits, nzStart, nonZero, only } = sparse;
   const taken = new Uint32Array(words);

@@ -37,17 +37,25 @@ grants: [gitlab:group:customer-solutions]
 
 function rng(seed: number) {
   let a = seed;
-  return () => ((a = (a * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (a = (a * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 function people(n: number): PolicyIdentity[] {
   const r = rng(7);
-  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   return Array.from({ length: n }, (_, i) => ({
     id: `p${i}`,
     attributes: {
       department: pick(["Sales", "Engineering", "Eng", "Finance", "Support", "IT", null]),
-      job_title: pick(["Sales Engineer", "Senior Sales Engineer", "Solutions Architect", "Software Engineer", "Accountant", "DBA", null]),
+      job_title: pick([
+        "Sales Engineer",
+        "Senior Sales Engineer",
+        "Solutions Architect",
+        "Software Engineer",
+        "Accountant",
+        "DBA",
+        null,
+      ]),
       team: pick(["Enterprise", "Platform", "SRE", "Payments", "Mobile", null]),
       location: pick(["San Francisco", "SF", "London", "Bangalore", "Bengaluru", "Berlin", null]),
       employment_type: pick(["FTE", "Contractor", "Full-time", "Intern", null]),
@@ -78,24 +86,32 @@ describe("population evaluation", () => {
       `name: wide-engineering\npriority: 1\nwhen:\n  - department: Engineering\ngrants:\n${Array.from({ length: 100 }, (_, i) => `  - resource: gitlab:group:wide-${String(i).padStart(3, "0")}\n    level: ${i % 2 ? "developer" : "reporter"}\n`).join("")}`,
       `name: wide-platform\npriority: 2\nwhen:\n  - team: Platform\ngrants:\n${Array.from({ length: 30 }, (_, i) => `  - resource: gitlab:group:wide-${String(i * 3).padStart(3, "0")}\n    level: reporter\n`).join("")}`,
     ].join("---\n");
-    const wideSet = compilePolicySet(loadPolicySet([...files, { path: "zz-wide.yaml", source: wide }]).policies, demoConfig());
+    const wideSet = compilePolicySet(
+      loadPolicySet([...files, { path: "zz-wide.yaml", source: wide }]).policies,
+      demoConfig(),
+    );
     const all = evaluateAll(wideSet, population, at);
     const counts = population.map((person) => all.get(person.id)!.length);
     expect(Math.max(...counts)).toBeGreaterThan(64);
-    for (const person of population) expect(all.get(person.id), person.id).toEqual(evaluateIdentity(wideSet, person, at));
+    for (const person of population)
+      expect(all.get(person.id), person.id).toEqual(evaluateIdentity(wideSet, person, at));
   });
 
   it("evaluates a population larger than one block, block by block, with the same results in the same order", () => {
     const many = people(POPULATION_BLOCK * 2 + 77);
     const results = evaluatePopulation(set, many, at);
     expect(results.size).toBe(many.length);
-    const wrong = many.filter((person, i) => JSON.stringify(results.at(i)) !== JSON.stringify(evaluateIdentity(set, person, at)));
+    const wrong = many.filter(
+      (person, i) => JSON.stringify(results.at(i)) !== JSON.stringify(evaluateIdentity(set, person, at)),
+    );
     expect(wrong.map((p) => p.id)).toEqual([]);
   });
 
   it("previews an edit the same way whether or not it is told which policy changed", () => {
     const edited = compilePolicySet(
-      loadPolicySet(files.map((f) => (f.path === "zz-extra.yaml" ? { ...f, source: f.source.replace("max: L6", "max: L5") } : f))).policies,
+      loadPolicySet(
+        files.map((f) => (f.path === "zz-extra.yaml" ? { ...f, source: f.source.replace("max: L6", "max: L5") } : f)),
+      ).policies,
       demoConfig(),
     );
     const full = previewImpact(set, edited, population, at);
@@ -108,12 +124,23 @@ describe("population evaluation", () => {
   it("previews the same whether the people an edit reaches are few (one by one) or many (the whole block)", () => {
     // mixed-conditions reaches few people: they are evaluated one by one. The department edit
     // reaches a third of everyone: the block is evaluated through its bitsets.
-    const few = files.map((f) => (f.path === "zz-extra.yaml" ? { ...f, source: f.source.replace("max: L6", "max: L5") } : f));
-    const many = files.map((f) => ({ ...f, source: f.source.replace("  - department: Engineering\n", "  - department: { in: [Engineering, Sales] }\n") }));
+    const few = files.map((f) =>
+      f.path === "zz-extra.yaml" ? { ...f, source: f.source.replace("max: L6", "max: L5") } : f,
+    );
+    const many = files.map((f) => ({
+      ...f,
+      source: f.source.replace("  - department: Engineering\n", "  - department: { in: [Engineering, Sales] }\n"),
+    }));
     expect(many.some((f, i) => f.source !== files[i]!.source)).toBe(true);
     for (const [edited, changed, oneByOne] of [
       [few, ["mixed-conditions"], true],
-      [many, loadPolicySet(many).policies.filter((p) => JSON.stringify(p.when).includes("Sales")).map((p) => p.name), false],
+      [
+        many,
+        loadPolicySet(many)
+          .policies.filter((p) => JSON.stringify(p.when).includes("Sales"))
+          .map((p) => p.name),
+        false,
+      ],
     ] as const) {
       const after = compilePolicySet(loadPolicySet(edited).policies, demoConfig());
       const narrowed = previewImpact(set, after, population, at, { changedPolicies: changed });
@@ -129,7 +156,10 @@ describe("population evaluation", () => {
   });
 
   it("keeps the counts of everyone but the changes of only the first `limit` people", () => {
-    const edited = compilePolicySet(loadPolicySet(files.map((f) => ({ ...f, source: f.source.replace("max: L6", "max: L5") }))).policies, demoConfig());
+    const edited = compilePolicySet(
+      loadPolicySet(files.map((f) => ({ ...f, source: f.source.replace("max: L6", "max: L5") }))).policies,
+      demoConfig(),
+    );
     const all = previewImpact(set, edited, population, at);
     const limited = previewImpact(set, edited, population, at, { limit: 2 });
     expect(all.changedPeople).toBeGreaterThan(2);
@@ -145,14 +175,22 @@ describe("comparing two evaluations", () => {
     const population = people(2000);
     const before = compilePolicySet(loadPolicySet(files).policies, demoConfig());
     const after = compilePolicySet(
-      loadPolicySet(files.map((f) => (f.path === "zz-extra.yaml" ? { ...f, source: f.source.replace("level: maintainer", "level: developer").replace("max: L6", "max: L4") } : f))).policies,
+      loadPolicySet(
+        files.map((f) =>
+          f.path === "zz-extra.yaml"
+            ? { ...f, source: f.source.replace("level: maintainer", "level: developer").replace("max: L6", "max: L4") }
+            : f,
+        ),
+      ).policies,
       demoConfig(),
     );
     const stored = evaluateAll(before, population, at);
     // Some of the people, in another order, as after an edit that reaches only them.
     const some = population.filter((_, i) => i % 3 !== 0).reverse();
     const changed = evaluateAll(after, some, at).changedFrom(stored);
-    const expected = some.filter((p) => !isEmptyDelta(diffGrants(evaluateIdentity(before, p, at), evaluateIdentity(after, p, at)))).map((p) => p.id);
+    const expected = some
+      .filter((p) => !isEmptyDelta(diffGrants(evaluateIdentity(before, p, at), evaluateIdentity(after, p, at))))
+      .map((p) => p.id);
     expect(expected.length).toBeGreaterThan(0);
     expect(changed).toEqual(expected);
     // Someone the stored evaluation does not hold had nothing.
@@ -163,8 +201,12 @@ describe("comparing two evaluations", () => {
 
 describe("edge cases on which both paths agree", () => {
   const at = new Date("2026-11-22T12:00:00Z");
-  const compile = (source: string) => compilePolicySet(loadPolicySet([{ path: "p.yaml", source }]).policies, demoConfig());
-  const person = (id: string, attributes: PolicyIdentity["attributes"]): PolicyIdentity => ({ id, attributes: { employment_status: "Active", ...attributes } });
+  const compile = (source: string) =>
+    compilePolicySet(loadPolicySet([{ path: "p.yaml", source }]).policies, demoConfig());
+  const person = (id: string, attributes: PolicyIdentity["attributes"]): PolicyIdentity => ({
+    id,
+    attributes: { employment_status: "Active", ...attributes },
+  });
   const bothPaths = (set: ReturnType<typeof compile>, people: PolicyIdentity[]) => {
     const all = evaluateAll(set, people, at);
     return people.map((p) => {
@@ -184,16 +226,24 @@ describe("edge cases on which both paths agree", () => {
   });
 
   it("a scale bound holds for one value on the scale, not for a list holding one", () => {
-    const set = compile("name: a\nwhen:\n  - job_level: { min: L4 }\ngrants: [okta:group:a]\n---\nname: b\nwhen:\n  - department: Eng\n  - job_level: { min: L4 }\ngrants: [okta:group:b]\n");
-    expect(bothPaths(set, [person("list", { department: "Eng", job_level: ["L5"] }), person("one", { department: "Eng", job_level: "L5" })])).toEqual([
-      [],
-      ["okta:group:a", "okta:group:b"],
-    ]);
-    expect(explainAccess(set, person("list", { department: "Eng", job_level: ["L5"] }), "okta:group:a", at).granted).toBeNull();
+    const set = compile(
+      "name: a\nwhen:\n  - job_level: { min: L4 }\ngrants: [okta:group:a]\n---\nname: b\nwhen:\n  - department: Eng\n  - job_level: { min: L4 }\ngrants: [okta:group:b]\n",
+    );
+    expect(
+      bothPaths(set, [
+        person("list", { department: "Eng", job_level: ["L5"] }),
+        person("one", { department: "Eng", job_level: "L5" }),
+      ]),
+    ).toEqual([[], ["okta:group:a", "okta:group:b"]]);
+    expect(
+      explainAccess(set, person("list", { department: "Eng", job_level: ["L5"] }), "okta:group:a", at).granted,
+    ).toBeNull();
   });
 
   it("priorities beyond 32 bits rank as written, in evaluation and in explain", () => {
-    const set = compile("name: big\npriority: 3000000000\ngrants: [okta:group:x]\n---\nname: small\npriority: 1\ngrants: [okta:group:x]\n");
+    const set = compile(
+      "name: big\npriority: 3000000000\ngrants: [okta:group:x]\n---\nname: small\npriority: 1\ngrants: [okta:group:x]\n",
+    );
     const a = person("a", {});
     expect(bothPaths(set, [a])).toEqual([["okta:group:x"]]);
     expect(evaluateIdentity(set, a, at)[0]!.via).toEqual(["big"]);
@@ -202,8 +252,12 @@ describe("edge cases on which both paths agree", () => {
 
   it("previews a hire_date condition that only the new version has", () => {
     const before = compile("name: e\nwhen:\n  - department: Engineering\ngrants: [okta:group:e]\n");
-    const after = compile("name: e\nwhen:\n  - department: Engineering\n  - hire_date: \"2020-01-01\"\ngrants: [okta:group:e]\n");
-    const people = Array.from({ length: 40 }, (_, i) => person(`p${i}`, { department: "Engineering", hire_date: i % 2 ? "2020-01-01" : "2021-06-01" }));
+    const after = compile(
+      'name: e\nwhen:\n  - department: Engineering\n  - hire_date: "2020-01-01"\ngrants: [okta:group:e]\n',
+    );
+    const people = Array.from({ length: 40 }, (_, i) =>
+      person(`p${i}`, { department: "Engineering", hire_date: i % 2 ? "2020-01-01" : "2021-06-01" }),
+    );
     for (const options of [{}, { changedPolicies: ["e"] }]) {
       const preview = previewImpact(before, after, people, at, options);
       expect(preview.changedPeople).toBe(20);

@@ -77,7 +77,8 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
   const slab = new BitsetSlab(words);
   const present = Array.from({ length: slots }, () => slab.take());
   const numbers: Float64Array[] = Array.from({ length: slots }, () => new Float64Array(0));
-  const numbersOf = (slot: number) => (numbers[slot]!.length ? numbers[slot]! : (numbers[slot] = new Float64Array(n).fill(Number.NaN)));
+  const numbersOf = (slot: number) =>
+    numbers[slot]!.length ? numbers[slot]! : (numbers[slot] = new Float64Array(n).fill(Number.NaN));
   const active = slab.take();
   // HR values repeat: each raw value's code and number are worked out once per slot.
   const codeOfRaw = Array.from({ length: slots }, () => new Map<string, number>());
@@ -93,7 +94,9 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
         values[slot]!.push(key);
         codeOfKey[slot]!.set(key, c);
         const ranks = layout.scaleRanks[slot];
-        codeNumbers[slot]!.push(ranks ? (ranks.get(key) ?? Number.NaN) : /^-?\d+(\.\d+)?$/.test(key) ? Number(key) : Number.NaN);
+        codeNumbers[slot]!.push(
+          ranks ? (ranks.get(key) ?? Number.NaN) : /^-?\d+(\.\d+)?$/.test(key) ? Number(key) : Number.NaN,
+        );
       }
       codeOfRaw[slot]!.set(raw, c);
     }
@@ -159,7 +162,21 @@ export function preparePopulation(set: CompiledPolicySet, identities: readonly P
     if (ok === undefined) statusSeen.set(status, (ok = isActiveStatus(status)));
     if (ok) setBit(active, i);
   }
-  return { n, words, active, codes, values, listed, present, numbers, codeNumbers, keyCodes: codeOfKey, columns: new Array(slots).fill(null), conditions: new Map(), slab };
+  return {
+    n,
+    words,
+    active,
+    codes,
+    values,
+    listed,
+    present,
+    numbers,
+    codeNumbers,
+    keyCodes: codeOfKey,
+    columns: new Array(slots).fill(null),
+    conditions: new Map(),
+    slab,
+  };
 }
 
 export const NONE = new Uint32Array(0);

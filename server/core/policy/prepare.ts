@@ -51,7 +51,12 @@ export function hireTime(layout: SlotLayout, hired: string): number {
 }
 
 /** Prepares a person; `into` (from an earlier call with this layout) is reused to spare allocations. */
-export function prepareIdentity(layout: SlotLayout, identity: PolicyIdentity, at: Date, into?: PreparedIdentity): PreparedIdentity {
+export function prepareIdentity(
+  layout: SlotLayout,
+  identity: PolicyIdentity,
+  at: Date,
+  into?: PreparedIdentity,
+): PreparedIdentity {
   const n = layout.names.length;
   const text: (string | null)[] = into ? into.text.fill(null) : new Array(n).fill(null);
   const lists: (Set<string> | null)[] = into ? into.lists.fill(null) : new Array(n).fill(null);

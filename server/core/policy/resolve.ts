@@ -12,7 +12,12 @@ import type { CompiledPolicySet } from "./compile";
  * the same rule, so both always name the same winner.
  */
 type Ranked = { rank: number; via: string[]; viaKey?: string };
-export function beats(g: Ranked, gp: { policy: { priority: number } }, h: Ranked, hp: { policy: { priority: number } }): boolean {
+export function beats(
+  g: Ranked,
+  gp: { policy: { priority: number } },
+  h: Ranked,
+  hp: { policy: { priority: number } },
+): boolean {
   if (g.rank !== h.rank) return g.rank > h.rank;
   if (gp.policy.priority !== hp.policy.priority) return gp.policy.priority > hp.policy.priority;
   if (g.via.length !== h.via.length) return g.via.length < h.via.length;
@@ -52,7 +57,16 @@ export function sortPrefix(a: Int32Array, n: number): void {
  * `out` in alphabetical order of resource and returns how many. This is the hot loop of every
  * evaluation, so it is written flat: no calls, no allocation.
  */
-export function resolveGrants(set: CompiledPolicySet, allow: Int32Array, aFrom: number, aTo: number, deny: Int32Array, dFrom: number, dTo: number, out: Int32Array): number {
+export function resolveGrants(
+  set: CompiledPolicySet,
+  allow: Int32Array,
+  aFrom: number,
+  aTo: number,
+  deny: Int32Array,
+  dFrom: number,
+  dTo: number,
+  out: Int32Array,
+): number {
   const s = set.scratch;
   const t = set.table;
   const gen = nextGeneration(set);

@@ -22,7 +22,8 @@ function unionRanks(before: GrantSource, after: GrantSource) {
   const names = [...new Set([...before.resources, ...after.resources])].sort();
   const place = new Map(names.map((r, i) => [r, i]));
   const rankBefore = Int32Array.from(before.table.resource, (r) => place.get(before.resources[r]!)!);
-  const rankAfter = before === after ? rankBefore : Int32Array.from(after.table.resource, (r) => place.get(after.resources[r]!)!);
+  const rankAfter =
+    before === after ? rankBefore : Int32Array.from(after.table.resource, (r) => place.get(after.resources[r]!)!);
   return { rankBefore, rankAfter, outBefore: before.table.out, outAfter: after.table.out };
 }
 

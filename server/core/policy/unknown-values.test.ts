@@ -6,20 +6,44 @@ import { parsePolicyFile } from "./parse";
 import { unknownValues } from "./unknown-values";
 import type { PolicyConfig, PolicyIdentity } from "./types";
 
-const person = (id: string, attributes: Record<string, string>, status = "Active"): PolicyIdentity => ({ id, attributes: { ...attributes, employment_status: status } });
-const many = (n: number, attributes: Record<string, string>) => Array.from({ length: n }, (_, i) => person(`${attributes.job_title ?? attributes.department}-${i}`, attributes));
+const person = (id: string, attributes: Record<string, string>, status = "Active"): PolicyIdentity => ({
+  id,
+  attributes: { ...attributes, employment_status: status },
+});
+const many = (n: number, attributes: Record<string, string>) =>
+  Array.from({ length: n }, (_, i) => person(`${attributes.job_title ?? attributes.department}-${i}`, attributes));
 
 describe("HR values no policy or alias knows", () => {
-  const { policies } = parsePolicyFile("p.yaml", "name: eng\nwhen:\n  - department: Engineering\n  - employment_status: Active\ngrants: [google:account:workspace]\n");
+  const { policies } = parsePolicyFile(
+    "p.yaml",
+    "name: eng\nwhen:\n  - department: Engineering\n  - employment_status: Active\ngrants: [google:account:workspace]\n",
+  );
 
   it("lists values policies do not name and no alias maps, likely mistakes first, with the value they resemble and the evidence", () => {
     const report = unknownValues(
       policies,
-      [person("1", { department: "Engineering" }), person("2", { department: "Eng" }), person("3", { department: "Product Eng" }), person("4", { department: "Product Eng" }), person("5", { department: "Legal" }), person("6", { department: "Legal" }), person("7", { department: "Legal" }, "Terminated")],
+      [
+        person("1", { department: "Engineering" }),
+        person("2", { department: "Eng" }),
+        person("3", { department: "Product Eng" }),
+        person("4", { department: "Product Eng" }),
+        person("5", { department: "Legal" }),
+        person("6", { department: "Legal" }),
+        person("7", { department: "Legal" }, "Terminated"),
+      ],
       demoConfig(),
     );
     expect(report).toEqual([
-      { attribute: "department", value: "Product Eng", people: 2, looksLike: "Engineering", evidence: { kind: "extra-words", text: "contains all of “Engineering” (“Eng” for “Engineering”), plus “Product”" } },
+      {
+        attribute: "department",
+        value: "Product Eng",
+        people: 2,
+        looksLike: "Engineering",
+        evidence: {
+          kind: "extra-words",
+          text: "contains all of “Engineering” (“Eng” for “Engineering”), plus “Product”",
+        },
+      },
       { attribute: "department", value: "Legal", people: 3, looksLike: null, evidence: null },
     ]);
   });
@@ -46,7 +70,10 @@ when:
 grants: [google:account:workspace]
 `,
   );
-  const config: PolicyConfig = { ...demoConfig(), aliases: [{ attribute: "job_title", raw: "Sr. Software Engineer", canonical: "Senior Software Engineer" }] };
+  const config: PolicyConfig = {
+    ...demoConfig(),
+    aliases: [{ attribute: "job_title", raw: "Sr. Software Engineer", canonical: "Senior Software Engineer" }],
+  };
   const people = [
     ...many(33, { job_title: "Software Engineer", department: "Engineering" }),
     ...many(10, { job_title: "Senior Software Engineer", department: "Engineering" }),
@@ -66,7 +93,14 @@ grants: [google:account:workspace]
   const suggestion = (value: string) => report.find((u) => u.value === value);
 
   it("suggests nothing from one shared word: Software Engineer is not Sales Engineer, Senior Counsel is not Senior Sales Engineer", () => {
-    for (const v of ["Software Engineer", "Senior Counsel", "Staff Engineer", "Data Engineer", "Senior SWE", "Sales Engineering Manager"]) {
+    for (const v of [
+      "Software Engineer",
+      "Senior Counsel",
+      "Staff Engineer",
+      "Data Engineer",
+      "Senior SWE",
+      "Sales Engineering Manager",
+    ]) {
       expect(suggestion(v), v).toMatchObject({ looksLike: null, evidence: null });
     }
   });
@@ -82,23 +116,54 @@ grants: [google:account:workspace]
   });
 
   it("suggests a named value only with evidence: a typo, an abbreviation of a word, case or spacing", () => {
-    expect(suggestion("Sales Enginer")).toMatchObject({ looksLike: "Sales Engineer", evidence: { kind: "typo", text: "“Enginer” is 1 letter from “Engineer”; the other words are the same" } });
-    expect(suggestion("Sr Sales Engineer")).toMatchObject({ looksLike: "Senior Sales Engineer", evidence: { kind: "abbreviation", text: "each word is the word of “Senior Sales Engineer” or short for it: “Sr” for “Senior”" } });
-    expect(suggestion("sales-engineer")).toMatchObject({ looksLike: "Sales Engineer", evidence: { kind: "case-or-spacing" } });
+    expect(suggestion("Sales Enginer")).toMatchObject({
+      looksLike: "Sales Engineer",
+      evidence: { kind: "typo", text: "“Enginer” is 1 letter from “Engineer”; the other words are the same" },
+    });
+    expect(suggestion("Sr Sales Engineer")).toMatchObject({
+      looksLike: "Senior Sales Engineer",
+      evidence: {
+        kind: "abbreviation",
+        text: "each word is the word of “Senior Sales Engineer” or short for it: “Sr” for “Senior”",
+      },
+    });
+    expect(suggestion("sales-engineer")).toMatchObject({
+      looksLike: "Sales Engineer",
+      evidence: { kind: "case-or-spacing" },
+    });
     // The likely ones first.
-    expect(report.slice(0, 3).map((u) => u.value).sort()).toEqual(["Sales Enginer", "Sr Sales Engineer", "sales-engineer"]);
+    expect(
+      report
+        .slice(0, 3)
+        .map((u) => u.value)
+        .sort(),
+    ).toEqual(["Sales Enginer", "Sr Sales Engineer", "sales-engineer"]);
   });
 });
 
 describe("spelling evidence", () => {
   it("abbreviations keep the first letters, or the first and last with letters in order between; never digits", () => {
-    expect(["Eng/Engineering", "Sr/Senior", "Mgr/Manager", "Dept/Department", "Acct/Accountant"].every((p) => abbreviates(...(p.toLowerCase().split("/") as [string, string])))).toBe(true);
-    expect(["e/engineering", "sales/software", "snr/sales", "ii/iii", "engineering/engineer"].some((p) => abbreviates(...(p.split("/") as [string, string])))).toBe(false);
+    expect(
+      ["Eng/Engineering", "Sr/Senior", "Mgr/Manager", "Dept/Department", "Acct/Accountant"].every((p) =>
+        abbreviates(...(p.toLowerCase().split("/") as [string, string])),
+      ),
+    ).toBe(true);
+    expect(
+      ["e/engineering", "sales/software", "snr/sales", "ii/iii", "engineering/engineer"].some((p) =>
+        abbreviates(...(p.split("/") as [string, string])),
+      ),
+    ).toBe(false);
   });
 
   it("initials, and containment of a distinctive value but not of a generic word", () => {
-    expect(spellingEvidence("SF", "San Francisco")).toEqual({ kind: "abbreviation", text: "“SF” is the initials of “San Francisco”" });
-    expect(spellingEvidence("San Francisco, CA", "San Francisco")).toMatchObject({ kind: "extra-words", text: "contains all of “San Francisco”, plus “CA”" });
+    expect(spellingEvidence("SF", "San Francisco")).toEqual({
+      kind: "abbreviation",
+      text: "“SF” is the initials of “San Francisco”",
+    });
+    expect(spellingEvidence("San Francisco, CA", "San Francisco")).toMatchObject({
+      kind: "extra-words",
+      text: "contains all of “San Francisco”, plus “CA”",
+    });
     const generic = genericWords(["Software Engineer", "Data Engineer", "Staff Engineer", "Engineer"]);
     expect(generic).toEqual(new Set(["engineer"]));
     expect(spellingEvidence("Software Engineer", "Engineer", (w) => generic.has(w))).toBeNull();
@@ -106,10 +171,19 @@ describe("spelling evidence", () => {
   });
 
   it("names the policy conditions that read a value as itself", () => {
-    const { policies } = parsePolicyFile("q.yaml", "name: q\nwhen:\n  - job_title: { contains: DBA }\n  - job_level: { min: L4 }\n  - department: { not_in: [Legal] }\ngrants: [a:b:c]\n");
-    expect(policyUsesOf(policies, demoConfig(), "job_title", "Lead DBA")).toEqual([{ policy: "q", file: "q.yaml", line: 3, requirement: "job_title contains DBA" }]);
-    expect(policyUsesOf(policies, demoConfig(), "job_level", "L2").map((u) => u.requirement)).toEqual(["job_level min L4"]);
-    expect(policyUsesOf(policies, demoConfig(), "department", "legal").map((u) => u.requirement)).toEqual(["department not in [Legal]"]);
+    const { policies } = parsePolicyFile(
+      "q.yaml",
+      "name: q\nwhen:\n  - job_title: { contains: DBA }\n  - job_level: { min: L4 }\n  - department: { not_in: [Legal] }\ngrants: [a:b:c]\n",
+    );
+    expect(policyUsesOf(policies, demoConfig(), "job_title", "Lead DBA")).toEqual([
+      { policy: "q", file: "q.yaml", line: 3, requirement: "job_title contains DBA" },
+    ]);
+    expect(policyUsesOf(policies, demoConfig(), "job_level", "L2").map((u) => u.requirement)).toEqual([
+      "job_level min L4",
+    ]);
+    expect(policyUsesOf(policies, demoConfig(), "department", "legal").map((u) => u.requirement)).toEqual([
+      "department not in [Legal]",
+    ]);
     expect(policyUsesOf(policies, demoConfig(), "department", "Legal Ops")).toEqual([]);
   });
 });

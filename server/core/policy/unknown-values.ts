@@ -25,7 +25,13 @@ function suggestionFor(
   attribute: string,
   raw: string,
   named: Map<string, string>,
-  ctx: { policies: readonly Policy[]; config: PolicyConfig; aliases: AliasTable; canonicals: Set<string>; generic: Set<string> },
+  ctx: {
+    policies: readonly Policy[];
+    config: PolicyConfig;
+    aliases: AliasTable;
+    canonicals: Set<string>;
+    generic: Set<string>;
+  },
 ): { looksLike: string; evidence: Evidence } | null {
   if (ctx.aliases.isAlias(attribute, raw) || ctx.canonicals.has(`${attribute}\u0000${matchKey(raw)}`)) return null;
   if (policyUsesOf(ctx.policies, ctx.config, attribute, raw).length) return null;
@@ -46,7 +52,11 @@ function suggestionFor(
  * on ("Product Eng" while policies say "Engineering"): the people behind them are likely to
  * miss access they should have. Fix by adding an alias or correcting the HR record.
  */
-export function unknownValues(policies: readonly Policy[], identities: readonly PolicyIdentity[], config: PolicyConfig): UnknownValue[] {
+export function unknownValues(
+  policies: readonly Policy[],
+  identities: readonly PolicyIdentity[],
+  config: PolicyConfig,
+): UnknownValue[] {
   const aliases = new AliasTable(config.aliases);
   const named = namedPolicyValues(policies, aliases);
   const canonicals = new Set(config.aliases.map((a) => `${a.attribute}\u0000${matchKey(a.canonical)}`));
@@ -69,11 +79,21 @@ export function unknownValues(policies: readonly Policy[], identities: readonly 
   }
   const generic = new Map([...seen].map(([attribute, values]) => [attribute, genericWords(values)]));
   for (const u of counts.values()) {
-    const s = suggestionFor(u.attribute, u.value, named.get(u.attribute)!, { policies, config, aliases, canonicals, generic: generic.get(u.attribute)! });
+    const s = suggestionFor(u.attribute, u.value, named.get(u.attribute)!, {
+      policies,
+      config,
+      aliases,
+      canonicals,
+      generic: generic.get(u.attribute)!,
+    });
     if (s) Object.assign(u, s);
   }
   // Values with evidence of a misspelling come first.
   return [...counts.values()].sort(
-    (a, b) => Number(b.looksLike !== null) - Number(a.looksLike !== null) || b.people - a.people || a.attribute.localeCompare(b.attribute) || a.value.localeCompare(b.value),
+    (a, b) =>
+      Number(b.looksLike !== null) - Number(a.looksLike !== null) ||
+      b.people - a.people ||
+      a.attribute.localeCompare(b.attribute) ||
+      a.value.localeCompare(b.value),
   );
 }

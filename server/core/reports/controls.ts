@@ -17,7 +17,10 @@ export const controlMappings: ControlMapping[] = [
     title: "Logical access security: access is restricted by policy",
     evidence: [
       { file: "policy-changes.csv", why: "the access rules in force, every change, its author and approver" },
-      { file: "access-as-of-end.csv", why: "who had what at the end of the period, and the policy or exception behind each grant" },
+      {
+        file: "access-as-of-end.csv",
+        why: "who had what at the end of the period, and the policy or exception behind each grant",
+      },
       { file: "exception-log.csv", why: "every access outside policy, justified, approved and time-bound" },
     ],
   },

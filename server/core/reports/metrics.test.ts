@@ -23,8 +23,20 @@ describe("exception metrics (seed 000)", () => {
       [
         fact({}),
         fact({ expiresAt: at("2027-03-01T00:00:00Z") }),
-        fact({ createdAt: at("2026-10-01T00:00:00Z"), startsAt: at("2026-10-01T00:00:00Z"), expiresAt: at("2026-10-08T00:00:00Z"), endedAt: at("2026-10-08T00:00:00Z"), endReason: "expired" }),
-        fact({ createdAt: at("2026-10-02T00:00:00Z"), startsAt: at("2026-10-02T00:00:00Z"), endedAt: at("2026-10-05T00:00:00Z"), endReason: "revoked", extensionsUsed: 1 }),
+        fact({
+          createdAt: at("2026-10-01T00:00:00Z"),
+          startsAt: at("2026-10-01T00:00:00Z"),
+          expiresAt: at("2026-10-08T00:00:00Z"),
+          endedAt: at("2026-10-08T00:00:00Z"),
+          endReason: "expired",
+        }),
+        fact({
+          createdAt: at("2026-10-02T00:00:00Z"),
+          startsAt: at("2026-10-02T00:00:00Z"),
+          endedAt: at("2026-10-05T00:00:00Z"),
+          endReason: "revoked",
+          extensionsUsed: 1,
+        }),
       ],
       [{ createdAt: at("2026-11-01T00:00:00Z"), decidedAt: at("2026-11-01T06:00:00Z"), status: "approved" }],
       98,
@@ -34,7 +46,13 @@ describe("exception metrics (seed 000)", () => {
     expect(m.volume.trend.at(-1)).toEqual({ month: "2026-11", created: 2, ended: 0 });
     expect(m.volume.trend.at(-2)).toEqual({ month: "2026-10", created: 2, ended: 2 });
     expect(m.duration.buckets.map((b) => b.count)).toEqual([2, 1, 0, 1]);
-    expect(m.expiration).toMatchObject({ ended: 2, onTimePercent: 50, extendedPercent: 25, revokedPercent: 50, met: false });
+    expect(m.expiration).toMatchObject({
+      ended: 2,
+      onTimePercent: 50,
+      extendedPercent: 25,
+      revokedPercent: 50,
+      met: false,
+    });
     expect(m.approval).toMatchObject({ p50Hours: 6, approvalRatePercent: 100, met: true });
   });
 

@@ -32,7 +32,9 @@ export const monthKey = (d: Date) => d.toISOString().slice(0, 7);
 
 /** The last `count` months up to and including `now`'s, oldest first. */
 export function lastMonths(now: Date, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => monthKey(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (count - 1 - i), 1))));
+  return Array.from({ length: count }, (_, i) =>
+    monthKey(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (count - 1 - i), 1))),
+  );
 }
 
 export interface Recommendation {
@@ -44,10 +46,37 @@ export interface Recommendation {
 }
 
 export interface ExceptionMetrics {
-  volume: { active: number; sharePercent: number; target: string; met: boolean; trend: { month: string; created: number; ended: number }[] };
-  duration: { averageDays: number | null; buckets: { label: string; count: number }[]; under30Percent: number | null; over90: number; target: string; met: boolean | null };
-  approval: { p50Hours: number | null; p90Hours: number | null; approvalRatePercent: number | null; decided: number; target: string; met: boolean | null };
-  expiration: { ended: number; onTimePercent: number | null; extendedPercent: number | null; revokedPercent: number | null; target: string; met: boolean | null };
+  volume: {
+    active: number;
+    sharePercent: number;
+    target: string;
+    met: boolean;
+    trend: { month: string; created: number; ended: number }[];
+  };
+  duration: {
+    averageDays: number | null;
+    buckets: { label: string; count: number }[];
+    under30Percent: number | null;
+    over90: number;
+    target: string;
+    met: boolean | null;
+  };
+  approval: {
+    p50Hours: number | null;
+    p90Hours: number | null;
+    approvalRatePercent: number | null;
+    decided: number;
+    target: string;
+    met: boolean | null;
+  };
+  expiration: {
+    ended: number;
+    onTimePercent: number | null;
+    extendedPercent: number | null;
+    revokedPercent: number | null;
+    target: string;
+    met: boolean | null;
+  };
   common: { resources: { resource: string; count: number }[]; requesters: { email: string; count: number }[] };
   recommendations: Recommendation[];
 }
@@ -61,13 +90,22 @@ function top<T extends string>(items: readonly T[], limit: number) {
 }
 
 const policyName = (department: string, resource: string) =>
-  `${department}-${resource.split(":").slice(2).join("-")}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+  `${department}-${resource.split(":").slice(2).join("-")}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 60);
 
 /**
  * The five metrics with seed 000's targets, over exceptions and decisions, for the month of
  * `now` (trend: the last six months). `policyGrants` is how many grants policy gives everyone now.
  */
-export function exceptionMetrics(exceptions: readonly ExceptionFact[], decisions: readonly DecisionFact[], policyGrants: number, now: Date): ExceptionMetrics {
+export function exceptionMetrics(
+  exceptions: readonly ExceptionFact[],
+  decisions: readonly DecisionFact[],
+  policyGrants: number,
+  now: Date,
+): ExceptionMetrics {
   const month = monthKey(now);
   const active = exceptions.filter((e) => e.endedAt === null && e.startsAt <= now && now < e.expiresAt);
   const share = active.length + policyGrants === 0 ? 0 : (active.length / (active.length + policyGrants)) * 100;
@@ -77,7 +115,9 @@ export function exceptionMetrics(exceptions: readonly ExceptionFact[], decisions
     ended: exceptions.filter((e) => e.endedAt && monthKey(e.endedAt) === m).length,
   }));
 
-  const durations = exceptions.filter((e) => e.source !== "fallback").map((e) => ((e.endedAt ?? e.expiresAt).getTime() - e.startsAt.getTime()) / DAY);
+  const durations = exceptions
+    .filter((e) => e.source !== "fallback")
+    .map((e) => ((e.endedAt ?? e.expiresAt).getTime() - e.startsAt.getTime()) / DAY);
   const buckets = [
     { label: "up to 1 week", count: durations.filter((d) => d <= 7).length },
     { label: "1–4 weeks", count: durations.filter((d) => d > 7 && d <= 30).length },
@@ -93,7 +133,10 @@ export function exceptionMetrics(exceptions: readonly ExceptionFact[], decisions
 
   const ended = exceptions.filter((e) => e.endedAt !== null && e.source !== "fallback");
   const onTime = pct(ended.filter((e) => e.endReason === "expired").length, ended.length);
-  const extended = pct(exceptions.filter((e) => e.extensionsUsed > 0).length, exceptions.filter((e) => e.source !== "fallback").length);
+  const extended = pct(
+    exceptions.filter((e) => e.extensionsUsed > 0).length,
+    exceptions.filter((e) => e.source !== "fallback").length,
+  );
   const revoked = pct(ended.filter((e) => e.endReason === "revoked").length, ended.length);
 
   const thisMonth = exceptions.filter((e) => monthKey(e.createdAt) === month && e.source === "request");
@@ -115,9 +158,17 @@ export function exceptionMetrics(exceptions: readonly ExceptionFact[], decisions
     });
 
   return {
-    volume: { active: active.length, sharePercent: Math.round(share * 100) / 100, target: "under 5% of all access", met: share < 5, trend },
+    volume: {
+      active: active.length,
+      sharePercent: Math.round(share * 100) / 100,
+      target: "under 5% of all access",
+      met: share < 5,
+      trend,
+    },
     duration: {
-      averageDays: durations.length ? Math.round((durations.reduce((a, b) => a + b, 0) / durations.length) * 10) / 10 : null,
+      averageDays: durations.length
+        ? Math.round((durations.reduce((a, b) => a + b, 0) / durations.length) * 10) / 10
+        : null,
       buckets,
       under30Percent: under30,
       over90: buckets[3]!.count,
@@ -141,16 +192,31 @@ export function exceptionMetrics(exceptions: readonly ExceptionFact[], decisions
       met: onTime === null ? null : onTime > 95 && (extended ?? 0) < 20 && (revoked ?? 0) < 5,
     },
     common: {
-      resources: top(thisMonth.map((e) => e.resourceKey), 5).map(([resource, count]) => ({ resource, count })),
-      requesters: top(thisMonth.map((e) => e.requesterEmail), 5).map(([email, count]) => ({ email, count })),
+      resources: top(
+        thisMonth.map((e) => e.resourceKey),
+        5,
+      ).map(([resource, count]) => ({ resource, count })),
+      requesters: top(
+        thisMonth.map((e) => e.requesterEmail),
+        5,
+      ).map(([email, count]) => ({ email, count })),
     },
     recommendations,
   };
 }
 
 /** Seed 000's monthly exception report, as text. */
-export function monthlyReportText(m: ExceptionMetrics, month: string, expiredThisMonth: number, newThisMonth: number): string {
-  const label = new Date(`${month}-01T00:00:00Z`).toLocaleString("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
+export function monthlyReportText(
+  m: ExceptionMetrics,
+  month: string,
+  expiredThisMonth: number,
+  newThisMonth: number,
+): string {
+  const label = new Date(`${month}-01T00:00:00Z`).toLocaleString("en-US", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
   const lines = [
     `Exception Report - ${label}`,
     "",
@@ -159,10 +225,14 @@ export function monthlyReportText(m: ExceptionMetrics, month: string, expiredThi
     `Expired This Month: ${expiredThisMonth}`,
     "",
     "Most Requested Resources:",
-    ...(m.common.resources.length ? m.common.resources.map((r, i) => `${i + 1}. ${r.resource} (${r.count} request${r.count === 1 ? "" : "s"})`) : ["(none this month)"]),
+    ...(m.common.resources.length
+      ? m.common.resources.map((r, i) => `${i + 1}. ${r.resource} (${r.count} request${r.count === 1 ? "" : "s"})`)
+      : ["(none this month)"]),
     "",
     "Recommendation:",
-    ...(m.recommendations.length ? m.recommendations.map((r) => `- ${r.text}.`) : ["- No resource was requested three times or more by one department."]),
+    ...(m.recommendations.length
+      ? m.recommendations.map((r) => `- ${r.text}.`)
+      : ["- No resource was requested three times or more by one department."]),
     "",
     `Exceptions are ${m.volume.sharePercent}% of all access (target: ${m.volume.target}).`,
     `Approval time p50 ${m.approval.p50Hours ?? "n/a"} h, p90 ${m.approval.p90Hours ?? "n/a"} h; approval rate ${m.approval.approvalRatePercent ?? "n/a"}%.`,

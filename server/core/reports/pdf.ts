@@ -14,9 +14,11 @@ const PAD = 4;
 
 // Helvetica's advance widths (per 1000 em) for ASCII 32–126, from its AFM: text is measured, not guessed.
 const HELVETICA = [
-  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
-  611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222,
-  833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
+  556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833,
+  722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556,
+  556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
+  260, 334, 584,
 ];
 
 /** The width of text in points at a size (bold runs about 6% wider). */
@@ -52,7 +54,12 @@ function cellText(value: unknown): string {
 function widths(table: PdfTable): number[] {
   const avail = PAGE_W - 2 * MARGIN;
   const min = table.columns.map((c) => textWidth(c.replaceAll("_", " "), FONT, true) + PAD);
-  const want = table.columns.map((_, i) => Math.max(min[i]!, Math.min(240, Math.max(0, ...table.rows.slice(0, 500).map((r) => textWidth(cellText(r[i]), FONT))) + PAD)));
+  const want = table.columns.map((_, i) =>
+    Math.max(
+      min[i]!,
+      Math.min(240, Math.max(0, ...table.rows.slice(0, 500).map((r) => textWidth(cellText(r[i]), FONT))) + PAD),
+    ),
+  );
   const base = want.map((w, i) => Math.min(w, Math.max(min[i]!, 150)));
   const sumBase = base.reduce((a, b) => a + b, 0);
   if (sumBase > avail) {
@@ -78,9 +85,16 @@ function fit(text: string, width: number, bold = false): string {
   return `${cut}${ELLIPSIS}`;
 }
 
-function pageContent(table: PdfTable, cols: number[], rows: readonly (readonly unknown[])[], page: number, pages: number): string {
+function pageContent(
+  table: PdfTable,
+  cols: number[],
+  rows: readonly (readonly unknown[])[],
+  page: number,
+  pages: number,
+): string {
   const out: string[] = [];
-  const text = (x: number, y: number, size: number, font: "F1" | "F2", s: string) => out.push(`BT /${font} ${size} Tf ${x.toFixed(1)} ${y.toFixed(1)} Td (${escape(s)}) Tj ET`);
+  const text = (x: number, y: number, size: number, font: "F1" | "F2", s: string) =>
+    out.push(`BT /${font} ${size} Tf ${x.toFixed(1)} ${y.toFixed(1)} Td (${escape(s)}) Tj ET`);
   text(MARGIN, PAGE_H - MARGIN, 12, "F2", table.title);
   text(MARGIN, PAGE_H - MARGIN - 14, 8, "F1", table.subtitle);
   let y = PAGE_H - MARGIN - HEADER_H + 8;
@@ -119,7 +133,9 @@ export function renderPdfTable(table: PdfTable): Uint8Array {
   objects.push("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>");
   chunks.forEach((rows, i) => {
     const content = pageContent(table, cols, rows, i + 1, chunks.length);
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_W} ${PAGE_H}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${6 + i * 2} 0 R >>`);
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_W} ${PAGE_H}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${6 + i * 2} 0 R >>`,
+    );
     objects.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
   });
   let body = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";

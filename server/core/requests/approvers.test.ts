@@ -1,11 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { chooseRecipients, escalationApprovers, principalOf, refusalToDecide, resolveApprovers, type ApproverContext } from "./approvers";
+import {
+  chooseRecipients,
+  escalationApprovers,
+  principalOf,
+  refusalToDecide,
+  resolveApprovers,
+  type ApproverContext,
+} from "./approvers";
 
 const ctx = (over: Partial<ApproverContext> = {}): ApproverContext => ({
   requester: { id: "sarah", managerId: "john" },
   people: new Map(["sarah", "john", "cfo", "ann", "bob", "tom", "dee"].map((id) => [id, { active: id !== "tom" }])),
   personByEmail: new Map([["cfo@company.com", "cfo"]]),
-  groups: new Map([["finance-approvers", ["cfo", "ann", "tom", "sarah"]], ["leads", ["bob"]]]),
+  groups: new Map([
+    ["finance-approvers", ["cfo", "ann", "tom", "sarah"]],
+    ["leads", ["bob"]],
+  ]),
   resourceOwners: ["ann"],
   delegations: [],
   ...over,
@@ -14,7 +24,14 @@ const ctx = (over: Partial<ApproverContext> = {}): ApproverContext => ({
 describe("who approves", () => {
   it("resolves people, groups, the manager and resource owners, without the requester or anyone not Active", () => {
     const approvers = resolveApprovers(
-      { approvers: [{ kind: "person", email: "CFO@company.com" }, { kind: "group", group: "finance-approvers" }, { kind: "manager" }, { kind: "resource_owner" }] },
+      {
+        approvers: [
+          { kind: "person", email: "CFO@company.com" },
+          { kind: "group", group: "finance-approvers" },
+          { kind: "manager" },
+          { kind: "resource_owner" },
+        ],
+      },
       ctx(),
     );
     expect(approvers).toEqual([
@@ -27,7 +44,12 @@ describe("who approves", () => {
   it("adds the delegate of an approver who is away, but never a delegate of the requester", () => {
     const approvers = resolveApprovers(
       { approvers: [{ kind: "manager" }, { kind: "person", email: "cfo@company.com" }] },
-      ctx({ delegations: [{ delegatorId: "john", delegateId: "dee" }, { delegatorId: "sarah", delegateId: "cfo" }] }),
+      ctx({
+        delegations: [
+          { delegatorId: "john", delegateId: "dee" },
+          { delegatorId: "sarah", delegateId: "cfo" },
+        ],
+      }),
     );
     expect(approvers).toEqual([
       { identityId: "john", via: "manager" },
@@ -37,7 +59,11 @@ describe("who approves", () => {
 
   it("refuses self-approval, the requester's delegate, someone not Active and someone not asked", () => {
     const c = ctx({ delegations: [{ delegatorId: "sarah", delegateId: "dee" }] });
-    const stage = [{ identityId: "john", via: "manager" }, { identityId: "tom", via: "person" }, { identityId: "dee", via: "person" }];
+    const stage = [
+      { identityId: "john", via: "manager" },
+      { identityId: "tom", via: "person" },
+      { identityId: "dee", via: "person" },
+    ];
     expect(refusalToDecide("sarah", { requesterId: "sarah" }, stage, c)).toBe("Nobody approves their own request");
     expect(refusalToDecide("dee", { requesterId: "sarah" }, stage, c)).toMatch(/delegate cannot decide/);
     expect(refusalToDecide("tom", { requesterId: "sarah" }, stage, c)).toMatch(/Only Active people/);
@@ -47,7 +73,12 @@ describe("who approves", () => {
 
   it("an approver named in their own right decides for themselves, not as someone's delegate", () => {
     const approvers = resolveApprovers(
-      { approvers: [{ kind: "group", group: "finance-approvers" }, { kind: "person", email: "cfo@company.com" }] },
+      {
+        approvers: [
+          { kind: "group", group: "finance-approvers" },
+          { kind: "person", email: "cfo@company.com" },
+        ],
+      },
       ctx({ delegations: [{ delegatorId: "cfo", delegateId: "ann" }] }),
     );
     expect(approvers).toEqual([
@@ -59,13 +90,31 @@ describe("who approves", () => {
   });
 
   it("for a proposal, never the IT admin who proposed it nor their delegate, and the proposer may not decide", () => {
-    const c = ctx({ requester: { id: "sarah", managerId: "john", proposerId: "bob" }, delegations: [{ delegatorId: "bob", delegateId: "dee" }] });
-    const approvers = resolveApprovers({ approvers: [{ kind: "person", email: "cfo@company.com" }, { kind: "group", group: "leads" }, { kind: "manager" }] }, c);
+    const c = ctx({
+      requester: { id: "sarah", managerId: "john", proposerId: "bob" },
+      delegations: [{ delegatorId: "bob", delegateId: "dee" }],
+    });
+    const approvers = resolveApprovers(
+      {
+        approvers: [
+          { kind: "person", email: "cfo@company.com" },
+          { kind: "group", group: "leads" },
+          { kind: "manager" },
+        ],
+      },
+      c,
+    );
     expect(approvers.map((a) => a.identityId)).toEqual(["cfo", "john"]);
-    const stage = [{ identityId: "bob", via: "person" }, { identityId: "dee", via: "person" }, { identityId: "cfo", via: "person" }];
+    const stage = [
+      { identityId: "bob", via: "person" },
+      { identityId: "dee", via: "person" },
+      { identityId: "cfo", via: "person" },
+    ];
     const request = { requesterId: "sarah", proposedBy: "bob" };
     expect(refusalToDecide("bob", request, stage, c)).toMatch(/Nobody approves what they proposed/);
-    expect(refusalToDecide("dee", request, stage, c)).toMatch(/delegate cannot decide what the person who delegated to them proposed/);
+    expect(refusalToDecide("dee", request, stage, c)).toMatch(
+      /delegate cannot decide what the person who delegated to them proposed/,
+    );
     expect(refusalToDecide("cfo", request, stage, c)).toBeNull();
   });
 
@@ -85,12 +134,14 @@ describe("who is notified", () => {
     ["all", 1, ["a", "b", "c", "d"]],
     ["first_n", 2, ["a", "b"]],
   ] as const)("%s with %i", (policy, count, expected) => {
-    expect(chooseRecipients(approvers, policy, count, { random: () => 0, rotation: 0, away: none }).recipients).toEqual(expected);
+    expect(chooseRecipients(approvers, policy, count, { random: () => 0, rotation: 0, away: none }).recipients).toEqual(
+      expected,
+    );
   });
 
   it("random_n picks N distinct approvers", () => {
     let seed = 3;
-    const random = () => ((seed = (seed * 9301 + 49297) % 233280) / 233280);
+    const random = () => (seed = (seed * 9301 + 49297) % 233280) / 233280;
     const { recipients } = chooseRecipients(approvers, "random_n", 2, { random, rotation: 0, away: none });
     expect(new Set(recipients).size).toBe(2);
   });

@@ -46,7 +46,8 @@ export function resolveApprovers(stage: Pick<Stage, "approvers">, ctx: ApproverC
   for (const a of named) {
     withDelegates.push(a);
     for (const d of ctx.delegations) {
-      if (d.delegatorId === a.identityId && !namedIds.has(d.delegateId)) withDelegates.push({ identityId: d.delegateId, via: `delegate:${a.identityId}` });
+      if (d.delegatorId === a.identityId && !namedIds.has(d.delegateId))
+        withDelegates.push({ identityId: d.delegateId, via: `delegate:${a.identityId}` });
     }
   }
   return eligible(withDelegates, ctx);
@@ -54,12 +55,17 @@ export function resolveApprovers(stage: Pick<Stage, "approvers">, ctx: ApproverC
 
 /** The members of a group added when a stage escalates, under the same rules. */
 export function escalationApprovers(group: string, ctx: ApproverContext): Approver[] {
-  return eligible((ctx.groups.get(group) ?? []).map((id) => ({ identityId: id, via: `escalation:${group}` })), ctx);
+  return eligible(
+    (ctx.groups.get(group) ?? []).map((id) => ({ identityId: id, via: `escalation:${group}` })),
+    ctx,
+  );
 }
 
 function eligible(candidates: Approver[], ctx: ApproverContext): Approver[] {
   const askers = askersOf({ requesterId: ctx.requester.id, proposedBy: ctx.requester.proposerId ?? null });
-  const askerDelegates = new Set(ctx.delegations.filter((d) => askers.includes(d.delegatorId)).map((d) => d.delegateId));
+  const askerDelegates = new Set(
+    ctx.delegations.filter((d) => askers.includes(d.delegatorId)).map((d) => d.delegateId),
+  );
   const seen = new Set<string>();
   const out: Approver[] = [];
   for (const a of candidates) {
@@ -74,7 +80,8 @@ function eligible(candidates: Approver[], ctx: ApproverContext): Approver[] {
 }
 
 /** The people on the asking side of a request: the requester, and the IT admin who proposed it. */
-const askersOf = (request: { requesterId: string; proposedBy?: string | null }) => (request.proposedBy ? [request.requesterId, request.proposedBy] : [request.requesterId]);
+const askersOf = (request: { requesterId: string; proposedBy?: string | null }) =>
+  request.proposedBy ? [request.requesterId, request.proposedBy] : [request.requesterId];
 
 /** Why someone may not decide a request, or null when they may. */
 export function refusalToDecide(
@@ -88,11 +95,15 @@ export function refusalToDecide(
   if (ctx.delegations.some((d) => d.delegatorId === request.requesterId && d.delegateId === deciderId)) {
     return "A delegate cannot decide a request of the person who delegated to them";
   }
-  if (request.proposedBy && ctx.delegations.some((d) => d.delegatorId === request.proposedBy && d.delegateId === deciderId)) {
+  if (
+    request.proposedBy &&
+    ctx.delegations.some((d) => d.delegatorId === request.proposedBy && d.delegateId === deciderId)
+  ) {
     return "A delegate cannot decide what the person who delegated to them proposed";
   }
   if (!ctx.people.get(deciderId)?.active) return "Only Active people can decide requests";
-  if (!approversOfStage.some((a) => a.identityId === deciderId)) return "You are not an approver of this request's current stage";
+  if (!approversOfStage.some((a) => a.identityId === deciderId))
+    return "You are not an approver of this request's current stage";
   return null;
 }
 

@@ -15,12 +15,20 @@ export interface Assessment {
 }
 
 export function overallAssessment(grants: GrantAssessment[]): Assessment {
-  const overall = grants.some((g) => g.status === "denied") ? "denied" : grants.every((g) => g.status === "covered") ? "covered" : "outside";
+  const overall = grants.some((g) => g.status === "denied")
+    ? "denied"
+    : grants.every((g) => g.status === "covered")
+      ? "covered"
+      : "outside";
   return { grants, overall };
 }
 
 /** Whether a level granted by policy is at least the level asked for, on the system's ordered levels. */
-export function levelCovers(levels: readonly string[] | undefined, held: string | null, wanted: string | null): boolean {
+export function levelCovers(
+  levels: readonly string[] | undefined,
+  held: string | null,
+  wanted: string | null,
+): boolean {
   if (wanted === null) return true;
   if (!levels) return held === wanted;
   return levels.indexOf(held ?? levels[0]!) >= levels.indexOf(wanted);

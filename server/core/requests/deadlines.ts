@@ -18,7 +18,9 @@ const waitingOnApprovers = (r: OpenRequest) => r.status === "pending";
 export function escalationDue(def: TemplateDefinition, r: OpenRequest, now: Date): { toGroup: string } | null {
   const escalation = def.stages[r.currentStage]?.escalation;
   if (!escalation || !waitingOnApprovers(r) || r.escalatedStage === r.currentStage) return null;
-  return now.getTime() - r.stageStartedAt.getTime() >= escalation.afterMinutes * MINUTE ? { toGroup: escalation.toGroup } : null;
+  return now.getTime() - r.stageStartedAt.getTime() >= escalation.afterMinutes * MINUTE
+    ? { toGroup: escalation.toGroup }
+    : null;
 }
 
 /** Approvers are reminded once per reminder window while the stage waits on them. */

@@ -56,8 +56,18 @@ describe("multi-stage approval", () => {
   });
 
   it("counts each principal once: an owner and her own delegate are one approval, not two", () => {
-    expect(stageOutcome(ownersStage, [{ principalId: "o1", decision: "approve" }, { principalId: "o1", decision: "approve" }])).toBe("pending");
-    expect(stageOutcome(ownersStage, [{ principalId: "o1", decision: "approve" }, { principalId: "o2", decision: "approve" }])).toBe("approved");
+    expect(
+      stageOutcome(ownersStage, [
+        { principalId: "o1", decision: "approve" },
+        { principalId: "o1", decision: "approve" },
+      ]),
+    ).toBe("pending");
+    expect(
+      stageOutcome(ownersStage, [
+        { principalId: "o1", decision: "approve" },
+        { principalId: "o2", decision: "approve" },
+      ]),
+    ).toBe("approved");
   });
 
   it("refuses a second vote for the same principal, by the person or their delegate, and a second vote by the same person", () => {
@@ -65,13 +75,18 @@ describe("multi-stage approval", () => {
     // The delegate of o1 stands in for o1, who already voted.
     expect(refusalToVote("dee", "o1", o1Voted)).toMatch(/approver you stand in for already decided/);
     // o1 comes back after her delegate voted for her.
-    expect(refusalToVote("o1", "o1", [{ identityId: "dee", principalId: "o1", decision: "approve" }])).toMatch(/Your delegate already decided/);
+    expect(refusalToVote("o1", "o1", [{ identityId: "dee", principalId: "o1", decision: "approve" }])).toMatch(
+      /Your delegate already decided/,
+    );
     expect(refusalToVote("o1", "o1", o1Voted)).toMatch(/You already decided/);
     expect(refusalToVote("o2", "o2", o1Voted)).toBeNull();
   });
 
   it("ignores votes for a stage that is not current", () => {
-    const { result, steps } = play([{ principalId: "o1", decision: "approve", stage: 1 }, { principalId: "mgr", decision: "approve", stage: 0 }]);
+    const { result, steps } = play([
+      { principalId: "o1", decision: "approve", stage: 1 },
+      { principalId: "mgr", decision: "approve", stage: 0 },
+    ]);
     expect(steps[0]).toBe("ignored:o1");
     expect(result).toBe("pending");
   });

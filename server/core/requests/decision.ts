@@ -9,7 +9,8 @@ export interface Vote {
 }
 
 /** Approvals a stage needs: one, or N distinct principals. */
-export const approvalsNeeded = (stage: Pick<Stage, "threshold">) => (stage.threshold.kind === "any" ? 1 : stage.threshold.n);
+export const approvalsNeeded = (stage: Pick<Stage, "threshold">) =>
+  stage.threshold.kind === "any" ? 1 : stage.threshold.n;
 
 /**
  * A stage's outcome from its votes: any deny ends it; enough approvals from distinct principals
@@ -25,7 +26,11 @@ export function stageOutcome(stage: Pick<Stage, "threshold">, votes: readonly Vo
  * Why a vote may not be cast for `principalId` on a stage that already has `votes`, or null:
  * one person's decision counts once per stage, whether cast by them or by their delegate.
  */
-export function refusalToVote(voterId: string, principalId: string, votes: readonly (Vote & { identityId: string })[]): string | null {
+export function refusalToVote(
+  voterId: string,
+  principalId: string,
+  votes: readonly (Vote & { identityId: string })[],
+): string | null {
   const mine = votes.find((v) => v.identityId === voterId);
   if (mine) return `You already decided this stage (${mine.decision}): a decision counts once per person`;
   const theirs = votes.find((v) => v.principalId === principalId);
@@ -36,13 +41,14 @@ export function refusalToVote(voterId: string, principalId: string, votes: reado
 }
 
 export type RequestStep =
-  | { kind: "denied" }
-  | { kind: "next_stage"; stage: number }
-  | { kind: "approved" }
-  | { kind: "waiting" };
+  { kind: "denied" } | { kind: "next_stage"; stage: number } | { kind: "approved" } | { kind: "waiting" };
 
 /** What a vote does to the request: ends it, moves it to the next stage, approves it, or waits for more votes. */
-export function afterVote(stages: readonly Pick<Stage, "threshold">[], currentStage: number, votes: readonly Vote[]): RequestStep {
+export function afterVote(
+  stages: readonly Pick<Stage, "threshold">[],
+  currentStage: number,
+  votes: readonly Vote[],
+): RequestStep {
   const outcome = stageOutcome(stages[currentStage]!, votes);
   if (outcome === "denied") return { kind: "denied" };
   if (outcome === "pending") return { kind: "waiting" };

@@ -21,7 +21,14 @@ const common = {
 };
 
 export const proposalSchema = z.discriminatedUnion("action", [
-  z.strictObject({ action: z.literal("grant"), ...common, references: referencesSchema, restrictions: restrictionsSchema, startsAt: iso, expiresAt: iso }),
+  z.strictObject({
+    action: z.literal("grant"),
+    ...common,
+    references: referencesSchema,
+    restrictions: restrictionsSchema,
+    startsAt: iso,
+    expiresAt: iso,
+  }),
   z.strictObject({ action: z.literal("keep"), ...common, findingId: z.uuid(), expiresAt: iso }),
   z.strictObject({
     action: z.literal("extend"),
@@ -83,11 +90,14 @@ export function proposalDefinition(p: Proposal, minutes: number): TemplateDefini
 /** What the proposal asks for, in one line ("google:group:x until 2026-12-31", "+2 weeks on EXC-4"). */
 export function describeProposal(p: Proposal): string {
   const level = p.level ? ` (${p.level})` : "";
-  if (p.action === "extend") return `${p.resource}${level}: EXC-${p.exceptionNumber} ${formatDuration(p.durationMinutes)} longer`;
+  if (p.action === "extend")
+    return `${p.resource}${level}: EXC-${p.exceptionNumber} ${formatDuration(p.durationMinutes)} longer`;
   return `${p.resource}${level} until ${p.expiresAt.slice(0, 10)}`;
 }
 
 /** How long, in words: "until 2026-12-20" for new or kept access, "2 weeks more on EXC-4" for an extension. */
 export function proposalWindow(p: Proposal): string {
-  return p.action === "extend" ? `${formatDuration(p.durationMinutes)} more on EXC-${p.exceptionNumber}` : `until ${p.expiresAt.slice(0, 10)}`;
+  return p.action === "extend"
+    ? `${formatDuration(p.durationMinutes)} more on EXC-${p.exceptionNumber}`
+    : `until ${p.expiresAt.slice(0, 10)}`;
 }

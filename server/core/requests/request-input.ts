@@ -19,30 +19,47 @@ export interface InputProblem {
  * the maximum), a justification long enough, the start when the requester picks it, the
  * ticket reference when required, and every custom field by its type.
  */
-export function validateRequestInput(def: TemplateDefinition, input: RequestInput, now: Date): { ok: true; fields: Record<string, string | boolean> } | { ok: false; problems: InputProblem[] } {
+export function validateRequestInput(
+  def: TemplateDefinition,
+  input: RequestInput,
+  now: Date,
+): { ok: true; fields: Record<string, string | boolean> } | { ok: false; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   if (input.durationMinutes > def.maxDurationMinutes) {
-    problems.push({ field: "durationMinutes", message: `${formatDuration(input.durationMinutes)} is longer than this access allows (at most ${formatDuration(def.maxDurationMinutes)})` });
+    problems.push({
+      field: "durationMinutes",
+      message: `${formatDuration(input.durationMinutes)} is longer than this access allows (at most ${formatDuration(def.maxDurationMinutes)})`,
+    });
   } else if (!def.durations.includes(input.durationMinutes)) {
-    problems.push({ field: "durationMinutes", message: `choose one of: ${def.durations.map(formatDuration).join(", ")}` });
+    problems.push({
+      field: "durationMinutes",
+      message: `choose one of: ${def.durations.map(formatDuration).join(", ")}`,
+    });
   }
   const justification = input.justification.trim();
   if (justification.length < def.justificationMinLength) {
-    problems.push({ field: "justification", message: `explain why in at least ${def.justificationMinLength} characters (${justification.length} so far)` });
+    problems.push({
+      field: "justification",
+      message: `explain why in at least ${def.justificationMinLength} characters (${justification.length} so far)`,
+    });
   }
   if (def.startMode === "requester_picks") {
     if (!input.requestedStart) problems.push({ field: "requestedStart", message: "pick when the access should start" });
-    else if (input.requestedStart.getTime() < now.getTime() - 60_000) problems.push({ field: "requestedStart", message: "the start is in the past" });
+    else if (input.requestedStart.getTime() < now.getTime() - 60_000)
+      problems.push({ field: "requestedStart", message: "the start is in the past" });
   } else if (input.requestedStart) {
     problems.push({ field: "requestedStart", message: "this access starts when it is approved" });
   }
   const ticket = input.ticketReference?.trim() || null;
-  if (def.ticketReference === "required" && !ticket) problems.push({ field: "ticketReference", message: "a ticket reference is required" });
-  if (def.ticketReference === "hidden" && ticket) problems.push({ field: "ticketReference", message: "this access takes no ticket reference" });
+  if (def.ticketReference === "required" && !ticket)
+    problems.push({ field: "ticketReference", message: "a ticket reference is required" });
+  if (def.ticketReference === "hidden" && ticket)
+    problems.push({ field: "ticketReference", message: "this access takes no ticket reference" });
 
   const fields: Record<string, string | boolean> = {};
   const known = new Set(def.fields.map((f) => f.key));
-  for (const k of Object.keys(input.fields)) if (!known.has(k)) problems.push({ field: `fields.${k}`, message: `${k} is not a field of this request` });
+  for (const k of Object.keys(input.fields))
+    if (!known.has(k)) problems.push({ field: `fields.${k}`, message: `${k} is not a field of this request` });
   for (const f of def.fields) {
     const checked = checkField(f, input.fields[f.key]);
     if (typeof checked === "string") problems.push({ field: `fields.${f.key}`, message: checked });

@@ -18,10 +18,14 @@ export function templateTypeProblems(def: TemplateDefinition, typeMaxMinutes: nu
   const kind = exceptionTypeLabels[def.exceptionType].toLowerCase();
   const limit = `${kind} exceptions last at most ${formatDuration(typeMaxMinutes)} (Exceptions › Types)`;
   def.durations.forEach((m, i) => {
-    if (m > typeMaxMinutes) problems.push({ field: `durations.${i}`, message: `${formatDuration(m)} is longer than ${limit}` });
+    if (m > typeMaxMinutes)
+      problems.push({ field: `durations.${i}`, message: `${formatDuration(m)} is longer than ${limit}` });
   });
   if (def.maxDurationMinutes > typeMaxMinutes) {
-    problems.push({ field: "maxDurationMinutes", message: `the maximum of ${formatDuration(def.maxDurationMinutes)} is longer than ${limit}` });
+    problems.push({
+      field: "maxDurationMinutes",
+      message: `the maximum of ${formatDuration(def.maxDurationMinutes)} is longer than ${limit}`,
+    });
   }
   problems.push(...restrictionProblems(def));
   return problems;
@@ -35,21 +39,40 @@ export function templateTypeProblems(def: TemplateDefinition, typeMaxMinutes: nu
 function restrictionProblems(def: TemplateDefinition): Problem[] {
   const r = def.restrictions;
   if (def.exceptionType !== "vendor") {
-    return r ? [{ field: "restrictions", message: `only vendor templates carry restrictions; this one makes ${exceptionTypeLabels[def.exceptionType].toLowerCase()} exceptions` }] : [];
+    return r
+      ? [
+          {
+            field: "restrictions",
+            message: `only vendor templates carry restrictions; this one makes ${exceptionTypeLabels[def.exceptionType].toLowerCase()} exceptions`,
+          },
+        ]
+      : [];
   }
-  if (!r) return [{ field: "restrictions", message: "vendor access carries restrictions: MFA or an IP allow list, and a session duration" }];
+  if (!r)
+    return [
+      {
+        field: "restrictions",
+        message: "vendor access carries restrictions: MFA or an IP allow list, and a session duration",
+      },
+    ];
   const problems: Problem[] = [];
   if (!r.mfaRequired && r.ipAllowList.length === 0 && !r.requesterSuppliesIpAllowList) {
     problems.push({ field: "restrictions.mfaRequired", message: "vendor access needs MFA, an IP allow list, or both" });
   }
-  if (r.sessionMinutes === null) problems.push({ field: "restrictions.sessionMinutes", message: "say how long a vendor session may last" });
+  if (r.sessionMinutes === null)
+    problems.push({ field: "restrictions.sessionMinutes", message: "say how long a vendor session may last" });
   return problems;
 }
 
 /** The restrictions a template fixes by itself (without ranges a requester would name). */
 export function fixedRestrictions(r: TemplateRestrictions | undefined): Restrictions {
   if (!r) return {};
-  return compact({ ipAllowList: r.ipAllowList.length ? r.ipAllowList : undefined, mfaRequired: r.mfaRequired || undefined, sessionMinutes: r.sessionMinutes ?? undefined, maxSessions: r.maxSessions ?? undefined });
+  return compact({
+    ipAllowList: r.ipAllowList.length ? r.ipAllowList : undefined,
+    mfaRequired: r.mfaRequired || undefined,
+    sessionMinutes: r.sessionMinutes ?? undefined,
+    maxSessions: r.maxSessions ?? undefined,
+  });
 }
 
 /**
@@ -57,15 +80,32 @@ export function fixedRestrictions(r: TemplateRestrictions | undefined): Restrict
  * when the template leaves that to them. Ranges where the template takes none are refused, not
  * dropped, so what the requester sees is what the approver sees and the exception carries.
  */
-export function restrictionsForRequest(def: TemplateDefinition, supplied: readonly string[] | undefined): { ok: true; restrictions: Restrictions | null } | { ok: false; problems: Problem[] } {
+export function restrictionsForRequest(
+  def: TemplateDefinition,
+  supplied: readonly string[] | undefined,
+): { ok: true; restrictions: Restrictions | null } | { ok: false; problems: Problem[] } {
   const r = def.restrictions;
   const ranges = (supplied ?? []).map((s) => s.trim()).filter(Boolean);
   if (!r?.requesterSuppliesIpAllowList) {
-    if (ranges.length) return { ok: false, problems: [{ field: "ipAllowList", message: r ? "this form sets the IP allow list itself" : "this access takes no IP allow list" }] };
+    if (ranges.length)
+      return {
+        ok: false,
+        problems: [
+          {
+            field: "ipAllowList",
+            message: r ? "this form sets the IP allow list itself" : "this access takes no IP allow list",
+          },
+        ],
+      };
     return { ok: true, restrictions: r ? fixedRestrictions(r) : null };
   }
-  if (ranges.length === 0) return { ok: false, problems: [{ field: "ipAllowList", message: "name the IP addresses or ranges the access will be used from" }] };
-  if (ranges.length > 50) return { ok: false, problems: [{ field: "ipAllowList", message: "at most 50 addresses or ranges" }] };
+  if (ranges.length === 0)
+    return {
+      ok: false,
+      problems: [{ field: "ipAllowList", message: "name the IP addresses or ranges the access will be used from" }],
+    };
+  if (ranges.length > 50)
+    return { ok: false, problems: [{ field: "ipAllowList", message: "at most 50 addresses or ranges" }] };
   const problems = ranges.flatMap((entry, i) => {
     const problem = ipRangeProblem(entry);
     return problem ? [{ field: `ipAllowList.${i}`, message: problem }] : [];

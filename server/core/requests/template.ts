@@ -30,7 +30,15 @@ export const stageSchema = z.strictObject({
     z.strictObject({ kind: z.literal("count"), n: z.int().min(1).max(10) }),
   ]),
   notify: z.strictObject({ policy: z.enum(notificationPolicies), count: z.int().min(1).max(50) }),
-  escalation: z.strictObject({ afterMinutes: z.int().min(1).max(60 * 24 * 14), toGroup: key }).nullable(),
+  escalation: z
+    .strictObject({
+      afterMinutes: z
+        .int()
+        .min(1)
+        .max(60 * 24 * 14),
+      toGroup: key,
+    })
+    .nullable(),
 });
 export type Stage = z.infer<typeof stageSchema>;
 
@@ -61,7 +69,12 @@ export const templateRestrictionsSchema = z.strictObject({
   ipAllowList: z.array(ipRangeSchema).max(50).default([]),
   requesterSuppliesIpAllowList: z.boolean().default(false),
   mfaRequired: z.boolean().default(true),
-  sessionMinutes: z.int().min(5).max(24 * 60).nullable().default(null),
+  sessionMinutes: z
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .nullable()
+    .default(null),
   maxSessions: z.int().min(1).max(100).nullable().default(null),
 });
 export type TemplateRestrictions = z.infer<typeof templateRestrictionsSchema>;
@@ -69,12 +82,28 @@ export type TemplateRestrictions = z.infer<typeof templateRestrictionsSchema>;
 export const templateDefinitionSchema = z
   .strictObject({
     grants: z
-      .array(z.strictObject({ resource: z.string().regex(/^[a-z][a-z0-9-]*:[^:\s]+:\S.*$/, "write resources as system:type:name"), level: z.string().min(1).nullable() }))
+      .array(
+        z.strictObject({
+          resource: z.string().regex(/^[a-z][a-z0-9-]*:[^:\s]+:\S.*$/, "write resources as system:type:name"),
+          level: z.string().min(1).nullable(),
+        }),
+      )
       .min(1, "grant at least one resource")
       .max(20),
     /** the durations a requester may pick, in minutes */
-    durations: z.array(z.int().min(5).max(60 * 24 * 366)).min(1, "offer at least one duration").max(12),
-    maxDurationMinutes: z.int().min(5).max(60 * 24 * 366),
+    durations: z
+      .array(
+        z
+          .int()
+          .min(5)
+          .max(60 * 24 * 366),
+      )
+      .min(1, "offer at least one duration")
+      .max(12),
+    maxDurationMinutes: z
+      .int()
+      .min(5)
+      .max(60 * 24 * 366),
     startMode: z.enum(["on_approval", "requester_picks"]),
     stages: z.array(stageSchema).min(1, "add a stage").max(3, "at most three stages"),
     fields: z.array(fieldSchema).max(20).default([]),
@@ -85,24 +114,41 @@ export const templateDefinitionSchema = z
     autoApproveOutsidePolicy: z.boolean().default(false),
     pendingExpiryDays: z.int().min(1).max(90).default(7),
     /** approvers who have not decided are reminded this often */
-    reminderAfterHours: z.int().min(1).max(24 * 14).default(24),
+    reminderAfterHours: z
+      .int()
+      .min(1)
+      .max(24 * 14)
+      .default(24),
     /** what kind of exception an approval creates (seed 000's patterns) */
     exceptionType: z.enum(exceptionTypes).default("project"),
     /** when the grant fails (seed 003's trigger tasks): ignore it, retry up to a maximum, or block the approval */
-    onGrantFailure: z.strictObject({ mode: z.enum(["ignore", "retry", "block"]), maxAttempts: z.int().min(1).max(20) }).default({ mode: "retry", maxAttempts: 5 }),
+    onGrantFailure: z
+      .strictObject({ mode: z.enum(["ignore", "retry", "block"]), maxAttempts: z.int().min(1).max(20) })
+      .default({ mode: "retry", maxAttempts: 5 }),
     /** vendor templates only: the restrictions every exception it makes carries (template-rules.ts says what a vendor needs) */
     restrictions: templateRestrictionsSchema.optional(),
   })
   .superRefine((d, ctx) => {
     d.durations.forEach((m, i) => {
-      if (m > d.maxDurationMinutes) ctx.addIssue({ code: "custom", path: ["durations", i], message: `${formatDuration(m)} is longer than the maximum (${formatDuration(d.maxDurationMinutes)})` });
+      if (m > d.maxDurationMinutes)
+        ctx.addIssue({
+          code: "custom",
+          path: ["durations", i],
+          message: `${formatDuration(m)} is longer than the maximum (${formatDuration(d.maxDurationMinutes)})`,
+        });
     });
     if (d.restrictions?.requesterSuppliesIpAllowList && d.restrictions.ipAllowList.length) {
-      ctx.addIssue({ code: "custom", path: ["restrictions", "ipAllowList"], message: "the requester names the ranges: leave this list empty, or fix the ranges here" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["restrictions", "ipAllowList"],
+        message: "the requester names the ranges: leave this list empty, or fix the ranges here",
+      });
     }
-    if (new Set(d.fields.map((f) => f.key)).size !== d.fields.length) ctx.addIssue({ code: "custom", path: ["fields"], message: "two fields share a key" });
+    if (new Set(d.fields.map((f) => f.key)).size !== d.fields.length)
+      ctx.addIssue({ code: "custom", path: ["fields"], message: "two fields share a key" });
     d.fields.forEach((f, i) => {
-      if (f.type === "dropdown" && f.options.length === 0) ctx.addIssue({ code: "custom", path: ["fields", i, "options"], message: "a dropdown needs options" });
+      if (f.type === "dropdown" && f.options.length === 0)
+        ctx.addIssue({ code: "custom", path: ["fields", i, "options"], message: "a dropdown needs options" });
     });
   });
 export type TemplateDefinition = z.infer<typeof templateDefinitionSchema>;

@@ -12,7 +12,8 @@ export type Token =
   | { kind: "newline" };
 
 // A mention starts a word: the @ of an email address (cfo@company.com) is not one.
-const PATTERN = /(\*[^*\n]{1,200}\*)|(`[^`\n]{1,200}`)|(https?:\/\/[^\s<>"')]+)|((?<![\w.@])@[a-z0-9][a-z0-9._-]{0,63}[a-z0-9])|(\n)/gi;
+const PATTERN =
+  /(\*[^*\n]{1,200}\*)|(`[^`\n]{1,200}`)|(https?:\/\/[^\s<>"')]+)|((?<![\w.@])@[a-z0-9][a-z0-9._-]{0,63}[a-z0-9])|(\n)/gi;
 
 export function tokenize(body: string): Token[] {
   const tokens: Token[] = [];
@@ -32,4 +33,6 @@ export function tokenize(body: string): Token[] {
 }
 
 /** The handles mentioned in a message (the part of an email before @). */
-export const mentions = (body: string) => [...new Set(tokenize(body).flatMap((t) => (t.kind === "mention" ? [t.handle] : [])))];
+export const mentions = (body: string) => [
+  ...new Set(tokenize(body).flatMap((t) => (t.kind === "mention" ? [t.handle] : []))),
+];

@@ -27,4 +27,5 @@ export function parseAttrPath(text: string, fail: (message: string) => ScimError
 }
 
 /** The path written back, for messages. */
-export const formatAttrPath = (p: AttrPath) => `${p.schema ? `${p.schema}:` : ""}${p.attribute}${p.subAttribute ? `.${p.subAttribute}` : ""}`;
+export const formatAttrPath = (p: AttrPath) =>
+  `${p.schema ? `${p.schema}:` : ""}${p.attribute}${p.subAttribute ? `.${p.subAttribute}` : ""}`;

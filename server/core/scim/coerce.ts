@@ -1,13 +1,23 @@
 import { invalidSyntax, invalidValue } from "./errors";
 import { parseAttrPath } from "./attr-path";
-import { attributeName, isIgnoredSubAttribute, knownSchema, resolveAttribute, USER_SCHEMA, userSchemas, type ScimAttribute, type UserSchemaUrn } from "./schema";
+import {
+  attributeName,
+  isIgnoredSubAttribute,
+  knownSchema,
+  resolveAttribute,
+  USER_SCHEMA,
+  userSchemas,
+  type ScimAttribute,
+  type UserSchemaUrn,
+} from "./schema";
 
 export type ScimObject = Record<string, unknown>;
 
 export const isPlainObject = (v: unknown): v is ScimObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A key of `record` matched case-insensitively (RFC 7643 §2.1: attribute names are case-insensitive). */
-export const keyOf = (record: ScimObject, name: string) => Object.keys(record).find((k) => k.toLowerCase() === name.toLowerCase());
+export const keyOf = (record: ScimObject, name: string) =>
+  Object.keys(record).find((k) => k.toLowerCase() === name.toLowerCase());
 
 /**
  * Checks one value against its attribute and normalizes it: "True"/"False" become booleans
@@ -15,12 +25,21 @@ export const keyOf = (record: ScimObject, name: string) => Object.keys(record).f
  * sends the manager so), sub-attribute names take their canonical case, and read-only or
  * ignored sub-attributes are dropped (RFC 7644 §3.5.1). Null or empty means "no value".
  */
-export function coerceValue(schema: UserSchemaUrn, attribute: ScimAttribute, value: unknown, name = attributeName(schema, attribute)): unknown {
+export function coerceValue(
+  schema: UserSchemaUrn,
+  attribute: ScimAttribute,
+  value: unknown,
+  name = attributeName(schema, attribute),
+): unknown {
   if (value === null || value === undefined) return null;
   // Some clients wrap a single value in a list ("value": [{"value": "<manager id>"}]).
-  if (!attribute.multiValued) return coerceSingle(schema, attribute, Array.isArray(value) && value.length === 1 ? value[0] : value, name);
-  const items = (Array.isArray(value) ? value : [value]).map((v, i) => coerceSingle(schema, attribute, v, `${name}[${i}]`)).filter((v) => v !== null);
-  if (attribute.type === "complex" && items.filter((v) => (v as ScimObject).primary === true).length > 1) throw invalidValue(name, "only one value may be primary");
+  if (!attribute.multiValued)
+    return coerceSingle(schema, attribute, Array.isArray(value) && value.length === 1 ? value[0] : value, name);
+  const items = (Array.isArray(value) ? value : [value])
+    .map((v, i) => coerceSingle(schema, attribute, v, `${name}[${i}]`))
+    .filter((v) => v !== null);
+  if (attribute.type === "complex" && items.filter((v) => (v as ScimObject).primary === true).length > 1)
+    throw invalidValue(name, "only one value may be primary");
   return items.length ? items : null;
 }
 
@@ -44,7 +63,8 @@ function coerceSingle(schema: UserSchemaUrn, attribute: ScimAttribute, value: un
     }
     case "boolean":
       if (typeof value === "boolean") return value;
-      if (typeof value === "string" && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === "true";
+      if (typeof value === "string" && /^(true|false)$/i.test(value.trim()))
+        return value.trim().toLowerCase() === "true";
       throw invalidValue(name, `must be true or false, not ${JSON.stringify(value)}`);
     case "dateTime":
       if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return value;
@@ -71,16 +91,30 @@ export function readUserResource(body: unknown): ScimObject {
   if (!isPlainObject(body)) throw invalidSyntax("The body must be a SCIM User (a JSON object)", "body");
   const schemasKey = keyOf(body, "schemas");
   const schemas = schemasKey ? body[schemasKey] : undefined;
-  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === "string" && s.toLowerCase() === USER_SCHEMA.toLowerCase())) {
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some((s) => typeof s === "string" && s.toLowerCase() === USER_SCHEMA.toLowerCase())
+  ) {
     throw invalidSyntax(`schemas must include "${USER_SCHEMA}"`, "schemas");
   }
-  const resource: ScimObject = { schemas: userSchemas.filter((s) => schemas.some((x) => typeof x === "string" && x.toLowerCase() === s.toLowerCase())) };
+  const resource: ScimObject = {
+    schemas: userSchemas.filter((s) =>
+      schemas.some((x) => typeof x === "string" && x.toLowerCase() === s.toLowerCase()),
+    ),
+  };
   const assign = (schemaUrn: string | undefined, key: string, value: unknown) => {
-    const path = parseAttrPath(schemaUrn ? `${schemaUrn}:${key}` : key, () => invalidValue(key, "is not an attribute name"));
+    const path = parseAttrPath(schemaUrn ? `${schemaUrn}:${key}` : key, () =>
+      invalidValue(key, "is not an attribute name"),
+    );
     const resolved = resolveAttribute(path.schema, path.attribute, path.subAttribute);
     if (resolved.kind === "ignored") return;
-    if (resolved.kind === "unknown") throw invalidValue(resolved.name, "is not an attribute of a Clearance User (see /Schemas)");
-    if (resolved.subAttribute) throw invalidValue(attributeName(resolved.schema, resolved.attribute, resolved.subAttribute), `send ${resolved.attribute.name} as an object`);
+    if (resolved.kind === "unknown")
+      throw invalidValue(resolved.name, "is not an attribute of a Clearance User (see /Schemas)");
+    if (resolved.subAttribute)
+      throw invalidValue(
+        attributeName(resolved.schema, resolved.attribute, resolved.subAttribute),
+        `send ${resolved.attribute.name} as an object`,
+      );
     if (resolved.attribute.mutability === "readOnly") return;
     const coerced = coerceValue(resolved.schema, resolved.attribute, value);
     if (coerced !== null) containerOf(resource, resolved.schema, true)![resolved.attribute.name] = coerced;

@@ -49,7 +49,8 @@ export function userSchemaDocuments(baseUrl: string) {
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
     id,
     name: schemaNames[id],
-    description: id === USER_SCHEMA ? "User Account" : id.includes("enterprise") ? "Enterprise User" : "Clearance HR attributes",
+    description:
+      id === USER_SCHEMA ? "User Account" : id.includes("enterprise") ? "Enterprise User" : "Clearance HR attributes",
     attributes: attributesBySchema[id],
     meta: { resourceType: "Schema", location: `${baseUrl}/Schemas/${id}` },
   }));

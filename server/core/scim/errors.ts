@@ -1,7 +1,15 @@
 import { DomainError, type DomainErrorCode } from "../errors";
 
 /** The RFC 7644 §3.12 detail keywords Clearance answers with. */
-export type ScimType = "invalidFilter" | "invalidSyntax" | "invalidPath" | "invalidValue" | "noTarget" | "mutability" | "uniqueness" | "tooMany";
+export type ScimType =
+  | "invalidFilter"
+  | "invalidSyntax"
+  | "invalidPath"
+  | "invalidValue"
+  | "noTarget"
+  | "mutability"
+  | "uniqueness"
+  | "tooMany";
 
 /**
  * A DomainError that also carries the SCIM keyword, so the SCIM routes can tell a client
@@ -11,7 +19,9 @@ export class ScimError extends DomainError {
   readonly scimType: ScimType;
 
   constructor(scimType: ScimType, message: string, options: { field?: string; code?: DomainErrorCode } = {}) {
-    super(options.code ?? (scimType === "uniqueness" ? "CONFLICT" : "INVALID_INPUT"), message, { field: options.field });
+    super(options.code ?? (scimType === "uniqueness" ? "CONFLICT" : "INVALID_INPUT"), message, {
+      field: options.field,
+    });
     this.name = "ScimError";
     this.scimType = scimType;
   }
@@ -21,4 +31,5 @@ export const isScimError = (err: unknown): err is ScimError => err instanceof Sc
 
 export const invalidFilter = (message: string) => new ScimError("invalidFilter", message, { field: "filter" });
 export const invalidSyntax = (message: string, field?: string) => new ScimError("invalidSyntax", message, { field });
-export const invalidValue = (field: string, message: string) => new ScimError("invalidValue", `${field}: ${message}`, { field });
+export const invalidValue = (field: string, message: string) =>
+  new ScimError("invalidValue", `${field}: ${message}`, { field });

@@ -27,10 +27,28 @@ const person = (over: Partial<ScimIdentity> = {}): ScimIdentity => ({
 });
 
 const barbara = toScimUser(person(), "https://example.com/api/scim/v2/Users");
-const intern = toScimUser(person({ id: "i-1", externalId: "o.malley", email: "Kim.OMalley@example.org", displayName: "Kim O'Malley", jobTitle: null, employmentType: "Intern", employmentStatus: "Terminated", department: null, manager: null, trainings: [], updatedAt: new Date("2011-05-13T04:42:35Z") }), "https://example.com/api/scim/v2/Users");
+const intern = toScimUser(
+  person({
+    id: "i-1",
+    externalId: "o.malley",
+    email: "Kim.OMalley@example.org",
+    displayName: "Kim O'Malley",
+    jobTitle: null,
+    employmentType: "Intern",
+    employmentStatus: "Terminated",
+    department: null,
+    manager: null,
+    trainings: [],
+    updatedAt: new Date("2011-05-13T04:42:35Z"),
+  }),
+  "https://example.com/api/scim/v2/Users",
+);
 const people = { barbara, intern };
 
-const matching = (filter: string) => Object.entries(people).filter(([, r]) => matchesFilter(parseFilter(filter), r)).map(([n]) => n);
+const matching = (filter: string) =>
+  Object.entries(people)
+    .filter(([, r]) => matchesFilter(parseFilter(filter), r))
+    .map(([n]) => n);
 const scimTypeOf = (run: () => unknown) => {
   try {
     run();
@@ -42,16 +60,34 @@ const scimTypeOf = (run: () => unknown) => {
 
 describe("parsing SCIM filters (RFC 7644 §3.4.2.2)", () => {
   it("reads comparisons, presence, and/or/not with and binding tighter than or, and value paths", () => {
-    expect(parseFilter('userName eq "bjensen"')).toEqual({ kind: "compare", op: "eq", path: { attribute: "userName" }, value: "bjensen" });
+    expect(parseFilter('userName eq "bjensen"')).toEqual({
+      kind: "compare",
+      op: "eq",
+      path: { attribute: "userName" },
+      value: "bjensen",
+    });
     expect(parseFilter("title pr")).toEqual({ kind: "present", path: { attribute: "title" } });
-    expect(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"')).toEqual({ kind: "compare", op: "sw", path: { schema: "urn:ietf:params:scim:schemas:core:2.0:User", attribute: "userName" }, value: "J" });
+    expect(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"')).toEqual({
+      kind: "compare",
+      op: "sw",
+      path: { schema: "urn:ietf:params:scim:schemas:core:2.0:User", attribute: "userName" },
+      value: "J",
+    });
     expect(parseFilter('a eq "1" or b eq "2" and c eq "3"')).toEqual({
       kind: "or",
       left: { kind: "compare", op: "eq", path: { attribute: "a" }, value: "1" },
-      right: { kind: "and", left: { kind: "compare", op: "eq", path: { attribute: "b" }, value: "2" }, right: { kind: "compare", op: "eq", path: { attribute: "c" }, value: "3" } },
+      right: {
+        kind: "and",
+        left: { kind: "compare", op: "eq", path: { attribute: "b" }, value: "2" },
+        right: { kind: "compare", op: "eq", path: { attribute: "c" }, value: "3" },
+      },
     });
-    expect(parseFilter('userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")')).toMatchObject({ kind: "and", right: { kind: "not", filter: { kind: "or" } } });
-    expect(parseFilter('emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]')).toMatchObject({
+    expect(
+      parseFilter('userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")'),
+    ).toMatchObject({ kind: "and", right: { kind: "not", filter: { kind: "or" } } });
+    expect(
+      parseFilter('emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]'),
+    ).toMatchObject({
       kind: "or",
       left: { kind: "valuePath", path: { attribute: "emails" }, filter: { kind: "and" } },
       right: { kind: "valuePath", path: { attribute: "ims" } },
@@ -59,11 +95,27 @@ describe("parsing SCIM filters (RFC 7644 §3.4.2.2)", () => {
   });
 
   it("takes operators and literals in any case, escapes in strings, numbers, and nested parentheses", () => {
-    expect(parseFilter('USERNAME EQ "a\\"b\\\\c\\u00e9"')).toEqual({ kind: "compare", op: "eq", path: { attribute: "USERNAME" }, value: 'a"b\\cé' });
+    expect(parseFilter('USERNAME EQ "a\\"b\\\\c\\u00e9"')).toEqual({
+      kind: "compare",
+      op: "eq",
+      path: { attribute: "USERNAME" },
+      value: 'a"b\\cé',
+    });
     expect(parseFilter("active Eq TRUE")).toMatchObject({ value: true });
     expect(parseFilter("x gt -1.5e3")).toMatchObject({ value: -1500 });
-    expect(parseFilter("not(((title pr)))")).toEqual({ kind: "not", filter: { kind: "present", path: { attribute: "title" } } });
-    expect(parseFilter('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "x"')).toMatchObject({ path: { schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", attribute: "manager", subAttribute: "value" } });
+    expect(parseFilter("not(((title pr)))")).toEqual({
+      kind: "not",
+      filter: { kind: "present", path: { attribute: "title" } },
+    });
+    expect(
+      parseFilter('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "x"'),
+    ).toMatchObject({
+      path: {
+        schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        attribute: "manager",
+        subAttribute: "value",
+      },
+    });
   });
 
   it.each([
@@ -80,7 +132,10 @@ describe("parsing SCIM filters (RFC 7644 §3.4.2.2)", () => {
     ['a.b.c eq "x"', /not an attribute path/],
     ["userName eq bjensen", /Expected a value/],
   ])("refuses %j as invalidFilter", (filter, detail) => {
-    expect(scimTypeOf(() => parseFilter(filter))).toEqual({ scimType: "invalidFilter", detail: expect.stringMatching(detail) });
+    expect(scimTypeOf(() => parseFilter(filter))).toEqual({
+      scimType: "invalidFilter",
+      detail: expect.stringMatching(detail),
+    });
   });
 });
 
@@ -106,12 +161,15 @@ describe("evaluating SCIM filters against Users", () => {
     ["active eq true", ["barbara"]],
     ['active eq "False"', ["intern"]],
     ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "tour operations"', ["barbara"]],
-    ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"', ["barbara"]],
+    [
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"',
+      ["barbara"],
+    ],
     ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department ne "Tour Operations"', ["intern"]],
     ['urn:ietf:params:scim:schemas:extension:clearance:2.0:User:trainings eq "SECURITY-101"', ["barbara"]],
     ['externalId eq "BJENSEN"', []],
     ['nickName ne "x"', ["barbara", "intern"]],
-    ['nickName eq null and title ne null', ["barbara"]],
+    ["nickName eq null and title ne null", ["barbara"]],
     ['userName gt "c"', ["intern"]],
   ])("%s", (filter, expected) => {
     expect(matching(filter)).toEqual(expected);
@@ -129,7 +187,10 @@ describe("evaluating SCIM filters against Users", () => {
     ['title[value eq "x"]', /needs a complex attribute/],
     ["userName gt null", /only eq and ne compare with null/],
   ])("refuses %s as invalidFilter", (filter, detail) => {
-    expect(scimTypeOf(() => matching(filter))).toEqual({ scimType: "invalidFilter", detail: expect.stringMatching(detail) });
+    expect(scimTypeOf(() => matching(filter))).toEqual({
+      scimType: "invalidFilter",
+      detail: expect.stringMatching(detail),
+    });
   });
 
   // scimmy compares case-exactly and does not follow URN paths; on the filters where RFC 7644 and
@@ -146,6 +207,10 @@ describe("evaluating SCIM filters against Users", () => {
     "externalId pr and not (title pr)",
   ])("agrees with scimmy on %s", (filter) => {
     const theirs = new SCIMMY.Types.Filter(filter).match(Object.values(people)).map((r: { id: string }) => r.id);
-    expect(Object.values(people).filter((r) => matchesFilter(parseFilter(filter), r)).map((r) => r.id)).toEqual(theirs);
+    expect(
+      Object.values(people)
+        .filter((r) => matchesFilter(parseFilter(filter), r))
+        .map((r) => r.id),
+    ).toEqual(theirs);
   });
 });

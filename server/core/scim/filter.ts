@@ -13,7 +13,10 @@ export type Filter =
   | { kind: "not"; filter: Filter }
   | { kind: "valuePath"; path: AttrPath; filter: Filter };
 
-type Token = { type: "word"; text: string; at: number } | { type: "string"; value: string; at: number } | { type: "(" | ")" | "[" | "]"; at: number };
+type Token =
+  | { type: "word"; text: string; at: number }
+  | { type: "string"; value: string; at: number }
+  | { type: "(" | ")" | "[" | "]"; at: number };
 
 // Long enough for any real query; stops a client from making the parser recurse without end.
 const MAX_FILTER_LENGTH = 4096;
@@ -52,8 +55,16 @@ export function parseFilter(text: string): Filter {
   const tokens = tokenize(text);
   let pos = 0;
   const peek = () => tokens[pos];
-  const describe = (t: Token | undefined) => (t === undefined ? "the end of the filter" : t.type === "word" ? `"${t.text}" at character ${t.at + 1}` : t.type === "string" ? `a string at character ${t.at + 1}` : `"${t.type}" at character ${t.at + 1}`);
-  const isWord = (t: Token | undefined, ...words: string[]): boolean => t?.type === "word" && words.includes(t.text.toLowerCase());
+  const describe = (t: Token | undefined) =>
+    t === undefined
+      ? "the end of the filter"
+      : t.type === "word"
+        ? `"${t.text}" at character ${t.at + 1}`
+        : t.type === "string"
+          ? `a string at character ${t.at + 1}`
+          : `"${t.type}" at character ${t.at + 1}`;
+  const isWord = (t: Token | undefined, ...words: string[]): boolean =>
+    t?.type === "word" && words.includes(t.text.toLowerCase());
   const expect = (type: "(" | ")" | "]") => {
     const t = tokens[pos];
     if (t?.type !== type) throw invalidFilter(`Expected "${type}" but found ${describe(t)}`);
@@ -109,7 +120,9 @@ export function parseFilter(text: string): Filter {
       return { kind: "present", path };
     }
     if (!op || op.type !== "word" || !(compareOperators as readonly string[]).includes(op.text.toLowerCase())) {
-      throw invalidFilter(`Expected an operator (${[...compareOperators, "pr"].join(", ")}) after "${t.text}" but found ${describe(op)}`);
+      throw invalidFilter(
+        `Expected an operator (${[...compareOperators, "pr"].join(", ")}) after "${t.text}" but found ${describe(op)}`,
+      );
     }
     pos++;
     return { kind: "compare", op: op.text.toLowerCase() as CompareOperator, path, value: compareValue() };

@@ -3,7 +3,13 @@ import { invalidValue, type ScimType } from "./errors";
 
 /** RFC 7644 §3.4.2 ListResponse: startIndex is 1-based, itemsPerPage is what this page holds. */
 export function listResponse(resources: unknown[], totalResults: number, startIndex = 1) {
-  return { schemas: [LIST_RESPONSE_SCHEMA], totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
 }
 
 /** RFC 7644 §3.12 Error: status is a string, scimType only where a keyword applies. */
@@ -15,13 +21,20 @@ export function errorBody(status: number, detail: string, scimType?: ScimType) {
  * startIndex and count of a list request (RFC 7644 §3.4.2.4): startIndex below 1 counts as 1,
  * a negative count as 0; count defaults to 100 and is capped at `max`.
  */
-export function readPage(startIndex: string | null, count: string | null, max: number): { startIndex: number; count: number } {
+export function readPage(
+  startIndex: string | null,
+  count: string | null,
+  max: number,
+): { startIndex: number; count: number } {
   const integer = (name: string, text: string | null, fallback: number) => {
     if (text === null || text.trim() === "") return fallback;
     if (!/^-?\d+$/.test(text.trim())) throw invalidValue(name, `must be an integer, not "${text}"`);
     return Number(text);
   };
-  return { startIndex: Math.max(1, integer("startIndex", startIndex, 1)), count: Math.min(max, Math.max(0, integer("count", count, DEFAULT_COUNT))) };
+  return {
+    startIndex: Math.max(1, integer("startIndex", startIndex, 1)),
+    count: Math.min(max, Math.max(0, integer("count", count, DEFAULT_COUNT))),
+  };
 }
 
 export const DEFAULT_COUNT = 100;

@@ -43,9 +43,24 @@ const attr = (name: string, description: string, more: Partial<ScimAttribute> = 
 
 /** schemas, id, externalId and meta belong to every resource (RFC 7643 §3), not to a schema's attribute list. */
 export const commonAttributes: ScimAttribute[] = [
-  attr("schemas", "The schemas of the resource", { type: "reference", multiValued: true, caseExact: true, mutability: "readOnly", returned: "always", referenceTypes: ["uri"] }),
-  attr("id", "Clearance's identifier of the person (identities.id)", { caseExact: true, mutability: "readOnly", returned: "always", uniqueness: "server" }),
-  attr("externalId", "The provisioning client's (and the HR system's) identifier of the person", { caseExact: true, uniqueness: "server" }),
+  attr("schemas", "The schemas of the resource", {
+    type: "reference",
+    multiValued: true,
+    caseExact: true,
+    mutability: "readOnly",
+    returned: "always",
+    referenceTypes: ["uri"],
+  }),
+  attr("id", "Clearance's identifier of the person (identities.id)", {
+    caseExact: true,
+    mutability: "readOnly",
+    returned: "always",
+    uniqueness: "server",
+  }),
+  attr("externalId", "The provisioning client's (and the HR system's) identifier of the person", {
+    caseExact: true,
+    uniqueness: "server",
+  }),
   attr("meta", "Resource metadata", {
     type: "complex",
     mutability: "readOnly",
@@ -53,7 +68,12 @@ export const commonAttributes: ScimAttribute[] = [
       attr("resourceType", "Always User", { caseExact: true, mutability: "readOnly" }),
       attr("created", "When the person was created", { type: "dateTime", mutability: "readOnly" }),
       attr("lastModified", "When the person last changed", { type: "dateTime", mutability: "readOnly" }),
-      attr("location", "The URI of the resource", { type: "reference", referenceTypes: ["uri"], caseExact: true, mutability: "readOnly" }),
+      attr("location", "The URI of the resource", {
+        type: "reference",
+        referenceTypes: ["uri"],
+        caseExact: true,
+        mutability: "readOnly",
+      }),
       attr("version", "A weak ETag of lastModified", { caseExact: true, mutability: "readOnly" }),
     ],
   }),
@@ -64,7 +84,11 @@ export const attributesBySchema: Record<UserSchemaUrn, ScimAttribute[]> = {
     attr("userName", "The person's email address, which they sign in with", { required: true, uniqueness: "server" }),
     attr("name", "The person's name, derived from displayName", {
       type: "complex",
-      subAttributes: [attr("formatted", "The full name (displayName)"), attr("familyName", "Everything after the first word of displayName"), attr("givenName", "The first word of displayName")],
+      subAttributes: [
+        attr("formatted", "The full name (displayName)"),
+        attr("familyName", "Everything after the first word of displayName"),
+        attr("givenName", "The first word of displayName"),
+      ],
     }),
     attr("displayName", "The name shown in Clearance"),
     attr("title", "Job title (job_title)"),
@@ -88,7 +112,12 @@ export const attributesBySchema: Record<UserSchemaUrn, ScimAttribute[]> = {
       type: "complex",
       subAttributes: [
         attr("value", "The manager's id", { caseExact: true }),
-        attr("$ref", "The manager's URI", { type: "reference", referenceTypes: ["User"], caseExact: true, mutability: "readOnly" }),
+        attr("$ref", "The manager's URI", {
+          type: "reference",
+          referenceTypes: ["User"],
+          caseExact: true,
+          mutability: "readOnly",
+        }),
         attr("displayName", "The manager's displayName", { mutability: "readOnly" }),
       ],
     }),
@@ -107,7 +136,26 @@ export const attributesBySchema: Record<UserSchemaUrn, ScimAttribute[]> = {
  * by default): accepted and ignored on input, absent in filters, never returned.
  */
 const ignoredAttributes: Record<UserSchemaUrn, string[]> = {
-  [USER_SCHEMA]: ["nickName", "profileUrl", "preferredLanguage", "locale", "timezone", "password", "phoneNumbers", "ims", "photos", "addresses", "groups", "entitlements", "roles", "x509Certificates", "name.middleName", "name.honorificPrefix", "name.honorificSuffix", "emails.display"],
+  [USER_SCHEMA]: [
+    "nickName",
+    "profileUrl",
+    "preferredLanguage",
+    "locale",
+    "timezone",
+    "password",
+    "phoneNumbers",
+    "ims",
+    "photos",
+    "addresses",
+    "groups",
+    "entitlements",
+    "roles",
+    "x509Certificates",
+    "name.middleName",
+    "name.honorificPrefix",
+    "name.honorificSuffix",
+    "emails.display",
+  ],
   [ENTERPRISE_SCHEMA]: ["organization", "division"],
   [CLEARANCE_SCHEMA]: [],
 };
@@ -133,13 +181,19 @@ export type ResolvedAttribute =
  * Looks up `attribute` (and `subAttribute`) case-insensitively. Without a schema URN the core
  * schema and the common attributes are searched (RFC 7644 §3.10: extension attributes need the URN).
  */
-export function resolveAttribute(schemaUrn: string | undefined, attribute: string, subAttribute?: string): ResolvedAttribute {
+export function resolveAttribute(
+  schemaUrn: string | undefined,
+  attribute: string,
+  subAttribute?: string,
+): ResolvedAttribute {
   const schema = schemaUrn === undefined ? USER_SCHEMA : knownSchema(schemaUrn);
   const written = [schemaUrn, [attribute, subAttribute].filter(Boolean).join(".")].filter(Boolean).join(":");
   if (!schema) return { kind: "unknown", name: written };
-  const candidates = schemaUrn === undefined ? [...commonAttributes, ...attributesBySchema[schema]] : attributesBySchema[schema];
+  const candidates =
+    schemaUrn === undefined ? [...commonAttributes, ...attributesBySchema[schema]] : attributesBySchema[schema];
   const dotted = subAttribute === undefined ? attribute : `${attribute}.${subAttribute}`;
-  if (ignoredAttributes[schema].some((name) => same(name, dotted) || same(name, attribute))) return { kind: "ignored", name: written };
+  if (ignoredAttributes[schema].some((name) => same(name, dotted) || same(name, attribute)))
+    return { kind: "ignored", name: written };
   const found = candidates.find((a) => same(a.name, attribute));
   if (!found) return { kind: "unknown", name: written };
   if (subAttribute === undefined) return { kind: "known", schema, attribute: found };

@@ -23,8 +23,14 @@ const sarah: ScimIdentity = {
   createdAt: new Date("2022-03-14T00:00:00Z"),
   updatedAt: new Date("2025-05-24T08:00:00Z"),
 };
-const current = { resource: toScimUser(sarah, "https://c.example/api/scim/v2/Users"), employmentStatus: sarah.employmentStatus };
-const put = (body: Record<string, unknown>) => userChanges(current, readUserResource({ schemas: [USER_SCHEMA], userName: "sarah.chen@company.com", ...body }), { keepUnsentExtensions: true });
+const current = {
+  resource: toScimUser(sarah, "https://c.example/api/scim/v2/Users"),
+  employmentStatus: sarah.employmentStatus,
+};
+const put = (body: Record<string, unknown>) =>
+  userChanges(current, readUserResource({ schemas: [USER_SCHEMA], userName: "sarah.chen@company.com", ...body }), {
+    keepUnsentExtensions: true,
+  });
 
 describe("SCIM User ↔ identity", () => {
   it("splits displayName into a given name and the rest", () => {
@@ -34,7 +40,9 @@ describe("SCIM User ↔ identity", () => {
 
   it("active maps to employment_status: false terminates an Active person, true reactivates anyone else, absent keeps it", () => {
     const active = { ...current, employmentStatus: "Active" };
-    const asActive = (a: unknown) => userChanges(active, { ...active.resource, active: a }, { keepUnsentExtensions: false }).attributes.employment_status;
+    const asActive = (a: unknown) =>
+      userChanges(active, { ...active.resource, active: a }, { keepUnsentExtensions: false }).attributes
+        .employment_status;
     expect(asActive(false)).toBe("Terminated");
     expect(asActive(true)).toBeUndefined();
     expect(put({ active: true }).attributes.employment_status).toBe("Active");
@@ -48,8 +56,16 @@ describe("SCIM User ↔ identity", () => {
     expect(changes.attributes).not.toHaveProperty("department");
     expect(changes.attributes).not.toHaveProperty("team");
     expect(changes.managerId).toBeUndefined();
-    const withExtensions = put({ [ENTERPRISE_SCHEMA]: { department: "Engineering" }, schemas: [USER_SCHEMA, CLEARANCE_SCHEMA] });
-    expect(withExtensions.attributes).toMatchObject({ department: "Engineering", cost_center: null, team: null, trainings: [] });
+    const withExtensions = put({
+      [ENTERPRISE_SCHEMA]: { department: "Engineering" },
+      schemas: [USER_SCHEMA, CLEARANCE_SCHEMA],
+    });
+    expect(withExtensions.attributes).toMatchObject({
+      department: "Engineering",
+      cost_center: null,
+      team: null,
+      trainings: [],
+    });
     expect(withExtensions.managerId).toBeNull();
   });
 
@@ -64,8 +80,16 @@ describe("SCIM User ↔ identity", () => {
   });
 
   it("a new User without externalId takes the local part of userName; only given attributes are set", () => {
-    const changes = userChanges(null, readUserResource({ schemas: [USER_SCHEMA], userName: "Tom.Short@company.com", title: "Support Engineer" }), { keepUnsentExtensions: false });
-    expect(changes).toEqual({ email: "tom.short@company.com", externalId: "tom.short", attributes: { job_title: "Support Engineer", employment_status: "Active" } });
+    const changes = userChanges(
+      null,
+      readUserResource({ schemas: [USER_SCHEMA], userName: "Tom.Short@company.com", title: "Support Engineer" }),
+      { keepUnsentExtensions: false },
+    );
+    expect(changes).toEqual({
+      email: "tom.short@company.com",
+      externalId: "tom.short",
+      attributes: { job_title: "Support Engineer", employment_status: "Active" },
+    });
   });
 
   it("refuses a userName that is no email, naming it", () => {
@@ -73,7 +97,10 @@ describe("SCIM User ↔ identity", () => {
       put({ userName: "sarah" });
       expect.unreachable();
     } catch (err) {
-      expect(isScimError(err) && { scimType: err.scimType, field: err.field }).toEqual({ scimType: "invalidValue", field: "userName" });
+      expect(isScimError(err) && { scimType: err.scimType, field: err.field }).toEqual({
+        scimType: "invalidValue",
+        field: "userName",
+      });
     }
   });
 });

@@ -35,7 +35,10 @@ export function splitName(displayName: string): { givenName: string; familyName?
   return family ? { givenName: given, familyName: family } : { givenName: given };
 }
 
-const withoutEmpty = (o: ScimObject) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
+const withoutEmpty = (o: ScimObject) =>
+  Object.fromEntries(
+    Object.entries(o).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
+  );
 
 /** The SCIM User for a person; unassigned attributes are left out (RFC 7643 §2.5). */
 export function toScimUser(p: ScimIdentity, usersUrl: string): ScimObject {
@@ -43,9 +46,17 @@ export function toScimUser(p: ScimIdentity, usersUrl: string): ScimObject {
     employeeNumber: p.externalId,
     costCenter: p.costCenter,
     department: p.department,
-    manager: p.manager ? withoutEmpty({ value: p.manager.id, $ref: `${usersUrl}/${p.manager.id}`, displayName: p.manager.displayName }) : null,
+    manager: p.manager
+      ? withoutEmpty({ value: p.manager.id, $ref: `${usersUrl}/${p.manager.id}`, displayName: p.manager.displayName })
+      : null,
   });
-  const clearance = withoutEmpty({ team: p.team, location: p.location, jobLevel: p.jobLevel, hireDate: p.hireDate, trainings: p.trainings });
+  const clearance = withoutEmpty({
+    team: p.team,
+    location: p.location,
+    jobLevel: p.jobLevel,
+    hireDate: p.hireDate,
+    trainings: p.trainings,
+  });
   return withoutEmpty({
     schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA, ...(Object.keys(clearance).length ? [CLEARANCE_SCHEMA] : [])],
     id: p.id,
@@ -59,7 +70,13 @@ export function toScimUser(p: ScimIdentity, usersUrl: string): ScimObject {
     userType: p.employmentType,
     [ENTERPRISE_SCHEMA]: enterprise,
     [CLEARANCE_SCHEMA]: Object.keys(clearance).length ? clearance : null,
-    meta: { resourceType: "User", created: p.createdAt.toISOString(), lastModified: p.updatedAt.toISOString(), location: `${usersUrl}/${p.id}`, version: versionOf(p.updatedAt) },
+    meta: {
+      resourceType: "User",
+      created: p.createdAt.toISOString(),
+      lastModified: p.updatedAt.toISOString(),
+      location: `${usersUrl}/${p.id}`,
+      version: versionOf(p.updatedAt),
+    },
   });
 }
 
@@ -94,7 +111,8 @@ export interface UserChanges {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const read = (resource: ScimObject, schema: UserSchemaUrn, attribute: string): unknown => containerOf(resource, schema, false)?.[attribute] ?? null;
+const read = (resource: ScimObject, schema: UserSchemaUrn, attribute: string): unknown =>
+  containerOf(resource, schema, false)?.[attribute] ?? null;
 const text = (v: unknown) => (typeof v === "string" ? v : null);
 const sub = (v: unknown, name: string) => (isPlainObject(v) ? text(v[name]) : null);
 
@@ -120,12 +138,18 @@ function nameOf(resource: ScimObject): { displayName: string | null; formatted: 
  * Leave) are HR's to set. With `keepUnsentExtensions` (PUT), an extension the client did not send
  * is left as it is: an identity provider that knows nothing of it must not erase HR's values.
  */
-export function userChanges(current: { resource: ScimObject; employmentStatus: string } | null, next: ScimObject, opts: { keepUnsentExtensions: boolean }): UserChanges {
+export function userChanges(
+  current: { resource: ScimObject; employmentStatus: string } | null,
+  next: ScimObject,
+  opts: { keepUnsentExtensions: boolean },
+): UserChanges {
   const changes: UserChanges = { attributes: {} };
   const userName = text(next.userName);
   if (!userName) throw invalidValue("userName", "is required");
-  if (!EMAIL.test(userName)) throw invalidValue("userName", `must be an email address (Clearance signs people in with it), not "${userName}"`);
-  if (!current || userName.toLowerCase() !== text(current.resource.userName)?.toLowerCase()) changes.email = userName.toLowerCase();
+  if (!EMAIL.test(userName))
+    throw invalidValue("userName", `must be an email address (Clearance signs people in with it), not "${userName}"`);
+  if (!current || userName.toLowerCase() !== text(current.resource.userName)?.toLowerCase())
+    changes.email = userName.toLowerCase();
   else {
     const email = primaryEmail(next);
     if (email && email.toLowerCase() !== text(current.resource.userName)?.toLowerCase()) {
@@ -136,7 +160,11 @@ export function userChanges(current: { resource: ScimObject; employmentStatus: s
 
   const wanted = nameOf(next);
   const had = current ? nameOf(current.resource) : { displayName: null, formatted: null, parts: null };
-  const displayName = [wanted.displayName !== had.displayName && wanted.displayName, wanted.formatted !== had.formatted && wanted.formatted, wanted.parts !== had.parts && wanted.parts].find((v): v is string => typeof v === "string" && v.trim() !== "");
+  const displayName = [
+    wanted.displayName !== had.displayName && wanted.displayName,
+    wanted.formatted !== had.formatted && wanted.formatted,
+    wanted.parts !== had.parts && wanted.parts,
+  ].find((v): v is string => typeof v === "string" && v.trim() !== "");
   if (displayName) changes.displayName = displayName.trim();
 
   const externalId = text(next.externalId)?.trim();
@@ -146,7 +174,11 @@ export function userChanges(current: { resource: ScimObject; employmentStatus: s
   const a = changes.attributes;
   a.job_title = text(next.title);
   a.employment_type = text(next.userType);
-  const sent = (schema: UserSchemaUrn) => !opts.keepUnsentExtensions || !current || isPlainObject(next[schema]) || (Array.isArray(next.schemas) && next.schemas.includes(schema));
+  const sent = (schema: UserSchemaUrn) =>
+    !opts.keepUnsentExtensions ||
+    !current ||
+    isPlainObject(next[schema]) ||
+    (Array.isArray(next.schemas) && next.schemas.includes(schema));
   if (sent(ENTERPRISE_SCHEMA)) {
     a.department = text(read(next, ENTERPRISE_SCHEMA, "department"));
     a.cost_center = text(read(next, ENTERPRISE_SCHEMA, "costCenter"));
@@ -168,6 +200,9 @@ export function userChanges(current: { resource: ScimObject; employmentStatus: s
   else if (active === false && wasActive) a.employment_status = "Terminated";
   else if (active === true && !wasActive) a.employment_status = "Active";
 
-  if (!current) changes.attributes = Object.fromEntries(Object.entries(a).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0)));
+  if (!current)
+    changes.attributes = Object.fromEntries(
+      Object.entries(a).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0)),
+    );
   return changes;
 }

@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { accessExceptions } from "./exceptions";
 import { identities } from "./identities";
 import { provisioningOperations } from "./provisioning";
@@ -101,7 +113,9 @@ export const driftFindings = pgTable(
   (t) => [
     check("drift_findings_kind", sql`${t.kind} in ('excess', 'missing', 'level')`),
     check("drift_findings_status", sql`${t.status} in ('open', 'remediating', 'resolved', 'dismissed')`),
-    uniqueIndex("drift_findings_open_key").on(t.systemKey, t.username, t.resourceKey, t.kind).where(sql`${t.status} in ('open', 'remediating')`),
+    uniqueIndex("drift_findings_open_key")
+      .on(t.systemKey, t.username, t.resourceKey, t.kind)
+      .where(sql`${t.status} in ('open', 'remediating')`),
     index("drift_findings_identity_idx").on(t.identityId),
   ],
 );

@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { identities } from "./identities";
 import { accessRequests, approverGroups, requestTemplates } from "./requests";
 import { resources } from "./systems";
@@ -21,7 +33,12 @@ export const exceptionTypeSettings = pgTable(
     updatedAt: at().notNull(),
     updatedBy: text().notNull(),
   },
-  (t) => [check("exception_type_settings_type", sql`${t.type} in ('project', 'privilege_escalation', 'training', 'role_transition', 'vendor')`)],
+  (t) => [
+    check(
+      "exception_type_settings_type",
+      sql`${t.type} in ('project', 'privilege_escalation', 'training', 'role_transition', 'vendor')`,
+    ),
+  ],
 );
 
 /**
@@ -73,19 +90,30 @@ export const accessExceptions = pgTable(
     removalDeliveredAt: at(),
   },
   (t) => [
-    check("access_exceptions_type", sql`${t.type} in ('project', 'privilege_escalation', 'training', 'role_transition', 'vendor', 'fallback')`),
+    check(
+      "access_exceptions_type",
+      sql`${t.type} in ('project', 'privilege_escalation', 'training', 'role_transition', 'vendor', 'fallback')`,
+    ),
     check("access_exceptions_source", sql`${t.source} in ('request', 'admin', 'fallback', 'lifecycle')`),
-    check("access_exceptions_status", sql`${t.status} in ('granting', 'active', 'grant_failed', 'removing', 'removed', 'revoke_failed')`),
+    check(
+      "access_exceptions_status",
+      sql`${t.status} in ('granting', 'active', 'grant_failed', 'removing', 'removed', 'revoke_failed')`,
+    ),
     // Seed 000's anti-patterns, refused by the database whatever the code does:
     // an exception ends after it starts (and expires_at is NOT NULL),
     check("access_exceptions_expiry", sql`${t.expiresAt} > ${t.startsAt}`),
     // it has a named approver or approval rule (fallback access: the fallback policy that gave it),
-    check("access_exceptions_approved", sql`(${t.source} = 'fallback' and ${t.fallbackName} is not null and ${t.type} = 'fallback') or (${t.source} <> 'fallback' and (${t.approverId} is not null or ${t.approvalRule} is not null) and ${t.type} <> 'fallback')`),
+    check(
+      "access_exceptions_approved",
+      sql`(${t.source} = 'fallback' and ${t.fallbackName} is not null and ${t.type} = 'fallback') or (${t.source} <> 'fallback' and (${t.approverId} is not null or ${t.approvalRule} is not null) and ${t.type} <> 'fallback')`,
+    ),
     check("access_exceptions_justified", sql`length(trim(${t.justification})) > 0`),
     // and extensions are bounded.
     check("access_exceptions_extensions", sql`${t.extensionsUsed} between 0 and 4`),
     check("access_exceptions_ended", sql`(${t.endedAt} is null) = (${t.endReason} is null)`),
-    index("access_exceptions_open_idx").on(t.expiresAt).where(sql`${t.endedAt} is null`),
+    index("access_exceptions_open_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.endedAt} is null`),
     index("access_exceptions_identity_idx").on(t.identityId),
     uniqueIndex("access_exceptions_request_resource").on(t.requestId, t.resourceKey),
   ],

@@ -40,7 +40,9 @@ export const hrEvents = pgTable(
   },
   (t) => [
     uniqueIndex("hr_events_source_event_idx").on(t.sourceKey, t.eventId),
-    index("hr_events_waiting_idx").on(t.effectiveAt).where(sql`${t.status} = 'waiting'`),
+    index("hr_events_waiting_idx")
+      .on(t.effectiveAt)
+      .where(sql`${t.status} = 'waiting'`),
     check("hr_events_status", sql`${t.status} in ('waiting', 'applied', 'failed')`),
   ],
 );

@@ -37,7 +37,10 @@ export const identities = pgTable(
     hireDate: date({ mode: "string" }),
     managerId: uuid().references((): AnyPgColumn => identities.id, { onDelete: "set null" }),
     costCenter: text(),
-    trainings: text().array().notNull().default(sql`'{}'::text[]`),
+    trainings: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /**
      * The HR source whose token may read and change this person (docs/security/source-scoping.md);
      * null when no token may: the demo seed, a CSV import, IT by hand.

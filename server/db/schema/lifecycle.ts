@@ -38,7 +38,9 @@ export const accessPlans = pgTable(
     check("access_plans_kind", sql`${t.kind} in ('joiner', 'mover', 'leaver', 'change')`),
     check("access_plans_status", sql`${t.status} in ('awaiting_review', 'approved', 'rejected')`),
     index("access_plans_identity_idx").on(t.identityId, t.createdAt),
-    index("access_plans_review_idx").on(t.createdAt).where(sql`${t.status} = 'awaiting_review'`),
+    index("access_plans_review_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'awaiting_review'`),
   ],
 );
 

@@ -43,7 +43,9 @@ export const provisioningOperations = pgTable(
     check("provisioning_operations_action", sql`${t.action} in ('grant', 'revoke')`),
     check("provisioning_operations_status", sql`${t.status} in ('pending', 'waiting', 'done', 'failed', 'cancelled')`),
     check("provisioning_operations_failure_mode", sql`${t.failureMode} in ('ignore', 'retry', 'block')`),
-    index("provisioning_operations_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("provisioning_operations_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     index("provisioning_operations_system_idx").on(t.systemKey, t.createdAt),
     index("provisioning_operations_exception_idx").on(t.exceptionId),
     // The ordering checks (ordering.ts): one person and resource's operations in queue order.
@@ -64,7 +66,10 @@ export const adapterCalls = pgTable(
     durationMs: integer().notNull(),
     at: at().notNull(),
   },
-  (t) => [index("adapter_calls_system_idx").on(t.systemKey, t.id), check("adapter_calls_outcome", sql`${t.outcome} in ('done', 'waiting', 'error')`)],
+  (t) => [
+    index("adapter_calls_system_idx").on(t.systemKey, t.id),
+    check("adapter_calls_outcome", sql`${t.outcome} in ('done', 'waiting', 'error')`),
+  ],
 );
 
 /**

@@ -29,6 +29,8 @@ export const reportExports = pgTable(
   (t) => [
     check("report_exports_status", sql`${t.status} in ('queued', 'running', 'done', 'failed')`),
     check("report_exports_format", sql`${t.format} in ('csv', 'json')`),
-    index("report_exports_queued_idx").on(t.requestedAt).where(sql`${t.status} = 'queued'`),
+    index("report_exports_queued_idx")
+      .on(t.requestedAt)
+      .where(sql`${t.status} = 'queued'`),
   ],
 );

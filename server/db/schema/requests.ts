@@ -16,7 +16,8 @@ import {
 } from "drizzle-orm/pg-core";
 import { identities } from "./identities";
 
-const at = (name?: string) => (name ? timestamp(name, { withTimezone: true, mode: "date" }) : timestamp({ withTimezone: true, mode: "date" }));
+const at = (name?: string) =>
+  name ? timestamp(name, { withTimezone: true, mode: "date" }) : timestamp({ withTimezone: true, mode: "date" });
 
 /** Portal groups that approve (finance-approvers, on-call-leads, ...). */
 export const approverGroups = pgTable("approver_groups", {
@@ -118,7 +119,10 @@ export const accessRequests = pgTable(
     proposal: jsonb(),
   },
   (t) => [
-    check("access_requests_status", sql`${t.status} in ('pending', 'needs_info', 'approved', 'denied', 'cancelled', 'expired')`),
+    check(
+      "access_requests_status",
+      sql`${t.status} in ('pending', 'needs_info', 'approved', 'denied', 'cancelled', 'expired')`,
+    ),
     check("access_requests_duration", sql`${t.durationMinutes} > 0`),
     // One open request per person per template (invariant 7), whoever else tries at the same time.
     // Proposals share one built-in form; the service allows one open proposal per person and resource.
@@ -150,7 +154,10 @@ export const requestApprovers = pgTable(
     via: text().notNull(),
     notifiedAt: at(),
   },
-  (t) => [primaryKey({ columns: [t.requestId, t.stage, t.identityId] }), index("request_approvers_identity_idx").on(t.identityId)],
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.stage, t.identityId] }),
+    index("request_approvers_identity_idx").on(t.identityId),
+  ],
 );
 
 /**
@@ -256,7 +263,11 @@ export const outboxEmails = pgTable(
     attempts: integer().notNull().default(0),
     lastError: text(),
   },
-  (t) => [index("outbox_emails_unsent_idx").on(t.id).where(sql`${t.sentAt} is null`)],
+  (t) => [
+    index("outbox_emails_unsent_idx")
+      .on(t.id)
+      .where(sql`${t.sentAt} is null`),
+  ],
 );
 
 /** An approved request handed to provisioning: exactly one per request. */

@@ -16,7 +16,9 @@ try {
   if (reset) {
     // Emptying is the owner's work; the demo organization is then loaded as the app.
     process.env.DATABASE_URL = prepared.ownerUrl;
-    await getDb().execute(sql`drop schema if exists public cascade; drop schema if exists drizzle cascade; create schema public;`);
+    await getDb().execute(
+      sql`drop schema if exists public cascade; drop schema if exists drizzle cascade; create schema public;`,
+    );
     await closeDb();
     await runMigrations(prepared.ownerUrl, { appRole: await roleName(prepared.url) });
     console.log(`clearance: emptied ${redactUrl(prepared.url)}`);

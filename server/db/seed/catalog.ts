@@ -12,16 +12,70 @@ export interface SeedSystem {
 }
 
 export const seedSystems: SeedSystem[] = [
-  { key: "google", name: "Google Workspace", description: "Accounts, groups and shared drives", adapterKind: "manual", accessLevels: ["member", "manager", "owner"] },
-  { key: "okta", name: "Okta", description: "Identity provider groups", adapterKind: "manual", accessLevels: ["member"] },
-  { key: "slack", name: "Slack", description: "Workspace and channels", adapterKind: "manual", accessLevels: ["guest", "member", "admin"] },
-  { key: "gitlab", name: "GitLab", description: "Source code groups", adapterKind: "manual", accessLevels: ["guest", "reporter", "developer", "maintainer", "owner"] },
-  { key: "github", name: "GitHub", description: "Engineering organization and teams", adapterKind: "manual", accessLevels: ["read", "triage", "write", "maintain", "admin"] },
-  { key: "salesforce", name: "Salesforce", description: "CRM licenses and profiles", adapterKind: "manual", accessLevels: ["read", "standard", "admin"] },
-  { key: "notion", name: "Notion", description: "Knowledge spaces", adapterKind: "manual", accessLevels: ["read", "comment", "edit", "full"] },
+  {
+    key: "google",
+    name: "Google Workspace",
+    description: "Accounts, groups and shared drives",
+    adapterKind: "manual",
+    accessLevels: ["member", "manager", "owner"],
+  },
+  {
+    key: "okta",
+    name: "Okta",
+    description: "Identity provider groups",
+    adapterKind: "manual",
+    accessLevels: ["member"],
+  },
+  {
+    key: "slack",
+    name: "Slack",
+    description: "Workspace and channels",
+    adapterKind: "manual",
+    accessLevels: ["guest", "member", "admin"],
+  },
+  {
+    key: "gitlab",
+    name: "GitLab",
+    description: "Source code groups",
+    adapterKind: "manual",
+    accessLevels: ["guest", "reporter", "developer", "maintainer", "owner"],
+  },
+  {
+    key: "github",
+    name: "GitHub",
+    description: "Engineering organization and teams",
+    adapterKind: "manual",
+    accessLevels: ["read", "triage", "write", "maintain", "admin"],
+  },
+  {
+    key: "salesforce",
+    name: "Salesforce",
+    description: "CRM licenses and profiles",
+    adapterKind: "manual",
+    accessLevels: ["read", "standard", "admin"],
+  },
+  {
+    key: "notion",
+    name: "Notion",
+    description: "Knowledge spaces",
+    adapterKind: "manual",
+    accessLevels: ["read", "comment", "edit", "full"],
+  },
   { key: "aws", name: "AWS", description: "Accounts and IAM roles", adapterKind: "manual", accessLevels: ["assume"] },
-  { key: "ldap", name: "LDAP directory", description: "Directory groups (groupOfNames)", adapterKind: "manual", accessLevels: ["member"] },
-  { key: "postgres", name: "PostgreSQL", description: "Database roles on the production cluster", adapterKind: "manual", accessLevels: ["member"] },
+  {
+    key: "ldap",
+    name: "LDAP directory",
+    description: "Directory groups (groupOfNames)",
+    adapterKind: "manual",
+    accessLevels: ["member"],
+  },
+  {
+    key: "postgres",
+    name: "PostgreSQL",
+    description: "Database roles on the production cluster",
+    adapterKind: "manual",
+    accessLevels: ["member"],
+  },
 ];
 
 export interface SeedResource {
@@ -33,7 +87,11 @@ export interface SeedResource {
 
 export const seedResources: SeedResource[] = [
   { key: "google:account:workspace", description: "Google Workspace account" },
-  { key: "google:group:finance-reports@company.com", description: "Finance reports and commission data", owner: "cfo@company.com" },
+  {
+    key: "google:group:finance-reports@company.com",
+    description: "Finance reports and commission data",
+    owner: "cfo@company.com",
+  },
   { key: "google:group:sales@company.com", description: "All of Sales" },
   { key: "google:drive:sales-shared-drive", description: "Sales shared drive" },
   { key: "google:group:engineering@company.com", description: "All of Engineering", owner: "cto@company.com" },
@@ -46,7 +104,11 @@ export const seedResources: SeedResource[] = [
   { key: "slack:channel:#customer-success", description: "Customer success channel" },
   { key: "slack:channel:#engineering-general", description: "Engineering general channel" },
   { key: "gitlab:group:customer-solutions", description: "Customer solutions code" },
-  { key: "gitlab:group:billing-system-rewrite", description: "Billing system rewrite project", owner: "cto@company.com" },
+  {
+    key: "gitlab:group:billing-system-rewrite",
+    description: "Billing system rewrite project",
+    owner: "cto@company.com",
+  },
   { key: "gitlab:group:platform-engineering", description: "Platform engineering code", owner: "alice@company.com" },
   { key: "gitlab:group:finance", description: "Finance tooling code", owner: "cfo@company.com" },
   { key: "github:org:engineering", description: "Engineering GitHub organization", owner: "cto@company.com" },

@@ -19,20 +19,140 @@ function mulberry32(seed: number) {
 }
 
 const FIRST = [
-  "Aarav", "Abigail", "Adebayo", "Aiko", "Alejandro", "Amelia", "Ana", "Andre", "Anika", "Ben", "Bianca", "Carlos",
-  "Chloe", "Chen", "Daniel", "Deepa", "Diego", "Elif", "Emily", "Ethan", "Fatima", "Felix", "Gabriel", "Hana",
-  "Hannah", "Ibrahim", "Isabel", "Ivan", "Jack", "Jamal", "Julia", "Kai", "Karen", "Kofi", "Laura", "Leo", "Lina",
-  "Lucas", "Maya", "Mei", "Michael", "Mina", "Nadia", "Nathan", "Nia", "Noah", "Olga", "Olivia", "Pablo", "Pooja",
-  "Quinn", "Rahul", "Rosa", "Ryan", "Sakura", "Samuel", "Sofia", "Sven", "Tariq", "Tessa", "Thomas", "Uma",
-  "Valentina", "Wei", "William", "Xavier", "Yara", "Yusuf", "Zara", "Zoe",
+  "Aarav",
+  "Abigail",
+  "Adebayo",
+  "Aiko",
+  "Alejandro",
+  "Amelia",
+  "Ana",
+  "Andre",
+  "Anika",
+  "Ben",
+  "Bianca",
+  "Carlos",
+  "Chloe",
+  "Chen",
+  "Daniel",
+  "Deepa",
+  "Diego",
+  "Elif",
+  "Emily",
+  "Ethan",
+  "Fatima",
+  "Felix",
+  "Gabriel",
+  "Hana",
+  "Hannah",
+  "Ibrahim",
+  "Isabel",
+  "Ivan",
+  "Jack",
+  "Jamal",
+  "Julia",
+  "Kai",
+  "Karen",
+  "Kofi",
+  "Laura",
+  "Leo",
+  "Lina",
+  "Lucas",
+  "Maya",
+  "Mei",
+  "Michael",
+  "Mina",
+  "Nadia",
+  "Nathan",
+  "Nia",
+  "Noah",
+  "Olga",
+  "Olivia",
+  "Pablo",
+  "Pooja",
+  "Quinn",
+  "Rahul",
+  "Rosa",
+  "Ryan",
+  "Sakura",
+  "Samuel",
+  "Sofia",
+  "Sven",
+  "Tariq",
+  "Tessa",
+  "Thomas",
+  "Uma",
+  "Valentina",
+  "Wei",
+  "William",
+  "Xavier",
+  "Yara",
+  "Yusuf",
+  "Zara",
+  "Zoe",
 ];
 const LAST = [
-  "Adams", "Ahmed", "Alvarez", "Bauer", "Bennett", "Brooks", "Castillo", "Choi", "Cohen", "Diaz", "Dubois",
-  "Evans", "Fischer", "Garcia", "Gupta", "Hansen", "Hernandez", "Hughes", "Ito", "Iyer", "Jensen", "Johnson",
-  "Kaur", "Khan", "Kowalski", "Larsen", "Lee", "Lopez", "Martin", "Mensah", "Meyer", "Mitchell", "Murphy",
-  "Nakamura", "Nguyen", "Novak", "Okeke", "Olsen", "Park", "Patel", "Perez", "Petrov", "Quinn", "Rossi", "Russo",
-  "Sato", "Schmidt", "Singh", "Sokolov", "Suzuki", "Taylor", "Thompson", "Torres", "Wagner", "Walsh", "Wang",
-  "Weber", "Williams", "Wong", "Yamamoto", "Young", "Zhang",
+  "Adams",
+  "Ahmed",
+  "Alvarez",
+  "Bauer",
+  "Bennett",
+  "Brooks",
+  "Castillo",
+  "Choi",
+  "Cohen",
+  "Diaz",
+  "Dubois",
+  "Evans",
+  "Fischer",
+  "Garcia",
+  "Gupta",
+  "Hansen",
+  "Hernandez",
+  "Hughes",
+  "Ito",
+  "Iyer",
+  "Jensen",
+  "Johnson",
+  "Kaur",
+  "Khan",
+  "Kowalski",
+  "Larsen",
+  "Lee",
+  "Lopez",
+  "Martin",
+  "Mensah",
+  "Meyer",
+  "Mitchell",
+  "Murphy",
+  "Nakamura",
+  "Nguyen",
+  "Novak",
+  "Okeke",
+  "Olsen",
+  "Park",
+  "Patel",
+  "Perez",
+  "Petrov",
+  "Quinn",
+  "Rossi",
+  "Russo",
+  "Sato",
+  "Schmidt",
+  "Singh",
+  "Sokolov",
+  "Suzuki",
+  "Taylor",
+  "Thompson",
+  "Torres",
+  "Wagner",
+  "Walsh",
+  "Wang",
+  "Weber",
+  "Williams",
+  "Wong",
+  "Yamamoto",
+  "Young",
+  "Zhang",
 ];
 
 interface DepartmentPlan {
@@ -50,14 +170,88 @@ const DEPARTMENTS: DepartmentPlan[] = [
     costCenter: 2000,
     trainings: ["prod-access-2024", "data-handling", "prod-db-access"],
     teams: [
-      { name: "Platform", size: 22, manager: "Engineering Manager", ladder: [["L2", "Software Engineer"], ["L3", "Software Engineer"], ["L4", "Senior Software Engineer"], ["L5", "Staff Engineer"]] },
-      { name: "Core Engineering", size: 22, manager: "Engineering Manager", ladder: [["L1", "Associate Software Engineer"], ["L2", "Software Engineer"], ["L4", "Senior Software Engineer"], ["L5", "Staff Engineer"], ["L6", "Principal Engineer"]] },
-      { name: "Payments", size: 16, manager: "Engineering Manager", ladder: [["L2", "Software Engineer"], ["L3", "Software Engineer"], ["L4", "Senior Software Engineer"]] },
-      { name: "SRE", size: 12, manager: "SRE Manager", ladder: [["L3", "Site Reliability Engineer"], ["L4", "Senior Site Reliability Engineer"], ["L5", "Staff Site Reliability Engineer"]] },
-      { name: "Data", size: 12, manager: "Data Engineering Manager", ladder: [["L2", "Data Engineer"], ["L3", "Data Engineer"], ["L4", "Senior Data Engineer"], ["L3", "Database Administrator (DBA)"]] },
-      { name: "Security", size: 8, manager: "Security Engineering Manager", ladder: [["L3", "Security Engineer"], ["L4", "Senior Security Engineer"]] },
-      { name: "Documentation", size: 5, manager: "Documentation Lead", ladder: [["L2", "Technical Writer"], ["L4", "Senior Technical Writer"]] },
-      { name: "Mobile", size: 12, manager: "Engineering Manager", ladder: [["L2", "Mobile Engineer"], ["L3", "Mobile Engineer"], ["L4", "Senior Mobile Engineer"]] },
+      {
+        name: "Platform",
+        size: 22,
+        manager: "Engineering Manager",
+        ladder: [
+          ["L2", "Software Engineer"],
+          ["L3", "Software Engineer"],
+          ["L4", "Senior Software Engineer"],
+          ["L5", "Staff Engineer"],
+        ],
+      },
+      {
+        name: "Core Engineering",
+        size: 22,
+        manager: "Engineering Manager",
+        ladder: [
+          ["L1", "Associate Software Engineer"],
+          ["L2", "Software Engineer"],
+          ["L4", "Senior Software Engineer"],
+          ["L5", "Staff Engineer"],
+          ["L6", "Principal Engineer"],
+        ],
+      },
+      {
+        name: "Payments",
+        size: 16,
+        manager: "Engineering Manager",
+        ladder: [
+          ["L2", "Software Engineer"],
+          ["L3", "Software Engineer"],
+          ["L4", "Senior Software Engineer"],
+        ],
+      },
+      {
+        name: "SRE",
+        size: 12,
+        manager: "SRE Manager",
+        ladder: [
+          ["L3", "Site Reliability Engineer"],
+          ["L4", "Senior Site Reliability Engineer"],
+          ["L5", "Staff Site Reliability Engineer"],
+        ],
+      },
+      {
+        name: "Data",
+        size: 12,
+        manager: "Data Engineering Manager",
+        ladder: [
+          ["L2", "Data Engineer"],
+          ["L3", "Data Engineer"],
+          ["L4", "Senior Data Engineer"],
+          ["L3", "Database Administrator (DBA)"],
+        ],
+      },
+      {
+        name: "Security",
+        size: 8,
+        manager: "Security Engineering Manager",
+        ladder: [
+          ["L3", "Security Engineer"],
+          ["L4", "Senior Security Engineer"],
+        ],
+      },
+      {
+        name: "Documentation",
+        size: 5,
+        manager: "Documentation Lead",
+        ladder: [
+          ["L2", "Technical Writer"],
+          ["L4", "Senior Technical Writer"],
+        ],
+      },
+      {
+        name: "Mobile",
+        size: 12,
+        manager: "Engineering Manager",
+        ladder: [
+          ["L2", "Mobile Engineer"],
+          ["L3", "Mobile Engineer"],
+          ["L4", "Senior Mobile Engineer"],
+        ],
+      },
     ],
   },
   {
@@ -66,10 +260,46 @@ const DEPARTMENTS: DepartmentPlan[] = [
     costCenter: 1000,
     trainings: ["sales-methodology"],
     teams: [
-      { name: "Enterprise", size: 20, manager: "Sales Manager", ladder: [["L3", "Account Executive"], ["L4", "Senior Account Executive"], ["L3", "Sales Engineer"], ["L4", "Senior Sales Engineer"]] },
-      { name: "Mid-Market", size: 20, manager: "Sales Manager", ladder: [["L3", "Account Executive"], ["L3", "Sales Engineer"], ["L2", "Sales Development Representative"]] },
-      { name: "SMB", size: 18, manager: "Sales Manager", ladder: [["L1", "Sales Development Representative"], ["L2", "Sales Development Representative"], ["L3", "Account Executive"]] },
-      { name: "Sales Operations", size: 8, manager: "Sales Operations Manager", ladder: [["L2", "Sales Operations Analyst"], ["L4", "Senior Sales Operations Analyst"]] },
+      {
+        name: "Enterprise",
+        size: 20,
+        manager: "Sales Manager",
+        ladder: [
+          ["L3", "Account Executive"],
+          ["L4", "Senior Account Executive"],
+          ["L3", "Sales Engineer"],
+          ["L4", "Senior Sales Engineer"],
+        ],
+      },
+      {
+        name: "Mid-Market",
+        size: 20,
+        manager: "Sales Manager",
+        ladder: [
+          ["L3", "Account Executive"],
+          ["L3", "Sales Engineer"],
+          ["L2", "Sales Development Representative"],
+        ],
+      },
+      {
+        name: "SMB",
+        size: 18,
+        manager: "Sales Manager",
+        ladder: [
+          ["L1", "Sales Development Representative"],
+          ["L2", "Sales Development Representative"],
+          ["L3", "Account Executive"],
+        ],
+      },
+      {
+        name: "Sales Operations",
+        size: 8,
+        manager: "Sales Operations Manager",
+        ladder: [
+          ["L2", "Sales Operations Analyst"],
+          ["L4", "Senior Sales Operations Analyst"],
+        ],
+      },
     ],
   },
   {
@@ -78,9 +308,33 @@ const DEPARTMENTS: DepartmentPlan[] = [
     costCenter: 3000,
     trainings: ["pii-handling", "gdpr-basics", "ccpa-basics"],
     teams: [
-      { name: "Tier 1", size: 18, manager: "Support Manager", ladder: [["L1", "Support Specialist"], ["L2", "Support Specialist"]] },
-      { name: "Tier 2", size: 12, manager: "Support Manager", ladder: [["L3", "Senior Support Specialist"], ["L4", "Support Engineer"]] },
-      { name: "Customer Success", size: 14, manager: "Customer Success Director", ladder: [["L3", "Customer Success Manager"], ["L4", "Senior Customer Success Manager"]] },
+      {
+        name: "Tier 1",
+        size: 18,
+        manager: "Support Manager",
+        ladder: [
+          ["L1", "Support Specialist"],
+          ["L2", "Support Specialist"],
+        ],
+      },
+      {
+        name: "Tier 2",
+        size: 12,
+        manager: "Support Manager",
+        ladder: [
+          ["L3", "Senior Support Specialist"],
+          ["L4", "Support Engineer"],
+        ],
+      },
+      {
+        name: "Customer Success",
+        size: 14,
+        manager: "Customer Success Director",
+        ladder: [
+          ["L3", "Customer Success Manager"],
+          ["L4", "Senior Customer Success Manager"],
+        ],
+      },
     ],
   },
   {
@@ -89,8 +343,24 @@ const DEPARTMENTS: DepartmentPlan[] = [
     costCenter: 4000,
     trainings: ["financial-data-handling", "sox-controls"],
     teams: [
-      { name: "Accounting", size: 10, manager: "Controller", ladder: [["L2", "Accountant"], ["L3", "Senior Accountant"]] },
-      { name: "FP&A", size: 8, manager: "Director of FP&A", ladder: [["L3", "Financial Analyst"], ["L4", "Senior Financial Analyst"]] },
+      {
+        name: "Accounting",
+        size: 10,
+        manager: "Controller",
+        ladder: [
+          ["L2", "Accountant"],
+          ["L3", "Senior Accountant"],
+        ],
+      },
+      {
+        name: "FP&A",
+        size: 8,
+        manager: "Director of FP&A",
+        ladder: [
+          ["L3", "Financial Analyst"],
+          ["L4", "Senior Financial Analyst"],
+        ],
+      },
       { name: "Payroll", size: 5, manager: "Payroll Manager", ladder: [["L2", "Payroll Specialist"]] },
       { name: "Procurement", size: 5, manager: "Procurement Manager", ladder: [["L2", "Procurement Analyst"]] },
     ],
@@ -101,25 +371,66 @@ const DEPARTMENTS: DepartmentPlan[] = [
     costCenter: 5000,
     trainings: ["pii-handling", "gdpr-basics"],
     teams: [
-      { name: "Commercial", size: 6, manager: "Associate General Counsel", ladder: [["L2", "Paralegal"], ["L4", "Legal Counsel"], ["L5", "Senior Counsel"]] },
-      { name: "Privacy", size: 4, manager: "Privacy Lead", ladder: [["L4", "Privacy Counsel"], ["L3", "Privacy Analyst"]] },
-      { name: "Compliance", size: 5, manager: "Compliance Manager", ladder: [["L3", "Compliance Analyst"], ["L4", "Senior Compliance Analyst"]] },
+      {
+        name: "Commercial",
+        size: 6,
+        manager: "Associate General Counsel",
+        ladder: [
+          ["L2", "Paralegal"],
+          ["L4", "Legal Counsel"],
+          ["L5", "Senior Counsel"],
+        ],
+      },
+      {
+        name: "Privacy",
+        size: 4,
+        manager: "Privacy Lead",
+        ladder: [
+          ["L4", "Privacy Counsel"],
+          ["L3", "Privacy Analyst"],
+        ],
+      },
+      {
+        name: "Compliance",
+        size: 5,
+        manager: "Compliance Manager",
+        ladder: [
+          ["L3", "Compliance Analyst"],
+          ["L4", "Senior Compliance Analyst"],
+        ],
+      },
     ],
   },
 ];
 
 const LOCATIONS: [name: string, weight: number][] = [
-  ["San Francisco", 30], ["New York", 22], ["Austin", 12], ["London", 14], ["Berlin", 8], ["Bangalore", 10], ["Toronto", 6],
+  ["San Francisco", 30],
+  ["New York", 22],
+  ["Austin", 12],
+  ["London", 14],
+  ["Berlin", 8],
+  ["Bangalore", 10],
+  ["Toronto", 6],
 ];
 
 /** Messy spellings, some with an alias in catalog.ts and some without (for lint to find). */
 const MESSY: Record<string, Record<string, string[]>> = {
   department: { Engineering: ["Eng", "Engineering - Platform", "Product Eng"], Support: ["Customer Support"] },
   job_title: {
-    "Senior Software Engineer": ["Sr. Software Engineer", "Sr Software Engineer", "Software Engineer III", "SWE Senior", "Senior SWE"],
+    "Senior Software Engineer": [
+      "Sr. Software Engineer",
+      "Sr Software Engineer",
+      "Software Engineer III",
+      "SWE Senior",
+      "Senior SWE",
+    ],
     "Senior Sales Engineer": ["Sr. Sales Engineer"],
   },
-  location: { "San Francisco": ["SF", "Bay Area", "San Francisco, CA"], "New York": ["NYC", "New York City"], Bangalore: ["Bengaluru"] },
+  location: {
+    "San Francisco": ["SF", "Bay Area", "San Francisco, CA"],
+    "New York": ["NYC", "New York City"],
+    Bangalore: ["Bengaluru"],
+  },
   employment_type: { FTE: ["Full-time"] },
 };
 
@@ -130,7 +441,7 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function generatePeople(reservedHandles: Iterable<string> = [], seed = 20241124): SeedPerson[] {
   const rand = mulberry32(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const weighted = (xs: [string, number][]) => {
     let r = rand() * xs.reduce((s, [, w]) => s + w, 0);
     for (const [v, w] of xs) if ((r -= w) < 0) return v;
@@ -143,11 +454,20 @@ export function generatePeople(reservedHandles: Iterable<string> = [], seed = 20
 
   const used = new Set<string>(reservedHandles);
   const people: SeedPerson[] = [];
-  const person = (p: Omit<SeedPerson, "externalId" | "email" | "displayName">, first = pick(FIRST), last = pick(LAST)) => {
+  const person = (
+    p: Omit<SeedPerson, "externalId" | "email" | "displayName">,
+    first = pick(FIRST),
+    last = pick(LAST),
+  ) => {
     let handle = `${first}.${last}`.toLowerCase();
     for (let n = 2; used.has(handle); n++) handle = `${first}.${last}${n}`.toLowerCase();
     used.add(handle);
-    const created: SeedPerson = { ...p, externalId: handle, email: `${handle}@company.com`, displayName: `${first} ${last}` };
+    const created: SeedPerson = {
+      ...p,
+      externalId: handle,
+      email: `${handle}@company.com`,
+      displayName: `${first} ${last}`,
+    };
     people.push(created);
     return created;
   };
@@ -157,18 +477,35 @@ export function generatePeople(reservedHandles: Iterable<string> = [], seed = 20
   for (const dept of DEPARTMENTS) {
     const location = weighted(LOCATIONS);
     const head = person({
-      department: dept.name, jobTitle: dept.head.title, team: "Leadership", location,
-      employmentType: "FTE", employmentStatus: "Active", jobLevel: "L8", hireDate: hireDate(3, 9),
-      manager: dept.head.reportsTo, costCenter: `CC-${dept.costCenter}`, trainings: ["security-101", ...dept.trainings.slice(0, 1)],
+      department: dept.name,
+      jobTitle: dept.head.title,
+      team: "Leadership",
+      location,
+      employmentType: "FTE",
+      employmentStatus: "Active",
+      jobLevel: "L8",
+      hireDate: hireDate(3, 9),
+      manager: dept.head.reportsTo,
+      costCenter: `CC-${dept.costCenter}`,
+      trainings: ["security-101", ...dept.trainings.slice(0, 1)],
       roles: ["approver"],
     });
     dept.teams.forEach((team, teamIndex) => {
       const costCenter = `CC-${dept.costCenter + (teamIndex + 1) * 10}`;
       const teamLocation = weighted(LOCATIONS);
       const lead = person({
-        department: dept.name, jobTitle: team.manager, team: team.name, location: teamLocation,
-        employmentType: "FTE", employmentStatus: "Active", jobLevel: pick(["L5", "L6"]), hireDate: hireDate(2, 8),
-        manager: head.email, costCenter, trainings: ["security-101", ...dept.trainings], roles: ["approver"],
+        department: dept.name,
+        jobTitle: team.manager,
+        team: team.name,
+        location: teamLocation,
+        employmentType: "FTE",
+        employmentStatus: "Active",
+        jobLevel: pick(["L5", "L6"]),
+        hireDate: hireDate(2, 8),
+        manager: head.email,
+        costCenter,
+        trainings: ["security-101", ...dept.trainings],
+        roles: ["approver"],
       });
       for (let i = 0; i < team.size; i++) {
         const [level, title] = pick(team.ladder);
@@ -209,8 +546,12 @@ function addHistory(p: SeedPerson, rand: () => number, hired: string) {
     const earlier = `L${Number(p.jobLevel.slice(1)) - 1}`;
     p.history = [{ effectiveAt, reason: "Promotion", from: { job_level: earlier } }];
   } else if (kind === 1) {
-    p.history = [{ effectiveAt, reason: "Relocation", from: { location: p.location === "London" ? "Berlin" : "London" } }];
+    p.history = [
+      { effectiveAt, reason: "Relocation", from: { location: p.location === "London" ? "Berlin" : "London" } },
+    ];
   } else {
-    p.history = [{ effectiveAt, reason: "Team change", from: { team: p.team === "Platform" ? "Core Engineering" : "Platform" } }];
+    p.history = [
+      { effectiveAt, reason: "Team change", from: { team: p.team === "Platform" ? "Core Engineering" : "Platform" } },
+    ];
   }
 }

@@ -2,12 +2,37 @@ import type { TemplateDefinition } from "@/server/core/requests/template";
 
 /** Approver groups of the demo organization, members by email in order. */
 export const seedApproverGroups: { key: string; name: string; description: string; members: string[] }[] = [
-  { key: "finance-approvers", name: "Finance approvers", description: "Decide access to finance data", members: ["cfo@company.com"] },
-  { key: "on-call", name: "On-call engineers", description: "This week's on-call rotation", members: ["oncall-lead@company.com", "jane.smith@company.com", "janet.price@company.com", "tom.becker@company.com"] },
-  { key: "sre-leads", name: "SRE leads", description: "Escalation for production access", members: ["oncall-lead@company.com", "cto@company.com"] },
-  { key: "platform-owners", name: "Platform owners", description: "Own the platform and billing code", members: ["alice@company.com", "bob@company.com", "oncall-lead@company.com"] },
+  {
+    key: "finance-approvers",
+    name: "Finance approvers",
+    description: "Decide access to finance data",
+    members: ["cfo@company.com"],
+  },
+  {
+    key: "on-call",
+    name: "On-call engineers",
+    description: "This week's on-call rotation",
+    members: ["oncall-lead@company.com", "jane.smith@company.com", "janet.price@company.com", "tom.becker@company.com"],
+  },
+  {
+    key: "sre-leads",
+    name: "SRE leads",
+    description: "Escalation for production access",
+    members: ["oncall-lead@company.com", "cto@company.com"],
+  },
+  {
+    key: "platform-owners",
+    name: "Platform owners",
+    description: "Own the platform and billing code",
+    members: ["alice@company.com", "bob@company.com", "oncall-lead@company.com"],
+  },
   { key: "security", name: "Security", description: "Decide vendor and audit access", members: ["ciso@company.com"] },
-  { key: "it-admins", name: "IT admins", description: "Escalation when nobody else decides", members: ["priya.raman@company.com", "omar.haddad@company.com"] },
+  {
+    key: "it-admins",
+    name: "IT admins",
+    description: "Escalation when nobody else decides",
+    members: ["priya.raman@company.com", "omar.haddad@company.com"],
+  },
 ];
 
 const HOUR = 60;
@@ -83,8 +108,25 @@ export const seedTemplates: { key: string; name: string; description: string; de
       durations: [1 * WEEK, 4 * WEEK, 12 * WEEK],
       maxDurationMinutes: 12 * WEEK,
       startMode: "requester_picks",
-      stages: [{ name: "Manager", approvers: [{ kind: "manager" }], threshold: { kind: "any" }, notify: { policy: "all", count: 1 }, escalation: null }],
-      fields: [{ key: "training_program", label: "Training program", type: "dropdown", required: true, options: ["AWS Solutions Architect", "AWS Developer", "Kubernetes (CKA)", "Other"], maxLength: 120 }],
+      stages: [
+        {
+          name: "Manager",
+          approvers: [{ kind: "manager" }],
+          threshold: { kind: "any" },
+          notify: { policy: "all", count: 1 },
+          escalation: null,
+        },
+      ],
+      fields: [
+        {
+          key: "training_program",
+          label: "Training program",
+          type: "dropdown",
+          required: true,
+          options: ["AWS Solutions Architect", "AWS Developer", "Kubernetes (CKA)", "Other"],
+          maxLength: 120,
+        },
+      ],
       justificationMinLength: 20,
       ticketReference: "hidden",
       autoApproval: [],
@@ -105,7 +147,13 @@ export const seedTemplates: { key: string; name: string; description: string; de
       maxDurationMinutes: 18 * WEEK,
       startMode: "requester_picks",
       stages: [
-        { name: "Manager", approvers: [{ kind: "manager" }], threshold: { kind: "any" }, notify: { policy: "all", count: 1 }, escalation: { afterMinutes: 3 * DAY, toGroup: "it-admins" } },
+        {
+          name: "Manager",
+          approvers: [{ kind: "manager" }],
+          threshold: { kind: "any" },
+          notify: { policy: "all", count: 1 },
+          escalation: { afterMinutes: 3 * DAY, toGroup: "it-admins" },
+        },
         {
           name: "Platform owners",
           approvers: [{ kind: "group", group: "platform-owners" }],
@@ -116,7 +164,14 @@ export const seedTemplates: { key: string; name: string; description: string; de
       ],
       fields: [
         { key: "project_id", label: "Project ID", type: "text", required: true, options: [], maxLength: 60 },
-        { key: "read_only_enough", label: "I have checked that read-only access is not enough", type: "checkbox", required: true, options: [], maxLength: 500 },
+        {
+          key: "read_only_enough",
+          label: "I have checked that read-only access is not enough",
+          type: "checkbox",
+          required: true,
+          options: [],
+          maxLength: 500,
+        },
       ],
       justificationMinLength: 30,
       ticketReference: "optional",
@@ -137,7 +192,15 @@ export const seedTemplates: { key: string; name: string; description: string; de
       durations: [1 * WEEK, 2 * WEEK, 30 * DAY],
       maxDurationMinutes: 30 * DAY,
       startMode: "on_approval",
-      stages: [{ name: "Manager", approvers: [{ kind: "manager" }], threshold: { kind: "any" }, notify: { policy: "all", count: 1 }, escalation: null }],
+      stages: [
+        {
+          name: "Manager",
+          approvers: [{ kind: "manager" }],
+          threshold: { kind: "any" },
+          notify: { policy: "all", count: 1 },
+          escalation: null,
+        },
+      ],
       fields: [],
       justificationMinLength: 20,
       ticketReference: "hidden",
@@ -159,10 +222,31 @@ export const seedTemplates: { key: string; name: string; description: string; de
       maxDurationMinutes: 8 * WEEK,
       startMode: "requester_picks",
       stages: [
-        { name: "Sponsor (manager)", approvers: [{ kind: "manager" }], threshold: { kind: "any" }, notify: { policy: "all", count: 1 }, escalation: null },
-        { name: "Security", approvers: [{ kind: "group", group: "security" }], threshold: { kind: "any" }, notify: { policy: "round_robin", count: 1 }, escalation: { afterMinutes: DAY, toGroup: "it-admins" } },
+        {
+          name: "Sponsor (manager)",
+          approvers: [{ kind: "manager" }],
+          threshold: { kind: "any" },
+          notify: { policy: "all", count: 1 },
+          escalation: null,
+        },
+        {
+          name: "Security",
+          approvers: [{ kind: "group", group: "security" }],
+          threshold: { kind: "any" },
+          notify: { policy: "round_robin", count: 1 },
+          escalation: { afterMinutes: DAY, toGroup: "it-admins" },
+        },
       ],
-      fields: [{ key: "contract", label: "Contract or statement of work", type: "text", required: true, options: [], maxLength: 120 }],
+      fields: [
+        {
+          key: "contract",
+          label: "Contract or statement of work",
+          type: "text",
+          required: true,
+          options: [],
+          maxLength: 120,
+        },
+      ],
       justificationMinLength: 30,
       ticketReference: "optional",
       autoApproval: [],
@@ -172,7 +256,13 @@ export const seedTemplates: { key: string; name: string; description: string; de
       exceptionType: "vendor",
       onGrantFailure: { mode: "retry", maxAttempts: 5 },
       // Seed 000, pattern 5: the consultant names the ranges they work from; MFA; 8-hour sessions.
-      restrictions: { ipAllowList: [], requesterSuppliesIpAllowList: true, mfaRequired: true, sessionMinutes: 8 * HOUR, maxSessions: 2 },
+      restrictions: {
+        ipAllowList: [],
+        requesterSuppliesIpAllowList: true,
+        mfaRequired: true,
+        sessionMinutes: 8 * HOUR,
+        maxSessions: 2,
+      },
     },
   },
 ];

@@ -1,6 +1,14 @@
 import { sql } from "drizzle-orm";
 import { GENESIS_HASH } from "@/server/core/audit/chain";
-import { checkpointInput, checkpointLabel, checkpointName, eventLabel, parseCheckpoint, type AuditCheckpoint, type CheckpointBody } from "@/server/core/audit/checkpoint";
+import {
+  checkpointInput,
+  checkpointLabel,
+  checkpointName,
+  eventLabel,
+  parseCheckpoint,
+  type AuditCheckpoint,
+  type CheckpointBody,
+} from "@/server/core/audit/checkpoint";
 import { checkpointSignatureProblem, type LocatedCheckpoint } from "@/server/core/audit/verify";
 import type { Db } from "@/server/db/client";
 import { auditKeyring, hmacSha256, linkHashing, type AuditKeyring } from "../audit-keys";
@@ -18,7 +26,10 @@ export interface LatestCheckpoints {
 }
 
 /** Reads the newest checkpoint of every store that can be read back, and checks its signature. */
-export async function readLatestCheckpoints(stores: readonly CheckpointStore[], keyring: AuditKeyring): Promise<LatestCheckpoints> {
+export async function readLatestCheckpoints(
+  stores: readonly CheckpointStore[],
+  keyring: AuditKeyring,
+): Promise<LatestCheckpoints> {
   const hashing = linkHashing(keyring);
   const result: LatestCheckpoints = { checkpoints: [], invalid: [], unconfirmed: [] };
   await Promise.all(
@@ -54,13 +65,23 @@ export async function readLatestCheckpoints(stores: readonly CheckpointStore[], 
  * to commit, so what a snapshot sees is always a prefix of the chain in id order.
  */
 async function readChainHead(db: Db): Promise<Pick<CheckpointBody, "count" | "legacy" | "headId" | "headHash">> {
-  const { rows } = await db.execute<{ count: number; legacy: number; head_id: string | null; head_hash: string | null }>(sql`
+  const { rows } = await db.execute<{
+    count: number;
+    legacy: number;
+    head_id: string | null;
+    head_hash: string | null;
+  }>(sql`
     select count(*)::int as count, (count(*) filter (where key_id is null))::int as legacy,
            (select id from audit_events order by id desc limit 1) as head_id,
            (select hash from audit_events order by id desc limit 1) as head_hash
     from audit_events`);
   const head = rows[0]!;
-  return { count: head.count, legacy: head.legacy, headId: head.head_id === null ? null : Number(head.head_id), headHash: head.head_hash ?? GENESIS_HASH };
+  return {
+    count: head.count,
+    legacy: head.legacy,
+    headId: head.head_id === null ? null : Number(head.head_id),
+    headHash: head.head_hash ?? GENESIS_HASH,
+  };
 }
 
 /** Null when the database still holds what the checkpoint saw; otherwise what differs. */
@@ -72,7 +93,10 @@ async function contradiction(db: Db, { checkpoint: cp, location, name }: Located
     from audit_events where id <= ${cp.headId}`);
   const now = rows[0]!;
   if (now.hash === cp.headHash && now.count === cp.count && now.legacy === cp.legacy) return null;
-  const holds = now.hash === null ? `event #${cp.headId} is missing` : `it has ${now.count} events up to ${eventLabel(cp.headId, now.hash)}`;
+  const holds =
+    now.hash === null
+      ? `event #${cp.headId} is missing`
+      : `it has ${now.count} events up to ${eventLabel(cp.headId, now.hash)}`;
   return `the database no longer holds what ${checkpointLabel(cp)} (${name} in ${location}) saw, ${cp.count} events ending at ${eventLabel(cp.headId, cp.headHash)}: ${holds}`;
 }
 
@@ -113,7 +137,12 @@ export async function writeAuditCheckpoint({
       const problem = await contradiction(ctx.db, located);
       if (problem) return { ok: false, refused: problem };
     }
-    const body: CheckpointBody = { version: 1, ...(await readChainHead(ctx.db)), at: ctx.clock().toISOString(), keyId: keyring.current.id };
+    const body: CheckpointBody = {
+      version: 1,
+      ...(await readChainHead(ctx.db)),
+      at: ctx.clock().toISOString(),
+      keyId: keyring.current.id,
+    };
     const checkpoint: AuditCheckpoint = { ...body, signature: hmacSha256(keyring.current, checkpointInput(body)) };
     const name = checkpointName(checkpoint);
     const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
@@ -122,8 +151,14 @@ export async function writeAuditCheckpoint({
       ok: true,
       checkpoint,
       name,
-      written: outcomes.flatMap((o, i) => (o.status === "fulfilled" ? [{ location: targets[i]!.location, outcome: o.value }] : [])),
-      failed: outcomes.flatMap((o, i) => (o.status === "rejected" ? [{ location: targets[i]!.location, problem: (o.reason as Error)?.message ?? String(o.reason) }] : [])),
+      written: outcomes.flatMap((o, i) =>
+        o.status === "fulfilled" ? [{ location: targets[i]!.location, outcome: o.value }] : [],
+      ),
+      failed: outcomes.flatMap((o, i) =>
+        o.status === "rejected"
+          ? [{ location: targets[i]!.location, problem: (o.reason as Error)?.message ?? String(o.reason) }]
+          : [],
+      ),
     };
   } finally {
     if (!stores) for (const s of targets) s.close?.();

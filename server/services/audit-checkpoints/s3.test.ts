@@ -25,7 +25,8 @@ describe("checkpoints in an S3 bucket with Object Lock", () => {
     CLEARANCE_AUDIT_S3_RETENTION_DAYS: "30",
   });
   /** Only the bucket: what the checkpoint in S3 alone proves. */
-  const s3Only = () => checkpointStores({ ...checkpointSettings(env()), webhook: null }).filter((s) => s.location.startsWith("S3 "));
+  const s3Only = () =>
+    checkpointStores({ ...checkpointSettings(env()), webhook: null }).filter((s) => s.location.startsWith("S3 "));
 
   beforeAll(async () => {
     t = await createTestDatabase("empty");
@@ -33,7 +34,13 @@ describe("checkpoints in an S3 bucket with Object Lock", () => {
     s3.createBucket("evidence", { objectLock: true });
     s3.createBucket("plain");
     for (let i = 0; i < 5; i++) {
-      await t.db.transaction((tx) => recordAuditEvent(tx, { actor: systemActor("test"), clock: fixedClock() }, { action: "test.event", subjectType: "test", subjectId: String(i) }));
+      await t.db.transaction((tx) =>
+        recordAuditEvent(
+          tx,
+          { actor: systemActor("test"), clock: fixedClock() },
+          { action: "test.event", subjectType: "test", subjectId: String(i) },
+        ),
+      );
     }
   });
   afterAll(async () => {
@@ -44,7 +51,10 @@ describe("checkpoints in an S3 bucket with Object Lock", () => {
   it("puts each checkpoint with COMPLIANCE retention, a checksum and If-None-Match, and reads it back to verify", async () => {
     const now = new Date(Date.now() - 60_000);
     const stores = checkpointStores(checkpointSettings(env()));
-    expect(stores.map((s) => s.location)).toEqual([`directory ${process.env.CLEARANCE_AUDIT_CHECKPOINT_DIR}`, `S3 s3://evidence/clearance/checkpoints/ at ${s3.endpoint}`]);
+    expect(stores.map((s) => s.location)).toEqual([
+      `directory ${process.env.CLEARANCE_AUDIT_CHECKPOINT_DIR}`,
+      `S3 s3://evidence/clearance/checkpoints/ at ${s3.endpoint}`,
+    ]);
     const result = await writeAuditCheckpoint({ ctx: { db: t.db, clock: () => now }, stores });
     expect(result).toMatchObject({ ok: true, failed: [], written: [{ outcome: "written" }, { outcome: "written" }] });
     if (!result.ok) return;
@@ -54,23 +64,51 @@ describe("checkpoints in an S3 bucket with Object Lock", () => {
     const [version] = objects.get(`clearance/checkpoints/${result.name}`)!;
     expect(version!.lockMode).toBe("COMPLIANCE");
     expect(version!.retainUntil!.getTime()).toBe(now.getTime() + 30 * 86_400_000);
-    expect(version!.headers).toMatchObject({ "if-none-match": "*", "x-amz-object-lock-mode": "COMPLIANCE", "content-type": "application/json" });
-    expect(Object.keys(version!.headers).some((h) => h.startsWith("x-amz-checksum-") || h === "content-md5")).toBe(true);
+    expect(version!.headers).toMatchObject({
+      "if-none-match": "*",
+      "x-amz-object-lock-mode": "COMPLIANCE",
+      "content-type": "application/json",
+    });
+    expect(Object.keys(version!.headers).some((h) => h.startsWith("x-amz-checksum-") || h === "content-md5")).toBe(
+      true,
+    );
     expect(JSON.parse(version!.body.toString())).toEqual(result.checkpoint);
 
     const verified = await verifyAuditChain({ ctx: { db: t.db }, stores: s3Only() });
-    expect(verified).toMatchObject({ ok: true, checked: 5, unconfirmed: [], checkpoints: [{ location: `S3 s3://evidence/clearance/checkpoints/ at ${s3.endpoint}`, count: 5 }] });
+    expect(verified).toMatchObject({
+      ok: true,
+      checked: 5,
+      unconfirmed: [],
+      checkpoints: [{ location: `S3 s3://evidence/clearance/checkpoints/ at ${s3.endpoint}`, count: 5 }],
+    });
   });
 
   it("never overwrites or deletes a checkpoint object: the store and S3 both refuse", async () => {
     const [key, [first]] = [...s3.versions("evidence")][0]!;
     const [store] = s3Only();
-    expect(await store!.write(key.slice("clearance/checkpoints/".length), '{"forged":true}', new Date())).toBe("exists");
+    expect(await store!.write(key.slice("clearance/checkpoints/".length), '{"forged":true}', new Date())).toBe(
+      "exists",
+    );
 
-    const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-    const refusal = (p: Promise<unknown>) => p.then(() => "accepted", (err: S3ServiceException) => `${err.$metadata.httpStatusCode} ${err.name}`);
-    expect(await refusal(client.send(new PutObjectCommand({ Bucket: "evidence", Key: key, Body: "{}", IfNoneMatch: "*" })))).toBe("412 PreconditionFailed");
-    expect(await refusal(client.send(new DeleteObjectCommand({ Bucket: "evidence", Key: key, VersionId: first!.versionId })))).toBe("403 AccessDenied");
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: "us-east-1",
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => "accepted",
+        (err: S3ServiceException) => `${err.$metadata.httpStatusCode} ${err.name}`,
+      );
+    expect(
+      await refusal(client.send(new PutObjectCommand({ Bucket: "evidence", Key: key, Body: "{}", IfNoneMatch: "*" }))),
+    ).toBe("412 PreconditionFailed");
+    expect(
+      await refusal(
+        client.send(new DeleteObjectCommand({ Bucket: "evidence", Key: key, VersionId: first!.versionId })),
+      ),
+    ).toBe("403 AccessDenied");
     client.destroy();
     expect(s3.versions("evidence").get(key)).toEqual([first]);
   });
@@ -81,7 +119,11 @@ describe("checkpoints in an S3 bucket with Object Lock", () => {
     expect(await verifyAuditChain({ ctx: { db: t.db }, stores: s3Only() })).toMatchObject({
       ok: false,
       brokenAt: null,
-      problem: expect.stringMatching(new RegExp(`^events after #${rows.at(-2)!.id} are missing: the checkpoint of .* saw 5 events ending at #${rows.at(-1)!.id} .*; the database has only 4$`)),
+      problem: expect.stringMatching(
+        new RegExp(
+          `^events after #${rows.at(-2)!.id} are missing: the checkpoint of .* saw 5 events ending at #${rows.at(-1)!.id} .*; the database has only 4$`,
+        ),
+      ),
     });
   });
 
@@ -93,12 +135,23 @@ describe("checkpoints in an S3 bucket with Object Lock", () => {
       expect(await writeAuditCheckpoint({ ctx: { db: fresh.db, clock: () => new Date() }, stores })).toMatchObject({
         ok: true,
         written: [],
-        failed: [{ location: `S3 s3://plain/clearance/checkpoints/ at ${s3.endpoint}`, problem: expect.stringMatching(/InvalidRequest \(HTTP 400\): Bucket is missing Object Lock Configuration/) }],
+        failed: [
+          {
+            location: `S3 s3://plain/clearance/checkpoints/ at ${s3.endpoint}`,
+            problem: expect.stringMatching(/InvalidRequest \(HTTP 400\): Bucket is missing Object Lock Configuration/),
+          },
+        ],
       });
-      const missing = checkpointStores(checkpointSettings({ ...env(), CLEARANCE_AUDIT_S3_BUCKET: "nowhere" })).filter((s) => s.location.startsWith("S3 "));
+      const missing = checkpointStores(checkpointSettings({ ...env(), CLEARANCE_AUDIT_S3_BUCKET: "nowhere" })).filter(
+        (s) => s.location.startsWith("S3 "),
+      );
       expect(await verifyAuditChain({ ctx: { db: fresh.db }, stores: missing })).toMatchObject({
         ok: true,
-        unconfirmed: [expect.stringMatching(/^S3 s3:\/\/nowhere\/clearance\/checkpoints\/ at .* could not be read: .*NoSuchBucket \(HTTP 404\)/)],
+        unconfirmed: [
+          expect.stringMatching(
+            /^S3 s3:\/\/nowhere\/clearance\/checkpoints\/ at .* could not be read: .*NoSuchBucket \(HTTP 404\)/,
+          ),
+        ],
       });
       for (const s of stores) s.close?.();
     } finally {

@@ -37,7 +37,9 @@ export function s3CheckpointStore(settings: S3CheckpointSettings): CheckpointSto
     async write(name, body, at) {
       try {
         const { PutObjectCommand } = await sdk();
-        await (await connect()).send(
+        await (
+          await connect()
+        ).send(
           new PutObjectCommand({
             Bucket: settings.bucket,
             Key: `${settings.prefix}${name}`,
@@ -58,8 +60,12 @@ export function s3CheckpointStore(settings: S3CheckpointSettings): CheckpointSto
     async latest() {
       try {
         const [{ GetObjectCommand, ListObjectsV2Command }, client] = await Promise.all([sdk(), connect()]);
-        const listed = await client.send(new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix, MaxKeys: 20 }));
-        const key = (listed.Contents ?? []).map((o) => o.Key ?? "").find((k) => CHECKPOINT_NAME.test(k.slice(settings.prefix.length)));
+        const listed = await client.send(
+          new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix, MaxKeys: 20 }),
+        );
+        const key = (listed.Contents ?? [])
+          .map((o) => o.Key ?? "")
+          .find((k) => CHECKPOINT_NAME.test(k.slice(settings.prefix.length)));
         if (!key) return null;
         const object = await client.send(new GetObjectCommand({ Bucket: settings.bucket, Key: key }));
         return { name: key.slice(settings.prefix.length), text: await object.Body!.transformToString("utf8") };

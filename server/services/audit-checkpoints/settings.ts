@@ -38,12 +38,15 @@ export function checkpointSettings(env: Env = process.env): CheckpointSettings {
   const bucket = value(env, "CLEARANCE_AUDIT_S3_BUCKET");
   if (bucket) {
     const endpoint = value(env, "CLEARANCE_AUDIT_S3_ENDPOINT");
-    if (endpoint && !/^https?:\/\/[^\s]+$/.test(endpoint)) throw new StartupError(`CLEARANCE_AUDIT_S3_ENDPOINT is not an http(s) URL: "${endpoint}"`);
+    if (endpoint && !/^https?:\/\/[^\s]+$/.test(endpoint))
+      throw new StartupError(`CLEARANCE_AUDIT_S3_ENDPOINT is not an http(s) URL: "${endpoint}"`);
     const days = Number(value(env, "CLEARANCE_AUDIT_S3_RETENTION_DAYS") ?? DEFAULT_S3_RETENTION_DAYS);
-    if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new StartupError("CLEARANCE_AUDIT_S3_RETENTION_DAYS must be a whole number of days from 1 to 36500");
+    if (!Number.isInteger(days) || days < 1 || days > 36_500)
+      throw new StartupError("CLEARANCE_AUDIT_S3_RETENTION_DAYS must be a whole number of days from 1 to 36500");
     const accessKeyId = value(env, "CLEARANCE_AUDIT_S3_ACCESS_KEY_ID");
     const secretAccessKey = value(env, "CLEARANCE_AUDIT_S3_SECRET_ACCESS_KEY");
-    if (!accessKeyId !== !secretAccessKey) throw new StartupError("CLEARANCE_AUDIT_S3_ACCESS_KEY_ID and CLEARANCE_AUDIT_S3_SECRET_ACCESS_KEY go together");
+    if (!accessKeyId !== !secretAccessKey)
+      throw new StartupError("CLEARANCE_AUDIT_S3_ACCESS_KEY_ID and CLEARANCE_AUDIT_S3_SECRET_ACCESS_KEY go together");
     const prefix = value(env, "CLEARANCE_AUDIT_S3_PREFIX") ?? "clearance/audit-checkpoints/";
     s3 = {
       bucket,
@@ -58,9 +61,13 @@ export function checkpointSettings(env: Env = process.env): CheckpointSettings {
   let webhook: CheckpointSettings["webhook"] = null;
   const url = value(env, "CLEARANCE_AUDIT_WEBHOOK_URL");
   if (url) {
-    if (!/^https?:\/\/[^\s]+$/.test(url)) throw new StartupError(`CLEARANCE_AUDIT_WEBHOOK_URL is not an http(s) URL: "${url}"`);
+    if (!/^https?:\/\/[^\s]+$/.test(url))
+      throw new StartupError(`CLEARANCE_AUDIT_WEBHOOK_URL is not an http(s) URL: "${url}"`);
     const secret = value(env, "CLEARANCE_AUDIT_WEBHOOK_SECRET");
-    if (!secret) throw new StartupError("CLEARANCE_AUDIT_WEBHOOK_SECRET is not set: checkpoints posted to CLEARANCE_AUDIT_WEBHOOK_URL are signed with it");
+    if (!secret)
+      throw new StartupError(
+        "CLEARANCE_AUDIT_WEBHOOK_SECRET is not set: checkpoints posted to CLEARANCE_AUDIT_WEBHOOK_URL are signed with it",
+      );
     webhook = { url, secret };
   }
   return { directory, s3, webhook };

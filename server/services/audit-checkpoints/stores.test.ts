@@ -52,21 +52,41 @@ describe("the checkpoint webhook", () => {
   });
 
   it("receives each checkpoint signed as the webhook adapter signs, and a failure is reported, not hidden", async () => {
-    const settings = checkpointSettings({ CLEARANCE_AUDIT_WEBHOOK_URL: url, CLEARANCE_AUDIT_WEBHOOK_SECRET: "shared-secret" });
+    const settings = checkpointSettings({
+      CLEARANCE_AUDIT_WEBHOOK_URL: url,
+      CLEARANCE_AUDIT_WEBHOOK_SECRET: "shared-secret",
+    });
     expect(settings.webhook).toEqual({ url, secret: "shared-secret" });
     const store = webhookCheckpointStore(settings.webhook!);
     const result = await writeAuditCheckpoint({ ctx: { db: t.db, clock: () => new Date() }, stores: [store] });
-    expect(result).toMatchObject({ ok: true, written: [{ location: `webhook ${new URL(url).origin}`, outcome: "written" }] });
+    expect(result).toMatchObject({
+      ok: true,
+      written: [{ location: `webhook ${new URL(url).origin}`, outcome: "written" }],
+    });
     const [call] = received;
     expect(call!.headers["x-clearance-event"]).toBe("audit.checkpoint");
-    expect(verifyWebhookSignature("shared-secret", String(call!.headers["x-clearance-timestamp"]), call!.body, String(call!.headers["x-clearance-signature"]), Date.now() / 1000)).toBe(true);
+    expect(
+      verifyWebhookSignature(
+        "shared-secret",
+        String(call!.headers["x-clearance-timestamp"]),
+        call!.body,
+        String(call!.headers["x-clearance-signature"]),
+        Date.now() / 1000,
+      ),
+    ).toBe(true);
     expect(JSON.parse(call!.body)).toEqual(result.ok && result.checkpoint);
 
     status = 503;
-    expect(await writeAuditCheckpoint({ ctx: { db: t.db, clock: () => new Date() }, stores: [store] })).toMatchObject({ ok: true, written: [], failed: [{ problem: "HTTP 503" }] });
+    expect(await writeAuditCheckpoint({ ctx: { db: t.db, clock: () => new Date() }, stores: [store] })).toMatchObject({
+      ok: true,
+      written: [],
+      failed: [{ problem: "HTTP 503" }],
+    });
   });
 
   it("needs its secret", () => {
-    expect(() => checkpointSettings({ CLEARANCE_AUDIT_WEBHOOK_URL: url })).toThrow(/^CLEARANCE_AUDIT_WEBHOOK_SECRET is not set/);
+    expect(() => checkpointSettings({ CLEARANCE_AUDIT_WEBHOOK_URL: url })).toThrow(
+      /^CLEARANCE_AUDIT_WEBHOOK_SECRET is not set/,
+    );
   });
 });

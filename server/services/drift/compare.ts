@@ -6,7 +6,10 @@ import type { Tx } from "@/server/db/client";
 
 const COPY_CHUNK = 20_000;
 // COPY's text format: backslash, tab, newline and carriage return are escaped; \N is NULL.
-const copyText = (v: string | null) => (v === null ? "\\N" : v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")));
+const copyText = (v: string | null) =>
+  v === null
+    ? "\\N"
+    : v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 
 /** Streams the actual list into drift_actual on the transaction's own connection. */
 async function copyActual(client: pg.PoolClient, actual: readonly ActualAccess[]) {
@@ -45,12 +48,18 @@ export interface DriftCounts {
  * Findings still seen stay open (their last run moves on); new ones open; those no longer seen
  * are resolved. Each stores the facts its explanation is built from, as they were when found.
  */
-export async function findAndStoreDrift(tx: Tx, client: pg.PoolClient, input: { systemKey: string; runId: number; actual: readonly ActualAccess[]; managed: readonly string[]; at: Date }): Promise<DriftCounts> {
+export async function findAndStoreDrift(
+  tx: Tx,
+  client: pg.PoolClient,
+  input: { systemKey: string; runId: number; actual: readonly ActualAccess[]; managed: readonly string[]; at: Date },
+): Promise<DriftCounts> {
   const { systemKey, runId, at } = input;
   // A full join of millions of rows wants its hash tables in memory; JIT costs more than it saves here.
   await tx.execute(sql`set local work_mem = '512MB'`);
   await tx.execute(sql`set local jit = off`);
-  await tx.execute(sql`create temp table drift_actual (username text not null, resource_key text not null, level text) on commit drop`);
+  await tx.execute(
+    sql`create temp table drift_actual (username text not null, resource_key text not null, level text) on commit drop`,
+  );
   await copyActual(client, input.actual);
   await tx.execute(sql`analyze drift_actual`);
   await tx.execute(sql`
@@ -99,11 +108,19 @@ export async function findAndStoreDrift(tx: Tx, client: pg.PoolClient, input: { 
   const resolved = await tx.execute(sql`
     update drift_findings set status = 'resolved', resolution = 'No longer found: the system matches', resolved_by = 'drift check', resolved_at = ${at}
     where system_key = ${systemKey} and status in ('open', 'remediating') and last_run_id <> ${runId}`);
-  const kinds = await tx.execute<{ kind: string; n: string }>(sql`select kind, count(*) as n from drift_diff group by kind`);
+  const kinds = await tx.execute<{ kind: string; n: string }>(
+    sql`select kind, count(*) as n from drift_diff group by kind`,
+  );
   const expected = await tx.execute<{ n: string }>(sql`
     select (select count(*) from expected_access where system_key = ${systemKey})
          + (select count(*) from access_exceptions e where e.resource_key like ${`${systemKey}:%`} and e.ended_at is null and e.starts_at <= ${at} and e.expires_at > ${at}
               and not exists (select 1 from expected_access p where p.identity_id = e.identity_id and p.resource_key = e.resource_key)) as n`);
   const count = (kind: string) => Number(kinds.rows.find((r) => r.kind === kind)?.n ?? 0);
-  return { excess: count("excess"), missing: count("missing"), level: count("level"), expected: Number(expected.rows[0]?.n ?? 0), resolved: resolved.rowCount ?? 0 };
+  return {
+    excess: count("excess"),
+    missing: count("missing"),
+    level: count("level"),
+    expected: Number(expected.rows[0]?.n ?? 0),
+    resolved: resolved.rowCount ?? 0,
+  };
 }

@@ -23,7 +23,11 @@ const clock = movableClock("2026-11-23T10:00:00Z");
 const ctx = () => serviceContext(t.db, systemActor("test"), clock);
 const sarahDn = () => slapd.userDnTemplate.replace("{username}", "sarah.chen");
 const check = (systemKey: string) => runDriftCheck({ ctx: ctx(), input: { systemKey, trigger: "on_demand" } });
-const openFindings = (systemKey: string) => t.db.select().from(driftFindings).where(and(eq(driftFindings.systemKey, systemKey), eq(driftFindings.status, "open")));
+const openFindings = (systemKey: string) =>
+  t.db
+    .select()
+    .from(driftFindings)
+    .where(and(eq(driftFindings.systemKey, systemKey), eq(driftFindings.status, "open")));
 async function drain() {
   while ((await runDueOperations({ ctx: ctx(), limit: 500 })) > 0);
 }
@@ -32,7 +36,9 @@ beforeAll(async () => {
   t = await createTestDatabase();
   slapd = await startSlapd();
   await connectSystemsToSlapd(t.db, slapd, ["gitlab", "slack"]);
-  sarahId = (await t.db.select({ id: identities.id }).from(identities).where(eq(identities.externalId, "sarah.chen")))[0]!.id;
+  sarahId = (
+    await t.db.select({ id: identities.id }).from(identities).where(eq(identities.externalId, "sarah.chen"))
+  )[0]!.id;
 }, 60_000);
 afterAll(async () => {
   await slapd?.stop();
@@ -41,7 +47,11 @@ afterAll(async () => {
 
 describe("drift detection against a real LDAP directory (seed 001, layer 5)", () => {
   it("refuses a system whose adapter cannot read access back, naming it", async () => {
-    await expect(check("salesforce")).rejects.toMatchObject({ code: "PRECONDITION_FAILED", field: "systemKey", message: expect.stringMatching(/manual adapter, which cannot read access back/) });
+    await expect(check("salesforce")).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      field: "systemKey",
+      message: expect.stringMatching(/manual adapter, which cannot read access back/),
+    });
   });
 
   it("an empty directory is all missing access; automatic remediation grants it, and the next check finds nothing", async () => {
@@ -50,8 +60,15 @@ describe("drift detection against a real LDAP directory (seed 001, layer 5)", ()
     expect(first.missingCount).toBeGreaterThan(20);
     expect(first.missingCount).toBe(first.expectedCount);
     const [sarahs] = (await openFindings("gitlab")).filter((f) => f.username === "sarah.chen");
-    expect(sarahs).toMatchObject({ kind: "missing", resourceKey: "gitlab:group:customer-solutions", expectedLevel: "reporter" });
-    expect(explainFinding(sarahs!)).toEqual({ expected: "sales-engineer-access grants it (reporter)", actual: "gitlab:group:customer-solutions has no access for sarah.chen" });
+    expect(sarahs).toMatchObject({
+      kind: "missing",
+      resourceKey: "gitlab:group:customer-solutions",
+      expectedLevel: "reporter",
+    });
+    expect(explainFinding(sarahs!)).toEqual({
+      expected: "sales-engineer-access grants it (reporter)",
+      actual: "gitlab:group:customer-solutions has no access for sarah.chen",
+    });
 
     await t.db.update(systems).set({ driftAutoRemediate: true }).where(eq(systems.key, "gitlab"));
     const second = await check("gitlab");
@@ -76,14 +93,24 @@ describe("drift detection against a real LDAP directory (seed 001, layer 5)", ()
       resourceKey: "gitlab:group:finance",
       actualLevel: "developer",
     });
-    expect(explainFinding(finding!)).toEqual({ expected: "Not in any policy that applies to Sarah Chen, and no active exception covers it", actual: "sarah.chen holds gitlab:group:finance (developer)" });
+    expect(explainFinding(finding!)).toEqual({
+      expected: "Not in any policy that applies to Sarah Chen, and no active exception covers it",
+      actual: "sarah.chen holds gitlab:group:finance (developer)",
+    });
     // Seen again: still one finding, not two.
     await check("gitlab");
     expect(await openFindings("gitlab")).toHaveLength(1);
 
     const it_ = await as(t.db, "priya.raman@company.com", clock);
-    await expect(resolveDriftFinding({ ctx: it_, input: { findingId: finding!.id, action: "grant" } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "action" });
-    expect(await resolveDriftFinding({ ctx: it_, input: { findingId: finding!.id, action: "remove", note: "Added by hand outside policy" } })).toMatchObject({ status: "remediating" });
+    await expect(
+      resolveDriftFinding({ ctx: it_, input: { findingId: finding!.id, action: "grant" } }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT", field: "action" });
+    expect(
+      await resolveDriftFinding({
+        ctx: it_,
+        input: { findingId: finding!.id, action: "remove", note: "Added by hand outside policy" },
+      }),
+    ).toMatchObject({ status: "remediating" });
     await drain();
     expect(await groupsOf(slapd, "sarah.chen")).not.toContain("gitlab:group:finance (developer)");
     await check("gitlab");
@@ -94,7 +121,15 @@ describe("drift detection against a real LDAP directory (seed 001, layer 5)", ()
   it("an expired exception is not re-added by reconciliation, even with automatic remediation", async () => {
     const e = await approvedException(
       t.db,
-      { identityId: sarahId, resource: "gitlab:group:billing-system-rewrite", level: "developer", type: "project", justification: "Billing rewrite integration for a customer", approverEmail: "cto@company.com", expiresAt: new Date(clock().getTime() + 7 * 86_400_000) },
+      {
+        identityId: sarahId,
+        resource: "gitlab:group:billing-system-rewrite",
+        level: "developer",
+        type: "project",
+        justification: "Billing rewrite integration for a customer",
+        approverEmail: "cto@company.com",
+        expiresAt: new Date(clock().getTime() + 7 * 86_400_000),
+      },
       { clock },
     );
     await drain();
@@ -118,7 +153,10 @@ describe("drift detection against a real LDAP directory (seed 001, layer 5)", ()
     await check("gitlab");
     const [finding] = await openFindings("gitlab");
     expect(explainFinding(finding!).expected).toMatch(new RegExp(`EXC-${e.number} ended \\(expired\\)`));
-    await resolveDriftFinding({ ctx: await as(t.db, "priya.raman@company.com", clock), input: { findingId: finding!.id, action: "dismiss", note: "Handled with the project team" } });
+    await resolveDriftFinding({
+      ctx: await as(t.db, "priya.raman@company.com", clock),
+      input: { findingId: finding!.id, action: "dismiss", note: "Handled with the project team" },
+    });
   });
 
   it("access in its grace period after a transfer is expected, not excess; IT can propose keeping excess as an exception, which the approver decides", async () => {
@@ -129,9 +167,25 @@ describe("drift detection against a real LDAP directory (seed 001, layer 5)", ()
     await t.db.update(systems).set({ driftAutoRemediate: false }).where(eq(systems.key, "slack"));
     expect(await check("slack")).toMatchObject({ excessCount: 0, missingCount: 0 });
 
-    await changeIdentityAttributes({ ctx: ctx(), input: { identityId: sarahId, attributes: { department: "Engineering", job_title: "Solutions Architect" }, source: "hr_event", reason: "Transfer" } });
+    await changeIdentityAttributes({
+      ctx: ctx(),
+      input: {
+        identityId: sarahId,
+        attributes: { department: "Engineering", job_title: "Solutions Architect" },
+        source: "hr_event",
+        reason: "Transfer",
+      },
+    });
     await drain();
-    const grace = await t.db.select().from(accessExceptions).where(and(eq(accessExceptions.identityId, sarahId), eq(accessExceptions.resourceKey, "slack:channel:#customer-success")));
+    const grace = await t.db
+      .select()
+      .from(accessExceptions)
+      .where(
+        and(
+          eq(accessExceptions.identityId, sarahId),
+          eq(accessExceptions.resourceKey, "slack:channel:#customer-success"),
+        ),
+      );
     expect(grace).toEqual([expect.objectContaining({ type: "role_transition", status: "active" })]);
     expect(await groupsOf(slapd, "sarah.chen")).toContain("slack:channel:#customer-success (member)");
     expect(await check("slack")).toMatchObject({ excessCount: 0, missingCount: 0, levelCount: 0 });
@@ -142,16 +196,74 @@ describe("drift detection against a real LDAP directory (seed 001, layer 5)", ()
     const [finding] = await openFindings("slack");
     expect(finding).toMatchObject({ kind: "excess", resourceKey: "slack:channel:#sales-leadership" });
     const it_ = await as(t.db, "priya.raman@company.com", clock);
-    await expect(resolveDriftFinding({ ctx: it_, input: { findingId: finding!.id, action: "convert", exception: { type: "project", expiresAt: new Date(clock().getTime() + 14 * 86_400_000), justification: "short", approverEmail: "cto@company.com" } } })).rejects.toMatchObject({ field: "exception.justification" });
-    const proposed = await resolveDriftFinding({ ctx: it_, input: { findingId: finding!.id, action: "convert", exception: { type: "project", expiresAt: new Date(clock().getTime() + 14 * 86_400_000), justification: "Hands over the last sales deals", approverEmail: "cto@company.com" } } });
+    await expect(
+      resolveDriftFinding({
+        ctx: it_,
+        input: {
+          findingId: finding!.id,
+          action: "convert",
+          exception: {
+            type: "project",
+            expiresAt: new Date(clock().getTime() + 14 * 86_400_000),
+            justification: "short",
+            approverEmail: "cto@company.com",
+          },
+        },
+      }),
+    ).rejects.toMatchObject({ field: "exception.justification" });
+    const proposed = await resolveDriftFinding({
+      ctx: it_,
+      input: {
+        findingId: finding!.id,
+        action: "convert",
+        exception: {
+          type: "project",
+          expiresAt: new Date(clock().getTime() + 14 * 86_400_000),
+          justification: "Hands over the last sales deals",
+          approverEmail: "cto@company.com",
+        },
+      },
+    });
     // Proposed, not yet kept: the finding stays open and says why, and the access is still excess.
     expect(proposed).toMatchObject({ status: "proposed", requestNumber: expect.any(Number) });
-    expect((await t.db.select().from(driftFindings).where(eq(driftFindings.id, finding!.id)))[0]).toMatchObject({ status: "open", resolution: expect.stringMatching(/REQ-\d+, waiting for cto@company.com/) });
-    expect(await t.db.select().from(accessExceptions).where(and(eq(accessExceptions.identityId, sarahId), eq(accessExceptions.resourceKey, "slack:channel:#sales-leadership")))).toEqual([]);
-    await decideRequest({ ctx: await as(t.db, "cto@company.com", clock), input: { requestId: proposed.requestId!, decision: "approve" } });
-    const [kept] = await t.db.select().from(accessExceptions).where(and(eq(accessExceptions.identityId, sarahId), eq(accessExceptions.resourceKey, "slack:channel:#sales-leadership")));
-    expect(kept).toMatchObject({ status: "active", source: "admin", requestId: proposed.requestId, createdBy: "priya.raman@company.com" });
-    expect((await t.db.select().from(driftFindings).where(eq(driftFindings.id, finding!.id)))[0]).toMatchObject({ status: "resolved", exceptionId: kept!.id });
+    expect((await t.db.select().from(driftFindings).where(eq(driftFindings.id, finding!.id)))[0]).toMatchObject({
+      status: "open",
+      resolution: expect.stringMatching(/REQ-\d+, waiting for cto@company.com/),
+    });
+    expect(
+      await t.db
+        .select()
+        .from(accessExceptions)
+        .where(
+          and(
+            eq(accessExceptions.identityId, sarahId),
+            eq(accessExceptions.resourceKey, "slack:channel:#sales-leadership"),
+          ),
+        ),
+    ).toEqual([]);
+    await decideRequest({
+      ctx: await as(t.db, "cto@company.com", clock),
+      input: { requestId: proposed.requestId!, decision: "approve" },
+    });
+    const [kept] = await t.db
+      .select()
+      .from(accessExceptions)
+      .where(
+        and(
+          eq(accessExceptions.identityId, sarahId),
+          eq(accessExceptions.resourceKey, "slack:channel:#sales-leadership"),
+        ),
+      );
+    expect(kept).toMatchObject({
+      status: "active",
+      source: "admin",
+      requestId: proposed.requestId,
+      createdBy: "priya.raman@company.com",
+    });
+    expect((await t.db.select().from(driftFindings).where(eq(driftFindings.id, finding!.id)))[0]).toMatchObject({
+      status: "resolved",
+      exceptionId: kept!.id,
+    });
     expect(await check("slack")).toMatchObject({ excessCount: 0 });
     // Hundreds of real LDAP calls (Slack mirrored for everyone, then a transfer): 5-15 s on an idle
     // machine, several times that on a busy CI runner, so not the default 30 s.

@@ -21,8 +21,15 @@ function canCheck(system: typeof systems.$inferSelect): boolean {
 /** Every system with its lifecycle settings, its last drift check and its open findings. */
 export async function driftOverview({ ctx }: { ctx: ServiceContext }) {
   const rows = await ctx.db.select().from(systems).orderBy(systems.key);
-  const last = await ctx.db.selectDistinctOn([driftRuns.systemKey]).from(driftRuns).orderBy(driftRuns.systemKey, desc(driftRuns.id));
-  const open = await ctx.db.select({ systemKey: driftFindings.systemKey, kind: driftFindings.kind, n: count() }).from(driftFindings).where(eq(driftFindings.status, "open")).groupBy(driftFindings.systemKey, driftFindings.kind);
+  const last = await ctx.db
+    .selectDistinctOn([driftRuns.systemKey])
+    .from(driftRuns)
+    .orderBy(driftRuns.systemKey, desc(driftRuns.id));
+  const open = await ctx.db
+    .select({ systemKey: driftFindings.systemKey, kind: driftFindings.kind, n: count() })
+    .from(driftFindings)
+    .where(eq(driftFindings.status, "open"))
+    .groupBy(driftFindings.systemKey, driftFindings.kind);
   return rows.map((s) => ({
     key: s.key,
     name: s.name,
@@ -42,27 +49,65 @@ export async function driftOverview({ ctx }: { ctx: ServiceContext }) {
 }
 
 /** Drift checks, newest first: the history. */
-export async function listDriftRuns({ ctx, input }: { ctx: ServiceContext; input: { systemKey?: string; page: number; pageSize: number } }) {
+export async function listDriftRuns({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { systemKey?: string; page: number; pageSize: number };
+}) {
   const where = input.systemKey ? eq(driftRuns.systemKey, input.systemKey) : undefined;
   const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(driftRuns).where(where).orderBy(desc(driftRuns.id)).limit(input.pageSize).offset((input.page - 1) * input.pageSize),
+    ctx.db
+      .select()
+      .from(driftRuns)
+      .where(where)
+      .orderBy(desc(driftRuns.id))
+      .limit(input.pageSize)
+      .offset((input.page - 1) * input.pageSize),
     ctx.db.select({ n: count() }).from(driftRuns).where(where),
   ]);
   return { rows, total: total?.n ?? 0 };
 }
 
 /** Findings with the person they are about, open ones by default, newest first. */
-export async function listDriftFindings({ ctx, input }: { ctx: ServiceContext; input: { systemKey?: string; kind?: "excess" | "missing" | "level"; status: "open" | "closed" | "all"; identityId?: string; page: number; pageSize: number } }) {
+export async function listDriftFindings({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: {
+    systemKey?: string;
+    kind?: "excess" | "missing" | "level";
+    status: "open" | "closed" | "all";
+    identityId?: string;
+    page: number;
+    pageSize: number;
+  };
+}) {
   const conditions: (SQL | undefined)[] = [
     input.systemKey ? eq(driftFindings.systemKey, input.systemKey) : undefined,
     input.kind ? eq(driftFindings.kind, input.kind) : undefined,
     input.identityId ? eq(driftFindings.identityId, input.identityId) : undefined,
-    input.status === "open" ? inArray(driftFindings.status, ["open", "remediating"]) : input.status === "closed" ? inArray(driftFindings.status, ["resolved", "dismissed"]) : undefined,
+    input.status === "open"
+      ? inArray(driftFindings.status, ["open", "remediating"])
+      : input.status === "closed"
+        ? inArray(driftFindings.status, ["resolved", "dismissed"])
+        : undefined,
   ];
   const where = and(...conditions);
   const [rows, [total]] = await Promise.all([
     ctx.db
-      .select({ finding: driftFindings, person: { id: identities.id, name: identities.displayName, email: identities.email, jobTitle: identities.jobTitle, department: identities.department } })
+      .select({
+        finding: driftFindings,
+        person: {
+          id: identities.id,
+          name: identities.displayName,
+          email: identities.email,
+          jobTitle: identities.jobTitle,
+          department: identities.department,
+        },
+      })
       .from(driftFindings)
       .leftJoin(identities, eq(identities.id, driftFindings.identityId))
       .where(where)
@@ -77,25 +122,56 @@ export async function listDriftFindings({ ctx, input }: { ctx: ServiceContext; i
       explanation: explainFinding(finding),
       person: person?.id ? { id: person.id, name: person.name, email: person.email } : null,
       // "Add to a policy": excess access of a known person, drafted for their role.
-      policyDraft: finding.kind === "excess" && person?.id ? policyDraftForAccess({ jobTitle: person.jobTitle, department: person.department, resource: finding.resourceKey, level: finding.actualLevel }) : null,
+      policyDraft:
+        finding.kind === "excess" && person?.id
+          ? policyDraftForAccess({
+              jobTitle: person.jobTitle,
+              department: person.department,
+              resource: finding.resourceKey,
+              level: finding.actualLevel,
+            })
+          : null,
     })),
     total: total?.n ?? 0,
   };
 }
 
 /** IT's lifecycle settings for a system: review-before-execution, grace period, automatic drift remediation. */
-export async function setSystemLifecycleSettings({ ctx, input }: { ctx: ServiceContext; input: { systemKey: string; reviewPlans: boolean; graceDays: number | null; driftAutoRemediate: boolean } }) {
-  if (input.graceDays !== null && (!Number.isInteger(input.graceDays) || input.graceDays < 0 || input.graceDays > 365)) throw new DomainError("INVALID_INPUT", "The grace period is a whole number of days from 0 to 365 (empty: the default)", { field: "graceDays" });
+export async function setSystemLifecycleSettings({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { systemKey: string; reviewPlans: boolean; graceDays: number | null; driftAutoRemediate: boolean };
+}) {
+  if (input.graceDays !== null && (!Number.isInteger(input.graceDays) || input.graceDays < 0 || input.graceDays > 365))
+    throw new DomainError(
+      "INVALID_INPUT",
+      "The grace period is a whole number of days from 0 to 365 (empty: the default)",
+      { field: "graceDays" },
+    );
   return ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(systems).where(eq(systems.key, input.systemKey)).for("update");
     if (!before) throw new DomainError("NOT_FOUND", `There is no system "${input.systemKey}"`, { field: "systemKey" });
-    const [after] = await tx.update(systems).set({ reviewPlans: input.reviewPlans, graceDays: input.graceDays, driftAutoRemediate: input.driftAutoRemediate }).where(eq(systems.key, input.systemKey)).returning();
+    const [after] = await tx
+      .update(systems)
+      .set({ reviewPlans: input.reviewPlans, graceDays: input.graceDays, driftAutoRemediate: input.driftAutoRemediate })
+      .where(eq(systems.key, input.systemKey))
+      .returning();
     await recordAuditEvent(tx, ctx, {
       action: "system.lifecycle_settings_changed",
       subjectType: "system",
       subjectId: input.systemKey,
-      before: { reviewPlans: before.reviewPlans, graceDays: before.graceDays, driftAutoRemediate: before.driftAutoRemediate },
-      after: { reviewPlans: after!.reviewPlans, graceDays: after!.graceDays, driftAutoRemediate: after!.driftAutoRemediate },
+      before: {
+        reviewPlans: before.reviewPlans,
+        graceDays: before.graceDays,
+        driftAutoRemediate: before.driftAutoRemediate,
+      },
+      after: {
+        reviewPlans: after!.reviewPlans,
+        graceDays: after!.graceDays,
+        driftAutoRemediate: after!.driftAutoRemediate,
+      },
       context: { by: actorLabel(ctx.actor) },
     });
     return after!;
@@ -109,9 +185,17 @@ export async function runScheduledDriftChecks({ ctx }: { ctx: ServiceContext }) 
     if (!canCheck(system)) continue;
     try {
       const run = await runDriftCheck({ ctx, input: { systemKey: system.key, trigger: "schedule" } });
-      results.push({ systemKey: system.key, ok: true, detail: `${run.excessCount} excess, ${run.missingCount} missing, ${run.levelCount} level` });
+      results.push({
+        systemKey: system.key,
+        ok: true,
+        detail: `${run.excessCount} excess, ${run.missingCount} missing, ${run.levelCount} level`,
+      });
     } catch (error) {
-      results.push({ systemKey: system.key, ok: false, detail: error instanceof Error ? error.message : String(error) });
+      results.push({
+        systemKey: system.key,
+        ok: false,
+        detail: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return results;
@@ -119,21 +203,50 @@ export async function runScheduledDriftChecks({ ctx }: { ctx: ServiceContext }) 
 
 /** A system's resources with their grace periods: their own, or the system's (or the default) when unset. */
 export async function listResourceGrace({ ctx, input }: { ctx: ServiceContext; input: { systemKey: string } }) {
-  const [system] = await ctx.db.select({ graceDays: systems.graceDays }).from(systems).where(eq(systems.key, input.systemKey));
+  const [system] = await ctx.db
+    .select({ graceDays: systems.graceDays })
+    .from(systems)
+    .where(eq(systems.key, input.systemKey));
   if (!system) throw new DomainError("NOT_FOUND", `There is no system "${input.systemKey}"`, { field: "systemKey" });
-  const rows = await ctx.db.select({ key: resources.key, description: resources.description, graceDays: resources.graceDays }).from(resources).where(eq(resources.systemKey, input.systemKey)).orderBy(resources.key);
+  const rows = await ctx.db
+    .select({ key: resources.key, description: resources.description, graceDays: resources.graceDays })
+    .from(resources)
+    .where(eq(resources.systemKey, input.systemKey))
+    .orderBy(resources.key);
   const systemDays = system.graceDays ?? DEFAULT_GRACE_DAYS;
   return { systemDays, resources: rows.map((r) => ({ ...r, effectiveDays: r.graceDays ?? systemDays })) };
 }
 
 /** Sets one resource's grace period (null: follow the system's). */
-export async function setResourceGraceDays({ ctx, input }: { ctx: ServiceContext; input: { resourceKey: string; graceDays: number | null } }) {
-  if (input.graceDays !== null && (!Number.isInteger(input.graceDays) || input.graceDays < 0 || input.graceDays > 365)) throw new DomainError("INVALID_INPUT", "The grace period is a whole number of days from 0 to 365 (empty: the system's)", { field: "graceDays" });
+export async function setResourceGraceDays({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { resourceKey: string; graceDays: number | null };
+}) {
+  if (input.graceDays !== null && (!Number.isInteger(input.graceDays) || input.graceDays < 0 || input.graceDays > 365))
+    throw new DomainError(
+      "INVALID_INPUT",
+      "The grace period is a whole number of days from 0 to 365 (empty: the system's)",
+      { field: "graceDays" },
+    );
   return ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(resources).where(eq(resources.key, input.resourceKey)).for("update");
-    if (!before) throw new DomainError("NOT_FOUND", `There is no resource ${input.resourceKey}`, { field: "resourceKey" });
-    const [after] = await tx.update(resources).set({ graceDays: input.graceDays }).where(eq(resources.key, input.resourceKey)).returning();
-    await recordAuditEvent(tx, ctx, { action: "resource.grace_days_changed", subjectType: "resource", subjectId: input.resourceKey, before: { graceDays: before.graceDays }, after: { graceDays: after!.graceDays } });
+    if (!before)
+      throw new DomainError("NOT_FOUND", `There is no resource ${input.resourceKey}`, { field: "resourceKey" });
+    const [after] = await tx
+      .update(resources)
+      .set({ graceDays: input.graceDays })
+      .where(eq(resources.key, input.resourceKey))
+      .returning();
+    await recordAuditEvent(tx, ctx, {
+      action: "resource.grace_days_changed",
+      subjectType: "resource",
+      subjectId: input.resourceKey,
+      before: { graceDays: before.graceDays },
+      after: { graceDays: after!.graceDays },
+    });
     return after!;
   });
 }

@@ -13,8 +13,14 @@ export async function activeExceptionsOf(db: DbOrTx, identityId: string, now: Da
     .from(accessExceptions)
     .leftJoin(requestTemplates, eq(requestTemplates.id, accessExceptions.templateId))
     .leftJoin(approver, eq(approver.id, accessExceptions.approverId))
-    .where(and(eq(accessExceptions.identityId, identityId), isNull(accessExceptions.endedAt), lte(accessExceptions.startsAt, now), gt(accessExceptions.expiresAt, now)))
+    .where(
+      and(
+        eq(accessExceptions.identityId, identityId),
+        isNull(accessExceptions.endedAt),
+        lte(accessExceptions.startsAt, now),
+        gt(accessExceptions.expiresAt, now),
+      ),
+    )
     .orderBy(asc(accessExceptions.expiresAt));
   return rows.filter((r) => countsAsAccess(r.e, now));
 }
-

@@ -25,9 +25,19 @@ export async function provisionProposal(tx: Tx, ctx: ServiceContext, requestId: 
   await tx.update(provisioningHandoffs).set({ status: "taken" }).where(eq(provisioningHandoffs.requestId, requestId));
   const r = request!;
   const p = proposalSchema.parse(r.proposal);
-  const [proposer] = await tx.select({ email: identities.email }).from(identities).where(eq(identities.id, r.proposedBy!));
-  if (ctx.actor.type !== "identity") throw new DomainError("PRECONDITION_FAILED", "A proposal is approved by a person", { field: "requestId" });
-  const decided = { approverId: ctx.actor.identityId, approvalNote: r.decisionNote, approvedAt: r.decidedAt ?? ctx.clock(), requestId: r.id, createdBy: proposer!.email };
+  const [proposer] = await tx
+    .select({ email: identities.email })
+    .from(identities)
+    .where(eq(identities.id, r.proposedBy!));
+  if (ctx.actor.type !== "identity")
+    throw new DomainError("PRECONDITION_FAILED", "A proposal is approved by a person", { field: "requestId" });
+  const decided = {
+    approverId: ctx.actor.identityId,
+    approvalNote: r.decisionNote,
+    approvedAt: r.decidedAt ?? ctx.clock(),
+    requestId: r.id,
+    createdBy: proposer!.email,
+  };
   if (p.action === "extend") return [await extendProposed(tx, ctx, r, p)];
   if (p.action === "keep") {
     const kept = await keepProposed(tx, ctx, r, p, decided);
@@ -57,18 +67,31 @@ export async function provisionProposal(tx: Tx, ctx: ServiceContext, requestId: 
     },
     { mode: "retry", maxAttempts: 5 },
   );
-  await tx.update(accessRequests).set({ accessStartsAt: startsAt, accessEndsAt: expiresAt }).where(eq(accessRequests.id, r.id));
+  await tx
+    .update(accessRequests)
+    .set({ accessStartsAt: startsAt, accessEndsAt: expiresAt })
+    .where(eq(accessRequests.id, r.id));
   return [exception];
 }
 
 /** An approval that comes after the proposed expiry cannot make access: the approver denies, IT proposes again. */
 function refuseEndedWindow(p: { expiresAt: string }, startsAt: Date) {
   if (Date.parse(p.expiresAt) > startsAt.getTime()) return;
-  throw new DomainError("PRECONDITION_FAILED", `The proposed access would already have ended (${p.expiresAt.slice(0, 10)}): deny it, and IT can propose new dates`, { field: "requestId" });
+  throw new DomainError(
+    "PRECONDITION_FAILED",
+    `The proposed access would already have ended (${p.expiresAt.slice(0, 10)}): deny it, and IT can propose new dates`,
+    { field: "requestId" },
+  );
 }
 
 /** Access drift found, kept as it is: active at once, and the finding resolved (null when the finding is gone). */
-async function keepProposed(tx: Tx, ctx: ServiceContext, r: Request, p: Extract<Proposal, { action: "keep" }>, decided: { approverId: string; approvalNote: string | null; requestId: string; createdBy: string }) {
+async function keepProposed(
+  tx: Tx,
+  ctx: ServiceContext,
+  r: Request,
+  p: Extract<Proposal, { action: "keep" }>,
+  decided: { approverId: string; approvalNote: string | null; requestId: string; createdBy: string },
+) {
   const [f] = await tx.select().from(driftFindings).where(eq(driftFindings.id, p.findingId)).for("update");
   // Removed or corrected meanwhile: the approved access is granted like any exception.
   if (!f || f.status !== "open") return null;
@@ -88,9 +111,21 @@ async function keepProposed(tx: Tx, ctx: ServiceContext, r: Request, p: Extract<
   const now = ctx.clock();
   await tx
     .update(driftFindings)
-    .set({ status: "resolved", exceptionId: exception.id, resolution: `Kept as EXC-${exception.number} until ${p.expiresAt.slice(0, 10)} (REQ-${r.number})`, resolvedBy: actorLabel(ctx.actor), resolvedAt: now })
+    .set({
+      status: "resolved",
+      exceptionId: exception.id,
+      resolution: `Kept as EXC-${exception.number} until ${p.expiresAt.slice(0, 10)} (REQ-${r.number})`,
+      resolvedBy: actorLabel(ctx.actor),
+      resolvedAt: now,
+    })
     .where(eq(driftFindings.id, f.id));
-  await recordAuditEvent(tx, ctx, { action: "drift.converted", subjectType: "drift_finding", subjectId: f.id, before: { status: "open" }, after: { status: "resolved", exception: `EXC-${exception.number}`, request: `REQ-${r.number}` } });
+  await recordAuditEvent(tx, ctx, {
+    action: "drift.converted",
+    subjectType: "drift_finding",
+    subjectId: f.id,
+    before: { status: "open" },
+    after: { status: "resolved", exception: `EXC-${exception.number}`, request: `REQ-${r.number}` },
+  });
   return exception;
 }
 
@@ -102,11 +137,28 @@ async function extendProposed(tx: Tx, ctx: ServiceContext, r: Request, p: Extrac
     .where(and(eq(accessExceptions.id, p.exceptionId), isNull(accessExceptions.endedAt)))
     .orderBy(desc(accessExceptions.expiresAt))
     .for("update");
-  if (!exception) throw new DomainError("PRECONDITION_FAILED", `EXC-${p.exceptionNumber} has already ended: IT can propose a new exception`, { field: "requestId" });
+  if (!exception)
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `EXC-${p.exceptionNumber} has already ended: IT can propose a new exception`,
+      { field: "requestId" },
+    );
   const approval = nextExtensionApproval(exception, await typeSettingsOf(tx, exception.type as ExceptionType));
-  if (approval.escalated && !p.escalated) throw new DomainError("PRECONDITION_FAILED", `EXC-${exception.number} was extended meanwhile: this extension now needs the escalated approver`, { field: "requestId" });
+  if (approval.escalated && !p.escalated)
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `EXC-${exception.number} was extended meanwhile: this extension now needs the escalated approver`,
+      { field: "requestId" },
+    );
   const approvedBy = ctx.actor.type === "identity" ? ctx.actor.email : actorLabel(ctx.actor);
-  const extended = await applyExtension(tx, ctx, exception, { minutes: p.durationMinutes, justification: r.justification, approvedBy, escalated: approval.escalated, requestId: r.id, label: `REQ-${r.number}` });
+  const extended = await applyExtension(tx, ctx, exception, {
+    minutes: p.durationMinutes,
+    justification: r.justification,
+    approvedBy,
+    escalated: approval.escalated,
+    requestId: r.id,
+    label: `REQ-${r.number}`,
+  });
   await tx.update(accessRequests).set({ accessEndsAt: extended.expiresAt }).where(eq(accessRequests.id, r.id));
   return extended;
 }

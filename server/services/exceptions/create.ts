@@ -37,7 +37,12 @@ interface NewException {
 }
 
 /** Inserts an exception (its window checked against its type) and queues its grant, in the caller's transaction. */
-export async function insertException(tx: Tx, ctx: ServiceContext, e: NewException, onFailure: { mode: FailureMode; maxAttempts: number }) {
+export async function insertException(
+  tx: Tx,
+  ctx: ServiceContext,
+  e: NewException,
+  onFailure: { mode: FailureMode; maxAttempts: number },
+) {
   checkExceptionWindow(e.type, await typeSettingsOf(tx, e.type), e.startsAt, e.expiresAt);
   const now = ctx.clock();
   const [row] = await tx
@@ -48,10 +53,29 @@ export async function insertException(tx: Tx, ctx: ServiceContext, e: NewExcepti
     action: "exception.created",
     subjectType: "access_exception",
     subjectId: row!.id,
-    after: { exception: `EXC-${row!.number}`, person: e.identityId, resource: e.resourceKey, level: e.level, type: e.type, startsAt: e.startsAt.toISOString(), expiresAt: e.expiresAt.toISOString(), approver: e.approverId, rule: e.approvalRule },
+    after: {
+      exception: `EXC-${row!.number}`,
+      person: e.identityId,
+      resource: e.resourceKey,
+      level: e.level,
+      type: e.type,
+      startsAt: e.startsAt.toISOString(),
+      expiresAt: e.expiresAt.toISOString(),
+      approver: e.approverId,
+      rule: e.approvalRule,
+    },
     reason: e.justification,
   });
-  const op = await queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: e.level, action: "grant", exceptionId: row!.id, failureMode: onFailure.mode, maxAttempts: onFailure.maxAttempts, now: e.startsAt > now ? e.startsAt : now });
+  const op = await queueOperation(tx, {
+    identityId: e.identityId,
+    resourceKey: e.resourceKey,
+    level: e.level,
+    action: "grant",
+    exceptionId: row!.id,
+    failureMode: onFailure.mode,
+    maxAttempts: onFailure.maxAttempts,
+    now: e.startsAt > now ? e.startsAt : now,
+  });
   return { exception: row!, operation: op };
 }
 
@@ -83,13 +107,31 @@ export async function recordExceptionInPlace(
   const { context, createdBy, ...values } = e;
   const [row] = await tx
     .insert(accessExceptions)
-    .values({ ...values, approvedAt: now, createdBy: createdBy ?? actorLabel(ctx.actor), createdAt: now, startsAt: now, status: "active", deliveredAt: now })
+    .values({
+      ...values,
+      approvedAt: now,
+      createdBy: createdBy ?? actorLabel(ctx.actor),
+      createdAt: now,
+      startsAt: now,
+      status: "active",
+      deliveredAt: now,
+    })
     .returning();
   await recordAuditEvent(tx, ctx, {
     action: "exception.created",
     subjectType: "access_exception",
     subjectId: row!.id,
-    after: { exception: `EXC-${row!.number}`, person: e.identityId, resource: e.resourceKey, level: e.level, type: e.type, expiresAt: e.expiresAt.toISOString(), approver: e.approverId ?? null, rule: e.approvalRule ?? null, ...context },
+    after: {
+      exception: `EXC-${row!.number}`,
+      person: e.identityId,
+      resource: e.resourceKey,
+      level: e.level,
+      type: e.type,
+      expiresAt: e.expiresAt.toISOString(),
+      approver: e.approverId ?? null,
+      rule: e.approvalRule ?? null,
+      ...context,
+    },
     reason: e.justification,
   });
   return row!;
@@ -97,8 +139,18 @@ export async function recordExceptionInPlace(
 
 /** References from a request's fields, by their usual keys. */
 function referencesFrom(fields: Record<string, unknown>, ticket: string | null): References {
-  const pick = (...keys: string[]) => keys.map((k) => fields[k]).find((v): v is string => typeof v === "string" && v.trim() !== "")?.trim();
-  const refs: References = { project: pick("project", "project_id"), incident: pick("incident", "incident_id"), contract: pick("contract", "contract_id"), vendor: pick("vendor"), ticket: ticket ?? undefined };
+  const pick = (...keys: string[]) =>
+    keys
+      .map((k) => fields[k])
+      .find((v): v is string => typeof v === "string" && v.trim() !== "")
+      ?.trim();
+  const refs: References = {
+    project: pick("project", "project_id"),
+    incident: pick("incident", "incident_id"),
+    contract: pick("contract", "contract_id"),
+    vendor: pick("vendor"),
+    ticket: ticket ?? undefined,
+  };
   return Object.fromEntries(Object.entries(refs).filter(([, v]) => v)) as References;
 }
 
@@ -147,7 +199,11 @@ export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requ
     if (def.onGrantFailure.mode === "block" && operation.nextAttemptAt <= ctx.clock()) {
       const after = await attemptOperationNow(tx, ctx, operation, { log: ctx.db });
       if (after.status !== "done" && after.status !== "waiting") {
-        throw new DomainError("PRECONDITION_FAILED", `Could not grant ${grant.resource}: ${after.lastError ?? "the system did not confirm"}. The approval did not complete; try again, or ask IT to check the system.`, { field: "requestId" });
+        throw new DomainError(
+          "PRECONDITION_FAILED",
+          `Could not grant ${grant.resource}: ${after.lastError ?? "the system did not confirm"}. The approval did not complete; try again, or ask IT to check the system.`,
+          { field: "requestId" },
+        );
       }
     }
     created.push(exception);

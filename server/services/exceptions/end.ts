@@ -27,27 +27,66 @@ async function endException(tx: Tx, ctx: ServiceContext, e: Exception, reason: E
     .where(eq(accessExceptions.id, e.id))
     .returning();
   if (e.requestId) {
-    const extensionRequests = (await tx.select({ id: exceptionExtensions.requestId }).from(exceptionExtensions).where(eq(exceptionExtensions.exceptionId, e.id))).flatMap((x) => (x.id ? [x.id] : []));
+    const extensionRequests = (
+      await tx
+        .select({ id: exceptionExtensions.requestId })
+        .from(exceptionExtensions)
+        .where(eq(exceptionExtensions.exceptionId, e.id))
+    ).flatMap((x) => (x.id ? [x.id] : []));
     await tx
       .update(accessRequests)
       .set({ accessEndsAt: endedAt })
-      .where(and(inArray(accessRequests.id, [e.requestId, ...extensionRequests]), gt(accessRequests.accessEndsAt, endedAt)));
+      .where(
+        and(inArray(accessRequests.id, [e.requestId, ...extensionRequests]), gt(accessRequests.accessEndsAt, endedAt)),
+      );
   }
   // Its grant must not land after this: cancelled unless already under way (then the revoke waits for it).
   await cancelGrantsOfEndingException(tx, ctx, e, reason);
   // Policy may give the resource by now (a transfer back within its grace period): then the
   // access stays, at the level policy gives, and nothing is revoked.
   let auditNote = note;
-  const [policy] = await tx.select({ level: expectedAccess.level }).from(expectedAccess).where(and(eq(expectedAccess.identityId, e.identityId), eq(expectedAccess.resourceKey, e.resourceKey)));
+  const [policy] = await tx
+    .select({ level: expectedAccess.level })
+    .from(expectedAccess)
+    .where(and(eq(expectedAccess.identityId, e.identityId), eq(expectedAccess.resourceKey, e.resourceKey)));
   if (policy) {
-    if (policy.level !== e.level) await queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: policy.level, action: "grant", exceptionId: null, failureMode: "retry", maxAttempts: 5, now });
-    await tx.update(accessExceptions).set({ status: "removed", removalDeliveredAt: now }).where(eq(accessExceptions.id, e.id));
-    auditNote = [note, "policy grants this resource now, so the access stays as policy gives it"].filter(Boolean).join("; ");
+    if (policy.level !== e.level)
+      await queueOperation(tx, {
+        identityId: e.identityId,
+        resourceKey: e.resourceKey,
+        level: policy.level,
+        action: "grant",
+        exceptionId: null,
+        failureMode: "retry",
+        maxAttempts: 5,
+        now,
+      });
+    await tx
+      .update(accessExceptions)
+      .set({ status: "removed", removalDeliveredAt: now })
+      .where(eq(accessExceptions.id, e.id));
+    auditNote = [note, "policy grants this resource now, so the access stays as policy gives it"]
+      .filter(Boolean)
+      .join("; ");
   } else {
-    await queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: e.level, action: "revoke", exceptionId: e.id, failureMode: "retry", maxAttempts: 8, now });
+    await queueOperation(tx, {
+      identityId: e.identityId,
+      resourceKey: e.resourceKey,
+      level: e.level,
+      action: "revoke",
+      exceptionId: e.id,
+      failureMode: "retry",
+      maxAttempts: 8,
+      now,
+    });
   }
   await recordAuditEvent(tx, ctx, {
-    action: reason === "expired" ? "exception.expired" : reason === "given_back" ? "exception.given_back" : "exception.revoked",
+    action:
+      reason === "expired"
+        ? "exception.expired"
+        : reason === "given_back"
+          ? "exception.given_back"
+          : "exception.revoked",
     subjectType: "access_exception",
     subjectId: e.id,
     before: { status: e.status, expiresAt: e.expiresAt.toISOString() },
@@ -71,7 +110,11 @@ export async function expireExceptions({ ctx }: { ctx: ServiceContext }): Promis
   let ended = 0;
   for (const { id } of due) {
     const did = await ctx.db.transaction(async (tx) => {
-      const [e] = await tx.select().from(accessExceptions).where(and(eq(accessExceptions.id, id), isNull(accessExceptions.endedAt), lte(accessExceptions.expiresAt, now))).for("update", { skipLocked: true });
+      const [e] = await tx
+        .select()
+        .from(accessExceptions)
+        .where(and(eq(accessExceptions.id, id), isNull(accessExceptions.endedAt), lte(accessExceptions.expiresAt, now)))
+        .for("update", { skipLocked: true });
       if (!e) return false;
       await endException(tx, ctx, e, "expired", null);
       return true;
@@ -82,8 +125,17 @@ export async function expireExceptions({ ctx }: { ctx: ServiceContext }): Promis
 }
 
 /** Ends every open exception a person holds, in the caller's transaction (a leaver: seed 001). */
-export async function revokeOpenExceptionsOf(tx: Tx, ctx: ServiceContext, identityId: string, note: string): Promise<number> {
-  const open = await tx.select().from(accessExceptions).where(and(eq(accessExceptions.identityId, identityId), isNull(accessExceptions.endedAt))).for("update");
+export async function revokeOpenExceptionsOf(
+  tx: Tx,
+  ctx: ServiceContext,
+  identityId: string,
+  note: string,
+): Promise<number> {
+  const open = await tx
+    .select()
+    .from(accessExceptions)
+    .where(and(eq(accessExceptions.identityId, identityId), isNull(accessExceptions.endedAt)))
+    .for("update");
   for (const e of open) await endException(tx, ctx, e, "revoked", note);
   return open.length;
 }
@@ -91,19 +143,32 @@ export async function revokeOpenExceptionsOf(tx: Tx, ctx: ServiceContext, identi
 async function lockOpen(tx: Tx, exceptionId: string) {
   const [e] = await tx.select().from(accessExceptions).where(eq(accessExceptions.id, exceptionId)).for("update");
   if (!e) throw new DomainError("NOT_FOUND", "There is no such exception", { field: "exceptionId" });
-  if (e.endedAt) throw new DomainError("CONFLICT", `EXC-${e.number} already ended (${e.endReason} by ${e.endedBy})`, { field: "exceptionId" });
+  if (e.endedAt)
+    throw new DomainError("CONFLICT", `EXC-${e.number} already ended (${e.endReason} by ${e.endedBy})`, {
+      field: "exceptionId",
+    });
   return e;
 }
 
 /** IT, or the resource's owner, revokes an exception early, saying why. */
-export async function revokeException({ ctx, input }: { ctx: ServiceContext; input: { exceptionId: string; reason: string } }) {
+export async function revokeException({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { exceptionId: string; reason: string };
+}) {
   const reason = input.reason.trim();
   if (reason.length < 3) throw new DomainError("INVALID_INPUT", "Say why the access is revoked", { field: "reason" });
   return ctx.db.transaction(async (tx) => {
     const e = await lockOpen(tx, input.exceptionId);
     if (ctx.actor.type === "identity" && !ctx.actor.roles.includes("it_admin")) {
-      const [owned] = await tx.select({ key: resources.key }).from(resources).where(and(eq(resources.key, e.resourceKey), eq(resources.ownerId, ctx.actor.identityId)));
-      if (!owned) throw new DomainError("FORBIDDEN", "Only IT or the resource's owner can revoke this", { field: "exceptionId" });
+      const [owned] = await tx
+        .select({ key: resources.key })
+        .from(resources)
+        .where(and(eq(resources.key, e.resourceKey), eq(resources.ownerId, ctx.actor.identityId)));
+      if (!owned)
+        throw new DomainError("FORBIDDEN", "Only IT or the resource's owner can revoke this", { field: "exceptionId" });
     }
     const ended = await endException(tx, ctx, e, "revoked", reason);
     await tellHolderOfRevoke(tx, ctx.actor, e, reason, ctx.clock());
@@ -112,7 +177,13 @@ export async function revokeException({ ctx, input }: { ctx: ServiceContext; inp
 }
 
 /** Several at once (the dashboard's bulk revoke): all or none. */
-export async function revokeExceptions({ ctx, input }: { ctx: ServiceContext; input: { exceptionIds: string[]; reason: string } }) {
+export async function revokeExceptions({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { exceptionIds: string[]; reason: string };
+}) {
   const reason = input.reason.trim();
   if (reason.length < 3) throw new DomainError("INVALID_INPUT", "Say why the access is revoked", { field: "reason" });
   return ctx.db.transaction(async (tx) => {
@@ -127,10 +198,17 @@ export async function revokeExceptions({ ctx, input }: { ctx: ServiceContext; in
 }
 
 /** The holder gives access back before it expires. */
-export async function giveBackException({ ctx, input }: { ctx: ServiceContext & { actor: { type: "identity"; identityId: string } }; input: { exceptionId: string } }) {
+export async function giveBackException({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext & { actor: { type: "identity"; identityId: string } };
+  input: { exceptionId: string };
+}) {
   return ctx.db.transaction(async (tx) => {
     const e = await lockOpen(tx, input.exceptionId);
-    if (e.identityId !== ctx.actor.identityId) throw new DomainError("FORBIDDEN", "Only the holder can give this back", { field: "exceptionId" });
+    if (e.identityId !== ctx.actor.identityId)
+      throw new DomainError("FORBIDDEN", "Only the holder can give this back", { field: "exceptionId" });
     return endException(tx, ctx, e, "given_back", "no longer needed");
   });
 }

@@ -18,7 +18,13 @@ export async function heldException(db: DbOrTx, identityId: string, templateId: 
   const [row] = await db
     .select()
     .from(accessExceptions)
-    .where(and(eq(accessExceptions.identityId, identityId), eq(accessExceptions.templateId, templateId), isNull(accessExceptions.endedAt)))
+    .where(
+      and(
+        eq(accessExceptions.identityId, identityId),
+        eq(accessExceptions.templateId, templateId),
+        isNull(accessExceptions.endedAt),
+      ),
+    )
     .orderBy(desc(accessExceptions.expiresAt))
     .limit(1);
   return row ?? null;
@@ -29,7 +35,10 @@ export async function heldException(db: DbOrTx, identityId: string, templateId: 
  * first two (null), the type's escalated approver group for the third and fourth. Refuses
  * extending what cannot be extended.
  */
-export async function extensionApprovalStages(db: DbOrTx, exception: typeof accessExceptions.$inferSelect): Promise<Stage[] | null> {
+export async function extensionApprovalStages(
+  db: DbOrTx,
+  exception: typeof accessExceptions.$inferSelect,
+): Promise<Stage[] | null> {
   const approval = nextExtensionApproval(exception, await typeSettingsOf(db, exception.type as ExceptionType));
   if (!approval.escalated) return null;
   return [
@@ -48,17 +57,34 @@ export async function extendFromRequest(tx: Tx, ctx: ServiceContext, request: Re
   const [exception] = await tx
     .select()
     .from(accessExceptions)
-    .where(and(eq(accessExceptions.identityId, request.requesterId), eq(accessExceptions.templateId, request.templateId), isNull(accessExceptions.endedAt)))
+    .where(
+      and(
+        eq(accessExceptions.identityId, request.requesterId),
+        eq(accessExceptions.templateId, request.templateId),
+        isNull(accessExceptions.endedAt),
+      ),
+    )
     .orderBy(desc(accessExceptions.expiresAt))
     .limit(1)
     .for("update");
-  if (!exception) throw new DomainError("PRECONDITION_FAILED", "The access this extends has already ended: ask for it anew", { field: "requestId" });
+  if (!exception)
+    throw new DomainError("PRECONDITION_FAILED", "The access this extends has already ended: ask for it anew", {
+      field: "requestId",
+    });
   // A request asked before the type's rules changed cannot renew what is never renewed.
   assertExtensibleType(exception.type);
   const escalated = request.approvalStages !== null;
-  if (exception.extensionsUsed + 1 > 2 && !escalated) throw new DomainError("FORBIDDEN", "A third extension needs the escalated approver", { field: "requestId" });
+  if (exception.extensionsUsed + 1 > 2 && !escalated)
+    throw new DomainError("FORBIDDEN", "A third extension needs the escalated approver", { field: "requestId" });
   const approvedBy = request.decidedBy ?? actorLabel(ctx.actor);
-  const extended = await applyExtension(tx, ctx, exception, { minutes: request.durationMinutes, justification: request.justification, approvedBy, escalated, requestId: request.id, label: `REQ-${request.number}` });
+  const extended = await applyExtension(tx, ctx, exception, {
+    minutes: request.durationMinutes,
+    justification: request.justification,
+    approvedBy,
+    escalated,
+    requestId: request.id,
+    label: `REQ-${request.number}`,
+  });
   await tx.update(accessRequests).set({ accessEndsAt: extended.expiresAt }).where(eq(accessRequests.id, request.id));
   return [extended];
 }
@@ -68,7 +94,14 @@ export async function applyExtension(
   tx: Tx,
   ctx: ServiceContext,
   exception: typeof accessExceptions.$inferSelect,
-  x: { minutes: number; justification: string; approvedBy: string; escalated: boolean; requestId: string | null; label: string | null },
+  x: {
+    minutes: number;
+    justification: string;
+    approvedBy: string;
+    escalated: boolean;
+    requestId: string | null;
+    label: string | null;
+  },
 ) {
   const ordinal = exception.extensionsUsed + 1;
   const newExpiresAt = expiryFor(exception.expiresAt, x.minutes);
@@ -94,7 +127,13 @@ export async function applyExtension(
     subjectType: "access_exception",
     subjectId: exception.id,
     before: { expiresAt: exception.expiresAt.toISOString(), extensionsUsed: exception.extensionsUsed },
-    after: { expiresAt: newExpiresAt.toISOString(), extensionsUsed: ordinal, escalated: x.escalated, approvedBy: x.approvedBy, ...(x.label ? { request: x.label } : {}) },
+    after: {
+      expiresAt: newExpiresAt.toISOString(),
+      extensionsUsed: ordinal,
+      escalated: x.escalated,
+      approvedBy: x.approvedBy,
+      ...(x.label ? { request: x.label } : {}),
+    },
     reason: x.justification,
   });
   return extended!;

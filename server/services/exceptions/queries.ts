@@ -5,7 +5,15 @@ import { countsAsAccess, daysRemaining, endReasonText, exceptionTimeline } from 
 import { evaluateAll } from "@/server/core/policy";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern, startsWithPattern } from "@/server/db/like";
-import { accessExceptions, accessRequests, exceptionExtensions, identities, provisioningOperations, requestTemplates, resources } from "@/server/db/schema";
+import {
+  accessExceptions,
+  accessRequests,
+  exceptionExtensions,
+  identities,
+  provisioningOperations,
+  requestTemplates,
+  resources,
+} from "@/server/db/schema";
 import type { ServiceContext } from "../context";
 import { loadPolicyIdentities, policyEngine } from "../policies";
 import { activeExceptionsOf } from "./active";
@@ -14,7 +22,6 @@ import { allTypeSettings } from "./settings";
 const holder = alias(identities, "holder");
 const approver = alias(identities, "approver");
 const proposer = alias(identities, "proposer");
-
 
 export interface ExceptionFilters {
   page: number;
@@ -33,7 +40,11 @@ function filtersOf(input: ExceptionFilters, now: Date): SQL[] {
   if (status === "open") where.push(isNull(accessExceptions.endedAt));
   if (status === "revoke_failed") where.push(eq(accessExceptions.status, "revoke_failed"));
   if (status === "ended") where.push(sql`${accessExceptions.endedAt} is not null`);
-  if (input.expiringWithinDays) where.push(isNull(accessExceptions.endedAt), lte(accessExceptions.expiresAt, new Date(now.getTime() + input.expiringWithinDays * 86_400_000)));
+  if (input.expiringWithinDays)
+    where.push(
+      isNull(accessExceptions.endedAt),
+      lte(accessExceptions.expiresAt, new Date(now.getTime() + input.expiringWithinDays * 86_400_000)),
+    );
   if (input.type) where.push(eq(accessExceptions.type, input.type));
   if (input.system) where.push(ilike(accessExceptions.resourceKey, startsWithPattern(`${input.system}:`)));
   if (input.department) where.push(eq(holder.department, input.department));
@@ -79,11 +90,19 @@ export async function listExceptions({ ctx, input }: { ctx: ServiceContext; inpu
       .orderBy(asc(accessExceptions.expiresAt), asc(accessExceptions.number))
       .limit(input.pageSize)
       .offset((input.page - 1) * input.pageSize),
-    ctx.db.select({ n: count() }).from(accessExceptions).innerJoin(holder, eq(holder.id, accessExceptions.identityId)).where(where),
+    ctx.db
+      .select({ n: count() })
+      .from(accessExceptions)
+      .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
+      .where(where),
     exceptionCounts(ctx.db, now),
   ]);
   return {
-    rows: rows.map((r) => ({ ...r, daysRemaining: r.endedAt ? null : daysRemaining(r.expiresAt, now), msRemaining: r.endedAt ? null : r.expiresAt.getTime() - now.getTime() })),
+    rows: rows.map((r) => ({
+      ...r,
+      daysRemaining: r.endedAt ? null : daysRemaining(r.expiresAt, now),
+      msRemaining: r.endedAt ? null : r.expiresAt.getTime() - now.getTime(),
+    })),
     total: total?.n ?? 0,
     counts,
   };
@@ -113,7 +132,8 @@ let grantCountCache: { key: string; at: number; n: number } | null = null;
 async function policyGrantCount(db: DbOrTx, now: Date): Promise<number> {
   const engine = await policyEngine(db);
   const key = `${engine.versionId}`;
-  if (grantCountCache && grantCountCache.key === key && Date.now() - grantCountCache.at < 60_000) return grantCountCache.n;
+  if (grantCountCache && grantCountCache.key === key && Date.now() - grantCountCache.at < 60_000)
+    return grantCountCache.n;
   const people = await loadPolicyIdentities(db);
   // The population path (bitsets, one block at a time), not one person at a time; counted packed.
   const n = evaluateAll(engine.compiled, people, now).totalGrants();
@@ -145,12 +165,24 @@ export async function getException({ ctx, input }: { ctx: ServiceContext; input:
     .leftJoin(requestTemplates, eq(requestTemplates.id, accessExceptions.templateId))
     .where(eq(accessExceptions.id, input.exceptionId));
   if (!row) throw new DomainError("NOT_FOUND", "There is no such exception", { field: "exceptionId" });
-  if (ctx.actor.type === "identity" && row.e.identityId !== ctx.actor.identityId && !ctx.actor.roles.some((r) => r === "it_admin" || r === "auditor")) {
+  if (
+    ctx.actor.type === "identity" &&
+    row.e.identityId !== ctx.actor.identityId &&
+    !ctx.actor.roles.some((r) => r === "it_admin" || r === "auditor")
+  ) {
     throw new DomainError("FORBIDDEN", "Only the holder, IT and auditors see an exception", { field: "exceptionId" });
   }
   const [extensions, operations] = await Promise.all([
-    ctx.db.select().from(exceptionExtensions).where(eq(exceptionExtensions.exceptionId, row.e.id)).orderBy(asc(exceptionExtensions.ordinal)),
-    ctx.db.select().from(provisioningOperations).where(eq(provisioningOperations.exceptionId, row.e.id)).orderBy(asc(provisioningOperations.createdAt)),
+    ctx.db
+      .select()
+      .from(exceptionExtensions)
+      .where(eq(exceptionExtensions.exceptionId, row.e.id))
+      .orderBy(asc(exceptionExtensions.ordinal)),
+    ctx.db
+      .select()
+      .from(provisioningOperations)
+      .where(eq(provisioningOperations.exceptionId, row.e.id))
+      .orderBy(asc(provisioningOperations.createdAt)),
   ]);
   const failedAt = operations.filter((o) => o.status === "failed").at(-1)?.nextAttemptAt ?? null;
   const timeline = exceptionTimeline(
@@ -179,7 +211,11 @@ export async function getException({ ctx, input }: { ctx: ServiceContext; input:
     approverName: row.approverName,
     approverEmail: row.approverEmail,
     /** who put it forward: the IT admin who proposed it, else the holder who asked, else who recorded it */
-    proposedBy: row.proposerEmail ? `${row.proposerName} (${row.proposerEmail})` : row.e.source === "request" || row.e.source === "fallback" ? `${row.holderName} (asked)` : row.e.createdBy,
+    proposedBy: row.proposerEmail
+      ? `${row.proposerName} (${row.proposerEmail})`
+      : row.e.source === "request" || row.e.source === "fallback"
+        ? `${row.holderName} (asked)`
+        : row.e.createdBy,
     requestNumber: row.requestNumber,
     templateKey: row.templateKey,
     counts: countsAsAccess(row.e, now),
@@ -188,14 +224,28 @@ export async function getException({ ctx, input }: { ctx: ServiceContext; input:
     daysRemaining: row.e.endedAt ? null : daysRemaining(row.e.expiresAt, now),
     decisionToDeliveryMs: row.e.deliveredAt ? row.e.deliveredAt.getTime() - row.e.approvedAt.getTime() : null,
     extensions,
-    operations: operations.map((o) => ({ id: o.id, action: o.action, status: o.status, attempts: o.attempts, lastError: o.lastError, cancelReason: o.cancelReason, createdAt: o.createdAt, completedAt: o.completedAt, systemKey: o.systemKey })),
+    operations: operations.map((o) => ({
+      id: o.id,
+      action: o.action,
+      status: o.status,
+      attempts: o.attempts,
+      lastError: o.lastError,
+      cancelReason: o.cancelReason,
+      createdAt: o.createdAt,
+      completedAt: o.completedAt,
+      systemKey: o.systemKey,
+    })),
     grantStatus: grant?.status ?? null,
     timeline,
   };
 }
 
 /** "My access", temporary part: each exception with its countdown, and what the holder can do. */
-export async function myTemporaryAccess({ ctx }: { ctx: ServiceContext & { actor: { type: "identity"; identityId: string } } }) {
+export async function myTemporaryAccess({
+  ctx,
+}: {
+  ctx: ServiceContext & { actor: { type: "identity"; identityId: string } };
+}) {
   const now = ctx.clock();
   const settings = await allTypeSettings(ctx.db);
   const [current, upcoming] = await Promise.all([
@@ -203,12 +253,24 @@ export async function myTemporaryAccess({ ctx }: { ctx: ServiceContext & { actor
     ctx.db
       .select({ id: accessExceptions.id })
       .from(accessExceptions)
-      .where(and(eq(accessExceptions.identityId, ctx.actor.identityId), isNull(accessExceptions.endedAt), gt(accessExceptions.startsAt, now))),
+      .where(
+        and(
+          eq(accessExceptions.identityId, ctx.actor.identityId),
+          isNull(accessExceptions.endedAt),
+          gt(accessExceptions.startsAt, now),
+        ),
+      ),
   ]);
   const pendingExtensions = await ctx.db
     .select({ templateId: accessRequests.templateId, number: accessRequests.number, id: accessRequests.id })
     .from(accessRequests)
-    .where(and(eq(accessRequests.requesterId, ctx.actor.identityId), eq(accessRequests.kind, "extension"), inArray(accessRequests.status, ["pending", "needs_info"])));
+    .where(
+      and(
+        eq(accessRequests.requesterId, ctx.actor.identityId),
+        eq(accessRequests.kind, "extension"),
+        inArray(accessRequests.status, ["pending", "needs_info"]),
+      ),
+    );
   return {
     upcoming: upcoming.length,
     exceptions: current.map(({ e, templateKey, approverName }) => {
@@ -236,12 +298,24 @@ export async function myTemporaryAccess({ ctx }: { ctx: ServiceContext & { actor
   };
 }
 
-
 /** Open exceptions on resources the signed-in person owns: the owner may revoke them. */
-export async function exceptionsOnMyResources({ ctx }: { ctx: ServiceContext & { actor: { type: "identity"; identityId: string } } }) {
+export async function exceptionsOnMyResources({
+  ctx,
+}: {
+  ctx: ServiceContext & { actor: { type: "identity"; identityId: string } };
+}) {
   const now = ctx.clock();
   const rows = await ctx.db
-    .select({ id: accessExceptions.id, number: accessExceptions.number, resourceKey: accessExceptions.resourceKey, type: accessExceptions.type, expiresAt: accessExceptions.expiresAt, justification: accessExceptions.justification, holderName: holder.displayName, holderEmail: holder.email })
+    .select({
+      id: accessExceptions.id,
+      number: accessExceptions.number,
+      resourceKey: accessExceptions.resourceKey,
+      type: accessExceptions.type,
+      expiresAt: accessExceptions.expiresAt,
+      justification: accessExceptions.justification,
+      holderName: holder.displayName,
+      holderEmail: holder.email,
+    })
     .from(accessExceptions)
     .innerJoin(resources, eq(resources.key, accessExceptions.resourceKey))
     .innerJoin(holder, eq(holder.id, accessExceptions.identityId))

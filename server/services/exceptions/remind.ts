@@ -20,28 +20,54 @@ export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext })
     .select({ e: accessExceptions, templateKey: requestTemplates.key })
     .from(accessExceptions)
     .leftJoin(requestTemplates, eq(requestTemplates.id, accessExceptions.templateId))
-    .where(and(isNull(accessExceptions.endedAt), inArray(accessExceptions.status, ["granting", "active", "grant_failed"])));
+    .where(
+      and(isNull(accessExceptions.endedAt), inArray(accessExceptions.status, ["granting", "active", "grant_failed"])),
+    );
   let sent = 0;
   for (const { e: candidate, templateKey } of open) {
     const typeSettings = settings[candidate.type as ExceptionType];
     if (!typeSettings || dueReminder(candidate, typeSettings, now) === null) continue;
     const did = await ctx.db.transaction(async (tx) => {
-      const [e] = await tx.select().from(accessExceptions).where(and(eq(accessExceptions.id, candidate.id), isNull(accessExceptions.endedAt))).for("update", { skipLocked: true });
+      const [e] = await tx
+        .select()
+        .from(accessExceptions)
+        .where(and(eq(accessExceptions.id, candidate.id), isNull(accessExceptions.endedAt)))
+        .for("update", { skipLocked: true });
       const offset = e ? dueReminder(e, typeSettings, now) : null;
       if (!e || offset === null) return false;
-      await tx.update(accessExceptions).set({ remindersSent: [...e.remindersSent, offset] }).where(eq(accessExceptions.id, e.id));
+      await tx
+        .update(accessExceptions)
+        .set({ remindersSent: [...e.remindersSent, offset] })
+        .where(eq(accessExceptions.id, e.id));
       const refs = e.references as Record<string, string>;
       const extendAt = templateKey ? `/request/${templateKey}` : "/access";
       const lines = [
         `Your temporary access to ${e.resourceKey} expires in ${offsetText(offset)} (${day(e.expiresAt)}).`,
         "",
-        typeSettings.extensible && e.extensionsUsed < 4 ? `If you still need this access: Request extension at ${extendAt}` : "This access cannot be extended: ask IT about a policy if you need it for good.",
+        typeSettings.extensible && e.extensionsUsed < 4
+          ? `If you still need this access: Request extension at ${extendAt}`
+          : "This access cannot be extended: ask IT about a policy if you need it for good.",
         "If you no longer need it: No action needed: it will be removed.",
         ...(refs.project ? ["", `Project: ${refs.project}`] : []),
         `Original justification: ${e.justification}`,
       ];
-      await notifyPeople(tx, [e.identityId], { kind: "exception_expiring", title: `Your access to ${e.resourceKey} expires in ${offsetText(offset)}`, body: lines.join("\n"), link: extendAt }, now);
-      await recordAuditEvent(tx, ctx, { action: "exception.reminded", subjectType: "access_exception", subjectId: e.id, after: { exception: `EXC-${e.number}`, offsetMinutes: offset, expiresAt: e.expiresAt.toISOString() } });
+      await notifyPeople(
+        tx,
+        [e.identityId],
+        {
+          kind: "exception_expiring",
+          title: `Your access to ${e.resourceKey} expires in ${offsetText(offset)}`,
+          body: lines.join("\n"),
+          link: extendAt,
+        },
+        now,
+      );
+      await recordAuditEvent(tx, ctx, {
+        action: "exception.reminded",
+        subjectType: "access_exception",
+        subjectId: e.id,
+        after: { exception: `EXC-${e.number}`, offsetMinutes: offset, expiresAt: e.expiresAt.toISOString() },
+      });
       return true;
     });
     if (did) sent++;

@@ -10,8 +10,17 @@ import { queueOperation } from "../provisioning/operations";
  * receiver's `expiresAt`), so the vendor is not locked out at the old one. Grants are idempotent.
  * Only once delivered: a grant still pending reads the new expiry when it runs.
  */
-export async function resendRestrictedGrant(tx: Tx, ctx: ServiceContext, exception: typeof accessExceptions.$inferSelect) {
-  if (exception.status !== "active" || exception.endedAt || !hasRestrictions(storedRestrictions(exception.restrictions))) return null;
+export async function resendRestrictedGrant(
+  tx: Tx,
+  ctx: ServiceContext,
+  exception: typeof accessExceptions.$inferSelect,
+) {
+  if (
+    exception.status !== "active" ||
+    exception.endedAt ||
+    !hasRestrictions(storedRestrictions(exception.restrictions))
+  )
+    return null;
   return queueOperation(tx, {
     identityId: exception.identityId,
     resourceKey: exception.resourceKey,

@@ -6,7 +6,8 @@ import { notifyPeople } from "../requests/notify";
 
 type Exception = typeof accessExceptions.$inferSelect;
 
-const byWhom = (actor: Actor) => (actor.type === "identity" ? `${actor.displayName} (${actor.email})` : `Clearance (${actor.name})`);
+const byWhom = (actor: Actor) =>
+  actor.type === "identity" ? `${actor.displayName} (${actor.email})` : `Clearance (${actor.name})`;
 
 /**
  * Tells the holder, in the revoke's own transaction, that their access was revoked, by whom and
@@ -25,7 +26,12 @@ export async function tellHolderOfRevoke(tx: Tx, actor: Actor, e: Exception, rea
   await notifyPeople(
     tx,
     [e.identityId],
-    { kind: "exception_revoked", title: `Your access to ${e.resourceKey} was revoked`, body: `EXC-${e.number} was revoked by ${byWhom(actor)}: ${reason}${/[.!?]$/.test(reason) ? "" : "."}\n\n${after}`, link: "/access" },
+    {
+      kind: "exception_revoked",
+      title: `Your access to ${e.resourceKey} was revoked`,
+      body: `EXC-${e.number} was revoked by ${byWhom(actor)}: ${reason}${/[.!?]$/.test(reason) ? "" : "."}\n\n${after}`,
+      link: "/access",
+    },
     now,
   );
 }

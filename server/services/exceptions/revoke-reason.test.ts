@@ -21,7 +21,10 @@ afterAll(() => t.close());
 /** One approved finance-reports exception for `email` (asked, approved by the CFO). */
 async function exceptionFor(email: string) {
   const r = await submit(await as(t.db, email, clock), financeReportsAsk);
-  await decideRequest({ ctx: await as(t.db, "cfo@company.com", clock), input: { requestId: r.id, decision: "approve" } });
+  await decideRequest({
+    ctx: await as(t.db, "cfo@company.com", clock),
+    input: { requestId: r.id, decision: "approve" },
+  });
   return (await t.db.select().from(accessExceptions).where(eq(accessExceptions.requestId, r.id)))[0]!;
 }
 
@@ -29,7 +32,8 @@ async function exceptionFor(email: string) {
 async function deliverManualTasks() {
   await runDueOperations({ ctx: { db: t.db, actor: systemActor("provisioning"), clock } });
   const priya = await as(t.db, "priya.raman@company.com", clock);
-  for (const task of await t.db.select().from(manualTasks).where(eq(manualTasks.status, "open"))) await completeManualTask({ ctx: priya, input: { taskId: task.id } });
+  for (const task of await t.db.select().from(manualTasks).where(eq(manualTasks.status, "open")))
+    await completeManualTask({ ctx: priya, input: { taskId: task.id } });
 }
 
 async function exceptionLogRow(number: number) {
@@ -38,7 +42,11 @@ async function exceptionLogRow(number: number) {
   return (JSON.parse(json) as Record<string, unknown>[]).find((r) => r.exception === `EXC-${number}`)!;
 }
 
-const told = (identityId: string, kind: string) => t.db.select().from(notifications).where(and(eq(notifications.recipientId, identityId), eq(notifications.kind, kind)));
+const told = (identityId: string, kind: string) =>
+  t.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.recipientId, identityId), eq(notifications.kind, kind)));
 const mailTo = (address: string) => t.db.select().from(outboxEmails).where(eq(outboxEmails.toAddress, address));
 
 describe("the reason IT gives when revoking reaches the holder and the exception log (issue 12 point 9)", () => {
@@ -50,25 +58,40 @@ describe("the reason IT gives when revoking reaches the holder and the exception
 
     clock.advance(60);
     const priya = await as(t.db, "priya.raman@company.com", clock);
-    await revokeException({ ctx: priya, input: { exceptionId: e.id, reason: "  The commission project was cancelled  " } });
+    await revokeException({
+      ctx: priya,
+      input: { exceptionId: e.id, reason: "  The commission project was cancelled  " },
+    });
 
     const [notice] = await told(sarah.actor.identityId, "exception_revoked");
-    expect(notice).toMatchObject({ title: "Your access to google:group:finance-reports@company.com was revoked", link: "/access" });
-    expect(notice!.body).toContain(`EXC-${e.number} was revoked by Priya Raman (priya.raman@company.com): The commission project was cancelled`);
+    expect(notice).toMatchObject({
+      title: "Your access to google:group:finance-reports@company.com was revoked",
+      link: "/access",
+    });
+    expect(notice!.body).toContain(
+      `EXC-${e.number} was revoked by Priya Raman (priya.raman@company.com): The commission project was cancelled`,
+    );
     const mails = (await mailTo("sarah.chen@company.com")).slice(mailsBefore);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe("[Clearance] Your access to google:group:finance-reports@company.com was revoked");
     expect(mails[0]!.bodyText).toContain("The commission project was cancelled");
 
-    expect(await exceptionLogRow(e.number)).toMatchObject({ status: "Revoked", end_reason: "revoked: The commission project was cancelled by priya.raman@company.com" });
+    expect(await exceptionLogRow(e.number)).toMatchObject({
+      status: "Revoked",
+      end_reason: "revoked: The commission project was cancelled by priya.raman@company.com",
+    });
     const page = await getException({ ctx: sarah, input: { exceptionId: e.id } });
-    expect(page.timeline.steps.find((s) => s.label === "Revoked")!.detail).toBe("(revoked: The commission project was cancelled by priya.raman@company.com)");
+    expect(page.timeline.steps.find((s) => s.label === "Revoked")!.detail).toBe(
+      "(revoked: The commission project was cancelled by priya.raman@company.com)",
+    );
 
     // The removal, confirmed later, repeats the reason rather than a bare "ended (revoked)".
     clock.advance(5);
     await deliverManualTasks();
     const [removed] = await told(sarah.actor.identityId, "exception_removed");
-    expect(removed!.body).toBe(`EXC-${e.number} ended (revoked: The commission project was cancelled by priya.raman@company.com).`);
+    expect(removed!.body).toBe(
+      `EXC-${e.number} ended (revoked: The commission project was cancelled by priya.raman@company.com).`,
+    );
   });
 
   it("bulk revoke tells every holder the one reason; a bulk revoke that fails tells no one", async () => {
@@ -79,10 +102,15 @@ describe("the reason IT gives when revoking reaches the holder and the exception
 
     // All or none: b was given back, so the bulk revoke of a and b changes nothing and tells nobody.
     await giveBackException({ ctx: bob, input: { exceptionId: b.id } });
-    await expect(revokeExceptions({ ctx: priya, input: { exceptionIds: [a.id, b.id], reason: "Quarterly clean-up" } })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      revokeExceptions({ ctx: priya, input: { exceptionIds: [a.id, b.id], reason: "Quarterly clean-up" } }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await told(jane.actor.identityId, "exception_revoked")).toEqual([]);
     expect(await told(bob.actor.identityId, "exception_revoked")).toEqual([]);
-    expect(await exceptionLogRow(b.number)).toMatchObject({ status: "Given back", end_reason: "given back: no longer needed by bob@company.com" });
+    expect(await exceptionLogRow(b.number)).toMatchObject({
+      status: "Given back",
+      end_reason: "given back: no longer needed by bob@company.com",
+    });
 
     const c = await exceptionFor("bob@company.com");
     await revokeExceptions({ ctx: priya, input: { exceptionIds: [a.id, c.id], reason: "Quarterly clean-up" } });
@@ -91,7 +119,9 @@ describe("the reason IT gives when revoking reaches the holder and the exception
       expect(notices).toHaveLength(1);
       expect(notices[0]!.body).toContain("Quarterly clean-up");
     }
-    expect(await exceptionLogRow(c.number)).toMatchObject({ end_reason: "revoked: Quarterly clean-up by priya.raman@company.com" });
+    expect(await exceptionLogRow(c.number)).toMatchObject({
+      end_reason: "revoked: Quarterly clean-up by priya.raman@company.com",
+    });
   });
 
   it("the holder giving access back is not told it was revoked", async () => {

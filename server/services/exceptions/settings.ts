@@ -1,7 +1,12 @@
 import { actorLabel } from "@/server/core/actor";
 import { and, eq, sql } from "drizzle-orm";
 import { effectiveTypeSettings, typeSettingsProblems } from "@/server/core/exceptions/patterns";
-import { defaultTypeSettings, exceptionTypes, type ExceptionType, type TypeSettings } from "@/server/core/exceptions/types";
+import {
+  defaultTypeSettings,
+  exceptionTypes,
+  type ExceptionType,
+  type TypeSettings,
+} from "@/server/core/exceptions/types";
 import { formatDuration, templateDefinitionSchema } from "@/server/core/requests/template";
 import type { DbOrTx } from "@/server/db/client";
 import { DomainError } from "@/server/core/errors";
@@ -12,7 +17,14 @@ import type { ServiceContext } from "../context";
 /** A type's settings: IT's overrides where saved, the defaults otherwise; seed 000's fixed rules over both. */
 export async function typeSettingsOf(db: DbOrTx, type: ExceptionType): Promise<TypeSettings> {
   const [row] = await db.select().from(exceptionTypeSettings).where(eq(exceptionTypeSettings.type, type));
-  const stored = row ? { maxDurationMinutes: row.maxDurationMinutes, reminderOffsetsMinutes: row.reminderOffsetsMinutes, extensible: row.extensible, escalatedApproverGroup: row.escalatedApproverGroup } : defaultTypeSettings[type];
+  const stored = row
+    ? {
+        maxDurationMinutes: row.maxDurationMinutes,
+        reminderOffsetsMinutes: row.reminderOffsetsMinutes,
+        extensible: row.extensible,
+        escalatedApproverGroup: row.escalatedApproverGroup,
+      }
+    : defaultTypeSettings[type];
   return effectiveTypeSettings(type, stored);
 }
 
@@ -21,7 +33,12 @@ export async function allTypeSettings(db: DbOrTx): Promise<Record<ExceptionType,
   const out = { ...defaultTypeSettings };
   for (const r of rows) {
     if ((exceptionTypes as readonly string[]).includes(r.type)) {
-      out[r.type as ExceptionType] = { maxDurationMinutes: r.maxDurationMinutes, reminderOffsetsMinutes: r.reminderOffsetsMinutes, extensible: r.extensible, escalatedApproverGroup: r.escalatedApproverGroup };
+      out[r.type as ExceptionType] = {
+        maxDurationMinutes: r.maxDurationMinutes,
+        reminderOffsetsMinutes: r.reminderOffsetsMinutes,
+        extensible: r.extensible,
+        escalatedApproverGroup: r.escalatedApproverGroup,
+      };
     }
   }
   for (const type of exceptionTypes) out[type] = effectiveTypeSettings(type, out[type]);
@@ -48,18 +65,37 @@ async function templatesLongerThan(db: DbOrTx, type: ExceptionType, maxMinutes: 
  * role transition: never extended), and the longest duration cannot drop below what an active
  * template of the type offers: those templates are named, to shorten or deactivate first.
  */
-export async function updateTypeSettings({ ctx, input }: { ctx: ServiceContext; input: { type: ExceptionType } & TypeSettings }) {
+export async function updateTypeSettings({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { type: ExceptionType } & TypeSettings;
+}) {
   const [broken] = typeSettingsProblems(input.type, input);
   if (broken) throw new DomainError("INVALID_INPUT", broken.message, { field: broken.field });
   const offsets = [...new Set(input.reminderOffsetsMinutes)].sort((a, b) => b - a);
   if (offsets.some((o) => o <= 0 || o >= input.maxDurationMinutes)) {
-    throw new DomainError("INVALID_INPUT", "Each reminder must come before expiry and within the longest duration", { field: "reminderOffsetsMinutes" });
+    throw new DomainError("INVALID_INPUT", "Each reminder must come before expiry and within the longest duration", {
+      field: "reminderOffsetsMinutes",
+    });
   }
   if (input.escalatedApproverGroup) {
-    const [group] = await ctx.db.select({ key: approverGroups.key }).from(approverGroups).where(eq(approverGroups.key, input.escalatedApproverGroup));
-    if (!group) throw new DomainError("INVALID_INPUT", `There is no approver group "${input.escalatedApproverGroup}"`, { field: "escalatedApproverGroup" });
+    const [group] = await ctx.db
+      .select({ key: approverGroups.key })
+      .from(approverGroups)
+      .where(eq(approverGroups.key, input.escalatedApproverGroup));
+    if (!group)
+      throw new DomainError("INVALID_INPUT", `There is no approver group "${input.escalatedApproverGroup}"`, {
+        field: "escalatedApproverGroup",
+      });
   }
-  const after: TypeSettings = { maxDurationMinutes: input.maxDurationMinutes, reminderOffsetsMinutes: offsets, extensible: input.extensible, escalatedApproverGroup: input.escalatedApproverGroup };
+  const after: TypeSettings = {
+    maxDurationMinutes: input.maxDurationMinutes,
+    reminderOffsetsMinutes: offsets,
+    extensible: input.extensible,
+    escalatedApproverGroup: input.escalatedApproverGroup,
+  };
   const by = actorLabel(ctx.actor);
   return ctx.db.transaction(async (tx) => {
     // Templates are saved under the same lock (templates.ts), so none slips past this check.
@@ -76,8 +112,17 @@ export async function updateTypeSettings({ ctx, input }: { ctx: ServiceContext; 
     await tx
       .insert(exceptionTypeSettings)
       .values({ type: input.type, ...after, updatedAt: ctx.clock(), updatedBy: by })
-      .onConflictDoUpdate({ target: exceptionTypeSettings.type, set: { ...after, updatedAt: ctx.clock(), updatedBy: by } });
-    await recordAuditEvent(tx, ctx, { action: "exception_type.updated", subjectType: "exception_type", subjectId: input.type, before, after });
+      .onConflictDoUpdate({
+        target: exceptionTypeSettings.type,
+        set: { ...after, updatedAt: ctx.clock(), updatedBy: by },
+      });
+    await recordAuditEvent(tx, ctx, {
+      action: "exception_type.updated",
+      subjectType: "exception_type",
+      subjectId: input.type,
+      before,
+      after,
+    });
     return after;
   });
 }

@@ -1,7 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
-import { accessExceptions, accessRequests, adapterCalls, auditEvents, notifications, outboxEmails, provisioningOperations } from "@/server/db/schema";
+import {
+  accessExceptions,
+  accessRequests,
+  adapterCalls,
+  auditEvents,
+  notifications,
+  outboxEmails,
+  provisioningOperations,
+} from "@/server/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { startSlapd, type Slapd } from "@/test/support/slapd";
 import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
@@ -26,7 +34,17 @@ beforeAll(async () => {
   // Google groups are synced from the directory here: Clearance manages the LDAP group.
   await configureSystemAdapter({
     ctx: priya,
-    input: { systemKey: "google", adapterKind: "ldap", adapterConfig: { url: slapd.url, bindDn: slapd.bindDn, bindPassword: slapd.bindPassword, groupBaseDn: slapd.groupBaseDn, userDnTemplate: slapd.userDnTemplate } },
+    input: {
+      systemKey: "google",
+      adapterKind: "ldap",
+      adapterConfig: {
+        url: slapd.url,
+        bindDn: slapd.bindDn,
+        bindPassword: slapd.bindPassword,
+        groupBaseDn: slapd.groupBaseDn,
+        userDnTemplate: slapd.userDnTemplate,
+      },
+    },
   });
 }, 60_000);
 afterAll(async () => {
@@ -42,14 +60,29 @@ describe("seed 000's story, end to end with the clock injected", () => {
     const cfo = await as(t.db, "cfo@company.com", clock);
 
     // 1. Sarah asks for six weeks.
-    const request = await submit(sarah, { ...financeReportsAsk, fields: { project: "Commission Transparency Initiative" } });
+    const request = await submit(sarah, {
+      ...financeReportsAsk,
+      fields: { project: "Commission Transparency Initiative" },
+    });
     expect(request.status).toBe("pending");
 
     // 2. The CFO approves at 14:30: an exception exists, its grant is queued, nothing is in LDAP yet.
     clock.set("2024-11-24T14:30:00Z");
-    await decideRequest({ ctx: cfo, input: { requestId: request.id, decision: "approve", note: "Approved for commission analysis. Ensure data is handled per privacy policy." } });
+    await decideRequest({
+      ctx: cfo,
+      input: {
+        requestId: request.id,
+        decision: "approve",
+        note: "Approved for commission analysis. Ensure data is handled per privacy policy.",
+      },
+    });
     const [created] = await t.db.select().from(accessExceptions).where(eq(accessExceptions.requestId, request.id));
-    expect(created).toMatchObject({ status: "granting", type: "project", resourceKey: `google:group:${GROUP}`, approvalNote: "Approved for commission analysis. Ensure data is handled per privacy policy." });
+    expect(created).toMatchObject({
+      status: "granting",
+      type: "project",
+      resourceKey: `google:group:${GROUP}`,
+      approvalNote: "Approved for commission analysis. Ensure data is handled per privacy policy.",
+    });
     expect(created!.references).toEqual({ project: "Commission Transparency Initiative" });
     expect(created!.expiresAt.toISOString()).toBe("2025-01-06T00:00:00.000Z");
     expect(await slapd.members(GROUP)).not.toContain(sarahDn());
@@ -73,20 +106,44 @@ describe("seed 000's story, end to end with the clock injected", () => {
     clock.set("2024-12-23T00:00:00Z");
     expect(await remindExpiringExceptions({ ctx: system("exceptions-remind") })).toBe(1);
     expect(await remindExpiringExceptions({ ctx: system("exceptions-remind") })).toBe(0);
-    const [mail] = await t.db.select().from(outboxEmails).where(and(eq(outboxEmails.toAddress, "sarah.chen@company.com"), eq(outboxEmails.subject, `[Clearance] Your access to google:group:${GROUP} expires in 14 days`)));
+    const [mail] = await t.db
+      .select()
+      .from(outboxEmails)
+      .where(
+        and(
+          eq(outboxEmails.toAddress, "sarah.chen@company.com"),
+          eq(outboxEmails.subject, `[Clearance] Your access to google:group:${GROUP} expires in 14 days`),
+        ),
+      );
     expect(mail!.bodyText).toContain(`Your temporary access to google:group:${GROUP} expires in 14 days (2025-01-06).`);
     expect(mail!.bodyText).toContain("Request extension at /request/finance-reports");
     expect(mail!.bodyText).toContain("No action needed: it will be removed.");
-    expect(await t.db.select().from(notifications).where(and(eq(notifications.recipientId, sarah.actor.identityId), eq(notifications.kind, "exception_expiring")))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(notifications)
+        .where(
+          and(eq(notifications.recipientId, sarah.actor.identityId), eq(notifications.kind, "exception_expiring")),
+        ),
+    ).toHaveLength(1);
 
     // 6. Sarah asks for four more weeks; the CFO approves; the expiry moves to 2025-02-03.
     clock.set("2024-12-23T10:00:00Z");
-    const extension = await submit(sarah, { ...financeReportsAsk, durationMinutes: 4 * 7 * 24 * 60, justification: "Project extended. Need to analyze Q1 data as well.", extension: true });
+    const extension = await submit(sarah, {
+      ...financeReportsAsk,
+      durationMinutes: 4 * 7 * 24 * 60,
+      justification: "Project extended. Need to analyze Q1 data as well.",
+      extension: true,
+    });
     expect(extension).toMatchObject({ kind: "extension", status: "pending" });
     clock.set("2024-12-23T11:00:00Z");
     await decideRequest({ ctx: cfo, input: { requestId: extension.id, decision: "approve" } });
     const [extended] = await t.db.select().from(accessExceptions).where(eq(accessExceptions.id, created!.id));
-    expect(extended).toMatchObject({ expiresAt: new Date("2025-02-03T00:00:00Z"), extensionsUsed: 1, status: "active" });
+    expect(extended).toMatchObject({
+      expiresAt: new Date("2025-02-03T00:00:00Z"),
+      extensionsUsed: 1,
+      status: "active",
+    });
 
     // 7. The original date passes without effect; the new one ends it and LDAP loses the member.
     clock.set("2025-01-06T00:00:00Z");
@@ -96,7 +153,11 @@ describe("seed 000's story, end to end with the clock injected", () => {
     expect(await runDueOperations({ ctx: system("provisioning") })).toBe(1);
     expect(await slapd.members(GROUP)).not.toContain(sarahDn());
     const [removed] = await t.db.select().from(accessExceptions).where(eq(accessExceptions.id, created!.id));
-    expect(removed).toMatchObject({ status: "removed", endReason: "expired", endedAt: new Date("2025-02-03T00:00:00Z") });
+    expect(removed).toMatchObject({
+      status: "removed",
+      endReason: "expired",
+      endedAt: new Date("2025-02-03T00:00:00Z"),
+    });
     // The extension request carries the new end; a new ask is not offered as an extension any more.
     const [ext] = await t.db.select().from(accessRequests).where(eq(accessRequests.id, extension.id));
     expect(ext!.accessEndsAt).toEqual(new Date("2025-02-03T00:00:00Z"));
@@ -113,14 +174,28 @@ describe("seed 000's story, end to end with the clock injected", () => {
     ]);
     expect(detail.timeline.durationDays).toBe(71);
     expect(detail.decisionToDeliveryMs).toBe(5 * 60_000);
-    const actions = (await t.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.subjectId, created!.id))).map((a) => a.action);
-    expect(actions).toEqual(["exception.created", "exception.delivered", "exception.reminded", "exception.extended", "exception.expired", "exception.removal_delivered"]);
-    const calls = await t.db.select({ call: adapterCalls.call, outcome: adapterCalls.outcome }).from(adapterCalls).where(eq(adapterCalls.systemKey, "google"));
+    const actions = (
+      await t.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.subjectId, created!.id))
+    ).map((a) => a.action);
+    expect(actions).toEqual([
+      "exception.created",
+      "exception.delivered",
+      "exception.reminded",
+      "exception.extended",
+      "exception.expired",
+      "exception.removal_delivered",
+    ]);
+    const calls = await t.db
+      .select({ call: adapterCalls.call, outcome: adapterCalls.outcome })
+      .from(adapterCalls)
+      .where(eq(adapterCalls.systemKey, "google"));
     expect(calls).toEqual([
       { call: "grant", outcome: "done" },
       { call: "revoke", outcome: "done" },
     ]);
-    expect(await t.db.select().from(provisioningOperations).where(eq(provisioningOperations.exceptionId, created!.id))).toHaveLength(2);
+    expect(
+      await t.db.select().from(provisioningOperations).where(eq(provisioningOperations.exceptionId, created!.id)),
+    ).toHaveLength(2);
   });
 });
 
@@ -133,7 +208,15 @@ describe("dual enforcement", () => {
     const johnId = await identityIdByEmail(t.db, "john.doe@company.com");
     const e = await approvedException(
       t.db,
-      { identityId: johnId, resource: `google:group:${GROUP}`, type: "project", justification: "Quarter-end numbers for the sales review", references: { ticket: "IT-4711" }, approverEmail: "cfo@company.com", expiresAt: new Date(then().getTime() + 3_600_000) },
+      {
+        identityId: johnId,
+        resource: `google:group:${GROUP}`,
+        type: "project",
+        justification: "Quarter-end numbers for the sales review",
+        references: { ticket: "IT-4711" },
+        approverEmail: "cfo@company.com",
+        expiresAt: new Date(then().getTime() + 3_600_000),
+      },
       { clock: then },
     );
     expect(await runDueOperations({ ctx: { db: t.db, actor: systemActor("provisioning"), clock: then } })).toBe(1);
@@ -159,8 +242,16 @@ describe("dual enforcement", () => {
     expect(ended).toMatchObject({ status: "removed", endReason: "expired" });
     expect(ended!.endedAt).toEqual(ended!.expiresAt);
     expect(await slapd.members(GROUP)).not.toContain(johnDn);
-    const revokes = await t.db.select().from(provisioningOperations).where(and(eq(provisioningOperations.exceptionId, e.id), eq(provisioningOperations.action, "revoke")));
+    const revokes = await t.db
+      .select()
+      .from(provisioningOperations)
+      .where(and(eq(provisioningOperations.exceptionId, e.id), eq(provisioningOperations.action, "revoke")));
     expect(revokes).toHaveLength(1);
-    expect(await t.db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, e.id), eq(auditEvents.action, "exception.expired")))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.subjectId, e.id), eq(auditEvents.action, "exception.expired"))),
+    ).toHaveLength(1);
   });
 });

@@ -55,8 +55,19 @@ const dbUrl = (role: string | null, database: string) => {
   url.pathname = `/${database}`;
   return url.toString();
 };
-const loginAttributes = async () => (await superuser.query<{ until: Date | null; limit: number }>("select rolvaliduntil as until, rolconnlimit as limit from pg_roles where rolname = $1", [vendorLogin])).rows[0]!;
-const exceptionsOf = (requestId: string) => t.db.select().from(accessExceptions).where(eq(accessExceptions.requestId, requestId)).orderBy(accessExceptions.resourceKey);
+const loginAttributes = async () =>
+  (
+    await superuser.query<{ until: Date | null; limit: number }>(
+      "select rolvaliduntil as until, rolconnlimit as limit from pg_roles where rolname = $1",
+      [vendorLogin],
+    )
+  ).rows[0]!;
+const exceptionsOf = (requestId: string) =>
+  t.db
+    .select()
+    .from(accessExceptions)
+    .where(eq(accessExceptions.requestId, requestId))
+    .orderBy(accessExceptions.resourceKey);
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -65,7 +76,15 @@ beforeAll(async () => {
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c.toString()));
     req.on("end", () => {
-      if (!verifyWebhookSignature(SECRET, String(req.headers["x-clearance-timestamp"]), raw, req.headers["x-clearance-signature"] as string, Math.floor(Date.now() / 1000))) {
+      if (
+        !verifyWebhookSignature(
+          SECRET,
+          String(req.headers["x-clearance-timestamp"]),
+          raw,
+          req.headers["x-clearance-signature"] as string,
+          Math.floor(Date.now() / 1000),
+        )
+      ) {
         return res.writeHead(401).end("bad signature");
       }
       received.push(JSON.parse(raw) as Record<string, unknown>);
@@ -92,11 +111,40 @@ beforeAll(async () => {
 
   // Clearance's side: the consultant (sponsored by John), the role in the catalog, both systems connected.
   const johnId = await identityIdByEmail(t.db, "john.doe@company.com");
-  await t.db.insert(identities).values({ externalId: vendorLogin, email: vendorEmail, displayName: "Acme Consultant", department: "Security", jobTitle: "Security Auditor", employmentType: "Contractor", employmentStatus: "Active", managerId: johnId });
-  await t.db.insert(resources).values({ key: `postgres:role:${auditRole}`, systemKey: "postgres", type: "role", name: auditRole, description: "Audit read-only" });
+  await t.db.insert(identities).values({
+    externalId: vendorLogin,
+    email: vendorEmail,
+    displayName: "Acme Consultant",
+    department: "Security",
+    jobTitle: "Security Auditor",
+    employmentType: "Contractor",
+    employmentStatus: "Active",
+    managerId: johnId,
+  });
+  await t.db.insert(resources).values({
+    key: `postgres:role:${auditRole}`,
+    systemKey: "postgres",
+    type: "role",
+    name: auditRole,
+    description: "Audit read-only",
+  });
   const priya = await as(t.db, "priya.raman@company.com", clock);
-  await configureSystemAdapter({ ctx: priya, input: { systemKey: "aws", adapterKind: "webhook", adapterConfig: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/clearance`, secret: SECRET } } });
-  await configureSystemAdapter({ ctx: priya, input: { systemKey: "postgres", adapterKind: "postgres", adapterConfig: { url: dbUrl(adapterRole, targetDb), vendorLogins: { markerRole: marker } } } });
+  await configureSystemAdapter({
+    ctx: priya,
+    input: {
+      systemKey: "aws",
+      adapterKind: "webhook",
+      adapterConfig: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/clearance`, secret: SECRET },
+    },
+  });
+  await configureSystemAdapter({
+    ctx: priya,
+    input: {
+      systemKey: "postgres",
+      adapterKind: "postgres",
+      adapterConfig: { url: dbUrl(adapterRole, targetDb), vendorLogins: { markerRole: marker } },
+    },
+  });
   await saveTemplate({
     ctx: priya,
     input: {
@@ -104,7 +152,10 @@ beforeAll(async () => {
       key: vendorTemplate.key,
       name: vendorTemplate.name,
       description: vendorTemplate.description,
-      definition: { ...vendorTemplate.definition, grants: [...vendorTemplate.definition.grants, { resource: `postgres:role:${auditRole}`, level: null }] },
+      definition: {
+        ...vendorTemplate.definition,
+        grants: [...vendorTemplate.definition.grants, { resource: `postgres:role:${auditRole}`, level: null }],
+      },
     },
   });
 });
@@ -115,8 +166,11 @@ afterAll(async () => {
   await t?.close();
   if (!superuser) return;
   await superuser.query(`drop database if exists ${targetDb} with (force)`);
-  await superuser.query("select pg_terminate_backend(pid) from pg_stat_activity where usename = any($1)", [[adapterRole, vendorLogin]]);
-  for (const role of [vendorLogin, adapterRole, auditRole, marker]) await superuser.query(`drop role if exists ${role}`);
+  await superuser.query("select pg_terminate_backend(pid) from pg_stat_activity where usename = any($1)", [
+    [adapterRole, vendorLogin],
+  ]);
+  for (const role of [vendorLogin, adapterRole, auditRole, marker])
+    await superuser.query(`drop role if exists ${role}`);
   await superuser.end();
 });
 
@@ -127,8 +181,13 @@ describe("vendor restrictions: template → request → approvers → exception 
     const vendor = await as(t.db, vendorEmail, clock);
     const count = async () => (await t.db.select().from(accessRequests)).length;
     const before = await count();
-    await expect(submit(vendor, { ...ask, requestedStart: clock() })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "ipAllowList" });
-    await expect(submit(vendor, { ...ask, requestedStart: clock(), ipAllowList: ["203.0.113.0/24", "0.0.0.0/0"] })).rejects.toMatchObject({
+    await expect(submit(vendor, { ...ask, requestedStart: clock() })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "ipAllowList",
+    });
+    await expect(
+      submit(vendor, { ...ask, requestedStart: clock(), ipAllowList: ["203.0.113.0/24", "0.0.0.0/0"] }),
+    ).rejects.toMatchObject({
       code: "INVALID_INPUT",
       field: "ipAllowList.1",
       message: expect.stringMatching(/too broad/),
@@ -147,7 +206,10 @@ describe("vendor restrictions: template → request → approvers → exception 
   });
 
   it("approved, each exception carries them; the webhook receives them (contract v2) and PostgreSQL sets VALID UNTIL and CONNECTION LIMIT", async () => {
-    await decideRequest({ ctx: await as(t.db, "john.doe@company.com", clock), input: { requestId, decision: "approve" } });
+    await decideRequest({
+      ctx: await as(t.db, "john.doe@company.com", clock),
+      input: { requestId, decision: "approve" },
+    });
     await decideRequest({ ctx: await as(t.db, "ciso@company.com", clock), input: { requestId, decision: "approve" } });
     const [aws, postgres] = await exceptionsOf(requestId);
     expect(aws).toMatchObject({ resourceKey: "aws:role:security-audit-readonly", type: "vendor", restrictions });
@@ -177,16 +239,31 @@ describe("vendor restrictions: template → request → approvers → exception 
     const vendor = await as(t.db, vendorEmail, clock);
     const [, before] = await exceptionsOf(requestId);
     // (A requester-picks form still wants a start for an extension, which then continues from the end.)
-    const x = await submit(vendor, { ...ask, requestedStart: clock(), justification: "The audit found more to review: one more week please", extension: true });
+    const x = await submit(vendor, {
+      ...ask,
+      requestedStart: clock(),
+      justification: "The audit found more to review: one more week please",
+      extension: true,
+    });
     expect(x.restrictions).toBeNull();
-    await decideRequest({ ctx: await as(t.db, "john.doe@company.com", clock), input: { requestId: x.id, decision: "approve" } });
-    await decideRequest({ ctx: await as(t.db, "ciso@company.com", clock), input: { requestId: x.id, decision: "approve" } });
+    await decideRequest({
+      ctx: await as(t.db, "john.doe@company.com", clock),
+      input: { requestId: x.id, decision: "approve" },
+    });
+    await decideRequest({
+      ctx: await as(t.db, "ciso@company.com", clock),
+      input: { requestId: x.id, decision: "approve" },
+    });
     clock.advance(1);
     await runDueOperations({ ctx: jobs() });
     const [aws, postgres] = await exceptionsOf(requestId);
     expect(postgres!.expiresAt.getTime()).toBe(before!.expiresAt.getTime() + WEEK * 60_000);
     expect(await loginAttributes()).toEqual({ until: postgres!.expiresAt, limit: 2 });
-    expect(received.at(-1)).toMatchObject({ action: "grant", expiresAt: aws!.expiresAt.toISOString(), restrictions: { mfaRequired: true } });
+    expect(received.at(-1)).toMatchObject({
+      action: "grant",
+      expiresAt: aws!.expiresAt.toISOString(),
+      restrictions: { mfaRequired: true },
+    });
     expect(postgres).toMatchObject({ status: "active", deliveredAt: before!.deliveredAt, restrictions });
   });
 

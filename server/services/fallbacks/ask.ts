@@ -17,13 +17,28 @@ export type AskOutcome =
   | { outcome: "covered"; via: string[] }
   | { outcome: "refused"; policies: string[] }
   | { outcome: "held"; exceptionNumber: number; expiresAt: Date }
-  | { outcome: "allowed"; fallback: string; exceptionId: string; exceptionNumber: number; expiresAt: Date; level: string | null }
+  | {
+      outcome: "allowed";
+      fallback: string;
+      exceptionId: string;
+      exceptionNumber: number;
+      expiresAt: Date;
+      level: string | null;
+    }
   | { outcome: "denied"; fallback: string | null; message: string }
   | { outcome: "prompt"; fallback: string; templateKey: string; message: string | null };
 
 /** What applies to a person and a resource no policy gives them: the fallback decision, with why. */
-export async function fallbackDecisionFor(ctx: Pick<PersonContext, "db" | "clock">, identityId: string, resource: string): Promise<FallbackDecision> {
-  const [fallbacks, engine, [person]] = await Promise.all([loadFallbacks(ctx.db), policyEngine(ctx.db), loadPolicyIdentities(ctx.db, identityId)]);
+export async function fallbackDecisionFor(
+  ctx: Pick<PersonContext, "db" | "clock">,
+  identityId: string,
+  resource: string,
+): Promise<FallbackDecision> {
+  const [fallbacks, engine, [person]] = await Promise.all([
+    loadFallbacks(ctx.db),
+    policyEngine(ctx.db),
+    loadPolicyIdentities(ctx.db, identityId),
+  ]);
   return resolveFallback({ fallbacks, resource, identity: person!, config: engine.config, now: ctx.clock() });
 }
 
@@ -36,7 +51,15 @@ function promptDefinition(f: PromptFallback, resource: string): TemplateDefiniti
     durations,
     maxDurationMinutes: durations.at(-1)!,
     startMode: "on_approval",
-    stages: [{ name: "Approval", approvers: r.approvers, threshold: r.threshold > 1 ? { kind: "count", n: r.threshold } : { kind: "any" }, notify: { policy: "all", count: 50 }, escalation: null }],
+    stages: [
+      {
+        name: "Approval",
+        approvers: r.approvers,
+        threshold: r.threshold > 1 ? { kind: "count", n: r.threshold } : { kind: "any" },
+        notify: { policy: "all", count: 50 },
+        escalation: null,
+      },
+    ],
     fields: r.fields,
     justificationMinLength: r.justificationMinLength,
     ticketReference: "optional",
@@ -54,8 +77,20 @@ async function ensurePromptTemplate(tx: Tx, f: PromptFallback, resource: string,
   const definition = promptDefinition(f, resource);
   await tx
     .insert(requestTemplates)
-    .values({ key, name: `${resource} (through ${f.name})`, description: f.message ?? f.description, definition, origin: "fallback", createdAt: now, updatedAt: now, updatedBy: by })
-    .onConflictDoUpdate({ target: requestTemplates.key, set: { definition, description: f.message ?? f.description, active: true, updatedAt: now, updatedBy: by } });
+    .values({
+      key,
+      name: `${resource} (through ${f.name})`,
+      description: f.message ?? f.description,
+      definition,
+      origin: "fallback",
+      createdAt: now,
+      updatedAt: now,
+      updatedBy: by,
+    })
+    .onConflictDoUpdate({
+      target: requestTemplates.key,
+      set: { definition, description: f.message ?? f.description, active: true, updatedAt: now, updatedBy: by },
+    });
   return key;
 }
 
@@ -65,7 +100,13 @@ async function ensurePromptTemplate(tx: Tx, f: PromptFallback, resource: string,
  * namespace, then global); with none that applies, denied by default. An allow fallback grants
  * tagged, time-bound access at once; prompt-for-request opens its request form.
  */
-export async function askForResource({ ctx, input }: { ctx: PersonContext; input: { resource: string; durationMinutes?: number; justification?: string } }): Promise<AskOutcome> {
+export async function askForResource({
+  ctx,
+  input,
+}: {
+  ctx: PersonContext;
+  input: { resource: string; durationMinutes?: number; justification?: string };
+}): Promise<AskOutcome> {
   const resource = input.resource.trim();
   const [known] = await ctx.db.select({ key: resources.key }).from(resources).where(eq(resources.key, resource));
   if (!known) throw new DomainError("NOT_FOUND", `There is no resource ${resource}`, { field: "resource" });
@@ -78,14 +119,26 @@ export async function askForResource({ ctx, input }: { ctx: PersonContext; input
   const [held] = await ctx.db
     .select()
     .from(accessExceptions)
-    .where(and(eq(accessExceptions.identityId, me), eq(accessExceptions.resourceKey, resource), isNull(accessExceptions.endedAt)));
+    .where(
+      and(
+        eq(accessExceptions.identityId, me),
+        eq(accessExceptions.resourceKey, resource),
+        isNull(accessExceptions.endedAt),
+      ),
+    );
   if (held && held.expiresAt > now) return { outcome: "held", exceptionNumber: held.number, expiresAt: held.expiresAt };
 
   const decision = await fallbackDecisionFor(ctx, me, resource);
   const by = ctx.actor.email;
   return ctx.db.transaction(async (tx): Promise<AskOutcome> => {
     if (decision.action === "deny") {
-      await recordAuditEvent(tx, ctx, { action: "access.fallback_denied", subjectType: "resource", subjectId: resource, after: { fallback: decision.fallback?.name ?? null, reason: decision.reason }, reason: decision.message });
+      await recordAuditEvent(tx, ctx, {
+        action: "access.fallback_denied",
+        subjectType: "resource",
+        subjectId: resource,
+        after: { fallback: decision.fallback?.name ?? null, reason: decision.reason },
+        reason: decision.message,
+      });
       return { outcome: "denied", fallback: decision.fallback?.name ?? null, message: decision.message };
     }
     if (decision.action === "prompt-for-request") {
@@ -94,10 +147,24 @@ export async function askForResource({ ctx, input }: { ctx: PersonContext; input
     }
     const minutes = input.durationMinutes ?? decision.durationDefaultMinutes;
     if (minutes <= 0 || minutes > decision.durationMaxMinutes) {
-      throw new DomainError("INVALID_INPUT", `${decision.fallback.name} gives this for at most ${decision.durationMaxMinutes} minutes`, { field: "durationMinutes" });
+      throw new DomainError(
+        "INVALID_INPUT",
+        `${decision.fallback.name} gives this for at most ${decision.durationMaxMinutes} minutes`,
+        { field: "durationMinutes" },
+      );
     }
     const expiresAt = new Date(now.getTime() + minutes * 60_000);
-    checkExceptionWindow("project", { maxDurationMinutes: decision.durationMaxMinutes, reminderOffsetsMinutes: [], extensible: false, escalatedApproverGroup: null }, now, expiresAt);
+    checkExceptionWindow(
+      "project",
+      {
+        maxDurationMinutes: decision.durationMaxMinutes,
+        reminderOffsetsMinutes: [],
+        extensible: false,
+        escalatedApproverGroup: null,
+      },
+      now,
+      expiresAt,
+    );
     const [e] = await tx
       .insert(accessExceptions)
       .values({
@@ -121,10 +188,34 @@ export async function askForResource({ ctx, input }: { ctx: PersonContext; input
       action: "exception.created",
       subjectType: "access_exception",
       subjectId: e!.id,
-      after: { exception: `EXC-${e!.number}`, resource, level: decision.level, type: "fallback", fallback: decision.fallback.name, tags: decision.tags, expiresAt: expiresAt.toISOString() },
+      after: {
+        exception: `EXC-${e!.number}`,
+        resource,
+        level: decision.level,
+        type: "fallback",
+        fallback: decision.fallback.name,
+        tags: decision.tags,
+        expiresAt: expiresAt.toISOString(),
+      },
       reason: e!.justification,
     });
-    await queueOperation(tx, { identityId: me, resourceKey: resource, level: decision.level, action: "grant", exceptionId: e!.id, failureMode: "retry", maxAttempts: 5, now });
-    return { outcome: "allowed", fallback: decision.fallback.name, exceptionId: e!.id, exceptionNumber: e!.number, expiresAt, level: decision.level };
+    await queueOperation(tx, {
+      identityId: me,
+      resourceKey: resource,
+      level: decision.level,
+      action: "grant",
+      exceptionId: e!.id,
+      failureMode: "retry",
+      maxAttempts: 5,
+      now,
+    });
+    return {
+      outcome: "allowed",
+      fallback: decision.fallback.name,
+      exceptionId: e!.id,
+      exceptionNumber: e!.number,
+      expiresAt,
+      level: decision.level,
+    };
   });
 }

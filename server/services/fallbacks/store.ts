@@ -19,9 +19,15 @@ export async function loadFallbacks(db: DbOrTx): Promise<FallbackPolicy[]> {
 
 /** Fallbacks for IT, with what lint says about the set. */
 export async function listFallbacks({ ctx }: { ctx: ServiceContext }) {
-  const [rows, catalog] = await Promise.all([ctx.db.select().from(fallbackPolicies).orderBy(asc(fallbackPolicies.name)), loadCatalog(ctx.db)]);
+  const [rows, catalog] = await Promise.all([
+    ctx.db.select().from(fallbackPolicies).orderBy(asc(fallbackPolicies.name)),
+    loadCatalog(ctx.db),
+  ]);
   const parsed = rows.map((r) => ({ row: r, ...parseFallbackFile(fileOf(r.name), r.source) }));
-  const problems = lintFallbacks(parsed.flatMap((p) => p.fallback ?? []), { systems: catalog.systems, resources: catalog.resources });
+  const problems = lintFallbacks(
+    parsed.flatMap((p) => p.fallback ?? []),
+    { systems: catalog.systems, resources: catalog.resources },
+  );
   return {
     fallbacks: parsed.map((p) => ({
       name: p.row.name,
@@ -41,32 +47,60 @@ function refuse(problems: readonly PolicyProblem[]) {
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length === 0) return;
   const first = errors[0]!;
-  throw new DomainError("INVALID_INPUT", `line ${first.line}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`, { field: first.field ?? "source" });
+  throw new DomainError(
+    "INVALID_INPUT",
+    `line ${first.line}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`,
+    { field: first.field ?? "source" },
+  );
 }
 
 /** Saves a fallback from its YAML: parsed and linted against the catalog and the other fallbacks first. */
-export async function saveFallback({ ctx, input }: { ctx: ServiceContext; input: { source: string; previousName?: string } }) {
+export async function saveFallback({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { source: string; previousName?: string };
+}) {
   const firstName = /^name:\s*([a-z0-9-]+)\s*$/m.exec(input.source)?.[1] ?? "fallback";
   const { fallback, problems } = parseFallbackFile(fileOf(firstName), input.source);
   refuse(problems);
   const [others, catalog] = await Promise.all([loadFallbacks(ctx.db), loadCatalog(ctx.db)]);
   const set = [...others.filter((f) => f.name !== fallback!.name && f.name !== input.previousName), fallback!];
-  refuse(lintFallbacks(set, { systems: catalog.systems, resources: catalog.resources }).filter((p) => p.file === fileOf(fallback!.name)));
+  refuse(
+    lintFallbacks(set, { systems: catalog.systems, resources: catalog.resources }).filter(
+      (p) => p.file === fileOf(fallback!.name),
+    ),
+  );
   const now = ctx.clock();
   const by = actorLabel(ctx.actor);
   return ctx.db.transaction(async (tx) => {
-    const [before] = await tx.select().from(fallbackPolicies).where(eq(fallbackPolicies.name, input.previousName ?? fallback!.name));
+    const [before] = await tx
+      .select()
+      .from(fallbackPolicies)
+      .where(eq(fallbackPolicies.name, input.previousName ?? fallback!.name));
     if (input.previousName && input.previousName !== fallback!.name) {
       await tx.delete(fallbackPolicies).where(eq(fallbackPolicies.name, input.previousName));
     } else if (!input.previousName && before) {
-      throw new DomainError("CONFLICT", `A fallback named ${fallback!.name} exists already: edit it instead`, { field: "name" });
+      throw new DomainError("CONFLICT", `A fallback named ${fallback!.name} exists already: edit it instead`, {
+        field: "name",
+      });
     }
     const definition = JSON.parse(JSON.stringify(fallback));
     await tx
       .insert(fallbackPolicies)
       .values({ name: fallback!.name, source: input.source, definition, updatedAt: now, updatedBy: by })
-      .onConflictDoUpdate({ target: fallbackPolicies.name, set: { source: input.source, definition, updatedAt: now, updatedBy: by } });
-    await recordAuditEvent(tx, ctx, { action: "fallback.saved", subjectType: "fallback_policy", subjectId: fallback!.name, before: before ? { source: before.source } : null, after: { source: input.source } });
+      .onConflictDoUpdate({
+        target: fallbackPolicies.name,
+        set: { source: input.source, definition, updatedAt: now, updatedBy: by },
+      });
+    await recordAuditEvent(tx, ctx, {
+      action: "fallback.saved",
+      subjectType: "fallback_policy",
+      subjectId: fallback!.name,
+      before: before ? { source: before.source } : null,
+      after: { source: input.source },
+    });
     return { name: fallback!.name };
   });
 }
@@ -75,7 +109,12 @@ export async function deleteFallback({ ctx, input }: { ctx: ServiceContext; inpu
   return ctx.db.transaction(async (tx) => {
     const [gone] = await tx.delete(fallbackPolicies).where(eq(fallbackPolicies.name, input.name)).returning();
     if (!gone) throw new DomainError("NOT_FOUND", `There is no fallback ${input.name}`, { field: "name" });
-    await recordAuditEvent(tx, ctx, { action: "fallback.deleted", subjectType: "fallback_policy", subjectId: gone.name, before: { source: gone.source } });
+    await recordAuditEvent(tx, ctx, {
+      action: "fallback.deleted",
+      subjectType: "fallback_policy",
+      subjectId: gone.name,
+      before: { source: gone.source },
+    });
     return { name: gone.name };
   });
 }

@@ -20,26 +20,42 @@ describe("an HR source's token, replaced or revoked by IT (issue 12)", () => {
     const { token: first } = await createHrSource({ ctx: it_, input: { key: "workday", name: "Workday" } });
     expect(await authenticateHrSource(t.db, first)).toMatchObject({ key: "workday" });
 
-    await expect(rotateHrSourceToken({ ctx: it_, input: { key: "workday", reason: " " } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "reason" });
-    await expect(rotateHrSourceToken({ ctx: it_, input: { key: "nothing", reason: "Leaked in a ticket" } })).rejects.toMatchObject({ code: "NOT_FOUND", field: "key" });
+    await expect(rotateHrSourceToken({ ctx: it_, input: { key: "workday", reason: " " } })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "reason",
+    });
+    await expect(
+      rotateHrSourceToken({ ctx: it_, input: { key: "nothing", reason: "Leaked in a ticket" } }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND", field: "key" });
     await expect(authenticateHrSource(t.db, first)).resolves.toMatchObject({ key: "workday" });
 
-    const { token: second } = await rotateHrSourceToken({ ctx: it_, input: { key: "workday", reason: "Leaked in a ticket" } });
+    const { token: second } = await rotateHrSourceToken({
+      ctx: it_,
+      input: { key: "workday", reason: "Leaked in a ticket" },
+    });
     expect(second).not.toBe(first);
     await expect(authenticateHrSource(t.db, first)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     expect(await authenticateHrSource(t.db, second)).toMatchObject({ key: "workday" });
 
     await revokeHrSource({ ctx: it_, input: { key: "workday", reason: "Workday is retired" } });
     await expect(authenticateHrSource(t.db, second)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
-    await expect(revokeHrSource({ ctx: it_, input: { key: "workday", reason: "Again" } })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(revokeHrSource({ ctx: it_, input: { key: "workday", reason: "Again" } })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect((await t.db.select().from(hrSources).where(eq(hrSources.key, "workday")))[0]!.revokedAt).toEqual(clock());
 
     // A revoked source comes back only with a new token.
-    const { token: third } = await rotateHrSourceToken({ ctx: it_, input: { key: "workday", reason: "Back for the migration" } });
+    const { token: third } = await rotateHrSourceToken({
+      ctx: it_,
+      input: { key: "workday", reason: "Back for the migration" },
+    });
     expect(await authenticateHrSource(t.db, third)).toMatchObject({ key: "workday" });
     await expect(authenticateHrSource(t.db, second)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
 
-    const events = await t.db.select().from(auditEvents).where(and(eq(auditEvents.subjectType, "hr_source"), eq(auditEvents.subjectId, "workday")));
+    const events = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectType, "hr_source"), eq(auditEvents.subjectId, "workday")));
     expect(events.map((e) => [e.action, e.reason])).toEqual([
       ["hr_source.created", null],
       ["hr_source.token_rotated", "Leaked in a ticket"],

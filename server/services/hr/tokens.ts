@@ -11,7 +11,8 @@ export const tokenHash = (token: string) => createHash("sha256").update(token).d
 
 function reasonOf(text: string) {
   const reason = text.trim();
-  if (reason.length < 3) throw new DomainError("INVALID_INPUT", "Say why (the audit trail keeps it)", { field: "reason" });
+  if (reason.length < 3)
+    throw new DomainError("INVALID_INPUT", "Say why (the audit trail keeps it)", { field: "reason" });
   return reason;
 }
 
@@ -19,14 +20,30 @@ function reasonOf(text: string) {
  * IT gives a source a new token, shown once: the old one stops working at once (a leaked token, a
  * routine rotation). A revoked source comes back this way, with the people it manages.
  */
-export async function rotateHrSourceToken({ ctx, input }: { ctx: ServiceContext; input: { key: string; reason: string } }) {
+export async function rotateHrSourceToken({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { key: string; reason: string };
+}) {
   const reason = reasonOf(input.reason);
   const token = newHrToken();
   return ctx.db.transaction(async (tx) => {
     const [source] = await tx.select().from(hrSources).where(eq(hrSources.key, input.key)).for("update");
     if (!source) throw new DomainError("NOT_FOUND", `There is no HR source "${input.key}"`, { field: "key" });
-    await tx.update(hrSources).set({ tokenHash: tokenHash(token), revokedAt: null }).where(eq(hrSources.key, source.key));
-    await recordAuditEvent(tx, ctx, { action: "hr_source.token_rotated", subjectType: "hr_source", subjectId: source.key, before: { revoked: source.revokedAt !== null }, after: { revoked: false }, reason });
+    await tx
+      .update(hrSources)
+      .set({ tokenHash: tokenHash(token), revokedAt: null })
+      .where(eq(hrSources.key, source.key));
+    await recordAuditEvent(tx, ctx, {
+      action: "hr_source.token_rotated",
+      subjectType: "hr_source",
+      subjectId: source.key,
+      before: { revoked: source.revokedAt !== null },
+      after: { revoked: false },
+      reason,
+    });
     return { key: source.key, token };
   });
 }
@@ -41,10 +58,18 @@ export async function revokeHrSource({ ctx, input }: { ctx: ServiceContext; inpu
   return ctx.db.transaction(async (tx) => {
     const [source] = await tx.select().from(hrSources).where(eq(hrSources.key, input.key)).for("update");
     if (!source) throw new DomainError("NOT_FOUND", `There is no HR source "${input.key}"`, { field: "key" });
-    if (source.revokedAt) throw new DomainError("CONFLICT", `${source.name}'s token was already revoked`, { field: "key" });
+    if (source.revokedAt)
+      throw new DomainError("CONFLICT", `${source.name}'s token was already revoked`, { field: "key" });
     const now = ctx.clock();
     await tx.update(hrSources).set({ revokedAt: now }).where(eq(hrSources.key, source.key));
-    await recordAuditEvent(tx, ctx, { action: "hr_source.revoked", subjectType: "hr_source", subjectId: source.key, before: { revoked: false }, after: { revoked: true, at: now.toISOString() }, reason });
+    await recordAuditEvent(tx, ctx, {
+      action: "hr_source.revoked",
+      subjectType: "hr_source",
+      subjectId: source.key,
+      before: { revoked: false },
+      after: { revoked: true, at: now.toISOString() },
+      reason,
+    });
     return { key: source.key, revokedAt: now };
   });
 }

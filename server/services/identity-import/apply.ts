@@ -16,7 +16,8 @@ async function onRow<T>(row: number, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (isDomainError(err)) throw new DomainError(err.code, `Row ${row}: ${err.message}`, { field: err.field ?? "csv", cause: err });
+    if (isDomainError(err))
+      throw new DomainError(err.code, `Row ${row}: ${err.message}`, { field: err.field ?? "csv", cause: err });
     throw err;
   }
 }
@@ -27,27 +28,63 @@ async function onRow<T>(row: number, work: () => Promise<T>): Promise<T> {
  * event with the counts. Refused with CONFLICT when the file or anyone it touches changed
  * since the preview (the fingerprint differs), and when the file has errors.
  */
-export async function applyIdentityImport({ ctx, input }: { ctx: ServiceContext; input: { csv: string; fingerprint: string } }) {
+export async function applyIdentityImport({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { csv: string; fingerprint: string };
+}) {
   return ctx.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${IDENTITY_IMPORT_LOCK})`);
-    const { plan, fingerprint } = await buildImport(tx, input.csv, { lock: true, importerId: ctx.actor.type === "identity" ? ctx.actor.identityId : null });
+    const { plan, fingerprint } = await buildImport(tx, input.csv, {
+      lock: true,
+      importerId: ctx.actor.type === "identity" ? ctx.actor.identityId : null,
+    });
     if (fingerprint !== input.fingerprint) {
-      throw new DomainError("CONFLICT", "The file or people in it changed since the preview: preview again, check the changes, then apply", { field: "fingerprint" });
+      throw new DomainError(
+        "CONFLICT",
+        "The file or people in it changed since the preview: preview again, check the changes, then apply",
+        { field: "fingerprint" },
+      );
     }
     const counts = importCounts(plan);
-    if (counts.errors > 0) throw new DomainError("INVALID_INPUT", `The file has ${counts.errors} error${counts.errors === 1 ? "" : "s"}: fix them and preview again`, { field: "csv" });
-    if (counts.new + counts.changed === 0) throw new DomainError("INVALID_INPUT", "Nothing to apply: everyone in the file is already as it says", { field: "csv" });
+    if (counts.errors > 0)
+      throw new DomainError(
+        "INVALID_INPUT",
+        `The file has ${counts.errors} error${counts.errors === 1 ? "" : "s"}: fix them and preview again`,
+        { field: "csv" },
+      );
+    if (counts.new + counts.changed === 0)
+      throw new DomainError("INVALID_INPUT", "Nothing to apply: everyone in the file is already as it says", {
+        field: "csv",
+      });
 
     const txCtx: ServiceContext = { ...ctx, db: tx as unknown as Db };
     const now = ctx.clock();
     let plans = 0;
     for (const o of plan.outcomes) {
       if (o.kind === "new") {
-        await onRow(o.row, () => createIdentity(tx, txCtx, { externalId: o.person.externalId, email: o.person.email, displayName: o.person.displayName, attributes: o.values, source: "csv", effectiveAt: now, reason: REASON }));
+        await onRow(o.row, () =>
+          createIdentity(tx, txCtx, {
+            externalId: o.person.externalId,
+            email: o.person.email,
+            displayName: o.person.displayName,
+            attributes: o.values,
+            source: "csv",
+            effectiveAt: now,
+            reason: REASON,
+          }),
+        );
         plans++;
       } else if (o.kind === "changed") {
         const attributes = Object.fromEntries(o.changes.map((c) => [c.attribute, c.newValue]));
-        const result = await onRow(o.row, () => changeIdentityAttributes({ ctx: txCtx, input: { identityId: o.person.id, attributes, source: "csv", effectiveAt: now, reason: REASON } }));
+        const result = await onRow(o.row, () =>
+          changeIdentityAttributes({
+            ctx: txCtx,
+            input: { identityId: o.person.id, attributes, source: "csv", effectiveAt: now, reason: REASON },
+          }),
+        );
         if (result.planId) plans++;
       }
     }

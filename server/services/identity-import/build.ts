@@ -4,7 +4,12 @@ import { alias } from "drizzle-orm/pg-core";
 import { CsvSyntaxError, parseCsv } from "@/server/core/csv";
 import { DomainError } from "@/server/core/errors";
 import { planImport, type ExistingPerson, type ImportPlan } from "@/server/core/identity/import-plan";
-import { importLimits, readImportTable, type ImportKeyColumn, type ImportTable } from "@/server/core/identity/import-table";
+import {
+  importLimits,
+  readImportTable,
+  type ImportKeyColumn,
+  type ImportTable,
+} from "@/server/core/identity/import-table";
 import type { DbOrTx } from "@/server/db/client";
 import { attributesOf } from "@/server/db/identity-columns";
 import { identities } from "@/server/db/schema";
@@ -21,10 +26,19 @@ const manager = alias(identities, "manager");
 
 function readTable(csv: string): ImportTable {
   const bytes = Buffer.byteLength(csv, "utf8");
-  if (bytes > importLimits.bytes) throw new DomainError("INVALID_INPUT", `csv: the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; an import takes at most 5 MB`, { field: "csv" });
+  if (bytes > importLimits.bytes)
+    throw new DomainError(
+      "INVALID_INPUT",
+      `csv: the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; an import takes at most 5 MB`,
+      { field: "csv" },
+    );
   const table = readImportTable(csvRows(csv));
   if (table.dataRows > importLimits.rows) {
-    throw new DomainError("INVALID_INPUT", `csv: the file has ${table.dataRows.toLocaleString("en")} people; an import takes at most ${importLimits.rows.toLocaleString("en")} (split it)`, { field: "csv" });
+    throw new DomainError(
+      "INVALID_INPUT",
+      `csv: the file has ${table.dataRows.toLocaleString("en")} people; an import takes at most ${importLimits.rows.toLocaleString("en")} (split it)`,
+      { field: "csv" },
+    );
   }
   return table;
 }
@@ -33,7 +47,8 @@ function csvRows(csv: string) {
   try {
     return parseCsv(csv);
   } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new DomainError("INVALID_INPUT", `csv: line ${err.line}: ${err.message}`, { field: "csv" });
+    if (err instanceof CsvSyntaxError)
+      throw new DomainError("INVALID_INPUT", `csv: line ${err.line}: ${err.message}`, { field: "csv" });
     throw err;
   }
 }
@@ -41,7 +56,8 @@ function csvRows(csv: string) {
 /** The people the file names, by its key; locked when the import is about to be applied. */
 async function loadPeople(db: DbOrTx, keyColumn: ImportKeyColumn | null, keys: string[], lock: boolean) {
   if (!keyColumn || keys.length === 0) return [];
-  const where = keyColumn === "external_id" ? inArray(identities.externalId, keys) : inArray(sql`lower(${identities.email})`, keys);
+  const where =
+    keyColumn === "external_id" ? inArray(identities.externalId, keys) : inArray(sql`lower(${identities.email})`, keys);
   const query = db
     .select({ identity: identities, managerEmail: manager.email })
     .from(identities)
@@ -65,13 +81,29 @@ async function loadEmailOwners(db: DbOrTx, emails: string[]) {
  * Reads the file and compares it with the directory. Pure reading: nothing is written. With
  * `lock`, the people it touches are locked until the caller's transaction ends.
  */
-export async function buildImport(db: DbOrTx, csv: string, opts: { lock: boolean; importerId: string | null }): Promise<BuiltImport> {
+export async function buildImport(
+  db: DbOrTx,
+  csv: string,
+  opts: { lock: boolean; importerId: string | null },
+): Promise<BuiltImport> {
   const table = readTable(csv);
-  const rows = await loadPeople(db, table.keyColumn, table.records.map((r) => r.key), opts.lock);
+  const rows = await loadPeople(
+    db,
+    table.keyColumn,
+    table.records.map((r) => r.key),
+    opts.lock,
+  );
   const byKey = new Map<string, ExistingPerson & { updatedAt: Date }>();
   for (const { identity: i, managerEmail } of rows) {
     const key = table.keyColumn === "email" ? i.email.toLowerCase() : i.externalId;
-    byKey.set(key, { id: i.id, externalId: i.externalId, email: i.email, displayName: i.displayName, attributes: attributesOf(i, managerEmail?.toLowerCase() ?? null), updatedAt: i.updatedAt });
+    byKey.set(key, {
+      id: i.id,
+      externalId: i.externalId,
+      email: i.email,
+      displayName: i.displayName,
+      attributes: attributesOf(i, managerEmail?.toLowerCase() ?? null),
+      updatedAt: i.updatedAt,
+    });
   }
   const mentioned = new Set<string>();
   for (const r of table.records) {
@@ -80,7 +112,9 @@ export async function buildImport(db: DbOrTx, csv: string, opts: { lock: boolean
   }
   const emailOwners = await loadEmailOwners(db, [...mentioned]);
   const plan = planImport(table, { byKey, emailOwners, importerId: opts.importerId });
-  const state = [...byKey].sort(([a], [b]) => a.localeCompare(b)).map(([key, p]) => [key, p.id, p.updatedAt.toISOString(), p.attributes]);
+  const state = [...byKey]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, p]) => [key, p.id, p.updatedAt.toISOString(), p.attributes]);
   const owners = [...emailOwners].sort(([a], [b]) => a.localeCompare(b));
   return { table, plan, fingerprint: sha256(JSON.stringify({ csv: sha256(csv), state, owners })) };
 }

@@ -20,7 +20,8 @@ describe("identity CSV import", () => {
     plans: (await t.db.select({ n: count() }).from(accessPlans))[0]!.n,
     events: (await t.db.select({ n: count() }).from(auditEvents))[0]!.n,
   });
-  const jobTitleOf = async (email: string) => (await t.db.select({ v: identities.jobTitle }).from(identities).where(eq(identities.email, email)))[0]!.v;
+  const jobTitleOf = async (email: string) =>
+    (await t.db.select({ v: identities.jobTitle }).from(identities).where(eq(identities.email, email)))[0]!.v;
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -45,7 +46,12 @@ describe("identity CSV import", () => {
       {
         row: 2,
         kind: "changed",
-        person: { id: await identityIdByEmail(t.db, "sarah.chen@company.com"), externalId: "sarah.chen", email: "sarah.chen@company.com", displayName: "Sarah Chen" },
+        person: {
+          id: await identityIdByEmail(t.db, "sarah.chen@company.com"),
+          externalId: "sarah.chen",
+          email: "sarah.chen@company.com",
+          displayName: "Sarah Chen",
+        },
         changes: [{ attribute: "job_title", oldValue: "Sales Engineer", newValue: "Senior Sales Engineer" }],
       },
       {
@@ -61,7 +67,15 @@ describe("identity CSV import", () => {
         ],
       },
     ]);
-    expect(preview.unknownValues).toEqual([{ attribute: "department", value: "Sales Dept", people: 1, looksLike: "Sales", evidence: { kind: "extra-words", text: "contains all of “Sales”, plus “Dept”" } }]);
+    expect(preview.unknownValues).toEqual([
+      {
+        attribute: "department",
+        value: "Sales Dept",
+        people: 1,
+        looksLike: "Sales",
+        evidence: { kind: "extra-words", text: "contains all of “Sales”, plus “Dept”" },
+      },
+    ]);
     expect(preview.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(await footprint()).toEqual(before);
   });
@@ -84,7 +98,11 @@ describe("identity CSV import", () => {
     expect(preview.problems).toEqual([
       { row: 2, column: "hire_date", message: 'hire_date must be a date as YYYY-MM-DD, not "2024-13-01"' },
       { row: 3, column: "external_id", message: "Every row needs an external_id: it says who the row is about" },
-      { row: 4, column: "manager", message: "No one has the manager email nobody@company.com, and the file does not add them" },
+      {
+        row: 4,
+        column: "manager",
+        message: "No one has the manager email nobody@company.com, and the file does not add them",
+      },
       { row: 5, column: "external_id", message: "jane.smith is already on row 4: one row per person" },
       { row: 6, column: "email", message: "brand.new is a new person and needs an email" },
       { row: 7, column: "manager", message: "A person cannot be their own manager" },
@@ -93,7 +111,10 @@ describe("identity CSV import", () => {
   });
 
   it("names an unknown column in the header, suggesting the attribute it resembles", async () => {
-    const preview = await previewIdentityImport({ ctx, input: { csv: csvOf("external_id,title,favourite_color", "sarah.chen,Senior Sales Engineer,blue") } });
+    const preview = await previewIdentityImport({
+      ctx,
+      input: { csv: csvOf("external_id,title,favourite_color", "sarah.chen,Senior Sales Engineer,blue") },
+    });
     expect(preview.problems.map((p) => [p.row, p.column])).toEqual([
       [1, "title"],
       [1, "favourite_color"],
@@ -102,46 +123,88 @@ describe("identity CSV import", () => {
   });
 
   it("matches people by email when there is no external_id column, and accepts spreadsheet-style headers", async () => {
-    const preview = await previewIdentityImport({ ctx, input: { csv: csvOf("Email,Job Title", "SARAH.CHEN@company.com,Senior Sales Engineer", "nobody@company.com,Analyst") } });
+    const preview = await previewIdentityImport({
+      ctx,
+      input: {
+        csv: csvOf("Email,Job Title", "SARAH.CHEN@company.com,Senior Sales Engineer", "nobody@company.com,Analyst"),
+      },
+    });
     expect(preview.keyColumn).toBe("email");
-    expect(preview.changes.map((c) => [c.person.externalId, c.changes])).toEqual([["sarah.chen", [{ attribute: "job_title", oldValue: "Sales Engineer", newValue: "Senior Sales Engineer" }]]]);
-    expect(preview.problems).toEqual([{ row: 3, column: "email", message: "No one has the email nobody@company.com: to add a new person, add an external_id column" }]);
+    expect(preview.changes.map((c) => [c.person.externalId, c.changes])).toEqual([
+      ["sarah.chen", [{ attribute: "job_title", oldValue: "Sales Engineer", newValue: "Senior Sales Engineer" }]],
+    ]);
+    expect(preview.problems).toEqual([
+      {
+        row: 3,
+        column: "email",
+        message: "No one has the email nobody@company.com: to add a new person, add an external_id column",
+      },
+    ]);
   });
 
   it("refuses a file over the row limit, naming the field", async () => {
     const rows = Array.from({ length: 10_001 }, (_, i) => `person.${i},Analyst`);
-    await expect(previewIdentityImport({ ctx, input: { csv: csvOf("external_id,job_title", ...rows) } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "csv" });
+    await expect(
+      previewIdentityImport({ ctx, input: { csv: csvOf("external_id,job_title", ...rows) } }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT", field: "csv" });
   });
 
   it("refuses to apply a file with errors, and changes nothing", async () => {
-    const csv = csvOf("external_id,job_title,hire_date", "sarah.chen,Senior Sales Engineer,2024-11-24", "jane.smith,Software Engineer,yesterday");
+    const csv = csvOf(
+      "external_id,job_title,hire_date",
+      "sarah.chen,Senior Sales Engineer,2024-11-24",
+      "jane.smith,Software Engineer,yesterday",
+    );
     const preview = await previewIdentityImport({ ctx, input: { csv } });
     expect(preview.counts.errors).toBe(1);
     const before = await footprint();
-    await expect(applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "csv" });
+    await expect(applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "csv",
+    });
     expect(await footprint()).toEqual(before);
     expect(await jobTitleOf("sarah.chen@company.com")).toBe("Sales Engineer");
   });
 
   it("refuses a row that changes the importer's own HR record (their access follows from it), and applies nothing (issue 12)", async () => {
-    const csv = csvOf("email,job_title", "priya.raman@company.com,Chief Financial Officer", "jane.smith@company.com,Senior Software Engineer");
+    const csv = csvOf(
+      "email,job_title",
+      "priya.raman@company.com,Chief Financial Officer",
+      "jane.smith@company.com,Senior Software Engineer",
+    );
     const preview = await previewIdentityImport({ ctx, input: { csv } });
-    expect(preview.problems).toEqual([expect.objectContaining({ row: 2, message: expect.stringMatching(/your own HR record/) })]);
+    expect(preview.problems).toEqual([
+      expect.objectContaining({ row: 2, message: expect.stringMatching(/your own HR record/) }),
+    ]);
     const before = await footprint();
-    await expect(applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "csv" });
+    await expect(applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "csv",
+    });
     expect(await footprint()).toEqual(before);
     expect(await jobTitleOf("priya.raman@company.com")).not.toBe("Chief Financial Officer");
   });
 
   it("applies all or nothing: a row that fails while applying undoes the rows before it", async () => {
     // Alice becoming Jane's report is a loop (Jane reports to Alice): only applying finds it.
-    const csv = csvOf("external_id,team,manager", "bob.lindqvist,Platform,cto@company.com", "alice.moreno,Platform,jane.smith@company.com");
+    const csv = csvOf(
+      "external_id,team,manager",
+      "bob.lindqvist,Platform,cto@company.com",
+      "alice.moreno,Platform,jane.smith@company.com",
+    );
     const preview = await previewIdentityImport({ ctx, input: { csv } });
     expect(preview.counts).toMatchObject({ changed: 2, errors: 0 });
     const before = await footprint();
-    await expect(applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "manager", message: expect.stringMatching(/^Row 3: /) });
+    await expect(applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "manager",
+      message: expect.stringMatching(/^Row 3: /),
+    });
     expect(await footprint()).toEqual(before);
-    const [bob] = await t.db.select({ team: identities.team }).from(identities).where(eq(identities.email, "bob@company.com"));
+    const [bob] = await t.db
+      .select({ team: identities.team })
+      .from(identities)
+      .where(eq(identities.email, "bob@company.com"));
     expect(bob!.team).toBe("Core Engineering");
   });
 
@@ -149,12 +212,23 @@ describe("identity CSV import", () => {
     const csv = csvOf("external_id,team", "jane.smith,Core Engineering");
     const preview = await previewIdentityImport({ ctx, input: { csv } });
     const janeId = await identityIdByEmail(t.db, "jane.smith@company.com");
-    await changeIdentityAttributes({ ctx, input: { identityId: janeId, attributes: { location: "Berlin" }, source: "admin" } });
-    await expect(applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } })).rejects.toMatchObject({ code: "CONFLICT", field: "fingerprint" });
+    await changeIdentityAttributes({
+      ctx,
+      input: { identityId: janeId, attributes: { location: "Berlin" }, source: "admin" },
+    });
+    await expect(applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } })).rejects.toMatchObject({
+      code: "CONFLICT",
+      field: "fingerprint",
+    });
     const [jane] = await t.db.select({ team: identities.team }).from(identities).where(eq(identities.id, janeId));
     expect(jane!.team).toBe("Platform");
     // A file edited after its preview is refused the same way.
-    await expect(applyIdentityImport({ ctx, input: { csv: csvOf("external_id,team", "jane.smith,Security"), fingerprint: preview.fingerprint } })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      applyIdentityImport({
+        ctx,
+        input: { csv: csvOf("external_id,team", "jane.smith,Security"), fingerprint: preview.fingerprint },
+      }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("applies exactly the preview in one go: history with source csv, access plans, one import event", async () => {
@@ -166,23 +240,46 @@ describe("identity CSV import", () => {
     const sarahId = await identityIdByEmail(t.db, "sarah.chen@company.com");
     const ninaId = await identityIdByEmail(t.db, "nina.patel@company.com");
     const janeId = await identityIdByEmail(t.db, "jane.smith@company.com");
-    const history = await t.db.select().from(identityAttributeChanges).where(eq(identityAttributeChanges.source, "csv"));
-    const applied = (id: string) => history.filter((h) => h.identityId === id).map((h) => ({ attribute: h.attribute, oldValue: h.oldValue, newValue: h.newValue }));
+    const history = await t.db
+      .select()
+      .from(identityAttributeChanges)
+      .where(eq(identityAttributeChanges.source, "csv"));
+    const applied = (id: string) =>
+      history
+        .filter((h) => h.identityId === id)
+        .map((h) => ({ attribute: h.attribute, oldValue: h.oldValue, newValue: h.newValue }));
     expect(applied(sarahId)).toEqual(preview.changes[0]!.changes);
     expect(applied(ninaId)).toEqual(expect.arrayContaining(preview.changes[1]!.changes));
     expect(applied(janeId)).toEqual([]);
     expect(await jobTitleOf("sarah.chen@company.com")).toBe("Senior Sales Engineer");
 
     // The promotion changes what policy gives Sarah: a mover plan, from the CSV.
-    const [plan] = await t.db.select().from(accessPlans).where(and(eq(accessPlans.identityId, sarahId), eq(accessPlans.source, "csv")));
-    expect(plan).toMatchObject({ kind: "mover", policiesAfter: expect.arrayContaining(["senior-sales-engineer-access"]) });
-    const joiner = await t.db.select().from(accessPlans).where(and(eq(accessPlans.identityId, ninaId), eq(accessPlans.source, "csv")));
+    const [plan] = await t.db
+      .select()
+      .from(accessPlans)
+      .where(and(eq(accessPlans.identityId, sarahId), eq(accessPlans.source, "csv")));
+    expect(plan).toMatchObject({
+      kind: "mover",
+      policiesAfter: expect.arrayContaining(["senior-sales-engineer-access"]),
+    });
+    const joiner = await t.db
+      .select()
+      .from(accessPlans)
+      .where(and(eq(accessPlans.identityId, ninaId), eq(accessPlans.source, "csv")));
     expect(joiner.map((p) => p.kind)).toEqual(["joiner"]);
     const [nina] = await t.db.select().from(identities).where(eq(identities.id, ninaId));
-    expect(nina).toMatchObject({ externalId: "nina.patel", displayName: "Nina Patel", department: "Sales Dept", managerId: await identityIdByEmail(t.db, "john.doe@company.com") });
+    expect(nina).toMatchObject({
+      externalId: "nina.patel",
+      displayName: "Nina Patel",
+      department: "Sales Dept",
+      managerId: await identityIdByEmail(t.db, "john.doe@company.com"),
+    });
 
     const [event] = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "identity.csv_imported"));
-    expect(event).toMatchObject({ actorLabel: personaEmails.it_admin, after: { created: 1, changed: 1, unchanged: 1, plans: 2 } });
+    expect(event).toMatchObject({
+      actorLabel: personaEmails.it_admin,
+      after: { created: 1, changed: 1, unchanged: 1, plans: 2 },
+    });
     const after = await footprint();
     expect(after.people).toBe(before.people + 1);
     expect(after.plans).toBe(before.plans + 2);
@@ -190,7 +287,9 @@ describe("identity CSV import", () => {
     // The same file again: everyone is as it says now.
     const again = await previewIdentityImport({ ctx, input: { csv: promotion } });
     expect(again.counts).toEqual({ new: 0, changed: 0, unchanged: 3, errors: 0 });
-    await expect(applyIdentityImport({ ctx, input: { csv: promotion, fingerprint: again.fingerprint } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(
+      applyIdentityImport({ ctx, input: { csv: promotion, fingerprint: again.fingerprint } }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
 
   it("creates a manager the file adds before the people who report to them", async () => {
@@ -202,7 +301,10 @@ describe("identity CSV import", () => {
     const preview = await previewIdentityImport({ ctx, input: { csv } });
     expect(preview.counts).toMatchObject({ new: 2, errors: 0 });
     await applyIdentityImport({ ctx, input: { csv, fingerprint: preview.fingerprint } });
-    const people = await t.db.select({ externalId: identities.externalId, managerId: identities.managerId, id: identities.id }).from(identities).where(inArray(identities.externalId, ["lee.report", "kim.lead"]));
+    const people = await t.db
+      .select({ externalId: identities.externalId, managerId: identities.managerId, id: identities.id })
+      .from(identities)
+      .where(inArray(identities.externalId, ["lee.report", "kim.lead"]));
     const kim = people.find((p) => p.externalId === "kim.lead")!;
     expect(people.find((p) => p.externalId === "lee.report")!.managerId).toBe(kim.id);
   });

@@ -11,16 +11,29 @@ import { buildImport, importCounts } from "./build";
  * moved since.
  */
 export async function previewIdentityImport({ ctx, input }: { ctx: ServiceContext; input: { csv: string } }) {
-  const [{ table, plan, fingerprint }, engine] = await Promise.all([buildImport(ctx.db, input.csv, { lock: false, importerId: ctx.actor.type === "identity" ? ctx.actor.identityId : null }), policyEngine(ctx.db)]);
-  const touched = plan.outcomes.filter((o): o is Exclude<ImportOutcome, { kind: "unchanged" }> => o.kind !== "unchanged");
+  const [{ table, plan, fingerprint }, engine] = await Promise.all([
+    buildImport(ctx.db, input.csv, {
+      lock: false,
+      importerId: ctx.actor.type === "identity" ? ctx.actor.identityId : null,
+    }),
+    policyEngine(ctx.db),
+  ]);
+  const touched = plan.outcomes.filter(
+    (o): o is Exclude<ImportOutcome, { kind: "unchanged" }> => o.kind !== "unchanged",
+  );
   // Only the values this import sets: the ones people already have are the aliases page's business.
-  const incoming: PolicyIdentity[] = touched.map((o) => ({ id: `row-${o.row}`, attributes: Object.fromEntries(o.changes.map((c) => [c.attribute, c.newValue])) }));
+  const incoming: PolicyIdentity[] = touched.map((o) => ({
+    id: `row-${o.row}`,
+    attributes: Object.fromEntries(o.changes.map((c) => [c.attribute, c.newValue])),
+  }));
   return {
     fingerprint,
     keyColumn: table.keyColumn,
     columns: table.attributes,
     counts: importCounts(plan),
-    changes: touched.sort((a, b) => a.row - b.row).map((o) => ({ row: o.row, kind: o.kind, person: o.person, changes: o.changes })),
+    changes: touched
+      .sort((a, b) => a.row - b.row)
+      .map((o) => ({ row: o.row, kind: o.kind, person: o.person, changes: o.changes })),
     problems: plan.problems,
     unknownValues: unknownValues(engine.loaded.policies, incoming, engine.config),
   };

@@ -27,7 +27,10 @@ export async function executeStep(tx: Tx, ctx: ServiceContext, step: Step, summa
       approvalRule: `role transition: ${step.graceDays}-day grace period (seed 000 pattern 4)`,
       expiresAt: step.dueAt,
     });
-    await tx.update(accessPlanSteps).set({ status: "in_grace", exceptionId: exception.id, executedAt: now }).where(eq(accessPlanSteps.id, step.id));
+    await tx
+      .update(accessPlanSteps)
+      .set({ status: "in_grace", exceptionId: exception.id, executedAt: now })
+      .where(eq(accessPlanSteps.id, step.id));
     return;
   }
   const op = await queueOperation(tx, {
@@ -40,5 +43,8 @@ export async function executeStep(tx: Tx, ctx: ServiceContext, step: Step, summa
     maxAttempts: 5,
     now,
   });
-  await tx.update(accessPlanSteps).set({ status: "queued", operationId: op.id, executedAt: now }).where(eq(accessPlanSteps.id, step.id));
+  await tx
+    .update(accessPlanSteps)
+    .set({ status: "queued", operationId: op.id, executedAt: now })
+    .where(eq(accessPlanSteps.id, step.id));
 }

@@ -11,8 +11,20 @@ const BATCH = 20_000;
 export async function writeExpectedAccess(db: DbOrTx, identityId: string, grants: readonly ExpectedGrant[]) {
   await db.delete(expectedAccess).where(eq(expectedAccess.identityId, identityId));
   if (grants.length === 0) return;
-  const [person] = await db.select({ username: identities.username }).from(identities).where(eq(identities.id, identityId));
-  await db.insert(expectedAccess).values(grants.map((g) => ({ identityId, username: person!.username!, resourceKey: g.resource, systemKey: systemOf(g.resource), level: g.level, policies: g.via })));
+  const [person] = await db
+    .select({ username: identities.username })
+    .from(identities)
+    .where(eq(identities.id, identityId));
+  await db.insert(expectedAccess).values(
+    grants.map((g) => ({
+      identityId,
+      username: person!.username!,
+      resourceKey: g.resource,
+      systemKey: systemOf(g.resource),
+      level: g.level,
+      policies: g.via,
+    })),
+  );
 }
 
 /**
@@ -57,7 +69,13 @@ export async function refreshExpectedAccess(db: DbOrTx, at: Date) {
   return { people: people.length, grants };
 }
 
-export async function markExpectedAccessFresh(db: DbOrTx, fingerprint: string, at: Date, people: number, grants: number) {
+export async function markExpectedAccessFresh(
+  db: DbOrTx,
+  fingerprint: string,
+  at: Date,
+  people: number,
+  grants: number,
+) {
   await db
     .insert(expectedAccessState)
     .values({ id: 1, fingerprint, refreshedAt: at, people, grants })

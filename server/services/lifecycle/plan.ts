@@ -22,7 +22,9 @@ export interface AccessChangeInput {
 }
 
 const asFromTo = (changes: Record<string, unknown>, before: Record<string, unknown> | null) =>
-  Object.fromEntries(Object.entries(changes).map(([a, to]) => [a, { from: before ? (before[a] ?? null) : undefined, to }]));
+  Object.fromEntries(
+    Object.entries(changes).map(([a, to]) => [a, { from: before ? (before[a] ?? null) : undefined, to }]),
+  );
 
 /**
  * Re-evaluates a person after an HR change and stores the plan that takes their access from
@@ -38,16 +40,41 @@ export async function planAccessChange(tx: Tx, ctx: ServiceContext, input: Acces
   const [after] = await loadPolicyIdentities(tx, input.identityId);
   const person = after!;
   const afterGrants = evaluateIdentity(engine.compiled, person, now);
-  const beforePerson: PolicyIdentity | null = input.before ? { id: person.id, attributes: input.before as PolicyIdentity["attributes"] } : null;
+  const beforePerson: PolicyIdentity | null = input.before
+    ? { id: person.id, attributes: input.before as PolicyIdentity["attributes"] }
+    : null;
   const beforeGrants = beforePerson ? evaluateIdentity(engine.compiled, beforePerson, now) : null;
   await writeExpectedAccess(tx, person.id, afterGrants);
 
   const activeAfter = isActiveStatus(String(person.attributes.employment_status ?? ""));
-  const removed = beforeGrants ? beforeGrants.filter((g) => !afterGrants.some((a) => a.resource === g.resource)).map((g) => g.resource) : [];
-  const held = removed.length ? await tx.select({ resource: accessExceptions.resourceKey }).from(accessExceptions).where(and(eq(accessExceptions.identityId, person.id), isNull(accessExceptions.endedAt), inArray(accessExceptions.resourceKey, removed))) : [];
-  const resourceRows = removed.length ? await tx.select({ key: resources.key, graceDays: resources.graceDays }).from(resources).where(inArray(resources.key, removed)) : [];
-  const systemRows = await tx.select({ key: systems.key, graceDays: systems.graceDays, reviewPlans: systems.reviewPlans }).from(systems);
-  const grace = { resources: new Map(resourceRows.map((x) => [x.key, x.graceDays])), systems: new Map(systemRows.map((x) => [x.key, x.graceDays])) };
+  const removed = beforeGrants
+    ? beforeGrants.filter((g) => !afterGrants.some((a) => a.resource === g.resource)).map((g) => g.resource)
+    : [];
+  const held = removed.length
+    ? await tx
+        .select({ resource: accessExceptions.resourceKey })
+        .from(accessExceptions)
+        .where(
+          and(
+            eq(accessExceptions.identityId, person.id),
+            isNull(accessExceptions.endedAt),
+            inArray(accessExceptions.resourceKey, removed),
+          ),
+        )
+    : [];
+  const resourceRows = removed.length
+    ? await tx
+        .select({ key: resources.key, graceDays: resources.graceDays })
+        .from(resources)
+        .where(inArray(resources.key, removed))
+    : [];
+  const systemRows = await tx
+    .select({ key: systems.key, graceDays: systems.graceDays, reviewPlans: systems.reviewPlans })
+    .from(systems);
+  const grace = {
+    resources: new Map(resourceRows.map((x) => [x.key, x.graceDays])),
+    systems: new Map(systemRows.map((x) => [x.key, x.graceDays])),
+  };
   const plan = planSteps({
     before: beforeGrants,
     after: afterGrants,
@@ -111,7 +138,9 @@ export async function planAccessChange(tx: Tx, ctx: ServiceContext, input: Acces
       status: row!.status,
       grants: plan.steps.filter((s) => s.action === "grant").map((s) => s.resource),
       levelChanges: plan.steps.filter((s) => s.action === "change_level").map((s) => s.resource),
-      removals: plan.steps.filter((s) => s.action === "revoke").map((s) => ({ resource: s.resource, graceDays: s.graceDays })),
+      removals: plan.steps
+        .filter((s) => s.action === "revoke")
+        .map((s) => ({ resource: s.resource, graceDays: s.graceDays })),
       ...(sideEffects ?? {}),
     },
     reason: row!.summary,

@@ -5,7 +5,12 @@ import type { ServiceContext } from "../context";
 
 /** A person's plans, newest first, each step with its state and timing. */
 export async function plansOf({ ctx, input }: { ctx: ServiceContext; input: { identityId: string; limit: number } }) {
-  const plans = await ctx.db.select().from(accessPlans).where(eq(accessPlans.identityId, input.identityId)).orderBy(desc(accessPlans.number)).limit(input.limit);
+  const plans = await ctx.db
+    .select()
+    .from(accessPlans)
+    .where(eq(accessPlans.identityId, input.identityId))
+    .orderBy(desc(accessPlans.number))
+    .limit(input.limit);
   return withSteps(ctx, plans);
 }
 
@@ -18,17 +23,52 @@ export async function plansAwaitingReview({ ctx }: { ctx: ServiceContext }) {
     .where(eq(accessPlans.status, "awaiting_review"))
     .orderBy(asc(accessPlans.createdAt))
     .limit(200);
-  const withPeople = await withSteps(ctx, rows.map((r) => r.plan));
+  const withPeople = await withSteps(
+    ctx,
+    rows.map((r) => r.plan),
+  );
   return withPeople.map((p, i) => ({ ...p, person: rows[i]!.person }));
 }
 
 async function withSteps(ctx: ServiceContext, plans: (typeof accessPlans.$inferSelect)[]) {
   if (plans.length === 0) return [];
-  const steps = await ctx.db.select().from(accessPlanSteps).where(inArray(accessPlanSteps.planId, plans.map((p) => p.id))).orderBy(asc(accessPlanSteps.dueAt), asc(accessPlanSteps.resourceKey));
+  const steps = await ctx.db
+    .select()
+    .from(accessPlanSteps)
+    .where(
+      inArray(
+        accessPlanSteps.planId,
+        plans.map((p) => p.id),
+      ),
+    )
+    .orderBy(asc(accessPlanSteps.dueAt), asc(accessPlanSteps.resourceKey));
   const opIds = steps.flatMap((s) => (s.operationId ? [s.operationId] : []));
   const excIds = steps.flatMap((s) => (s.exceptionId ? [s.exceptionId] : []));
-  const ops = opIds.length ? await ctx.db.select({ id: provisioningOperations.id, status: provisioningOperations.status, completedAt: provisioningOperations.completedAt, lastError: provisioningOperations.lastError, cancelReason: provisioningOperations.cancelReason }).from(provisioningOperations).where(inArray(provisioningOperations.id, opIds)) : [];
-  const excs = excIds.length ? await ctx.db.select({ id: accessExceptions.id, number: accessExceptions.number, status: accessExceptions.status, expiresAt: accessExceptions.expiresAt, endedAt: accessExceptions.endedAt, removalDeliveredAt: accessExceptions.removalDeliveredAt }).from(accessExceptions).where(inArray(accessExceptions.id, excIds)) : [];
+  const ops = opIds.length
+    ? await ctx.db
+        .select({
+          id: provisioningOperations.id,
+          status: provisioningOperations.status,
+          completedAt: provisioningOperations.completedAt,
+          lastError: provisioningOperations.lastError,
+          cancelReason: provisioningOperations.cancelReason,
+        })
+        .from(provisioningOperations)
+        .where(inArray(provisioningOperations.id, opIds))
+    : [];
+  const excs = excIds.length
+    ? await ctx.db
+        .select({
+          id: accessExceptions.id,
+          number: accessExceptions.number,
+          status: accessExceptions.status,
+          expiresAt: accessExceptions.expiresAt,
+          endedAt: accessExceptions.endedAt,
+          removalDeliveredAt: accessExceptions.removalDeliveredAt,
+        })
+        .from(accessExceptions)
+        .where(inArray(accessExceptions.id, excIds))
+    : [];
   const opById = new Map(ops.map((o) => [o.id, o]));
   const excById = new Map(excs.map((e) => [e.id, e]));
   return plans.map((plan) => ({
@@ -37,7 +77,11 @@ async function withSteps(ctx: ServiceContext, plans: (typeof accessPlans.$inferS
       .filter((s) => s.planId === plan.id)
       .map((s) => {
         const exception = s.exceptionId ? (excById.get(s.exceptionId) ?? null) : null;
-        return { ...s, exceptionNumber: exception?.number ?? null, ...stepState(s, s.operationId ? (opById.get(s.operationId) ?? null) : null, exception) };
+        return {
+          ...s,
+          exceptionNumber: exception?.number ?? null,
+          ...stepState(s, s.operationId ? (opById.get(s.operationId) ?? null) : null, exception),
+        };
       }),
   }));
 }

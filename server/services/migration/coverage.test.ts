@@ -19,7 +19,8 @@ describe("policy coverage of the snapshot (seed 001, phase 4)", () => {
   /** Sarah's expected gitlab and slack grants, as policy gives them */
   let sarahs: { resourceKey: string; systemKey: string; level: string | null }[];
   const clock = movableClock("2026-11-22T12:00:00Z");
-  const csvOf = (rows: { resourceKey: string; level: string | null }[], username = "sarah.chen") => ["username,resource,level", ...rows.map((r) => `${username},${r.resourceKey},${r.level ?? ""}`)].join("\n");
+  const csvOf = (rows: { resourceKey: string; level: string | null }[], username = "sarah.chen") =>
+    ["username,resource,level", ...rows.map((r) => `${username},${r.resourceKey},${r.level ?? ""}`)].join("\n");
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -27,7 +28,11 @@ describe("policy coverage of the snapshot (seed 001, phase 4)", () => {
     sarahId = await identityIdByEmail(t.db, "sarah.chen@company.com");
     await ensureExpectedAccessFresh(t.db, clock());
     sarahs = await t.db
-      .select({ resourceKey: expectedAccess.resourceKey, systemKey: expectedAccess.systemKey, level: expectedAccess.level })
+      .select({
+        resourceKey: expectedAccess.resourceKey,
+        systemKey: expectedAccess.systemKey,
+        level: expectedAccess.level,
+      })
       .from(expectedAccess)
       .where(and(eq(expectedAccess.identityId, sarahId), inArray(expectedAccess.systemKey, ["gitlab", "slack"])));
   });
@@ -42,15 +47,34 @@ describe("policy coverage of the snapshot (seed 001, phase 4)", () => {
   it("exactly Sarah's expected access plus one extra resource: the extra is the only unexplained row, coverage n/(n+1)", async () => {
     const n = sarahs.length;
     expect(n).toBeGreaterThanOrEqual(4);
-    await importSnapshot({ ctx, input: { systemKey: "gitlab", csv: csvOf(sarahs.filter((s) => s.systemKey === "gitlab")) } });
-    await importSnapshot({ ctx, input: { systemKey: "slack", csv: csvOf([...sarahs.filter((s) => s.systemKey === "slack"), { resourceKey: EXTRA, level: "member" }]) } });
+    await importSnapshot({
+      ctx,
+      input: { systemKey: "gitlab", csv: csvOf(sarahs.filter((s) => s.systemKey === "gitlab")) },
+    });
+    await importSnapshot({
+      ctx,
+      input: {
+        systemKey: "slack",
+        csv: csvOf([...sarahs.filter((s) => s.systemKey === "slack"), { resourceKey: EXTRA, level: "member" }]),
+      },
+    });
 
     const report = await getCoverageReport({ ctx });
     expect(report.overall).toMatchObject({ rows: n + 1, policy: n, exception: 0, unexplained: 1 });
     expect(report.overall.policyShare).toBeCloseTo(n / (n + 1), 10);
     expect(report.systems.map((s) => [s.systemKey, s.rows, s.policy, s.unexplained])).toEqual([
-      ["gitlab", sarahs.filter((s) => s.systemKey === "gitlab").length, sarahs.filter((s) => s.systemKey === "gitlab").length, 0],
-      ["slack", sarahs.filter((s) => s.systemKey === "slack").length + 1, sarahs.filter((s) => s.systemKey === "slack").length, 1],
+      [
+        "gitlab",
+        sarahs.filter((s) => s.systemKey === "gitlab").length,
+        sarahs.filter((s) => s.systemKey === "gitlab").length,
+        0,
+      ],
+      [
+        "slack",
+        sarahs.filter((s) => s.systemKey === "slack").length + 1,
+        sarahs.filter((s) => s.systemKey === "slack").length,
+        1,
+      ],
     ]);
     expect(report.resourcesWithoutPolicy).toEqual([]);
 
@@ -71,7 +95,10 @@ describe("policy coverage of the snapshot (seed 001, phase 4)", () => {
   });
 
   it("the reverse: grants policy expects on the imported systems that the snapshot lacks, never Sarah's", async () => {
-    const [expected] = await t.db.select({ n: count() }).from(expectedAccess).where(inArray(expectedAccess.systemKey, ["gitlab", "slack"]));
+    const [expected] = await t.db
+      .select({ n: count() })
+      .from(expectedAccess)
+      .where(inArray(expectedAccess.systemKey, ["gitlab", "slack"]));
     const report = await getCoverageReport({ ctx });
     expect(report.overall.missing).toBe(expected!.n - sarahs.length);
     const missing = await listMissingAccess({ ctx, input: { page: 1, pageSize: 200, systemKey: "gitlab" } });
@@ -85,7 +112,15 @@ describe("policy coverage of the snapshot (seed 001, phase 4)", () => {
   it("an active exception covers the extra; once it has expired it no longer does, even before anything ends it", async () => {
     await approvedException(
       t.db,
-      { identityId: sarahId, resource: EXTRA, level: "member", type: "project", justification: "Helps sales leadership with the Q4 forecast", approverEmail: "john.doe@company.com", expiresAt: new Date("2026-12-01T00:00:00Z") },
+      {
+        identityId: sarahId,
+        resource: EXTRA,
+        level: "member",
+        type: "project",
+        justification: "Helps sales leadership with the Q4 forecast",
+        approverEmail: "john.doe@company.com",
+        expiresAt: new Date("2026-12-01T00:00:00Z"),
+      },
       { clock },
     );
     const covered = await getCoverageReport({ ctx });
@@ -98,7 +133,15 @@ describe("policy coverage of the snapshot (seed 001, phase 4)", () => {
   });
 
   it("explains accounts nobody in HR has and people who are not Active, and pages through the list", async () => {
-    await importSnapshot({ ctx, input: { systemKey: "gitlab", csv: csvOf([{ resourceKey: "gitlab:group:platform-engineering", level: "developer" }], "tom.becker") + "\nghost.account,gitlab:group:finance,developer\n" } });
+    await importSnapshot({
+      ctx,
+      input: {
+        systemKey: "gitlab",
+        csv:
+          csvOf([{ resourceKey: "gitlab:group:platform-engineering", level: "developer" }], "tom.becker") +
+          "\nghost.account,gitlab:group:finance,developer\n",
+      },
+    });
     const first = await listUnexplainedAccess({ ctx, input: { page: 1, pageSize: 2 } });
     const second = await listUnexplainedAccess({ ctx, input: { page: 2, pageSize: 2 } });
     expect(first.total).toBe(3);
@@ -110,6 +153,11 @@ describe("policy coverage of the snapshot (seed 001, phase 4)", () => {
     const gitlabOnly = await listUnexplainedAccess({ ctx, input: { page: 1, pageSize: 25, systemKey: "gitlab" } });
     expect(gitlabOnly.total).toBe(2);
     const report = await getCoverageReport({ ctx });
-    expect(report.systems.find((s) => s.systemKey === "gitlab")).toMatchObject({ rows: 2, policy: 0, unmatchedAccounts: 1, policyShare: 0 });
+    expect(report.systems.find((s) => s.systemKey === "gitlab")).toMatchObject({
+      rows: 2,
+      policy: 0,
+      unmatchedAccounts: 1,
+      policyShare: 0,
+    });
   });
 });

@@ -21,7 +21,8 @@ const byException = (now: Date) => sql`exists (
 const missingFromSnapshot = sql`exists (select 1 from access_snapshots t where t.system_key = x.system_key)
   and not exists (select 1 from access_snapshots s where s.system_key = x.system_key and s.username = i.username and s.resource_key = x.resource_key)`;
 
-const systemFilter = (alias: string, systemKey: string | undefined): SQL => (systemKey ? sql`and ${sql.raw(alias)}.system_key = ${systemKey}` : sql``);
+const systemFilter = (alias: string, systemKey: string | undefined): SQL =>
+  systemKey ? sql`and ${sql.raw(alias)}.system_key = ${systemKey}` : sql``;
 
 type SystemCoverageRow = {
   systemKey: string;
@@ -58,14 +59,24 @@ export async function getCoverageReport({ ctx }: { ctx: ServiceContext }) {
     where ${missingFromSnapshot}
     group by x.system_key`);
   const missingBy = new Map(missing.rows.map((m) => [m.systemKey, m.missing]));
-  const snapshotResources = await ctx.db.execute<{ resource: string }>(sql`select distinct resource_key as resource from access_snapshots order by 1`);
+  const snapshotResources = await ctx.db.execute<{ resource: string }>(
+    sql`select distinct resource_key as resource from access_snapshots order by 1`,
+  );
   const engine = await policyEngine(ctx.db);
-  const perSystem = systems.rows.map((s) => ({ ...s, importedAt: new Date(s.importedAt), ...coverageShares(s), missing: missingBy.get(s.systemKey) ?? 0 }));
+  const perSystem = systems.rows.map((s) => ({
+    ...s,
+    importedAt: new Date(s.importedAt),
+    ...coverageShares(s),
+    missing: missingBy.get(s.systemKey) ?? 0,
+  }));
   return {
     overall: { ...coverageShares(sumCoverage(perSystem)), missing: perSystem.reduce((n, s) => n + s.missing, 0) },
     systems: perSystem,
     /** resources people hold that no policy hands out at all: a policy to write, or exceptions to document */
-    resourcesWithoutPolicy: policyCoverage(engine.compiled, snapshotResources.rows.map((r) => r.resource)).resourcesWithoutPolicy,
+    resourcesWithoutPolicy: policyCoverage(
+      engine.compiled,
+      snapshotResources.rows.map((r) => r.resource),
+    ).resourcesWithoutPolicy,
   };
 }
 
@@ -124,8 +135,18 @@ export async function listMissingAccess({ ctx, input }: { ctx: ServiceContext; i
   await ensureExpectedAccessFresh(ctx.db, ctx.clock());
   const where = sql`${missingFromSnapshot} ${systemFilter("x", input.systemKey)}`;
   const [total, rows] = await Promise.all([
-    ctx.db.execute<{ n: number }>(sql`select count(*)::int as n from expected_access x join identities i on i.id = x.identity_id where ${where}`),
-    ctx.db.execute<{ systemKey: string; username: string; resource: string; level: string | null; personId: string; personName: string; policies: string[] }>(sql`
+    ctx.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from expected_access x join identities i on i.id = x.identity_id where ${where}`,
+    ),
+    ctx.db.execute<{
+      systemKey: string;
+      username: string;
+      resource: string;
+      level: string | null;
+      personId: string;
+      personName: string;
+      policies: string[];
+    }>(sql`
       select x.system_key as "systemKey", i.username, x.resource_key as resource, x.level, i.id as "personId", i.display_name as "personName", x.policies
       from expected_access x join identities i on i.id = x.identity_id
       where ${where}
@@ -136,7 +157,17 @@ export async function listMissingAccess({ ctx, input }: { ctx: ServiceContext; i
     total: total.rows[0]?.n ?? 0,
     rows: rows.rows.map((r) => ({
       ...r,
-      why: explainDrift({ kind: "missing", username: r.username, resource: r.resource, person: { name: r.personName, status: "Active" }, expectedLevel: r.level, actualLevel: null, policies: r.policies, exception: null, endedException: null }).expected,
+      why: explainDrift({
+        kind: "missing",
+        username: r.username,
+        resource: r.resource,
+        person: { name: r.personName, status: "Active" },
+        expectedLevel: r.level,
+        actualLevel: null,
+        policies: r.policies,
+        exception: null,
+        endedException: null,
+      }).expected,
     })),
   };
 }

@@ -21,12 +21,20 @@ export async function draftPolicyFromPattern({ ctx, input }: { ctx: ServiceConte
   const byResource = new Map(pattern.resources.map((r) => [r.resource, r]));
   input.resources?.forEach((resource, i) => {
     if (!byResource.has(resource)) {
-      throw new DomainError("INVALID_INPUT", `Nobody in ${pattern.group} holds ${resource} in the snapshot: a draft grants what the group holds`, { field: `resources.${i}` });
+      throw new DomainError(
+        "INVALID_INPUT",
+        `Nobody in ${pattern.group} holds ${resource} in the snapshot: a draft grants what the group holds`,
+        { field: `resources.${i}` },
+      );
     }
   });
   const chosen = input.resources ?? pattern.resources.filter((r) => r.inDefaultDraft).map((r) => r.resource);
   if (chosen.length === 0) {
-    throw new DomainError("INVALID_INPUT", `Nothing to draft for ${pattern.group}: no resource is held by 90% or more of the group that policy does not already give them all; choose resources`, { field: "resources" });
+    throw new DomainError(
+      "INVALID_INPUT",
+      `Nothing to draft for ${pattern.group}: no resource is held by 90% or more of the group that policy does not already give them all; choose resources`,
+      { field: "resources" },
+    );
   }
   const { name, source } = draftPolicy({
     dimension: input.dimension,

@@ -1,6 +1,12 @@
 import { sql, type SQL } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
-import { defaultDraftResources, PATTERN_NAMES_LIMIT, patternBand, patternThresholds, type PatternDimension } from "@/server/core/migration/patterns";
+import {
+  defaultDraftResources,
+  PATTERN_NAMES_LIMIT,
+  patternBand,
+  patternThresholds,
+  type PatternDimension,
+} from "@/server/core/migration/patterns";
 import type { DbOrTx } from "@/server/db/client";
 import type { ServiceContext } from "../context";
 import { ensureExpectedAccessFresh } from "../lifecycle/expected";
@@ -40,7 +46,13 @@ export type PatternGroup = {
  * many resources everyone holds, 90% or more hold, and fewer than half hold. Counted in
  * PostgreSQL: only one row per group comes back.
  */
-export async function listPatternGroups({ ctx, input }: { ctx: ServiceContext; input: { dimension: PatternDimension } }): Promise<PatternGroup[]> {
+export async function listPatternGroups({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { dimension: PatternDimension };
+}): Promise<PatternGroup[]> {
   const result = await ctx.db.execute<PatternGroup>(sql`
     with people as (${groupedPeople(input.dimension)}),
     sizes as (select key, min(label) as label, count(*)::int as size from people group by key),
@@ -96,7 +108,13 @@ async function groupSize(db: DbOrTx, dimension: PatternDimension, group: string)
  * it, the level most hold, how many policy already gives it to, and the people to look at: who
  * lacks a resource 90% or more hold, who holds one fewer than half hold (up to 20 each).
  */
-export async function getGroupPattern({ ctx, input }: { ctx: ServiceContext; input: { dimension: PatternDimension; group: string } }) {
+export async function getGroupPattern({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { dimension: PatternDimension; group: string };
+}) {
   await ensureExpectedAccessFresh(ctx.db, ctx.clock());
   const { label, size } = await groupSize(ctx.db, input.dimension, input.group);
   const person = sql`json_build_object('id', l.id, 'name', l.display_name, 'username', l.username)`;

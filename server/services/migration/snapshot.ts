@@ -2,7 +2,12 @@ import { asc, count, eq, max, sql } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { CsvSyntaxError, parseCsv } from "@/server/core/csv";
 import { DomainError } from "@/server/core/errors";
-import { readSnapshotFile, snapshotLimits, type SnapshotFile, type SnapshotRecord } from "@/server/core/migration/snapshot-file";
+import {
+  readSnapshotFile,
+  snapshotLimits,
+  type SnapshotFile,
+  type SnapshotRecord,
+} from "@/server/core/migration/snapshot-file";
 import type { DbOrTx, Tx } from "@/server/db/client";
 import { accessSnapshots, resources, systems } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
@@ -18,7 +23,10 @@ export interface SnapshotInput {
 }
 
 async function loadSystem(db: DbOrTx, systemKey: string) {
-  const [system] = await db.select({ key: systems.key, name: systems.name, levels: systems.accessLevels }).from(systems).where(eq(systems.key, systemKey));
+  const [system] = await db
+    .select({ key: systems.key, name: systems.name, levels: systems.accessLevels })
+    .from(systems)
+    .where(eq(systems.key, systemKey));
   if (!system) throw new DomainError("NOT_FOUND", `There is no system "${systemKey}"`, { field: "systemKey" });
   const [catalog, keys] = await Promise.all([
     db.select({ key: resources.key }).from(resources).where(eq(resources.systemKey, systemKey)),
@@ -30,12 +38,17 @@ async function loadSystem(db: DbOrTx, systemKey: string) {
 function csvRows(csv: string) {
   const bytes = Buffer.byteLength(csv, "utf8");
   if (bytes > snapshotLimits.bytes) {
-    throw new DomainError("INVALID_INPUT", `csv: the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; a snapshot takes at most ${snapshotLimits.bytes / 1024 / 1024} MB (split it by system)`, { field: "csv" });
+    throw new DomainError(
+      "INVALID_INPUT",
+      `csv: the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; a snapshot takes at most ${snapshotLimits.bytes / 1024 / 1024} MB (split it by system)`,
+      { field: "csv" },
+    );
   }
   try {
     return parseCsv(csv);
   } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new DomainError("INVALID_INPUT", `csv: line ${err.line}: ${err.message}`, { field: "csv" });
+    if (err instanceof CsvSyntaxError)
+      throw new DomainError("INVALID_INPUT", `csv: line ${err.line}: ${err.message}`, { field: "csv" });
     throw err;
   }
 }
@@ -44,7 +57,11 @@ async function readSnapshot(db: DbOrTx, input: SnapshotInput) {
   const system = await loadSystem(db, input.systemKey);
   const file = readSnapshotFile(csvRows(input.csv), system, system.systemKeys);
   if (file.dataRows > snapshotLimits.rows) {
-    throw new DomainError("INVALID_INPUT", `csv: the file has ${file.dataRows.toLocaleString("en")} rows; a snapshot takes at most ${snapshotLimits.rows.toLocaleString("en")}`, { field: "csv" });
+    throw new DomainError(
+      "INVALID_INPUT",
+      `csv: the file has ${file.dataRows.toLocaleString("en")} rows; a snapshot takes at most ${snapshotLimits.rows.toLocaleString("en")}`,
+      { field: "csv" },
+    );
   }
   return { system, file };
 }
@@ -90,7 +107,10 @@ function summary(file: SnapshotFile, unmatched: { rows: number }[]) {
  */
 export async function previewSnapshotImport({ ctx, input }: { ctx: ServiceContext; input: SnapshotInput }) {
   const { system, file } = await readSnapshot(ctx.db, input);
-  const [unmatched, replaces] = await Promise.all([unmatchedAccounts(ctx.db, file.records), currentRows(ctx.db, system.key)]);
+  const [unmatched, replaces] = await Promise.all([
+    unmatchedAccounts(ctx.db, file.records),
+    currentRows(ctx.db, system.key),
+  ]);
   return {
     system: { key: system.key, name: system.name, levels: system.levels },
     counts: summary(file, unmatched),
@@ -123,8 +143,15 @@ export async function importSnapshot({ ctx, input }: { ctx: ServiceContext; inpu
   const { system, file } = await readSnapshot(ctx.db, input);
   const first = file.problems[0];
   if (first) {
-    const more = file.problems.length > 1 ? ` (and ${file.problems.length - 1} more error${file.problems.length === 2 ? "" : "s"})` : "";
-    throw new DomainError("INVALID_INPUT", `csv: row ${first.row}${first.column ? `, column ${first.column}` : ""}: ${first.message}${more}; nothing was imported`, { field: "csv" });
+    const more =
+      file.problems.length > 1
+        ? ` (and ${file.problems.length - 1} more error${file.problems.length === 2 ? "" : "s"})`
+        : "";
+    throw new DomainError(
+      "INVALID_INPUT",
+      `csv: row ${first.row}${first.column ? `, column ${first.column}` : ""}: ${first.message}${more}; nothing was imported`,
+      { field: "csv" },
+    );
   }
   const unmatched = await unmatchedAccounts(ctx.db, file.records);
   const counts = summary(file, unmatched);
@@ -142,7 +169,12 @@ export async function importSnapshot({ ctx, input }: { ctx: ServiceContext; inpu
       before: { rows: before.rows, importedAt: before.importedAt, importedBy: before.importedBy },
       after: { rows: counts.records, accounts: counts.accounts, resources: counts.resources },
       reason: "Current access imported for the migration to policy (seed 001, phase 1)",
-      context: { unmatchedAccounts: counts.unmatchedAccounts, unknownResources: counts.unknownResources, unknownLevels: counts.unknownLevels, duplicates: counts.duplicates },
+      context: {
+        unmatchedAccounts: counts.unmatchedAccounts,
+        unknownResources: counts.unknownResources,
+        unknownLevels: counts.unknownLevels,
+        duplicates: counts.duplicates,
+      },
     });
     return { systemKey: system.key, systemName: system.name, replaced: before.rows, ...counts };
   });

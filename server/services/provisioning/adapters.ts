@@ -7,7 +7,9 @@ const cache = new Map<string, Adapter>();
 
 /** The adapter for a system as it is configured now; a changed configuration gets a fresh one. */
 export function adapterOf(system: { key: string; adapterKind: string; adapterConfig: unknown }): Adapter {
-  const key = `${system.key}:${createHash("sha256").update(JSON.stringify([system.adapterKind, system.adapterConfig])).digest("hex")}`;
+  const key = `${system.key}:${createHash("sha256")
+    .update(JSON.stringify([system.adapterKind, system.adapterConfig]))
+    .digest("hex")}`;
   const hit = cache.get(key);
   if (hit) return hit;
   for (const [k, a] of cache) {

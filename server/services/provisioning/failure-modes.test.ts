@@ -4,7 +4,13 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyWebhookSignature } from "@/server/adapters/webhook";
 import { systemActor } from "@/server/core/actor";
-import { accessExceptions, accessRequests, adapterCalls, provisioningOperations, requestTemplates } from "@/server/db/schema";
+import {
+  accessExceptions,
+  accessRequests,
+  adapterCalls,
+  provisioningOperations,
+  requestTemplates,
+} from "@/server/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, clearRequests, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
 import { revokeException } from "../exceptions/end";
@@ -29,16 +35,31 @@ beforeAll(async () => {
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c.toString()));
     req.on("end", () => {
-      const ok = verifyWebhookSignature(SECRET, String(req.headers["x-clearance-timestamp"]), raw, req.headers["x-clearance-signature"] as string, Math.floor(Date.now() / 1000));
+      const ok = verifyWebhookSignature(
+        SECRET,
+        String(req.headers["x-clearance-timestamp"]),
+        raw,
+        req.headers["x-clearance-signature"] as string,
+        Math.floor(Date.now() / 1000),
+      );
       if (!ok) return res.writeHead(401).end("bad signature");
       received.push((JSON.parse(raw) as { action: string }).action);
       if (answer === 200) return res.writeHead(200, { "content-type": "application/json" }).end("{}");
-      res.writeHead(answer, { "content-type": "text/plain" }).end(answer === 400 ? "group finance-reports is locked by policy" : "backend unavailable");
+      res
+        .writeHead(answer, { "content-type": "text/plain" })
+        .end(answer === 400 ? "group finance-reports is locked by policy" : "backend unavailable");
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const priya = await as(t.db, "priya.raman@company.com", clock);
-  await configureSystemAdapter({ ctx: priya, input: { systemKey: "google", adapterKind: "webhook", adapterConfig: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/clearance`, secret: SECRET } } });
+  await configureSystemAdapter({
+    ctx: priya,
+    input: {
+      systemKey: "google",
+      adapterKind: "webhook",
+      adapterConfig: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/clearance`, secret: SECRET },
+    },
+  });
 });
 afterAll(async () => {
   await closeAdapters();
@@ -51,7 +72,9 @@ beforeEach(async () => {
 });
 
 async function onGrantFailure(mode: "ignore" | "retry" | "block", maxAttempts = 3) {
-  await t.db.execute(sql`update ${requestTemplates} set definition = jsonb_set(definition, '{onGrantFailure}', ${JSON.stringify({ mode, maxAttempts })}::jsonb) where key = 'finance-reports'`);
+  await t.db.execute(
+    sql`update ${requestTemplates} set definition = jsonb_set(definition, '{onGrantFailure}', ${JSON.stringify({ mode, maxAttempts })}::jsonb) where key = 'finance-reports'`,
+  );
 }
 
 async function approvedSarah() {
@@ -60,17 +83,25 @@ async function approvedSarah() {
   const r = await submit(sarah, financeReportsAsk);
   return { r, approve: () => decideRequest({ ctx: cfo, input: { requestId: r.id, decision: "approve" } }) };
 }
-const exceptionOf = async (requestId: string) => (await t.db.select().from(accessExceptions).where(eq(accessExceptions.requestId, requestId)))[0];
+const exceptionOf = async (requestId: string) =>
+  (await t.db.select().from(accessExceptions).where(eq(accessExceptions.requestId, requestId)))[0];
 
 describe("grant failure modes (seed 003's trigger tasks)", () => {
   it("block: a failed grant undoes the approval, logs the call, and the approval succeeds once the system does", async () => {
     await onGrantFailure("block");
     const { r, approve } = await approvedSarah();
     answer = 400;
-    await expect(approve()).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/^Could not grant google:group:finance-reports@company.com: .*locked by policy.*The approval did not complete/) });
+    await expect(approve()).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(
+        /^Could not grant google:group:finance-reports@company.com: .*locked by policy.*The approval did not complete/,
+      ),
+    });
     expect((await t.db.select().from(accessRequests).where(eq(accessRequests.id, r.id)))[0]!.status).toBe("pending");
     expect(await exceptionOf(r.id)).toBeUndefined();
-    expect((await t.db.select().from(adapterCalls).where(eq(adapterCalls.outcome, "error"))).at(-1)!.detail).toMatch(/locked by policy/);
+    expect((await t.db.select().from(adapterCalls).where(eq(adapterCalls.outcome, "error"))).at(-1)!.detail).toMatch(
+      /locked by policy/,
+    );
 
     answer = 200;
     await approve();
@@ -91,7 +122,10 @@ describe("grant failure modes (seed 003's trigger tasks)", () => {
     expect(await run()).toBe(0);
     clock.advance(1 / 60);
     expect(await run()).toBe(1);
-    const [op] = await t.db.select().from(provisioningOperations).where(eq(provisioningOperations.exceptionId, (await exceptionOf(r.id))!.id));
+    const [op] = await t.db
+      .select()
+      .from(provisioningOperations)
+      .where(eq(provisioningOperations.exceptionId, (await exceptionOf(r.id))!.id));
     expect(op).toMatchObject({ status: "failed", attempts: 3, lastError: expect.stringMatching(/500/) });
     expect(await exceptionOf(r.id)).toMatchObject({ status: "grant_failed", deliveredAt: null });
 
@@ -135,10 +169,17 @@ describe("revocation that keeps failing", () => {
     expect(failed.counts.revokeFailed).toBe(1);
 
     answer = 200;
-    const [revoke] = await t.db.select().from(provisioningOperations).where(and(eq(provisioningOperations.exceptionId, e.id), eq(provisioningOperations.action, "revoke")));
+    const [revoke] = await t.db
+      .select()
+      .from(provisioningOperations)
+      .where(and(eq(provisioningOperations.exceptionId, e.id), eq(provisioningOperations.action, "revoke")));
     await retryOperation({ ctx: priya, input: { operationId: revoke!.id } });
     await runDueOperations({ ctx: jobs() });
-    expect(await exceptionOf(r.id)).toMatchObject({ status: "removed", endReason: "revoked", endNote: "Project cancelled" });
+    expect(await exceptionOf(r.id)).toMatchObject({
+      status: "removed",
+      endReason: "revoked",
+      endNote: "Project cancelled",
+    });
     expect(received.filter((a) => a === "revoke")).toHaveLength(9);
   });
 });

@@ -5,13 +5,26 @@ import { DomainError } from "@/server/core/errors";
 import { retryDelayMs } from "@/server/core/exceptions/rules";
 import type { Restrictions } from "@/server/core/exceptions/types";
 import type { DbOrTx, Tx } from "@/server/db/client";
-import { accessExceptions, adapterCalls, identities, manualTasks, provisioningOperations, systems } from "@/server/db/schema";
+import {
+  accessExceptions,
+  adapterCalls,
+  identities,
+  manualTasks,
+  provisioningOperations,
+  systems,
+} from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { adapterOf } from "./adapters";
 import { applyOperationOutcome } from "./outcome";
 import { resourceParts, type Operation } from "./queue";
-import { cancelGrantsSupersededBy, cancelOperation, lockAccessKeyAndCheck, staleGrantReason, unfinishedRemovalOf } from "./ordering";
+import {
+  cancelGrantsSupersededBy,
+  cancelOperation,
+  lockAccessKeyAndCheck,
+  staleGrantReason,
+  unfinishedRemovalOf,
+} from "./ordering";
 
 export { queueOperation, resourceParts, REVOKE_ATTEMPTS, type FailureMode, type Operation } from "./queue";
 
@@ -20,9 +33,15 @@ type CallOutcome = { ok: true; result: AdapterResult } | { ok: false; error: str
 /** Calls the adapter for an operation and logs the call (to `log`, which may be outside the transaction). */
 async function callAdapter(db: DbOrTx, log: DbOrTx, op: Operation, now: () => Date): Promise<CallOutcome> {
   const [system] = await db.select().from(systems).where(eq(systems.key, op.systemKey));
-  const [person] = await db.select({ email: identities.email }).from(identities).where(eq(identities.id, op.identityId));
+  const [person] = await db
+    .select({ email: identities.email })
+    .from(identities)
+    .where(eq(identities.id, op.identityId));
   const [exception] = op.exceptionId
-    ? await db.select({ restrictions: accessExceptions.restrictions, expiresAt: accessExceptions.expiresAt }).from(accessExceptions).where(eq(accessExceptions.id, op.exceptionId))
+    ? await db
+        .select({ restrictions: accessExceptions.restrictions, expiresAt: accessExceptions.expiresAt })
+        .from(accessExceptions)
+        .where(eq(accessExceptions.id, op.exceptionId))
     : [];
   const parts = resourceParts(op.resourceKey);
   const target: AccessTarget = {
@@ -73,7 +92,10 @@ export async function attemptOperation(
   tx: Tx,
   ctx: ServiceContext,
   op: Operation,
-  { log = tx as DbOrTx, staleReason }: { log?: DbOrTx; /** checked already in this transaction (null: still valid) */ staleReason?: string | null } = {},
+  {
+    log = tx as DbOrTx,
+    staleReason,
+  }: { log?: DbOrTx; /** checked already in this transaction (null: still valid) */ staleReason?: string | null } = {},
 ): Promise<Operation> {
   const stale = staleReason !== undefined ? staleReason : await staleGrantReason(tx, op);
   if (stale) return cancelOperation(tx, ctx, op, stale);
@@ -82,19 +104,45 @@ export async function attemptOperation(
   const attempts = op.attempts + 1;
   // The exception may have ended while the system answered: a grant not done by now never will be.
   const staleNow = outcome.ok && outcome.result.status === "done" ? null : await staleGrantReason(tx, op);
-  if (staleNow) return cancelOperation(tx, ctx, op, staleNow, { attempts, lastError: outcome.ok ? null : outcome.error.slice(0, 2000) });
+  if (staleNow)
+    return cancelOperation(tx, ctx, op, staleNow, {
+      attempts,
+      lastError: outcome.ok ? null : outcome.error.slice(0, 2000),
+    });
   const supersede = async () => {
     if (op.action === "revoke") await cancelGrantsSupersededBy(tx, ctx, op);
   };
   if (outcome.ok && outcome.result.status === "waiting") {
     await supersede();
-    const [waiting] = await tx.update(provisioningOperations).set({ status: "waiting", attempts, lastError: null }).where(eq(provisioningOperations.id, op.id)).returning();
-    await tx.insert(manualTasks).values({ operationId: op.id, systemKey: op.systemKey, description: await taskDescription(tx, op, outcome.result.detail), createdAt: now }).onConflictDoNothing();
-    await recordAuditEvent(tx, ctx, { action: "provisioning.task_opened", subjectType: "provisioning_operation", subjectId: op.id, after: { action: op.action, resource: op.resourceKey }, reason: outcome.result.detail });
+    const [waiting] = await tx
+      .update(provisioningOperations)
+      .set({ status: "waiting", attempts, lastError: null })
+      .where(eq(provisioningOperations.id, op.id))
+      .returning();
+    await tx
+      .insert(manualTasks)
+      .values({
+        operationId: op.id,
+        systemKey: op.systemKey,
+        description: await taskDescription(tx, op, outcome.result.detail),
+        createdAt: now,
+      })
+      .onConflictDoNothing();
+    await recordAuditEvent(tx, ctx, {
+      action: "provisioning.task_opened",
+      subjectType: "provisioning_operation",
+      subjectId: op.id,
+      after: { action: op.action, resource: op.resourceKey },
+      reason: outcome.result.detail,
+    });
     return waiting!;
   }
   if (outcome.ok) {
-    const [done] = await tx.update(provisioningOperations).set({ status: "done", attempts, lastError: null, completedAt: now }).where(eq(provisioningOperations.id, op.id)).returning();
+    const [done] = await tx
+      .update(provisioningOperations)
+      .set({ status: "done", attempts, lastError: null, completedAt: now })
+      .where(eq(provisioningOperations.id, op.id))
+      .returning();
     await applyOperationOutcome(tx, ctx, done!, "done");
     await supersede();
     return done!;
@@ -102,7 +150,12 @@ export async function attemptOperation(
   const again = outcome.retryable && attempts < op.maxAttempts && op.failureMode !== "ignore";
   const [after] = await tx
     .update(provisioningOperations)
-    .set({ status: again ? "pending" : "failed", attempts, lastError: outcome.error.slice(0, 2000), nextAttemptAt: again ? new Date(now.getTime() + retryDelayMs(attempts)) : op.nextAttemptAt })
+    .set({
+      status: again ? "pending" : "failed",
+      attempts,
+      lastError: outcome.error.slice(0, 2000),
+      nextAttemptAt: again ? new Date(now.getTime() + retryDelayMs(attempts)) : op.nextAttemptAt,
+    })
     .where(eq(provisioningOperations.id, op.id))
     .returning();
   if (!again) await applyOperationOutcome(tx, ctx, after!, "failed");
@@ -117,9 +170,18 @@ async function taskDescription(tx: Tx, op: Operation, detail: string) {
     .select({ id: manualTasks.id })
     .from(manualTasks)
     .innerJoin(provisioningOperations, eq(provisioningOperations.id, manualTasks.operationId))
-    .where(and(eq(provisioningOperations.identityId, op.identityId), eq(provisioningOperations.resourceKey, op.resourceKey), eq(manualTasks.status, "cancelled"), lt(provisioningOperations.seq, op.seq)))
+    .where(
+      and(
+        eq(provisioningOperations.identityId, op.identityId),
+        eq(provisioningOperations.resourceKey, op.resourceKey),
+        eq(manualTasks.status, "cancelled"),
+        lt(provisioningOperations.seq, op.seq),
+      ),
+    )
     .limit(1);
-  return cancelledTask ? `${detail} (its grant task was cancelled before it was done: if it was never granted, there is nothing to remove; mark this done)` : detail;
+  return cancelledTask
+    ? `${detail} (its grant task was cancelled before it was done: if it was never granted, there is nothing to remove; mark this done)`
+    : detail;
 }
 
 /**
@@ -127,11 +189,21 @@ async function taskDescription(tx: Tx, op: Operation, detail: string) {
  * person and resource is under way or must go first (a removal still to do). Otherwise it is not
  * tried, and the returned operation says why (the caller undoes the approval).
  */
-export async function attemptOperationNow(tx: Tx, ctx: ServiceContext, op: Operation, options: { log?: DbOrTx } = {}): Promise<Operation> {
-  const [removal] = await tx.select({ id: provisioningOperations.id }).from(provisioningOperations).where(and(eq(provisioningOperations.id, op.id), unfinishedRemovalOf(provisioningOperations)));
-  if (removal) return { ...op, lastError: `a removal of this access for the same person is still under way at ${op.systemKey}` };
+export async function attemptOperationNow(
+  tx: Tx,
+  ctx: ServiceContext,
+  op: Operation,
+  options: { log?: DbOrTx } = {},
+): Promise<Operation> {
+  const [removal] = await tx
+    .select({ id: provisioningOperations.id })
+    .from(provisioningOperations)
+    .where(and(eq(provisioningOperations.id, op.id), unfinishedRemovalOf(provisioningOperations)));
+  if (removal)
+    return { ...op, lastError: `a removal of this access for the same person is still under way at ${op.systemKey}` };
   const { locked, staleReason } = await lockAccessKeyAndCheck(tx, op);
-  if (!locked) return { ...op, lastError: `another change to this person's access to it is under way at ${op.systemKey}` };
+  if (!locked)
+    return { ...op, lastError: `another change to this person's access to it is under way at ${op.systemKey}` };
   return attemptOperation(tx, ctx, op, { ...options, staleReason });
 }
 
@@ -180,23 +252,60 @@ export async function runDueOperations({ ctx, limit = 100 }: { ctx: ServiceConte
  * cancelled task is refused ("do not grant"). Locks go exception → operation → task, the order
  * ending an exception takes them in, so the two never wait on each other in a circle.
  */
-export async function completeManualTask({ ctx, input }: { ctx: ServiceContext; input: { taskId: string; note?: string } }) {
+export async function completeManualTask({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { taskId: string; note?: string };
+}) {
   return ctx.db.transaction(async (tx) => {
-    const [found] = await tx.select({ operationId: manualTasks.operationId, exceptionId: provisioningOperations.exceptionId }).from(manualTasks).innerJoin(provisioningOperations, eq(provisioningOperations.id, manualTasks.operationId)).where(eq(manualTasks.id, input.taskId));
+    const [found] = await tx
+      .select({ operationId: manualTasks.operationId, exceptionId: provisioningOperations.exceptionId })
+      .from(manualTasks)
+      .innerJoin(provisioningOperations, eq(provisioningOperations.id, manualTasks.operationId))
+      .where(eq(manualTasks.id, input.taskId));
     if (!found) throw new DomainError("NOT_FOUND", "There is no such task", { field: "taskId" });
-    if (found.exceptionId) await tx.select({ id: accessExceptions.id }).from(accessExceptions).where(eq(accessExceptions.id, found.exceptionId)).for("update");
-    const [locked] = await tx.select().from(provisioningOperations).where(eq(provisioningOperations.id, found.operationId)).for("update");
+    if (found.exceptionId)
+      await tx
+        .select({ id: accessExceptions.id })
+        .from(accessExceptions)
+        .where(eq(accessExceptions.id, found.exceptionId))
+        .for("update");
+    const [locked] = await tx
+      .select()
+      .from(provisioningOperations)
+      .where(eq(provisioningOperations.id, found.operationId))
+      .for("update");
     const [task] = await tx.select().from(manualTasks).where(eq(manualTasks.id, input.taskId)).for("update");
-    if (task!.status === "done") throw new DomainError("CONFLICT", `This task was already done by ${task!.doneBy}`, { field: "taskId" });
+    if (task!.status === "done")
+      throw new DomainError("CONFLICT", `This task was already done by ${task!.doneBy}`, { field: "taskId" });
     if (task!.status === "cancelled") {
-      const undo = locked!.action === "grant" ? "do not grant it. If it was granted already, the removal task for the same person and resource undoes it" : "there is nothing to do";
-      throw new DomainError("CONFLICT", `This task was cancelled (${locked!.cancelReason ?? "no longer needed"}): ${undo}`, { field: "taskId" });
+      const undo =
+        locked!.action === "grant"
+          ? "do not grant it. If it was granted already, the removal task for the same person and resource undoes it"
+          : "there is nothing to do";
+      throw new DomainError(
+        "CONFLICT",
+        `This task was cancelled (${locked!.cancelReason ?? "no longer needed"}): ${undo}`,
+        { field: "taskId" },
+      );
     }
     const now = ctx.clock();
     const by = actorLabel(ctx.actor);
     await tx.update(manualTasks).set({ status: "done", doneAt: now, doneBy: by }).where(eq(manualTasks.id, task!.id));
-    const [op] = await tx.update(provisioningOperations).set({ status: "done", completedAt: now }).where(eq(provisioningOperations.id, task!.operationId)).returning();
-    await recordAuditEvent(tx, ctx, { action: "provisioning.task_done", subjectType: "provisioning_operation", subjectId: op!.id, after: { action: op!.action, resource: op!.resourceKey }, reason: input.note?.trim() || null });
+    const [op] = await tx
+      .update(provisioningOperations)
+      .set({ status: "done", completedAt: now })
+      .where(eq(provisioningOperations.id, task!.operationId))
+      .returning();
+    await recordAuditEvent(tx, ctx, {
+      action: "provisioning.task_done",
+      subjectType: "provisioning_operation",
+      subjectId: op!.id,
+      after: { action: op!.action, resource: op!.resourceKey },
+      reason: input.note?.trim() || null,
+    });
     await applyOperationOutcome(tx, ctx, op!, "done");
     return op!;
   });
@@ -210,28 +319,63 @@ export async function completeManualTask({ ctx, input }: { ctx: ServiceContext; 
 export async function retryOperation({ ctx, input }: { ctx: ServiceContext; input: { operationId: string } }) {
   return ctx.db.transaction(async (tx) => {
     // SKIP LOCKED: an operation a runner holds is being tried right now; IT is told, not kept waiting on its call.
-    const [op] = await tx.select().from(provisioningOperations).where(eq(provisioningOperations.id, input.operationId)).for("update", { skipLocked: true });
+    const [op] = await tx
+      .select()
+      .from(provisioningOperations)
+      .where(eq(provisioningOperations.id, input.operationId))
+      .for("update", { skipLocked: true });
     if (!op) {
-      const [exists] = await tx.select({ id: provisioningOperations.id }).from(provisioningOperations).where(eq(provisioningOperations.id, input.operationId));
-      if (exists) throw new DomainError("CONFLICT", "This operation is being tried right now", { field: "operationId" });
+      const [exists] = await tx
+        .select({ id: provisioningOperations.id })
+        .from(provisioningOperations)
+        .where(eq(provisioningOperations.id, input.operationId));
+      if (exists)
+        throw new DomainError("CONFLICT", "This operation is being tried right now", { field: "operationId" });
       throw new DomainError("NOT_FOUND", "There is no such operation", { field: "operationId" });
     }
-    if (op.status !== "failed") throw new DomainError("CONFLICT", `Only a failed operation can be retried; this one is ${op.status}`, { field: "operationId" });
+    if (op.status !== "failed")
+      throw new DomainError("CONFLICT", `Only a failed operation can be retried; this one is ${op.status}`, {
+        field: "operationId",
+      });
     const stale = await staleGrantReason(tx, op);
-    if (stale) throw new DomainError("CONFLICT", `This grant must not run any more: ${stale}`, { field: "operationId" });
+    if (stale)
+      throw new DomainError("CONFLICT", `This grant must not run any more: ${stale}`, { field: "operationId" });
     const [newer] = await tx
       .select({ action: provisioningOperations.action, createdAt: provisioningOperations.createdAt })
       .from(provisioningOperations)
-      .where(and(eq(provisioningOperations.identityId, op.identityId), eq(provisioningOperations.resourceKey, op.resourceKey), gt(provisioningOperations.seq, op.seq), ne(provisioningOperations.status, "cancelled")))
+      .where(
+        and(
+          eq(provisioningOperations.identityId, op.identityId),
+          eq(provisioningOperations.resourceKey, op.resourceKey),
+          gt(provisioningOperations.seq, op.seq),
+          ne(provisioningOperations.status, "cancelled"),
+        ),
+      )
       .limit(1);
-    if (newer) throw new DomainError("CONFLICT", `A newer ${newer.action} for this person and resource was queued since (${newer.createdAt.toISOString()}); it replaces this one`, { field: "operationId" });
+    if (newer)
+      throw new DomainError(
+        "CONFLICT",
+        `A newer ${newer.action} for this person and resource was queued since (${newer.createdAt.toISOString()}); it replaces this one`,
+        { field: "operationId" },
+      );
     const now = ctx.clock();
     const [queued] = await tx
       .update(provisioningOperations)
-      .set({ status: "pending", attempts: 0, nextAttemptAt: now, maxAttempts: sql`greatest(${provisioningOperations.maxAttempts}, 1)` })
+      .set({
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: now,
+        maxAttempts: sql`greatest(${provisioningOperations.maxAttempts}, 1)`,
+      })
       .where(eq(provisioningOperations.id, op.id))
       .returning();
-    await recordAuditEvent(tx, ctx, { action: "provisioning.retried", subjectType: "provisioning_operation", subjectId: op.id, before: { status: "failed", lastError: op.lastError }, after: { status: "pending" } });
+    await recordAuditEvent(tx, ctx, {
+      action: "provisioning.retried",
+      subjectType: "provisioning_operation",
+      subjectId: op.id,
+      before: { status: "failed", lastError: op.lastError },
+      after: { status: "pending" },
+    });
     return queued!;
   });
 }

@@ -23,7 +23,8 @@ type Operation = typeof provisioningOperations.$inferSelect;
 /** The advisory-lock class of "a call for this person and resource is under way" (two-int key space). */
 const ACCESS_KEY_LOCK_CLASS = 7_414_006;
 
-const keyHash = (op: { identityId: string; resourceKey: string }) => sql`hashtext(${`${op.identityId}|${op.resourceKey}`})`;
+const keyHash = (op: { identityId: string; resourceKey: string }) =>
+  sql`hashtext(${`${op.identityId}|${op.resourceKey}`})`;
 
 /** SQL: an unfinished removal of the same person's access to the same resource as `op`'s row. */
 export const unfinishedRemovalOf = (op: { identityId: unknown; resourceKey: unknown }) => sql`exists (
@@ -57,7 +58,8 @@ async function factsOf(tx: Tx, op: Operation, lock: boolean) {
   const f = rows[0]!;
   let stale: string | null = null;
   if (grantOfException && !f.exception_found) stale = "its exception no longer exists";
-  else if (grantOfException && f.ended) stale = `EXC-${f.number} ${endedWord(f.end_reason)} before its grant reached ${op.systemKey}`;
+  else if (grantOfException && f.ended)
+    stale = `EXC-${f.number} ${endedWord(f.end_reason)} before its grant reached ${op.systemKey}`;
   else if (grantOfNone && f.superseded) stale = "a removal of this access was queued after it";
   return { locked: f.locked === true, staleReason: stale };
 }
@@ -71,17 +73,27 @@ export async function staleGrantReason(tx: Tx, op: Operation): Promise<string | 
  * Takes the person+resource lock for this transaction (false at once when another call holds
  * it) and says, in the same round trip, whether the operation is a grant whose reason has ended.
  */
-export async function lockAccessKeyAndCheck(tx: Tx, op: Operation): Promise<{ locked: boolean; staleReason: string | null }> {
+export async function lockAccessKeyAndCheck(
+  tx: Tx,
+  op: Operation,
+): Promise<{ locked: boolean; staleReason: string | null }> {
   return factsOf(tx, op, true);
 }
 
-const endedWord = (reason: string | null) => (reason === "expired" ? "expired" : reason === "given_back" ? "was given back" : "was revoked");
+const endedWord = (reason: string | null) =>
+  reason === "expired" ? "expired" : reason === "given_back" ? "was given back" : "was revoked";
 
 /**
  * Cancels one operation whose row the caller holds, with its reason and audit event; an open
  * manual task for it is cancelled too, so IT is not asked to grant what must not be granted.
  */
-export async function cancelOperation(tx: Tx, ctx: ServiceContext, op: Operation, reason: string, changes: Partial<Operation> = {}): Promise<Operation> {
+export async function cancelOperation(
+  tx: Tx,
+  ctx: ServiceContext,
+  op: Operation,
+  reason: string,
+  changes: Partial<Operation> = {},
+): Promise<Operation> {
   const now = ctx.clock();
   const [cancelled] = await tx
     .update(provisioningOperations)
@@ -98,7 +110,15 @@ export async function cancelOperation(tx: Tx, ctx: ServiceContext, op: Operation
     subjectType: "provisioning_operation",
     subjectId: op.id,
     before: { status: op.status },
-    after: { status: "cancelled", action: op.action, system: op.systemKey, resource: op.resourceKey, exception: op.exceptionId, attempts: cancelled!.attempts, taskCancelled: tasks.length > 0 },
+    after: {
+      status: "cancelled",
+      action: op.action,
+      system: op.systemKey,
+      resource: op.resourceKey,
+      exception: op.exceptionId,
+      attempts: cancelled!.attempts,
+      taskCancelled: tasks.length > 0,
+    },
     reason,
   });
   return cancelled!;
@@ -109,13 +129,30 @@ export async function cancelOperation(tx: Tx, ctx: ServiceContext, op: Operation
  * grant under way is left to finish (the runner holds its row); the revoke queued next waits
  * for it, so the access is removed after it lands.
  */
-export async function cancelGrantsOfEndingException(tx: Tx, ctx: ServiceContext, e: { id: string; number: number }, endReason: string): Promise<number> {
+export async function cancelGrantsOfEndingException(
+  tx: Tx,
+  ctx: ServiceContext,
+  e: { id: string; number: number },
+  endReason: string,
+): Promise<number> {
   const open = await tx
     .select()
     .from(provisioningOperations)
-    .where(and(eq(provisioningOperations.exceptionId, e.id), eq(provisioningOperations.action, "grant"), inArray(provisioningOperations.status, ["pending", "waiting"])))
+    .where(
+      and(
+        eq(provisioningOperations.exceptionId, e.id),
+        eq(provisioningOperations.action, "grant"),
+        inArray(provisioningOperations.status, ["pending", "waiting"]),
+      ),
+    )
     .for("update", { skipLocked: true });
-  for (const op of open) await cancelOperation(tx, ctx, op, `EXC-${e.number} ${endedWord(endReason)} before its grant reached ${op.systemKey}`);
+  for (const op of open)
+    await cancelOperation(
+      tx,
+      ctx,
+      op,
+      `EXC-${e.number} ${endedWord(endReason)} before its grant reached ${op.systemKey}`,
+    );
   return open.length;
 }
 
@@ -140,7 +177,12 @@ export async function cancelGrantsSupersededBy(tx: Tx, ctx: ServiceContext, revo
     )
     .for("update", { of: provisioningOperations, skipLocked: true });
   for (const { op } of open) {
-    await cancelOperation(tx, ctx, op, (await staleGrantReason(tx, op)) ?? "a removal of this access was queued after it");
+    await cancelOperation(
+      tx,
+      ctx,
+      op,
+      (await staleGrantReason(tx, op)) ?? "a removal of this access was queued after it",
+    );
   }
   return open.length;
 }

@@ -19,12 +19,25 @@ type Exception = typeof accessExceptions.$inferSelect;
  */
 export async function applyOperationOutcome(tx: Tx, ctx: ServiceContext, op: Operation, result: "done" | "failed") {
   const now = ctx.clock();
-  const [e] = op.exceptionId ? await tx.select().from(accessExceptions).where(eq(accessExceptions.id, op.exceptionId)).for("update") : [];
+  const [e] = op.exceptionId
+    ? await tx.select().from(accessExceptions).where(eq(accessExceptions.id, op.exceptionId)).for("update")
+    : [];
   await recordAuditEvent(tx, ctx, {
-    action: result === "done" ? (op.action === "grant" ? "provisioning.granted" : "provisioning.revoked") : "provisioning.failed",
+    action:
+      result === "done"
+        ? op.action === "grant"
+          ? "provisioning.granted"
+          : "provisioning.revoked"
+        : "provisioning.failed",
     subjectType: "provisioning_operation",
     subjectId: op.id,
-    after: { action: op.action, system: op.systemKey, resource: op.resourceKey, attempts: op.attempts, exception: op.exceptionId },
+    after: {
+      action: op.action,
+      system: op.systemKey,
+      resource: op.resourceKey,
+      attempts: op.attempts,
+      exception: op.exceptionId,
+    },
     reason: result === "failed" ? op.lastError : null,
   });
   if (!e) return;
@@ -45,13 +58,20 @@ export async function applyOperationOutcome(tx: Tx, ctx: ServiceContext, op: Ope
       subjectType: "access_exception",
       subjectId: e.id,
       before: { status: e.status },
-      after: { status, exception: label, decisionToDeliveryMs: result === "done" ? now.getTime() - e.approvedAt.getTime() : null },
+      after: {
+        status,
+        exception: label,
+        decisionToDeliveryMs: result === "done" ? now.getTime() - e.approvedAt.getTime() : null,
+      },
       reason: result === "failed" ? op.lastError : null,
     });
     return;
   }
   const status = result === "done" ? "removed" : "revoke_failed";
-  await tx.update(accessExceptions).set({ status, removalDeliveredAt: result === "done" ? now : null }).where(eq(accessExceptions.id, e.id));
+  await tx
+    .update(accessExceptions)
+    .set({ status, removalDeliveredAt: result === "done" ? now : null })
+    .where(eq(accessExceptions.id, e.id));
   await recordAuditEvent(tx, ctx, {
     action: result === "done" ? "exception.removal_delivered" : "exception.revoke_failed",
     subjectType: "access_exception",
@@ -62,8 +82,23 @@ export async function applyOperationOutcome(tx: Tx, ctx: ServiceContext, op: Ope
   });
   if (result === "done") {
     const [holder] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.id, e.identityId));
-    const why = e.endReason === "expired" ? "has been removed as planned" : e.endReason === "given_back" ? "was given back and has been removed" : "was revoked and has been removed";
-    await notifyPeople(tx, [holder!.id], { kind: "exception_removed", title: `Your temporary access to ${e.resourceKey} ${why}`, body: `${label} ended (${endReasonText(e)}).`, link: "/access" }, now);
+    const why =
+      e.endReason === "expired"
+        ? "has been removed as planned"
+        : e.endReason === "given_back"
+          ? "was given back and has been removed"
+          : "was revoked and has been removed";
+    await notifyPeople(
+      tx,
+      [holder!.id],
+      {
+        kind: "exception_removed",
+        title: `Your temporary access to ${e.resourceKey} ${why}`,
+        body: `${label} ended (${endReasonText(e)}).`,
+        link: "/access",
+      },
+      now,
+    );
   }
 }
 
@@ -77,15 +112,40 @@ async function followLateGrant(tx: Tx, ctx: ServiceContext, op: Operation, e: Ex
   const [removal] = await tx
     .select({ id: provisioningOperations.id })
     .from(provisioningOperations)
-    .where(and(eq(provisioningOperations.identityId, op.identityId), eq(provisioningOperations.resourceKey, op.resourceKey), eq(provisioningOperations.action, "revoke"), inArray(provisioningOperations.status, ["pending", "waiting"]), gt(provisioningOperations.seq, op.seq)))
+    .where(
+      and(
+        eq(provisioningOperations.identityId, op.identityId),
+        eq(provisioningOperations.resourceKey, op.resourceKey),
+        eq(provisioningOperations.action, "revoke"),
+        inArray(provisioningOperations.status, ["pending", "waiting"]),
+        gt(provisioningOperations.seq, op.seq),
+      ),
+    )
     .limit(1);
-  const [policy] = removal ? [] : await tx.select({ level: expectedAccess.level }).from(expectedAccess).where(and(eq(expectedAccess.identityId, e.identityId), eq(expectedAccess.resourceKey, e.resourceKey)));
+  const [policy] = removal
+    ? []
+    : await tx
+        .select({ level: expectedAccess.level })
+        .from(expectedAccess)
+        .where(and(eq(expectedAccess.identityId, e.identityId), eq(expectedAccess.resourceKey, e.resourceKey)));
   let followedBy: "the queued removal" | "policy, which gives it now" | "a new removal";
   if (removal) followedBy = "the queued removal";
   else if (policy) followedBy = "policy, which gives it now";
   else {
-    await queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: e.level, action: "revoke", exceptionId: e.id, failureMode: "retry", maxAttempts: REVOKE_ATTEMPTS, now: ctx.clock() });
-    await tx.update(accessExceptions).set({ status: "removing", removalDeliveredAt: null }).where(eq(accessExceptions.id, e.id));
+    await queueOperation(tx, {
+      identityId: e.identityId,
+      resourceKey: e.resourceKey,
+      level: e.level,
+      action: "revoke",
+      exceptionId: e.id,
+      failureMode: "retry",
+      maxAttempts: REVOKE_ATTEMPTS,
+      now: ctx.clock(),
+    });
+    await tx
+      .update(accessExceptions)
+      .set({ status: "removing", removalDeliveredAt: null })
+      .where(eq(accessExceptions.id, e.id));
     followedBy = "a new removal";
   }
   await recordAuditEvent(tx, ctx, {
@@ -93,7 +153,12 @@ async function followLateGrant(tx: Tx, ctx: ServiceContext, op: Operation, e: Ex
     subjectType: "access_exception",
     subjectId: e.id,
     before: { status: e.status },
-    after: { status: followedBy === "a new removal" ? "removing" : e.status, exception: `EXC-${e.number}`, operation: op.id, followedBy },
+    after: {
+      status: followedBy === "a new removal" ? "removing" : e.status,
+      exception: `EXC-${e.number}`,
+      operation: op.id,
+      followedBy,
+    },
     reason: `${op.systemKey} confirmed the grant after EXC-${e.number} had ended (${e.endReason}); ${followedBy === "policy, which gives it now" ? "policy gives this access now, so it stays as policy gives it" : `${followedBy} takes it away`}`,
   });
 }

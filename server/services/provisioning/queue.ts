@@ -16,7 +16,16 @@ export function resourceParts(resource: string) {
 /** Queues a grant or revoke in the caller's transaction; the provisioning job carries it out. */
 export async function queueOperation(
   tx: Tx,
-  op: { identityId: string; resourceKey: string; level: string | null; action: "grant" | "revoke"; exceptionId: string | null; failureMode: FailureMode; maxAttempts: number; now: Date },
+  op: {
+    identityId: string;
+    resourceKey: string;
+    level: string | null;
+    action: "grant" | "revoke";
+    exceptionId: string | null;
+    failureMode: FailureMode;
+    maxAttempts: number;
+    now: Date;
+  },
 ): Promise<Operation> {
   const [row] = await tx
     .insert(provisioningOperations)

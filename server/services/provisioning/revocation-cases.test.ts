@@ -3,7 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
 import { accessExceptions, accessRequests, auditEvents, manualTasks, provisioningOperations } from "@/server/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
-import { FINANCE_REPORTS, financeReportsException, shapeFinanceReportsTemplate } from "@/test/support/finance-exceptions";
+import {
+  FINANCE_REPORTS,
+  financeReportsException,
+  shapeFinanceReportsTemplate,
+} from "@/test/support/finance-exceptions";
 import { startFlakyTarget, waitFor, type FlakyTarget } from "@/test/support/flaky-target";
 import { as, clearRequests, movableClock, submit } from "@/test/support/requests";
 import { revokeException } from "../exceptions/end";
@@ -41,7 +45,14 @@ beforeEach(async () => {
 
 async function useAdapter(kind: "webhook" | "manual") {
   const priya = await as(t.db, "priya.raman@company.com", clock);
-  await configureSystemAdapter({ ctx: priya, input: { systemKey: "google", adapterKind: kind, adapterConfig: kind === "webhook" ? { url: target.url, secret: SECRET } : {} } });
+  await configureSystemAdapter({
+    ctx: priya,
+    input: {
+      systemKey: "google",
+      adapterKind: kind,
+      adapterConfig: kind === "webhook" ? { url: target.url, secret: SECRET } : {},
+    },
+  });
 }
 
 async function sarahsException() {
@@ -49,11 +60,22 @@ async function sarahsException() {
   if (!made) throw new Error("Sarah could not ask for finance-reports");
   return made.exception;
 }
-const revoke = async (exceptionId: string) => revokeException({ ctx: await as(t.db, "priya.raman@company.com", clock), input: { exceptionId, reason: "Project cancelled" } });
-const operationsOf = (exceptionId: string) => t.db.select().from(provisioningOperations).where(eq(provisioningOperations.exceptionId, exceptionId)).orderBy(asc(provisioningOperations.seq));
+const revoke = async (exceptionId: string) =>
+  revokeException({
+    ctx: await as(t.db, "priya.raman@company.com", clock),
+    input: { exceptionId, reason: "Project cancelled" },
+  });
+const operationsOf = (exceptionId: string) =>
+  t.db
+    .select()
+    .from(provisioningOperations)
+    .where(eq(provisioningOperations.exceptionId, exceptionId))
+    .orderBy(asc(provisioningOperations.seq));
 const grantOf = async (exceptionId: string) => (await operationsOf(exceptionId)).find((o) => o.action === "grant")!;
-const exceptionRow = async (id: string) => (await t.db.select().from(accessExceptions).where(eq(accessExceptions.id, id)))[0]!;
-const auditOf = (subjectId: string) => t.db.select().from(auditEvents).where(eq(auditEvents.subjectId, subjectId)).orderBy(asc(auditEvents.id));
+const exceptionRow = async (id: string) =>
+  (await t.db.select().from(accessExceptions).where(eq(accessExceptions.id, id)))[0]!;
+const auditOf = (subjectId: string) =>
+  t.db.select().from(auditEvents).where(eq(auditEvents.subjectId, subjectId)).orderBy(asc(auditEvents.id));
 const sarahsCalls = () => target.calls.filter((c) => c.username === "sarah.chen").map((c) => `${c.action} ${c.status}`);
 
 /** Holds a row lock on an operation in another transaction, as a runner that has claimed it does. */
@@ -74,7 +96,10 @@ async function holdRowLock(operationId: string) {
 
 /** Fails when `promise` waits longer than a generous deadline (it must not wait on a call in flight). */
 function withoutWaiting<T>(promise: Promise<T>, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} waited for a call in flight`)), 10_000))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} waited for a call in flight`)), 10_000)),
+  ]);
 }
 
 describe("ending an exception cancels its pending grant", () => {
@@ -86,9 +111,18 @@ describe("ending an exception cancels its pending grant", () => {
 
     await revoke(e.id);
     const grant = await grantOf(e.id);
-    expect(grant).toMatchObject({ status: "cancelled", cancelReason: `EXC-${e.number} was revoked before its grant reached google`, completedAt: clock() });
+    expect(grant).toMatchObject({
+      status: "cancelled",
+      cancelReason: `EXC-${e.number} was revoked before its grant reached google`,
+      completedAt: clock(),
+    });
     const [event] = (await auditOf(grant.id)).filter((a) => a.action === "provisioning.cancelled");
-    expect(event).toMatchObject({ actorLabel: "priya.raman@company.com", reason: grant.cancelReason, before: { status: "pending" }, after: { status: "cancelled", action: "grant", taskCancelled: false } });
+    expect(event).toMatchObject({
+      actorLabel: "priya.raman@company.com",
+      reason: grant.cancelReason,
+      before: { status: "pending" },
+      after: { status: "cancelled", action: "grant", taskCancelled: false },
+    });
 
     target.failGrantsUntil(null);
     clock.advance(30);
@@ -113,8 +147,14 @@ describe("a grant re-checks its exception right before the call", () => {
 
     await run();
     const after = await grantOf(e.id);
-    expect(after).toMatchObject({ status: "cancelled", attempts: 0, cancelReason: `EXC-${e.number} was revoked before its grant reached google` });
-    expect((await auditOf(grant.id)).find((a) => a.action === "provisioning.cancelled")).toMatchObject({ actorType: "system" });
+    expect(after).toMatchObject({
+      status: "cancelled",
+      attempts: 0,
+      cancelReason: `EXC-${e.number} was revoked before its grant reached google`,
+    });
+    expect((await auditOf(grant.id)).find((a) => a.action === "provisioning.cancelled")).toMatchObject({
+      actorType: "system",
+    });
     expect(sarahsCalls()).toEqual(["revoke 200"]);
     expect(await exceptionRow(e.id)).toMatchObject({ status: "removed", deliveredAt: null });
   });
@@ -141,8 +181,15 @@ describe("a grant already in flight when its exception ends", () => {
     expect(await exceptionRow(e.id)).toMatchObject({ status: "removed", deliveredAt: null });
     const actions = (await auditOf(e.id)).map((a) => a.action);
     expect(actions).not.toContain("exception.delivered");
-    expect(actions).toEqual(["exception.created", "exception.revoked", "exception.late_grant", "exception.removal_delivered"]);
-    expect((await auditOf(e.id)).find((a) => a.action === "exception.late_grant")).toMatchObject({ after: { followedBy: "the queued removal", status: "removing" } });
+    expect(actions).toEqual([
+      "exception.created",
+      "exception.revoked",
+      "exception.late_grant",
+      "exception.removal_delivered",
+    ]);
+    expect((await auditOf(e.id)).find((a) => a.action === "exception.late_grant")).toMatchObject({
+      after: { followedBy: "the queued removal", status: "removing" },
+    });
   });
 
   it("a grant that fails after its exception ended is cancelled, not retried, and the revoke goes at once", async () => {
@@ -154,7 +201,12 @@ describe("a grant already in flight when its exception ends", () => {
     held.release(503);
     await first;
 
-    expect(await grantOf(e.id)).toMatchObject({ status: "cancelled", attempts: 1, lastError: expect.stringMatching(/HTTP 503/), cancelReason: `EXC-${e.number} was revoked before its grant reached google` });
+    expect(await grantOf(e.id)).toMatchObject({
+      status: "cancelled",
+      attempts: 1,
+      lastError: expect.stringMatching(/HTTP 503/),
+      cancelReason: `EXC-${e.number} was revoked before its grant reached google`,
+    });
     expect(sarahsCalls()).toEqual(["grant 503", "revoke 200"]);
     expect(await exceptionRow(e.id)).toMatchObject({ status: "removed" });
   });
@@ -193,18 +245,31 @@ describe("a manual system's grant task", () => {
 
     await revoke(e.id);
     expect(await grantOf(e.id)).toMatchObject({ status: "cancelled" });
-    expect((await t.db.select().from(manualTasks).where(eq(manualTasks.id, grantTask!.id)))[0]).toMatchObject({ status: "cancelled", doneAt: clock(), doneBy: "priya.raman@company.com" });
-    expect((await auditOf(grant.id)).find((a) => a.action === "provisioning.cancelled")).toMatchObject({ after: { taskCancelled: true } });
-    await expect(completeManualTask({ ctx: priya, input: { taskId: grantTask!.id } })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/cancelled \(EXC-\d+ was revoked .*\): do not grant it/) });
+    expect((await t.db.select().from(manualTasks).where(eq(manualTasks.id, grantTask!.id)))[0]).toMatchObject({
+      status: "cancelled",
+      doneAt: clock(),
+      doneBy: "priya.raman@company.com",
+    });
+    expect((await auditOf(grant.id)).find((a) => a.action === "provisioning.cancelled")).toMatchObject({
+      after: { taskCancelled: true },
+    });
+    await expect(completeManualTask({ ctx: priya, input: { taskId: grantTask!.id } })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/cancelled \(EXC-\d+ was revoked .*\): do not grant it/),
+    });
 
     // The system's page shows the cancelled task and operation apart from the work still to do.
     await run();
     const page = await getSystem({ ctx: priya, input: { systemKey: "google" } });
-    expect(page.cancelledTasks.map((x) => [x.id, x.cancelReason])).toEqual([[grantTask!.id, `EXC-${e.number} was revoked before its grant reached google`]]);
+    expect(page.cancelledTasks.map((x) => [x.id, x.cancelReason])).toEqual([
+      [grantTask!.id, `EXC-${e.number} was revoked before its grant reached google`],
+    ]);
     expect(page.operations.filter((o) => o.status === "cancelled").map((o) => o.id)).toEqual([grant.id]);
     const [removalTask] = page.tasks;
     expect(page.tasks).toHaveLength(1);
-    expect(removalTask!.description).toMatch(/^A task for IT: revoke .* \(its grant task was cancelled before it was done: if it was never granted, there is nothing to remove; mark this done\)$/);
+    expect(removalTask!.description).toMatch(
+      /^A task for IT: revoke .* \(its grant task was cancelled before it was done: if it was never granted, there is nothing to remove; mark this done\)$/,
+    );
 
     await completeManualTask({ ctx: priya, input: { taskId: removalTask!.id } });
     expect(await exceptionRow(e.id)).toMatchObject({ status: "removed", deliveredAt: null });
@@ -220,8 +285,21 @@ describe("a grant confirmed after its exception ended", () => {
 
     // A confirmation that arrives anyway (IT marking a grant done by hand at the wrong moment).
     const late = await t.db.transaction(async (tx) => {
-      const op = await queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: null, action: "grant", exceptionId: e.id, failureMode: "retry", maxAttempts: 5, now: clock() });
-      const [done] = await tx.update(provisioningOperations).set({ status: "done", completedAt: clock() }).where(eq(provisioningOperations.id, op.id)).returning();
+      const op = await queueOperation(tx, {
+        identityId: e.identityId,
+        resourceKey: e.resourceKey,
+        level: null,
+        action: "grant",
+        exceptionId: e.id,
+        failureMode: "retry",
+        maxAttempts: 5,
+        now: clock(),
+      });
+      const [done] = await tx
+        .update(provisioningOperations)
+        .set({ status: "done", completedAt: clock() })
+        .where(eq(provisioningOperations.id, op.id))
+        .returning();
       await applyOperationOutcome(tx, jobs(), done!, "done");
       return done!;
     });
@@ -229,7 +307,9 @@ describe("a grant confirmed after its exception ended", () => {
     const revokes = (await operationsOf(e.id)).filter((o) => o.action === "revoke");
     expect(revokes.map((o) => o.status)).toEqual(["done", "pending"]);
     expect(revokes[1]!.seq).toBeGreaterThan(late.seq);
-    expect((await auditOf(e.id)).find((a) => a.action === "exception.late_grant")).toMatchObject({ after: { followedBy: "a new removal", status: "removing" } });
+    expect((await auditOf(e.id)).find((a) => a.action === "exception.late_grant")).toMatchObject({
+      after: { followedBy: "a new removal", status: "removing" },
+    });
 
     await run();
     expect(await exceptionRow(e.id)).toMatchObject({ status: "removed" });
@@ -247,15 +327,34 @@ describe("IT's retry", () => {
     expect(failed).toMatchObject({ status: "failed" });
     // An operation another transaction holds: IT is told at once rather than kept waiting.
     const release = await holdRowLock(failed.id);
-    await expect(withoutWaiting(retryOperation({ ctx: priya, input: { operationId: failed.id } }), "retrying")).rejects.toMatchObject({ code: "CONFLICT", message: "This operation is being tried right now" });
+    await expect(
+      withoutWaiting(retryOperation({ ctx: priya, input: { operationId: failed.id } }), "retrying"),
+    ).rejects.toMatchObject({ code: "CONFLICT", message: "This operation is being tried right now" });
     await release();
 
     // A removal queued after it (a drift correction): the failed grant must not be retried over it.
-    await t.db.transaction((tx) => queueOperation(tx, { identityId: e.identityId, resourceKey: e.resourceKey, level: null, action: "revoke", exceptionId: null, failureMode: "retry", maxAttempts: 5, now: clock() }));
-    await expect(retryOperation({ ctx: priya, input: { operationId: failed.id } })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/^A newer revoke for this person and resource was queued since/) });
+    await t.db.transaction((tx) =>
+      queueOperation(tx, {
+        identityId: e.identityId,
+        resourceKey: e.resourceKey,
+        level: null,
+        action: "revoke",
+        exceptionId: null,
+        failureMode: "retry",
+        maxAttempts: 5,
+        now: clock(),
+      }),
+    );
+    await expect(retryOperation({ ctx: priya, input: { operationId: failed.id } })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/^A newer revoke for this person and resource was queued since/),
+    });
 
     await revoke(e.id);
-    await expect(retryOperation({ ctx: priya, input: { operationId: failed.id } })).rejects.toMatchObject({ code: "CONFLICT", message: `This grant must not run any more: EXC-${e.number} was revoked before its grant reached google` });
+    await expect(retryOperation({ ctx: priya, input: { operationId: failed.id } })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: `This grant must not run any more: EXC-${e.number} was revoked before its grant reached google`,
+    });
     expect(await grantOf(e.id)).toMatchObject({ status: "failed" });
   });
 });
@@ -270,10 +369,17 @@ describe("block mode (the grant tried inside the approval)", () => {
     clock.advance(1);
     const sarah = await as(t.db, SARAH, clock);
     const cfo = await as(t.db, "cfo@company.com", clock);
-    const r = await submit(sarah, { templateKey: "finance-reports", durationMinutes: 60, justification: "Quarter-end commission numbers, second round", fields: {} });
+    const r = await submit(sarah, {
+      templateKey: "finance-reports",
+      durationMinutes: 60,
+      justification: "Quarter-end commission numbers, second round",
+      fields: {},
+    });
     await expect(decideRequest({ ctx: cfo, input: { requestId: r.id, decision: "approve" } })).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
-      message: expect.stringMatching(/^Could not grant google:group:finance-reports@company.com: a removal of this access for the same person is still under way at google\. The approval did not complete/),
+      message: expect.stringMatching(
+        /^Could not grant google:group:finance-reports@company.com: a removal of this access for the same person is still under way at google\. The approval did not complete/,
+      ),
     });
     expect((await t.db.select().from(accessRequests).where(eq(accessRequests.id, r.id)))[0]!.status).toBe("pending");
     expect(sarahsCalls()).toEqual(["grant 200"]);
@@ -282,7 +388,10 @@ describe("block mode (the grant tried inside the approval)", () => {
     await decideRequest({ ctx: cfo, input: { requestId: r.id, decision: "approve" } });
     expect(sarahsCalls()).toEqual(["grant 200", "revoke 200", "grant 200"]);
     expect(target.has("sarah.chen", FINANCE_REPORTS)).toBe(true);
-    const open = await t.db.select().from(accessExceptions).where(and(eq(accessExceptions.requestId, r.id), inArray(accessExceptions.status, ["active"])));
+    const open = await t.db
+      .select()
+      .from(accessExceptions)
+      .where(and(eq(accessExceptions.requestId, r.id), inArray(accessExceptions.status, ["active"])));
     expect(open).toHaveLength(1);
   });
 });

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
 import { accessExceptions, auditEvents, provisioningOperations } from "@/server/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
-import { FINANCE_REPORTS, financeReportsCandidates, financeReportsException, shapeFinanceReportsTemplate } from "@/test/support/finance-exceptions";
+import {
+  FINANCE_REPORTS,
+  financeReportsCandidates,
+  financeReportsException,
+  shapeFinanceReportsTemplate,
+} from "@/test/support/finance-exceptions";
 import { startFlakyTarget, type FlakyTarget } from "@/test/support/flaky-target";
 import { as, movableClock } from "@/test/support/requests";
 import { expireExceptions } from "../exceptions/end";
@@ -22,7 +27,10 @@ beforeAll(async () => {
   t = await createTestDatabase();
   target = await startFlakyTarget({ secret: SECRET, clock });
   const priya = await as(t.db, "priya.raman@company.com", clock);
-  await configureSystemAdapter({ ctx: priya, input: { systemKey: "google", adapterKind: "webhook", adapterConfig: { url: target.url, secret: SECRET } } });
+  await configureSystemAdapter({
+    ctx: priya,
+    input: { systemKey: "google", adapterKind: "webhook", adapterConfig: { url: target.url, secret: SECRET } },
+  });
 });
 afterAll(async () => {
   await closeAdapters();
@@ -47,12 +55,22 @@ describe("a late grant never follows a revoke (issue 12, point 6)", () => {
     // The enforcement loop, driven by the clock in 15-second steps; two runners at once around
     // the expiry and the recovery, as on two instances.
     const jobs = (name: string) => ({ db: t.db, actor: systemActor(name), clock });
-    const unfinished = async () => (await t.db.select({ id: provisioningOperations.id }).from(provisioningOperations).where(inArray(provisioningOperations.status, ["pending", "waiting"]))).length;
+    const unfinished = async () =>
+      (
+        await t.db
+          .select({ id: provisioningOperations.id })
+          .from(provisioningOperations)
+          .where(inArray(provisioningOperations.status, ["pending", "waiting"]))
+      ).length;
     for (let step = 0; clock() < at(30) || (await unfinished()) > 0; step++) {
       expect(step).toBeLessThan(400);
       await expireExceptions({ ctx: jobs("exceptions-expire") });
       const twoRunners = clock() >= at(4) && clock() < at(12);
-      if (twoRunners) await Promise.all([runDueOperations({ ctx: jobs("provisioning") }), runDueOperations({ ctx: jobs("provisioning") })]);
+      if (twoRunners)
+        await Promise.all([
+          runDueOperations({ ctx: jobs("provisioning") }),
+          runDueOperations({ ctx: jobs("provisioning") }),
+        ]);
       else await runDueOperations({ ctx: jobs("provisioning") });
       clock.advance(0.25);
     }
@@ -69,7 +87,10 @@ describe("a late grant never follows a revoke (issue 12, point 6)", () => {
       const grants = calls.filter((c) => c.action === "grant");
       expect(revokes.length, p.username).toBeGreaterThanOrEqual(1);
       expect(grants.length, p.username).toBeGreaterThanOrEqual(1);
-      expect(grants.every((g) => g.status === 503), p.username).toBe(true);
+      expect(
+        grants.every((g) => g.status === 503),
+        p.username,
+      ).toBe(true);
       expect(Math.max(...grants.map((g) => g.n)), p.username).toBeLessThan(Math.min(...revokes.map((r) => r.n)));
     }
 
@@ -77,10 +98,24 @@ describe("a late grant never follows a revoke (issue 12, point 6)", () => {
     expect(target.overlaps).toEqual([]);
 
     // Each grant was cancelled when its exception ended, saying so, with its audit event.
-    const grants = await t.db.select().from(provisioningOperations).where(and(inArray(provisioningOperations.exceptionId, ids), eq(provisioningOperations.action, "grant")));
+    const grants = await t.db
+      .select()
+      .from(provisioningOperations)
+      .where(and(inArray(provisioningOperations.exceptionId, ids), eq(provisioningOperations.action, "grant")));
     expect(grants.map((g) => g.status)).toEqual(ids.map(() => "cancelled"));
     for (const g of grants) expect(g.cancelReason).toMatch(/^EXC-\d+ expired before its grant reached google/);
-    const cancelled = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "provisioning.cancelled"), inArray(auditEvents.subjectId, grants.map((g) => g.id))));
+    const cancelled = await t.db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.action, "provisioning.cancelled"),
+          inArray(
+            auditEvents.subjectId,
+            grants.map((g) => g.id),
+          ),
+        ),
+      );
     expect(cancelled).toHaveLength(10);
   }, 120_000);
 });

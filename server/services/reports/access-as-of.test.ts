@@ -23,7 +23,10 @@ afterAll(() => t.close());
 async function snapshot(email: string) {
   const ctx = await as(t.db, email, clock);
   const access = await expectedAccessOf({ ctx, input: { identityId: ctx.actor.identityId } });
-  return [...access.grants.map((g) => `${g.resource}|${g.level ?? ""}|policy`), ...access.temporary.map((x) => `${x.resource}|${x.level ?? ""}|exception`)].sort();
+  return [
+    ...access.grants.map((g) => `${g.resource}|${g.level ?? ""}|policy`),
+    ...access.temporary.map((x) => `${x.resource}|${x.level ?? ""}|exception`),
+  ].sort();
 }
 
 describe("access as of a past date", () => {
@@ -43,7 +46,14 @@ describe("access as of a past date", () => {
     clock.advance(10 * DAY);
     const training = await approvedException(
       t.db,
-      { identityId: sarah.actor.identityId, resource: "gitlab:group:finance", type: "training", justification: "Finance tooling walkthrough", approverEmail: "cfo@company.com", expiresAt: new Date(clock().getTime() + 7 * DAY * 60_000) },
+      {
+        identityId: sarah.actor.identityId,
+        resource: "gitlab:group:finance",
+        type: "training",
+        justification: "Finance tooling walkthrough",
+        approverEmail: "cfo@company.com",
+        expiresAt: new Date(clock().getTime() + 7 * DAY * 60_000),
+      },
       { clock },
     );
     clock.advance(60);
@@ -53,14 +63,25 @@ describe("access as of a past date", () => {
     clock.advance(60);
     await record(); // gitlab finance gone
     clock.advance(8 * DAY);
-    const x = await submit(sarah, { ...financeReportsAsk, durationMinutes: 4 * 7 * DAY, justification: "Project extended. Need to analyze Q1 data as well.", extension: true });
+    const x = await submit(sarah, {
+      ...financeReportsAsk,
+      durationMinutes: 4 * 7 * DAY,
+      justification: "Project extended. Need to analyze Q1 data as well.",
+      extension: true,
+    });
     await decideRequest({ ctx: cfo, input: { requestId: x.id, decision: "approve" } });
     clock.advance(60);
     await record(); // extended
     clock.advance(DAY);
     await changeIdentityAttributes({
       ctx: { db: t.db, actor: systemActor("hr"), clock },
-      input: { identityId: sarah.actor.identityId, attributes: { job_title: "Solutions Architect", job_level: "L5" }, source: "hr_event", effectiveAt: clock(), reason: "Promotion" },
+      input: {
+        identityId: sarah.actor.identityId,
+        attributes: { job_title: "Solutions Architect", job_level: "L5" },
+        source: "hr_event",
+        effectiveAt: clock(),
+        reason: "Promotion",
+      },
     });
     clock.advance(60);
     await record(); // policy grants of the new title
@@ -76,7 +97,12 @@ describe("access as of a past date", () => {
     expect(new Set(moments.map((m) => m.expected.join(","))).size).toBeGreaterThanOrEqual(5);
     for (const m of moments) {
       const rows = await accessAsOf(t.db, m.at, { person: "sarah.chen@company.com" });
-      expect(rows.map((row) => `${row.resource}|${row.level ?? ""}|${row.source === "policy" ? "policy" : "exception"}`).sort(), m.at.toISOString()).toEqual(m.expected);
+      expect(
+        rows
+          .map((row) => `${row.resource}|${row.level ?? ""}|${row.source === "policy" ? "policy" : "exception"}`)
+          .sort(),
+        m.at.toISOString(),
+      ).toEqual(m.expected);
     }
   });
 });

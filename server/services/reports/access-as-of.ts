@@ -3,7 +3,13 @@ import { alias } from "drizzle-orm/pg-core";
 import { evaluateIdentity, explainAccess, type PolicyIdentity } from "@/server/core/policy";
 import type { ReportFilters } from "@/server/core/reports/filters";
 import type { DbOrTx } from "@/server/db/client";
-import { accessExceptions, exceptionExtensions, identities, identityAttributeChanges, policySetVersions } from "@/server/db/schema";
+import {
+  accessExceptions,
+  exceptionExtensions,
+  identities,
+  identityAttributeChanges,
+  policySetVersions,
+} from "@/server/db/schema";
 import { loadPolicyIdentities, policyEngine } from "../policies";
 import { versionFiles } from "../policies/engine";
 import type { ReportSource } from "./report-source";
@@ -15,7 +21,13 @@ async function versionAt(db: DbOrTx, at: Date) {
   const [v] = await db
     .select()
     .from(policySetVersions)
-    .where(and(eq(policySetVersions.status, "active"), isNotNull(policySetVersions.activatedAt), lte(policySetVersions.activatedAt, at)))
+    .where(
+      and(
+        eq(policySetVersions.status, "active"),
+        isNotNull(policySetVersions.activatedAt),
+        lte(policySetVersions.activatedAt, at),
+      ),
+    )
     .orderBy(desc(policySetVersions.activatedAt), desc(policySetVersions.id))
     .limit(1);
   return v ?? null;
@@ -25,11 +37,17 @@ async function versionAt(db: DbOrTx, at: Date) {
 async function peopleAt(db: DbOrTx, at: Date): Promise<PolicyIdentity[]> {
   const [now, later, created] = await Promise.all([
     loadPolicyIdentities(db),
-    db.select().from(identityAttributeChanges).where(gt(identityAttributeChanges.effectiveAt, at)).orderBy(desc(identityAttributeChanges.effectiveAt), desc(identityAttributeChanges.id)),
+    db
+      .select()
+      .from(identityAttributeChanges)
+      .where(gt(identityAttributeChanges.effectiveAt, at))
+      .orderBy(desc(identityAttributeChanges.effectiveAt), desc(identityAttributeChanges.id)),
     db.select({ id: identities.id, createdAt: identities.createdAt }).from(identities),
   ]);
   const existed = new Set(created.filter((c) => c.createdAt <= at).map((c) => c.id));
-  const byId = new Map(now.filter((p) => existed.has(p.id)).map((p) => [p.id, { id: p.id, attributes: { ...p.attributes } }]));
+  const byId = new Map(
+    now.filter((p) => existed.has(p.id)).map((p) => [p.id, { id: p.id, attributes: { ...p.attributes } }]),
+  );
   for (const change of later) {
     const person = byId.get(change.identityId);
     if (person) (person.attributes as Record<string, unknown>)[change.attribute] = change.oldValue;
@@ -73,8 +91,14 @@ export interface AccessAsOfRow {
  */
 export async function accessAsOf(db: DbOrTx, at: Date, filters: ReportFilters = {}): Promise<AccessAsOfRow[]> {
   const version = await versionAt(db, at);
-  const [engine, people, exceptions] = await Promise.all([policyEngine(db, await versionFiles(db, version?.id ?? null)), peopleAt(db, at), exceptionsAt(db, at)]);
-  const emails = new Map((await db.select({ id: identities.id, email: identities.email }).from(identities)).map((p) => [p.id, p.email]));
+  const [engine, people, exceptions] = await Promise.all([
+    policyEngine(db, await versionFiles(db, version?.id ?? null)),
+    peopleAt(db, at),
+    exceptionsAt(db, at),
+  ]);
+  const emails = new Map(
+    (await db.select({ id: identities.id, email: identities.email }).from(identities)).map((p) => [p.id, p.email]),
+  );
   const out: AccessAsOfRow[] = [];
   const matches = (row: AccessAsOfRow) =>
     (!filters.system || row.resource.startsWith(`${filters.system}:`)) &&
@@ -84,7 +108,15 @@ export async function accessAsOf(db: DbOrTx, at: Date, filters: ReportFilters = 
   for (const person of people) {
     const department = (person.attributes.department as string | null) ?? null;
     for (const g of evaluateIdentity(engine.compiled, person, at)) {
-      const row: AccessAsOfRow = { person: emails.get(person.id)!, department, resource: g.resource, level: g.level, source: "policy", why: g.via.join(" → "), policyVersion: version?.id ?? null };
+      const row: AccessAsOfRow = {
+        person: emails.get(person.id)!,
+        department,
+        resource: g.resource,
+        level: g.level,
+        source: "policy",
+        why: g.via.join(" → "),
+        policyVersion: version?.id ?? null,
+      };
       if (matches(row)) out.push(row);
     }
   }
@@ -100,12 +132,18 @@ export async function accessAsOf(db: DbOrTx, at: Date, filters: ReportFilters = 
       resource: e.resourceKey,
       level: e.level,
       source: e.source === "fallback" ? "fallback" : "exception",
-      why: e.source === "fallback" ? `EXC-${e.number} given by fallback ${e.fallbackName}` : `EXC-${e.number} (${e.type}) approved by ${approverEmail ?? e.approvalRule}`,
+      why:
+        e.source === "fallback"
+          ? `EXC-${e.number} given by fallback ${e.fallbackName}`
+          : `EXC-${e.number} (${e.type}) approved by ${approverEmail ?? e.approvalRule}`,
       policyVersion: version?.id ?? null,
     };
     if (matches(row)) out.push(row);
   }
-  return out.sort((a, b) => a.person.localeCompare(b.person) || a.resource.localeCompare(b.resource) || a.source.localeCompare(b.source));
+  return out.sort(
+    (a, b) =>
+      a.person.localeCompare(b.person) || a.resource.localeCompare(b.resource) || a.source.localeCompare(b.source),
+  );
 }
 
 /** The report as a source for exports: one batch, computed at once. */
@@ -117,7 +155,19 @@ export function accessAsOfSource(db: DbOrTx, filters: ReportFilters): ReportSour
     columns: ["person", "department", "resource", "level", "source", "why", "policy_version", "as_of"],
     async *rows() {
       const rows = await accessAsOf(db, at, filters);
-      for (let i = 0; i < rows.length; i += 5000) yield rows.slice(i, i + 5000).map((r) => [r.person, r.department, r.resource, r.level, r.source, r.why, r.policyVersion, at.toISOString()]);
+      for (let i = 0; i < rows.length; i += 5000)
+        yield rows
+          .slice(i, i + 5000)
+          .map((r) => [
+            r.person,
+            r.department,
+            r.resource,
+            r.level,
+            r.source,
+            r.why,
+            r.policyVersion,
+            at.toISOString(),
+          ]);
     },
   };
 }

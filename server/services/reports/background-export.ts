@@ -14,14 +14,36 @@ import { reportSource } from "./sources";
 const PROGRESS_EVERY_MS = 500;
 
 /** Where background exports are written (CLEARANCE_EXPORT_DIR, or exports/ beside the project's data). */
-export const exportDirectory = () => process.env.CLEARANCE_EXPORT_DIR ?? path.join(process.env.CLEARANCE_DATA_DIR ?? ".data", "exports");
+export const exportDirectory = () =>
+  process.env.CLEARANCE_EXPORT_DIR ?? path.join(process.env.CLEARANCE_DATA_DIR ?? ".data", "exports");
 
 /** Queues an export the worker writes to a file, with progress; recorded like any export. */
-export async function startExport({ ctx, input }: { ctx: ServiceContext; input: { kind: ReportKind; format: "csv" | "json"; filters: ReportFilters } }) {
+export async function startExport({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { kind: ReportKind; format: "csv" | "json"; filters: ReportFilters };
+}) {
   return ctx.db.transaction(async (tx) => {
     const requestedById = ctx.actor.type === "identity" ? ctx.actor.identityId : null;
-    const [row] = await tx.insert(reportExports).values({ kind: input.kind, format: input.format, filters: input.filters, requestedBy: actorLabel(ctx.actor), requestedById, requestedAt: ctx.clock() }).returning();
-    await recordAuditEvent(tx, ctx, { action: "report.exported", subjectType: "report", subjectId: input.kind, after: { format: input.format, filters: input.filters, background: row!.id } });
+    const [row] = await tx
+      .insert(reportExports)
+      .values({
+        kind: input.kind,
+        format: input.format,
+        filters: input.filters,
+        requestedBy: actorLabel(ctx.actor),
+        requestedById,
+        requestedAt: ctx.clock(),
+      })
+      .returning();
+    await recordAuditEvent(tx, ctx, {
+      action: "report.exported",
+      subjectType: "report",
+      subjectId: input.kind,
+      after: { format: input.format, filters: input.filters, background: row!.id },
+    });
     return row!;
   });
 }
@@ -32,7 +54,12 @@ export async function startExport({ ctx, input }: { ctx: ServiceContext; input: 
  */
 async function ownExport(ctx: ServiceContext, id: string) {
   const owner = ctx.actor.type === "identity" ? ctx.actor.identityId : null;
-  const [row] = owner ? await ctx.db.select().from(reportExports).where(and(eq(reportExports.id, id), eq(reportExports.requestedById, owner))) : [];
+  const [row] = owner
+    ? await ctx.db
+        .select()
+        .from(reportExports)
+        .where(and(eq(reportExports.id, id), eq(reportExports.requestedById, owner)))
+    : [];
   if (!row) throw new DomainError("NOT_FOUND", "There is no such export", { field: "id" });
   return row;
 }
@@ -41,30 +68,61 @@ async function ownExport(ctx: ServiceContext, id: string) {
 export async function exportStatus({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
   const row = await ownExport(ctx, input.id);
   const { filePath: _path, ...rest } = row;
-  return { ...rest, percent: row.status === "done" ? 100 : row.totalRows ? Math.min(99, Math.floor((row.rows / row.totalRows) * 100)) : null };
+  return {
+    ...rest,
+    percent:
+      row.status === "done" ? 100 : row.totalRows ? Math.min(99, Math.floor((row.rows / row.totalRows) * 100)) : null,
+  };
 }
 
 /** A finished export's file, for download by the person who started it; every download is an audit event. */
 export async function exportFile({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
   const row = await ownExport(ctx, input.id);
-  if (row.status !== "done" || !row.filePath) throw new DomainError("CONFLICT", `This export is ${row.status}${row.error ? `: ${row.error}` : ""}`, { field: "id" });
+  if (row.status !== "done" || !row.filePath)
+    throw new DomainError("CONFLICT", `This export is ${row.status}${row.error ? `: ${row.error}` : ""}`, {
+      field: "id",
+    });
   await ctx.db.transaction((tx) =>
-    recordAuditEvent(tx, ctx, { action: "report.downloaded", subjectType: "report", subjectId: row.kind, after: { export: row.id, format: row.format, filters: row.filters, rows: row.rows, bytes: row.bytes } }),
+    recordAuditEvent(tx, ctx, {
+      action: "report.downloaded",
+      subjectType: "report",
+      subjectId: row.kind,
+      after: { export: row.id, format: row.format, filters: row.filters, rows: row.rows, bytes: row.bytes },
+    }),
   );
-  return { path: row.filePath, filename: `clearance-${row.kind}-${row.requestedAt.toISOString().slice(0, 10)}.${row.format}`, format: row.format as "csv" | "json" };
+  return {
+    path: row.filePath,
+    filename: `clearance-${row.kind}-${row.requestedAt.toISOString().slice(0, 10)}.${row.format}`,
+    format: row.format as "csv" | "json",
+  };
 }
 
 /**
  * The worker's side: claims queued exports one at a time (SKIP LOCKED, so instances share them),
  * streams each into a file while recording progress, and marks it done or failed.
  */
-export async function runQueuedExports({ ctx, dir = exportDirectory() }: { ctx: ServiceContext; dir?: string }): Promise<number> {
+export async function runQueuedExports({
+  ctx,
+  dir = exportDirectory(),
+}: {
+  ctx: ServiceContext;
+  dir?: string;
+}): Promise<number> {
   let ran = 0;
   for (;;) {
     const claimed = await ctx.db.transaction(async (tx) => {
-      const [row] = await tx.select().from(reportExports).where(eq(reportExports.status, "queued")).orderBy(asc(reportExports.requestedAt)).limit(1).for("update", { skipLocked: true });
+      const [row] = await tx
+        .select()
+        .from(reportExports)
+        .where(eq(reportExports.status, "queued"))
+        .orderBy(asc(reportExports.requestedAt))
+        .limit(1)
+        .for("update", { skipLocked: true });
       if (!row) return null;
-      await tx.update(reportExports).set({ status: "running", startedAt: ctx.clock() }).where(eq(reportExports.id, row.id));
+      await tx
+        .update(reportExports)
+        .set({ status: "running", startedAt: ctx.clock() })
+        .where(eq(reportExports.id, row.id));
       return row;
     });
     if (!claimed) return ran;
@@ -73,7 +131,11 @@ export async function runQueuedExports({ ctx, dir = exportDirectory() }: { ctx: 
     try {
       mkdirSync(dir, { recursive: true });
       const source = reportSource(ctx.db, claimed.kind as ReportKind, claimed.filters as ReportFilters);
-      if (source.count) await ctx.db.update(reportExports).set({ totalRows: await source.count() }).where(eq(reportExports.id, claimed.id));
+      if (source.count)
+        await ctx.db
+          .update(reportExports)
+          .set({ totalRows: await source.count() })
+          .where(eq(reportExports.id, claimed.id));
       let rows = 0;
       let last = Date.now();
       const counted = {
@@ -97,9 +159,22 @@ export async function runQueuedExports({ ctx, dir = exportDirectory() }: { ctx: 
       }
       out.end();
       await finished(out);
-      await ctx.db.update(reportExports).set({ status: "done", rows, bytes, totalRows: sql`coalesce(${reportExports.totalRows}, ${rows})`, filePath: file, finishedAt: ctx.clock() }).where(eq(reportExports.id, claimed.id));
+      await ctx.db
+        .update(reportExports)
+        .set({
+          status: "done",
+          rows,
+          bytes,
+          totalRows: sql`coalesce(${reportExports.totalRows}, ${rows})`,
+          filePath: file,
+          finishedAt: ctx.clock(),
+        })
+        .where(eq(reportExports.id, claimed.id));
     } catch (err) {
-      await ctx.db.update(reportExports).set({ status: "failed", error: (err as Error).message.slice(0, 500), finishedAt: ctx.clock() }).where(eq(reportExports.id, claimed.id));
+      await ctx.db
+        .update(reportExports)
+        .set({ status: "failed", error: (err as Error).message.slice(0, 500), finishedAt: ctx.clock() })
+        .where(eq(reportExports.id, claimed.id));
     }
   }
 }

@@ -22,7 +22,8 @@ async function csvOf(ctx: ServiceContext, kind: ReportKind, filters: ReportFilte
  * which file evidences which control. The download is recorded in the audit trail.
  */
 export async function evidencePack({ ctx, input }: { ctx: ServiceContext; input: { from: string; to: string } }) {
-  if (input.to < input.from) throw new DomainError("INVALID_INPUT", "The period ends before it starts", { field: "to" });
+  if (input.to < input.from)
+    throw new DomainError("INVALID_INPUT", "The period ends before it starts", { field: "to" });
   const now = ctx.clock();
   const period = { from: input.from, to: input.to };
   const startAt = new Date(`${input.from}T00:00:00Z`);
@@ -49,7 +50,12 @@ export async function evidencePack({ ctx, input }: { ctx: ServiceContext; input:
     { name: "audit-events.csv", data: await csvOf(ctx, "audit-events", period) },
   ];
   await ctx.db.transaction((tx) =>
-    recordAuditEvent(tx, ctx, { action: "evidence_pack.exported", subjectType: "report", subjectId: "evidence-pack", after: { period, files: entries.map((e) => e.name), chain: chain.ok ? "verified" : "broken" } }),
+    recordAuditEvent(tx, ctx, {
+      action: "evidence_pack.exported",
+      subjectType: "report",
+      subjectId: "evidence-pack",
+      after: { period, files: entries.map((e) => e.name), chain: chain.ok ? "verified" : "broken" },
+    }),
   );
   return { filename: `clearance-evidence-${input.from}-to-${input.to}.zip`, bytes: zipArchive(entries, now) };
 }

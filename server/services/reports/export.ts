@@ -21,7 +21,8 @@ export async function* reportChunks(source: ReportSource, format: "csv" | "json"
   // Each object written by hand from its cells: names encoded once, JSON-text cells embedded as they are.
   const names = source.columns.map((c) => JSON.stringify(c));
   const raw = source.columns.map((c) => source.jsonColumns?.includes(c) ?? false);
-  const objectOf = (cells: unknown[]) => `{${names.map((n, i) => `${n}:${cells[i] === null || cells[i] === undefined ? "null" : raw[i] ? (cells[i] as string) : JSON.stringify(cells[i])}`).join(",")}}`;
+  const objectOf = (cells: unknown[]) =>
+    `{${names.map((n, i) => `${n}:${cells[i] === null || cells[i] === undefined ? "null" : raw[i] ? (cells[i] as string) : JSON.stringify(cells[i])}`).join(",")}}`;
   for await (const batch of source.rows()) {
     const parts = batch.map(objectOf);
     if (parts.length === 0) continue;
@@ -45,29 +46,52 @@ const titles: Record<ReportKind, string> = {
 };
 
 /** A report as a PDF table, or null when it has more rows than a PDF should hold. */
-export async function reportPdf(source: ReportSource, kind: ReportKind, filters: ReportFilters, now: Date): Promise<Uint8Array | null> {
+export async function reportPdf(
+  source: ReportSource,
+  kind: ReportKind,
+  filters: ReportFilters,
+  now: Date,
+): Promise<Uint8Array | null> {
   const rows: unknown[][] = [];
   for await (const batch of source.rows()) {
     rows.push(...batch);
     if (rows.length > PDF_MAX_ROWS) return null;
   }
-  const narrowed = Object.entries(filters).map(([k, v]) => `${k} ${v}`).join(", ");
+  const narrowed = Object.entries(filters)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
   const shown = (source.pdfColumns ?? source.columns).map((c) => source.columns.indexOf(c));
   const subtitle = `Generated ${now.toISOString().replace("T", " ").slice(0, 16)} UTC. ${rows.length} rows. ${narrowed ? `Filters: ${narrowed}.` : "No filters."}${shown.length < source.columns.length ? " The CSV and JSON exports hold every column." : ""}`;
-  return renderPdfTable({ title: `Clearance: ${titles[kind]}`, subtitle, columns: shown.map((i) => source.columns[i]!), rows: rows.map((r) => shown.map((i) => r[i])) });
+  return renderPdfTable({
+    title: `Clearance: ${titles[kind]}`,
+    subtitle,
+    columns: shown.map((i) => source.columns[i]!),
+    rows: rows.map((r) => shown.map((i) => r[i])),
+  });
 }
 
 /**
  * Starts an export for an auditor or IT admin: the export itself is recorded (who took which
  * evidence, with which filters), then the rows stream (CSV, JSON) or the document is built (PDF).
  */
-export async function exportReport({ ctx, input }: { ctx: ServiceContext; input: { kind: ReportKind; format: ReportFormat; filters: ReportFilters } }) {
+export async function exportReport({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { kind: ReportKind; format: ReportFormat; filters: ReportFilters };
+}) {
   const source = reportSource(ctx.db, input.kind, input.filters);
   const stamp = ctx.clock().toISOString().slice(0, 10);
   const filename = `clearance-${source.name}-${stamp}.${input.format}`;
   if (input.format === "pdf") {
     const bytes = await reportPdf(source, input.kind, input.filters, ctx.clock());
-    if (!bytes) throw new DomainError("INVALID_INPUT", `More than ${PDF_MAX_ROWS.toLocaleString("en-US")} rows: export CSV, or narrow the filters for a PDF`, { field: "format" });
+    if (!bytes)
+      throw new DomainError(
+        "INVALID_INPUT",
+        `More than ${PDF_MAX_ROWS.toLocaleString("en-US")} rows: export CSV, or narrow the filters for a PDF`,
+        { field: "format" },
+      );
     await recordExport(ctx, input);
     return { filename, bytes };
   }
@@ -75,19 +99,34 @@ export async function exportReport({ ctx, input }: { ctx: ServiceContext; input:
   return { filename, chunks: reportChunks(source, input.format) };
 }
 
-async function recordExport(ctx: ServiceContext, input: { kind: ReportKind; format: ReportFormat; filters: ReportFilters }) {
+async function recordExport(
+  ctx: ServiceContext,
+  input: { kind: ReportKind; format: ReportFormat; filters: ReportFilters },
+) {
   await ctx.db.transaction((tx) =>
-    recordAuditEvent(tx, ctx, { action: "report.exported", subjectType: "report", subjectId: input.kind, after: { format: input.format, filters: input.filters } }),
+    recordAuditEvent(tx, ctx, {
+      action: "report.exported",
+      subjectType: "report",
+      subjectId: input.kind,
+      after: { format: input.format, filters: input.filters },
+    }),
   );
 }
 
 export const BACKGROUND_ABOVE_ROWS = 200_000;
 
 /** The first rows of a report, for reading it on screen before exporting it all. */
-export async function previewReport({ ctx, input }: { ctx: ServiceContext; input: { kind: ReportKind; filters: ReportFilters; limit: number } }) {
+export async function previewReport({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { kind: ReportKind; filters: ReportFilters; limit: number };
+}) {
   const source = reportSource(ctx.db, input.kind, input.filters);
   const rows: unknown[][] = [];
-  const cell = (c: unknown) => (c instanceof Date ? c.toISOString() : c !== null && typeof c === "object" ? JSON.stringify(c) : c);
+  const cell = (c: unknown) =>
+    c instanceof Date ? c.toISOString() : c !== null && typeof c === "object" ? JSON.stringify(c) : c;
   // One row past the limit says there is more; the reader stops there.
   for await (const batch of source.rows()) {
     for (const row of batch) if (rows.length <= input.limit) rows.push(row.map(cell));
@@ -97,7 +136,13 @@ export async function previewReport({ ctx, input }: { ctx: ServiceContext; input
   rows.length = Math.min(rows.length, input.limit);
   // Exports over this many rows are prepared in the background (at ~65,000 rows/s, a few seconds).
   const total = source.count ? await source.count() : null;
-  return { total, background: total !== null && total > BACKGROUND_ABOVE_ROWS, columns: source.columns, rows: rows as (string | number | null)[][], more };
+  return {
+    total,
+    background: total !== null && total > BACKGROUND_ABOVE_ROWS,
+    columns: source.columns,
+    rows: rows as (string | number | null)[][],
+    more,
+  };
 }
 
 /** Systems and departments to filter by: the catalog's systems and the directory's departments. */

@@ -16,7 +16,16 @@ export function leaversSource(db: DbOrTx, f: ReportFilters): ReportSource {
   const { from, to } = rangeOf(f);
   return {
     name: "leavers",
-    columns: ["person", "department", "terminated_at", "exceptions_held", "removed", "still_open", "all_removed_at", "hours_to_remove_all"],
+    columns: [
+      "person",
+      "department",
+      "terminated_at",
+      "exceptions_held",
+      "removed",
+      "still_open",
+      "all_removed_at",
+      "hours_to_remove_all",
+    ],
     async *rows() {
       const terminations = await db
         .select({ change: identityAttributeChanges, email: identities.email, department: identities.department })
@@ -36,19 +45,36 @@ export function leaversSource(db: DbOrTx, f: ReportFilters): ReportSource {
       // Every leaver's exceptions in one query, grouped by person.
       const ids = [...new Set(terminations.map((t) => t.change.identityId))];
       const exceptionsOf = new Map<string, (typeof accessExceptions.$inferSelect)[]>();
-      for (const e of ids.length ? await db.select().from(accessExceptions).where(inArray(accessExceptions.identityId, ids)) : []) {
+      for (const e of ids.length
+        ? await db.select().from(accessExceptions).where(inArray(accessExceptions.identityId, ids))
+        : []) {
         exceptionsOf.set(e.identityId, [...(exceptionsOf.get(e.identityId) ?? []), e]);
       }
       const out: unknown[][] = [];
       for (const t of terminations) {
         const at = t.change.effectiveAt;
         const held = (exceptionsOf.get(t.change.identityId) ?? []).filter(
-          (e) => e.startsAt <= at && (e.endedAt === null || e.endedAt >= at) && (!f.system || e.resourceKey.startsWith(`${f.system}:`)),
+          (e) =>
+            e.startsAt <= at &&
+            (e.endedAt === null || e.endedAt >= at) &&
+            (!f.system || e.resourceKey.startsWith(`${f.system}:`)),
         );
         const removed = held.filter((e) => e.removalDeliveredAt);
         const open = held.length - removed.length;
-        const last = removed.reduce<Date | null>((m, e) => (m && m > e.removalDeliveredAt! ? m : e.removalDeliveredAt!), null);
-        out.push([t.email, t.department, at, held.length, removed.length, open, open ? null : last, open || !last ? null : hoursBetween(at, last)]);
+        const last = removed.reduce<Date | null>(
+          (m, e) => (m && m > e.removalDeliveredAt! ? m : e.removalDeliveredAt!),
+          null,
+        );
+        out.push([
+          t.email,
+          t.department,
+          at,
+          held.length,
+          removed.length,
+          open,
+          open ? null : last,
+          open || !last ? null : hoursBetween(at, last),
+        ]);
       }
       if (out.length) yield out;
     },
@@ -66,7 +92,18 @@ export function policyChangesSource(db: DbOrTx, f: ReportFilters): ReportSource 
   return {
     name: "policy-changes",
     pdfColumns: ["version", "status", "author", "message", "created_at", "activated_at", "decided_by", "files"],
-    columns: ["version", "status", "author", "message", "created_at", "activated_at", "decided_by", "decision_note", "files", "impact"],
+    columns: [
+      "version",
+      "status",
+      "author",
+      "message",
+      "created_at",
+      "activated_at",
+      "decided_by",
+      "decision_note",
+      "files",
+      "impact",
+    ],
     rows: () =>
       keysetBatches(
         (after: number | null, size) =>
@@ -79,7 +116,18 @@ export function policyChangesSource(db: DbOrTx, f: ReportFilters): ReportSource 
         (v) => v.id,
         (v) => {
           const summary = v.summary as { files?: { path: string; change: string }[]; impact?: unknown };
-          return [v.id, v.status, v.authorLabel, v.message, v.createdAt, v.activatedAt, v.deciderLabel, v.decisionNote, (summary.files ?? []).map((x) => `${x.change} ${x.path}`).join("; "), summary.impact ?? null];
+          return [
+            v.id,
+            v.status,
+            v.authorLabel,
+            v.message,
+            v.createdAt,
+            v.activatedAt,
+            v.deciderLabel,
+            v.decisionNote,
+            (summary.files ?? []).map((x) => `${x.change} ${x.path}`).join("; "),
+            summary.impact ?? null,
+          ];
         },
       ),
   };

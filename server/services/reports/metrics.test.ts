@@ -17,7 +17,17 @@ afterAll(() => t.close());
 describe("exception metrics and the monthly report", () => {
   it("five Sales people asking for finance-reports in a month make a recommendation, and the report goes out once on the 1st", async () => {
     const cfo = await as(t.db, "cfo@company.com", clock);
-    const sales = await t.db.select({ email: identities.email }).from(identities).where(and(eq(identities.department, "Sales"), eq(identities.employmentStatus, "Active"), like(identities.email, "%@company.com"))).orderBy(identities.email);
+    const sales = await t.db
+      .select({ email: identities.email })
+      .from(identities)
+      .where(
+        and(
+          eq(identities.department, "Sales"),
+          eq(identities.employmentStatus, "Active"),
+          like(identities.email, "%@company.com"),
+        ),
+      )
+      .orderBy(identities.email);
     let asked = 0;
     for (const { email } of sales) {
       if (asked === 5) break;
@@ -35,7 +45,12 @@ describe("exception metrics and the monthly report", () => {
     expect(m.approval).toMatchObject({ p50Hours: 1.5, approvalRatePercent: 100, decided: 5, met: true });
     expect(m.common.resources).toEqual([{ resource: "google:group:finance-reports@company.com", count: 5 }]);
     expect(m.recommendations).toEqual([
-      expect.objectContaining({ text: "google:group:finance-reports@company.com requested 5 times by Sales this month: consider a policy", draftPolicy: expect.stringContaining("  - department: Sales\ngrants:\n  - google:group:finance-reports@company.com\n") }),
+      expect.objectContaining({
+        text: "google:group:finance-reports@company.com requested 5 times by Sales this month: consider a policy",
+        draftPolicy: expect.stringContaining(
+          "  - department: Sales\ngrants:\n  - google:group:finance-reports@company.com\n",
+        ),
+      }),
     ]);
 
     clock.set("2026-12-01T06:00:00Z");
@@ -43,7 +58,15 @@ describe("exception metrics and the monthly report", () => {
     const sent = await sendMonthlyReport({ ctx: jobs });
     expect(sent).toBeGreaterThanOrEqual(2); // IT admins and the auditor
     expect(await sendMonthlyReport({ ctx: jobs })).toBe(0);
-    const [mail] = await t.db.select().from(outboxEmails).where(and(eq(outboxEmails.toAddress, "auditor@company.com"), eq(outboxEmails.subject, "[Clearance] Exception Report - November 2026")));
+    const [mail] = await t.db
+      .select()
+      .from(outboxEmails)
+      .where(
+        and(
+          eq(outboxEmails.toAddress, "auditor@company.com"),
+          eq(outboxEmails.subject, "[Clearance] Exception Report - November 2026"),
+        ),
+      );
     expect(mail!.bodyText).toContain(
       [
         "Exception Report - November 2026",

@@ -1,5 +1,11 @@
 import { and, eq, gte, inArray, isNotNull } from "drizzle-orm";
-import { exceptionMetrics, monthKey, monthlyReportText, type DecisionFact, type ExceptionFact } from "@/server/core/reports/metrics";
+import {
+  exceptionMetrics,
+  monthKey,
+  monthlyReportText,
+  type DecisionFact,
+  type ExceptionFact,
+} from "@/server/core/reports/metrics";
 import type { DbOrTx } from "@/server/db/client";
 import { accessExceptions, accessRequests, auditEvents, identities, portalRoleAssignments } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
@@ -18,9 +24,19 @@ async function facts(db: DbOrTx, now: Date): Promise<{ exceptions: ExceptionFact
       .innerJoin(identities, eq(identities.id, accessExceptions.identityId))
       .where(gte(accessExceptions.createdAt, since)),
     db
-      .select({ createdAt: accessRequests.createdAt, decidedAt: accessRequests.decidedAt, status: accessRequests.status })
+      .select({
+        createdAt: accessRequests.createdAt,
+        decidedAt: accessRequests.decidedAt,
+        status: accessRequests.status,
+      })
       .from(accessRequests)
-      .where(and(inArray(accessRequests.status, ["approved", "denied"]), isNotNull(accessRequests.decidedAt), gte(accessRequests.decidedAt, new Date(now.getTime() - 90 * 86_400_000)))),
+      .where(
+        and(
+          inArray(accessRequests.status, ["approved", "denied"]),
+          isNotNull(accessRequests.decidedAt),
+          gte(accessRequests.decidedAt, new Date(now.getTime() - 90 * 86_400_000)),
+        ),
+      ),
   ]);
   return {
     exceptions: exceptionRows
@@ -37,14 +53,19 @@ async function facts(db: DbOrTx, now: Date): Promise<{ exceptions: ExceptionFact
         endReason: e.endedAt && e.endedAt <= now ? e.endReason : null,
         extensionsUsed: e.extensionsUsed,
       })),
-    decisions: decisionRows.filter((d) => d.decidedAt! <= now).map((d) => ({ createdAt: d.createdAt, decidedAt: d.decidedAt!, status: d.status as "approved" | "denied" })),
+    decisions: decisionRows
+      .filter((d) => d.decidedAt! <= now)
+      .map((d) => ({ createdAt: d.createdAt, decidedAt: d.decidedAt!, status: d.status as "approved" | "denied" })),
   };
 }
 
 /** Seed 000's five metrics, with targets, for the dashboard (now) or a past month (its last moment). */
 export async function metricsFor({ ctx, input }: { ctx: ServiceContext; input: { month?: string } }) {
   const now = ctx.clock();
-  const at = input.month && input.month < monthKey(now) ? new Date(Date.UTC(Number(input.month.slice(0, 4)), Number(input.month.slice(5, 7)), 1) - 1) : now;
+  const at =
+    input.month && input.month < monthKey(now)
+      ? new Date(Date.UTC(Number(input.month.slice(0, 4)), Number(input.month.slice(5, 7)), 1) - 1)
+      : now;
   const [{ exceptions, decisions }, counts] = await Promise.all([facts(ctx.db, at), exceptionCounts(ctx.db, at)]);
   return { at, month: monthKey(at), ...exceptionMetrics(exceptions, decisions, counts.policyGrants, at) };
 }
@@ -57,17 +78,40 @@ export async function sendMonthlyReport({ ctx }: { ctx: ServiceContext }): Promi
   const now = ctx.clock();
   const lastMonthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 1);
   const month = monthKey(lastMonthEnd);
-  const [already] = await ctx.db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.action, "report.monthly_sent"), eq(auditEvents.subjectId, month)));
+  const [already] = await ctx.db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, "report.monthly_sent"), eq(auditEvents.subjectId, month)));
   if (already) return 0;
   const metrics = await metricsFor({ ctx, input: { month } });
   const { exceptions } = await facts(ctx.db, lastMonthEnd);
   const created = exceptions.filter((e) => monthKey(e.createdAt) === month).length;
-  const expired = exceptions.filter((e) => e.endedAt && monthKey(e.endedAt) === month && e.endReason === "expired").length;
+  const expired = exceptions.filter(
+    (e) => e.endedAt && monthKey(e.endedAt) === month && e.endReason === "expired",
+  ).length;
   const text = monthlyReportText(metrics, month, expired, created);
-  const readers = await ctx.db.selectDistinct({ id: portalRoleAssignments.identityId }).from(portalRoleAssignments).where(inArray(portalRoleAssignments.role, ["it_admin", "auditor"]));
+  const readers = await ctx.db
+    .selectDistinct({ id: portalRoleAssignments.identityId })
+    .from(portalRoleAssignments)
+    .where(inArray(portalRoleAssignments.role, ["it_admin", "auditor"]));
   return ctx.db.transaction(async (tx) => {
-    const told = await notifyPeople(tx, readers.map((r) => r.id), { kind: "monthly_report", title: text.split("\n")[0]!, body: text, link: `/metrics?month=${month}` }, now);
-    await recordAuditEvent(tx, ctx, { action: "report.monthly_sent", subjectType: "report", subjectId: month, after: { recipients: told.length, active: metrics.volume.active, newThisMonth: created, expiredThisMonth: expired } });
+    const told = await notifyPeople(
+      tx,
+      readers.map((r) => r.id),
+      { kind: "monthly_report", title: text.split("\n")[0]!, body: text, link: `/metrics?month=${month}` },
+      now,
+    );
+    await recordAuditEvent(tx, ctx, {
+      action: "report.monthly_sent",
+      subjectType: "report",
+      subjectId: month,
+      after: {
+        recipients: told.length,
+        active: metrics.volume.active,
+        newThisMonth: created,
+        expiredThisMonth: expired,
+      },
+    });
     return told.length;
   });
 }

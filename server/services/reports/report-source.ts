@@ -12,7 +12,12 @@ export interface ReportSource {
 }
 
 /** Reads a table in keyset order (by a numeric or text key), `size` rows at a time. */
-export async function* keysetBatches<T, K>(fetch: (after: K | null, size: number) => Promise<T[]>, keyOf: (row: T) => K, toCells: (row: T) => unknown[], size = 5000): AsyncGenerator<unknown[][]> {
+export async function* keysetBatches<T, K>(
+  fetch: (after: K | null, size: number) => Promise<T[]>,
+  keyOf: (row: T) => K,
+  toCells: (row: T) => unknown[],
+  size = 5000,
+): AsyncGenerator<unknown[][]> {
   let after: K | null = null;
   for (;;) {
     const batch = await fetch(after, size);

@@ -30,14 +30,19 @@ beforeAll(async () => {
   const sarah = await as(t.db, "sarah.chen@company.com", clock);
   const r = await submit(sarah, { ...financeReportsAsk, fields: { project: "Commission Transparency Initiative" } });
   clock.set("2024-11-24T14:30:00Z");
-  await decideRequest({ ctx: await as(t.db, "cfo@company.com", clock), input: { requestId: r.id, decision: "approve", note: "Approved for commission analysis." } });
+  await decideRequest({
+    ctx: await as(t.db, "cfo@company.com", clock),
+    input: { requestId: r.id, decision: "approve", note: "Approved for commission analysis." },
+  });
 });
 afterAll(() => t.close());
 
 describe("auditors' reports", () => {
   it("the exception log reads as seed 000's, and its filters narrow it", async () => {
     const csv = (await text("exceptions", "csv")).split("\r\n");
-    expect(csv[0]).toBe("exception,user,access,level,type,granted,justification,proposed_by,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source");
+    expect(csv[0]).toBe(
+      "exception,user,access,level,type,granted,justification,proposed_by,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source",
+    );
     expect(csv[1]).toBe(
       'EXC-1,sarah.chen@company.com,google:group:finance-reports@company.com,,project,2024-11-24,Q4 sales commission analysis project. Working with Finance team to validate commission calculations against sales data.,sarah.chen@company.com,cfo@company.com,Approved for commission analysis.,2025-01-06,Active,0,,,"{""project"":""Commission Transparency Initiative""}",request',
     );
@@ -69,7 +74,12 @@ describe("auditors' reports", () => {
   });
 
   it("the audit trail exports in chain order with hashes, JSON cells embedded as JSON", async () => {
-    const events = JSON.parse(await text("audit-events", "json")) as { id: string; hash: string; prev_hash: string; after: unknown }[];
+    const events = JSON.parse(await text("audit-events", "json")) as {
+      id: string;
+      hash: string;
+      prev_hash: string;
+      after: unknown;
+    }[];
     const all = await t.db.select({ id: auditEvents.id }).from(auditEvents);
     expect(events).toHaveLength(all.length);
     expect(events.map((e) => Number(e.id))).toEqual(all.map((a) => a.id).sort((a, b) => a - b));
@@ -83,10 +93,19 @@ describe("auditors' reports", () => {
 
   it("records who exported what, with which filters", async () => {
     const auditor = await as(t.db, "auditor@company.com", clock);
-    const { filename } = await exportReport({ ctx: auditor, input: { kind: "exceptions", format: "csv", filters: { department: "Sales" } } });
+    const { filename } = await exportReport({
+      ctx: auditor,
+      input: { kind: "exceptions", format: "csv", filters: { department: "Sales" } },
+    });
     expect(filename).toBe("clearance-exception-log-2024-11-24.csv");
-    const [event] = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "report.exported"), eq(auditEvents.actorLabel, "auditor@company.com")));
-    expect(event).toMatchObject({ subjectId: "exceptions", after: { format: "csv", filters: { department: "Sales" } } });
+    const [event] = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "report.exported"), eq(auditEvents.actorLabel, "auditor@company.com")));
+    expect(event).toMatchObject({
+      subjectId: "exceptions",
+      after: { format: "csv", filters: { department: "Sales" } },
+    });
   });
 
   it("a PDF export opens and shows its table (rendered by poppler, read back as text and as pixels)", async () => {
@@ -99,8 +118,12 @@ describe("auditors' reports", () => {
       writeFileSync(file, result.bytes!);
       const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
       expect(text).toContain("Clearance: Exception log");
-      expect(text).toMatch(/exception\s+user\s+access\s+type\s+granted\s+justification\s+proposed by\s+approved by\s+expires\s+status\s+extensions/);
-      expect(text).toMatch(/EXC-1\s+sarah\.chen@company\.com\s+google:group:finance-reports@company\.com\s+project\s+2024-11-24\s+Q4 sales commission/);
+      expect(text).toMatch(
+        /exception\s+user\s+access\s+type\s+granted\s+justification\s+proposed by\s+approved by\s+expires\s+status\s+extensions/,
+      );
+      expect(text).toMatch(
+        /EXC-1\s+sarah\.chen@company\.com\s+google:group:finance-reports@company\.com\s+project\s+2024-11-24\s+Q4 sales commission/,
+      );
       expect(text).toMatch(/sarah\.chen@company\.com\s+cfo@company\.com\s+2025-01-06\s+Active\s+0/);
       expect(text).toContain("page 1 of 1");
       // Rendered: the page with its one row has clearly more ink than the same report with no rows.
@@ -108,12 +131,22 @@ describe("auditors' reports", () => {
         const f = path.join(dir, `${name}.pdf`);
         writeFileSync(f, pdf);
         execFileSync("pdftoppm", ["-gray", "-r", "72", "-f", "1", "-l", "1", f, path.join(dir, name)]);
-        const pgm = readFileSync(path.join(dir, readdirSync(dir).find((x) => x.startsWith(`${name}-`) && x.endsWith(".pgm"))!));
-        const [, width, height] = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 32).toString("latin1"))!.map(Number);
+        const pgm = readFileSync(
+          path.join(
+            dir,
+            readdirSync(dir).find((x) => x.startsWith(`${name}-`) && x.endsWith(".pgm"))!,
+          ),
+        );
+        const [, width, height] = /^P5\s+(\d+)\s+(\d+)\s+255\s/
+          .exec(pgm.subarray(0, 32).toString("latin1"))!
+          .map(Number);
         expect([width, height]).toEqual([842, 595]); // A4 landscape
         return pgm.subarray(pgm.length - width! * height!).filter((v) => v < 128).length;
       };
-      const empty = await exportReport({ ctx: auditor, input: { kind: "exceptions", format: "pdf", filters: { department: "Nobody" } } });
+      const empty = await exportReport({
+        ctx: auditor,
+        input: { kind: "exceptions", format: "pdf", filters: { department: "Nobody" } },
+      });
       const withRow = inked(result.bytes!, "one");
       const without = inked((empty as { bytes: Uint8Array }).bytes, "none");
       expect(without).toBeGreaterThan(500); // title and header
@@ -127,10 +160,18 @@ describe("auditors' reports", () => {
     const { PDF_MAX_ROWS } = await import("./export");
     expect(PDF_MAX_ROWS).toBe(10_000);
     const before = (await t.db.select().from(auditEvents).where(eq(auditEvents.action, "report.exported"))).length;
-    const many = { name: "many", columns: ["n"], async *rows() { yield Array.from({ length: PDF_MAX_ROWS + 1 }, (_, i) => [i]); } };
+    const many = {
+      name: "many",
+      columns: ["n"],
+      async *rows() {
+        yield Array.from({ length: PDF_MAX_ROWS + 1 }, (_, i) => [i]);
+      },
+    };
     const { reportPdf } = await import("./export");
     expect(await reportPdf(many, "audit-events", {}, clock())).toBeNull();
-    expect((await t.db.select().from(auditEvents).where(eq(auditEvents.action, "report.exported"))).length).toBe(before);
+    expect((await t.db.select().from(auditEvents).where(eq(auditEvents.action, "report.exported"))).length).toBe(
+      before,
+    );
   });
 
   it("the evidence pack holds every report for the period, the chain verification and the control mapping, as a ZIP any tool opens", async () => {
@@ -143,27 +184,62 @@ describe("auditors' reports", () => {
       writeFileSync(file, bytes);
       expect(execFileSync("unzip", ["-t", file], { encoding: "utf8" })).toMatch(/No errors detected/);
       const names = execFileSync("zipinfo", ["-1", file], { encoding: "utf8" }).trim().split("\n");
-      expect(names).toEqual(["CONTROLS.md", "audit-chain.txt", "access-as-of-start.csv", "access-as-of-end.csv", "exception-log.csv", "exception-log.pdf", "approvals.csv", "requests.csv", "leavers.csv", "policy-changes.csv", "audit-events.csv"]);
+      expect(names).toEqual([
+        "CONTROLS.md",
+        "audit-chain.txt",
+        "access-as-of-start.csv",
+        "access-as-of-end.csv",
+        "exception-log.csv",
+        "exception-log.pdf",
+        "approvals.csv",
+        "requests.csv",
+        "leavers.csv",
+        "policy-changes.csv",
+        "audit-events.csv",
+      ]);
       const read = (name: string) => execFileSync("unzip", ["-p", file, name], { encoding: "utf8" });
       const controls = read("CONTROLS.md");
-      for (const control of ["SOC 2 CC6.1", "SOC 2 CC6.2", "SOC 2 CC6.3", "A.9.2.1 (2022: 5.16)", "A.9.2.5 (2022: 5.18)", "A.9.2.6 (2022: 5.18)", "SOX ITGC"]) expect(controls).toContain(control);
+      for (const control of [
+        "SOC 2 CC6.1",
+        "SOC 2 CC6.2",
+        "SOC 2 CC6.3",
+        "A.9.2.1 (2022: 5.16)",
+        "A.9.2.5 (2022: 5.18)",
+        "A.9.2.6 (2022: 5.18)",
+        "SOX ITGC",
+      ])
+        expect(controls).toContain(control);
       expect(controls).toMatch(/Audit chain verification: verified: \d+ events, every link holds/);
-      expect(read("exception-log.csv")).toContain("EXC-1,sarah.chen@company.com,google:group:finance-reports@company.com");
+      expect(read("exception-log.csv")).toContain(
+        "EXC-1,sarah.chen@company.com,google:group:finance-reports@company.com",
+      );
       // (Access as of 2024 is empty here: the seeded organization only exists in Clearance from when the tests started; access-as-of.test.ts checks its content.)
-      for (const f of ["access-as-of-start.csv", "access-as-of-end.csv"]) expect(read(f).split("\r\n")[0]).toBe("person,department,resource,level,source,why,policy_version,as_of");
-      expect(read("approvals.csv").split("\r\n")[1]).toMatch(/^REQ-1,finance-reports,sarah.chen@company.com,sarah.chen@company.com,cfo@company.com,,approve,/);
+      for (const f of ["access-as-of-start.csv", "access-as-of-end.csv"])
+        expect(read(f).split("\r\n")[0]).toBe("person,department,resource,level,source,why,policy_version,as_of");
+      expect(read("approvals.csv").split("\r\n")[1]).toMatch(
+        /^REQ-1,finance-reports,sarah.chen@company.com,sarah.chen@company.com,cfo@company.com,,approve,/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    await expect(evidencePack({ ctx: auditor, input: { from: "2024-12-01", to: "2024-11-01" } })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "to" });
+    await expect(evidencePack({ ctx: auditor, input: { from: "2024-12-01", to: "2024-11-01" } })).rejects.toMatchObject(
+      { code: "INVALID_INPUT", field: "to" },
+    );
     const [event] = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "evidence_pack.exported"));
-    expect(event).toMatchObject({ actorLabel: "auditor@company.com", after: { period: { from: "2024-11-01", to: "2024-11-30" }, chain: "verified" } });
+    expect(event).toMatchObject({
+      actorLabel: "auditor@company.com",
+      after: { period: { from: "2024-11-01", to: "2024-11-30" }, chain: "verified" },
+    });
   });
 
   it("a large export runs in the background: queued, written to a file with progress, then downloadable", async () => {
     const auditor = await as(t.db, "auditor@company.com", clock);
     const started = await startExport({ ctx: auditor, input: { kind: "audit-events", format: "csv", filters: {} } });
-    expect(await exportStatus({ ctx: auditor, input: { id: started.id } })).toMatchObject({ status: "queued", rows: 0, percent: null });
+    expect(await exportStatus({ ctx: auditor, input: { id: started.id } })).toMatchObject({
+      status: "queued",
+      rows: 0,
+      percent: null,
+    });
     await expect(exportFile({ ctx: auditor, input: { id: started.id } })).rejects.toMatchObject({ code: "CONFLICT" });
     const dir = mkdtempSync(path.join(tmpdir(), "clearance-exports-"));
     try {
@@ -194,25 +270,56 @@ describe("auditors' reports", () => {
     clock.set("2024-12-02T09:00:00Z");
     await changeIdentityAttributes({
       ctx: { db: t.db, actor: systemActor("hr"), clock },
-      input: { identityId: sarah.actor.identityId, attributes: { employment_status: "Terminated" }, source: "hr_event", effectiveAt: clock(), reason: "Termination" },
+      input: {
+        identityId: sarah.actor.identityId,
+        attributes: { employment_status: "Terminated" },
+        source: "hr_event",
+        effectiveAt: clock(),
+        reason: "Termination",
+      },
     });
     const before = JSON.parse(await text("leavers", "json", { person: "sarah" })) as Record<string, unknown>[];
     // The termination itself ended the exception and queued its revoke; nothing is removed yet.
-    expect(before).toEqual([expect.objectContaining({ person: "sarah.chen@company.com", exceptions_held: 1, removed: 0, still_open: 1, all_removed_at: null })]);
-    const [e] = await t.db.select().from(accessExceptions).where(eq(accessExceptions.identityId, sarah.actor.identityId));
+    expect(before).toEqual([
+      expect.objectContaining({
+        person: "sarah.chen@company.com",
+        exceptions_held: 1,
+        removed: 0,
+        still_open: 1,
+        all_removed_at: null,
+      }),
+    ]);
+    const [e] = await t.db
+      .select()
+      .from(accessExceptions)
+      .where(eq(accessExceptions.identityId, sarah.actor.identityId));
     expect(e).toMatchObject({ endReason: "revoked", status: "removing" });
 
     const priya = await as(t.db, "priya.raman@company.com", clock);
     clock.set("2024-12-02T11:30:00Z");
     await runDueOperations({ ctx: { db: t.db, actor: systemActor("provisioning"), clock } });
     // Google is on the manual adapter here: IT does the grant and then the removal by hand.
-    for (const task of await t.db.select().from(manualTasks).where(eq(manualTasks.status, "open")).orderBy(manualTasks.createdAt)) {
+    for (const task of await t.db
+      .select()
+      .from(manualTasks)
+      .where(eq(manualTasks.status, "open"))
+      .orderBy(manualTasks.createdAt)) {
       await completeManualTask({ ctx: priya, input: { taskId: task.id } });
     }
     const after = JSON.parse(await text("leavers", "json", { person: "sarah" })) as Record<string, unknown>[];
-    expect(after).toEqual([expect.objectContaining({ exceptions_held: 1, removed: 1, still_open: 0, all_removed_at: "2024-12-02T11:30:00.000Z", hours_to_remove_all: 2.5 })]);
+    expect(after).toEqual([
+      expect.objectContaining({
+        exceptions_held: 1,
+        removed: 1,
+        still_open: 0,
+        all_removed_at: "2024-12-02T11:30:00.000Z",
+        hours_to_remove_all: 2.5,
+      }),
+    ]);
     expect(JSON.parse(await text("leavers", "json", { person: "sarah", to: "2024-12-01" }))).toEqual([]);
     // The seeded organization's own leaver is in the unfiltered report too.
-    expect((JSON.parse(await text("leavers", "json")) as { person: string }[]).map((r) => r.person)).toContain("tom.becker@company.com");
+    expect((JSON.parse(await text("leavers", "json")) as { person: string }[]).map((r) => r.person)).toContain(
+      "tom.becker@company.com",
+    );
   });
 });

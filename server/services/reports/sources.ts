@@ -4,7 +4,14 @@ import { endReasonText } from "@/server/core/exceptions/end-reason";
 import { rangeOf, type ReportFilters, type ReportKind } from "@/server/core/reports/filters";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern, startsWithPattern } from "@/server/db/like";
-import { accessExceptions, accessRequests, auditEvents, identities, requestTemplates, requestVotes } from "@/server/db/schema";
+import {
+  accessExceptions,
+  accessRequests,
+  auditEvents,
+  identities,
+  requestTemplates,
+  requestVotes,
+} from "@/server/db/schema";
 import { accessAsOfSource } from "./access-as-of";
 import { leaversSource, policyChangesSource } from "./history-sources";
 import { keysetBatches, type ReportSource } from "./report-source";
@@ -16,15 +23,27 @@ const voter = alias(identities, "voter");
 const principal = alias(identities, "principal");
 const proposer = alias(identities, "proposer");
 
-const personFilter = (p: { email: SQL.Aliased | AnyColumn; displayName: SQL.Aliased | AnyColumn }, person: string | undefined) =>
-  person ? or(ilike(p.email as AnyColumn, containsPattern(person)), ilike(p.displayName as AnyColumn, containsPattern(person))) : undefined;
-const systemFilter = (column: SQL | typeof accessExceptions.resourceKey, system: string | undefined) => (system ? ilike(column as typeof accessExceptions.resourceKey, startsWithPattern(`${system}:`)) : undefined);
+const personFilter = (
+  p: { email: SQL.Aliased | AnyColumn; displayName: SQL.Aliased | AnyColumn },
+  person: string | undefined,
+) =>
+  person
+    ? or(
+        ilike(p.email as AnyColumn, containsPattern(person)),
+        ilike(p.displayName as AnyColumn, containsPattern(person)),
+      )
+    : undefined;
+const systemFilter = (column: SQL | typeof accessExceptions.resourceKey, system: string | undefined) =>
+  system ? ilike(column as typeof accessExceptions.resourceKey, startsWithPattern(`${system}:`)) : undefined;
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 /** Requests for a system's resources: through their form, or a proposal's own resource. */
 const systemOfRequest = (system: string | undefined) =>
   system
     ? or(
-        and(sql`${accessRequests.proposal} is null`, sql`${requestTemplates.definition}::text ilike ${`%"${system}:%`}`),
+        and(
+          sql`${accessRequests.proposal} is null`,
+          sql`${requestTemplates.definition}::text ilike ${`%"${system}:%`}`,
+        ),
         ilike(sql`${accessRequests.proposal} ->> 'resource'`, startsWithPattern(`${system}:`)),
       )
     : undefined;
@@ -49,13 +68,48 @@ function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
   );
   return {
     name: "exception-log",
-    pdfColumns: ["exception", "user", "access", "type", "granted", "justification", "proposed_by", "approved_by", "expires", "status", "extensions"],
-    columns: ["exception", "user", "access", "level", "type", "granted", "justification", "proposed_by", "approved_by", "approval_note", "expires", "status", "extensions", "ended", "end_reason", "references", "source"],
+    pdfColumns: [
+      "exception",
+      "user",
+      "access",
+      "type",
+      "granted",
+      "justification",
+      "proposed_by",
+      "approved_by",
+      "expires",
+      "status",
+      "extensions",
+    ],
+    columns: [
+      "exception",
+      "user",
+      "access",
+      "level",
+      "type",
+      "granted",
+      "justification",
+      "proposed_by",
+      "approved_by",
+      "approval_note",
+      "expires",
+      "status",
+      "extensions",
+      "ended",
+      "end_reason",
+      "references",
+      "source",
+    ],
     rows: () =>
       keysetBatches(
         (after: number | null, size) =>
           db
-            .select({ e: accessExceptions, holderEmail: holder.email, approverEmail: approver.email, proposerEmail: proposer.email })
+            .select({
+              e: accessExceptions,
+              holderEmail: holder.email,
+              approverEmail: approver.email,
+              proposerEmail: proposer.email,
+            })
             .from(accessExceptions)
             .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
             .leftJoin(approver, eq(approver.id, accessExceptions.approverId))
@@ -77,7 +131,13 @@ function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
           r.approverEmail ?? r.e.approvalRule ?? (r.e.fallbackName ? `fallback ${r.e.fallbackName}` : null),
           r.e.approvalNote,
           day(r.e.expiresAt),
-          r.e.endedAt ? (r.e.endReason === "expired" ? "Expired" : r.e.endReason === "given_back" ? "Given back" : "Revoked") : "Active",
+          r.e.endedAt
+            ? r.e.endReason === "expired"
+              ? "Expired"
+              : r.e.endReason === "given_back"
+                ? "Given back"
+                : "Revoked"
+            : "Active",
           r.e.extensionsUsed,
           day(r.e.endedAt),
           // "revoked: <reason> by <who>", as the holder was told.
@@ -93,7 +153,10 @@ function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
  * Separation of duties for one vote: nobody approves what they asked for or proposed, in person
  * or through a delegate.
  */
-function separationOfDuties(v: { identityId: string; principalId: string }, r: { requesterId: string; proposedBy: string | null }): string {
+function separationOfDuties(
+  v: { identityId: string; principalId: string },
+  r: { requesterId: string; proposedBy: string | null },
+): string {
   const asking = [r.requesterId, r.proposedBy].filter(Boolean);
   if (v.identityId === r.requesterId) return "FAILED: approved own request";
   if (v.identityId === r.proposedBy) return "FAILED: approved own proposal";
@@ -113,8 +176,31 @@ function approvals(db: DbOrTx, f: ReportFilters): ReportSource {
   );
   return {
     name: "approvals",
-    pdfColumns: ["request", "template", "requester", "proposed_by", "approver", "decision", "stage", "decided_at", "separation_of_duties"],
-    columns: ["request", "template", "requester", "proposed_by", "approver", "on_behalf_of", "decision", "stage", "decided_at", "hours_to_decide", "request_status", "separation_of_duties"],
+    pdfColumns: [
+      "request",
+      "template",
+      "requester",
+      "proposed_by",
+      "approver",
+      "decision",
+      "stage",
+      "decided_at",
+      "separation_of_duties",
+    ],
+    columns: [
+      "request",
+      "template",
+      "requester",
+      "proposed_by",
+      "approver",
+      "on_behalf_of",
+      "decision",
+      "stage",
+      "decided_at",
+      "hours_to_decide",
+      "request_status",
+      "separation_of_duties",
+    ],
     rows: () =>
       keysetBatches(
         (after: string | null, size) =>
@@ -139,8 +225,22 @@ function approvals(db: DbOrTx, f: ReportFilters): ReportSource {
             .innerJoin(voter, eq(voter.id, requestVotes.identityId))
             .innerJoin(principal, eq(principal.id, requestVotes.principalId))
             .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
-            .where(and(where, after === null ? undefined : gt(sql`(${requestVotes.createdAt}, ${requestVotes.requestId}::text, ${requestVotes.identityId}::text)`, sql`(${after.split("|")[0]}::timestamptz, ${after.split("|")[1]}, ${after.split("|")[2]})`)))
-            .orderBy(asc(requestVotes.createdAt), asc(sql`${requestVotes.requestId}::text`), asc(sql`${requestVotes.identityId}::text`))
+            .where(
+              and(
+                where,
+                after === null
+                  ? undefined
+                  : gt(
+                      sql`(${requestVotes.createdAt}, ${requestVotes.requestId}::text, ${requestVotes.identityId}::text)`,
+                      sql`(${after.split("|")[0]}::timestamptz, ${after.split("|")[1]}, ${after.split("|")[2]})`,
+                    ),
+              ),
+            )
+            .orderBy(
+              asc(requestVotes.createdAt),
+              asc(sql`${requestVotes.requestId}::text`),
+              asc(sql`${requestVotes.identityId}::text`),
+            )
             .limit(size),
         (r) => `${r.v.createdAt.toISOString()}|${r.v.requestId}|${r.v.identityId}`,
         (r) => [
@@ -173,13 +273,48 @@ function requests(db: DbOrTx, f: ReportFilters): ReportSource {
   );
   return {
     name: "requests",
-    pdfColumns: ["request", "kind", "template", "requester", "proposed_by", "status", "requested_at", "decided_by", "access_ends", "justification"],
-    columns: ["request", "kind", "template", "requester", "proposed_by", "department", "status", "requested_at", "decided_at", "decided_by", "decision_note", "duration_minutes", "access_starts", "access_ends", "justification", "auto_approved_because", "resource"],
+    pdfColumns: [
+      "request",
+      "kind",
+      "template",
+      "requester",
+      "proposed_by",
+      "status",
+      "requested_at",
+      "decided_by",
+      "access_ends",
+      "justification",
+    ],
+    columns: [
+      "request",
+      "kind",
+      "template",
+      "requester",
+      "proposed_by",
+      "department",
+      "status",
+      "requested_at",
+      "decided_at",
+      "decided_by",
+      "decision_note",
+      "duration_minutes",
+      "access_starts",
+      "access_ends",
+      "justification",
+      "auto_approved_because",
+      "resource",
+    ],
     rows: () =>
       keysetBatches(
         (after: number | null, size) =>
           db
-            .select({ r: accessRequests, template: requestTemplates.key, email: requester.email, department: requester.department, proposerEmail: proposer.email })
+            .select({
+              r: accessRequests,
+              template: requestTemplates.key,
+              email: requester.email,
+              department: requester.department,
+              proposerEmail: proposer.email,
+            })
             .from(accessRequests)
             .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
             .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
@@ -222,15 +357,53 @@ function auditTrail(db: DbOrTx, f: ReportFilters): ReportSource {
     from ? gte(auditEvents.occurredAt, from) : undefined,
     to ? lt(auditEvents.occurredAt, to) : undefined,
     f.person ? ilike(auditEvents.actorLabel, containsPattern(f.person)) : undefined,
-    f.system ? or(ilike(auditEvents.subjectId, startsWithPattern(`${f.system}:`)), sql`${auditEvents.after}::text ilike ${`%"${f.system}:%`}`) : undefined,
+    f.system
+      ? or(
+          ilike(auditEvents.subjectId, startsWithPattern(`${f.system}:`)),
+          sql`${auditEvents.after}::text ilike ${`%"${f.system}:%`}`,
+        )
+      : undefined,
   );
-  type Row = Record<"id" | "occurred_at" | "actor" | "action" | "subject_type" | "subject_id" | "before" | "after" | "reason" | "context" | "prev_hash" | "hash", string | null>;
+  type Row = Record<
+    | "id"
+    | "occurred_at"
+    | "actor"
+    | "action"
+    | "subject_type"
+    | "subject_id"
+    | "before"
+    | "after"
+    | "reason"
+    | "context"
+    | "prev_hash"
+    | "hash",
+    string | null
+  >;
   return {
     name: "audit-events",
     pdfColumns: ["id", "occurred_at", "actor", "action", "subject_type", "subject_id", "reason", "hash"],
-    columns: ["id", "occurred_at", "actor", "action", "subject_type", "subject_id", "before", "after", "reason", "context", "prev_hash", "hash"],
+    columns: [
+      "id",
+      "occurred_at",
+      "actor",
+      "action",
+      "subject_type",
+      "subject_id",
+      "before",
+      "after",
+      "reason",
+      "context",
+      "prev_hash",
+      "hash",
+    ],
     jsonColumns: ["before", "after", "context"],
-    count: async () => (await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(where))[0]!.n,
+    count: async () =>
+      (
+        await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(auditEvents)
+          .where(where)
+      )[0]!.n,
     rows: () =>
       keysetBatches(
         async (after: number | null, size) =>
@@ -246,7 +419,20 @@ function auditTrail(db: DbOrTx, f: ReportFilters): ReportSource {
               limit ${size}`)
           ).rows,
         (e) => Number(e.id),
-        (e) => [e.id, e.occurred_at, e.actor, e.action, e.subject_type, e.subject_id, e.before, e.after, e.reason, e.context, e.prev_hash, e.hash],
+        (e) => [
+          e.id,
+          e.occurred_at,
+          e.actor,
+          e.action,
+          e.subject_type,
+          e.subject_id,
+          e.before,
+          e.after,
+          e.reason,
+          e.context,
+          e.prev_hash,
+          e.hash,
+        ],
         1000,
       ),
   };
@@ -270,4 +456,3 @@ export function reportSource(db: DbOrTx, kind: ReportKind, filters: ReportFilter
       return auditTrail(db, filters);
   }
 }
-

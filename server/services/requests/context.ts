@@ -8,15 +8,24 @@ import type { DbOrTx } from "@/server/db/client";
 import { approverGroupMembers, delegations, identities, requestTemplates, resources } from "@/server/db/schema";
 
 /** A template row with its definition parsed (rows are written through the same schema). */
-export function parseTemplate<T extends { definition: unknown; rotation: unknown }>(row: T): T & { definition: TemplateDefinition; rotation: number[] } {
-  return { ...row, definition: templateDefinitionSchema.parse(row.definition), rotation: Array.isArray(row.rotation) ? (row.rotation as number[]) : [] };
+export function parseTemplate<T extends { definition: unknown; rotation: unknown }>(
+  row: T,
+): T & { definition: TemplateDefinition; rotation: number[] } {
+  return {
+    ...row,
+    definition: templateDefinitionSchema.parse(row.definition),
+    rotation: Array.isArray(row.rotation) ? (row.rotation as number[]) : [],
+  };
 }
 
 /**
  * The definition a request is decided under: a proposal's own terms, or the template's with the
  * request's own approval stages when it has them (an escalated extension).
  */
-export function definitionForRequest(def: TemplateDefinition, request: { approvalStages: unknown; proposal: unknown; durationMinutes: number }): TemplateDefinition {
+export function definitionForRequest(
+  def: TemplateDefinition,
+  request: { approvalStages: unknown; proposal: unknown; durationMinutes: number },
+): TemplateDefinition {
   if (request.proposal) return proposalDefinition(proposalSchema.parse(request.proposal), request.durationMinutes);
   return request.approvalStages ? { ...def, stages: z.array(stageSchema).parse(request.approvalStages) } : def;
 }
@@ -42,27 +51,70 @@ export async function activeDelegations(db: DbOrTx, now: Date) {
  * Everything resolveApprovers needs for one requester and template, loaded in a few queries.
  * `proposerId`: the IT admin who proposed the access, who may not decide it either.
  */
-export async function loadApproverContext(db: DbOrTx, requesterId: string, def: TemplateDefinition, now: Date, proposerId: string | null = null): Promise<ApproverContext> {
-  const [requester] = await db.select({ id: identities.id, managerId: identities.managerId }).from(identities).where(eq(identities.id, requesterId));
-  const groupKeys = [...new Set(def.stages.flatMap((s) => [...s.approvers.flatMap((a) => (a.kind === "group" ? [a.group] : [])), ...(s.escalation ? [s.escalation.toGroup] : [])]))];
-  const emails = [...new Set(def.stages.flatMap((s) => s.approvers.flatMap((a) => (a.kind === "person" ? [a.email.toLowerCase()] : []))))];
+export async function loadApproverContext(
+  db: DbOrTx,
+  requesterId: string,
+  def: TemplateDefinition,
+  now: Date,
+  proposerId: string | null = null,
+): Promise<ApproverContext> {
+  const [requester] = await db
+    .select({ id: identities.id, managerId: identities.managerId })
+    .from(identities)
+    .where(eq(identities.id, requesterId));
+  const groupKeys = [
+    ...new Set(
+      def.stages.flatMap((s) => [
+        ...s.approvers.flatMap((a) => (a.kind === "group" ? [a.group] : [])),
+        ...(s.escalation ? [s.escalation.toGroup] : []),
+      ]),
+    ),
+  ];
+  const emails = [
+    ...new Set(
+      def.stages.flatMap((s) => s.approvers.flatMap((a) => (a.kind === "person" ? [a.email.toLowerCase()] : []))),
+    ),
+  ];
   const [members, named, owners, delegationRows] = await Promise.all([
     groupKeys.length
-      ? db.select().from(approverGroupMembers).where(inArray(approverGroupMembers.groupKey, groupKeys)).orderBy(approverGroupMembers.position, approverGroupMembers.identityId)
+      ? db
+          .select()
+          .from(approverGroupMembers)
+          .where(inArray(approverGroupMembers.groupKey, groupKeys))
+          .orderBy(approverGroupMembers.position, approverGroupMembers.identityId)
       : [],
-    emails.length ? db.select({ id: identities.id, email: identities.email }).from(identities).where(inArray(sql`lower(${identities.email})`, emails)) : [],
+    emails.length
+      ? db
+          .select({ id: identities.id, email: identities.email })
+          .from(identities)
+          .where(inArray(sql`lower(${identities.email})`, emails))
+      : [],
     db
       .select({ ownerId: resources.ownerId })
       .from(resources)
-      .where(inArray(resources.key, def.grants.map((g) => g.resource))),
+      .where(
+        inArray(
+          resources.key,
+          def.grants.map((g) => g.resource),
+        ),
+      ),
     activeDelegations(db, now),
   ]);
   const groups = new Map<string, string[]>();
   for (const m of members) groups.set(m.groupKey, [...(groups.get(m.groupKey) ?? []), m.identityId]);
   const resourceOwners = [...new Set(owners.flatMap((o) => (o.ownerId ? [o.ownerId] : [])))];
-  const ids = new Set<string>([requesterId, ...(requester?.managerId ? [requester.managerId] : []), ...members.map((m) => m.identityId), ...named.map((n) => n.id), ...resourceOwners]);
+  const ids = new Set<string>([
+    requesterId,
+    ...(requester?.managerId ? [requester.managerId] : []),
+    ...members.map((m) => m.identityId),
+    ...named.map((n) => n.id),
+    ...resourceOwners,
+  ]);
   for (const d of delegationRows) ids.add(d.delegateId).add(d.delegatorId);
-  const statuses = await db.select({ id: identities.id, status: identities.employmentStatus }).from(identities).where(inArray(identities.id, [...ids]));
+  const statuses = await db
+    .select({ id: identities.id, status: identities.employmentStatus })
+    .from(identities)
+    .where(inArray(identities.id, [...ids]));
   return {
     requester: { id: requesterId, managerId: requester?.managerId ?? null, proposerId },
     people: new Map(statuses.map((s) => [s.id, { active: isActiveStatus(s.status) }])),

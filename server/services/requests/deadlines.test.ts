@@ -20,7 +20,12 @@ beforeEach(async () => {
 });
 
 const jobCtx = (db: Db, clock: () => Date) => ({ db, actor: systemActor("test-jobs"), clock });
-const incidentAsk = { templateKey: "production-admin-incident", durationMinutes: 240, justification: "Critical production incident #1234 - database corruption requiring direct access", fields: { incident_id: "INC-1234" } };
+const incidentAsk = {
+  templateKey: "production-admin-incident",
+  durationMinutes: 240,
+  justification: "Critical production incident #1234 - database corruption requiring direct access",
+  fields: { incident_id: "INC-1234" },
+};
 
 describe("escalation (production admin: 15 minutes, then the SRE leads)", () => {
   it("fires after the configured minutes, once, and the escalation group may decide", async () => {
@@ -35,16 +40,27 @@ describe("escalation (production admin: 15 minutes, then the SRE leads)", () => 
     expect(await escalateOverdueRequests({ ctx: jobCtx(t.db, clock) })).toBe(1);
     expect(await escalateOverdueRequests({ ctx: jobCtx(t.db, clock) })).toBe(0);
 
-    const approvers = await t.db.select({ id: requestApprovers.identityId, via: requestApprovers.via, notifiedAt: requestApprovers.notifiedAt }).from(requestApprovers).where(eq(requestApprovers.requestId, r.id));
+    const approvers = await t.db
+      .select({ id: requestApprovers.identityId, via: requestApprovers.via, notifiedAt: requestApprovers.notifiedAt })
+      .from(requestApprovers)
+      .where(eq(requestApprovers.requestId, r.id));
     expect(approvers).toContainEqual({ id: cto, via: "escalation:sre-leads", notifiedAt: clock() });
-    const told = await t.db.select().from(notifications).where(and(eq(notifications.requestId, r.id), eq(notifications.recipientId, cto)));
+    const told = await t.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.requestId, r.id), eq(notifications.recipientId, cto)));
     expect(told[0]!.title).toMatch(/^Escalated: REQ-\d+ from John Doe waits for a decision$/);
-    const events = await t.db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, r.id), eq(auditEvents.action, "request.escalated")));
+    const events = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, r.id), eq(auditEvents.action, "request.escalated")));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorLabel: "system:test-jobs", reason: "no decision within 15 minutes" });
 
     const marcus = await as(t.db, "cto@company.com", clock);
-    await expect(decideRequest({ ctx: marcus, input: { requestId: r.id, decision: "approve" } })).resolves.toMatchObject({ status: "approved" });
+    await expect(
+      decideRequest({ ctx: marcus, input: { requestId: r.id, decision: "approve" } }),
+    ).resolves.toMatchObject({ status: "approved" });
   });
 
   it("does not escalate a request waiting on the requester's answer", async () => {
@@ -64,12 +80,19 @@ describe("escalation (production admin: 15 minutes, then the SRE leads)", () => 
     clock.advance(20);
     const pools = [new pg.Pool({ connectionString: t.url, max: 1 }), new pg.Pool({ connectionString: t.url, max: 1 })];
     try {
-      const counts = await Promise.all(pools.map((p) => escalateOverdueRequests({ ctx: jobCtx(createDrizzle(p), clock) })));
+      const counts = await Promise.all(
+        pools.map((p) => escalateOverdueRequests({ ctx: jobCtx(createDrizzle(p), clock) })),
+      );
       expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
     } finally {
       await Promise.all(pools.map((p) => p.end()));
     }
-    expect(await t.db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, r.id), eq(auditEvents.action, "request.escalated")))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.subjectId, r.id), eq(auditEvents.action, "request.escalated"))),
+    ).toHaveLength(1);
   });
 });
 
@@ -85,8 +108,14 @@ describe("reminders and pending expiry", () => {
     expect(await remindApprovers({ ctx: jobCtx(t.db, clock) })).toBe(0);
     clock.advance(24 * 60);
     expect(await remindApprovers({ ctx: jobCtx(t.db, clock) })).toBe(1);
-    const reminders = await t.db.select().from(notifications).where(and(eq(notifications.requestId, r.id), eq(notifications.kind, "reminder")));
-    expect(reminders.map((n) => n.recipientId)).toEqual([await identityIdByEmail(t.db, "cfo@company.com"), await identityIdByEmail(t.db, "cfo@company.com")]);
+    const reminders = await t.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.requestId, r.id), eq(notifications.kind, "reminder")));
+    expect(reminders.map((n) => n.recipientId)).toEqual([
+      await identityIdByEmail(t.db, "cfo@company.com"),
+      await identityIdByEmail(t.db, "cfo@company.com"),
+    ]);
   });
 
   it("expires a request nobody decided within the template's days, telling the requester", async () => {
@@ -100,8 +129,13 @@ describe("reminders and pending expiry", () => {
     expect(await expireStaleRequests({ ctx: jobCtx(t.db, clock) })).toBe(0);
     const [row] = await t.db.select().from(accessRequests).where(eq(accessRequests.id, r.id));
     expect(row).toMatchObject({ status: "expired", decidedBy: "system:pending-expiry" });
-    const told = await t.db.select().from(notifications).where(and(eq(notifications.requestId, r.id), eq(notifications.kind, "request_decided")));
-    expect(told.map((n) => n.recipientId).sort()).toEqual([sarah.actor.identityId, await identityIdByEmail(t.db, "cfo@company.com")].sort());
+    const told = await t.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.requestId, r.id), eq(notifications.kind, "request_decided")));
+    expect(told.map((n) => n.recipientId).sort()).toEqual(
+      [sarah.actor.identityId, await identityIdByEmail(t.db, "cfo@company.com")].sort(),
+    );
     // The expired request no longer blocks a new one.
     await expect(submit(sarah, financeReportsAsk)).resolves.toMatchObject({ status: "pending" });
   });

@@ -3,7 +3,14 @@ import { escalationApprovers, principalOf } from "@/server/core/requests/approve
 import { escalationDue, pendingExpired, reminderDue } from "@/server/core/requests/deadlines";
 import type { TemplateDefinition } from "@/server/core/requests/template";
 import type { Tx } from "@/server/db/client";
-import { accessRequests, identities, requestApprovers, requestMessages, requestTemplates, requestVotes } from "@/server/db/schema";
+import {
+  accessRequests,
+  identities,
+  requestApprovers,
+  requestMessages,
+  requestTemplates,
+  requestVotes,
+} from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { definitionForRequest, loadApproverContext, parseTemplate } from "./context";
@@ -35,7 +42,11 @@ async function forEachDue(
     const template = { ...parsed, definition: definitionForRequest(parsed.definition, c.request) };
     if (!due(template.definition, c.request, now)) continue;
     const acted = await ctx.db.transaction(async (tx) => {
-      const [locked] = await tx.select().from(accessRequests).where(eq(accessRequests.id, c.request.id)).for("update", { skipLocked: true });
+      const [locked] = await tx
+        .select()
+        .from(accessRequests)
+        .where(eq(accessRequests.id, c.request.id))
+        .for("update", { skipLocked: true });
       if (!locked || !due(template.definition, locked, now)) return false;
       await act(tx, locked, template, now);
       return true;
@@ -46,7 +57,8 @@ async function forEachDue(
 }
 
 const requesterName = async (tx: Tx, r: Request) =>
-  (await tx.select({ name: identities.displayName }).from(identities).where(eq(identities.id, r.requesterId)))[0]?.name ?? "Someone";
+  (await tx.select({ name: identities.displayName }).from(identities).where(eq(identities.id, r.requesterId)))[0]
+    ?.name ?? "Someone";
 
 /** Stages that waited past their escalation window get the escalation group as approvers, who are told. */
 export async function escalateOverdueRequests({ ctx }: { ctx: ServiceContext }) {
@@ -95,7 +107,13 @@ export async function escalateOverdueRequests({ ctx }: { ctx: ServiceContext }) 
         await tx
           .update(requestApprovers)
           .set({ notifiedAt: now })
-          .where(and(eq(requestApprovers.requestId, r.id), eq(requestApprovers.stage, r.currentStage), inArray(requestApprovers.identityId, told)));
+          .where(
+            and(
+              eq(requestApprovers.requestId, r.id),
+              eq(requestApprovers.stage, r.currentStage),
+              inArray(requestApprovers.identityId, told),
+            ),
+          );
       }
     },
   );
@@ -108,14 +126,27 @@ export async function remindApprovers({ ctx }: { ctx: ServiceContext }) {
     (def, r, now) => reminderDue(def, r, now),
     async (tx, r, template, now) => {
       const [approvers, votes] = await Promise.all([
-        tx.select().from(requestApprovers).where(and(eq(requestApprovers.requestId, r.id), eq(requestApprovers.stage, r.currentStage))),
-        tx.select({ identityId: requestVotes.identityId, principalId: requestVotes.principalId }).from(requestVotes).where(and(eq(requestVotes.requestId, r.id), eq(requestVotes.stage, r.currentStage))),
+        tx
+          .select()
+          .from(requestApprovers)
+          .where(and(eq(requestApprovers.requestId, r.id), eq(requestApprovers.stage, r.currentStage))),
+        tx
+          .select({ identityId: requestVotes.identityId, principalId: requestVotes.principalId })
+          .from(requestVotes)
+          .where(and(eq(requestVotes.requestId, r.id), eq(requestVotes.stage, r.currentStage))),
       ]);
       // Someone whose vote was cast (by them, or for them by their delegate) is not reminded.
       const voted = new Set(votes.flatMap((v) => [v.identityId, v.principalId]));
-      const waiting = approvers.filter((a) => a.notifiedAt && !voted.has(a.identityId) && !voted.has(principalOf(a))).map((a) => a.identityId);
+      const waiting = approvers
+        .filter((a) => a.notifiedAt && !voted.has(a.identityId) && !voted.has(principalOf(a)))
+        .map((a) => a.identityId);
       await tx.update(accessRequests).set({ remindedAt: now }).where(eq(accessRequests.id, r.id));
-      await recordAuditEvent(tx, ctx, { action: "request.reminded", subjectType: "access_request", subjectId: r.id, after: { request: `REQ-${r.number}`, reminded: waiting.length } });
+      await recordAuditEvent(tx, ctx, {
+        action: "request.reminded",
+        subjectType: "access_request",
+        subjectId: r.id,
+        after: { request: `REQ-${r.number}`, reminded: waiting.length },
+      });
       await notifyPeople(
         tx,
         waiting,
@@ -139,8 +170,17 @@ export async function expireStaleRequests({ ctx }: { ctx: ServiceContext }) {
     (def, r, now) => pendingExpired(def, r, now),
     async (tx, r, template, now) => {
       const days = template.definition.pendingExpiryDays;
-      await tx.update(accessRequests).set({ status: "expired", decidedAt: now, decidedBy: "system:pending-expiry" }).where(eq(accessRequests.id, r.id));
-      await tx.insert(requestMessages).values({ requestId: r.id, authorId: null, kind: "event", body: `Expired: nobody decided within ${days} days.`, createdAt: now });
+      await tx
+        .update(accessRequests)
+        .set({ status: "expired", decidedAt: now, decidedBy: "system:pending-expiry" })
+        .where(eq(accessRequests.id, r.id));
+      await tx.insert(requestMessages).values({
+        requestId: r.id,
+        authorId: null,
+        kind: "event",
+        body: `Expired: nobody decided within ${days} days.`,
+        createdAt: now,
+      });
       await recordAuditEvent(tx, ctx, {
         action: "request.expired",
         subjectType: "access_request",
@@ -149,11 +189,20 @@ export async function expireStaleRequests({ ctx }: { ctx: ServiceContext }) {
         after: { status: "expired" },
         reason: `no decision within ${days} days`,
       });
-      const told = await tx.select({ id: requestApprovers.identityId, notifiedAt: requestApprovers.notifiedAt }).from(requestApprovers).where(eq(requestApprovers.requestId, r.id));
+      const told = await tx
+        .select({ id: requestApprovers.identityId, notifiedAt: requestApprovers.notifiedAt })
+        .from(requestApprovers)
+        .where(eq(requestApprovers.requestId, r.id));
       await notifyPeople(
         tx,
         [r.requesterId, ...(r.proposedBy ? [r.proposedBy] : []), ...told.filter((t) => t.notifiedAt).map((t) => t.id)],
-        { kind: "request_decided", title: `REQ-${r.number} expired`, body: `Nobody decided ${template.name} within ${days} days. Ask again if you still need it.`, link: `/requests/${r.id}`, requestId: r.id },
+        {
+          kind: "request_decided",
+          title: `REQ-${r.number} expired`,
+          body: `Nobody decided ${template.name} within ${days} days. Ask again if you still need it.`,
+          link: `/requests/${r.id}`,
+          requestId: r.id,
+        },
         now,
       );
     },

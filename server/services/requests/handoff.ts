@@ -10,8 +10,15 @@ import { provisionApprovedRequest } from "../exceptions/create";
  * transaction: exactly one hand-off per request (the database refuses a second), recorded in
  * the audit trail; provisioning turns it into exceptions and queued grants in the same transaction.
  */
-export async function handOffToProvisioning(tx: Tx, ctx: ServiceContext, request: { id: string; number: number; proposal: unknown }) {
-  const [handoff] = await tx.insert(provisioningHandoffs).values({ requestId: request.id, createdAt: ctx.clock() }).returning();
+export async function handOffToProvisioning(
+  tx: Tx,
+  ctx: ServiceContext,
+  request: { id: string; number: number; proposal: unknown },
+) {
+  const [handoff] = await tx
+    .insert(provisioningHandoffs)
+    .values({ requestId: request.id, createdAt: ctx.clock() })
+    .returning();
   await recordAuditEvent(tx, ctx, {
     action: "request.handed_off",
     subjectType: "access_request",

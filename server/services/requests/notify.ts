@@ -13,22 +13,42 @@ export interface Message {
 }
 
 /** The address people reach Clearance at, for links in email. */
-export const publicUrl = () => (process.env.CLEARANCE_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
+export const publicUrl = () =>
+  (process.env.CLEARANCE_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(
+    /\/$/,
+    "",
+  );
 
 /**
  * Tells people, in the caller's transaction: an in-app notification each and an email in the
  * outbox (sent by the mail job over SMTP). People who are not Active are never notified.
  * Returns who was told.
  */
-export async function notifyPeople(tx: Tx, recipientIds: readonly string[], message: Message, now: Date): Promise<string[]> {
+export async function notifyPeople(
+  tx: Tx,
+  recipientIds: readonly string[],
+  message: Message,
+  now: Date,
+): Promise<string[]> {
   const ids = [...new Set(recipientIds)];
   if (ids.length === 0) return [];
-  const people = (await tx.select({ id: identities.id, email: identities.email, status: identities.employmentStatus }).from(identities).where(inArray(identities.id, ids))).filter(
-    (p) => isActiveStatus(p.status),
-  );
+  const people = (
+    await tx
+      .select({ id: identities.id, email: identities.email, status: identities.employmentStatus })
+      .from(identities)
+      .where(inArray(identities.id, ids))
+  ).filter((p) => isActiveStatus(p.status));
   if (people.length === 0) return [];
   await tx.insert(notifications).values(
-    people.map((p) => ({ recipientId: p.id, kind: message.kind, title: message.title, body: message.body, link: message.link, requestId: message.requestId ?? null, createdAt: now })),
+    people.map((p) => ({
+      recipientId: p.id,
+      kind: message.kind,
+      title: message.title,
+      body: message.body,
+      link: message.link,
+      requestId: message.requestId ?? null,
+      createdAt: now,
+    })),
   );
   await tx.insert(outboxEmails).values(
     people.map((p) => ({
@@ -46,7 +66,11 @@ export async function markNotificationsRead(tx: Tx, recipientId: string, now: Da
   const marked = await tx
     .update(notifications)
     .set({ readAt: now })
-    .where(id === undefined ? eq(notifications.recipientId, recipientId) : and(eq(notifications.recipientId, recipientId), eq(notifications.id, id)))
+    .where(
+      id === undefined
+        ? eq(notifications.recipientId, recipientId)
+        : and(eq(notifications.recipientId, recipientId), eq(notifications.id, id)),
+    )
     .returning({ id: notifications.id });
   return marked.length;
 }

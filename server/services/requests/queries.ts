@@ -1,4 +1,21 @@
-import { and, asc, count, desc, eq, exists, gt, ilike, inArray, isNull, lte, ne, notExists, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  exists,
+  gt,
+  ilike,
+  inArray,
+  isNull,
+  lte,
+  ne,
+  notExists,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/server/core/errors";
 import { principalOf, refusalToDecide, resolveApprovers } from "@/server/core/requests/approvers";
@@ -6,7 +23,16 @@ import { refusalToVote } from "@/server/core/requests/decision";
 import { proposalSchema, proposalWindow } from "@/server/core/requests/proposal";
 import { formatDuration } from "@/server/core/requests/template";
 import { containsPattern } from "@/server/db/like";
-import { accessRequests, auditEvents, delegations, identities, requestApprovers, requestMessages, requestTemplates, requestVotes } from "@/server/db/schema";
+import {
+  accessRequests,
+  auditEvents,
+  delegations,
+  identities,
+  requestApprovers,
+  requestMessages,
+  requestTemplates,
+  requestVotes,
+} from "@/server/db/schema";
 import type { PersonContext, ServiceContext } from "../context";
 import { getIdentity } from "../identities";
 import { expectedAccessOf } from "../policies";
@@ -27,7 +53,13 @@ export async function listCatalog({ ctx, input }: { ctx: ServiceContext; input: 
         eq(requestTemplates.active, true),
         // Forms made for a prompt-for-request fallback open from "ask for a resource", not the catalog.
         eq(requestTemplates.origin, "catalog"),
-        term ? or(ilike(requestTemplates.name, containsPattern(term)), ilike(requestTemplates.description, containsPattern(term)), sql`${requestTemplates.definition}::text ilike ${containsPattern(term)}`) : undefined,
+        term
+          ? or(
+              ilike(requestTemplates.name, containsPattern(term)),
+              ilike(requestTemplates.description, containsPattern(term)),
+              sql`${requestTemplates.definition}::text ilike ${containsPattern(term)}`,
+            )
+          : undefined,
       ),
     )
     .orderBy(asc(requestTemplates.name));
@@ -44,7 +76,8 @@ export async function listCatalog({ ctx, input }: { ctx: ServiceContext; input: 
 /** What the request form shows: the template, where policy stands for this person, who approves, and any open or held request. */
 export async function requestForm({ ctx, input }: { ctx: Ctx; input: { templateKey: string } }) {
   const template = await loadTemplate(ctx.db, { key: input.templateKey });
-  if (!template || !template.active) throw new DomainError("NOT_FOUND", `There is no request form "${input.templateKey}"`, { field: "templateKey" });
+  if (!template || !template.active)
+    throw new DomainError("NOT_FOUND", `There is no request form "${input.templateKey}"`, { field: "templateKey" });
   const now = ctx.clock();
   const def = template.definition;
   const [assessment, approverContext, openRows, heldRows] = await Promise.all([
@@ -53,14 +86,30 @@ export async function requestForm({ ctx, input }: { ctx: Ctx; input: { templateK
     ctx.db
       .select({ id: accessRequests.id, number: accessRequests.number, status: accessRequests.status })
       .from(accessRequests)
-      .where(and(eq(accessRequests.requesterId, ctx.actor.identityId), eq(accessRequests.templateId, template.id), inArray(accessRequests.status, ["pending", "needs_info"]))),
+      .where(
+        and(
+          eq(accessRequests.requesterId, ctx.actor.identityId),
+          eq(accessRequests.templateId, template.id),
+          inArray(accessRequests.status, ["pending", "needs_info"]),
+        ),
+      ),
     ctx.db
       .select({ id: accessRequests.id, number: accessRequests.number, accessEndsAt: accessRequests.accessEndsAt })
       .from(accessRequests)
-      .where(and(eq(accessRequests.requesterId, ctx.actor.identityId), eq(accessRequests.templateId, template.id), eq(accessRequests.status, "approved"), sql`${accessRequests.accessEndsAt} > ${now}`)),
+      .where(
+        and(
+          eq(accessRequests.requesterId, ctx.actor.identityId),
+          eq(accessRequests.templateId, template.id),
+          eq(accessRequests.status, "approved"),
+          sql`${accessRequests.accessEndsAt} > ${now}`,
+        ),
+      ),
   ]);
   const approverIds = def.stages.map((s) => resolveApprovers(s, approverContext));
-  const names = await namesOf(ctx, approverIds.flat().map((a) => a.identityId));
+  const names = await namesOf(
+    ctx,
+    approverIds.flat().map((a) => a.identityId),
+  );
   return {
     key: template.key,
     name: template.name,
@@ -68,14 +117,23 @@ export async function requestForm({ ctx, input }: { ctx: Ctx; input: { templateK
     definition: def,
     durations: def.durations.map((m) => ({ minutes: m, label: formatDuration(m) })),
     assessment,
-    stages: def.stages.map((s, i) => ({ name: s.name, threshold: s.threshold, approvers: approverIds[i]!.map((a) => ({ ...names.get(a.identityId)!, via: a.via })) })),
+    stages: def.stages.map((s, i) => ({
+      name: s.name,
+      threshold: s.threshold,
+      approvers: approverIds[i]!.map((a) => ({ ...names.get(a.identityId)!, via: a.via })),
+    })),
     open: openRows[0] ?? null,
     held: heldRows[0] ?? null,
   };
 }
 
 async function namesOf(ctx: ServiceContext, ids: string[]) {
-  const rows = ids.length ? await ctx.db.select({ id: identities.id, displayName: identities.displayName, email: identities.email }).from(identities).where(inArray(identities.id, [...new Set(ids)])) : [];
+  const rows = ids.length
+    ? await ctx.db
+        .select({ id: identities.id, displayName: identities.displayName, email: identities.email })
+        .from(identities)
+        .where(inArray(identities.id, [...new Set(ids)]))
+    : [];
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -159,7 +217,13 @@ function waitingForMe(ctx: Ctx): SQL {
               ctx.db
                 .select({ one: sql`1` })
                 .from(requestVotes)
-                .where(and(eq(requestVotes.requestId, accessRequests.id), eq(requestVotes.stage, accessRequests.currentStage), or(eq(requestVotes.identityId, me), sql`${requestVotes.principalId} = ${principal}`))),
+                .where(
+                  and(
+                    eq(requestVotes.requestId, accessRequests.id),
+                    eq(requestVotes.stage, accessRequests.currentStage),
+                    or(eq(requestVotes.identityId, me), sql`${requestVotes.principalId} = ${principal}`),
+                  ),
+                ),
             ),
           ),
         ),
@@ -171,7 +235,10 @@ function waitingForMe(ctx: Ctx): SQL {
         .where(
           and(
             eq(delegations.delegateId, me),
-            or(eq(delegations.delegatorId, accessRequests.requesterId), eq(delegations.delegatorId, accessRequests.proposedBy)),
+            or(
+              eq(delegations.delegatorId, accessRequests.requesterId),
+              eq(delegations.delegatorId, accessRequests.proposedBy),
+            ),
             lte(delegations.startsAt, ctx.clock()),
             gt(delegations.endsAt, ctx.clock()),
             isNull(delegations.endedAt),
@@ -181,21 +248,43 @@ function waitingForMe(ctx: Ctx): SQL {
   )!;
 }
 
-export async function listInbox({ ctx, input }: { ctx: Ctx; input: { templateKey?: string; search?: string; status?: "pending" | "needs_info" } }) {
+export async function listInbox({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { templateKey?: string; search?: string; status?: "pending" | "needs_info" };
+}) {
   const filters: SQL[] = [waitingForMe(ctx)];
   if (input.templateKey) filters.push(eq(requestTemplates.key, input.templateKey));
   if (input.status) filters.push(eq(accessRequests.status, input.status));
   const term = input.search?.trim();
-  if (term) filters.push(or(ilike(requester.displayName, containsPattern(term)), ilike(requester.email, containsPattern(term)), sql`('REQ-' || ${accessRequests.number}) ilike ${containsPattern(term)}`)!);
+  if (term)
+    filters.push(
+      or(
+        ilike(requester.displayName, containsPattern(term)),
+        ilike(requester.email, containsPattern(term)),
+        sql`('REQ-' || ${accessRequests.number}) ilike ${containsPattern(term)}`,
+      )!,
+    );
   const rows = await ctx.db
-    .select({ ...requestColumns(), via: requestApprovers.via, justification: accessRequests.justification, restrictions: accessRequests.restrictions })
+    .select({
+      ...requestColumns(),
+      via: requestApprovers.via,
+      justification: accessRequests.justification,
+      restrictions: accessRequests.restrictions,
+    })
     .from(accessRequests)
     .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
     .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
     .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
     .innerJoin(
       requestApprovers,
-      and(eq(requestApprovers.requestId, accessRequests.id), eq(requestApprovers.stage, accessRequests.currentStage), eq(requestApprovers.identityId, ctx.actor.identityId)),
+      and(
+        eq(requestApprovers.requestId, accessRequests.id),
+        eq(requestApprovers.stage, accessRequests.currentStage),
+        eq(requestApprovers.identityId, ctx.actor.identityId),
+      ),
     )
     .where(and(...filters))
     .orderBy(asc(accessRequests.createdAt))
@@ -218,56 +307,96 @@ export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId:
     .where(eq(accessRequests.id, input.requestId));
   if (!row) throw new DomainError("NOT_FOUND", "There is no such request", { field: "requestId" });
   const r = row.request;
-  if (!(await canSeeRequest(ctx.db, ctx.actor, r))) throw new DomainError("FORBIDDEN", "Only the requester, the approvers, IT admins and auditors see a request", { field: "requestId" });
+  if (!(await canSeeRequest(ctx.db, ctx.actor, r)))
+    throw new DomainError("FORBIDDEN", "Only the requester, the approvers, IT admins and auditors see a request", {
+      field: "requestId",
+    });
   const template = parseTemplate(row.template);
   const author = alias(identities, "author");
   const proposal = r.proposal ? proposalSchema.parse(r.proposal) : null;
-  const [person, approvers, votes, messages, timeline, policyAccess, temporary, similar, delegationsNow, proposerRow] = await Promise.all([
-    getIdentity({ ctx, input: { id: r.requesterId } }),
-    ctx.db
-      .select({ stage: requestApprovers.stage, identityId: requestApprovers.identityId, via: requestApprovers.via, notifiedAt: requestApprovers.notifiedAt, displayName: identities.displayName, email: identities.email })
-      .from(requestApprovers)
-      .innerJoin(identities, eq(identities.id, requestApprovers.identityId))
-      .where(eq(requestApprovers.requestId, r.id))
-      .orderBy(requestApprovers.stage, identities.displayName),
-    ctx.db.select().from(requestVotes).where(eq(requestVotes.requestId, r.id)),
-    ctx.db
-      .select({ id: requestMessages.id, kind: requestMessages.kind, body: requestMessages.body, createdAt: requestMessages.createdAt, authorName: author.displayName, authorId: requestMessages.authorId })
-      .from(requestMessages)
-      .leftJoin(author, eq(author.id, requestMessages.authorId))
-      .where(eq(requestMessages.requestId, r.id))
-      .orderBy(asc(requestMessages.id)),
-    ctx.db
-      .select({ id: auditEvents.id, action: auditEvents.action, actorLabel: auditEvents.actorLabel, occurredAt: auditEvents.occurredAt, reason: auditEvents.reason })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.subjectType, "access_request"), eq(auditEvents.subjectId, r.id)))
-      .orderBy(asc(auditEvents.id)),
-    expectedAccessOf({ ctx, input: { identityId: r.requesterId } }),
-    ctx.db
-      .select({ id: accessRequests.id, number: accessRequests.number, templateName: requestTemplates.name, accessEndsAt: accessRequests.accessEndsAt })
-      .from(accessRequests)
-      .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
-      .where(and(eq(accessRequests.requesterId, r.requesterId), eq(accessRequests.status, "approved"), sql`${accessRequests.accessEndsAt} > ${ctx.clock()}`)),
-    ctx.db
-      .select(requestColumns())
-      .from(accessRequests)
-      .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
-      .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
-      .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
-      .where(
-        and(
-          eq(accessRequests.templateId, r.templateId),
-          ne(accessRequests.id, r.id),
-          inArray(accessRequests.status, ["approved", "denied", "expired", "cancelled"]),
-          // Proposals share one form: similar ones are about the same resource.
-          proposal ? sql`${accessRequests.proposal} ->> 'resource' = ${proposal.resource}` : undefined,
+  const [person, approvers, votes, messages, timeline, policyAccess, temporary, similar, delegationsNow, proposerRow] =
+    await Promise.all([
+      getIdentity({ ctx, input: { id: r.requesterId } }),
+      ctx.db
+        .select({
+          stage: requestApprovers.stage,
+          identityId: requestApprovers.identityId,
+          via: requestApprovers.via,
+          notifiedAt: requestApprovers.notifiedAt,
+          displayName: identities.displayName,
+          email: identities.email,
+        })
+        .from(requestApprovers)
+        .innerJoin(identities, eq(identities.id, requestApprovers.identityId))
+        .where(eq(requestApprovers.requestId, r.id))
+        .orderBy(requestApprovers.stage, identities.displayName),
+      ctx.db.select().from(requestVotes).where(eq(requestVotes.requestId, r.id)),
+      ctx.db
+        .select({
+          id: requestMessages.id,
+          kind: requestMessages.kind,
+          body: requestMessages.body,
+          createdAt: requestMessages.createdAt,
+          authorName: author.displayName,
+          authorId: requestMessages.authorId,
+        })
+        .from(requestMessages)
+        .leftJoin(author, eq(author.id, requestMessages.authorId))
+        .where(eq(requestMessages.requestId, r.id))
+        .orderBy(asc(requestMessages.id)),
+      ctx.db
+        .select({
+          id: auditEvents.id,
+          action: auditEvents.action,
+          actorLabel: auditEvents.actorLabel,
+          occurredAt: auditEvents.occurredAt,
+          reason: auditEvents.reason,
+        })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.subjectType, "access_request"), eq(auditEvents.subjectId, r.id)))
+        .orderBy(asc(auditEvents.id)),
+      expectedAccessOf({ ctx, input: { identityId: r.requesterId } }),
+      ctx.db
+        .select({
+          id: accessRequests.id,
+          number: accessRequests.number,
+          templateName: requestTemplates.name,
+          accessEndsAt: accessRequests.accessEndsAt,
+        })
+        .from(accessRequests)
+        .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
+        .where(
+          and(
+            eq(accessRequests.requesterId, r.requesterId),
+            eq(accessRequests.status, "approved"),
+            sql`${accessRequests.accessEndsAt} > ${ctx.clock()}`,
+          ),
         ),
-      )
-      .orderBy(desc(accessRequests.createdAt))
-      .limit(8),
-    activeDelegations(ctx.db, ctx.clock()),
-    r.proposedBy ? ctx.db.select({ id: identities.id, displayName: identities.displayName, email: identities.email }).from(identities).where(eq(identities.id, r.proposedBy)) : [],
-  ]);
+      ctx.db
+        .select(requestColumns())
+        .from(accessRequests)
+        .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
+        .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
+        .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
+        .where(
+          and(
+            eq(accessRequests.templateId, r.templateId),
+            ne(accessRequests.id, r.id),
+            inArray(accessRequests.status, ["approved", "denied", "expired", "cancelled"]),
+            // Proposals share one form: similar ones are about the same resource.
+            proposal ? sql`${accessRequests.proposal} ->> 'resource' = ${proposal.resource}` : undefined,
+          ),
+        )
+        .orderBy(desc(accessRequests.createdAt))
+        .limit(8),
+      activeDelegations(ctx.db, ctx.clock()),
+      r.proposedBy
+        ? ctx.db
+            .select({ id: identities.id, displayName: identities.displayName, email: identities.email })
+            .from(identities)
+            .where(eq(identities.id, r.proposedBy))
+        : [],
+    ]);
   const def = definitionForRequest(template.definition, r);
   const open = r.status === "pending" || r.status === "needs_info";
   const me = ctx.actor.identityId;
@@ -275,19 +404,45 @@ export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId:
   const stageApprovers = approvers.filter((a) => a.stage === r.currentStage);
   const mine = stageApprovers.find((a) => a.identityId === me);
   const refusal =
-    refusalToDecide(me, r, stageApprovers, { people: new Map([[me, { active: true }]]), delegations: delegationsNow }) ??
-    refusalToVote(me, mine ? principalOf(mine) : me, votes.filter((v) => v.stage === r.currentStage) as { identityId: string; principalId: string; decision: "approve" | "deny" }[]);
+    refusalToDecide(me, r, stageApprovers, {
+      people: new Map([[me, { active: true }]]),
+      delegations: delegationsNow,
+    }) ??
+    refusalToVote(
+      me,
+      mine ? principalOf(mine) : me,
+      votes.filter((v) => v.stage === r.currentStage) as {
+        identityId: string;
+        principalId: string;
+        decision: "approve" | "deny";
+      }[],
+    );
   const asker = r.requesterId === me || r.proposedBy === me;
   return {
     request: { ...r, duration: formatDuration(r.durationMinutes) },
     proposal: proposal ? { ...proposal, proposer: proposerRow[0] ?? null } : null,
-    template: { key: template.key, name: template.name, grants: def.grants, fields: def.fields, stageCount: def.stages.length },
+    template: {
+      key: template.key,
+      name: template.name,
+      grants: def.grants,
+      fields: def.fields,
+      stageCount: def.stages.length,
+    },
     requester: person,
     stages: def.stages.map((s, i) => ({
       name: s.name,
       threshold: s.threshold,
-      state: i < r.currentStage || (i === r.currentStage && r.status === "approved") ? "done" : i === r.currentStage && open ? "current" : i === r.currentStage ? r.status : "later",
-      approvers: approvers.filter((a) => a.stage === i).map((a) => ({ ...a, vote: votes.find((v) => v.stage === i && v.identityId === a.identityId) ?? null })),
+      state:
+        i < r.currentStage || (i === r.currentStage && r.status === "approved")
+          ? "done"
+          : i === r.currentStage && open
+            ? "current"
+            : i === r.currentStage
+              ? r.status
+              : "later",
+      approvers: approvers
+        .filter((a) => a.stage === i)
+        .map((a) => ({ ...a, vote: votes.find((v) => v.stage === i && v.identityId === a.identityId) ?? null })),
     })),
     messages,
     timeline,

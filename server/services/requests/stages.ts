@@ -1,5 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { chooseRecipients, resolveApprovers, type Approver, type ApproverContext } from "@/server/core/requests/approvers";
+import {
+  chooseRecipients,
+  resolveApprovers,
+  type Approver,
+  type ApproverContext,
+} from "@/server/core/requests/approvers";
 import type { TemplateDefinition } from "@/server/core/requests/template";
 import type { Tx } from "@/server/db/client";
 import { requestApprovers, requestTemplates } from "@/server/db/schema";
@@ -26,7 +31,9 @@ export async function openStage(
   if (approvers.length) {
     await tx
       .insert(requestApprovers)
-      .values(approvers.map((a) => ({ requestId: opts.request.id, stage: opts.stage, identityId: a.identityId, via: a.via })))
+      .values(
+        approvers.map((a) => ({ requestId: opts.request.id, stage: opts.stage, identityId: a.identityId, via: a.via })),
+      )
       .onConflictDoNothing();
   }
   const away = new Set(opts.approverContext.delegations.map((d) => d.delegatorId));
@@ -56,7 +63,13 @@ export async function openStage(
     await tx
       .update(requestApprovers)
       .set({ notifiedAt: opts.now })
-      .where(and(eq(requestApprovers.requestId, opts.request.id), eq(requestApprovers.stage, opts.stage), inArray(requestApprovers.identityId, told)));
+      .where(
+        and(
+          eq(requestApprovers.requestId, opts.request.id),
+          eq(requestApprovers.stage, opts.stage),
+          inArray(requestApprovers.identityId, told),
+        ),
+      );
   }
   return approvers;
 }

@@ -7,7 +7,13 @@ import { formatDuration, type TemplateDefinition } from "@/server/core/requests/
 import { restrictionsForRequest } from "@/server/core/requests/template-rules";
 import { isNeverExtended } from "@/server/core/exceptions/patterns";
 import type { Tx } from "@/server/db/client";
-import { accessRequests, approverGroupMembers, identities, identityAttributeChanges, requestMessages } from "@/server/db/schema";
+import {
+  accessRequests,
+  approverGroupMembers,
+  identities,
+  identityAttributeChanges,
+  requestMessages,
+} from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { PersonContext } from "../context";
 import { assessGrants } from "./assess";
@@ -35,40 +41,67 @@ export async function submitRequest({
   input: RequestInput & { templateKey: string; extension?: boolean; ipAllowList?: string[] };
 }) {
   const template = await loadTemplate(ctx.db, { key: input.templateKey });
-  if (!template || !template.active) throw new DomainError("NOT_FOUND", `There is no request form "${input.templateKey}"`, { field: "templateKey" });
+  if (!template || !template.active)
+    throw new DomainError("NOT_FOUND", `There is no request form "${input.templateKey}"`, { field: "templateKey" });
   const templateDef = template.definition;
   const now = ctx.clock();
   const requesterId = ctx.actor.identityId;
 
   const checked = validateRequestInput(templateDef, input, now);
   if (!checked.ok) {
-    throw new DomainError("INVALID_INPUT", checked.problems.map((p) => p.message).join("; "), { field: checked.problems[0]!.field });
+    throw new DomainError("INVALID_INPUT", checked.problems.map((p) => p.message).join("; "), {
+      field: checked.problems[0]!.field,
+    });
   }
   // Vendor restrictions are asked for with the access; an extension keeps the exception's own.
-  const restricted = input.extension ? ({ ok: true, restrictions: null } as const) : restrictionsForRequest(templateDef, input.ipAllowList);
-  if (!restricted.ok) throw new DomainError("INVALID_INPUT", restricted.problems.map((p) => p.message).join("; "), { field: restricted.problems[0]!.field });
+  const restricted = input.extension
+    ? ({ ok: true, restrictions: null } as const)
+    : restrictionsForRequest(templateDef, input.ipAllowList);
+  if (!restricted.ok)
+    throw new DomainError("INVALID_INPUT", restricted.problems.map((p) => p.message).join("; "), {
+      field: restricted.problems[0]!.field,
+    });
 
   const assessment = await assessGrants(ctx.db, requesterId, templateDef.grants, now);
   if (assessment.overall === "denied") {
     const policies = [...new Set(assessment.grants.flatMap((g) => (g.status === "denied" ? g.denyPolicies : [])))];
-    throw new DomainError("FORBIDDEN", `Policy refuses this access: ${policies.join(", ")} (a deny policy beats any request)`, { field: "templateKey" });
+    throw new DomainError(
+      "FORBIDDEN",
+      `Policy refuses this access: ${policies.join(", ")} (a deny policy beats any request)`,
+      { field: "templateKey" },
+    );
   }
   if (assessment.overall === "covered") {
     const via = assessment.grants.flatMap((g) => (g.status === "covered" ? [g.via[0]!] : []));
-    throw new DomainError("CONFLICT", `You already have this through ${[...new Set(via)].join(", ")}: there is nothing to ask for`, { field: "templateKey" });
+    throw new DomainError(
+      "CONFLICT",
+      `You already have this through ${[...new Set(via)].join(", ")}: there is nothing to ask for`,
+      { field: "templateKey" },
+    );
   }
 
   const held = await heldUntil(ctx, template.id, requesterId, now);
   if (held && !input.extension) {
-    const then = isNeverExtended(templateDef.exceptionType) ? "it cannot be extended: ask again once it ends" : "ask for an extension instead";
-    throw new DomainError("CONFLICT", `You already hold this until ${held.accessEndsAt!.toISOString().slice(0, 10)} (REQ-${held.number}): ${then}`, { field: "extension" });
+    const then = isNeverExtended(templateDef.exceptionType)
+      ? "it cannot be extended: ask again once it ends"
+      : "ask for an extension instead";
+    throw new DomainError(
+      "CONFLICT",
+      `You already hold this until ${held.accessEndsAt!.toISOString().slice(0, 10)} (REQ-${held.number}): ${then}`,
+      { field: "extension" },
+    );
   }
-  if (!held && input.extension) throw new DomainError("INVALID_INPUT", "There is nothing of yours to extend", { field: "extension" });
+  if (!held && input.extension)
+    throw new DomainError("INVALID_INPUT", "There is nothing of yours to extend", { field: "extension" });
 
   // An extension past the second goes to the exception type's escalated approvers (invariant 9).
   const exception = input.extension ? await heldException(ctx.db, requesterId, template.id) : null;
   const approvalStages = exception ? await extensionApprovalStages(ctx.db, exception) : null;
-  const def = definitionForRequest(templateDef, { approvalStages, proposal: null, durationMinutes: input.durationMinutes });
+  const def = definitionForRequest(templateDef, {
+    approvalStages,
+    proposal: null,
+    durationMinutes: input.durationMinutes,
+  });
   const approverContext = await loadApproverContext(ctx.db, requesterId, def, now);
   def.stages.forEach((stage, i) => {
     const possible = resolveApprovers(stage, approverContext).length;
@@ -108,12 +141,25 @@ export async function submitRequest({
         .returning();
       const r = request!;
       const label = { id: r.id, number: r.number, requesterName: ctx.actor.displayName, templateName: template.name };
-      await tx.insert(requestMessages).values({ requestId: r.id, authorId: null, kind: "event", body: `Asked for ${formatDuration(r.durationMinutes)}${input.extension ? " more (an extension)" : ""}.`, createdAt: now });
+      await tx.insert(requestMessages).values({
+        requestId: r.id,
+        authorId: null,
+        kind: "event",
+        body: `Asked for ${formatDuration(r.durationMinutes)}${input.extension ? " more (an extension)" : ""}.`,
+        createdAt: now,
+      });
       await recordAuditEvent(tx, ctx, {
         action: "request.submitted",
         subjectType: "access_request",
         subjectId: r.id,
-        after: { request: `REQ-${r.number}`, template: template.key, kind: r.kind, durationMinutes: r.durationMinutes, assessment: assessment.overall, ...(restricted.restrictions ? { restrictions: restricted.restrictions } : {}) },
+        after: {
+          request: `REQ-${r.number}`,
+          template: template.key,
+          kind: r.kind,
+          durationMinutes: r.durationMinutes,
+          assessment: assessment.overall,
+          ...(restricted.restrictions ? { restrictions: restricted.restrictions } : {}),
+        },
         reason: r.justification,
       });
       if (autoReason) return { ...(await approveAtOnce(tx, ctx, r, autoReason, now)), autoApproved: autoReason };
@@ -121,12 +167,25 @@ export async function submitRequest({
       return { ...r, autoApproved: null };
     });
   } catch (err) {
-    if ((err as { cause?: { code?: string }; code?: string }).cause?.code === UNIQUE_VIOLATION || (err as { code?: string }).code === UNIQUE_VIOLATION) {
+    if (
+      (err as { cause?: { code?: string }; code?: string }).cause?.code === UNIQUE_VIOLATION ||
+      (err as { code?: string }).code === UNIQUE_VIOLATION
+    ) {
       const [open] = await ctx.db
         .select({ id: accessRequests.id, number: accessRequests.number })
         .from(accessRequests)
-        .where(and(eq(accessRequests.requesterId, requesterId), eq(accessRequests.templateId, template.id), inArray(accessRequests.status, ["pending", "needs_info"])));
-      throw new DomainError("CONFLICT", `You already have an open request for this: REQ-${open?.number} (/requests/${open?.id})`, { field: "templateKey" });
+        .where(
+          and(
+            eq(accessRequests.requesterId, requesterId),
+            eq(accessRequests.templateId, template.id),
+            inArray(accessRequests.status, ["pending", "needs_info"]),
+          ),
+        );
+      throw new DomainError(
+        "CONFLICT",
+        `You already have an open request for this: REQ-${open?.number} (/requests/${open?.id})`,
+        { field: "templateKey" },
+      );
     }
     throw err;
   }
@@ -137,14 +196,27 @@ async function heldUntil(ctx: Ctx, templateId: string, requesterId: string, now:
   const [row] = await ctx.db
     .select()
     .from(accessRequests)
-    .where(and(eq(accessRequests.templateId, templateId), eq(accessRequests.requesterId, requesterId), eq(accessRequests.status, "approved"), gt(accessRequests.accessEndsAt, now)))
+    .where(
+      and(
+        eq(accessRequests.templateId, templateId),
+        eq(accessRequests.requesterId, requesterId),
+        eq(accessRequests.status, "approved"),
+        gt(accessRequests.accessEndsAt, now),
+      ),
+    )
     .orderBy(sql`${accessRequests.accessEndsAt} desc`)
     .limit(1);
   return row ?? null;
 }
 
 /** Why an auto-approval rule approves this request, or null. Never for access outside policy unless the template says so. */
-async function autoApprovalReason(ctx: Ctx, def: TemplateDefinition, requesterId: string, overall: "outside" | "covered", now: Date): Promise<string | null> {
+async function autoApprovalReason(
+  ctx: Ctx,
+  def: TemplateDefinition,
+  requesterId: string,
+  overall: "outside" | "covered",
+  now: Date,
+): Promise<string | null> {
   if (def.autoApproval.length === 0) return null;
   if (overall === "outside" && !def.autoApproveOutsidePolicy) return null;
   for (const rule of def.autoApproval) {
@@ -159,7 +231,13 @@ async function autoApprovalReason(ctx: Ctx, def: TemplateDefinition, requesterId
       const [change] = await ctx.db
         .select()
         .from(identityAttributeChanges)
-        .where(and(eq(identityAttributeChanges.identityId, requesterId), inArray(identityAttributeChanges.attribute, ["job_title", "department"]), gt(identityAttributeChanges.effectiveAt, since)))
+        .where(
+          and(
+            eq(identityAttributeChanges.identityId, requesterId),
+            inArray(identityAttributeChanges.attribute, ["job_title", "department"]),
+            gt(identityAttributeChanges.effectiveAt, since),
+          ),
+        )
         .orderBy(sql`${identityAttributeChanges.effectiveAt} desc`)
         .limit(1);
       if (change) {
@@ -174,13 +252,41 @@ async function approveAtOnce(tx: Tx, ctx: Ctx, r: typeof accessRequests.$inferSe
   const starts = r.requestedStart && r.requestedStart > now ? r.requestedStart : now;
   const [approved] = await tx
     .update(accessRequests)
-    .set({ status: "approved", decidedAt: now, decidedBy: "system:auto-approval", decisionNote: reason, autoApprovedBecause: reason, accessStartsAt: starts, accessEndsAt: new Date(starts.getTime() + r.durationMinutes * 60_000) })
+    .set({
+      status: "approved",
+      decidedAt: now,
+      decidedBy: "system:auto-approval",
+      decisionNote: reason,
+      autoApprovedBecause: reason,
+      accessStartsAt: starts,
+      accessEndsAt: new Date(starts.getTime() + r.durationMinutes * 60_000),
+    })
     .where(eq(accessRequests.id, r.id))
     .returning();
-  await tx.insert(requestMessages).values({ requestId: r.id, authorId: null, kind: "event", body: reason, createdAt: now });
-  await recordAuditEvent(tx, ctx, { action: "request.auto_approved", subjectType: "access_request", subjectId: r.id, before: { status: "pending" }, after: { status: "approved" }, reason });
+  await tx
+    .insert(requestMessages)
+    .values({ requestId: r.id, authorId: null, kind: "event", body: reason, createdAt: now });
+  await recordAuditEvent(tx, ctx, {
+    action: "request.auto_approved",
+    subjectType: "access_request",
+    subjectId: r.id,
+    before: { status: "pending" },
+    after: { status: "approved" },
+    reason,
+  });
   await handOffToProvisioning(tx, ctx, r);
   const [requester] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.id, r.requesterId));
-  await notifyPeople(tx, [requester!.id], { kind: "request_decided", title: `REQ-${r.number} approved`, body: reason, link: `/requests/${r.id}`, requestId: r.id }, now);
+  await notifyPeople(
+    tx,
+    [requester!.id],
+    {
+      kind: "request_decided",
+      title: `REQ-${r.number} approved`,
+      body: reason,
+      link: `/requests/${r.id}`,
+      requestId: r.id,
+    },
+    now,
+  );
   return approved!;
 }

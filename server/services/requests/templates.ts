@@ -41,7 +41,10 @@ export async function listTemplates({ ctx }: { ctx: ServiceContext }) {
 }
 
 export async function getTemplate({ ctx, input }: { ctx: ServiceContext; input: { key: string } }) {
-  const [row] = await ctx.db.select().from(requestTemplates).where(and(eq(requestTemplates.key, input.key), editable));
+  const [row] = await ctx.db
+    .select()
+    .from(requestTemplates)
+    .where(and(eq(requestTemplates.key, input.key), editable));
   if (!row) throw new DomainError("NOT_FOUND", `There is no template "${input.key}"`, { field: "key" });
   return parseTemplate(row);
 }
@@ -49,19 +52,48 @@ export async function getTemplate({ ctx, input }: { ctx: ServiceContext; input: 
 /** Names the template refers to that do not exist: resources, groups, people. Each is a clear error on its field. */
 async function checkReferences(ctx: ServiceContext, def: TemplateDefinition) {
   const resourceKeys = def.grants.map((g) => g.resource);
-  const groupKeys = [...new Set(def.stages.flatMap((s) => [...s.approvers.flatMap((a) => (a.kind === "group" ? [a.group] : [])), ...(s.escalation ? [s.escalation.toGroup] : [])]))];
-  const emails = [...new Set(def.stages.flatMap((s) => s.approvers.flatMap((a) => (a.kind === "person" ? [a.email.toLowerCase()] : []))))];
+  const groupKeys = [
+    ...new Set(
+      def.stages.flatMap((s) => [
+        ...s.approvers.flatMap((a) => (a.kind === "group" ? [a.group] : [])),
+        ...(s.escalation ? [s.escalation.toGroup] : []),
+      ]),
+    ),
+  ];
+  const emails = [
+    ...new Set(
+      def.stages.flatMap((s) => s.approvers.flatMap((a) => (a.kind === "person" ? [a.email.toLowerCase()] : []))),
+    ),
+  ];
   const [foundResources, foundGroups, foundPeople] = await Promise.all([
     ctx.db.select({ key: resources.key }).from(resources).where(inArray(resources.key, resourceKeys)),
-    groupKeys.length ? ctx.db.select({ key: approverGroups.key }).from(approverGroups).where(inArray(approverGroups.key, groupKeys)) : [],
-    emails.length ? ctx.db.select({ email: identities.email }).from(identities).where(inArray(sql`lower(${identities.email})`, emails)) : [],
+    groupKeys.length
+      ? ctx.db.select({ key: approverGroups.key }).from(approverGroups).where(inArray(approverGroups.key, groupKeys))
+      : [],
+    emails.length
+      ? ctx.db
+          .select({ email: identities.email })
+          .from(identities)
+          .where(inArray(sql`lower(${identities.email})`, emails))
+      : [],
   ]);
   const missingResource = def.grants.findIndex((g) => !foundResources.some((r) => r.key === g.resource));
-  if (missingResource >= 0) throw new DomainError("INVALID_INPUT", `definition.grants.${missingResource}.resource: ${def.grants[missingResource]!.resource} is not in the resource catalog`, { field: `definition.grants.${missingResource}.resource` });
+  if (missingResource >= 0)
+    throw new DomainError(
+      "INVALID_INPUT",
+      `definition.grants.${missingResource}.resource: ${def.grants[missingResource]!.resource} is not in the resource catalog`,
+      { field: `definition.grants.${missingResource}.resource` },
+    );
   const missingGroup = groupKeys.find((g) => !foundGroups.some((f) => f.key === g));
-  if (missingGroup) throw new DomainError("INVALID_INPUT", `definition.stages: there is no approver group "${missingGroup}"`, { field: "definition.stages" });
+  if (missingGroup)
+    throw new DomainError("INVALID_INPUT", `definition.stages: there is no approver group "${missingGroup}"`, {
+      field: "definition.stages",
+    });
   const missingPerson = emails.find((e) => !foundPeople.some((p) => p.email.toLowerCase() === e));
-  if (missingPerson) throw new DomainError("INVALID_INPUT", `definition.stages: nobody has the email ${missingPerson}`, { field: "definition.stages" });
+  if (missingPerson)
+    throw new DomainError("INVALID_INPUT", `definition.stages: nobody has the email ${missingPerson}`, {
+      field: "definition.stages",
+    });
 }
 
 /**
@@ -80,7 +112,13 @@ async function checkAgainstType(tx: DbOrTx, def: TemplateDefinition) {
 }
 
 /** Creates a template or saves a new definition of an existing one, with the change in the audit trail. */
-export async function saveTemplate({ ctx, input }: { ctx: ServiceContext; input: TemplateInput & { create: boolean } }) {
+export async function saveTemplate({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: TemplateInput & { create: boolean };
+}) {
   const parsed = templateDefinitionSchema.safeParse(input.definition);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -88,19 +126,39 @@ export async function saveTemplate({ ctx, input }: { ctx: ServiceContext; input:
     throw new DomainError("INVALID_INPUT", `${field}: ${issue.message}`, { field });
   }
   const def = parsed.data;
-  if (RESERVED_TEMPLATE_KEYS.includes(input.key)) throw new DomainError("INVALID_INPUT", `"${input.key}" is the built-in form of IT's proposals: choose another key`, { field: "key" });
+  if (RESERVED_TEMPLATE_KEYS.includes(input.key))
+    throw new DomainError(
+      "INVALID_INPUT",
+      `"${input.key}" is the built-in form of IT's proposals: choose another key`,
+      { field: "key" },
+    );
   await checkReferences(ctx, def);
   const now = ctx.clock();
   const by = actorLabel(ctx.actor);
   return ctx.db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(requestTemplates).where(eq(requestTemplates.key, input.key)).for("update");
-    if (input.create && existing) throw new DomainError("CONFLICT", `A template with the key "${input.key}" already exists`, { field: "key" });
-    if (!input.create && !existing) throw new DomainError("NOT_FOUND", `There is no template "${input.key}"`, { field: "key" });
+    const [existing] = await tx
+      .select()
+      .from(requestTemplates)
+      .where(eq(requestTemplates.key, input.key))
+      .for("update");
+    if (input.create && existing)
+      throw new DomainError("CONFLICT", `A template with the key "${input.key}" already exists`, { field: "key" });
+    if (!input.create && !existing)
+      throw new DomainError("NOT_FOUND", `There is no template "${input.key}"`, { field: "key" });
     await checkAgainstType(tx, def);
-    const values = { name: input.name.trim(), description: input.description.trim(), definition: def, updatedAt: now, updatedBy: by };
+    const values = {
+      name: input.name.trim(),
+      description: input.description.trim(),
+      definition: def,
+      updatedAt: now,
+      updatedBy: by,
+    };
     const [saved] = existing
       ? await tx.update(requestTemplates).set(values).where(eq(requestTemplates.id, existing.id)).returning()
-      : await tx.insert(requestTemplates).values({ ...values, key: input.key, createdAt: now }).returning();
+      : await tx
+          .insert(requestTemplates)
+          .values({ ...values, key: input.key, createdAt: now })
+          .returning();
     await recordAuditEvent(tx, ctx, {
       action: existing ? "template.updated" : "template.created",
       subjectType: "request_template",
@@ -113,13 +171,27 @@ export async function saveTemplate({ ctx, input }: { ctx: ServiceContext; input:
 }
 
 /** Takes a template out of the catalog (open requests stay), or puts it back if its type still allows it. */
-export async function setTemplateActive({ ctx, input }: { ctx: ServiceContext; input: { key: string; active: boolean } }) {
+export async function setTemplateActive({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { key: string; active: boolean };
+}) {
   return ctx.db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(requestTemplates).where(and(eq(requestTemplates.key, input.key), editable)).for("update");
+    const [existing] = await tx
+      .select()
+      .from(requestTemplates)
+      .where(and(eq(requestTemplates.key, input.key), editable))
+      .for("update");
     if (!existing) throw new DomainError("NOT_FOUND", `There is no template "${input.key}"`, { field: "key" });
     if (existing.active === input.active) return existing;
     if (input.active) await checkAgainstType(tx, parseTemplate(existing).definition);
-    const [saved] = await tx.update(requestTemplates).set({ active: input.active, updatedAt: ctx.clock() }).where(eq(requestTemplates.id, existing.id)).returning();
+    const [saved] = await tx
+      .update(requestTemplates)
+      .set({ active: input.active, updatedAt: ctx.clock() })
+      .where(eq(requestTemplates.id, existing.id))
+      .returning();
     await recordAuditEvent(tx, ctx, {
       action: input.active ? "template.activated" : "template.deactivated",
       subjectType: "request_template",
@@ -136,7 +208,13 @@ export async function setTemplateActive({ ctx, input }: { ctx: ServiceContext; i
  * requester (the manager and resource-owner approvers depend on who asks). Round-robin shows
  * who is next in turn; random picks show how many of how many.
  */
-export async function previewNotifications({ ctx, input }: { ctx: ServiceContext; input: { definition: TemplateDefinition; requesterEmail?: string; templateKey?: string } }) {
+export async function previewNotifications({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { definition: TemplateDefinition; requesterEmail?: string; templateKey?: string };
+}) {
   const parsed = templateDefinitionSchema.safeParse(input.definition);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -147,23 +225,52 @@ export async function previewNotifications({ ctx, input }: { ctx: ServiceContext
   const now = ctx.clock();
   let requesterId: string | null = null;
   if (input.requesterEmail) {
-    const [person] = await ctx.db.select({ id: identities.id }).from(identities).where(sql`lower(${identities.email}) = ${input.requesterEmail.toLowerCase()}`);
-    if (!person) throw new DomainError("INVALID_INPUT", `requesterEmail: nobody has the email ${input.requesterEmail}`, { field: "requesterEmail" });
+    const [person] = await ctx.db
+      .select({ id: identities.id })
+      .from(identities)
+      .where(sql`lower(${identities.email}) = ${input.requesterEmail.toLowerCase()}`);
+    if (!person)
+      throw new DomainError("INVALID_INPUT", `requesterEmail: nobody has the email ${input.requesterEmail}`, {
+        field: "requesterEmail",
+      });
     requesterId = person.id;
   }
   // Without a sample requester, someone outside the organization stands in: no manager, nobody excluded.
-  const approverContext: ApproverContext = await loadApproverContext(ctx.db, requesterId ?? "00000000-0000-0000-0000-000000000000", def, now);
-  const rotation = input.templateKey ? ((await ctx.db.select({ rotation: requestTemplates.rotation }).from(requestTemplates).where(eq(requestTemplates.key, input.templateKey)))[0]?.rotation as number[] | undefined) : undefined;
+  const approverContext: ApproverContext = await loadApproverContext(
+    ctx.db,
+    requesterId ?? "00000000-0000-0000-0000-000000000000",
+    def,
+    now,
+  );
+  const rotation = input.templateKey
+    ? ((
+        await ctx.db
+          .select({ rotation: requestTemplates.rotation })
+          .from(requestTemplates)
+          .where(eq(requestTemplates.key, input.templateKey))
+      )[0]?.rotation as number[] | undefined)
+    : undefined;
   const stages = def.stages.map((stage, i) => {
     const approvers = resolveApprovers(stage, approverContext);
     const away = new Set(approverContext.delegations.map((d) => d.delegatorId));
-    const { recipients } = chooseRecipients(approvers, stage.notify.policy, stage.notify.count, { random: () => 0, rotation: rotation?.[i] ?? 0, away });
-    const escalation = stage.escalation ? (approverContext.groups.get(stage.escalation.toGroup) ?? []).filter((id) => approverContext.people.get(id)?.active) : [];
+    const { recipients } = chooseRecipients(approvers, stage.notify.policy, stage.notify.count, {
+      random: () => 0,
+      rotation: rotation?.[i] ?? 0,
+      away,
+    });
+    const escalation = stage.escalation
+      ? (approverContext.groups.get(stage.escalation.toGroup) ?? []).filter(
+          (id) => approverContext.people.get(id)?.active,
+        )
+      : [];
     return {
       name: stage.name,
       approverIds: approvers.map((a) => a.identityId),
       vias: approvers.map((a) => a.via),
-      notifies: stage.notify.policy === "random_n" ? Math.min(stage.notify.count, approvers.filter((a) => !away.has(a.identityId)).length) : recipients.length,
+      notifies:
+        stage.notify.policy === "random_n"
+          ? Math.min(stage.notify.count, approvers.filter((a) => !away.has(a.identityId)).length)
+          : recipients.length,
       recipientIds: stage.notify.policy === "random_n" ? [] : recipients,
       policy: stage.notify.policy,
       escalationIds: escalation,
@@ -171,7 +278,12 @@ export async function previewNotifications({ ctx, input }: { ctx: ServiceContext
     };
   });
   const ids = [...new Set(stages.flatMap((s) => [...s.approverIds, ...s.escalationIds]))];
-  const people = ids.length ? await ctx.db.select({ id: identities.id, displayName: identities.displayName, email: identities.email }).from(identities).where(inArray(identities.id, ids)) : [];
+  const people = ids.length
+    ? await ctx.db
+        .select({ id: identities.id, displayName: identities.displayName, email: identities.email })
+        .from(identities)
+        .where(inArray(identities.id, ids))
+    : [];
   const byId = new Map(people.map((p) => [p.id, p]));
   return stages.map((s) => ({
     name: s.name,

@@ -14,7 +14,10 @@ type ThreadRequest = { id: string; requesterId: string; proposedBy: string | nul
 
 /** Who takes part in a request's thread: the requester, the IT admin who proposed it, and every approver of every stage. */
 async function participants(db: DbOrTx, request: ThreadRequest) {
-  const approvers = await db.select({ id: requestApprovers.identityId, stage: requestApprovers.stage }).from(requestApprovers).where(eq(requestApprovers.requestId, request.id));
+  const approvers = await db
+    .select({ id: requestApprovers.identityId, stage: requestApprovers.stage })
+    .from(requestApprovers)
+    .where(eq(requestApprovers.requestId, request.id));
   return { askers: request.proposedBy ? [request.requesterId, request.proposedBy] : [request.requesterId], approvers };
 }
 
@@ -37,26 +40,65 @@ export async function postMessage({ ctx, input }: { ctx: Ctx; input: { requestId
   if (!body) throw new DomainError("INVALID_INPUT", "Write something first", { field: "body" });
   if (body.length > 5000) throw new DomainError("INVALID_INPUT", "Keep it under 5,000 characters", { field: "body" });
   return ctx.db.transaction(async (tx) => {
-    const [request] = await tx.select().from(accessRequests).where(eq(accessRequests.id, input.requestId)).for("update");
+    const [request] = await tx
+      .select()
+      .from(accessRequests)
+      .where(eq(accessRequests.id, input.requestId))
+      .for("update");
     if (!request) throw new DomainError("NOT_FOUND", "There is no such request", { field: "requestId" });
     const p = await participants(tx, request);
     const isAsker = p.askers.includes(ctx.actor.identityId);
     if (!isAsker && !p.approvers.some((a) => a.id === ctx.actor.identityId)) {
-      throw new DomainError("FORBIDDEN", "Only the requester and the approvers write in a request's thread", { field: "requestId" });
+      throw new DomainError("FORBIDDEN", "Only the requester and the approvers write in a request's thread", {
+        field: "requestId",
+      });
     }
     const now = ctx.clock();
     const answering = isAsker && request.status === "needs_info";
     const [message] = await tx
       .insert(requestMessages)
-      .values({ requestId: request.id, authorId: ctx.actor.identityId, kind: answering ? "info_answer" : "comment", body, createdAt: now })
+      .values({
+        requestId: request.id,
+        authorId: ctx.actor.identityId,
+        kind: answering ? "info_answer" : "comment",
+        body,
+        createdAt: now,
+      })
       .returning();
     const stageApprovers = p.approvers.filter((a) => a.stage === request.currentStage).map((a) => a.id);
     if (answering) {
-      await tx.update(accessRequests).set({ status: "pending", stageStartedAt: now, remindedAt: null }).where(eq(accessRequests.id, request.id));
-      await recordAuditEvent(tx, ctx, { action: "request.info_answered", subjectType: "access_request", subjectId: request.id, before: { status: "needs_info" }, after: { status: "pending" }, reason: body });
-      await notifyPeople(tx, stageApprovers, { kind: "info_answered", title: `REQ-${request.number}: ${ctx.actor.displayName} answered`, body, link: `/requests/${request.id}`, requestId: request.id }, now);
+      await tx
+        .update(accessRequests)
+        .set({ status: "pending", stageStartedAt: now, remindedAt: null })
+        .where(eq(accessRequests.id, request.id));
+      await recordAuditEvent(tx, ctx, {
+        action: "request.info_answered",
+        subjectType: "access_request",
+        subjectId: request.id,
+        before: { status: "needs_info" },
+        after: { status: "pending" },
+        reason: body,
+      });
+      await notifyPeople(
+        tx,
+        stageApprovers,
+        {
+          kind: "info_answered",
+          title: `REQ-${request.number}: ${ctx.actor.displayName} answered`,
+          body,
+          link: `/requests/${request.id}`,
+          requestId: request.id,
+        },
+        now,
+      );
     } else {
-      await recordAuditEvent(tx, ctx, { action: "request.commented", subjectType: "access_request", subjectId: request.id, after: { message: message!.id }, reason: body });
+      await recordAuditEvent(tx, ctx, {
+        action: "request.commented",
+        subjectType: "access_request",
+        subjectId: request.id,
+        after: { message: message!.id },
+        reason: body,
+      });
     }
     const everyone = [...p.askers, ...p.approvers.map((a) => a.id)];
     const handles = mentions(body);
@@ -64,9 +106,22 @@ export async function postMessage({ ctx, input }: { ctx: Ctx; input: { requestId
       const named = await tx
         .select({ id: identities.id })
         .from(identities)
-        .where(and(inArray(identities.id, everyone), inArray(sql`lower(split_part(${identities.email}, '@', 1))`, handles)));
+        .where(
+          and(inArray(identities.id, everyone), inArray(sql`lower(split_part(${identities.email}, '@', 1))`, handles)),
+        );
       const others = named.map((n) => n.id).filter((id) => id !== ctx.actor.identityId);
-      await notifyPeople(tx, others, { kind: "mentioned", title: `${ctx.actor.displayName} mentioned you on REQ-${request.number}`, body, link: `/requests/${request.id}`, requestId: request.id }, now);
+      await notifyPeople(
+        tx,
+        others,
+        {
+          kind: "mentioned",
+          title: `${ctx.actor.displayName} mentioned you on REQ-${request.number}`,
+          body,
+          link: `/requests/${request.id}`,
+          requestId: request.id,
+        },
+        now,
+      );
     }
     return { message: message!, status: answering ? "pending" : request.status };
   });
@@ -75,19 +130,63 @@ export async function postMessage({ ctx, input }: { ctx: Ctx; input: { requestId
 /** The requester (or, for a proposal, the IT admin who proposed it) withdraws a request that is still open. */
 export async function cancelRequest({ ctx, input }: { ctx: Ctx; input: { requestId: string } }) {
   return ctx.db.transaction(async (tx) => {
-    const [request] = await tx.select().from(accessRequests).where(eq(accessRequests.id, input.requestId)).for("update");
+    const [request] = await tx
+      .select()
+      .from(accessRequests)
+      .where(eq(accessRequests.id, input.requestId))
+      .for("update");
     if (!request) throw new DomainError("NOT_FOUND", "There is no such request", { field: "requestId" });
     const byProposer = request.proposedBy === ctx.actor.identityId;
-    if (request.requesterId !== ctx.actor.identityId && !byProposer) throw new DomainError("FORBIDDEN", "Only the requester can cancel a request", { field: "requestId" });
-    if (request.status !== "pending" && request.status !== "needs_info") throw new DomainError("CONFLICT", `REQ-${request.number} is ${request.status} and can no longer be cancelled`, { field: "requestId" });
+    if (request.requesterId !== ctx.actor.identityId && !byProposer)
+      throw new DomainError("FORBIDDEN", "Only the requester can cancel a request", { field: "requestId" });
+    if (request.status !== "pending" && request.status !== "needs_info")
+      throw new DomainError("CONFLICT", `REQ-${request.number} is ${request.status} and can no longer be cancelled`, {
+        field: "requestId",
+      });
     const now = ctx.clock();
     const who = byProposer ? "the proposer" : "the requester";
-    const [cancelled] = await tx.update(accessRequests).set({ status: "cancelled", decidedAt: now, decidedBy: ctx.actor.email, decisionNote: `Cancelled by ${who}` }).where(eq(accessRequests.id, request.id)).returning();
-    await tx.insert(requestMessages).values({ requestId: request.id, authorId: ctx.actor.identityId, kind: "event", body: `Cancelled by ${who}.`, createdAt: now });
-    await recordAuditEvent(tx, ctx, { action: "request.cancelled", subjectType: "access_request", subjectId: request.id, before: { status: request.status }, after: { status: "cancelled" } });
-    const told = (await tx.select({ id: requestApprovers.identityId, notifiedAt: requestApprovers.notifiedAt }).from(requestApprovers).where(eq(requestApprovers.requestId, request.id))).filter((a) => a.notifiedAt);
-    const others = [...told.map((a) => a.id), request.requesterId, ...(request.proposedBy ? [request.proposedBy] : [])].filter((id) => id !== ctx.actor.identityId);
-    await notifyPeople(tx, [...new Set(others)], { kind: "request_cancelled", title: `REQ-${request.number} was cancelled`, body: `${ctx.actor.displayName} withdrew the request.`, link: `/requests/${request.id}`, requestId: request.id }, now);
+    const [cancelled] = await tx
+      .update(accessRequests)
+      .set({ status: "cancelled", decidedAt: now, decidedBy: ctx.actor.email, decisionNote: `Cancelled by ${who}` })
+      .where(eq(accessRequests.id, request.id))
+      .returning();
+    await tx.insert(requestMessages).values({
+      requestId: request.id,
+      authorId: ctx.actor.identityId,
+      kind: "event",
+      body: `Cancelled by ${who}.`,
+      createdAt: now,
+    });
+    await recordAuditEvent(tx, ctx, {
+      action: "request.cancelled",
+      subjectType: "access_request",
+      subjectId: request.id,
+      before: { status: request.status },
+      after: { status: "cancelled" },
+    });
+    const told = (
+      await tx
+        .select({ id: requestApprovers.identityId, notifiedAt: requestApprovers.notifiedAt })
+        .from(requestApprovers)
+        .where(eq(requestApprovers.requestId, request.id))
+    ).filter((a) => a.notifiedAt);
+    const others = [
+      ...told.map((a) => a.id),
+      request.requesterId,
+      ...(request.proposedBy ? [request.proposedBy] : []),
+    ].filter((id) => id !== ctx.actor.identityId);
+    await notifyPeople(
+      tx,
+      [...new Set(others)],
+      {
+        kind: "request_cancelled",
+        title: `REQ-${request.number} was cancelled`,
+        body: `${ctx.actor.displayName} withdrew the request.`,
+        link: `/requests/${request.id}`,
+        requestId: request.id,
+      },
+      now,
+    );
     return cancelled!;
   });
 }

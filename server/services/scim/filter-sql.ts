@@ -2,8 +2,22 @@ import { sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { invalidFilter } from "@/server/core/scim/errors";
 import type { CompareOperator, Filter } from "@/server/core/scim/filter";
-import { operandFor, resolveFilterPath, resolveSubFilterPath, resolveValuePath, valuesMatch, type FilterTarget, type Operand } from "@/server/core/scim/filter-match";
-import { CLEARANCE_SCHEMA, ENTERPRISE_SCHEMA, USER_SCHEMA, type ScimAttribute, type UserSchemaUrn } from "@/server/core/scim/schema";
+import {
+  operandFor,
+  resolveFilterPath,
+  resolveSubFilterPath,
+  resolveValuePath,
+  valuesMatch,
+  type FilterTarget,
+  type Operand,
+} from "@/server/core/scim/filter-match";
+import {
+  CLEARANCE_SCHEMA,
+  ENTERPRISE_SCHEMA,
+  USER_SCHEMA,
+  type ScimAttribute,
+  type UserSchemaUrn,
+} from "@/server/core/scim/schema";
 import { identities } from "@/server/db/schema";
 
 /**
@@ -31,7 +45,10 @@ function columnFor(schema: UserSchemaUrn, attribute: string, sub: string | undef
   const text = (expr: SQL | AnyPgColumn): Column => ({ kind: "text", expr: sql`${expr}` });
   switch (key) {
     case "schemas":
-      return { kind: "textArray", expr: sql`(array[${USER_SCHEMA}, ${ENTERPRISE_SCHEMA}]::text[] || case when ${clearanceSet} then array[${CLEARANCE_SCHEMA}]::text[] else array[]::text[] end)` };
+      return {
+        kind: "textArray",
+        expr: sql`(array[${USER_SCHEMA}, ${ENTERPRISE_SCHEMA}]::text[] || case when ${clearanceSet} then array[${CLEARANCE_SCHEMA}]::text[] else array[]::text[] end)`,
+      };
     case "id":
       return text(sql`${identities.id}::text`);
     case "externalId":
@@ -76,10 +93,14 @@ function columnFor(schema: UserSchemaUrn, attribute: string, sub: string | undef
     case "enterprise:manager.value":
       return text(sql`${identities.managerId}::text`);
     case "enterprise:manager.$ref":
-      return text(sql`case when ${identities.managerId} is not null then ${urlOf(usersUrl, sql`${identities.managerId}`)} end`);
+      return text(
+        sql`case when ${identities.managerId} is not null then ${urlOf(usersUrl, sql`${identities.managerId}`)} end`,
+      );
     case "enterprise:manager.displayName":
       // Only a manager the same source manages shows a name (as users.ts renders it).
-      return text(sql`(select m.display_name from identities m where m.id = ${identities.managerId} and m.managed_by = ${identities.managedBy})`);
+      return text(
+        sql`(select m.display_name from identities m where m.id = ${identities.managerId} and m.managed_by = ${identities.managedBy})`,
+      );
     case "clearance:team":
       return text(identities.team);
     case "clearance:location":
@@ -126,9 +147,13 @@ function comparison(op: CompareOperator, column: Column, operand: Operand, attri
   if (column.kind === "constant") return valuesMatch(op, column.values, operand, attribute) ? sql`true` : sql`false`;
   if (operand.type === "null") return op === "eq" ? sql`not ${present(column)}` : present(column);
   const positive = op === "ne" ? "eq" : op;
-  const cased = (e: SQL) => (column.kind === "text" || column.kind === "textArray") && !attribute.caseExact ? sql`lower(${e})` : e;
+  const cased = (e: SQL) =>
+    (column.kind === "text" || column.kind === "textArray") && !attribute.caseExact ? sql`lower(${e})` : e;
   // Any value for most operators, no value equal for ne (RFC 7644 §3.4.2.2, as filter-match.ts reads it).
-  const any = column.kind === "textArray" ? sql`exists (select 1 from unnest(${column.expr}) as v(x) where ${compareValue(positive, cased(sql`v.x`), operand)})` : sql`coalesce(${compareValue(positive, cased(column.expr), operand)}, false)`;
+  const any =
+    column.kind === "textArray"
+      ? sql`exists (select 1 from unnest(${column.expr}) as v(x) where ${compareValue(positive, cased(sql`v.x`), operand)})`
+      : sql`coalesce(${compareValue(positive, cased(column.expr), operand)}, false)`;
   return op === "ne" ? sql`not ${any}` : any;
 }
 
@@ -145,7 +170,11 @@ function present(column: Column): SQL {
   }
 }
 
-function translate(filter: Filter, usersUrl: string, parent: { schema: UserSchemaUrn; attribute: ScimAttribute } | null): SQL {
+function translate(
+  filter: Filter,
+  usersUrl: string,
+  parent: { schema: UserSchemaUrn; attribute: ScimAttribute } | null,
+): SQL {
   switch (filter.kind) {
     case "and":
       return sql`(${translate(filter.left, usersUrl, parent)} and ${translate(filter.right, usersUrl, parent)})`;
@@ -160,12 +189,22 @@ function translate(filter: Filter, usersUrl: string, parent: { schema: UserSchem
     }
     case "present":
     case "compare": {
-      const target: FilterTarget = parent ? resolveSubFilterPath(parent.schema, parent.attribute, filter.path) : resolveFilterPath(filter.path);
-      if (target.kind === "absent") return filter.kind === "compare" && (filter.value === null ? filter.op === "eq" : filter.op === "ne") ? sql`true` : sql`false`;
+      const target: FilterTarget = parent
+        ? resolveSubFilterPath(parent.schema, parent.attribute, filter.path)
+        : resolveFilterPath(filter.path);
+      if (target.kind === "absent")
+        return filter.kind === "compare" && (filter.value === null ? filter.op === "eq" : filter.op === "ne")
+          ? sql`true`
+          : sql`false`;
       // A complex attribute named whole stands for its "value" (resolveFilterPath), name and meta for themselves.
       const column = columnFor(target.schema, target.attribute.name, target.subAttribute?.name, usersUrl);
       if (filter.kind === "present") return present(column);
-      return comparison(filter.op, column, operandFor(filter.op, filter.value, target.compared, target.name), target.compared);
+      return comparison(
+        filter.op,
+        column,
+        operandFor(filter.op, filter.value, target.compared, target.name),
+        target.compared,
+      );
     }
   }
 }

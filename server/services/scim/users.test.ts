@@ -39,9 +39,22 @@ beforeAll(async () => {
   await giveEveryoneTo(it_, "entra");
   johnId = await identityIdByEmail(t.db, "john.doe@company.com");
   // Names the splitting of displayName into given and family names must get right in SQL too.
-  for (const [userName, displayName] of [["cher@company.com", "Cher"], ["jcvd@company.com", "Jean  Claude Van Damme"], ["pct_100%@company.com", "Percent O'Hara"]]) {
+  for (const [userName, displayName] of [
+    ["cher@company.com", "Cher"],
+    ["jcvd@company.com", "Jean  Claude Van Damme"],
+    ["pct_100%@company.com", "Percent O'Hara"],
+  ]) {
     clock.advance(1);
-    expect((await scim("POST", "/Users", { schemas: [USER], userName, displayName, active: userName !== "cher@company.com" })).status).toBe(201);
+    expect(
+      (
+        await scim("POST", "/Users", {
+          schemas: [USER],
+          userName,
+          displayName,
+          active: userName !== "cher@company.com",
+        })
+      ).status,
+    ).toBe(201);
   }
   everyone = await allUsers();
 });
@@ -55,7 +68,12 @@ describe("listing Users", () => {
     const walked: string[] = [];
     for (let startIndex = 1; startIndex <= n; startIndex += 7) {
       const page = (await list({ startIndex: String(startIndex), count: "7" })).body;
-      expect(page).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: n, startIndex, itemsPerPage: Math.min(7, n - startIndex + 1) });
+      expect(page).toMatchObject({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        totalResults: n,
+        startIndex,
+        itemsPerPage: Math.min(7, n - startIndex + 1),
+      });
       walked.push(...ids(page.Resources));
     }
     expect(walked).toEqual(ids(everyone as { id: string }[]));
@@ -63,26 +81,49 @@ describe("listing Users", () => {
 
   it("defaults count to 100, caps it at 200, reads count=0 as totals only and startIndex<1 as 1; refuses a count that is no number", async () => {
     const total = everyone.length;
-    expect((await list({})).body).toMatchObject({ startIndex: 1, itemsPerPage: Math.min(100, total), totalResults: total });
+    expect((await list({})).body).toMatchObject({
+      startIndex: 1,
+      itemsPerPage: Math.min(100, total),
+      totalResults: total,
+    });
     expect((await list({ count: "1000" })).body.itemsPerPage).toBe(Math.min(200, total));
     expect((await list({ count: "0" })).body).toMatchObject({ totalResults: total, itemsPerPage: 0, Resources: [] });
-    expect((await list({ startIndex: "-3", count: "2" })).body).toMatchObject({ startIndex: 1, Resources: everyone.slice(0, 2) });
+    expect((await list({ startIndex: "-3", count: "2" })).body).toMatchObject({
+      startIndex: 1,
+      Resources: everyone.slice(0, 2),
+    });
     expect((await list({ startIndex: String(total + 1) })).body).toMatchObject({ totalResults: total, Resources: [] });
-    expect(await list({ count: "ten" })).toMatchObject({ status: 400, body: { scimType: "invalidValue", detail: expect.stringMatching(/^count: must be an integer/) } });
+    expect(await list({ count: "ten" })).toMatchObject({
+      status: 400,
+      body: { scimType: "invalidValue", detail: expect.stringMatching(/^count: must be an integer/) },
+    });
   });
 });
 
 describe("filtering Users", () => {
   it("finds a person by userName (in any case) or by externalId (exactly), as identity providers do before creating", async () => {
     const sarah = await list({ filter: 'userName eq "Sarah.Chen@COMPANY.com"' });
-    expect(sarah.body).toMatchObject({ totalResults: 1, Resources: [{ userName: "sarah.chen@company.com", externalId: "sarah.chen" }] });
-    expect((await list({ filter: 'externalId eq "sarah.chen"' })).body.Resources.map((u: { userName: string }) => u.userName)).toEqual(["sarah.chen@company.com"]);
+    expect(sarah.body).toMatchObject({
+      totalResults: 1,
+      Resources: [{ userName: "sarah.chen@company.com", externalId: "sarah.chen" }],
+    });
+    expect(
+      (await list({ filter: 'externalId eq "sarah.chen"' })).body.Resources.map(
+        (u: { userName: string }) => u.userName,
+      ),
+    ).toEqual(["sarah.chen@company.com"]);
     expect((await list({ filter: 'externalId eq "SARAH.CHEN"' })).body.totalResults).toBe(0);
-    expect((await list({ filter: 'userName eq "nobody@company.com"' })).body).toMatchObject({ totalResults: 0, Resources: [] });
+    expect((await list({ filter: 'userName eq "nobody@company.com"' })).body).toMatchObject({
+      totalResults: 0,
+      Resources: [],
+    });
   });
 
   it("active eq true counts exactly the Active people; with its opposite it covers everyone", async () => {
-    const [{ n: activeCount }] = (await t.db.select({ n: count() }).from(identities).where(sql`lower(${identities.employmentStatus}) = 'active'`)) as [{ n: number }];
+    const [{ n: activeCount }] = (await t.db
+      .select({ n: count() })
+      .from(identities)
+      .where(sql`lower(${identities.employmentStatus}) = 'active'`)) as [{ n: number }];
     const active = (await list({ filter: "active eq true", count: "0" })).body.totalResults;
     const inactive = (await list({ filter: "active eq false", count: "0" })).body.totalResults;
     expect(active).toBe(activeCount);
@@ -93,7 +134,8 @@ describe("filtering Users", () => {
   it("combines with and / or, paging the filtered set", async () => {
     const salesEngineers = await allUsers(`${ENTERPRISE}:department eq "Sales" and title co "engineer"`);
     expect(salesEngineers.length).toBeGreaterThan(0);
-    for (const u of salesEngineers) expect(u).toMatchObject({ title: expect.stringMatching(/engineer/i), [ENTERPRISE]: { department: "Sales" } });
+    for (const u of salesEngineers)
+      expect(u).toMatchObject({ title: expect.stringMatching(/engineer/i), [ENTERPRISE]: { department: "Sales" } });
     const either = await allUsers(`userName eq "sarah.chen@company.com" or externalId eq "john.doe"`);
     expect(either.map((u) => u.userName).sort()).toEqual(["john.doe@company.com", "sarah.chen@company.com"]);
     const page = (await list({ filter: "active eq true", startIndex: "3", count: "2" })).body;
@@ -131,7 +173,7 @@ describe("filtering Users", () => {
     'meta.resourceType eq "User" and id pr',
   ])("SQL and the in-memory evaluator agree on %s", async (text) => {
     const filter = text.replace("JOHNID", johnId);
-    const selected = ids(await allUsers(filter) as { id: string }[]);
+    const selected = ids((await allUsers(filter)) as { id: string }[]);
     const expected = everyone.filter((u) => matchesFilter(parseFilter(filter), u)).map((u) => u.id);
     expect(selected).toEqual(expected);
     if (expected.length === 0) expect(filter).toMatch(/type eq "home"|employeeNumber/);
@@ -142,14 +184,14 @@ describe("filtering Users", () => {
   it.each([
     'userName eq "sarah.chen@company.com" or userName eq "john.doe@company.com"',
     'title sw "Senior" and active eq true',
-    'not (active eq true)',
+    "not (active eq true)",
     'emails[type eq "work" and value sw "j"]',
     'displayName co " " and not (userType eq "Contractor")',
     "title pr and userType pr",
   ])("agrees with scimmy on %s", async (filter) => {
     const theirs = new SCIMMY.Types.Filter(filter).match(everyone).map((u: { id: string }) => u.id);
     expect(theirs.length).toBeGreaterThan(0);
-    expect(ids(await allUsers(filter) as { id: string }[])).toEqual(theirs);
+    expect(ids((await allUsers(filter)) as { id: string }[])).toEqual(theirs);
   });
 
   it.each([
@@ -159,12 +201,17 @@ describe("filtering Users", () => {
     ['active co "tr"', /boolean/],
     ['meta.created gt "last week"', /not a date and time/],
   ])("refuses the filter %s with 400 invalidFilter", async (filter, detail) => {
-    expect(await list({ filter })).toMatchObject({ status: 400, body: { status: "400", scimType: "invalidFilter", detail: expect.stringMatching(detail) } });
+    expect(await list({ filter })).toMatchObject({
+      status: 400,
+      body: { status: "400", scimType: "invalidFilter", detail: expect.stringMatching(detail) },
+    });
   });
 
   it("filters a person back by what they were created with", async () => {
     const [cher] = await t.db.select().from(identities).where(eq(identities.email, "cher@company.com"));
     expect(cher).toMatchObject({ displayName: "Cher", externalId: "cher", employmentStatus: "Terminated" });
-    expect((await list({ filter: 'name.givenName eq "Cher" and active eq false' })).body.Resources).toEqual([expect.objectContaining({ id: cher!.id, name: { formatted: "Cher", givenName: "Cher" } })]);
+    expect((await list({ filter: 'name.givenName eq "Cher" and active eq false' })).body.Resources).toEqual([
+      expect.objectContaining({ id: cher!.id, name: { formatted: "Cher", givenName: "Cher" } }),
+    ]);
   });
 });

@@ -58,9 +58,19 @@ function scimIdentityOf(row: { identity: typeof identities.$inferSelect; manager
 }
 
 /** One User the source manages; locked for a write, so a handover waits for it (or it for the handover, then sees it). */
-async function loadIdentity(db: DbOrTx, ctx: SourceContext, id: string, opts: { forUpdate?: boolean } = {}): Promise<ScimIdentity> {
+async function loadIdentity(
+  db: DbOrTx,
+  ctx: SourceContext,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ScimIdentity> {
   if (!UUID.test(id)) throw notFound(id);
-  const query = db.select(selection).from(identities).leftJoin(manager, managerJoin).where(and(eq(identities.id, id), managedBy(ctx))).limit(1);
+  const query = db
+    .select(selection)
+    .from(identities)
+    .leftJoin(manager, managerJoin)
+    .where(and(eq(identities.id, id), managedBy(ctx)))
+    .limit(1);
   const [row] = opts.forUpdate ? await query.for("update", { of: identities }) : await query;
   if (!row) throw notFound(id);
   return scimIdentityOf(row);
@@ -71,7 +81,12 @@ function checkVersion(person: ScimIdentity, ifMatch: string | null | undefined) 
   if (!ifMatch || ifMatch.trim() === "*") return;
   const strip = (tag: string) => tag.trim().replace(/^W\//, "");
   const current = strip(versionOf(person.updatedAt));
-  if (!ifMatch.split(",").some((tag) => strip(tag) === current)) throw new DomainError("PRECONDITION_FAILED", `The User changed since version ${ifMatch.trim()}; it is now ${versionOf(person.updatedAt)}`, { field: "If-Match" });
+  if (!ifMatch.split(",").some((tag) => strip(tag) === current))
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `The User changed since version ${ifMatch.trim()}; it is now ${versionOf(person.updatedAt)}`,
+      { field: "If-Match" },
+    );
 }
 
 /**
@@ -79,16 +94,36 @@ function checkVersion(person: ScimIdentity, ifMatch: string | null | undefined) 
  * in memory), oldest first so that pages are stable while a client walks them. totalResults
  * counts the source's people only.
  */
-export async function listScimUsers({ ctx, input }: { ctx: SourceContext; input: UsersUrl & { filter: string | null; startIndex: string | null; count: string | null } }) {
+export async function listScimUsers({
+  ctx,
+  input,
+}: {
+  ctx: SourceContext;
+  input: UsersUrl & { filter: string | null; startIndex: string | null; count: string | null };
+}) {
   const page = readPage(input.startIndex, input.count, MAX_RESULTS);
-  const where = and(managedBy(ctx), input.filter?.trim() ? filterToSql(parseFilter(input.filter), input.usersUrl) : undefined);
+  const where = and(
+    managedBy(ctx),
+    input.filter?.trim() ? filterToSql(parseFilter(input.filter), input.usersUrl) : undefined,
+  );
   const [rows, [total]] = await Promise.all([
     page.count === 0
       ? []
-      : ctx.db.select(selection).from(identities).leftJoin(manager, managerJoin).where(where).orderBy(asc(identities.createdAt), asc(identities.id)).limit(page.count).offset(page.startIndex - 1),
+      : ctx.db
+          .select(selection)
+          .from(identities)
+          .leftJoin(manager, managerJoin)
+          .where(where)
+          .orderBy(asc(identities.createdAt), asc(identities.id))
+          .limit(page.count)
+          .offset(page.startIndex - 1),
     ctx.db.select({ n: count() }).from(identities).where(where),
   ]);
-  return listResponse(rows.map((r) => toScimUser(scimIdentityOf(r), input.usersUrl)), total?.n ?? 0, page.startIndex);
+  return listResponse(
+    rows.map((r) => toScimUser(scimIdentityOf(r), input.usersUrl)),
+    total?.n ?? 0,
+    page.startIndex,
+  );
 }
 
 export async function getScimUser({ ctx, input }: { ctx: SourceContext; input: UsersUrl & { id: string } }) {
@@ -102,12 +137,24 @@ export async function getScimUser({ ctx, input }: { ctx: SourceContext; input: U
 async function assertUnique(tx: Tx, values: { email?: string; externalId?: string }, exceptId?: string) {
   const others = exceptId ? ne(identities.id, exceptId) : undefined;
   if (values.email) {
-    const [taken] = await tx.select({ id: identities.id }).from(identities).where(and(sql`lower(${identities.email}) = ${values.email.toLowerCase()}`, others)).limit(1);
-    if (taken) throw new ScimError("uniqueness", `userName: another User already has ${values.email}`, { field: "userName" });
+    const [taken] = await tx
+      .select({ id: identities.id })
+      .from(identities)
+      .where(and(sql`lower(${identities.email}) = ${values.email.toLowerCase()}`, others))
+      .limit(1);
+    if (taken)
+      throw new ScimError("uniqueness", `userName: another User already has ${values.email}`, { field: "userName" });
   }
   if (values.externalId) {
-    const [taken] = await tx.select({ id: identities.id }).from(identities).where(and(eq(identities.externalId, values.externalId), others)).limit(1);
-    if (taken) throw new ScimError("uniqueness", `externalId: another User already has ${values.externalId}`, { field: "externalId" });
+    const [taken] = await tx
+      .select({ id: identities.id })
+      .from(identities)
+      .where(and(eq(identities.externalId, values.externalId), others))
+      .limit(1);
+    if (taken)
+      throw new ScimError("uniqueness", `externalId: another User already has ${values.externalId}`, {
+        field: "externalId",
+      });
   }
 }
 
@@ -116,7 +163,9 @@ async function assertUnique(tx: Tx, values: { email?: string; externalId?: strin
  * managed by another source (an IdP's contractors report to HR's employees); the id is opaque.
  */
 async function managerEmailOf(tx: Tx, id: string): Promise<string> {
-  const [row] = UUID.test(id) ? await tx.select({ email: identities.email }).from(identities).where(eq(identities.id, id)).limit(1) : [];
+  const [row] = UUID.test(id)
+    ? await tx.select({ email: identities.email }).from(identities).where(eq(identities.id, id)).limit(1)
+    : [];
   if (!row) throw invalidValue(`${ENTERPRISE_SCHEMA}:manager.value`, `no User has id ${id}`);
   return row.email;
 }
@@ -130,7 +179,10 @@ async function uniquely<T>(write: () => Promise<T>): Promise<T> {
     return await write();
   } catch (err) {
     const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-    if (code === UNIQUE_VIOLATION) throw new ScimError("uniqueness", "userName or externalId: another User took it at the same moment", { field: "userName" });
+    if (code === UNIQUE_VIOLATION)
+      throw new ScimError("uniqueness", "userName or externalId: another User took it at the same moment", {
+        field: "userName",
+      });
     throw err;
   }
 }
@@ -169,11 +221,16 @@ export async function createScimUser({ ctx, input }: { ctx: SourceContext; input
  */
 async function applyChanges(tx: Tx, ctx: SourceContext, person: ScimIdentity, changes: UserChanges, reason: string) {
   const account = Object.fromEntries(
-    (["email", "displayName", "externalId"] as const).filter((k) => changes[k] !== undefined && changes[k] !== person[k]).map((k) => [k, changes[k]!]),
+    (["email", "displayName", "externalId"] as const)
+      .filter((k) => changes[k] !== undefined && changes[k] !== person[k])
+      .map((k) => [k, changes[k]!]),
   ) as Partial<Record<"email" | "displayName" | "externalId", string>>;
   if (Object.keys(account).length) {
     await assertUnique(tx, account, person.id);
-    await tx.update(identities).set({ ...account, updatedAt: ctx.clock() }).where(eq(identities.id, person.id));
+    await tx
+      .update(identities)
+      .set({ ...account, updatedAt: ctx.clock() })
+      .where(eq(identities.id, person.id));
     await recordAuditEvent(tx, ctx, {
       action: "identity.account_changed",
       subjectType: "identity",
@@ -185,8 +242,12 @@ async function applyChanges(tx: Tx, ctx: SourceContext, person: ScimIdentity, ch
     });
   }
   const attributes: Record<string, unknown> = { ...changes.attributes };
-  if (changes.managerId !== undefined) attributes.manager = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
-  await changeIdentityAttributes({ ctx: { ...ctx, db: tx as unknown as Db }, input: { identityId: person.id, attributes, source: "scim", effectiveAt: ctx.clock(), reason } });
+  if (changes.managerId !== undefined)
+    attributes.manager = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
+  await changeIdentityAttributes({
+    ctx: { ...ctx, db: tx as unknown as Db },
+    input: { identityId: person.id, attributes, source: "scim", effectiveAt: ctx.clock(), reason },
+  });
 }
 
 type WriteInput = UsersUrl & { id: string; ifMatch?: string | null };
@@ -198,7 +259,11 @@ export async function replaceScimUser({ ctx, input }: { ctx: SourceContext; inpu
     ctx.db.transaction(async (tx) => {
       const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
       checkVersion(person, input.ifMatch);
-      const changes = userChanges({ resource: toScimUser(person, input.usersUrl), employmentStatus: person.employmentStatus }, next, { keepUnsentExtensions: true });
+      const changes = userChanges(
+        { resource: toScimUser(person, input.usersUrl), employmentStatus: person.employmentStatus },
+        next,
+        { keepUnsentExtensions: true },
+      );
       await applyChanges(tx, ctx, person, changes, reasonOf("replace"));
       return toScimUser(await loadIdentity(tx, ctx, input.id), input.usersUrl);
     }),
@@ -212,7 +277,11 @@ export async function patchScimUser({ ctx, input }: { ctx: SourceContext; input:
       const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
       checkVersion(person, input.ifMatch);
       const current: ScimObject = toScimUser(person, input.usersUrl);
-      const changes = userChanges({ resource: current, employmentStatus: person.employmentStatus }, applyPatch(current, input.body), { keepUnsentExtensions: false });
+      const changes = userChanges(
+        { resource: current, employmentStatus: person.employmentStatus },
+        applyPatch(current, input.body),
+        { keepUnsentExtensions: false },
+      );
       await applyChanges(tx, ctx, person, changes, reasonOf("patch"));
       return toScimUser(await loadIdentity(tx, ctx, input.id), input.usersUrl);
     }),
@@ -224,10 +293,25 @@ export async function patchScimUser({ ctx, input }: { ctx: SourceContext; input:
  * (employment_status Terminated: access removed by a leaver plan, portal sessions ended). The
  * User stays readable with active=false; deleting a terminated User again changes nothing.
  */
-export async function deleteScimUser({ ctx, input }: { ctx: SourceContext; input: { id: string; ifMatch?: string | null } }) {
+export async function deleteScimUser({
+  ctx,
+  input,
+}: {
+  ctx: SourceContext;
+  input: { id: string; ifMatch?: string | null };
+}) {
   await ctx.db.transaction(async (tx) => {
     const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
     checkVersion(person, input.ifMatch);
-    await changeIdentityAttributes({ ctx: { ...ctx, db: tx as unknown as Db }, input: { identityId: person.id, attributes: { employment_status: "Terminated" }, source: "scim", effectiveAt: ctx.clock(), reason: reasonOf("delete") } });
+    await changeIdentityAttributes({
+      ctx: { ...ctx, db: tx as unknown as Db },
+      input: {
+        identityId: person.id,
+        attributes: { employment_status: "Terminated" },
+        source: "scim",
+        effectiveAt: ctx.clock(),
+        reason: reasonOf("delete"),
+      },
+    });
   });
 }

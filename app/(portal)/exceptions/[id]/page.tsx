@@ -17,7 +17,7 @@ export const metadata = { title: "Exception" };
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-900">{children}</dd>
     </div>
   );
@@ -28,7 +28,10 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
   const { id } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
   const caller = await api();
-  const [e, settings] = await Promise.all([caller.exceptions.byId({ exceptionId: id }).catch(() => null), caller.exceptions.typeSettings()]);
+  const [e, settings] = await Promise.all([
+    caller.exceptions.byId({ exceptionId: id }).catch(() => null),
+    caller.exceptions.typeSettings(),
+  ]);
   if (!e) notFound();
   const typeSettings = e.type === "fallback" ? null : settings[e.type as keyof typeof settings];
   const refs = Object.entries(e.references as Record<string, string>);
@@ -37,11 +40,23 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
     <>
       <PageHeader
         title={`EXC-${e.number}: ${e.holderName}`}
-        description={<span className="font-mono text-xs">{e.resourceKey}{e.level ? ` (${e.level})` : ""}</span>}
+        description={
+          <span className="font-mono text-xs">
+            {e.resourceKey}
+            {e.level ? ` (${e.level})` : ""}
+          </span>
+        }
         actions={
           !e.endedAt && (
             <div className="flex gap-2">
-              {typeSettings?.extensible && <ExtendException exceptionId={e.id} number={e.number} extensionsUsed={e.extensionsUsed} escalatedGroup={typeSettings.escalatedApproverGroup} />}
+              {typeSettings?.extensible && (
+                <ExtendException
+                  exceptionId={e.id}
+                  number={e.number}
+                  extensionsUsed={e.extensionsUsed}
+                  escalatedGroup={typeSettings.escalatedApproverGroup}
+                />
+              )}
               <RevokeException exceptionId={e.id} number={e.number} />
             </div>
           )
@@ -49,31 +64,60 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
       />
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="grid content-start gap-6">
-          <Card title="Lifecycle" description={`${e.timeline.durationDays} days from ${e.requestNumber ? "request" : "approval"} to ${e.endedAt ? "end" : "today"}.`}>
+          <Card
+            title="Lifecycle"
+            description={`${e.timeline.durationDays} days from ${e.requestNumber ? "request" : "approval"} to ${e.endedAt ? "end" : "today"}.`}
+          >
             <ol className="grid gap-3" aria-label="Timeline">
               {e.timeline.steps.map((s, i) => (
                 <li key={i} className="flex gap-3 text-sm">
                   <span className="w-40 shrink-0 text-slate-500">{formatWhen(s.at)}</span>
                   <span>
-                    <strong className={s.label.endsWith("failed") ? "text-red-700" : "text-slate-900"}>{s.label}</strong> {s.detail}
+                    <strong className={s.label.endsWith("failed") ? "text-red-700" : "text-slate-900"}>
+                      {s.label}
+                    </strong>{" "}
+                    {s.detail}
                   </span>
                 </li>
               ))}
             </ol>
           </Card>
-          <Card title="Provisioning" description={e.decisionToDeliveryMs !== null ? `Delivered ${Math.round(e.decisionToDeliveryMs / 1000)} s after the decision.` : "Not delivered yet."}>
+          <Card
+            title="Provisioning"
+            description={
+              e.decisionToDeliveryMs !== null
+                ? `Delivered ${Math.round(e.decisionToDeliveryMs / 1000)} s after the decision.`
+                : "Not delivered yet."
+            }
+          >
             <ul className="divide-y divide-slate-100 text-sm">
               {e.operations.map((o) => (
                 <li key={o.id} className="flex flex-wrap justify-between gap-2 py-2">
                   <span>
-                    {o.action} on <Link href={`/systems/${o.systemKey}`} className="text-brand-700 hover:underline">{o.systemKey}</Link> · {o.attempts} attempt{o.attempts === 1 ? "" : "s"}
+                    {o.action} on{" "}
+                    <Link href={`/systems/${o.systemKey}`} className="text-brand-700 hover:underline">
+                      {o.systemKey}
+                    </Link>{" "}
+                    · {o.attempts} attempt{o.attempts === 1 ? "" : "s"}
                     {o.status === "cancelled" ? (
                       <span className="block text-xs text-slate-600">{o.cancelReason}</span>
                     ) : (
                       o.lastError && <span className="block text-xs text-red-700">{o.lastError}</span>
                     )}
                   </span>
-                  <Badge tone={o.status === "done" ? "green" : o.status === "failed" ? "red" : o.status === "cancelled" ? "neutral" : "amber"}>{o.status}</Badge>
+                  <Badge
+                    tone={
+                      o.status === "done"
+                        ? "green"
+                        : o.status === "failed"
+                          ? "red"
+                          : o.status === "cancelled"
+                            ? "neutral"
+                            : "amber"
+                    }
+                  >
+                    {o.status}
+                  </Badge>
                 </li>
               ))}
             </ul>
@@ -90,11 +134,17 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             <Fact label="Type">{typeLabel(e.type)}</Fact>
             <Fact label="Justification">{e.justification}</Fact>
             <Fact label="Proposed by">{e.proposedBy}</Fact>
-            <Fact label="Approved by">{e.approverName ? `${e.approverName} (${e.approverEmail})` : (e.approvalRule ?? `fallback ${e.fallbackName}`)}</Fact>
+            <Fact label="Approved by">
+              {e.approverName
+                ? `${e.approverName} (${e.approverEmail})`
+                : (e.approvalRule ?? `fallback ${e.fallbackName}`)}
+            </Fact>
             {e.approvalNote && <Fact label="Approval note">{e.approvalNote}</Fact>}
             <Fact label="Window">
               {formatWhen(e.startsAt)} → {formatWhen(e.expiresAt)}
-              {e.daysRemaining !== null && <span className="block text-xs text-slate-500">{e.daysRemaining} days remaining</span>}
+              {e.daysRemaining !== null && (
+                <span className="block text-xs text-slate-500">{e.daysRemaining} days remaining</span>
+              )}
             </Fact>
             <Fact label="Extensions">{e.extensionsUsed} of 4 (two by the original approver, then escalated)</Fact>
             {refs.length > 0 && <Fact label="References">{refs.map(([k, v]) => `${k}: ${v}`).join(" · ")}</Fact>}
@@ -110,7 +160,11 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
                 </Link>
               </Fact>
             )}
-            {e.endedAt && <Fact label="Ended">{formatDay(e.endedAt)} ({e.endText})</Fact>}
+            {e.endedAt && (
+              <Fact label="Ended">
+                {formatDay(e.endedAt)} ({e.endText})
+              </Fact>
+            )}
           </dl>
         </Card>
       </div>

@@ -11,7 +11,10 @@ export default async function ExceptionSettingsPage() {
   const [settings, groups] = await Promise.all([caller.exceptions.typeSettings(), caller.templates.groups()]);
   return (
     <>
-      <PageHeader title="Exception types" description="How long each kind of exception may last, when holders are reminded, and who approves extensions past the second (seed 000's five patterns)." />
+      <PageHeader
+        title="Exception types"
+        description="How long each kind of exception may last, when holders are reminded, and who approves extensions past the second (seed 000's five patterns)."
+      />
       <TypeSettingsTable settings={settings} groups={groups.map((g) => ({ key: g.key, name: g.name }))} />
     </>
   );

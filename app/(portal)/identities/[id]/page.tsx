@@ -65,7 +65,10 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             managerHref={person.manager ? `/identities/${person.manager.id}` : undefined}
           />
         </Card>
-        <Card title="HR source" description="Which HR system or identity provider keeps this person's record, over HR events or SCIM.">
+        <Card
+          title="HR source"
+          description="Which HR system or identity provider keeps this person's record, over HR events or SCIM."
+        >
           <ManagingSource
             identityId={person.id}
             displayName={person.displayName}
@@ -88,7 +91,10 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             emptyText={access.active ? undefined : `${person.displayName} is not Active, so policy gives nothing.`}
           />
         </Card>
-        <Card title="Access plans" description="What each HR change did to this person's access: additions at once, removals after their grace period, each step with its status.">
+        <Card
+          title="Access plans"
+          description="What each HR change did to this person's access: additions at once, removals after their grace period, each step with its status."
+        >
           <PlanList plans={plans} reviewable />
         </Card>
         <Card title="Attribute history" description="Every change HR (or an import) made, newest first.">

@@ -17,7 +17,10 @@ export default async function HrSourcesPage() {
   const { departments } = await (await api()).identities.facets();
   return (
     <>
-      <PageHeader title="HR sources" description="HR systems that send employee.hired, employee.updated and employee.terminated (seed 001). A future-dated change waits for its day; a resent event changes nothing." />
+      <PageHeader
+        title="HR sources"
+        description="HR systems that send employee.hired, employee.updated and employee.terminated (seed 001). A future-dated change waits for its day; a resent event changes nothing."
+      />
       <div className="grid gap-6">
         <Card title="Sources">
           {sources.length > 0 && (
@@ -52,7 +55,10 @@ export default async function HrSourcesPage() {
           title="Who each source manages"
           description={`A source's token reads and changes only the people it manages (and hires new ones). ${unmanaged} ${unmanaged === 1 ? "person is" : "people are"} managed by no source (the demo seed, CSV imports, IT): give a source the people it should take over before connecting it, so an identity provider matches them instead of failing to create them.`}
         >
-          <BulkHandover sources={sources.map((s) => ({ key: s.key, name: s.name, revoked: s.revokedAt !== null }))} departments={departments} />
+          <BulkHandover
+            sources={sources.map((s) => ({ key: s.key, name: s.name, revoked: s.revokedAt !== null }))}
+            departments={departments}
+          />
         </Card>
         <Card title="Recent events">
           {events.length === 0 ? (
@@ -60,13 +66,25 @@ export default async function HrSourcesPage() {
           ) : (
             <table className="w-full text-left text-sm" aria-label="HR events">
               <thead>
-                <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-                  <th scope="col" className="py-2 pr-3 font-medium">Received</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Source</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Event</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Person</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Effective</th>
-                  <th scope="col" className="py-2 font-medium">Status</th>
+                <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Received
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Source
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Event
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Person
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Effective
+                  </th>
+                  <th scope="col" className="py-2 font-medium">
+                    Status
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -78,7 +96,9 @@ export default async function HrSourcesPage() {
                     <td className="py-1.5 pr-3">{e.externalId}</td>
                     <td className="py-1.5 pr-3">{formatWhen(e.effectiveAt)}</td>
                     <td className="py-1.5">
-                      <Badge tone={e.status === "applied" ? "green" : e.status === "failed" ? "red" : "amber"}>{e.status}</Badge>
+                      <Badge tone={e.status === "applied" ? "green" : e.status === "failed" ? "red" : "amber"}>
+                        {e.status}
+                      </Badge>
                       {e.error && <span className="ml-2 text-xs text-red-700">{e.error}</span>}
                     </td>
                   </tr>

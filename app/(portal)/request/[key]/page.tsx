@@ -27,7 +27,10 @@ export default async function RequestFormPage({ params }: { params: Promise<{ ke
       <PageHeader title={form.name} description={form.description} />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="grid gap-4">
-          <AssessmentNotice assessment={form.assessment} approvers={form.stages.flatMap((s) => s.approvers.map((a) => a.displayName))} />
+          <AssessmentNotice
+            assessment={form.assessment}
+            approvers={form.stages.flatMap((s) => s.approvers.map((a) => a.displayName))}
+          />
           {form.open ? (
             <Card title="You already asked for this">
               <p className="text-sm">
@@ -55,7 +58,10 @@ export default async function RequestFormPage({ params }: { params: Promise<{ ke
                   <p className="font-medium text-slate-900">
                     {form.stages.length > 1 ? `${i + 1}. ` : ""}
                     {s.name}
-                    <span className="font-normal text-slate-500"> · {s.threshold.kind === "any" ? "any one" : `${s.threshold.n} of ${s.approvers.length}`}</span>
+                    <span className="font-normal text-slate-500">
+                      {" "}
+                      · {s.threshold.kind === "any" ? "any one" : `${s.threshold.n} of ${s.approvers.length}`}
+                    </span>
                   </p>
                   <ul className="mt-1 text-slate-600">
                     {s.approvers.map((a) => (
@@ -63,7 +69,9 @@ export default async function RequestFormPage({ params }: { params: Promise<{ ke
                         {a.displayName} <span className="text-xs text-slate-400">({viaLabel(a.via)})</span>
                       </li>
                     ))}
-                    {s.approvers.length === 0 && <li className="text-red-700">Nobody can approve this stage for you.</li>}
+                    {s.approvers.length === 0 && (
+                      <li className="text-red-700">Nobody can approve this stage for you.</li>
+                    )}
                   </ul>
                 </li>
               ))}

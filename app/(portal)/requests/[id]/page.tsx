@@ -21,7 +21,11 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   await requireActor();
   const { id } = await params;
   const data = await (await api()).requests.byId({ requestId: id }).catch((err: unknown) => {
-    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST" || err.code === "FORBIDDEN")) notFound();
+    if (
+      err instanceof TRPCError &&
+      (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST" || err.code === "FORBIDDEN")
+    )
+      notFound();
     throw err;
   });
   const r = data.request;
@@ -62,24 +66,48 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             </Alert>
           )}
           {proposal && (r.status === "pending" || r.status === "needs_info") && (
-            <Alert tone="amber" title={`Proposed by ${proposal.proposer?.displayName ?? "IT"} (IT), not asked for by ${firstName}`}>
-              {proposal.action === "grant" && <>It is access only if the approver named here approves it; nothing has been granted.</>}
-              {proposal.action === "keep" && <>Drift found this access in the system without a policy or exception; if approved, it is kept as an exception until the date below, otherwise IT removes it.</>}
-              {proposal.action === "extend" && <>If approved, EXC-{proposal.exceptionNumber} ends later; otherwise it ends as planned.</>}
+            <Alert
+              tone="amber"
+              title={`Proposed by ${proposal.proposer?.displayName ?? "IT"} (IT), not asked for by ${firstName}`}
+            >
+              {proposal.action === "grant" && (
+                <>It is access only if the approver named here approves it; nothing has been granted.</>
+              )}
+              {proposal.action === "keep" && (
+                <>
+                  Drift found this access in the system without a policy or exception; if approved, it is kept as an
+                  exception until the date below, otherwise IT removes it.
+                </>
+              )}
+              {proposal.action === "extend" && (
+                <>If approved, EXC-{proposal.exceptionNumber} ends later; otherwise it ends as planned.</>
+              )}
             </Alert>
           )}
           {r.status === "approved" && (
-            <Alert tone="green" title={`Approved${r.decidedBy ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt)}`}>
+            <Alert
+              tone="green"
+              title={`Approved${r.decidedBy ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt)}`}
+            >
               Access from {formatWhen(r.accessStartsAt)} until {formatWhen(r.accessEndsAt)}; it ends by itself.
               {r.autoApprovedBecause && <> {r.autoApprovedBecause}.</>}
             </Alert>
           )}
           {(r.status === "denied" || r.status === "cancelled" || r.status === "expired") && (
-            <Alert tone="red" title={`${r.status === "denied" ? "Denied" : r.status === "cancelled" ? "Cancelled" : "Expired"}${r.decidedBy && r.status === "denied" ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt)}`}>
+            <Alert
+              tone="red"
+              title={`${r.status === "denied" ? "Denied" : r.status === "cancelled" ? "Cancelled" : "Expired"}${r.decidedBy && r.status === "denied" ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt)}`}
+            >
               {r.decisionNote ?? (r.status === "expired" ? "Nobody decided in time." : null)}
             </Alert>
           )}
-          {data.viewer.canDecide && <DecisionPanel requestId={r.id} number={r.number} stageLabel={data.stages.length > 1 && current ? `stage ${r.currentStage + 1}: ${current.name}` : null} />}
+          {data.viewer.canDecide && (
+            <DecisionPanel
+              requestId={r.id}
+              number={r.number}
+              stageLabel={data.stages.length > 1 && current ? `stage ${r.currentStage + 1}: ${current.name}` : null}
+            />
+          )}
 
           <Card title="The request">
             <dl className="grid gap-3 text-sm sm:grid-cols-[10rem_minmax(0,1fr)]">
@@ -98,7 +126,8 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                 <>
                   <dt className="text-slate-500">Proposed by</dt>
                   <dd>
-                    {proposal.proposer ? `${proposal.proposer.displayName} (${proposal.proposer.email})` : "IT"}, for {person.displayName}
+                    {proposal.proposer ? `${proposal.proposer.displayName} (${proposal.proposer.email})` : "IT"}, for{" "}
+                    {person.displayName}
                   </dd>
                   <dt className="text-slate-500">Exception type</dt>
                   <dd>{proposal.type.replace(/_/g, " ")}</dd>
@@ -108,13 +137,19 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               <dd>
                 {proposal && proposal.action !== "extend" ? (
                   <>
-                    {proposal.action === "grant" && new Date(proposal.startsAt) > r.createdAt ? `from ${formatWhen(proposal.startsAt)}` : "from approval"} until{" "}
-                    {formatWhen(proposal.expiresAt)}
+                    {proposal.action === "grant" && new Date(proposal.startsAt) > r.createdAt
+                      ? `from ${formatWhen(proposal.startsAt)}`
+                      : "from approval"}{" "}
+                    until {formatWhen(proposal.expiresAt)}
                   </>
                 ) : (
                   <>
                     {r.duration}
-                    {proposal?.action === "extend" ? ` more on EXC-${proposal.exceptionNumber}` : r.requestedStart ? `, from ${formatWhen(r.requestedStart)}` : ", from approval"}
+                    {proposal?.action === "extend"
+                      ? ` more on EXC-${proposal.exceptionNumber}`
+                      : r.requestedStart
+                        ? `, from ${formatWhen(r.requestedStart)}`
+                        : ", from approval"}
                   </>
                 )}
               </dd>
@@ -131,7 +166,15 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               {data.template.fields.map((f) => (
                 <div key={f.key} className="contents">
                   <dt className="text-slate-500">{f.label}</dt>
-                  <dd>{fields[f.key] === undefined || fields[f.key] === "" ? "—" : typeof fields[f.key] === "boolean" ? (fields[f.key] ? "Yes" : "No") : String(fields[f.key])}</dd>
+                  <dd>
+                    {fields[f.key] === undefined || fields[f.key] === ""
+                      ? "—"
+                      : typeof fields[f.key] === "boolean"
+                        ? fields[f.key]
+                          ? "Yes"
+                          : "No"
+                        : String(fields[f.key])}
+                  </dd>
                 </div>
               ))}
               {hasRestrictions(storedRestrictions(r.restrictions)) && (
@@ -164,7 +207,8 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             </ul>
             {assessment.overall === "outside" && (
               <p className="mt-2 text-sm text-slate-600">
-                {firstName}&apos;s policies ({data.currentAccess.matchedPolicies.join(", ") || "none match"}) do not grant it, so approving makes an exception that ends by itself.
+                {firstName}&apos;s policies ({data.currentAccess.matchedPolicies.join(", ") || "none match"}) do not
+                grant it, so approving makes an exception that ends by itself.
               </p>
             )}
           </Card>
@@ -202,7 +246,17 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                         {data.stages.length > 1 ? `${i + 1}. ` : ""}
                         {s.name}
                       </span>
-                      <Badge tone={s.state === "done" ? "green" : s.state === "current" ? "amber" : s.state === "denied" ? "red" : "neutral"}>
+                      <Badge
+                        tone={
+                          s.state === "done"
+                            ? "green"
+                            : s.state === "current"
+                              ? "amber"
+                              : s.state === "denied"
+                                ? "red"
+                                : "neutral"
+                        }
+                      >
                         {s.state === "later" ? "later" : `${approvals} of ${needed} approval${needed === 1 ? "" : "s"}`}
                       </Badge>
                     </p>
@@ -212,10 +266,18 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                           <span>
                             {a.displayName} <span className="text-xs text-slate-400">({viaLabel(a.via, names)})</span>
                           </span>
-                          {a.vote && <Badge tone={a.vote.decision === "approve" ? "green" : "red"}>{a.vote.decision === "approve" ? "approved" : "denied"}</Badge>}
+                          {a.vote && (
+                            <Badge tone={a.vote.decision === "approve" ? "green" : "red"}>
+                              {a.vote.decision === "approve" ? "approved" : "denied"}
+                            </Badge>
+                          )}
                         </li>
                       ))}
-                      {s.approvers.length === 0 && <li className="text-slate-400">{s.state === "later" ? "Chosen when the stage opens." : "Nobody."}</li>}
+                      {s.approvers.length === 0 && (
+                        <li className="text-slate-400">
+                          {s.state === "later" ? "Chosen when the stage opens." : "Nobody."}
+                        </li>
+                      )}
                     </ul>
                   </li>
                 );
@@ -226,7 +288,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             <AttributeList attributes={person.attributes} manager={person.manager} />
           </Card>
           <Card title="Current access">
-            <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">From policy</p>
+            <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">From policy</p>
             <ul className="mt-1 grid gap-0.5 font-mono text-xs text-slate-700">
               {data.currentAccess.policy.map((g) => (
                 <li key={g.resource}>
@@ -236,7 +298,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               ))}
               {data.currentAccess.policy.length === 0 && <li className="font-sans text-slate-500">Nothing.</li>}
             </ul>
-            <p className="mt-3 text-xs font-semibold uppercase tracking-wide text-slate-500">Temporary</p>
+            <p className="mt-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">Temporary</p>
             <ul className="mt-1 grid gap-0.5 text-sm text-slate-700">
               {data.currentAccess.temporary.map((t) => (
                 <li key={t.id}>
@@ -246,19 +308,21 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               {data.currentAccess.temporary.length === 0 && <li className="text-slate-500">Nothing.</li>}
             </ul>
           </Card>
-          {!data.viewer.isRequester && <Card title="Similar requests">
-            <ul className="grid gap-1 text-sm">
-              {data.similar.map((s) => (
-                <li key={s.id} className="flex items-center justify-between gap-2">
-                  <span>
-                    {s.requesterName} · {s.duration}
-                  </span>
-                  <StatusBadge status={s.status} />
-                </li>
-              ))}
-              {data.similar.length === 0 && <li className="text-slate-500">Nobody has asked for this before.</li>}
-            </ul>
-          </Card>}
+          {!data.viewer.isRequester && (
+            <Card title="Similar requests">
+              <ul className="grid gap-1 text-sm">
+                {data.similar.map((s) => (
+                  <li key={s.id} className="flex items-center justify-between gap-2">
+                    <span>
+                      {s.requesterName} · {s.duration}
+                    </span>
+                    <StatusBadge status={s.status} />
+                  </li>
+                ))}
+                {data.similar.length === 0 && <li className="text-slate-500">Nobody has asked for this before.</li>}
+              </ul>
+            </Card>
+          )}
         </aside>
       </div>
     </>

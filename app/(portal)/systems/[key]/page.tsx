@@ -19,7 +19,15 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
   if (!s) notFound();
   return (
     <>
-      <PageHeader title={s.name} description={`Levels: ${s.accessLevels.join(" < ")}`} actions={<Badge tone={s.health.ok ? "green" : "red"}>{s.health.ok ? "healthy" : "unhealthy"}: {s.health.detail}</Badge>} />
+      <PageHeader
+        title={s.name}
+        description={`Levels: ${s.accessLevels.join(" < ")}`}
+        actions={
+          <Badge tone={s.health.ok ? "green" : "red"}>
+            {s.health.ok ? "healthy" : "unhealthy"}: {s.health.detail}
+          </Badge>
+        }
+      />
       <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
         <div className="grid content-start gap-6">
           <Card title="Tasks for IT" description="The manual adapter's work: do it in the system, then mark it done.">
@@ -39,14 +47,17 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
             )}
             {s.cancelledTasks.length > 0 && (
               <div className="mt-4 border-t border-slate-200 pt-3">
-                <h3 className="text-xs font-medium uppercase tracking-wide text-slate-600">Cancelled: do not do these</h3>
+                <h3 className="text-xs font-medium tracking-wide text-slate-600 uppercase">
+                  Cancelled: do not do these
+                </h3>
                 <ul className="mt-1 divide-y divide-slate-100 text-sm" aria-label="Cancelled tasks">
                   {s.cancelledTasks.map((t) => (
                     <li key={t.id} className="flex flex-wrap items-start justify-between gap-2 py-2">
                       <span className="text-slate-700">
                         <span className="line-through decoration-slate-400">{t.description}</span>
                         <span className="block text-xs text-slate-600">
-                          {t.cancelReason ?? "No longer needed"} · cancelled {t.doneAt ? formatWhen(t.doneAt) : ""}{t.doneBy ? ` by ${t.doneBy}` : ""}
+                          {t.cancelReason ?? "No longer needed"} · cancelled {t.doneAt ? formatWhen(t.doneAt) : ""}
+                          {t.doneBy ? ` by ${t.doneBy}` : ""}
                         </span>
                       </span>
                       <Badge>cancelled</Badge>
@@ -56,7 +67,10 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
               </div>
             )}
           </Card>
-          <Card title="Waiting, failed and cancelled operations" description="Cancelled: a grant whose exception ended, or that a later removal replaced, before it reached the system. It will not run.">
+          <Card
+            title="Waiting, failed and cancelled operations"
+            description="Cancelled: a grant whose exception ended, or that a later removal replaced, before it reached the system. It will not run."
+          >
             {s.operations.length === 0 ? (
               <EmptyState title="Nothing waiting, failed or cancelled" />
             ) : (
@@ -64,7 +78,8 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                 {s.operations.map((o) => (
                   <li key={o.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                     <span>
-                      {o.action} <span className="font-mono text-xs">{o.resourceKey}</span> for {o.email} · {o.attempts}/{o.maxAttempts} attempts
+                      {o.action} <span className="font-mono text-xs">{o.resourceKey}</span> for {o.email} · {o.attempts}
+                      /{o.maxAttempts} attempts
                       {o.status === "cancelled" ? (
                         <span className="block text-xs text-slate-600">{o.cancelReason}</span>
                       ) : (
@@ -94,7 +109,9 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                       <td className="py-1.5 pr-3 text-slate-500">{formatWhen(c.at)}</td>
                       <td className="py-1.5 pr-3">{c.call}</td>
                       <td className="py-1.5 pr-3">
-                        <Badge tone={c.outcome === "done" ? "green" : c.outcome === "error" ? "red" : "amber"}>{c.outcome}</Badge>
+                        <Badge tone={c.outcome === "done" ? "green" : c.outcome === "error" ? "red" : "amber"}>
+                          {c.outcome}
+                        </Badge>
                       </td>
                       <td className="py-1.5 pr-3 text-xs text-slate-500">{c.durationMs} ms</td>
                       <td className="py-1.5 text-xs text-slate-600">{c.detail}</td>
@@ -107,9 +124,17 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
         </div>
         <div className="grid content-start gap-6">
           <Card title="Adapter">
-            <AdapterForm systemKey={s.key} adapterKind={s.adapterKind} adapterConfig={s.adapterConfig} kinds={s.adapterKinds} />
+            <AdapterForm
+              systemKey={s.key}
+              adapterKind={s.adapterKind}
+              adapterConfig={s.adapterConfig}
+              kinds={s.adapterKinds}
+            />
           </Card>
-          <Card title="Grace periods" description="On a transfer, access the new role does not need is kept this many days for the hand-over (0: removed at once). Empty follows the system's setting on the Drift page.">
+          <Card
+            title="Grace periods"
+            description="On a transfer, access the new role does not need is kept this many days for the hand-over (0: removed at once). Empty follows the system's setting on the Drift page."
+          >
             <ResourceGrace systemKey={s.key} />
           </Card>
         </div>

@@ -27,7 +27,15 @@ export default async function EditTemplatePage({ params }: { params: Promise<{ k
         / {template.name}
       </nav>
       <PageHeader title={`Edit: ${template.name}`} description={<span className="font-mono">{template.key}</span>} />
-      <TemplateEditor initial={{ key: template.key, name: template.name, description: template.description, definition: template.definition }} catalog={catalog} />
+      <TemplateEditor
+        initial={{
+          key: template.key,
+          name: template.name,
+          description: template.description,
+          definition: template.definition,
+        }}
+        catalog={catalog}
+      />
     </>
   );
 }

@@ -17,10 +17,21 @@ export default async function ApproverGroupsPage() {
         </Link>{" "}
         / approver groups
       </nav>
-      <PageHeader title="Approver groups" description="Groups that templates name as approvers or escalation targets. The order of members is the order first-N and round-robin follow." />
+      <PageHeader
+        title="Approver groups"
+        description="Groups that templates name as approvers or escalation targets. The order of members is the order first-N and round-robin follow."
+      />
       <div className="grid gap-4 md:grid-cols-2">
         {groups.map((g) => (
-          <GroupEditor key={g.key} group={{ key: g.key, name: g.name, description: g.description, members: g.members.map((m) => ({ email: m.email, displayName: m.displayName, status: m.status })) }} />
+          <GroupEditor
+            key={g.key}
+            group={{
+              key: g.key,
+              name: g.name,
+              description: g.description,
+              members: g.members.map((m) => ({ email: m.email, displayName: m.displayName, status: m.status })),
+            }}
+          />
         ))}
         <GroupEditor group={null} />
       </div>
