@@ -1,22 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-// Vitest 5 targets Node 22; on Node 20 its failure report calls Map.groupBy (Node 21+).
-// The config is loaded in the main process, so defining it here keeps failures readable.
-if (typeof (Map as unknown as { groupBy?: unknown }).groupBy !== "function") {
-  Object.defineProperty(Map, "groupBy", {
-    value<T, K>(items: Iterable<T>, key: (item: T, index: number) => K) {
-      const groups = new Map<K, T[]>();
-      let i = 0;
-      for (const item of items) {
-        const k = key(item, i++);
-        groups.set(k, [...(groups.get(k) ?? []), item]);
-      }
-      return groups;
-    },
-  });
-}
-
 export default defineConfig({
   resolve: {
     alias: {
