@@ -103,7 +103,8 @@ export function BulkHandover({ sources, departments }: { sources: Source[]; depa
       <div aria-live="polite">
         {sameSource ? (
           <p className="text-slate-600">{toName} already manages these people: choose people it does not manage.</p>
-        ) : preview.isPending ? (
+        ) : preview.isPending || preview.isPlaceholderData ? (
+          // a previous selection's count under this selection's words would be a false statement
           <p className="text-slate-500">Counting…</p>
         ) : preview.isError ? (
           <p role="alert" className="text-red-700">
