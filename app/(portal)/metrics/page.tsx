@@ -43,7 +43,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Exception metrics"
-        description={`Seed 000's five metrics with their targets, as of ${m.at.toISOString().replace("T", " ").slice(0, 16)} UTC. The monthly report goes to IT admins and auditors on the 1st.`}
+        description={`Five measures of how exceptions are used, each with its target, as of ${m.at.toISOString().replace("T", " ").slice(0, 16)} UTC. The monthly report goes to IT admins and auditors on the 1st.`}
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="1. Volume" description="Active exceptions, and new and ended per month.">
