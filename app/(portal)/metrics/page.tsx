@@ -91,7 +91,14 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
           </dl>
           <Target met={m.approval.met} target={m.approval.target} />
         </Card>
-        <Card title="4. Expiration compliance" description={`Of ${m.expiration.ended} ended exceptions.`}>
+        <Card
+          title="4. Expiration compliance"
+          description={
+            m.expiration.ended === 0
+              ? "No ended exceptions yet: these figures start with the first one that ends."
+              : `Of ${m.expiration.ended} ended exception${m.expiration.ended === 1 ? "" : "s"}.`
+          }
+        >
           <dl className="grid grid-cols-3 gap-3">
             <Figure
               label="Expired on time"
