@@ -11,6 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
 import { hasRestrictions, storedRestrictions } from "@/server/core/exceptions/restrictions";
+import { plural } from "@/server/core/text/plural";
 
 export const metadata = { title: "Exception" };
 
@@ -66,7 +67,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
         <div className="grid content-start gap-6">
           <Card
             title="Lifecycle"
-            description={`${e.timeline.durationDays} days from ${e.requestNumber ? "request" : "approval"} to ${e.endedAt ? "end" : "today"}.`}
+            description={`${plural(e.timeline.durationDays, "day")} from ${e.requestNumber ? "request" : "approval"} to ${e.endedAt ? "end" : "today"}.`}
           >
             <ol className="grid gap-3" aria-label="Timeline">
               {e.timeline.steps.map((s, i) => (
@@ -143,7 +144,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             <Fact label="Window">
               {formatWhen(e.startsAt)} → {formatWhen(e.expiresAt)}
               {e.daysRemaining !== null && (
-                <span className="block text-xs text-slate-500">{e.daysRemaining} days remaining</span>
+                <span className="block text-xs text-slate-500">{plural(e.daysRemaining, "day")} remaining</span>
               )}
             </Fact>
             <Fact label="Extensions">{e.extensionsUsed} of 4 (two by the original approver, then escalated)</Fact>
