@@ -12,6 +12,7 @@ import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
 import { hasRestrictions, storedRestrictions } from "@/server/core/exceptions/restrictions";
 import { plural } from "@/server/core/text/plural";
+import { referencesText } from "@/server/core/exceptions/types";
 
 export const metadata = { title: "Exception" };
 
@@ -35,7 +36,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
   ]);
   if (!e) notFound();
   const typeSettings = e.type === "fallback" ? null : settings[e.type as keyof typeof settings];
-  const refs = Object.entries(e.references as Record<string, string>);
+  const refs = referencesText(e.references);
   const restrictions = storedRestrictions(e.restrictions);
   return (
     <>
@@ -148,7 +149,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
               )}
             </Fact>
             <Fact label="Extensions">{e.extensionsUsed} of 4 (two by the original approver, then escalated)</Fact>
-            {refs.length > 0 && <Fact label="References">{refs.map(([k, v]) => `${k}: ${v}`).join(" · ")}</Fact>}
+            {refs && <Fact label="References">{refs}</Fact>}
             {hasRestrictions(restrictions) && (
               <Fact label="Restrictions">
                 <RestrictionsSummary restrictions={restrictions} />
