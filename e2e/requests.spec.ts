@@ -59,6 +59,10 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
     .fill("Which regions does the analysis cover, and who in Finance do you work with?");
   await page.getByRole("button", { name: "Send question" }).click();
   await expect(heading).toContainText("waiting for more information");
+  // Sent: the box is gone and the panel says so, rather than offering to send the same question again.
+  await expect(page.getByText("Question sent. The request waits for the answer")).toBeVisible();
+  await expect(page.getByLabel("What do you need to know? (required)")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Send question" })).toHaveCount(0);
 
   // Sarah answers in the thread; the request goes back to the CFO.
   await waitForMail(people.employee.email, new RegExp(`${number}: David Okafor needs more information`));
