@@ -79,6 +79,11 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
   await waitForMail(cfo, new RegExp(`${number}: Sarah Chen answered`));
   await context.clearCookies();
   await signInAs(cfo);
+  // The notification quotes the answer with its formatting rendered, not as *asterisks*.
+  await openReady(page, "/notifications");
+  const notices = page.getByRole("list", { name: "Notifications" });
+  await expect(notices.locator("strong", { hasText: "Maria" })).toBeVisible();
+  await expect(notices).not.toContainText("*Maria*");
   await openReady(page, requestUrl);
   await expect(page.getByRole("list", { name: "Messages" })).toContainText("Which regions does the analysis cover");
   await page.getByRole("button", { name: "Approve" }).click();
