@@ -42,6 +42,8 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
   // The CFO sees it in the inbox, outside Sarah's role policy, and asks for more information.
   await context.clearCookies();
   await signInAs(cfo);
+  // With a request waiting, the approver lands on the inbox rather than on My access.
+  await expect(page).toHaveURL(/\/inbox$/);
   await expect(page.getByRole("link", { name: /Inbox/ })).toContainText("1");
   await openReady(page, "/inbox");
   const row = page
