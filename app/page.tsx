@@ -1,5 +1,12 @@
 import { redirect } from "next/navigation";
+import { api } from "@/server/api/server";
+import { requireActor } from "@/server/auth/guard";
+import { landingPage } from "@/server/core/landing";
 
-export default function Home() {
-  redirect("/access");
+export const dynamic = "force-dynamic";
+
+/** Home, and where sign-in goes when no page was asked for: the inbox when work waits, else My access. */
+export default async function Home() {
+  await requireActor();
+  redirect(landingPage(await (await api()).inbox.count()));
 }

@@ -57,7 +57,8 @@ export const test = base.extend<{ signInAs: (email: string) => Promise<void> }>(
   signInAs: async ({ page }, provide) => {
     await provide(async (email) => {
       await signInWithOidc(page, email);
-      await page.waitForURL("**/access");
+      // Home sends approvers with requests waiting to the inbox, everyone else to My access.
+      await page.waitForURL(/\/(access|inbox)$/);
     });
   },
 });

@@ -80,7 +80,7 @@ test("an auditor finds the exception in the exception log with who proposed and 
   expect(
     lines.some(
       (l) =>
-        l.includes("jane.smith@company.com,gitlab:group:finance,,training,") &&
+        l.includes("jane.smith@company.com,gitlab:group:finance,,Training,") &&
         l.includes(",priya.raman@company.com,cfo@company.com,"),
     ),
   ).toBe(true);

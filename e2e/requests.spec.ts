@@ -42,6 +42,8 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
   // The CFO sees it in the inbox, outside Sarah's role policy, and asks for more information.
   await context.clearCookies();
   await signInAs(cfo);
+  // With a request waiting, the approver lands on the inbox rather than on My access.
+  await expect(page).toHaveURL(/\/inbox$/);
   await expect(page.getByRole("link", { name: /Inbox/ })).toContainText("1");
   await openReady(page, "/inbox");
   const row = page
@@ -59,6 +61,10 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
     .fill("Which regions does the analysis cover, and who in Finance do you work with?");
   await page.getByRole("button", { name: "Send question" }).click();
   await expect(heading).toContainText("waiting for more information");
+  // Sent: the box is gone and the panel says so, rather than offering to send the same question again.
+  await expect(page.getByText("Question sent. The request waits for the answer")).toBeVisible();
+  await expect(page.getByLabel("What do you need to know? (required)")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Send question" })).toHaveCount(0);
 
   // Sarah answers in the thread; the request goes back to the CFO.
   await waitForMail(people.employee.email, new RegExp(`${number}: David Okafor needs more information`));
@@ -75,6 +81,11 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
   await waitForMail(cfo, new RegExp(`${number}: Sarah Chen answered`));
   await context.clearCookies();
   await signInAs(cfo);
+  // The notification quotes the answer with its formatting rendered, not as *asterisks*.
+  await openReady(page, "/notifications");
+  const notices = page.getByRole("list", { name: "Notifications" });
+  await expect(notices.locator("strong", { hasText: "Maria" })).toBeVisible();
+  await expect(notices).not.toContainText("*Maria*");
   await openReady(page, requestUrl);
   await expect(page.getByRole("list", { name: "Messages" })).toContainText("Which regions does the analysis cover");
   await page.getByRole("button", { name: "Approve" }).click();

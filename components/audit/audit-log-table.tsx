@@ -14,6 +14,7 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { useUrlParams } from "@/components/ui/use-url-params";
 import { auditQueryString, parseAuditParams } from "./audit-params";
 import { ChainVerification } from "./chain-verification";
+import { auditActionLabel } from "@/server/core/audit/action-label";
 
 const PAGE_SIZE = 50;
 
@@ -44,6 +45,7 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
             allLabel="All actions"
             value={params.action}
             options={events.data?.actions}
+            labels={auditActionLabel}
             onChange={(action) => update({ action })}
           />
           {params.subjectId && (
@@ -90,7 +92,10 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
                       {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
                     </td>
                     <td className="px-3 py-2">{e.actorLabel}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
+                    <td className="px-3 py-2">
+                      {auditActionLabel(e.action)}
+                      <span className="block font-mono text-xs text-slate-500">{e.action}</span>
+                    </td>
                     <td className="px-3 py-2 text-slate-600">
                       {e.subjectName && e.subjectId && linkPeople ? (
                         <Link href={`/identities/${e.subjectId}`} className="text-brand-700 hover:underline">

@@ -11,6 +11,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { SelectFilter } from "@/components/ui/select-filter";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { FindingActions } from "./finding-actions";
+import { driftKindLabels, type DriftKind } from "@/server/core/drift/explain";
 
 const PAGE_SIZE = 25;
 const kindTone = { excess: "red", missing: "amber", level: "brand" } as const;
@@ -55,6 +56,7 @@ export function FindingsTable({ systems, initialSystem }: { systems: string[]; i
           allLabel="Every kind"
           value={kind}
           options={["excess", "missing", "level"]}
+          labels={driftKindLabels}
           onChange={filter((v) => setKind(v as typeof kind))}
         />
         <div>
@@ -118,7 +120,9 @@ export function FindingsTable({ systems, initialSystem }: { systems: string[]; i
                 query.data.rows.map((f) => (
                   <tr key={f.id} className="align-top">
                     <td className="px-4 py-2">
-                      <Badge tone={kindTone[f.kind as keyof typeof kindTone]}>{f.kind}</Badge>{" "}
+                      <Badge tone={kindTone[f.kind as keyof typeof kindTone]}>
+                        {driftKindLabels[f.kind as DriftKind] ?? f.kind}
+                      </Badge>{" "}
                       {f.status !== "open" && <Badge>{statusLabel[f.status] ?? f.status}</Badge>}
                       <div className="mt-1 font-mono text-xs text-slate-800">{f.resourceKey}</div>
                       <div className="text-xs text-slate-500">found {formatWhen(f.createdAt)}</div>

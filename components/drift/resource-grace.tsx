@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
+import { plural } from "@/server/core/text/plural";
 
 function GraceRow({
   resource,
@@ -31,10 +32,10 @@ function GraceRow({
         )}
         <span className="text-xs text-slate-500">
           {resource.graceDays === null
-            ? `system's ${systemDays} days`
+            ? `system's ${plural(systemDays, "day")}`
             : resource.graceDays === 0
               ? "removed at once on a transfer"
-              : `${resource.graceDays} days`}
+              : plural(resource.graceDays, "day")}
         </span>
       </span>
       <form

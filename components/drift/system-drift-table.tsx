@@ -10,6 +10,7 @@ import { formatWhen } from "@/components/requests/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { AppRouter } from "@/server/api/root";
+import { plural } from "@/server/core/text/plural";
 
 type SystemRow = inferRouterOutputs<AppRouter>["drift"]["overview"][number];
 
@@ -127,7 +128,8 @@ function SystemRowView({ s }: { s: SystemRow }) {
             <span>{s.reviewPlans ? "Plans wait for review" : "Plans run at once"}</span>
             <span>{s.driftAutoRemediate ? "Drift corrected automatically" : "Drift reported for IT"}</span>
             <span>
-              Grace period {s.effectiveGraceDays} days{s.graceDays === null ? " (default)" : ""}
+              Grace period {plural(s.effectiveGraceDays, "day")}
+              {s.graceDays === null ? " (default)" : ""}
             </span>
             <button
               type="button"

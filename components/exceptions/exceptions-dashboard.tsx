@@ -13,7 +13,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { SelectFilter } from "@/components/ui/select-filter";
 
 import { useUrlParams } from "@/components/ui/use-url-params";
-import { exceptionTypes } from "@/server/core/exceptions/types";
+import { exceptionStatusLabels, exceptionTypes } from "@/server/core/exceptions/types";
 import { dashboardQueryString, parseDashboardParams } from "./dashboard-params";
 import { remaining, statusText, typeLabel } from "./format";
 
@@ -97,6 +97,7 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
           allLabel="Open"
           value={params.status === "open" ? undefined : params.status}
           options={["revoke_failed", "ended", "all"]}
+          labels={{ revoke_failed: exceptionStatusLabels.revoke_failed, ended: "Ended", all: "All" }}
           onChange={(v) => setParams({ status: (v as never) ?? "open" })}
         />
         <SelectFilter
@@ -105,6 +106,7 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
           allLabel="Any time"
           value={params.expiring ? String(params.expiring) : undefined}
           options={["7", "30"]}
+          labels={{ "7": "Within 7 days", "30": "Within 30 days" }}
           onChange={(v) => setParams({ expiring: v ? (Number(v) as 7 | 30) : undefined })}
         />
         <SelectFilter
@@ -113,6 +115,7 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
           allLabel="All types"
           value={params.type}
           options={[...exceptionTypes, "fallback"]}
+          labels={typeLabel}
           onChange={(v) => setParams({ type: v })}
         />
         <SelectFilter

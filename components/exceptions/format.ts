@@ -1,4 +1,4 @@
-import { exceptionTypeLabels } from "@/server/core/exceptions/types";
+import { exceptionStatusLabels, exceptionTypeLabels, type ExceptionStatus } from "@/server/core/exceptions/types";
 
 export const typeLabel = (type: string) => exceptionTypeLabels[type as keyof typeof exceptionTypeLabels] ?? type;
 
@@ -11,11 +11,18 @@ export function remaining(ms: number): string {
   return `${Math.max(1, minutes)} minute${minutes === 1 ? "" : "s"}`;
 }
 
-export const statusText: Record<string, { label: string; tone: "neutral" | "brand" | "green" | "amber" | "red" }> = {
-  granting: { label: "Granting", tone: "amber" },
-  active: { label: "Active", tone: "green" },
-  grant_failed: { label: "Grant failed", tone: "red" },
-  removing: { label: "Removing", tone: "amber" },
-  removed: { label: "Removed", tone: "neutral" },
-  revoke_failed: { label: "Revoke failed", tone: "red" },
+type Tone = "neutral" | "brand" | "green" | "amber" | "red";
+const statusTones: Record<ExceptionStatus, Tone> = {
+  granting: "amber",
+  active: "green",
+  grant_failed: "red",
+  removing: "amber",
+  removed: "neutral",
+  revoke_failed: "red",
 };
+export const statusText: Record<string, { label: string; tone: Tone }> = Object.fromEntries(
+  Object.entries(statusTones).map(([status, tone]) => [
+    status,
+    { label: exceptionStatusLabels[status as ExceptionStatus], tone },
+  ]),
+);

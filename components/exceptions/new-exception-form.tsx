@@ -8,6 +8,7 @@ import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { defaultTypeSettings, exceptionTypes, type ExceptionType } from "@/server/core/exceptions/types";
 import { typeLabel } from "./format";
+import { formatDuration } from "@/server/core/requests/template";
 
 const input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm";
 const label = "text-xs font-medium text-slate-600";
@@ -107,9 +108,7 @@ export function NewExceptionForm({ resources }: { resources: string[] }) {
               </option>
             ))}
           </select>
-          <p className="mt-1 text-xs text-slate-500">
-            Lasts at most {max >= 1440 ? `${max / 1440} days` : `${max / 60} hours`}.
-          </p>
+          <p className="mt-1 text-xs text-slate-500">Lasts at most {formatDuration(max)}.</p>
         </div>
         <div>
           <label htmlFor="exc-expires" className={label}>

@@ -84,7 +84,10 @@ function TypeRow({
       </td>
       <td className="px-3 py-2">
         {fixed ? (
-          <span className="text-xs text-slate-600" title="Seed 000: this kind of exception has a hard expiry">
+          <span
+            className="text-xs text-slate-600"
+            title="This kind of exception has a hard expiry: it is never extended"
+          >
             <input
               type="checkbox"
               aria-label={`${typeLabel(type)}: can be extended`}

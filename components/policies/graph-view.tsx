@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type React from "react";
+import { labelLines, textWidth } from "./graph-labels";
 
 interface Node {
   name: string;
@@ -8,10 +9,16 @@ interface Node {
   missing: boolean;
 }
 
-const W = 210;
-const H = 34;
+const MIN_W = 120;
+const PAD_X = 16;
+const LINE_H = 15;
+const PAD_Y = 10;
 const GAP_X = 24;
 const GAP_Y = 70;
+
+const labelOf = (n: Node) => labelLines(n.missing ? `${n.name} (missing)` : n.name);
+/** Each node as wide as its longest line (long names wrap to two lines, then end in "…"). */
+const widthOf = (n: Node) => Math.max(MIN_W, ...labelOf(n).map(textWidth)) + 2 * PAD_X;
 
 /**
  * The inheritance graph drawn in layers: policies that inherit nothing at the bottom, each
@@ -35,13 +42,19 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
     layers[d]!.sort((a, b) => centre(a) - centre(b) || a.name.localeCompare(b.name));
     layers[d]!.forEach((n, i) => order.set(n.name, i));
   }
-  const widest = Math.max(1, ...layers.map((l) => l.length));
-  const width = widest * (W + GAP_X) + GAP_X;
+  // Every node is as tall as the tallest label, so edges meet the boxes on one line per layer.
+  const H = Math.max(1, ...drawn.map((n) => labelOf(n).length)) * LINE_H + 2 * PAD_Y;
+  const layerWidth = (layer: Node[]) => layer.reduce((sum, n) => sum + widthOf(n) + GAP_X, 0);
+  const width = Math.max(GAP_X, ...layers.map(layerWidth)) + GAP_X;
   const height = (maxDepth + 1) * (H + GAP_Y) + GAP_Y / 2;
-  const pos = new Map<string, { x: number; y: number }>();
+  const pos = new Map<string, { x: number; y: number; w: number }>();
   layers.forEach((layer, d) => {
-    const offset = (width - layer.length * (W + GAP_X) + GAP_X) / 2;
-    layer.forEach((n, i) => pos.set(n.name, { x: offset + i * (W + GAP_X), y: height - (d + 1) * (H + GAP_Y) + GAP_Y / 2 }));
+    let x = (width - layerWidth(layer) + GAP_X) / 2;
+    for (const n of layer) {
+      const w = widthOf(n);
+      pos.set(n.name, { x, y: height - (d + 1) * (H + GAP_Y) + GAP_Y / 2, w });
+      x += w + GAP_X;
+    }
   });
   const link = (n: Node, children: React.ReactNode) =>
     files[n.name] ? (
@@ -64,26 +77,35 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
           const b = pos.get(e.to);
           if (!a || !b) return null;
           return (
-            <line key={`${e.from}->${e.to}`} x1={a.x + W / 2} y1={a.y + H} x2={b.x + W / 2} y2={b.y} className="stroke-slate-300" strokeWidth={1.5} markerEnd="url(#arrow)" />
+            <line key={`${e.from}->${e.to}`} x1={a.x + a.w / 2} y1={a.y + H} x2={b.x + b.w / 2} y2={b.y} className="stroke-slate-300" strokeWidth={1.5} markerEnd="url(#arrow)" />
           );
         })}
         {drawn.map((n) => {
           const p = pos.get(n.name)!;
+          const lines = labelOf(n);
           return link(
             n,
             <g>
+              <title>{n.missing ? `${n.name} (missing)` : n.name}</title>
               <rect
                 x={p.x}
                 y={p.y}
-                width={W}
+                width={p.w}
                 height={H}
                 rx={6}
                 className={n.missing ? "fill-white stroke-slate-400" : n.effect === "deny" ? "fill-red-50 stroke-red-400" : "fill-brand-50 stroke-brand-500"}
                 strokeDasharray={n.missing ? "4 3" : undefined}
               />
-              <text x={p.x + W / 2} y={p.y + H / 2 + 4} textAnchor="middle" className="fill-slate-800 text-[12px]">
-                {n.name.length > 30 ? `${n.name.slice(0, 29)}…` : n.name}
-                {n.missing ? " (missing)" : ""}
+              <text textAnchor="middle" className="fill-slate-800 text-[12px]">
+                {lines.map((line, i) => (
+                  <tspan
+                    key={i}
+                    x={p.x + p.w / 2}
+                    y={p.y + H / 2 + 4 + (i - (lines.length - 1) / 2) * LINE_H}
+                  >
+                    {line}
+                  </tspan>
+                ))}
               </text>
             </g>,
           );

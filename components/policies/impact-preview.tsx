@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { plural } from "@/server/core/text/plural";
 
 interface Grant {
   resource: string;
@@ -28,12 +29,12 @@ export function ImpactPreview({ impact, linkPeople = true }: { impact: ImpactDat
     <div data-testid="impact-preview">
       <p className="text-sm text-slate-700">
         {impact.affectedPeople === 0 ? (
-          <>Nobody&apos;s access changes ({impact.evaluated} people checked).</>
+          <>Nobody&apos;s access changes ({plural(impact.evaluated, "person", "people")} checked).</>
         ) : (
           <>
             <b>{impact.affectedPeople}</b> {impact.affectedPeople === 1 ? "person" : "people"} affected:{" "}
-            <span className="text-emerald-700">+{impact.gains} grants</span>,{" "}
-            <span className="text-red-700">−{impact.losses} grants</span>, {impact.levelChanges} level change
+            <span className="text-emerald-700">+{plural(impact.gains, "grant")}</span>,{" "}
+            <span className="text-red-700">−{plural(impact.losses, "grant")}</span>, {impact.levelChanges} level change
             {impact.levelChanges === 1 ? "" : "s"}.
           </>
         )}

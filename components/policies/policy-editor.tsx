@@ -11,6 +11,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ImpactPreview, type ImpactData } from "./impact-preview";
 import { ProblemsList } from "./problems-list";
 import { YamlEditor, type YamlEditorHandle } from "./yaml-editor";
+import { plural } from "@/server/core/text/plural";
 
 const nameOf = (source: string) => /^name:\s*([a-z0-9-]+)\s*$/m.exec(source)?.[1] ?? null;
 
@@ -149,7 +150,7 @@ export function PolicyEditor({ initial }: {
       >
         <p>
           {impact?.affectedPeople
-            ? `Access changes for ${impact.affectedPeople} people: +${impact.gains} grants, −${impact.losses}, ${impact.levelChanges} level changes.`
+            ? `Access changes for ${plural(impact.affectedPeople, "person", "people")}: +${plural(impact.gains, "grant")}, −${impact.losses}, ${plural(impact.levelChanges, "level change")}.`
             : "Nobody's access changes."}{" "}
           It becomes a new version of the policy set with your message.
         </p>

@@ -1,15 +1,46 @@
 "use client";
 
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTRPC } from "@/components/providers/trpc";
 import { buttonClasses } from "@/components/ui/button";
+import { plural } from "@/server/core/text/plural";
 
 const input = "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 
+interface Contents {
+  period: { from: string; to: string };
+  files: { name: string; rows: number }[];
+}
+
+const fileLabels: Record<string, string> = {
+  "access-as-of-start.csv": "Access at the start",
+  "access-as-of-end.csv": "Access at the end",
+  "exception-log.csv": "Exception log (also as PDF)",
+  "approvals.csv": "Approvals",
+  "requests.csv": "Requests",
+  "leavers.csv": "Leavers",
+  "policy-changes.csv": "Policy changes",
+  "audit-events.csv": "Audit events",
+};
+const snapshots = new Set(["access-as-of-start.csv", "access-as-of-end.csv"]);
+
 /** The period's evidence as one ZIP: every report, the chain verification, the control mapping. */
-export function EvidencePackForm({ defaultFrom, defaultTo }: { defaultFrom: string; defaultTo: string }) {
-  const [from, setFrom] = useState(defaultFrom);
-  const [to, setTo] = useState(defaultTo);
+export function EvidencePackForm({ initial }: { initial: Contents }) {
+  const trpc = useTRPC();
+  const [from, setFrom] = useState(initial.period.from);
+  const [to, setTo] = useState(initial.period.to);
   const valid = Boolean(from && to && from <= to);
+  const isInitial = from === initial.period.from && to === initial.period.to;
+  // What the pack would hold, so nobody downloads a ZIP of empty files without knowing it.
+  const contents = useQuery(
+    trpc.reports.evidencePackContents.queryOptions(
+      { from, to },
+      { enabled: valid, initialData: isInitial ? initial : undefined, placeholderData: keepPreviousData },
+    ),
+  );
+  const files = contents.data?.files ?? [];
+  const nothingHappened = files.length > 0 && files.every((f) => snapshots.has(f.name) || f.rows === 0);
   return (
     <section aria-labelledby="pack-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <h2 id="pack-heading" className="text-base font-semibold">
@@ -40,6 +71,36 @@ export function EvidencePackForm({ defaultFrom, defaultTo }: { defaultFrom: stri
           </span>
         )}
       </form>
+      {valid && (
+        <div className="mt-3 text-sm" aria-live="polite" aria-busy={contents.isFetching}>
+          {contents.isError ? (
+            <p role="alert" className="text-red-700">
+              {contents.error.message}
+            </p>
+          ) : files.length === 0 ? (
+            <p className="text-slate-600">Counting what this period holds…</p>
+          ) : (
+            <>
+              <p className="font-medium text-slate-800">This period holds:</p>
+              <ul aria-label="Files in the evidence pack" className="mt-1 grid gap-x-6 sm:grid-cols-2 lg:grid-cols-4">
+                {files.map((f) => (
+                  <li key={f.name} className="flex justify-between gap-3 text-slate-700">
+                    <span>{fileLabels[f.name] ?? f.name}</span>
+                    <span className={f.rows === 0 ? "text-slate-500" : "tabular-nums"}>
+                      {f.rows === 0 ? "empty" : plural(f.rows, "row")}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+              {nothingHappened && (
+                <p role="status" className="mt-2 text-amber-800">
+                  Nothing was recorded in this period: apart from the access snapshots, every file would be empty.
+                </p>
+              )}
+            </>
+          )}
+        </div>
+      )}
     </section>
   );
 }

@@ -17,7 +17,7 @@ const tabs: { kind: ReportKind; label: string; help: string }[] = [
   {
     kind: "exceptions",
     label: "Exception log",
-    help: "Every exception: who, what, why, who approved, when it expires or ended (seed 000's log).",
+    help: "Every exception: who, what, why, who approved, when it expires or ended.",
   },
   {
     kind: "approvals",

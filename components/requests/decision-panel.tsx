@@ -28,8 +28,27 @@ export function DecisionPanel({
   const router = useRouter();
   const [choice, setChoice] = useState<Decision | null>(null);
   const [note, setNote] = useState("");
+  const [sent, setSent] = useState<string | null>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
-  const decide = useMutation(trpc.requests.decide.mutationOptions({ onSuccess: () => router.refresh() }));
+  const decide = useMutation(
+    trpc.requests.decide.mutationOptions({
+      onSuccess: (_, asked) => {
+        // The box empties and closes, so a sent question is not sent again by a second click.
+        setNote("");
+        setChoice(null);
+        setSent(
+          asked.decision === "needs_info"
+            ? "Question sent. The request waits for the answer; you are told when it comes."
+            : null,
+        );
+        router.refresh();
+      },
+    }),
+  );
+  const choose = (picked: Decision) => {
+    setChoice(picked);
+    setSent(null);
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -38,7 +57,7 @@ export function DecisionPanel({
       const picked = map[e.key.toLowerCase()];
       if (picked) {
         e.preventDefault();
-        setChoice(picked);
+        choose(picked);
         setTimeout(() => noteRef.current?.focus(), 0);
       }
     };
@@ -66,7 +85,7 @@ export function DecisionPanel({
         <Button
           variant={choice === "approve" ? "primary" : "secondary"}
           aria-pressed={choice === "approve"}
-          onClick={() => setChoice("approve")}
+          onClick={() => choose("approve")}
           aria-keyshortcuts="A"
         >
           Approve
@@ -74,7 +93,7 @@ export function DecisionPanel({
         <Button
           variant={choice === "deny" ? "danger" : "secondary"}
           aria-pressed={choice === "deny"}
-          onClick={() => setChoice("deny")}
+          onClick={() => choose("deny")}
           aria-keyshortcuts="D"
         >
           Deny
@@ -82,13 +101,16 @@ export function DecisionPanel({
         <Button
           variant={choice === "needs_info" ? "primary" : "secondary"}
           aria-pressed={choice === "needs_info"}
-          onClick={() => setChoice("needs_info")}
+          onClick={() => choose("needs_info")}
           aria-keyshortcuts="I"
         >
           Ask for more information
         </Button>
       </div>
       <p className="mt-2 text-xs text-slate-500">Keys: A approve · D deny · I ask · Ctrl+Enter confirm</p>
+      <p role="status" className="mt-2 text-sm text-emerald-800 empty:hidden">
+        {sent}
+      </p>
       {choice && (
         <form
           className="mt-4 grid gap-2"

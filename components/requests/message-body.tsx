@@ -1,9 +1,12 @@
 import { tokenize } from "@/server/core/requests/text";
 
-/** A thread message with its safe formatting as elements: never HTML from the text. */
-export function MessageBody({ body }: { body: string }) {
+/**
+ * A thread message, or a notification quoting one, with its safe formatting as elements: never
+ * HTML from the text.
+ */
+export function MessageBody({ body, className = "text-slate-800" }: { body: string; className?: string }) {
   return (
-    <p className="text-sm break-words whitespace-pre-wrap text-slate-800">
+    <p className={`text-sm break-words whitespace-pre-wrap ${className}`}>
       {tokenize(body).map((t, i) => {
         switch (t.kind) {
           case "bold":

@@ -11,6 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatWhen } from "./format";
+import { MessageBody } from "./message-body";
 
 const PAGE_SIZE = 25;
 
@@ -81,7 +82,7 @@ export function NotificationList() {
                   ) : (
                     <p className="font-medium text-slate-900">{n.title}</p>
                   )}
-                  <p className="text-sm text-slate-600">{n.body}</p>
+                  <MessageBody body={n.body} className="text-slate-600" />
                   <p className="text-xs text-slate-400">
                     {formatWhen(n.createdAt)}
                     {!n.readAt && <span className="sr-only"> (unread)</span>}

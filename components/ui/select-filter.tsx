@@ -1,12 +1,13 @@
 "use client";
 
-/** A labelled drop-down filter; the empty choice ("All ...") means no filter. */
+/** A labelled drop-down filter; the empty choice ("All ...") means no filter. Options show their label where one is given. */
 export function SelectFilter({
   id,
   label,
   allLabel,
   value,
   options,
+  labels,
   onChange,
 }: {
   id: string;
@@ -14,6 +15,7 @@ export function SelectFilter({
   allLabel: string;
   value: string | undefined;
   options: readonly string[] | undefined;
+  labels?: Readonly<Record<string, string>> | ((value: string) => string);
   onChange: (value: string | undefined) => void;
 }) {
   return (
@@ -30,7 +32,7 @@ export function SelectFilter({
         <option value="">{allLabel}</option>
         {options?.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {typeof labels === "function" ? labels(o) : (labels?.[o] ?? o)}
           </option>
         ))}
       </select>

@@ -217,6 +217,10 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "reports.startExport": { allowed: ["it_admin", "auditor"], input: () => ({ kind: "nothing", format: "csv" }) },
   "reports.exportStatus": { allowed: ["it_admin", "auditor"], input: () => ({ id: missing }) },
   "reports.metrics": { allowed: ["it_admin", "auditor"], input: () => ({ month: "2026-10" }) },
+  "reports.evidencePackContents": {
+    allowed: ["it_admin", "auditor"],
+    input: () => ({ from: "2026-10-01", to: "2026-10-31" }),
+  },
   "hr.sources": { allowed: ["it_admin"] },
   // A key with capitals: refused by the service, nothing created.
   "hr.createSource": { allowed: ["it_admin"], input: () => ({ key: "Workday", name: "Workday" }) },

@@ -19,7 +19,7 @@ export async function requireActor() {
   if (!actor) {
     const [h, jar] = await Promise.all([headers(), cookies()]);
     const ended = SESSION_COOKIES.some((name) => jar.has(name));
-    const back = safeCallbackUrl(h.get(PATH_HEADER) ?? "/access");
+    const back = safeCallbackUrl(h.get(PATH_HEADER) ?? "/");
     redirect(`/signin?callbackUrl=${encodeURIComponent(back)}${ended ? "&ended=1" : ""}`);
   }
   return actor;

@@ -43,7 +43,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Exception metrics"
-        description={`Seed 000's five metrics with their targets, as of ${m.at.toISOString().replace("T", " ").slice(0, 16)} UTC. The monthly report goes to IT admins and auditors on the 1st.`}
+        description={`Five measures of how exceptions are used, each with its target, as of ${m.at.toISOString().replace("T", " ").slice(0, 16)} UTC. The monthly report goes to IT admins and auditors on the 1st.`}
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="1. Volume" description="Active exceptions, and new and ended per month.">
@@ -91,7 +91,14 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
           </dl>
           <Target met={m.approval.met} target={m.approval.target} />
         </Card>
-        <Card title="4. Expiration compliance" description={`Of ${m.expiration.ended} ended exceptions.`}>
+        <Card
+          title="4. Expiration compliance"
+          description={
+            m.expiration.ended === 0
+              ? "No ended exceptions yet: these figures start with the first one that ends."
+              : `Of ${m.expiration.ended} ended exception${m.expiration.ended === 1 ? "" : "s"}.`
+          }
+        >
           <dl className="grid grid-cols-3 gap-3">
             <Figure
               label="Expired on time"

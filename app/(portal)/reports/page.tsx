@@ -9,12 +9,12 @@ export const metadata = { title: "Reports" };
 export default async function ReportsPage() {
   await requireSection("reports");
   const caller = await api();
-  const [facets, me] = await Promise.all([caller.reports.facets(), caller.me.profile()]);
-  const today = new Date();
-  const firstOfLastMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1))
-    .toISOString()
-    .slice(0, 10);
-  const lastOfLastMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 0)).toISOString().slice(0, 10);
+  // The pack's default period (last 90 days, or since the first event) and what it holds.
+  const [facets, me, pack] = await Promise.all([
+    caller.reports.facets(),
+    caller.me.profile(),
+    caller.reports.evidencePackContents({}),
+  ]);
   return (
     <>
       <PageHeader
@@ -22,7 +22,7 @@ export default async function ReportsPage() {
         description={`Evidence for audits, read-only. Every export is recorded in the audit trail under your name (${me.email}).`}
       />
       <div className="grid gap-6">
-        <EvidencePackForm defaultFrom={firstOfLastMonth} defaultTo={lastOfLastMonth} />
+        <EvidencePackForm initial={pack} />
         <ReportView systems={facets.systems} departments={facets.departments} />
       </div>
     </>

@@ -4,4 +4,4 @@ import type { AppRouter } from "@/server/api/root";
 /** What the migration procedures answer, for the components that show it. */
 export type MigrationOutputs = inferRouterOutputs<AppRouter>["migration"];
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+export { plural } from "@/server/core/text/plural";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { reportFiltersSchema, reportKinds } from "@/server/core/reports/filters";
 import { previewReport, reportFacets } from "@/server/services/reports/export";
+import { evidencePackContents } from "@/server/services/reports/evidence-contents";
 import { metricsFor } from "@/server/services/reports/metrics";
 import { exportStatus, startExport } from "@/server/services/reports/background-export";
 import { auditReadProcedure, createTRPCRouter } from "../trpc";
@@ -29,6 +30,15 @@ export const reportsRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => metricsFor({ ctx: ctx.service, input })),
+  // What the evidence pack for a period holds (the default period when none is given), before download.
+  evidencePackContents: auditReadProcedure
+    .input(
+      z.strictObject({
+        from: z.iso.date("a day (YYYY-MM-DD)").optional(),
+        to: z.iso.date("a day (YYYY-MM-DD)").optional(),
+      }),
+    )
+    .query(({ ctx, input }) => evidencePackContents({ ctx: ctx.service, input })),
   // Systems and departments for the filters (auditors cannot read the policy catalog or the directory).
   facets: auditReadProcedure.query(({ ctx }) => reportFacets({ ctx: ctx.service })),
   preview: auditReadProcedure

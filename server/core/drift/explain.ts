@@ -4,6 +4,11 @@
  * explanation is the one that was true when it was found.
  */
 export type DriftKind = "excess" | "missing" | "level";
+export const driftKindLabels: Record<DriftKind, string> = {
+  excess: "Excess access",
+  missing: "Missing access",
+  level: "Wrong level",
+};
 
 export interface DriftFacts {
   kind: DriftKind;

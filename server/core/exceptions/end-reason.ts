@@ -1,3 +1,5 @@
+import { endReasonLabels, type EndReason } from "./types";
+
 /** How an exception ended, as the holder, the exception page and the exception log all say it. */
 export interface EndFacts {
   endReason: string | null;
@@ -12,7 +14,7 @@ export interface EndFacts {
 export function endReasonText(e: EndFacts): string {
   if (e.endReason === null) return "";
   if (e.endReason === "expired") return "expired";
-  const kind = e.endReason === "given_back" ? "given back" : e.endReason.replace(/_/g, " ");
+  const kind = (endReasonLabels[e.endReason as EndReason] ?? e.endReason).toLowerCase();
   const note = e.endNote?.trim();
   return `${kind}${note ? `: ${note}` : ""}${e.endedBy ? ` by ${e.endedBy}` : ""}`;
 }

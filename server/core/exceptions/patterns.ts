@@ -43,7 +43,7 @@ export function typeSettingsProblems(
   if (isNeverExtended(type) && settings.extensible) {
     problems.push({
       field: "extensible",
-      message: `A ${label(type)} exception is never extended (seed 000): this cannot be switched on`,
+      message: `A ${label(type)} exception is never extended: this cannot be switched on`,
     });
   }
   if (type === "privilege_escalation" && settings.maxDurationMinutes > MAX_ESCALATION_MINUTES) {

@@ -16,6 +16,21 @@ export const exceptionTypeLabels: Record<ExceptionType | "fallback", string> = {
 export type ExceptionStatus = "granting" | "active" | "grant_failed" | "removing" | "removed" | "revoke_failed";
 export type EndReason = "expired" | "revoked" | "given_back";
 
+/** How people read each status and end reason: pages, filters and reports take their words from here. */
+export const exceptionStatusLabels: Record<ExceptionStatus, string> = {
+  granting: "Granting",
+  active: "Active",
+  grant_failed: "Grant failed",
+  removing: "Removing",
+  removed: "Removed",
+  revoke_failed: "Revoke failed",
+};
+export const endReasonLabels: Record<EndReason, string> = {
+  expired: "Expired",
+  revoked: "Revoked",
+  given_back: "Given back",
+};
+
 const MINUTE = 1;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -83,3 +98,20 @@ export const referencesSchema = z.strictObject({
   vendor: z.string().trim().max(200).optional(),
 });
 export type References = z.infer<typeof referencesSchema>;
+
+export const referenceLabels: Record<keyof References, string> = {
+  project: "Project",
+  incident: "Incident",
+  ticket: "Ticket",
+  contract: "Contract",
+  vendor: "Vendor",
+};
+
+/** "Project: Apollo · Ticket: OPS-12", or null when the exception is tied to nothing. */
+export function referencesText(references: unknown): string | null {
+  if (!references || typeof references !== "object") return null;
+  const parts = Object.entries(references as Record<string, unknown>)
+    .filter(([, v]) => typeof v === "string" && v.trim() !== "")
+    .map(([k, v]) => `${referenceLabels[k as keyof References] ?? k}: ${String(v)}`);
+  return parts.length ? parts.join(" · ") : null;
+}

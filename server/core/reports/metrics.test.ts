@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exceptionMetrics, lastMonths, percentileOf, type ExceptionFact } from "./metrics";
+import { exceptionMetrics, lastMonths, monthlyReportText, percentileOf, type ExceptionFact } from "./metrics";
 
 const at = (iso: string) => new Date(iso);
 const fact = (over: Partial<ExceptionFact>): ExceptionFact => ({
@@ -49,11 +49,25 @@ describe("exception metrics (seed 000)", () => {
     expect(m.expiration).toMatchObject({
       ended: 2,
       onTimePercent: 50,
-      extendedPercent: 25,
+      extendedPercent: 50,
       revokedPercent: 50,
       met: false,
     });
     expect(m.approval).toMatchObject({ p50Hours: 6, approvalRatePercent: 100, met: true });
+  });
+
+  it("gives no expiration percentages while no exception has ended, even when an open one was extended", () => {
+    const m = exceptionMetrics([fact({ extensionsUsed: 1 }), fact({})], [], 10, at("2026-11-10T00:00:00Z"));
+    expect(m.expiration).toMatchObject({
+      ended: 0,
+      onTimePercent: null,
+      extendedPercent: null,
+      revokedPercent: null,
+      met: null,
+    });
+    const text = monthlyReportText(m, "2026-11", 0, 2);
+    expect(text).toContain("No exception has ended yet");
+    expect(text).not.toMatch(/extended \d|n\/a%/);
   });
 
   it("percentiles and months", () => {

@@ -133,10 +133,8 @@ export function exceptionMetrics(
 
   const ended = exceptions.filter((e) => e.endedAt !== null && e.source !== "fallback");
   const onTime = pct(ended.filter((e) => e.endReason === "expired").length, ended.length);
-  const extended = pct(
-    exceptions.filter((e) => e.extensionsUsed > 0).length,
-    exceptions.filter((e) => e.source !== "fallback").length,
-  );
+  // Of the same ended exceptions as the other two figures: an open one may still be extended.
+  const extended = pct(ended.filter((e) => e.extensionsUsed > 0).length, ended.length);
   const revoked = pct(ended.filter((e) => e.endReason === "revoked").length, ended.length);
 
   const thisMonth = exceptions.filter((e) => monthKey(e.createdAt) === month && e.source === "request");
@@ -235,8 +233,12 @@ export function monthlyReportText(
       : ["- No resource was requested three times or more by one department."]),
     "",
     `Exceptions are ${m.volume.sharePercent}% of all access (target: ${m.volume.target}).`,
-    `Approval time p50 ${m.approval.p50Hours ?? "n/a"} h, p90 ${m.approval.p90Hours ?? "n/a"} h; approval rate ${m.approval.approvalRatePercent ?? "n/a"}%.`,
-    `Expired on time ${m.expiration.onTimePercent ?? "n/a"}%, extended ${m.expiration.extendedPercent ?? "n/a"}%, revoked manually ${m.expiration.revokedPercent ?? "n/a"}%.`,
+    m.approval.decided === 0
+      ? "No request was decided in the last 90 days: approval time has no figures."
+      : `Approval time p50 ${m.approval.p50Hours} h, p90 ${m.approval.p90Hours} h; approval rate ${m.approval.approvalRatePercent}%.`,
+    m.expiration.ended === 0
+      ? "No exception has ended yet: expiration compliance has no figures."
+      : `Of ${m.expiration.ended} ended exception${m.expiration.ended === 1 ? "" : "s"}: expired on time ${m.expiration.onTimePercent}%, extended ${m.expiration.extendedPercent}%, revoked manually ${m.expiration.revokedPercent}%.`,
   ];
   return lines.join("\n");
 }

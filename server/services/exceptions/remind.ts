@@ -1,10 +1,11 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { dueReminder, offsetText } from "@/server/core/exceptions";
 import type { ExceptionType } from "@/server/core/exceptions/types";
-import { accessExceptions, requestTemplates } from "@/server/db/schema";
+import { MAX_EXTENSIONS, referencesText } from "@/server/core/exceptions/types";
+import { accessExceptions, accessRequests, requestTemplates } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
-import { notifyPeople } from "../requests/notify";
+import { notifyPeople, publicUrl } from "../requests/notify";
 import { allTypeSettings } from "./settings";
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -39,16 +40,36 @@ export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext })
         .update(accessExceptions)
         .set({ remindersSent: [...e.remindersSent, offset] })
         .where(eq(accessExceptions.id, e.id));
-      const refs = e.references as Record<string, string>;
-      const extendAt = templateKey ? `/request/${templateKey}` : "/access";
+      const [pending] = e.templateId
+        ? await tx
+            .select({ number: accessRequests.number })
+            .from(accessRequests)
+            .where(
+              and(
+                eq(accessRequests.requesterId, e.identityId),
+                eq(accessRequests.templateId, e.templateId),
+                eq(accessRequests.kind, "extension"),
+                inArray(accessRequests.status, ["pending", "needs_info"]),
+              ),
+            )
+        : [];
+      // Only what My access offers this person: an extension form exists only for access asked
+      // through a template; what IT recorded directly is extended by IT.
+      const extensible = typeSettings.extensible && e.extensionsUsed < MAX_EXTENSIONS;
+      const extendAt = templateKey && extensible && !pending ? `/request/${templateKey}` : null;
+      const references = referencesText(e.references);
       const lines = [
         `Your temporary access to ${e.resourceKey} expires in ${offsetText(offset)} (${day(e.expiresAt)}).`,
         "",
-        typeSettings.extensible && e.extensionsUsed < 4
-          ? `If you still need this access: Request extension at ${extendAt}`
-          : "This access cannot be extended: ask IT about a policy if you need it for good.",
-        "If you no longer need it: No action needed: it will be removed.",
-        ...(refs.project ? ["", `Project: ${refs.project}`] : []),
+        pending
+          ? `You have asked for an extension (REQ-${pending.number}); it waits for a decision.`
+          : extendAt
+            ? `If you still need this access, ask for an extension: ${publicUrl()}${extendAt}`
+            : extensible
+              ? "If you still need this access, ask IT to extend it: IT recorded it, so there is no form to extend it yourself."
+              : "This access cannot be extended: ask IT about a policy if you need it for good.",
+        `If you no longer need it, do nothing: it is removed on ${day(e.expiresAt)}. Or give it back now from My access: ${publicUrl()}/access`,
+        ...(references ? ["", references] : []),
         `Original justification: ${e.justification}`,
       ];
       await notifyPeople(
@@ -58,7 +79,7 @@ export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext })
           kind: "exception_expiring",
           title: `Your access to ${e.resourceKey} expires in ${offsetText(offset)}`,
           body: lines.join("\n"),
-          link: extendAt,
+          link: extendAt ?? "/access",
         },
         now,
       );

@@ -18,6 +18,7 @@ import { closeAdapters } from "../provisioning/adapters";
 import { runDueOperations } from "../provisioning/operations";
 import { configureSystemAdapter } from "../provisioning/systems";
 import { decideRequest } from "../requests/decide";
+import { publicUrl } from "../requests/notify";
 import { expireExceptions } from "./end";
 import { getException } from "./queries";
 import { remindExpiringExceptions } from "./remind";
@@ -116,8 +117,8 @@ describe("seed 000's story, end to end with the clock injected", () => {
         ),
       );
     expect(mail!.bodyText).toContain(`Your temporary access to google:group:${GROUP} expires in 14 days (2025-01-06).`);
-    expect(mail!.bodyText).toContain("Request extension at /request/finance-reports");
-    expect(mail!.bodyText).toContain("No action needed: it will be removed.");
+    expect(mail!.bodyText).toContain(`ask for an extension: ${publicUrl()}/request/finance-reports`);
+    expect(mail!.bodyText).toContain("If you no longer need it, do nothing: it is removed on 2025-01-06.");
     expect(
       await t.db
         .select()

@@ -3,7 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { checkExceptionWindow } from "@/server/core/exceptions";
 import { resolveFallback, type FallbackDecision, type PromptFallback } from "@/server/core/fallbacks";
-import type { TemplateDefinition } from "@/server/core/requests/template";
+import { formatDuration, type TemplateDefinition } from "@/server/core/requests/template";
 import { accessExceptions, requestTemplates, resources } from "@/server/db/schema";
 import type { Tx } from "@/server/db/client";
 import { recordAuditEvent } from "../audit";
@@ -149,7 +149,7 @@ export async function askForResource({
     if (minutes <= 0 || minutes > decision.durationMaxMinutes) {
       throw new DomainError(
         "INVALID_INPUT",
-        `${decision.fallback.name} gives this for at most ${decision.durationMaxMinutes} minutes`,
+        `${decision.fallback.name} gives this for at most ${formatDuration(decision.durationMaxMinutes)}`,
         { field: "durationMinutes" },
       );
     }

@@ -24,7 +24,7 @@ export async function executeStep(tx: Tx, ctx: ServiceContext, step: Step, summa
       source: "lifecycle",
       type: "role_transition",
       justification: `Kept for a ${step.graceDays}-day hand-over after a role change (${summary})`,
-      approvalRule: `role transition: ${step.graceDays}-day grace period (seed 000 pattern 4)`,
+      approvalRule: `role transition: ${step.graceDays}-day grace period after a role change`,
       expiresAt: step.dueAt,
     });
     await tx

@@ -168,7 +168,7 @@ export async function importSnapshot({ ctx, input }: { ctx: ServiceContext; inpu
       subjectId: system.key,
       before: { rows: before.rows, importedAt: before.importedAt, importedBy: before.importedBy },
       after: { rows: counts.records, accounts: counts.accounts, resources: counts.resources },
-      reason: "Current access imported for the migration to policy (seed 001, phase 1)",
+      reason: "Current access imported for the migration to policy",
       context: {
         unmatchedAccounts: counts.unmatchedAccounts,
         unknownResources: counts.unknownResources,

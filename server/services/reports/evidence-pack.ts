@@ -4,6 +4,7 @@ import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
 import { recordAuditEvent } from "../audit";
 import { describeCheckpoints, verifyAuditChain } from "../audit-log";
 import type { ServiceContext } from "../context";
+import { evidenceCsvFiles } from "./evidence-contents";
 import { reportChunks, reportPdf } from "./export";
 import { reportSource } from "./sources";
 import { zipArchive, type ZipEntry } from "./zip";
@@ -26,9 +27,6 @@ export async function evidencePack({ ctx, input }: { ctx: ServiceContext; input:
     throw new DomainError("INVALID_INPUT", "The period ends before it starts", { field: "to" });
   const now = ctx.clock();
   const period = { from: input.from, to: input.to };
-  const startAt = new Date(`${input.from}T00:00:00Z`);
-  const endOfPeriod = new Date(new Date(`${input.to}T00:00:00Z`).getTime() + 86_400_000 - 1);
-  const endAt = endOfPeriod > now ? now : endOfPeriod;
   const chain = await verifyAuditChain({ ctx });
   const checkpoints = chain.checkpoints.length ? `; agrees with ${describeCheckpoints(chain.checkpoints)}` : "";
   const unconfirmed = chain.unconfirmed.map((reason) => `; NOT CONFIRMED: ${reason}`).join("");
@@ -39,15 +37,13 @@ export async function evidencePack({ ctx, input }: { ctx: ServiceContext; input:
   const entries: ZipEntry[] = [
     { name: "CONTROLS.md", data: utf8(controlsDocument(period, chainText)) },
     { name: "audit-chain.txt", data: utf8(`${chainText}\n`) },
-    { name: "access-as-of-start.csv", data: await csvOf(ctx, "access-as-of", { at: startAt.toISOString() }) },
-    { name: "access-as-of-end.csv", data: await csvOf(ctx, "access-as-of", { at: endAt.toISOString() }) },
-    { name: "exception-log.csv", data: await csvOf(ctx, "exceptions", period) },
-    ...(logPdf ? [{ name: "exception-log.pdf", data: logPdf }] : []),
-    { name: "approvals.csv", data: await csvOf(ctx, "approvals", period) },
-    { name: "requests.csv", data: await csvOf(ctx, "requests", period) },
-    { name: "leavers.csv", data: await csvOf(ctx, "leavers", period) },
-    { name: "policy-changes.csv", data: await csvOf(ctx, "policy-changes", period) },
-    { name: "audit-events.csv", data: await csvOf(ctx, "audit-events", period) },
+    ...(
+      await Promise.all(
+        evidenceCsvFiles(period, now).map(async (f) => ({ name: f.name, data: await csvOf(ctx, f.kind, f.filters) })),
+      )
+    ).flatMap((e) =>
+      e.name === "exception-log.csv" && logPdf ? [e, { name: "exception-log.pdf", data: logPdf }] : [e],
+    ),
   ];
   await ctx.db.transaction((tx) =>
     recordAuditEvent(tx, ctx, {

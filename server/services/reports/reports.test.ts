@@ -44,7 +44,7 @@ describe("auditors' reports", () => {
       "exception,user,access,level,type,granted,justification,proposed_by,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source",
     );
     expect(csv[1]).toBe(
-      'EXC-1,sarah.chen@company.com,google:group:finance-reports@company.com,,project,2024-11-24,Q4 sales commission analysis project. Working with Finance team to validate commission calculations against sales data.,sarah.chen@company.com,cfo@company.com,Approved for commission analysis.,2025-01-06,Active,0,,,"{""project"":""Commission Transparency Initiative""}",request',
+      "EXC-1,sarah.chen@company.com,google:group:finance-reports@company.com,,Project,2024-11-24,Q4 sales commission analysis project. Working with Finance team to validate commission calculations against sales data.,sarah.chen@company.com,cfo@company.com,Approved for commission analysis.,2025-01-06,Active,0,,,Project: Commission Transparency Initiative,request",
     );
     expect(csv).toHaveLength(3);
     expect((await text("exceptions", "csv", { department: "Engineering" })).split("\r\n")).toHaveLength(2);
@@ -122,7 +122,7 @@ describe("auditors' reports", () => {
         /exception\s+user\s+access\s+type\s+granted\s+justification\s+proposed by\s+approved by\s+expires\s+status\s+extensions/,
       );
       expect(text).toMatch(
-        /EXC-1\s+sarah\.chen@company\.com\s+google:group:finance-reports@company\.com\s+project\s+2024-11-24\s+Q4 sales commission/,
+        /EXC-1\s+sarah\.chen@company\.com\s+google:group:finance-reports@company\.com\s+Project\s+2024-11-24\s+Q4 sales commission/,
       );
       expect(text).toMatch(/sarah\.chen@company\.com\s+cfo@company\.com\s+2025-01-06\s+Active\s+0/);
       expect(text).toContain("page 1 of 1");

@@ -1,6 +1,13 @@
 import { and, asc, eq, gt, gte, ilike, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { endReasonText } from "@/server/core/exceptions/end-reason";
+import {
+  endReasonLabels,
+  exceptionTypeLabels,
+  referencesText,
+  type EndReason,
+  type ExceptionType,
+} from "@/server/core/exceptions/types";
 import { rangeOf, type ReportFilters, type ReportKind } from "@/server/core/reports/filters";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern, startsWithPattern } from "@/server/db/like";
@@ -124,25 +131,19 @@ function exceptionLog(db: DbOrTx, f: ReportFilters): ReportSource {
           r.holderEmail,
           r.e.resourceKey,
           r.e.level,
-          r.e.type,
+          exceptionTypeLabels[r.e.type as ExceptionType] ?? r.e.type,
           day(r.e.deliveredAt ?? r.e.startsAt),
           r.e.justification,
           proposedBy(r.e, r.holderEmail, r.proposerEmail),
           r.approverEmail ?? r.e.approvalRule ?? (r.e.fallbackName ? `fallback ${r.e.fallbackName}` : null),
           r.e.approvalNote,
           day(r.e.expiresAt),
-          r.e.endedAt
-            ? r.e.endReason === "expired"
-              ? "Expired"
-              : r.e.endReason === "given_back"
-                ? "Given back"
-                : "Revoked"
-            : "Active",
+          r.e.endedAt ? (endReasonLabels[r.e.endReason as EndReason] ?? "Revoked") : "Active",
           r.e.extensionsUsed,
           day(r.e.endedAt),
           // "revoked: <reason> by <who>", as the holder was told.
           r.e.endedAt ? endReasonText(r.e) : null,
-          r.e.references,
+          referencesText(r.e.references),
           r.e.source,
         ],
       ),

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { escalationApprovers, principalOf } from "@/server/core/requests/approvers";
 import { escalationDue, pendingExpired, reminderDue } from "@/server/core/requests/deadlines";
-import type { TemplateDefinition } from "@/server/core/requests/template";
+import { formatDuration, type TemplateDefinition } from "@/server/core/requests/template";
 import type { Tx } from "@/server/db/client";
 import {
   accessRequests,
@@ -15,6 +15,7 @@ import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { definitionForRequest, loadApproverContext, parseTemplate } from "./context";
 import { notifyPeople } from "./notify";
+import { plural } from "@/server/core/text/plural";
 
 type Request = typeof accessRequests.$inferSelect;
 type Template = ReturnType<typeof parseTemplate<typeof requestTemplates.$inferSelect>>;
@@ -81,7 +82,7 @@ export async function escalateOverdueRequests({ ctx }: { ctx: ServiceContext }) 
         requestId: r.id,
         authorId: null,
         kind: "event",
-        body: `Escalated to ${toGroup} after ${minutes} minutes without a decision.`,
+        body: `Escalated to ${toGroup} after ${formatDuration(minutes)} without a decision.`,
         createdAt: now,
       });
       await recordAuditEvent(tx, ctx, {
@@ -89,7 +90,7 @@ export async function escalateOverdueRequests({ ctx }: { ctx: ServiceContext }) 
         subjectType: "access_request",
         subjectId: r.id,
         after: { request: `REQ-${r.number}`, stage: r.currentStage, toGroup, approversAdded: added.length },
-        reason: `no decision within ${minutes} minutes`,
+        reason: `no decision within ${formatDuration(minutes)}`,
       });
       const told = await notifyPeople(
         tx,
@@ -97,7 +98,7 @@ export async function escalateOverdueRequests({ ctx }: { ctx: ServiceContext }) 
         {
           kind: "approval_needed",
           title: `Escalated: REQ-${r.number} from ${await requesterName(tx, r)} waits for a decision`,
-          body: `Nobody decided ${template.name} within ${minutes} minutes, so it comes to ${toGroup}.`,
+          body: `Nobody decided ${template.name} within ${formatDuration(minutes)}, so it comes to ${toGroup}.`,
           link: `/requests/${r.id}`,
           requestId: r.id,
         },
@@ -178,7 +179,7 @@ export async function expireStaleRequests({ ctx }: { ctx: ServiceContext }) {
         requestId: r.id,
         authorId: null,
         kind: "event",
-        body: `Expired: nobody decided within ${days} days.`,
+        body: `Expired: nobody decided within ${plural(days, "day")}.`,
         createdAt: now,
       });
       await recordAuditEvent(tx, ctx, {
@@ -187,7 +188,7 @@ export async function expireStaleRequests({ ctx }: { ctx: ServiceContext }) {
         subjectId: r.id,
         before: { status: r.status },
         after: { status: "expired" },
-        reason: `no decision within ${days} days`,
+        reason: `no decision within ${plural(days, "day")}`,
       });
       const told = await tx
         .select({ id: requestApprovers.identityId, notifiedAt: requestApprovers.notifiedAt })
@@ -199,7 +200,7 @@ export async function expireStaleRequests({ ctx }: { ctx: ServiceContext }) {
         {
           kind: "request_decided",
           title: `REQ-${r.number} expired`,
-          body: `Nobody decided ${template.name} within ${days} days. Ask again if you still need it.`,
+          body: `Nobody decided ${template.name} within ${plural(days, "day")}. Ask again if you still need it.`,
           link: `/requests/${r.id}`,
           requestId: r.id,
         },

@@ -11,6 +11,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
 import { hasRestrictions, storedRestrictions } from "@/server/core/exceptions/restrictions";
+import { plural } from "@/server/core/text/plural";
+import { referencesText } from "@/server/core/exceptions/types";
 
 export const metadata = { title: "Exception" };
 
@@ -34,7 +36,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
   ]);
   if (!e) notFound();
   const typeSettings = e.type === "fallback" ? null : settings[e.type as keyof typeof settings];
-  const refs = Object.entries(e.references as Record<string, string>);
+  const refs = referencesText(e.references);
   const restrictions = storedRestrictions(e.restrictions);
   return (
     <>
@@ -66,7 +68,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
         <div className="grid content-start gap-6">
           <Card
             title="Lifecycle"
-            description={`${e.timeline.durationDays} days from ${e.requestNumber ? "request" : "approval"} to ${e.endedAt ? "end" : "today"}.`}
+            description={`${plural(e.timeline.durationDays, "day")} from ${e.requestNumber ? "request" : "approval"} to ${e.endedAt ? "end" : "today"}.`}
           >
             <ol className="grid gap-3" aria-label="Timeline">
               {e.timeline.steps.map((s, i) => (
@@ -143,11 +145,11 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             <Fact label="Window">
               {formatWhen(e.startsAt)} → {formatWhen(e.expiresAt)}
               {e.daysRemaining !== null && (
-                <span className="block text-xs text-slate-500">{e.daysRemaining} days remaining</span>
+                <span className="block text-xs text-slate-500">{plural(e.daysRemaining, "day")} remaining</span>
               )}
             </Fact>
             <Fact label="Extensions">{e.extensionsUsed} of 4 (two by the original approver, then escalated)</Fact>
-            {refs.length > 0 && <Fact label="References">{refs.map(([k, v]) => `${k}: ${v}`).join(" · ")}</Fact>}
+            {refs && <Fact label="References">{refs}</Fact>}
             {hasRestrictions(restrictions) && (
               <Fact label="Restrictions">
                 <RestrictionsSummary restrictions={restrictions} />

@@ -13,7 +13,7 @@ export default async function ExceptionSettingsPage() {
     <>
       <PageHeader
         title="Exception types"
-        description="How long each kind of exception may last, when holders are reminded, and who approves extensions past the second (seed 000's five patterns)."
+        description="How long each kind of exception may last, when holders are reminded, and who approves extensions past the second, for each of the five kinds of exception."
       />
       <TypeSettingsTable settings={settings} groups={groups.map((g) => ({ key: g.key, name: g.name }))} />
     </>

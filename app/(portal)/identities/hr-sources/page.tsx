@@ -19,7 +19,7 @@ export default async function HrSourcesPage() {
     <>
       <PageHeader
         title="HR sources"
-        description="HR systems that send employee.hired, employee.updated and employee.terminated (seed 001). A future-dated change waits for its day; a resent event changes nothing."
+        description="HR systems that send employee.hired, employee.updated and employee.terminated. A future-dated change waits for its day; a resent event changes nothing."
       />
       <div className="grid gap-6">
         <Card title="Sources">
@@ -53,7 +53,7 @@ export default async function HrSourcesPage() {
         </Card>
         <Card
           title="Who each source manages"
-          description={`A source's token reads and changes only the people it manages (and hires new ones). ${unmanaged} ${unmanaged === 1 ? "person is" : "people are"} managed by no source (the demo seed, CSV imports, IT): give a source the people it should take over before connecting it, so an identity provider matches them instead of failing to create them.`}
+          description={`A source's token reads and changes only the people it manages (and hires new ones). ${unmanaged} ${unmanaged === 1 ? "person is" : "people are"} managed by no source (demo data, CSV imports, people IT added): give a source the people it should take over before connecting it, so an identity provider matches them instead of failing to create them.`}
         >
           <BulkHandover
             sources={sources.map((s) => ({ key: s.key, name: s.name, revoked: s.revokedAt !== null }))}

@@ -3,6 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { plural } from "@/server/core/text/plural";
 
 export const metadata = { title: "Policy versions" };
 
@@ -43,7 +44,7 @@ export default async function PolicyVersionsPage({ searchParams }: { searchParam
                   <td className="whitespace-nowrap px-4 py-2.5 tabular-nums text-slate-600">{v.createdAt.toISOString().replace("T", " ").slice(0, 16)}</td>
                   <td className="px-4 py-2.5 text-xs text-slate-600">
                     {summary.impact
-                      ? `${summary.files?.length ?? 0} files · ${summary.impact.people} people · +${summary.impact.gains} −${summary.impact.losses}`
+                      ? `${plural(summary.files?.length ?? 0, "file")} · ${plural(summary.impact.people, "person", "people")} · +${summary.impact.gains} −${summary.impact.losses}`
                       : "—"}
                   </td>
                 </tr>

@@ -16,6 +16,7 @@ import { api } from "@/server/api/server";
 import { requireActor } from "@/server/auth/guard";
 import { hasRestrictions, storedRestrictions } from "@/server/core/exceptions/restrictions";
 import type { Assessment } from "@/server/core/requests/assessment";
+import { exceptionTypeLabels, referencesText } from "@/server/core/exceptions/types";
 
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
   await requireActor();
@@ -130,7 +131,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                     {person.displayName}
                   </dd>
                   <dt className="text-slate-500">Exception type</dt>
-                  <dd>{proposal.type.replace(/_/g, " ")}</dd>
+                  <dd>{exceptionTypeLabels[proposal.type]}</dd>
                 </>
               )}
               <dt className="text-slate-500">{proposal?.action === "extend" ? "Extension" : "Duration"}</dt>
@@ -153,14 +154,10 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                   </>
                 )}
               </dd>
-              {proposal?.action === "grant" && Object.keys(proposal.references).length > 0 && (
+              {proposal?.action === "grant" && referencesText(proposal.references) && (
                 <>
                   <dt className="text-slate-500">References</dt>
-                  <dd>
-                    {Object.entries(proposal.references)
-                      .map(([k, v]) => `${k}: ${v}`)
-                      .join(" · ")}
-                  </dd>
+                  <dd>{referencesText(proposal.references)}</dd>
                 </>
               )}
               {data.template.fields.map((f) => (

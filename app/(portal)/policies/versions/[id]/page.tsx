@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { plural } from "@/server/core/text/plural";
 
 export default async function PolicyVersionPage({
   params,
@@ -50,7 +51,8 @@ export default async function PolicyVersionPage({
         <Card title="Impact when saved">
           {summary.impact ? (
             <p className="text-sm">
-              {summary.impact.people} people affected: +{summary.impact.gains} grants, −{summary.impact.losses}, {summary.impact.levelChanges} level changes.
+              {plural(summary.impact.people, "person", "people")} affected: +{plural(summary.impact.gains, "grant")}, −
+              {summary.impact.losses}, {plural(summary.impact.levelChanges, "level change")}.
               {summary.restoredFrom && <> Restored from version {summary.restoredFrom}.</>}
             </p>
           ) : (

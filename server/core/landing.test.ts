@@ -1,0 +1,10 @@
+import { describe, expect, it } from "vitest";
+import { landingPage } from "./landing";
+
+describe("where a person lands", () => {
+  it("an approver with requests waiting lands on the inbox; with none, on My access", () => {
+    expect(landingPage(3)).toBe("/inbox");
+    expect(landingPage(1)).toBe("/inbox");
+    expect(landingPage(0)).toBe("/access");
+  });
+});
