@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
@@ -20,7 +20,17 @@ process.env.E2E_APP_PORT ??= freePort();
 process.env.E2E_IDP_PORT ??= freePort();
 process.env.E2E_SMTP_PORT ??= freePort();
 process.env.E2E_SMTP_HTTP_PORT ??= freePort();
-process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "clearance-e2e-"));
+if (!process.env.E2E_DATA_DIR) {
+  // A fresh data directory (the app's PostgreSQL, ~60 MB) for this run, removed when the runner exits:
+  // by then Playwright has stopped the web servers. Workers inherit the variable and make none.
+  // E2E_KEEP_DATA=1 keeps it for a look after a failure (e2e/run.ts does the same for its runs).
+  const dataDir = mkdtempSync(path.join(tmpdir(), "clearance-e2e-"));
+  process.env.E2E_DATA_DIR = dataDir;
+  process.on("exit", () => {
+    if (process.env.E2E_KEEP_DATA === "1") console.log(`e2e data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
+  });
+}
 
 const appUrl = `http://localhost:${process.env.E2E_APP_PORT}`;
 const idpUrl = `http://127.0.0.1:${process.env.E2E_IDP_PORT}`;
@@ -94,6 +104,9 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",
+      // The launcher stops Next.js, the jobs and then its PostgreSQL before it exits, so the data
+      // directory is no longer in use when it is removed (after a SIGKILL it would still be stopping).
+      gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     },
   ],
 });

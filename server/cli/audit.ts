@@ -1,5 +1,5 @@
 import { StartupError } from "../config";
-import type { Io } from "./command";
+import type { Command, Io } from "./command";
 import { withDatabase } from "./database";
 import { CliError } from "./errors";
 
@@ -90,3 +90,23 @@ Exit codes:
      removed from the end cannot be ruled out; checkpoint: a location could not be written
 See docs/cli.md and docs/security/audit-chain.md.
 `;
+
+/** `clearance audit verify` and `clearance audit checkpoint`; both print auditHelp for --help. */
+export const auditCommands: readonly Command[] = [
+  {
+    name: "verify",
+    summary: "verify the audit trail's keyed chain against its checkpoints",
+    positionals: [],
+    flags: {},
+    details: "",
+    run: (_args, io) => auditVerify(io),
+  },
+  {
+    name: "checkpoint",
+    summary: "write a signed checkpoint of the audit chain's head",
+    positionals: [],
+    flags: {},
+    details: "",
+    run: (_args, io) => auditCheckpoint(io),
+  },
+];

@@ -1,12 +1,12 @@
 import type { Command } from "./command";
 
 /** `clearance policy eval DIR --identities FILE [--at ISO-TIME]` */
-export function synopsis(cmd: Command): string {
+export function synopsis(cmd: Command, group = "policy"): string {
   const flags = Object.entries(cmd.flags).map(([name, f]) => {
     const text = f.value ? `--${name} ${f.meta ?? "VALUE"}` : `--${name}`;
     return f.required ? text : `[${text}]`;
   });
-  return ["clearance policy", cmd.name, ...cmd.positionals, ...flags].join(" ");
+  return [`clearance ${group}`, cmd.name, ...cmd.positionals, ...flags].join(" ");
 }
 
 export function commandHelp(cmd: Command): string {
@@ -48,7 +48,7 @@ export function policyHelp(commands: readonly Command[]): string {
   ].join("\n");
 }
 
-export function topHelp(commands: readonly Command[]): string {
+export function topHelp(commands: readonly Command[], auditCommands: readonly Command[]): string {
   return [
     "clearance: policy-as-code tools for Clearance",
     "",
@@ -60,8 +60,7 @@ export function topHelp(commands: readonly Command[]): string {
     "",
     "Commands:",
     ...commands.map((c) => `  ${synopsis(c)}`),
-    "  clearance audit verify",
-    "  clearance audit checkpoint",
+    ...auditCommands.map((c) => `  ${synopsis(c, "audit")}`),
     "",
     "Flags:",
     "  -h, --help    show help (also after a group or command: clearance policy eval --help)",

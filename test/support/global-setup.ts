@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -35,12 +35,17 @@ export default async function setup(project: TestProject) {
   // The seeded template's events are signed with the key the test files verify with (setup-file.ts).
   process.env.CLEARANCE_AUDIT_KEYS ||= TEST_AUDIT_KEYS;
   let embedded: EmbeddedServer | null = null;
+  let tempDir: string | null = null;
   let adminUrl: string;
   if (process.env.DATABASE_URL) {
     adminUrl = process.env.DATABASE_URL;
   } else {
-    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "clearance-test-")), "pg");
-    embedded = await startEmbeddedPostgres({ dataDir, database: "postgres", ephemeral: true });
+    tempDir = mkdtempSync(path.join(tmpdir(), "clearance-test-"));
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(tempDir, "pg"),
+      database: "postgres",
+      ephemeral: true,
+    });
     adminUrl = embedded.url;
   }
 
@@ -89,5 +94,6 @@ export default async function setup(project: TestProject) {
     }
     await c.end();
     await embedded?.stop();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
   };
 }
