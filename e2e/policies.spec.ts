@@ -1,4 +1,4 @@
-import { expect, openReady, people, test } from "./fixtures";
+import { codeEditor, expect, openReady, people, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -17,8 +17,8 @@ test.describe("policies (IT admin)", () => {
 
   test("lints as you type at the line, previews the impact with names, and saves a version", async ({ page }) => {
     await page.goto("/policies/edit?file=sales-engineer-access.yaml");
-    const editor = page.getByLabel("Policy file sales-engineer-access.yaml");
-    const original = await editor.inputValue();
+    const editor = codeEditor(page, "Policy file sales-engineer-access.yaml");
+    const original = await editor.text();
 
     await editor.fill(original.replace("job_title: Sales Engineer", "job_titel: Sales Engineer"));
     const problems = page.getByRole("list", { name: "Problems" });
@@ -117,8 +117,8 @@ test("a change waits for a second IT admin, who approves it", async ({ page, sig
   await page.getByLabel("Changes need a second IT admin").check();
   await expect(page.getByLabel("Changes need a second IT admin")).toBeChecked();
   await page.goto("/policies/edit?file=vpn-for-remote-locations.yaml");
-  const editor = page.getByLabel("Policy file vpn-for-remote-locations.yaml");
-  await editor.fill((await editor.inputValue()).replace("over VPN", "over the VPN"));
+  const editor = codeEditor(page, "Policy file vpn-for-remote-locations.yaml");
+  await editor.fill((await editor.text()).replace("over VPN", "over the VPN"));
   await page.getByLabel("What is this change for?").fill("Clearer description");
   await page.getByRole("button", { name: "Save…" }).click();
   await page.getByRole("dialog", { name: "Save this change?" }).getByRole("button", { name: "Save" }).click();

@@ -17,7 +17,7 @@ import {
   syntaxHighlighting,
 } from "@codemirror/language";
 import { lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
-import { EditorSelection, EditorState } from "@codemirror/state";
+import { Compartment, EditorSelection, EditorState } from "@codemirror/state";
 import {
   drawSelection,
   EditorView,
@@ -61,6 +61,10 @@ export default function CodeEditor(props: CodeEditorProps) {
   const { value, label, describedBy, nonce, problems, editorRef, height = "28rem" } = props;
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
+  // The label follows the file's name as it is typed (a new policy's path comes from its name:).
+  const labelling = useRef(new Compartment());
+  const labelAttributes = (name: string) =>
+    EditorView.contentAttributes.of({ "aria-label": name, "aria-describedby": describedBy });
   // The latest props, for the view's callbacks (made once).
   const latest = useRef(props);
   useEffect(() => {
@@ -102,7 +106,7 @@ export default function CodeEditor(props: CodeEditorProps) {
             ...defaultKeymap,
             indentWithTab,
           ]),
-          EditorView.contentAttributes.of({ "aria-label": label, "aria-describedby": describedBy }),
+          labelling.current.of(labelAttributes(label)),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) latest.current.onChange(update.state.doc.toString());
           }),
@@ -120,9 +124,14 @@ export default function CodeEditor(props: CodeEditorProps) {
       created.destroy();
       view.current = null;
     };
-    // The view is made once; the label, nonce and height of one editor do not change.
+    // The view is made once; the nonce and height of one editor do not change, the label is synced below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: labelling.current.reconfigure(labelAttributes(label)) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [label]);
 
   // A value set from outside (another fallback opened): replace the text, keeping nothing of the old one.
   useEffect(() => {
