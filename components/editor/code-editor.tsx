@@ -30,6 +30,21 @@ import { useEffect, useImperativeHandle, useRef, type Ref } from "react";
 import { toDiagnostics, type LineProblem } from "./diagnostics";
 import { completeYaml, type EditorVocabulary, type YamlSchema } from "./yaml-completion";
 
+/**
+ * Typing over a selection is applied by the editor instead of the browser: Chrome, merging the selected
+ * lines, puts inline style attributes on them, which the page's Content-Security-Policy refuses (and
+ * reports). Keys CodeMirror binds (Backspace, Enter) and paste are its own already.
+ */
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    if (event.isComposing || event.inputType !== "insertText" || event.data === null) return false;
+    if (view.state.selection.ranges.every((r) => r.empty)) return false;
+    event.preventDefault();
+    view.dispatch(view.state.replaceSelection(event.data), { userEvent: "input.type", scrollIntoView: true });
+    return true;
+  },
+});
+
 export interface CodeEditorHandle {
   goToLine: (line: number) => void;
 }
@@ -107,6 +122,7 @@ export default function CodeEditor(props: CodeEditorProps) {
             indentWithTab,
           ]),
           labelling.current.of(labelAttributes(label)),
+          typeOverSelection,
           EditorView.updateListener.of((update) => {
             if (update.docChanged) latest.current.onChange(update.state.doc.toString());
           }),
@@ -115,6 +131,7 @@ export default function CodeEditor(props: CodeEditorProps) {
             ".cm-scroller": { fontFamily: "var(--font-mono, ui-monospace, monospace)", lineHeight: "1.25rem" },
             "&.cm-focused": { outline: "none" },
             ".cm-gutters": { backgroundColor: "#f8fafc", color: "#64748b", borderRight: "1px solid #e2e8f0" },
+            ".cm-tooltip": { maxWidth: "min(40rem, 90vw)", whiteSpace: "normal" },
           }),
         ],
       }),
