@@ -14,7 +14,7 @@ test("a policy: a misspelt attribute is underlined with lint's message, completi
   await editor.fill(original.replace("  - job_title: Sales Engineer", "  - job_titel: Sales Engineer"));
 
   const underlined = editor.content.locator(".cm-lintRange-error");
-  await expect(underlined).toHaveText("job_titel");
+  await expect(underlined).toHaveText("job_titel: Sales Engineer");
   await underlined.hover();
   await expect(page.locator(".cm-tooltip-lint")).toContainText("job_titel is not an attribute");
   await expect(page.getByRole("list", { name: "Problems" })).toContainText("line 5 job_titel is not an attribute");
@@ -26,6 +26,10 @@ test("a policy: a misspelt attribute is underlined with lint's message, completi
   await page.keyboard.type("  - job_ti");
   const completions = page.getByRole("listbox", { name: "Completions" });
   await expect(completions.getByRole("option").first()).toHaveText(/^job_title/);
+  await expect(completions.getByRole("option").first()).toHaveAttribute("aria-selected", "true");
+  // Enter accepts only once the list has been shown for a moment (CodeMirror's interactionDelay, 75 ms),
+  // so that an Enter typed as the list appears still starts a new line.
+  await page.waitForTimeout(150);
   await page.keyboard.press("Enter");
   await page.keyboard.type("Sales En");
   await expect(completions.getByRole("option", { name: "Sales Engineer" })).toBeVisible();
@@ -54,7 +58,7 @@ test("a fallback: lint of the draft as you type, inline and listed; completion o
   await page.getByRole("button", { name: "New fallback" }).click();
   const editor = codeEditor(page, "New fallback (YAML)");
   await editor.fill("name: typo-fallback\nscope: namespace\nnamespace: awz\naction: deny\nmessage: Not here\n");
-  await expect(editor.content.locator(".cm-lintRange-error")).toHaveText("awz");
+  await expect(editor.content.locator(".cm-lintRange-error")).toHaveText("namespace: awz");
   await expect(page.getByRole("list", { name: "Problems" })).toContainText("line 3 no system is called awz");
 
   await page.getByRole("button", { name: /line 3 no system is called awz/ }).click();

@@ -2,11 +2,11 @@ import { Text } from "@codemirror/state";
 import { describe, expect, it } from "vitest";
 import { toDiagnostics } from "./diagnostics";
 
-const doc = Text.of(["name: a", "when:", "  - departmnet: Sales", "grants:", "  - slack:channel:#nope"]);
+const doc = Text.of(["name: a", "when:", "  - departmnet: Sales  # typo", "grants:", "  - slack:channel:#nope"]);
 const underlined = (d: { from: number; to: number }) => doc.sliceString(d.from, d.to);
 
 describe("lint findings as editor diagnostics", () => {
-  it("underlines the field's key on the problem's line", () => {
+  it("underlines the field's key and value on the problem's line, not a comment after them", () => {
     const [d] = toDiagnostics(doc, [
       {
         severity: "error",
@@ -16,7 +16,7 @@ describe("lint findings as editor diagnostics", () => {
         field: "when[0].departmnet",
       },
     ]);
-    expect(underlined(d!)).toBe("departmnet");
+    expect(underlined(d!)).toBe("departmnet: Sales");
     expect(d).toMatchObject({
       severity: "error",
       source: "unknown-attribute",

@@ -11,8 +11,9 @@ export interface LineProblem {
 }
 
 /**
- * Lint findings as editor diagnostics. Lint names a line, not a column: underline the field's key
- * on that line when it is there (the misspelt attribute), else the line's text after its indentation.
+ * Lint findings as editor diagnostics. Lint names a line and a field, not a column: underline the
+ * field's `key: value` on that line when it is written there (the misspelt attribute, the system that
+ * does not exist), else the line's text after its indentation.
  */
 export function toDiagnostics(doc: Text, problems: readonly LineProblem[]): Diagnostic[] {
   return problems.map((p) => {
@@ -24,7 +25,8 @@ export function toDiagnostics(doc: Text, problems: readonly LineProblem[]): Diag
     const keyAt = key ? line.text.search(new RegExp(`(^|[\\s{,-])${escape(key)}\\s*:`)) : -1;
     const indent = /^[\s-]*/.exec(line.text)![0].length;
     const from = keyAt >= 0 ? keyAt + (/^[\s{,-]/.test(line.text[keyAt]!) ? 1 : 0) : indent;
-    const to = keyAt >= 0 ? from + key!.length : line.length;
+    // To the end of the value: the line's end, or a comment's start.
+    const to = line.text.replace(/\s+#.*$/, "").trimEnd().length;
     return {
       from: line.from + Math.min(from, line.length),
       to: line.from + Math.max(to, Math.min(from, line.length)),
