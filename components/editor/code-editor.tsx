@@ -45,6 +45,8 @@ const typeOverSelection = EditorView.domEventHandlers({
   },
 });
 
+const noVocabulary: EditorVocabulary = { attributes: [], policies: [], resources: [], levels: {} };
+
 export interface CodeEditorHandle {
   goToLine: (line: number) => void;
 }
@@ -88,8 +90,8 @@ export default function CodeEditor(props: CodeEditorProps) {
 
   useEffect(() => {
     const complete: CompletionSource = (context) => {
-      const { schema, vocabulary } = latest.current;
-      if (!vocabulary) return null;
+      // Until the vocabulary has loaded, field names and fixed values are still offered.
+      const { schema, vocabulary = noVocabulary } = latest.current;
       const found = completeYaml(schema, vocabulary, context.state.doc.toString(), context.pos, context.explicit);
       return found && { from: found.from, options: found.options, validFor: /^[^\s,[\]{}:]*$/ };
     };
