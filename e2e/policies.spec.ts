@@ -116,6 +116,8 @@ test("a change waits for a second IT admin, who approves it", async ({ page, sig
   await openReady(page, "/policies");
   await page.getByLabel("Changes need a second IT admin").check();
   await expect(page.getByLabel("Changes need a second IT admin")).toBeChecked();
+  // The box shows the choice at once; leaving the page before it is saved would cancel the save.
+  await expect(page.getByLabel("Changes need a second IT admin")).toBeEnabled();
   await page.goto("/policies/edit?file=vpn-for-remote-locations.yaml");
   const editor = codeEditor(page, "Policy file vpn-for-remote-locations.yaml");
   await editor.fill((await editor.text()).replace("over VPN", "over the VPN"));
@@ -139,6 +141,7 @@ test("a change waits for a second IT admin, who approves it", async ({ page, sig
   await openReady(page, "/policies");
   await page.getByLabel("Changes need a second IT admin").uncheck();
   await expect(page.getByLabel("Changes need a second IT admin")).not.toBeChecked();
+  await expect(page.getByLabel("Changes need a second IT admin")).toBeEnabled();
 });
 
 // Issue 12 point 8: Explain counts what expected access counts, so it names the exception.
