@@ -52,6 +52,27 @@ export async function signInWithOidc(page: Page, email: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/**
+ * A code editor (CodeMirror, components/editor/code-editor.tsx) by its label: its text, and
+ * replacing all of it as a paste would (no auto-indent or closing brackets in between).
+ */
+export function codeEditor(page: Page, label: string) {
+  const content = page.getByRole("textbox", { name: label });
+  return {
+    content,
+    async text() {
+      await content.locator(".cm-line").first().waitFor();
+      return (await content.locator(".cm-line").allTextContents()).join("\n");
+    },
+    async fill(text: string) {
+      await content.click();
+      await page.keyboard.press("ControlOrMeta+a");
+      await page.keyboard.insertText(text);
+      await expect.poll(() => this.text()).toBe(text);
+    },
+  };
+}
+
 export const test = base.extend<{ signInAs: (email: string) => Promise<void> }>({
   // The fixture callback is named `provide`: react-hooks lint would take `use` for React's hook.
   signInAs: async ({ page }, provide) => {

@@ -1,4 +1,4 @@
-import { expect, openReady, people, test } from "./fixtures";
+import { codeEditor, expect, openReady, people, test } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -17,8 +17,8 @@ test.describe("policies (IT admin)", () => {
 
   test("lints as you type at the line, previews the impact with names, and saves a version", async ({ page }) => {
     await page.goto("/policies/edit?file=sales-engineer-access.yaml");
-    const editor = page.getByLabel("Policy file sales-engineer-access.yaml");
-    const original = await editor.inputValue();
+    const editor = codeEditor(page, "Policy file sales-engineer-access.yaml");
+    const original = await editor.text();
 
     await editor.fill(original.replace("job_title: Sales Engineer", "job_titel: Sales Engineer"));
     const problems = page.getByRole("list", { name: "Problems" });
@@ -116,9 +116,11 @@ test("a change waits for a second IT admin, who approves it", async ({ page, sig
   await openReady(page, "/policies");
   await page.getByLabel("Changes need a second IT admin").check();
   await expect(page.getByLabel("Changes need a second IT admin")).toBeChecked();
+  // The box shows the choice at once; leaving the page before it is saved would cancel the save.
+  await expect(page.getByLabel("Changes need a second IT admin")).toBeEnabled();
   await page.goto("/policies/edit?file=vpn-for-remote-locations.yaml");
-  const editor = page.getByLabel("Policy file vpn-for-remote-locations.yaml");
-  await editor.fill((await editor.inputValue()).replace("over VPN", "over the VPN"));
+  const editor = codeEditor(page, "Policy file vpn-for-remote-locations.yaml");
+  await editor.fill((await editor.text()).replace("over VPN", "over the VPN"));
   await page.getByLabel("What is this change for?").fill("Clearer description");
   await page.getByRole("button", { name: "Save…" }).click();
   await page.getByRole("dialog", { name: "Save this change?" }).getByRole("button", { name: "Save" }).click();
@@ -139,6 +141,7 @@ test("a change waits for a second IT admin, who approves it", async ({ page, sig
   await openReady(page, "/policies");
   await page.getByLabel("Changes need a second IT admin").uncheck();
   await expect(page.getByLabel("Changes need a second IT admin")).not.toBeChecked();
+  await expect(page.getByLabel("Changes need a second IT admin")).toBeEnabled();
 });
 
 // Issue 12 point 8: Explain counts what expected access counts, so it names the exception.

@@ -89,6 +89,41 @@ test("the pages work under the policy: no violation while signing in and opening
   await watch.check();
 });
 
+test("the code editors work under the policy: their styles carry the page's nonce and apply, with no violation", async ({
+  page,
+  signInAs,
+}) => {
+  const watch = await watchForViolations(page);
+  await signInAs(people.itAdmin.email);
+  for (const [url, label] of [
+    ["/policies/edit?file=sales-team-access.yaml", "Policy file sales-team-access.yaml"],
+    ["/fallbacks", /^Editing .* \(YAML\)$/],
+  ] as const) {
+    const response = await page.goto(url);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(response!.headers()["content-security-policy"]!)?.[1];
+    const content = page.getByRole("textbox", { name: label });
+    await expect(content).toBeVisible();
+    // CodeMirror's own stylesheet applied (a blocked <style> would leave the editor a plain block).
+    await expect(page.locator(".cm-editor")).toHaveCSS("display", "flex");
+    const styleNonces = await page
+      .locator("style")
+      .evaluateAll((nodes) => nodes.map((n) => (n as HTMLStyleElement).nonce));
+    expect(styleNonces.length, url).toBeGreaterThan(0);
+    expect(
+      styleNonces.every((n) => n === nonce),
+      url,
+    ).toBe(true);
+    // Completion and a lint tooltip add their own elements.
+    await content.click();
+    await page.keyboard.press("ControlOrMeta+End");
+    await page.keyboard.press("ControlOrMeta+Space");
+    await expect(page.getByRole("listbox", { name: "Completions" })).toBeVisible();
+    await page.keyboard.press("Escape");
+  }
+  await watch.check();
+});
+
 test("exports download from the Reports page by POST; a GET or another site's POST is refused", async ({
   page,
   signInAs,

@@ -1,8 +1,13 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useMemo, useRef, useState } from "react";
+import type { CodeEditorHandle } from "@/components/editor/code-editor";
+import { EditorKeys } from "@/components/editor/editor-keys";
+import { LazyCodeEditor } from "@/components/editor/lazy-code-editor";
+import { useDebounced } from "@/components/editor/use-debounced";
+import { ProblemsList } from "@/components/policies/problems-list";
 import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -31,15 +36,32 @@ interface Row {
 export function FallbackEditor({
   rows,
   problems,
+  nonce,
 }: {
   rows: Row[];
   problems: { file: string; line: number; message: string; severity: string }[];
+  /** this page view's CSP nonce, for the editor's styles */
+  nonce: string | undefined;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [editing, setEditing] = useState<string | null>(rows[0]?.name ?? null);
   const [source, setSource] = useState(rows[0]?.source ?? starter);
   const [deleting, setDeleting] = useState(false);
+  const editor = useRef<CodeEditorHandle>(null);
+  // Lint the draft on a pause in typing, as saving it would.
+  const typed = useDebounced(source, 300);
+  const lint = useQuery({
+    ...trpc.fallbacks.lint.queryOptions({ source: typed, previousName: editing ?? undefined }),
+    enabled: typed.trim().length > 0,
+    placeholderData: keepPreviousData,
+  });
+  const vocabulary = useQuery({ ...trpc.policies.vocabulary.queryOptions(), staleTime: 5 * 60_000 });
+  const inline = useMemo(
+    () => (lint.data && !lint.isPlaceholderData ? { text: typed, problems: lint.data } : undefined),
+    [lint.data, lint.isPlaceholderData, typed],
+  );
+  const draftFile = `${/^name:\s*([a-z0-9-]+)\s*$/m.exec(typed)?.[1] ?? "fallback"}.yaml`;
   const save = useMutation(
     trpc.fallbacks.save.mutationOptions({
       onSuccess: (r) => {
@@ -63,6 +85,7 @@ export function FallbackEditor({
     setSource(r?.source ?? starter);
     save.reset();
   };
+  const editorLabel = `${editing ? `Editing ${editing}` : "New fallback"} (YAML)`;
   return (
     <div className="grid gap-6 lg:grid-cols-[22rem_1fr]">
       <div className="grid content-start gap-2">
@@ -112,17 +135,24 @@ export function FallbackEditor({
         )}
       </div>
       <div className="grid content-start gap-3">
-        <label htmlFor="fallback-source" className="text-sm font-medium text-slate-800">
-          {editing ? `Editing ${editing}` : "New fallback"} (YAML)
-        </label>
-        <textarea
-          id="fallback-source"
-          value={source}
-          onChange={(e) => setSource(e.target.value)}
-          rows={18}
-          spellCheck={false}
-          className="w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs"
-        />
+        <p className="text-sm font-medium text-slate-800">{editorLabel}</p>
+        <div>
+          <LazyCodeEditor
+            editorRef={editor}
+            value={source}
+            onChange={setSource}
+            label={editorLabel}
+            describedBy="fallback-editor-keys"
+            nonce={nonce}
+            schema="fallback"
+            vocabulary={vocabulary.data}
+            problems={inline}
+          />
+          <EditorKeys id="fallback-editor-keys" />
+        </div>
+        {lint.data && lint.data.length > 0 && (
+          <ProblemsList problems={lint.data} file={draftFile} onGoTo={(line) => editor.current?.goToLine(line)} />
+        )}
         {save.isError && (
           <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
             {save.error.message}

@@ -2,28 +2,36 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import type { CodeEditorHandle } from "@/components/editor/code-editor";
+import { LazyCodeEditor } from "@/components/editor/lazy-code-editor";
+import { EditorKeys } from "@/components/editor/editor-keys";
+import { useDebounced } from "@/components/editor/use-debounced";
 import { ImpactPreview, type ImpactData } from "./impact-preview";
 import { ProblemsList } from "./problems-list";
-import { YamlEditor, type YamlEditorHandle } from "./yaml-editor";
 import { plural } from "@/server/core/text/plural";
 
 const nameOf = (source: string) => /^name:\s*([a-z0-9-]+)\s*$/m.exec(source)?.[1] ?? null;
 
 /** Edit one policy file: lint as you type, preview the impact, save with a message. */
-export function PolicyEditor({ initial }: {
+export function PolicyEditor({
+  initial,
+  nonce,
+}: {
   /** `draft`: the text came from elsewhere (a link) and is saved nowhere yet, so it can be saved as it is */
   initial: { path: string | null; source: string; versionId: number | null; draft?: boolean };
+  /** this page view's CSP nonce, for the editor's styles */
+  nonce: string | undefined;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const editor = useRef<YamlEditorHandle>(null);
+  const editor = useRef<CodeEditorHandle>(null);
   const [source, setSource] = useState(initial.source);
   const [message, setMessage] = useState("");
   // An impact preview belongs to the text it was computed for; editing makes it stale.
@@ -35,18 +43,22 @@ export function PolicyEditor({ initial }: {
   const dirty = initial.draft === true || source !== initial.source;
   const changes = [{ path, source }];
 
-  const typed = useDeferredValue(source);
+  // One lint per pause in typing; the editor keeps older findings in place meanwhile.
+  const typed = useDebounced(source, 300);
   const lint = useQuery({
     ...trpc.policies.lint.queryOptions({ changes: [{ path, source: typed }] }),
     placeholderData: keepPreviousData,
   });
+  const vocabulary = useQuery({ ...trpc.policies.vocabulary.queryOptions(), staleTime: 5 * 60_000 });
   const problems = useMemo(() => lint.data ?? [], [lint.data]);
   const errors = problems.filter((p) => p.severity === "error");
-  const marks = useMemo(() => {
-    const m = new Map<number, "error" | "warning">();
-    for (const p of problems) if (p.file === path && m.get(p.line) !== "error") m.set(p.line, p.severity);
-    return m;
-  }, [problems, path]);
+  const inline = useMemo(
+    () =>
+      lint.data && !lint.isPlaceholderData
+        ? { text: typed, problems: lint.data.filter((p) => p.file === path) }
+        : undefined,
+    [lint.data, lint.isPlaceholderData, typed, path],
+  );
 
   useEffect(() => {
     if (!dirty) return;
@@ -93,7 +105,18 @@ export function PolicyEditor({ initial }: {
           }
         }}
       >
-        <YamlEditor ref={editor} value={source} onChange={setSource} marks={marks} label={`Policy file ${path}`} />
+        <LazyCodeEditor
+          editorRef={editor}
+          value={source}
+          onChange={setSource}
+          label={`Policy file ${path}`}
+          describedBy="policy-editor-keys"
+          nonce={nonce}
+          schema="policy"
+          vocabulary={vocabulary.data}
+          problems={inline}
+        />
+        <EditorKeys id="policy-editor-keys" />
         <div className="mt-3 flex flex-wrap items-end gap-3">
           <div className="min-w-64 flex-1">
             <label htmlFor="save-message" className="text-xs font-medium text-slate-600">
@@ -120,7 +143,7 @@ export function PolicyEditor({ initial }: {
           )}
         </div>
         <p className="mt-2 text-xs text-slate-500">
-          {path} · {dirty ? "unsaved changes" : "no changes"} · Ctrl+S to save · Tab indents
+          {path} · {dirty ? "unsaved changes" : "no changes"} · Ctrl+S to save
         </p>
       </div>
 

@@ -72,6 +72,7 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "policies.file": { allowed: ["it_admin"], input: () => ({ path: "sales-team-access.yaml" }) },
   "policies.catalog": { allowed: ["it_admin"] },
   "policies.overview": { allowed: ["it_admin"] },
+  "policies.vocabulary": { allowed: ["it_admin"] },
   "policies.lint": { allowed: ["it_admin"], input: () => ({ changes: [{ path: "x.yaml", source: "name: x\n" }] }) },
   "policies.preview": { allowed: ["it_admin"], input: () => ({ changes: [{ path: "x.yaml", source: "name: x\n" }] }) },
   // Mutations get inputs that fail inside the service, so the table changes nothing.
@@ -270,6 +271,7 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
     input: () => ({ kind: "exceptions", filters: { department: "Sales" } }),
   },
   "fallbacks.list": { allowed: ["it_admin"] },
+  "fallbacks.lint": { allowed: ["it_admin"], input: () => ({ source: "name: x\n" }) },
   "fallbacks.resources": { allowed: everyone },
   // YAML the parser refuses: nothing saved.
   "fallbacks.save": { allowed: ["it_admin"], input: () => ({ source: "name: Not Kebab\n" }) },

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { authCookies } from "@/server/auth/cookie-options";
 import { crossSiteRefusal, publishedOrigins } from "./origin";
 import { bearerToken } from "./bearer";
-import { fixedHeaders, newNonce, pageCsp, RESOURCE_CSP, servedOverHttps } from "./security-headers";
+import { fixedHeaders, newNonce, nonceOf, pageCsp, RESOURCE_CSP, servedOverHttps } from "./security-headers";
 
 const directives = (csp: string) =>
   Object.fromEntries(csp.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
@@ -29,6 +29,13 @@ describe("the Content-Security-Policy", () => {
     );
     expect(prod["upgrade-insecure-requests"]).toEqual([]);
     expect(prod["form-action"]).toEqual(["'self'", "https://login.bank.example"]);
+  });
+
+  it("gives a page's nonce back to code that adds styles (the code editor), and none for a policy without one", () => {
+    const nonce = newNonce();
+    expect(nonceOf(pageCsp(nonce, { dev: false, https: false, env: {} }))).toBe(nonce);
+    expect(nonceOf(RESOURCE_CSP)).toBeUndefined();
+    expect(nonceOf(null)).toBeUndefined();
   });
 
   it("a fresh nonce each time: 128 random bits", () => {

@@ -65,6 +65,11 @@ export function newNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
+/** The nonce of a page's policy (pageCsp), or undefined when it has none (development allows inline styles). */
+export function nonceOf(csp: string | null | undefined): string | undefined {
+  return csp ? /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1] : undefined;
+}
+
 /**
  * Whether the site is served over HTTPS: its published URL (CLEARANCE_PUBLIC_URL, else AUTH_URL)
  * is https, or a trusted proxy (CLEARANCE_TRUST_PROXY) says the request came in over https.

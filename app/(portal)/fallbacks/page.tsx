@@ -2,12 +2,13 @@ import { FallbackEditor } from "@/components/fallbacks/fallback-editor";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { requestNonce } from "@/server/http/nonce";
 
 export const metadata = { title: "Fallbacks" };
 
 export default async function FallbacksPage() {
   await requireSection("fallbacks");
-  const data = await (await api()).fallbacks.list();
+  const [data, nonce] = await Promise.all([(await api()).fallbacks.list(), requestNonce()]);
   return (
     <>
       <PageHeader
@@ -19,7 +20,7 @@ export default async function FallbacksPage() {
           </>
         }
       />
-      <FallbackEditor rows={data.fallbacks} problems={data.problems} />
+      <FallbackEditor rows={data.fallbacks} problems={data.problems} nonce={nonce} />
     </>
   );
 }

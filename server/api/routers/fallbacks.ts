@@ -1,15 +1,17 @@
 import { z } from "zod";
 import { listCatalog } from "@/server/services/catalog";
 import { askForResource } from "@/server/services/fallbacks/ask";
-import { deleteFallback, listFallbacks, saveFallback } from "@/server/services/fallbacks/store";
+import { deleteFallback, lintFallbackDraft, listFallbacks, saveFallback } from "@/server/services/fallbacks/store";
 import { createTRPCRouter, employeeProcedure, itAdminProcedure } from "../trpc";
+
+const draft = z.strictObject({ source: z.string().min(1).max(50_000), previousName: z.string().max(100).optional() });
 
 /** Fallback policies (IT) and asking for a resource no policy gives (everyone). */
 export const fallbacksRouter = createTRPCRouter({
   list: itAdminProcedure.query(({ ctx }) => listFallbacks({ ctx: ctx.service })),
-  save: itAdminProcedure
-    .input(z.strictObject({ source: z.string().min(1).max(50_000), previousName: z.string().max(100).optional() }))
-    .mutation(({ ctx, input }) => saveFallback({ ctx: ctx.service, input })),
+  // Lint as you type in the fallback editor.
+  lint: itAdminProcedure.input(draft).query(({ ctx, input }) => lintFallbackDraft({ ctx: ctx.service, input })),
+  save: itAdminProcedure.input(draft).mutation(({ ctx, input }) => saveFallback({ ctx: ctx.service, input })),
   remove: itAdminProcedure
     .input(z.strictObject({ name: z.string().min(1).max(100) }))
     .mutation(({ ctx, input }) => deleteFallback({ ctx: ctx.service, input })),

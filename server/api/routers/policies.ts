@@ -11,6 +11,7 @@ import {
   lintPolicyDraft,
   listPolicies,
   listPolicyVersions,
+  loadPolicyVocabulary,
   pendingPolicyChanges,
   policyOverview,
   previewPolicyDraft,
@@ -38,6 +39,8 @@ export const policiesRouter = createTRPCRouter({
     .query(({ ctx, input }) => getPolicyFile({ ctx: ctx.service, input })),
   catalog: itAdminProcedure.query(({ ctx }) => listCatalog({ ctx: ctx.service })),
   overview: itAdminProcedure.query(({ ctx }) => policyOverview({ ctx: ctx.service })),
+  // What the policy and fallback editors complete: attribute names and values, policies, resources.
+  vocabulary: itAdminProcedure.query(({ ctx }) => loadPolicyVocabulary({ ctx: ctx.service })),
 
   lint: itAdminProcedure
     .input(z.strictObject({ changes }))

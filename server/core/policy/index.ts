@@ -17,6 +17,7 @@ export {
 } from "./explain-temporary";
 export { lintPolicies, complexity, DEFAULT_COMPLEXITY_THRESHOLD, type LintContext } from "./lint";
 export { unknownValues, type UnknownValue } from "./unknown-values";
+export { policyVocabulary, type PolicyVocabulary } from "./vocabulary";
 export {
   diffGrants,
   previewImpact,

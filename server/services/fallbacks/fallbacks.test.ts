@@ -7,7 +7,7 @@ import { as, movableClock, submit } from "@/test/support/requests";
 import { exceptionCounts } from "../exceptions/queries";
 import { expectedAccessOf, explainPersonAccess } from "../policies";
 import { askForResource } from "./ask";
-import { deleteFallback, saveFallback } from "./store";
+import { deleteFallback, lintFallbackDraft, saveFallback } from "./store";
 
 let t: TestDatabase;
 // A Tuesday, 10:00 UTC: inside business hours.
@@ -168,6 +168,24 @@ describe("fallback policies (seed 004)", () => {
     await expect(
       saveFallback({ ctx: priya, input: { source: "name: broken-one\nscope: resource\naction: allow\n" } }),
     ).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringMatching(/^line \d+:/) });
+    expect(await t.db.select().from(fallbackPolicies)).toEqual(before);
+  });
+
+  it("lints a draft as the editor types: parse problems, then catalog problems of its own file, saving nothing", async () => {
+    const priya = await as(t.db, "priya.raman@company.com", clock);
+    const before = await t.db.select().from(fallbackPolicies);
+    const lint = (source: string, previousName?: string) =>
+      lintFallbackDraft({ ctx: priya, input: { source, previousName } });
+    expect(await lint("name: broken-one\nscope: resource\naction: allow\n")).toEqual(
+      expect.arrayContaining([expect.objectContaining({ severity: "error", code: "syntax" })]),
+    );
+    const typo = "name: typo-fallback\nscope: namespace\nnamespace: awz\naction: deny\nmessage: No\n";
+    expect(await lint(typo)).toEqual([
+      expect.objectContaining({ severity: "error", code: "unknown-system", line: 3, file: "typo-fallback.yaml" }),
+    ]);
+    // Editing a saved fallback under its own name is no duplicate of itself.
+    const saved = before[0]!;
+    expect(await lint(saved.source, saved.name)).toEqual([]);
     expect(await t.db.select().from(fallbackPolicies)).toEqual(before);
   });
 });

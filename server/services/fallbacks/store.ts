@@ -54,24 +54,31 @@ function refuse(problems: readonly PolicyProblem[]) {
   );
 }
 
-/** Saves a fallback from its YAML: parsed and linted against the catalog and the other fallbacks first. */
-export async function saveFallback({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { source: string; previousName?: string };
-}) {
+type FallbackDraft = { source: string; previousName?: string };
+
+/**
+ * What saving this YAML would find: its parse problems, or else lint of the set with it in place of
+ * the fallback it replaces (against the catalog and the other fallbacks), for its own file only.
+ */
+async function checkFallbackDraft(ctx: ServiceContext, input: FallbackDraft) {
   const firstName = /^name:\s*([a-z0-9-]+)\s*$/m.exec(input.source)?.[1] ?? "fallback";
   const { fallback, problems } = parseFallbackFile(fileOf(firstName), input.source);
-  refuse(problems);
+  if (!fallback) return { fallback, problems };
   const [others, catalog] = await Promise.all([loadFallbacks(ctx.db), loadCatalog(ctx.db)]);
-  const set = [...others.filter((f) => f.name !== fallback!.name && f.name !== input.previousName), fallback!];
-  refuse(
-    lintFallbacks(set, { systems: catalog.systems, resources: catalog.resources }).filter(
-      (p) => p.file === fileOf(fallback!.name),
-    ),
-  );
+  const set = [...others.filter((f) => f.name !== fallback.name && f.name !== input.previousName), fallback];
+  const linted = lintFallbacks(set, { systems: catalog.systems, resources: catalog.resources });
+  return { fallback, problems: [...problems, ...linted.filter((p) => p.file === fileOf(fallback.name))] };
+}
+
+/** Lint as you type: the problems a save of this YAML would refuse (errors) or carry (warnings). */
+export async function lintFallbackDraft({ ctx, input }: { ctx: ServiceContext; input: FallbackDraft }) {
+  return (await checkFallbackDraft(ctx, input)).problems;
+}
+
+/** Saves a fallback from its YAML: parsed and linted against the catalog and the other fallbacks first. */
+export async function saveFallback({ ctx, input }: { ctx: ServiceContext; input: FallbackDraft }) {
+  const { fallback, problems } = await checkFallbackDraft(ctx, input);
+  refuse(problems);
   const now = ctx.clock();
   const by = actorLabel(ctx.actor);
   return ctx.db.transaction(async (tx) => {

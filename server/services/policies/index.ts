@@ -22,3 +22,4 @@ export {
   policyOverview,
   exportPolicyFiles,
 } from "./analysis";
+export { loadPolicyVocabulary } from "./vocabulary";

@@ -4,6 +4,7 @@ import { PolicyEditor } from "@/components/policies/policy-editor";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { requestNonce } from "@/server/http/nonce";
 
 export const metadata = { title: "Edit policy" };
 
@@ -26,12 +27,13 @@ export default async function EditPolicyPage({ searchParams }: { searchParams: P
   await requireSection("policies");
   const { file, draft, from } = await searchParams;
   const caller = await api();
+  const nonce = await requestNonce();
   if (!file) {
     const list = await caller.policies.list();
     return (
       <>
         <PageHeader title="New policy" description={draft ? (draftOrigins[from ?? "metrics"] ?? draftOrigins.metrics) : "Lint runs as you type; preview who gains what before you save."} />
-        <PolicyEditor initial={{ path: null, source: draft ? draft.slice(0, 20_000) : TEMPLATE, versionId: list.versionId, draft: Boolean(draft) }} />
+        <PolicyEditor initial={{ path: null, source: draft ? draft.slice(0, 20_000) : TEMPLATE, versionId: list.versionId, draft: Boolean(draft) }} nonce={nonce} />
       </>
     );
   }
@@ -42,7 +44,7 @@ export default async function EditPolicyPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title={loaded.policies.join(", ") || loaded.path} description={`${loaded.path} · from version ${loaded.versionId}`} />
-      <PolicyEditor initial={{ path: loaded.path, source: loaded.source, versionId: loaded.versionId }} />
+      <PolicyEditor initial={{ path: loaded.path, source: loaded.source, versionId: loaded.versionId }} nonce={nonce} />
     </>
   );
 }
