@@ -11,10 +11,12 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatWhen } from "./format";
+import { useTimeZone } from "@/components/time/time-zone";
 
 const PAGE_SIZE = 25;
 
 export function NotificationList() {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -83,7 +85,7 @@ export function NotificationList() {
                   )}
                   <p className="text-sm text-slate-600">{n.body}</p>
                   <p className="text-xs text-slate-400">
-                    {formatWhen(n.createdAt)}
+                    {formatWhen(n.createdAt, tz)}
                     {!n.readAt && <span className="sr-only"> (unread)</span>}
                   </p>
                 </div>

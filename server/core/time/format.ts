@@ -3,11 +3,12 @@ import { format, formatDistanceStrict } from "date-fns";
 
 type When = Date | string | null | undefined;
 
-/** "2 Dec 2026, 14:05 GMT+1", "2 Dec 2026, 08:05 EST": a moment in a zone, the zone named. */
-export function formatWhen(d: When, zone: string): string {
+/** "2 Dec 2026, 14:05 GMT+1", "2 Dec 2026, 08:05 EST": a moment in a zone, the zone named; seconds where order matters (audit). */
+export function formatWhen(d: When, zone: string, { seconds = false } = {}): string {
   if (!d) return "—";
   const date = new Date(d);
-  return `${format(date, "d MMM yyyy, HH:mm", { in: tz(zone) })} ${zoneAbbreviation(zone, date)}`;
+  const time = format(date, seconds ? "d MMM yyyy, HH:mm:ss" : "d MMM yyyy, HH:mm", { in: tz(zone) });
+  return `${time} ${zoneAbbreviation(zone, date)}`;
 }
 
 /** "2026-12-02": the calendar day a moment falls on in a zone. */

@@ -6,7 +6,11 @@ import {
   formatDay,
   formatWhen,
   midnightEnding,
-  midnightStarting,
+  dayAfter,
+  daysIn,
+  endOfDayIn,
+  wallClockIn,
+  wallClockValue,
   remaining,
   timeZoneSchema,
   zoneLabel,
@@ -68,18 +72,27 @@ describe("showing times", () => {
 });
 
 describe("days in a zone", () => {
-  it("starts a given day at midnight in the zone", () => {
-    expect(midnightStarting("2025-01-06", "UTC").toISOString()).toBe("2025-01-06T00:00:00.000Z");
-    expect(midnightStarting("2025-01-06", "Europe/Berlin").toISOString()).toBe("2025-01-05T23:00:00.000Z");
-    expect(midnightStarting("2025-01-06", "America/Los_Angeles").toISOString()).toBe("2025-01-06T08:00:00.000Z");
-    // The day after spring forward begins at UTC-7, the day of it at UTC-8.
-    expect(midnightStarting("2026-03-08", "America/Los_Angeles").toISOString()).toBe("2026-03-08T08:00:00.000Z");
-    expect(midnightStarting("2026-03-09", "America/Los_Angeles").toISOString()).toBe("2026-03-09T07:00:00.000Z");
+  it("ends a given day at its last moment in the zone, so it is shown back as the same day", () => {
+    expect(endOfDayIn("2025-01-06", "UTC").toISOString()).toBe("2025-01-06T23:59:59.999Z");
+    expect(endOfDayIn("2025-01-06", "Europe/Berlin").toISOString()).toBe("2025-01-06T22:59:59.999Z");
+    expect(endOfDayIn("2025-01-06", "America/Los_Angeles").toISOString()).toBe("2025-01-07T07:59:59.999Z");
+    // Spring forward in Los Angeles (Mar 8, 2026): that day ends in PDT (UTC-7), the day before in PST.
+    expect(endOfDayIn("2026-03-07", "America/Los_Angeles").toISOString()).toBe("2026-03-08T07:59:59.999Z");
+    expect(endOfDayIn("2026-03-08", "America/Los_Angeles").toISOString()).toBe("2026-03-09T06:59:59.999Z");
+    expect(formatDay(endOfDayIn("2026-03-08", "America/Los_Angeles"), "America/Los_Angeles")).toBe("2026-03-08");
   });
   it("ends the day a moment falls on at the next midnight, or at the moment if it is one", () => {
     expect(midnightEnding(at("2026-03-08T12:00:00Z"), "America/Los_Angeles").toISOString()).toBe(
       "2026-03-09T07:00:00.000Z",
     );
     expect(midnightEnding(at("2025-01-05T23:00:00Z"), "Europe/Berlin").toISOString()).toBe("2025-01-05T23:00:00.000Z");
+  });
+  it("reads and writes form values as wall-clock time in the viewer's zone", () => {
+    expect(wallClockIn("2030-01-06T09:00", "America/New_York").toISOString()).toBe("2030-01-06T14:00:00.000Z");
+    expect(wallClockValue(at("2030-01-06T14:00:00Z"), "America/New_York")).toBe("2030-01-06T09:00");
+    const away = daysIn("2026-03-07", "2026-03-08", "America/Los_Angeles");
+    expect(away.startsAt.toISOString()).toBe("2026-03-07T08:00:00.000Z");
+    expect(away.endsAt.toISOString()).toBe("2026-03-09T07:00:00.000Z");
+    expect(dayAfter(at("2026-12-02T23:30:00Z"), 14, "Europe/Berlin")).toBe("2026-12-17");
   });
 });

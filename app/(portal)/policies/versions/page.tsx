@@ -3,6 +3,8 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { viewerZone } from "@/server/auth/time-zone";
+import { formatWhen } from "@/server/core/time";
 
 export const metadata = { title: "Policy versions" };
 
@@ -10,6 +12,7 @@ const statusTone = { active: "green", pending: "amber", rejected: "red" } as con
 
 export default async function PolicyVersionsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   await requireSection("policies");
+  const tz = await viewerZone();
   const page = Math.max(1, Number((await searchParams).page) || 1);
   const list = await (await api()).policies.versions({ page, pageSize: 25 });
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
@@ -40,7 +43,7 @@ export default async function PolicyVersionsPage({ searchParams }: { searchParam
                   </td>
                   <td className="px-4 py-2.5">{v.message}</td>
                   <td className="px-4 py-2.5 text-slate-600">{v.authorLabel}</td>
-                  <td className="whitespace-nowrap px-4 py-2.5 tabular-nums text-slate-600">{v.createdAt.toISOString().replace("T", " ").slice(0, 16)}</td>
+                  <td className="whitespace-nowrap px-4 py-2.5 tabular-nums text-slate-600">{formatWhen(v.createdAt, tz)}</td>
                   <td className="px-4 py-2.5 text-xs text-slate-600">
                     {summary.impact
                       ? `${summary.files?.length ?? 0} files · ${summary.impact.people} people · +${summary.impact.gains} −${summary.impact.losses}`
