@@ -22,7 +22,12 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   return (
     <TimeZoneProvider zone={time.zone} followsBrowser={time.source !== "profile"}>
       <AppShell
-        person={{ displayName: actor.displayName, email: actor.email, roles: actor.roles.map((r) => roleLabels[r]) }}
+        person={{
+          displayName: actor.displayName,
+          email: actor.email,
+          roles: actor.roles.map((r) => roleLabels[r]),
+          timeZone: time.zone,
+        }}
         sections={sectionsFor(actor.roles).map(({ key, label, href, group }) => ({
           key,
           label,

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { canonicalTimeZone, DEFAULT_TIME_ZONE, endOfDayIn, timeZoneMessage } from "@/server/core/time";
 import { DomainError } from "@/server/core/errors";
 import type { DbOrTx } from "@/server/db/client";
@@ -23,9 +23,14 @@ export async function preferredTimeZoneOf(db: DbOrTx, identityId: string): Promi
 
 /** The zones to write to people in (emails): each one's own choice, else the organization's. */
 export async function recipientTimeZones(db: DbOrTx, identityIds: readonly string[]): Promise<Map<string, string>> {
+  if (identityIds.length === 0) return new Map();
   const fallback = await organizationTimeZone(db);
-  const chosen = await Promise.all(identityIds.map(async (id) => [id, await preferredTimeZoneOf(db, id)] as const));
-  return new Map(chosen.map(([id, zone]) => [id, zone ?? fallback]));
+  const chosen = await db
+    .select({ id: identityPreferences.identityId, timeZone: identityPreferences.timeZone })
+    .from(identityPreferences)
+    .where(inArray(identityPreferences.identityId, [...identityIds]));
+  const byId = new Map(chosen.map((c) => [c.id, c.timeZone]));
+  return new Map(identityIds.map((id) => [id, byId.get(id) ?? fallback]));
 }
 
 const checkedZone = (name: string) => {

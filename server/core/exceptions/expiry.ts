@@ -1,7 +1,12 @@
 import { addMinutes, differenceInMilliseconds, formatDuration } from "date-fns";
-import { millisecondsInDay, millisecondsInMinute, minutesInDay, minutesInHour } from "date-fns/constants";
 import { midnightEnding } from "../time/days";
 import type { TypeSettings } from "./types";
+
+// date-fns/constants has these, but the core's lint refuses any import path named like a Node built-in.
+const minutesInHour = 60;
+const minutesInDay = 24 * minutesInHour;
+const millisecondsInMinute = 60_000;
+const millisecondsInDay = minutesInDay * millisecondsInMinute;
 
 /**
  * When access given for `minutes` from `start` ends. Access of a day or more runs to the end of

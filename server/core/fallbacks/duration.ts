@@ -3,7 +3,10 @@
  * d (days) or w (weeks): `30m`, `4h`, `2d`, `1w`; and in words ("4 hours") through date-fns.
  */
 import { formatDuration as durationInWords, type Duration } from "date-fns";
-import { daysInWeek, minutesInDay, minutesInHour } from "date-fns/constants";
+
+const minutesInHour = 60;
+const minutesInDay = 24 * minutesInHour;
+const daysInWeek = 7;
 
 const UNITS = [
   { short: "w", minutes: minutesInDay * daysInWeek, name: "weeks" },

@@ -28,7 +28,7 @@ import type { PersonContext } from "../context";
 import { assessGrants } from "../requests/assess";
 import { loadApproverContext, parseTemplate } from "../requests/context";
 import { notifyPeople } from "../requests/notify";
-import { endOfGivenDay } from "../time-zones";
+import { endOfGivenDay, organizationTimeZone } from "../time-zones";
 import { openStage } from "../requests/stages";
 import { typeSettingsOf } from "./settings";
 
@@ -207,7 +207,7 @@ async function openProposal(
     }
     throw err;
   }
-  const what = describeProposal(p.proposal);
+  const what = describeProposal(p.proposal, await organizationTimeZone(tx));
   await tx.insert(requestMessages).values({
     requestId: request.id,
     authorId: ctx.actor.identityId,

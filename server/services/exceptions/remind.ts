@@ -1,13 +1,12 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { dueReminder, offsetText } from "@/server/core/exceptions";
+import { formatDay } from "@/server/core/time";
 import type { ExceptionType } from "@/server/core/exceptions/types";
 import { accessExceptions, requestTemplates } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { notifyPeople } from "../requests/notify";
 import { allTypeSettings } from "./settings";
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Reminds holders before their access expires (seed 000: "expires in 14 days"), by email and
@@ -41,8 +40,9 @@ export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext })
         .where(eq(accessExceptions.id, e.id));
       const refs = e.references as Record<string, string>;
       const extendAt = templateKey ? `/request/${templateKey}` : "/access";
-      const lines = [
-        `Your temporary access to ${e.resourceKey} expires in ${offsetText(offset)} (${day(e.expiresAt)}).`,
+      // Written for the holder's zone: the day it ends is theirs.
+      const lines = (zone: string) => [
+        `Your temporary access to ${e.resourceKey} expires in ${offsetText(offset)} (${formatDay(e.expiresAt, zone)}).`,
         "",
         typeSettings.extensible && e.extensionsUsed < 4
           ? `If you still need this access: Request extension at ${extendAt}`
@@ -57,7 +57,7 @@ export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext })
         {
           kind: "exception_expiring",
           title: `Your access to ${e.resourceKey} expires in ${offsetText(offset)}`,
-          body: lines.join("\n"),
+          body: (zone) => lines(zone).join("\n"),
           link: extendAt,
         },
         now,
