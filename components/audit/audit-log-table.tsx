@@ -68,7 +68,7 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
                     #
                   </th>
                   <th scope="col" className="px-3 py-2 font-medium">
-                    When (UTC)
+                    When
                   </th>
                   <th scope="col" className="px-3 py-2 font-medium">
                     Who

@@ -109,7 +109,7 @@ export function OrganizationTimeZonePicker({ current, zones }: { current: string
   const save = useMutation(trpc.organization.setTimeZone.mutationOptions({ onSuccess: () => router.refresh() }));
   return (
     <ZoneField
-      label="Organization time zone"
+      label="Zone"
       initial={current}
       zones={zones}
       pending={save.isPending}

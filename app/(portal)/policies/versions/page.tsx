@@ -26,7 +26,7 @@ export default async function PolicyVersionsPage({ searchParams }: { searchParam
               <th scope="col" className="px-4 py-2 font-medium">Version</th>
               <th scope="col" className="px-4 py-2 font-medium">Message</th>
               <th scope="col" className="px-4 py-2 font-medium">Author</th>
-              <th scope="col" className="px-4 py-2 font-medium">When (UTC)</th>
+              <th scope="col" className="px-4 py-2 font-medium">When</th>
               <th scope="col" className="px-4 py-2 font-medium">Impact</th>
             </tr>
           </thead>
