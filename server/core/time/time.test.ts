@@ -12,7 +12,6 @@ import {
   wallClockIn,
   wallClockValue,
   remaining,
-  timeZoneSchema,
   zoneLabel,
 } from ".";
 
@@ -26,12 +25,6 @@ describe("zones", () => {
     expect(canonicalTimeZone("Mars/Olympus_Mons")).toBeNull();
     expect(canonicalTimeZone("")).toBeNull();
     expect(canonicalTimeZone("+01:00")).toBeNull();
-  });
-  it("names the field's problem in the schema", () => {
-    const r = timeZoneSchema().safeParse("Europe/Atlantis");
-    expect(r.success).toBe(false);
-    expect(r.error?.issues[0]?.message).toMatch(/IANA time zone/);
-    expect(timeZoneSchema().parse(" America/New_York ")).toBe("America/New_York");
   });
 });
 

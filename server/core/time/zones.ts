@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /** The zone of a new install, and of anyone whose browser has not said theirs yet. */
 export const DEFAULT_TIME_ZONE = "UTC";
 
@@ -27,17 +25,3 @@ export function timeZoneNames(): string[] {
 }
 
 export const timeZoneMessage = "must be an IANA time zone such as Europe/Berlin or UTC";
-
-/** A time zone in a procedure's input, turned into its canonical name. */
-export const timeZoneSchema = () =>
-  z
-    .string({ error: timeZoneMessage })
-    .trim()
-    .transform((name, ctx) => {
-      const zone = canonicalTimeZone(name);
-      if (zone === null) {
-        ctx.addIssue({ code: "custom", message: timeZoneMessage });
-        return z.NEVER;
-      }
-      return zone;
-    });
