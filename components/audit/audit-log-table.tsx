@@ -15,11 +15,14 @@ import { useUrlParams } from "@/components/ui/use-url-params";
 import { auditQueryString, parseAuditParams } from "./audit-params";
 import { ChainVerification } from "./chain-verification";
 import { auditActionLabel } from "@/server/core/audit/action-label";
+import { useTimeZone } from "@/components/time/time-zone";
+import { formatWhen } from "@/server/core/time";
 
 const PAGE_SIZE = 50;
 
 /** `linkPeople`: whether the viewer may open identity pages (IT admins). */
 export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const [params, update] = useUrlParams(parseAuditParams, auditQueryString);
   const events = useQuery({
@@ -67,7 +70,7 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
                     #
                   </th>
                   <th scope="col" className="px-3 py-2 font-medium">
-                    When (UTC)
+                    When
                   </th>
                   <th scope="col" className="px-3 py-2 font-medium">
                     Who
@@ -89,7 +92,7 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
                   <tr key={e.id} className="align-top">
                     <td className="px-3 py-2 text-slate-400 tabular-nums">{e.id}</td>
                     <td className="px-3 py-2 whitespace-nowrap text-slate-600 tabular-nums">
-                      {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
+                      {formatWhen(e.occurredAt, tz, { seconds: true })}
                     </td>
                     <td className="px-3 py-2">{e.actorLabel}</td>
                     <td className="px-3 py-2">

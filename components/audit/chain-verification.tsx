@@ -3,15 +3,15 @@
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
-
-const localTime = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+import { useTimeZone } from "@/components/time/time-zone";
+import { formatWhen } from "@/server/core/time";
 
 /**
  * Verify the audit chain (keys and checkpoints) and write a checkpoint on demand. What the results
  * mean is decided by the server; this only shows them.
  */
 export function ChainVerification() {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const verify = useMutation(trpc.auditLog.verifyChain.mutationOptions());
   const checkpoint = useMutation(trpc.auditLog.writeCheckpoint.mutationOptions());
@@ -52,8 +52,8 @@ export function ChainVerification() {
         <ul className="text-xs text-slate-600">
           {v.checkpoints.map((cp) => (
             <li key={`${cp.location}/${cp.name}`}>
-              {v.ok ? "Agrees with" : "Compared with"} the checkpoint of {localTime(cp.at)} ({cp.count} events) in{" "}
-              {cp.location}.
+              {v.ok ? "Agrees with" : "Compared with"} the checkpoint of {formatWhen(cp.at, tz, { seconds: true })} (
+              {cp.count} events) in {cp.location}.
             </li>
           ))}
         </ul>
@@ -68,7 +68,7 @@ export function ChainVerification() {
 
       {c?.ok === true && (
         <p className="text-xs text-slate-600" role="status">
-          Checkpoint of {localTime(c.checkpoint.at)}: {c.checkpoint.count} events
+          Checkpoint of {formatWhen(c.checkpoint.at, tz, { seconds: true })}: {c.checkpoint.count} events
           {c.checkpoint.headId !== null && ` ending at #${c.checkpoint.headId}`}, written to{" "}
           {c.written.map((w) => w.location).join(", ") || "no location"}.
           {c.failed.map((f) => (

@@ -9,6 +9,8 @@ import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { AppRouter } from "@/server/api/root";
+import { dayAfter } from "@/server/core/time";
+import { useTimeZone } from "@/components/time/time-zone";
 
 type Finding = inferRouterOutputs<AppRouter>["drift"]["findings"]["rows"][number];
 type Dialog = "correct" | "convert" | "dismiss" | null;
@@ -18,16 +20,16 @@ const correction = {
   missing: { action: "grant", label: "Grant" },
   level: { action: "set_level", label: "Set level" },
 } as const;
-const inTwoWeeks = (now: number) => new Date(now + 14 * 86_400_000).toISOString().slice(0, 10);
 
 /** What IT can do about one finding: correct it, propose keeping excess as a time-bound exception, draft a policy, or dismiss it. */
 export function FindingActions({ finding }: { finding: Finding }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [note, setNote] = useState("");
-  const [expiry, setExpiry] = useState(() => inTwoWeeks(Date.now()));
+  const [expiry, setExpiry] = useState(() => dayAfter(new Date(), 14, tz));
   const [justification, setJustification] = useState("");
   const [approver, setApprover] = useState("");
   const [type, setType] = useState<"project" | "privilege_escalation" | "training">("project");
@@ -108,7 +110,7 @@ export function FindingActions({ finding }: { finding: Finding }) {
           resolve.mutate({
             findingId: finding.id,
             action: "convert",
-            exception: { type, expiresAt: new Date(`${expiry}T23:59:59Z`), justification, approverEmail: approver },
+            exception: { type, expiresAt: expiry, justification, approverEmail: approver },
           })
         }
       >

@@ -12,6 +12,7 @@ import { SelectFilter } from "@/components/ui/select-filter";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { FindingActions } from "./finding-actions";
 import { driftKindLabels, type DriftKind } from "@/server/core/drift/explain";
+import { useTimeZone } from "@/components/time/time-zone";
 
 const PAGE_SIZE = 25;
 const kindTone = { excess: "red", missing: "amber", level: "brand" } as const;
@@ -24,6 +25,7 @@ const statusLabel: Record<string, string> = {
 
 /** Drift findings, each explaining itself: what Clearance expects and what the system says. */
 export function FindingsTable({ systems, initialSystem }: { systems: string[]; initialSystem?: string }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const [systemKey, setSystemKey] = useState<string | undefined>(initialSystem);
   const [kind, setKind] = useState<"excess" | "missing" | "level" | undefined>();
@@ -125,7 +127,7 @@ export function FindingsTable({ systems, initialSystem }: { systems: string[]; i
                       </Badge>{" "}
                       {f.status !== "open" && <Badge>{statusLabel[f.status] ?? f.status}</Badge>}
                       <div className="mt-1 font-mono text-xs text-slate-800">{f.resourceKey}</div>
-                      <div className="text-xs text-slate-500">found {formatWhen(f.createdAt)}</div>
+                      <div className="text-xs text-slate-500">found {formatWhen(f.createdAt, tz)}</div>
                     </td>
                     <td className="px-4 py-2">
                       {f.person ? (

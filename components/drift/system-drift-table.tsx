@@ -11,11 +11,13 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { AppRouter } from "@/server/api/root";
 import { plural } from "@/server/core/text/plural";
+import { useTimeZone } from "@/components/time/time-zone";
 
 type SystemRow = inferRouterOutputs<AppRouter>["drift"]["overview"][number];
 
 /** One system's drift state and its lifecycle settings, with "Check now". */
 function SystemRowView({ s }: { s: SystemRow }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const [editing, setEditing] = useState(false);
@@ -50,7 +52,7 @@ function SystemRowView({ s }: { s: SystemRow }) {
               {last.status}
             </Badge>
             <div className="mt-0.5">
-              {formatWhen(last.finishedAt ?? last.startedAt)}
+              {formatWhen(last.finishedAt ?? last.startedAt, tz)}
               {last.durationMs !== null ? ` · ${(last.durationMs / 1000).toFixed(1)} s` : ""}
             </div>
             {last.status === "done" && (

@@ -16,6 +16,7 @@ import { useUrlParams } from "@/components/ui/use-url-params";
 import { exceptionStatusLabels, exceptionTypes } from "@/server/core/exceptions/types";
 import { dashboardQueryString, parseDashboardParams } from "./dashboard-params";
 import { remaining, statusText, typeLabel } from "./format";
+import { useTimeZone } from "@/components/time/time-zone";
 
 const PAGE_SIZE = 25;
 
@@ -30,6 +31,7 @@ function Count({ label, value, tone }: { label: string; value: string | number; 
 
 /** Seed 000's "Active exceptions" for IT: who holds what outside policy, until when, approved by whom. */
 export function ExceptionsDashboard({ systems, departments }: { systems: string[]; departments: string[] }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [params, setParams] = useUrlParams(parseDashboardParams, dashboardQueryString);
@@ -215,11 +217,11 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
                   <td className="px-3 py-2">{typeLabel(r.type)}</td>
                   <td className="px-3 py-2 whitespace-nowrap">
                     {r.endedAt ? (
-                      <span className="text-slate-500">ended {formatDay(r.endedAt)}</span>
+                      <span className="text-slate-500">ended {formatDay(r.endedAt, tz)}</span>
                     ) : (
                       <>
                         {remaining(r.msRemaining ?? 0)}{" "}
-                        <span className="text-xs text-slate-500">({formatDay(r.expiresAt)})</span>
+                        <span className="text-xs text-slate-500">({formatDay(r.expiresAt, tz)})</span>
                       </>
                     )}
                   </td>

@@ -9,6 +9,8 @@ import { Button } from "@/components/ui/button";
 import { defaultTypeSettings, exceptionTypes, type ExceptionType } from "@/server/core/exceptions/types";
 import { typeLabel } from "./format";
 import { formatDuration } from "@/server/core/requests/template";
+import { wallClockIn } from "@/server/core/time";
+import { useTimeZone } from "@/components/time/time-zone";
 
 const input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm";
 const label = "text-xs font-medium text-slate-600";
@@ -18,6 +20,7 @@ const label = "text-xs font-medium text-slate-600";
  * in that approver's inbox; the access starts only when they approve (issue 12).
  */
 export function NewExceptionForm({ resources }: { resources: string[] }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const [person, setPerson] = useState<PickedPerson | null>(null);
@@ -63,7 +66,7 @@ export function NewExceptionForm({ resources }: { resources: string[] }) {
               ...(Number(sessionHours) > 0 ? { sessionMinutes: Math.round(Number(sessionHours) * 60) } : {}),
             }
           : {},
-      expiresAt: expires ? new Date(expires) : null,
+      expiresAt: expires ? wallClockIn(expires, tz) : null,
     });
   };
 
@@ -112,7 +115,7 @@ export function NewExceptionForm({ resources }: { resources: string[] }) {
         </div>
         <div>
           <label htmlFor="exc-expires" className={label}>
-            Expires (required, your local time)
+            Expires (required, {tz} time)
           </label>
           <input
             id="exc-expires"

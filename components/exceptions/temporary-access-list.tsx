@@ -11,6 +11,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { remaining, statusText, typeLabel } from "./format";
+import { useTimeZone } from "@/components/time/time-zone";
 
 export interface TemporaryAccess {
   id: string;
@@ -33,6 +34,7 @@ export interface TemporaryAccess {
 
 /** Seed 000's "You have temporary access": each exception with its countdown, extension and give-back. */
 export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const [giving, setGiving] = useState<TemporaryAccess | null>(null);
@@ -66,7 +68,8 @@ export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
                 {x.level ? ` (${x.level})` : ""}
               </p>
               <p className="mt-1 text-sm text-slate-700">
-                <strong>expires in {remaining(x.msRemaining)}</strong> ({formatDay(x.expiresAt)}) · {typeLabel(x.type)}
+                <strong>expires in {remaining(x.msRemaining)}</strong> ({formatDay(x.expiresAt, tz)}) ·{" "}
+                {typeLabel(x.type)}
                 {x.references.project ? `: ${x.references.project}` : ""}
               </p>
               <p className="mt-0.5 text-xs text-slate-500">
@@ -105,7 +108,8 @@ export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
         onCancel={() => setGiving(null)}
         onConfirm={() => giving && giveBack.mutate({ exceptionId: giving.id })}
       >
-        The access is removed now instead of on {giving ? formatDay(giving.expiresAt) : ""}. You can ask again later.
+        The access is removed now instead of on {giving ? formatDay(giving.expiresAt, tz) : ""}. You can ask again
+        later.
         {giveBack.isError && (
           <p className="mt-2 text-red-700" role="alert">
             {giveBack.error.message}

@@ -7,9 +7,12 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useTimeZone } from "@/components/time/time-zone";
+import { formatDay, formatWhen } from "@/server/core/time";
 
 /** Ask for any resource by name: policy, then the fallbacks decide (allow for a while, deny with a message, or a request form). */
 export function AskForResource() {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const [resource, setResource] = useState("");
@@ -75,7 +78,7 @@ export function AskForResource() {
         )}
         {r?.outcome === "held" && (
           <Alert tone="green" title="You hold this already">
-            EXC-{r.exceptionNumber} until {new Date(r.expiresAt).toISOString().slice(0, 10)}.{" "}
+            EXC-{r.exceptionNumber} until {formatDay(r.expiresAt, tz)}.{" "}
             <Link href="/access" className="underline">
               My access
             </Link>
@@ -83,7 +86,7 @@ export function AskForResource() {
         )}
         {r?.outcome === "allowed" && (
           <Alert tone="green" title={`Granted by ${r.fallback}`}>
-            Until {new Date(r.expiresAt).toISOString().replace("T", " ").slice(0, 16)} UTC
+            Until {formatWhen(r.expiresAt, tz)}
             {r.level ? `, at level ${r.level}` : ""}. It is tagged as fallback access.{" "}
             <Link href="/access" className="underline">
               My access

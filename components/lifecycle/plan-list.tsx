@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { AppRouter } from "@/server/api/root";
 import { PlanReviewActions } from "./plan-review-actions";
+import { viewerZone } from "@/server/auth/time-zone";
 
 type Plan = inferRouterOutputs<AppRouter>["lifecycle"]["plansOf"][number];
 type Step = Plan["steps"][number];
@@ -45,7 +46,7 @@ function levelText(s: Step) {
 }
 
 /** A person's joiner / mover / leaver plans with every step's state and timing. */
-export function PlanList({
+export async function PlanList({
   plans,
   showPerson = false,
   reviewable = false,
@@ -56,6 +57,7 @@ export function PlanList({
   reviewable?: boolean;
   empty?: { title: string; text: string };
 }) {
+  const tz = await viewerZone();
   if (plans.length === 0) {
     return (
       <EmptyState title={empty?.title ?? "No plans yet"}>
@@ -83,14 +85,14 @@ export function PlanList({
               </p>
               <p className="mt-0.5 text-sm text-slate-600">{plan.summary}</p>
               <p className="mt-0.5 text-xs text-slate-500">
-                {formatWhen(plan.createdAt)} · from {plan.source.replace("_", " ")} · policies{" "}
+                {formatWhen(plan.createdAt, tz)} · from {plan.source.replace("_", " ")} · policies{" "}
                 {plan.policiesBefore.length ? plan.policiesBefore.join(", ") : "none"} →{" "}
                 {plan.policiesAfter.length ? plan.policiesAfter.join(", ") : "none"}
               </p>
               {plan.reviewedBy && (
                 <p className="mt-0.5 text-xs text-slate-500">
                   {plan.status === "rejected" ? "Rejected" : "Approved"} by {plan.reviewedBy}{" "}
-                  {formatWhen(plan.reviewedAt)}
+                  {formatWhen(plan.reviewedAt, tz)}
                   {plan.reviewNote ? `: ${plan.reviewNote}` : ""}
                 </p>
               )}
@@ -151,11 +153,11 @@ export function PlanList({
                       </td>
                       <td className="px-4 py-2 text-xs whitespace-nowrap text-slate-600">
                         {s.state === "done"
-                          ? `done ${formatWhen(s.at)}`
+                          ? `done ${formatWhen(s.at, tz)}`
                           : s.graceDays > 0
-                            ? `due ${formatWhen(s.dueAt)} (${s.graceDays}-day grace)`
+                            ? `due ${formatWhen(s.dueAt, tz)} (${s.graceDays}-day grace)`
                             : s.executedAt
-                              ? `queued ${formatWhen(s.executedAt)}`
+                              ? `queued ${formatWhen(s.executedAt, tz)}`
                               : "at once, once approved"}
                       </td>
                       <td className="min-w-56 px-4 py-2 text-xs text-slate-600">{s.reason}</td>

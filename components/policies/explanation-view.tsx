@@ -2,6 +2,7 @@ import Link from "next/link";
 import { formatDay } from "@/components/requests/format";
 import { Badge } from "@/components/ui/badge";
 import type { HeldAccessAnswer } from "@/server/core/policy/explain-temporary";
+import { useTimeZone } from "@/components/time/time-zone";
 
 interface Failed {
   requirement: string;
@@ -49,6 +50,7 @@ function FailedLine({ f }: { f: Failed }) {
 
 /** "exception EXC-1 (project), approved by David Okafor" or "fallback access EXC-7, given by the allow fallback x". */
 function TemporaryText({ t }: { t: Temporary }) {
+  const tz = useTimeZone();
   return (
     <>
       {t.source === "fallback" ? "fallback access " : "exception "}
@@ -65,7 +67,7 @@ function TemporaryText({ t }: { t: Temporary }) {
           ({t.type.replace(/_/g, " ")}), approved by <b>{t.approvedBy ?? "an approval rule"}</b>
         </>
       )}
-      {t.level && <> at level <b>{t.level}</b></>}, until {formatDay(t.expiresAt)}
+      {t.level && <> at level <b>{t.level}</b></>}, until {formatDay(t.expiresAt, tz)}
     </>
   );
 }

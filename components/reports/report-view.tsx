@@ -7,6 +7,8 @@ import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { BackgroundExport } from "./background-export";
 import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
+import { wallClockIn, wallClockValue } from "@/server/core/time";
+import { useTimeZone } from "@/components/time/time-zone";
 
 const tabs: { kind: ReportKind; label: string; help: string }[] = [
   {
@@ -49,14 +51,9 @@ const tabs: { kind: ReportKind; label: string; help: string }[] = [
 const input = "mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 const EXPORT_FORM = "report-export";
 
-/** An ISO instant as a datetime-local value in the browser's time zone. */
-function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
 /** A report on screen (its first 200 rows) with filters, and exports of all of it as CSV or JSON. */
 export function ReportView({ systems, departments }: { systems: string[]; departments: string[] }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const [kind, setKind] = useState<ReportKind>("access-as-of");
   const [draft, setDraft] = useState<ReportFilters>({});
@@ -93,12 +90,12 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
       >
         {kind === "access-as-of" && (
           <label className="text-xs font-medium text-slate-600">
-            As of (your time)
+            As of ({tz} time)
             <input
               type="datetime-local"
-              value={draft.at ? toLocalInput(draft.at) : ""}
+              value={draft.at ? wallClockValue(new Date(draft.at), tz) : ""}
               onChange={(e) =>
-                setDraft({ ...draft, at: e.target.value ? new Date(e.target.value).toISOString() : undefined })
+                setDraft({ ...draft, at: e.target.value ? wallClockIn(e.target.value, tz).toISOString() : undefined })
               }
               className={input}
             />

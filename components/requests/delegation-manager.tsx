@@ -10,16 +10,18 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatDay } from "./format";
+import { useTimeZone } from "@/components/time/time-zone";
+import { dayAfter, daysIn, wallClockIn } from "@/server/core/time";
 
 const input = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm aria-[invalid=true]:border-red-500";
-const today = () => new Date().toISOString().slice(0, 10);
 
 export function DelegationManager() {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.delegations.list.queryOptions());
   const [delegateEmail, setDelegateEmail] = useState("");
-  const [startsOn, setStartsOn] = useState(today());
+  const [startsOn, setStartsOn] = useState(() => dayAfter(new Date(), 0, tz));
   const [endsOn, setEndsOn] = useState("");
   const [reason, setReason] = useState("");
   const [ending, setEnding] = useState<string | null>(null);
@@ -41,11 +43,12 @@ export function DelegationManager() {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    // Whole days: from the start of the first to the end of the last, in UTC.
+    // Whole days in the person's own zone: from the start of the first to the end of the last.
+    const away = endsOn ? daysIn(startsOn, endsOn, tz) : null;
     create.mutate({
       delegateEmail: delegateEmail.trim(),
-      startsAt: new Date(`${startsOn}T00:00:00Z`),
-      endsAt: endsOn ? new Date(new Date(`${endsOn}T00:00:00Z`).getTime() + 86_400_000) : new Date(NaN),
+      startsAt: wallClockIn(startsOn, tz),
+      endsAt: away ? away.endsAt : new Date(NaN),
       reason,
     });
   };
@@ -139,7 +142,7 @@ export function DelegationManager() {
                       You decide for <strong>{d.delegatorName}</strong>
                     </>
                   )}{" "}
-                  from {formatDay(d.startsAt)} to {formatDay(new Date(new Date(d.endsAt).getTime() - 1))}
+                  from {formatDay(d.startsAt, tz)} to {formatDay(new Date(new Date(d.endsAt).getTime() - 1), tz)}
                   {d.reason && <span className="text-slate-500"> · {d.reason}</span>}
                 </span>
                 <span className="flex items-center gap-2">

@@ -1,8 +1,5 @@
-/** "2026-11-22 14:30 UTC": one way to show a moment everywhere in requests. */
-export const formatWhen = (d: Date | string | null | undefined) =>
-  d ? `${new Date(d).toISOString().replace("T", " ").slice(0, 16)} UTC` : "—";
-
-export const formatDay = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "—");
+/** A moment ("2 Dec 2026, 14:05 GMT+1") and a day ("2026-12-02") in the viewer's zone, the same everywhere. */
+export { formatDay, formatWhen } from "@/server/core/time/format";
 
 export type Tone = "neutral" | "brand" | "green" | "amber" | "red";
 

@@ -15,6 +15,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import type { Assessment } from "@/server/core/requests/assessment";
 import { formatWhen, viaLabel } from "./format";
 import { StatusBadge } from "./status-badge";
+import { useTimeZone } from "@/components/time/time-zone";
 
 const typing = (el: EventTarget | null) =>
   el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
@@ -26,6 +27,7 @@ const typing = (el: EventTarget | null) =>
  * its own page, where A and D work too).
  */
 export function InboxList({ templates }: { templates: { key: string; name: string }[] }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -222,7 +224,7 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
                   </p>
                   <p className="mt-0.5 text-sm text-slate-600">
                     {r.requesterTitle ?? "—"}, {r.requesterDepartment ?? "—"} · {r.duration} · waiting since{" "}
-                    {formatWhen(r.createdAt)} · you are {viaLabel(r.via)}
+                    {formatWhen(r.createdAt, tz)} · you are {viaLabel(r.via)}
                   </p>
                   <p className="mt-1 line-clamp-2 text-sm text-slate-800">{r.justification}</p>
                   <RestrictionsSummary restrictions={r.restrictions} className="mt-1.5" />

@@ -12,10 +12,12 @@ import { Pagination } from "@/components/ui/pagination";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatWhen } from "./format";
 import { MessageBody } from "./message-body";
+import { useTimeZone } from "@/components/time/time-zone";
 
 const PAGE_SIZE = 25;
 
 export function NotificationList() {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -84,7 +86,7 @@ export function NotificationList() {
                   )}
                   <MessageBody body={n.body} className="text-slate-600" />
                   <p className="text-xs text-slate-400">
-                    {formatWhen(n.createdAt)}
+                    {formatWhen(n.createdAt, tz)}
                     {!n.readAt && <span className="sr-only"> (unread)</span>}
                   </p>
                 </div>

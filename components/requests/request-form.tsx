@@ -12,6 +12,8 @@ import { isNeverExtended } from "@/server/core/exceptions/patterns";
 import type { TemplateDefinition } from "@/server/core/requests/template";
 import { fixedRestrictions } from "@/server/core/requests/template-rules";
 import { formatDay } from "./format";
+import { useTimeZone } from "@/components/time/time-zone";
+import { wallClockIn } from "@/server/core/time";
 
 const input = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm aria-[invalid=true]:border-red-500";
 
@@ -27,6 +29,7 @@ export function RequestForm({
   durations: { minutes: number; label: string }[];
   held: { id: string; number: number; until: Date | null } | null;
 }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const [duration, setDuration] = useState(durations[0]!.minutes);
@@ -52,7 +55,7 @@ export function RequestForm({
       templateKey,
       durationMinutes: duration,
       justification,
-      requestedStart: definition.startMode === "requester_picks" && start ? new Date(start) : null,
+      requestedStart: definition.startMode === "requester_picks" && start ? wallClockIn(start, tz) : null,
       fields,
       ticketReference: ticket.trim() || null,
       extension,
@@ -65,8 +68,8 @@ export function RequestForm({
       <form onSubmit={onSubmit} className="grid gap-5" noValidate>
         {held && !extensible && (
           <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
-            You hold this until {formatDay(held.until)} through REQ-{held.number}. This access cannot be extended: ask
-            again once it ends.
+            You hold this until {formatDay(held.until, tz)} through REQ-{held.number}. This access cannot be extended:
+            ask again once it ends.
           </p>
         )}
         {held && extensible && (
@@ -78,7 +81,7 @@ export function RequestForm({
               onChange={(e) => setExtension(e.target.checked)}
             />
             <span>
-              You hold this until {formatDay(held.until)} through REQ-{held.number}. <strong>Extend it</strong>: the
+              You hold this until {formatDay(held.until, tz)} through REQ-{held.number}. <strong>Extend it</strong>: the
               time you pick is added after that date.
             </span>
           </label>
@@ -111,7 +114,7 @@ export function RequestForm({
         {definition.startMode === "requester_picks" && !extension && (
           <div>
             <label htmlFor="request-start" className="text-sm font-medium text-slate-800">
-              Starting
+              Starting ({tz} time)
             </label>
             <input
               id="request-start"

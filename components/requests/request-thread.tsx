@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { formatWhen } from "./format";
 import { MessageBody } from "./message-body";
+import { useTimeZone } from "@/components/time/time-zone";
 
 export interface ThreadMessage {
   id: number;
@@ -31,6 +32,7 @@ export function RequestThread({
   canPost: boolean;
   answering: boolean;
 }) {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const [body, setBody] = useState("");
@@ -59,7 +61,7 @@ export function RequestThread({
           >
             <p className="mb-1 text-xs text-slate-500">
               <span className="font-medium text-slate-700">{m.authorName ?? "Clearance"}</span>
-              {kindLabel[m.kind] ? ` ${kindLabel[m.kind]}` : ""} · {formatWhen(m.createdAt)}
+              {kindLabel[m.kind] ? ` ${kindLabel[m.kind]}` : ""} · {formatWhen(m.createdAt, tz)}
             </p>
             <MessageBody body={m.body} />
           </li>

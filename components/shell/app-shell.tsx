@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "./logo";
 import { NavLinks, type NavSection } from "./nav-links";
@@ -9,7 +10,7 @@ export function AppShell({
   signOut,
   children,
 }: {
-  person: { displayName: string; email: string; roles: string[] };
+  person: { displayName: string; email: string; roles: string[]; timeZone: string };
   sections: NavSection[];
   signOut: () => Promise<void>;
   children: ReactNode;
@@ -34,6 +35,13 @@ export function AppShell({
           </p>
           <p className="truncate text-xs text-slate-500">{person.email}</p>
           <p className="mt-1 text-xs text-slate-500">{person.roles.join(" · ")}</p>
+          <Link
+            href="/profile"
+            className="mt-1 block truncate text-xs text-slate-500 underline"
+            title="Change your time zone"
+          >
+            Times in {person.timeZone}
+          </Link>
           <SignOutButton signOut={signOut} />
         </div>
       </aside>

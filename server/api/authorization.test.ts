@@ -34,6 +34,10 @@ interface Fixture {
 const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown }> = {
   "me.profile": { allowed: everyone },
   "me.access": { allowed: everyone },
+  "me.timeZone": { allowed: everyone },
+  "me.setTimeZone": { allowed: everyone, input: () => ({ timeZone: "Europe/Berlin" }) },
+  "organization.settings": { allowed: ["it_admin"] },
+  "organization.setTimeZone": { allowed: ["it_admin"], input: () => ({ timeZone: "UTC" }) },
   "identities.list": { allowed: ["it_admin"], input: () => ({ search: "chen" }) },
   "identities.facets": { allowed: ["it_admin"] },
   "identities.byId": { allowed: ["it_admin"], input: (f) => ({ id: f.sarahId }) },

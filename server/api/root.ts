@@ -14,6 +14,7 @@ import { requestsRouter } from "./routers/requests";
 import { templatesRouter } from "./routers/templates";
 import { identitiesRouter } from "./routers/identities";
 import { meRouter } from "./routers/me";
+import { organizationRouter } from "./routers/organization";
 import { migrationRouter } from "./routers/migration";
 import { policiesRouter } from "./routers/policies";
 import { signInRouter } from "./routers/sign-in";
@@ -21,6 +22,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   me: meRouter,
+  organization: organizationRouter,
   identities: identitiesRouter,
   aliases: aliasesRouter,
   auditLog: auditLogRouter,

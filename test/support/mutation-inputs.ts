@@ -150,6 +150,8 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
   },
   "policies.restore": { callers: ["it_admin"], input: () => ({ versionId: 1, message: "Back to the first" }) },
   "policies.decide": { callers: ["it_admin"], input: () => ({ versionId: 1, decision: "reject", note: "Not now" }) },
+  "me.setTimeZone": { callers: ["it_admin", "employee"], input: () => ({ timeZone: "America/New_York" }) },
+  "organization.setTimeZone": { callers: ["it_admin"], input: () => ({ timeZone: "Europe/Berlin" }) },
   "policies.updateSettings": { callers: ["it_admin"], input: () => ({ requireSecondApproval: false }) },
   "policies.import": { callers: ["it_admin"], input: () => ({ files: [propertyPolicy], message: "Property test" }) },
   "reports.startExport": {

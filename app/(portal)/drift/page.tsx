@@ -6,11 +6,13 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { viewerZone } from "@/server/auth/time-zone";
 
 export const metadata = { title: "Drift" };
 
 export default async function DriftPage({ searchParams }: { searchParams: Promise<{ system?: string }> }) {
   await requireSection("drift");
+  const tz = await viewerZone();
   const { system } = await searchParams;
   const caller = await api();
   const [systems, runs] = await Promise.all([caller.drift.overview(), caller.drift.runs({ page: 1, pageSize: 15 })]);
@@ -74,7 +76,7 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
                 <tbody className="divide-y divide-slate-100">
                   {runs.rows.map((r) => (
                     <tr key={r.id}>
-                      <td className="px-3 py-2 whitespace-nowrap">{formatWhen(r.startedAt)}</td>
+                      <td className="px-3 py-2 whitespace-nowrap">{formatWhen(r.startedAt, tz)}</td>
                       <td className="px-3 py-2">{r.systemKey}</td>
                       <td className="px-3 py-2 text-xs text-slate-600">
                         {r.trigger === "schedule" ? "daily schedule" : r.requestedBy}

@@ -7,6 +7,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
 import { hasAnyRole } from "@/server/core/roles";
+import { viewerZone } from "@/server/auth/time-zone";
+import { formatWhen } from "@/server/core/time";
 
 export const metadata = { title: "Exception metrics" };
 
@@ -36,6 +38,7 @@ function Figure({ label, value }: { label: string; value: string | number | null
 
 export default async function MetricsPage({ searchParams }: { searchParams: Promise<{ month?: string }> }) {
   const actor = await requireSection("metrics");
+  const tz = await viewerZone();
   const month = (await searchParams).month;
   const m = await (await api()).reports.metrics(month && /^\d{4}-\d{2}$/.test(month) ? { month } : {});
   const canEditPolicies = hasAnyRole(actor.roles, ["it_admin"]);
@@ -43,7 +46,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Exception metrics"
-        description={`Five measures of how exceptions are used, each with its target, as of ${m.at.toISOString().replace("T", " ").slice(0, 16)} UTC. The monthly report goes to IT admins and auditors on the 1st.`}
+        description={`Five measures of how exceptions are used, each with its target, as of ${formatWhen(m.at, tz)}. The monthly report goes to IT admins and auditors on the 1st.`}
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="1. Volume" description="Active exceptions, and new and ended per month.">

@@ -7,12 +7,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { viewerZone } from "@/server/auth/time-zone";
 
 export const metadata = { title: "Outbox" };
 const PAGE_SIZE = 50;
 
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   await requireSection("outbox");
+  const tz = await viewerZone();
   const page = Math.max(1, Math.min(100_000, Number((await searchParams).page) || 1));
   const data = await (await api()).notifications.outbox({ page, pageSize: PAGE_SIZE });
   const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
@@ -44,9 +46,9 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                 <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 text-sm">
                   <span className="font-medium text-slate-900">{m.subject}</span>
                   <span className="text-slate-600">to {m.toAddress}</span>
-                  <span className="text-slate-400">{formatWhen(m.createdAt)}</span>
+                  <span className="text-slate-400">{formatWhen(m.createdAt, tz)}</span>
                   {m.sentAt ? (
-                    <Badge tone="green">sent {formatWhen(m.sentAt)}</Badge>
+                    <Badge tone="green">sent {formatWhen(m.sentAt, tz)}</Badge>
                   ) : m.attempts >= data.maxAttempts ? (
                     <Badge tone="red">gave up after {m.attempts} attempts</Badge>
                   ) : m.attempts > 0 ? (

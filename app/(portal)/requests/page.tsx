@@ -6,12 +6,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { viewerZone } from "@/server/auth/time-zone";
 
 export const metadata = { title: "My requests" };
 const PAGE_SIZE = 25;
 
 export default async function MyRequestsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   await requireSection("my-requests");
+  const tz = await viewerZone();
   const page = Math.max(1, Math.min(100_000, Number((await searchParams).page) || 1));
   const data = await (await api()).requests.mine({ page, pageSize: PAGE_SIZE });
   const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
@@ -63,8 +65,8 @@ export default async function MyRequestsPage({ searchParams }: { searchParams: P
                   <td className="px-4 py-2">
                     <StatusBadge status={r.status} />
                   </td>
-                  <td className="px-4 py-2 text-slate-600">{formatWhen(r.createdAt)}</td>
-                  <td className="px-4 py-2 text-slate-600">{r.accessEndsAt ? formatWhen(r.accessEndsAt) : "—"}</td>
+                  <td className="px-4 py-2 text-slate-600">{formatWhen(r.createdAt, tz)}</td>
+                  <td className="px-4 py-2 text-slate-600">{r.accessEndsAt ? formatWhen(r.accessEndsAt, tz) : "—"}</td>
                 </tr>
               ))}
             </tbody>

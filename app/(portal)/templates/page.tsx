@@ -7,11 +7,13 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { viewerZone } from "@/server/auth/time-zone";
 
 export const metadata = { title: "Request templates" };
 
 export default async function TemplatesPage() {
   await requireSection("templates");
+  const tz = await viewerZone();
   const templates = await (await api()).templates.list();
   return (
     <>
@@ -71,7 +73,7 @@ export default async function TemplatesPage() {
                   </td>
                   <td className="px-4 py-2 text-slate-600">{t.stages.join(" → ")}</td>
                   <td className="px-4 py-2 text-slate-600">
-                    {formatWhen(t.updatedAt)}
+                    {formatWhen(t.updatedAt, tz)}
                     <p className="text-xs text-slate-400">{t.updatedBy}</p>
                   </td>
                   <td className="px-4 py-2">

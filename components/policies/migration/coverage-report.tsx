@@ -10,6 +10,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { percentText } from "@/server/core/migration/coverage";
 import { AccessList } from "./access-list";
 import { plural } from "./format";
+import { useTimeZone } from "@/components/time/time-zone";
 
 /** The number the migration is steered by, prominently, with what makes up the rest. */
 export function CoverageHeadline() {
@@ -55,6 +56,7 @@ const lists = [
 
 /** Per system: what policy explains, what exceptions cover, what nothing explains, what is missing; then the lists. */
 export function CoverageReport() {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const coverage = useQuery(trpc.migration.coverage.queryOptions());
   const [list, setList] = useState<(typeof lists)[number]["key"]>("unexplained");
@@ -92,7 +94,7 @@ export function CoverageReport() {
                 <td className={cn("px-3 py-2 text-right tabular-nums", s.unexplained > 0 && "text-red-700")}>{s.unexplained.toLocaleString("en")}</td>
                 <td className={cn("px-3 py-2 text-right tabular-nums", s.missing > 0 && "text-amber-800")}>{s.missing.toLocaleString("en")}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{s.unmatchedAccounts.toLocaleString("en")}</td>
-                <td className="px-3 py-2 text-xs text-slate-500">{formatWhen(s.importedAt)}</td>
+                <td className="px-3 py-2 text-xs text-slate-500">{formatWhen(s.importedAt, tz)}</td>
               </tr>
             ))}
           </tbody>

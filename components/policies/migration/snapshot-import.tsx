@@ -12,11 +12,13 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { snapshotLimits } from "@/server/core/migration/snapshot-file";
 import { plural, type MigrationOutputs } from "./format";
 import { SnapshotPreview } from "./snapshot-preview";
+import { useTimeZone } from "@/components/time/time-zone";
 
 const field = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm";
 
 /** Each system's snapshot so far, and the form that replaces one: choose, preview, confirm. */
 export function SnapshotImport() {
+  const tz = useTimeZone();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const systems = useQuery(trpc.migration.systems.queryOptions());
@@ -149,7 +151,7 @@ export function SnapshotImport() {
       >
         <p>
           {data?.replaces.rows
-            ? `${plural(data.counts.records, "access row")} replace the ${plural(data.replaces.rows, "row")} imported for ${data.system.name}${data.replaces.importedAt ? ` on ${formatWhen(data.replaces.importedAt)}` : ""}.`
+            ? `${plural(data.counts.records, "access row")} replace the ${plural(data.replaces.rows, "row")} imported for ${data.system.name}${data.replaces.importedAt ? ` on ${formatWhen(data.replaces.importedAt, tz)}` : ""}.`
             : `${plural(data?.counts.records ?? 0, "access row")} become the ${data?.system.name} snapshot.`}{" "}
           Other systems keep theirs. Nothing changes on the system itself.
         </p>
@@ -164,6 +166,7 @@ export function SnapshotImport() {
 }
 
 function SystemsTable({ rows, loading, error }: { rows: MigrationOutputs["systems"] | undefined; loading: boolean; error: string | null }) {
+  const tz = useTimeZone();
   return (
     <div className="overflow-x-auto rounded-md border border-slate-200">
       <table className="w-full text-left text-sm">
@@ -188,7 +191,7 @@ function SystemsTable({ rows, loading, error }: { rows: MigrationOutputs["system
                 <tr key={s.key}>
                   <td className="px-3 py-2 font-medium text-slate-800">{s.name}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{s.rows ? s.rows.toLocaleString("en") : "—"}</td>
-                  <td className="px-3 py-2 text-xs text-slate-500">{s.importedAt ? `${formatWhen(s.importedAt)} by ${s.importedBy}` : "not yet"}</td>
+                  <td className="px-3 py-2 text-xs text-slate-500">{s.importedAt ? `${formatWhen(s.importedAt, tz)} by ${s.importedBy}` : "not yet"}</td>
                 </tr>
               ))}
         </tbody>

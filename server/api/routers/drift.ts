@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { exceptionTypes } from "@/server/core/exceptions/types";
-import { saneCoercedDate } from "@/server/core/input/dates";
+import { saneCoercedDate, saneIsoDate } from "@/server/core/input/dates";
 import { runDriftCheck } from "@/server/services/drift/check";
 import {
   driftOverview,
@@ -50,7 +50,8 @@ export const driftRouter = createTRPCRouter({
         exception: z
           .strictObject({
             type: z.enum(exceptionTypes),
-            expiresAt: saneCoercedDate(),
+            // A day (access lasts through it, in the organization's zone) or a moment.
+            expiresAt: z.union([saneIsoDate(), saneCoercedDate()]),
             justification: z.string().max(2000),
             approverEmail: z.string().trim().max(320),
           })

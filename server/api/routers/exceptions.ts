@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
-import { saneDate } from "@/server/core/input/dates";
+import { saneDate, saneIsoDate } from "@/server/core/input/dates";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
 import {
   exceptionsOnMyResources,
@@ -59,7 +59,8 @@ export const exceptionsRouter = createTRPCRouter({
         restrictions: restrictionsSchema.default({}),
         approverEmail: z.email(),
         startsAt: saneDate().optional(),
-        expiresAt: saneDate().nullable(),
+        // A day (access lasts through it, in the organization's zone) or a moment.
+        expiresAt: z.union([saneIsoDate(), saneDate()]).nullable(),
       }),
     )
     .mutation(({ ctx, input }) => proposeException({ ctx: ctx.service, input })),

@@ -1,6 +1,8 @@
 import { sectionsFor } from "@/server/core/roles";
 import { getIdentity } from "@/server/services/identities";
 import { expectedAccessOf } from "@/server/services/policies";
+import { organizationTimeZone, preferredTimeZoneOf, setMyTimeZone } from "@/server/services/time-zones";
+import { z } from "zod";
 import { createTRPCRouter, employeeProcedure } from "../trpc";
 
 export const meRouter = createTRPCRouter({
@@ -13,4 +15,13 @@ export const meRouter = createTRPCRouter({
   access: employeeProcedure.query(({ ctx }) =>
     expectedAccessOf({ ctx: ctx.service, input: { identityId: ctx.actor.identityId } }),
   ),
+  /** The zone the signed-in person chose (null: their browser's) and the organization's. */
+  timeZone: employeeProcedure.query(async ({ ctx }) => ({
+    preferred: await preferredTimeZoneOf(ctx.db, ctx.actor.identityId),
+    organization: await organizationTimeZone(ctx.db),
+  })),
+  /** Sets the signed-in person's own zone; null follows their browser again. */
+  setTimeZone: employeeProcedure
+    .input(z.strictObject({ timeZone: z.string().max(100).nullable() }))
+    .mutation(({ ctx, input }) => setMyTimeZone({ ctx: ctx.service, input })),
 });

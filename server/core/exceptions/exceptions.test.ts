@@ -15,9 +15,26 @@ const DAY = 24 * 60;
 
 describe("expiry", () => {
   it("runs day-long access to the end of its last day (seed 000: 6 weeks from Nov 24 → Jan 6) and shorter access to the minute", () => {
-    expect(expiryFor(at("2024-11-24T14:30:00Z"), 42 * DAY).toISOString()).toBe("2025-01-06T00:00:00.000Z");
-    expect(expiryFor(at("2025-01-06T00:00:00Z"), 28 * DAY).toISOString()).toBe("2025-02-03T00:00:00.000Z");
-    expect(expiryFor(at("2024-11-24T14:30:00Z"), 240).toISOString()).toBe("2024-11-24T18:30:00.000Z");
+    expect(expiryFor(at("2024-11-24T14:30:00Z"), 42 * DAY, "UTC").toISOString()).toBe("2025-01-06T00:00:00.000Z");
+    expect(expiryFor(at("2025-01-06T00:00:00Z"), 28 * DAY, "UTC").toISOString()).toBe("2025-02-03T00:00:00.000Z");
+    expect(expiryFor(at("2024-11-24T14:30:00Z"), 240, "UTC").toISOString()).toBe("2024-11-24T18:30:00.000Z");
+  });
+
+  it("ends day-long access at midnight in the organization's zone, not UTC midnight", () => {
+    // 6 weeks from 14:30 UTC on Nov 24 is 15:30 in Berlin on Jan 5: it runs to midnight there (23:00 UTC).
+    expect(expiryFor(at("2024-11-24T14:30:00Z"), 42 * DAY, "Europe/Berlin").toISOString()).toBe(
+      "2025-01-05T23:00:00.000Z",
+    );
+    // 06:30 in Los Angeles on Nov 24; the end of Jan 5 there is 08:00 UTC on Jan 6.
+    expect(expiryFor(at("2024-11-24T14:30:00Z"), 42 * DAY, "America/Los_Angeles").toISOString()).toBe(
+      "2025-01-06T08:00:00.000Z",
+    );
+    // Across the spring-forward night (Mar 8, 2026) the midnight that ends the last day is PDT, UTC-7.
+    expect(expiryFor(at("2026-03-02T18:00:00Z"), 7 * DAY, "America/Los_Angeles").toISOString()).toBe(
+      "2026-03-10T07:00:00.000Z",
+    );
+    // Shorter access still ends to the minute, whatever the zone.
+    expect(expiryFor(at("2024-11-24T14:30:00Z"), 240, "Europe/Berlin").toISOString()).toBe("2024-11-24T18:30:00.000Z");
   });
 
   it("counts an exception only between start and expiry, and never once ended (invariant 4)", () => {

@@ -1,18 +1,21 @@
+import { addMinutes, differenceInMilliseconds, formatDuration } from "date-fns";
+import { midnightEnding } from "../time/days";
 import type { TypeSettings } from "./types";
 
-const MINUTE_MS = 60_000;
-const DAY_MINUTES = 24 * 60;
+// date-fns/constants has these, but the core's lint refuses any import path named like a Node built-in.
+const minutesInHour = 60;
+const minutesInDay = 24 * minutesInHour;
+const millisecondsInMinute = 60_000;
+const millisecondsInDay = minutesInDay * millisecondsInMinute;
 
 /**
  * When access given for `minutes` from `start` ends. Access of a day or more runs to the end of
- * its last day (midnight UTC), as seed 000 dates it ("6 weeks, expires 2025-01-06"); shorter
- * access ends to the minute.
+ * its last day (midnight in the organization's zone), as seed 000 dates it ("6 weeks, expires
+ * 2025-01-06"); shorter access ends to the minute.
  */
-export function expiryFor(start: Date, minutes: number): Date {
-  const exact = new Date(start.getTime() + minutes * MINUTE_MS);
-  if (minutes < DAY_MINUTES) return exact;
-  const midnight = new Date(Date.UTC(exact.getUTCFullYear(), exact.getUTCMonth(), exact.getUTCDate()));
-  return midnight.getTime() === exact.getTime() ? exact : new Date(midnight.getTime() + DAY_MINUTES * MINUTE_MS);
+export function expiryFor(start: Date, minutes: number, zone: string): Date {
+  const exact = addMinutes(start, minutes);
+  return minutes < minutesInDay ? exact : midnightEnding(exact, zone);
 }
 
 /** Invariant 4, by the clock: an exception counts only between its start and its expiry, whatever the jobs did. */
@@ -22,7 +25,7 @@ export function countsAsAccess(e: { startsAt: Date; expiresAt: Date; endedAt: Da
 
 /** Whole days left, rounded up ("38 days remaining"); 0 once expired. */
 export function daysRemaining(expiresAt: Date, now: Date): number {
-  return Math.max(0, Math.ceil((expiresAt.getTime() - now.getTime()) / (DAY_MINUTES * MINUTE_MS)));
+  return Math.max(0, Math.ceil(differenceInMilliseconds(expiresAt, now) / millisecondsInDay));
 }
 
 /**
@@ -36,8 +39,8 @@ export function dueReminder(
   now: Date,
 ): number | null {
   if (now >= e.expiresAt) return null;
-  const lengthMinutes = (e.expiresAt.getTime() - e.startsAt.getTime()) / MINUTE_MS;
-  const leftMinutes = (e.expiresAt.getTime() - now.getTime()) / MINUTE_MS;
+  const lengthMinutes = (e.expiresAt.getTime() - e.startsAt.getTime()) / millisecondsInMinute;
+  const leftMinutes = (e.expiresAt.getTime() - now.getTime()) / millisecondsInMinute;
   const reached = settings.reminderOffsetsMinutes
     .filter((o) => o < lengthMinutes && leftMinutes <= o)
     .sort((a, b) => a - b);
@@ -48,7 +51,7 @@ export function dueReminder(
 
 /** "14 days", "1 day", "1 hour": how far ahead a reminder is. */
 export function offsetText(minutes: number): string {
-  if (minutes % DAY_MINUTES === 0) return `${minutes / DAY_MINUTES} day${minutes === DAY_MINUTES ? "" : "s"}`;
-  if (minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? "" : "s"}`;
-  return `${minutes} minutes`;
+  if (minutes % minutesInDay === 0) return formatDuration({ days: minutes / minutesInDay });
+  if (minutes % minutesInHour === 0) return formatDuration({ hours: minutes / minutesInHour });
+  return formatDuration({ minutes });
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { exceptionTypes, referencesSchema, restrictionsSchema } from "../exceptions/types";
 import { formatDuration, type TemplateDefinition } from "./template";
+import { formatDay } from "../time/format";
 
 /**
  * Access IT proposes for someone (issue 12): IT records what and why, a named approver decides
@@ -87,17 +88,17 @@ export function proposalDefinition(p: Proposal, minutes: number): TemplateDefini
   };
 }
 
-/** What the proposal asks for, in one line ("google:group:x until 2026-12-31", "+2 weeks on EXC-4"). */
-export function describeProposal(p: Proposal): string {
+/** What the proposal asks for, in one line ("google:group:x until 2026-12-31", "+2 weeks on EXC-4"); days in `zone`. */
+export function describeProposal(p: Proposal, zone: string): string {
   const level = p.level ? ` (${p.level})` : "";
   if (p.action === "extend")
     return `${p.resource}${level}: EXC-${p.exceptionNumber} ${formatDuration(p.durationMinutes)} longer`;
-  return `${p.resource}${level} until ${p.expiresAt.slice(0, 10)}`;
+  return `${p.resource}${level} until ${formatDay(p.expiresAt, zone)}`;
 }
 
-/** How long, in words: "until 2026-12-20" for new or kept access, "2 weeks more on EXC-4" for an extension. */
-export function proposalWindow(p: Proposal): string {
+/** How long, in words: "until 2026-12-20" (a day in `zone`) for new or kept access, "2 weeks more on EXC-4" for an extension. */
+export function proposalWindow(p: Proposal, zone: string): string {
   return p.action === "extend"
     ? `${formatDuration(p.durationMinutes)} more on EXC-${p.exceptionNumber}`
-    : `until ${p.expiresAt.slice(0, 10)}`;
+    : `until ${formatDay(p.expiresAt, zone)}`;
 }

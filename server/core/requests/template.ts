@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ipRangeSchema } from "../exceptions/restrictions";
 import { exceptionTypes } from "../exceptions/types";
+import { durationWords } from "../fallbacks/duration";
 
 /**
  * A request template (seed 003): what can be asked for, for how long, who approves in which
@@ -153,20 +154,5 @@ export const templateDefinitionSchema = z
   });
 export type TemplateDefinition = z.infer<typeof templateDefinitionSchema>;
 
-const UNITS: [minutes: number, one: string, many: string][] = [
-  [60 * 24 * 7, "week", "weeks"],
-  [60 * 24, "day", "days"],
-  [60, "hour", "hours"],
-  [1, "minute", "minutes"],
-];
-
 /** 30 → "30 minutes", 480 → "8 hours", 60480 → "6 weeks" (the largest unit that divides it). */
-export function formatDuration(minutes: number): string {
-  for (const [size, one, many] of UNITS) {
-    if (minutes % size === 0) {
-      const n = minutes / size;
-      return `${n} ${n === 1 ? one : many}`;
-    }
-  }
-  return `${minutes} minutes`;
-}
+export const formatDuration = durationWords;

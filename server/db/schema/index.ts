@@ -14,3 +14,4 @@ export * from "./hr";
 export * from "./lifecycle";
 export * from "./drift";
 export * from "./rate-limits";
+export * from "./settings";

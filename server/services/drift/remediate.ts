@@ -108,7 +108,7 @@ export interface ResolveFindingInput {
   action: DriftAction;
   note?: string;
   /** convert: the exception that makes excess access legitimate, with its expiry and approver */
-  exception?: { type: ExceptionType; expiresAt: Date; justification: string; approverEmail: string };
+  exception?: { type: ExceptionType; expiresAt: Date | string; justification: string; approverEmail: string };
 }
 
 /**

@@ -12,6 +12,7 @@ import { restrictionsOnApproval } from "@/server/core/requests/template-rules";
 import { definitionForRequest, parseTemplate } from "../requests/context";
 import { extendFromRequest } from "./extend";
 import { typeSettingsOf } from "./settings";
+import { organizationTimeZone } from "../time-zones";
 
 type Exception = typeof accessExceptions.$inferSelect;
 
@@ -169,7 +170,7 @@ export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requ
   if (request!.kind === "extension") return extendFromRequest(tx, ctx, request!);
 
   const startsAt = request!.accessStartsAt!;
-  const expiresAt = expiryFor(startsAt, request!.durationMinutes);
+  const expiresAt = expiryFor(startsAt, request!.durationMinutes, await organizationTimeZone(tx));
   const personApproved = ctx.actor.type === "identity" && ctx.actor.identityId !== request!.requesterId;
   const created: Exception[] = [];
   for (const grant of def.grants) {

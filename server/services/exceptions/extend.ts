@@ -10,6 +10,7 @@ import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { resendRestrictedGrant } from "./restrictions";
 import { typeSettingsOf } from "./settings";
+import { organizationTimeZone } from "../time-zones";
 
 type Request = typeof accessRequests.$inferSelect;
 
@@ -104,7 +105,7 @@ export async function applyExtension(
   },
 ) {
   const ordinal = exception.extensionsUsed + 1;
-  const newExpiresAt = expiryFor(exception.expiresAt, x.minutes);
+  const newExpiresAt = expiryFor(exception.expiresAt, x.minutes, await organizationTimeZone(tx));
   await tx.insert(exceptionExtensions).values({
     exceptionId: exception.id,
     requestId: x.requestId,

@@ -28,6 +28,7 @@ import type { PersonContext } from "../context";
 import { assessGrants } from "../requests/assess";
 import { loadApproverContext, parseTemplate } from "../requests/context";
 import { notifyPeople } from "../requests/notify";
+import { endOfGivenDay, organizationTimeZone } from "../time-zones";
 import { openStage } from "../requests/stages";
 import { typeSettingsOf } from "./settings";
 
@@ -206,7 +207,7 @@ async function openProposal(
     }
     throw err;
   }
-  const what = describeProposal(p.proposal);
+  const what = describeProposal(p.proposal, await organizationTimeZone(tx));
   await tx.insert(requestMessages).values({
     requestId: request.id,
     authorId: ctx.actor.identityId,
@@ -270,13 +271,15 @@ export async function proposeException({
     restrictions: Restrictions;
     approverEmail: string;
     startsAt?: Date;
-    expiresAt: Date | null;
+    /** A moment, or a day ("2025-01-06") that ends at the end of that day in the organization's zone. */
+    expiresAt: Date | string | null;
   };
 }) {
   const justification = checkJustification(input.justification);
   const now = ctx.clock();
   const startsAt = input.startsAt && input.startsAt > now ? input.startsAt : now;
-  checkExceptionWindow(input.type, await typeSettingsOf(ctx.db, input.type), startsAt, input.expiresAt);
+  const expiresAt = input.expiresAt === null ? null : await endOfGivenDay(ctx.db, input.expiresAt);
+  checkExceptionWindow(input.type, await typeSettingsOf(ctx.db, input.type), startsAt, expiresAt);
   const [restrictionProblem] = exceptionRestrictionProblems(input.type, input.restrictions);
   if (restrictionProblem)
     throw new DomainError("INVALID_INPUT", `${restrictionProblem.field}: ${restrictionProblem.message}`, {
@@ -313,7 +316,7 @@ export async function proposeException({
       references: input.references,
       restrictions: input.restrictions,
       startsAt: startsAt.toISOString(),
-      expiresAt: input.expiresAt!.toISOString(),
+      expiresAt: expiresAt!.toISOString(),
     };
     return openProposal(tx, ctx, {
       person,
@@ -415,7 +418,7 @@ export async function proposeKeepingAccess(
   tx: Tx,
   ctx: Ctx,
   f: { id: string; identityId: string; resourceKey: string; actualLevel: string | null },
-  e: { type: ExceptionType; expiresAt: Date; justification: string; approverEmail: string },
+  e: { type: ExceptionType; expiresAt: Date | string; justification: string; approverEmail: string },
 ) {
   const justification = checkJustification(e.justification, "exception.justification");
   // Keeping access found in the system carries no restrictions; vendor access needs them (seed 000).
@@ -426,7 +429,8 @@ export async function proposeKeepingAccess(
       { field: "exception.type" },
     );
   const now = ctx.clock();
-  checkExceptionWindow(e.type, await typeSettingsOf(tx, e.type), now, e.expiresAt);
+  const expiresAt = await endOfGivenDay(tx, e.expiresAt);
+  checkExceptionWindow(e.type, await typeSettingsOf(tx, e.type), now, expiresAt);
   const person = await subjectOf(tx, ctx, f.identityId, "findingId");
   await approverOf(tx, ctx, person, e.approverEmail, "exception.approverEmail");
   const [open] = await tx
@@ -450,7 +454,7 @@ export async function proposeKeepingAccess(
     type: e.type,
     approverEmail: e.approverEmail.trim().toLowerCase(),
     findingId: f.id,
-    expiresAt: e.expiresAt.toISOString(),
+    expiresAt: expiresAt.toISOString(),
   };
   return openProposal(tx, ctx, {
     person,

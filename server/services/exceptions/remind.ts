@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { dueReminder, offsetText } from "@/server/core/exceptions";
+import { formatDay } from "@/server/core/time";
 import type { ExceptionType } from "@/server/core/exceptions/types";
 import { MAX_EXTENSIONS, referencesText } from "@/server/core/exceptions/types";
 import { accessExceptions, accessRequests, requestTemplates } from "@/server/db/schema";
@@ -7,8 +8,6 @@ import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { notifyPeople, publicUrl } from "../requests/notify";
 import { allTypeSettings } from "./settings";
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Reminds holders before their access expires (seed 000: "expires in 14 days"), by email and
@@ -58,8 +57,9 @@ export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext })
       const extensible = typeSettings.extensible && e.extensionsUsed < MAX_EXTENSIONS;
       const extendAt = templateKey && extensible && !pending ? `/request/${templateKey}` : null;
       const references = referencesText(e.references);
-      const lines = [
-        `Your temporary access to ${e.resourceKey} expires in ${offsetText(offset)} (${day(e.expiresAt)}).`,
+      // Written for the holder's zone: the day it ends is theirs.
+      const lines = (zone: string) => [
+        `Your temporary access to ${e.resourceKey} expires in ${offsetText(offset)} (${formatDay(e.expiresAt, zone)}).`,
         "",
         pending
           ? `You have asked for an extension (REQ-${pending.number}); it waits for a decision.`
@@ -68,7 +68,7 @@ export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext })
             : extensible
               ? "If you still need this access, ask IT to extend it: IT recorded it, so there is no form to extend it yourself."
               : "This access cannot be extended: ask IT about a policy if you need it for good.",
-        `If you no longer need it, do nothing: it is removed on ${day(e.expiresAt)}. Or give it back now from My access: ${publicUrl()}/access`,
+        `If you no longer need it, do nothing: it is removed on ${formatDay(e.expiresAt, zone)}. Or give it back now from My access: ${publicUrl()}/access`,
         ...(references ? ["", references] : []),
         `Original justification: ${e.justification}`,
       ];
@@ -78,7 +78,7 @@ export async function remindExpiringExceptions({ ctx }: { ctx: ServiceContext })
         {
           kind: "exception_expiring",
           title: `Your access to ${e.resourceKey} expires in ${offsetText(offset)}`,
-          body: lines.join("\n"),
+          body: (zone) => lines(zone).join("\n"),
           link: extendAt ?? "/access",
         },
         now,

@@ -16,6 +16,7 @@ import type { ServiceContext } from "../context";
 import { definitionForRequest, loadApproverContext, parseTemplate } from "./context";
 import { notifyPeople } from "./notify";
 import { plural } from "@/server/core/text/plural";
+import { formatWhen } from "@/server/core/time";
 
 type Request = typeof accessRequests.$inferSelect;
 type Template = ReturnType<typeof parseTemplate<typeof requestTemplates.$inferSelect>>;
@@ -154,7 +155,7 @@ export async function remindApprovers({ ctx }: { ctx: ServiceContext }) {
         {
           kind: "reminder",
           title: `Reminder: REQ-${r.number} from ${await requesterName(tx, r)} still waits for you`,
-          body: `${template.name} has waited since ${r.stageStartedAt.toISOString().replace("T", " ").slice(0, 16)} UTC.`,
+          body: (zone) => `${template.name} has waited since ${formatWhen(r.stageStartedAt, zone)}.`,
           link: `/requests/${r.id}`,
           requestId: r.id,
         },

@@ -2,11 +2,15 @@ import { and, eq, inArray } from "drizzle-orm";
 import { isActiveStatus } from "@/server/core/identity/status";
 import type { Tx } from "@/server/db/client";
 import { identities, notifications, outboxEmails } from "@/server/db/schema";
+import { recipientTimeZones } from "../time-zones";
+
+/** Text for one recipient: plain, or written in their time zone (times in emails are the recipient's). */
+export type Text = string | ((zone: string) => string);
 
 export interface Message {
   kind: string;
-  title: string;
-  body: string;
+  title: Text;
+  body: Text;
   /** a path in the app, e.g. /requests/<id>: emails carry it as a full link that needs sign-in */
   link: string;
   requestId?: string;
@@ -39,12 +43,17 @@ export async function notifyPeople(
       .where(inArray(identities.id, ids))
   ).filter((p) => isActiveStatus(p.status));
   if (people.length === 0) return [];
+  const zones = await recipientTimeZones(
+    tx,
+    typeof message.title === "string" && typeof message.body === "string" ? [] : people.map((p) => p.id),
+  );
+  const written = (text: Text, id: string) => (typeof text === "string" ? text : text(zones.get(id)!));
   await tx.insert(notifications).values(
     people.map((p) => ({
       recipientId: p.id,
       kind: message.kind,
-      title: message.title,
-      body: message.body,
+      title: written(message.title, p.id),
+      body: written(message.body, p.id),
       link: message.link,
       requestId: message.requestId ?? null,
       createdAt: now,
@@ -53,8 +62,8 @@ export async function notifyPeople(
   await tx.insert(outboxEmails).values(
     people.map((p) => ({
       toAddress: p.email,
-      subject: `[Clearance] ${message.title}`,
-      bodyText: `${message.body}\n\nOpen it in Clearance (you will be asked to sign in): ${publicUrl()}${message.link}\n\nDecisions are made in Clearance, never by replying to this email.\n`,
+      subject: `[Clearance] ${written(message.title, p.id)}`,
+      bodyText: `${written(message.body, p.id)}\n\nOpen it in Clearance (you will be asked to sign in): ${publicUrl()}${message.link}\n\nDecisions are made in Clearance, never by replying to this email.\n`,
       createdAt: now,
     })),
   );

@@ -39,6 +39,7 @@ import { expectedAccessOf } from "../policies";
 import { assessGrants } from "./assess";
 import { activeDelegations, definitionForRequest, loadApproverContext, loadTemplate, parseTemplate } from "./context";
 import { canSeeRequest } from "./thread";
+import { organizationTimeZone } from "../time-zones";
 
 type Ctx = PersonContext;
 
@@ -180,14 +181,21 @@ export async function listMyRequests({ ctx, input }: { ctx: Ctx; input: { page: 
       .offset((input.page - 1) * input.pageSize),
     ctx.db.select({ n: count() }).from(accessRequests).where(where),
   ]);
-  return { rows: rows.map(withDuration), total: total?.n ?? 0, page: input.page, pageSize: input.pageSize };
+  return {
+    rows: rows.map(withDuration(await organizationTimeZone(ctx.db))),
+    total: total?.n ?? 0,
+    page: input.page,
+    pageSize: input.pageSize,
+  };
 }
 
-/** A row's duration in words; a proposal's is its own window ("until 2026-12-20"). */
-const withDuration = <T extends { durationMinutes: number; proposal: unknown }>(r: T) => ({
-  ...r,
-  duration: r.proposal ? proposalWindow(proposalSchema.parse(r.proposal)) : formatDuration(r.durationMinutes),
-});
+/** A row's duration in words; a proposal's is its own window ("until 2026-12-20", a day in the organization's zone). */
+const withDuration =
+  (zone: string) =>
+  <T extends { durationMinutes: number; proposal: unknown }>(r: T) => ({
+    ...r,
+    duration: r.proposal ? proposalWindow(proposalSchema.parse(r.proposal), zone) : formatDuration(r.durationMinutes),
+  });
 
 /**
  * What waits for the signed-in person's decision (directly, through a group, or as a delegate),
@@ -289,7 +297,7 @@ export async function listInbox({
     .where(and(...filters))
     .orderBy(asc(accessRequests.createdAt))
     .limit(200);
-  return rows.map(withDuration);
+  return rows.map(withDuration(await organizationTimeZone(ctx.db)));
 }
 
 /** How many requests wait for the signed-in person (the number in the navigation). */
@@ -448,7 +456,8 @@ export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId:
     timeline,
     currentAccess: { policy: policyAccess.grants, matchedPolicies: policyAccess.matchedPolicies, temporary },
     // Other people's requests are context for deciders, not for the requester.
-    similar: r.requesterId === ctx.actor.identityId ? [] : similar.map(withDuration),
+    similar:
+      r.requesterId === ctx.actor.identityId ? [] : similar.map(withDuration(await organizationTimeZone(ctx.db))),
     viewer: {
       canDecide: open && refusal === null,
       canCancel: open && asker,

@@ -13,6 +13,7 @@ import { requireSection } from "@/server/auth/guard";
 import { hasRestrictions, storedRestrictions } from "@/server/core/exceptions/restrictions";
 import { plural } from "@/server/core/text/plural";
 import { referencesText } from "@/server/core/exceptions/types";
+import { viewerZone } from "@/server/auth/time-zone";
 
 export const metadata = { title: "Exception" };
 
@@ -27,6 +28,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 
 export default async function ExceptionPage({ params }: { params: Promise<{ id: string }> }) {
   await requireSection("exceptions");
+  const tz = await viewerZone();
   const { id } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
   const caller = await api();
@@ -73,7 +75,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             <ol className="grid gap-3" aria-label="Timeline">
               {e.timeline.steps.map((s, i) => (
                 <li key={i} className="flex gap-3 text-sm">
-                  <span className="w-40 shrink-0 text-slate-500">{formatWhen(s.at)}</span>
+                  <span className="w-40 shrink-0 text-slate-500">{formatWhen(s.at, tz)}</span>
                   <span>
                     <strong className={s.label.endsWith("failed") ? "text-red-700" : "text-slate-900"}>
                       {s.label}
@@ -143,7 +145,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             </Fact>
             {e.approvalNote && <Fact label="Approval note">{e.approvalNote}</Fact>}
             <Fact label="Window">
-              {formatWhen(e.startsAt)} → {formatWhen(e.expiresAt)}
+              {formatWhen(e.startsAt, tz)} → {formatWhen(e.expiresAt, tz)}
               {e.daysRemaining !== null && (
                 <span className="block text-xs text-slate-500">{plural(e.daysRemaining, "day")} remaining</span>
               )}
@@ -164,7 +166,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             )}
             {e.endedAt && (
               <Fact label="Ended">
-                {formatDay(e.endedAt)} ({e.endText})
+                {formatDay(e.endedAt, tz)} ({e.endText})
               </Fact>
             )}
           </dl>

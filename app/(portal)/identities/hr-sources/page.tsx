@@ -8,11 +8,13 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { viewerZone } from "@/server/auth/time-zone";
 
 export const metadata = { title: "HR sources" };
 
 export default async function HrSourcesPage() {
   await requireSection("identities");
+  const tz = await viewerZone();
   const { sources, unmanaged, events } = await (await api()).hr.sources();
   const { departments } = await (await api()).identities.facets();
   return (
@@ -40,8 +42,8 @@ export default async function HrSourcesPage() {
                   </span>
                   <span className="grid justify-items-end gap-1">
                     <span className="text-xs text-slate-500">
-                      added {formatWhen(s.createdAt)} by {s.createdBy}
-                      {s.revokedAt && <> · revoked {formatWhen(s.revokedAt)}</>}
+                      added {formatWhen(s.createdAt, tz)} by {s.createdBy}
+                      {s.revokedAt && <> · revoked {formatWhen(s.revokedAt, tz)}</>}
                     </span>
                     <SourceTokenActions sourceKey={s.key} name={s.name} revoked={s.revokedAt !== null} />
                   </span>
@@ -90,11 +92,11 @@ export default async function HrSourcesPage() {
               <tbody className="divide-y divide-slate-100">
                 {events.map((e) => (
                   <tr key={e.id}>
-                    <td className="py-1.5 pr-3 text-slate-500">{formatWhen(e.receivedAt)}</td>
+                    <td className="py-1.5 pr-3 text-slate-500">{formatWhen(e.receivedAt, tz)}</td>
                     <td className="py-1.5 pr-3">{e.sourceKey}</td>
                     <td className="py-1.5 pr-3 font-mono text-xs">{e.type}</td>
                     <td className="py-1.5 pr-3">{e.externalId}</td>
-                    <td className="py-1.5 pr-3">{formatWhen(e.effectiveAt)}</td>
+                    <td className="py-1.5 pr-3">{formatWhen(e.effectiveAt, tz)}</td>
                     <td className="py-1.5">
                       <Badge tone={e.status === "applied" ? "green" : e.status === "failed" ? "red" : "amber"}>
                         {e.status}

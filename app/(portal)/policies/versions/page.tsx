@@ -4,6 +4,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
 import { plural } from "@/server/core/text/plural";
+import { viewerZone } from "@/server/auth/time-zone";
+import { formatWhen } from "@/server/core/time";
 
 export const metadata = { title: "Policy versions" };
 
@@ -11,6 +13,7 @@ const statusTone = { active: "green", pending: "amber", rejected: "red" } as con
 
 export default async function PolicyVersionsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   await requireSection("policies");
+  const tz = await viewerZone();
   const page = Math.max(1, Number((await searchParams).page) || 1);
   const list = await (await api()).policies.versions({ page, pageSize: 25 });
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
@@ -24,7 +27,7 @@ export default async function PolicyVersionsPage({ searchParams }: { searchParam
               <th scope="col" className="px-4 py-2 font-medium">Version</th>
               <th scope="col" className="px-4 py-2 font-medium">Message</th>
               <th scope="col" className="px-4 py-2 font-medium">Author</th>
-              <th scope="col" className="px-4 py-2 font-medium">When (UTC)</th>
+              <th scope="col" className="px-4 py-2 font-medium">When</th>
               <th scope="col" className="px-4 py-2 font-medium">Impact</th>
             </tr>
           </thead>
@@ -41,7 +44,7 @@ export default async function PolicyVersionsPage({ searchParams }: { searchParam
                   </td>
                   <td className="px-4 py-2.5">{v.message}</td>
                   <td className="px-4 py-2.5 text-slate-600">{v.authorLabel}</td>
-                  <td className="whitespace-nowrap px-4 py-2.5 tabular-nums text-slate-600">{v.createdAt.toISOString().replace("T", " ").slice(0, 16)}</td>
+                  <td className="whitespace-nowrap px-4 py-2.5 tabular-nums text-slate-600">{formatWhen(v.createdAt, tz)}</td>
                   <td className="px-4 py-2.5 text-xs text-slate-600">
                     {summary.impact
                       ? `${plural(summary.files?.length ?? 0, "file")} · ${plural(summary.impact.people, "person", "people")} · +${summary.impact.gains} −${summary.impact.losses}`

@@ -17,9 +17,11 @@ import { requireActor } from "@/server/auth/guard";
 import { hasRestrictions, storedRestrictions } from "@/server/core/exceptions/restrictions";
 import type { Assessment } from "@/server/core/requests/assessment";
 import { exceptionTypeLabels, referencesText } from "@/server/core/exceptions/types";
+import { viewerZone } from "@/server/auth/time-zone";
 
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
   await requireActor();
+  const tz = await viewerZone();
   const { id } = await params;
   const data = await (await api()).requests.byId({ requestId: id }).catch((err: unknown) => {
     if (
@@ -54,8 +56,8 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
         }
         description={
           proposal
-            ? `${proposal.proposer?.displayName ?? "IT"} (IT) proposed on ${formatWhen(r.createdAt)}, for ${person.displayName}.`
-            : `${person.displayName} asked on ${formatWhen(r.createdAt)} for ${r.duration}${r.kind === "extension" ? " more (an extension)" : ""}.`
+            ? `${proposal.proposer?.displayName ?? "IT"} (IT) proposed on ${formatWhen(r.createdAt, tz)}, for ${person.displayName}.`
+            : `${person.displayName} asked on ${formatWhen(r.createdAt, tz)} for ${r.duration}${r.kind === "extension" ? " more (an extension)" : ""}.`
         }
         actions={data.viewer.canCancel ? <CancelRequest requestId={r.id} number={r.number} /> : undefined}
       />
@@ -88,16 +90,16 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
           {r.status === "approved" && (
             <Alert
               tone="green"
-              title={`Approved${r.decidedBy ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt)}`}
+              title={`Approved${r.decidedBy ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt, tz)}`}
             >
-              Access from {formatWhen(r.accessStartsAt)} until {formatWhen(r.accessEndsAt)}; it ends by itself.
+              Access from {formatWhen(r.accessStartsAt, tz)} until {formatWhen(r.accessEndsAt, tz)}; it ends by itself.
               {r.autoApprovedBecause && <> {r.autoApprovedBecause}.</>}
             </Alert>
           )}
           {(r.status === "denied" || r.status === "cancelled" || r.status === "expired") && (
             <Alert
               tone="red"
-              title={`${r.status === "denied" ? "Denied" : r.status === "cancelled" ? "Cancelled" : "Expired"}${r.decidedBy && r.status === "denied" ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt)}`}
+              title={`${r.status === "denied" ? "Denied" : r.status === "cancelled" ? "Cancelled" : "Expired"}${r.decidedBy && r.status === "denied" ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt, tz)}`}
             >
               {r.decisionNote ?? (r.status === "expired" ? "Nobody decided in time." : null)}
             </Alert>
@@ -139,9 +141,9 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                 {proposal && proposal.action !== "extend" ? (
                   <>
                     {proposal.action === "grant" && new Date(proposal.startsAt) > r.createdAt
-                      ? `from ${formatWhen(proposal.startsAt)}`
+                      ? `from ${formatWhen(proposal.startsAt, tz)}`
                       : "from approval"}{" "}
-                    until {formatWhen(proposal.expiresAt)}
+                    until {formatWhen(proposal.expiresAt, tz)}
                   </>
                 ) : (
                   <>
@@ -149,7 +151,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                     {proposal?.action === "extend"
                       ? ` more on EXC-${proposal.exceptionNumber}`
                       : r.requestedStart
-                        ? `, from ${formatWhen(r.requestedStart)}`
+                        ? `, from ${formatWhen(r.requestedStart, tz)}`
                         : ", from approval"}
                   </>
                 )}
@@ -221,7 +223,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             <ol className="grid gap-1 text-sm" aria-label="Timeline">
               {data.timeline.map((e) => (
                 <li key={e.id} className="flex flex-wrap gap-x-3">
-                  <span className="w-40 shrink-0 text-slate-500">{formatWhen(e.occurredAt)}</span>
+                  <span className="w-40 shrink-0 text-slate-500">{formatWhen(e.occurredAt, tz)}</span>
                   <span className="font-medium">{e.action.replace(/^request\./, "").replace(/_/g, " ")}</span>
                   <span className="text-slate-600">{e.actorLabel}</span>
                 </li>
@@ -299,7 +301,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             <ul className="mt-1 grid gap-0.5 text-sm text-slate-700">
               {data.currentAccess.temporary.map((t) => (
                 <li key={t.id}>
-                  {t.templateName} until {formatWhen(t.accessEndsAt)}
+                  {t.templateName} until {formatWhen(t.accessEndsAt, tz)}
                 </li>
               ))}
               {data.currentAccess.temporary.length === 0 && <li className="text-slate-500">Nothing.</li>}

@@ -9,11 +9,13 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
+import { viewerZone } from "@/server/auth/time-zone";
 
 export const metadata = { title: "System" };
 
 export default async function SystemPage({ params }: { params: Promise<{ key: string }> }) {
   await requireSection("systems");
+  const tz = await viewerZone();
   const { key } = await params;
   const s = await (await api()).systems.byKey({ systemKey: key }).catch(() => null);
   if (!s) notFound();
@@ -38,7 +40,8 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                 {s.tasks.map((t) => (
                   <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                     <span>
-                      {t.description} <span className="text-xs text-slate-500">since {formatWhen(t.createdAt)}</span>
+                      {t.description}{" "}
+                      <span className="text-xs text-slate-500">since {formatWhen(t.createdAt, tz)}</span>
                     </span>
                     <CompleteTask taskId={t.id} />
                   </li>
@@ -56,7 +59,7 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                       <span className="text-slate-700">
                         <span className="line-through decoration-slate-400">{t.description}</span>
                         <span className="block text-xs text-slate-600">
-                          {t.cancelReason ?? "No longer needed"} · cancelled {t.doneAt ? formatWhen(t.doneAt) : ""}
+                          {t.cancelReason ?? "No longer needed"} · cancelled {t.doneAt ? formatWhen(t.doneAt, tz) : ""}
                           {t.doneBy ? ` by ${t.doneBy}` : ""}
                         </span>
                       </span>
@@ -89,9 +92,9 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                     {o.status === "failed" ? (
                       <RetryOperation operationId={o.id} />
                     ) : o.status === "cancelled" ? (
-                      <Badge>cancelled {o.completedAt ? formatWhen(o.completedAt) : ""}</Badge>
+                      <Badge>cancelled {o.completedAt ? formatWhen(o.completedAt, tz) : ""}</Badge>
                     ) : (
-                      <Badge tone="amber">next try {formatWhen(o.nextAttemptAt)}</Badge>
+                      <Badge tone="amber">next try {formatWhen(o.nextAttemptAt, tz)}</Badge>
                     )}
                   </li>
                 ))}
@@ -106,7 +109,7 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                 <tbody className="divide-y divide-slate-100">
                   {s.calls.map((c) => (
                     <tr key={c.id}>
-                      <td className="py-1.5 pr-3 text-slate-500">{formatWhen(c.at)}</td>
+                      <td className="py-1.5 pr-3 text-slate-500">{formatWhen(c.at, tz)}</td>
                       <td className="py-1.5 pr-3">{c.call}</td>
                       <td className="py-1.5 pr-3">
                         <Badge tone={c.outcome === "done" ? "green" : c.outcome === "error" ? "red" : "amber"}>

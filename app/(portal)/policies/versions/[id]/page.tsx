@@ -11,6 +11,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
 import { plural } from "@/server/core/text/plural";
+import { viewerZone } from "@/server/auth/time-zone";
+import { formatWhen } from "@/server/core/time";
 
 export default async function PolicyVersionPage({
   params,
@@ -20,6 +22,7 @@ export default async function PolicyVersionPage({
   searchParams: Promise<{ against?: string }>;
 }) {
   const actor = await requireSection("policies");
+  const tz = await viewerZone();
   const versionId = Number((await params).id);
   const againstRaw = (await searchParams).against;
   const against = againstRaw ? Number(againstRaw) : undefined;
@@ -44,7 +47,7 @@ export default async function PolicyVersionPage({
       </nav>
       <PageHeader
         title={`Version ${v.id}: ${v.message}`}
-        description={`by ${v.authorLabel} on ${v.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC${v.deciderLabel ? ` · ${v.status === "rejected" ? "rejected" : "approved"} by ${v.deciderLabel}${v.decisionNote ? `: “${v.decisionNote}”` : ""}` : ""}`}
+        description={`by ${v.authorLabel} on ${formatWhen(v.createdAt, tz)}${v.deciderLabel ? ` · ${v.status === "rejected" ? "rejected" : "approved"} by ${v.deciderLabel}${v.decisionNote ? `: “${v.decisionNote}”` : ""}` : ""}`}
         actions={<Badge tone={isActive ? "green" : v.status === "pending" ? "amber" : v.status === "rejected" ? "red" : "neutral"}>{isActive ? "active now" : v.status === "active" ? "superseded" : v.status}</Badge>}
       />
       <div className="mb-6 grid gap-4 md:grid-cols-2">
