@@ -1,12 +1,12 @@
 import { csvLine } from "@/server/core/reports/csv";
 import type { ReportFilters, ReportFormat, ReportKind } from "@/server/core/reports/filters";
-import { renderPdfTable } from "@/server/core/reports/pdf";
 import { DomainError } from "@/server/core/errors";
 import { recordAuditEvent } from "../audit";
 import { listCatalog } from "../catalog";
 import { listIdentityFacets } from "../identities";
 import type { ServiceContext } from "../context";
 import type { ReportSource } from "./report-source";
+import { renderPdfTable } from "./pdf";
 import { reportSource } from "./sources";
 
 /** The report as text chunks, one per batch of rows: CSV with a header, or a JSON array of objects. */
