@@ -59,7 +59,8 @@ interface Subset {
 const require = createRequire(import.meta.url);
 
 function subsetsOf(family: Family): Subset[] {
-  const dir = path.dirname(require.resolve(`${family.pkg}/package.json`));
+  // Resolved by Node at run time: the bundler (Turbopack) cannot follow a package name built at run time.
+  const dir = path.dirname(require.resolve(/* turbopackIgnore: true */ `${family.pkg}/package.json`));
   const unicode = JSON.parse(readFileSync(path.join(dir, "unicode.json"), "utf8")) as Record<string, string>;
   return Object.entries(unicode)
     .filter(([name]) => family.use(name))
