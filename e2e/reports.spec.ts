@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, openReady, people, test } from "./fixtures";
 
@@ -88,6 +89,18 @@ test("an auditor finds the exception in the exception log with who proposed and 
     "exception,user,access,level,type,granted,justification,proposed_by,approved_by,approval_note,expires,status,extensions,ended,end_reason,references,source",
   );
 
+  // The same log as a PDF, built by the production server (PDFKit and its fonts from node_modules).
+  const [pdf] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Export PDF" }).click(),
+  ]);
+  expect(pdf.suggestedFilename()).toMatch(/^clearance-exception-log-\d{4}-\d{2}-\d{2}\.pdf$/);
+  const pdfPath = (await pdf.path())!;
+  expect(readFileSync(pdfPath).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+  const pdfText = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
+  expect(pdfText).toContain("Clearance: Exception log");
+  expect(pdfText).toContain("jane.smith@company.com");
+
   await page.getByRole("tab", { name: "Audit trail" }).click();
   await expect(page.getByRole("table", { name: "Audit trail" })).toBeVisible();
   const [json] = await Promise.all([
@@ -116,6 +129,10 @@ test("an auditor finds the exception in the exception log with who proposed and 
   const zip = readFileSync((await pack.path())!);
   expect(zip.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
   expect(zip.toString("latin1")).toContain("CONTROLS.md");
+  // Its exception log PDF opens too.
+  const packedPdf = execFileSync("unzip", ["-p", (await pack.path())!, "exception-log.pdf"]);
+  expect(packedPdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+  expect(execFileSync("pdftotext", ["-", "-"], { input: packedPdf, encoding: "utf8" })).toContain("Exception log");
 });
 
 test("an employee cannot reach reports, exports or the evidence pack", async ({ page, signInAs }) => {

@@ -168,8 +168,8 @@ async function evidencePackResponse(
     );
   }
   try {
-    const { filename, bytes } = await evidencePack({ ctx, input: parsed.data });
-    return new Response(bytes as BodyInit, {
+    const { filename, stream } = await evidencePack({ ctx, input: parsed.data });
+    return new Response(stream, {
       headers: {
         "content-type": "application/zip",
         "content-disposition": `attachment; filename="${filename}"`,

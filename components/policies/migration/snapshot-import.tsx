@@ -7,6 +7,7 @@ import { formatWhen } from "@/components/requests/format";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CsvSource, csvTextOf, emptyCsvSource, type CsvSourceValue } from "@/components/ui/csv-source";
+import { describeCsvRows } from "@/components/ui/csv-rows";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Skeleton } from "@/components/ui/skeleton";
 import { snapshotLimits } from "@/server/core/migration/snapshot-file";
@@ -102,7 +103,7 @@ export function SnapshotImport() {
             placeholder={"username,resource,level\nsarah.chen,group:customer-solutions,reporter"}
             rows={5}
             fieldClassName={`${field} font-mono text-xs`}
-            describeFile={(f) => plural(f.text.split("\n").length - 1, "line")}
+            describeFile={(f) => describeCsvRows(f.text)}
           />
           <div className="flex flex-wrap items-center gap-3">
             <Button onClick={runPreview} disabled={!systemKey || !csv.trim() || preview.isFetching}>

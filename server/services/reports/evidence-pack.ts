@@ -7,15 +7,13 @@ import type { ServiceContext } from "../context";
 import { evidenceCsvFiles } from "./evidence-contents";
 import { reportChunks, reportPdf } from "./export";
 import { reportSource } from "./sources";
-import { zipArchive, type ZipEntry } from "./zip";
+import { zipStream, type ZipEntry } from "./zip";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-async function csvOf(ctx: ServiceContext, kind: ReportKind, filters: ReportFilters): Promise<Uint8Array> {
-  let text = "";
-  for await (const chunk of reportChunks(reportSource(ctx.db, kind, filters), "csv")) text += chunk;
-  return utf8(text);
-}
+/** A report as CSV, read when the archive reaches it. */
+const csvOf = (ctx: ServiceContext, kind: ReportKind, filters: ReportFilters) => () =>
+  reportChunks(reportSource(ctx.db, kind, filters), "csv");
 
 /**
  * One download per period (issue 6): every report for the period as CSV (the exception log also
@@ -37,13 +35,10 @@ export async function evidencePack({ ctx, input }: { ctx: ServiceContext; input:
   const entries: ZipEntry[] = [
     { name: "CONTROLS.md", data: utf8(controlsDocument(period, chainText)) },
     { name: "audit-chain.txt", data: utf8(`${chainText}\n`) },
-    ...(
-      await Promise.all(
-        evidenceCsvFiles(period, now).map(async (f) => ({ name: f.name, data: await csvOf(ctx, f.kind, f.filters) })),
-      )
-    ).flatMap((e) =>
-      e.name === "exception-log.csv" && logPdf ? [e, { name: "exception-log.pdf", data: logPdf }] : [e],
-    ),
+    ...evidenceCsvFiles(period, now).flatMap((f): ZipEntry[] => {
+      const csv = { name: f.name, data: csvOf(ctx, f.kind, f.filters) };
+      return f.name === "exception-log.csv" && logPdf ? [csv, { name: "exception-log.pdf", data: logPdf }] : [csv];
+    }),
   ];
   await ctx.db.transaction((tx) =>
     recordAuditEvent(tx, ctx, {
@@ -53,5 +48,6 @@ export async function evidencePack({ ctx, input }: { ctx: ServiceContext; input:
       after: { period, files: entries.map((e) => e.name), chain: chain.ok ? "verified" : "broken" },
     }),
   );
-  return { filename: `clearance-evidence-${input.from}-to-${input.to}.zip`, bytes: zipArchive(entries, now) };
+  // The CSV files stream from the database as the download is read.
+  return { filename: `clearance-evidence-${input.from}-to-${input.to}.zip`, stream: zipStream(entries, now) };
 }
