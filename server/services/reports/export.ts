@@ -1,4 +1,5 @@
 import { csvRows } from "@/server/core/reports/csv";
+import { plural } from "@/server/core/text/plural";
 import type { ReportFilters, ReportFormat, ReportKind } from "@/server/core/reports/filters";
 import { DomainError } from "@/server/core/errors";
 import { recordAuditEvent } from "../audit";
@@ -6,7 +7,6 @@ import { listCatalog } from "../catalog";
 import { listIdentityFacets } from "../identities";
 import type { ServiceContext } from "../context";
 import type { ReportSource } from "./report-source";
-import { renderPdfTable } from "./pdf";
 import { reportSource } from "./sources";
 
 /** The report as text chunks, one per batch of rows: CSV with a header, or a JSON array of objects. */
@@ -62,7 +62,9 @@ export async function reportPdf(
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
   const shown = (source.pdfColumns ?? source.columns).map((c) => source.columns.indexOf(c));
-  const subtitle = `Generated ${now.toISOString().replace("T", " ").slice(0, 16)} UTC. ${rows.length} rows. ${narrowed ? `Filters: ${narrowed}.` : "No filters."}${shown.length < source.columns.length ? " The CSV and JSON exports hold every column." : ""}`;
+  const subtitle = `Generated ${now.toISOString().replace("T", " ").slice(0, 16)} UTC. ${plural(rows.length, "row")}. ${narrowed ? `Filters: ${narrowed}.` : "No filters."}${shown.length < source.columns.length ? " The CSV and JSON exports hold every column." : ""}`;
+  // Loaded only for a PDF: its fonts and layout engine cost memory that CSV and JSON exports don't need.
+  const { renderPdfTable } = await import("./pdf");
   return renderPdfTable({
     title: `Clearance: ${titles[kind]}`,
     subtitle,
