@@ -20,7 +20,7 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
         title="Drift"
         description="What each system really holds, compared with what policy, active exceptions and grace periods say it should. Access added by hand shows as excess; access that never arrived as missing. Expired exceptions are never re-added, and nothing is removed inside its grace period."
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <SystemDriftTable systems={systems} />
         <Card
           title="Findings"
