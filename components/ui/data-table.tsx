@@ -14,7 +14,7 @@ import {
   type SortingState,
   type Updater,
 } from "@tanstack/react-table";
-import { useEffect, useRef, useState, type ComponentProps, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ComponentProps, type ReactNode } from "react";
 import { cn } from "./cn";
 import { SkeletonRows } from "./skeleton";
 
@@ -24,7 +24,17 @@ interface CellMeta {
   headerClassName?: string;
 }
 
-const features = tableFeatures({ rowSortingFeature, rowSelectionFeature, columnMeta: metaHelper<CellMeta>() });
+interface TableMeta {
+  selectLabel?: (row: unknown) => string;
+  selectAllLabel?: string;
+}
+
+const features = tableFeatures({
+  rowSortingFeature,
+  rowSelectionFeature,
+  columnMeta: metaHelper<CellMeta>(),
+  tableMeta: metaHelper<TableMeta>(),
+});
 type Features = typeof features;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a column list mixes value types
@@ -49,6 +59,47 @@ export interface Selection<T extends RowData> {
   /** a header checkbox ticking every selectable row on this page */
   allLabel?: string;
 }
+
+// At module scope: its cell and header are React components, and a new function on every render
+// would remount the checkboxes (and lose their focus).
+const selectColumn: DataColumn<RowData> = {
+  id: "select",
+  enableSorting: false,
+  meta: { className: "w-8" },
+  header: ({ table }) => {
+    const allLabel = table.options.meta?.selectAllLabel;
+    if (!allLabel) return <span className="sr-only">Select</span>;
+    const selectable = table.getRowModel().rows.filter((r) => r.getCanSelect());
+    return (
+      <input
+        type="checkbox"
+        aria-label={allLabel}
+        checked={selectable.length > 0 && selectable.every((r) => r.getIsSelected())}
+        onChange={(e) => {
+          const tick = e.target.checked;
+          // One update for the whole page (several toggles would each start from the same old state).
+          table.setRowSelection((old) => {
+            const next = { ...old };
+            for (const r of selectable) {
+              if (tick) next[r.id] = true;
+              else delete next[r.id];
+            }
+            return next;
+          });
+        }}
+      />
+    );
+  },
+  cell: ({ row, table }) =>
+    row.getCanSelect() ? (
+      <input
+        type="checkbox"
+        aria-label={table.options.meta?.selectLabel?.(row.original) ?? "Select"}
+        checked={row.getIsSelected()}
+        onChange={(e) => row.toggleSelected(e.target.checked)}
+      />
+    ) : null,
+};
 
 const apply = <S,>(updater: Updater<S>, old: S) =>
   typeof updater === "function" ? (updater as (old: S) => S)(old) : updater;
@@ -106,40 +157,19 @@ export function DataTable<T extends RowData>({
   tableClassName?: string;
 }) {
   const [scrollRef, overflows] = useOverflows();
-  const selectColumn: DataColumn<T>[] = selection
-    ? [
-        {
-          id: "select",
-          enableSorting: false,
-          meta: { className: "w-8" },
-          header: ({ table }) => {
-            if (!selection.allLabel) return <span className="sr-only">Select</span>;
-            const selectable = table.getRowModel().rows.filter((r) => r.getCanSelect());
-            return (
-              <input
-                type="checkbox"
-                aria-label={selection.allLabel}
-                checked={selectable.length > 0 && selectable.every((r) => r.getIsSelected())}
-                onChange={(e) => selectable.forEach((r) => r.toggleSelected(e.target.checked))}
-              />
-            );
-          },
-          cell: ({ row }) =>
-            row.getCanSelect() ? (
-              <input
-                type="checkbox"
-                aria-label={selection.label(row.original)}
-                checked={row.getIsSelected()}
-                onChange={(e) => row.toggleSelected(e.target.checked)}
-              />
-            ) : null,
-        },
-      ]
-    : [];
+  const withSelection = Boolean(selection);
+  const allColumns = useMemo(
+    () => (withSelection ? [selectColumn as DataColumn<T>, ...columns] : columns),
+    [withSelection, columns],
+  );
   const sorting: SortingState = sort ? [{ id: sort.sort, desc: sort.direction === "desc" }] : [];
   const table = useTable({
     features,
-    columns: [...selectColumn, ...columns],
+    columns: allColumns,
+    meta: {
+      selectLabel: selection?.label as ((row: unknown) => string) | undefined,
+      selectAllLabel: selection?.allLabel,
+    },
     data,
     getRowId: (row: T) => getRowId(row),
     manualSorting: true,
