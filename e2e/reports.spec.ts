@@ -31,8 +31,8 @@ test("IT proposes an exception for Jane; it is access only once the CFO approves
   await signInAs("cfo@company.com");
   await openReady(page, "/inbox");
   const row = page
-    .getByRole("list", { name: "Requests waiting for you" })
-    .getByRole("listitem")
+    .getByRole("table", { name: "Requests waiting for you" })
+    .getByRole("row")
     .filter({ hasText: "Priya Raman (IT) proposes gitlab:group:finance for Jane Smith" });
   await expect(row).toContainText("proposed by IT");
   await row.getByRole("link").first().click();

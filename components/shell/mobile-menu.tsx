@@ -10,16 +10,17 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
  */
 export function MobileMenu({ children }: { children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const [open, setOpen] = useState(false);
   const pathname = usePathname();
+  // Open on the page where it was opened: a new page (back, forward, a link) finds it closed.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = openOn === pathname;
+  const setOpen = (value: boolean) => setOpenOn(value ? pathname : null);
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
     if (open && !d.open) d.showModal();
     if (!open && d.open) d.close();
   }, [open]);
-  // A new page: the menu has done its job.
-  useEffect(() => setOpen(false), [pathname]);
   return (
     <>
       <button
