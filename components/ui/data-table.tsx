@@ -144,7 +144,7 @@ export function DataTable<T extends RowData>({
   label: string;
   columns: DataColumn<T>[];
   data: T[];
-  getRowId: (row: T) => string;
+  getRowId: (row: T, index: number) => string;
   sort?: ServerSort;
   selection?: Selection<T>;
   /** no rows yet: show skeleton rows */
@@ -154,6 +154,7 @@ export function DataTable<T extends RowData>({
   rowProps?: (row: T, index: number) => ComponentProps<"tr">;
   caption?: ReactNode;
   className?: string;
+  /** replaces the default text size */
   tableClassName?: string;
 }) {
   const [scrollRef, overflows] = useOverflows();
@@ -171,7 +172,7 @@ export function DataTable<T extends RowData>({
       selectAllLabel: selection?.allLabel,
     },
     data,
-    getRowId: (row: T) => getRowId(row),
+    getRowId: (row: T, index: number) => getRowId(row, index),
     manualSorting: true,
     enableSorting: Boolean(sort),
     enableSortingRemoval: false,
@@ -192,7 +193,7 @@ export function DataTable<T extends RowData>({
       className={cn("scrollbar-visible overflow-x-auto", className)}
       {...(overflows ? { tabIndex: 0, role: "region", "aria-label": `${label} (scrolls sideways)` } : {})}
     >
-      <table className={cn("w-full text-left text-sm", tableClassName)} aria-label={label} aria-busy={busy}>
+      <table className={cn("w-full text-left", tableClassName ?? "text-sm")} aria-label={label} aria-busy={busy}>
         {caption && <caption className="sr-only">{caption}</caption>}
         <thead>
           {table.getHeaderGroups().map((group) => (
