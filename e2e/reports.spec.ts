@@ -64,6 +64,11 @@ test("an auditor finds the exception in the exception log with who proposed and 
   await page.getByRole("tab", { name: "Exception log" }).click();
   const log = page.getByRole("table", { name: "Exception log" });
   await expect(log.getByRole("columnheader", { name: "approved by" })).toBeVisible();
+  // Wider than the page: it scrolls in its own box, which the keyboard reaches.
+  const scroller = page.getByRole("region", { name: "Exception log (scrolls sideways)" });
+  await scroller.focus();
+  await page.keyboard.press("End");
+  await expect.poll(() => scroller.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
   const janes = log
     .getByRole("row")
     .filter({ hasText: "jane.smith@company.com" })

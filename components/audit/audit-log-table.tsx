@@ -83,7 +83,7 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
   });
 
   return (
-    <div className="grid gap-4">
+    <div className="grid grid-cols-1 gap-4">
       <ChainVerification />
 
       <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">

@@ -93,7 +93,7 @@ export function FindingsTable({ systems, initialSystem }: { systems: string[]; i
       setPage(1);
     };
   return (
-    <div className="grid gap-3">
+    <div className="grid grid-cols-1 gap-3">
       <div className="flex flex-wrap items-end gap-3">
         <SelectFilter
           id="drift-system"

@@ -122,7 +122,7 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
   const counts = list.data?.counts;
 
   return (
-    <div className="grid gap-4">
+    <div className="grid grid-cols-1 gap-4">
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         <Count label="Open exceptions" value={counts?.open ?? "…"} />
         <Count label="Expiring in 7 days" value={counts?.expiring7 ?? "…"} />

@@ -33,7 +33,7 @@ export function PlanList({
     );
   }
   return (
-    <ol className="grid gap-5">
+    <ol className="grid grid-cols-1 gap-5">
       {plans.map((plan) => (
         <li key={plan.id} className="rounded-md border border-slate-200">
           <div className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3">

@@ -30,19 +30,28 @@ const longText = new Set([
 
 const text = (cell: Cell) => (cell === null ? "—" : String(cell));
 
+/** On screen the short columns come first (who, what, approved by, expires, status…), free text after them; exports keep the report's order. */
 function reportColumns(names: readonly string[]): DataColumn<ReportRow>[] {
-  return names.map((name, i) => ({
+  const order = names.map((name, i) => ({ name, i }));
+  const shown = [
+    ...order.filter(({ name, i }) => i === 0 || !longText.has(name)),
+    ...order.filter(({ name, i }) => i > 0 && longText.has(name)),
+  ];
+  return shown.map(({ name, i }) => ({
     id: name,
     header: name.replaceAll("_", " "),
     meta: {
       // The first column (who or what the row is about) stays in view while the rest scrolls.
       className:
         i === 0
-          ? "sticky left-0 z-10 bg-white whitespace-nowrap"
+          ? "sticky left-0 z-10 bg-white whitespace-nowrap shadow-[1px_0_0_var(--color-slate-200)]"
           : longText.has(name)
             ? "min-w-48 max-w-sm"
             : "whitespace-nowrap",
-      headerClassName: i === 0 ? "sticky left-0 z-10 bg-white whitespace-nowrap" : "whitespace-nowrap",
+      headerClassName:
+        i === 0
+          ? "sticky left-0 z-10 bg-white whitespace-nowrap shadow-[1px_0_0_var(--color-slate-200)]"
+          : "whitespace-nowrap",
     },
     cell: ({ row }) =>
       longText.has(name) ? (

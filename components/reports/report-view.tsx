@@ -72,7 +72,7 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
   };
   const tab = tabs.find((t) => t.kind === kind)!;
   return (
-    <div className="grid gap-4">
+    <div className="grid grid-cols-1 gap-4">
       <div role="tablist" aria-label="Reports" className="flex flex-wrap gap-1 border-b border-slate-200">
         {tabs.map((t) => (
           <button

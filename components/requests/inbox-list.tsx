@@ -122,7 +122,7 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
 
   const failed = bulk.data?.filter((r) => !r.ok) ?? [];
   return (
-    <div className="grid gap-4">
+    <div className="grid grid-cols-1 gap-4">
       <div className="flex flex-wrap items-end gap-3">
         <div>
           <label htmlFor="inbox-search" className="block text-xs font-medium text-slate-600">
@@ -196,7 +196,7 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
         </div>
       )}
       {list.isPending ? (
-        <div className="grid gap-2">
+        <div className="grid grid-cols-1 gap-2">
           <Skeleton className="h-16" />
           <Skeleton className="h-16" />
         </div>
