@@ -124,7 +124,9 @@ function useOverflows() {
 /**
  * The one table of the portal: headers, server-side sorting (manual mode: the page fetches the
  * sorted rows), row selection by id, skeleton rows while loading, and a sideways-scrolling box with
- * a visible scrollbar that the keyboard can reach when the table is wider than the screen.
+ * a visible scrollbar that the keyboard can reach when the table is wider than the screen. The box
+ * is `relative` so that absolutely positioned children (sr-only text) stay inside it instead of
+ * widening the page.
  */
 export function DataTable<T extends RowData>({
   label,
@@ -190,7 +192,7 @@ export function DataTable<T extends RowData>({
   return (
     <div
       ref={scrollRef}
-      className={cn("scrollbar-visible overflow-x-auto", className)}
+      className={cn("relative scrollbar-visible overflow-x-auto", className)}
       {...(overflows ? { tabIndex: 0, role: "region", "aria-label": `${label} (scrolls sideways)` } : {})}
     >
       <table className={cn("w-full text-left", tableClassName ?? "text-sm")} aria-label={label} aria-busy={busy}>
