@@ -20,10 +20,12 @@ import { directoryQueryString, parseDirectoryParams, type DirectorySort } from "
 
 type Person = inferRouterOutputs<AppRouter>["identities"]["list"]["rows"][number];
 
+// Each column has an accessor: TanStack Table sorts (here: asks the server to sort) only columns with one.
 const columns: DataColumn<Person>[] = [
   {
     id: "name",
     header: "Name",
+    accessorFn: (p) => p.displayName,
     cell: ({ row: { original: p } }) => (
       <>
         <Link href={`/identities/${p.id}`} className="font-medium text-brand-700 hover:underline">
@@ -33,12 +35,28 @@ const columns: DataColumn<Person>[] = [
       </>
     ),
   },
-  { id: "department", header: "Department", cell: ({ row }) => row.original.department ?? "—" },
-  { id: "job_title", header: "Job title", cell: ({ row }) => row.original.jobTitle ?? "—" },
-  { id: "location", header: "Location", cell: ({ row }) => row.original.location ?? "—" },
+  {
+    id: "department",
+    header: "Department",
+    accessorFn: (p) => p.department,
+    cell: ({ row }) => row.original.department ?? "—",
+  },
+  {
+    id: "job_title",
+    header: "Job title",
+    accessorFn: (p) => p.jobTitle,
+    cell: ({ row }) => row.original.jobTitle ?? "—",
+  },
+  {
+    id: "location",
+    header: "Location",
+    accessorFn: (p) => p.location,
+    cell: ({ row }) => row.original.location ?? "—",
+  },
   {
     id: "status",
     header: "Status",
+    accessorFn: (p) => p.employmentStatus,
     cell: ({ row: { original: p } }) => (
       <Badge tone={isActiveStatus(p.employmentStatus) ? "green" : "amber"}>{p.employmentStatus}</Badge>
     ),
@@ -46,6 +64,7 @@ const columns: DataColumn<Person>[] = [
   {
     id: "hire_date",
     header: "Hired",
+    accessorFn: (p) => p.hireDate,
     meta: { className: "text-slate-600 tabular-nums" },
     cell: ({ row }) => row.original.hireDate ?? "—",
   },

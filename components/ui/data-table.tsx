@@ -14,7 +14,7 @@ import {
   type SortingState,
   type Updater,
 } from "@tanstack/react-table";
-import { useEffect, useMemo, useRef, useState, type ComponentProps, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ComponentProps } from "react";
 import { cn } from "./cn";
 import { SkeletonRows } from "./skeleton";
 
@@ -138,7 +138,6 @@ export function DataTable<T extends RowData>({
   loading = false,
   busy,
   rowProps,
-  caption,
   className,
   tableClassName,
 }: {
@@ -154,7 +153,6 @@ export function DataTable<T extends RowData>({
   /** rows are being refreshed (aria-busy) */
   busy?: boolean;
   rowProps?: (row: T, index: number) => ComponentProps<"tr">;
-  caption?: ReactNode;
   className?: string;
   /** replaces the default text size */
   tableClassName?: string;
@@ -196,7 +194,6 @@ export function DataTable<T extends RowData>({
       {...(overflows ? { tabIndex: 0, role: "region", "aria-label": `${label} (scrolls sideways)` } : {})}
     >
       <table className={cn("w-full text-left", tableClassName ?? "text-sm")} aria-label={label} aria-busy={busy}>
-        {caption && <caption className="sr-only">{caption}</caption>}
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
