@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, openReady, test } from "./fixtures";
+import { expect, openReady, people, test } from "./fixtures";
 
 // An iPhone 12-14 sized screen: pages fit its width, and the navigation is behind a Menu button.
 test.use({ viewport: { width: 390, height: 844 } });
@@ -60,4 +60,41 @@ test("on a phone: the CFO finds the request in the inbox and approves it", async
   await page.getByRole("button", { name: /^Approve REQ-\d+$/ }).click();
   await expect(heading).toContainText("approved");
   await fitsTheWidth(page);
+});
+
+test("an extension is marked as one in the inbox", async ({ page, context, signInAs }) => {
+  // Three sign-ins and a background grant: its own limit, for slow, busy machines.
+  test.setTimeout(120_000);
+  const resource = "google:group:finance-reports@company.com";
+  // Google has no API here: IT does the grant by hand, and Alice's exception becomes active.
+  await signInAs(people.itAdmin.email);
+  const task = page.getByRole("listitem").filter({ hasText: `grant ${resource} to alice@company.com` });
+  await expect(async () => {
+    await openReady(page, "/systems/google");
+    await expect(task).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await task.getByRole("button", { name: "Mark done" }).click();
+  await expect(task).toHaveCount(0);
+
+  // Alice asks for more time.
+  await context.clearCookies();
+  await signInAs("alice@company.com");
+  await openReady(page, "/access");
+  const held = page.getByRole("list", { name: "Temporary access" }).getByRole("listitem").filter({ hasText: resource });
+  await held.getByRole("link", { name: "Request extension" }).click();
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await page.getByLabel("Why do you need it?").fill("The year-end close runs two weeks longer than planned.");
+  await page.getByRole("button", { name: "Ask for the extension" }).click();
+  await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+
+  // The CFO sees it in the inbox, marked as an extension.
+  await context.clearCookies();
+  await signInAs("cfo@company.com");
+  await openReady(page, "/inbox");
+  await fitsTheWidth(page);
+  const row = page
+    .getByRole("table", { name: "Requests waiting for you" })
+    .getByRole("row")
+    .filter({ hasText: "Alice Moreno asks for Finance reports" });
+  await expect(row.getByText("Extension", { exact: true })).toBeVisible();
 });
