@@ -97,4 +97,11 @@ test("an extension is marked as one in the inbox", async ({ page, context, signI
     .getByRole("row")
     .filter({ hasText: "Alice Moreno asks for Finance reports" });
   await expect(row.getByText("Extension", { exact: true })).toBeVisible();
+  // Decided, so the inbox is empty again for the specs after this one (requests.spec.ts counts it).
+  await row.getByRole("link", { name: /REQ-\d+/ }).click();
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await page.getByRole("button", { name: "Deny" }).click();
+  await page.getByLabel(/^Why/).fill("The close ends on schedule this year.");
+  await page.getByRole("button", { name: /^Deny REQ-\d+$/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("denied");
 });
