@@ -32,8 +32,8 @@ test("IT proposes an exception for Jane; it is access only once the CFO approves
   await signInAs("cfo@company.com");
   await openReady(page, "/inbox");
   const row = page
-    .getByRole("list", { name: "Requests waiting for you" })
-    .getByRole("listitem")
+    .getByRole("table", { name: "Requests waiting for you" })
+    .getByRole("row")
     .filter({ hasText: "Priya Raman (IT) proposes gitlab:group:finance for Jane Smith" });
   await expect(row).toContainText("proposed by IT");
   await row.getByRole("link").first().click();
@@ -65,6 +65,12 @@ test("an auditor finds the exception in the exception log with who proposed and 
   await page.getByRole("tab", { name: "Exception log" }).click();
   const log = page.getByRole("table", { name: "Exception log" });
   await expect(log.getByRole("columnheader", { name: "approved by" })).toBeVisible();
+  // Wider than the page: it scrolls in its own box, which the keyboard reaches.
+  const scroller = page.getByRole("region", { name: "Exception log (scrolls sideways)" });
+  await scroller.focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await expect.poll(() => scroller.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
   const janes = log
     .getByRole("row")
     .filter({ hasText: "jane.smith@company.com" })

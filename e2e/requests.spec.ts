@@ -47,8 +47,8 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
   await expect(page.getByRole("link", { name: /Inbox/ })).toContainText("1");
   await openReady(page, "/inbox");
   const row = page
-    .getByRole("list", { name: "Requests waiting for you" })
-    .getByRole("listitem")
+    .getByRole("table", { name: "Requests waiting for you" })
+    .getByRole("row")
     .filter({ hasText: number });
   await expect(row).toContainText("not in Sarah's role policy");
   await expect(row).toContainText("6 weeks");
@@ -121,7 +121,7 @@ test("the inbox: keys move and select, and a bulk deny needs a reason", async ({
   await context.clearCookies();
   await signInAs(people.approver.email);
   await openReady(page, "/inbox");
-  const rows = page.getByRole("list", { name: "Requests waiting for you" }).getByRole("listitem");
+  const rows = page.getByRole("table", { name: "Requests waiting for you" }).getByRole("row");
   await expect(rows.filter({ hasText: "Sarah Chen asks for AWS sandbox for training" })).toBeVisible();
   // Nothing ticked: the bulk buttons and keys act on nothing, not on the row in focus.
   await expect(page.getByRole("button", { name: "Approve selected" })).toBeDisabled();

@@ -73,7 +73,7 @@ test("the requester names the vendor's ranges; the approver sees the restriction
   await page.context().clearCookies();
   await signInAs(people.approver.email);
   await openReady(page, "/inbox");
-  const row = page.getByRole("listitem").filter({ hasText: "asks for Vendor: security audit" });
+  const row = page.getByRole("row").filter({ hasText: "asks for Vendor: security audit" });
   await expect(row.getByRole("list", { name: "Restrictions" })).toContainText("MFA required");
   await expect(row.getByRole("list", { name: "Restrictions" })).toContainText("only from 203.0.113.0/24");
   await openReady(page, requestUrl);

@@ -1,10 +1,43 @@
+"use client";
+
 import Link from "next/link";
+import { useMemo } from "react";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 
 export interface Grant {
   resource: string;
   level: string | null;
   via: string[];
+}
+
+function grantColumns(explainFor?: string): DataColumn<Grant>[] {
+  return [
+    {
+      id: "resource",
+      header: "Resource",
+      // Resource keys are long and have no spaces: they break anywhere rather than widen a phone's page.
+      meta: { className: "font-mono text-xs wrap-anywhere" },
+      cell: ({ row }) => row.original.resource,
+    },
+    { id: "level", header: "Level", cell: ({ row }) => row.original.level ?? "—" },
+    {
+      id: "why",
+      header: "Why",
+      meta: { className: "text-slate-600" },
+      cell: ({ row: { original: g } }) =>
+        explainFor ? (
+          <Link
+            href={`/policies/explain?person=${explainFor}&resource=${encodeURIComponent(g.resource)}`}
+            className="hover:underline"
+          >
+            {g.via.join(" → ")}
+          </Link>
+        ) : (
+          g.via.join(" → ")
+        ),
+    },
+  ];
 }
 
 /** Grants with the reason for each: the policy that matched, and what it inherits down to the one naming it. */
@@ -17,6 +50,7 @@ export function ExpectedAccessList({
   explainFor?: string;
   emptyText?: string;
 }) {
+  const columns = useMemo(() => grantColumns(explainFor), [explainFor]);
   if (grants.length === 0) {
     return (
       <EmptyState title="No access from policy">
@@ -24,41 +58,5 @@ export function ExpectedAccessList({
       </EmptyState>
     );
   }
-  return (
-    <table className="w-full text-left text-sm" aria-label="Access from policy">
-      <thead>
-        <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-          <th scope="col" className="py-2 pr-3 font-medium">
-            Resource
-          </th>
-          <th scope="col" className="py-2 pr-3 font-medium">
-            Level
-          </th>
-          <th scope="col" className="py-2 font-medium">
-            Why
-          </th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {grants.map((g) => (
-          <tr key={g.resource}>
-            <td className="py-2 pr-3 font-mono text-xs">{g.resource}</td>
-            <td className="py-2 pr-3">{g.level ?? "—"}</td>
-            <td className="py-2 text-slate-600">
-              {explainFor ? (
-                <Link
-                  href={`/policies/explain?person=${explainFor}&resource=${encodeURIComponent(g.resource)}`}
-                  className="hover:underline"
-                >
-                  {g.via.join(" → ")}
-                </Link>
-              ) : (
-                g.via.join(" → ")
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <DataTable label="Access from policy" columns={columns} data={grants} getRowId={(g) => g.resource} />;
 }

@@ -1,28 +1,91 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchInput } from "@/components/ui/search-input";
 import { SelectFilter } from "@/components/ui/select-filter";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { useUrlParams } from "@/components/ui/use-url-params";
+import type { AppRouter } from "@/server/api/root";
 import { auditQueryString, parseAuditParams } from "./audit-params";
 import { ChainVerification } from "./chain-verification";
 import { auditActionLabel } from "@/server/core/audit/action-label";
-import { useTimeZone } from "@/components/time/time-zone";
-import { formatWhen } from "@/server/core/time";
+import { When } from "@/components/time/when";
 
 const PAGE_SIZE = 50;
 
+type AuditEvent = inferRouterOutputs<AppRouter>["auditLog"]["list"]["rows"][number];
+const noEvents: AuditEvent[] = [];
+
+function auditColumns(linkPeople: boolean): DataColumn<AuditEvent>[] {
+  return [
+    { id: "id", header: "#", meta: { className: "text-slate-400 tabular-nums" }, cell: ({ row }) => row.original.id },
+    {
+      id: "when",
+      header: "When",
+      meta: { className: "whitespace-nowrap text-slate-600 tabular-nums" },
+      cell: ({ row }) => <When at={row.original.occurredAt} seconds />,
+    },
+    { id: "who", header: "Who", cell: ({ row }) => row.original.actorLabel },
+    {
+      id: "what",
+      header: "What",
+      cell: ({ row }) => (
+        <>
+          {auditActionLabel(row.original.action)}
+          <span className="block font-mono text-xs text-slate-500">{row.original.action}</span>
+        </>
+      ),
+    },
+    {
+      id: "subject",
+      header: "Subject",
+      meta: { className: "text-slate-600" },
+      cell: ({ row: { original: e } }) => (
+        <>
+          {e.subjectName && e.subjectId && linkPeople ? (
+            <Link href={`/identities/${e.subjectId}`} className="text-brand-700 hover:underline">
+              {e.subjectName}
+            </Link>
+          ) : (
+            (e.subjectName ?? e.subjectType)
+          )}
+          {e.subjectId && !e.subjectName && (
+            <span className="block truncate text-xs text-slate-400">{e.subjectId}</span>
+          )}
+        </>
+      ),
+    },
+    {
+      id: "why",
+      header: "Why",
+      meta: { className: "text-slate-600" },
+      cell: ({ row: { original: e } }) => (
+        <>
+          {e.reason ?? "—"}
+          <details className="mt-1 text-xs">
+            <summary className="cursor-pointer text-slate-500">Details</summary>
+            <pre className="mt-1 max-w-md overflow-x-auto rounded bg-slate-50 p-2">
+              {JSON.stringify({ before: e.before, after: e.after, context: e.context, hash: e.hash }, null, 2)}
+            </pre>
+          </details>
+        </>
+      ),
+    },
+  ];
+}
+const columnsLinked = auditColumns(true);
+const columnsPlain = auditColumns(false);
+
 /** `linkPeople`: whether the viewer may open identity pages (IT admins). */
 export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
-  const tz = useTimeZone();
   const trpc = useTRPC();
   const [params, update] = useUrlParams(parseAuditParams, auditQueryString);
   const events = useQuery({
@@ -31,7 +94,7 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
   });
 
   return (
-    <div className="grid gap-4">
+    <div className="grid grid-cols-1 gap-4">
       <ChainVerification />
 
       <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -62,73 +125,14 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
         {events.data?.total === 0 ? (
           <EmptyState title="No events match">Clear the filters to see every event.</EmptyState>
         ) : (
-          <div className={cn("overflow-x-auto", events.isPlaceholderData && "opacity-60")}>
-            <table className="w-full text-left text-sm">
-              <thead>
-                <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    #
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    When
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Who
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    What
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Subject
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Why
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {!events.data && <SkeletonRows columns={6} />}
-                {events.data?.rows.map((e) => (
-                  <tr key={e.id} className="align-top">
-                    <td className="px-3 py-2 text-slate-400 tabular-nums">{e.id}</td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600 tabular-nums">
-                      {formatWhen(e.occurredAt, tz, { seconds: true })}
-                    </td>
-                    <td className="px-3 py-2">{e.actorLabel}</td>
-                    <td className="px-3 py-2">
-                      {auditActionLabel(e.action)}
-                      <span className="block font-mono text-xs text-slate-500">{e.action}</span>
-                    </td>
-                    <td className="px-3 py-2 text-slate-600">
-                      {e.subjectName && e.subjectId && linkPeople ? (
-                        <Link href={`/identities/${e.subjectId}`} className="text-brand-700 hover:underline">
-                          {e.subjectName}
-                        </Link>
-                      ) : (
-                        (e.subjectName ?? e.subjectType)
-                      )}
-                      {e.subjectId && !e.subjectName && (
-                        <span className="block truncate text-xs text-slate-400">{e.subjectId}</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-slate-600">
-                      {e.reason ?? "—"}
-                      <details className="mt-1 text-xs">
-                        <summary className="cursor-pointer text-slate-500">Details</summary>
-                        <pre className="mt-1 max-w-md overflow-x-auto rounded bg-slate-50 p-2">
-                          {JSON.stringify(
-                            { before: e.before, after: e.after, context: e.context, hash: e.hash },
-                            null,
-                            2,
-                          )}
-                        </pre>
-                      </details>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Audit events"
+            columns={linkPeople ? columnsLinked : columnsPlain}
+            data={events.data?.rows ?? noEvents}
+            getRowId={(e) => String(e.id)}
+            loading={!events.data}
+            className={cn(events.isPlaceholderData && "opacity-60")}
+          />
         )}
         {events.data && events.data.total > 0 && (
           <Pagination

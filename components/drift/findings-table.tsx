@@ -1,18 +1,19 @@
 "use client";
 
+import { When } from "@/components/time/when";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
-import { formatWhen } from "@/components/requests/format";
 import { Badge } from "@/components/ui/badge";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { SelectFilter } from "@/components/ui/select-filter";
-import { SkeletonRows } from "@/components/ui/skeleton";
+import type { AppRouter } from "@/server/api/root";
 import { FindingActions } from "./finding-actions";
 import { driftKindLabels, type DriftKind } from "@/server/core/drift/explain";
-import { useTimeZone } from "@/components/time/time-zone";
 
 const PAGE_SIZE = 25;
 const kindTone = { excess: "red", missing: "amber", level: "brand" } as const;
@@ -23,9 +24,62 @@ const statusLabel: Record<string, string> = {
   dismissed: "dismissed",
 };
 
+type Finding = inferRouterOutputs<AppRouter>["drift"]["findings"]["rows"][number];
+const noFindings: Finding[] = [];
+
+const columns: DataColumn<Finding>[] = [
+  {
+    id: "finding",
+    header: "Finding",
+    cell: ({ row: { original: f } }) => (
+      <>
+        <Badge tone={kindTone[f.kind as keyof typeof kindTone]}>{driftKindLabels[f.kind as DriftKind] ?? f.kind}</Badge>{" "}
+        {f.status !== "open" && <Badge>{statusLabel[f.status] ?? f.status}</Badge>}
+        <div className="mt-1 font-mono text-xs text-slate-800">{f.resourceKey}</div>
+        <div className="text-xs text-slate-500">
+          found <When at={f.createdAt} />
+        </div>
+      </>
+    ),
+  },
+  {
+    id: "who",
+    header: "Who",
+    cell: ({ row: { original: f } }) => (
+      <>
+        {f.person ? (
+          <Link href={`/identities/${f.person.id}`} className="font-medium text-slate-900 hover:underline">
+            {f.person.name}
+          </Link>
+        ) : (
+          <span className="font-medium text-red-700">no identity</span>
+        )}
+        <div className="text-xs text-slate-500">account {f.username}</div>
+      </>
+    ),
+  },
+  {
+    id: "expected",
+    header: "What Clearance expects",
+    meta: { className: "max-w-sm min-w-48 text-slate-700" },
+    cell: ({ row }) => (row.original.explanation as { expected: string }).expected,
+  },
+  {
+    id: "actual",
+    header: "What the system says",
+    meta: { className: "max-w-xs min-w-40 text-slate-700" },
+    cell: ({ row }) => (row.original.explanation as { actual: string }).actual,
+  },
+  {
+    id: "actions",
+    header: () => <span className="sr-only">Actions</span>,
+    meta: { className: "text-right" },
+    cell: ({ row }) => <FindingActions finding={row.original} />,
+  },
+];
+
 /** Drift findings, each explaining itself: what Clearance expects and what the system says. */
 export function FindingsTable({ systems, initialSystem }: { systems: string[]; initialSystem?: string }) {
-  const tz = useTimeZone();
   const trpc = useTRPC();
   const [systemKey, setSystemKey] = useState<string | undefined>(initialSystem);
   const [kind, setKind] = useState<"excess" | "missing" | "level" | undefined>();
@@ -42,7 +96,7 @@ export function FindingsTable({ systems, initialSystem }: { systems: string[]; i
       setPage(1);
     };
   return (
-    <div className="grid gap-3">
+    <div className="grid grid-cols-1 gap-3">
       <div className="flex flex-wrap items-end gap-3">
         <SelectFilter
           id="drift-system"
@@ -94,68 +148,14 @@ export function FindingsTable({ systems, initialSystem }: { systems: string[]; i
             : "No findings match these filters."}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="w-full text-left text-sm" aria-label="Drift findings">
-            <thead>
-              <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Finding
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Who
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  What Clearance expects
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  What the system says
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {!query.data ? (
-                <SkeletonRows rows={5} columns={5} />
-              ) : (
-                query.data.rows.map((f) => (
-                  <tr key={f.id} className="align-top">
-                    <td className="px-4 py-2">
-                      <Badge tone={kindTone[f.kind as keyof typeof kindTone]}>
-                        {driftKindLabels[f.kind as DriftKind] ?? f.kind}
-                      </Badge>{" "}
-                      {f.status !== "open" && <Badge>{statusLabel[f.status] ?? f.status}</Badge>}
-                      <div className="mt-1 font-mono text-xs text-slate-800">{f.resourceKey}</div>
-                      <div className="text-xs text-slate-500">found {formatWhen(f.createdAt, tz)}</div>
-                    </td>
-                    <td className="px-4 py-2">
-                      {f.person ? (
-                        <Link
-                          href={`/identities/${f.person.id}`}
-                          className="font-medium text-slate-900 hover:underline"
-                        >
-                          {f.person.name}
-                        </Link>
-                      ) : (
-                        <span className="font-medium text-red-700">no identity</span>
-                      )}
-                      <div className="text-xs text-slate-500">account {f.username}</div>
-                    </td>
-                    <td className="max-w-sm px-4 py-2 text-slate-700">
-                      {(f.explanation as { expected: string }).expected}
-                    </td>
-                    <td className="max-w-xs px-4 py-2 text-slate-700">
-                      {(f.explanation as { actual: string }).actual}
-                    </td>
-                    <td className="px-4 py-2 text-right">
-                      <FindingActions finding={f} />
-                    </td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
+        <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
+          <DataTable
+            label="Drift findings"
+            columns={columns}
+            data={query.data?.rows ?? noFindings}
+            getRowId={(f) => f.id}
+            loading={!query.data}
+          />
           {query.data && (
             <div className="px-4 pb-3">
               <Pagination page={page} pageSize={PAGE_SIZE} total={query.data.total} onPage={setPage} label="findings" />

@@ -1,24 +1,88 @@
 "use client";
 
-import { formatDay } from "@/components/requests/format";
+import { Day } from "@/components/time/when";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { RowSelectionState } from "@tanstack/react-table";
+import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { SelectFilter } from "@/components/ui/select-filter";
 
 import { useUrlParams } from "@/components/ui/use-url-params";
 import { exceptionStatusLabels, exceptionTypes } from "@/server/core/exceptions/types";
+import type { AppRouter } from "@/server/api/root";
 import { dashboardQueryString, parseDashboardParams } from "./dashboard-params";
 import { remaining, statusText, typeLabel } from "./format";
-import { useTimeZone } from "@/components/time/time-zone";
 
 const PAGE_SIZE = 25;
+
+type ExceptionRow = inferRouterOutputs<AppRouter>["exceptions"]["list"]["rows"][number];
+
+const columns: DataColumn<ExceptionRow>[] = [
+  {
+    id: "person",
+    header: "Person",
+    cell: ({ row: { original: r } }) => (
+      <>
+        <Link href={`/exceptions/${r.id}`} className="font-medium text-slate-900 hover:underline">
+          {r.holderName}
+        </Link>
+        <div className="text-xs text-slate-500">{r.holderDepartment ?? "—"}</div>
+      </>
+    ),
+  },
+  {
+    id: "grant",
+    header: "Grant",
+    meta: { className: "font-mono text-xs" },
+    cell: ({ row: { original: r } }) => (
+      <>
+        {r.resourceKey}
+        {r.level ? ` (${r.level})` : ""}
+      </>
+    ),
+  },
+  { id: "type", header: "Type", cell: ({ row }) => typeLabel(row.original.type) },
+  {
+    id: "remaining",
+    header: "Remaining",
+    meta: { className: "whitespace-nowrap" },
+    cell: ({ row: { original: r } }) =>
+      r.endedAt ? (
+        <span className="text-slate-500">
+          ended <Day at={r.endedAt} />
+        </span>
+      ) : (
+        <>
+          {remaining(r.msRemaining ?? 0)}{" "}
+          <span className="text-xs text-slate-500">
+            (<Day at={r.expiresAt} />)
+          </span>
+        </>
+      ),
+  },
+  { id: "extensions", header: "Extensions", cell: ({ row }) => `${row.original.extensionsUsed} of 4` },
+  {
+    id: "approver",
+    header: "Approver",
+    cell: ({ row: { original: r } }) =>
+      r.approverName ?? (r.fallbackName ? `fallback ${r.fallbackName}` : "auto-approval rule"),
+  },
+  {
+    id: "status",
+    header: "Status",
+    cell: ({ row: { original: r } }) => (
+      <Badge tone={statusText[r.status]?.tone ?? "neutral"}>{statusText[r.status]?.label ?? r.status}</Badge>
+    ),
+  },
+];
 
 function Count({ label, value, tone }: { label: string; value: string | number; tone?: "red" }) {
   return (
@@ -31,11 +95,10 @@ function Count({ label, value, tone }: { label: string; value: string | number; 
 
 /** Seed 000's "Active exceptions" for IT: who holds what outside policy, until when, approved by whom. */
 export function ExceptionsDashboard({ systems, departments }: { systems: string[]; departments: string[] }) {
-  const tz = useTimeZone();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [params, setParams] = useUrlParams(parseDashboardParams, dashboardQueryString);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<RowSelectionState>({});
   const [revoking, setRevoking] = useState(false);
   const [reason, setReason] = useState("");
   const input = {
@@ -53,20 +116,18 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
     trpc.exceptions.revokeMany.mutationOptions({
       onSuccess: async () => {
         setRevoking(false);
-        setSelected(new Set());
+        setSelected({});
         setReason("");
         await queryClient.invalidateQueries({ queryKey: trpc.exceptions.list.queryKey() });
       },
     }),
   );
   const rows = list.data?.rows ?? [];
-  const open = rows.filter((r) => !r.endedAt);
-  const toggle = (id: string) =>
-    setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+  const selectedIds = Object.keys(selected).filter((id) => selected[id]);
   const counts = list.data?.counts;
 
   return (
-    <div className="grid gap-4">
+    <div className="grid grid-cols-1 gap-4">
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         <Count label="Open exceptions" value={counts?.open ?? "…"} />
         <Count label="Expiring in 7 days" value={counts?.expiring7 ?? "…"} />
@@ -137,8 +198,8 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
           onChange={(v) => setParams({ department: v })}
         />
         <div className="ml-auto">
-          <Button variant="danger" disabled={selected.size === 0} onClick={() => setRevoking(true)}>
-            Revoke {selected.size || ""} selected…
+          <Button variant="danger" disabled={selectedIds.length === 0} onClick={() => setRevoking(true)}>
+            Revoke {selectedIds.length || ""} selected…
           </Button>
         </div>
       </div>
@@ -156,88 +217,21 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
           Access outside policy appears here once approved, with its expiry, until it is removed.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="w-full text-left text-sm" aria-label="Exceptions">
-            <thead>
-              <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-                <th scope="col" className="w-8 px-3 py-2">
-                  <input
-                    type="checkbox"
-                    aria-label="Select all open exceptions on this page"
-                    checked={open.length > 0 && open.every((r) => selected.has(r.id))}
-                    onChange={(e) => setSelected(e.target.checked ? new Set(open.map((r) => r.id)) : new Set())}
-                  />
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Person
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Grant
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Type
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Remaining
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Extensions
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Approver
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Status
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((r) => (
-                <tr key={r.id} className="hover:bg-slate-50">
-                  <td className="px-3 py-2">
-                    {!r.endedAt && (
-                      <input
-                        type="checkbox"
-                        aria-label={`Select EXC-${r.number}`}
-                        checked={selected.has(r.id)}
-                        onChange={() => toggle(r.id)}
-                      />
-                    )}
-                  </td>
-                  <td className="px-3 py-2">
-                    <Link href={`/exceptions/${r.id}`} className="font-medium text-slate-900 hover:underline">
-                      {r.holderName}
-                    </Link>
-                    <div className="text-xs text-slate-500">{r.holderDepartment ?? "—"}</div>
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs">
-                    {r.resourceKey}
-                    {r.level ? ` (${r.level})` : ""}
-                  </td>
-                  <td className="px-3 py-2">{typeLabel(r.type)}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    {r.endedAt ? (
-                      <span className="text-slate-500">ended {formatDay(r.endedAt, tz)}</span>
-                    ) : (
-                      <>
-                        {remaining(r.msRemaining ?? 0)}{" "}
-                        <span className="text-xs text-slate-500">({formatDay(r.expiresAt, tz)})</span>
-                      </>
-                    )}
-                  </td>
-                  <td className="px-3 py-2">{r.extensionsUsed} of 4</td>
-                  <td className="px-3 py-2">
-                    {r.approverName ?? (r.fallbackName ? `fallback ${r.fallbackName}` : "auto-approval rule")}
-                  </td>
-                  <td className="px-3 py-2">
-                    <Badge tone={statusText[r.status]?.tone ?? "neutral"}>
-                      {statusText[r.status]?.label ?? r.status}
-                    </Badge>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
+          <DataTable
+            label="Exceptions"
+            columns={columns}
+            data={rows}
+            getRowId={(r) => r.id}
+            selection={{
+              selected,
+              onChange: setSelected,
+              label: (r) => `Select EXC-${r.number}`,
+              canSelect: (r) => !r.endedAt,
+              allLabel: "Select all open exceptions on this page",
+            }}
+            rowProps={() => ({ className: "hover:bg-slate-50" })}
+          />
           <div className="px-3 pb-3">
             <Pagination
               page={params.page}
@@ -252,12 +246,12 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
 
       <ConfirmDialog
         open={revoking}
-        title={`Revoke ${selected.size} exception${selected.size === 1 ? "" : "s"}?`}
+        title={`Revoke ${selectedIds.length} exception${selectedIds.length === 1 ? "" : "s"}?`}
         tone="danger"
         confirmLabel="Revoke now"
         busy={revoke.isPending}
         onCancel={() => setRevoking(false)}
-        onConfirm={() => revoke.mutate({ exceptionIds: [...selected], reason })}
+        onConfirm={() => revoke.mutate({ exceptionIds: selectedIds, reason })}
       >
         <p>The access is removed through each system now, and the holders are told.</p>
         <label htmlFor="revoke-reason" className="mt-3 block text-sm font-medium text-slate-800">

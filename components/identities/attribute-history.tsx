@@ -1,15 +1,53 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
-import { SkeletonRows } from "@/components/ui/skeleton";
+import type { AppRouter } from "@/server/api/root";
 import { hrAttributeLabels, type HrAttribute } from "@/server/core/identity/attributes";
 import { formatAttribute } from "./attribute-format";
 import { HISTORY_PAGE_SIZE } from "./page-sizes";
+
+type Change = inferRouterOutputs<AppRouter>["identities"]["attributeHistory"]["rows"][number];
+const noChanges: Change[] = [];
+
+const columns: DataColumn<Change>[] = [
+  {
+    id: "effective",
+    header: "Effective",
+    meta: { className: "text-slate-600 tabular-nums" },
+    cell: ({ row }) => row.original.effectiveAt.toISOString().slice(0, 10),
+  },
+  {
+    id: "attribute",
+    header: "Attribute",
+    meta: { className: "font-medium" },
+    cell: ({ row: { original: c } }) => hrAttributeLabels[c.attribute as HrAttribute] ?? c.attribute,
+  },
+  {
+    id: "from",
+    header: "From",
+    meta: { className: "text-slate-500 line-through decoration-slate-300" },
+    cell: ({ row }) => formatAttribute(row.original.oldValue),
+  },
+  { id: "to", header: "To", cell: ({ row }) => formatAttribute(row.original.newValue) },
+  { id: "why", header: "Why", meta: { className: "text-slate-600" }, cell: ({ row }) => row.original.reason ?? "—" },
+  {
+    id: "source",
+    header: "Source",
+    meta: { className: "text-slate-600" },
+    cell: ({ row: { original: c } }) => (
+      <>
+        {c.source} <span className="text-xs text-slate-400">by {c.actorLabel}</span>
+      </>
+    ),
+  },
+];
 
 export function AttributeHistory({ identityId }: { identityId: string }) {
   const trpc = useTRPC();
@@ -29,47 +67,13 @@ export function AttributeHistory({ identityId }: { identityId: string }) {
   }
   return (
     <>
-      <table className="w-full text-left text-sm">
-        <thead>
-          <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-            <th scope="col" className="px-3 py-2 font-medium">
-              Effective
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Attribute
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              From
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              To
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Why
-            </th>
-            <th scope="col" className="px-3 py-2 font-medium">
-              Source
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {!history.data && <SkeletonRows rows={3} columns={6} />}
-          {history.data?.rows.map((c) => (
-            <tr key={c.id}>
-              <td className="px-3 py-2 text-slate-600 tabular-nums">{c.effectiveAt.toISOString().slice(0, 10)}</td>
-              <td className="px-3 py-2 font-medium">{hrAttributeLabels[c.attribute as HrAttribute] ?? c.attribute}</td>
-              <td className="px-3 py-2 text-slate-500 line-through decoration-slate-300">
-                {formatAttribute(c.oldValue)}
-              </td>
-              <td className="px-3 py-2">{formatAttribute(c.newValue)}</td>
-              <td className="px-3 py-2 text-slate-600">{c.reason ?? "—"}</td>
-              <td className="px-3 py-2 text-slate-600">
-                {c.source} <span className="text-xs text-slate-400">by {c.actorLabel}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="Attribute changes"
+        columns={columns}
+        data={history.data?.rows ?? noChanges}
+        getRowId={(c) => String(c.id)}
+        loading={!history.data}
+      />
       {history.data && history.data.total > HISTORY_PAGE_SIZE && (
         <Pagination
           page={page}

@@ -6,45 +6,13 @@ import { EmptyState } from "@/components/ui/empty-state";
 import type { AppRouter } from "@/server/api/root";
 import { PlanReviewActions } from "./plan-review-actions";
 import { viewerZone } from "@/server/auth/time-zone";
+import { PlanStepsTable } from "./plan-steps-table";
 
 type Plan = inferRouterOutputs<AppRouter>["lifecycle"]["plansOf"][number];
-type Step = Plan["steps"][number];
 
 const planTone = { awaiting_review: "amber", approved: "green", rejected: "red" } as const;
 const planLabel = { awaiting_review: "awaiting review", approved: "approved", rejected: "rejected" } as const;
 const kindLabel: Record<string, string> = { joiner: "Joiner", mover: "Mover", leaver: "Leaver", change: "Change" };
-const stateTone: Record<string, "neutral" | "brand" | "green" | "amber" | "red"> = {
-  done: "green",
-  queued: "brand",
-  waiting: "amber",
-  in_grace: "amber",
-  removing: "brand",
-  awaiting_review: "amber",
-  failed: "red",
-  cancelled: "neutral",
-};
-const stateLabel: Record<string, string> = {
-  done: "done",
-  queued: "queued",
-  waiting: "task for IT",
-  in_grace: "grace period",
-  removing: "removing",
-  awaiting_review: "awaiting review",
-  failed: "failed",
-  cancelled: "cancelled",
-};
-
-function actionText(s: Step) {
-  if (s.action === "grant") return <span className="text-emerald-700">+ add</span>;
-  if (s.action === "change_level") return <span className="text-brand-700">↕ level</span>;
-  return <span className="text-red-700">− remove</span>;
-}
-
-function levelText(s: Step) {
-  if (s.action === "change_level") return `${s.previousLevel ?? "lowest"} → ${s.level ?? "lowest"}`;
-  return s.level ?? "";
-}
-
 /** A person's joiner / mover / leaver plans with every step's state and timing. */
 export async function PlanList({
   plans,
@@ -67,7 +35,7 @@ export async function PlanList({
     );
   }
   return (
-    <ol className="grid gap-5">
+    <ol className="grid grid-cols-1 gap-5">
       {plans.map((plan) => (
         <li key={plan.id} className="rounded-md border border-slate-200">
           <div className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3">
@@ -109,63 +77,7 @@ export async function PlanList({
           {plan.steps.length === 0 ? (
             <p className="px-4 py-3 text-sm text-slate-500">No access changes: nothing to do.</p>
           ) : (
-            <div className="overflow-x-auto">
-              <table className="w-full text-left text-sm" aria-label={`Steps of PLAN-${plan.number}`}>
-                <thead>
-                  <tr className="border-b border-slate-100 text-xs tracking-wide text-slate-500 uppercase">
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Step
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Resource
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Level
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Status
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      When
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      Why
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {plan.steps.map((s) => (
-                    <tr key={s.id}>
-                      <td className="px-4 py-2 font-medium whitespace-nowrap">{actionText(s)}</td>
-                      <td className="px-4 py-2 font-mono text-xs text-slate-800">{s.resourceKey}</td>
-                      <td className="px-4 py-2 whitespace-nowrap text-slate-700">{levelText(s)}</td>
-                      <td className="px-4 py-2 whitespace-nowrap">
-                        <Badge tone={stateTone[s.state] ?? "neutral"}>{stateLabel[s.state] ?? s.state}</Badge>
-                        {s.exceptionNumber && (
-                          <Link
-                            href={`/exceptions/${s.exceptionId}`}
-                            className="ml-2 text-xs text-brand-700 hover:underline"
-                          >
-                            EXC-{s.exceptionNumber}
-                          </Link>
-                        )}
-                        {s.detail && <div className="mt-0.5 max-w-xs text-xs text-slate-500">{s.detail}</div>}
-                      </td>
-                      <td className="px-4 py-2 text-xs whitespace-nowrap text-slate-600">
-                        {s.state === "done"
-                          ? `done ${formatWhen(s.at, tz)}`
-                          : s.graceDays > 0
-                            ? `due ${formatWhen(s.dueAt, tz)} (${s.graceDays}-day grace)`
-                            : s.executedAt
-                              ? `queued ${formatWhen(s.executedAt, tz)}`
-                              : "at once, once approved"}
-                      </td>
-                      <td className="min-w-56 px-4 py-2 text-xs text-slate-600">{s.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <PlanStepsTable label={`Steps of PLAN-${plan.number}`} steps={plan.steps} />
           )}
         </li>
       ))}

@@ -16,7 +16,7 @@ const tabs = [
 export function PolicyTabs() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Policy tools" className="mb-6 flex gap-1 border-b border-slate-200">
+    <nav aria-label="Policy tools" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
       {tabs.map((t) => {
         const active = t.exact ? pathname === t.href || pathname.startsWith("/policies/edit") : pathname.startsWith(t.href);
         return (

@@ -6,6 +6,7 @@ import { useTRPC } from "@/components/providers/trpc";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { BackgroundExport } from "./background-export";
+import { ReportTable } from "./report-table";
 import type { ReportFilters, ReportKind } from "@/server/core/reports/filters";
 import { wallClockIn, wallClockValue } from "@/server/core/time";
 import { useTimeZone } from "@/components/time/time-zone";
@@ -68,7 +69,7 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
   };
   const tab = tabs.find((t) => t.kind === kind)!;
   return (
-    <div className="grid gap-4">
+    <div className="grid grid-cols-1 gap-4">
       <div role="tablist" aria-label="Reports" className="flex flex-wrap gap-1 border-b border-slate-200">
         {tabs.map((t) => (
           <button
@@ -205,29 +206,8 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
           Widen the date range or clear a filter.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="w-full text-left text-xs" aria-label={tab.label}>
-            <thead>
-              <tr className="border-b border-slate-200 tracking-wide text-slate-500 uppercase">
-                {preview.data.columns.map((c) => (
-                  <th key={c} scope="col" className="px-3 py-2 font-medium whitespace-nowrap">
-                    {c.replaceAll("_", " ")}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {preview.data.rows.map((row, i) => (
-                <tr key={i}>
-                  {row.map((cell, j) => (
-                    <td key={j} className="max-w-xs truncate px-3 py-1.5" title={cell === null ? "" : String(cell)}>
-                      {cell === null ? "—" : String(cell)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
+          <ReportTable label={tab.label} columns={preview.data.columns} rows={preview.data.rows} />
           <p className="px-3 py-2 text-xs text-slate-500">
             {preview.data.more
               ? "The first 100 rows; the export holds all of them."

@@ -1,21 +1,59 @@
 "use client";
 
+import { When } from "@/components/time/when";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import type { RowSelectionState } from "@tanstack/react-table";
+import type { inferRouterOutputs } from "@trpc/server";
 import { RestrictionsSummary } from "@/components/exceptions/restrictions-summary";
 import { useTRPC } from "@/components/providers/trpc";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
+import type { AppRouter } from "@/server/api/root";
 import type { Assessment } from "@/server/core/requests/assessment";
-import { formatWhen, viaLabel } from "./format";
+import { viaLabel } from "./format";
 import { StatusBadge } from "./status-badge";
-import { useTimeZone } from "@/components/time/time-zone";
+
+type InboxRow = inferRouterOutputs<AppRouter>["inbox"]["list"][number];
+
+function RequestSummary({ r }: { r: InboxRow }) {
+  const assessment = r.assessment as Assessment;
+  const firstName = r.requesterName.split(" ")[0];
+  const proposal = r.proposal as { resource: string } | null;
+  return (
+    <div className="min-w-0 py-1">
+      <p className="flex flex-wrap items-center gap-2">
+        <Link href={`/requests/${r.id}`} className="font-medium text-brand-700 hover:underline">
+          REQ-{r.number} ·{" "}
+          {proposal
+            ? `${r.proposerName ?? "IT"} (IT) proposes ${proposal.resource} for ${r.requesterName}`
+            : `${r.requesterName} asks for ${r.templateName}`}
+        </Link>
+        {r.kind === "extension" && <Badge tone="brand">Extension</Badge>}
+        {proposal && <Badge tone="amber">proposed by IT</Badge>}
+        <StatusBadge status={r.status} />
+        {assessment.overall === "outside" && <Badge tone="amber">not in {firstName}&apos;s role policy</Badge>}
+      </p>
+      <p className="mt-0.5 text-sm text-slate-600">
+        {r.requesterTitle ?? "—"}, {r.requesterDepartment ?? "—"} · {r.duration} · waiting since{" "}
+        <When at={r.createdAt} /> · you are {viaLabel(r.via)}
+      </p>
+      <p className="mt-1 line-clamp-2 text-sm text-slate-800">{r.justification}</p>
+      <RestrictionsSummary restrictions={r.restrictions} className="mt-1.5" />
+    </div>
+  );
+}
+
+const columns: DataColumn<InboxRow>[] = [
+  { id: "request", header: "Request", cell: ({ row }) => <RequestSummary r={row.original} /> },
+];
 
 const typing = (el: EventTarget | null) =>
   el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
@@ -27,7 +65,6 @@ const typing = (el: EventTarget | null) =>
  * its own page, where A and D work too).
  */
 export function InboxList({ templates }: { templates: { key: string; name: string }[] }) {
-  const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -42,15 +79,15 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
     }),
   );
   const rows = list.data ?? [];
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<RowSelectionState>({});
   const [cursor, setCursor] = useState(0);
   const [dialog, setDialog] = useState<"approve" | "deny" | null>(null);
   const [note, setNote] = useState("");
-  const rowRefs = useRef<(HTMLLIElement | null)[]>([]);
+  const rowRefs = useRef<(HTMLTableRowElement | null)[]>([]);
   const bulk = useMutation(
     trpc.requests.decideMany.mutationOptions({
       onSuccess: async () => {
-        setSelected(new Set());
+        setSelected({});
         setNote("");
         await queryClient.invalidateQueries({ queryKey: trpc.inbox.list.queryKey() });
         router.refresh();
@@ -58,7 +95,7 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
     }),
   );
   // Only ticked rows that are still listed (a filter may hide some that were ticked).
-  const targets = rows.filter((r) => selected.has(r.id)).map((r) => r.id);
+  const targets = rows.filter((r) => selected[r.id]).map((r) => r.id);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -81,17 +118,12 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
   }, [cursor]);
 
   function toggle(id: string) {
-    setSelected((s) => {
-      const next = new Set(s);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+    setSelected(({ [id]: was, ...others }) => (was ? others : { ...others, [id]: true }));
   }
 
   const failed = bulk.data?.filter((r) => !r.ok) ?? [];
   return (
-    <div className="grid gap-4">
+    <div className="grid grid-cols-1 gap-4">
       <div className="flex flex-wrap items-end gap-3">
         <div>
           <label htmlFor="inbox-search" className="block text-xs font-medium text-slate-600">
@@ -165,7 +197,7 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
         </div>
       )}
       {list.isPending ? (
-        <div className="grid gap-2">
+        <div className="grid grid-cols-1 gap-2">
           <Skeleton className="h-16" />
           <Skeleton className="h-16" />
         </div>
@@ -180,59 +212,23 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
             : "When someone asks for access you decide, it appears here and you are told by email."}
         </EmptyState>
       ) : (
-        <ul
-          className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm"
-          aria-label="Requests waiting for you"
-        >
-          {rows.map((r, i) => {
-            const assessment = r.assessment as Assessment;
-            const firstName = r.requesterName.split(" ")[0];
-            const proposal = r.proposal as { resource: string } | null;
-            return (
-              <li
-                key={r.id}
-                ref={(el) => {
-                  rowRefs.current[i] = el;
-                }}
-                tabIndex={-1}
-                onFocus={() => setCursor(i)}
-                className={cn(
-                  "flex items-start gap-3 px-4 py-3 outline-none",
-                  i === cursor && "bg-brand-50/60 ring-2 ring-brand-500/40 ring-inset",
-                )}
-              >
-                <input
-                  type="checkbox"
-                  className="mt-1"
-                  checked={selected.has(r.id)}
-                  onChange={() => toggle(r.id)}
-                  aria-label={`Select REQ-${r.number}`}
-                />
-                <div className="min-w-0 flex-1">
-                  <p className="flex flex-wrap items-center gap-2">
-                    <Link href={`/requests/${r.id}`} className="font-medium text-brand-700 hover:underline">
-                      REQ-{r.number} ·{" "}
-                      {proposal
-                        ? `${r.proposerName ?? "IT"} (IT) proposes ${proposal.resource} for ${r.requesterName}`
-                        : `${r.requesterName} asks for ${r.templateName}`}
-                    </Link>
-                    {proposal && <Badge tone="amber">proposed by IT</Badge>}
-                    <StatusBadge status={r.status} />
-                    {assessment.overall === "outside" && (
-                      <Badge tone="amber">not in {firstName}&apos;s role policy</Badge>
-                    )}
-                  </p>
-                  <p className="mt-0.5 text-sm text-slate-600">
-                    {r.requesterTitle ?? "—"}, {r.requesterDepartment ?? "—"} · {r.duration} · waiting since{" "}
-                    {formatWhen(r.createdAt, tz)} · you are {viaLabel(r.via)}
-                  </p>
-                  <p className="mt-1 line-clamp-2 text-sm text-slate-800">{r.justification}</p>
-                  <RestrictionsSummary restrictions={r.restrictions} className="mt-1.5" />
-                </div>
-              </li>
-            );
-          })}
-        </ul>
+        <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
+          <DataTable
+            label="Requests waiting for you"
+            columns={columns}
+            data={rows}
+            getRowId={(r) => r.id}
+            selection={{ selected, onChange: setSelected, label: (r) => `Select REQ-${r.number}` }}
+            rowProps={(r, i) => ({
+              ref: (el: HTMLTableRowElement | null) => {
+                rowRefs.current[i] = el;
+              },
+              tabIndex: -1,
+              onFocus: () => setCursor(i),
+              className: cn("outline-none", i === cursor && "bg-brand-50/60 ring-2 ring-brand-500/40 ring-inset"),
+            })}
+          />
+        </div>
       )}
       <ConfirmDialog
         open={dialog === "approve"}

@@ -1,51 +1,81 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "./logo";
+import { MobileMenu } from "./mobile-menu";
 import { NavLinks, type NavSection } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
+type Person = { displayName: string; email: string; roles: string[]; timeZone: string };
+
+function SignedIn({ person, signOut }: { person: Person; signOut: () => Promise<void> }) {
+  return (
+    <div className="mt-auto border-t border-slate-100 px-5 py-4">
+      <p className="truncate text-sm font-medium text-slate-900" data-testid="signed-in-person">
+        {person.displayName}
+      </p>
+      <p className="truncate text-xs text-slate-500">{person.email}</p>
+      <p className="mt-1 text-xs text-slate-500">{person.roles.join(" · ")}</p>
+      <Link
+        href="/profile"
+        className="mt-1 block truncate text-xs text-slate-500 underline"
+        title="Change your time zone"
+      >
+        Times in {person.timeZone}
+      </Link>
+      <SignOutButton signOut={signOut} />
+    </div>
+  );
+}
+
+function Brand() {
+  return (
+    <div className="flex items-center gap-2">
+      <Logo size={28} />
+      <span className="text-lg font-semibold tracking-tight">Clearance</span>
+    </div>
+  );
+}
+
+/**
+ * From `md` up: a sidebar as tall as the page (its column stretches; the inner part sticks to
+ * the viewport). Below `md`: a top bar whose Menu button opens the same navigation.
+ */
 export function AppShell({
   person,
   sections,
   signOut,
   children,
 }: {
-  person: { displayName: string; email: string; roles: string[]; timeZone: string };
+  person: Person;
   sections: NavSection[];
   signOut: () => Promise<void>;
   children: ReactNode;
 }) {
   return (
-    <div className="flex min-h-screen">
+    <div className="flex min-h-screen flex-col md:flex-row">
       <a
         href="#main"
-        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-30 focus:rounded focus:bg-white focus:px-3 focus:py-2"
       >
         Skip to content
       </a>
-      <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-white">
-        <div className="flex items-center gap-2 px-5 py-5">
-          <Logo size={28} />
-          <span className="text-lg font-semibold tracking-tight">Clearance</span>
-        </div>
-        <NavLinks sections={sections} />
-        <div className="mt-auto border-t border-slate-100 px-5 py-4">
-          <p className="truncate text-sm font-medium text-slate-900" data-testid="signed-in-person">
-            {person.displayName}
-          </p>
-          <p className="truncate text-xs text-slate-500">{person.email}</p>
-          <p className="mt-1 text-xs text-slate-500">{person.roles.join(" · ")}</p>
-          <Link
-            href="/profile"
-            className="mt-1 block truncate text-xs text-slate-500 underline"
-            title="Change your time zone"
-          >
-            Times in {person.timeZone}
-          </Link>
-          <SignOutButton signOut={signOut} />
-        </div>
-      </aside>
-      <main id="main" className="min-w-0 flex-1 px-8 py-8">
+      <header className="sticky top-0 z-20 flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2.5 md:hidden">
+        <Brand />
+        <MobileMenu>
+          <NavLinks sections={sections} />
+          <SignedIn person={person} signOut={signOut} />
+        </MobileMenu>
+      </header>
+      <div className="hidden w-60 shrink-0 border-r border-slate-200 bg-white md:block">
+        <aside className="sticky top-0 flex h-screen flex-col overflow-y-auto">
+          <div className="px-5 py-5">
+            <Brand />
+          </div>
+          <NavLinks sections={sections} />
+          <SignedIn person={person} signOut={signOut} />
+        </aside>
+      </div>
+      <main id="main" className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-8">
         <div className="mx-auto max-w-6xl">{children}</div>
       </main>
     </div>

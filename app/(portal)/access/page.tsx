@@ -23,7 +23,7 @@ export default async function MyAccessPage() {
   return (
     <>
       <PageHeader title="My access" description="What you can use, and why you have it." />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <Card title={me.displayName} description={me.email} actions={<RoleBadges roles={me.roles} />}>
           <p className="mb-4 text-sm text-slate-600">
             These attributes come from HR and decide what access policy gives you. If one is wrong, ask HR to correct

@@ -21,7 +21,7 @@ export default async function ReportsPage() {
         title="Reports"
         description={`Evidence for audits, read-only. Every export is recorded in the audit trail under your name (${me.email}).`}
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <EvidencePackForm initial={pack} />
         <ReportView systems={facets.systems} departments={facets.departments} />
       </div>

@@ -72,7 +72,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
             title="Lifecycle"
             description={`${plural(e.timeline.durationDays, "day")} from ${e.requestNumber ? "request" : "approval"} to ${e.endedAt ? "end" : "today"}.`}
           >
-            <ol className="grid gap-3" aria-label="Timeline">
+            <ol className="grid grid-cols-1 gap-3" aria-label="Timeline">
               {e.timeline.steps.map((s, i) => (
                 <li key={i} className="flex gap-3 text-sm">
                   <span className="w-40 shrink-0 text-slate-500">{formatWhen(s.at, tz)}</span>
@@ -128,7 +128,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
           </Card>
         </div>
         <Card title="Details">
-          <dl className="grid gap-3">
+          <dl className="grid grid-cols-1 gap-3">
             <Fact label="Status">
               <Badge tone={statusText[e.status]?.tone ?? "neutral"}>{statusText[e.status]?.label ?? e.status}</Badge>
             </Fact>

@@ -54,7 +54,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
           </div>
         }
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <Card
           title="Attributes"
           description={`${person.directReports} direct report${person.directReports === 1 ? "" : "s"}`}

@@ -1,4 +1,5 @@
 import { BulkHandover } from "@/components/hr/bulk-handover";
+import { HrEventsTable } from "@/components/hr/hr-events-table";
 import { HrSourceForm } from "@/components/hr/hr-source-form";
 import { SourceTokenActions } from "@/components/hr/source-token-actions";
 import { formatWhen } from "@/components/requests/format";
@@ -23,7 +24,7 @@ export default async function HrSourcesPage() {
         title="HR sources"
         description="HR systems that send employee.hired, employee.updated and employee.terminated. A future-dated change waits for its day; a resent event changes nothing."
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <Card title="Sources">
           {sources.length > 0 && (
             <ul className="mb-4 divide-y divide-slate-100 text-sm" aria-label="HR sources">
@@ -66,47 +67,7 @@ export default async function HrSourcesPage() {
           {events.length === 0 ? (
             <EmptyState title="No HR events yet">Events appear here as HR systems send them.</EmptyState>
           ) : (
-            <table className="w-full text-left text-sm" aria-label="HR events">
-              <thead>
-                <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-                  <th scope="col" className="py-2 pr-3 font-medium">
-                    Received
-                  </th>
-                  <th scope="col" className="py-2 pr-3 font-medium">
-                    Source
-                  </th>
-                  <th scope="col" className="py-2 pr-3 font-medium">
-                    Event
-                  </th>
-                  <th scope="col" className="py-2 pr-3 font-medium">
-                    Person
-                  </th>
-                  <th scope="col" className="py-2 pr-3 font-medium">
-                    Effective
-                  </th>
-                  <th scope="col" className="py-2 font-medium">
-                    Status
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {events.map((e) => (
-                  <tr key={e.id}>
-                    <td className="py-1.5 pr-3 text-slate-500">{formatWhen(e.receivedAt, tz)}</td>
-                    <td className="py-1.5 pr-3">{e.sourceKey}</td>
-                    <td className="py-1.5 pr-3 font-mono text-xs">{e.type}</td>
-                    <td className="py-1.5 pr-3">{e.externalId}</td>
-                    <td className="py-1.5 pr-3">{formatWhen(e.effectiveAt, tz)}</td>
-                    <td className="py-1.5">
-                      <Badge tone={e.status === "applied" ? "green" : e.status === "failed" ? "red" : "amber"}>
-                        {e.status}
-                      </Badge>
-                      {e.error && <span className="ml-2 text-xs text-red-700">{e.error}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <HrEventsTable events={events} />
           )}
         </Card>
       </div>

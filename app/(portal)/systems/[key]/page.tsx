@@ -30,8 +30,8 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
           </Badge>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
-        <div className="grid content-start gap-6">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+        <div className="grid min-w-0 grid-cols-1 content-start gap-6">
           <Card title="Tasks for IT" description="The manual adapter's work: do it in the system, then mark it done.">
             {s.tasks.length === 0 ? (
               <EmptyState title="Nothing to do by hand" />
@@ -105,27 +105,29 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
             {s.calls.length === 0 ? (
               <EmptyState title="No calls yet" />
             ) : (
-              <table className="w-full text-left text-sm" aria-label="Adapter calls">
-                <tbody className="divide-y divide-slate-100">
-                  {s.calls.map((c) => (
-                    <tr key={c.id}>
-                      <td className="py-1.5 pr-3 text-slate-500">{formatWhen(c.at, tz)}</td>
-                      <td className="py-1.5 pr-3">{c.call}</td>
-                      <td className="py-1.5 pr-3">
-                        <Badge tone={c.outcome === "done" ? "green" : c.outcome === "error" ? "red" : "amber"}>
-                          {c.outcome}
-                        </Badge>
-                      </td>
-                      <td className="py-1.5 pr-3 text-xs text-slate-500">{c.durationMs} ms</td>
-                      <td className="py-1.5 text-xs text-slate-600">{c.detail}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <div className="overflow-x-auto">
+                <table className="w-full text-left text-sm" aria-label="Adapter calls">
+                  <tbody className="divide-y divide-slate-100">
+                    {s.calls.map((c) => (
+                      <tr key={c.id}>
+                        <td className="py-1.5 pr-3 text-slate-500">{formatWhen(c.at, tz)}</td>
+                        <td className="py-1.5 pr-3">{c.call}</td>
+                        <td className="py-1.5 pr-3">
+                          <Badge tone={c.outcome === "done" ? "green" : c.outcome === "error" ? "red" : "amber"}>
+                            {c.outcome}
+                          </Badge>
+                        </td>
+                        <td className="py-1.5 pr-3 text-xs text-slate-500">{c.durationMs} ms</td>
+                        <td className="py-1.5 text-xs wrap-anywhere text-slate-600">{c.detail}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </Card>
         </div>
-        <div className="grid content-start gap-6">
+        <div className="grid min-w-0 grid-cols-1 content-start gap-6">
           <Card title="Adapter">
             <AdapterForm
               systemKey={s.key}
