@@ -1,0 +1,100 @@
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+
+/** WCAG 2.1 A and AA, the level the product promises. */
+export const wcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+const blocking = new Set(["serious", "critical"]);
+
+export interface Finding {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+  summary: string;
+}
+
+/** Runs axe-core on the page as it is now and returns its serious and critical violations, one row per element. */
+export async function seriousViolations(page: Page): Promise<Finding[]> {
+  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  return results.violations
+    .filter((v) => blocking.has(v.impact ?? ""))
+    .flatMap((v) =>
+      v.nodes.map((node) => ({
+        id: v.id,
+        impact: v.impact!,
+        help: v.help,
+        targets: node.target.map(String),
+        summary: (node.failureSummary ?? "").replace(/\s+/g, " ").trim(),
+      })),
+    );
+}
+
+export function describeFindings(url: string, findings: Finding[]): string {
+  return [
+    `${findings.length} serious or critical accessibility violation(s) (axe-core, WCAG 2.1 AA) on ${url}:`,
+    ...findings.map((f) => `  - [${f.impact}] ${f.id} at ${f.targets.join(" ")}: ${f.help}. ${f.summary}`),
+  ].join("\n");
+}
+
+/**
+ * Checks each page a test visits once, at a settled state: the page being left when the test calls
+ * `page.goto` (or `openReady`), and the page it ends on. Pages it reached and left by clicking are
+ * opened again after the test, so none is skipped. Only the app's own pages count (not the test IdP's).
+ */
+export class AccessibilityWatch {
+  private readonly seen = new Set<string>();
+  private readonly checked = new Set<string>();
+  private readonly failures: string[] = [];
+
+  constructor(
+    private readonly page: Page,
+    private readonly appOrigin: string,
+  ) {
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) {
+        const key = this.keyOf(frame.url());
+        if (key) this.seen.add(key);
+      }
+    });
+  }
+
+  /** The page's path and query when it is one of the app's pages, else undefined. */
+  private keyOf(url: string): string | undefined {
+    if (!url.startsWith(this.appOrigin + "/")) return undefined;
+    const { pathname, search } = new URL(url);
+    if (pathname.startsWith("/api/")) return undefined;
+    return pathname + search;
+  }
+
+  /** Checks the page as it stands, unless its URL was checked already in this test. */
+  async checkCurrent() {
+    const key = this.keyOf(this.page.url());
+    if (!key || this.checked.has(key) || this.page.isClosed()) return;
+    this.checked.add(key);
+    await this.settle();
+    const findings = await seriousViolations(this.page);
+    if (findings.length) this.failures.push(describeFindings(key, findings));
+  }
+
+  /** The test is over: check where it ended, then revisit what it left without a check. */
+  async finish(): Promise<string[]> {
+    await this.checkCurrent();
+    for (const key of [...this.seen]) {
+      if (this.checked.has(key) || this.page.isClosed()) continue;
+      await this.page.goto(key);
+      await this.checkCurrent();
+    }
+    return this.failures;
+  }
+
+  private async settle() {
+    await this.page.waitForLoadState("load");
+    // Client-side data loads: wait for the network to go quiet, but never fail the test over it.
+    await this.page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => {});
+    await this.page
+      .locator("html[data-hydrated]")
+      .waitFor({ state: "attached", timeout: 5_000 })
+      .catch(() => {});
+  }
+}
