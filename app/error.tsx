@@ -12,7 +12,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
         The server could not finish the request. Try again; if it keeps happening, tell IT and give them the reference
         below.
       </p>
-      {error.digest && <p className="mt-2 font-mono text-xs text-slate-400">Reference: {error.digest}</p>}
+      {error.digest && <p className="mt-2 font-mono text-xs text-slate-500">Reference: {error.digest}</p>}
       <button type="button" onClick={reset} className={buttonClasses("primary", "mt-6")}>
         Try again
       </button>

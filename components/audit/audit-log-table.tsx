@@ -85,7 +85,7 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
                 {!events.data && <SkeletonRows columns={6} />}
                 {events.data?.rows.map((e) => (
                   <tr key={e.id} className="align-top">
-                    <td className="px-3 py-2 text-slate-400 tabular-nums">{e.id}</td>
+                    <td className="px-3 py-2 text-slate-500 tabular-nums">{e.id}</td>
                     <td className="px-3 py-2 whitespace-nowrap text-slate-600 tabular-nums">
                       {e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
                     </td>
@@ -100,7 +100,7 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
                         (e.subjectName ?? e.subjectType)
                       )}
                       {e.subjectId && !e.subjectName && (
-                        <span className="block truncate text-xs text-slate-400">{e.subjectId}</span>
+                        <span className="block truncate text-xs text-slate-500">{e.subjectId}</span>
                       )}
                     </td>
                     <td className="px-3 py-2 text-slate-600">

@@ -64,7 +64,7 @@ export function AttributeHistory({ identityId }: { identityId: string }) {
               <td className="px-3 py-2">{formatAttribute(c.newValue)}</td>
               <td className="px-3 py-2 text-slate-600">{c.reason ?? "—"}</td>
               <td className="px-3 py-2 text-slate-600">
-                {c.source} <span className="text-xs text-slate-400">by {c.actorLabel}</span>
+                {c.source} <span className="text-xs text-slate-500">by {c.actorLabel}</span>
               </td>
             </tr>
           ))}

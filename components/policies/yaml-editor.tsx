@@ -34,7 +34,7 @@ export const YamlEditor = forwardRef<YamlEditorHandle, {
 
   return (
     <div className="flex overflow-hidden rounded-md border border-slate-300 bg-white font-mono text-[13px] leading-5 focus-within:ring-2 focus-within:ring-brand-500">
-      <div ref={gutter} aria-hidden className="h-[28rem] select-none overflow-hidden border-r border-slate-200 bg-slate-50 py-2 text-right text-slate-400">
+      <div ref={gutter} aria-hidden className="h-[28rem] select-none overflow-hidden border-r border-slate-200 bg-slate-50 py-2 text-right text-slate-500">
         {Array.from({ length: lines }, (_, i) => {
           const mark = marks.get(i + 1);
           return (

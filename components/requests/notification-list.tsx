@@ -82,7 +82,7 @@ export function NotificationList() {
                     <p className="font-medium text-slate-900">{n.title}</p>
                   )}
                   <p className="text-sm text-slate-600">{n.body}</p>
-                  <p className="text-xs text-slate-400">
+                  <p className="text-xs text-slate-500">
                     {formatWhen(n.createdAt)}
                     {!n.readAt && <span className="sr-only"> (unread)</span>}
                   </p>
