@@ -96,7 +96,7 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
             <span key={n.name}>
               {i > 0 && ", "}
               {files[n.name] ? (
-                <Link href={`/policies/edit?file=${encodeURIComponent(files[n.name]!)}`} className={n.effect === "deny" ? "text-red-700 hover:underline" : "text-brand-700 hover:underline"}>
+                <Link href={`/policies/edit?file=${encodeURIComponent(files[n.name]!)}`} className={n.effect === "deny" ? "text-red-700 underline" : "text-brand-700 underline"}>
                   {n.name}
                 </Link>
               ) : (
