@@ -208,7 +208,13 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
           Widen the date range or clear a filter.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        // Focusable so that keyboard users can scroll a table wider than the page (WCAG 2.1.1).
+        <div
+          tabIndex={0}
+          role="region"
+          aria-label={tab.label}
+          className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+        >
           <table className="w-full text-left text-xs" aria-label={tab.label}>
             <thead>
               <tr className="border-b border-slate-200 tracking-wide text-slate-500 uppercase">
