@@ -57,7 +57,7 @@ export const test = base.extend<{ signInAs: (email: string) => Promise<void> }>(
   // Every app page a test visits must have no serious or critical WCAG 2.1 AA violation (axe-core):
   // the page is checked before the test navigates away from it and when the test ends.
   page: async ({ page, baseURL }, provide, testInfo) => {
-    const watch = new AccessibilityWatch(page, new URL(baseURL!).origin);
+    const watch = new AccessibilityWatch(page, new URL(baseURL!).origin, testInfo);
     const goto = page.goto.bind(page);
     page.goto = async (url, options) => {
       await watch.checkCurrent();
@@ -66,7 +66,6 @@ export const test = base.extend<{ signInAs: (email: string) => Promise<void> }>(
     await provide(page);
     // A test that failed already says why; checking its pages too would only add noise.
     if (testInfo.status !== "passed") return;
-    testInfo.setTimeout(testInfo.timeout + 60_000);
     const failures = await watch.finish();
     expect(failures, failures.join("\n")).toEqual([]);
   },

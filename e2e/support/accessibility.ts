@@ -1,8 +1,10 @@
 import { AxeBuilder } from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
 
 /** WCAG 2.1 A and AA, the level the product promises. */
 export const wcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+type Result = Awaited<ReturnType<AxeBuilder["analyze"]>>["violations"][number];
 
 const blocking = new Set(["serious", "critical"]);
 
@@ -14,20 +16,30 @@ export interface Finding {
   summary: string;
 }
 
-/** Runs axe-core on the page as it is now and returns its serious and critical violations, one row per element. */
+/**
+ * Runs axe-core on the page as it is now, one row per element: `blocking` are the serious and critical
+ * violations of WCAG 2.1 A/AA rules; `advisory` are the rest, best-practice rules included (e.g. landmarks).
+ */
+export async function accessibilityFindings(page: Page): Promise<{ blocking: Finding[]; advisory: Finding[] }> {
+  const results = await new AxeBuilder({ page }).withTags([...wcagTags, "best-practice"]).analyze();
+  const rows = (v: Result) =>
+    v.nodes.map((node) => ({
+      id: v.id,
+      impact: v.impact ?? "unknown",
+      help: v.help,
+      targets: node.target.map(String),
+      summary: (node.failureSummary ?? "").replace(/\s+/g, " ").trim(),
+    }));
+  const isBlocking = (v: Result) => blocking.has(v.impact ?? "") && v.tags.some((t) => wcagTags.includes(t));
+  return {
+    blocking: results.violations.filter(isBlocking).flatMap(rows),
+    advisory: results.violations.filter((v) => !isBlocking(v)).flatMap(rows),
+  };
+}
+
+/** The serious and critical WCAG 2.1 A/AA violations on the page as it is now. */
 export async function seriousViolations(page: Page): Promise<Finding[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  return results.violations
-    .filter((v) => blocking.has(v.impact ?? ""))
-    .flatMap((v) =>
-      v.nodes.map((node) => ({
-        id: v.id,
-        impact: v.impact!,
-        help: v.help,
-        targets: node.target.map(String),
-        summary: (node.failureSummary ?? "").replace(/\s+/g, " ").trim(),
-      })),
-    );
+  return (await accessibilityFindings(page)).blocking;
 }
 
 export function describeFindings(url: string, findings: Finding[]): string {
@@ -50,6 +62,7 @@ export class AccessibilityWatch {
   constructor(
     private readonly page: Page,
     private readonly appOrigin: string,
+    private readonly testInfo: TestInfo,
   ) {
     page.on("framenavigated", (frame) => {
       if (frame === page.mainFrame()) {
@@ -72,9 +85,18 @@ export class AccessibilityWatch {
     const key = this.keyOf(this.page.url());
     if (!key || this.checked.has(key) || this.page.isClosed()) return;
     this.checked.add(key);
+    // The check's own time is added to the test's timeout rather than taken from it.
+    const started = Date.now();
     await this.settle();
-    const findings = await seriousViolations(this.page);
-    if (findings.length) this.failures.push(describeFindings(key, findings));
+    const { blocking, advisory } = await accessibilityFindings(this.page);
+    if (blocking.length) this.failures.push(describeFindings(key, blocking));
+    // Not a failure, but listed in the report so that they get fixed too.
+    for (const f of advisory)
+      this.testInfo.annotations.push({
+        type: "accessibility (advisory)",
+        description: `${key}: [${f.impact}] ${f.id} at ${f.targets.join(" ")}: ${f.help}`,
+      });
+    this.testInfo.setTimeout(this.testInfo.timeout + (Date.now() - started));
   }
 
   /** The test is over: check where it ended, then revisit what it left without a check. */
@@ -82,7 +104,9 @@ export class AccessibilityWatch {
     await this.checkCurrent();
     for (const key of [...this.seen]) {
       if (this.checked.has(key) || this.page.isClosed()) continue;
+      const started = Date.now();
       await this.page.goto(key);
+      this.testInfo.setTimeout(this.testInfo.timeout + (Date.now() - started));
       await this.checkCurrent();
     }
     return this.failures;
