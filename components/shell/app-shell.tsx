@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Logo } from "./logo";
+import { MainLandmark } from "./main-landmark";
 import { NavLinks, type NavSection } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
@@ -22,7 +23,10 @@ export function AppShell({
       >
         Skip to content
       </a>
-      <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-white">
+      <aside
+        aria-label="Sidebar"
+        className="sticky top-0 flex h-screen w-60 shrink-0 flex-col overflow-y-auto border-r border-slate-200 bg-white"
+      >
         <div className="flex items-center gap-2 px-5 py-5">
           <Logo size={28} />
           <span className="text-lg font-semibold tracking-tight">Clearance</span>
@@ -37,9 +41,9 @@ export function AppShell({
           <SignOutButton signOut={signOut} />
         </div>
       </aside>
-      <main id="main" className="min-w-0 flex-1 px-8 py-8">
+      <MainLandmark id="main" className="min-w-0 flex-1 px-8 py-8">
         <div className="mx-auto max-w-6xl">{children}</div>
-      </main>
+      </MainLandmark>
     </div>
   );
 }
