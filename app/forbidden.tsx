@@ -1,12 +1,13 @@
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
+import { StandaloneMain } from "@/components/shell/main-landmark";
 
 export const metadata = { title: "Not allowed" };
 
 /** Rendered with HTTP 403 by forbidden() when a role may not open a section. */
 export default function Forbidden() {
   return (
-    <main className="mx-auto flex min-h-[70vh] max-w-lg flex-col items-center justify-center px-6 text-center">
+    <StandaloneMain className="mx-auto flex min-h-[70vh] max-w-lg flex-col items-center justify-center px-6 text-center">
       <p className="text-sm font-semibold tracking-wide text-brand-600">403 · Not allowed</p>
       <h1 className="mt-2 text-2xl font-semibold text-slate-900">This section is not part of your role</h1>
       <p className="mt-3 text-sm text-slate-600">
@@ -16,6 +17,6 @@ export default function Forbidden() {
       <Link href="/access" className={buttonClasses("primary", "mt-6")}>
         Back to My access
       </Link>
-    </main>
+    </StandaloneMain>
   );
 }

@@ -10,7 +10,7 @@ export default function GlobalError({ error, reset }: { error: Error & { digest?
         <main className="mx-auto flex min-h-screen max-w-lg flex-col items-center justify-center px-6 text-center">
           <h1 className="text-2xl font-semibold text-slate-900">Clearance is not available right now</h1>
           <p className="mt-3 text-sm text-slate-600">The server could not start this page. Try again in a moment.</p>
-          {error.digest && <p className="mt-2 font-mono text-xs text-slate-400">Reference: {error.digest}</p>}
+          {error.digest && <p className="mt-2 font-mono text-xs text-slate-500">Reference: {error.digest}</p>}
           <button
             type="button"
             onClick={reset}

@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
+import { AccessibilityWatch } from "./support/accessibility";
 
 /** Seeded people who hold each portal role (server/db/seed/people.ts). */
 export const people = {
@@ -74,6 +75,21 @@ export function codeEditor(page: Page, label: string) {
 }
 
 export const test = base.extend<{ signInAs: (email: string) => Promise<void> }>({
+  // Every app page a test visits must have no serious or critical WCAG 2.1 AA violation (axe-core):
+  // the page is checked before the test navigates away from it and when the test ends.
+  page: async ({ page, baseURL }, provide, testInfo) => {
+    const watch = new AccessibilityWatch(page, new URL(baseURL!).origin, testInfo);
+    const goto = page.goto.bind(page);
+    page.goto = async (url, options) => {
+      await watch.checkCurrent();
+      return goto(url, options);
+    };
+    await provide(page);
+    // A test that failed already says why; checking its pages too would only add noise.
+    if (testInfo.status !== "passed") return;
+    const failures = await watch.finish();
+    expect(failures, failures.join("\n")).toEqual([]);
+  },
   // The fixture callback is named `provide`: react-hooks lint would take `use` for React's hook.
   signInAs: async ({ page }, provide) => {
     await provide(async (email) => {

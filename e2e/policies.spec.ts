@@ -98,7 +98,7 @@ test.describe("policies (IT admin)", () => {
 
   test("draws the inheritance graph and lists what no policy grants", async ({ page }) => {
     await page.goto("/policies/graph");
-    const graph = page.getByRole("img", { name: "Policy inheritance graph" });
+    const graph = page.getByRole("group", { name: "Policy inheritance graph" });
     await expect(graph.getByRole("link", { name: "Edit senior-sales-engineer-access" })).toBeVisible();
     await expect(page.getByText("aws:account:sandbox")).toBeVisible();
     const likely = page.getByRole("table").filter({ hasText: "Likely misspellings" });

@@ -26,7 +26,7 @@ const noEvents: AuditEvent[] = [];
 
 function auditColumns(linkPeople: boolean): DataColumn<AuditEvent>[] {
   return [
-    { id: "id", header: "#", meta: { className: "text-slate-400 tabular-nums" }, cell: ({ row }) => row.original.id },
+    { id: "id", header: "#", meta: { className: "text-slate-500 tabular-nums" }, cell: ({ row }) => row.original.id },
     {
       id: "when",
       header: "When",
@@ -58,7 +58,7 @@ function auditColumns(linkPeople: boolean): DataColumn<AuditEvent>[] {
             (e.subjectName ?? e.subjectType)
           )}
           {e.subjectId && !e.subjectName && (
-            <span className="block truncate text-xs text-slate-400">{e.subjectId}</span>
+            <span className="block truncate text-xs text-slate-500">{e.subjectId}</span>
           )}
         </>
       ),

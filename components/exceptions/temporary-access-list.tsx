@@ -50,7 +50,7 @@ export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
     return (
       <EmptyState title="No temporary access">
         Access outside your role is granted for a while, with an end date.{" "}
-        <Link href="/request" className="text-brand-700 hover:underline">
+        <Link href="/request" className="text-brand-700 underline">
           Ask for access
         </Link>
         .

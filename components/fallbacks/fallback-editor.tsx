@@ -105,7 +105,7 @@ export function FallbackEditor({
                 className={`w-full px-3 py-2 text-left text-sm hover:bg-slate-50 ${editing === r.name ? "bg-brand-50" : ""}`}
               >
                 <span className="font-medium text-slate-900">{r.name}</span>
-                <span className="mt-0.5 flex flex-wrap items-center gap-1 text-xs text-slate-500">
+                <span className="mt-0.5 flex flex-wrap items-center gap-1 text-xs text-slate-600">
                   <Badge tone={r.action === "deny" ? "red" : r.action === "allow" ? "green" : "amber"}>
                     {r.action}
                   </Badge>

@@ -43,7 +43,7 @@ const columns: DataColumn<Change>[] = [
     meta: { className: "text-slate-600" },
     cell: ({ row: { original: c } }) => (
       <>
-        {c.source} <span className="text-xs text-slate-400">by {c.actorLabel}</span>
+        {c.source} <span className="text-xs text-slate-500">by {c.actorLabel}</span>
       </>
     ),
   },

@@ -64,7 +64,7 @@ export function DiffView({ path, change, lines, leftLabel, rightLabel, open = tr
             <tr key={i}>
               {[l, r].map((s, j) => (
                 <td key={j} className={cn("whitespace-pre-wrap break-all align-top", j === 1 && "border-l border-slate-100", tone[s.kind])}>
-                  <span className="inline-block w-9 select-none pr-2 text-right text-slate-400">{s.line ?? ""}</span>
+                  <span className="inline-block w-9 select-none pr-2 text-right text-slate-500">{s.line ?? ""}</span>
                   <span aria-label={s.kind === "add" ? "added" : s.kind === "remove" ? "removed" : undefined}>{s.text}</span>
                 </td>
               ))}

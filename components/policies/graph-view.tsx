@@ -66,7 +66,7 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
     );
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white p-2 shadow-sm">
-      <svg width={width} height={height} role="img" aria-label="Policy inheritance graph" className="font-sans">
+      <svg width={width} height={height} role="group" aria-label="Policy inheritance graph" className="font-sans">
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="fill-slate-400" />
@@ -118,7 +118,7 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
             <span key={n.name}>
               {i > 0 && ", "}
               {files[n.name] ? (
-                <Link href={`/policies/edit?file=${encodeURIComponent(files[n.name]!)}`} className={n.effect === "deny" ? "text-red-700 hover:underline" : "text-brand-700 hover:underline"}>
+                <Link href={`/policies/edit?file=${encodeURIComponent(files[n.name]!)}`} className={n.effect === "deny" ? "text-red-700 underline" : "text-brand-700 underline"}>
                   {n.name}
                 </Link>
               ) : (

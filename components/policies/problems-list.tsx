@@ -49,7 +49,7 @@ function Problems({ problems, file, onGoTo, label }: { problems: Problem[]; file
                 {p.message}
               </span>
             )}
-            <span className="ml-auto shrink-0 font-mono text-xs text-slate-400">{p.code}</span>
+            <span className="ml-auto shrink-0 font-mono text-xs text-slate-500">{p.code}</span>
           </li>
         );
       })}

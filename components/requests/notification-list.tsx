@@ -85,7 +85,7 @@ export function NotificationList() {
                     <p className="font-medium text-slate-900">{n.title}</p>
                   )}
                   <MessageBody body={n.body} className="text-slate-600" />
-                  <p className="text-xs text-slate-400">
+                  <p className="text-xs text-slate-500">
                     {formatWhen(n.createdAt, tz)}
                     {!n.readAt && <span className="sr-only"> (unread)</span>}
                   </p>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "./logo";
+import { MainLandmark } from "./main-landmark";
 import { MobileMenu } from "./mobile-menu";
 import { NavLinks, type NavSection } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
@@ -67,7 +68,7 @@ export function AppShell({
         </MobileMenu>
       </header>
       <div className="hidden w-60 shrink-0 border-r border-slate-200 bg-white md:block">
-        <aside className="sticky top-0 flex h-screen flex-col overflow-y-auto">
+        <aside aria-label="Sidebar" className="sticky top-0 flex h-screen flex-col overflow-y-auto">
           <div className="px-5 py-5">
             <Brand />
           </div>
@@ -75,9 +76,9 @@ export function AppShell({
           <SignedIn person={person} signOut={signOut} />
         </aside>
       </div>
-      <main id="main" className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-8">
+      <MainLandmark id="main" className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-8">
         <div className="mx-auto max-w-6xl">{children}</div>
-      </main>
+      </MainLandmark>
     </div>
   );
 }

@@ -20,7 +20,7 @@ export function NavLinks({ sections }: { sections: NavSection[] }) {
     <nav aria-label="Sections" className="flex flex-col gap-5 px-3">
       {groups.map((group) => (
         <div key={group}>
-          <p className="px-2 pb-1 text-xs font-semibold tracking-wide text-slate-400 uppercase">{group}</p>
+          <p className="px-2 pb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">{group}</p>
           <ul className="flex flex-col gap-0.5">
             {sections
               .filter((s) => s.group === group)

@@ -56,7 +56,7 @@ export function GroupEditor({ group }: { group: Group | null }) {
           {group.members.map((m) => (
             <li key={m.email} className="flex items-center justify-between gap-2">
               <span>
-                {m.displayName} <span className="text-slate-400">{m.email}</span>
+                {m.displayName} <span className="text-slate-500">{m.email}</span>
               </span>
               {!isActiveStatus(m.status) && <Badge tone="red">{m.status}: never asked</Badge>}
             </li>

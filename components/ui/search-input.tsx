@@ -61,7 +61,7 @@ export function SearchInput({
     <div className="min-w-64 flex-1">
       <label htmlFor={id} className="text-xs font-medium text-slate-600">
         {label}
-        {slashToFocus && <kbd className="ml-1 rounded border border-slate-200 px-1 text-[10px] text-slate-400">/</kbd>}
+        {slashToFocus && <kbd className="ml-1 rounded border border-slate-200 px-1 text-[10px] text-slate-500">/</kbd>}
       </label>
       <input
         id={id}

@@ -46,7 +46,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                 <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 text-sm">
                   <span className="font-medium text-slate-900">{m.subject}</span>
                   <span className="text-slate-600">to {m.toAddress}</span>
-                  <span className="text-slate-400">{formatWhen(m.createdAt, tz)}</span>
+                  <span className="text-slate-500">{formatWhen(m.createdAt, tz)}</span>
                   {m.sentAt ? (
                     <Badge tone="green">sent {formatWhen(m.sentAt, tz)}</Badge>
                   ) : m.attempts >= data.maxAttempts ? (

@@ -62,7 +62,7 @@ export default async function TemplatesPage() {
                     <Link href={`/templates/${t.key}`} className="font-medium text-brand-700 hover:underline">
                       {t.name}
                     </Link>
-                    <p className="font-mono text-xs text-slate-400">{t.key}</p>
+                    <p className="font-mono text-xs text-slate-500">{t.key}</p>
                   </td>
                   <td className="px-4 py-2">
                     {t.grants.map((g) => (
@@ -74,7 +74,7 @@ export default async function TemplatesPage() {
                   <td className="px-4 py-2 text-slate-600">{t.stages.join(" → ")}</td>
                   <td className="px-4 py-2 text-slate-600">
                     {formatWhen(t.updatedAt, tz)}
-                    <p className="text-xs text-slate-400">{t.updatedBy}</p>
+                    <p className="text-xs text-slate-500">{t.updatedBy}</p>
                   </td>
                   <td className="px-4 py-2">
                     <TemplateActiveToggle templateKey={t.key} name={t.name} active={t.active} />

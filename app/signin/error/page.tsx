@@ -37,7 +37,7 @@ export default async function SignInErrorPage({
       <h1 className="mt-2 text-2xl font-semibold">{known.title}</h1>
       <p className="mt-3 text-sm text-slate-600">{known.body}</p>
       {wait && <p className="mt-2 text-sm text-slate-600">You can try again in {wait}.</p>}
-      {error && <p className="mt-2 text-xs text-slate-400">Reference: {error}</p>}
+      {error && <p className="mt-2 text-xs text-slate-500">Reference: {error}</p>}
       <Link href="/signin" className={buttonClasses("primary", "mx-auto mt-6")}>
         Back to sign-in
       </Link>

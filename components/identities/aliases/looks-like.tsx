@@ -5,7 +5,7 @@ export interface Suggestion {
 
 /** The value an HR value is likely a misspelling of, with the evidence underneath; a dash without one. */
 export function LooksLike({ s }: { s: Suggestion }) {
-  if (!s.looksLike) return <span className="text-slate-400">—</span>;
+  if (!s.looksLike) return <span className="text-slate-500">—</span>;
   return (
     <>
       <span className="font-medium text-slate-900">{s.looksLike}</span>

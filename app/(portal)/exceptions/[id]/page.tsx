@@ -99,7 +99,7 @@ export default async function ExceptionPage({ params }: { params: Promise<{ id: 
                 <li key={o.id} className="flex flex-wrap justify-between gap-2 py-2">
                   <span>
                     {o.action} on{" "}
-                    <Link href={`/systems/${o.systemKey}`} className="text-brand-700 hover:underline">
+                    <Link href={`/systems/${o.systemKey}`} className="text-brand-700 underline">
                       {o.systemKey}
                     </Link>{" "}
                     · {o.attempts} attempt{o.attempts === 1 ? "" : "s"}

@@ -56,7 +56,7 @@ export default async function PolicyMigrationPage() {
           description={
             <>
               Each snapshot row is explained by policy, covered by an active exception, or explained by nothing. Remediate, update policies, document exceptions; then pilot
-              with review before execution, a system setting on the <Link href="/drift" className="text-brand-700 hover:underline">Drift</Link> page.
+              with review before execution, a system setting on the <Link href="/drift" className="text-brand-700 underline">Drift</Link> page.
             </>
           }
         >

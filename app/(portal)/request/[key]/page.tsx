@@ -66,7 +66,7 @@ export default async function RequestFormPage({ params }: { params: Promise<{ ke
                   <ul className="mt-1 text-slate-600">
                     {s.approvers.map((a) => (
                       <li key={a.id}>
-                        {a.displayName} <span className="text-xs text-slate-400">({viaLabel(a.via)})</span>
+                        {a.displayName} <span className="text-xs text-slate-500">({viaLabel(a.via)})</span>
                       </li>
                     ))}
                     {s.approvers.length === 0 && (

@@ -263,7 +263,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                       {s.approvers.map((a) => (
                         <li key={a.identityId} className="flex items-center justify-between gap-2">
                           <span>
-                            {a.displayName} <span className="text-xs text-slate-400">({viaLabel(a.via, names)})</span>
+                            {a.displayName} <span className="text-xs text-slate-500">({viaLabel(a.via, names)})</span>
                           </span>
                           {a.vote && (
                             <Badge tone={a.vote.decision === "approve" ? "green" : "red"}>
@@ -273,7 +273,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                         </li>
                       ))}
                       {s.approvers.length === 0 && (
-                        <li className="text-slate-400">
+                        <li className="text-slate-500">
                           {s.state === "later" ? "Chosen when the stage opens." : "Nobody."}
                         </li>
                       )}
