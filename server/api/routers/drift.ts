@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { exceptionTypes } from "@/server/core/exceptions/types";
-import { saneCoercedDate, saneIsoDate } from "@/server/core/input/dates";
+import { saneDayOrMoment } from "@/server/core/input/dates";
 import { runDriftCheck } from "@/server/services/drift/check";
 import {
   driftOverview,
@@ -51,7 +51,7 @@ export const driftRouter = createTRPCRouter({
           .strictObject({
             type: z.enum(exceptionTypes),
             // A day (access lasts through it, in the organization's zone) or a moment.
-            expiresAt: z.union([saneIsoDate(), saneCoercedDate()]),
+            expiresAt: saneDayOrMoment({ coerce: true }),
             justification: z.string().max(2000),
             approverEmail: z.string().trim().max(320),
           })

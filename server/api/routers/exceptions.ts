@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
-import { saneDate, saneIsoDate } from "@/server/core/input/dates";
+import { saneDate, saneDayOrMoment } from "@/server/core/input/dates";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
 import {
   exceptionsOnMyResources,
@@ -60,7 +60,7 @@ export const exceptionsRouter = createTRPCRouter({
         approverEmail: z.email(),
         startsAt: saneDate().optional(),
         // A day (access lasts through it, in the organization's zone) or a moment.
-        expiresAt: z.union([saneIsoDate(), saneDate()]).nullable(),
+        expiresAt: saneDayOrMoment().nullable(),
       }),
     )
     .mutation(({ ctx, input }) => proposeException({ ctx: ctx.service, input })),

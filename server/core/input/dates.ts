@@ -38,3 +38,13 @@ export const saneIsoDate = (message = "a date (YYYY-MM-DD)") =>
 /** z.iso.datetime() with an offset, within the sane years. */
 export const saneIsoDateTime = () =>
   z.iso.datetime({ offset: true }).refine((instant) => isSaneDate(new Date(instant)), saneDateMessage);
+
+/**
+ * A day (YYYY-MM-DD, read in the organization's zone by the service) or a moment, within the sane years, with
+ * one message for both (a plain union would answer only "Invalid input"). `coerce`: a moment may arrive as
+ * text or a number.
+ */
+export const saneDayOrMoment = ({ coerce = false } = {}) =>
+  z
+    .union([z.iso.date(), coerce ? z.coerce.date({ error: "must be a date" }) : z.date({ error: "must be a date" })])
+    .refine((value) => (typeof value === "string" ? isSaneDay(value) : isSaneDate(value)), saneDateMessage);
