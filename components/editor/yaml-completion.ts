@@ -5,6 +5,9 @@
  * cursor by indentation, so it works on half-written YAML that does not parse yet.
  */
 
+import { FALLBACK_FIELDS } from "@/server/core/fallbacks/fields";
+import { POLICY_FIELDS } from "@/server/core/policy/fields";
+
 export type YamlSchema = "policy" | "fallback";
 
 /** The names and values that exist (policies.vocabulary). */
@@ -29,21 +32,6 @@ export interface YamlCompletion {
   options: YamlOption[];
 }
 
-const policyFields = ["name", "description", "priority", "effect", "inherits", "when", "grants"];
-const fallbackFields = [
-  "name",
-  "description",
-  "scope",
-  "resource",
-  "namespace",
-  "priority",
-  "subjects",
-  "action",
-  "message",
-  "constraints",
-  "request",
-  "tags",
-];
 const operators = ["equals", "in", "not_in", "contains", "min", "max", "includes"];
 const fixedValues: Record<YamlSchema, Record<string, string[]>> = {
   policy: { effect: ["allow", "deny"] },
@@ -161,7 +149,7 @@ export function completeYaml(
       return { from: pos - shorthand[2]!.length, options: options(levelsOf(shorthand[1]!), "enum", "level") };
     if (/\s/.test(word) || (!word && !explicit)) return null;
     if (word.includes(":")) return resourceItem ? { from, options: options(resourceKeys, "constant") } : null;
-    if (parent === null) return { from, options: keys(schema === "policy" ? policyFields : fallbackFields) };
+    if (parent === null) return { from, options: keys(schema === "policy" ? POLICY_FIELDS : FALLBACK_FIELDS) };
     if (inConditions)
       return { from, options: [...keys(attributeNames, "attribute"), ...keys(["any", "all"], "group")] };
     if (parent === "grants")

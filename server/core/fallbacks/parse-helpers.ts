@@ -19,7 +19,7 @@ export function text(node: YamlNode | null | undefined): string | undefined {
 
 export function unknownKeys(
   items: Pair<YamlNode, YamlNode>[],
-  allowed: string[],
+  allowed: readonly string[],
   prefix: string,
   what: string,
   lineOf: LineOf,

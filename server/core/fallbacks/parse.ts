@@ -1,3 +1,4 @@
+import { FALLBACK_FIELDS } from "./fields";
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from "yaml";
 import { NAME_PATTERN, readConditionList, RESOURCE_PATTERN } from "../policy/parse";
 import type { Condition, PolicyProblem, SourceRef } from "../policy/types";
@@ -24,20 +25,7 @@ import {
  * levels exist is lint's job (lint.ts).
  */
 
-const TOP_LEVEL = [
-  "name",
-  "description",
-  "scope",
-  "resource",
-  "namespace",
-  "priority",
-  "subjects",
-  "action",
-  "message",
-  "constraints",
-  "request",
-  "tags",
-];
+const TOP_LEVEL: readonly string[] = FALLBACK_FIELDS;
 const CONSTRAINT_KEYS = ["duration", "timeframe", "timezone", "level"];
 const DURATION_KEYS = ["max", "default"];
 /** a system (`aws`) or a system and type (`aws:role`) */

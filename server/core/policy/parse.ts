@@ -1,3 +1,4 @@
+import { POLICY_FIELDS } from "./fields";
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from "yaml";
 import type { ComparisonOp, Condition, GrantSpec, Policy, PolicyEffect, PolicyProblem, SourceRef } from "./types";
 
@@ -9,7 +10,7 @@ import type { ComparisonOp, Condition, GrantSpec, Policy, PolicyEffect, PolicyPr
 
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const RESOURCE = /^[a-z][a-z0-9-]*:[^:\s]+:\S.*$/;
-const TOP_LEVEL = ["name", "description", "priority", "effect", "inherits", "when", "grants"];
+const TOP_LEVEL: readonly string[] = POLICY_FIELDS;
 const OPS: ComparisonOp[] = ["equals", "in", "not_in", "contains", "min", "max", "includes"];
 const LIST_OPS: ComparisonOp[] = ["in", "not_in", "includes"];
 /** What names (kebab-case) and resources (system:type:name) look like, for other parsers. */
