@@ -13,7 +13,11 @@ interface Params {
   person?: string;
   resource?: string;
 }
-const parse = (q: URLSearchParams): Params => ({ page: 1, person: q.get("person") ?? undefined, resource: q.get("resource") ?? undefined });
+const parse = (q: URLSearchParams): Params => ({
+  page: 1,
+  person: q.get("person") ?? undefined,
+  resource: q.get("resource") ?? undefined,
+});
 const serialize = (p: Params) => {
   const q = new URLSearchParams();
   if (p.person) q.set("person", p.person);
@@ -26,7 +30,10 @@ export function ExplainTool() {
   const trpc = useTRPC();
   const [params, update] = useUrlParams(parse, serialize);
   const catalog = useQuery(trpc.policies.catalog.queryOptions());
-  const person = useQuery({ ...trpc.identities.byId.queryOptions({ id: params.person ?? "" }), enabled: Boolean(params.person) });
+  const person = useQuery({
+    ...trpc.identities.byId.queryOptions({ id: params.person ?? "" }),
+    enabled: Boolean(params.person),
+  });
   const explanation = useQuery({
     ...trpc.policies.explain.queryOptions({ identityId: params.person ?? "", resource: params.resource ?? "" }),
     enabled: Boolean(params.person && params.resource),
@@ -36,7 +43,11 @@ export function ExplainTool() {
       <Card title="Ask">
         <div className="space-y-4">
           <PersonPicker
-            value={person.data ? { id: person.data.id, displayName: person.data.displayName, email: person.data.email } : null}
+            value={
+              person.data
+                ? { id: person.data.id, displayName: person.data.displayName, email: person.data.email }
+                : null
+            }
             onPick={(p) => update({ person: p.id })}
           />
           <div>

@@ -23,18 +23,27 @@ export interface ExplanationData {
   granted: { level: string | null; via: string[] } | null;
   sources: { via: string[]; level: string | null; matched: boolean; failed: Failed | null }[];
   deniedBy: string[];
-  fallback?: { action: string; name: string | null; message: string | null; considered: { name: string; outcome: string; why: string }[] } | null;
+  fallback?: {
+    action: string;
+    name: string | null;
+    message: string | null;
+    considered: { name: string; outcome: string; why: string }[];
+  } | null;
 }
 
 const chain = (via: string[]) => via.join(" → ");
-const actualText = (a: Failed["actual"]) => (a === null ? "nothing recorded" : Array.isArray(a) ? (a.length ? a.join(", ") : "none") : String(a));
+const actualText = (a: Failed["actual"]) =>
+  a === null ? "nothing recorded" : Array.isArray(a) ? (a.length ? a.join(", ") : "none") : String(a);
 
 function FailedLine({ f }: { f: Failed }) {
   return (
     <li>
       needs <b>{f.requirement}</b>
       {f.attribute && <> — has {actualText(f.actual)}</>}{" "}
-      <Link href={`/policies/edit?file=${encodeURIComponent(f.file)}`} className="font-mono text-xs text-slate-500 hover:underline">
+      <Link
+        href={`/policies/edit?file=${encodeURIComponent(f.file)}`}
+        className="font-mono text-xs text-slate-500 hover:underline"
+      >
         {f.file}:{f.line}
       </Link>
       {f.alternatives && (
@@ -67,7 +76,13 @@ function TemporaryText({ t }: { t: Temporary }) {
           ({t.type.replace(/_/g, " ")}), approved by <b>{t.approvedBy ?? "an approval rule"}</b>
         </>
       )}
-      {t.level && <> at level <b>{t.level}</b></>}, until {formatDay(t.expiresAt, tz)}
+      {t.level && (
+        <>
+          {" "}
+          at level <b>{t.level}</b>
+        </>
+      )}
+      , until {formatDay(t.expiresAt, tz)}
     </>
   );
 }
@@ -84,11 +99,18 @@ export function ExplanationView({ e, person }: { e: ExplanationData; person: str
       {e.granted ? (
         <p className="text-base">
           <Badge tone="green">has it</Badge> {person} gets <b>{e.resource}</b>
-          {e.granted.level && <> at level <b>{e.granted.level}</b></>} through <b>{chain(e.granted.via)}</b>.
+          {e.granted.level && (
+            <>
+              {" "}
+              at level <b>{e.granted.level}</b>
+            </>
+          )}{" "}
+          through <b>{chain(e.granted.via)}</b>.
         </p>
       ) : counting.length > 0 ? (
         <p className="text-base">
-          <Badge tone="green">has it</Badge> {person} has <b>{e.resource}</b> through <TemporaryText t={counting[0]!} />. No policy gives it.
+          <Badge tone="green">has it</Badge> {person} has <b>{e.resource}</b> through <TemporaryText t={counting[0]!} />
+          . No policy gives it.
         </p>
       ) : (
         <p className="text-base">
@@ -106,10 +128,15 @@ export function ExplanationView({ e, person }: { e: ExplanationData; person: str
           <TemporaryText t={t} /> does not count: {t.blockedBy}.
         </p>
       ))}
-      {!e.active && <p>Only Active people get access; the employment status is <b>{e.employmentStatus ?? "missing"}</b>.</p>}
+      {!e.active && (
+        <p>
+          Only Active people get access; the employment status is <b>{e.employmentStatus ?? "missing"}</b>.
+        </p>
+      )}
       {e.deniedBy.length > 0 && (
         <p>
-          Taken away by the deny polic{e.deniedBy.length === 1 ? "y" : "ies"} <b>{e.deniedBy.join(", ")}</b>: a deny beats every allow.
+          Taken away by the deny polic{e.deniedBy.length === 1 ? "y" : "ies"} <b>{e.deniedBy.join(", ")}</b>: a deny
+          beats every allow.
         </p>
       )}
       {e.fallback && (

@@ -24,13 +24,23 @@ const widthOf = (n: Node) => Math.max(MIN_W, ...labelOf(n).map(textWidth)) + 2 *
  * The inheritance graph drawn in layers: policies that inherit nothing at the bottom, each
  * policy above what it inherits, an arrow to each inherited policy.
  */
-export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { from: string; to: string }[]; files: Record<string, string> }) {
+export function GraphView({
+  nodes,
+  edges,
+  files,
+}: {
+  nodes: Node[];
+  edges: { from: string; to: string }[];
+  files: Record<string, string>;
+}) {
   // Policies with no inheritance either way are listed beside the drawing, not in it.
   const linked = new Set(edges.flatMap((e) => [e.from, e.to]));
   const standalone = nodes.filter((n) => !linked.has(n.name)).sort((a, b) => a.name.localeCompare(b.name));
   const drawn = nodes.filter((n) => linked.has(n.name));
   const maxDepth = Math.max(0, ...drawn.map((n) => n.depth));
-  const layers = Array.from({ length: maxDepth + 1 }, (_, d) => drawn.filter((n) => n.depth === d).sort((a, b) => a.name.localeCompare(b.name)));
+  const layers = Array.from({ length: maxDepth + 1 }, (_, d) =>
+    drawn.filter((n) => n.depth === d).sort((a, b) => a.name.localeCompare(b.name)),
+  );
   // Order each layer by where its neighbours sit (one barycentre pass upwards), to uncross edges.
   const order = new Map<string, number>();
   layers[0]?.forEach((n, i) => order.set(n.name, i));
@@ -58,7 +68,11 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
   });
   const link = (n: Node, children: React.ReactNode) =>
     files[n.name] ? (
-      <Link key={n.name} href={`/policies/edit?file=${encodeURIComponent(files[n.name]!)}`} aria-label={`Edit ${n.name}`}>
+      <Link
+        key={n.name}
+        href={`/policies/edit?file=${encodeURIComponent(files[n.name]!)}`}
+        aria-label={`Edit ${n.name}`}
+      >
         {children}
       </Link>
     ) : (
@@ -68,7 +82,15 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white p-2 shadow-sm">
       <svg width={width} height={height} role="group" aria-label="Policy inheritance graph" className="font-sans">
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M0,0 L10,5 L0,10 z" className="fill-slate-400" />
           </marker>
         </defs>
@@ -77,7 +99,16 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
           const b = pos.get(e.to);
           if (!a || !b) return null;
           return (
-            <line key={`${e.from}->${e.to}`} x1={a.x + a.w / 2} y1={a.y + H} x2={b.x + b.w / 2} y2={b.y} className="stroke-slate-300" strokeWidth={1.5} markerEnd="url(#arrow)" />
+            <line
+              key={`${e.from}->${e.to}`}
+              x1={a.x + a.w / 2}
+              y1={a.y + H}
+              x2={b.x + b.w / 2}
+              y2={b.y}
+              className="stroke-slate-300"
+              strokeWidth={1.5}
+              markerEnd="url(#arrow)"
+            />
           );
         })}
         {drawn.map((n) => {
@@ -93,16 +124,18 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
                 width={p.w}
                 height={H}
                 rx={6}
-                className={n.missing ? "fill-white stroke-slate-400" : n.effect === "deny" ? "fill-red-50 stroke-red-400" : "fill-brand-50 stroke-brand-500"}
+                className={
+                  n.missing
+                    ? "fill-white stroke-slate-400"
+                    : n.effect === "deny"
+                      ? "fill-red-50 stroke-red-400"
+                      : "fill-brand-50 stroke-brand-500"
+                }
                 strokeDasharray={n.missing ? "4 3" : undefined}
               />
               <text textAnchor="middle" className="fill-slate-800 text-[12px]">
                 {lines.map((line, i) => (
-                  <tspan
-                    key={i}
-                    x={p.x + p.w / 2}
-                    y={p.y + H / 2 + 4 + (i - (lines.length - 1) / 2) * LINE_H}
-                  >
+                  <tspan key={i} x={p.x + p.w / 2} y={p.y + H / 2 + 4 + (i - (lines.length - 1) / 2) * LINE_H}>
                     {line}
                   </tspan>
                 ))}
@@ -118,7 +151,10 @@ export function GraphView({ nodes, edges, files }: { nodes: Node[]; edges: { fro
             <span key={n.name}>
               {i > 0 && ", "}
               {files[n.name] ? (
-                <Link href={`/policies/edit?file=${encodeURIComponent(files[n.name]!)}`} className={n.effect === "deny" ? "text-red-700 underline" : "text-brand-700 underline"}>
+                <Link
+                  href={`/policies/edit?file=${encodeURIComponent(files[n.name]!)}`}
+                  className={n.effect === "deny" ? "text-red-700 underline" : "text-brand-700 underline"}
+                >
                   {n.name}
                 </Link>
               ) : (

@@ -17,7 +17,11 @@ export interface ImpactData {
     identity: string;
     displayName: string;
     email: string;
-    delta: { added: Grant[]; removed: Grant[]; changed: { resource: string; from: string | null; to: string | null }[] };
+    delta: {
+      added: Grant[];
+      removed: Grant[];
+      changed: { resource: string; from: string | null; to: string | null }[];
+    };
   }[];
 }
 
@@ -42,9 +46,13 @@ export function ImpactPreview({ impact, linkPeople = true }: { impact: ImpactDat
       {impact.people.length > 0 && (
         <table className="mt-3 w-full text-left text-sm">
           <thead>
-            <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className="w-2/5 py-1.5 pr-3 font-medium">Person</th>
-              <th scope="col" className="py-1.5 font-medium">Changes</th>
+            <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+              <th scope="col" className="w-2/5 py-1.5 pr-3 font-medium">
+                Person
+              </th>
+              <th scope="col" className="py-1.5 font-medium">
+                Changes
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 align-top">
@@ -82,7 +90,9 @@ export function ImpactPreview({ impact, linkPeople = true }: { impact: ImpactDat
           </tbody>
         </table>
       )}
-      {impact.truncated && <p className="mt-2 text-xs text-slate-500">Showing the first {impact.people.length} people.</p>}
+      {impact.truncated && (
+        <p className="mt-2 text-xs text-slate-500">Showing the first {impact.people.length} people.</p>
+      )}
     </div>
   );
 }

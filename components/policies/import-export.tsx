@@ -46,7 +46,10 @@ export function ImportExport() {
     const picked = await Promise.all(
       [...list]
         .filter((f) => /\.ya?ml$/i.test(f.name) && !/\.test\.ya?ml$/i.test(f.name))
-        .map(async (f) => ({ path: (f.webkitRelativePath || f.name).split("/").slice(1).join("/") || f.name, source: await f.text() })),
+        .map(async (f) => ({
+          path: (f.webkitRelativePath || f.name).split("/").slice(1).join("/") || f.name,
+          source: await f.text(),
+        })),
     );
     importFiles.reset();
     setMessage("");
@@ -82,7 +85,9 @@ export function ImportExport() {
         onCancel={() => setFiles(null)}
         onConfirm={() => files && importFiles.mutate({ files, message })}
       >
-        <p>The folder replaces the whole policy set: files not in it are removed. Test files (*.test.yaml) are skipped.</p>
+        <p>
+          The folder replaces the whole policy set: files not in it are removed. Test files (*.test.yaml) are skipped.
+        </p>
         <label htmlFor="import-message" className="mt-3 block text-xs font-medium text-slate-700">
           Message
         </label>
@@ -93,7 +98,11 @@ export function ImportExport() {
           placeholder="Why, e.g. Sync from the policies repository"
           className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
         />
-        {importFiles.isError && <p className="mt-2 text-sm text-red-700" role="alert">{importFiles.error.message}</p>}
+        {importFiles.isError && (
+          <p className="mt-2 text-sm text-red-700" role="alert">
+            {importFiles.error.message}
+          </p>
+        )}
       </ConfirmDialog>
     </>
   );

@@ -12,7 +12,10 @@ interface Pending {
 export function PendingChanges({ changes }: { changes: Pending[] }) {
   if (changes.length === 0) return null;
   return (
-    <section aria-label="Changes waiting for approval" className="mb-4 rounded-lg border border-amber-200 bg-amber-50 p-4">
+    <section
+      aria-label="Changes waiting for approval"
+      className="mb-4 rounded-lg border border-amber-200 bg-amber-50 p-4"
+    >
       <h2 className="text-sm font-semibold text-amber-900">
         {changes.length} change{changes.length === 1 ? "" : "s"} waiting for a second IT admin
       </h2>

@@ -11,7 +11,15 @@ export interface PickedPerson {
 }
 
 /** Find a person by name, email or title, and pick one. */
-export function PersonPicker({ value, onPick, label = "Person" }: { value: PickedPerson | null; onPick: (p: PickedPerson) => void; label?: string }) {
+export function PersonPicker({
+  value,
+  onPick,
+  label = "Person",
+}: {
+  value: PickedPerson | null;
+  onPick: (p: PickedPerson) => void;
+  label?: string;
+}) {
   const trpc = useTRPC();
   const [text, setText] = useState("");
   const term = useDeferredValue(text.trim());
@@ -52,7 +60,8 @@ export function PersonPicker({ value, onPick, label = "Person" }: { value: Picke
                   setText("");
                 }}
               >
-                {p.displayName} <span className="text-xs text-slate-500">{[p.jobTitle, p.department].filter(Boolean).join(" · ")}</span>
+                {p.displayName}{" "}
+                <span className="text-xs text-slate-500">{[p.jobTitle, p.department].filter(Boolean).join(" · ")}</span>
               </button>
             </li>
           ))}

@@ -148,7 +148,12 @@ export function PolicyEditor({
       </div>
 
       <div className="grid content-start gap-4">
-        <Card title="Problems" description={lint.isFetching ? "Checking…" : `${errors.length} errors, ${problems.length - errors.length} warnings`}>
+        <Card
+          title="Problems"
+          description={
+            lint.isFetching ? "Checking…" : `${errors.length} errors, ${problems.length - errors.length} warnings`
+          }
+        >
           {lint.isError ? (
             <Alert title="Lint could not run">{lint.error.message}</Alert>
           ) : lint.data === undefined ? (
@@ -159,7 +164,11 @@ export function PolicyEditor({
         </Card>
         <Card title="Impact" description="Who gains and who loses which grant if this is saved.">
           {impactError && <Alert title="No preview">{impactError}</Alert>}
-          {impact ? <ImpactPreview impact={impact} /> : !impactError && <p className="text-sm text-slate-500">Preview the impact to see it here.</p>}
+          {impact ? (
+            <ImpactPreview impact={impact} />
+          ) : (
+            !impactError && <p className="text-sm text-slate-500">Preview the impact to see it here.</p>
+          )}
         </Card>
       </div>
 
@@ -177,7 +186,11 @@ export function PolicyEditor({
             : "Nobody's access changes."}{" "}
           It becomes a new version of the policy set with your message.
         </p>
-        {save.isError && <p className="mt-2 text-red-700" role="alert">{save.error.message}</p>}
+        {save.isError && (
+          <p className="mt-2 text-red-700" role="alert">
+            {save.error.message}
+          </p>
+        )}
       </ConfirmDialog>
       <ConfirmDialog
         open={confirm === "delete"}
@@ -186,10 +199,23 @@ export function PolicyEditor({
         confirmLabel="Delete the policy"
         busy={save.isPending}
         onCancel={() => setConfirm(null)}
-        onConfirm={() => save.mutate({ baseVersionId: initial.versionId, changes: [{ path, source: null }], message: message.trim() || `Delete ${path}` })}
+        onConfirm={() =>
+          save.mutate({
+            baseVersionId: initial.versionId,
+            changes: [{ path, source: null }],
+            message: message.trim() || `Delete ${path}`,
+          })
+        }
       >
-        <p>Everyone it gave access to loses that access, unless another policy gives it. The file stays in earlier versions and can be restored.</p>
-        {save.isError && <p className="mt-2 text-red-700" role="alert">{save.error.message}</p>}
+        <p>
+          Everyone it gave access to loses that access, unless another policy gives it. The file stays in earlier
+          versions and can be restored.
+        </p>
+        {save.isError && (
+          <p className="mt-2 text-red-700" role="alert">
+            {save.error.message}
+          </p>
+        )}
       </ConfirmDialog>
     </div>
   );

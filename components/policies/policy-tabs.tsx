@@ -18,7 +18,9 @@ export function PolicyTabs() {
   return (
     <nav aria-label="Policy tools" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
       {tabs.map((t) => {
-        const active = t.exact ? pathname === t.href || pathname.startsWith("/policies/edit") : pathname.startsWith(t.href);
+        const active = t.exact
+          ? pathname === t.href || pathname.startsWith("/policies/edit")
+          : pathname.startsWith(t.href);
         return (
           <Link
             key={t.href}

@@ -11,16 +11,29 @@ export interface Problem {
 }
 
 /** Lint findings, each a button that jumps to its line when it is in the file being edited. */
-export function ProblemsList({ problems, file, onGoTo }: { problems: Problem[]; file: string | null; onGoTo: (line: number) => void }) {
+export function ProblemsList({
+  problems,
+  file,
+  onGoTo,
+}: {
+  problems: Problem[];
+  file: string | null;
+  onGoTo: (line: number) => void;
+}) {
   const here = problems.filter((p) => p.file === file);
   const elsewhere = problems.filter((p) => p.file !== file);
   return (
     <>
-      {here.length === 0 ? <p className="text-sm text-emerald-700">No problems in this file.</p> : <Problems problems={here} file={file} onGoTo={onGoTo} label="Problems" />}
+      {here.length === 0 ? (
+        <p className="text-sm text-emerald-700">No problems in this file.</p>
+      ) : (
+        <Problems problems={here} file={file} onGoTo={onGoTo} label="Problems" />
+      )}
       {elsewhere.length > 0 && (
         <details className="mt-3 text-sm" open={elsewhere.some((p) => p.severity === "error")}>
           <summary className="cursor-pointer text-slate-600">
-            {elsewhere.length} in other files{elsewhere.some((p) => p.severity === "error") ? " (errors there block a save too)" : ""}
+            {elsewhere.length} in other files
+            {elsewhere.some((p) => p.severity === "error") ? " (errors there block a save too)" : ""}
           </summary>
           <Problems problems={elsewhere} file={file} onGoTo={onGoTo} label="Problems in other files" />
         </details>
@@ -29,7 +42,17 @@ export function ProblemsList({ problems, file, onGoTo }: { problems: Problem[]; 
   );
 }
 
-function Problems({ problems, file, onGoTo, label }: { problems: Problem[]; file: string | null; onGoTo: (line: number) => void; label: string }) {
+function Problems({
+  problems,
+  file,
+  onGoTo,
+  label,
+}: {
+  problems: Problem[];
+  file: string | null;
+  onGoTo: (line: number) => void;
+  label: string;
+}) {
   return (
     <ul className="divide-y divide-slate-100 text-sm" aria-label={label}>
       {problems.map((p, i) => {

@@ -12,13 +12,25 @@ export function UnknownValuesTable({ rows, caption }: { rows: Row[]; caption?: s
   if (rows.length === 0) return caption ? <p className="text-sm text-emerald-700">No likely misspellings.</p> : null;
   return (
     <table className="mt-1 w-full text-left text-sm">
-      {caption && <caption className="mb-1 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">{caption}</caption>}
+      {caption && (
+        <caption className="mb-1 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
+          {caption}
+        </caption>
+      )}
       <thead>
-        <tr className="text-xs uppercase tracking-wide text-slate-500">
-          <th scope="col" className="py-1 font-medium">Attribute</th>
-          <th scope="col" className="py-1 font-medium">Value</th>
-          <th scope="col" className="py-1 font-medium">Likely meant (evidence)</th>
-          <th scope="col" className="py-1 text-right font-medium">People</th>
+        <tr className="text-xs tracking-wide text-slate-500 uppercase">
+          <th scope="col" className="py-1 font-medium">
+            Attribute
+          </th>
+          <th scope="col" className="py-1 font-medium">
+            Value
+          </th>
+          <th scope="col" className="py-1 font-medium">
+            Likely meant (evidence)
+          </th>
+          <th scope="col" className="py-1 text-right font-medium">
+            People
+          </th>
           <th scope="col" className="py-1">
             <span className="sr-only">Actions</span>
           </th>
@@ -38,7 +50,7 @@ export function UnknownValuesTable({ rows, caption }: { rows: Row[]; caption?: s
               {(aliasableAttributes as readonly string[]).includes(u.attribute) && (
                 <Link
                   href={`/identities/aliases?${new URLSearchParams({ attribute: u.attribute, raw: u.value, canonical: u.looksLike ?? "" })}`}
-                  className="whitespace-nowrap text-xs font-medium text-brand-700 hover:underline"
+                  className="text-xs font-medium whitespace-nowrap text-brand-700 hover:underline"
                 >
                   Add alias…<span className="sr-only"> for {u.value}</span>
                 </Link>

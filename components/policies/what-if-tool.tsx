@@ -18,11 +18,22 @@ export function WhatIfTool() {
   const trpc = useTRPC();
   const [person, setPerson] = useState<PickedPerson | null>(null);
   const [draft, setDraft] = useState<Draft>({});
-  const current = useQuery({ ...trpc.identities.byId.queryOptions({ id: person?.id ?? "" }), enabled: Boolean(person) });
+  const current = useQuery({
+    ...trpc.identities.byId.queryOptions({ id: person?.id ?? "" }),
+    enabled: Boolean(person),
+  });
 
   const changed = useDeferredValue(draft);
   const attributes = Object.fromEntries(
-    Object.entries(changed).map(([k, v]) => [k, k === "trainings" ? v!.split(",").map((t) => t.trim()).filter(Boolean) : v]),
+    Object.entries(changed).map(([k, v]) => [
+      k,
+      k === "trainings"
+        ? v!
+            .split(",")
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : v,
+    ]),
   );
   const result = useQuery({
     ...trpc.policies.whatIf.queryOptions({ identityId: person?.id ?? "", attributes }),
@@ -49,7 +60,9 @@ export function WhatIfTool() {
                 <div key={a}>
                   <label htmlFor={`whatif-${a}`} className="text-xs font-medium text-slate-600">
                     {hrAttributeLabels[a]}
-                    {draft[a] !== undefined && draft[a] !== original && <span className="ml-1 text-amber-700">(changed)</span>}
+                    {draft[a] !== undefined && draft[a] !== original && (
+                      <span className="ml-1 text-amber-700">(changed)</span>
+                    )}
                   </label>
                   <input
                     id={`whatif-${a}`}
@@ -73,9 +86,8 @@ export function WhatIfTool() {
         ) : (
           <div className="space-y-4">
             <div data-testid="what-if-delta" className="space-y-1 text-sm">
-              {result.data.delta.added.length + result.data.delta.removed.length + result.data.delta.changed.length === 0 && (
-                <p className="text-slate-600">Same access as now.</p>
-              )}
+              {result.data.delta.added.length + result.data.delta.removed.length + result.data.delta.changed.length ===
+                0 && <p className="text-slate-600">Same access as now.</p>}
               {result.data.delta.added.map((g) => (
                 <div key={`+${g.resource}`}>
                   <Badge tone="green">would gain</Badge> {g.resource}

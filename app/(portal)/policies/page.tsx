@@ -15,7 +15,11 @@ export const metadata = { title: "Policies" };
 export default async function PoliciesPage() {
   await requireSection("policies");
   const caller = await api();
-  const [list, pending, settings] = await Promise.all([caller.policies.list(), caller.policies.pending(), caller.policies.settings()]);
+  const [list, pending, settings] = await Promise.all([
+    caller.policies.list(),
+    caller.policies.pending(),
+    caller.policies.settings(),
+  ]);
   const problems = list.problems.filter((p) => p.severity === "error");
   return (
     <>
@@ -31,38 +35,71 @@ export default async function PoliciesPage() {
           </div>
         }
       />
-      <PendingChanges changes={pending.map((p) => ({ id: p.id, author: p.authorLabel, message: p.message, createdAt: p.createdAt, summary: p.summary }))} />
+      <PendingChanges
+        changes={pending.map((p) => ({
+          id: p.id,
+          author: p.authorLabel,
+          message: p.message,
+          createdAt: p.createdAt,
+          summary: p.summary,
+        }))}
+      />
       {problems.length > 0 && (
         <div className="mb-4">
           <Alert title={`${problems.length} policy file problem${problems.length === 1 ? "" : "s"}`}>
-            {problems.slice(0, 3).map((p) => `${p.file}:${p.line}: ${p.message}`).join(" · ")}
+            {problems
+              .slice(0, 3)
+              .map((p) => `${p.file}:${p.line}: ${p.message}`)
+              .join(" · ")}
           </Alert>
         </div>
       )}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         {list.policies.length === 0 ? (
           <div className="p-6">
-            <EmptyState title="No policies yet" action={<Link href="/policies/edit" className={buttonClasses("primary")}>Write the first policy</Link>}>
+            <EmptyState
+              title="No policies yet"
+              action={
+                <Link href="/policies/edit" className={buttonClasses("primary")}>
+                  Write the first policy
+                </Link>
+              }
+            >
               Without a policy nobody gets anything (deny by default). Start with what every employee needs.
             </EmptyState>
           </div>
         ) : (
           <table className="w-full text-left text-sm">
             <thead>
-              <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-                <th scope="col" className="px-4 py-2 font-medium">Policy</th>
-                <th scope="col" className="px-4 py-2 font-medium">Effect</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">Priority</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">People matched</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">Grants</th>
-                <th scope="col" className="px-4 py-2 font-medium">Inherits</th>
+              <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Policy
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Effect
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  Priority
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  People matched
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  Grants
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Inherits
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {list.policies.map((p) => (
                 <tr key={p.name} className="align-top hover:bg-slate-50">
                   <td className="px-4 py-3">
-                    <Link href={`/policies/edit?file=${encodeURIComponent(p.file)}`} className="font-medium text-brand-700 hover:underline">
+                    <Link
+                      href={`/policies/edit?file=${encodeURIComponent(p.file)}`}
+                      className="font-medium text-brand-700 hover:underline"
+                    >
                       {p.name}
                     </Link>
                     {p.description && <p className="mt-0.5 max-w-md text-xs text-slate-500">{p.description}</p>}
@@ -83,7 +120,10 @@ export default async function PoliciesPage() {
         )}
       </div>
       <div className="mt-6">
-        <PolicySettingsToggle key={String(settings.requireSecondApproval)} requireSecondApproval={settings.requireSecondApproval} />
+        <PolicySettingsToggle
+          key={String(settings.requireSecondApproval)}
+          requireSecondApproval={settings.requireSecondApproval}
+        />
       </div>
     </>
   );

@@ -18,27 +18,45 @@ export function AccessList({ kind, systemKey }: { kind: "unexplained" | "missing
   const trpc = useTRPC();
   const [page, setPage] = useState(1);
   const input = { page, pageSize: PAGE_SIZE, systemKey };
-  const unexplained = useQuery({ ...trpc.migration.unexplained.queryOptions(input), enabled: kind === "unexplained", placeholderData: keepPreviousData });
-  const missing = useQuery({ ...trpc.migration.missing.queryOptions(input), enabled: kind === "missing", placeholderData: keepPreviousData });
+  const unexplained = useQuery({
+    ...trpc.migration.unexplained.queryOptions(input),
+    enabled: kind === "unexplained",
+    placeholderData: keepPreviousData,
+  });
+  const missing = useQuery({
+    ...trpc.migration.missing.queryOptions(input),
+    enabled: kind === "missing",
+    placeholderData: keepPreviousData,
+  });
   const query = kind === "unexplained" ? unexplained : missing;
   if (query.isError) return <Alert title="The list could not be loaded">{query.error.message}</Alert>;
   const data = query.data;
   if (data && data.total === 0) {
     return (
       <p className="py-4 text-sm text-emerald-700">
-        {kind === "unexplained" ? "Policy or an active exception explains every row of the snapshot." : "Every grant policy expects is in the snapshot of its system."}
+        {kind === "unexplained"
+          ? "Policy or an active exception explains every row of the snapshot."
+          : "Every grant policy expects is in the snapshot of its system."}
       </p>
     );
   }
   return (
     <div className={query.isPlaceholderData ? "opacity-60" : undefined}>
       <table className="w-full text-left text-sm">
-        <caption className="sr-only">{kind === "unexplained" ? "Access nothing explains" : "Access policy expects that the snapshot lacks"}</caption>
+        <caption className="sr-only">
+          {kind === "unexplained" ? "Access nothing explains" : "Access policy expects that the snapshot lacks"}
+        </caption>
         <thead>
-          <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-            <th scope="col" className="px-3 py-2 font-medium">Account</th>
-            <th scope="col" className="px-3 py-2 font-medium">Resource</th>
-            <th scope="col" className="px-3 py-2 font-medium">{kind === "unexplained" ? "Why nothing explains it" : "Why it is expected"}</th>
+          <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+            <th scope="col" className="px-3 py-2 font-medium">
+              Account
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Resource
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              {kind === "unexplained" ? "Why nothing explains it" : "Why it is expected"}
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 align-top">
@@ -67,7 +85,15 @@ export function AccessList({ kind, systemKey }: { kind: "unexplained" | "missing
           )}
         </tbody>
       </table>
-      {data && <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} label={kind === "unexplained" ? "unexplained rows" : "missing grants"} />}
+      {data && (
+        <Pagination
+          page={page}
+          pageSize={PAGE_SIZE}
+          total={data.total}
+          onPage={setPage}
+          label={kind === "unexplained" ? "unexplained rows" : "missing grants"}
+        />
+      )}
     </div>
   );
 }

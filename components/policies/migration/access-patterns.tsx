@@ -45,7 +45,10 @@ export function AccessPatterns() {
               setOpen(null);
               setShowAll(false);
             }}
-            className={cn("px-3 py-1.5 text-sm font-medium first:rounded-l-md last:rounded-r-md", dimension === d.key ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50")}
+            className={cn(
+              "px-3 py-1.5 text-sm font-medium first:rounded-l-md last:rounded-r-md",
+              dimension === d.key ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50",
+            )}
           >
             {d.label}
           </button>
@@ -57,22 +60,39 @@ export function AccessPatterns() {
           <NoSnapshot />
         ) : (
           <p className="text-sm text-slate-600">
-            Nobody Active with a {dimension === "job_title" ? "job title" : "department"} holds anything in the snapshot: its accounts match no identity (see the accounts no one has, in coverage).
+            Nobody Active with a {dimension === "job_title" ? "job title" : "department"} holds anything in the
+            snapshot: its accounts match no identity (see the accounts no one has, in coverage).
           </p>
         )
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
-            <caption className="sr-only">Access patterns {dimension === "job_title" ? "by job title" : "by department"}</caption>
+            <caption className="sr-only">
+              Access patterns {dimension === "job_title" ? "by job title" : "by department"}
+            </caption>
             <thead>
-              <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-                <th scope="col" className="px-3 py-2 font-medium">{dimension === "job_title" ? "Job title" : "Department"}</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">People</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Resources</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Held by 100%</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Held by 90%+</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Outliers</th>
-                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
+              <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+                <th scope="col" className="px-3 py-2 font-medium">
+                  {dimension === "job_title" ? "Job title" : "Department"}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  People
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Resources
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Held by 100%
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Held by 90%+
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Outliers
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -88,20 +108,36 @@ export function AccessPatterns() {
                         <th scope="row" className="px-3 py-2 font-medium text-slate-900">
                           {g.group}
                         </th>
-                        <td className="px-3 py-2 text-right tabular-nums" title={`${g.inSnapshot} of ${g.size} hold something in the snapshot`}>
+                        <td
+                          className="px-3 py-2 text-right tabular-nums"
+                          title={`${g.inSnapshot} of ${g.size} hold something in the snapshot`}
+                        >
                           {g.size}
-                          {g.inSnapshot < g.size && <span className="text-xs text-slate-500"> ({g.inSnapshot} in snapshot)</span>}
+                          {g.inSnapshot < g.size && (
+                            <span className="text-xs text-slate-500"> ({g.inSnapshot} in snapshot)</span>
+                          )}
                         </td>
                         <td className="px-3 py-2 text-right tabular-nums">{g.resources}</td>
                         <td className="px-3 py-2 text-right tabular-nums">{g.heldByAll}</td>
                         <td className="px-3 py-2 text-right tabular-nums">{g.heldByMost}</td>
-                        <td className={cn("px-3 py-2 text-right tabular-nums", g.outliers > 0 && "text-amber-800")}>{g.outliers}</td>
+                        <td className={cn("px-3 py-2 text-right tabular-nums", g.outliers > 0 && "text-amber-800")}>
+                          {g.outliers}
+                        </td>
                         <td className="px-3 py-2">
                           <div className="flex justify-end gap-2">
-                            <Button variant="ghost" aria-expanded={expanded} aria-controls={expanded ? detailId : undefined} onClick={() => setOpen(expanded ? null : g.group)}>
+                            <Button
+                              variant="ghost"
+                              aria-expanded={expanded}
+                              aria-controls={expanded ? detailId : undefined}
+                              onClick={() => setOpen(expanded ? null : g.group)}
+                            >
                               {expanded ? "Hide" : "Show"} pattern
                             </Button>
-                            <Button variant="secondary" disabled={drafting.pending !== null} onClick={() => void drafting.draft(dimension, g.group)}>
+                            <Button
+                              variant="secondary"
+                              disabled={drafting.pending !== null}
+                              onClick={() => void drafting.draft(dimension, g.group)}
+                            >
                               {drafting.pending === g.group ? "Drafting…" : "Draft policy"}
                             </Button>
                           </div>
@@ -114,7 +150,11 @@ export function AccessPatterns() {
                       </tr>
                       {expanded && (
                         <tr>
-                          <td colSpan={7} id={detailId} className="border-l-2 border-brand-600 bg-slate-50/60 px-4 py-4">
+                          <td
+                            colSpan={7}
+                            id={detailId}
+                            className="border-l-2 border-brand-600 bg-slate-50/60 px-4 py-4"
+                          >
                             <GroupPattern dimension={dimension} group={g.group} drafting={drafting} />
                           </td>
                         </tr>

@@ -23,7 +23,10 @@ export function CoverageHeadline() {
   // Before any snapshot there is no number to show; the sections below say what to do.
   if (o.rows === 0) return null;
   return (
-    <section aria-labelledby="coverage-headline" className="flex flex-wrap items-center gap-x-10 gap-y-4 rounded-lg border border-slate-200 bg-white px-6 py-5 shadow-sm">
+    <section
+      aria-labelledby="coverage-headline"
+      className="flex flex-wrap items-center gap-x-10 gap-y-4 rounded-lg border border-slate-200 bg-white px-6 py-5 shadow-sm"
+    >
       <div>
         <p id="coverage-headline" className="text-5xl font-semibold tracking-tight text-slate-900 tabular-nums">
           {percentText(o.policyShare)}
@@ -32,9 +35,20 @@ export function CoverageHeadline() {
       </div>
       <dl className="grid grid-cols-2 gap-x-8 gap-y-2 text-sm sm:grid-cols-4">
         <Stat label="Access rows" value={`${o.rows.toLocaleString("en")} on ${plural(systems, "system")}`} />
-        <Stat label="Covered by active exceptions" value={`${percentText(o.exceptionShare)} (${o.exception.toLocaleString("en")})`} />
-        <Stat label="Explained by nothing" value={`${percentText(o.unexplainedShare)} (${o.unexplained.toLocaleString("en")})`} tone={o.unexplained ? "red" : undefined} />
-        <Stat label="Expected but missing" value={o.missing.toLocaleString("en")} tone={o.missing ? "amber" : undefined} />
+        <Stat
+          label="Covered by active exceptions"
+          value={`${percentText(o.exceptionShare)} (${o.exception.toLocaleString("en")})`}
+        />
+        <Stat
+          label="Explained by nothing"
+          value={`${percentText(o.unexplainedShare)} (${o.unexplained.toLocaleString("en")})`}
+          tone={o.unexplained ? "red" : undefined}
+        />
+        <Stat
+          label="Expected but missing"
+          value={o.missing.toLocaleString("en")}
+          tone={o.missing ? "amber" : undefined}
+        />
       </dl>
     </section>
   );
@@ -44,7 +58,14 @@ function Stat({ label, value, tone }: { label: string; value: string; tone?: "re
   return (
     <div>
       <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className={cn("font-semibold tabular-nums", tone === "red" ? "text-red-700" : tone === "amber" ? "text-amber-800" : "text-slate-900")}>{value}</dd>
+      <dd
+        className={cn(
+          "font-semibold tabular-nums",
+          tone === "red" ? "text-red-700" : tone === "amber" ? "text-amber-800" : "text-slate-900",
+        )}
+      >
+        {value}
+      </dd>
     </div>
   );
 }
@@ -64,22 +85,39 @@ export function CoverageReport() {
   if (coverage.isPending) return <Skeleton className="h-40" />;
   if (coverage.isError) return <Alert title="Coverage could not be computed">{coverage.error.message}</Alert>;
   const report = coverage.data;
-  if (report.systems.length === 0) return <p className="text-sm text-slate-500">Coverage is measured once a snapshot is imported.</p>;
+  if (report.systems.length === 0)
+    return <p className="text-sm text-slate-500">Coverage is measured once a snapshot is imported.</p>;
   return (
     <div className="grid gap-6">
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Policy coverage per system</caption>
           <thead>
-            <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className="px-3 py-2 font-medium">System</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Rows</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Policy</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Exceptions</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Nothing</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Missing</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Accounts no one has</th>
-              <th scope="col" className="px-3 py-2 font-medium">Snapshot of</th>
+            <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+              <th scope="col" className="px-3 py-2 font-medium">
+                System
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Rows
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Policy
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Exceptions
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Nothing
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Missing
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Accounts no one has
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Snapshot of
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -91,8 +129,12 @@ export function CoverageReport() {
                 <td className="px-3 py-2 text-right tabular-nums">{s.rows.toLocaleString("en")}</td>
                 <td className="px-3 py-2 text-right font-semibold tabular-nums">{percentText(s.policyShare)}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{s.exception.toLocaleString("en")}</td>
-                <td className={cn("px-3 py-2 text-right tabular-nums", s.unexplained > 0 && "text-red-700")}>{s.unexplained.toLocaleString("en")}</td>
-                <td className={cn("px-3 py-2 text-right tabular-nums", s.missing > 0 && "text-amber-800")}>{s.missing.toLocaleString("en")}</td>
+                <td className={cn("px-3 py-2 text-right tabular-nums", s.unexplained > 0 && "text-red-700")}>
+                  {s.unexplained.toLocaleString("en")}
+                </td>
+                <td className={cn("px-3 py-2 text-right tabular-nums", s.missing > 0 && "text-amber-800")}>
+                  {s.missing.toLocaleString("en")}
+                </td>
                 <td className="px-3 py-2 text-right tabular-nums">{s.unmatchedAccounts.toLocaleString("en")}</td>
                 <td className="px-3 py-2 text-xs text-slate-500">{formatWhen(s.importedAt, tz)}</td>
               </tr>
@@ -106,7 +148,9 @@ export function CoverageReport() {
           <summary className="cursor-pointer font-medium text-slate-800">
             {plural(report.resourcesWithoutPolicy.length, "resource")} people hold that no policy grants at all
           </summary>
-          <p className="mt-1 text-slate-600">Each needs a policy, or stays with the few who hold it as documented exceptions.</p>
+          <p className="mt-1 text-slate-600">
+            Each needs a policy, or stays with the few who hold it as documented exceptions.
+          </p>
           <ul className="mt-2 grid gap-0.5 font-mono text-xs">
             {report.resourcesWithoutPolicy.map((r) => (
               <li key={r}>{r}</li>
@@ -125,9 +169,15 @@ export function CoverageReport() {
                 aria-pressed={list === l.key}
                 aria-controls="coverage-list"
                 onClick={() => setList(l.key)}
-                className={cn("-mb-px border-b-2 px-3 py-2 text-sm font-medium", list === l.key ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900")}
+                className={cn(
+                  "-mb-px border-b-2 px-3 py-2 text-sm font-medium",
+                  list === l.key
+                    ? "border-brand-600 text-brand-700"
+                    : "border-transparent text-slate-600 hover:text-slate-900",
+                )}
               >
-                {l.label} ({(l.key === "unexplained" ? report.overall.unexplained : report.overall.missing).toLocaleString("en")})
+                {l.label} (
+                {(l.key === "unexplained" ? report.overall.unexplained : report.overall.missing).toLocaleString("en")})
               </button>
             ))}
           </div>
@@ -135,7 +185,12 @@ export function CoverageReport() {
             <label htmlFor="coverage-system" className="sr-only">
               List the access of
             </label>
-            <select id="coverage-system" value={systemKey ?? ""} onChange={(e) => setSystemKey(e.target.value || undefined)} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+            <select
+              id="coverage-system"
+              value={systemKey ?? ""}
+              onChange={(e) => setSystemKey(e.target.value || undefined)}
+              className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            >
               <option value="">All systems</option>
               {report.systems.map((s) => (
                 <option key={s.systemKey} value={s.systemKey}>

@@ -4,8 +4,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 export function NoSnapshot() {
   return (
     <EmptyState title="No snapshot imported yet">
-      Export current access from each system as CSV (a username or email, the resource, and the level) and import it above, one system at a time. Patterns and coverage are computed
-      from it.
+      Export current access from each system as CSV (a username or email, the resource, and the level) and import it
+      above, one system at a time. Patterns and coverage are computed from it.
     </EmptyState>
   );
 }

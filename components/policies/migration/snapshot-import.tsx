@@ -75,7 +75,8 @@ export function SnapshotImport() {
       {importing.isSuccess && (
         <Alert tone="green" title={`${importing.data.systemName} snapshot imported`}>
           {plural(importing.data.records, "access row")} for {plural(importing.data.accounts, "account")}
-          {importing.data.replaced ? ` replaced ${plural(importing.data.replaced, "earlier row")}` : " imported"}. Patterns and coverage below are up to date.
+          {importing.data.replaced ? ` replaced ${plural(importing.data.replaced, "earlier row")}` : " imported"}.
+          Patterns and coverage below are up to date.
         </Alert>
       )}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
@@ -84,7 +85,12 @@ export function SnapshotImport() {
             <label htmlFor="snapshot-system" className="text-sm font-medium text-slate-800">
               System
             </label>
-            <select id="snapshot-system" value={systemKey} onChange={(e) => setSystemKey(e.target.value)} className={field}>
+            <select
+              id="snapshot-system"
+              value={systemKey}
+              onChange={(e) => setSystemKey(e.target.value)}
+              className={field}
+            >
               <option value="">Choose the system this export is from</option>
               {systems.data?.map((s) => (
                 <option key={s.key} value={s.key}>
@@ -109,10 +115,18 @@ export function SnapshotImport() {
             <Button onClick={runPreview} disabled={!systemKey || !csv.trim() || preview.isFetching}>
               {preview.isFetching ? "Previewing…" : "Preview"}
             </Button>
-            {stale && <span className="text-sm text-amber-800">The system or file changed since this preview: preview again before importing.</span>}
+            {stale && (
+              <span className="text-sm text-amber-800">
+                The system or file changed since this preview: preview again before importing.
+              </span>
+            )}
           </div>
         </div>
-        <SystemsTable rows={systems.data} loading={systems.isPending} error={systems.isError ? systems.error.message : null} />
+        <SystemsTable
+          rows={systems.data}
+          loading={systems.isPending}
+          error={systems.isError ? systems.error.message : null}
+        />
       </div>
 
       {preview.isFetching && !data && (
@@ -166,17 +180,31 @@ export function SnapshotImport() {
   );
 }
 
-function SystemsTable({ rows, loading, error }: { rows: MigrationOutputs["systems"] | undefined; loading: boolean; error: string | null }) {
+function SystemsTable({
+  rows,
+  loading,
+  error,
+}: {
+  rows: MigrationOutputs["systems"] | undefined;
+  loading: boolean;
+  error: string | null;
+}) {
   const tz = useTimeZone();
   return (
     <div className="overflow-x-auto rounded-md border border-slate-200">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Snapshot per system</caption>
         <thead>
-          <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-            <th scope="col" className="px-3 py-2 font-medium">System</th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">Rows</th>
-            <th scope="col" className="px-3 py-2 font-medium">Imported</th>
+          <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+            <th scope="col" className="px-3 py-2 font-medium">
+              System
+            </th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">
+              Rows
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Imported
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -192,7 +220,9 @@ function SystemsTable({ rows, loading, error }: { rows: MigrationOutputs["system
                 <tr key={s.key}>
                   <td className="px-3 py-2 font-medium text-slate-800">{s.name}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{s.rows ? s.rows.toLocaleString("en") : "—"}</td>
-                  <td className="px-3 py-2 text-xs text-slate-500">{s.importedAt ? `${formatWhen(s.importedAt, tz)} by ${s.importedBy}` : "not yet"}</td>
+                  <td className="px-3 py-2 text-xs text-slate-500">
+                    {s.importedAt ? `${formatWhen(s.importedAt, tz)} by ${s.importedBy}` : "not yet"}
+                  </td>
                 </tr>
               ))}
         </tbody>

@@ -4,8 +4,20 @@ import { plural, type MigrationOutputs } from "./format";
 
 type Preview = MigrationOutputs["previewSnapshot"];
 
-function Count({ label, value, tone = "neutral" }: { label: string; value: number; tone?: "neutral" | "amber" | "red" }) {
-  const tones = { neutral: "text-slate-900", amber: value ? "text-amber-800" : "text-slate-900", red: value ? "text-red-700" : "text-slate-900" };
+function Count({
+  label,
+  value,
+  tone = "neutral",
+}: {
+  label: string;
+  value: number;
+  tone?: "neutral" | "amber" | "red";
+}) {
+  const tones = {
+    neutral: "text-slate-900",
+    amber: value ? "text-amber-800" : "text-slate-900",
+    red: value ? "text-red-700" : "text-slate-900",
+  };
   return (
     <div className="rounded-md border border-slate-200 bg-white px-3 py-2">
       <dt className="text-xs text-slate-500">{label}</dt>
@@ -15,7 +27,17 @@ function Count({ label, value, tone = "neutral" }: { label: string; value: numbe
 }
 
 /** A finding with its list, folded: the counts say whether to open it. */
-function Finding({ title, total, listed, children }: { title: string; total: number; listed: number; children: ReactNode }) {
+function Finding({
+  title,
+  total,
+  listed,
+  children,
+}: {
+  title: string;
+  total: number;
+  listed: number;
+  children: ReactNode;
+}) {
   if (total === 0) return null;
   return (
     <details className="rounded-md border border-amber-200 bg-amber-50/50 px-4 py-2 text-sm">
@@ -55,30 +77,48 @@ export function SnapshotPreview({ preview }: { preview: Preview }) {
           </ul>
         </Alert>
       )}
-      {preview.ignoredColumns.length > 0 && <p className="text-sm text-slate-600">Ignored columns: {preview.ignoredColumns.join(", ")}.</p>}
+      {preview.ignoredColumns.length > 0 && (
+        <p className="text-sm text-slate-600">Ignored columns: {preview.ignoredColumns.join(", ")}.</p>
+      )}
       <div className="grid gap-2">
-        <Finding title="Accounts no identity has (orphaned accounts, or names that differ from the email)" total={c.unmatchedAccounts} listed={preview.unmatchedAccounts.length}>
+        <Finding
+          title="Accounts no identity has (orphaned accounts, or names that differ from the email)"
+          total={c.unmatchedAccounts}
+          listed={preview.unmatchedAccounts.length}
+        >
           {preview.unmatchedAccounts.map((a) => (
             <li key={a.username}>
               {a.username} · {plural(a.rows, "row")}
             </li>
           ))}
         </Finding>
-        <Finding title="Resources not in the catalog" total={c.unknownResources} listed={preview.unknownResources.length}>
+        <Finding
+          title="Resources not in the catalog"
+          total={c.unknownResources}
+          listed={preview.unknownResources.length}
+        >
           {preview.unknownResources.map((r) => (
             <li key={r.value}>
               {r.value} · {plural(r.rows, "row")}, first on row {r.firstRow}
             </li>
           ))}
         </Finding>
-        <Finding title={`Levels ${preview.system.name} does not have (it has ${preview.system.levels.join(", ")})`} total={c.unknownLevels} listed={preview.unknownLevels.length}>
+        <Finding
+          title={`Levels ${preview.system.name} does not have (it has ${preview.system.levels.join(", ")})`}
+          total={c.unknownLevels}
+          listed={preview.unknownLevels.length}
+        >
           {preview.unknownLevels.map((l) => (
             <li key={l.value}>
               {l.value} · {plural(l.rows, "row")}, first on row {l.firstRow}
             </li>
           ))}
         </Finding>
-        <Finding title="Duplicate rows (merged, the higher level kept)" total={c.duplicates} listed={preview.duplicates.length}>
+        <Finding
+          title="Duplicate rows (merged, the higher level kept)"
+          total={c.duplicates}
+          listed={preview.duplicates.length}
+        >
           {preview.duplicates.map((d) => (
             <li key={`${d.username} ${d.resource}`}>
               rows {d.rows.join(", ")}: {d.username} {d.resource}

@@ -25,10 +25,16 @@ export function useDraftPolicy() {
     setError(null);
     setPending(group);
     try {
-      const result = await queryClient.fetchQuery({ ...trpc.migration.draftPolicy.queryOptions({ dimension, group, resources }), staleTime: 0 });
+      const result = await queryClient.fetchQuery({
+        ...trpc.migration.draftPolicy.queryOptions({ dimension, group, resources }),
+        staleTime: 0,
+      });
       const href = `/policies/edit?from=migration&draft=${encodeURIComponent(result.source)}`;
       if (href.length > LONGEST_LINK) {
-        setError({ group, message: `A draft of ${result.resources.length} grants is too long to open: choose fewer resources and draft the rest as a second policy.` });
+        setError({
+          group,
+          message: `A draft of ${result.resources.length} grants is too long to open: choose fewer resources and draft the rest as a second policy.`,
+        });
         return;
       }
       router.push(href);

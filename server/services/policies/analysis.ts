@@ -28,7 +28,8 @@ export async function listPolicies({ ctx }: { ctx: ServiceContext }) {
   for (const person of people) {
     const p = prepareIdentity(engine.compiled.layout, person, at);
     if (!p.active) continue;
-    for (const cp of engine.compiled.policies) if (cp.match(p)) matched.set(cp.policy.name, (matched.get(cp.policy.name) ?? 0) + 1);
+    for (const cp of engine.compiled.policies)
+      if (cp.match(p)) matched.set(cp.policy.name, (matched.get(cp.policy.name) ?? 0) + 1);
   }
   return {
     versionId: engine.versionId,
@@ -52,7 +53,11 @@ export async function getPolicyFile({ ctx, input }: { ctx: ServiceContext; input
   const engine = await policyEngine(ctx.db);
   const file = engine.files.find((f) => f.path === input.path);
   if (!file) throw new DomainError("NOT_FOUND", `There is no policy file ${input.path}`, { field: "path" });
-  return { versionId: engine.versionId, ...file, policies: engine.loaded.policies.filter((p) => p.file === file.path).map((p) => p.name) };
+  return {
+    versionId: engine.versionId,
+    ...file,
+    policies: engine.loaded.policies.filter((p) => p.file === file.path).map((p) => p.name),
+  };
 }
 
 /** Lint as you type: problems of the set as it would be with these changes. */
@@ -65,17 +70,33 @@ export async function lintPolicyDraft({ ctx, input }: { ctx: ServiceContext; inp
 }
 
 /** Who gains and loses what if the changes were saved, with people named, before saving. */
-export async function previewPolicyDraft({ ctx, input }: { ctx: ServiceContext; input: { changes: FileChangeInput[]; limit: number } }) {
+export async function previewPolicyDraft({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { changes: FileChangeInput[]; limit: number };
+}) {
   const current = await policyEngine(ctx.db);
   const nextFiles = applyChanges(current.files, input.changes);
   const [next, people] = await Promise.all([policyEngine(ctx.db, nextFiles), loadPolicyIdentities(ctx.db)]);
   if (next.loaded.problems.some((p) => p.severity === "error")) {
-    throw new DomainError("INVALID_INPUT", "Fix the errors in the policy before previewing its impact", { field: "changes" });
+    throw new DomainError("INVALID_INPUT", "Fix the errors in the policy before previewing its impact", {
+      field: "changes",
+    });
   }
-  const changedNames = [...new Set(input.changes.flatMap((c) => [...namesIn(current, c.path), ...namesIn(next, c.path)]))];
-  const impact = previewImpact(current.compiled, next.compiled, people, ctx.clock(), { changedPolicies: changedNames, limit: input.limit });
+  const changedNames = [
+    ...new Set(input.changes.flatMap((c) => [...namesIn(current, c.path), ...namesIn(next, c.path)])),
+  ];
+  const impact = previewImpact(current.compiled, next.compiled, people, ctx.clock(), {
+    changedPolicies: changedNames,
+    limit: input.limit,
+  });
   // Names only for the people shown, not for everyone an edit of a base policy moves.
-  const names = await personNames(ctx, impact.people.map((p) => p.identity));
+  const names = await personNames(
+    ctx,
+    impact.people.map((p) => p.identity),
+  );
   return {
     ...impact,
     people: impact.people.map((p) => ({ ...p, ...names.get(p.identity)! })),
@@ -89,7 +110,12 @@ function namesIn(engine: Awaited<ReturnType<typeof policyEngine>>, path: string)
 }
 
 async function personNames(ctx: ServiceContext, ids: string[]) {
-  const rows = ids.length ? await ctx.db.query.identities.findMany({ columns: { id: true, displayName: true, email: true }, where: (i, { inArray }) => inArray(i.id, ids) }) : [];
+  const rows = ids.length
+    ? await ctx.db.query.identities.findMany({
+        columns: { id: true, displayName: true, email: true },
+        where: (i, { inArray }) => inArray(i.id, ids),
+      })
+    : [];
   return new Map(rows.map((r) => [r.id, { displayName: r.displayName, email: r.email }]));
 }
 
@@ -109,7 +135,17 @@ export async function expectedAccessOf({ ctx, input }: { ctx: ServiceContext; in
   const exceptions = active ? await activeExceptionsOf(ctx.db, input.identityId, at) : [];
   const temporary = exceptions
     .filter(({ e }) => temporaryAccessCounts(explainAccess(engine.compiled, person, e.resourceKey, at)).counts)
-    .map(({ e, approverName }) => ({ exceptionId: e.id, number: e.number, resource: e.resourceKey, level: e.level, type: e.type, source: e.source, fallbackName: e.fallbackName, expiresAt: e.expiresAt, approverName: approverName ?? e.approvalRule }));
+    .map(({ e, approverName }) => ({
+      exceptionId: e.id,
+      number: e.number,
+      resource: e.resourceKey,
+      level: e.level,
+      type: e.type,
+      source: e.source,
+      fallbackName: e.fallbackName,
+      expiresAt: e.expiresAt,
+      approverName: approverName ?? e.approvalRule,
+    }));
   return {
     versionId: engine.versionId,
     grants: evaluateIdentity(engine.compiled, person, at),
@@ -124,9 +160,19 @@ export async function expectedAccessOf({ ctx, input }: { ctx: ServiceContext; in
  * it (exceptions and fallback grants, open by the clock), counted by the rule expected access
  * uses, so the two never disagree.
  */
-export async function explainPersonAccess({ ctx, input }: { ctx: ServiceContext; input: { identityId: string; resource: string } }) {
+export async function explainPersonAccess({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { identityId: string; resource: string };
+}) {
   const at = ctx.clock();
-  const [engine, person, held] = await Promise.all([policyEngine(ctx.db), onePerson(ctx, input.identityId), activeExceptionsOf(ctx.db, input.identityId, at)]);
+  const [engine, person, held] = await Promise.all([
+    policyEngine(ctx.db),
+    onePerson(ctx, input.identityId),
+    activeExceptionsOf(ctx.db, input.identityId, at),
+  ]);
   const explanation = explainWithTemporaryAccess(
     explainAccess(engine.compiled, person, input.resource, at),
     held
@@ -147,16 +193,29 @@ export async function explainPersonAccess({ ctx, input }: { ctx: ServiceContext;
   const decision = await fallbackDecisionFor(ctx, input.identityId, input.resource);
   return {
     ...explanation,
-    fallback: { action: decision.action, name: decision.fallback?.name ?? null, message: decision.message, considered: decision.considered.map((c) => ({ name: c.name, outcome: c.outcome, why: c.why })) },
+    fallback: {
+      action: decision.action,
+      name: decision.fallback?.name ?? null,
+      message: decision.message,
+      considered: decision.considered.map((c) => ({ name: c.name, outcome: c.outcome, why: c.why })),
+    },
   };
 }
 
 /** "What if": a person's expected access with some attributes changed, against what they get now. */
-export async function whatIfAttributes({ ctx, input }: { ctx: ServiceContext; input: { identityId: string; attributes: Record<string, unknown> } }) {
+export async function whatIfAttributes({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { identityId: string; attributes: Record<string, unknown> };
+}) {
   const validated = validateAttributes(input.attributes);
   if (!validated.ok) {
     const first = validated.problems[0]!;
-    throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), { field: `attributes.${first.field}` });
+    throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), {
+      field: `attributes.${first.field}`,
+    });
   }
   const [engine, person] = await Promise.all([policyEngine(ctx.db), onePerson(ctx, input.identityId)]);
   const at = ctx.clock();
@@ -174,7 +233,11 @@ export async function whatIfAttributes({ ctx, input }: { ctx: ServiceContext; in
 
 /** The inheritance graph, what no policy grants, and HR values no policy or alias knows. */
 export async function policyOverview({ ctx }: { ctx: ServiceContext }) {
-  const [engine, catalog, people] = await Promise.all([policyEngine(ctx.db), loadCatalog(ctx.db), loadPolicyIdentities(ctx.db)]);
+  const [engine, catalog, people] = await Promise.all([
+    policyEngine(ctx.db),
+    loadCatalog(ctx.db),
+    loadPolicyIdentities(ctx.db),
+  ]);
   return {
     versionId: engine.versionId,
     graph: policyGraph(engine.loaded.policies),

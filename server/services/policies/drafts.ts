@@ -17,10 +17,15 @@ export function applyChanges(base: readonly PolicyFile[], changes: readonly File
   const files = new Map(base.map((f) => [f.path, f.source]));
   changes.forEach((c, i) => {
     if (!PATH.test(c.path) || !isPolicyFile(c.path)) {
-      throw new DomainError("INVALID_INPUT", `"${c.path}" is not a policy file name (letters, digits, . _ -, ending in .yaml)`, { field: `changes.${i}.path` });
+      throw new DomainError(
+        "INVALID_INPUT",
+        `"${c.path}" is not a policy file name (letters, digits, . _ -, ending in .yaml)`,
+        { field: `changes.${i}.path` },
+      );
     }
     if (c.source === null) {
-      if (!files.delete(c.path)) throw new DomainError("INVALID_INPUT", `there is no file ${c.path} to delete`, { field: `changes.${i}.path` });
+      if (!files.delete(c.path))
+        throw new DomainError("INVALID_INPUT", `there is no file ${c.path} to delete`, { field: `changes.${i}.path` });
     } else files.set(c.path, c.source.endsWith("\n") ? c.source : `${c.source}\n`);
   });
   return [...files].map(([path, source]) => ({ path, source })).sort((a, b) => a.path.localeCompare(b.path));
@@ -34,8 +39,16 @@ export async function complexityThreshold(db: DbOrTx): Promise<number> {
 /** Parse problems and lint findings for a whole set, checked against the systems, resources and people there are. */
 export async function lintFiles(db: DbOrTx, files: readonly PolicyFile[]): Promise<PolicyProblem[]> {
   const loaded = loadPolicySet(files);
-  const [config, catalog, people, threshold] = await Promise.all([loadPolicyConfig(db), loadCatalog(db), loadPolicyIdentities(db), complexityThreshold(db)]);
-  return [...loaded.problems, ...lintPolicies(loaded.policies, { config, catalog, identities: people, complexityThreshold: threshold })];
+  const [config, catalog, people, threshold] = await Promise.all([
+    loadPolicyConfig(db),
+    loadCatalog(db),
+    loadPolicyIdentities(db),
+    complexityThreshold(db),
+  ]);
+  return [
+    ...loaded.problems,
+    ...lintPolicies(loaded.policies, { config, catalog, identities: people, complexityThreshold: threshold }),
+  ];
 }
 
 /** Refuses a set with errors, naming the first one's file and line. */

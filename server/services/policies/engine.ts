@@ -13,7 +13,15 @@ import {
 } from "@/server/core/policy";
 import type { DbOrTx } from "@/server/db/client";
 import { attributesOf } from "@/server/db/identity-columns";
-import { attributeAliases, attributeScales, identities, policyFiles, policySetVersions, resources, systems } from "@/server/db/schema";
+import {
+  attributeAliases,
+  attributeScales,
+  identities,
+  policyFiles,
+  policySetVersions,
+  resources,
+  systems,
+} from "@/server/db/schema";
 
 /** What evaluation needs from the database besides the policies: scales, aliases, system levels. */
 export async function loadPolicyConfig(db: DbOrTx): Promise<PolicyConfig> {
@@ -90,7 +98,9 @@ export async function policyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<Po
   const config = await loadPolicyConfig(db);
   const version = files ? null : await activeVersion(db);
   const theFiles = files ?? (await versionFiles(db, version?.id ?? null));
-  const key = createHash("sha256").update(JSON.stringify([config, theFiles])).digest("hex");
+  const key = createHash("sha256")
+    .update(JSON.stringify([config, theFiles]))
+    .digest("hex");
   const hit = cache.get(key);
   if (hit) {
     return { ...hit, versionId: version?.id ?? null };

@@ -19,12 +19,21 @@ export async function requiresSecondApproval(db: ServiceContext["db"] | Tx): Pro
 
 /** Impact counts of going from `before` to `after` over everyone, kept with the version. */
 async function impactSummary(ctx: ServiceContext, before: PolicyFile[], after: PolicyFile[]) {
-  const [old, next, people] = await Promise.all([policyEngine(ctx.db, before), policyEngine(ctx.db, after), loadPolicyIdentities(ctx.db)]);
+  const [old, next, people] = await Promise.all([
+    policyEngine(ctx.db, before),
+    policyEngine(ctx.db, after),
+    loadPolicyIdentities(ctx.db),
+  ]);
   const impact = previewImpact(old.compiled, next.compiled, people, ctx.clock(), { limit: 0 });
   const changes = diffPolicySets(before, after);
   return {
     files: changes.map((c) => ({ path: c.path, change: c.change })),
-    impact: { people: impact.changedPeople, gains: impact.gains, losses: impact.losses, levelChanges: impact.levelChanges },
+    impact: {
+      people: impact.changedPeople,
+      gains: impact.gains,
+      losses: impact.losses,
+      levelChanges: impact.levelChanges,
+    },
   };
 }
 
@@ -41,33 +50,70 @@ export async function savePolicyChange({
   input: { baseVersionId: number | null; changes: FileChangeInput[]; message: string };
 }) {
   const message = input.message.trim();
-  if (message.length < 3) throw new DomainError("INVALID_INPUT", "Say what the change is for (a message of a few words)", { field: "message" });
-  if (input.changes.length === 0) throw new DomainError("INVALID_INPUT", "There is nothing to save", { field: "changes" });
+  if (message.length < 3)
+    throw new DomainError("INVALID_INPUT", "Say what the change is for (a message of a few words)", {
+      field: "message",
+    });
+  if (input.changes.length === 0)
+    throw new DomainError("INVALID_INPUT", "There is nothing to save", { field: "changes" });
   const current = await activeVersion(ctx.db);
   const base = await versionFiles(ctx.db, current?.id ?? null);
   const after = applyChanges(base, input.changes);
   assertNoErrors(await lintFiles(ctx.db, after));
   const summary = await impactSummary(ctx, base, after);
-  if (summary.files.length === 0) throw new DomainError("INVALID_INPUT", "The files are the same as the active version: nothing to save", { field: "changes" });
-  return createVersion(ctx, { baseVersionId: input.baseVersionId, expectedBase: current?.id ?? null, files: after, message, summary, action: "policy.change_saved" });
+  if (summary.files.length === 0)
+    throw new DomainError("INVALID_INPUT", "The files are the same as the active version: nothing to save", {
+      field: "changes",
+    });
+  return createVersion(ctx, {
+    baseVersionId: input.baseVersionId,
+    expectedBase: current?.id ?? null,
+    files: after,
+    message,
+    summary,
+    action: "policy.change_saved",
+  });
 }
 
 /** Makes an earlier version's files the policy set again, as a new version. */
-export async function restorePolicyVersion({ ctx, input }: { ctx: ServiceContext; input: { versionId: number; message?: string } }) {
+export async function restorePolicyVersion({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { versionId: number; message?: string };
+}) {
   const [old] = await ctx.db.select().from(policySetVersions).where(eq(policySetVersions.id, input.versionId));
   if (!old) throw new DomainError("NOT_FOUND", `There is no version ${input.versionId}`, { field: "versionId" });
   const current = await activeVersion(ctx.db);
   const base = await versionFiles(ctx.db, current?.id ?? null);
   const after = await versionFiles(ctx.db, old.id);
   const summary = await impactSummary(ctx, base, after);
-  if (summary.files.length === 0) throw new DomainError("INVALID_INPUT", `Version ${old.id} is what is active already`, { field: "versionId" });
+  if (summary.files.length === 0)
+    throw new DomainError("INVALID_INPUT", `Version ${old.id} is what is active already`, { field: "versionId" });
   const message = input.message?.trim() || `Restore version ${old.id} ("${old.message}")`;
-  return createVersion(ctx, { baseVersionId: current?.id ?? null, expectedBase: current?.id ?? null, files: after, message, summary, action: "policy.version_restored", restoredFrom: old.id });
+  return createVersion(ctx, {
+    baseVersionId: current?.id ?? null,
+    expectedBase: current?.id ?? null,
+    files: after,
+    message,
+    summary,
+    action: "policy.version_restored",
+    restoredFrom: old.id,
+  });
 }
 
 async function createVersion(
   ctx: ServiceContext,
-  v: { baseVersionId: number | null; expectedBase: number | null; files: PolicyFile[]; message: string; summary: object; action: string; restoredFrom?: number },
+  v: {
+    baseVersionId: number | null;
+    expectedBase: number | null;
+    files: PolicyFile[];
+    message: string;
+    summary: object;
+    action: string;
+    restoredFrom?: number;
+  },
 ) {
   return ctx.db.transaction(async (tx) => {
     await tx.execute(`select pg_advisory_xact_lock(${POLICY_SAVE_LOCK})`);
@@ -117,17 +163,31 @@ export async function decidePolicyChange({
 }) {
   return ctx.db.transaction(async (tx) => {
     await tx.execute(`select pg_advisory_xact_lock(${POLICY_SAVE_LOCK})`);
-    const [v] = await tx.select().from(policySetVersions).where(eq(policySetVersions.id, input.versionId)).for("update");
+    const [v] = await tx
+      .select()
+      .from(policySetVersions)
+      .where(eq(policySetVersions.id, input.versionId))
+      .for("update");
     if (!v) throw new DomainError("NOT_FOUND", `There is no version ${input.versionId}`, { field: "versionId" });
-    if (v.status !== "pending") throw new DomainError("CONFLICT", `Version ${v.id} is ${v.status}, not waiting for a decision`, { field: "versionId" });
+    if (v.status !== "pending")
+      throw new DomainError("CONFLICT", `Version ${v.id} is ${v.status}, not waiting for a decision`, {
+        field: "versionId",
+      });
     if (ctx.actor.type === "identity" && v.authorId === ctx.actor.identityId) {
-      throw new DomainError("FORBIDDEN", "A policy change needs a second IT admin: you cannot decide your own", { field: "versionId" });
+      throw new DomainError("FORBIDDEN", "A policy change needs a second IT admin: you cannot decide your own", {
+        field: "versionId",
+      });
     }
     const note = input.note?.trim() || null;
-    if (input.decision === "reject" && !note) throw new DomainError("INVALID_INPUT", "Say why the change is rejected", { field: "note" });
+    if (input.decision === "reject" && !note)
+      throw new DomainError("INVALID_INPUT", "Say why the change is rejected", { field: "note" });
     const current = await activeVersion(tx);
     if (input.decision === "approve" && (current?.id ?? null) !== v.baseVersionId) {
-      throw new DomainError("CONFLICT", `The policies changed since this change was proposed (now version ${current?.id}); it must be proposed again`, { field: "versionId" });
+      throw new DomainError(
+        "CONFLICT",
+        `The policies changed since this change was proposed (now version ${current?.id}); it must be proposed again`,
+        { field: "versionId" },
+      );
     }
     const now = ctx.clock();
     const [decided] = await tx
@@ -154,7 +214,13 @@ export async function decidePolicyChange({
   });
 }
 
-export async function listPolicyVersions({ ctx, input }: { ctx: ServiceContext; input: { page: number; pageSize: number } }) {
+export async function listPolicyVersions({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { page: number; pageSize: number };
+}) {
   const [rows, [total]] = await Promise.all([
     ctx.db
       .select()
@@ -165,16 +231,31 @@ export async function listPolicyVersions({ ctx, input }: { ctx: ServiceContext; 
     ctx.db.select({ n: count() }).from(policySetVersions),
   ]);
   const active = await activeVersion(ctx.db);
-  return { rows, total: total?.n ?? 0, page: input.page, pageSize: input.pageSize, activeVersionId: active?.id ?? null };
+  return {
+    rows,
+    total: total?.n ?? 0,
+    page: input.page,
+    pageSize: input.pageSize,
+    activeVersionId: active?.id ?? null,
+  };
 }
 
 /** One version's files and metadata, and its diff against another (by default the one it was based on). */
-export async function getPolicyVersion({ ctx, input }: { ctx: ServiceContext; input: { versionId: number; against?: number } }) {
+export async function getPolicyVersion({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { versionId: number; against?: number };
+}) {
   const [v] = await ctx.db.select().from(policySetVersions).where(eq(policySetVersions.id, input.versionId));
   if (!v) throw new DomainError("NOT_FOUND", `There is no version ${input.versionId}`, { field: "versionId" });
   const againstId = input.against ?? v.baseVersionId;
   if (input.against !== undefined) {
-    const [other] = await ctx.db.select({ id: policySetVersions.id }).from(policySetVersions).where(eq(policySetVersions.id, input.against));
+    const [other] = await ctx.db
+      .select({ id: policySetVersions.id })
+      .from(policySetVersions)
+      .where(eq(policySetVersions.id, input.against));
     if (!other) throw new DomainError("NOT_FOUND", `There is no version ${input.against}`, { field: "against" });
   }
   const [files, otherFiles] = await Promise.all([versionFiles(ctx.db, v.id), versionFiles(ctx.db, againstId ?? null)]);
@@ -182,16 +263,29 @@ export async function getPolicyVersion({ ctx, input }: { ctx: ServiceContext; in
 }
 
 export async function pendingPolicyChanges({ ctx }: { ctx: ServiceContext }) {
-  return ctx.db.select().from(policySetVersions).where(and(eq(policySetVersions.status, "pending"))).orderBy(desc(policySetVersions.id));
+  return ctx.db
+    .select()
+    .from(policySetVersions)
+    .where(and(eq(policySetVersions.status, "pending")))
+    .orderBy(desc(policySetVersions.id));
 }
 
-export async function setPolicySettings({ ctx, input }: { ctx: ServiceContext; input: { requireSecondApproval: boolean } }) {
+export async function setPolicySettings({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { requireSecondApproval: boolean };
+}) {
   return ctx.db.transaction(async (tx) => {
     const before = await requiresSecondApproval(tx);
     await tx
       .insert(policySettings)
       .values({ id: 1, requireSecondApproval: input.requireSecondApproval, updatedAt: ctx.clock() })
-      .onConflictDoUpdate({ target: policySettings.id, set: { requireSecondApproval: input.requireSecondApproval, updatedAt: ctx.clock() } });
+      .onConflictDoUpdate({
+        target: policySettings.id,
+        set: { requireSecondApproval: input.requireSecondApproval, updatedAt: ctx.clock() },
+      });
     if (before !== input.requireSecondApproval) {
       await recordAuditEvent(tx, ctx, {
         action: "policy.settings_changed",
@@ -205,7 +299,13 @@ export async function setPolicySettings({ ctx, input }: { ctx: ServiceContext; i
 }
 
 /** Replaces the whole set with the files given (a directory import): one version, like any save. */
-export async function importPolicyFiles({ ctx, input }: { ctx: ServiceContext; input: { files: PolicyFile[]; message: string } }) {
+export async function importPolicyFiles({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { files: PolicyFile[]; message: string };
+}) {
   const current = await activeVersion(ctx.db);
   const existing = await versionFiles(ctx.db, current?.id ?? null);
   const incoming = new Map(input.files.map((f) => [f.path, f.source]));

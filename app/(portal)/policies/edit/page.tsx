@@ -20,10 +20,15 @@ grants:
 /** Where a `?draft=` (the YAML itself, URL-encoded) came from, said above the editor. */
 const draftOrigins: Record<string, string> = {
   metrics: "A draft from the exception metrics: check who it reaches in the preview, adjust, then save.",
-  migration: "A draft from the access snapshot's patterns: check who it reaches in the preview (everyone the condition matches, not only who holds the access today), adjust, then save.",
+  migration:
+    "A draft from the access snapshot's patterns: check who it reaches in the preview (everyone the condition matches, not only who holds the access today), adjust, then save.",
 };
 
-export default async function EditPolicyPage({ searchParams }: { searchParams: Promise<{ file?: string; draft?: string; from?: string }> }) {
+export default async function EditPolicyPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ file?: string; draft?: string; from?: string }>;
+}) {
   await requireSection("policies");
   const { file, draft, from } = await searchParams;
   const caller = await api();
@@ -32,8 +37,23 @@ export default async function EditPolicyPage({ searchParams }: { searchParams: P
     const list = await caller.policies.list();
     return (
       <>
-        <PageHeader title="New policy" description={draft ? (draftOrigins[from ?? "metrics"] ?? draftOrigins.metrics) : "Lint runs as you type; preview who gains what before you save."} />
-        <PolicyEditor initial={{ path: null, source: draft ? draft.slice(0, 20_000) : TEMPLATE, versionId: list.versionId, draft: Boolean(draft) }} nonce={nonce} />
+        <PageHeader
+          title="New policy"
+          description={
+            draft
+              ? (draftOrigins[from ?? "metrics"] ?? draftOrigins.metrics)
+              : "Lint runs as you type; preview who gains what before you save."
+          }
+        />
+        <PolicyEditor
+          initial={{
+            path: null,
+            source: draft ? draft.slice(0, 20_000) : TEMPLATE,
+            versionId: list.versionId,
+            draft: Boolean(draft),
+          }}
+          nonce={nonce}
+        />
       </>
     );
   }
@@ -43,7 +63,10 @@ export default async function EditPolicyPage({ searchParams }: { searchParams: P
   });
   return (
     <>
-      <PageHeader title={loaded.policies.join(", ") || loaded.path} description={`${loaded.path} · from version ${loaded.versionId}`} />
+      <PageHeader
+        title={loaded.policies.join(", ") || loaded.path}
+        description={`${loaded.path} · from version ${loaded.versionId}`}
+      />
       <PolicyEditor initial={{ path: loaded.path, source: loaded.source, versionId: loaded.versionId }} nonce={nonce} />
     </>
   );

@@ -8,7 +8,10 @@ export default async function ExplainPage() {
   await requireSection("policies");
   return (
     <>
-      <PageHeader title="Explain" description="Why a person has a resource, or exactly which condition keeps them from it." />
+      <PageHeader
+        title="Explain"
+        description="Why a person has a resource, or exactly which condition keeps them from it."
+      />
       <ExplainTool />
     </>
   );

@@ -17,7 +17,10 @@ export default async function PolicyGraphPage() {
   const others = overview.unknownValues.filter((u) => !u.looksLike);
   return (
     <>
-      <PageHeader title="Graph and coverage" description="How policies build on each other, what no policy hands out, and HR values no policy understands." />
+      <PageHeader
+        title="Graph and coverage"
+        description="How policies build on each other, what no policy hands out, and HR values no policy understands."
+      />
       {overview.graph.nodes.length === 0 ? (
         <EmptyState title="No policies yet" />
       ) : (
@@ -35,7 +38,10 @@ export default async function PolicyGraphPage() {
             </ul>
           )}
         </Card>
-        <Card title="HR values no policy or alias knows" description="People with these values may miss access they should have. A likely misspelling is shown only with its evidence; check the alias's impact on the aliases page before adding it.">
+        <Card
+          title="HR values no policy or alias knows"
+          description="People with these values may miss access they should have. A likely misspelling is shown only with its evidence; check the alias's impact on the aliases page before adding it."
+        >
           {overview.unknownValues.length === 0 ? (
             <p className="text-sm text-emerald-700">Every value policies match on is known.</p>
           ) : (
@@ -44,7 +50,8 @@ export default async function PolicyGraphPage() {
               {others.length > 0 && (
                 <details className="mt-3 text-sm">
                   <summary className="cursor-pointer text-slate-600">
-                    {others.length} other value{others.length === 1 ? "" : "s"} no policy names, with no evidence of a misspelling (often fine: not every title needs a policy)
+                    {others.length} other value{others.length === 1 ? "" : "s"} no policy names, with no evidence of a
+                    misspelling (often fine: not every title needs a policy)
                   </summary>
                   <UnknownValuesTable rows={others} />
                 </details>

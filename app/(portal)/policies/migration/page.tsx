@@ -32,15 +32,19 @@ export default async function PolicyMigrationPage() {
             <summary className="cursor-pointer font-medium text-slate-900">File format</summary>
             <ul className="mt-2 grid list-disc gap-1 pl-5">
               <li>
-                A header row, then one row per account and resource. Columns: <code className={code}>username</code> or <code className={code}>email</code> (an email counts as
-                its part before the @, which is how accounts match identities), <code className={code}>resource</code> and, optionally, <code className={code}>level</code>.
-                Other columns are ignored.
+                A header row, then one row per account and resource. Columns: <code className={code}>username</code> or{" "}
+                <code className={code}>email</code> (an email counts as its part before the @, which is how accounts
+                match identities), <code className={code}>resource</code> and, optionally,{" "}
+                <code className={code}>level</code>. Other columns are ignored.
               </li>
               <li>
-                A resource is <code className={code}>system:type:name</code>, or <code className={code}>type:name</code>, or just the name when the catalog has one resource of
-                that name in the system.
+                A resource is <code className={code}>system:type:name</code>, or <code className={code}>type:name</code>
+                , or just the name when the catalog has one resource of that name in the system.
               </li>
-              <li>Accounts nobody in HR has, resources the catalog lacks, levels the system does not have and duplicate rows are imported as found and listed in the preview.</li>
+              <li>
+                Accounts nobody in HR has, resources the catalog lacks, levels the system does not have and duplicate
+                rows are imported as found and listed in the preview.
+              </li>
             </ul>
           </details>
           <SnapshotImport />
@@ -55,8 +59,13 @@ export default async function PolicyMigrationPage() {
           title="3. Policy coverage"
           description={
             <>
-              Each snapshot row is explained by policy, covered by an active exception, or explained by nothing. Remediate, update policies, document exceptions; then pilot
-              with review before execution, a system setting on the <Link href="/drift" className="text-brand-700 underline">Drift</Link> page.
+              Each snapshot row is explained by policy, covered by an active exception, or explained by nothing.
+              Remediate, update policies, document exceptions; then pilot with review before execution, a system setting
+              on the{" "}
+              <Link href="/drift" className="text-brand-700 underline">
+                Drift
+              </Link>{" "}
+              page.
             </>
           }
         >

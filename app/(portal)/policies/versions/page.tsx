@@ -19,32 +19,52 @@ export default async function PolicyVersionsPage({ searchParams }: { searchParam
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
   return (
     <>
-      <PageHeader title="Versions" description="Every save of the policy set, who made it and why. Open one to see its diff, compare, or restore it." />
+      <PageHeader
+        title="Versions"
+        description="Every save of the policy set, who made it and why. Open one to see its diff, compare, or restore it."
+      />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="w-full text-left text-sm">
           <thead>
-            <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className="px-4 py-2 font-medium">Version</th>
-              <th scope="col" className="px-4 py-2 font-medium">Message</th>
-              <th scope="col" className="px-4 py-2 font-medium">Author</th>
-              <th scope="col" className="px-4 py-2 font-medium">When</th>
-              <th scope="col" className="px-4 py-2 font-medium">Impact</th>
+            <tr className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+              <th scope="col" className="px-4 py-2 font-medium">
+                Version
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Message
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Author
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                When
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Impact
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {list.rows.map((v) => {
-              const summary = v.summary as { impact?: { people: number; gains: number; losses: number }; files?: unknown[] };
+              const summary = v.summary as {
+                impact?: { people: number; gains: number; losses: number };
+                files?: unknown[];
+              };
               return (
                 <tr key={v.id} className="hover:bg-slate-50">
                   <td className="px-4 py-2.5">
                     <Link href={`/policies/versions/${v.id}`} className="font-medium text-brand-700 hover:underline">
                       #{v.id}
                     </Link>{" "}
-                    <Badge tone={statusTone[v.status as keyof typeof statusTone]}>{v.id === list.activeVersionId ? "active now" : v.status}</Badge>
+                    <Badge tone={statusTone[v.status as keyof typeof statusTone]}>
+                      {v.id === list.activeVersionId ? "active now" : v.status}
+                    </Badge>
                   </td>
                   <td className="px-4 py-2.5">{v.message}</td>
                   <td className="px-4 py-2.5 text-slate-600">{v.authorLabel}</td>
-                  <td className="whitespace-nowrap px-4 py-2.5 tabular-nums text-slate-600">{formatWhen(v.createdAt, tz)}</td>
+                  <td className="px-4 py-2.5 whitespace-nowrap text-slate-600 tabular-nums">
+                    {formatWhen(v.createdAt, tz)}
+                  </td>
                   <td className="px-4 py-2.5 text-xs text-slate-600">
                     {summary.impact
                       ? `${plural(summary.files?.length ?? 0, "file")} · ${plural(summary.impact.people, "person", "people")} · +${summary.impact.gains} −${summary.impact.losses}`

@@ -8,7 +8,10 @@ export default async function WhatIfPage() {
   await requireSection("policies");
   return (
     <>
-      <PageHeader title="What if" description="Try a promotion, a transfer or a new location on someone and see the access that would follow." />
+      <PageHeader
+        title="What if"
+        description="Try a promotion, a transfer or a new location on someone and see the access that would follow."
+      />
       <WhatIfTool />
     </>
   );

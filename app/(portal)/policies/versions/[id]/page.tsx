@@ -35,7 +35,10 @@ export default async function PolicyVersionPage({
     caller.policies.versions({ page: 1, pageSize: 100 }),
   ]);
   const v = data.version;
-  const summary = v.summary as { impact?: { people: number; gains: number; losses: number; levelChanges: number }; restoredFrom?: number };
+  const summary = v.summary as {
+    impact?: { people: number; gains: number; losses: number; levelChanges: number };
+    restoredFrom?: number;
+  };
   const isActive = list.activeVersionId === v.id;
   return (
     <>
@@ -48,7 +51,13 @@ export default async function PolicyVersionPage({
       <PageHeader
         title={`Version ${v.id}: ${v.message}`}
         description={`by ${v.authorLabel} on ${formatWhen(v.createdAt, tz)}${v.deciderLabel ? ` · ${v.status === "rejected" ? "rejected" : "approved"} by ${v.deciderLabel}${v.decisionNote ? `: “${v.decisionNote}”` : ""}` : ""}`}
-        actions={<Badge tone={isActive ? "green" : v.status === "pending" ? "amber" : v.status === "rejected" ? "red" : "neutral"}>{isActive ? "active now" : v.status === "active" ? "superseded" : v.status}</Badge>}
+        actions={
+          <Badge
+            tone={isActive ? "green" : v.status === "pending" ? "amber" : v.status === "rejected" ? "red" : "neutral"}
+          >
+            {isActive ? "active now" : v.status === "active" ? "superseded" : v.status}
+          </Badge>
+        }
       />
       <div className="mb-6 grid gap-4 md:grid-cols-2">
         <Card title="Impact when saved">
@@ -75,7 +84,11 @@ export default async function PolicyVersionPage({
         <h2 className="text-base font-semibold">
           {data.against ? `Changes against version ${data.against}` : "Files of the first version"}
         </h2>
-        <CompareWith versionId={v.id} against={data.against} options={list.rows.filter((r) => r.id !== v.id).map((r) => ({ id: r.id, message: r.message }))} />
+        <CompareWith
+          versionId={v.id}
+          against={data.against}
+          options={list.rows.filter((r) => r.id !== v.id).map((r) => ({ id: r.id, message: r.message }))}
+        />
       </div>
       <div className="grid gap-4">
         {data.diff.length === 0 ? (
