@@ -134,9 +134,12 @@ describe("the app's database role", () => {
   it("holds exactly read and write on Clearance's and pg-boss's tables: append-only audit_events, TRUNCATE only where the app rebuilds a table", async () => {
     const { rows } = await app.query<{ name: string; privileges: string }>(`
       select n.nspname || '.' || c.relname as name,
-             concat_ws(',', case when has_table_privilege(c.oid, 'SELECT') then 'select' end, case when has_table_privilege(c.oid, 'INSERT') then 'insert' end,
-                       case when has_table_privilege(c.oid, 'UPDATE') then 'update' end, case when has_table_privilege(c.oid, 'DELETE') then 'delete' end,
-                       case when has_table_privilege(c.oid, 'TRUNCATE') then 'truncate' end, case when has_table_privilege(c.oid, 'REFERENCES') then 'references' end,
+             concat_ws(',', case when has_table_privilege(c.oid, 'SELECT') then 'select' end,
+                       case when has_table_privilege(c.oid, 'INSERT') then 'insert' end,
+                       case when has_table_privilege(c.oid, 'UPDATE') then 'update' end,
+                       case when has_table_privilege(c.oid, 'DELETE') then 'delete' end,
+                       case when has_table_privilege(c.oid, 'TRUNCATE') then 'truncate' end,
+                       case when has_table_privilege(c.oid, 'REFERENCES') then 'references' end,
                        case when has_table_privilege(c.oid, 'TRIGGER') then 'trigger' end) as privileges
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname in ('public', 'pgboss') and c.relkind in ('r', 'p') and not c.relispartition
@@ -152,6 +155,12 @@ describe("the app's database role", () => {
     expect(rows.map((r) => r.name)).toEqual(
       expect.arrayContaining(["public.audit_events", "public.identities", "pgboss.job", "pgboss.queue"]),
     );
+    // audit_events: UPDATE of the empty link's four columns only, which the audit sequencer fills once (issue 14).
+    const updatable = await app.query<{ name: string }>(`
+      select a.attname as name from pg_attribute a
+      where a.attrelid = 'public.audit_events'::regclass and a.attnum > 0 and not a.attisdropped
+        and has_column_privilege(a.attrelid, a.attnum, 'UPDATE') order by 1`);
+    expect(updatable.rows.map((r) => r.name)).toEqual(["hash", "key_id", "prev_hash", "seq"]);
   });
 
   it("still does the app's work: a request with its audit events, a pg-boss job from enqueue to done, pg-boss's maintenance", async () => {
@@ -274,7 +283,10 @@ describe("migrations as the owner, then the app as its own role", () => {
   it("a start with only the app's DATABASE_URL runs on a migrated database, and says what to set when migrations are pending", async () => {
     const db = await emptyDatabase();
     await expect(prepareDatabase({ DATABASE_URL: db.appUrl }, { strict: true })).rejects.toThrow(
-      /^migrations failed on .*: permission denied for database .*: DATABASE_URL's role may not migrate; set DATABASE_OWNER_URL to the owner's URL \(docs\/deploy\.md\)$/,
+      new RegExp(
+        "^migrations failed on .*: permission denied for database .*: " +
+          "DATABASE_URL's role may not migrate; set DATABASE_OWNER_URL to the owner's URL \\(docs/deploy\\.md\\)$",
+      ),
     );
     await runMigrations(db.ownerUrl, { appRole: roles().app.name });
     expect(await prepareDatabase({ DATABASE_URL: db.appUrl }, { strict: true })).toMatchObject({
@@ -292,7 +304,8 @@ describe("migrations as the owner, then the app as its own role", () => {
     );
     await expect(refusePrivilegedRole(db.ownerUrl)).rejects.toThrow(
       new RegExp(
-        `^DATABASE_URL connects as "${roles().owner.name}", which owns \\d+ of Clearance's tables, owns the database: the app must run as a role that cannot alter tables`,
+        `^DATABASE_URL connects as "${roles().owner.name}", which owns \\d+ of Clearance's ` +
+          `tables, owns the database: the app must run as a role that cannot alter tables`,
       ),
     );
     await expect(prepareDatabase({ DATABASE_URL: db.ownerUrl }, { strict: true })).rejects.toThrow(

@@ -1,6 +1,6 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useTRPC } from "@/components/providers/trpc";
@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Pagination } from "@/components/ui/pagination";
+import { LoadMore } from "@/components/ui/load-more";
 import { SearchInput } from "@/components/ui/search-input";
 import { SelectFilter } from "@/components/ui/select-filter";
 import { useUrlParams } from "@/components/ui/use-url-params";
@@ -73,7 +73,7 @@ function auditColumns(linkPeople: boolean): DataColumn<AuditEvent>[] {
           <details className="mt-1 text-xs">
             <summary className="cursor-pointer text-slate-500">Details</summary>
             <pre className="mt-1 max-w-md overflow-x-auto rounded bg-slate-50 p-2">
-              {JSON.stringify({ before: e.before, after: e.after, context: e.context, hash: e.hash }, null, 2)}
+              {JSON.stringify(JSON.parse(e.details), null, 2)}
             </pre>
           </details>
         </>
@@ -88,10 +88,15 @@ const columnsPlain = auditColumns(false);
 export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
   const trpc = useTRPC();
   const [params, update] = useUrlParams(parseAuditParams, auditQueryString);
-  const events = useQuery({
-    ...trpc.auditLog.list.queryOptions({ ...params, pageSize: PAGE_SIZE }),
-    placeholderData: keepPreviousData,
-  });
+  // Newest first, a page at a time (keyset on the id): "Load more" appends older events.
+  const events = useInfiniteQuery(
+    trpc.auditLog.list.infiniteQueryOptions(
+      { search: params.search, action: params.action, subjectId: params.subjectId, limit: PAGE_SIZE },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined, placeholderData: keepPreviousData },
+    ),
+  );
+  const rows = events.data?.pages.flatMap((p) => p.rows) ?? noEvents;
+  const actions = events.data?.pages[0]?.actions ?? undefined;
 
   return (
     <div className="grid grid-cols-1 gap-4">
@@ -110,7 +115,7 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
             label="Action"
             allLabel="All actions"
             value={params.action}
-            options={events.data?.actions}
+            options={actions}
             labels={auditActionLabel}
             onChange={(action) => update({ action })}
           />
@@ -122,25 +127,25 @@ export function AuditLogTable({ linkPeople }: { linkPeople: boolean }) {
         </div>
 
         {events.isError && <Alert title="The audit log could not be loaded">{events.error.message}</Alert>}
-        {events.data?.total === 0 ? (
+        {events.data && rows.length === 0 ? (
           <EmptyState title="No events match">Clear the filters to see every event.</EmptyState>
         ) : (
           <DataTable
             label="Audit events"
             columns={linkPeople ? columnsLinked : columnsPlain}
-            data={events.data?.rows ?? noEvents}
+            data={rows}
             getRowId={(e) => String(e.id)}
             loading={!events.data}
             className={cn(events.isPlaceholderData && "opacity-60")}
           />
         )}
-        {events.data && events.data.total > 0 && (
-          <Pagination
-            page={params.page}
-            pageSize={PAGE_SIZE}
-            total={events.data.total}
+        {events.data && rows.length > 0 && (
+          <LoadMore
+            shown={rows.length}
+            hasMore={events.hasNextPage}
+            loading={events.isFetchingNextPage}
+            onMore={() => void events.fetchNextPage()}
             label="events"
-            onPage={(page) => update({ page })}
           />
         )}
       </div>

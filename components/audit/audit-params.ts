@@ -1,4 +1,4 @@
-/** The audit log's filters as they appear in the URL (?q=&action=&subject=&page=). */
+/** The audit log's filters as they appear in the URL (?q=&action=&subject=; the page number is unused: the log loads more on demand). */
 export interface AuditParams {
   page: number;
   search?: string;

@@ -65,6 +65,13 @@ export function ChainVerification() {
           ))}
         </ul>
       )}
+      {v && v.unchained.count > 0 && (
+        <p className="text-xs text-slate-600" role="status">
+          {v.unchained.count} newer event{v.unchained.count === 1 ? " is" : "s are"} not linked into the chain yet (the
+          oldest from {formatWhen(v.unchained.oldestAt!, tz, { seconds: true })}); events are linked within about a
+          second of being recorded.
+        </p>
+      )}
 
       {c?.ok === true && (
         <p className="text-xs text-slate-600" role="status">

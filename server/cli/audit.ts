@@ -1,4 +1,5 @@
 import { StartupError } from "../config";
+import { UNCHAINED_STALE_MS } from "../core/audit/verify";
 import type { Command, Io } from "./command";
 import { withDatabase } from "./database";
 import { CliError } from "./errors";
@@ -29,11 +30,22 @@ export async function auditVerify(io: Io): Promise<number> {
   await settings();
   const { verifyAuditChain } = await import("../services/audit-log");
   const result = await withDatabase((db) => verifyAuditChain({ ctx: { db } }));
+  const unchainedLine = ({ count, oldestAt }: typeof result.unchained, now: Date): boolean => {
+    if (count === 0 || oldestAt === null) return false;
+    const ageMs = Math.max(0, now.getTime() - Date.parse(oldestAt));
+    const stale = ageMs > UNCHAINED_STALE_MS;
+    io.out(
+      `${stale ? "NOT LINKED: " : ""}${count} newer event${count === 1 ? " is" : "s are"} not linked into the chain yet, the oldest ` +
+        `${(ageMs / 1000).toFixed(1)} s old${stale ? ": no audit sequencer is running (the app's workers link events within a second)" : ""}\n`,
+    );
+    return stale;
+  };
   if (!result.ok) {
     const where = result.brokenAt === null ? "" : ` at event #${result.brokenAt}`;
     const verified =
       result.brokenAt === null ? `${result.checked} events verified` : `${result.checked} events before it verified`;
     io.out(`audit chain BROKEN${where}: ${result.problem} (${verified})\n`);
+    unchainedLine(result.unchained, io.now());
     return AUDIT_EXIT.broken;
   }
   const legacy = result.legacy
@@ -46,7 +58,8 @@ export async function auditVerify(io: Io): Promise<number> {
     );
   for (const reason of result.unconfirmed)
     io.out(`NOT CONFIRMED: ${reason}, so events removed from the end cannot be ruled out\n`);
-  return result.unconfirmed.length ? AUDIT_EXIT.unconfirmed : AUDIT_EXIT.ok;
+  const stale = unchainedLine(result.unchained, io.now());
+  return result.unconfirmed.length || stale ? AUDIT_EXIT.unconfirmed : AUDIT_EXIT.ok;
 }
 
 /** `clearance audit checkpoint`: writes a signed checkpoint of the chain's head to every configured location now. */
@@ -60,7 +73,9 @@ export async function auditCheckpoint(io: Io): Promise<number> {
   }
   const { checkpoint: c, name } = result;
   io.out(
-    `audit checkpoint ${name}: ${c.count} events${c.headId ? ` ending at #${c.headId} (${c.headHash.slice(0, 12)}…)` : ""}, signed with audit key "${c.keyId}"\n`,
+    `audit checkpoint ${name}: ${c.count} events` +
+      (c.headId ? ` ending at #${c.headId} (${c.headHash.slice(0, 12)}…)` : "") +
+      `, signed with audit key "${c.keyId}"\n`,
   );
   for (const w of result.written) io.out(`${w.outcome === "written" ? "written to" : "already in"} ${w.location}\n`);
   for (const f of result.failed) io.out(`FAILED ${f.location}: ${f.problem}\n`);
@@ -75,7 +90,8 @@ verify      Recomputes the audit trail's chain in Clearance's database (DATABASE
             CLEARANCE_AUDIT_KEY_FILE), compares it with the newest checkpoint in the checkpoint
             directory and, when configured, the S3 bucket, and names the first event that was
             changed, removed, reordered or signed by an unknown key, or the events missing from
-            the end that a checkpoint saw.
+            the end that a checkpoint saw. The chain is walked in its order (seq); events not
+            linked yet (normally under a second) are counted, with the oldest one's age.
 checkpoint  Writes a signed checkpoint (event count, last event's id and hash) to the checkpoint
             directory, the S3 bucket and the webhook, as the hourly job does. Refuses while the
             database contradicts the newest checkpoint.
@@ -87,7 +103,8 @@ Exit codes:
      checkpoint is forged; checkpoint: refused because the database contradicts a checkpoint
   2  cannot run: the database cannot be reached, no audit key, or a setting is wrong
   3  verify: every link holds but a location has no checkpoint yet or cannot be read, so events
-     removed from the end cannot be ruled out; checkpoint: a location could not be written
+     removed from the end cannot be ruled out, or events have waited over a minute to be linked
+     (no sequencer running); checkpoint: a location could not be written
 See docs/cli.md and docs/security/audit-chain.md.
 `;
 

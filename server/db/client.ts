@@ -55,6 +55,11 @@ export function getDb(): Db {
   return holder().db;
 }
 
+/** The process's own handle if getDb() has opened it, else null (caches tied to DATABASE_URL's database ask). */
+export function processDbIfOpen(): Db | null {
+  return (globalThis as GlobalWithDb)[globalKey]?.db ?? null;
+}
+
 export function getPool(): pg.Pool {
   return holder().pool;
 }

@@ -12,6 +12,12 @@ export const APP_SCHEMAS = ["public", "pgboss"] as const;
 export const MIGRATIONS_SCHEMA = "drizzle";
 /** Rows are added and read, never changed: the app gets SELECT and INSERT only, beside migration 0005's triggers. */
 export const APPEND_ONLY_TABLES = ["audit_events"] as const;
+/**
+ * The audit chain's link, empty when an event is written and filled once by the sequencer
+ * (server/services/audit-sequencer.ts): the app may UPDATE these columns of audit_events and no
+ * other; migration 0020's trigger allows only the single fill of an empty link.
+ */
+export const AUDIT_LINK_COLUMNS = ["seq", "prev_hash", "hash", "key_id"] as const;
 /** Derived tables the app rebuilds wholesale with TRUNCATE (server/services/lifecycle/expected.ts). */
 export const TRUNCATED_BY_APP = ["expected_access"] as const;
 
@@ -50,6 +56,9 @@ export async function applyAppGrants(client: Client, appRole: string): Promise<v
       `alter default privileges in schema ${schemas} revoke all on sequences from ${app}`,
       `alter default privileges in schema ${schemas} grant usage, select on sequences to ${app}`,
       ...(appendOnly.length ? [`revoke update, delete on ${list(client, appendOnly)} from ${app}`] : []),
+      ...(present.has("audit_events")
+        ? [`grant update (${list(client, AUDIT_LINK_COLUMNS)}) on audit_events to ${app}`]
+        : []),
       ...(truncated.length ? [`grant truncate on ${list(client, truncated)} to ${app}`] : []),
       // Which migrations ran, so a start without the owner's URL can tell whether any are pending.
       `grant usage on schema ${MIGRATIONS_SCHEMA} to ${app}`,
@@ -105,7 +114,9 @@ export async function checkRole(client: Client): Promise<RoleCheck> {
            has_database_privilege(d.oid, 'CREATE')
              or exists (select 1 from pg_namespace n where n.nspname = any(${schemaNames}) and has_schema_privilege(n.oid, 'CREATE')) as create_anywhere,
            coalesce((select has_table_privilege(c.oid, 'UPDATE') or has_table_privilege(c.oid, 'DELETE') or has_table_privilege(c.oid, 'TRUNCATE')
-                       or has_any_column_privilege(c.oid, 'UPDATE')
+                       or exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                                    and a.attname <> all(array[${AUDIT_LINK_COLUMNS.map((n) => `'${n}'`).join(", ")}])
+                                    and has_column_privilege(c.oid, a.attnum, 'UPDATE'))
                      from pg_class c where c.oid = to_regclass('public.audit_events')), false) as change_audit
     from pg_roles r, pg_database d
     where r.rolname = current_user and d.datname = current_database()`);

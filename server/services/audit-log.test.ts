@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorFor, fixedClock, identityIdByEmail, personaEmails, serviceContext } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
+import { eq } from "drizzle-orm";
+import { auditEvents } from "@/server/db/schema";
+import { movableClock } from "@/test/support/requests";
+import { recordAuditEvent } from "./audit";
 import type { ServiceContext } from "./context";
 import { listAuditEvents } from "./audit-log";
 import { changeIdentityAttributes } from "./identities";
@@ -9,7 +13,7 @@ import { authorizeSignIn } from "./sign-in";
 describe("reading the audit log", () => {
   let t: TestDatabase;
   let ctx: ServiceContext;
-  const page = { page: 1, pageSize: 50 };
+  const page = { limit: 50 };
   beforeAll(async () => {
     t = await createTestDatabase();
     ctx = serviceContext(t.db, await actorFor(t.db, personaEmails.it_admin));
@@ -39,7 +43,8 @@ describe("reading the audit log", () => {
       reason: "Reorg",
     });
     const bySubject = await listAuditEvents({ ctx, input: { ...page, subjectId: sarah } });
-    expect(bySubject.total).toBe(1);
+    expect(bySubject.rows).toHaveLength(1);
+    expect(bySubject.nextCursor).toBeNull();
     expect(bySubject.rows[0]!.subjectId).toBe(sarah);
   });
 
@@ -48,5 +53,34 @@ describe("reading the audit log", () => {
     expect(all.rows.map((r) => r.id)).toEqual([...all.rows.map((r) => r.id)].sort((a, b) => b - a));
     expect(all.actions).toEqual(["auth.sign_in_refused", "identity.attributes_changed", "organization.seeded"]);
     expect(all.rows[0]).not.toHaveProperty("prevHash");
+  });
+
+  it("carries what Details shows as JSON text and the time as ISO text, both as stored", async () => {
+    const { rows } = await listAuditEvents({ ctx, input: { ...page, search: "Sarah Chen" } });
+    const [stored] = await t.db.select().from(auditEvents).where(eq(auditEvents.id, rows[0]!.id));
+    expect(stored!.after).not.toBeNull();
+    expect(JSON.parse(rows[0]!.details)).toEqual({
+      before: stored!.before,
+      after: stored!.after,
+      context: stored!.context,
+      hash: stored!.hash,
+    });
+    expect(rows[0]!.occurredAt).toBe(stored!.occurredAt.toISOString());
+  });
+
+  it("keeps the actions to filter by for a minute: a new kind of action shows in the filter after that", async () => {
+    const clock = movableClock("2030-01-01T00:00:00Z");
+    const at = { ...ctx, clock };
+    const first = (await listAuditEvents({ ctx: at, input: page })).actions!;
+    await t.db.transaction((tx) =>
+      recordAuditEvent(
+        tx,
+        { ...at, actor: { type: "system", name: "test" } },
+        { action: "test.new_kind", subjectType: "test" },
+      ),
+    );
+    expect((await listAuditEvents({ ctx: at, input: page })).actions).toEqual(first);
+    clock.advance(1.01);
+    expect((await listAuditEvents({ ctx: at, input: page })).actions).toEqual([...first, "test.new_kind"].sort());
   });
 });

@@ -14,6 +14,7 @@ import { writeAuditCheckpoint } from "./audit-checkpoints/checkpoints";
 import { directoryCheckpointStore } from "./audit-checkpoints/stores";
 import { auditKeyring, hmacSha256, parseAuditKeys } from "./audit-keys";
 import { verifyAuditChain } from "./audit-log";
+import { chainAuditEvents } from "./audit-sequencer";
 
 const ctx = { actor: systemActor("test"), clock: fixedClock() };
 const freshDirectory = () =>
@@ -31,6 +32,8 @@ async function record(t: TestDatabase, n: number, action = "test.event") {
       }),
     );
   }
+  // Linked by the sequencer under the keyring in force now (withKeys).
+  await chainAuditEvents({ db: t.db });
 }
 
 /** Runs `body` with CLEARANCE_AUDIT_KEYS set to `keys` (the process's keyring follows the setting). */
@@ -259,7 +262,7 @@ describe("events from before audit keys (legacy links)", () => {
         context: {},
       };
       const { hash } = plainSha256(null)(prev, content);
-      await t.db.insert(auditEvents).values({ ...content, prevHash: prev, hash, keyId: null });
+      await t.db.insert(auditEvents).values({ ...content, seq: i + 1, prevHash: prev, hash, keyId: null });
       prev = hash;
     }
     await record(t, 2, "test.keyed");

@@ -7,6 +7,7 @@ import { fixedClock } from "@/test/support/actors";
 import { asDatabaseSuperuser, createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { recordAuditEvent } from "./audit";
 import { verifyAuditChain } from "./audit-log";
+import { chainAuditEvents } from "./audit-sequencer";
 
 describe("the audit chain", () => {
   let t: TestDatabase;
@@ -39,7 +40,18 @@ describe("the audit chain", () => {
         ),
       ),
     );
-    expect(await verifyAuditChain({ ctx: { db: t.db } })).toMatchObject({ ok: true, checked: 25, legacy: 0 });
+    expect(await verifyAuditChain({ ctx: { db: t.db } })).toMatchObject({
+      ok: true,
+      checked: 0,
+      unchained: { count: 25, oldestAt: expect.any(String) },
+    });
+    expect(await chainAuditEvents({ db: t.db })).toEqual({ chained: 25, busy: false });
+    expect(await verifyAuditChain({ ctx: { db: t.db } })).toMatchObject({
+      ok: true,
+      checked: 25,
+      legacy: 0,
+      unchained: { count: 0, oldestAt: null },
+    });
   });
 
   it("refuses to change or remove an event: the trail is append-only for the application", async () => {

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import { asc, gte, sql } from "drizzle-orm";
+import { and, asc, gte, isNotNull, sql } from "drizzle-orm";
 import { chainInput, GENESIS_HASH, keyedChainInput, type ChainedContent } from "@/server/core/audit/chain";
 import type { Db } from "@/server/db/client";
 import { auditEvents } from "@/server/db/schema";
@@ -24,13 +24,17 @@ export const hmacWith =
   });
 
 type Row = typeof auditEvents.$inferSelect;
+/** A linked event: seq and both hashes are set (audit_events_link_check). */
+export type LinkedRow = Row & { seq: number; prevHash: string; hash: string };
 
-export const allEvents = (db: Db) => db.select().from(auditEvents).orderBy(asc(auditEvents.id));
+/** Every linked event, in chain order (seq). */
+export const allEvents = (db: Db) =>
+  db.select().from(auditEvents).where(isNotNull(auditEvents.seq)).orderBy(asc(auditEvents.seq)) as Promise<LinkedRow[]>;
 
 /**
  * The attack of issue 12: as the database superuser (triggers off), change event `fromId` with
- * `edit`, then recompute the link of it and of every later event with `relink`, so that each
- * event's previous-hash again matches the event before it.
+ * `edit`, then recompute the link of it and of every later event in chain order with `relink`, so
+ * that each event's previous-hash again matches the event before it.
  */
 export async function rewriteHistory(
   db: Db,
@@ -39,14 +43,19 @@ export async function rewriteHistory(
   relink: Relink,
 ): Promise<void> {
   await asDatabaseSuperuser(db, async (tx) => {
+    const fromSeq = sql`(select seq from audit_events where id = ${fromId})`;
     const [before] = await tx
-      .execute<{ hash: string }>(sql`select hash from audit_events where id < ${fromId} order by id desc limit 1`)
+      .execute<{ hash: string }>(sql`select hash from audit_events where seq < ${fromSeq} order by seq desc limit 1`)
       .then((r) => r.rows);
     let prevHash = before?.hash ?? GENESIS_HASH;
-    const rows = await tx.select().from(auditEvents).where(gte(auditEvents.id, fromId)).orderBy(asc(auditEvents.id));
+    const rows = await tx
+      .select()
+      .from(auditEvents)
+      .where(and(isNotNull(auditEvents.seq), gte(auditEvents.seq, fromSeq)))
+      .orderBy(asc(auditEvents.seq));
     for (const original of rows) {
       const row = original.id === fromId ? { ...original, ...edit(original) } : original;
-      const { id, prevHash: _p, hash: _h, keyId: _k, ...content } = row;
+      const { id, seq: _s, prevHash: _p, hash: _h, keyId: _k, ...content } = row;
       const link = relink(prevHash, content);
       await tx
         .update(auditEvents)

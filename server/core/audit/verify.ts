@@ -1,6 +1,12 @@
 import { chainInput, GENESIS_HASH, keyedChainInput, type ChainedContent } from "./chain";
 import { checkpointInput, checkpointLabel, eventLabel, type AuditCheckpoint } from "./checkpoint";
 
+/**
+ * Events are linked by the sequencer within about a second of their commit; one still unlinked
+ * after a minute means no sequencer is running, and `audit verify` says so (exit 3).
+ */
+export const UNCHAINED_STALE_MS = 60_000;
+
 /** An event as stored: its content plus the link fields. keyId null: a legacy (plain SHA-256) link. */
 export interface StoredEvent extends ChainedContent {
   id: number;
@@ -42,7 +48,7 @@ export function checkpointSignatureProblem(located: LocatedCheckpoint, hashing: 
 }
 
 /**
- * Walks the chain in id order, one event at a time, and stops at the first that fails: a link that
+ * Walks the chain in its order (seq), one event at a time, and stops at the first that fails: a link that
  * does not hold (legacy SHA-256 or keyed HMAC), an unknown key id, an unkeyed event after keyed
  * ones, or an event that contradicts a checkpoint. `finish` then reports events missing from the end.
  */
@@ -111,7 +117,9 @@ export class ChainWalk {
       const after = this.lastId === null ? "every event is missing" : `events after #${this.lastId} are missing`;
       return {
         brokenAt: null,
-        problem: `${after}: ${checkpointLabel(cp)} saw ${cp.count} events ending at ${eventLabel(cp.headId, cp.headHash)}; the database has only ${this.checked}`,
+        problem:
+          `${after}: ${checkpointLabel(cp)} saw ${cp.count} events ending at ` +
+          `${eventLabel(cp.headId, cp.headHash)}; the database has only ${this.checked}`,
       };
     }
     return null;

@@ -15,3 +15,4 @@ export * from "./lifecycle";
 export * from "./drift";
 export * from "./rate-limits";
 export * from "./settings";
+export * from "./cached-figures";

@@ -69,7 +69,9 @@ export const requestTemplates = pgTable(
 
 /**
  * One person's ask against a template. Status: pending (waiting on approvers), needs_info
- * (waiting on the requester), approved, denied, cancelled, expired (nobody decided in time).
+ * (waiting on the requester), granting (approved with the template's failure mode "block": the
+ * approval stands only once the system confirms the grant; still open), approved, denied,
+ * cancelled, expired (nobody decided in time).
  */
 export const accessRequests = pgTable(
   "access_requests",
@@ -121,18 +123,23 @@ export const accessRequests = pgTable(
   (t) => [
     check(
       "access_requests_status",
-      sql`${t.status} in ('pending', 'needs_info', 'approved', 'denied', 'cancelled', 'expired')`,
+      sql`${t.status} in ('pending', 'needs_info', 'granting', 'approved', 'denied', 'cancelled', 'expired')`,
     ),
     check("access_requests_duration", sql`${t.durationMinutes} > 0`),
-    // One open request per person per template (invariant 7), whoever else tries at the same time.
+    // One open request per person per template (invariant 7), whoever else tries at the same time;
+    // a request being granted is still open (a refused grant puts it back to pending).
     // Proposals share one built-in form; the service allows one open proposal per person and resource.
     uniqueIndex("access_requests_one_open_per_template")
       .on(t.requesterId, t.templateId)
-      .where(sql`${t.status} in ('pending', 'needs_info') and ${t.proposedBy} is null`),
+      .where(sql`${t.status} in ('pending', 'needs_info', 'granting') and ${t.proposedBy} is null`),
     uniqueIndex("access_requests_one_open_proposal")
       .on(t.requesterId, sql`(${t.proposal} ->> 'resource')`)
-      .where(sql`${t.status} in ('pending', 'needs_info') and ${t.proposedBy} is not null`),
+      .where(sql`${t.status} in ('pending', 'needs_info', 'granting') and ${t.proposedBy} is not null`),
     check("access_requests_proposal", sql`(${t.proposedBy} is null) = (${t.proposal} is null)`),
+    // The inbox, oldest first: open requests walked in order, each checked against its approvers.
+    index("access_requests_waiting_idx")
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} in ('pending', 'needs_info')`),
     // Nobody proposes access for themselves.
     check("access_requests_not_self_proposed", sql`${t.proposedBy} is null or ${t.proposedBy} <> ${t.requesterId}`),
     index("access_requests_requester_idx").on(t.requesterId, t.createdAt),

@@ -61,8 +61,9 @@ export async function readLatestCheckpoints(
 }
 
 /**
- * The chain's head in one statement (one snapshot): writers append under an advisory lock held
- * to commit, so what a snapshot sees is always a prefix of the chain in id order.
+ * The chain's head in one statement (one snapshot): the sequencer links events in transactions
+ * of its own, so what a snapshot sees linked is always a prefix of the chain in seq order.
+ * Events not linked yet are in no link, so a checkpoint does not count them.
  */
 async function readChainHead(db: Db): Promise<Pick<CheckpointBody, "count" | "legacy" | "headId" | "headHash">> {
   const { rows } = await db.execute<{
@@ -71,10 +72,10 @@ async function readChainHead(db: Db): Promise<Pick<CheckpointBody, "count" | "le
     head_id: string | null;
     head_hash: string | null;
   }>(sql`
+    with head as (select id, hash from audit_events where seq is not null order by seq desc limit 1)
     select count(*)::int as count, (count(*) filter (where key_id is null))::int as legacy,
-           (select id from audit_events order by id desc limit 1) as head_id,
-           (select hash from audit_events order by id desc limit 1) as head_hash
-    from audit_events`);
+           (select id from head) as head_id, (select hash from head) as head_hash
+    from audit_events where seq is not null`);
   const head = rows[0]!;
   return {
     count: head.count,
@@ -87,10 +88,12 @@ async function readChainHead(db: Db): Promise<Pick<CheckpointBody, "count" | "le
 /** Null when the database still holds what the checkpoint saw; otherwise what differs. */
 async function contradiction(db: Db, { checkpoint: cp, location, name }: LocatedCheckpoint): Promise<string | null> {
   if (cp.count === 0) return null;
+  // Up to the checkpoint's head in chain order; a missing head counts nothing.
   const { rows } = await db.execute<{ hash: string | null; count: number; legacy: number }>(sql`
-    select (select hash from audit_events where id = ${cp.headId}) as hash,
+    with head as (select seq, hash from audit_events where id = ${cp.headId})
+    select (select hash from head) as hash,
            count(*)::int as count, (count(*) filter (where key_id is null))::int as legacy
-    from audit_events where id <= ${cp.headId}`);
+    from audit_events where seq <= (select seq from head)`);
   const now = rows[0]!;
   if (now.hash === cp.headHash && now.count === cp.count && now.legacy === cp.legacy) return null;
   const holds =

@@ -7,6 +7,7 @@ import { allEvents } from "@/test/support/audit-tamper";
 import { asDatabaseSuperuser, createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { startFakeS3, type FakeS3 } from "@/test/support/s3-fake";
 import { recordAuditEvent } from "../audit";
+import { chainAuditEvents } from "../audit-sequencer";
 import { verifyAuditChain } from "../audit-log";
 import { writeAuditCheckpoint } from "./checkpoints";
 import { checkpointSettings } from "./settings";
@@ -42,6 +43,7 @@ describe("checkpoints in an S3 bucket with Object Lock", () => {
         ),
       );
     }
+    await chainAuditEvents({ db: t.db });
   });
   afterAll(async () => {
     await s3.close();
