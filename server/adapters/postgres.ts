@@ -179,7 +179,9 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
    */
   async function openVendorWindow(client: pg.PoolClient, target: AccessTarget, expiresAt: Date) {
     const { rows } = await client.query<{ until: Date; limit: number }>(
-      "select case when rolvaliduntil > now() then greatest(rolvaliduntil, $2::timestamptz) else $2::timestamptz end as until, rolconnlimit as limit from pg_roles where rolname = $1",
+      "select case when rolvaliduntil > now() then greatest(rolvaliduntil, $2::timestamptz) " +
+        "else $2::timestamptz end as until, rolconnlimit as limit from pg_roles where " +
+        "rolname = $1",
       [target.username, expiresAt.toISOString()],
     );
     const current = rows[0]!;
@@ -210,7 +212,8 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
         if (restricted(target.restrictions) && !vendor) {
           throw new AdapterError(
             vendorLogins
-              ? `PostgreSQL grant of role "${role}": the access carries vendor restrictions and "${target.username}" is not a vendor login (a member of "${vendorLogins.markerRole}")`
+              ? `PostgreSQL grant of role "${role}": the access carries vendor restrictions and ` +
+                  `"${target.username}" is not a vendor login (a member of "${vendorLogins.markerRole}")`
               : `PostgreSQL grant of role "${role}": the access carries vendor restrictions and this system has no vendorLogins set up (README.md)`,
             false,
           );

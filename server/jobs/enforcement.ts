@@ -1,57 +1,102 @@
 import { systemActor } from "@/server/core/actor";
 import type { Db } from "@/server/db/client";
-import { expireExceptions } from "@/server/services/exceptions/end";
+import { expireExceptions, nextExpiry } from "@/server/services/exceptions/end";
 import { applyDueHrEvents } from "@/server/services/hr/events";
-import { runDueOperations } from "@/server/services/provisioning/operations";
+import { startProvisioningLoop } from "./provisioning-loop";
 
 /**
- * Expiry and provisioning, every few seconds rather than every minute: an expired exception
- * is revoked within seconds (seed 003's dual enforcement; expected access already ignores it by
- * the clock). The first round runs at once, so a worker that was down catches up on start.
- * Rows are locked with SKIP LOCKED, so every instance can run this loop.
+ * Expiry and provisioning as two loops that never wait for each other. The expiry loop ends
+ * exceptions past their expiry (out of expected access, marked expired, audited, removal
+ * queued) in short batched transactions, every `everyMs` and also at the next expiry it knows
+ * of, so an exception ends within a second or so of its expiry whatever the adapters do. The
+ * provisioning loop (provisioning-loop.ts) carries the removals and grants out in parallel.
+ * The first rounds run at once, so a worker that was down catches up on start. Rows are locked
+ * with SKIP LOCKED and calls are claimed, so every instance can run both loops.
  */
 export function startEnforcementLoop({
   db,
   everyMs,
+  provisioningEveryMs = Math.min(everyMs, 1000),
   log,
   clock = () => new Date(),
 }: {
   db: Db;
   everyMs: number;
+  provisioningEveryMs?: number;
   log: (line: string) => void;
   clock?: () => Date;
 }) {
-  let busy = false;
+  let running: Promise<void> | null = null;
+  // While this instance ends exceptions, it claims no new calls: an ending never waits behind the
+  // work of recording removals on the same thread. Calls under way go on; other instances claim.
+  const provisioning = startProvisioningLoop({
+    db,
+    everyMs: provisioningEveryMs,
+    log,
+    clock,
+    holdWhile: () => running !== null,
+  });
   let stopped = false;
-  const round = async () => {
-    if (busy || stopped) return;
-    busy = true;
+  let timer: NodeJS.Timeout | undefined;
+
+  const expiryRound = async () => {
     try {
-      const expired = await expireExceptions({ ctx: { db, actor: systemActor("exceptions-expire"), clock } });
-      const attempted = await runDueOperations({ ctx: { db, actor: systemActor("provisioning"), clock } });
+      let latestMs = 0;
+      const expired = await expireExceptions({
+        ctx: { db, actor: systemActor("exceptions-expire"), clock },
+        onEnded: (_, ms) => (latestMs = Math.max(latestMs, ms)),
+      });
+      if (expired) {
+        log(
+          `jobs: ${expired} exception${expired === 1 ? "" : "s"} expired, the latest ended ${(latestMs / 1000).toFixed(1)} s after its expiry`,
+        );
+      }
       // Future-dated HR changes whose day has come (attributes first, so expected access follows).
       const hr = await applyDueHrEvents({ ctx: { db, actor: systemActor("hr-events"), clock } });
       if (hr) log(`jobs: ${hr} HR event${hr === 1 ? "" : "s"} applied`);
-      if (expired || attempted)
-        log(
-          `jobs: ${expired} exception${expired === 1 ? "" : "s"} expired, ${attempted} provisioning operation${attempted === 1 ? "" : "s"} attempted`,
-        );
     } catch (err) {
-      log(`jobs: enforcement: ${(err as Error).message}`);
-    } finally {
-      busy = false;
+      log(`jobs: expiry: ${(err as Error).message}`);
     }
   };
+
+  /** One expiry round at a time; then the next at `everyMs` or at the next expiry, whichever is sooner. */
+  const round = (): Promise<void> => {
+    if (running) return running;
+    running = (async () => {
+      clearTimeout(timer);
+      await expiryRound();
+      if (stopped) return;
+      let waitMs = everyMs;
+      try {
+        const next = await nextExpiry(db, clock());
+        if (next) waitMs = Math.max(0, Math.min(everyMs, next.getTime() - clock().getTime() + 5));
+      } catch (err) {
+        log(`jobs: expiry: ${(err as Error).message}`);
+      }
+      if (!stopped) timer = setTimeout(() => void round(), waitMs);
+    })().finally(() => {
+      running = null;
+      // The removals queued are due now: no need to wait for the provisioning loop's next tick.
+      provisioning.kick();
+    });
+    return running;
+  };
+
   const first = round();
-  const timer = setInterval(() => void round(), everyMs);
   return {
-    /** The first (catch-up) round, for whoever needs to wait for it. */
-    caughtUp: first,
-    runNow: round,
+    /** The first (catch-up) rounds, for whoever needs to wait for them. */
+    caughtUp: Promise.all([first, provisioning.caughtUp]).then(() => undefined),
+    /** An expiry round now, then the operations due, waiting for their calls to be recorded. */
+    runNow: async () => {
+      await round();
+      await provisioning.drain();
+    },
+    provisioning,
     stop: async () => {
       stopped = true;
-      clearInterval(timer);
-      while (busy) await new Promise((r) => setTimeout(r, 20));
+      clearTimeout(timer);
+      while (running) await running;
+      await provisioning.stop();
     },
   };
 }

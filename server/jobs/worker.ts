@@ -4,17 +4,19 @@ import { getDb, type Db } from "@/server/db/client";
 import { deliverOutbox } from "@/server/services/mail";
 import { closeAdapters } from "@/server/services/provisioning/adapters";
 import { runQueuedExports } from "@/server/services/reports/background-export";
+import { startAuditSequencer } from "./audit-sequencer";
 import { AUDIT_CHECKPOINT_JOB, scheduledJobs } from "./definitions";
 import { startEnforcementLoop } from "./enforcement";
 import { smtpSender } from "./mail-transport";
 
 const MAIL_POLL_MS = Number(process.env.CLEARANCE_MAIL_POLL_MS ?? 2000);
 const ENFORCEMENT_POLL_MS = Number(process.env.CLEARANCE_ENFORCEMENT_POLL_MS ?? 3000);
+const AUDIT_SEQUENCER_MS = Number(process.env.CLEARANCE_AUDIT_SEQUENCER_MS ?? 200);
 
 /**
  * Starts the background work of one app instance: the pg-boss schedules (escalation,
- * reminders, pending expiry, expiry reminders, audit checkpoints), the expiry and provisioning loop and, with SMTP_URL, the outbox sender. Safe to start on every
- * instance.
+ * reminders, pending expiry, expiry reminders, audit checkpoints), the expiry and provisioning
+ * loop and, with SMTP_URL, the outbox sender. Safe to start on every instance.
  */
 export async function startWorkers({
   databaseUrl,
@@ -46,6 +48,8 @@ export async function startWorkers({
   // A checkpoint at every start too, so a new or restarted deployment has one before the hour.
   await boss.send(AUDIT_CHECKPOINT_JOB, {});
 
+  // Audit events are linked into the chain here, within a second of their commit (issue 14).
+  const sequencer = startAuditSequencer({ db, everyMs: AUDIT_SEQUENCER_MS, log });
   const enforcement = startEnforcementLoop({ db, everyMs: ENFORCEMENT_POLL_MS, log });
   // Background exports: written to files with progress (server/services/reports/background-export.ts).
   let exporting = false;
@@ -88,6 +92,8 @@ export async function startWorkers({
       await closeAdapters();
       sender?.close();
       await boss.stop({ graceful: true, timeout: 5000 });
+      // Last, after everything that records events.
+      await sequencer.stop();
     },
   };
 }

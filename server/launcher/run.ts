@@ -24,6 +24,7 @@ import { checkpointSettings } from "../services/audit-checkpoints/settings";
 import { checkAuditKeySettings, ensureDevAuditKeyFile } from "../services/audit-keys";
 import { seedIfEmpty } from "../services/demo-organization";
 import { waitUntilServing } from "./readiness";
+import { waitForOtherSessionsToClose } from "./drain";
 
 const log = (line: string) => console.log(`clearance: ${line}`);
 
@@ -138,7 +139,11 @@ async function run(mode: RunMode) {
     }
     await workers?.stop().catch((err: Error) => log(`jobs did not stop cleanly: ${err.message}`));
     await closeDb();
-    if (db.embedded?.owned) await db.embedded.stop();
+    if (db.embedded?.owned) {
+      const left = await waitForOtherSessionsToClose(db.embedded.url, 5_000);
+      if (left > 0) log(`stopping the database with ${left} session${left === 1 ? "" : "s"} still connected`);
+      await db.embedded.stop();
+    }
     log("stopped");
     process.exit(code);
   };

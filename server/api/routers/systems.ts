@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { completeManualTask, retryOperation } from "@/server/services/provisioning/operations";
+import { enforcementStatus } from "@/server/services/provisioning/enforcement-status";
 import { configureSystemAdapter, getSystem, listSystems } from "@/server/services/provisioning/systems";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
@@ -11,6 +12,8 @@ const systemKey = z
 /** Systems for IT: adapters, health, recent operations, failures to retry, manual tasks. */
 export const systemsRouter = createTRPCRouter({
   list: itAdminProcedure.query(({ ctx }) => listSystems({ ctx: ctx.service })),
+  /** Expiry lag and each system's removal backlog (the Systems page). */
+  enforcement: itAdminProcedure.query(({ ctx }) => enforcementStatus({ ctx: ctx.service })),
   byKey: itAdminProcedure
     .input(z.strictObject({ systemKey }))
     .query(({ ctx, input }) => getSystem({ ctx: ctx.service, input })),

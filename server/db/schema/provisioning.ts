@@ -10,6 +10,7 @@ const at = () => timestamp({ withTimezone: true, mode: "date" });
  * One grant or revoke to carry out through a system's adapter. pending → done, or waiting (a
  * manual task) → done, or failed after its attempts. Retries back off (next_attempt_at). A grant
  * whose reason ended before it reached the system is cancelled, saying why (never run late).
+ * While a runner calls the adapter the operation stays pending, claimed (claim_token, lease_until).
  */
 export const provisioningOperations = pgTable(
   "provisioning_operations",
@@ -38,6 +39,14 @@ export const provisioningOperations = pgTable(
     cancelReason: text(),
     createdAt: at().notNull(),
     completedAt: at(),
+    /**
+     * A runner's claim while it calls the adapter (server/services/provisioning/runner.ts): no
+     * transaction is open during the call. The outcome is written only under the same token; a
+     * lease that ran out (the runner stopped mid-call) lets another runner try again, with the
+     * same idempotency key (the operation's id).
+     */
+    claimToken: uuid(),
+    leaseUntil: at(),
   },
   (t) => [
     check("provisioning_operations_action", sql`${t.action} in ('grant', 'revoke')`),

@@ -1,23 +1,39 @@
 import { actorLabel } from "@/server/core/actor";
-import { and, eq, gt, inArray, isNull, lte } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import type { EndReason } from "@/server/core/exceptions/types";
-import type { Tx } from "@/server/db/client";
-import { accessExceptions, accessRequests, exceptionExtensions, expectedAccess, resources } from "@/server/db/schema";
+import type { DbOrTx, Tx } from "@/server/db/client";
+import {
+  accessExceptions,
+  accessRequests,
+  exceptionExtensions,
+  expectedAccess,
+  provisioningOperations,
+  resources,
+} from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { queueOperation } from "../provisioning/operations";
-import { cancelGrantsOfEndingException } from "../provisioning/ordering";
+import { cancelGrantsOfEndingException, openGrantsOfEnding } from "../provisioning/ordering";
 import { tellHolderOfRevoke } from "./revoke-notice";
 
 type Exception = typeof accessExceptions.$inferSelect;
+type Operation = typeof provisioningOperations.$inferSelect;
 
 /**
  * Ends an exception in the caller's transaction (row locked by the caller): it stops counting
  * at once, its revoke is queued, and the requests behind it no longer count as held. An
  * expiry is dated at the expiry itself, whenever the job gets to it.
  */
-async function endException(tx: Tx, ctx: ServiceContext, e: Exception, reason: EndReason, note: string | null) {
+async function endException(
+  tx: Tx,
+  ctx: ServiceContext,
+  e: Exception,
+  reason: EndReason,
+  note: string | null,
+  /** read already for a batch (expiry): its open grants, and the level policy gives (undefined: none) */
+  prefetched?: { grants: Operation[]; policyLevel: string | null | undefined },
+) {
   const now = ctx.clock();
   const endedAt = reason === "expired" ? e.expiresAt : now;
   const by = actorLabel(ctx.actor);
@@ -41,14 +57,18 @@ async function endException(tx: Tx, ctx: ServiceContext, e: Exception, reason: E
       );
   }
   // Its grant must not land after this: cancelled unless already under way (then the revoke waits for it).
-  await cancelGrantsOfEndingException(tx, ctx, e, reason);
+  await cancelGrantsOfEndingException(tx, ctx, e, reason, prefetched?.grants);
   // Policy may give the resource by now (a transfer back within its grace period): then the
   // access stays, at the level policy gives, and nothing is revoked.
   let auditNote = note;
-  const [policy] = await tx
-    .select({ level: expectedAccess.level })
-    .from(expectedAccess)
-    .where(and(eq(expectedAccess.identityId, e.identityId), eq(expectedAccess.resourceKey, e.resourceKey)));
+  const [policy] = prefetched
+    ? prefetched.policyLevel === undefined
+      ? []
+      : [{ level: prefetched.policyLevel }]
+    : await tx
+        .select({ level: expectedAccess.level })
+        .from(expectedAccess)
+        .where(and(eq(expectedAccess.identityId, e.identityId), eq(expectedAccess.resourceKey, e.resourceKey)));
   if (policy) {
     if (policy.level !== e.level)
       await queueOperation(tx, {
@@ -96,32 +116,80 @@ async function endException(tx: Tx, ctx: ServiceContext, e: Exception, reason: E
   return ended!;
 }
 
+/** How many exceptions one expiry transaction ends. */
+export const EXPIRY_BATCH = 20;
+
 /**
- * The expiry job: every exception past its expiry is ended and its revoke queued, each in its
- * own transaction with the row locked (SKIP LOCKED), so two instances, or a run that catches up
- * after downtime, end each exception once.
+ * The expiry job: every exception past its expiry is ended and its revoke queued, a batch at a
+ * time, each batch in its own short transaction with its rows locked (SKIP LOCKED), so two
+ * instances, or a run that catches up after downtime, end each exception once. It never waits
+ * for an adapter: the removals are carried out by the provisioning runner.
  */
-export async function expireExceptions({ ctx }: { ctx: ServiceContext }): Promise<number> {
+export async function expireExceptions({
+  ctx,
+  batch = EXPIRY_BATCH,
+  onEnded,
+}: {
+  ctx: ServiceContext;
+  batch?: number;
+  /** told, per batch committed, how late its latest ending was (ms after that exception's expiry) */
+  onEnded?: (count: number, latestMs: number) => void;
+}): Promise<number> {
   const now = ctx.clock();
-  const due = await ctx.db
-    .select({ id: accessExceptions.id })
-    .from(accessExceptions)
-    .where(and(isNull(accessExceptions.endedAt), lte(accessExceptions.expiresAt, now)));
   let ended = 0;
-  for (const { id } of due) {
+  for (;;) {
     const did = await ctx.db.transaction(async (tx) => {
-      const [e] = await tx
+      const due = await tx
         .select()
         .from(accessExceptions)
-        .where(and(eq(accessExceptions.id, id), isNull(accessExceptions.endedAt), lte(accessExceptions.expiresAt, now)))
+        .where(and(isNull(accessExceptions.endedAt), lte(accessExceptions.expiresAt, now)))
+        .orderBy(asc(accessExceptions.expiresAt))
+        .limit(batch)
         .for("update", { skipLocked: true });
-      if (!e) return false;
-      await endException(tx, ctx, e, "expired", null);
-      return true;
+      // What each ending needs to read, read once for the batch: open grants, and what policy gives.
+      const grants = await openGrantsOfEnding(
+        tx,
+        due.map((e) => e.id),
+      );
+      const given = due.length
+        ? await tx
+            .select({
+              identityId: expectedAccess.identityId,
+              resourceKey: expectedAccess.resourceKey,
+              level: expectedAccess.level,
+            })
+            .from(expectedAccess)
+            .where(
+              sql`(${expectedAccess.identityId}, ${expectedAccess.resourceKey}) in (${sql.join(
+                due.map((e) => sql`(${e.identityId}::uuid, ${e.resourceKey})`),
+                sql`, `,
+              )})`,
+            )
+        : [];
+      const policyLevel = new Map(given.map((g) => [`${g.identityId}|${g.resourceKey}`, g.level]));
+      for (const e of due)
+        await endException(tx, ctx, e, "expired", null, {
+          grants: grants.filter((g) => g.exceptionId === e.id),
+          policyLevel: policyLevel.get(`${e.identityId}|${e.resourceKey}`),
+        });
+      return due;
     });
-    if (did) ended++;
+    ended += did.length;
+    if (did.length && onEnded)
+      onEnded(did.length, Math.max(...did.map((e) => ctx.clock().getTime() - e.expiresAt.getTime())));
+    if (did.length < batch) return ended;
   }
-  return ended;
+}
+
+/** When the next open exception expires after `now` (the expiry loop wakes then), or null. */
+export async function nextExpiry(db: DbOrTx, now: Date): Promise<Date | null> {
+  const [next] = await db
+    .select({ at: accessExceptions.expiresAt })
+    .from(accessExceptions)
+    .where(and(isNull(accessExceptions.endedAt), gt(accessExceptions.expiresAt, now)))
+    .orderBy(asc(accessExceptions.expiresAt))
+    .limit(1);
+  return next?.at ?? null;
 }
 
 /** Ends every open exception a person holds, in the caller's transaction (a leaver: seed 001). */

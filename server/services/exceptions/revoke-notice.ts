@@ -22,7 +22,8 @@ export async function tellHolderOfRevoke(tx: Tx, actor: Actor, e: Exception, rea
     .where(and(eq(expectedAccess.identityId, e.identityId), eq(expectedAccess.resourceKey, e.resourceKey)));
   const after = policy
     ? "Policy gives you this resource now, so you keep it as policy gives it."
-    : `It no longer counts as your access; its removal from ${e.resourceKey.split(":")[0]} is under way. If you still need it, ask for it again with a new justification.`;
+    : `It no longer counts as your access; its removal from ${e.resourceKey.split(":")[0]} is ` +
+      `under way. If you still need it, ask for it again with a new justification.`;
   await notifyPeople(
     tx,
     [e.identityId],

@@ -48,7 +48,8 @@ export async function refreshExpectedAccess(db: DbOrTx, at: Date) {
     await db.execute(sql`
       insert into expected_access (identity_id, username, resource_key, system_key, level, policies)
       select t.i::uuid, p.username, t.r, t.s, t.l, string_to_array(t.p, ' > ')
-      from unnest(${sql.param(ids)}::text[], ${sql.param(resources)}::text[], ${sql.param(systemKeys)}::text[], ${sql.param(levels)}::text[], ${sql.param(policies)}::text[]) as t(i, r, s, l, p)
+      from unnest(${sql.param(ids)}::text[], ${sql.param(resources)}::text[], ${sql.param(systemKeys)}::text[],
+                  ${sql.param(levels)}::text[], ${sql.param(policies)}::text[]) as t(i, r, s, l, p)
       join identities p on p.id = t.i::uuid`);
     ids.length = resources.length = systemKeys.length = levels.length = policies.length = 0;
   };

@@ -50,7 +50,10 @@ const latestPlan = async () => {
   const plan = plans.at(-1)!;
   const steps = await t.db.select().from(accessPlanSteps).where(eq(accessPlanSteps.planId, plan.id));
   const show = (s: (typeof steps)[number]) =>
-    `${s.action} ${s.resourceKey}${s.level ? ` (${s.level})` : ""}${s.previousLevel ? ` from ${s.previousLevel}` : ""}${s.graceDays ? ` after ${s.graceDays} days` : ""}`;
+    `${s.action} ${s.resourceKey}` +
+    (s.level ? ` (${s.level})` : "") +
+    (s.previousLevel ? ` from ${s.previousLevel}` : "") +
+    (s.graceDays ? ` after ${s.graceDays} days` : "");
   return { plan, steps, lines: steps.map(show).sort() };
 };
 

@@ -164,7 +164,7 @@ describe("revocation that keeps failing", () => {
       expect((await exceptionOf(r.id))!.status).toBe(i < 7 ? "removing" : "revoke_failed");
       clock.advance(16);
     }
-    const failed = await listExceptions({ ctx: priya, input: { page: 1, pageSize: 25, status: "revoke_failed" } });
+    const failed = await listExceptions({ ctx: priya, input: { limit: 25, status: "revoke_failed" } });
     expect(failed.rows.map((x) => x.id)).toEqual([e.id]);
     expect(failed.counts.revokeFailed).toBe(1);
 

@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, not, or, sql } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
-import type { Tx } from "@/server/db/client";
+import type { DbOrTx, Tx } from "@/server/db/client";
 import { accessExceptions, manualTasks, provisioningOperations } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
@@ -10,14 +10,16 @@ type Operation = typeof provisioningOperations.$inferSelect;
 /**
  * The order of calls for one person and resource (issue 12, point 6: a late grant never
  * follows a revoke). Four rules, each checked where it cannot be raced:
- * - calls for one person and resource never overlap: the runner holds a transaction-level
- *   advisory lock on the pair while it calls (tried, never waited for);
+ * - calls for one person and resource never overlap: a runner claims an operation (a lease,
+ *   runner.ts) only while no other operation of the pair is claimed, checked under a
+ *   transaction-level advisory lock on the pair (tried, never waited for) that the claim
+ *   holds until it commits; block mode holds that lock during its call;
  * - a grant does not start while a removal of the same access is unfinished;
  * - a grant reaches the system only while its reason holds: its exception has not ended, or
- *   (a grant of no exception) no removal was queued after it. It is checked right before the
- *   call and again before a retry is scheduled; a stale grant is cancelled, saying why;
- * - ending an exception cancels its grants that are not under way, and a removal cancels the
- *   grants it supersedes, open manual tasks included ("do not grant").
+ *   (a grant of no exception) no removal was queued after it. It is checked when claimed, again
+ *   right before the call and again before a retry is scheduled; a stale grant is cancelled, saying why;
+ * - ending an exception cancels its grants that are not under way (claimed), and a removal
+ *   cancels the grants it supersedes, open manual tasks included ("do not grant").
  */
 
 /** The advisory-lock class of "a call for this person and resource is under way" (two-int key space). */
@@ -26,6 +28,9 @@ const ACCESS_KEY_LOCK_CLASS = 7_414_006;
 const keyHash = (op: { identityId: string; resourceKey: string }) =>
   sql`hashtext(${`${op.identityId}|${op.resourceKey}`})`;
 
+/** SQL: the operation is claimed by a runner whose lease has not run out (its call is under way). */
+export const claimLive = sql`(${provisioningOperations.claimToken} is not null and ${provisioningOperations.leaseUntil} > now())`;
+
 /** SQL: an unfinished removal of the same person's access to the same resource as `op`'s row. */
 export const unfinishedRemovalOf = (op: { identityId: unknown; resourceKey: unknown }) => sql`exists (
   select 1 from provisioning_operations r
@@ -33,26 +38,27 @@ export const unfinishedRemovalOf = (op: { identityId: unknown; resourceKey: unkn
     and r.action = 'revoke' and r.status in ('pending', 'waiting'))`;
 
 type Facts = {
-  locked: boolean | null;
   exception_found: boolean;
   number: number | null;
   ended: boolean | null;
   end_reason: string | null;
   superseded: boolean;
+  in_flight: boolean;
 };
 
 /**
- * In one round trip (the runner pays it for every operation): optionally the person+resource
- * lock (tried, never waited for), and what decides whether a grant's reason still holds. The
- * statement has exactly one row, so the lock is tried once.
+ * In one round trip: what decides whether a grant's reason still holds, and whether another
+ * operation of the same person and resource is claimed (its call under way). Read after the pair's
+ * lock is taken, in a statement of its own, so it sees every claim committed before the lock.
  */
-async function factsOf(tx: Tx, op: Operation, lock: boolean) {
+async function factsOf(db: DbOrTx, op: Operation) {
   const grantOfException = op.action === "grant" && op.exceptionId !== null;
   const grantOfNone = op.action === "grant" && op.exceptionId === null;
-  const { rows } = await tx.execute<Facts>(sql`
-    select ${lock ? sql`pg_try_advisory_xact_lock(${ACCESS_KEY_LOCK_CLASS}, ${keyHash(op)})` : sql`null::boolean`} as locked,
-      e.id is not null as exception_found, e.number, e.ended_at is not null as ended, e.end_reason,
-      ${grantOfNone ? sql`exists (select 1 from provisioning_operations r where r.identity_id = ${op.identityId} and r.resource_key = ${op.resourceKey} and r.action = 'revoke' and r.seq > ${op.seq})` : sql`false`} as superseded
+  const { rows } = await db.execute<Facts>(sql`
+    select e.id is not null as exception_found, e.number, e.ended_at is not null as ended, e.end_reason,
+      ${grantOfNone ? sql`exists (select 1 from provisioning_operations r where r.identity_id = ${op.identityId} and r.resource_key = ${op.resourceKey} and r.action = 'revoke' and r.seq > ${op.seq})` : sql`false`} as superseded,
+      exists (select 1 from provisioning_operations c where c.identity_id = ${op.identityId} and c.resource_key = ${op.resourceKey}
+        and c.id <> ${op.id} and c.status = 'pending' and c.claim_token is not null and c.lease_until > now()) as in_flight
     from (select 1) as one
     left join access_exceptions e on ${grantOfException ? sql`e.id = ${op.exceptionId}` : sql`false`}`);
   const f = rows[0]!;
@@ -61,23 +67,29 @@ async function factsOf(tx: Tx, op: Operation, lock: boolean) {
   else if (grantOfException && f.ended)
     stale = `EXC-${f.number} ${endedWord(f.end_reason)} before its grant reached ${op.systemKey}`;
   else if (grantOfNone && f.superseded) stale = "a removal of this access was queued after it";
-  return { locked: f.locked === true, staleReason: stale };
+  return { inFlight: f.in_flight, staleReason: stale };
 }
 
 /** Why a grant must not reach its system now, or null while its reason holds (a revoke always may run). */
-export async function staleGrantReason(tx: Tx, op: Operation): Promise<string | null> {
-  return (await factsOf(tx, op, false)).staleReason;
+export async function staleGrantReason(db: DbOrTx, op: Operation): Promise<string | null> {
+  return (await factsOf(db, op)).staleReason;
 }
 
 /**
- * Takes the person+resource lock for this transaction (false at once when another call holds
- * it) and says, in the same round trip, whether the operation is a grant whose reason has ended.
+ * Takes the person+resource lock for this transaction (false at once when another transaction
+ * holds it), then says whether another operation of the pair is claimed (false: busy) and
+ * whether this one is a grant whose reason has ended.
  */
 export async function lockAccessKeyAndCheck(
   tx: Tx,
   op: Operation,
 ): Promise<{ locked: boolean; staleReason: string | null }> {
-  return factsOf(tx, op, true);
+  const { rows } = await tx.execute<{ locked: boolean }>(
+    sql`select pg_try_advisory_xact_lock(${ACCESS_KEY_LOCK_CLASS}, ${keyHash(op)}) as locked`,
+  );
+  if (!rows[0]!.locked) return { locked: false, staleReason: null };
+  const facts = await factsOf(tx, op);
+  return { locked: !facts.inFlight, staleReason: facts.staleReason };
 }
 
 const endedWord = (reason: string | null) =>
@@ -97,7 +109,14 @@ export async function cancelOperation(
   const now = ctx.clock();
   const [cancelled] = await tx
     .update(provisioningOperations)
-    .set({ ...changes, status: "cancelled", cancelReason: reason, completedAt: now })
+    .set({
+      ...changes,
+      status: "cancelled",
+      cancelReason: reason,
+      completedAt: now,
+      claimToken: null,
+      leaseUntil: null,
+    })
     .where(eq(provisioningOperations.id, op.id))
     .returning();
   const tasks = await tx
@@ -125,27 +144,19 @@ export async function cancelOperation(
 }
 
 /**
- * Cancels the grants of an exception that is ending, in the ending transaction. SKIP LOCKED: a
- * grant under way is left to finish (the runner holds its row); the revoke queued next waits
- * for it, so the access is removed after it lands.
+ * Cancels the grants of an exception that is ending, in the ending transaction. A grant under
+ * way is left to finish (claimed by a runner, or its row held: SKIP LOCKED); the revoke queued
+ * next waits for it, so the access is removed after it lands.
  */
 export async function cancelGrantsOfEndingException(
   tx: Tx,
   ctx: ServiceContext,
   e: { id: string; number: number },
   endReason: string,
+  /** read already for a batch of ending exceptions (openGrantsOfEnding), locked in this transaction */
+  prefetched?: Operation[],
 ): Promise<number> {
-  const open = await tx
-    .select()
-    .from(provisioningOperations)
-    .where(
-      and(
-        eq(provisioningOperations.exceptionId, e.id),
-        eq(provisioningOperations.action, "grant"),
-        inArray(provisioningOperations.status, ["pending", "waiting"]),
-      ),
-    )
-    .for("update", { skipLocked: true });
+  const open = prefetched ?? (await openGrantsOfEnding(tx, [e.id]));
   for (const op of open)
     await cancelOperation(
       tx,
@@ -154,6 +165,23 @@ export async function cancelGrantsOfEndingException(
       `EXC-${e.number} ${endedWord(endReason)} before its grant reached ${op.systemKey}`,
     );
   return open.length;
+}
+
+/** The grants of exceptions that are ending which are not under way, their rows locked (SKIP LOCKED). */
+export async function openGrantsOfEnding(tx: Tx, exceptionIds: string[]): Promise<Operation[]> {
+  if (!exceptionIds.length) return [];
+  return tx
+    .select()
+    .from(provisioningOperations)
+    .where(
+      and(
+        inArray(provisioningOperations.exceptionId, exceptionIds),
+        eq(provisioningOperations.action, "grant"),
+        inArray(provisioningOperations.status, ["pending", "waiting"]),
+        not(claimLive),
+      ),
+    )
+    .for("update", { skipLocked: true });
 }
 
 /**
@@ -173,6 +201,7 @@ export async function cancelGrantsSupersededBy(tx: Tx, ctx: ServiceContext, revo
         inArray(provisioningOperations.status, ["pending", "waiting"]),
         lt(provisioningOperations.seq, revoke.seq),
         or(isNull(provisioningOperations.exceptionId), sql`${accessExceptions.endedAt} is not null`),
+        not(claimLive),
       ),
     )
     .for("update", { of: provisioningOperations, skipLocked: true });

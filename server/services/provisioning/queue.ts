@@ -4,6 +4,9 @@ import { provisioningOperations } from "@/server/db/schema";
 export type Operation = typeof provisioningOperations.$inferSelect;
 export type FailureMode = "ignore" | "retry" | "block";
 
+/** How an attempt whose runner stopped during the call is recorded (no answer: the system may have done it). */
+export const NO_ANSWER = "no answer was recorded";
+
 /** Revocation always retries with backoff: access that should be gone must not stay by accident. */
 export const REVOKE_ATTEMPTS = 8;
 
@@ -12,6 +15,14 @@ export function resourceParts(resource: string) {
   const [system, type, ...rest] = resource.split(":");
   return { system: system!, type: type ?? "", name: rest.join(":") };
 }
+
+/**
+ * Calls a grant may take: retry, the template's maximum; ignore, one; block, one answer (a refusal
+ * is final), tried once more only when the runner stopped during the first call and no answer came
+ * (the lease ran out): the same idempotency key, so the system grants it once.
+ */
+export const maxGrantAttempts = (mode: FailureMode, templateMax: number) =>
+  mode === "retry" ? templateMax : mode === "block" ? 2 : 1;
 
 /** Queues a grant or revoke in the caller's transaction; the provisioning job carries it out. */
 export async function queueOperation(
@@ -38,7 +49,7 @@ export async function queueOperation(
       exceptionId: op.exceptionId,
       failureMode: op.failureMode,
       status: "pending",
-      maxAttempts: op.action === "revoke" ? REVOKE_ATTEMPTS : op.failureMode === "retry" ? op.maxAttempts : 1,
+      maxAttempts: op.action === "revoke" ? REVOKE_ATTEMPTS : maxGrantAttempts(op.failureMode, op.maxAttempts),
       nextAttemptAt: op.now,
       createdAt: op.now,
     })

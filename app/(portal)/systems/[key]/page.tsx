@@ -138,7 +138,10 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
           </Card>
           <Card
             title="Grace periods"
-            description="On a transfer, access the new role does not need is kept this many days for the hand-over (0: removed at once). Empty follows the system's setting on the Drift page."
+            description={
+              "On a transfer, access the new role does not need is kept this many days for the " +
+              "hand-over (0: removed at once). Empty follows the system's setting on the Drift page."
+            }
           >
             <ResourceGrace systemKey={s.key} />
           </Card>
