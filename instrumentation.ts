@@ -4,4 +4,7 @@ export async function register() {
   // Route handlers cannot see the socket: record each request's peer address for rate limits.
   const { recordPeerAddresses } = await import("./server/http/peer-address");
   recordPeerAddresses();
+  // The session and policy caches may hold entries: this process keeps a LISTEN connection for their invalidation.
+  const { enableProcessListeners } = await import("./server/services/cache-invalidation");
+  enableProcessListeners();
 }

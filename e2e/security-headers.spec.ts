@@ -138,7 +138,7 @@ test("exports download from the Reports page by POST; a GET or another site's PO
     page.getByRole("button", { name: "Export CSV" }).click(),
   ]);
   expect(csv.suggestedFilename()).toMatch(/^clearance-audit-events-\d{4}-\d{2}-\d{2}\.csv$/);
-  expect(readFileSync((await csv.path())!, "utf8").split("\r\n")[0]).toMatch(/^id,occurred_at,actor,action,/);
+  expect(readFileSync((await csv.path())!, "utf8").split("\r\n")[0]).toMatch(/^id,seq,occurred_at,actor,action,/);
   await expect(page).toHaveURL(/\/reports$/);
   await watch.check();
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { getCurrentActor } from "@/server/auth/actor";
+import { actorFromHeaders } from "@/server/auth/actor";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb } from "@/server/db/client";
 import type { TRPCContext } from "./trpc";
@@ -9,7 +9,7 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
   return {
     db: getDb(),
     clock: () => new Date(),
-    actor: await getCurrentActor(),
+    actor: await actorFromHeaders(opts.headers),
     request: requestInfo(opts.headers),
   };
 }

@@ -1,4 +1,5 @@
 import { createTRPCClient } from "@trpc/client";
+import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { browserLink } from "@/components/providers/trpc-link";
 import { PEER_ADDRESS_HEADER } from "@/server/http/peer-address";
@@ -217,6 +218,48 @@ describe("the tRPC route: rate limits", () => {
     await anonymous("198.51.100.1");
     expect((await anonymous("198.51.100.1")).status).toBe(429);
     expect((await anonymous("198.51.100.2")).status).not.toBe(429);
+  });
+});
+
+describe("the inbox count", () => {
+  let made = 0;
+  /** `n` pending requests (each from someone else) waiting for the approver persona, written straight to the table. */
+  async function waitingForTheApprover(n: number) {
+    const from = made;
+    made += n;
+    await t.db.execute(sql`
+      with made as (
+        insert into access_requests (template_id, requester_id, status, justification, duration_minutes, assessment,
+          stage_started_at, created_at)
+        select (select id from request_templates order by key limit 1),
+          (select id from identities where email <> ${personaEmails.approver} and employment_status = 'Active'
+            order by email offset g limit 1),
+          'pending', 'Asked ' || g, 60, '{"overall":"inside","grants":[]}'::jsonb, now(), now()
+        from generate_series(${from}::int, ${from + n - 1}::int) g
+        returning id)
+      insert into request_approvers (request_id, stage, identity_id, via)
+      select id, 0, (select id from identities where email = ${personaEmails.approver}), 'manager' from made`);
+  }
+  const count = async () =>
+    (await call("inbox.count", { email: personaEmails.approver, body: "{}" })).body.result.data.json as number;
+
+  it("is kept up to 5 seconds per person, and any mutation through the route drops it at once", async () => {
+    clock.set("2026-06-01T09:00:00Z");
+    const before = await count();
+    await waitingForTheApprover(2);
+    // Written behind the route's back (as another instance or a job would): not seen for up to 5 s.
+    expect(await count()).toBe(before);
+    clock.advance(4.9 / 60);
+    expect(await count()).toBe(before);
+    clock.advance(0.2 / 60);
+    expect(await count()).toBe(before + 2);
+    // A mutation through this instance's route, by anyone: the next count is exact.
+    await waitingForTheApprover(1);
+    expect(await count()).toBe(before + 2);
+    expect((await call("notifications.markRead", { email: personaEmails.employee, body: '{"json":{}}' })).status).toBe(
+      200,
+    );
+    expect(await count()).toBe(before + 3);
   });
 });
 

@@ -6,7 +6,8 @@ import { bodyTooLarge, declaresMoreThan, withBodyLimit } from "@/server/http/bod
 import { addressBucket } from "@/server/http/client-address";
 import { bodyLimits, fileProcedures, rateLimitRule, rateLimitSettings, TRPC_MAX_BATCH } from "@/server/http/limits";
 import { crossSiteRefusal } from "@/server/http/origin";
-import { enforceRateLimit } from "@/server/services/rate-limits";
+import { enforceBatchedRateLimit } from "@/server/services/rate-limit-batcher";
+import { noteWrite } from "@/server/services/requests/inbox-count-cache";
 import { toTRPCError } from "./errors";
 import { appRouter } from "./root";
 import type { TRPCContext } from "./trpc";
@@ -31,10 +32,11 @@ export function handleTrpcRequest(
   deps: { router?: AnyRouter; createContext?: () => Promise<TRPCContext> } = {},
 ): Promise<Response> {
   let bodyLimit: number = bodyLimits.trpcSignedOut;
+  let writes = false;
   // Loaded on first use: the real context reads the Auth.js session, which tests replace.
   const createContext =
     deps.createContext ?? (async () => (await import("./context")).createTRPCContext({ headers: req.headers }));
-  return fetchRequestHandler({
+  const response = fetchRequestHandler({
     endpoint: "/api/trpc",
     req: withBodyLimit(
       req,
@@ -51,18 +53,27 @@ export function handleTrpcRequest(
       }
       const ctx = await createContext();
       const paths = info.calls.map((c) => c.path);
+      writes = info.calls.some((c) => c.procedure?._def.type === "mutation");
       bodyLimit = trpcBodyLimit(Boolean(ctx.actor), paths);
       if (declaresMoreThan(req, bodyLimit)) throw toTRPCError(bodyTooLarge(bodyLimit));
-      await countCalls(ctx, paths.length, resHeaders);
+      countCalls(ctx, paths.length, resHeaders);
       return ctx;
     },
   });
+  // After a mutation's answer (its transaction has committed): cached inbox counts are stale.
+  return response.finally(() => {
+    if (writes) noteWrite();
+  });
 }
 
-/** One hit per call in the batch, per person (or per address without a session); 429 with Retry-After beyond the limit. */
-async function countCalls(ctx: TRPCContext, calls: number, resHeaders: Headers) {
+/**
+ * One hit per call in the batch, per person (or per address without a session); 429 with Retry-After beyond the
+ * limit. Counted in this instance's memory and shared through PostgreSQL every half second (rate-limit-batcher.ts):
+ * no database round trip per call.
+ */
+function countCalls(ctx: TRPCContext, calls: number, resHeaders: Headers) {
   try {
-    await enforceRateLimit(
+    enforceBatchedRateLimit(
       ctx,
       ctx.actor
         ? {

@@ -19,7 +19,10 @@ function tooManyAttempts(request: NextRequest, seconds: number): Response {
   if (!request.headers.get("accept")?.includes("text/html")) {
     return Response.json({ error: message }, { status: 429, headers: { "retry-after": String(seconds) } });
   }
-  const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Too many sign-in attempts · Clearance</title><h1>Too many sign-in attempts</h1><p>${message}.</p><p><a href="/signin">Back to sign-in</a></p></html>`;
+  const page =
+    `<!doctype html><html lang="en"><meta charset="utf-8">` +
+    `<title>Too many sign-in attempts · Clearance</title>` +
+    `<h1>Too many sign-in attempts</h1><p>${message}.</p><p><a href="/signin">Back to sign-in</a></p></html>`;
   return new Response(page, {
     status: 429,
     headers: {

@@ -3,7 +3,7 @@ import { cookies } from "next/headers";
 import { cache } from "react";
 import { canonicalTimeZone } from "@/server/core/time";
 import { getDb } from "@/server/db/client";
-import { organizationTimeZone, preferredTimeZoneOf } from "@/server/services/time-zones";
+import { organizationTimeZone, viewerZones } from "@/server/services/time-zones";
 import { getCurrentActor } from "./actor";
 
 /** The cookie the browser's zone arrives in (components/time/browser-time-zone.tsx sets it). */
@@ -17,11 +17,11 @@ export const viewerTimeZone = cache(
   async (): Promise<{ zone: string; source: "profile" | "browser" | "organization" }> => {
     const db = getDb();
     const actor = await getCurrentActor();
-    const preferred = actor ? await preferredTimeZoneOf(db, actor.identityId) : null;
-    if (preferred) return { zone: preferred, source: "profile" };
+    const zones = actor ? await viewerZones(db, actor.identityId) : null;
+    if (zones?.preferred) return { zone: zones.preferred, source: "profile" };
     const browser = canonicalTimeZone((await cookies()).get(BROWSER_TIME_ZONE_COOKIE)?.value ?? "");
     if (browser) return { zone: browser, source: "browser" };
-    return { zone: await organizationTimeZone(db), source: "organization" };
+    return { zone: zones?.organization ?? (await organizationTimeZone(db)), source: "organization" };
   },
 );
 

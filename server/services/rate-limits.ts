@@ -31,20 +31,17 @@ export async function hitRateLimit(
 ): Promise<RateLimitState> {
   const now = ctx.clock();
   const windowStart = windowStartOf(now, rule.windowSeconds);
-  const t = rateLimitBuckets;
-  const [row] = await ctx.db
-    .insert(t)
-    .values({ bucket, windowStart, windowSeconds: rule.windowSeconds, hits: cost })
-    .onConflictDoUpdate({
-      target: t.bucket,
-      set: {
-        hits: sql`case when ${t.windowStart} >= excluded.window_start then least(${t.hits} + excluded.hits, 2000000000) else excluded.hits end`,
-        windowStart: sql`greatest(${t.windowStart}, excluded.window_start)`,
-        windowSeconds: sql`excluded.window_seconds`,
-      },
-    })
-    .returning({ hits: t.hits, windowStart: t.windowStart });
-  return stateOf(now, row!, rule);
+  // Every signed-in call runs this: plain SQL, as Drizzle's insert builder costs ~0.5 ms of CPU more per call.
+  const { rows } = await ctx.db.execute<{ hits: number; window_ms: number }>(sql`
+    insert into rate_limit_buckets as t (bucket, window_start, window_seconds, hits)
+    values (${bucket}, ${windowStart.toISOString()}, ${rule.windowSeconds}, ${cost})
+    on conflict (bucket) do update set
+      hits = case when t.window_start >= excluded.window_start then least(t.hits + excluded.hits, 2000000000) else excluded.hits end,
+      window_start = greatest(t.window_start, excluded.window_start),
+      window_seconds = excluded.window_seconds
+    returning t.hits, (extract(epoch from t.window_start) * 1000)::float8 as window_ms`);
+  const row = rows[0]!;
+  return stateOf(now, { hits: row.hits, windowStart: new Date(row.window_ms) }, rule);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Actor } from "@/server/core/actor";
 import { isActiveStatus } from "@/server/core/identity/status";
-import { effectiveRoles } from "@/server/core/roles";
+import { effectiveRoles, type GrantableRole } from "@/server/core/roles";
 import type { DbOrTx, Tx } from "@/server/db/client";
 import { identities, portalRoleAssignments, portalSessions } from "@/server/db/schema";
 import { recordAuditEvent } from "./audit";
@@ -27,17 +27,53 @@ export async function actorForIdentity(db: DbOrTx, identityId: string): Promise<
   };
 }
 
+/** A live session's person and when the session expires. */
+export interface SessionActor {
+  actor: IdentityActor;
+  expiresAt: Date;
+}
+
 /**
- * The person behind a session cookie, re-read on every request: null once the session was
- * ended or expired, or the person stopped being Active, whatever the cookie still says.
+ * The person behind a session and its expiry, in one query: null once the session was ended or
+ * expired, or the person stopped being Active.
  */
-export async function actorForSession(db: DbOrTx, sessionId: string, now: Date): Promise<IdentityActor | null> {
-  const [session] = await db
-    .select({ identityId: portalSessions.identityId })
+export async function loadSessionActor(db: DbOrTx, sessionId: string, now: Date): Promise<SessionActor | null> {
+  const r = portalRoleAssignments;
+  const [row] = await db
+    .select({
+      identityId: identities.id,
+      email: identities.email,
+      displayName: identities.displayName,
+      status: identities.employmentStatus,
+      expiresAt: portalSessions.expiresAt,
+      roles: sql<
+        GrantableRole[] | null
+      >`(select json_agg(${r.role}) from ${r} where ${r.identityId} = ${identities.id})`,
+    })
     .from(portalSessions)
+    .innerJoin(identities, eq(identities.id, portalSessions.identityId))
     .where(and(eq(portalSessions.id, sessionId), isNull(portalSessions.endedAt), gt(portalSessions.expiresAt, now)))
     .limit(1);
-  return session ? actorForIdentity(db, session.identityId) : null;
+  if (!row || !isActiveStatus(row.status)) return null;
+  return {
+    actor: {
+      type: "identity",
+      identityId: row.identityId,
+      email: row.email,
+      displayName: row.displayName,
+      roles: effectiveRoles(row.roles ?? []),
+    },
+    expiresAt: row.expiresAt,
+  };
+}
+
+/**
+ * The person behind a session cookie, re-read from the database: null once the session was
+ * ended or expired, or the person stopped being Active, whatever the cookie still says.
+ * Requests go through the cache in session-cache.ts, which LISTEN/NOTIFY keeps exact.
+ */
+export async function actorForSession(db: DbOrTx, sessionId: string, now: Date): Promise<IdentityActor | null> {
+  return (await loadSessionActor(db, sessionId, now))?.actor ?? null;
 }
 
 /** Opens a session for a person who was allowed to sign in, and records the sign-in. */

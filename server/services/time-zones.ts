@@ -1,4 +1,4 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { canonicalTimeZone, DEFAULT_TIME_ZONE, endOfDayIn, timeZoneMessage } from "@/server/core/time";
 import { DomainError } from "@/server/core/errors";
 import type { DbOrTx } from "@/server/db/client";
@@ -19,6 +19,19 @@ export async function preferredTimeZoneOf(db: DbOrTx, identityId: string): Promi
     .from(identityPreferences)
     .where(eq(identityPreferences.identityId, identityId));
   return row?.timeZone ?? null;
+}
+
+/** A person's own zone (null: none chosen) and the organization's, in one round trip (every page asks). */
+export async function viewerZones(
+  db: DbOrTx,
+  identityId: string,
+): Promise<{ preferred: string | null; organization: string }> {
+  const p = identityPreferences;
+  const o = organizationSettings;
+  const { rows } = await db.execute<{ preferred: string | null; organization: string | null }>(sql`select
+      (select ${p.timeZone} from ${p} where ${p.identityId} = ${identityId}) as preferred,
+      (select ${o.timeZone} from ${o} limit 1) as organization`);
+  return { preferred: rows[0]?.preferred ?? null, organization: rows[0]?.organization ?? DEFAULT_TIME_ZONE };
 }
 
 /** The zones to write to people in (emails): each one's own choice, else the organization's. */

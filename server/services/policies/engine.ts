@@ -11,7 +11,7 @@ import {
   type PolicyFile,
   type PolicyIdentity,
 } from "@/server/core/policy";
-import type { DbOrTx } from "@/server/db/client";
+import { processDbIfOpen, type DbOrTx } from "@/server/db/client";
 import { attributesOf } from "@/server/db/identity-columns";
 import {
   attributeAliases,
@@ -22,6 +22,7 @@ import {
   resources,
   systems,
 } from "@/server/db/schema";
+import { policyInvalidation, type InvalidationFeed } from "../cache-invalidation";
 
 /** What evaluation needs from the database besides the policies: scales, aliases, system levels. */
 export async function loadPolicyConfig(db: DbOrTx): Promise<PolicyConfig> {
@@ -93,8 +94,46 @@ export interface PolicyEngine {
 const cache = new Map<string, PolicyEngine>();
 const CACHE_SIZE = 8;
 
+/**
+ * The active set, kept per process between calls on the process's own database handle (not a
+ * transaction's, which may hold uncommitted policy changes) while `feed` is connected: any change
+ * to what the set is built from announces itself (POLICY_CHANNEL, triggers of migration 0024) and
+ * bumps the feed's epoch, so the next call loads again. Without the feed, every call loads.
+ */
+export class ActivePolicyEngineCache {
+  #held: { db: DbOrTx; epoch: number; engine: PolicyEngine } | null = null;
+  readonly stats = { hits: 0, loads: 0 };
+
+  constructor(readonly feed: InvalidationFeed | null) {}
+
+  async engine(db: DbOrTx): Promise<PolicyEngine> {
+    const feed = this.feed;
+    const held = this.#held;
+    if (feed?.connected && held && held.db === db && held.epoch === feed.epoch) {
+      this.stats.hits++;
+      return held.engine;
+    }
+    // Noted before loading: a change announced while the queries ran means the set may be older.
+    const epoch = feed?.epoch;
+    this.stats.loads++;
+    const engine = await loadPolicyEngine(db);
+    if (feed?.connected && feed.epoch === epoch) this.#held = { db, epoch, engine };
+    return engine;
+  }
+}
+
+const globalKey = Symbol.for("clearance.activePolicyEngine");
+type GlobalWithEngine = typeof globalThis & { [globalKey]?: ActivePolicyEngineCache };
+
 /** A policy set ready to evaluate: the active version by default, or the given files. */
 export async function policyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<PolicyEngine> {
+  if (files || db !== processDbIfOpen()) return loadPolicyEngine(db, files);
+  const g = globalThis as GlobalWithEngine;
+  g[globalKey] ??= new ActivePolicyEngineCache(policyInvalidation());
+  return g[globalKey].engine(db);
+}
+
+async function loadPolicyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<PolicyEngine> {
   const config = await loadPolicyConfig(db);
   const version = files ? null : await activeVersion(db);
   const theFiles = files ?? (await versionFiles(db, version?.id ?? null));

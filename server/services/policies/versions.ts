@@ -121,7 +121,8 @@ async function createVersion(
     if ((current?.id ?? null) !== v.baseVersionId || v.expectedBase !== (current?.id ?? null)) {
       throw new DomainError(
         "CONFLICT",
-        `The policies changed since you started (version ${current?.id} by ${current?.authorLabel}: "${current?.message}"). Reload, then make your change again.`,
+        `The policies changed since you started (version ${current?.id} by ` +
+          `${current?.authorLabel}: "${current?.message}"). Reload, then make your change again.`,
         { field: "baseVersionId" },
       );
     }

@@ -67,7 +67,9 @@ export default async function PolicyVersionsPage({ searchParams }: { searchParam
                   </td>
                   <td className="px-4 py-2.5 text-xs text-slate-600">
                     {summary.impact
-                      ? `${plural(summary.files?.length ?? 0, "file")} · ${plural(summary.impact.people, "person", "people")} · +${summary.impact.gains} −${summary.impact.losses}`
+                      ? `${plural(summary.files?.length ?? 0, "file")} · ` +
+                        `${plural(summary.impact.people, "person", "people")} · ` +
+                        `+${summary.impact.gains} −${summary.impact.losses}`
                       : "—"}
                   </td>
                 </tr>

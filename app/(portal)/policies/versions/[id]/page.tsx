@@ -40,6 +40,10 @@ export default async function PolicyVersionPage({
     restoredFrom?: number;
   };
   const isActive = list.activeVersionId === v.id;
+  const decision = v.deciderLabel
+    ? ` · ${v.status === "rejected" ? "rejected" : "approved"} by ${v.deciderLabel}` +
+      (v.decisionNote ? `: “${v.decisionNote}”` : "")
+    : "";
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
@@ -50,7 +54,7 @@ export default async function PolicyVersionPage({
       </nav>
       <PageHeader
         title={`Version ${v.id}: ${v.message}`}
-        description={`by ${v.authorLabel} on ${formatWhen(v.createdAt, tz)}${v.deciderLabel ? ` · ${v.status === "rejected" ? "rejected" : "approved"} by ${v.deciderLabel}${v.decisionNote ? `: “${v.decisionNote}”` : ""}` : ""}`}
+        description={`by ${v.authorLabel} on ${formatWhen(v.createdAt, tz)}${decision}`}
         actions={
           <Badge
             tone={isActive ? "green" : v.status === "pending" ? "amber" : v.status === "rejected" ? "red" : "neutral"}
