@@ -11,8 +11,11 @@ test.describe("the identity directory (IT admin)", () => {
     await expect(rows).toHaveCount(25);
     await expect(page.getByText(/Showing 1–25 of \d{3} people/)).toBeVisible();
 
-    await page.keyboard.press("/");
-    await expect(page.getByLabel(/Search/)).toBeFocused();
+    // "/" focuses the search once the page is interactive: a key pressed before hydration does nothing.
+    await expect(async () => {
+      await page.keyboard.press("/");
+      await expect(page.getByLabel(/Search/)).toBeFocused({ timeout: 1_000 });
+    }).toPass();
     await page.keyboard.type("sarah");
     await expect(page).toHaveURL(/q=sarah/);
     await expect(rows.first()).toContainText("Sarah Chen");

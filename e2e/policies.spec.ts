@@ -177,7 +177,8 @@ test("explain names the exception that gives access no policy gives", async ({ p
   const answer = page.getByTestId("explanation");
   await expect(answer).toContainText(
     new RegExp(
-      `has it Jane Smith has ${finance} through exception EXC-\\d+ \\(project\\), approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\. No policy gives it\\.`,
+      `has it Jane Smith has ${finance} through exception EXC-\\d+ \\(project\\), approved by ` +
+        `David Okafor, until \\d{4}-\\d\\d-\\d\\d\\. No policy gives it\\.`,
     ),
   );
   await expect(answer).not.toContainText("global-fallback-deny");

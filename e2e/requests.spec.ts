@@ -88,10 +88,14 @@ test("seed 000: Sarah asks for finance-reports, the CFO asks for more informatio
   await expect(notices).not.toContainText("*Maria*");
   await openReady(page, requestUrl);
   await expect(page.getByRole("list", { name: "Messages" })).toContainText("Which regions does the analysis cover");
+  // The count beside Inbox is loaded by the browser, and follows the decision without a reload.
+  const inboxLink = page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: /^Inbox/ });
+  await expect(inboxLink).toHaveAccessibleName("Inbox 1 waiting");
   await page.getByRole("button", { name: "Approve" }).click();
   await page.getByLabel("Note (optional)").fill("Approved for the Q4 analysis");
   await page.getByRole("button", { name: `Approve ${number}` }).click();
   await expect(heading).toContainText("approved");
+  await expect(inboxLink).toHaveAccessibleName("Inbox");
   await expect(page.getByText(`Approved by ${cfo}`)).toBeVisible();
 
   // Sarah sees it approved, with every step and its time.

@@ -12,7 +12,9 @@ import path from "node:path";
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
   console.error(
-    `clearance: Chromium is missing at ${chromium}. Install Debian's package (\`apt-get update && apt-get install -y chromium\`) or set CHROMIUM_PATH; Playwright's own browser download is not used.`,
+    `clearance: Chromium is missing at ${chromium}. ` +
+      `Install Debian's package (\`apt-get update && apt-get install -y chromium\`) or set CHROMIUM_PATH; ` +
+      `Playwright's own browser download is not used.`,
   );
   process.exit(1);
 }

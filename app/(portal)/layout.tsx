@@ -1,7 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
 import { TimeZoneProvider } from "@/components/time/time-zone";
-import { api } from "@/server/api/server";
 import { requireActor } from "@/server/auth/guard";
 import { viewerTimeZone } from "@/server/auth/time-zone";
 import { roleLabels, sectionsFor } from "@/server/core/roles";
@@ -9,16 +9,13 @@ import { signOutAction } from "./sign-out-action";
 
 export const dynamic = "force-dynamic";
 
+/**
+ * Every portal page's frame. It needs only the signed-in person (the session cache has them) and
+ * their time zone: the counts beside Inbox and Notifications are loaded by the browser
+ * (components/shell/nav-counts.ts), so no page view waits for them or pays for them on the server.
+ */
 export default async function PortalLayout({ children }: { children: ReactNode }) {
-  const actor = await requireActor();
-  const caller = await api();
-  // The numbers beside Inbox and Notifications, fresh on every navigation.
-  const [inbox, unread, time] = await Promise.all([
-    caller.inbox.count(),
-    caller.notifications.unreadCount(),
-    viewerTimeZone(),
-  ]);
-  const counts: Record<string, number> = { inbox, notifications: unread };
+  const [actor, time] = await Promise.all([requireActor(), viewerTimeZone()]);
   return (
     <TimeZoneProvider zone={time.zone} followsBrowser={time.source !== "profile"}>
       <AppShell
@@ -28,13 +25,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           roles: actor.roles.map((r) => roleLabels[r]),
           timeZone: time.zone,
         }}
-        sections={sectionsFor(actor.roles).map(({ key, label, href, group }) => ({
-          key,
-          label,
-          href,
-          group,
-          count: counts[key],
-        }))}
+        sections={sectionsFor(actor.roles).map(({ key, label, href, group }) => ({ key, label, href, group }))}
+        renderKey={randomUUID()}
         signOut={signOutAction}
       >
         {children}

@@ -1,7 +1,7 @@
 "use client";
 
 import { Day } from "@/components/time/when";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { RowSelectionState } from "@tanstack/react-table";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
@@ -12,7 +12,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Pagination } from "@/components/ui/pagination";
+import { LoadMore } from "@/components/ui/load-more";
 import { SelectFilter } from "@/components/ui/select-filter";
 
 import { useUrlParams } from "@/components/ui/use-url-params";
@@ -102,8 +102,7 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
   const [revoking, setRevoking] = useState(false);
   const [reason, setReason] = useState("");
   const input = {
-    page: params.page,
-    pageSize: PAGE_SIZE,
+    limit: PAGE_SIZE,
     expiringWithinDays: params.expiring,
     type: params.type as never,
     system: params.system,
@@ -111,20 +110,26 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
     status: params.status,
     search: params.search,
   };
-  const list = useQuery(trpc.exceptions.list.queryOptions(input, { placeholderData: keepPreviousData }));
+  // Soonest expiry first, a page at a time (keyset): "Load more" appends the next page.
+  const list = useInfiniteQuery(
+    trpc.exceptions.list.infiniteQueryOptions(input, {
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      placeholderData: keepPreviousData,
+    }),
+  );
   const revoke = useMutation(
     trpc.exceptions.revokeMany.mutationOptions({
       onSuccess: async () => {
         setRevoking(false);
         setSelected({});
         setReason("");
-        await queryClient.invalidateQueries({ queryKey: trpc.exceptions.list.queryKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.exceptions.list.infiniteQueryKey() });
       },
     }),
   );
-  const rows = list.data?.rows ?? [];
+  const rows = list.data?.pages.flatMap((p) => p.rows) ?? [];
   const selectedIds = Object.keys(selected).filter((id) => selected[id]);
-  const counts = list.data?.counts;
+  const counts = list.data?.pages[0]?.counts;
 
   return (
     <div className="grid grid-cols-1 gap-4">
@@ -228,16 +233,17 @@ export function ExceptionsDashboard({ systems, departments }: { systems: string[
               onChange: setSelected,
               label: (r) => `Select EXC-${r.number}`,
               canSelect: (r) => !r.endedAt,
-              allLabel: "Select all open exceptions on this page",
+              allLabel: "Select all open exceptions shown",
             }}
             rowProps={() => ({ className: "hover:bg-slate-50" })}
           />
           <div className="px-3 pb-3">
-            <Pagination
-              page={params.page}
-              pageSize={PAGE_SIZE}
-              total={list.data.total}
-              onPage={(page) => setParams({ page })}
+            <LoadMore
+              shown={rows.length}
+              total={list.data.pages[0]?.total}
+              hasMore={list.hasNextPage}
+              loading={list.isFetchingNextPage}
+              onMore={() => void list.fetchNextPage()}
               label="exceptions"
             />
           </div>

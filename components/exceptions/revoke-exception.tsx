@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "@/components/providers/trpc";
@@ -11,11 +11,14 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 export function RevokeException({ exceptionId, number }: { exceptionId: string; number: number }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const revoke = useMutation(
     trpc.exceptions.revoke.mutationOptions({
-      onSuccess: () => {
+      onSuccess: async () => {
+        // My access lists what its owner may revoke from a query in the browser.
+        await queryClient.invalidateQueries({ queryKey: trpc.exceptions.onMyResources.queryKey() });
         setOpen(false);
         router.refresh();
       },

@@ -1,7 +1,7 @@
 "use client";
 
 import { formatDay } from "@/components/requests/format";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -37,10 +37,16 @@ export function TemporaryAccessList({ items }: { items: TemporaryAccess[] }) {
   const tz = useTimeZone();
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [giving, setGiving] = useState<TemporaryAccess | null>(null);
   const giveBack = useMutation(
     trpc.exceptions.giveBack.mutationOptions({
-      onSuccess: () => {
+      onSuccess: async () => {
+        // My access loads these in the browser; what the server rendered is refreshed too.
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.exceptions.mine.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.me.access.queryKey() }),
+        ]);
         setGiving(null);
         router.refresh();
       },

@@ -72,7 +72,9 @@ export function SourceTokenActions({
           <>
             <p>
               {dialog === "revoke"
-                ? "HR events and SCIM calls with this token are refused from now on, and its events waiting for their day fail then. The people it manages stay as they are: hand them to another source, or give this one a new token."
+                ? "HR events and SCIM calls with this token are refused from now on, and its events " +
+                  "waiting for their day fail then. The people it manages stay as they are: hand them to " +
+                  "another source, or give this one a new token."
                 : "The old token stops working at once; the HR system or identity provider needs the new one. The people this source manages stay its own."}
             </p>
             <label htmlFor={`token-reason-${sourceKey}`} className="mt-3 block text-xs font-medium text-slate-700">

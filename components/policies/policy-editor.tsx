@@ -182,7 +182,9 @@ export function PolicyEditor({
       >
         <p>
           {impact?.affectedPeople
-            ? `Access changes for ${plural(impact.affectedPeople, "person", "people")}: +${plural(impact.gains, "grant")}, −${impact.losses}, ${plural(impact.levelChanges, "level change")}.`
+            ? `Access changes for ${plural(impact.affectedPeople, "person", "people")}: ` +
+              `+${plural(impact.gains, "grant")}, −${impact.losses}, ` +
+              `${plural(impact.levelChanges, "level change")}.`
             : "Nobody's access changes."}{" "}
           It becomes a new version of the policy set with your message.
         </p>

@@ -186,8 +186,8 @@ export function ReportView({ systems, departments }: { systems: string[]; depart
       </form>
       {preview.data?.background && (
         <p className="text-sm text-slate-700">
-          This report has {preview.data.total?.toLocaleString("en-US")} rows: it is prepared in the background, with its
-          progress shown here, and downloaded when ready.
+          This report has more than {preview.data.backgroundAbove.toLocaleString("en-US")} rows: it is prepared in the
+          background, with its progress shown here, and downloaded when ready.
         </p>
       )}
       {kind !== "access-as-of" && (

@@ -6,6 +6,7 @@ export type Tone = "neutral" | "brand" | "green" | "amber" | "red";
 export const statusTone: Record<string, Tone> = {
   pending: "amber",
   needs_info: "brand",
+  granting: "amber",
   approved: "green",
   denied: "red",
   cancelled: "neutral",
@@ -15,6 +16,7 @@ export const statusTone: Record<string, Tone> = {
 export const statusLabel: Record<string, string> = {
   pending: "waiting for approval",
   needs_info: "waiting for more information",
+  granting: "approved, waiting for the system to confirm the grant",
   approved: "approved",
   denied: "denied",
   cancelled: "cancelled",

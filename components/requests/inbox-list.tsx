@@ -1,7 +1,7 @@
 "use client";
 
 import { When } from "@/components/time/when";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -15,16 +15,17 @@ import { cn } from "@/components/ui/cn";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LoadMore } from "@/components/ui/load-more";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { AppRouter } from "@/server/api/root";
-import type { Assessment } from "@/server/core/requests/assessment";
 import { viaLabel } from "./format";
 import { StatusBadge } from "./status-badge";
 
-type InboxRow = inferRouterOutputs<AppRouter>["inbox"]["list"][number];
+type InboxRow = inferRouterOutputs<AppRouter>["inbox"]["list"]["rows"][number];
+
+const PAGE_SIZE = 25;
 
 function RequestSummary({ r }: { r: InboxRow }) {
-  const assessment = r.assessment as Assessment;
   const firstName = r.requesterName.split(" ")[0];
   const proposal = r.proposal as { resource: string } | null;
   return (
@@ -39,7 +40,7 @@ function RequestSummary({ r }: { r: InboxRow }) {
         {r.kind === "extension" && <Badge tone="brand">Extension</Badge>}
         {proposal && <Badge tone="amber">proposed by IT</Badge>}
         <StatusBadge status={r.status} />
-        {assessment.overall === "outside" && <Badge tone="amber">not in {firstName}&apos;s role policy</Badge>}
+        {r.outsidePolicy && <Badge tone="amber">not in {firstName}&apos;s role policy</Badge>}
       </p>
       <p className="mt-0.5 text-sm text-slate-600">
         {r.requesterTitle ?? "—"}, {r.requesterDepartment ?? "—"} · {r.duration} · waiting since{" "}
@@ -71,14 +72,20 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
   const [templateKey, setTemplateKey] = useState("");
   const [status, setStatus] = useState<"" | "pending" | "needs_info">("");
   const [search, setSearch] = useState("");
-  const list = useQuery(
-    trpc.inbox.list.queryOptions({
-      templateKey: templateKey || undefined,
-      status: status || undefined,
-      search: search.trim() || undefined,
-    }),
+  const list = useInfiniteQuery(
+    trpc.inbox.list.infiniteQueryOptions(
+      {
+        templateKey: templateKey || undefined,
+        status: status || undefined,
+        search: search.trim() || undefined,
+        limit: PAGE_SIZE,
+      },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
   );
-  const rows = list.data ?? [];
+  // Pages are read oldest first with a keyset cursor: "Load more" appends the next one.
+  const rows = list.data?.pages.flatMap((p) => p.rows) ?? [];
+  const waiting = useQuery(trpc.inbox.count.queryOptions());
   const [selected, setSelected] = useState<RowSelectionState>({});
   const [cursor, setCursor] = useState(0);
   const [dialog, setDialog] = useState<"approve" | "deny" | null>(null);
@@ -89,7 +96,8 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
       onSuccess: async () => {
         setSelected({});
         setNote("");
-        await queryClient.invalidateQueries({ queryKey: trpc.inbox.list.queryKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.inbox.list.infiniteQueryKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.inbox.count.queryKey() });
         router.refresh();
       },
     }),
@@ -228,6 +236,16 @@ export function InboxList({ templates }: { templates: { key: string; name: strin
               className: cn("outline-none", i === cursor && "bg-brand-50/60 ring-2 ring-brand-500/40 ring-inset"),
             })}
           />
+          <div className="px-3 pb-3">
+            <LoadMore
+              shown={rows.length}
+              total={templateKey || status || search ? null : (waiting.data ?? null)}
+              hasMore={list.hasNextPage}
+              loading={list.isFetchingNextPage}
+              onMore={() => void list.fetchNextPage()}
+              label="waiting"
+            />
+          </div>
         </div>
       )}
       <ConfirmDialog

@@ -44,11 +44,14 @@ function Brand() {
 export function AppShell({
   person,
   sections,
+  renderKey,
   signOut,
   children,
 }: {
   person: Person;
   sections: NavSection[];
+  /** changes with each server render of the layout: the navigation's counts are fetched again */
+  renderKey: string;
   signOut: () => Promise<void>;
   children: ReactNode;
 }) {
@@ -63,7 +66,7 @@ export function AppShell({
       <header className="sticky top-0 z-20 flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2.5 md:hidden">
         <Brand />
         <MobileMenu>
-          <NavLinks sections={sections} />
+          <NavLinks sections={sections} renderKey={renderKey} />
           <SignedIn person={person} signOut={signOut} />
         </MobileMenu>
       </header>
@@ -72,7 +75,7 @@ export function AppShell({
           <div className="px-5 py-5">
             <Brand />
           </div>
-          <NavLinks sections={sections} />
+          <NavLinks sections={sections} renderKey={renderKey} />
           <SignedIn person={person} signOut={signOut} />
         </aside>
       </div>

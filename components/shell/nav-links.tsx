@@ -3,18 +3,24 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
+import { useNavCounts } from "./nav-counts";
 
 export interface NavSection {
   key: string;
   label: string;
   href: string;
   group: string;
-  /** waiting items (inbox, unread notifications); shown when above zero */
-  count?: number;
 }
 
-export function NavLinks({ sections }: { sections: NavSection[] }) {
+/**
+ * The sections a person's roles open, grouped, with the waiting items beside Inbox and
+ * Notifications (shown when above zero). `renderKey` changes each time the server renders the
+ * layout, so the counts follow a router.refresh().
+ */
+export function NavLinks({ sections, renderKey }: { sections: NavSection[]; renderKey: string }) {
   const pathname = usePathname();
+  const has = (key: string) => sections.some((s) => s.key === key);
+  const counts = useNavCounts(renderKey, { inbox: has("inbox"), notifications: has("notifications") });
   const groups = [...new Set(sections.map((s) => s.group))];
   return (
     <nav aria-label="Sections" className="flex flex-col gap-5 px-3">
@@ -26,6 +32,7 @@ export function NavLinks({ sections }: { sections: NavSection[] }) {
               .filter((s) => s.group === group)
               .map((s) => {
                 const active = pathname === s.href || pathname.startsWith(`${s.href}/`);
+                const count = counts[s.key];
                 return (
                   <li key={s.key}>
                     <Link
@@ -37,12 +44,12 @@ export function NavLinks({ sections }: { sections: NavSection[] }) {
                       )}
                     >
                       {s.label}
-                      {s.count ? (
+                      {count ? (
                         <span
                           className="rounded-full bg-brand-600 px-1.5 py-0.5 text-xs leading-none font-semibold text-white"
-                          aria-label={`${s.count} waiting`}
+                          aria-label={`${count} waiting`}
                         >
-                          {s.count}
+                          {count}
                         </span>
                       ) : null}
                     </Link>

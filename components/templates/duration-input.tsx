@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { formatDuration } from "@/server/core/requests/template";
 import { smallInput, splitDuration, units } from "./controls";
 
@@ -62,7 +63,10 @@ export function DurationList({
         {durations.map((d) => (
           <li
             key={d}
-            className={`inline-flex items-center gap-1 rounded-full py-1 pr-1 pl-3 text-sm ${limit !== undefined && d > limit ? "bg-red-100 text-red-800" : "bg-slate-100"}`}
+            className={cn(
+              "inline-flex items-center gap-1 rounded-full py-1 pr-1 pl-3 text-sm",
+              limit !== undefined && d > limit ? "bg-red-100 text-red-800" : "bg-slate-100",
+            )}
           >
             {formatDuration(d)}
             {limit !== undefined && d > limit && <span className="text-xs">(over the limit)</span>}

@@ -3,21 +3,18 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { exceptionTypeLabels, exceptionTypes, type ExceptionType } from "@/server/core/exceptions/types";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
-import {
-  formatDuration,
-  type AutoApproval,
-  type Stage,
-  type TemplateDefinition,
-} from "@/server/core/requests/template";
+import { formatDuration, type Stage, type TemplateDefinition } from "@/server/core/requests/template";
 import { inputClass, labelClass, smallInput } from "./controls";
 import { DurationInput, DurationList } from "./duration-input";
 import { FieldsEditor } from "./fields-editor";
 import { NotifyPreview } from "./notify-preview";
 import { defaultVendorRestrictions, RestrictionsEditor } from "./restrictions-editor";
 import { StageEditor } from "./stage-editor";
+import { AutomationEditor } from "./automation-editor";
+import { Section } from "./editor-section";
 
 export interface EditorCatalog {
   resources: { key: string; systemKey: string }[];
@@ -34,16 +31,6 @@ const newStage = (): Stage => ({
   notify: { policy: "all", count: 1 },
   escalation: null,
 });
-
-function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
-  return (
-    <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
-      <h2 className="text-base font-semibold">{title}</h2>
-      {description && <p className="mt-0.5 text-sm text-slate-500">{description}</p>}
-      <div className="mt-3 grid gap-3">{children}</div>
-    </section>
-  );
-}
 
 /** Creates or edits a template; the server validates again and names the field at fault. */
 export function TemplateEditor({
@@ -82,7 +69,6 @@ export function TemplateEditor({
     e.preventDefault();
     save.mutate({ create: !initial, key, name, description, definition: def });
   };
-  const setAuto = (rules: AutoApproval[]) => patch({ autoApproval: rules });
   const typeLimit = catalog.typeLimits[def.exceptionType];
   const overLimit = [...def.durations, def.maxDurationMinutes].some((m) => m > typeLimit);
   // Vendor templates carry restrictions (seed 000, pattern 5); other kinds carry none.
@@ -288,93 +274,7 @@ export function TemplateEditor({
           <FieldsEditor fields={def.fields} onChange={(fields) => patch({ fields })} />
         </Section>
 
-        <Section
-          title="Automation"
-          description="Auto-approval says why it approved; it never approves access outside policy unless you allow it below."
-        >
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={def.autoApproval.some((r) => r.kind === "requester_in_group")}
-              onChange={(e) =>
-                setAuto(
-                  e.target.checked
-                    ? [...def.autoApproval, { kind: "requester_in_group", group: catalog.groups[0]?.key ?? "" }]
-                    : def.autoApproval.filter((r) => r.kind !== "requester_in_group"),
-                )
-              }
-            />
-            Approve at once when the requester is in a group
-          </label>
-          {def.autoApproval.map((r, i) =>
-            r.kind === "requester_in_group" ? (
-              <select
-                key={i}
-                aria-label="Auto-approval group"
-                value={r.group}
-                onChange={(e) =>
-                  setAuto(
-                    def.autoApproval.map((x, k) =>
-                      k === i ? { kind: "requester_in_group", group: e.target.value } : x,
-                    ),
-                  )
-                }
-                className={`${smallInput} ml-6 justify-self-start`}
-              >
-                {catalog.groups.map((g) => (
-                  <option key={g.key} value={g.key}>
-                    {g.name}
-                  </option>
-                ))}
-              </select>
-            ) : null,
-          )}
-          <label className="flex flex-wrap items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={def.autoApproval.some((r) => r.kind === "role_transition")}
-              onChange={(e) =>
-                setAuto(
-                  e.target.checked
-                    ? [...def.autoApproval, { kind: "role_transition", withinDays: 30 }]
-                    : def.autoApproval.filter((r) => r.kind !== "role_transition"),
-                )
-              }
-            />
-            Approve at once during a role transition (job title or department changed in the last 30 days)
-          </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={def.autoApproveOutsidePolicy}
-              onChange={(e) => patch({ autoApproveOutsidePolicy: e.target.checked })}
-            />
-            Auto-approval may approve access outside the requester&apos;s policy
-          </label>
-          <div className="flex flex-wrap items-center gap-2 text-sm">
-            <label htmlFor="pending-expiry">An undecided request expires after</label>
-            <input
-              id="pending-expiry"
-              type="number"
-              min={1}
-              max={90}
-              value={def.pendingExpiryDays}
-              onChange={(e) => patch({ pendingExpiryDays: Number(e.target.value) || 1 })}
-              className={`${smallInput} w-20`}
-            />
-            days; approvers are reminded every
-            <input
-              aria-label="Reminder interval in hours"
-              type="number"
-              min={1}
-              max={336}
-              value={def.reminderAfterHours}
-              onChange={(e) => patch({ reminderAfterHours: Number(e.target.value) || 1 })}
-              className={`${smallInput} w-20`}
-            />
-            hours
-          </div>
-        </Section>
+        <AutomationEditor def={def} patch={patch} groups={catalog.groups} />
 
         <Section
           title="When approved"

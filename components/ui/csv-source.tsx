@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "./button";
+import { cn } from "./cn";
 
 /** A CSV chosen as a file or pasted: the file wins while it is chosen. */
 export interface CsvSourceValue {
@@ -56,7 +57,11 @@ export function CsvSource({
           id={`${id}-file`}
           type="file"
           accept=".csv,text/csv"
-          className="mt-1 block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium hover:file:bg-slate-200"
+          className={cn(
+            "mt-1 block text-sm",
+            "file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2",
+            "file:text-sm file:font-medium hover:file:bg-slate-200",
+          )}
           onChange={(e) => {
             void choose(e.target.files?.[0]);
             e.target.value = "";

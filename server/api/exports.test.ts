@@ -139,7 +139,7 @@ describe("a background export belongs to the person who started it", () => {
         depsFor(personaEmails.auditor),
       );
       expect(response.status).toBe(200);
-      expect((await response.text()).split("\r\n")[0]).toMatch(/^id,occurred_at,actor,action/);
+      expect((await response.text()).split("\r\n")[0]).toMatch(/^id,seq,occurred_at,actor,action/);
       const downloads = await downloadsOf(started.id);
       expect(downloads).toHaveLength(n);
       expect(downloads.at(-1)).toMatchObject({

@@ -89,7 +89,9 @@ async function checkedAlias(db: DbOrTx, engine: PolicyEngine, input: AliasInput)
       .join("; ");
     throw new DomainError(
       "CONFLICT",
-      `raw: policies read ${attribute} "${raw}" as a value of its own (${where}): an alias to "${canonical}" would change what they decide for everyone with it; change the policy instead`,
+      `raw: policies read ${attribute} "${raw}" as a value of its own (${where}): an alias to ` +
+        `"${canonical}" would change what they decide for everyone with it; change the ` +
+        `policy instead`,
       { field: "raw" },
     );
   }

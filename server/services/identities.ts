@@ -60,6 +60,7 @@ export async function listIdentities({ ctx, input }: { ctx: ServiceContext; inpu
   const where = filters.length ? and(...filters) : undefined;
 
   const order = input.direction === "asc" ? asc : desc;
+  const column = sortColumns[input.sort];
   const [rows, [total]] = await Promise.all([
     ctx.db
       .select({
@@ -75,7 +76,8 @@ export async function listIdentities({ ctx, input }: { ctx: ServiceContext; inpu
       .from(identities)
       .where(where)
       // nulls last whatever the direction, then a stable tie-break so pages never overlap
-      .orderBy(sql`${sortColumns[input.sort]} is null`, order(sortColumns[input.sort]), asc(identities.id))
+      // (a column that cannot be null is not ordered by "is null": the planner then walks its index)
+      .orderBy(...(column.notNull ? [] : [sql`${column} is null`]), order(column), asc(identities.id))
       .limit(input.pageSize)
       .offset((input.page - 1) * input.pageSize),
     ctx.db.select({ n: count() }).from(identities).where(where),

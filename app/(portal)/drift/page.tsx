@@ -17,13 +17,21 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader
         title="Drift"
-        description="What each system really holds, compared with what policy, active exceptions and grace periods say it should. Access added by hand shows as excess; access that never arrived as missing. Expired exceptions are never re-added, and nothing is removed inside its grace period."
+        description={
+          "What each system really holds, compared with what policy, active exceptions and grace " +
+          "periods say it should. Access added by hand shows as excess; access that never arrived " +
+          "as missing. Expired exceptions are never re-added, and nothing is removed inside its " +
+          "grace period."
+        }
       />
       <div className="grid grid-cols-1 gap-6">
         <SystemDriftTable systems={systems} />
         <Card
           title="Findings"
-          description="Each finding explains itself. Correct it through the adapter, keep excess access as a time-bound exception, draft a policy for it, or dismiss it with a reason."
+          description={
+            "Each finding explains itself. Correct it through the adapter, keep excess access as a " +
+            "time-bound exception, draft a policy for it, or dismiss it with a reason."
+          }
         >
           <FindingsTable systems={systems.filter((s) => s.canCheck).map((s) => s.key)} initialSystem={system} />
         </Card>

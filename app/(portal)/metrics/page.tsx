@@ -46,7 +46,10 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Exception metrics"
-        description={`Five measures of how exceptions are used, each with its target, as of ${formatWhen(m.at, tz)}. The monthly report goes to IT admins and auditors on the 1st.`}
+        description={
+          `Five measures of how exceptions are used, each with its target, as of ` +
+          `${formatWhen(m.at, tz)}. The monthly report goes to IT admins and auditors on the 1st.`
+        }
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="1. Volume" description="Active exceptions, and new and ended per month.">

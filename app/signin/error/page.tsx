@@ -11,7 +11,9 @@ const explanations: Record<string, { title: string; body: string }> = {
   },
   Configuration: {
     title: "Sign-in could not be completed",
-    body: "The answer from the sign-in provider could not be verified, so no session was created. Start again from the sign-in page; if it keeps happening, tell IT.",
+    body:
+      "The answer from the sign-in provider could not be verified, so no session was created. " +
+      "Start again from the sign-in page; if it keeps happening, tell IT.",
   },
   RateLimited: {
     title: "Too many sign-in attempts",

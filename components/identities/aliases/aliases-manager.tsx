@@ -61,7 +61,11 @@ export function AliasesManager({ initialDraft }: { initialDraft: AliasDraft }) {
       </Card>
       <Card
         title="HR values no policy or alias knows"
-        description="People with these values may miss access policies give to the value they mean. A likely misspelling is shown only with its evidence; every alias shows its impact before it is saved."
+        description={
+          "People with these values may miss access policies give to the value they mean. A " +
+          "likely misspelling is shown only with its evidence; every alias shows its impact before " +
+          "it is saved."
+        }
       >
         {report.isError ? (
           <Alert title="The report could not be loaded">{report.error.message}</Alert>

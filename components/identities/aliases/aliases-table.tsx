@@ -105,7 +105,8 @@ export function AliasesTable({
           {removing?.canonical}”.
           {removing &&
             removing.people > 0 &&
-            ` ${removing.people} ${removing.people === 1 ? "person has" : "people have"} this value and may lose access policies give to “${removing.canonical}”.`}
+            ` ${removing.people} ${removing.people === 1 ? "person has" : "people have"} this value ` +
+              `and may lose access policies give to “${removing.canonical}”.`}
         </p>
         {remove.isError && (
           <p role="alert" className="mt-2 text-red-700">

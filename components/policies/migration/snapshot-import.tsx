@@ -166,7 +166,10 @@ export function SnapshotImport() {
       >
         <p>
           {data?.replaces.rows
-            ? `${plural(data.counts.records, "access row")} replace the ${plural(data.replaces.rows, "row")} imported for ${data.system.name}${data.replaces.importedAt ? ` on ${formatWhen(data.replaces.importedAt, tz)}` : ""}.`
+            ? `${plural(data.counts.records, "access row")} replace the ${plural(data.replaces.rows, "row")} ` +
+              `imported for ${data.system.name}` +
+              (data.replaces.importedAt ? ` on ${formatWhen(data.replaces.importedAt, tz)}` : "") +
+              "."
             : `${plural(data?.counts.records ?? 0, "access row")} become the ${data?.system.name} snapshot.`}{" "}
           Other systems keep theirs. Nothing changes on the system itself.
         </p>

@@ -1,13 +1,10 @@
 import { z } from "zod";
+import { MAX_PAGE_SIZE } from "@/server/core/lists/cursor";
 import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
 import { saneDate, saneDayOrMoment } from "@/server/core/input/dates";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
-import {
-  exceptionsOnMyResources,
-  getException,
-  listExceptions,
-  myTemporaryAccess,
-} from "@/server/services/exceptions/queries";
+import { exceptionsOnMyResources, myTemporaryAccess } from "@/server/services/exceptions/mine";
+import { getException, listExceptions } from "@/server/services/exceptions/queries";
 import { proposeException, proposeExtension } from "@/server/services/exceptions/propose";
 import { allTypeSettings, updateTypeSettings } from "@/server/services/exceptions/settings";
 import { auditReadProcedure, createTRPCRouter, employeeProcedure, itAdminProcedure } from "../trpc";
@@ -25,8 +22,10 @@ export const exceptionsRouter = createTRPCRouter({
   list: auditReadProcedure
     .input(
       z.strictObject({
-        page: z.int().min(1).default(1),
-        pageSize: z.int().min(5).max(200).default(25),
+        limit: z.int().min(1).max(MAX_PAGE_SIZE).default(25),
+        cursor: z.string().max(500).nullish(),
+        // sent by the client's infinite query with each cursor; pages only go forward
+        direction: z.enum(["forward", "backward"]).optional(),
         expiringWithinDays: z.union([z.literal(7), z.literal(30)]).optional(),
         type: z.enum([...exceptionTypes, "fallback"]).optional(),
         system: z
@@ -39,7 +38,9 @@ export const exceptionsRouter = createTRPCRouter({
         search: z.string().trim().max(200).optional(),
       }),
     )
-    .query(({ ctx, input }) => listExceptions({ ctx: ctx.service, input })),
+    .query(({ ctx, input }) =>
+      listExceptions({ ctx: ctx.service, input: { ...input, cursor: input.cursor ?? undefined } }),
+    ),
 
   // The holder, IT and auditors: the service checks which.
   byId: employeeProcedure

@@ -1,20 +1,13 @@
-import { sectionsFor } from "@/server/core/roles";
-import { getIdentity } from "@/server/services/identities";
-import { expectedAccessOf } from "@/server/services/policies";
+import { myExpectedAccess, myProfile } from "@/server/services/my-access";
 import { organizationTimeZone, preferredTimeZoneOf, setMyTimeZone } from "@/server/services/time-zones";
 import { z } from "zod";
 import { createTRPCRouter, employeeProcedure } from "../trpc";
 
 export const meRouter = createTRPCRouter({
-  /** The signed-in person: attributes, roles and the sections they may open. */
-  profile: employeeProcedure.query(async ({ ctx }) => {
-    const identity = await getIdentity({ ctx: ctx.service, input: { id: ctx.actor.identityId } });
-    return { ...identity, sections: sectionsFor(ctx.actor.roles) };
-  }),
+  /** The signed-in person: attributes, manager, roles and the sections they may open. */
+  profile: employeeProcedure.query(({ ctx }) => myProfile({ ctx: ctx.service })),
   /** What policy gives the signed-in person, with the reason for each grant. */
-  access: employeeProcedure.query(({ ctx }) =>
-    expectedAccessOf({ ctx: ctx.service, input: { identityId: ctx.actor.identityId } }),
-  ),
+  access: employeeProcedure.query(({ ctx }) => myExpectedAccess({ ctx: ctx.service })),
   /** The zone the signed-in person chose (null: their browser's) and the organization's. */
   timeZone: employeeProcedure.query(async ({ ctx }) => ({
     preferred: await preferredTimeZoneOf(ctx.db, ctx.actor.identityId),

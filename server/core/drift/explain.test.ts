@@ -70,7 +70,14 @@ describe("policyDraftForAccess", () => {
       level: "developer",
     });
     expect(yaml).toBe(
-      "name: sales-engineer-finance\ndescription: Found in place by drift detection; granted to the role instead of by hand\nwhen:\n  - department: Sales\n  - job_title: Sales Engineer\ngrants:\n  - resource: gitlab:group:finance\n    level: developer\n",
+      "name: sales-engineer-finance\n" +
+        "description: Found in place by drift detection; granted to the role instead of by hand\n" +
+        "when:\n" +
+        "  - department: Sales\n" +
+        "  - job_title: Sales Engineer\n" +
+        "grants:\n" +
+        "  - resource: gitlab:group:finance\n" +
+        "    level: developer\n",
     );
     const parsed = parsePolicyFile("draft.yaml", yaml);
     expect(parsed.problems).toEqual([]);

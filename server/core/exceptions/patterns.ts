@@ -1,5 +1,5 @@
 import { DomainError } from "../errors";
-import { exceptionTypeLabels, type ExceptionType, type TypeSettings } from "./types";
+import { defaultTypeSettings, exceptionTypeLabels, type ExceptionType, type TypeSettings } from "./types";
 
 /**
  * Seed 000's rules that no setting changes. Privilege escalation lasts hours and is auto-revoked
@@ -59,6 +59,12 @@ export function typeSettingsProblems(
  * The settings that apply, with the pattern's rules laid over whatever is stored: a row written
  * before these rules (or by hand) cannot make escalation renewable or longer than a day.
  */
+/** Whether a type's exceptions may be extended: IT's saved setting (null: none saved, the default), under seed 000's rules. */
+export function isExtensible(type: ExceptionType, stored: boolean | null): boolean {
+  const settings = defaultTypeSettings[type];
+  return effectiveTypeSettings(type, stored === null ? settings : { ...settings, extensible: stored }).extensible;
+}
+
 export function effectiveTypeSettings(type: ExceptionType, stored: TypeSettings): TypeSettings {
   if (!isNeverExtended(type)) return stored;
   const maxDurationMinutes =

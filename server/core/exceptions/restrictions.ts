@@ -62,10 +62,13 @@ export function describeRestrictions(r: Restrictions | null | undefined): string
   const out: string[] = [];
   if (r.mfaRequired) out.push("MFA required");
   if (r.ipAllowList?.length) out.push(`only from ${r.ipAllowList.join(", ")}`);
-  if (r.sessionMinutes)
-    out.push(
-      `sessions end after ${r.sessionMinutes % 60 === 0 ? `${r.sessionMinutes / 60} hour${r.sessionMinutes === 60 ? "" : "s"}` : `${r.sessionMinutes} minutes`}`,
-    );
+  if (r.sessionMinutes) {
+    const length =
+      r.sessionMinutes % 60 === 0
+        ? `${r.sessionMinutes / 60} hour${r.sessionMinutes === 60 ? "" : "s"}`
+        : `${r.sessionMinutes} minutes`;
+    out.push(`sessions end after ${length}`);
+  }
   if (r.maxSessions) out.push(`at most ${r.maxSessions} session${r.maxSessions === 1 ? "" : "s"} at once`);
   return out;
 }

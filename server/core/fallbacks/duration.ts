@@ -37,6 +37,14 @@ export function shortDuration(minutes: number): string {
 
 /** 30 → "30 minutes", 480 → "8 hours", 60480 → "6 weeks", 1440 → "1 day" (the largest unit that divides it). */
 export function durationWords(minutes: number): string {
-  const { unit, count } = inLargestUnit(minutes);
-  return durationInWords({ [unit.name]: count }, { zero: true });
+  let words = wordsOf.get(minutes);
+  if (words === undefined) {
+    const { unit, count } = inLargestUnit(minutes);
+    words = durationInWords({ [unit.name]: count }, { zero: true });
+    // Lists word the same few durations on every row: keep a bounded few hundred.
+    if (wordsOf.size >= 500) wordsOf.clear();
+    wordsOf.set(minutes, words);
+  }
+  return words;
 }
+const wordsOf = new Map<number, string>();

@@ -151,7 +151,14 @@ export function exceptionMetrics(
         department,
         requests: n,
         text: `${resource} requested ${n} times by ${department} this month: consider a policy`,
-        draftPolicy: `name: ${name}\ndescription: ${department} asked for ${resource} ${n} times in ${month}; access they need for good belongs in a policy\nwhen:\n  - department: ${department}\ngrants:\n  - ${resource}\n`,
+        draftPolicy:
+          `name: ${name}\n` +
+          `description: ${department} asked for ${resource} ${n} times in ${month}; access they ` +
+          `need for good belongs in a policy\n` +
+          `when:\n` +
+          `  - department: ${department}\n` +
+          `grants:\n` +
+          `  - ${resource}\n`,
       };
     });
 
@@ -238,7 +245,9 @@ export function monthlyReportText(
       : `Approval time p50 ${m.approval.p50Hours} h, p90 ${m.approval.p90Hours} h; approval rate ${m.approval.approvalRatePercent}%.`,
     m.expiration.ended === 0
       ? "No exception has ended yet: expiration compliance has no figures."
-      : `Of ${m.expiration.ended} ended exception${m.expiration.ended === 1 ? "" : "s"}: expired on time ${m.expiration.onTimePercent}%, extended ${m.expiration.extendedPercent}%, revoked manually ${m.expiration.revokedPercent}%.`,
+      : `Of ${m.expiration.ended} ended exception${m.expiration.ended === 1 ? "" : "s"}: ` +
+        `expired on time ${m.expiration.onTimePercent}%, extended ${m.expiration.extendedPercent}%, ` +
+        `revoked manually ${m.expiration.revokedPercent}%.`,
   ];
   return lines.join("\n");
 }

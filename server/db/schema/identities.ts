@@ -57,6 +57,8 @@ export const identities = pgTable(
     index("identities_manager_idx").on(t.managerId),
     index("identities_username_idx").on(t.username),
     index("identities_managed_by_idx").on(t.managedBy),
+    // audit events name their subject by id as text: the audit log joins a page of them to people through this
+    index("identities_id_text_idx").on(sql`(${t.id}::text)`),
   ],
 );
 

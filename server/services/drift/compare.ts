@@ -6,10 +6,14 @@ import type { Tx } from "@/server/db/client";
 
 const COPY_CHUNK = 20_000;
 // COPY's text format: backslash, tab, newline and carriage return are escaped; \N is NULL.
-const copyText = (v: string | null) =>
+const SPECIAL = /[\\\t\n\r]/;
+// Nearly every value needs no escaping: a test costs a third of a replace with a callback, and this runs 6,000,000 times.
+export const copyText = (v: string | null) =>
   v === null
     ? "\\N"
-    : v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+    : !SPECIAL.test(v)
+      ? v
+      : v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 
 /** Streams the actual list into drift_actual on the transaction's own connection. */
 async function copyActual(client: pg.PoolClient, actual: readonly ActualAccess[]) {
@@ -18,12 +22,19 @@ async function copyActual(client: pg.PoolClient, actual: readonly ActualAccess[]
     stream.on("finish", resolve);
     stream.on("error", reject);
   });
+  let lastName: string | null = null;
+  let lastText = "";
   for (let i = 0; i < actual.length; i += COPY_CHUNK) {
     let chunk = "";
     const end = Math.min(actual.length, i + COPY_CHUNK);
     for (let j = i; j < end; j++) {
       const a = actual[j]!;
-      chunk += `${copyText(a.username.toLowerCase())}\t${copyText(a.resource)}\t${copyText(a.level)}\n`;
+      // Adapters list a person's access together: the escaped name is reused while it repeats.
+      if (a.username !== lastName) {
+        lastName = a.username;
+        lastText = copyText(a.username.toLowerCase());
+      }
+      chunk += `${lastText}\t${copyText(a.resource)}\t${copyText(a.level)}\n`;
     }
     if (!stream.write(chunk)) await new Promise((r) => stream.once("drain", r));
   }
@@ -65,7 +76,9 @@ export async function findAndStoreDrift(
   await tx.execute(sql`
     create temp table drift_diff on commit drop as
     with expected as (
-      select x.username, x.resource_key, x.level, x.policies, null::int as exception_number, null::text as exception_type, null::timestamptz as exception_expires_at, x.identity_id
+      select x.username, x.resource_key, x.level, x.policies,
+             null::int as exception_number, null::text as exception_type, null::timestamptz as exception_expires_at,
+             x.identity_id
       from expected_access x
       where x.system_key = ${systemKey}
       union all
@@ -91,11 +104,14 @@ export async function findAndStoreDrift(
     delete from drift_diff d using provisioning_operations o join identities i on i.id = o.identity_id
     where o.system_key = ${systemKey} and o.status in ('pending', 'waiting') and i.username = d.username and o.resource_key = d.resource_key`);
   await tx.execute(sql`
-    insert into drift_findings (system_key, first_run_id, last_run_id, identity_id, username, resource_key, kind, expected_level, actual_level, explanation, status, created_at)
-    select ${systemKey}, ${runId}, ${runId}, coalesce(d.identity_id, i.id), d.username, d.resource_key, d.kind, d.expected_level, d.actual_level,
+    insert into drift_findings (system_key, first_run_id, last_run_id, identity_id, username, resource_key, kind,
+                                expected_level, actual_level, explanation, status, created_at)
+    select ${systemKey}, ${runId}, ${runId}, coalesce(d.identity_id, i.id), d.username, d.resource_key, d.kind,
+           d.expected_level, d.actual_level,
            jsonb_build_object(
              'policies', d.policies,
-             'exception', case when d.exception_number is not null then jsonb_build_object('number', d.exception_number, 'type', d.exception_type, 'expiresAt', d.exception_expires_at) end,
+             'exception', case when d.exception_number is not null then jsonb_build_object(
+               'number', d.exception_number, 'type', d.exception_type, 'expiresAt', d.exception_expires_at) end,
              'person', case when i.id is not null then jsonb_build_object('name', i.display_name, 'status', i.employment_status) end,
              'endedException', case when d.kind = 'excess' and i.id is not null then (
                select jsonb_build_object('number', x.number, 'endReason', x.end_reason, 'endedAt', x.ended_at)
@@ -104,7 +120,8 @@ export async function findAndStoreDrift(
            'open', ${at}
     from drift_diff d left join identities i on i.username = d.username
     on conflict (system_key, username, resource_key, kind) where status in ('open', 'remediating')
-    do update set last_run_id = excluded.last_run_id, expected_level = excluded.expected_level, actual_level = excluded.actual_level, explanation = excluded.explanation`);
+    do update set last_run_id = excluded.last_run_id, expected_level = excluded.expected_level,
+                  actual_level = excluded.actual_level, explanation = excluded.explanation`);
   const resolved = await tx.execute(sql`
     update drift_findings set status = 'resolved', resolution = 'No longer found: the system matches', resolved_by = 'drift check', resolved_at = ${at}
     where system_key = ${systemKey} and status in ('open', 'remediating') and last_run_id <> ${runId}`);
@@ -113,7 +130,9 @@ export async function findAndStoreDrift(
   );
   const expected = await tx.execute<{ n: string }>(sql`
     select (select count(*) from expected_access where system_key = ${systemKey})
-         + (select count(*) from access_exceptions e where e.resource_key like ${`${systemKey}:%`} and e.ended_at is null and e.starts_at <= ${at} and e.expires_at > ${at}
+         + (select count(*) from access_exceptions e
+            where e.resource_key like ${`${systemKey}:%`} and e.ended_at is null
+              and e.starts_at <= ${at} and e.expires_at > ${at}
               and not exists (select 1 from expected_access p where p.identity_id = e.identity_id and p.resource_key = e.resource_key)) as n`);
   const count = (kind: string) => Number(kinds.rows.find((r) => r.kind === kind)?.n ?? 0);
   return {

@@ -1,8 +1,9 @@
-import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, type SQL } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { explainFinding, policyDraftForAccess } from "@/server/core/drift/explain";
 import { DomainError } from "@/server/core/errors";
 import { DEFAULT_GRACE_DAYS } from "@/server/core/lifecycle/plan";
+import { poolOf } from "@/server/db/client";
 import { driftFindings, driftRuns, identities, resources, systems } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
@@ -178,25 +179,72 @@ export async function setSystemLifecycleSettings({
   });
 }
 
-/** The daily job: every system that can be read is checked; one failing system does not stop the others. */
+/**
+ * Whether this system's scheduled check for the day is still to do, and if so the check runs with
+ * a per-system advisory lock held on a connection of its own: tried, never waited for, so a second
+ * instance running the same day's job at the same time skips the system instead of checking it
+ * again, and one running later finds the day's finished run. No transaction is open during the check.
+ */
+async function onceToday(ctx: ServiceContext, systemKey: string, check: () => Promise<void>): Promise<boolean> {
+  const client = await poolOf(ctx.db).connect();
+  const key = `drift.schedule:${systemKey}`;
+  try {
+    const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock(hashtext($1)) as locked", [
+      key,
+    ]);
+    if (!rows[0]!.locked) return false;
+    try {
+      const now = ctx.clock();
+      const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+      const [ran] = await ctx.db
+        .select({ id: driftRuns.id })
+        .from(driftRuns)
+        .where(
+          and(
+            eq(driftRuns.systemKey, systemKey),
+            eq(driftRuns.trigger, "schedule"),
+            gte(driftRuns.startedAt, dayStart),
+            // A run left "running" by an instance that died is not one: its lock went with it.
+            eq(driftRuns.status, "done"),
+          ),
+        )
+        .limit(1);
+      if (ran) return false;
+      await check();
+      return true;
+    } finally {
+      await client.query("select pg_advisory_unlock(hashtext($1))", [key]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * The daily job: every system that can be read is checked once that day (UTC), whichever instance
+ * runs the job and however often; one failing system does not stop the others, and a failed check
+ * is tried again by the next run of the job.
+ */
 export async function runScheduledDriftChecks({ ctx }: { ctx: ServiceContext }) {
   const results: { systemKey: string; ok: boolean; detail: string }[] = [];
   for (const system of await ctx.db.select().from(systems).orderBy(systems.key)) {
     if (!canCheck(system)) continue;
-    try {
-      const run = await runDriftCheck({ ctx, input: { systemKey: system.key, trigger: "schedule" } });
-      results.push({
-        systemKey: system.key,
-        ok: true,
-        detail: `${run.excessCount} excess, ${run.missingCount} missing, ${run.levelCount} level`,
-      });
-    } catch (error) {
-      results.push({
-        systemKey: system.key,
-        ok: false,
-        detail: error instanceof Error ? error.message : String(error),
-      });
-    }
+    await onceToday(ctx, system.key, async () => {
+      try {
+        const run = await runDriftCheck({ ctx, input: { systemKey: system.key, trigger: "schedule" } });
+        results.push({
+          systemKey: system.key,
+          ok: true,
+          detail: `${run.excessCount} excess, ${run.missingCount} missing, ${run.levelCount} level`,
+        });
+      } catch (error) {
+        results.push({
+          systemKey: system.key,
+          ok: false,
+          detail: error instanceof Error ? error.message : String(error),
+        });
+      }
+    });
   }
   return results;
 }

@@ -7,9 +7,11 @@ import type { Tx } from "@/server/db/client";
 import { accessExceptions, accessRequests, provisioningHandoffs, requestTemplates } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
-import { attemptOperationNow, queueOperation, type FailureMode } from "../provisioning/operations";
+import { claimOperationNow, queueOperation, type FailureMode } from "../provisioning/operations";
+import type { Claim } from "../provisioning/runner";
 import { restrictionsOnApproval } from "@/server/core/requests/template-rules";
 import { definitionForRequest, parseTemplate } from "../requests/context";
+import { NOT_COMPLETED } from "../requests/granting";
 import { extendFromRequest } from "./extend";
 import { typeSettingsOf } from "./settings";
 import { organizationTimeZone } from "../time-zones";
@@ -155,24 +157,41 @@ function referencesFrom(fields: Record<string, unknown>, ticket: string | null):
   return Object.fromEntries(Object.entries(refs).filter(([, v]) => v)) as References;
 }
 
+/** A request as its transaction last wrote it, with its template and the organization's zone: read once by the caller. */
+export interface KnownRequest {
+  request: typeof accessRequests.$inferSelect;
+  templateRow: typeof requestTemplates.$inferSelect;
+  timeZone: string;
+}
+
 /**
  * Provisioning's side of the hand-off (issue 4's one call): an approved request becomes an
  * exception per grant with its grant queued, or, for an extension, moves the exception's
- * expiry. With the template's failure mode "block" the grant is tried at once and a failure
- * undoes the approval.
+ * expiry. With the template's failure mode "block" a grant due now is claimed for the approver's
+ * process to call once the approval commits (requests/granting.ts): the request stays "granting"
+ * until the system answers, and a refusal undoes the approval (requests/grant-settle.ts). A grant
+ * that cannot be tried now (a removal of the same access still to do) refuses the approval at once.
  */
-export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requestId: string) {
-  const [request] = await tx.select().from(accessRequests).where(eq(accessRequests.id, requestId));
-  const [templateRow] = await tx.select().from(requestTemplates).where(eq(requestTemplates.id, request!.templateId));
+export async function provisionApprovedRequest(
+  tx: Tx,
+  ctx: ServiceContext,
+  requestId: string,
+  known?: KnownRequest,
+): Promise<{ exceptions: Exception[]; claims: Claim[] }> {
+  const request = known?.request ?? (await tx.select().from(accessRequests).where(eq(accessRequests.id, requestId)))[0];
+  const templateRow =
+    known?.templateRow ??
+    (await tx.select().from(requestTemplates).where(eq(requestTemplates.id, request!.templateId)))[0];
   const template = parseTemplate(templateRow!);
   const def = definitionForRequest(template.definition, request!);
   await tx.update(provisioningHandoffs).set({ status: "taken" }).where(eq(provisioningHandoffs.requestId, requestId));
-  if (request!.kind === "extension") return extendFromRequest(tx, ctx, request!);
+  if (request!.kind === "extension") return { exceptions: await extendFromRequest(tx, ctx, request!), claims: [] };
 
   const startsAt = request!.accessStartsAt!;
-  const expiresAt = expiryFor(startsAt, request!.durationMinutes, await organizationTimeZone(tx));
+  const expiresAt = expiryFor(startsAt, request!.durationMinutes, known?.timeZone ?? (await organizationTimeZone(tx)));
   const personApproved = ctx.actor.type === "identity" && ctx.actor.identityId !== request!.requesterId;
   const created: Exception[] = [];
+  const claims: Claim[] = [];
   for (const grant of def.grants) {
     const { exception, operation } = await insertException(
       tx,
@@ -198,17 +217,20 @@ export async function provisionApprovedRequest(tx: Tx, ctx: ServiceContext, requ
       def.onGrantFailure,
     );
     if (def.onGrantFailure.mode === "block" && operation.nextAttemptAt <= ctx.clock()) {
-      const after = await attemptOperationNow(tx, ctx, operation, { log: ctx.db });
-      if (after.status !== "done" && after.status !== "waiting") {
+      const claimed = await claimOperationNow(tx, ctx, operation);
+      if ("refused" in claimed) {
         throw new DomainError(
           "PRECONDITION_FAILED",
-          `Could not grant ${grant.resource}: ${after.lastError ?? "the system did not confirm"}. The approval did not complete; try again, or ask IT to check the system.`,
+          `Could not grant ${grant.resource}: ${claimed.refused}. ${NOT_COMPLETED}`,
           { field: "requestId" },
         );
       }
+      claims.push(claimed.claim);
     }
     created.push(exception);
   }
-  await tx.update(accessRequests).set({ accessEndsAt: expiresAt }).where(eq(accessRequests.id, requestId));
-  return created;
+  // The decision wrote start + duration; a grant of a day or more ends at midnight in the zone: write that.
+  if (request!.accessEndsAt?.getTime() !== expiresAt.getTime())
+    await tx.update(accessRequests).set({ accessEndsAt: expiresAt }).where(eq(accessRequests.id, requestId));
+  return { exceptions: created, claims };
 }

@@ -11,7 +11,7 @@ import { decideRequest } from "../requests/decide";
 import { approvedException, approvedExtension } from "@/test/support/exceptions";
 import { giveBackException, revokeException } from "./end";
 import { proposeException, proposeExtension } from "./propose";
-import { exceptionsOnMyResources } from "./queries";
+import { exceptionsOnMyResources } from "./mine";
 
 let t: TestDatabase;
 const clock = movableClock("2026-11-02T09:00:00Z");
@@ -269,7 +269,10 @@ describe("seed 000's anti-patterns are impossible", () => {
     const insert = (cols: string) =>
       t.db.execute(
         sql.raw(
-          `insert into access_exceptions (identity_id, resource_key, source, type, justification, approved_at, created_by, created_at, starts_at, status, ${cols.split("|")[0]}) values ('${johnId}', 'google:group:finance-reports@company.com', 'admin', 'project', 'x', now(), 'test', now(), now(), 'active', ${cols.split("|")[1]})`,
+          `insert into access_exceptions (identity_id, resource_key, source, type, justification, ` +
+            `approved_at, created_by, created_at, starts_at, status, ${cols.split("|")[0]}) values ` +
+            `('${johnId}', 'google:group:finance-reports@company.com', 'admin', 'project', 'x', ` +
+            `now(), 'test', now(), now(), 'active', ${cols.split("|")[1]})`,
         ),
       );
     await expect(insert(`expires_at, approver_id|null, '${cfoId}'`)).rejects.toMatchObject({

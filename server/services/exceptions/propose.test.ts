@@ -14,7 +14,8 @@ import { as, clearRequests, movableClock } from "@/test/support/requests";
 import { expectedAccessOf } from "../policies";
 import { reportSource } from "../reports/sources";
 import { decideRequest } from "../requests/decide";
-import { getRequest, listInbox } from "../requests/queries";
+import { listInbox } from "../requests/inbox";
+import { getRequest } from "../requests/queries";
 import { cancelRequest, postMessage } from "../requests/thread";
 import { proposeException } from "./propose";
 
@@ -67,7 +68,7 @@ describe("IT proposes, the named approver decides (issue 12, point 1)", () => {
     const access = await expectedAccessOf({ ctx: priya, input: { identityId: sarahId } });
     expect(access.grants.map((g) => g.resource)).not.toContain(RESOURCE);
     // The CFO is asked like for any request, and Sarah is told what IT proposed for her.
-    expect((await listInbox({ ctx: cfo, input: {} })).map((r) => [r.id, r.proposerName])).toEqual([
+    expect((await listInbox({ ctx: cfo, input: {} })).rows.map((r) => [r.id, r.proposerName])).toEqual([
       [request.id, "Priya Raman"],
     ]);
     const told = await t.db
@@ -81,7 +82,7 @@ describe("IT proposes, the named approver decides (issue 12, point 1)", () => {
       ]),
     );
     // Priya proposed it: she is not asked, and cannot decide it.
-    expect(await listInbox({ ctx: priya, input: {} })).toEqual([]);
+    expect((await listInbox({ ctx: priya, input: {} })).rows).toEqual([]);
     await expect(
       decideRequest({ ctx: priya, input: { requestId: request.id, decision: "approve" } }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });

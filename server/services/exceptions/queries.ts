@@ -1,9 +1,12 @@
-import { and, asc, count, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/server/core/errors";
+import { cursorInstant, decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf } from "@/server/core/lists/cursor";
 import { countsAsAccess, daysRemaining, endReasonText, exceptionTimeline } from "@/server/core/exceptions";
 import { evaluateAll } from "@/server/core/policy";
 import type { DbOrTx } from "@/server/db/client";
+import { statementCache } from "@/server/db/statements";
+import { approver, exceptionHeadline, holder } from "./columns";
 import { containsPattern, startsWithPattern } from "@/server/db/like";
 import {
   accessExceptions,
@@ -12,20 +15,18 @@ import {
   identities,
   provisioningOperations,
   requestTemplates,
-  resources,
 } from "@/server/db/schema";
+import { cachedFigure } from "../cached-figures";
 import type { ServiceContext } from "../context";
 import { loadPolicyIdentities, policyEngine } from "../policies";
-import { activeExceptionsOf } from "./active";
-import { allTypeSettings } from "./settings";
 
-const holder = alias(identities, "holder");
-const approver = alias(identities, "approver");
 const proposer = alias(identities, "proposer");
 
 export interface ExceptionFilters {
-  page: number;
-  pageSize: number;
+  /** rows per page, at most MAX_PAGE_SIZE */
+  limit?: number;
+  /** the previous page's nextCursor */
+  cursor?: string;
   expiringWithinDays?: number;
   type?: string;
   system?: string;
@@ -34,82 +35,166 @@ export interface ExceptionFilters {
   search?: string;
 }
 
-function filtersOf(input: ExceptionFilters, now: Date): SQL[] {
+/** The list's values, bound per call into a statement built once per shape (which filters are used). */
+const bound = {
+  soon: sql.placeholder("soon"),
+  type: sql.placeholder("type"),
+  systemPattern: sql.placeholder("systemPattern"),
+  department: sql.placeholder("department"),
+  pattern: sql.placeholder("pattern"),
+  at: sql.placeholder("at"),
+  number: sql.placeholder("number"),
+  limit: sql.placeholder("limit"),
+};
+const STATUSES = ["open", "revoke_failed", "ended", "all"] as const;
+
+/** A list query's shape: its status, then 1 or 0 for each of the filters below, in this order. */
+const FILTERS = ["expiringWithinDays", "type", "system", "department", "search", "cursor"] as const;
+
+function filtersOf(shape: string): SQL[] {
   const where: SQL[] = [];
-  const status = input.status ?? "open";
+  const status = STATUSES[Number(shape[0])]!;
+  const used = (filter: (typeof FILTERS)[number]) => shape[1 + FILTERS.indexOf(filter)] === "1";
   if (status === "open") where.push(isNull(accessExceptions.endedAt));
   if (status === "revoke_failed") where.push(eq(accessExceptions.status, "revoke_failed"));
   if (status === "ended") where.push(sql`${accessExceptions.endedAt} is not null`);
-  if (input.expiringWithinDays)
+  if (used("expiringWithinDays"))
+    where.push(isNull(accessExceptions.endedAt), sql`${accessExceptions.expiresAt} <= ${bound.soon}::timestamptz`);
+  if (used("type")) where.push(sql`${accessExceptions.type} = ${bound.type}`);
+  if (used("system")) where.push(ilike(accessExceptions.resourceKey, bound.systemPattern));
+  if (used("department")) where.push(sql`${holder.department} = ${bound.department}`);
+  if (used("search"))
     where.push(
-      isNull(accessExceptions.endedAt),
-      lte(accessExceptions.expiresAt, new Date(now.getTime() + input.expiringWithinDays * 86_400_000)),
+      or(
+        ilike(holder.displayName, bound.pattern),
+        ilike(holder.email, bound.pattern),
+        ilike(accessExceptions.resourceKey, bound.pattern),
+      )!,
     );
-  if (input.type) where.push(eq(accessExceptions.type, input.type));
-  if (input.system) where.push(ilike(accessExceptions.resourceKey, startsWithPattern(`${input.system}:`)));
-  if (input.department) where.push(eq(holder.department, input.department));
-  if (input.search?.trim()) {
-    const p = containsPattern(input.search.trim());
-    where.push(or(ilike(holder.displayName, p), ilike(holder.email, p), ilike(accessExceptions.resourceKey, p))!);
-  }
+  if (used("cursor"))
+    where.push(
+      sql`(${accessExceptions.expiresAt}, ${accessExceptions.number}) > (${bound.at}::timestamptz, ${bound.number}::int)`,
+    );
   return where;
 }
 
-/** Seed 000's "Active exceptions" view for IT: filters, soonest expiry first, counts and share of all access. */
+const listStatement = statementCache((db, shape: string) =>
+  db
+    .select({
+      ...exceptionHeadline,
+      expiresAt: accessExceptions.expiresAt,
+      endedAt: accessExceptions.endedAt,
+      extensionsUsed: accessExceptions.extensionsUsed,
+      approvalRule: accessExceptions.approvalRule,
+      fallbackName: accessExceptions.fallbackName,
+      holderName: holder.displayName,
+      holderDepartment: holder.department,
+      approverName: approver.displayName,
+    })
+    .from(accessExceptions)
+    .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
+    .leftJoin(approver, eq(approver.id, accessExceptions.approverId))
+    .where(and(...filtersOf(shape)))
+    .orderBy(asc(accessExceptions.expiresAt), asc(accessExceptions.number))
+    .limit(bound.limit)
+    .prepare(""),
+);
+
+/**
+ * Seed 000's "Active exceptions" view for IT: filters, soonest expiry first, a page at a time
+ * (keyset on expiry and number), with the dashboard's counts (cached, see exceptionCounts). The
+ * whole count is the cached open count when the list is every open exception, else not counted.
+ */
 export async function listExceptions({ ctx, input }: { ctx: ServiceContext; input: ExceptionFilters }) {
   const now = ctx.clock();
-  const where = and(...filtersOf(input, now));
-  const [rows, [total], counts] = await Promise.all([
-    ctx.db
-      .select({
-        id: accessExceptions.id,
-        number: accessExceptions.number,
-        resourceKey: accessExceptions.resourceKey,
-        level: accessExceptions.level,
-        type: accessExceptions.type,
-        status: accessExceptions.status,
-        source: accessExceptions.source,
-        startsAt: accessExceptions.startsAt,
-        expiresAt: accessExceptions.expiresAt,
-        endedAt: accessExceptions.endedAt,
-        endReason: accessExceptions.endReason,
-        extensionsUsed: accessExceptions.extensionsUsed,
-        approvalRule: accessExceptions.approvalRule,
-        fallbackName: accessExceptions.fallbackName,
-        holderId: holder.id,
-        holderName: holder.displayName,
-        holderEmail: holder.email,
-        holderDepartment: holder.department,
-        approverName: approver.displayName,
-        approverEmail: approver.email,
-      })
-      .from(accessExceptions)
-      .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
-      .leftJoin(approver, eq(approver.id, accessExceptions.approverId))
-      .where(where)
-      .orderBy(asc(accessExceptions.expiresAt), asc(accessExceptions.number))
-      .limit(input.pageSize)
-      .offset((input.page - 1) * input.pageSize),
-    ctx.db
-      .select({ n: count() })
-      .from(accessExceptions)
-      .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
-      .where(where),
+  const limit = Math.min(input.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const number = after ? Number(after.id) : null;
+  if (after && !Number.isInteger(number))
+    throw new DomainError("INVALID_INPUT", "The cursor's exception is not a number", { field: "cursor" });
+  const search = input.search?.trim();
+  const values = {
+    expiringWithinDays: input.expiringWithinDays
+      ? new Date(now.getTime() + input.expiringWithinDays * 86_400_000)
+      : null,
+    type: input.type || null,
+    system: input.system ? startsWithPattern(`${input.system}:`) : null,
+    department: input.department || null,
+    search: search ? containsPattern(search) : null,
+    cursor: after ? cursorInstant(after) : null,
+  };
+  const status = STATUSES.indexOf(input.status ?? "open");
+  const shape = `${status < 0 ? STATUSES.indexOf("all") : status}${FILTERS.map((f) => (values[f] === null ? "0" : "1")).join("")}`;
+  const [rows, counts] = await Promise.all([
+    listStatement(ctx.db, shape).execute({
+      soon: values.expiringWithinDays,
+      type: values.type,
+      systemPattern: values.system,
+      department: values.department,
+      pattern: values.search,
+      at: values.cursor,
+      number,
+      limit: limit + 1,
+    }),
     exceptionCounts(ctx.db, now),
   ]);
+  const page = pageOf(rows, limit, (r) => ({ value: r.expiresAt.toISOString(), id: String(r.number) }));
+  const everyOpen =
+    (input.status ?? "open") === "open" &&
+    !input.expiringWithinDays &&
+    !input.type &&
+    !input.system &&
+    !input.department &&
+    !input.search?.trim();
   return {
-    rows: rows.map((r) => ({
+    ...page,
+    rows: page.rows.map((r) => ({
       ...r,
-      daysRemaining: r.endedAt ? null : daysRemaining(r.expiresAt, now),
       msRemaining: r.endedAt ? null : r.expiresAt.getTime() - now.getTime(),
     })),
-    total: total?.n ?? 0,
+    total: everyOpen ? counts.open : null,
     counts,
   };
 }
 
-/** Open exceptions, those expiring soon, failed revokes, and exceptions as a share of all access. */
+/** How long the dashboard's counts may be old: they are computed once per cluster at most this often. */
+export const EXCEPTION_COUNTS_MAX_AGE_MS = 15_000;
+/** Counting every grant policy gives evaluates the whole organization: at most once a minute per cluster. */
+export const POLICY_GRANTS_MAX_AGE_MS = 60_000;
+
+/**
+ * Open exceptions, those expiring soon, failed revokes, and exceptions as a share of all access, as
+ * of at most EXCEPTION_COUNTS_MAX_AGE_MS (policy grants: POLICY_GRANTS_MAX_AGE_MS) before `now`, from
+ * `cached_figures`: one caller in the cluster recomputes a stale figure while the others read the last one.
+ */
 export async function exceptionCounts(db: DbOrTx, now: Date) {
+  const [row, policyGrants] = await Promise.all([
+    cachedFigure(db, now, {
+      key: "exception-counts",
+      maxAgeMs: EXCEPTION_COUNTS_MAX_AGE_MS,
+      compute: (tx) => countExceptions(tx, now),
+    }),
+    cachedFigure(db, now, {
+      key: "policy-grant-count",
+      maxAgeMs: POLICY_GRANTS_MAX_AGE_MS,
+      compute: (tx) => policyGrantCount(tx, now),
+    }),
+  ]);
+  return withShare(row, policyGrants);
+}
+
+/** The same counts computed now, as of `at` (a past month's report), without the cache. */
+export async function exceptionCountsAt(db: DbOrTx, at: Date) {
+  return withShare(await countExceptions(db, at), await policyGrantCount(db, at));
+}
+
+type ExceptionCountRow = Awaited<ReturnType<typeof countExceptions>>;
+function withShare(row: ExceptionCountRow, policyGrants: number) {
+  const open = row.open;
+  return { ...row, policyGrants, shareOfAccess: open + policyGrants === 0 ? 0 : open / (open + policyGrants) };
+}
+
+async function countExceptions(db: DbOrTx, now: Date) {
   const week = new Date(now.getTime() + 7 * 86_400_000);
   const month = new Date(now.getTime() + 30 * 86_400_000);
   const [row] = await db
@@ -122,23 +207,14 @@ export async function exceptionCounts(db: DbOrTx, now: Date) {
       fallback: sql<number>`count(*) filter (where ${accessExceptions.endedAt} is null and ${accessExceptions.source} = 'fallback')::int`,
     })
     .from(accessExceptions);
-  const policyGrants = await policyGrantCount(db, now);
-  const open = row?.open ?? 0;
-  return { ...row!, policyGrants, shareOfAccess: open + policyGrants === 0 ? 0 : open / (open + policyGrants) };
+  return row!;
 }
 
-// Counting every person's policy grants evaluates the whole organization: cache it per policy version for a minute.
-let grantCountCache: { key: string; at: number; n: number } | null = null;
+// The population path (bitsets, one block at a time), not one person at a time; counted packed.
 async function policyGrantCount(db: DbOrTx, now: Date): Promise<number> {
   const engine = await policyEngine(db);
-  const key = `${engine.versionId}`;
-  if (grantCountCache && grantCountCache.key === key && Date.now() - grantCountCache.at < 60_000)
-    return grantCountCache.n;
   const people = await loadPolicyIdentities(db);
-  // The population path (bitsets, one block at a time), not one person at a time; counted packed.
-  const n = evaluateAll(engine.compiled, people, now).totalGrants();
-  grantCountCache = { key, at: Date.now(), n };
-  return n;
+  return evaluateAll(engine.compiled, people, now).totalGrants();
 }
 
 /** One exception with its timeline (seed 000's audit trail), extensions and provisioning operations. */
@@ -238,88 +314,4 @@ export async function getException({ ctx, input }: { ctx: ServiceContext; input:
     grantStatus: grant?.status ?? null,
     timeline,
   };
-}
-
-/** "My access", temporary part: each exception with its countdown, and what the holder can do. */
-export async function myTemporaryAccess({
-  ctx,
-}: {
-  ctx: ServiceContext & { actor: { type: "identity"; identityId: string } };
-}) {
-  const now = ctx.clock();
-  const settings = await allTypeSettings(ctx.db);
-  const [current, upcoming] = await Promise.all([
-    activeExceptionsOf(ctx.db, ctx.actor.identityId, now),
-    ctx.db
-      .select({ id: accessExceptions.id })
-      .from(accessExceptions)
-      .where(
-        and(
-          eq(accessExceptions.identityId, ctx.actor.identityId),
-          isNull(accessExceptions.endedAt),
-          gt(accessExceptions.startsAt, now),
-        ),
-      ),
-  ]);
-  const pendingExtensions = await ctx.db
-    .select({ templateId: accessRequests.templateId, number: accessRequests.number, id: accessRequests.id })
-    .from(accessRequests)
-    .where(
-      and(
-        eq(accessRequests.requesterId, ctx.actor.identityId),
-        eq(accessRequests.kind, "extension"),
-        inArray(accessRequests.status, ["pending", "needs_info"]),
-      ),
-    );
-  return {
-    upcoming: upcoming.length,
-    exceptions: current.map(({ e, templateKey, approverName }) => {
-      const typeSettings = e.type === "fallback" ? null : settings[e.type as keyof typeof settings];
-      const pending = pendingExtensions.find((p) => p.templateId === e.templateId);
-      return {
-        id: e.id,
-        number: e.number,
-        resourceKey: e.resourceKey,
-        level: e.level,
-        type: e.type,
-        status: e.status,
-        references: e.references as Record<string, string>,
-        justification: e.justification,
-        approverName: approverName ?? e.approvalRule ?? e.fallbackName,
-        expiresAt: e.expiresAt,
-        daysRemaining: daysRemaining(e.expiresAt, now),
-        msRemaining: e.expiresAt.getTime() - now.getTime(),
-        extensionsUsed: e.extensionsUsed,
-        canExtend: Boolean(templateKey && typeSettings?.extensible && e.extensionsUsed < 4) && !pending,
-        extendAt: templateKey ? `/request/${templateKey}` : null,
-        pendingExtension: pending ? { id: pending.id, number: pending.number } : null,
-      };
-    }),
-  };
-}
-
-/** Open exceptions on resources the signed-in person owns: the owner may revoke them. */
-export async function exceptionsOnMyResources({
-  ctx,
-}: {
-  ctx: ServiceContext & { actor: { type: "identity"; identityId: string } };
-}) {
-  const now = ctx.clock();
-  const rows = await ctx.db
-    .select({
-      id: accessExceptions.id,
-      number: accessExceptions.number,
-      resourceKey: accessExceptions.resourceKey,
-      type: accessExceptions.type,
-      expiresAt: accessExceptions.expiresAt,
-      justification: accessExceptions.justification,
-      holderName: holder.displayName,
-      holderEmail: holder.email,
-    })
-    .from(accessExceptions)
-    .innerJoin(resources, eq(resources.key, accessExceptions.resourceKey))
-    .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
-    .where(and(eq(resources.ownerId, ctx.actor.identityId), isNull(accessExceptions.endedAt)))
-    .orderBy(asc(accessExceptions.expiresAt));
-  return rows.map((r) => ({ ...r, msRemaining: r.expiresAt.getTime() - now.getTime() }));
 }

@@ -16,7 +16,8 @@ import { closeAdapters } from "../provisioning/adapters";
 import { runDueOperations } from "../provisioning/operations";
 import { configureSystemAdapter } from "../provisioning/systems";
 import { decideRequest } from "../requests/decide";
-import { getRequest, listInbox } from "../requests/queries";
+import { listInbox } from "../requests/inbox";
+import { getRequest } from "../requests/queries";
 import { saveTemplate } from "../requests/templates";
 import { revokeException } from "./end";
 import { getException } from "./queries";
@@ -201,7 +202,9 @@ describe("vendor restrictions: template → request → approvers → exception 
     requestId = r.id;
     expect(r.restrictions).toEqual(restrictions);
     const john = await as(t.db, "john.doe@company.com", clock);
-    expect((await listInbox({ ctx: john, input: {} })).find((row) => row.id === r.id)).toMatchObject({ restrictions });
+    expect((await listInbox({ ctx: john, input: {} })).rows.find((row) => row.id === r.id)).toMatchObject({
+      restrictions,
+    });
     expect((await getRequest({ ctx: john, input: { requestId: r.id } })).request.restrictions).toEqual(restrictions);
   });
 

@@ -131,7 +131,9 @@ async function insertRecords(tx: Tx, systemKey: string, records: readonly Snapsh
     await tx.execute(sql`
       insert into access_snapshots (system_key, username, resource_key, level, imported_at, imported_by)
       select ${systemKey}::text, u, r, l, ${at}::timestamptz, ${by}::text
-      from unnest(${sql.param(batch.map((b) => b.username))}::text[], ${sql.param(batch.map((b) => b.resource))}::text[], ${sql.param(batch.map((b) => b.level))}::text[]) as t(u, r, l)`);
+      from unnest(${sql.param(batch.map((b) => b.username))}::text[],
+                  ${sql.param(batch.map((b) => b.resource))}::text[],
+                  ${sql.param(batch.map((b) => b.level))}::text[]) as t(u, r, l)`);
   }
 }
 

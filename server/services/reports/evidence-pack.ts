@@ -28,8 +28,11 @@ export async function evidencePack({ ctx, input }: { ctx: ServiceContext; input:
   const chain = await verifyAuditChain({ ctx });
   const checkpoints = chain.checkpoints.length ? `; agrees with ${describeCheckpoints(chain.checkpoints)}` : "";
   const unconfirmed = chain.unconfirmed.map((reason) => `; NOT CONFIRMED: ${reason}`).join("");
+  const unlinked = chain.unchained.count
+    ? `; ${chain.unchained.count} newer events not linked yet, the oldest from ${chain.unchained.oldestAt}`
+    : "";
   const chainText = chain.ok
-    ? `verified: ${chain.checked} events, every link holds under the audit keys${checkpoints}${unconfirmed} (checked ${now.toISOString()})`
+    ? `verified: ${chain.checked} events, every link holds under the audit keys${checkpoints}${unconfirmed}${unlinked} (checked ${now.toISOString()})`
     : `BROKEN${chain.brokenAt === null ? "" : ` at event #${chain.brokenAt}`}: ${chain.problem} (${chain.checked} events before it verified; checked ${now.toISOString()})`;
   const logPdf = await reportPdf(reportSource(ctx.db, "exceptions", period), "exceptions", period, now);
   const entries: ZipEntry[] = [

@@ -104,7 +104,7 @@ export function policyChangesSource(db: DbOrTx, f: ReportFilters): ReportSource 
       "files",
       "impact",
     ],
-    rows: () =>
+    rows: (batchSize?: number) =>
       keysetBatches(
         (after: number | null, size) =>
           db
@@ -129,6 +129,7 @@ export function policyChangesSource(db: DbOrTx, f: ReportFilters): ReportSource 
             summary.impact ?? null,
           ];
         },
+        batchSize,
       ),
   };
 }

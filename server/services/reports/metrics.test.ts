@@ -1,7 +1,7 @@
 import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
-import { identities, outboxEmails } from "@/server/db/schema";
+import { auditEvents, identities, outboxEmails } from "@/server/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
 import { decideRequest } from "../requests/decide";
@@ -82,5 +82,17 @@ describe("exception metrics and the monthly report", () => {
         "- google:group:finance-reports@company.com requested 5 times by Sales this month: consider a policy.",
       ].join("\n"),
     );
+  });
+
+  it("two runs at once for the same month (two instances) send it once", async () => {
+    clock.set("2027-01-01T06:00:00Z");
+    const jobs = () => ({ db: t.db, actor: systemActor("reports-monthly"), clock });
+    const sent = await Promise.all([sendMonthlyReport({ ctx: jobs() }), sendMonthlyReport({ ctx: jobs() })]);
+    expect(sent.filter((n) => n > 0)).toHaveLength(1);
+    const events = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "report.monthly_sent"), eq(auditEvents.subjectId, "2026-12")));
+    expect(events).toHaveLength(1);
   });
 });

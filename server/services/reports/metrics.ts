@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import {
   exceptionMetrics,
   monthKey,
@@ -10,7 +10,7 @@ import type { DbOrTx } from "@/server/db/client";
 import { accessExceptions, accessRequests, auditEvents, identities, portalRoleAssignments } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
-import { exceptionCounts } from "../exceptions/queries";
+import { exceptionCounts, exceptionCountsAt } from "../exceptions/queries";
 import { notifyPeople } from "../requests/notify";
 
 const YEAR = 366 * 86_400_000;
@@ -66,23 +66,32 @@ export async function metricsFor({ ctx, input }: { ctx: ServiceContext; input: {
     input.month && input.month < monthKey(now)
       ? new Date(Date.UTC(Number(input.month.slice(0, 4)), Number(input.month.slice(5, 7)), 1) - 1)
       : now;
-  const [{ exceptions, decisions }, counts] = await Promise.all([facts(ctx.db, at), exceptionCounts(ctx.db, at)]);
+  const [{ exceptions, decisions }, counts] = await Promise.all([
+    facts(ctx.db, at),
+    at === now ? exceptionCounts(ctx.db, now) : exceptionCountsAt(ctx.db, at),
+  ]);
   return { at, month: monthKey(at), ...exceptionMetrics(exceptions, decisions, counts.policyGrants, at) };
 }
 
 /**
  * The monthly exception report (seed 000's example) for the month before `now`, emailed and
- * shown in-app to IT admins and auditors. Once per month: a second run finds it sent.
+ * shown in-app to IT admins and auditors. Once per month: a second run finds it sent, and two
+ * runs at once (two instances, or a slot's job while an earlier one still runs) take the month's
+ * lock in turn, so the second finds it sent too (test/cluster/expiry-and-schedules.test.ts).
  */
 export async function sendMonthlyReport({ ctx }: { ctx: ServiceContext }): Promise<number> {
   const now = ctx.clock();
   const lastMonthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 1);
   const month = monthKey(lastMonthEnd);
-  const [already] = await ctx.db
-    .select({ id: auditEvents.id })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.action, "report.monthly_sent"), eq(auditEvents.subjectId, month)));
-  if (already) return 0;
+  const sentAlready = async (db: DbOrTx) =>
+    (
+      await db
+        .select({ id: auditEvents.id })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, "report.monthly_sent"), eq(auditEvents.subjectId, month)))
+        .limit(1)
+    ).length > 0;
+  if (await sentAlready(ctx.db)) return 0;
   const metrics = await metricsFor({ ctx, input: { month } });
   const { exceptions } = await facts(ctx.db, lastMonthEnd);
   const created = exceptions.filter((e) => monthKey(e.createdAt) === month).length;
@@ -95,6 +104,9 @@ export async function sendMonthlyReport({ ctx }: { ctx: ServiceContext }): Promi
     .from(portalRoleAssignments)
     .where(inArray(portalRoleAssignments.role, ["it_admin", "auditor"]));
   return ctx.db.transaction(async (tx) => {
+    // The month's lock, then the check again: a run that got here first has sent it.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`report.monthly_sent:${month}`}))`);
+    if (await sentAlready(tx)) return 0;
     const told = await notifyPeople(
       tx,
       readers.map((r) => r.id),

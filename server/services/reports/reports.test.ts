@@ -2,10 +2,12 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
 import { accessExceptions, auditEvents, manualTasks } from "@/server/db/schema";
+import { recordAuditEvent } from "../audit";
+import { chainAuditEvents } from "../audit-sequencer";
 import { changeIdentityAttributes } from "../identities";
 import { completeManualTask, runDueOperations } from "../provisioning/operations";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
@@ -74,16 +76,26 @@ describe("auditors' reports", () => {
   });
 
   it("the audit trail exports in chain order with hashes, JSON cells embedded as JSON", async () => {
-    const events = JSON.parse(await text("audit-events", "json")) as {
-      id: string;
-      hash: string;
-      prev_hash: string;
-      after: unknown;
-    }[];
-    const all = await t.db.select({ id: auditEvents.id }).from(auditEvents);
+    // Linked up to some point, as the sequencer leaves it; the events after it follow unlinked.
+    await chainAuditEvents({ db: t.db });
+    await t.db.transaction((tx) =>
+      recordAuditEvent(tx, { actor: systemActor("test"), clock }, { action: "test.unlinked", subjectType: "test" }),
+    );
+    type Exported = { id: string; seq: string | null; hash: string | null; prev_hash: string | null; after: unknown };
+    const events = JSON.parse(await text("audit-events", "json")) as Exported[];
+    const all = await t.db
+      .select({ id: auditEvents.id, seq: auditEvents.seq })
+      .from(auditEvents)
+      .orderBy(sql`${auditEvents.seq} nulls last`, auditEvents.id);
     expect(events).toHaveLength(all.length);
-    expect(events.map((e) => Number(e.id))).toEqual(all.map((a) => a.id).sort((a, b) => a - b));
-    for (let i = 1; i < events.length; i++) expect(events[i]!.prev_hash).toBe(events[i - 1]!.hash);
+    expect(events.map((e) => [Number(e.id), e.seq === null ? null : Number(e.seq)])).toEqual(
+      all.map((a) => [a.id, a.seq]),
+    );
+    const linked = events.filter((e) => e.seq !== null);
+    expect(linked.length).toBe(events.length - 1);
+    expect(linked[0]!.prev_hash).toBe("0".repeat(64));
+    for (let i = 1; i < linked.length; i++) expect(linked[i]!.prev_hash).toBe(linked[i - 1]!.hash);
+    expect(events.at(-1)).toMatchObject({ seq: null, prev_hash: null, hash: null });
     expect(events.find((e) => (e.after as { request?: string } | null)?.request === "REQ-1")).toBeDefined();
     const auditor = await as(t.db, "auditor@company.com", clock);
     const preview = await previewReport({ ctx: auditor, input: { kind: "audit-events", filters: {}, limit: 5 } });

@@ -1,12 +1,15 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { principalOf, refusalToDecide } from "@/server/core/requests/approvers";
 import { afterVote, refusalToVote } from "@/server/core/requests/decision";
 import type { Tx } from "@/server/db/client";
-import { accessRequests, identities, requestApprovers, requestMessages, requestVotes } from "@/server/db/schema";
+import { accessRequests, requestMessages, requestVotes } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { PersonContext } from "../context";
-import { activeDelegations, definitionForRequest, loadApproverContext, loadTemplate } from "./context";
+import { definitionForRequest, loadApproverContext } from "./context";
+import { loadDecisionContext, type DecisionContext } from "./decision-context";
+import type { Claim } from "../provisioning/runner";
+import { finishGranting } from "./granting";
 import { handOffToProvisioning } from "./handoff";
 import { notifyPeople } from "./notify";
 import { openStage } from "./stages";
@@ -35,7 +38,24 @@ export async function decideRequest({
       { field: "note" },
     );
   }
-  return ctx.db.transaction(async (tx) => {
+  const decided = await recordDecision(ctx, input, note);
+  if (decided.outcome !== "granting") return decided;
+  // Failure mode "block": the approval is committed as "granting"; the system is called now, outside it.
+  const { claims, ...request } = decided;
+  return finishGranting(ctx, request.id, claims);
+}
+
+/**
+ * The approval's transaction, alone: what decideRequest commits before any call to a system (a
+ * blocking grant's claims come back with outcome "granting"). Exported for tests of what a crash
+ * right after it leaves.
+ */
+export async function recordDecision(
+  ctx: Ctx,
+  input: { requestId: string; decision: Decision },
+  note: string | null,
+): Promise<DecisionResult> {
+  return ctx.db.transaction(async (tx): Promise<DecisionResult> => {
     const [request] = await tx
       .select()
       .from(accessRequests)
@@ -45,25 +65,19 @@ export async function decideRequest({
     if (request.status !== "pending" && request.status !== "needs_info") {
       const by = request.decidedBy ? ` by ${request.decidedBy}` : "";
       const when = request.decidedAt ? ` at ${request.decidedAt.toISOString().replace("T", " ").slice(0, 16)} UTC` : "";
-      throw new DomainError("CONFLICT", `REQ-${request.number} was already ${request.status}${by}${when}`, {
-        field: "requestId",
-      });
+      const what =
+        request.status === "granting" ? `approved${by}${when} and is being granted` : `${request.status}${by}${when}`;
+      throw new DomainError("CONFLICT", `REQ-${request.number} was already ${what}`, { field: "requestId" });
     }
     const now = ctx.clock();
-    const stageApprovers = await tx
-      .select({ identityId: requestApprovers.identityId, via: requestApprovers.via })
-      .from(requestApprovers)
-      .where(and(eq(requestApprovers.requestId, request.id), eq(requestApprovers.stage, request.currentStage)));
-    const deciderIds = [ctx.actor.identityId];
-    const [decider] = await tx
-      .select({ status: identities.employmentStatus })
-      .from(identities)
-      .where(eq(identities.id, ctx.actor.identityId));
+    // Read once the row is locked: a decision just committed by another approver is seen.
+    const known = await loadDecisionContext(tx, request, ctx.actor.identityId, now);
+    const { stageApprovers, template } = known;
     const refusal = refusalToDecide(ctx.actor.identityId, request, stageApprovers, {
-      people: new Map(
-        deciderIds.map((id) => [id, { active: (decider?.status ?? "").trim().toLowerCase() === "active" }]),
-      ),
-      delegations: await activeDelegations(tx, now),
+      people: new Map([
+        [ctx.actor.identityId, { active: (known.deciderStatus ?? "").trim().toLowerCase() === "active" }],
+      ]),
+      delegations: known.delegations,
     });
     if (refusal) throw new DomainError("FORBIDDEN", refusal, { field: "requestId" });
 
@@ -72,19 +86,8 @@ export async function decideRequest({
     // A delegate's vote is the delegator's: one person's decision counts once per stage (N of M
     // means N different principals), whoever clicked.
     const principalId = principalOf(stageApprovers.find((a) => a.identityId === ctx.actor.identityId)!);
-    const cast = await tx
-      .select({
-        identityId: requestVotes.identityId,
-        principalId: requestVotes.principalId,
-        decision: requestVotes.decision,
-      })
-      .from(requestVotes)
-      .where(and(eq(requestVotes.requestId, request.id), eq(requestVotes.stage, request.currentStage)));
-    const refusedVote = refusalToVote(
-      ctx.actor.identityId,
-      principalId,
-      cast as { identityId: string; principalId: string; decision: "approve" | "deny" }[],
-    );
+    const cast = known.votes;
+    const refusedVote = refusalToVote(ctx.actor.identityId, principalId, cast);
     if (refusedVote) throw new DomainError("CONFLICT", refusedVote, { field: "requestId" });
     await tx.insert(requestVotes).values({
       requestId: request.id,
@@ -100,7 +103,6 @@ export async function decideRequest({
       decision: "approve" | "deny";
     }[];
 
-    const template = (await loadTemplate(tx, { id: request.templateId }))!;
     const def = definitionForRequest(template.definition, request);
     const step = afterVote(def.stages, request.currentStage, votes);
     const verb = input.decision === "approve" ? "approved" : "denied";
@@ -124,11 +126,8 @@ export async function decideRequest({
       reason: note,
     });
 
-    const [requester] = await tx
-      .select({ displayName: identities.displayName })
-      .from(identities)
-      .where(eq(identities.id, request.requesterId));
-    const everyoneTold = await involved(tx, request.id);
+    const requester = { displayName: known.requesterName };
+    const everyoneTold = known.told;
     if (step.kind === "waiting") return { ...request, outcome: "waiting" as const };
     if (step.kind === "next_stage") {
       const [moved] = await tx
@@ -171,10 +170,12 @@ export async function decideRequest({
         ? request.requestedStart
         : now
       : null;
+    // Failure mode "block": the approval stands only once the system has taken the grant.
+    const blocking = approved && grantBlocks(def, request, starts!, now);
     const [decided] = await tx
       .update(accessRequests)
       .set({
-        status: approved ? "approved" : "denied",
+        status: blocking ? "granting" : approved ? "approved" : "denied",
         decidedAt: now,
         decidedBy: ctx.actor.email,
         decisionNote: note,
@@ -184,14 +185,19 @@ export async function decideRequest({
       .where(eq(accessRequests.id, request.id))
       .returning();
     await recordAuditEvent(tx, ctx, {
-      action: approved ? "request.approved" : "request.denied",
+      action: blocking ? "request.granting" : approved ? "request.approved" : "request.denied",
       subjectType: "access_request",
       subjectId: request.id,
       before: { status: request.status },
       after: { status: decided!.status, accessEndsAt: decided!.accessEndsAt?.toISOString() ?? null },
       reason: note,
     });
-    if (approved) await handOffToProvisioning(tx, ctx, request);
+    if (blocking) {
+      // Told once the system has answered (grant-settle.ts), not now.
+      const { claims } = await handOffToProvisioning(tx, ctx, request, provisioningInput(decided!, known));
+      return { ...decided!, outcome: "granting" as const, claims };
+    }
+    if (approved) await handOffToProvisioning(tx, ctx, request, provisioningInput(decided!, known));
     // Everyone who was told about it, and the requester, learns how it ended.
     await notifyPeople(
       tx,
@@ -209,18 +215,34 @@ export async function decideRequest({
   });
 }
 
+type Decided = typeof accessRequests.$inferSelect;
+export type DecisionResult =
+  | (Decided & { outcome: "waiting" | "next_stage" | "approved" | "denied" | "needs_info" })
+  | (Decided & { outcome: "granting"; claims: Claim[] });
+
+/**
+ * Whether an approval waits for the system (failure mode "block"): a grant due now of a new
+ * access request (an extension moves an expiry; a proposal's terms use their own failure mode).
+ */
+export function grantBlocks(
+  def: { onGrantFailure: { mode: string } },
+  request: { kind: string; proposal: unknown },
+  starts: Date,
+  now: Date,
+) {
+  return def.onGrantFailure.mode === "block" && request.kind !== "extension" && !request.proposal && starts <= now;
+}
+
 /** Who asked: the requester, and the IT admin who proposed it (who answers questions about it). */
 const askers = (r: { requesterId: string; proposedBy: string | null }) =>
   r.proposedBy ? [r.requesterId, r.proposedBy] : [r.requesterId];
 
-/** The approvers who were told about a request, at any stage. */
-async function involved(tx: Tx, requestId: string): Promise<string[]> {
-  const rows = await tx
-    .select({ id: requestApprovers.identityId, notifiedAt: requestApprovers.notifiedAt })
-    .from(requestApprovers)
-    .where(eq(requestApprovers.requestId, requestId));
-  return rows.filter((r) => r.notifiedAt).map((r) => r.id);
-}
+/** What provisioning would read again: the request as decided, its template, the organization's zone. */
+const provisioningInput = (decided: Decided, known: DecisionContext) => ({
+  request: decided,
+  templateRow: known.templateRow,
+  timeZone: known.timeZone,
+});
 
 async function askForInformation(
   tx: Tx,

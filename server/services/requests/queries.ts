@@ -1,21 +1,4 @@
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  exists,
-  gt,
-  ilike,
-  inArray,
-  isNull,
-  lte,
-  ne,
-  notExists,
-  or,
-  sql,
-  type SQL,
-} from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/server/core/errors";
 import { principalOf, refusalToDecide, resolveApprovers } from "@/server/core/requests/approvers";
@@ -26,7 +9,6 @@ import { containsPattern } from "@/server/db/like";
 import {
   accessRequests,
   auditEvents,
-  delegations,
   identities,
   requestApprovers,
   requestMessages,
@@ -138,10 +120,10 @@ async function namesOf(ctx: ServiceContext, ids: string[]) {
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-const requester = alias(identities, "requester");
-const proposer = alias(identities, "proposer");
+export const requester = alias(identities, "requester");
+export const proposer = alias(identities, "proposer");
 
-function requestColumns() {
+export function requestColumns() {
   return {
     id: accessRequests.id,
     number: accessRequests.number,
@@ -190,121 +172,12 @@ export async function listMyRequests({ ctx, input }: { ctx: Ctx; input: { page: 
 }
 
 /** A row's duration in words; a proposal's is its own window ("until 2026-12-20", a day in the organization's zone). */
-const withDuration =
+export const withDuration =
   (zone: string) =>
   <T extends { durationMinutes: number; proposal: unknown }>(r: T) => ({
     ...r,
     duration: r.proposal ? proposalWindow(proposalSchema.parse(r.proposal), zone) : formatDuration(r.durationMinutes),
   });
-
-/**
- * What waits for the signed-in person's decision (directly, through a group, or as a delegate),
- * by the same rules as deciding (refusalToDecide, refusalToVote): not their own request or
- * proposal, nor one of someone who delegated to them; and not one whose vote they would cast
- * was cast already (by them, or by or for the approver they stand in for).
- */
-function waitingForMe(ctx: Ctx): SQL {
-  const me = ctx.actor.identityId;
-  const ra = alias(requestApprovers, "mine");
-  // Whose vote I cast on this request: my own, or, as a delegate, my delegator's.
-  const principal = sql`case when ${ra.via} like 'delegate:%' then substr(${ra.via}, 10)::uuid else ${me}::uuid end`;
-  return and(
-    inArray(accessRequests.status, ["pending", "needs_info"]),
-    ne(accessRequests.requesterId, me),
-    or(isNull(accessRequests.proposedBy), ne(accessRequests.proposedBy, me)),
-    exists(
-      ctx.db
-        .select({ one: sql`1` })
-        .from(ra)
-        .where(
-          and(
-            eq(ra.requestId, accessRequests.id),
-            eq(ra.stage, accessRequests.currentStage),
-            eq(ra.identityId, me),
-            notExists(
-              ctx.db
-                .select({ one: sql`1` })
-                .from(requestVotes)
-                .where(
-                  and(
-                    eq(requestVotes.requestId, accessRequests.id),
-                    eq(requestVotes.stage, accessRequests.currentStage),
-                    or(eq(requestVotes.identityId, me), sql`${requestVotes.principalId} = ${principal}`),
-                  ),
-                ),
-            ),
-          ),
-        ),
-    ),
-    notExists(
-      ctx.db
-        .select({ one: sql`1` })
-        .from(delegations)
-        .where(
-          and(
-            eq(delegations.delegateId, me),
-            or(
-              eq(delegations.delegatorId, accessRequests.requesterId),
-              eq(delegations.delegatorId, accessRequests.proposedBy),
-            ),
-            lte(delegations.startsAt, ctx.clock()),
-            gt(delegations.endsAt, ctx.clock()),
-            isNull(delegations.endedAt),
-          ),
-        ),
-    ),
-  )!;
-}
-
-export async function listInbox({
-  ctx,
-  input,
-}: {
-  ctx: Ctx;
-  input: { templateKey?: string; search?: string; status?: "pending" | "needs_info" };
-}) {
-  const filters: SQL[] = [waitingForMe(ctx)];
-  if (input.templateKey) filters.push(eq(requestTemplates.key, input.templateKey));
-  if (input.status) filters.push(eq(accessRequests.status, input.status));
-  const term = input.search?.trim();
-  if (term)
-    filters.push(
-      or(
-        ilike(requester.displayName, containsPattern(term)),
-        ilike(requester.email, containsPattern(term)),
-        sql`('REQ-' || ${accessRequests.number}) ilike ${containsPattern(term)}`,
-      )!,
-    );
-  const rows = await ctx.db
-    .select({
-      ...requestColumns(),
-      via: requestApprovers.via,
-      justification: accessRequests.justification,
-      restrictions: accessRequests.restrictions,
-    })
-    .from(accessRequests)
-    .innerJoin(requestTemplates, eq(requestTemplates.id, accessRequests.templateId))
-    .innerJoin(requester, eq(requester.id, accessRequests.requesterId))
-    .leftJoin(proposer, eq(proposer.id, accessRequests.proposedBy))
-    .innerJoin(
-      requestApprovers,
-      and(
-        eq(requestApprovers.requestId, accessRequests.id),
-        eq(requestApprovers.stage, accessRequests.currentStage),
-        eq(requestApprovers.identityId, ctx.actor.identityId),
-      ),
-    )
-    .where(and(...filters))
-    .orderBy(asc(accessRequests.createdAt))
-    .limit(200);
-  return rows.map(withDuration(await organizationTimeZone(ctx.db)));
-}
-
-/** How many requests wait for the signed-in person (the number in the navigation). */
-export async function inboxCount({ ctx }: { ctx: Ctx }) {
-  const [row] = await ctx.db.select({ n: count() }).from(accessRequests).where(waitingForMe(ctx));
-  return row?.n ?? 0;
-}
 
 /** Everything about one request the viewer may see, and what the viewer may do with it. */
 export async function getRequest({ ctx, input }: { ctx: Ctx; input: { requestId: string } }) {

@@ -19,6 +19,8 @@ import type { PersonContext } from "../context";
 import { assessGrants } from "./assess";
 import { definitionForRequest, loadApproverContext, loadTemplate } from "./context";
 import { extensionApprovalStages, heldException } from "../exceptions/extend";
+import { grantBlocks } from "./decide";
+import { finishGranting } from "./granting";
 import { handOffToProvisioning } from "./handoff";
 import { notifyPeople } from "./notify";
 import { openStage } from "./stages";
@@ -115,8 +117,9 @@ export async function submitRequest({
   });
   const autoReason = approvalStages ? null : await autoApprovalReason(ctx, def, requesterId, assessment.overall, now);
 
+  let submitted;
   try {
-    return await ctx.db.transaction(async (tx) => {
+    submitted = await ctx.db.transaction(async (tx) => {
       const [request] = await tx
         .insert(accessRequests)
         .values({
@@ -162,9 +165,12 @@ export async function submitRequest({
         },
         reason: r.justification,
       });
-      if (autoReason) return { ...(await approveAtOnce(tx, ctx, r, autoReason, now)), autoApproved: autoReason };
+      if (autoReason) {
+        const { approved, claims } = await approveAtOnce(tx, ctx, r, def, autoReason, now);
+        return { ...approved, autoApproved: autoReason, claims };
+      }
       await openStage(tx, { request: label, template, def, stage: 0, approverContext, now, random: Math.random });
-      return { ...r, autoApproved: null };
+      return { ...r, autoApproved: null, claims: null };
     });
   } catch (err) {
     if (
@@ -178,7 +184,7 @@ export async function submitRequest({
           and(
             eq(accessRequests.requesterId, requesterId),
             eq(accessRequests.templateId, template.id),
-            inArray(accessRequests.status, ["pending", "needs_info"]),
+            inArray(accessRequests.status, ["pending", "needs_info", "granting"]),
           ),
         );
       throw new DomainError(
@@ -189,6 +195,10 @@ export async function submitRequest({
     }
     throw err;
   }
+  const { claims, ...request } = submitted;
+  if (!claims) return request;
+  // Failure mode "block": auto-approved as "granting"; the system is called now, outside the transaction.
+  return { ...(await finishGranting(ctx, request.id, claims)), autoApproved: request.autoApproved };
 }
 
 /** An approved request of this person for this template whose access has not ended. */
@@ -248,12 +258,25 @@ async function autoApprovalReason(
   return null;
 }
 
-async function approveAtOnce(tx: Tx, ctx: Ctx, r: typeof accessRequests.$inferSelect, reason: string, now: Date) {
+/**
+ * An auto-approval rule approves at once. With failure mode "block" the request is "granting"
+ * until the system has answered (claims: what the caller carries out once this commits; a refusal
+ * closes the request, grant-settle.ts); claims null otherwise.
+ */
+async function approveAtOnce(
+  tx: Tx,
+  ctx: Ctx,
+  r: typeof accessRequests.$inferSelect,
+  def: TemplateDefinition,
+  reason: string,
+  now: Date,
+) {
   const starts = r.requestedStart && r.requestedStart > now ? r.requestedStart : now;
+  const blocking = grantBlocks(def, r, starts, now);
   const [approved] = await tx
     .update(accessRequests)
     .set({
-      status: "approved",
+      status: blocking ? "granting" : "approved",
       decidedAt: now,
       decidedBy: "system:auto-approval",
       decisionNote: reason,
@@ -271,10 +294,12 @@ async function approveAtOnce(tx: Tx, ctx: Ctx, r: typeof accessRequests.$inferSe
     subjectType: "access_request",
     subjectId: r.id,
     before: { status: "pending" },
-    after: { status: "approved" },
+    after: { status: approved!.status },
     reason,
   });
-  await handOffToProvisioning(tx, ctx, r);
+  const { claims } = await handOffToProvisioning(tx, ctx, r);
+  // Told once the system has answered (grant-settle.ts).
+  if (blocking) return { approved: approved!, claims };
   const [requester] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.id, r.requesterId));
   await notifyPeople(
     tx,
@@ -288,5 +313,5 @@ async function approveAtOnce(tx: Tx, ctx: Ctx, r: typeof accessRequests.$inferSe
     },
     now,
   );
-  return approved!;
+  return { approved: approved!, claims: null };
 }

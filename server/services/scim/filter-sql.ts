@@ -37,7 +37,9 @@ type Column =
 
 // The same trimming and split as splitName in server/core/scim/user.ts.
 const trimmedName = sql`regexp_replace(${identities.displayName}, ${"^\\s+|\\s+$"}, '', 'g')`;
-const clearanceSet = sql`(${identities.team} is not null or ${identities.location} is not null or ${identities.jobLevel} is not null or ${identities.hireDate} is not null or cardinality(${identities.trainings}) > 0)`;
+const clearanceSet = sql`(${identities.team} is not null or ${identities.location} is not null
+  or ${identities.jobLevel} is not null or ${identities.hireDate} is not null
+  or cardinality(${identities.trainings}) > 0)`;
 const urlOf = (usersUrl: string, id: SQL) => sql`(${`${usersUrl}/`} || ${id}::text)`;
 
 function columnFor(schema: UserSchemaUrn, attribute: string, sub: string | undefined, usersUrl: string): Column {
@@ -47,7 +49,8 @@ function columnFor(schema: UserSchemaUrn, attribute: string, sub: string | undef
     case "schemas":
       return {
         kind: "textArray",
-        expr: sql`(array[${USER_SCHEMA}, ${ENTERPRISE_SCHEMA}]::text[] || case when ${clearanceSet} then array[${CLEARANCE_SCHEMA}]::text[] else array[]::text[] end)`,
+        expr: sql`(array[${USER_SCHEMA}, ${ENTERPRISE_SCHEMA}]::text[]
+          || case when ${clearanceSet} then array[${CLEARANCE_SCHEMA}]::text[] else array[]::text[] end)`,
       };
     case "id":
       return text(sql`${identities.id}::text`);

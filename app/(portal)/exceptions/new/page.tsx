@@ -12,7 +12,11 @@ export default async function NewExceptionPage() {
     <>
       <PageHeader
         title="Propose an exception"
-        description="Access outside policy for someone else, with a justification and an expiry. The approver you name decides it in their inbox; once they approve it is granted through the system's adapter and removed on its expiry."
+        description={
+          "Access outside policy for someone else, with a justification and an expiry. The " +
+          "approver you name decides it in their inbox; once they approve it is granted through " +
+          "the system's adapter and removed on its expiry."
+        }
       />
       <NewExceptionForm resources={catalog.resources.map((r) => r.key)} />
     </>

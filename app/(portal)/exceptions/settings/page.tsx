@@ -20,11 +20,18 @@ export default async function ExceptionSettingsPage() {
     <>
       <PageHeader
         title="Exception types"
-        description="How long each kind of exception may last, when holders are reminded, and who approves extensions past the second, for each of the five kinds of exception."
+        description={
+          "How long each kind of exception may last, when holders are reminded, and who approves " +
+          "extensions past the second, for each of the five kinds of exception."
+        }
       />
       <Card
         title="Organization time zone"
-        description="A day given for an expiry (“expires on 2025-01-06”) and day-long access end at midnight in this zone. It is also the zone for anyone who has not chosen one and whose browser has not said."
+        description={
+          "A day given for an expiry (“expires on 2025-01-06”) and day-long access end at " +
+          "midnight in this zone. It is also the zone for anyone who has not chosen one and whose " +
+          "browser has not said."
+        }
         className="mb-6"
       >
         <OrganizationTimeZonePicker

@@ -78,7 +78,11 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
         </Card>
         <Card
           title="Expected access"
-          description={`From policy version ${access.versionId ?? "—"}: ${access.matchedPolicies.length} matching polic${access.matchedPolicies.length === 1 ? "y" : "ies"}. Select a reason to see the full explanation.`}
+          description={
+            `From policy version ${access.versionId ?? "—"}: ${access.matchedPolicies.length} ` +
+            `matching polic${access.matchedPolicies.length === 1 ? "y" : "ies"}. Select a reason to ` +
+            `see the full explanation.`
+          }
           actions={
             <Link href={`/policies/what-if`} className="text-sm font-medium text-brand-700 hover:underline">
               What if…

@@ -22,7 +22,10 @@ export default async function HrSourcesPage() {
     <>
       <PageHeader
         title="HR sources"
-        description="HR systems that send employee.hired, employee.updated and employee.terminated. A future-dated change waits for its day; a resent event changes nothing."
+        description={
+          "HR systems that send employee.hired, employee.updated and employee.terminated. A " +
+          "future-dated change waits for its day; a resent event changes nothing."
+        }
       />
       <div className="grid grid-cols-1 gap-6">
         <Card title="Sources">
@@ -56,7 +59,13 @@ export default async function HrSourcesPage() {
         </Card>
         <Card
           title="Who each source manages"
-          description={`A source's token reads and changes only the people it manages (and hires new ones). ${unmanaged} ${unmanaged === 1 ? "person is" : "people are"} managed by no source (demo data, CSV imports, people IT added): give a source the people it should take over before connecting it, so an identity provider matches them instead of failing to create them.`}
+          description={
+            `A source's token reads and changes only the people it manages (and hires new ones). ` +
+            `${unmanaged} ${unmanaged === 1 ? "person is" : "people are"} managed by no source (demo ` +
+            `data, CSV imports, people IT added): give a source the people it should take over ` +
+            `before connecting it, so an identity provider matches them instead of failing to ` +
+            `create them.`
+          }
         >
           <BulkHandover
             sources={sources.map((s) => ({ key: s.key, name: s.name, revoked: s.revokedAt !== null }))}

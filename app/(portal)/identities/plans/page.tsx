@@ -19,7 +19,10 @@ export default async function PlansToReviewPage() {
       </nav>
       <PageHeader
         title="Plans to review"
-        description="Systems in review-before-execution mode hold the steps of each HR change here until IT approves them. Turn the mode on or off per system on the Drift page."
+        description={
+          "Systems in review-before-execution mode hold the steps of each HR change here until IT " +
+          "approves them. Turn the mode on or off per system on the Drift page."
+        }
       />
       <PlanList
         plans={plans}

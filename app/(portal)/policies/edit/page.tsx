@@ -21,7 +21,9 @@ grants:
 const draftOrigins: Record<string, string> = {
   metrics: "A draft from the exception metrics: check who it reaches in the preview, adjust, then save.",
   migration:
-    "A draft from the access snapshot's patterns: check who it reaches in the preview (everyone the condition matches, not only who holds the access today), adjust, then save.",
+    "A draft from the access snapshot's patterns: check who it reaches in the preview " +
+    "(everyone the condition matches, not only who holds the access today), adjust, " +
+    "then save.",
 };
 
 export default async function EditPolicyPage({

@@ -40,7 +40,11 @@ export default async function PolicyGraphPage() {
         </Card>
         <Card
           title="HR values no policy or alias knows"
-          description="People with these values may miss access they should have. A likely misspelling is shown only with its evidence; check the alias's impact on the aliases page before adding it."
+          description={
+            "People with these values may miss access they should have. A likely misspelling is " +
+            "shown only with its evidence; check the alias's impact on the aliases page before " +
+            "adding it."
+          }
         >
           {overview.unknownValues.length === 0 ? (
             <p className="text-sm text-emerald-700">Every value policies match on is known.</p>

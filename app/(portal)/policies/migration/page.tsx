@@ -20,7 +20,10 @@ export default async function PolicyMigrationPage() {
     <>
       <PageHeader
         title="Migration to policy"
-        description="From what each system grants today to access that policy defines: snapshot, patterns, draft policies, then coverage. Nothing here changes access on any system."
+        description={
+          "From what each system grants today to access that policy defines: snapshot, patterns, " +
+          "draft policies, then coverage. Nothing here changes access on any system."
+        }
       />
       <div className="grid gap-6">
         <CoverageHeadline />
@@ -51,7 +54,11 @@ export default async function PolicyMigrationPage() {
         </Card>
         <Card
           title="2. Access patterns"
-          description="People grouped by role, and the share of each group holding each resource. What everyone holds is the baseline policy; 90% and more likely belongs in it; outliers are exceptions to investigate."
+          description={
+            "People grouped by role, and the share of each group holding each resource. What " +
+            "everyone holds is the baseline policy; 90% and more likely belongs in it; outliers are " +
+            "exceptions to investigate."
+          }
         >
           <AccessPatterns />
         </Card>

@@ -96,10 +96,23 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               {r.autoApprovedBecause && <> {r.autoApprovedBecause}.</>}
             </Alert>
           )}
+          {r.status === "granting" && (
+            <Alert
+              tone="amber"
+              title={`Approved${r.decidedBy ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt, tz)}: granting`}
+            >
+              This form lets the approval stand only once the system has taken the grant. If it refuses, the approval is
+              undone and the thread says why.
+            </Alert>
+          )}
           {(r.status === "denied" || r.status === "cancelled" || r.status === "expired") && (
             <Alert
               tone="red"
-              title={`${r.status === "denied" ? "Denied" : r.status === "cancelled" ? "Cancelled" : "Expired"}${r.decidedBy && r.status === "denied" ? ` by ${r.decidedBy}` : ""} on ${formatWhen(r.decidedAt, tz)}`}
+              title={
+                (r.status === "denied" ? "Denied" : r.status === "cancelled" ? "Cancelled" : "Expired") +
+                (r.decidedBy && r.status === "denied" ? ` by ${r.decidedBy}` : "") +
+                ` on ${formatWhen(r.decidedAt, tz)}`
+              }
             >
               {r.decisionNote ?? (r.status === "expired" ? "Nobody decided in time." : null)}
             </Alert>
