@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ["server/**/*.test.ts", "components/**/*.test.ts", "test/**/*.test.ts"],
+    // Two real instances on a production build: `npm run test:cluster` (vitest.cluster.config.ts), after the build.
+    exclude: [...configDefaults.exclude, "test/cluster/**"],
     globalSetup: ["./test/support/global-setup.ts"],
     setupFiles: ["./test/support/setup-file.ts"],
     testTimeout: 30_000,

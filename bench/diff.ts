@@ -5,21 +5,12 @@
  * the shortest diff, and the process's peak memory.
  * Target (issue 13): every diff of files this size in under 200 ms.
  */
-import { cpus, loadavg } from "node:os";
-import { readFileSync } from "node:fs";
 import { diffLines, MAX_DIFF_EDITS } from "@/server/core/policy/diff";
-import { fmtInt, fmtMs, median, settle, table } from "./measure";
+import { closing, cpuMs, fmtInt, fmtMs, machine, median, peakRssMB as peakMB, settle, table } from "./measure";
 
 const RUNS = Number(process.argv.find((a) => a.startsWith("--runs="))?.slice(7) ?? 5);
 const TARGET_MS = 200;
 const CHARS = 200_000;
-
-/** Peak resident set size (VmHWM) of this process, in MB. */
-const peakMB = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? NaN) / 1024;
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
 
 /** Unique lines of policy-like YAML until the file reaches the API's limit. */
 function file(line: (i: number) => string): string[] {
@@ -56,9 +47,8 @@ const pairs: [string, string[], string[], number | null][] = [
 ];
 
 console.log(
-  `Clearance policy diff benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}; ` +
-    `files of ${fmtInt(CHARS)} characters (${fmtInt(base.length)} lines); exact up to ${fmtInt(MAX_DIFF_EDITS)} edits; ` +
-    `${RUNS} runs each; load average before: ${load()}`,
+  `Clearance policy diff benchmark — ${machine()}; ` +
+    `files of ${fmtInt(CHARS)} characters (${fmtInt(base.length)} lines); exact up to ${fmtInt(MAX_DIFF_EDITS)} edits; ${RUNS} runs each`,
 );
 const rows: string[][] = [];
 let worst = 0;
@@ -71,12 +61,11 @@ for (const [name, before, after, shortest] of pairs) {
   let edits = 0;
   for (let r = 0; r < RUNS; r++) {
     settle();
-    const c0 = process.cpuUsage();
+    const c0 = cpuMs();
     const t0 = performance.now();
     const ops = diffLines(a, b);
     times.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
+    cpu.push(cpuMs() - c0);
     edits = ops.filter((o) => o.op !== "same").length;
   }
   const slowest = Math.max(...times);
@@ -99,6 +88,5 @@ console.log(
   ),
 );
 console.log(
-  `load average after: ${load()}; peak RSS (VmHWM) ${peakMB().toFixed(0)} MB; ` +
-    `target < ${TARGET_MS} ms ${worst < TARGET_MS ? "met" : "MISSED"} (slowest ${fmtMs(worst)})`,
+  `${closing()}; ` + `target < ${TARGET_MS} ms ${worst < TARGET_MS ? "met" : "MISSED"} (slowest ${fmtMs(worst)})`,
 );

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -40,8 +42,37 @@ export interface GrantLookup {
 }
 
 export const rssMB = (): number => process.memoryUsage().rss / 1048576;
-/** Peak resident set size of the process so far (resourceUsage().maxRSS is in KiB). */
-export const peakRssMB = (): number => process.resourceUsage().maxRSS / 1024;
+/**
+ * Peak resident set size of the whole process so far (VmHWM in /proc/self/status: heap, buffers,
+ * native code, everything), in MB; resourceUsage().maxRSS where there is no /proc.
+ */
+export function peakRssMB(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    if (kb) return Number(kb) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+/** CPU time (user + system) this process has used so far, in ms: a busy machine inflates it less than wall time. */
+export const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+/** The machine's load averages over 1, 5 and 15 minutes. */
+export const loadAverage = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+/** "busy" when the 1-minute load average is above half the cores: other work then shares them. */
+export const busy = (): string => (loadavg()[0]! > cpus().length / 2 ? " (BUSY machine: figures inflated)" : "");
+/** One line naming node, the CPUs and the load average before a benchmark starts. */
+export const machine = (): string =>
+  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}; load average before: ${loadAverage()}${busy()}`;
+/** The closing line every benchmark prints: load after, and the whole process's peak RSS. */
+export const closing = (): string =>
+  `load average after: ${loadAverage()}${busy()}; peak RSS of the process (VmHWM) ${peakRssMB().toFixed(0)} MB`;
 /** Live JS heap plus typed arrays' buffers (where packed results and the memo live). */
 export const heapMB = (): number => {
   const m = process.memoryUsage();
@@ -101,3 +132,25 @@ export function compareGrants(
 
 export const grantsText = (gs: readonly ExpectedGrant[]) =>
   gs.map((g) => `${g.resource}${g.level ? ` (${g.level})` : ""} via ${g.via.join(">")}`).join("\n    ");
+
+/**
+ * CPU time (ms) the PostgreSQL backends serving `database` have used so far, read from /proc/<pid>/stat:
+ * only when the server runs on this machine (null otherwise). Keep the pool's connections open between
+ * two readings (idleTimeoutMillis: 0), or a closed backend takes its time with it.
+ */
+export async function postgresCpuMs(
+  query: (sql: string) => Promise<{ rows: { pid: number }[] }>,
+): Promise<number | null> {
+  const { rows } = await query("select pid from pg_stat_activity where datname = current_database()");
+  let total = 0;
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      return null;
+    }
+  }
+  return total;
+}

@@ -5,25 +5,12 @@
  * process's peak memory. The first run also reads and converts the fonts; later runs reuse them.
  * Target (issue 13): a report of 10,000 rows in under 5 s.
  */
-import { readFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
 import { renderPdfTable } from "@/server/services/reports/pdf";
 import { PDF_MAX_ROWS } from "@/server/services/reports/export";
-import { fmtInt, fmtMs, median, table } from "./measure";
+import { closing, cpuMs, fmtInt, fmtMs, machine, median, peakRssMB as peakMB, table } from "./measure";
 
 const RUNS = Number(process.argv.find((a) => a.startsWith("--runs="))?.slice(7) ?? 3);
 const TARGET_MS = 5_000;
-
-/** Peak resident set size (VmHWM) of this process, in MB. */
-const peakMB = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? NaN) / 1024;
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 const names = ["Zoë Ødegård", "Łukasz Wróbel", "张伟", "محمد", "محمد عبد الله", "Sarah Chen"];
 const columns = ["exception", "user", "email", "access", "type", "granted", "justification", "approved by", "expires"];
@@ -40,8 +27,7 @@ const rows = Array.from({ length: PDF_MAX_ROWS }, (_, i) => [
 ]);
 
 console.log(
-  `Clearance PDF export benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}; ` +
-    `${fmtInt(rows.length)} rows × ${columns.length} columns; ${RUNS} runs; load average before: ${load()}`,
+  `Clearance PDF export benchmark — ${machine()}; ${fmtInt(rows.length)} rows × ${columns.length} columns; ${RUNS} runs`,
 );
 const measured: { run: string; ms: number; cpu: number; bytes: number; peak: number }[] = [];
 for (let run = 1; run <= RUNS; run++) {
@@ -75,6 +61,6 @@ console.log(
 const typical = median(measured.slice(1).map((m) => m.ms));
 const slowest = Math.max(...measured.map((m) => m.ms));
 console.log(
-  `load average after: ${load()}; peak RSS (VmHWM) ${peakMB().toFixed(0)} MB; median after the first ${fmtMs(typical)}; ` +
+  `${closing()}; median after the first ${fmtMs(typical)}; ` +
     `target < ${fmtMs(TARGET_MS)} ${slowest < TARGET_MS ? "met" : `MISSED (slowest ${fmtMs(slowest)})`}`,
 );

@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import { systemActor } from "@/server/core/actor";
 import { auditEvents } from "@/server/db/schema";
 import { recordAuditEvent } from "@/server/services/audit";
+import { chainAuditEvents } from "@/server/services/audit-sequencer";
 import { allEvents, restoreEvents } from "@/test/support/audit-tamper";
 import { asDatabaseSuperuser, createTestDatabase, type TestDatabase } from "@/test/support/db";
 
@@ -114,6 +115,7 @@ describe("clearance audit verify and checkpoint", () => {
         ),
       );
     }
+    await chainAuditEvents({ db: t.db });
   });
   afterAll(() => t.close());
 
@@ -130,14 +132,18 @@ describe("clearance audit verify and checkpoint", () => {
     expect(written.code).toBe(0);
     expect(written.stdout).toMatch(
       new RegExp(
-        `^audit checkpoint \\d{13}-.*\\.json: ${events.length} events ending at #${events.at(-1)!.id} \\([0-9a-f]{12}…\\), signed with audit key "test-1"\nwritten to directory ${directory}\n$`,
+        `^audit checkpoint \\d{13}-.*\\.json: ${events.length} events ending at ` +
+          `#${events.at(-1)!.id} \\([0-9a-f]{12}…\\), signed with audit key "test-1"\n` +
+          `written to directory ${directory}\n$`,
       ),
     );
     const verified = await clearance(["audit", "verify"]);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(
       new RegExp(
-        `^audit chain verified: ${events.length} events, every link holds\nagrees with the checkpoint of .* in directory ${directory}: ${events.length} events ending at #${events.at(-1)!.id}\n$`,
+        `^audit chain verified: ${events.length} events, every link holds\n` +
+          `agrees with the checkpoint of .* in directory ${directory}: ${events.length} events ` +
+          `ending at #${events.at(-1)!.id}\n$`,
       ),
     );
 
@@ -154,7 +160,8 @@ describe("clearance audit verify and checkpoint", () => {
       ),
     );
     await restoreEvents(t.db, before);
-  });
+    // Four CLI processes, each loading the app: minutes on a busy machine, not a race.
+  }, 120_000);
 
   it("exits 1 on events removed from the end, and refuses a checkpoint over them", async () => {
     const events = await t.db.select({ id: auditEvents.id }).from(auditEvents).orderBy(auditEvents.id);
@@ -182,4 +189,59 @@ describe("clearance audit verify and checkpoint", () => {
       stdout: expect.stringContaining("Exit codes:"),
     });
   });
+});
+
+describe("clearance audit verify and events not linked yet (issue 14)", () => {
+  let t: TestDatabase;
+  const checkpoints = path.join(mkdtempSync(path.join(tmpdir(), "clearance-unlinked-")), "checkpoints");
+  const clearance = async (args: string[]) => {
+    try {
+      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: t.url, CLEARANCE_AUDIT_CHECKPOINT_DIR: checkpoints },
+      });
+      return { code: 0, ...r };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  const record = (at: Date) =>
+    t.db.transaction((tx) =>
+      recordAuditEvent(
+        tx,
+        { actor: systemActor("test"), clock: () => at },
+        { action: "test.event", subjectType: "test" },
+      ),
+    );
+  beforeAll(async () => {
+    t = await createTestDatabase("empty");
+    await record(new Date());
+    await chainAuditEvents({ db: t.db });
+  });
+  afterAll(() => t.close());
+
+  it("counts them with the oldest one's age, and exits 3 once one has waited over a minute", async () => {
+    expect((await clearance(["audit", "checkpoint"])).code).toBe(0);
+    await record(new Date());
+    const fresh = await clearance(["audit", "verify"]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toMatch(/\n1 newer event is not linked into the chain yet, the oldest \d+\.\d s old\n$/);
+
+    await chainAuditEvents({ db: t.db });
+    await record(new Date(Date.now() - 120_000));
+    const stale = await clearance(["audit", "verify"]);
+    expect(stale.code).toBe(3);
+    expect(stale.stdout).toMatch(
+      /\nNOT LINKED: 1 newer event is not linked into the chain yet, the oldest 1\d\d\.\d s old: no audit sequencer is running/,
+    );
+
+    await chainAuditEvents({ db: t.db });
+    expect(await clearance(["audit", "verify"])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(
+        /^audit chain verified: 3 events, every link holds\nagrees with the checkpoint of /,
+      ),
+    });
+  }, 180_000);
 });

@@ -42,7 +42,9 @@ describe("clearance policy explain and explain-db", { timeout: 90_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       new RegExp(
-        `^sarah.chen@company.com HAS ${FINANCE}\\n  through exception EXC-1 \\(project\\), approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\n  no policy in the active policy set \\(version 1\\) gives it\\n`,
+        `^sarah.chen@company.com HAS ${FINANCE}\\n  through exception EXC-1 \\(project\\), ` +
+          `approved by David Okafor, until \\d{4}-\\d\\d-\\d\\d\\n  no policy in the active policy ` +
+          `set \\(version 1\\) gives it\\n`,
       ),
     );
     expect(r.stdout).not.toContain("global-fallback-deny");
@@ -83,7 +85,9 @@ describe("clearance policy explain and explain-db", { timeout: 90_000 }, () => {
       FINANCE,
     );
     expect(r.stdout).toContain(
-      `sarah.chen does NOT have ${FINANCE}\n  (from the policies in policies only: exceptions and fallback grants are recorded in Clearance's database; clearance policy explain-db counts them)`,
+      `sarah.chen does NOT have ${FINANCE}\n` +
+        `  (from the policies in policies only: exceptions and fallback grants are recorded in ` +
+        `Clearance's database; clearance policy explain-db counts them)`,
     );
     const json = JSON.parse(
       (

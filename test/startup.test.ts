@@ -90,7 +90,8 @@ describe("a production start that cannot work stops at once with one clear line"
       expect(lines(r.stderr)).toEqual([
         expect.stringMatching(
           new RegExp(
-            `^clearance: DATABASE_URL connects as "${inject("testRoles").owner.name}", which owns \\d+ of Clearance's tables, owns the database: the app must run as`,
+            `^clearance: DATABASE_URL connects as "${inject("testRoles").owner.name}", which owns ` +
+              `\\d+ of Clearance's tables, owns the database: the app must run as`,
           ),
         ),
       ]);

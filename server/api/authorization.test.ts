@@ -210,6 +210,7 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
     }),
   },
   "systems.list": { allowed: ["it_admin"] },
+  "systems.enforcement": { allowed: ["it_admin"] },
   "systems.byKey": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap" }) },
   // A config the ldap adapter refuses: nothing changes.
   "systems.configure": {

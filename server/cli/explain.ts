@@ -186,16 +186,21 @@ export function explanationText(e: Explanation & Partial<FromDatabase>, set: Com
       );
     if (!e.active) {
       lines.push(
-        `  ${e.identity} is not Active (employment_status: ${e.employmentStatus ?? "(no value)"}): someone who is not Active has no access, whatever policies match.`,
+        `  ${e.identity} is not Active (employment_status: ` +
+          `${e.employmentStatus ?? "(no value)"}): someone who is not Active has no access, ` +
+          `whatever policies match.`,
       );
     }
     for (const d of e.deniedBy) lines.push(`  denied by ${d} (deny policy, ${where(d)}): a deny beats every allow`);
     for (const t of e.temporary ?? []) lines.push(`  ${temporaryText(t)} is held but does not count: ${t.blockedBy}`);
     if (e.sources.length === 0) lines.push(`  no policy in ${dir} grants ${e.resource}`);
-    if (e.fallback)
-      lines.push(
-        `  ${e.fallback.name ? `fallback ${e.fallback.name} decides: ${e.fallback.action}` : "no fallback applies: denied by default"}${e.fallback.message ? ` (${e.fallback.message.trim().split("\n")[0]})` : ""}`,
-      );
+    if (e.fallback) {
+      const decides = e.fallback.name
+        ? `fallback ${e.fallback.name} decides: ${e.fallback.action}`
+        : "no fallback applies: denied by default";
+      const why = e.fallback.message ? ` (${e.fallback.message.trim().split("\n")[0]})` : "";
+      lines.push(`  ${decides}${why}`);
+    }
   }
   if (e.sources.length) {
     lines.push("", `Policies that grant ${e.resource}:`);

@@ -43,7 +43,10 @@ Exit 0 when there are no errors (warnings alone are fine), 1 when there are erro
         problems.push({
           severity: "warning",
           code: "unknown-value",
-          message: `${u.attribute} "${u.value}" (${plural(u.people, "person", "people")}) is named by no policy and no alias${u.looksLike ? `; likely "${u.looksLike}" (${u.evidence!.text})` : ""}: add an alias or correct the HR record`,
+          message:
+            `${u.attribute} "${u.value}" (${plural(u.people, "person", "people")}) is named by no policy and no alias` +
+            (u.looksLike ? `; likely "${u.looksLike}" (${u.evidence!.text})` : "") +
+            ": add an alias or correct the HR record",
           file: people.file,
           line: (first && people.lines.get(first.id)) ?? 1,
           field: u.attribute,

@@ -77,7 +77,8 @@ A test file that does not parse is bad input (exit 2).`,
       }
     }
     io.out(
-      `${failed ? "✗" : "✓"} ${plural(cases.length, "person", "people")} in ${plural(files.length, "test file")}: ${cases.length - failed} passed, ${failed} failed\n`,
+      `${failed ? "✗" : "✓"} ${plural(cases.length, "person", "people")} in ${plural(files.length, "test file")}: ` +
+        `${cases.length - failed} passed, ${failed} failed\n`,
     );
     return failed > 0 ? 1 : 0;
   },

@@ -1,10 +1,39 @@
 import type { AttributeValue, HrAttribute } from "@/server/core/identity/attributes";
-import type { identities } from "./schema";
+import { identities } from "./schema";
 
 type IdentityRow = typeof identities.$inferSelect;
 
+/** The columns HR attributes live in, for a query that selects only them (attributeColumns). */
+export type AttributeRow = Pick<
+  IdentityRow,
+  | "department"
+  | "jobTitle"
+  | "team"
+  | "location"
+  | "employmentType"
+  | "employmentStatus"
+  | "jobLevel"
+  | "hireDate"
+  | "costCenter"
+  | "trainings"
+>;
+
+/** A selection of just those columns: `db.select({ ...attributeColumns, ... })`. */
+export const attributeColumns = {
+  department: identities.department,
+  jobTitle: identities.jobTitle,
+  team: identities.team,
+  location: identities.location,
+  employmentType: identities.employmentType,
+  employmentStatus: identities.employmentStatus,
+  jobLevel: identities.jobLevel,
+  hireDate: identities.hireDate,
+  costCenter: identities.costCenter,
+  trainings: identities.trainings,
+};
+
 /** HR attributes of a row, keyed as the policy language names them; manager is an email. */
-export function attributesOf(row: IdentityRow, managerEmail: string | null): Record<HrAttribute, AttributeValue> {
+export function attributesOf(row: AttributeRow, managerEmail: string | null): Record<HrAttribute, AttributeValue> {
   return {
     department: row.department,
     job_title: row.jobTitle,

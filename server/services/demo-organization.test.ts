@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { fixedClock } from "@/test/support/actors";
 import { seedIfEmpty } from "./demo-organization";
 import { verifyAuditChain } from "./audit-log";
+import { chainAuditEvents } from "./audit-sequencer";
 
 describe("the demo organization", () => {
   let t: TestDatabase;
@@ -31,6 +32,7 @@ describe("the demo organization", () => {
       .from(auditEvents)
       .where(eq(auditEvents.action, "organization.seeded"));
     expect(seeded!.n).toBe(1);
+    await chainAuditEvents({ db: t.db });
     expect(await verifyAuditChain({ ctx: { db: t.db } })).toMatchObject({ ok: true, checked: 1, legacy: 0 });
   });
 

@@ -72,6 +72,7 @@ export async function createTestDatabase(from: "seeded" | "empty" = "seeded"): P
       await Promise.all([superuser.end(), owner.end()]);
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
+      await waitForConnectionsToLeave(c, name);
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
@@ -101,4 +102,21 @@ export async function asSchemaOwner(db: Db, change: (tx: Tx) => Promise<unknown>
   await createDrizzle(owner()).transaction(async (tx) => {
     await change(tx);
   });
+}
+
+/**
+ * pg's Pool.end() resolves once it has asked its connections to close, not when they have: a test's
+ * second pool (another "instance") may still be connected. Forcing the drop then would terminate it
+ * (57P01), an 'error' on a pool that has no listener, which fails the run as an unhandled error.
+ * So the drop waits for them first (a connection still open after 5 s is a pool the test never ended).
+ */
+async function waitForConnectionsToLeave(admin: pg.Client, database: string) {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await admin.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+      [database],
+    );
+    if (rows[0]!.n === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -15,7 +15,9 @@ export async function shapeFinanceReportsTemplate(
 ) {
   await db.execute(sql`
     update ${requestTemplates}
-    set definition = jsonb_set(jsonb_set(definition, '{onGrantFailure}', ${JSON.stringify(onGrantFailure)}::jsonb), '{durations}', ${JSON.stringify(durations)}::jsonb)
+    set definition = jsonb_set(
+      jsonb_set(definition, '{onGrantFailure}', ${JSON.stringify(onGrantFailure)}::jsonb),
+      '{durations}', ${JSON.stringify(durations)}::jsonb)
     where key = 'finance-reports'`);
 }
 

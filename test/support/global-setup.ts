@@ -8,6 +8,7 @@ import { closeDb, getDb } from "@/server/db/client";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/server/db/embedded";
 import { runMigrations } from "@/server/db/migrate";
 import { ensureRoles, urlAs, type RolePair } from "@/server/db/roles";
+import { chainAuditEvents } from "@/server/services/audit-sequencer";
 import { seedIfEmpty } from "@/server/services/demo-organization";
 import { TEST_AUDIT_KEYS } from "./audit-env";
 
@@ -68,6 +69,8 @@ export default async function setup(project: TestProject) {
   const saved = process.env.DATABASE_URL;
   process.env.DATABASE_URL = urlAs(adminUrl, roles.app.name, roles.app.password, seededTemplate);
   await seedIfEmpty(getDb(), () => new Date("2026-11-22T12:00:00Z"));
+  // Linked, as a running app's sequencer would within a second.
+  await chainAuditEvents({ db: getDb() });
   await closeDb();
   if (saved === undefined) delete process.env.DATABASE_URL;
   else process.env.DATABASE_URL = saved;

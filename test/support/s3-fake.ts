@@ -209,7 +209,11 @@ export async function startFakeS3(): Promise<FakeS3> {
       const contents = page
         .map((k) => {
           const v = current(k)!;
-          return `<Contents><Key>${xmlEscape(k)}</Key><LastModified>${v.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(v.etag)}</ETag><Size>${v.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+          return (
+            `<Contents><Key>${xmlEscape(k)}</Key><LastModified>${v.lastModified.toISOString()}</LastModified>` +
+            `<ETag>${xmlEscape(v.etag)}</ETag><Size>${v.body.length}</Size><StorageClass>STANDARD</StorageClass>` +
+            `</Contents>`
+          );
         })
         .join("");
       const next = truncated
@@ -218,7 +222,8 @@ export async function startFakeS3(): Promise<FakeS3> {
       res.writeHead(200, { "content-type": "application/xml" });
       return res.end(
         `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucketName)}</Name>` +
-          `<Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${next}</ListBucketResult>`,
+          `<Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>` +
+          `<IsTruncated>${truncated}</IsTruncated>${contents}${next}</ListBucketResult>`,
       );
     }
 

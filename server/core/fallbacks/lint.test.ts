@@ -85,7 +85,8 @@ describe("linting fallbacks", () => {
     const problems = lintFallbacks([b, a, otherPriority, otherTarget], ctx);
     expect(summary(problems)).toEqual([["ambiguous-order", "warning", "b.yaml", 1, "name", "aws-b"]]);
     expect(problems[0]!.message).toBe(
-      "aws-a and aws-b are namespace fallbacks for aws at priority 5: when more than one applies, only name order decides (aws-a first); give them different priorities",
+      "aws-a and aws-b are namespace fallbacks for aws at priority 5: when more than one " +
+        "applies, only name order decides (aws-a first); give them different priorities",
     );
     const globals = lintFallbacks(
       [

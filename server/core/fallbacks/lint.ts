@@ -89,7 +89,8 @@ export function lintFallbacks(fallbacks: readonly FallbackPolicy[], ctx: Fallbac
         f,
         "warning",
         "ambiguous-order",
-        `${names.join(" and ")} are ${where} at priority ${f.priority}: when more than one applies, only name order decides (${names[0]} first); give them different priorities`,
+        `${names.join(" and ")} are ${where} at priority ${f.priority}: when more than one ` +
+          `applies, only name order decides (${names[0]} first); give them different priorities`,
         f.at,
       );
     }

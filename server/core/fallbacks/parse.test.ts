@@ -283,13 +283,29 @@ describe("parsing fallbacks", () => {
       "",
     ],
     [
-      "name: a\nscope: global\naction: prompt-for-request\nrequest:\n  durations: [1h]\n  approvers: [{ kind: manager }]\n  fields:\n    - key: purpose\n      type: text\n      required: true\n",
+      "name: a\n" +
+        "scope: global\n" +
+        "action: prompt-for-request\n" +
+        "request:\n" +
+        "  durations: [1h]\n" +
+        "  approvers: [{ kind: manager }]\n" +
+        "  fields:\n" +
+        "    - key: purpose\n" +
+        "      type: text\n" +
+        "      required: true\n",
       8,
       "request.fields[0].label",
       "",
     ],
     [
-      "name: a\nscope: global\naction: prompt-for-request\nrequest:\n  durations: [1h]\n  approvers: [{ kind: manager }]\n  fields:\n    - { key: purpose, label: Purpose, type: text, required: true, minLength: 50 }\n",
+      "name: a\n" +
+        "scope: global\n" +
+        "action: prompt-for-request\n" +
+        "request:\n" +
+        "  durations: [1h]\n" +
+        "  approvers: [{ kind: manager }]\n" +
+        "  fields:\n" +
+        "    - { key: purpose, label: Purpose, type: text, required: true, minLength: 50 }\n",
       8,
       "request.fields[0].minLength",
       'unknown field "minLength"',
@@ -338,7 +354,21 @@ describe("writing fallbacks", () => {
     ["global deny (multi-line message)", globalDeny],
     [
       "subjects with groups and numbers",
-      "name: g\nscope: namespace\nnamespace: aws:role\npriority: -5\nsubjects:\n  - tenure_days: { min: 90 }\n  - cost_center: '4711'\n  - any:\n      - job_level: { min: L5 }\n      - all:\n          - team: Platform\n          - location: { not_in: [Bangalore] }\naction: allow\nconstraints:\n  duration: { max: 90m, default: 30m }\n",
+      "name: g\n" +
+        "scope: namespace\n" +
+        "namespace: aws:role\n" +
+        "priority: -5\n" +
+        "subjects:\n" +
+        "  - tenure_days: { min: 90 }\n" +
+        "  - cost_center: '4711'\n" +
+        "  - any:\n" +
+        "      - job_level: { min: L5 }\n" +
+        "      - all:\n" +
+        "          - team: Platform\n" +
+        "          - location: { not_in: [Bangalore] }\n" +
+        "action: allow\n" +
+        "constraints:\n" +
+        "  duration: { max: 90m, default: 30m }\n",
     ],
   ])("round trip: %s", (_name, source) => {
     const f = fallback(source, "f.yaml");

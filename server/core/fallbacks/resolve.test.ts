@@ -33,7 +33,13 @@ const awsDeny = fallback(
   "name: aws-deny\nscope: namespace\nnamespace: aws\npriority: 500\naction: deny\nmessage: AWS needs a policy.\n",
 );
 const adminRequest = fallback(
-  "name: admin-request\nscope: resource\nresource: aws:role:admin\naction: prompt-for-request\nrequest:\n  durations: [1h, 4h]\n  approvers: [{ kind: manager }, { kind: group, group: security }]\n",
+  "name: admin-request\n" +
+    "scope: resource\n" +
+    "resource: aws:role:admin\n" +
+    "action: prompt-for-request\n" +
+    "request:\n" +
+    "  durations: [1h, 4h]\n" +
+    "  approvers: [{ kind: manager }, { kind: group, group: security }]\n",
 );
 
 describe("which fallback decides", () => {

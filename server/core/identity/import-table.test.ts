@@ -9,7 +9,11 @@ const read = (text: string) => readImportTable(parseCsv(text));
 describe("reading an identity import file", () => {
   it("reads quoted cells, a byte-order mark, blank rows and spreadsheet-style headers, numbering rows as a spreadsheet does", () => {
     const table = read(
-      '\uFEFFExternal ID,Job Title,trainings,,\r\n\r\n"sarah.chen","Engineer, ""Senior""","security-101; gdpr-basics|security-101",,\r\n,,,,\r\n"jane.smith","Line one\nline two",,,\r\n',
+      "\uFEFFExternal ID,Job Title,trainings,,\r\n" +
+        "\r\n" +
+        '"sarah.chen","Engineer, ""Senior""","security-101; gdpr-basics|security-101",,\r\n' +
+        ",,,,\r\n" +
+        '"jane.smith","Line one\nline two",,,\r\n',
     );
     expect(table.problems).toEqual([]);
     expect(table.keyColumn).toBe("external_id");

@@ -60,7 +60,10 @@ export const splitTrainings = (value: string) =>
 
 function unknownColumnMessage(written: string, name: string): string {
   const near = knownColumns.find((k) => k.split("_").includes(name) || name.split("_").includes(k));
-  return `"${written}" is not a column${near ? ` (did you mean ${near}?)` : ""}: use external_id, email, display_name or an HR attribute (${hrAttributes.join(", ")})`;
+  return (
+    `"${written}" is not a column${near ? ` (did you mean ${near}?)` : ""}: use ` +
+    `external_id, email, display_name or an HR attribute (${hrAttributes.join(", ")})`
+  );
 }
 
 interface Header {

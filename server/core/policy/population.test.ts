@@ -83,8 +83,26 @@ describe("population evaluation", () => {
     // 100 resources from one policy and 30 from another, some shared at other levels and
     // priorities: more than the 64 places the population sweep keeps per person before it overflows.
     const wide = [
-      `name: wide-engineering\npriority: 1\nwhen:\n  - department: Engineering\ngrants:\n${Array.from({ length: 100 }, (_, i) => `  - resource: gitlab:group:wide-${String(i).padStart(3, "0")}\n    level: ${i % 2 ? "developer" : "reporter"}\n`).join("")}`,
-      `name: wide-platform\npriority: 2\nwhen:\n  - team: Platform\ngrants:\n${Array.from({ length: 30 }, (_, i) => `  - resource: gitlab:group:wide-${String(i * 3).padStart(3, "0")}\n    level: reporter\n`).join("")}`,
+      `name: wide-engineering\n` +
+        `priority: 1\n` +
+        `when:\n` +
+        `  - department: Engineering\n` +
+        `grants:\n` +
+        Array.from(
+          { length: 100 },
+          (_, i) =>
+            `  - resource: gitlab:group:wide-${String(i).padStart(3, "0")}\n` +
+            `    level: ${i % 2 ? "developer" : "reporter"}\n`,
+        ).join(""),
+      `name: wide-platform\n` +
+        `priority: 2\n` +
+        `when:\n` +
+        `  - team: Platform\n` +
+        `grants:\n` +
+        Array.from(
+          { length: 30 },
+          (_, i) => `  - resource: gitlab:group:wide-${String(i * 3).padStart(3, "0")}\n    level: reporter\n`,
+        ).join(""),
     ].join("---\n");
     const wideSet = compilePolicySet(
       loadPolicySet([...files, { path: "zz-wide.yaml", source: wide }]).policies,
@@ -227,7 +245,16 @@ describe("edge cases on which both paths agree", () => {
 
   it("a scale bound holds for one value on the scale, not for a list holding one", () => {
     const set = compile(
-      "name: a\nwhen:\n  - job_level: { min: L4 }\ngrants: [okta:group:a]\n---\nname: b\nwhen:\n  - department: Eng\n  - job_level: { min: L4 }\ngrants: [okta:group:b]\n",
+      "name: a\n" +
+        "when:\n" +
+        "  - job_level: { min: L4 }\n" +
+        "grants: [okta:group:a]\n" +
+        "---\n" +
+        "name: b\n" +
+        "when:\n" +
+        "  - department: Eng\n" +
+        "  - job_level: { min: L4 }\n" +
+        "grants: [okta:group:b]\n",
     );
     expect(
       bothPaths(set, [

@@ -5,6 +5,7 @@ import { redactUrl, StartupError } from "@/server/config";
 import { prepareDatabase, roleOf } from "@/server/db/bootstrap";
 import { closeDb, getDb } from "@/server/db/client";
 import { runMigrations } from "@/server/db/migrate";
+import { chainAuditEvents } from "@/server/services/audit-sequencer";
 import { seedIfEmpty } from "@/server/services/demo-organization";
 
 const reset = process.argv.includes("--reset");
@@ -25,6 +26,8 @@ try {
   }
   process.env.DATABASE_URL = prepared.url;
   const loaded = await seedIfEmpty(getDb(), () => new Date());
+  // Linked now rather than at the app's next start (its workers' sequencer would).
+  await chainAuditEvents({ db: getDb() });
   console.log(
     loaded
       ? "clearance: loaded the demo organization"
