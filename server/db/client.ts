@@ -1,5 +1,6 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
+import { bufferingAuditEvents } from "./audit-buffer";
 import * as schema from "./schema";
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -21,7 +22,7 @@ type GlobalWithDb = typeof globalThis & { [globalKey]?: DbHolder };
 
 /** A Drizzle handle over a pool; the app uses getDb(), tests and scripts may bring their own pool. */
 export function createDrizzle(pool: pg.Pool | pg.PoolClient): Db {
-  return drizzle(pool as pg.Pool, { schema, casing: "snake_case" });
+  return bufferingAuditEvents(drizzle(pool as pg.Pool, { schema, casing: "snake_case" }));
 }
 
 /** The pool behind a Drizzle handle, for what Drizzle does not do (COPY). */

@@ -118,7 +118,10 @@ describe("the audit sequencer", () => {
       let wrote!: () => void;
       const written = new Promise<void>((r) => (wrote = r));
       const open = t.db.transaction(async (tx) => {
-        await recordAuditEvent(tx, ctx, { action: "test.sequenced", subjectType: "test", subjectId: "open" });
+        // In a savepoint: its row (and so a lower id than the writers' below) is written now, not at commit.
+        await tx.transaction((sp) =>
+          recordAuditEvent(sp, ctx, { action: "test.sequenced", subjectType: "test", subjectId: "open" }),
+        );
         wrote();
         await held;
       });

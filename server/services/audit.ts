@@ -1,7 +1,7 @@
 import { actorLabel } from "@/server/core/actor";
 import type { ChainedContent } from "@/server/core/audit/chain";
 import type { Tx } from "@/server/db/client";
-import { auditEvents } from "@/server/db/schema";
+import { writeAuditRow } from "@/server/db/audit-buffer";
 import { auditKeyring } from "./audit-keys";
 import type { ServiceContext } from "./context";
 
@@ -19,7 +19,7 @@ export interface AuditEventInput {
 /**
  * Appends one event to the audit trail inside the caller's transaction, so the change and its
  * record commit or roll back together. Every state change calls this. It takes no lock: the event
- * is written unlinked, and the sequencer (audit-sequencer.ts) links it into the chain, in commit
+ * is written unlinked (with the transaction's other events, just before it commits: db/audit-buffer.ts), and the sequencer (audit-sequencer.ts) links it into the chain, in commit
  * order, within about a second, with an HMAC under the keyring's current key (held by the
  * process, never by the database).
  */
@@ -27,7 +27,7 @@ export async function recordAuditEvent(
   tx: Tx,
   ctx: Pick<ServiceContext, "actor" | "clock" | "request">,
   input: AuditEventInput,
-): Promise<{ id: number }> {
+): Promise<void> {
   // A process without an audit key records nothing: its events could never be linked.
   auditKeyring();
   const content: ChainedContent = {
@@ -47,6 +47,5 @@ export async function recordAuditEvent(
       ...input.context,
     },
   };
-  const [row] = await tx.insert(auditEvents).values(content).returning({ id: auditEvents.id });
-  return { id: row!.id };
+  await writeAuditRow(tx, content);
 }
