@@ -18,11 +18,12 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { AUDIT_KEYS } from "./settings";
+import { encodeInput } from "./trpc";
 
 process.env.CLEARANCE_AUDIT_KEYS = AUDIT_KEYS;
 const { appUrl, dropDatabase, superUrl, templateName } = await import("./database");
 const { endpoints } = await import("./endpoints");
-const { cloneForRun, personas } = await import("./fixture");
+const { cloneForRun, DECISION_APPROVERS, leadEmail, personas } = await import("./fixture");
 const { pendingFor } = await import("./decisions");
 const { descendants, startInstance, stopInstance } = await import("./servers");
 const { signIn } = await import("./sign-in");
@@ -40,6 +41,13 @@ const { values: args } = parseArgs({
   },
 });
 const calls = Number(args.calls);
+/** Not a list read: an approval over HTTP (the decision mix's call), each on another pending request. */
+const DECIDE: (typeof endpoints)[number] = {
+  name: "requests.decide (leads, write)",
+  persona: "none",
+  method: "POST",
+  path: () => "/api/trpc/requests.decide",
+};
 const connections = Number(args.connections);
 const TICKS = 100; // USER_HZ
 
@@ -112,6 +120,18 @@ try {
   const cookies: Record<string, string> = { none: "" };
   for (const [persona, email] of Object.entries(personas)) cookies[persona] = await signIn(instance.base, email);
   const cfoRequestId = (await pendingFor(appUrl(runDb), [personas.cfo])).get(personas.cfo)![0]!;
+  // The decision mix's approvals, one call each: the 16 leads' pending requests, taken in turn.
+  const decisions: { cookie: string; requestId: string }[] = [];
+  if (args.only && DECIDE.name.toLowerCase().includes(args.only.toLowerCase())) {
+    const leads = Array.from({ length: DECISION_APPROVERS }, (_, i) => leadEmail(i));
+    const pending = await pendingFor(appUrl(runDb), leads);
+    const queues = await Promise.all(
+      leads.map(async (email) => ({ cookie: await signIn(instance.base, email), ids: pending.get(email)! })),
+    );
+    for (let k = 0; queues.some((q) => k < q.ids.length); k++)
+      for (const q of queues) if (k < q.ids.length) decisions.push({ cookie: q.cookie, requestId: q.ids[k]! });
+    console.log(`${decisions.length} pending requests for the ${leads.length} leads`);
+  }
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   // The backends serving the Next.js server's own connections (not the jobs' in the launcher).
   const backends = async () => {
@@ -126,7 +146,13 @@ try {
   const once = (e: (typeof endpoints)[number]) =>
     new Promise<number>((resolve, reject) => {
       const t0 = performance.now();
-      const headers: Record<string, string> = e.persona === "none" ? {} : { cookie: cookies[e.persona]! };
+      const decision = e === DECIDE ? decisions.shift() : undefined;
+      if (e === DECIDE && !decision) return reject(new Error("no pending request left for the leads"));
+      const headers: Record<string, string> = decision
+        ? { cookie: decision.cookie }
+        : e.persona === "none"
+          ? {}
+          : { cookie: cookies[e.persona]! };
       if (e.method === "POST") headers["content-type"] = "application/json";
       const req = http.request(
         `${instance.base}${e.path({ cfoRequestId })}`,
@@ -141,7 +167,7 @@ try {
         },
       );
       req.on("error", reject);
-      req.end(e.body?.({ cfoRequestId }));
+      req.end(decision ? encodeInput({ requestId: decision.requestId, decision: "approve" }) : e.body?.({ cfoRequestId }));
     });
   const run = async (e: (typeof endpoints)[number], n: number) => {
     const latencies: number[] = [];
@@ -186,7 +212,7 @@ try {
 
   const rows: string[][] = [];
   const load0 = loadavg();
-  const chosen = endpoints.filter(
+  const chosen = [...endpoints, DECIDE].filter(
     (e) => e.baseline || (args.only && e.name.toLowerCase().includes(args.only.toLowerCase())),
   );
   for (const e of chosen) {
