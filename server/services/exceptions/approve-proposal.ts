@@ -5,7 +5,7 @@ import { nextExtensionApproval } from "@/server/core/exceptions";
 import type { ExceptionType } from "@/server/core/exceptions/types";
 import { proposalSchema, type Proposal } from "@/server/core/requests/proposal";
 import type { Tx } from "@/server/db/client";
-import { accessExceptions, accessRequests, driftFindings, identities, provisioningHandoffs } from "@/server/db/schema";
+import { accessExceptions, accessRequests, driftFindings, identities } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { insertException, recordExceptionInPlace } from "./create";
@@ -22,7 +22,6 @@ type Request = typeof accessRequests.$inferSelect;
  */
 export async function provisionProposal(tx: Tx, ctx: ServiceContext, requestId: string) {
   const [request] = await tx.select().from(accessRequests).where(eq(accessRequests.id, requestId));
-  await tx.update(provisioningHandoffs).set({ status: "taken" }).where(eq(provisioningHandoffs.requestId, requestId));
   const r = request!;
   const p = proposalSchema.parse(r.proposal);
   const [proposer] = await tx

@@ -2,9 +2,9 @@ import { actorLabel } from "@/server/core/actor";
 import { eq } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { checkExceptionWindow, expiryFor } from "@/server/core/exceptions";
-import type { ExceptionType, References, Restrictions } from "@/server/core/exceptions/types";
+import type { ExceptionType, References, Restrictions, TypeSettings } from "@/server/core/exceptions/types";
 import type { Tx } from "@/server/db/client";
-import { accessExceptions, accessRequests, provisioningHandoffs, requestTemplates } from "@/server/db/schema";
+import { accessExceptions, accessRequests, requestTemplates } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { claimOperationNow, queueOperation, type FailureMode } from "../provisioning/operations";
@@ -45,8 +45,10 @@ export async function insertException(
   ctx: ServiceContext,
   e: NewException,
   onFailure: { mode: FailureMode; maxAttempts: number },
+  known?: { type: ExceptionType; settings: TypeSettings },
 ) {
-  checkExceptionWindow(e.type, await typeSettingsOf(tx, e.type), e.startsAt, e.expiresAt);
+  const settings = known?.type === e.type ? known.settings : await typeSettingsOf(tx, e.type);
+  checkExceptionWindow(e.type, settings, e.startsAt, e.expiresAt);
   const now = ctx.clock();
   const [row] = await tx
     .insert(accessExceptions)
@@ -162,6 +164,8 @@ export interface KnownRequest {
   request: typeof accessRequests.$inferSelect;
   templateRow: typeof requestTemplates.$inferSelect;
   timeZone: string;
+  /** the settings of the template's exception type */
+  typeSettings?: { type: ExceptionType; settings: TypeSettings };
 }
 
 /**
@@ -184,7 +188,6 @@ export async function provisionApprovedRequest(
     (await tx.select().from(requestTemplates).where(eq(requestTemplates.id, request!.templateId)))[0];
   const template = parseTemplate(templateRow!);
   const def = definitionForRequest(template.definition, request!);
-  await tx.update(provisioningHandoffs).set({ status: "taken" }).where(eq(provisioningHandoffs.requestId, requestId));
   if (request!.kind === "extension") return { exceptions: await extendFromRequest(tx, ctx, request!), claims: [] };
 
   const startsAt = request!.accessStartsAt!;
@@ -215,6 +218,7 @@ export async function provisionApprovedRequest(
         expiresAt,
       },
       def.onGrantFailure,
+      known?.typeSettings,
     );
     if (def.onGrantFailure.mode === "block" && operation.nextAttemptAt <= ctx.clock()) {
       const claimed = await claimOperationNow(tx, ctx, operation);

@@ -17,6 +17,11 @@ import type { ServiceContext } from "../context";
 /** A type's settings: IT's overrides where saved, the defaults otherwise; seed 000's fixed rules over both. */
 export async function typeSettingsOf(db: DbOrTx, type: ExceptionType): Promise<TypeSettings> {
   const [row] = await db.select().from(exceptionTypeSettings).where(eq(exceptionTypeSettings.type, type));
+  return typeSettingsFrom(type, row ?? null);
+}
+
+/** The same from a row read by the caller (`null`: none saved): a decision reads it with its context. */
+export function typeSettingsFrom(type: ExceptionType, row: TypeSettings | null): TypeSettings {
   const stored = row
     ? {
         maxDurationMinutes: row.maxDurationMinutes,

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  accessExceptions,
   accessRequests,
   delegations,
   notifications,
@@ -78,7 +79,16 @@ describe("deciding a request", () => {
       input: { requestId: r.id, decision: "approve", note: "OK for the Q4 analysis" },
     });
     expect(approved).toMatchObject({ status: "approved", outcome: "approved", decidedBy: "cfo@company.com" });
-    expect(approved.accessEndsAt!.getTime() - approved.accessStartsAt!.getTime()).toBe(6 * 7 * 86_400_000);
+    // Six weeks, to the end of the last day in the organization's zone: the end the exception has.
+    const sixWeeks = 6 * 7 * 86_400_000;
+    const lasts = approved.accessEndsAt!.getTime() - approved.accessStartsAt!.getTime();
+    expect(lasts).toBeGreaterThanOrEqual(sixWeeks);
+    expect(lasts).toBeLessThan(sixWeeks + 86_400_000);
+    const [exception] = await t.db
+      .select({ expiresAt: accessExceptions.expiresAt })
+      .from(accessExceptions)
+      .where(eq(accessExceptions.requestId, r.id));
+    expect(exception!.expiresAt).toEqual(approved.accessEndsAt);
     const thread = await t.db
       .select({ kind: requestMessages.kind })
       .from(requestMessages)

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
+import { expiryFor } from "@/server/core/exceptions";
 import { principalOf, refusalToDecide } from "@/server/core/requests/approvers";
 import { afterVote, refusalToVote } from "@/server/core/requests/decision";
 import type { Tx } from "@/server/db/client";
-import { accessRequests, requestMessages, requestVotes } from "@/server/db/schema";
+import { accessRequests, requestMessages } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { PersonContext } from "../context";
 import { definitionForRequest, loadApproverContext } from "./context";
@@ -13,6 +14,7 @@ import { finishGranting } from "./granting";
 import { handOffToProvisioning } from "./handoff";
 import { notifyPeople } from "./notify";
 import { openStage } from "./stages";
+import { recordVote } from "./votes";
 
 type Ctx = PersonContext;
 export type Decision = "approve" | "deny" | "needs_info";
@@ -89,15 +91,6 @@ export async function recordDecision(
     const cast = known.votes;
     const refusedVote = refusalToVote(ctx.actor.identityId, principalId, cast);
     if (refusedVote) throw new DomainError("CONFLICT", refusedVote, { field: "requestId" });
-    await tx.insert(requestVotes).values({
-      requestId: request.id,
-      stage: request.currentStage,
-      identityId: ctx.actor.identityId,
-      principalId,
-      decision: input.decision,
-      note,
-      createdAt: now,
-    });
     const votes = [...cast, { identityId: ctx.actor.identityId, principalId, decision: input.decision }] as {
       principalId: string;
       decision: "approve" | "deny";
@@ -106,12 +99,15 @@ export async function recordDecision(
     const def = definitionForRequest(template.definition, request);
     const step = afterVote(def.stages, request.currentStage, votes);
     const verb = input.decision === "approve" ? "approved" : "denied";
-    await tx.insert(requestMessages).values({
+    await recordVote(tx, {
       requestId: request.id,
-      authorId: ctx.actor.identityId,
-      kind: "event",
-      body: `${verb[0]!.toUpperCase()}${verb.slice(1)}${def.stages.length > 1 ? ` stage ${request.currentStage + 1}` : ""}${note ? `: ${note}` : ""}`,
+      stage: request.currentStage,
+      identityId: ctx.actor.identityId,
+      principalId,
+      decision: input.decision,
+      note,
       createdAt: now,
+      threadLine: `${verb[0]!.toUpperCase()}${verb.slice(1)}${def.stages.length > 1 ? ` stage ${request.currentStage + 1}` : ""}${note ? `: ${note}` : ""}`,
     });
     await recordAuditEvent(tx, ctx, {
       action: `request.vote_${input.decision}`,
@@ -180,7 +176,7 @@ export async function recordDecision(
         decidedBy: ctx.actor.email,
         decisionNote: note,
         accessStartsAt: starts,
-        accessEndsAt: starts ? new Date(starts.getTime() + request.durationMinutes * 60_000) : null,
+        accessEndsAt: starts ? accessEndOf(request, starts, known.timeZone) : null,
       })
       .where(eq(accessRequests.id, request.id))
       .returning();
@@ -233,15 +229,31 @@ export function grantBlocks(
   return def.onGrantFailure.mode === "block" && request.kind !== "extension" && !request.proposal && starts <= now;
 }
 
+/**
+ * When the access an approval gives ends: for a new request, the expiry provisioning gives its exception
+ * (to the minute, or midnight in the zone for a day or more), so provisioning need not write it again;
+ * an extension or a proposal is dated by its own terms when provisioned.
+ */
+function accessEndOf(
+  request: { kind: string; proposal: unknown; durationMinutes: number },
+  starts: Date,
+  zone: string,
+) {
+  if (request.kind === "extension" || request.proposal)
+    return new Date(starts.getTime() + request.durationMinutes * 60_000);
+  return expiryFor(starts, request.durationMinutes, zone);
+}
+
 /** Who asked: the requester, and the IT admin who proposed it (who answers questions about it). */
 const askers = (r: { requesterId: string; proposedBy: string | null }) =>
   r.proposedBy ? [r.requesterId, r.proposedBy] : [r.requesterId];
 
-/** What provisioning would read again: the request as decided, its template, the organization's zone. */
+/** What provisioning would read again: the request as decided, its template, the zone, the exception type's settings. */
 const provisioningInput = (decided: Decided, known: DecisionContext) => ({
   request: decided,
   templateRow: known.templateRow,
   timeZone: known.timeZone,
+  typeSettings: known.typeSettings,
 });
 
 async function askForInformation(

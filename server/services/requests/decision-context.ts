@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
 import {
   delegations,
+  exceptionTypeSettings,
   identities,
   organizationSettings,
   requestApprovers,
@@ -9,6 +10,8 @@ import {
   requestVotes,
 } from "@/server/db/schema";
 import { DEFAULT_TIME_ZONE } from "@/server/core/time";
+import type { TypeSettings } from "@/server/core/exceptions/types";
+import { typeSettingsFrom } from "../exceptions/settings";
 import { parseTemplate } from "./context";
 
 const bound = {
@@ -23,6 +26,7 @@ const bound = {
 const ra = requestApprovers;
 const v = requestVotes;
 const d = delegations;
+const s = exceptionTypeSettings;
 
 /**
  * Everything a decision reads besides the request itself, in one statement: each was its own round
@@ -54,6 +58,12 @@ const decisionContextQuery = (tx: Tx) =>
       requesterName: sql<string>`(
         select ${identities.displayName} from ${identities} where ${identities.id} = ${bound.requesterId}::uuid)`,
       timeZone: sql<string | null>`(select ${organizationSettings.timeZone} from ${organizationSettings} limit 1)`,
+      // The saved settings of the template's exception type (provisioning checks the window against them).
+      typeSettings: sql<TypeSettings | null>`(
+        select json_build_object('maxDurationMinutes', ${s.maxDurationMinutes},
+          'reminderOffsetsMinutes', ${s.reminderOffsetsMinutes}, 'extensible', ${s.extensible},
+          'escalatedApproverGroup', ${s.escalatedApproverGroup})
+        from ${s} where ${s.type} = ${requestTemplates.definition}->>'exceptionType')`,
     })
     .from(requestTemplates)
     .where(eq(requestTemplates.id, bound.templateId))
@@ -77,6 +87,14 @@ export async function loadDecisionContext(
     me: deciderId,
     now,
   });
-  const { template, timeZone, ...rest } = row!;
-  return { ...rest, templateRow: template, template: parseTemplate(template), timeZone: timeZone ?? DEFAULT_TIME_ZONE };
+  const { template, timeZone, typeSettings, ...rest } = row!;
+  const parsed = parseTemplate(template);
+  const type = parsed.definition.exceptionType;
+  return {
+    ...rest,
+    templateRow: template,
+    template: parsed,
+    timeZone: timeZone ?? DEFAULT_TIME_ZONE,
+    typeSettings: { type, settings: typeSettingsFrom(type, typeSettings) },
+  };
 }

@@ -20,9 +20,10 @@ export async function handOffToProvisioning(
   request: { id: string; number: number; proposal: unknown },
   known?: KnownRequest,
 ) {
+  // Taken at once: provisioning below creates the exceptions and operations in this transaction.
   const [handoff] = await tx
     .insert(provisioningHandoffs)
-    .values({ requestId: request.id, createdAt: ctx.clock() })
+    .values({ requestId: request.id, createdAt: ctx.clock(), status: "taken" })
     .returning();
   await recordAuditEvent(tx, ctx, {
     action: "request.handed_off",
