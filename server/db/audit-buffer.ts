@@ -14,7 +14,11 @@ export type AuditRow = typeof auditEvents.$inferInsert;
  * one failed insert did. A long transaction (an HR import) writes them every FLUSH_AT events.
  */
 const FLUSH_AT = 500;
-const buffers = new WeakMap<object, AuditRow[]>();
+// On globalThis: Next.js loads this module in several bundles, and the bundle that opened the database
+// (whose transactions fill a buffer) is not always the one whose services record the events.
+const key = Symbol.for("clearance.auditBuffers");
+const buffers: WeakMap<object, AuditRow[]> = ((globalThis as { [key]?: WeakMap<object, AuditRow[]> })[key] ??=
+  new WeakMap());
 
 /** Adds `row` to the transaction's buffer, or inserts it now outside a buffered transaction. */
 export async function writeAuditRow(tx: Transaction, row: AuditRow): Promise<void> {
