@@ -68,6 +68,25 @@ describe("reading the audit log", () => {
     expect(rows[0]!.occurredAt).toBe(stored!.occurredAt.toISOString());
   });
 
+  it("filters by action and pages on from the cursor, each filter alone or with the others", async () => {
+    const system = { ...ctx, actor: { type: "system" as const, name: "test" } };
+    await t.db.transaction(async (tx) => {
+      for (const reason of ["first", "second", "third"])
+        await recordAuditEvent(tx, system, { action: "test.paged", subjectType: "test", subjectId: "paged", reason });
+    });
+    const one = await listAuditEvents({ ctx, input: { limit: 2, action: "test.paged" } });
+    expect(one.rows.map((r) => r.reason)).toEqual(["third", "second"]);
+    const two = await listAuditEvents({ ctx, input: { limit: 2, action: "test.paged", cursor: one.nextCursor! } });
+    expect(two.rows.map((r) => r.reason)).toEqual(["first"]);
+    expect(two.nextCursor).toBeNull();
+    const narrowed = await listAuditEvents({
+      ctx,
+      input: { ...page, action: "test.paged", subjectId: "paged", search: "second" },
+    });
+    expect(narrowed.rows.map((r) => r.reason)).toEqual(["second"]);
+    expect((await listAuditEvents({ ctx, input: { ...page, action: "test.other" } })).rows).toEqual([]);
+  });
+
   it("keeps the actions to filter by for a minute: a new kind of action shows in the filter after that", async () => {
     const clock = movableClock("2030-01-01T00:00:00Z");
     const at = { ...ctx, clock };

@@ -6,6 +6,7 @@ import { DomainError } from "@/server/core/errors";
 import { MAX_PAGE_SIZE } from "@/server/core/lists/cursor";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern } from "@/server/db/like";
+import { statementCache } from "@/server/db/statements";
 import { auditEvents, identities } from "@/server/db/schema";
 import { readLatestCheckpoints } from "./audit-checkpoints/checkpoints";
 import { checkpointSettings } from "./audit-checkpoints/settings";
@@ -36,65 +37,89 @@ export interface ListAuditEventsInput {
  */
 export async function listAuditEvents({ ctx, input }: { ctx: ServiceContext; input: ListAuditEventsInput }) {
   const limit = Math.min(input.limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-  const filters: SQL[] = [];
-  if (input.cursor !== undefined) {
-    if (!/^\d{1,18}$/.test(input.cursor))
-      throw new DomainError("INVALID_INPUT", "This is not a cursor from the previous page: load the list again", {
-        field: "cursor",
-      });
-    filters.push(lt(auditEvents.id, Number(input.cursor)));
-  }
-  if (input.action) filters.push(eq(auditEvents.action, input.action));
-  if (input.subjectId) filters.push(eq(auditEvents.subjectId, input.subjectId));
-  const term = input.search?.trim();
-  if (term) {
-    const p = containsPattern(term);
-    filters.push(
-      or(
-        ilike(auditEvents.actorLabel, p),
-        ilike(auditEvents.subjectId, p),
-        ilike(auditEvents.reason, p),
-        ilike(subject.displayName, p),
-        // refused sign-ins name the email they tried in their context
-        sql`${auditEvents.context} ->> 'email' ilike ${p}`,
-      )!,
-    );
-  }
-  const where = filters.length ? and(...filters) : undefined;
+  if (input.cursor !== undefined && !/^\d{1,18}$/.test(input.cursor))
+    throw new DomainError("INVALID_INPUT", "This is not a cursor from the previous page: load the list again", {
+      field: "cursor",
+    });
+  const term = input.search?.trim() || null;
+  const values: Record<ListFilter, unknown> = {
+    cursor: input.cursor === undefined ? null : Number(input.cursor),
+    action: input.action || null,
+    subjectId: input.subjectId || null,
+    pattern: term ? containsPattern(term) : null,
+  };
+  const shape = LIST_FILTERS.map((f) => (values[f] === null ? "0" : "1")).join("");
   const [rows, actions] = await Promise.all([
-    ctx.db
-      .select({
-        id: auditEvents.id,
-        // ISO text, as the wire carries it: no Date to parse and to write again for each row
-        occurredAt: sql<string>`to_char(${auditEvents.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-        actorType: auditEvents.actorType,
-        actorId: auditEvents.actorId,
-        actorLabel: auditEvents.actorLabel,
-        action: auditEvents.action,
-        subjectType: auditEvents.subjectType,
-        subjectId: auditEvents.subjectId,
-        reason: auditEvents.reason,
-        /**
-         * What "Details" shows, as JSON text written by PostgreSQL ({ before, after, context, hash }): the page
-         * only prints it, so the server neither parses nor re-serializes three JSON documents per row.
-         */
-        details: sql<string>`'{"before":' || coalesce(${auditEvents.before}::text, 'null')
-          || ',"after":' || coalesce(${auditEvents.after}::text, 'null')
-          || ',"context":' || coalesce(${auditEvents.context}::text, 'null')
-          || ',"hash":' || coalesce(to_jsonb(${auditEvents.hash})::text, 'null') || '}'`,
-        subjectName: subject.displayName,
-      })
-      .from(auditEvents)
-      .leftJoin(subject, subjectJoin)
-      .where(where)
-      .orderBy(desc(auditEvents.id))
-      .limit(limit + 1),
+    listStatement(ctx.db, shape).execute({ ...values, limit: limit + 1 }),
     input.cursor === undefined ? cachedAuditActions(ctx.db, ctx.clock()) : Promise.resolve(null),
   ]);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   return { rows: page, nextCursor: more ? String(page[page.length - 1]!.id) : null, actions };
 }
+
+/** The list's filters, in the order of a statement's shape ("0101": action and search used). */
+const LIST_FILTERS = ["cursor", "action", "subjectId", "pattern"] as const;
+type ListFilter = (typeof LIST_FILTERS)[number];
+const bound = {
+  cursor: sql.placeholder("cursor"),
+  action: sql.placeholder("action"),
+  subjectId: sql.placeholder("subjectId"),
+  pattern: sql.placeholder("pattern"),
+  limit: sql.placeholder("limit"),
+};
+
+function listFiltersOf(shape: string): SQL[] {
+  const used = (filter: ListFilter) => shape[LIST_FILTERS.indexOf(filter)] === "1";
+  const filters: SQL[] = [];
+  if (used("cursor")) filters.push(lt(auditEvents.id, bound.cursor));
+  if (used("action")) filters.push(eq(auditEvents.action, bound.action));
+  if (used("subjectId")) filters.push(eq(auditEvents.subjectId, bound.subjectId));
+  if (used("pattern"))
+    filters.push(
+      or(
+        ilike(auditEvents.actorLabel, bound.pattern),
+        ilike(auditEvents.subjectId, bound.pattern),
+        ilike(auditEvents.reason, bound.pattern),
+        ilike(subject.displayName, bound.pattern),
+        // refused sign-ins name the email they tried in their context
+        sql`${auditEvents.context} ->> 'email' ilike ${bound.pattern}`,
+      )!,
+    );
+  return filters;
+}
+
+/** The page's statement, built once per handle and shape (server/db/statements.ts), bound per call. */
+const listStatement = statementCache((db, shape: string) =>
+  db
+    .select({
+      id: auditEvents.id,
+      // ISO text, as the wire carries it: no Date to parse and to write again for each row
+      occurredAt: sql<string>`to_char(${auditEvents.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+      actorType: auditEvents.actorType,
+      actorId: auditEvents.actorId,
+      actorLabel: auditEvents.actorLabel,
+      action: auditEvents.action,
+      subjectType: auditEvents.subjectType,
+      subjectId: auditEvents.subjectId,
+      reason: auditEvents.reason,
+      /**
+       * What "Details" shows, as JSON text written by PostgreSQL ({ before, after, context, hash }): the page
+       * only prints it, so the server neither parses nor re-serializes three JSON documents per row.
+       */
+      details: sql<string>`'{"before":' || coalesce(${auditEvents.before}::text, 'null')
+        || ',"after":' || coalesce(${auditEvents.after}::text, 'null')
+        || ',"context":' || coalesce(${auditEvents.context}::text, 'null')
+        || ',"hash":' || coalesce(to_jsonb(${auditEvents.hash})::text, 'null') || '}'`,
+      subjectName: subject.displayName,
+    })
+    .from(auditEvents)
+    .leftJoin(subject, subjectJoin)
+    .where(and(...listFiltersOf(shape)))
+    .orderBy(desc(auditEvents.id))
+    .limit(bound.limit)
+    .prepare(""),
+);
 
 /**
  * The filter's choices, kept per instance for ACTIONS_MAX_AGE_MS: a new kind of action appears with a new
