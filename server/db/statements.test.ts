@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DbOrTx } from "./client";
-import { sharedWhileRunning, statementCache } from "./statements";
+import { filterShapes, sharedWhileRunning, statementCache } from "./statements";
 
 const handle = () => ({}) as DbOrTx;
 
@@ -53,5 +53,22 @@ describe("sharedWhileRunning", () => {
     const both = await Promise.allSettled([read(db, 1), read(db, 1)]);
     expect(both.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     await expect(read(db, 1)).rejects.toThrow("read 2 failed");
+  });
+});
+
+describe("filterShapes", () => {
+  const shapes = filterShapes(["status", "search", "cursor"] as const);
+
+  it("keys a call by the filters it uses, in their order; null, undefined and an empty text are unused", () => {
+    expect(shapes.keyOf({ status: "pending", search: "", cursor: null })).toBe("100");
+    expect(shapes.keyOf({ status: undefined, search: "sarah", cursor: { at: 1 } })).toBe("011");
+    expect(shapes.keyOf({ status: 0, search: false, cursor: null })).toBe("110");
+  });
+
+  it("reads back which filters a key uses", () => {
+    expect(["status", "search", "cursor"].filter((f) => shapes.uses("011", f as "status"))).toEqual([
+      "search",
+      "cursor",
+    ]);
   });
 });

@@ -40,3 +40,16 @@ export function sharedWhileRunning<K, V>(read: (db: DbOrTx, key: K) => Promise<V
     return started;
   };
 }
+
+/**
+ * The one way a list names its statement's shape: which of its `filters` a call uses, as a key
+ * ("0101": the second and fourth), read back by the statement's builder. A filter is used when its
+ * value is neither null, undefined nor "".
+ */
+export function filterShapes<F extends string>(filters: readonly F[]) {
+  return {
+    keyOf: (values: Record<F, unknown>): string =>
+      filters.map((f) => (values[f] === null || values[f] === undefined || values[f] === "" ? "0" : "1")).join(""),
+    uses: (key: string, filter: F): boolean => key[filters.indexOf(filter)] === "1",
+  };
+}

@@ -6,7 +6,7 @@ import { DomainError } from "@/server/core/errors";
 import { MAX_PAGE_SIZE } from "@/server/core/lists/cursor";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern } from "@/server/db/like";
-import { statementCache } from "@/server/db/statements";
+import { filterShapes, statementCache } from "@/server/db/statements";
 import { auditEvents, identities } from "@/server/db/schema";
 import { readLatestCheckpoints } from "./audit-checkpoints/checkpoints";
 import { checkpointSettings } from "./audit-checkpoints/settings";
@@ -42,13 +42,13 @@ export async function listAuditEvents({ ctx, input }: { ctx: ServiceContext; inp
       field: "cursor",
     });
   const term = input.search?.trim() || null;
-  const values: Record<ListFilter, unknown> = {
+  const values = {
     cursor: input.cursor === undefined ? null : Number(input.cursor),
     action: input.action || null,
     subjectId: input.subjectId || null,
     pattern: term ? containsPattern(term) : null,
   };
-  const shape = LIST_FILTERS.map((f) => (values[f] === null ? "0" : "1")).join("");
+  const shape = shapes.keyOf(values);
   const [rows, actions] = await Promise.all([
     listStatement(ctx.db, shape).execute({ ...values, limit: limit + 1 }),
     input.cursor === undefined ? cachedAuditActions(ctx.db, ctx.clock()) : Promise.resolve(null),
@@ -58,9 +58,8 @@ export async function listAuditEvents({ ctx, input }: { ctx: ServiceContext; inp
   return { rows: page, nextCursor: more ? String(page[page.length - 1]!.id) : null, actions };
 }
 
-/** The list's filters, in the order of a statement's shape ("0101": action and search used). */
-const LIST_FILTERS = ["cursor", "action", "subjectId", "pattern"] as const;
-type ListFilter = (typeof LIST_FILTERS)[number];
+/** The list's filters, in the order of its statement's shape (server/db/statements.ts). */
+const shapes = filterShapes(["cursor", "action", "subjectId", "pattern"] as const);
 const bound = {
   cursor: sql.placeholder("cursor"),
   action: sql.placeholder("action"),
@@ -70,7 +69,7 @@ const bound = {
 };
 
 function listFiltersOf(shape: string): SQL[] {
-  const used = (filter: ListFilter) => shape[LIST_FILTERS.indexOf(filter)] === "1";
+  const used = (filter: Parameters<typeof shapes.uses>[1]) => shapes.uses(shape, filter);
   const filters: SQL[] = [];
   if (used("cursor")) filters.push(lt(auditEvents.id, bound.cursor));
   if (used("action")) filters.push(eq(auditEvents.action, bound.action));

@@ -5,7 +5,7 @@ import { cursorInstant, decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf }
 import { countsAsAccess, daysRemaining, endReasonText, exceptionTimeline } from "@/server/core/exceptions";
 import { evaluateAll } from "@/server/core/policy";
 import type { DbOrTx } from "@/server/db/client";
-import { statementCache } from "@/server/db/statements";
+import { filterShapes, statementCache } from "@/server/db/statements";
 import { approver, exceptionHeadline, holder } from "./columns";
 import { containsPattern, startsWithPattern } from "@/server/db/like";
 import {
@@ -48,13 +48,13 @@ const bound = {
 };
 const STATUSES = ["open", "revoke_failed", "ended", "all"] as const;
 
-/** A list query's shape: its status, then 1 or 0 for each of the filters below, in this order. */
-const FILTERS = ["expiringWithinDays", "type", "system", "department", "search", "cursor"] as const;
+/** A list query's shape: its status's index, then the key of the filters it uses (server/db/statements.ts). */
+const shapes = filterShapes(["expiringWithinDays", "type", "system", "department", "search", "cursor"] as const);
 
 function filtersOf(shape: string): SQL[] {
   const where: SQL[] = [];
   const status = STATUSES[Number(shape[0])]!;
-  const used = (filter: (typeof FILTERS)[number]) => shape[1 + FILTERS.indexOf(filter)] === "1";
+  const used = (filter: Parameters<typeof shapes.uses>[1]) => shapes.uses(shape.slice(1), filter);
   if (status === "open") where.push(isNull(accessExceptions.endedAt));
   if (status === "revoke_failed") where.push(eq(accessExceptions.status, "revoke_failed"));
   if (status === "ended") where.push(sql`${accessExceptions.endedAt} is not null`);
@@ -124,7 +124,7 @@ export async function listExceptions({ ctx, input }: { ctx: ServiceContext; inpu
     cursor: after ? cursorInstant(after) : null,
   };
   const status = STATUSES.indexOf(input.status ?? "open");
-  const shape = `${status < 0 ? STATUSES.indexOf("all") : status}${FILTERS.map((f) => (values[f] === null ? "0" : "1")).join("")}`;
+  const shape = `${status < 0 ? STATUSES.indexOf("all") : status}${shapes.keyOf(values)}`;
   const [rows, counts] = await Promise.all([
     listStatement(ctx.db, shape).execute({
       soon: values.expiringWithinDays,

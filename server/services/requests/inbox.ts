@@ -22,7 +22,7 @@ import { cursorInstant, decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf }
 import { DomainError } from "@/server/core/errors";
 import type { DbOrTx } from "@/server/db/client";
 import { containsPattern } from "@/server/db/like";
-import { statementCache } from "@/server/db/statements";
+import { filterShapes, statementCache } from "@/server/db/statements";
 import {
   accessRequests,
   delegations,
@@ -141,12 +141,8 @@ const bound = {
   limit: sql.placeholder("limit"),
 };
 
-interface Shape {
-  templateKey: boolean;
-  status: boolean;
-  search: boolean;
-  cursor: boolean;
-}
+/** The filters a page's statement may have, in the order of its shape's key (server/db/statements.ts). */
+const shapes = filterShapes(["templateKey", "status", "search", "cursor"] as const);
 
 /** One person's column, looked up per row: a subquery, so the planner weighs a three-table join, not seven. */
 const personColumn = <T>(column: AnyColumn, id: AnyColumn) =>
@@ -159,15 +155,15 @@ const templateColumn = (column: AnyColumn) =>
  * The names come from scalar subqueries rather than joins: planning a seven-table join cost ~1.5 ms of
  * PostgreSQL's CPU per call, more than running it.
  */
-function inboxQuery(db: DbOrTx, shape: Shape) {
+function inboxQuery(db: DbOrTx, shape: string) {
   const who = { db, me: bound.me, now: bound.now };
   const extra: SQL[] = [];
-  if (shape.templateKey)
+  if (shapes.uses(shape, "templateKey"))
     extra.push(
       sql`${accessRequests.templateId} = (select ${requestTemplates.id} from ${requestTemplates} where ${requestTemplates.key} = ${bound.templateKey})`,
     );
-  if (shape.status) extra.push(sql`${accessRequests.status} = ${bound.status}`);
-  if (shape.search)
+  if (shapes.uses(shape, "status")) extra.push(sql`${accessRequests.status} = ${bound.status}`);
+  if (shapes.uses(shape, "search"))
     extra.push(
       or(
         exists(
@@ -184,7 +180,7 @@ function inboxQuery(db: DbOrTx, shape: Shape) {
         sql`('REQ-' || ${accessRequests.number}) ilike ${bound.pattern}`,
       )!,
     );
-  if (shape.cursor)
+  if (shapes.uses(shape, "cursor"))
     extra.push(
       sql`(${accessRequests.createdAt}, ${accessRequests.id}) > (${bound.at}::timestamptz, ${bound.id}::uuid)`,
     );
@@ -232,14 +228,7 @@ function inboxQuery(db: DbOrTx, shape: Shape) {
   );
 }
 
-const inboxStatement = statementCache((db, key: string) =>
-  inboxQuery(db, {
-    templateKey: key[0] === "1",
-    status: key[1] === "1",
-    search: key[2] === "1",
-    cursor: key[3] === "1",
-  }),
-);
+const inboxStatement = statementCache(inboxQuery);
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
@@ -255,7 +244,7 @@ export async function listInbox({ ctx, input }: { ctx: Ctx; input: InboxInput })
   const at = cursor && ISO_INSTANT.test(cursor.value) ? cursor.value : cursor && cursorInstant(cursor) && null;
   if (cursor && !at) throw new DomainError("INVALID_INPUT", "The cursor's time is not a time", { field: "cursor" });
   const term = input.search?.trim();
-  const shape = [input.templateKey, input.status, term, cursor].map((used) => (used ? "1" : "0")).join("");
+  const shape = shapes.keyOf({ templateKey: input.templateKey, status: input.status, search: term, cursor });
   const rows = await inboxStatement(ctx.db, shape).execute({
     me: ctx.actor.identityId,
     now: ctx.clock(),
