@@ -167,7 +167,9 @@ try {
         },
       );
       req.on("error", reject);
-      req.end(decision ? encodeInput({ requestId: decision.requestId, decision: "approve" }) : e.body?.({ cfoRequestId }));
+      req.end(
+        decision ? encodeInput({ requestId: decision.requestId, decision: "approve" }) : e.body?.({ cfoRequestId }),
+      );
     });
   const run = async (e: (typeof endpoints)[number], n: number) => {
     const latencies: number[] = [];
