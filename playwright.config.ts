@@ -97,6 +97,8 @@ export default defineConfig({
         AUTH_OIDC_CLIENT_SECRET: client.secret,
         AUTH_OIDC_NAME: "Test IdP",
         CLEARANCE_DEV_LOGIN: "1",
+        // The e2e stories play on the demo organization; a production start loads it only when asked.
+        CLEARANCE_DEMO: "1",
         SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
         CLEARANCE_MAIL_POLL_MS: "500",
         CLEARANCE_PUBLIC_URL: appUrl,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAuthSettings, oidcSettings, redactUrl, StartupError } from "./config";
+import { checkAuthSettings, demoWanted, oidcSettings, redactUrl, StartupError } from "./config";
 
 const oidc = {
   AUTH_OIDC_ISSUER: "https://login.example.com",
@@ -41,6 +41,19 @@ describe("start-up settings", () => {
   it("never prints a database password", () => {
     expect(redactUrl("postgres://app:hunter2@db.internal:5432/clearance")).toBe(
       "postgres://app:***@db.internal:5432/clearance",
+    );
+  });
+});
+
+describe("the demo organization (issue 15)", () => {
+  it("loads into an empty database in development, and in production only when asked", () => {
+    expect(demoWanted({}, "dev")).toBe(true);
+    expect(demoWanted({ CLEARANCE_DEMO: "0" }, "dev")).toBe(false);
+    expect(demoWanted({}, "start")).toBe(false);
+    expect(demoWanted({ CLEARANCE_DEMO: "" }, "start")).toBe(false);
+    expect(demoWanted({ CLEARANCE_DEMO: "1" }, "start")).toBe(true);
+    expect(() => demoWanted({ CLEARANCE_DEMO: "true" }, "start")).toThrow(
+      'CLEARANCE_DEMO is "true": write 1 to load the demo organization into an empty database, or 0 not to',
     );
   });
 });

@@ -83,3 +83,17 @@ export function redactUrl(url: string): string {
     return "(not a valid URL)";
   }
 }
+
+/**
+ * Whether an empty database gets the demo organization: always in development (unless
+ * CLEARANCE_DEMO=0), in production only when asked (CLEARANCE_DEMO=1). A company's production
+ * instance starts empty (issue 15).
+ */
+export function demoWanted(env: Env, mode: RunMode): boolean {
+  const value = env.CLEARANCE_DEMO?.trim() ?? "";
+  if (value !== "" && value !== "0" && value !== "1")
+    throw new StartupError(
+      `CLEARANCE_DEMO is "${value}": write 1 to load the demo organization into an empty database, or 0 not to`,
+    );
+  return value === "" ? mode === "dev" : value === "1";
+}

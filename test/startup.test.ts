@@ -100,6 +100,13 @@ describe("a production start that cannot work stops at once with one clear line"
     }
   });
 
+  it("with a CLEARANCE_DEMO that is neither 1 nor 0", async () => {
+    const r = await start({ ...oidc, ...auditKey, AUTH_SECRET: "x".repeat(40), CLEARANCE_DEMO: "yes" });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^clearance: CLEARANCE_DEMO is "yes": write 1/);
+  });
+
   it("with a DATABASE_URL that is not a URL", async () => {
     const r = await start({ ...oidc, ...auditKey, AUTH_SECRET: "x".repeat(40), DATABASE_URL: "not a url" });
     expect(r.code).toBe(1);

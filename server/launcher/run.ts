@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { checkAuthSettings, devLoginEnabled, StartupError, type RunMode } from "../config";
+import { checkAuthSettings, demoWanted, devLoginEnabled, StartupError, type RunMode } from "../config";
 import {
   checkReachable,
   DEFAULT_DATA_DIR,
@@ -22,7 +22,7 @@ import { checkRateLimitSettings } from "../http/limits";
 import { startWorkers } from "../jobs/worker";
 import { checkpointSettings } from "../services/audit-checkpoints/settings";
 import { checkAuditKeySettings, ensureDevAuditKeyFile } from "../services/audit-keys";
-import { seedIfEmpty } from "../services/demo-organization";
+import { organizationIsEmpty, seedIfEmpty } from "../services/demo-organization";
 import { waitUntilServing } from "./readiness";
 import { waitForOtherSessionsToClose } from "./drain";
 
@@ -69,6 +69,7 @@ async function run(mode: RunMode) {
       env.CLEARANCE_AUDIT_KEY_FILE = process.env.CLEARANCE_AUDIT_KEY_FILE = ensureDevAuditKeyFile(dataDir);
   }
   checkAuthSettings(env, mode);
+  const demo = demoWanted(env, mode);
   checkAuditKeySettings(env, mode);
   checkpointSettings(env);
   checkRateLimitSettings(env);
@@ -93,7 +94,10 @@ async function run(mode: RunMode) {
   delete process.env.DATABASE_OWNER_URL;
   delete env.DATABASE_OWNER_URL;
   try {
-    if (await seedIfEmpty(getDb(), () => new Date())) log("loaded the demo organization into the new database");
+    if (!demo) {
+      if (await organizationIsEmpty(getDb()))
+        log("a new database: no one in it yet, and no demo data (CLEARANCE_DEMO=1 loads the demo organization)");
+    } else if (await seedIfEmpty(getDb(), () => new Date())) log("loaded the demo organization into the new database");
   } catch (err) {
     // Do not leave the project's own PostgreSQL running behind a failed start.
     if (db.embedded?.owned) await db.embedded.stop();

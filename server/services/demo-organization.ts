@@ -36,6 +36,12 @@ export function demoOrganization(): SeedPerson[] {
   return [...namedPeople, ...generatePeople(namedPeople.map((p) => p.email.split("@")[0]!))];
 }
 
+/** Whether the database holds no one yet (a new install). */
+export async function organizationIsEmpty(db: Db): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(identities);
+  return (row?.n ?? 0) === 0;
+}
+
 /** Loads the demo organization when the database has no identities yet; true when it did. */
 export async function seedIfEmpty(db: Db, clock: Clock): Promise<boolean> {
   return db.transaction(async (tx) => {
