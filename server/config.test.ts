@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAuthSettings, demoWanted, oidcSettings, redactUrl, StartupError } from "./config";
+import { adminEmails, checkAuthSettings, demoWanted, oidcSettings, redactUrl, StartupError } from "./config";
 
 const oidc = {
   AUTH_OIDC_ISSUER: "https://login.example.com",
@@ -54,6 +54,19 @@ describe("the demo organization (issue 15)", () => {
     expect(demoWanted({ CLEARANCE_DEMO: "1" }, "start")).toBe(true);
     expect(() => demoWanted({ CLEARANCE_DEMO: "true" }, "start")).toThrow(
       'CLEARANCE_DEMO is "true": write 1 to load the demo organization into an empty database, or 0 not to',
+    );
+  });
+});
+
+describe("CLEARANCE_ADMINS (issue 15)", () => {
+  it("reads comma-separated emails, lowercased, and names an entry that is not an email", () => {
+    expect([...adminEmails({ CLEARANCE_ADMINS: " Alice@Corp.example,bob@corp.example ,, " })]).toEqual([
+      "alice@corp.example",
+      "bob@corp.example",
+    ]);
+    expect(adminEmails({}).size).toBe(0);
+    expect(() => adminEmails({ CLEARANCE_ADMINS: "alice@corp.example bob@corp.example" })).toThrow(
+      'CLEARANCE_ADMINS: "alice@corp.example bob@corp.example" is not an email (write them comma-separated)',
     );
   });
 });

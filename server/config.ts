@@ -97,3 +97,19 @@ export function demoWanted(env: Env, mode: RunMode): boolean {
     );
   return value === "" ? mode === "dev" : value === "1";
 }
+
+/**
+ * The people CLEARANCE_ADMINS names (comma-separated emails, lowercased): each becomes an IT admin when
+ * they sign in, created if no HR source has them yet. How a new instance gets its first administrator.
+ */
+export function adminEmails(env: Env = process.env): Set<string> {
+  const emails = new Set<string>();
+  for (const entry of (env.CLEARANCE_ADMINS ?? "").split(",")) {
+    const email = entry.trim().toLowerCase();
+    if (!email) continue;
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      throw new StartupError(`CLEARANCE_ADMINS: "${entry.trim()}" is not an email (write them comma-separated)`);
+    emails.add(email);
+  }
+  return emails;
+}

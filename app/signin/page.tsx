@@ -4,7 +4,7 @@ import { DevSignInPicker } from "@/components/sign-in/dev-sign-in-picker";
 import { Logo } from "@/components/shell/logo";
 import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
-import { getQueryClient, trpc } from "@/server/api/server";
+import { api, getQueryClient, trpc } from "@/server/api/server";
 import { getCurrentActor } from "@/server/auth/actor";
 import { safeCallbackUrl } from "@/server/auth/callback-url";
 import { devLoginEnabled, oidcSettings } from "@/server/config";
@@ -24,6 +24,7 @@ export default async function SignInPage({
 
   const oidc = oidcSettings();
   const devLogin = devLoginEnabled();
+  const setup = await (await api()).signIn.setup();
   if (devLogin) await getQueryClient().prefetchQuery(trpc.signIn.devCandidates.queryOptions({}));
 
   return (
@@ -43,6 +44,8 @@ export default async function SignInPage({
           </Alert>
         </div>
       )}
+
+      {setup.needsFirstAdmin && <FirstAdminNotice namedAdmins={setup.namedAdmins} />}
 
       {oidc && (
         <form action={signInWithOidc} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
@@ -74,5 +77,31 @@ export default async function SignInPage({
         </div>
       )}
     </main>
+  );
+}
+
+/** A new instance: nobody is an IT admin yet. Says exactly how the first one is made (issue 15). */
+function FirstAdminNotice({ namedAdmins }: { namedAdmins: number }) {
+  const code = "rounded bg-slate-100 px-1";
+  return (
+    <div className="mb-6">
+      <Alert tone="amber" title="Clearance has no IT admin yet">
+        <p>
+          {namedAdmins > 0 ? (
+            <>
+              {namedAdmins === 1 ? "The person" : `The ${namedAdmins} people`} named in{" "}
+              <code className={code}>CLEARANCE_ADMINS</code>{" "}
+              {namedAdmins === 1 ? "becomes an IT admin" : "become IT admins"} when they sign in below.
+            </>
+          ) : (
+            <>
+              Name the first IT admins in <code className={code}>CLEARANCE_ADMINS</code> (comma-separated emails) and
+              restart Clearance: they become IT admins when they sign in.
+            </>
+          )}{" "}
+          Or, on the server, run <code className={code}>npx clearance admin grant EMAIL --role it_admin</code>.
+        </p>
+      </Alert>
+    </div>
   );
 }

@@ -289,6 +289,7 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "notifications.outbox": { allowed: ["it_admin"], input: () => ({}) },
   // Public while development sign-in is on (this file turns it on); see the last test for off.
   "signIn.devCandidates": { allowed: ["signed_out", ...everyone], input: () => ({}) },
+  "signIn.setup": { allowed: ["signed_out", ...everyone] },
 };
 
 const missing = "00000000-0000-4000-8000-000000000000";

@@ -111,6 +111,7 @@ async function config(request: NextRequest | undefined): Promise<NextAuthConfig>
               email: profile?.email ?? user.email,
               emailVerified: verifiedClaim(profile?.email_verified),
               provider: account?.provider ?? "unknown",
+              name: typeof profile?.name === "string" ? profile.name : (user.name ?? null),
             },
           });
           return true;

@@ -1,3 +1,4 @@
+import { adminCommands, adminHelp } from "./admin";
 import { auditCommands, auditHelp } from "./audit";
 import { parseCommandLine, type Command, type Io } from "./command";
 import { exportCommand, importCommand } from "./database";
@@ -31,6 +32,7 @@ interface Group {
 const groups: Record<string, Group> = {
   policy: { commands: policyCommands, help: policyHelp(policyCommands), commandHelp },
   audit: { commands: auditCommands, help: auditHelp, commandHelp: () => auditHelp },
+  admin: { commands: adminCommands, help: adminHelp, commandHelp: (cmd) => commandHelp(cmd, "admin") },
 };
 
 const isHelp = (word: string | undefined) => word === "--help" || word === "-h" || word === "help";
@@ -41,7 +43,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const [groupName, name, ...rest] = argv;
     if (groupName === undefined) throw usageError("no command given");
     if (isHelp(groupName)) {
-      io.out(topHelp(policyCommands, auditCommands));
+      io.out(topHelp(policyCommands, auditCommands, adminCommands));
       return 0;
     }
     const group = Object.hasOwn(groups, groupName) ? groups[groupName]! : undefined;

@@ -9,7 +9,7 @@ export function synopsis(cmd: Command, group = "policy"): string {
   return [`clearance ${group}`, cmd.name, ...cmd.positionals, ...flags].join(" ");
 }
 
-export function commandHelp(cmd: Command): string {
+export function commandHelp(cmd: Command, group = "policy"): string {
   const width =
     Math.max(
       ...Object.entries(cmd.flags).map(([n, f]) => n.length + (f.value ? (f.meta ?? "VALUE").length + 1 : 0)),
@@ -20,7 +20,7 @@ export function commandHelp(cmd: Command): string {
     return `  ${left.padEnd(width)}${f.required ? "(required) " : ""}${f.help}`;
   });
   return [
-    `Usage: ${synopsis(cmd)}`,
+    `Usage: ${synopsis(cmd, group)}`,
     "",
     cmd.summary,
     ...(flagLines.length ? ["", "Flags:", ...flagLines] : []),
@@ -48,7 +48,11 @@ export function policyHelp(commands: readonly Command[]): string {
   ].join("\n");
 }
 
-export function topHelp(commands: readonly Command[], auditCommands: readonly Command[]): string {
+export function topHelp(
+  commands: readonly Command[],
+  auditCommands: readonly Command[],
+  adminCommands: readonly Command[] = [],
+): string {
   return [
     "clearance: policy-as-code tools for Clearance",
     "",
@@ -57,10 +61,12 @@ export function topHelp(commands: readonly Command[], auditCommands: readonly Co
     "Groups:",
     "  policy    lint, test, evaluate, explain, preview and graph a directory of policy files",
     "  audit     verify the audit trail's keyed chain against its checkpoints; write a checkpoint",
+    "  admin     grant or revoke IT admin and auditor (a new instance's first administrator)",
     "",
     "Commands:",
     ...commands.map((c) => `  ${synopsis(c)}`),
     ...auditCommands.map((c) => `  ${synopsis(c, "audit")}`),
+    ...adminCommands.map((c) => `  ${synopsis(c, "admin")}`),
     "",
     "Flags:",
     "  -h, --help    show help (also after a group or command: clearance policy eval --help)",

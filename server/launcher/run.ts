@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { checkAuthSettings, demoWanted, devLoginEnabled, StartupError, type RunMode } from "../config";
+import { adminEmails, checkAuthSettings, demoWanted, devLoginEnabled, StartupError, type RunMode } from "../config";
 import {
   checkReachable,
   DEFAULT_DATA_DIR,
@@ -70,6 +70,7 @@ async function run(mode: RunMode) {
   }
   checkAuthSettings(env, mode);
   const demo = demoWanted(env, mode);
+  adminEmails(env);
   checkAuditKeySettings(env, mode);
   checkpointSettings(env);
   checkRateLimitSettings(env);

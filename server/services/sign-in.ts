@@ -1,29 +1,26 @@
 import { asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
-import { devLoginEnabled } from "@/server/config";
+import { adminEmails, devLoginEnabled } from "@/server/config";
 import { systemActor } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
 import { isActiveStatus } from "@/server/core/identity/status";
-import type { DbOrTx } from "@/server/db/client";
 import { containsPattern } from "@/server/db/like";
 import { identities, portalRoleAssignments } from "@/server/db/schema";
 import { namedPeople } from "@/server/db/seed/people";
 import { recordAuditEvent } from "./audit";
 import type { ServiceContext } from "./context";
 
-export async function findIdentityByEmail(db: DbOrTx, email: string) {
-  const [row] = await db
-    .select()
-    .from(identities)
-    .where(sql`lower(${identities.email}) = lower(${email.trim()})`)
-    .limit(1);
-  return row ?? null;
-}
+import { findIdentityByEmail } from "./identity-lookup";
+import { activeItAdmins, grantInTransaction } from "./portal-roles";
+
+export { findIdentityByEmail };
 
 export interface SignInClaims {
   email: string | null | undefined;
   /** The provider's email_verified claim, when it sends one. */
   emailVerified?: boolean | null;
   provider: string;
+  /** The person's name as the provider gives it (a new identity for CLEARANCE_ADMINS is named so). */
+  name?: string | null;
 }
 
 /**
@@ -32,6 +29,8 @@ export interface SignInClaims {
  */
 export async function authorizeSignIn({ ctx, input }: { ctx: Omit<ServiceContext, "actor">; input: SignInClaims }) {
   const email = input.email?.trim() ?? "";
+  if (email && input.emailVerified !== false && adminEmails().has(email.toLowerCase()))
+    await makeNamedAdmin(ctx, email, input.name ?? null);
   const identity = email ? await findIdentityByEmail(ctx.db, email) : null;
   const refusal = !email
     ? "the sign-in response carried no email"
@@ -59,6 +58,31 @@ export async function authorizeSignIn({ ctx, input }: { ctx: Omit<ServiceContext
     throw new DomainError("FORBIDDEN", `Sign-in refused: ${refusal}`);
   }
   return identity!;
+}
+
+/**
+ * A person CLEARANCE_ADMINS names becomes an IT admin as they sign in, and is created first when no
+ * HR source has them yet (issue 15: how a new instance gets its first administrator). Someone who
+ * is not Active gets nothing, and is refused below like anyone else.
+ */
+async function makeNamedAdmin(ctx: Omit<ServiceContext, "actor">, email: string, name: string | null) {
+  const known = await findIdentityByEmail(ctx.db, email);
+  if (known && !isActiveStatus(known.employmentStatus)) return;
+  await ctx.db.transaction((tx) =>
+    grantInTransaction(
+      tx,
+      { ...ctx, actor: systemActor("CLEARANCE_ADMINS") },
+      { email, role: "it_admin", reason: "named in CLEARANCE_ADMINS", createWithName: name },
+    ),
+  );
+}
+
+/**
+ * What the sign-in page of a new instance says: whether any Active person is an IT admin yet, and
+ * how many people CLEARANCE_ADMINS names (not who: the page is public).
+ */
+export async function setupState({ ctx }: { ctx: Pick<ServiceContext, "db"> }) {
+  return { needsFirstAdmin: (await activeItAdmins(ctx.db)) === 0, namedAdmins: adminEmails().size };
 }
 
 /** People offered on the development sign-in page: the seeds' personas first, then a search. */

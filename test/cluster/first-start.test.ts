@@ -29,7 +29,10 @@ describe("a production start on a new database", () => {
     expect(await countOf(t, identities)).toBe(0);
     expect(await countOf(t, systems)).toBe(0);
     expect(await countOf(t, portalRoleAssignments)).toBe(0);
-    expect((await fetch(`${instance.url}/signin`)).status).toBe(200);
+    // The sign-in page says how the first IT admin is made.
+    const page = await fetch(`${instance.url}/signin`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Clearance has no IT admin yet");
   });
 
   it("loads the demo organization when asked (CLEARANCE_DEMO=1)", async () => {
@@ -44,5 +47,6 @@ describe("a production start on a new database", () => {
     opened.at(-1)!.instance = instance;
     expect(instance.lines.join("\n")).toContain("loaded the demo organization into the new database");
     expect(await countOf(t, identities)).toBeGreaterThan(300);
+    expect(await (await fetch(`${instance.url}/signin`)).text()).not.toContain("no IT admin yet");
   });
 });

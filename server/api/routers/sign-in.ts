@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listSignInCandidates } from "@/server/services/sign-in";
+import { listSignInCandidates, setupState } from "@/server/services/sign-in";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const signInRouter = createTRPCRouter({
@@ -7,4 +7,6 @@ export const signInRouter = createTRPCRouter({
   devCandidates: publicProcedure
     .input(z.strictObject({ search: z.string().trim().max(100).optional() }))
     .query(({ ctx, input }) => listSignInCandidates({ ctx, input })),
+  /** Whether the instance still needs its first IT admin (the sign-in page says how to make one). */
+  setup: publicProcedure.query(({ ctx }) => setupState({ ctx })),
 });
