@@ -1,30 +1,14 @@
-import { execFile } from "node:child_process";
 import { userInfo } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, identities, portalRoleAssignments } from "@/server/db/schema";
+import { clearanceCli } from "@/test/support/cli";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
-
-const root = path.resolve(import.meta.dirname, "..");
-const run = promisify(execFile);
 
 /** `clearance admin grant|revoke` against a new, empty database (issue 15, point 2), as a child process. */
 describe("clearance admin", () => {
   let t: TestDatabase;
-  const clearance = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: t.url },
-      });
-      return { code: 0, ...r };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const clearance = clearanceCli(() => t.url);
   const rolesOf = async (email: string) =>
     (
       await t.db

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPolicyDirectory, demoPolicyDirectory } from "@/server/db/seed/policies";
 import { activeVersion, versionFiles } from "@/server/services/policies/engine";
@@ -12,27 +10,14 @@ import { auditEvents } from "@/server/db/schema";
 import { recordAuditEvent } from "@/server/services/audit";
 import { chainAuditEvents } from "@/server/services/audit-sequencer";
 import { allEvents, restoreEvents } from "@/test/support/audit-tamper";
+import { clearanceCli, runClearance } from "@/test/support/cli";
 import { asDatabaseSuperuser, createTestDatabase, type TestDatabase } from "@/test/support/db";
-
-const root = path.resolve(import.meta.dirname, "..");
-const run = promisify(execFile);
 
 /** `clearance policy export|import` against a fresh database, as a child process. */
 describe("clearance policy export and import", () => {
   let t: TestDatabase;
   const dir = mkdtempSync(path.join(tmpdir(), "clearance-export-"));
-  const clearance = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: t.url },
-      });
-      return { code: 0, ...r };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const clearance = clearanceCli(() => t.url);
   beforeAll(async () => {
     t = await createTestDatabase();
   });
@@ -92,18 +77,8 @@ describe("clearance policy export and import", () => {
 
 describe("clearance audit verify and checkpoint", () => {
   let t: TestDatabase;
-  const clearance = async (args: string[], env: Record<string, string> = {}) => {
-    try {
-      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: t.url, ...env },
-      });
-      return { code: 0, ...r };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const clearance = (args: string[], env: Record<string, string> = {}) =>
+    runClearance(args, { DATABASE_URL: t.url, ...env });
   beforeAll(async () => {
     t = await createTestDatabase();
     for (let i = 0; i < 5; i++) {
@@ -194,18 +169,8 @@ describe("clearance audit verify and checkpoint", () => {
 describe("clearance audit verify and events not linked yet (issue 14)", () => {
   let t: TestDatabase;
   const checkpoints = path.join(mkdtempSync(path.join(tmpdir(), "clearance-unlinked-")), "checkpoints");
-  const clearance = async (args: string[]) => {
-    try {
-      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: t.url, CLEARANCE_AUDIT_CHECKPOINT_DIR: checkpoints },
-      });
-      return { code: 0, ...r };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const clearance = (args: string[]) =>
+    runClearance(args, { DATABASE_URL: t.url, CLEARANCE_AUDIT_CHECKPOINT_DIR: checkpoints });
   const record = (at: Date) =>
     t.db.transaction((tx) =>
       recordAuditEvent(

@@ -1,30 +1,17 @@
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clearanceCli } from "@/test/support/cli";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, financeReportsAsk, submit } from "@/test/support/requests";
 import { decideRequest } from "@/server/services/requests/decide";
 
 const root = path.resolve(import.meta.dirname, "..");
-const run = promisify(execFile);
 const FINANCE = "google:group:finance-reports@company.com";
 
 /** The CLI's explain says what it can know (issue 12 point 8): files hold no exceptions; the database does. */
 describe("clearance policy explain and explain-db", { timeout: 90_000 }, () => {
   let t: TestDatabase;
-  const clearance = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [path.join(root, "bin/clearance.mjs"), ...args], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: t.url },
-      });
-      return { code: 0, ...r };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const clearance = clearanceCli(() => t.url);
   beforeAll(async () => {
     t = await createTestDatabase();
     // Seed 000, on the real clock (the CLI runs now): Sarah asks for finance-reports, the CFO approves.
