@@ -47,6 +47,23 @@ test.describe("policies (IT admin)", () => {
     ).toHaveText("  - google:group:finance-reports@company.com");
   });
 
+  test("the editor is styled when a link leads to it, not only on a full page load", async ({ page }) => {
+    // A link is a client-side navigation: the document keeps the Content-Security-Policy (and nonce)
+    // of the page it was loaded as, and the editor's styles must carry that nonce to be applied.
+    const refused: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy/.test(m.text())) refused.push(m.text());
+    });
+    await page.getByRole("link", { name: "Policies", exact: true }).click();
+    await page.getByRole("link", { name: "New policy" }).first().click();
+    await page.waitForURL(/\/policies\/edit$/);
+    const editor = page.locator(".cm-editor").first();
+    await expect(editor).toBeVisible();
+    // CodeMirror's own stylesheet makes the editor a flex box; refused, it stays a plain block.
+    await expect(editor).toHaveCSS("display", "flex");
+    expect(refused).toEqual([]);
+  });
+
   test("shows a person's expected access with reasons, and explains it", async ({ page }) => {
     await page.goto("/identities?q=sarah.chen");
     await page.getByRole("link", { name: "Sarah Chen" }).click();

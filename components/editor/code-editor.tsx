@@ -47,6 +47,16 @@ const typeOverSelection = EditorView.domEventHandlers({
 
 const noVocabulary: EditorVocabulary = { attributes: [], policies: [], resources: [], levels: {} };
 
+/**
+ * The nonce of this document's Content-Security-Policy, from the scripts it was loaded with (the
+ * browser hides the attribute, not the property). After a client-side navigation the page's own
+ * `nonce` prop is the one its payload's request got, while the document keeps the policy of the page
+ * it was first loaded as: styles added with that prop were refused, and the editor came up unstyled.
+ */
+function documentNonce(): string | undefined {
+  return document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce || undefined;
+}
+
 export interface CodeEditorHandle {
   goToLine: (line: number) => void;
 }
@@ -101,7 +111,7 @@ export default function CodeEditor(props: CodeEditorProps) {
       state: EditorState.create({
         doc: latest.current.value,
         extensions: [
-          EditorView.cspNonce.of(nonce ?? ""),
+          EditorView.cspNonce.of(documentNonce() ?? nonce ?? ""),
           lineNumbers(),
           highlightActiveLineGutter(),
           highlightActiveLine(),
