@@ -102,7 +102,7 @@ async function notifyInOneStatement(
         ${now.toISOString()}::timestamptz from people
     )
     select id from people`);
-  // In the order asked, as the other path returns them.
+  // In the order they were asked for.
   const told = new Set(rows.map((r) => r.id));
   return ids.filter((id) => told.has(id));
 }
