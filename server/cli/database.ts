@@ -95,7 +95,7 @@ active changes nothing and exits 0.`,
       const [{ importPolicyFiles }, { actorForIdentity }, { findIdentityByEmail }] = await Promise.all([
         import("../services/policies"),
         import("../services/sessions"),
-        import("../services/sign-in"),
+        import("../services/identity-lookup"),
       ]);
       const identity = await findIdentityByEmail(db, email);
       const actor = identity && (await actorForIdentity(db, identity.id));

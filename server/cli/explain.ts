@@ -78,7 +78,7 @@ An email nobody has is exit 2. Exit 0.`,
     return withDatabase(async (db) => {
       const [{ explainPersonAccess, policyEngine }, { findIdentityByEmail }] = await Promise.all([
         import("../services/policies"),
-        import("../services/sign-in"),
+        import("../services/identity-lookup"),
       ]);
       const person = await findIdentityByEmail(db, email);
       if (!person) throw new CliError(`nobody in Clearance has the email ${email}`);

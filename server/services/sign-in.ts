@@ -12,8 +12,6 @@ import type { ServiceContext } from "./context";
 import { findIdentityByEmail } from "./identity-lookup";
 import { activeItAdmins, grantInTransaction } from "./portal-roles";
 
-export { findIdentityByEmail };
-
 export interface SignInClaims {
   email: string | null | undefined;
   /** The provider's email_verified claim, when it sends one. */
