@@ -73,12 +73,14 @@ describe("kill -9 of one instance during approvals and revokes", () => {
     const killAt = Math.floor(work.length / 3);
     const kill: { done?: Promise<RecordedCall | null> } = {};
     /**
-     * kill -9 of a while a call it makes is held open at the target: the target stops answering,
-     * and once a call from one of a's processes is waiting there, a dies; then the target answers again.
-     * People go on deciding on both instances meanwhile, so some of their calls are cut off too.
+     * kill -9 of a while a call it makes is held open at the target: the target stops answering a's
+     * calls, and once one of them is waiting there, a dies; then the target answers again. Only a's
+     * calls are held: holding b's too let b fill every slot of the system's bound (counted across
+     * instances), and a never got to make a call. People go on deciding on both instances meanwhile,
+     * so some of their calls are cut off too.
      */
     const killWithCallInFlight = async () => {
-      target.pause();
+      target.pause((c) => a.ownsConnectionFrom(c.remotePort));
       const found: { call: RecordedCall | null } = { call: null };
       await until(async () => {
         found.call = target.open().find((c) => a.ownsConnectionFrom(c.remotePort)) ?? null;
