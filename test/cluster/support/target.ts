@@ -25,9 +25,8 @@ export interface RecordedCall {
  */
 export async function startRecordingTarget({ secret, delayMs }: { secret: string; delayMs: number }) {
   const calls: RecordedCall[] = [];
-  /** While paused: the answers held back, and which calls to hold. */
+  /** While paused: the answers held back. */
   let held: (() => void)[] | null = null;
-  let holds: (call: RecordedCall) => boolean = () => true;
   const server: Server = createServer((req, res) => {
     let raw = "";
     req.on("data", (chunk: Buffer) => (raw += chunk.toString()));
@@ -56,7 +55,7 @@ export async function startRecordingTarget({ secret, delayMs }: { secret: string
           call.answered = true;
           res.writeHead(200, { "content-type": "application/json" }).end("{}");
         }, delayMs);
-      if (held && holds(call)) held.push(answer);
+      if (held) held.push(answer);
       else answer();
     });
   });
@@ -64,13 +63,9 @@ export async function startRecordingTarget({ secret, delayMs }: { secret: string
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/clearance`,
     calls,
-    /**
-     * Holds the grants and revokes that `hold` picks (all of them by default) open, unanswered,
-     * from now until resume(); the others are answered as usual.
-     */
-    pause(hold: (call: RecordedCall) => boolean = () => true) {
+    /** Holds every grant and revoke open (unanswered) from now until resume(). */
+    pause() {
       held ??= [];
-      holds = hold;
     },
     resume() {
       const waiting = held ?? [];
