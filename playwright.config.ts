@@ -102,6 +102,8 @@ export default defineConfig({
         SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
         CLEARANCE_MAIL_POLL_MS: "500",
         CLEARANCE_PUBLIC_URL: appUrl,
+        // Not a JSON line per call in the test report (test/cluster/operator-endpoints.test.ts reads them).
+        LOG_LEVEL: "warn",
       },
       reuseExistingServer: false,
       timeout: 120_000,

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { adminEmails, checkAuthSettings, demoWanted, oidcSettings, redactUrl, StartupError } from "./config";
+import {
+  adminEmails,
+  checkAuthSettings,
+  demoWanted,
+  instanceIdFrom,
+  logLevel,
+  metricsToken,
+  oidcSettings,
+  redactUrl,
+  StartupError,
+} from "./config";
 
 const oidc = {
   AUTH_OIDC_ISSUER: "https://login.example.com",
@@ -68,5 +78,27 @@ describe("CLEARANCE_ADMINS (issue 15)", () => {
     expect(() => adminEmails({ CLEARANCE_ADMINS: "alice@corp.example bob@corp.example" })).toThrow(
       'CLEARANCE_ADMINS: "alice@corp.example bob@corp.example" is not an email (write them comma-separated)',
     );
+  });
+});
+
+describe("operator settings (issue 15)", () => {
+  it("LOG_LEVEL: a pino level, info by default and silent under test; anything else stops the start naming it", () => {
+    expect(logLevel({})).toBe("info");
+    expect(logLevel({ NODE_ENV: "test" })).toBe("silent");
+    expect(logLevel({ LOG_LEVEL: " Debug " })).toBe("debug");
+    expect(() => logLevel({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL: "verbose" is not one of trace, debug/);
+  });
+
+  it("CLEARANCE_METRICS_TOKEN: unset means no endpoint; a short one stops the start", () => {
+    expect(metricsToken({})).toBeNull();
+    expect(metricsToken({ CLEARANCE_METRICS_TOKEN: " " })).toBeNull();
+    expect(metricsToken({ CLEARANCE_METRICS_TOKEN: "x".repeat(24) })).toBe("x".repeat(24));
+    expect(() => metricsToken({ CLEARANCE_METRICS_TOKEN: "secret" })).toThrow(StartupError);
+  });
+
+  it("CLEARANCE_INSTANCE_ID: a plain name, or the launcher's own", () => {
+    expect(instanceIdFrom({}, () => "host:1:abc")).toBe("host:1:abc");
+    expect(instanceIdFrom({ CLEARANCE_INSTANCE_ID: "web-7.eu" }, () => "x")).toBe("web-7.eu");
+    expect(() => instanceIdFrom({ CLEARANCE_INSTANCE_ID: "web 7" }, () => "x")).toThrow(/CLEARANCE_INSTANCE_ID/);
   });
 });

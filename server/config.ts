@@ -113,3 +113,36 @@ export function adminEmails(env: Env = process.env): Set<string> {
   }
   return emails;
 }
+
+/**
+ * This instance's name in its heartbeat (GET /api/ready, /api/metrics): CLEARANCE_INSTANCE_ID, e.g. a
+ * pod's name, or else host, process id and a random part, made by the launcher and handed to Next.js.
+ */
+export function instanceIdFrom(env: Env, fallback: () => string): string {
+  const id = env.CLEARANCE_INSTANCE_ID?.trim();
+  if (!id) return fallback();
+  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(id))
+    throw new StartupError(`CLEARANCE_INSTANCE_ID: "${id}" may hold only letters, digits and . _ : - (at most 100)`);
+  return id;
+}
+
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** LOG_LEVEL (default info; tests default to silent). Throws naming the setting when it is not a level. */
+export function logLevel(env: Env = process.env): LogLevel {
+  const value = env.LOG_LEVEL?.trim().toLowerCase();
+  if (!value) return env.NODE_ENV === "test" ? "silent" : "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new StartupError(`LOG_LEVEL: "${env.LOG_LEVEL}" is not one of ${LOG_LEVELS.join(", ")}`);
+  return value as LogLevel;
+}
+
+/** The bearer token /api/metrics asks for (CLEARANCE_METRICS_TOKEN); null: the endpoint answers 404. */
+export function metricsToken(env: Env = process.env): string | null {
+  const token = env.CLEARANCE_METRICS_TOKEN?.trim();
+  if (!token) return null;
+  if (token.length < 24)
+    throw new StartupError("CLEARANCE_METRICS_TOKEN: at least 24 characters (e.g. `openssl rand -base64 32`)");
+  return token;
+}

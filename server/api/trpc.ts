@@ -7,6 +7,7 @@ import { hasAnyRole, type PortalRole } from "@/server/core/roles";
 import type { Db } from "@/server/db/client";
 import { recordRefusedAccess } from "@/server/services/access";
 import type { PersonContext } from "@/server/services/context";
+import { recordCall } from "@/server/http/observe";
 import { TRPC_MAX_BATCH } from "@/server/http/trpc-batch";
 import { toTRPCError } from "./errors";
 import { transformer } from "./fast-superjson";
@@ -17,6 +18,8 @@ export interface TRPCContext {
   clock: Clock;
   actor: Extract<Actor, { type: "identity" }> | null;
   request: { ip: string | null; userAgent: string | null };
+  /** for the log line of each call (server/http/request-id.ts) */
+  requestId?: string;
 }
 
 const t = initTRPC.context<TRPCContext>().create({
@@ -84,7 +87,21 @@ const refuseUnstorableInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-const checkedProcedure = t.procedure.use(mapDomainErrors);
+/** Each call's duration and status into /api/metrics and one log line (server/http/observe.ts). */
+const observeCall = t.middleware(async ({ ctx, path, next }) => {
+  const started = performance.now();
+  const result = await next();
+  recordCall({
+    procedure: path,
+    status: result.ok ? "ok" : result.error.code,
+    durationMs: performance.now() - started,
+    requestId: ctx.requestId,
+    actorId: ctx.actor?.identityId,
+  });
+  return result;
+});
+
+const checkedProcedure = t.procedure.use(observeCall).use(mapDomainErrors);
 
 /** Callable without a session. Only for what the sign-in page itself needs. */
 export const publicProcedure = checkedProcedure.use(refuseUnstorableInput);

@@ -10,7 +10,7 @@ export const JOB_SCHEMA_VERSION: number = (
 ).pgboss.schema;
 
 /** The installed version of pg-boss's schema, or null when it is not installed. */
-export async function jobSchemaVersion(client: pg.ClientBase): Promise<number | null> {
+export async function jobSchemaVersion(client: Pick<pg.ClientBase, "query">): Promise<number | null> {
   const { rows } = await client.query<{ name: string | null }>("select to_regclass($1) as name", [
     `${JOB_SCHEMA}.version`,
   ]);

@@ -38,6 +38,9 @@ export async function runMigrations(url: string, options: MigrationOptions = {})
   }
 }
 
+/** What the checks below need of a connection: a client or a pool. */
+type Queryable = Pick<pg.ClientBase, "query">;
+
 /**
  * Whether the database lacks a migration of drizzle/ or pg-boss's current schema. Works for the
  * app's role, which may read which migrations ran; a role that may not read it gets true.
@@ -45,6 +48,18 @@ export async function runMigrations(url: string, options: MigrationOptions = {})
 export async function migrationsPending(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  try {
+    return await migrationsPendingOn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The newest migration in drizzle/ (read once per process: the files do not change while it runs). */
+let newestMigrationMillis: number | undefined;
+
+/** migrationsPending over a connection the caller holds (GET /api/ready uses the app's pool). */
+export async function migrationsPendingOn(client: Queryable): Promise<boolean> {
   try {
     const table = `${MIGRATIONS_SCHEMA}.__drizzle_migrations`;
     const { rows } = await client.query<{ name: string | null }>("select to_regclass($1) as name", [table]);
@@ -54,12 +69,11 @@ export async function migrationsPending(url: string): Promise<boolean> {
     );
     const applied = Number(last.rows[0]?.created_at ?? 0);
     // drizzle applies every migration newer than the last one applied (drizzle-orm's migrator).
-    if (readMigrationFiles({ migrationsFolder }).some((m) => m.folderMillis > applied)) return true;
+    newestMigrationMillis ??= Math.max(0, ...readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
+    if (newestMigrationMillis > applied) return true;
     return (await jobSchemaVersion(client)) !== JOB_SCHEMA_VERSION;
   } catch (err) {
     if ((err as { code?: string }).code === "42501") return true;
     throw err;
-  } finally {
-    await client.end();
   }
 }

@@ -44,6 +44,11 @@ export const rateLimitSettings = {
     what: "requests with a missing or wrong token from your address",
   },
   calls: { env: "CLEARANCE_RATE_LIMIT_CALLS", fallback: "1200/1m", what: "requests from your account" },
+  operator: {
+    env: "CLEARANCE_RATE_LIMIT_OPERATOR",
+    fallback: "600/1m",
+    what: "health, readiness and metrics requests from your address",
+  },
   anonymousCalls: {
     env: "CLEARANCE_RATE_LIMIT_ANONYMOUS_CALLS",
     fallback: "120/1m",

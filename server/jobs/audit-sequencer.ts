@@ -1,3 +1,4 @@
+import type { JobLog } from "./log";
 import type { Db } from "@/server/db/client";
 import { chainAuditEvents } from "@/server/services/audit-sequencer";
 
@@ -6,7 +7,7 @@ import { chainAuditEvents } from "@/server/services/audit-sequencer";
  * an event stays unlinked for well under a second. Runs on every instance: one links at a time
  * (a try-lock), the others find the lock held and wait for their next turn.
  */
-export function startAuditSequencer({ db, everyMs, log }: { db: Db; everyMs: number; log: (line: string) => void }) {
+export function startAuditSequencer({ db, everyMs, log }: { db: Db; everyMs: number; log: JobLog }) {
   let busy = false;
   let stopped = false;
   let failing = false;
@@ -19,7 +20,7 @@ export function startAuditSequencer({ db, everyMs, log }: { db: Db; everyMs: num
       failing = false;
     } catch (err) {
       // Once per outage, not five times a second.
-      if (!failing) log(`jobs: audit sequencer: ${(err as Error).message}`);
+      if (!failing) log(`jobs: audit sequencer: ${(err as Error).message}`, "warn");
       failing = true;
     } finally {
       busy = false;

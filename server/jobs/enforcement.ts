@@ -1,3 +1,4 @@
+import type { JobLog } from "./log";
 import { systemActor } from "@/server/core/actor";
 import type { Db } from "@/server/db/client";
 import { expireExceptions, nextExpiry } from "@/server/services/exceptions/end";
@@ -23,7 +24,7 @@ export function startEnforcementLoop({
   db: Db;
   everyMs: number;
   provisioningEveryMs?: number;
-  log: (line: string) => void;
+  log: JobLog;
   clock?: () => Date;
 }) {
   let running: Promise<void> | null = null;
@@ -55,7 +56,7 @@ export function startEnforcementLoop({
       const hr = await applyDueHrEvents({ ctx: { db, actor: systemActor("hr-events"), clock } });
       if (hr) log(`jobs: ${hr} HR event${hr === 1 ? "" : "s"} applied`);
     } catch (err) {
-      log(`jobs: expiry: ${(err as Error).message}`);
+      log(`jobs: expiry: ${(err as Error).message}`, "warn");
     }
   };
 
@@ -71,7 +72,7 @@ export function startEnforcementLoop({
         const next = await nextExpiry(db, clock());
         if (next) waitMs = Math.max(0, Math.min(everyMs, next.getTime() - clock().getTime() + 5));
       } catch (err) {
-        log(`jobs: expiry: ${(err as Error).message}`);
+        log(`jobs: expiry: ${(err as Error).message}`, "warn");
       }
       if (!stopped) timer = setTimeout(() => void round(), waitMs);
     })().finally(() => {

@@ -1,5 +1,7 @@
+import type { JobLog } from "./log";
 import { systemActor } from "@/server/core/actor";
 import type { Db } from "@/server/db/client";
+import { logger } from "@/server/log";
 import { claimDue, concurrencyFor, dueSystems, performClaim, type Claim } from "@/server/services/provisioning/runner";
 
 /**
@@ -17,7 +19,7 @@ export function startProvisioningLoop({
 }: {
   db: Db;
   everyMs: number;
-  log: (line: string) => void;
+  log: JobLog;
   clock?: () => Date;
   /** no new claims while this holds (this instance's expiry round goes first); calls under way go on */
   holdWhile?: () => boolean;
@@ -29,14 +31,27 @@ export function startProvisioningLoop({
   let stopped = false;
 
   const launch = (claim: Claim) => {
+    const started = performance.now();
     const call: Promise<void> = performClaim(ctx, claim)
       .then((r) => {
+        const { id, systemKey, action } = claim.op;
+        const durationMs = Math.round(performance.now() - started);
+        logger().info({
+          msg: "job",
+          job: "provisioning",
+          operationId: id,
+          system: systemKey,
+          action,
+          status: r,
+          durationMs,
+        });
         if (r === "lost")
           log(
             `jobs: provisioning: the claim on operation ${claim.op.id} ran out during its call; another runner took it over`,
+            "warn",
           );
       })
-      .catch((err: Error) => log(`jobs: provisioning: operation ${claim.op.id}: ${err.message}`))
+      .catch((err: Error) => log(`jobs: provisioning: operation ${claim.op.id}: ${err.message}`, "warn"))
       .finally(() => {
         inFlight.delete(call);
         void tick();
@@ -68,7 +83,7 @@ export function startProvisioningLoop({
     }
     ticking = claimRound()
       .catch((err: Error) => {
-        log(`jobs: provisioning: ${err.message}`);
+        log(`jobs: provisioning: ${err.message}`, "warn");
         return 0;
       })
       .finally(() => (ticking = null));

@@ -1,12 +1,16 @@
+import type { JobLog } from "./log";
 import { PgBoss } from "pg-boss";
 import { systemActor } from "@/server/core/actor";
 import { getDb, type Db } from "@/server/db/client";
+import { logger } from "@/server/log";
 import { deliverOutbox } from "@/server/services/mail";
 import { closeAdapters } from "@/server/services/provisioning/adapters";
+import type { InstanceIdentity } from "@/server/services/operations/instances";
 import { runQueuedExports } from "@/server/services/reports/background-export";
 import { startAuditSequencer } from "./audit-sequencer";
 import { AUDIT_CHECKPOINT_JOB, scheduledJobs } from "./definitions";
 import { startEnforcementLoop } from "./enforcement";
+import { startHeartbeat } from "./heartbeat";
 import { smtpSender } from "./mail-transport";
 
 const MAIL_POLL_MS = Number(process.env.CLEARANCE_MAIL_POLL_MS ?? 2000);
@@ -23,25 +27,32 @@ export async function startWorkers({
   smtpUrl,
   log,
   db = getDb(),
+  instance,
 }: {
   databaseUrl: string;
   smtpUrl?: string;
-  log: (line: string) => void;
+  log: JobLog;
   db?: Db;
+  /** this instance, for its heartbeat (GET /api/ready); none: no heartbeat (tests) */
+  instance?: InstanceIdentity;
 }) {
   // The app's role owns nothing (docs/security/db-roles.md): pg-boss's schema is installed by the
   // owner with the migrations (server/db/job-schema.ts), and index rebuilds need an owner too.
   const boss = new PgBoss({ connectionString: databaseUrl, schema: "pgboss", max: 4, migrate: false, reindex: false });
-  boss.on("error", (err: Error) => log(`jobs: ${err.message}`));
+  boss.on("error", (err: Error) => log(`jobs: ${err.message}`, "warn"));
   await boss.start();
   for (const job of scheduledJobs) {
     await boss.createQueue(job.name);
     await boss.schedule(job.name, job.cron);
     await boss.work(job.name, async () => {
+      const started = performance.now();
+      const ms = () => Math.round(performance.now() - started);
       const done = await job.run({ db, actor: systemActor(job.name), clock: () => new Date() }).catch((err: Error) => {
-        log(`jobs: ${job.name} failed: ${err.message}`);
+        logger().warn({ msg: "job", job: job.name, status: "failed", durationMs: ms() });
+        log(`jobs: ${job.name} failed: ${err.message}`, "warn");
         throw err;
       });
+      logger().info({ msg: "job", job: job.name, status: "done", durationMs: ms(), count: done || 0 });
       if (done) log(`jobs: ${job.name}: ${done} request${done === 1 ? "" : "s"}`);
     });
   }
@@ -58,7 +69,7 @@ export async function startWorkers({
     exporting = true;
     runQueuedExports({ ctx: { db, actor: systemActor("reports-export"), clock: () => new Date() } })
       .then((n) => n && log(`jobs: ${n} export${n === 1 ? "" : "s"} written`))
-      .catch((err: Error) => log(`jobs: exports: ${err.message}`))
+      .catch((err: Error) => log(`jobs: exports: ${err.message}`, "warn"))
       .finally(() => (exporting = false));
   }, 2000);
 
@@ -70,10 +81,12 @@ export async function startWorkers({
       if (busy) return;
       busy = true;
       deliverOutbox({ db, clock: () => new Date(), send: sender.send })
-        .catch((err: Error) => log(`mail: ${err.message}`))
+        .catch((err: Error) => log(`mail: ${err.message}`, "warn"))
         .finally(() => (busy = false));
     }, MAIL_POLL_MS);
   }
+  // Last: a beat says everything above is running.
+  const heartbeat = instance ? await startHeartbeat({ db, instance, log }) : null;
   log(
     `jobs: ${scheduledJobs.map((j) => j.name).join(", ")}${sender ? "; mail over SMTP_URL" : "; no SMTP_URL, mail stays in the outbox (/outbox)"}`,
   );
@@ -85,6 +98,7 @@ export async function startWorkers({
     enforcement,
     schedules: () => boss.getSchedules(),
     stop: async () => {
+      await heartbeat?.stop();
       if (mailTimer) clearInterval(mailTimer);
       clearInterval(exportTimer);
       while (exporting) await new Promise((r) => setTimeout(r, 50));

@@ -6,9 +6,20 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { adminEmails, checkAuthSettings, demoWanted, devLoginEnabled, StartupError, type RunMode } from "../config";
+import {
+  adminEmails,
+  checkAuthSettings,
+  demoWanted,
+  devLoginEnabled,
+  instanceIdFrom,
+  logLevel,
+  metricsToken,
+  StartupError,
+  type RunMode,
+} from "../config";
 import {
   checkReachable,
   DEFAULT_DATA_DIR,
@@ -20,6 +31,7 @@ import { closeDb, getDb } from "../db/client";
 import { freePort } from "../db/embedded";
 import { checkRateLimitSettings } from "../http/limits";
 import { startWorkers } from "../jobs/worker";
+import { logger } from "../log";
 import { checkpointSettings } from "../services/audit-checkpoints/settings";
 import { checkAuditKeySettings, ensureDevAuditKeyFile } from "../services/audit-keys";
 import { organizationIsEmpty, seedIfEmpty } from "../services/demo-organization";
@@ -74,6 +86,14 @@ async function run(mode: RunMode) {
   checkAuditKeySettings(env, mode);
   checkpointSettings(env);
   checkRateLimitSettings(env);
+  metricsToken(env);
+  // Development prints people's lines, not every call's JSON, unless asked (LOG_LEVEL).
+  if (mode === "dev") env.LOG_LEVEL ??= "warn";
+  logLevel(env);
+  // Next.js and the jobs of this instance name it alike: its heartbeat, its log lines.
+  const instanceId = instanceIdFrom(env, () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`);
+  env.CLEARANCE_INSTANCE_ID = process.env.CLEARANCE_INSTANCE_ID = instanceId;
+  if (mode === "dev") process.env.LOG_LEVEL = env.LOG_LEVEL;
   if (mode === "start" && devLoginEnabled(env)) {
     console.warn(
       "clearance: WARNING: CLEARANCE_DEV_LOGIN=1 lets anyone sign in as anyone without a password; use it for demos only",
@@ -127,7 +147,13 @@ async function run(mode: RunMode) {
   const workers =
     env.CLEARANCE_JOBS === "0"
       ? null
-      : await startWorkers({ databaseUrl: db.url, smtpUrl: env.SMTP_URL || undefined, log }).catch((err: Error) => {
+      : await startWorkers({
+          databaseUrl: db.url,
+          smtpUrl: env.SMTP_URL || undefined,
+          // The jobs' lines are JSON like the requests' (pino), read by the same log shipper.
+          log: (line, level = "info") => logger()[level]({ component: "jobs" }, line),
+          instance: { instanceId, host: hostname(), pid: process.pid, startedAt: new Date() },
+        }).catch((err: Error) => {
           log(`jobs did not start: ${err.message}`);
           return null;
         });

@@ -16,3 +16,4 @@ export * from "./drift";
 export * from "./rate-limits";
 export * from "./settings";
 export * from "./cached-figures";
+export * from "./instances";

@@ -1,7 +1,6 @@
 import { handleHrEvent } from "@/server/api/hr";
+import { observed } from "@/server/http/observe";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request) {
-  return handleHrEvent(request);
-}
+export const POST = observed("hr.events", (request) => handleHrEvent(request));

@@ -1,9 +1,10 @@
 import { exportsArePosted, handleReportExport } from "@/server/api/exports";
+import { observed } from "@/server/http/observe";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request, { params }: { params: Promise<{ kind: string }> }) {
-  return handleReportExport(request, (await params).kind);
-}
+export const POST = observed("reports.export", async (request, { params }: { params: Promise<{ kind: string }> }) =>
+  handleReportExport(request, (await params).kind),
+);
 
 export const GET = exportsArePosted;

@@ -1,11 +1,8 @@
 import { createUser, listUsers } from "@/server/api/scim";
+import { observed } from "@/server/http/observe";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  return listUsers(request);
-}
+export const GET = observed("scim.users.list", (request) => listUsers(request));
 
-export async function POST(request: Request) {
-  return createUser(request);
-}
+export const POST = observed("scim.users.create", (request) => createUser(request));

@@ -1,21 +1,22 @@
 import { deleteUser, getUser, patchUser, replaceUser } from "@/server/api/scim";
+import { observed } from "@/server/http/observe";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 
-export async function GET(request: Request, { params }: Params) {
-  return getUser(request, (await params).id);
-}
+export const GET = observed("scim.users.get", async (request, { params }: Params) =>
+  getUser(request, (await params).id),
+);
 
-export async function PUT(request: Request, { params }: Params) {
-  return replaceUser(request, (await params).id);
-}
+export const PUT = observed("scim.users.replace", async (request, { params }: Params) =>
+  replaceUser(request, (await params).id),
+);
 
-export async function PATCH(request: Request, { params }: Params) {
-  return patchUser(request, (await params).id);
-}
+export const PATCH = observed("scim.users.patch", async (request, { params }: Params) =>
+  patchUser(request, (await params).id),
+);
 
-export async function DELETE(request: Request, { params }: Params) {
-  return deleteUser(request, (await params).id);
-}
+export const DELETE = observed("scim.users.delete", async (request, { params }: Params) =>
+  deleteUser(request, (await params).id),
+);

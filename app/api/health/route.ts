@@ -1,0 +1,7 @@
+import { handleHealth } from "@/server/api/operations";
+
+export const dynamic = "force-dynamic";
+
+export function GET(request: Request) {
+  return handleHealth(request);
+}
