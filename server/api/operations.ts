@@ -9,7 +9,7 @@ import { bearerToken } from "@/server/http/bearer";
 import { rateLimitRule } from "@/server/http/limits";
 import { localRateLimiter } from "@/server/http/local-rate-limit";
 import { processMetrics, setOperationalFigures } from "@/server/http/metrics-registry";
-import { readOperationalFigures } from "@/server/services/operations/figures";
+import { newAdapterCallTotals, readOperationalFigures } from "@/server/services/operations/figures";
 import { checkReadiness } from "@/server/services/operations/readiness";
 import { httpProblem } from "./errors";
 
@@ -23,6 +23,9 @@ interface OperatorContext {
 // Per process, as the endpoints are asked per instance (server/http/local-rate-limit.ts).
 const limiter = localRateLimiter();
 const NO_STORE = { "cache-control": "no-store" };
+/** This process's running count of the adapter call log, and one scrape at a time adding to it. */
+const adapterCallTotals = newAdapterCallTotals();
+let scraping: Promise<unknown> = Promise.resolve();
 
 /** Every operator request counts against its address; throws RATE_LIMITED when over. */
 function countRequest(request: Request, env: Env, now: Date) {
@@ -92,8 +95,12 @@ export function handleMetrics(
       );
     }
     const metrics = processMetrics();
-    setOperationalFigures(metrics, await readOperationalFigures(db, now));
-    return new Response(await metrics.registry.metrics(), {
+    const scrape = scraping.then(async () => {
+      setOperationalFigures(metrics, await readOperationalFigures(db, now, adapterCallTotals));
+      return metrics.registry.metrics();
+    });
+    scraping = scrape.catch(() => undefined);
+    return new Response(await scrape, {
       headers: { "content-type": metrics.registry.contentType, ...NO_STORE },
     });
   });
