@@ -217,6 +217,32 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
     allowed: ["it_admin"],
     input: () => ({ systemKey: "ldap", adapterKind: "ldap", adapterConfig: {} }),
   },
+  // A system that exists already: refused (CONFLICT) after the settings are checked, nothing added.
+  "systems.add": {
+    allowed: ["it_admin"],
+    input: () => ({
+      key: "ldap",
+      name: "Directory",
+      description: "",
+      accessLevels: ["member"],
+      adapterKind: "manual",
+      adapterConfig: {},
+    }),
+  },
+  // Removing a level while nothing uses it would succeed: a name too long is refused first.
+  "systems.edit": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "ldap", name: "x".repeat(101), description: "", accessLevels: ["member"] }),
+  },
+  "systems.testConnection": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "ldap", adapterKind: "manual", adapterConfig: {} }),
+  },
+  // Seeded systems have resources: refused, nothing retired.
+  "systems.retire": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "ldap", reason: "Moved to the new directory" }),
+  },
   "systems.retryOperation": { allowed: ["it_admin"], input: () => ({ operationId: missing }) },
   "systems.completeTask": { allowed: ["it_admin"], input: () => ({ taskId: missing }) },
   // An unknown report kind: refused by validation, nothing queued.

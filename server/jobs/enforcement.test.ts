@@ -6,7 +6,7 @@ import { createDrizzle } from "@/server/db/client";
 import { accessExceptions, adapterCalls, auditEvents, provisioningOperations } from "@/server/db/schema";
 import { closeAdapters } from "@/server/services/provisioning/adapters";
 import { enforcementStatus } from "@/server/services/provisioning/enforcement-status";
-import { configureSystemAdapter } from "@/server/services/provisioning/systems";
+import { configureSystemAdapter } from "@/server/services/provisioning/system-admin";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { insertExpiringExceptions } from "@/test/support/expiring";
 import { waitFor } from "@/test/support/flaky-target";

@@ -202,6 +202,29 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
       adapterConfig: { url: "http://127.0.0.1:9/slack", secretEnv: "SLACK_HOOK_SECRET", timeoutMs: 5000 },
     }),
   },
+  "systems.add": {
+    callers: ["it_admin"],
+    input: () => ({
+      key: "badge-printer",
+      name: "Badge printer",
+      description: "Prints visitor badges",
+      accessLevels: ["operator", "admin"],
+      adapterKind: "manual",
+      adapterConfig: {},
+    }),
+  },
+  "systems.edit": {
+    callers: ["it_admin"],
+    input: () => ({ systemKey: "slack", name: "Slack", description: "Chat", accessLevels: ["member", "admin"] }),
+  },
+  "systems.testConnection": {
+    callers: ["it_admin"],
+    input: () => ({ systemKey: "slack", adapterKind: "manual", adapterConfig: {} }),
+  },
+  "systems.retire": {
+    callers: ["it_admin"],
+    input: () => ({ systemKey: "slack", reason: "Moved to another chat tool" }),
+  },
   "systems.retryOperation": { callers: ["it_admin"], input: () => ({ operationId: missingId }) },
   "systems.completeTask": { callers: ["it_admin"], input: () => ({ taskId: missingId, note: "Done by hand" }) },
   "templates.save": {

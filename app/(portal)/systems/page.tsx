@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { When } from "@/components/time/when";
 import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { api } from "@/server/api/server";
 import { requireSection } from "@/server/auth/guard";
@@ -19,6 +20,11 @@ export default async function SystemsPage() {
       <PageHeader
         title="Systems"
         description="Where access lives, and the adapter that grants and removes it. Health is asked live."
+        actions={
+          <Link href="/systems/new" className={buttonClasses()}>
+            Add a system
+          </Link>
+        }
       />
       <section
         aria-label="Expiry"
@@ -82,10 +88,16 @@ export default async function SystemsPage() {
                 </td>
                 <td className="px-4 py-2">{s.adapterKind}</td>
                 <td className="px-4 py-2">
-                  <Badge tone={s.health.ok ? "green" : "red"}>{s.health.ok ? "healthy" : "unhealthy"}</Badge>
-                  <div className="mt-0.5 max-w-xs truncate text-xs text-slate-500" title={s.health.detail}>
-                    {s.health.detail}
-                  </div>
+                  {s.retiredAt ? (
+                    <Badge>retired</Badge>
+                  ) : (
+                    <>
+                      <Badge tone={s.health.ok ? "green" : "red"}>{s.health.ok ? "healthy" : "unhealthy"}</Badge>
+                      <div className="mt-0.5 max-w-xs truncate text-xs text-slate-500" title={s.health.detail}>
+                        {s.health.detail}
+                      </div>
+                    </>
+                  )}
                 </td>
                 <td className="px-4 py-2">{s.pending}</td>
                 <td className="px-4 py-2">

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { completeManualTask, retryOperation } from "@/server/services/provisioning/operations";
 import { enforcementStatus } from "@/server/services/provisioning/enforcement-status";
-import { configureSystemAdapter, getSystem, listSystems } from "@/server/services/provisioning/systems";
+import { getSystem, listSystems } from "@/server/services/provisioning/systems";
+import {
+  addSystem,
+  configureSystemAdapter,
+  editSystem,
+  retireSystem,
+  testSystemConnection,
+} from "@/server/services/provisioning/system-admin";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
 const systemKey = z
@@ -9,7 +16,18 @@ const systemKey = z
   .trim()
   .regex(/^[a-z][a-z0-9-]*$/, "a system key");
 
-/** Systems for IT: adapters, health, recent operations, failures to retry, manual tasks. */
+const adapterSettings = {
+  adapterKind: z.enum(["ldap", "postgres", "webhook", "manual"]),
+  adapterConfig: z.record(z.string(), z.unknown()),
+};
+const describedSystem = {
+  name: z.string().trim().min(1, "a name").max(100),
+  description: z.string().max(500),
+  /** lowest first */
+  accessLevels: z.array(z.string().max(40)).min(1, "at least one access level").max(20),
+};
+
+/** Systems for IT: adapters, health, recent operations, failures to retry, manual tasks; add, edit, retire. */
 export const systemsRouter = createTRPCRouter({
   list: itAdminProcedure.query(({ ctx }) => listSystems({ ctx: ctx.service })),
   /** Expiry lag and each system's removal backlog (the Systems page). */
@@ -18,14 +36,28 @@ export const systemsRouter = createTRPCRouter({
     .input(z.strictObject({ systemKey }))
     .query(({ ctx, input }) => getSystem({ ctx: ctx.service, input })),
   configure: itAdminProcedure
+    .input(z.strictObject({ systemKey, ...adapterSettings, withoutConnectionTest: z.boolean().optional() }))
+    .mutation(({ ctx, input }) => configureSystemAdapter({ ctx: ctx.service, input })),
+  add: itAdminProcedure
     .input(
       z.strictObject({
-        systemKey,
-        adapterKind: z.enum(["ldap", "postgres", "webhook", "manual"]),
-        adapterConfig: z.record(z.string(), z.unknown()),
+        key: systemKey.max(40),
+        ...describedSystem,
+        ...adapterSettings,
+        withoutConnectionTest: z.boolean().optional(),
       }),
     )
-    .mutation(({ ctx, input }) => configureSystemAdapter({ ctx: ctx.service, input })),
+    .mutation(({ ctx, input }) => addSystem({ ctx: ctx.service, input })),
+  edit: itAdminProcedure
+    .input(z.strictObject({ systemKey, ...describedSystem }))
+    .mutation(({ ctx, input }) => editSystem({ ctx: ctx.service, input })),
+  /** Asks the adapter's health check with settings not saved yet (nothing is written). */
+  testConnection: itAdminProcedure
+    .input(z.strictObject({ systemKey, ...adapterSettings }))
+    .mutation(({ ctx, input }) => testSystemConnection({ ctx: ctx.service, input })),
+  retire: itAdminProcedure
+    .input(z.strictObject({ systemKey, reason: z.string().trim().min(10, "at least 10 characters").max(1000) }))
+    .mutation(({ ctx, input }) => retireSystem({ ctx: ctx.service, input })),
   retryOperation: itAdminProcedure
     .input(z.strictObject({ operationId: z.uuid() }))
     .mutation(({ ctx, input }) => retryOperation({ ctx: ctx.service, input })),

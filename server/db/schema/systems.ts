@@ -21,8 +21,12 @@ export const systems = pgTable(
     /** Drift found on this system is corrected without asking. */
     driftAutoRemediate: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    /** Retired: no resources, no open access, no adapter calls; kept for the reports and the audit trail. */
+    retiredAt: timestamp({ withTimezone: true, mode: "date" }),
+    retiredReason: text(),
   },
   (t) => [
+    check("systems_retired", sql`(${t.retiredAt} is null) = (${t.retiredReason} is null)`),
     check("systems_key_format", sql`${t.key} ~ '^[a-z][a-z0-9-]*$'`),
     check("systems_has_levels", sql`cardinality(${t.accessLevels}) > 0`),
     check("systems_grace_days", sql`${t.graceDays} is null or ${t.graceDays} between 0 and 365`),

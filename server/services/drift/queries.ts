@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNull, type SQL } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { explainFinding, policyDraftForAccess } from "@/server/core/drift/explain";
 import { DomainError } from "@/server/core/errors";
@@ -21,7 +21,7 @@ function canCheck(system: typeof systems.$inferSelect): boolean {
 
 /** Every system with its lifecycle settings, its last drift check and its open findings. */
 export async function driftOverview({ ctx }: { ctx: ServiceContext }) {
-  const rows = await ctx.db.select().from(systems).orderBy(systems.key);
+  const rows = await ctx.db.select().from(systems).where(isNull(systems.retiredAt)).orderBy(systems.key);
   const last = await ctx.db
     .selectDistinctOn([driftRuns.systemKey])
     .from(driftRuns)
@@ -227,7 +227,7 @@ async function onceToday(ctx: ServiceContext, systemKey: string, check: () => Pr
  */
 export async function runScheduledDriftChecks({ ctx }: { ctx: ServiceContext }) {
   const results: { systemKey: string; ok: boolean; detail: string }[] = [];
-  for (const system of await ctx.db.select().from(systems).orderBy(systems.key)) {
+  for (const system of await ctx.db.select().from(systems).where(isNull(systems.retiredAt)).orderBy(systems.key)) {
     if (!canCheck(system)) continue;
     await onceToday(ctx, system.key, async () => {
       try {

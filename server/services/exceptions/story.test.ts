@@ -16,7 +16,7 @@ import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requ
 import { expectedAccessOf } from "../policies";
 import { closeAdapters } from "../provisioning/adapters";
 import { runDueOperations } from "../provisioning/operations";
-import { configureSystemAdapter } from "../provisioning/systems";
+import { configureSystemAdapter } from "../provisioning/system-admin";
 import { decideRequest } from "../requests/decide";
 import { publicUrl } from "../requests/notify";
 import { expireExceptions } from "./end";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
   compilePolicySet,
@@ -40,7 +40,8 @@ export async function loadPolicyConfig(db: DbOrTx): Promise<PolicyConfig> {
 /** Systems with their levels and every resource key, for lint. */
 export async function loadCatalog(db: DbOrTx) {
   const [systemRows, resourceRows] = await Promise.all([
-    db.select({ key: systems.key, levels: systems.accessLevels }).from(systems),
+    // A retired system is unknown to lint: policies can no longer name it.
+    db.select({ key: systems.key, levels: systems.accessLevels }).from(systems).where(isNull(systems.retiredAt)),
     db.select({ key: resources.key }).from(resources),
   ]);
   return {

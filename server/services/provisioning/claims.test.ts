@@ -10,7 +10,7 @@ import { as } from "@/test/support/requests";
 import { expireExceptions } from "../exceptions/end";
 import { closeAdapters } from "./adapters";
 import { claimDue, concurrencyFor, performClaim, runDueOperations } from "./runner";
-import { configureSystemAdapter } from "./systems";
+import { configureSystemAdapter } from "./system-admin";
 
 /**
  * Claims: no adapter call inside a transaction, and exactly once when a runner stops mid-call.

@@ -18,7 +18,7 @@ import { listExceptions } from "../exceptions/queries";
 import { decideRequest } from "../requests/decide";
 import { closeAdapters } from "./adapters";
 import { retryOperation, runDueOperations } from "./operations";
-import { configureSystemAdapter } from "./systems";
+import { configureSystemAdapter } from "./system-admin";
 
 const SECRET = "whsec_failure_modes";
 let t: TestDatabase;

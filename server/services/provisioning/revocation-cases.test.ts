@@ -15,7 +15,8 @@ import { decideRequest } from "../requests/decide";
 import { closeAdapters } from "./adapters";
 import { completeManualTask, queueOperation, retryOperation, runDueOperations } from "./operations";
 import { applyOperationOutcome } from "./outcome";
-import { configureSystemAdapter, getSystem } from "./systems";
+import { configureSystemAdapter } from "./system-admin";
+import { getSystem } from "./systems";
 
 const SECRET = "whsec_revocation_cases";
 const SARAH = "sarah.chen@company.com";

@@ -14,7 +14,7 @@ import { as, movableClock } from "@/test/support/requests";
 import { expireExceptions } from "../exceptions/end";
 import { closeAdapters } from "./adapters";
 import { runDueOperations } from "./operations";
-import { configureSystemAdapter } from "./systems";
+import { configureSystemAdapter } from "./system-admin";
 
 const SECRET = "whsec_revocation_order";
 const T0 = "2026-11-16T09:00:00Z";

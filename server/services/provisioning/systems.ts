@@ -1,15 +1,14 @@
 import { and, asc, count, desc, eq, gte, inArray, or } from "drizzle-orm";
-import { AdapterError } from "@/server/adapters/types";
-import { adapterFor, adapterKinds } from "@/server/adapters/registry";
+import { adapterKinds } from "@/server/adapters/registry";
 import { DomainError } from "@/server/core/errors";
 import { adapterCalls, identities, manualTasks, provisioningOperations, systems } from "@/server/db/schema";
-import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { adapterOf } from "./adapters";
 
 const HEALTH_TIMEOUT_MS = 5_000;
 
-async function healthOf(system: typeof systems.$inferSelect) {
+/** The adapter's own health check, asked live, within 5 s. */
+export async function healthOf(system: Pick<typeof systems.$inferSelect, "key" | "adapterKind" | "adapterConfig">) {
   try {
     const adapter = adapterOf(system);
     return await Promise.race([
@@ -45,12 +44,14 @@ export async function listSystems({ ctx }: { ctx: ServiceContext }) {
   ]);
   const by = (list: { systemKey: string; n: number }[]) => new Map(list.map((x) => [x.systemKey, x.n]));
   const [f, t, p] = [by(failed), by(tasks), by(pending)];
-  const health = await Promise.all(rows.map(healthOf));
+  // A retired system's adapter is not asked.
+  const health = await Promise.all(rows.map((s) => (s.retiredAt ? { ok: true, detail: "retired" } : healthOf(s))));
   return rows.map((s, i) => ({
     key: s.key,
     name: s.name,
     description: s.description,
     adapterKind: s.adapterKind,
+    retiredAt: s.retiredAt,
     health: health[i]!,
     failed: f.get(s.key) ?? 0,
     openTasks: t.get(s.key) ?? 0,
@@ -99,11 +100,14 @@ export async function getSystem({ ctx, input }: { ctx: ServiceContext; input: { 
         ),
       )
       .orderBy(asc(manualTasks.createdAt)),
-    healthOf(system),
+    system.retiredAt ? { ok: true, detail: "retired" } : healthOf(system),
   ]);
   return {
     key: system.key,
     name: system.name,
+    description: system.description,
+    retiredAt: system.retiredAt,
+    retiredReason: system.retiredReason,
     adapterKind: system.adapterKind,
     adapterConfig: system.adapterConfig as Record<string, unknown>,
     accessLevels: system.accessLevels,
@@ -117,45 +121,4 @@ export async function getSystem({ ctx, input }: { ctx: ServiceContext; input: { 
       .filter((t) => t.task.status === "cancelled")
       .map((t) => ({ ...t.task, cancelReason: t.cancelReason })),
   };
-}
-
-/** IT connects a system to an adapter; the settings are checked before they are saved. */
-export async function configureSystemAdapter({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { systemKey: string; adapterKind: string; adapterConfig: Record<string, unknown> };
-}) {
-  const [system] = await ctx.db.select().from(systems).where(eq(systems.key, input.systemKey));
-  if (!system) throw new DomainError("NOT_FOUND", `There is no system "${input.systemKey}"`, { field: "systemKey" });
-  try {
-    await adapterFor({ key: system.key, adapterKind: input.adapterKind, adapterConfig: input.adapterConfig }).close();
-  } catch (err) {
-    if (err instanceof AdapterError) throw new DomainError("INVALID_INPUT", err.message, { field: "adapterConfig" });
-    throw err;
-  }
-  return ctx.db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(systems)
-      .set({ adapterKind: input.adapterKind, adapterConfig: input.adapterConfig })
-      .where(eq(systems.key, system.key))
-      .returning();
-    // Secrets are named by environment variable, but a literal one must not reach the audit trail.
-    const redact = (c: unknown) =>
-      Object.fromEntries(
-        Object.entries((c ?? {}) as Record<string, unknown>).map(([k, v]) => [
-          k,
-          /password|secret|token/i.test(k) && !/env$/i.test(k) ? "***" : v,
-        ]),
-      );
-    await recordAuditEvent(tx, ctx, {
-      action: "system.adapter_configured",
-      subjectType: "system",
-      subjectId: system.key,
-      before: { adapterKind: system.adapterKind, adapterConfig: redact(system.adapterConfig) },
-      after: { adapterKind: updated!.adapterKind, adapterConfig: redact(updated!.adapterConfig) },
-    });
-    return { key: updated!.key, adapterKind: updated!.adapterKind };
-  });
 }

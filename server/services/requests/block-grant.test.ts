@@ -22,7 +22,7 @@ import { as, clearRequests, financeReportsAsk, movableClock, submit } from "@/te
 import { activeExceptionsOf } from "../exceptions/active";
 import { closeAdapters } from "../provisioning/adapters";
 import { retryOperation, runDueOperations } from "../provisioning/operations";
-import { configureSystemAdapter } from "../provisioning/systems";
+import { configureSystemAdapter } from "../provisioning/system-admin";
 import { decideRequest, recordDecision } from "./decide";
 
 /**

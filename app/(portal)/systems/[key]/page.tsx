@@ -2,7 +2,9 @@ import { formatWhen } from "@/components/requests/format";
 import { notFound } from "next/navigation";
 
 import { ResourceGrace } from "@/components/drift/resource-grace";
-import { AdapterForm, CompleteTask, RetryOperation } from "@/components/systems/system-actions";
+import { AdapterForm } from "@/components/systems/adapter-form";
+import { CompleteTask, RetryOperation } from "@/components/systems/system-actions";
+import { EditSystemForm, RetireSystem } from "@/components/systems/system-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -23,13 +25,26 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
     <>
       <PageHeader
         title={s.name}
-        description={`Levels: ${s.accessLevels.join(" < ")}`}
+        description={`${s.description ? `${s.description} · ` : ""}Levels: ${s.accessLevels.join(" < ")}`}
         actions={
-          <Badge tone={s.health.ok ? "green" : "red"}>
-            {s.health.ok ? "healthy" : "unhealthy"}: {s.health.detail}
-          </Badge>
+          s.retiredAt ? (
+            <Badge>retired</Badge>
+          ) : (
+            <Badge tone={s.health.ok ? "green" : "red"}>
+              {s.health.ok ? "healthy" : "unhealthy"}: {s.health.detail}
+            </Badge>
+          )
         }
       />
+      {s.retiredAt && (
+        <p
+          role="status"
+          className="mb-6 rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700"
+        >
+          Retired {formatWhen(s.retiredAt, tz)}: {s.retiredReason}. Its history stays in reports and the audit trail;
+          its adapter is no longer called.
+        </p>
+      )}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="grid min-w-0 grid-cols-1 content-start gap-6">
           <Card title="Tasks for IT" description="The manual adapter's work: do it in the system, then mark it done.">
@@ -128,14 +143,26 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
           </Card>
         </div>
         <div className="grid min-w-0 grid-cols-1 content-start gap-6">
-          <Card title="Adapter">
-            <AdapterForm
-              systemKey={s.key}
-              adapterKind={s.adapterKind}
-              adapterConfig={s.adapterConfig}
-              kinds={s.adapterKinds}
-            />
-          </Card>
+          {!s.retiredAt && (
+            <>
+              <Card title="Details">
+                <EditSystemForm
+                  systemKey={s.key}
+                  name={s.name}
+                  description={s.description}
+                  accessLevels={s.accessLevels}
+                />
+              </Card>
+              <Card title="Adapter" description="The connection is tested before new settings are saved.">
+                <AdapterForm
+                  systemKey={s.key}
+                  adapterKind={s.adapterKind}
+                  adapterConfig={s.adapterConfig}
+                  kinds={s.adapterKinds}
+                />
+              </Card>
+            </>
+          )}
           <Card
             title="Grace periods"
             description={
@@ -145,6 +172,11 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
           >
             <ResourceGrace systemKey={s.key} />
           </Card>
+          {!s.retiredAt && (
+            <Card title="Retire">
+              <RetireSystem systemKey={s.key} name={s.name} />
+            </Card>
+          )}
         </div>
       </div>
     </>
