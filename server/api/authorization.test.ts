@@ -47,6 +47,16 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
     allowed: ["it_admin"],
     input: (f) => ({ identityId: f.sarahId, toSource: "no-such-source", reason: "authorization table" }),
   },
+  // Sarah's email: taken, refused with CONFLICT, nobody added.
+  "identities.addByHand": {
+    allowed: ["it_admin"],
+    input: () => ({
+      email: "sarah.chen@company.com",
+      displayName: "Sarah Again",
+      attributes: { department: "Sales" },
+      reason: "authorization table",
+    }),
+  },
   "identities.previewImport": {
     allowed: ["it_admin"],
     input: () => ({ csv: "external_id,job_title\nsarah.chen,Senior Sales Engineer\n" }),

@@ -63,6 +63,8 @@ export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIden
       ...columnsFor(validated.values),
       managerId: managerRow?.id ?? null,
       managedBy: input.managedBy ?? null,
+      // IT added them by hand: the first source that sends their email takes them over (identity-takeover.ts).
+      awaitingSource: input.source === "admin",
       createdAt: now,
       updatedAt: now,
     })

@@ -127,6 +127,16 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
   "hr.rotateToken": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.revokeSource": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.createSource": { callers: ["it_admin"], input: () => ({ key: "workday", name: "Workday" }) },
+  "identities.addByHand": {
+    callers: ["it_admin"],
+    input: () => ({
+      email: "new.contractor@company.com",
+      displayName: "New Contractor",
+      externalId: null,
+      attributes: { department: "Engineering", job_title: "Contractor", employment_type: "Contractor" },
+      reason: "Contractor starting before HR has them",
+    }),
+  },
   "identities.handOver": {
     callers: ["it_admin"],
     input: (f) => ({ identityId: f.sarahId, toSource: null, reason: "Moved to the new HR system" }),

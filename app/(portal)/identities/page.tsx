@@ -28,6 +28,9 @@ export default async function IdentitiesPage({
         description="Everyone HR knows about, with the attributes that policies read."
         actions={
           <div className="flex flex-wrap gap-2">
+            <Link href="/identities/new" className={buttonClasses("secondary")}>
+              Add a person
+            </Link>
             <Link href="/identities/import" className={buttonClasses("secondary")}>
               Import CSV
             </Link>

@@ -8,6 +8,7 @@ import {
   listIdentityFacets,
 } from "@/server/services/identities";
 import { handOverIdentity } from "@/server/services/hr/handover";
+import { addPersonByHand } from "@/server/services/identity-by-hand";
 import { applyIdentityImport } from "@/server/services/identity-import/apply";
 import { previewIdentityImport } from "@/server/services/identity-import/preview";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
@@ -47,6 +48,21 @@ export const identitiesRouter = createTRPCRouter({
   handOver: itAdminProcedure
     .input(z.strictObject({ identityId: z.uuid(), toSource: sourceKey.nullable(), reason: handoverReason }))
     .mutation(({ ctx, input }) => handOverIdentity({ ctx: ctx.service, input })),
+
+  /** IT adds a person no source has sent (yet); a source that later sends the email takes them over. */
+  addByHand: itAdminProcedure
+    .input(
+      z.strictObject({
+        email: z.email().max(254),
+        displayName: z.string().trim().min(1, "a name").max(200),
+        externalId: z.string().trim().max(200).nullish(),
+        attributes: z.record(z.string().max(60), z.string().max(200)).refine((a) => Object.keys(a).length <= 30, {
+          error: "at most 30 attributes",
+        }),
+        reason: z.string().trim().min(3, "say why").max(1000),
+      }),
+    )
+    .mutation(({ ctx, input }) => addPersonByHand({ ctx: ctx.service, input })),
 
   /** CSV import: every change it would make, changing nothing. */
   previewImport: itAdminProcedure

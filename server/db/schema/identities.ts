@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   bigserial,
   date,
   index,
@@ -46,6 +47,11 @@ export const identities = pgTable(
      * null when no token may: the demo seed, a CSV import, IT by hand.
      */
     managedBy: text().references(() => hrSources.key),
+    /**
+     * Added by IT by hand (or by CLEARANCE_ADMINS) before any source knew them: the first HR event
+     * or SCIM request that names their email takes them over, once (issue 15, point 8).
+     */
+    awaitingSource: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

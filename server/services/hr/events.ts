@@ -8,6 +8,7 @@ import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
 import { createIdentity } from "../identity-create";
+import { takeOverAwaitingPerson } from "../identity-takeover";
 import { newHrToken, tokenHash } from "./tokens";
 
 /** IT registers an HR system; its bearer token is shown once and stored only as a hash. */
@@ -58,7 +59,28 @@ async function applyEvent(tx: Tx, ctx: ServiceContext, row: typeof hrEvents.$inf
     .where(eq(identities.externalId, effect.externalId))
     .for("update");
   const managed = person?.managedBy === row.sourceKey;
-  if (effect.kind === "hire" && !person)
+  // Someone IT added by hand with this email: the source takes them over and updates them.
+  const takenOver =
+    effect.kind === "hire" && !person
+      ? await takeOverAwaitingPerson(tx, ctx, {
+          email: effect.person?.email ?? `${effect.externalId}@${process.env.CLEARANCE_EMAIL_DOMAIN ?? "company.com"}`,
+          externalId: effect.externalId,
+          sourceKey: row.sourceKey,
+          via: "hr_event",
+        })
+      : null;
+  if (takenOver)
+    await changeIdentityAttributes({
+      ctx: { ...ctx, db: tx as unknown as Db },
+      input: {
+        identityId: takenOver,
+        attributes: effect.attributes,
+        source: "hr_event",
+        effectiveAt: effect.effectiveAt,
+        reason: effect.reason,
+      },
+    });
+  else if (effect.kind === "hire" && !person)
     await hireOnce(() =>
       createIdentity(tx, ctx, {
         externalId: effect.externalId,

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { DomainError } from "@/server/core/errors";
+import { DomainError, isDomainError } from "@/server/core/errors";
 import { readUserResource, type ScimObject } from "@/server/core/scim/coerce";
 import { MAX_RESULTS } from "@/server/core/scim/discovery";
 import { invalidValue, ScimError } from "@/server/core/scim/errors";
@@ -15,6 +15,7 @@ import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
 import { createIdentity } from "../identity-create";
+import { takeOverAwaitingPerson } from "../identity-takeover";
 import { filterToSql } from "./filter-sql";
 
 /** Every SCIM call knows the URL of /Users, for meta.location and manager.$ref. */
@@ -190,12 +191,31 @@ async function uniquely<T>(write: () => Promise<T>): Promise<T> {
 /**
  * POST /Users: a joiner, managed by the token's source. createIdentity writes the person, their
  * history, the audit event and the joiner plan in this transaction. Someone who exists already
- * (whoever manages them) is a 409 uniqueness: a POST never takes a person over.
+ * (whoever manages them) is a 409 uniqueness: a POST takes over only a person IT added by hand
+ * who awaits a source (identity-takeover.ts).
  */
 export async function createScimUser({ ctx, input }: { ctx: SourceContext; input: UsersUrl & { body: unknown } }) {
   const changes = userChanges(null, readUserResource(input.body), { keepUnsentExtensions: false });
   return uniquely(() =>
     ctx.db.transaction(async (tx) => {
+      // Someone IT added by hand with this email: this source takes them over, and the POST updates them.
+      const takenOver = await takeOverAwaitingPerson(tx, ctx, {
+        email: changes.email!,
+        externalId: changes.externalId!,
+        sourceKey: ctx.sourceKey,
+        via: "scim",
+      }).catch((err: unknown) => {
+        if (isDomainError(err) && err.code === "CONFLICT")
+          throw new ScimError("uniqueness", `externalId: another User already has ${changes.externalId}`, {
+            field: "externalId",
+          });
+        throw err;
+      });
+      if (takenOver) {
+        const person = await loadIdentity(tx, ctx, takenOver, { forUpdate: true });
+        await applyChanges(tx, ctx, person, changes, reasonOf("create"));
+        return toScimUser(await loadIdentity(tx, ctx, takenOver), input.usersUrl);
+      }
       await assertUnique(tx, changes);
       const managerEmail = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
       const row = await createIdentity(tx, ctx, {

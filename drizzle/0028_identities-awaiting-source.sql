@@ -1,0 +1,1 @@
+ALTER TABLE "identities" ADD COLUMN "awaiting_source" boolean DEFAULT false NOT NULL;
