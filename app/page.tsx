@@ -5,8 +5,8 @@ import { landingPage } from "@/server/core/landing";
 
 export const dynamic = "force-dynamic";
 
-/** Home, and where sign-in goes when no page was asked for: the inbox when work waits, else My access. */
+/** Home, and where sign-in goes when no page was asked for: the inbox when work waits, IT's work queue, else My access. */
 export default async function Home() {
-  await requireActor();
-  redirect(landingPage(await (await api()).inbox.count()));
+  const actor = await requireActor();
+  redirect(landingPage(await (await api()).inbox.count(), actor.roles));
 }

@@ -94,8 +94,8 @@ export const test = base.extend<{ signInAs: (email: string) => Promise<void> }>(
   signInAs: async ({ page }, provide) => {
     await provide(async (email) => {
       await signInWithOidc(page, email);
-      // Home sends approvers with requests waiting to the inbox, everyone else to My access.
-      await page.waitForURL(/\/(access|inbox)$/);
+      // Home sends approvers with requests waiting to the inbox, IT admins to their work queue, everyone else to My access.
+      await page.waitForURL(/\/(access|inbox|work)$/);
     });
   },
 });

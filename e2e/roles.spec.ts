@@ -32,6 +32,7 @@ test.describe("each role sees only its sections", () => {
     await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link")).toHaveText(
       sectionLinks([
         ...everyone,
+        "Work queue",
         "Policies",
         "Request templates",
         "Identities",

@@ -219,6 +219,7 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
       escalatedApproverGroup: null,
     }),
   },
+  "work.queue": { allowed: ["it_admin"] },
   "systems.list": { allowed: ["it_admin"] },
   "systems.enforcement": { allowed: ["it_admin"] },
   "systems.byKey": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap" }) },

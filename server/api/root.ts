@@ -7,6 +7,7 @@ import { lifecycleRouter } from "./routers/lifecycle";
 import { reportsRouter } from "./routers/reports";
 import { fallbacksRouter } from "./routers/fallbacks";
 import { systemsRouter } from "./routers/systems";
+import { workRouter } from "./routers/work";
 import { delegationsRouter } from "./routers/delegations";
 import { inboxRouter } from "./routers/inbox";
 import { notificationsRouter } from "./routers/notifications";
@@ -36,6 +37,7 @@ export const appRouter = createTRPCRouter({
   notifications: notificationsRouter,
   exceptions: exceptionsRouter,
   systems: systemsRouter,
+  work: workRouter,
   fallbacks: fallbacksRouter,
   reports: reportsRouter,
   hr: hrRouter,

@@ -6,5 +6,9 @@ describe("where a person lands", () => {
     expect(landingPage(3)).toBe("/inbox");
     expect(landingPage(1)).toBe("/inbox");
     expect(landingPage(0)).toBe("/access");
+    expect(landingPage(0, ["employee", "auditor"])).toBe("/access");
+    // IT's home is the work queue, unless requests wait for their own decision.
+    expect(landingPage(0, ["employee", "it_admin"])).toBe("/work");
+    expect(landingPage(2, ["employee", "it_admin"])).toBe("/inbox");
   });
 });

@@ -16,6 +16,7 @@ describe("portal roles", () => {
       ["employee", "it_admin"],
       [
         ...everyone,
+        "work",
         "policies",
         "templates",
         "identities",

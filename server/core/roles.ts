@@ -22,6 +22,7 @@ export type SectionKey =
   | "notifications"
   | "inbox"
   | "out-of-office"
+  | "work"
   | "identities"
   | "policies"
   | "templates"
@@ -50,6 +51,7 @@ export const sections: readonly Section[] = [
   // Anyone may be asked to decide (a manager, a resource owner, a delegate), so the inbox is everyone's.
   { key: "inbox", label: "Inbox", href: "/inbox", group: "Approvals", roles: ["employee"] },
   { key: "out-of-office", label: "Out of office", href: "/out-of-office", group: "Approvals", roles: ["employee"] },
+  { key: "work", label: "Work queue", href: "/work", group: "Administration", roles: ["it_admin"] },
   { key: "policies", label: "Policies", href: "/policies", group: "Administration", roles: ["it_admin"] },
   { key: "templates", label: "Request templates", href: "/templates", group: "Administration", roles: ["it_admin"] },
   { key: "identities", label: "Identities", href: "/identities", group: "Administration", roles: ["it_admin"] },

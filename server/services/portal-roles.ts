@@ -134,3 +134,12 @@ const holds = async (tx: Tx, identityId: string, role: AdministeredRole) =>
   ).length > 0;
 
 const IT_ADMIN_LOCK = 7_414_015;
+
+/** Everyone holding IT admin (notifyPeople leaves out who is not Active): who is told of work for IT. */
+export async function itAdminIds(db: DbOrTx): Promise<string[]> {
+  const rows = await db
+    .select({ id: portalRoleAssignments.identityId })
+    .from(portalRoleAssignments)
+    .where(eq(portalRoleAssignments.role, "it_admin"));
+  return rows.map((r) => r.id);
+}

@@ -12,6 +12,8 @@ import {
   systems,
 } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
+import { itAdminIds } from "../portal-roles";
+import { notifyPeople } from "../requests/notify";
 import type { ServiceContext } from "../context";
 import { adapterOf } from "./adapters";
 import { applyOperationOutcome } from "./outcome";
@@ -112,15 +114,14 @@ export async function settleOperation(tx: Tx, ctx: ServiceContext, op: Operation
       .set({ status: "waiting", attempts, lastError: null, ...released })
       .where(eq(provisioningOperations.id, op.id))
       .returning();
-    await tx
+    const description = await taskDescription(tx, op, outcome.result.detail);
+    const opened = await tx
       .insert(manualTasks)
-      .values({
-        operationId: op.id,
-        systemKey: op.systemKey,
-        description: await taskDescription(tx, op, outcome.result.detail),
-        createdAt: now,
-      })
-      .onConflictDoNothing();
+      .values({ operationId: op.id, systemKey: op.systemKey, description, createdAt: now })
+      .onConflictDoNothing()
+      .returning({ id: manualTasks.id });
+    // IT hears of it at once (in the app and by email), not when someone happens to open the system.
+    if (opened.length) await tellItOfManualTask(tx, op, description, now);
     await recordAuditEvent(tx, ctx, {
       action: "provisioning.task_opened",
       subjectType: "provisioning_operation",
@@ -177,4 +178,21 @@ async function taskDescription(tx: Tx, op: Operation, detail: string) {
   return cancelledTask
     ? `${detail} (its grant task was cancelled before it was done: if it was never granted, there is nothing to remove; mark this done)`
     : detail;
+}
+
+/** Every Active IT admin: a task on <system> waits for them, with what to do. */
+async function tellItOfManualTask(tx: Tx, op: Operation, description: string, now: Date) {
+  const [system] = await tx.select({ name: systems.name }).from(systems).where(eq(systems.key, op.systemKey));
+  const name = system?.name ?? op.systemKey;
+  await notifyPeople(
+    tx,
+    await itAdminIds(tx),
+    {
+      kind: "manual_task",
+      title: `A task for IT on ${name}: ${op.action === "grant" ? "grant" : "remove"} ${op.resourceKey}`,
+      body: `${description}\nDo it in ${name}, then mark it done on the system's page in Clearance.`,
+      link: `/systems/${op.systemKey}`,
+    },
+    now,
+  );
 }

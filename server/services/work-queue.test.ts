@@ -1,0 +1,56 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemActor } from "@/server/core/actor";
+import { accessExceptions, provisioningOperations } from "@/server/db/schema";
+import { createTestDatabase, type TestDatabase } from "@/test/support/db";
+import { insertExpiringExceptions } from "@/test/support/expiring";
+import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
+import { runDueOperations } from "./provisioning/operations";
+import { decideRequest } from "./requests/decide";
+import { itWorkQueue } from "./work-queue";
+
+/** Issue 15, point 4: IT's home lists what waits for IT. */
+let t: TestDatabase;
+const clock = movableClock("2026-11-02T09:00:00Z");
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.close());
+
+describe("IT's work queue", () => {
+  it("shows the manual tasks, failed operations and exceptions expiring this week, oldest first, with totals", async () => {
+    const it_ = await as(t.db, "priya.raman@company.com", clock);
+    const empty = await itWorkQueue({ ctx: it_ });
+    expect([empty.tasks.total, empty.failedOperations.total, empty.expiringThisWeek.total]).toEqual([0, 0, 0]);
+
+    // A grant on Google (a manual system): a task for IT.
+    const r = await submit(await as(t.db, "sarah.chen@company.com", clock), financeReportsAsk);
+    await decideRequest({
+      ctx: await as(t.db, "cfo@company.com", clock),
+      input: { requestId: r.id, decision: "approve" },
+    });
+    await runDueOperations({ ctx: { db: t.db, actor: systemActor("provisioning"), clock } });
+    // Three exceptions expiring in 3 days, one in 10 (not this week); one operation failed.
+    const soon = await insertExpiringExceptions(t.db, {
+      systemKey: "slack",
+      count: 3,
+      expiresAt: new Date("2026-11-05T09:00:00Z"),
+    });
+    await insertExpiringExceptions(t.db, { systemKey: "okta", count: 1, expiresAt: new Date("2026-11-12T09:00:00Z") });
+    const [granted] = await t.db.select().from(accessExceptions).where(eq(accessExceptions.requestId, r.id));
+    await t.db
+      .update(provisioningOperations)
+      .set({ status: "failed", lastError: "403 from the API" })
+      .where(eq(provisioningOperations.exceptionId, granted!.id));
+
+    const q = await itWorkQueue({ ctx: it_ });
+    expect(q.tasks.total).toBe(1);
+    expect(q.tasks.first[0]).toMatchObject({ systemKey: "google", systemName: "Google Workspace" });
+    expect(q.failedOperations).toMatchObject({
+      total: 1,
+      first: [{ systemKey: "google", lastError: "403 from the API" }],
+    });
+    expect(q.expiringThisWeek.total).toBe(3);
+    expect(q.expiringThisWeek.first.map((e) => e.id).sort()).toEqual([...soon].sort());
+  });
+});
