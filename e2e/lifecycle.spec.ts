@@ -41,7 +41,7 @@ test("a joiner from the HR system is provisioned in LDAP; access added by hand s
   // The directory system is connected to the test's slapd, one group per resource.
   await openReady(page, "/systems/ldap");
   await page.getByLabel("Adapter", { exact: true }).selectOption("ldap");
-  await page.getByLabel("Settings (JSON)").fill(
+  await page.getByLabel(/^Settings \(JSON/).fill(
     JSON.stringify({
       url: slapd.url,
       bindDn: slapd.bindDn,

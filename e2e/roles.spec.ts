@@ -40,6 +40,7 @@ test.describe("each role sees only its sections", () => {
         "Fallbacks",
         "Systems",
         "Drift",
+        "Portal roles",
         "Outbox",
         "Exception metrics",
         "Reports",

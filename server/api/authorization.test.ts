@@ -220,6 +220,18 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
     }),
   },
   "work.queue": { allowed: ["it_admin"] },
+  "portalRoles.list": { allowed: ["it_admin"] },
+  // Sarah as auditor with a reason too short: refused by validation, nothing granted.
+  "portalRoles.grant": {
+    allowed: ["it_admin"],
+    input: () => ({ email: "sarah.chen@company.com", role: "auditor", reason: "x" }),
+  },
+  // The seeded auditor's role, with a reason too short: refused, nothing revoked.
+  "portalRoles.revoke": {
+    allowed: ["it_admin"],
+    input: () => ({ email: "auditor@company.com", role: "auditor", reason: "x" }),
+  },
+  "portalRoles.decide": { allowed: ["it_admin"], input: () => ({ proposalId: missing, decision: "approve" }) },
   "systems.list": { allowed: ["it_admin"] },
   "systems.enforcement": { allowed: ["it_admin"] },
   "systems.byKey": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap" }) },

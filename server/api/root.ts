@@ -6,6 +6,7 @@ import { driftRouter } from "./routers/drift";
 import { lifecycleRouter } from "./routers/lifecycle";
 import { reportsRouter } from "./routers/reports";
 import { fallbacksRouter } from "./routers/fallbacks";
+import { portalRolesRouter } from "./routers/portal-roles";
 import { systemsRouter } from "./routers/systems";
 import { workRouter } from "./routers/work";
 import { delegationsRouter } from "./routers/delegations";
@@ -36,6 +37,7 @@ export const appRouter = createTRPCRouter({
   delegations: delegationsRouter,
   notifications: notificationsRouter,
   exceptions: exceptionsRouter,
+  portalRoles: portalRolesRouter,
   systems: systemsRouter,
   work: workRouter,
   fallbacks: fallbacksRouter,

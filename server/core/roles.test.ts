@@ -24,6 +24,7 @@ describe("portal roles", () => {
         "fallbacks",
         "systems",
         "drift",
+        "portal-roles",
         "outbox",
         "metrics",
         "reports",

@@ -23,6 +23,7 @@ export type SectionKey =
   | "inbox"
   | "out-of-office"
   | "work"
+  | "portal-roles"
   | "identities"
   | "policies"
   | "templates"
@@ -59,6 +60,7 @@ export const sections: readonly Section[] = [
   { key: "fallbacks", label: "Fallbacks", href: "/fallbacks", group: "Administration", roles: ["it_admin"] },
   { key: "systems", label: "Systems", href: "/systems", group: "Administration", roles: ["it_admin"] },
   { key: "drift", label: "Drift", href: "/drift", group: "Administration", roles: ["it_admin"] },
+  { key: "portal-roles", label: "Portal roles", href: "/portal-roles", group: "Administration", roles: ["it_admin"] },
   { key: "outbox", label: "Outbox", href: "/outbox", group: "Administration", roles: ["it_admin"] },
   { key: "metrics", label: "Exception metrics", href: "/metrics", group: "Audit", roles: ["it_admin", "auditor"] },
   { key: "reports", label: "Reports", href: "/reports", group: "Audit", roles: ["it_admin", "auditor"] },

@@ -127,6 +127,18 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
   "hr.rotateToken": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.revokeSource": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.createSource": { callers: ["it_admin"], input: () => ({ key: "workday", name: "Workday" }) },
+  "portalRoles.grant": {
+    callers: ["it_admin"],
+    input: () => ({ email: "sarah.chen@company.com", role: "auditor", reason: "Quarterly access review" }),
+  },
+  "portalRoles.revoke": {
+    callers: ["it_admin"],
+    input: () => ({ email: "auditor@company.com", role: "auditor", reason: "Moved to another team" }),
+  },
+  "portalRoles.decide": {
+    callers: ["it_admin"],
+    input: () => ({ proposalId: missingId, decision: "approve", note: "Looks right" }),
+  },
   "identities.addByHand": {
     callers: ["it_admin"],
     input: () => ({

@@ -153,7 +153,7 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
                   accessLevels={s.accessLevels}
                 />
               </Card>
-              <Card title="Adapter" description="The connection is tested before new settings are saved.">
+              <Card title="Adapter" description="Clearance tests the connection before it keeps new settings.">
                 <AdapterForm
                   systemKey={s.key}
                   adapterKind={s.adapterKind}
