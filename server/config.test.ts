@@ -4,6 +4,7 @@ import {
   checkAuthSettings,
   demoWanted,
   instanceIdFrom,
+  keepAliveTimeoutMs,
   logLevel,
   metricsToken,
   oidcSettings,
@@ -94,6 +95,15 @@ describe("operator settings (issue 15)", () => {
     expect(metricsToken({ CLEARANCE_METRICS_TOKEN: " " })).toBeNull();
     expect(metricsToken({ CLEARANCE_METRICS_TOKEN: "x".repeat(24) })).toBe("x".repeat(24));
     expect(() => metricsToken({ CLEARANCE_METRICS_TOKEN: "secret" })).toThrow(StartupError);
+  });
+
+  it("CLEARANCE_KEEP_ALIVE_TIMEOUT_MS: 65 s by default (longer than a load balancer's idle timeout); nonsense stops the start", () => {
+    expect(keepAliveTimeoutMs({})).toBe(65_000);
+    expect(keepAliveTimeoutMs({ CLEARANCE_KEEP_ALIVE_TIMEOUT_MS: "120000" })).toBe(120_000);
+    for (const bad of ["5s", "10", "-1", "1e9"])
+      expect(() => keepAliveTimeoutMs({ CLEARANCE_KEEP_ALIVE_TIMEOUT_MS: bad })).toThrow(
+        /CLEARANCE_KEEP_ALIVE_TIMEOUT_MS/,
+      );
   });
 
   it("CLEARANCE_INSTANCE_ID: a plain name, or the launcher's own", () => {

@@ -126,6 +126,22 @@ export function instanceIdFrom(env: Env, fallback: () => string): string {
   return id;
 }
 
+/**
+ * How long an idle keep-alive connection stays open (CLEARANCE_KEEP_ALIVE_TIMEOUT_MS, default 65 s):
+ * longer than a load balancer's idle timeout (AWS ALB 60 s), so the balancer closes first and never
+ * sends a request on a connection Node.js is closing (a 502). Node's own default is 5 s.
+ */
+export function keepAliveTimeoutMs(env: Env = process.env): number {
+  const value = env.CLEARANCE_KEEP_ALIVE_TIMEOUT_MS?.trim();
+  if (!value) return 65_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1_000 || ms > 3_600_000)
+    throw new StartupError(
+      `CLEARANCE_KEEP_ALIVE_TIMEOUT_MS: "${value}" is not a number of milliseconds between 1000 and 3600000`,
+    );
+  return ms;
+}
+
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 

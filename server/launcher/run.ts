@@ -15,6 +15,7 @@ import {
   demoWanted,
   devLoginEnabled,
   instanceIdFrom,
+  keepAliveTimeoutMs,
   logLevel,
   metricsToken,
   StartupError,
@@ -87,6 +88,7 @@ async function run(mode: RunMode) {
   checkpointSettings(env);
   checkRateLimitSettings(env);
   metricsToken(env);
+  const keepAlive = keepAliveTimeoutMs(env);
   // Development prints people's lines, not every call's JSON, unless asked (LOG_LEVEL).
   if (mode === "dev") env.LOG_LEVEL ??= "warn";
   logLevel(env);
@@ -138,7 +140,13 @@ async function run(mode: RunMode) {
 
   // In development another free port is fine; a production server must get the port it was told.
   const port = env.PORT ? Number(env.PORT) : mode === "dev" ? await freePort(3000) : 3000;
-  const next = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), [mode, "--port", String(port)], {
+  const nextArgs = [
+    mode,
+    "--port",
+    String(port),
+    ...(mode === "start" ? ["--keepAliveTimeout", String(keepAlive)] : []),
+  ];
+  const next = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), nextArgs, {
     stdio: "inherit",
     env: { ...env, DATABASE_URL: db.url, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
   });

@@ -38,6 +38,9 @@ const json = async (url: string) => {
 describe("operator endpoints of a running instance", () => {
   it("health answers; ready says the database, the migrations and this instance's jobs are fine", async () => {
     expect(await json(`${withJobs.url}/api/health`)).toEqual({ status: 200, body: { status: "ok" } });
+    // Idle connections outlive a load balancer's (CLEARANCE_KEEP_ALIVE_TIMEOUT_MS, 65 s), so it never reuses a closing one.
+    const health = await fetch(`${withJobs.url}/api/health`);
+    expect(health.headers.get("keep-alive")).toBe("timeout=65");
     expect(await json(`${withJobs.url}/api/ready`)).toMatchObject({
       status: 200,
       body: {
