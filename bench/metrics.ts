@@ -5,13 +5,17 @@
  * exceptions and pending operations. Times readOperationalFigures: the first scrape of a process,
  * the one that counts the whole log (30 s later), and the scrapes after it with 1,000 new calls
  * each; then, for comparison, counting the whole log every time. Prints a table with the load
- * average and the process's peak RSS.
+ * average and the process's peak RSS. Last, the CPU each call's observation costs (its duration in
+ * the histogram and, at LOG_LEVEL=info, its JSON log line written to /dev/null).
  *
  * Options: --calls=1000000 --scrapes=20 --keep. DATABASE_URL's server or the project's own PostgreSQL.
  */
 import pg from "pg";
 import { sql } from "drizzle-orm";
+import pino from "pino";
 import { createDrizzle } from "@/server/db/client";
+import { recordCall } from "@/server/http/observe";
+import { useLogger } from "@/server/log";
 import { newAdapterCallTotals, readOperationalFigures } from "@/server/services/operations/figures";
 import { loadAverage, median, now, peakRssMB, percentile, table } from "./measure";
 import { scratchDatabase } from "./scratch-database";
@@ -30,6 +34,19 @@ async function logCalls(db: ReturnType<typeof createDrizzle>, n: number, from: n
            (array['done', 'done', 'done', 'error', 'waiting'])[1 + g % 5],
            g % 900, now() - make_interval(secs => g)
       from generate_series(${from}::int, ${from + n - 1}::int) g`);
+}
+
+/** CPU per recordCall() at a log level: the histogram, plus the JSON line at info. */
+function observeCost(level: "info" | "warn"): string[] {
+  useLogger(pino({ level }, pino.destination({ dest: "/dev/null", sync: true })));
+  const calls = 200_000;
+  const call = { procedure: "inbox.list", status: "ok", durationMs: 3.2, requestId: "req", actorId: "actor" };
+  for (let i = 0; i < 20_000; i++) recordCall(call);
+  const before = process.cpuUsage();
+  for (let i = 0; i < calls; i++) recordCall(call);
+  const used = process.cpuUsage(before);
+  const what = level === "info" ? "LOG_LEVEL=info: histogram + JSON line" : "LOG_LEVEL=warn: histogram only";
+  return [what, `${((used.user + used.system) / calls).toFixed(2)} µs`, calls.toLocaleString("en")];
 }
 
 async function main() {
@@ -95,6 +112,7 @@ async function main() {
         ],
       ),
     );
+    console.log(table(["observing one call", "CPU per call", "calls"], [observeCost("info"), observeCost("warn")]));
     console.log(`load average before: ${loadBefore}; after: ${loadAverage()}`);
     console.log(`peak RSS (VmHWM) of the whole process: ${peakRssMB().toFixed(0)} MB`);
   } finally {
