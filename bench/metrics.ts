@@ -15,7 +15,7 @@ import { sql } from "drizzle-orm";
 import pino from "pino";
 import { createDrizzle } from "@/server/db/client";
 import { recordCall } from "@/server/http/observe";
-import { useLogger } from "@/server/log";
+import { replaceLogger } from "@/server/log";
 import { newAdapterCallTotals, readOperationalFigures } from "@/server/services/operations/figures";
 import { loadAverage, median, now, peakRssMB, percentile, table } from "./measure";
 import { scratchDatabase } from "./scratch-database";
@@ -38,7 +38,7 @@ async function logCalls(db: ReturnType<typeof createDrizzle>, n: number, from: n
 
 /** CPU per recordCall() at a log level: the histogram, plus the JSON line at info. */
 function observeCost(level: "info" | "warn"): string[] {
-  useLogger(pino({ level }, pino.destination({ dest: "/dev/null", sync: true })));
+  replaceLogger(pino({ level }, pino.destination({ dest: "/dev/null", sync: true })));
   const calls = 200_000;
   const call = { procedure: "inbox.list", status: "ok", durationMs: 3.2, requestId: "req", actorId: "actor" };
   for (let i = 0; i < 20_000; i++) recordCall(call);

@@ -21,6 +21,6 @@ export function logger(): Logger {
 }
 
 /** Tests read the lines: they give a logger writing to their own stream. */
-export function useLogger(replacement: Logger): void {
+export function replaceLogger(replacement: Logger): void {
   (globalThis as GlobalWithLogger)[globalKey] = replacement;
 }

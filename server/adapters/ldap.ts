@@ -1,5 +1,6 @@
 import { Attribute, Change, Client } from "ldapts";
 import { z } from "zod";
+import { secretEnvName } from "./secret-env";
 import {
   AdapterError,
   type AccessTarget,
@@ -38,7 +39,7 @@ export const ldapConfigSchema = z
     bindDn: z.string().min(1),
     bindPassword: z.string().min(1).optional(),
     /** Name of the environment variable holding the bind password (read at each bind). */
-    bindPasswordEnv: z.string().min(1).optional(),
+    bindPasswordEnv: secretEnvName.optional(),
     groupBaseDn: z.string().min(1),
     /** A user's DN, e.g. uid={username},ou=people,dc=clearance,dc=test */
     userDnTemplate: z

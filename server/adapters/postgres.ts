@@ -1,5 +1,6 @@
 import pg from "pg";
 import { z } from "zod";
+import { secretEnvName } from "./secret-env";
 import { DEFAULT_RESTRICT_FUNCTION, DEFAULT_VENDOR_MARKER_ROLE, SQL_IDENTIFIER } from "./postgres-vendor-logins";
 import {
   AdapterError,
@@ -19,7 +20,7 @@ export const postgresConfigSchema = z
     /** Connection string of the adapter's own login role. */
     url: z.string().min(1).optional(),
     /** Name of the environment variable holding that connection string (read when the pool is made). */
-    urlEnv: z.string().min(1).optional(),
+    urlEnv: secretEnvName.optional(),
     /**
      * Vendor logins (postgres-vendor-logins.ts): the marker role and the function that restricts a
      * marked login. Without it, a grant that carries restrictions is refused.

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { secretEnvName } from "./secret-env";
 import {
   AdapterError,
   type AccessTarget,
@@ -15,7 +16,7 @@ export const webhookConfigSchema = z
     url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
     secret: z.string().min(1).optional(),
     /** Name of the environment variable holding the signing secret (read at each call). */
-    secretEnv: z.string().min(1).optional(),
+    secretEnv: secretEnvName.optional(),
     timeoutMs: z.number().int().positive().default(10_000),
   })
   .refine((c) => (c.secret === undefined) !== (c.secretEnv === undefined), {

@@ -10,7 +10,7 @@ import { rateLimitRule } from "@/server/http/limits";
 import { localRateLimiter } from "@/server/http/local-rate-limit";
 import { processMetrics, setOperationalFigures } from "@/server/http/metrics-registry";
 import { newAdapterCallTotals, readOperationalFigures } from "@/server/services/operations/figures";
-import { checkReadiness } from "@/server/services/operations/readiness";
+import { checkReadiness, type Readiness } from "@/server/services/operations/readiness";
 import { httpProblem } from "./errors";
 
 type Env = Record<string, string | undefined>;
@@ -46,22 +46,39 @@ async function answer(work: () => Promise<Response>): Promise<Response> {
   }
 }
 
-/** GET /api/health: liveness. The process answers; no database call, so a slow database restarts nothing. */
-export function handleHealth(request: Request, { env = process.env, clock = () => new Date() }: OperatorContext = {}) {
-  return answer(async () => {
-    countRequest(request, env, clock());
-    return Response.json({ status: "ok" }, { headers: NO_STORE });
-  });
+/**
+ * GET /api/health: liveness. The process answers; no database call, so a slow database restarts
+ * nothing. Not rate limited: it does no work, and behind a load balancer every caller shares the
+ * balancer's address, so a limit would let a flood of outside requests fail the balancer's own
+ * probes and take the instance out of service.
+ */
+export function handleHealth() {
+  return Response.json({ status: "ok" }, { headers: NO_STORE });
 }
 
-/** GET /api/ready: readiness (server/services/operations/readiness.ts); 503 while not ready. */
+/** Readiness as last asked, reused for a second: however many ask, the database is asked once a second. */
+const READY_FOR_MS = 1_000;
+let lastReadiness: { at: number; answer: Promise<Readiness> } | null = null;
+
+/**
+ * GET /api/ready: readiness (server/services/operations/readiness.ts); 503 while not ready. Not
+ * limited per address either (the same reason as health): the answer is shared for a second
+ * instead, which bounds what a flood costs the database to two small queries a second.
+ */
 export function handleReady(
-  request: Request,
-  { db = getDb(), env = process.env, clock = () => new Date() }: OperatorContext = {},
+  _request: Request,
+  {
+    db = getDb(),
+    env = process.env,
+    clock = () => new Date(),
+    fresh = false,
+  }: OperatorContext & { fresh?: boolean } = {},
 ) {
   return answer(async () => {
-    countRequest(request, env, clock());
-    const readiness = await checkReadiness({ db, env, now: clock() });
+    const now = clock();
+    if (fresh || !lastReadiness || now.getTime() - lastReadiness.at >= READY_FOR_MS || now.getTime() < lastReadiness.at)
+      lastReadiness = { at: now.getTime(), answer: checkReadiness({ db, env, now }) };
+    const readiness = await lastReadiness.answer;
     return Response.json(readiness, { status: readiness.status === "ready" ? 200 : 503, headers: NO_STORE });
   });
 }

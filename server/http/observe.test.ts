@@ -3,7 +3,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import type { TRPCContext } from "@/server/api/trpc";
-import { useLogger } from "@/server/log";
+import { replaceLogger } from "@/server/log";
 import { actorFor, fixedClock } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { processMetrics } from "./metrics-registry";
@@ -20,7 +20,7 @@ beforeAll(async () => {
       done();
     },
   });
-  useLogger(pino({ level: "info" }, sink));
+  replaceLogger(pino({ level: "info" }, sink));
 });
 afterAll(() => t.close());
 

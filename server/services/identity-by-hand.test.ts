@@ -8,6 +8,7 @@ import { ENTERPRISE, USER } from "@/test/support/scim";
 import { scimClient } from "@/test/support/scim-client";
 import { createHrSource } from "./hr/events";
 import { addPersonByHand } from "./identity-by-hand";
+import { grantPortalRole } from "./portal-roles";
 
 /** Issue 15, point 8: people without an HR feed, and the source that later takes them over. */
 let t: TestDatabase;
@@ -148,6 +149,44 @@ describe("the first source that sends their email takes them over", () => {
         department: "Legal",
       }),
     ).toMatchObject({ status: 422, body: { error: "Another identity already has the email erin.early@company.com" } });
+  });
+
+  it("an HR hire with the user id IT gave takes them over too", async () => {
+    const { id } = await addContractor("gus.given@company.com", { displayName: "Gus Given", externalId: "E-1042" });
+    const hired = await hrEvent("workday", {
+      event: "employee.hired",
+      user_id: "E-1042",
+      email: "gus.given@company.com",
+      start_date: "2026-06-01",
+      job_title: "Analyst",
+      department: "Finance",
+    });
+    expect(hired.status).toBe(200);
+    expect((await byEmail("gus.given@company.com"))[0]).toMatchObject({
+      id,
+      managedBy: "workday",
+      jobTitle: "Analyst",
+    });
+  });
+
+  it("never someone holding a portal role: a token must not come to manage an administrator", async () => {
+    await addContractor("hana.admin@company.com", { displayName: "Hana Admin" });
+    await grantPortalRole({
+      ctx: await it_(),
+      input: { email: "hana.admin@company.com", role: "it_admin", reason: "Second administrator" },
+    });
+    const before = (await byEmail("hana.admin@company.com"))[0]!;
+    expect(
+      await hrEvent("bamboo", {
+        event: "employee.hired",
+        user_id: "hana.a",
+        email: "hana.admin@company.com",
+        start_date: "2026-06-01",
+        job_title: "Intern",
+        department: "Legal",
+      }),
+    ).toMatchObject({ status: 422 });
+    expect((await byEmail("hana.admin@company.com"))[0]).toEqual(before);
   });
 
   it("never someone a source manages or the seed holds: their email stays a conflict", async () => {

@@ -25,32 +25,48 @@ export async function addPersonByHand({ ctx, input }: { ctx: ServiceContext; inp
   const reason = input.reason.trim();
   if (!reason) throw new DomainError("INVALID_INPUT", "Say why this person is added by hand", { field: "reason" });
   const externalId = input.externalId?.trim() || email;
-  return ctx.db.transaction(async (tx) => {
-    // The email first: without a user id from IT the email stands in for it, and "the email is taken" is what IT needs to hear.
-    const [sameEmail] = await tx
-      .select({ id: identities.id })
-      .from(identities)
-      .where(sql`lower(${identities.email}) = ${email}`);
-    if (sameEmail)
-      throw new DomainError("CONFLICT", `Another identity already has the email ${email}`, { field: "email" });
-    const [taken] = await tx
-      .select({ id: identities.id })
-      .from(identities)
-      .where(eq(identities.externalId, externalId));
-    if (taken)
-      throw new DomainError("CONFLICT", `Another identity already has the user id ${externalId}`, {
-        field: "externalId",
+  return conflictOnRace(email, () =>
+    ctx.db.transaction(async (tx) => {
+      // The email first: without a user id from IT the email stands in for it, and "the email is taken" is what IT needs to hear.
+      const [sameEmail] = await tx
+        .select({ id: identities.id })
+        .from(identities)
+        .where(sql`lower(${identities.email}) = ${email}`);
+      if (sameEmail)
+        throw new DomainError("CONFLICT", `Another identity already has the email ${email}`, { field: "email" });
+      const [taken] = await tx
+        .select({ id: identities.id })
+        .from(identities)
+        .where(eq(identities.externalId, externalId));
+      if (taken)
+        throw new DomainError("CONFLICT", `Another identity already has the user id ${externalId}`, {
+          field: "externalId",
+        });
+      // Its audit event (identity.hired) says how: source "admin", reason "Added by hand: …".
+      const row = await createIdentity(tx, ctx, {
+        externalId,
+        email,
+        displayName: input.displayName.trim() || null,
+        attributes: input.attributes,
+        source: "admin",
+        effectiveAt: ctx.clock(),
+        reason: `Added by hand: ${reason}`,
       });
-    // Its audit event (identity.hired) says how: source "admin", reason "Added by hand: …".
-    const row = await createIdentity(tx, ctx, {
-      externalId,
-      email,
-      displayName: input.displayName.trim() || null,
-      attributes: input.attributes,
-      source: "admin",
-      effectiveAt: ctx.clock(),
-      reason: `Added by hand: ${reason}`,
-    });
-    return { id: row.id, email: row.email, displayName: row.displayName };
-  });
+      return { id: row.id, email: row.email, displayName: row.displayName };
+    }),
+  );
+}
+
+/** Two IT admins adding the same person at once: the unique index decides, the loser hears "taken", never a 500. */
+async function conflictOnRace<T>(email: string, add: () => Promise<T>): Promise<T> {
+  try {
+    return await add();
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+    if (code === "23505")
+      throw new DomainError("CONFLICT", `Another identity already has the email ${email} or this user id`, {
+        field: "email",
+      });
+    throw err;
+  }
 }

@@ -67,7 +67,13 @@ describe("portal roles", () => {
     // Not the proposer, not the person proposed.
     await expect(
       decidePortalRoleProposal({ ctx, input: { proposalId: pending!.id, decision: "approve" } }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    ).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("your own proposal") });
+    await expect(
+      decidePortalRoleProposal({
+        ctx: await as(t.db, "sarah.chen@company.com", clock),
+        input: { proposalId: pending!.id, decision: "approve" },
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("makes you IT admin") });
     await decidePortalRoleProposal({
       ctx: await as(t.db, "john.doe@company.com", clock),
       input: { proposalId: pending!.id, decision: "approve", note: "Confirmed with her manager" },

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
-import { accessExceptions, provisioningOperations } from "@/server/db/schema";
+import { accessExceptions, accessPlans, provisioningOperations } from "@/server/db/schema";
+import { identityIdByEmail } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { insertExpiringExceptions } from "@/test/support/expiring";
 import { as, financeReportsAsk, movableClock, submit } from "@/test/support/requests";
@@ -43,7 +44,20 @@ describe("IT's work queue", () => {
       .set({ status: "failed", lastError: "403 from the API" })
       .where(eq(provisioningOperations.exceptionId, granted!.id));
 
+    // A mover plan held for IT's review.
+    await t.db.insert(accessPlans).values({
+      identityId: await identityIdByEmail(t.db, "sarah.chen@company.com"),
+      kind: "mover",
+      source: "hr_event",
+      summary: "Sales Engineer → Solutions Architect",
+      policiesBefore: [],
+      policiesAfter: [],
+      status: "awaiting_review",
+      createdAt: clock(),
+    });
+
     const q = await itWorkQueue({ ctx: it_ });
+    expect(q.plansHeld).toMatchObject({ total: 1, first: [{ kind: "mover", person: "Sarah Chen" }] });
     expect(q.tasks.total).toBe(1);
     expect(q.tasks.first[0]).toMatchObject({ systemKey: "google", systemName: "Google Workspace" });
     expect(q.failedOperations).toMatchObject({

@@ -2,6 +2,6 @@ import { handleHealth } from "@/server/api/operations";
 
 export const dynamic = "force-dynamic";
 
-export function GET(request: Request) {
-  return handleHealth(request);
+export function GET() {
+  return handleHealth();
 }

@@ -56,6 +56,10 @@ export const provisioningOperations = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} = 'pending'`),
     index("provisioning_operations_system_idx").on(t.systemKey, t.createdAt),
+    // IT's work queue: the failed operations, oldest first.
+    index("provisioning_operations_failed_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'failed'`),
     index("provisioning_operations_exception_idx").on(t.exceptionId),
     // The ordering checks (ordering.ts): one person and resource's operations in queue order.
     index("provisioning_operations_key_seq_idx").on(t.identityId, t.resourceKey, t.seq),
@@ -101,5 +105,11 @@ export const manualTasks = pgTable(
     doneAt: at(),
     doneBy: text(),
   },
-  (t) => [check("manual_tasks_status", sql`${t.status} in ('open', 'done', 'cancelled')`)],
+  (t) => [
+    check("manual_tasks_status", sql`${t.status} in ('open', 'done', 'cancelled')`),
+    // IT's work queue: the open tasks, oldest first, without reading the done ones.
+    index("manual_tasks_open_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'open'`),
+  ],
 );

@@ -54,15 +54,17 @@ async function applyEvent(tx: Tx, ctx: ServiceContext, row: typeof hrEvents.$inf
       field: "source",
     });
   const [person] = await tx
-    .select({ id: identities.id, managedBy: identities.managedBy })
+    .select({ id: identities.id, managedBy: identities.managedBy, awaitingSource: identities.awaitingSource })
     .from(identities)
     .where(eq(identities.externalId, effect.externalId))
     .for("update");
   const managed = person?.managedBy === row.sourceKey;
   // Someone IT added by hand with this email: the source takes them over and updates them.
+  // (By this user id when IT gave the right one, else by the email.)
   const takenOver =
-    effect.kind === "hire" && !person
+    effect.kind === "hire" && (!person || (person.awaitingSource && !person.managedBy))
       ? await takeOverAwaitingPerson(tx, ctx, {
+          identityId: person?.id,
           email: effect.person?.email ?? `${effect.externalId}@${process.env.CLEARANCE_EMAIL_DOMAIN ?? "company.com"}`,
           externalId: effect.externalId,
           sourceKey: row.sourceKey,

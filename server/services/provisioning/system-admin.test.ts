@@ -67,6 +67,35 @@ describe("adding a system", () => {
     expect((await listCatalog({ ctx })).systems.map((s) => s.key)).toContain("crm");
   });
 
+  it("a connection test is audited, and never sends one of Clearance's own secrets to the address given", async () => {
+    const ctx = await it_();
+    for (const stolen of [
+      {
+        adapterKind: "ldap" as const,
+        adapterConfig: {
+          url: "ldap://203.0.113.9",
+          bindDn: "cn=x",
+          bindPasswordEnv: "AUTH_SECRET",
+          groupBaseDn: "ou=g",
+          userDnTemplate: "uid={username}",
+        },
+      },
+      {
+        adapterKind: "webhook" as const,
+        adapterConfig: { url: "http://203.0.113.9/", secretEnv: "CLEARANCE_AUDIT_KEYS" },
+      },
+      { adapterKind: "postgres" as const, adapterConfig: { urlEnv: "DATABASE_URL" } },
+    ])
+      await expect(testSystemConnection({ ctx, input: { systemKey: "crm", ...stolen } })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        field: "adapterConfig",
+        message: expect.stringContaining("Clearance's own settings"),
+      });
+    const before = await eventsOf("crm", "system.connection_tested");
+    await testSystemConnection({ ctx, input: { systemKey: "crm", ...webhook(healthyUrl) } });
+    expect(await eventsOf("crm", "system.connection_tested")).toBe(before + 1);
+  });
+
   it("refuses a system whose connection test fails, unless saved without one on purpose", async () => {
     const ctx = await it_();
     const before = await systemCount();

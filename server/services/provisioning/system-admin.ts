@@ -43,14 +43,32 @@ function adapterFromSettings(input: AdapterSettings & { systemKey: string }) {
 /**
  * "Test connection": builds the adapter from the settings given (not saved) and asks its health
  * check. Settings the adapter refuses are INVALID_INPUT; an unreachable system is an answer
- * ({ ok: false, detail }), not an error.
+ * ({ ok: false, detail }), not an error. Audited: a test sends the named secret to the address
+ * given, so who tested what, and where, is on the record (after the call, in its own transaction).
  */
 export async function testSystemConnection({
+  ctx,
   input,
 }: {
   ctx: ServiceContext;
   input: AdapterSettings & { systemKey: string };
 }): Promise<{ ok: boolean; detail: string }> {
+  const result = await probeConnection(input);
+  await ctx.db.transaction((tx) =>
+    recordAuditEvent(tx, ctx, {
+      action: "system.connection_tested",
+      subjectType: "system",
+      subjectId: input.systemKey,
+      after: { adapterKind: input.adapterKind, adapterConfig: redactedConfig(input.adapterConfig), ok: result.ok },
+      reason: result.detail.slice(0, 500),
+    }),
+  );
+  return result;
+}
+
+async function probeConnection(
+  input: AdapterSettings & { systemKey: string },
+): Promise<{ ok: boolean; detail: string }> {
   const adapter = adapterFromSettings(input);
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -75,7 +93,8 @@ export async function testSystemConnection({
  */
 async function checkSettings(ctx: ServiceContext, input: AdapterSettings & { systemKey: string }, test: boolean) {
   if (!test) return void (await adapterFromSettings(input).close());
-  const connection = await testSystemConnection({ ctx, input });
+  // The save's own audit event says the connection was tested.
+  const connection = await probeConnection(input);
   if (!connection.ok)
     throw new DomainError(
       "PRECONDITION_FAILED",

@@ -1,0 +1,2 @@
+CREATE INDEX "manual_tasks_open_idx" ON "manual_tasks" USING btree ("created_at") WHERE "manual_tasks"."status" = 'open';--> statement-breakpoint
+CREATE INDEX "provisioning_operations_failed_idx" ON "provisioning_operations" USING btree ("created_at") WHERE "provisioning_operations"."status" = 'failed';
