@@ -111,4 +111,14 @@ describe("portal roles", () => {
       }),
     ).toMatchObject({ status: "granted" });
   });
+
+  it("turning second-admin approval off tells the other IT admins at once", async () => {
+    const ctx = await priya();
+    await setPolicySettings({ ctx, input: { requireSecondApproval: false } });
+    const told = await t.db.select().from(notifications).where(eq(notifications.kind, "policy_settings_changed"));
+    const john = await identityIdByEmail(t.db, "john.doe@company.com");
+    expect(told.map((n) => n.recipientId)).toContain(john);
+    expect(told.map((n) => n.recipientId)).not.toContain(ctx.actor.identityId);
+    expect(told[0]!.title).toBe("Priya Raman turned off second-admin approval");
+  });
 });

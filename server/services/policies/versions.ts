@@ -8,6 +8,8 @@ import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { applyChanges, assertNoErrors, lintFiles, type FileChangeInput } from "./drafts";
 import { activeVersion, loadPolicyIdentities, policyEngine, versionFiles } from "./engine";
+import { itAdminIds } from "../portal-roles";
+import { notifyPeople } from "../requests/notify";
 
 // Saves of the policy set are serialized: each is based on the version active when it starts.
 const POLICY_SAVE_LOCK = 7_414_010;
@@ -294,6 +296,22 @@ export async function setPolicySettings({
         before: { requireSecondApproval: before },
         after: { requireSecondApproval: input.requireSecondApproval },
       });
+      // One IT admin can turn four-eyes off (and so change policies or make an IT admin alone):
+      // the others hear of it at once, in the app and by email.
+      if (before && ctx.actor.type === "identity") {
+        const me = ctx.actor.identityId;
+        await notifyPeople(
+          tx,
+          (await itAdminIds(tx)).filter((id) => id !== me),
+          {
+            kind: "policy_settings_changed",
+            title: `${ctx.actor.displayName} turned off second-admin approval`,
+            body: "Policy changes and new IT admins now take effect on one IT admin's word. Turn it back on under Policies if that was not agreed.",
+            link: "/policies",
+          },
+          ctx.clock(),
+        );
+      }
     }
     return { requireSecondApproval: input.requireSecondApproval };
   });
