@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { identities } from "@/server/db/schema";
 import type { ServiceContext } from "./context";
 import { createIdentity } from "./identity-create";
+import { refusingUniqueViolation } from "./unique-violation";
 
 export interface PersonByHand {
   email: string;
@@ -57,16 +58,12 @@ export async function addPersonByHand({ ctx, input }: { ctx: ServiceContext; inp
   );
 }
 
-/** Two IT admins adding the same person at once: the unique index decides, the loser hears "taken", never a 500. */
-async function conflictOnRace<T>(email: string, add: () => Promise<T>): Promise<T> {
-  try {
-    return await add();
-  } catch (err) {
-    const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-    if (code === "23505")
-      throw new DomainError("CONFLICT", `Another identity already has the email ${email} or this user id`, {
+/** Two IT admins adding the same person at once: the loser hears "taken", never a 500. */
+const conflictOnRace = <T>(email: string, add: () => Promise<T>) =>
+  refusingUniqueViolation(
+    add,
+    () =>
+      new DomainError("CONFLICT", `Another identity already has the email ${email} or this user id`, {
         field: "email",
-      });
-    throw err;
-  }
-}
+      }),
+  );

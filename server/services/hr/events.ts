@@ -10,6 +10,7 @@ import { changeIdentityAttributes } from "../identities";
 import { createIdentity } from "../identity-create";
 import { takeOverAwaitingPerson } from "../identity-takeover";
 import { newHrToken, tokenHash } from "./tokens";
+import { refusingUniqueViolation } from "../unique-violation";
 
 /** IT registers an HR system; its bearer token is shown once and stored only as a hash. */
 export async function createHrSource({ ctx, input }: { ctx: ServiceContext; input: { key: string; name: string } }) {
@@ -122,17 +123,12 @@ async function applyEvent(tx: Tx, ctx: ServiceContext, row: typeof hrEvents.$inf
     .where(eq(hrEvents.id, row.id));
 }
 
-/** Two hires of one person at once (two sources, or HR and SCIM): the unique indexes decide; the loser hears what a taken id says. */
-async function hireOnce<T>(hire: () => Promise<T>): Promise<T> {
-  try {
-    return await hire();
-  } catch (err) {
-    const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-    if (code === "23505")
-      throw new DomainError("CONFLICT", "Another identity already has this user_id or email", { field: "user_id" });
-    throw err;
-  }
-}
+/** Two hires of one person at once (two sources, or HR and SCIM): the loser hears what a taken id says. */
+const hireOnce = <T>(hire: () => Promise<T>) =>
+  refusingUniqueViolation(
+    hire,
+    () => new DomainError("CONFLICT", "Another identity already has this user_id or email", { field: "user_id" }),
+  );
 
 /** Applies an event, or records why it failed (the event stays for IT to see). */
 async function applyOrFail(ctx: ServiceContext, id: number): Promise<"applied" | "failed" | "skipped"> {

@@ -6,6 +6,7 @@ import type { DbOrTx } from "@/server/db/client";
 import { accessExceptions, manualTasks, provisioningOperations, resources, systems } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
+import { askHealth } from "./systems";
 
 /**
  * IT manages systems in the product (issue 15, point 6): add one with its ordered access levels
@@ -18,8 +19,6 @@ export interface AdapterSettings {
   adapterKind: string;
   adapterConfig: Record<string, unknown>;
 }
-
-const CONNECTION_TIMEOUT_MS = 5_000;
 
 /** Secrets are named by environment variable, but a literal one must not reach the audit trail. */
 export const redactedConfig = (config: unknown) =>
@@ -69,20 +68,11 @@ export async function testSystemConnection({
 async function probeConnection(
   input: AdapterSettings & { systemKey: string },
 ): Promise<{ ok: boolean; detail: string }> {
+  // Not the cached adapter of a saved system (adapterOf): these settings are not saved.
   const adapter = adapterFromSettings(input);
-  let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
-      adapter.health().catch((err: Error) => ({ ok: false, detail: err.message })),
-      new Promise<{ ok: boolean; detail: string }>((resolve) => {
-        timer = setTimeout(
-          () => resolve({ ok: false, detail: `no answer within ${CONNECTION_TIMEOUT_MS / 1000} seconds` }),
-          CONNECTION_TIMEOUT_MS,
-        );
-      }),
-    ]);
+    return await askHealth(adapter);
   } finally {
-    clearTimeout(timer);
     await adapter.close().catch(() => undefined);
   }
 }

@@ -3,20 +3,32 @@ import { adapterKinds } from "@/server/adapters/registry";
 import { DomainError } from "@/server/core/errors";
 import { adapterCalls, identities, manualTasks, provisioningOperations, systems } from "@/server/db/schema";
 import type { ServiceContext } from "../context";
+import type { Adapter } from "@/server/adapters/types";
 import { adapterOf } from "./adapters";
 
 const HEALTH_TIMEOUT_MS = 5_000;
 
-/** The adapter's own health check, asked live, within 5 s. */
-export async function healthOf(system: Pick<typeof systems.$inferSelect, "key" | "adapterKind" | "adapterConfig">) {
+/** An adapter's own health check, within 5 s: an error or no answer is an unhealthy answer, never a throw. */
+export async function askHealth(adapter: Adapter): Promise<{ ok: boolean; detail: string }> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const adapter = adapterOf(system);
     return await Promise.race([
       adapter.health(),
-      new Promise<{ ok: boolean; detail: string }>((resolve) =>
-        setTimeout(() => resolve({ ok: false, detail: "no answer within 5 seconds" }), HEALTH_TIMEOUT_MS),
-      ),
+      new Promise<{ ok: boolean; detail: string }>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, detail: "no answer within 5 seconds" }), HEALTH_TIMEOUT_MS);
+      }),
     ]);
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A saved system's health, asked live through its cached adapter. */
+export async function healthOf(system: Pick<typeof systems.$inferSelect, "key" | "adapterKind" | "adapterConfig">) {
+  try {
+    return await askHealth(adapterOf(system));
   } catch (err) {
     return { ok: false, detail: (err as Error).message };
   }
