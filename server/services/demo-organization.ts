@@ -15,6 +15,7 @@ import {
   portalRoleAssignments,
   fallbackPolicies,
   requestTemplates,
+  resourceOwners,
   resources,
   systems,
 } from "@/server/db/schema";
@@ -101,19 +102,21 @@ async function loadDemoOrganization(tx: Tx, clock: Clock): Promise<void> {
       as m(id, manager_id)
     where i.id = m.id`);
 
-  await tx.insert(resources).values(
-    seedResources.map((r) => {
-      const [systemKey, type, ...rest] = r.key.split(":");
-      return {
-        key: r.key,
-        systemKey: systemKey!,
-        type: type!,
-        name: rest.join(":"),
-        description: r.description,
-        ownerId: r.owner ? idOf(r.owner) : null,
-      };
-    }),
-  );
+  const resourceRows = await tx
+    .insert(resources)
+    .values(
+      seedResources.map((r) => {
+        const [systemKey, type, ...rest] = r.key.split(":");
+        return { key: r.key, systemKey: systemKey!, type: type!, name: rest.join(":"), description: r.description };
+      }),
+    )
+    .returning({ id: resources.id, key: resources.key });
+  const ownerOf = new Map(seedResources.map((r) => [r.key, r.owner]));
+  const ownerRows = resourceRows.flatMap((r) => {
+    const owner = ownerOf.get(r.key);
+    return owner ? [{ resourceId: r.id, identityId: idOf(owner) }] : [];
+  });
+  if (ownerRows.length) await tx.insert(resourceOwners).values(ownerRows);
 
   const roleRows = people.flatMap((p) =>
     (p.roles ?? []).map((role) => ({ identityId: idOf(p.email), role, grantedAt: now, grantedBy: "system:seed" })),

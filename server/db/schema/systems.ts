@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { identities } from "./identities";
+import { requestTemplates } from "./requests";
 
 /** A target system where access lives; its access levels are ordered from lowest to highest. */
 export const systems = pgTable(
@@ -45,7 +46,14 @@ export const resources = pgTable(
     type: text().notNull(),
     name: text().notNull(),
     description: text().notNull().default(""),
-    ownerId: uuid().references(() => identities.id, { onDelete: "set null" }),
+    /** What people read in the catalog ("Finance reports"); the name when empty. */
+    displayName: text().notNull().default(""),
+    /** low, medium, high or critical: how much harm misuse could do (shown to requesters and approvers). */
+    sensitivity: text().notNull().default("medium"),
+    /** Whether people may ask for it in the portal (policy and IT may still grant it). */
+    requestable: boolean().notNull().default(true),
+    /** The form a request for it opens with. */
+    defaultTemplateKey: text().references(() => requestTemplates.key, { onDelete: "set null", onUpdate: "cascade" }),
     /** Overrides the system's grace period for this resource (0: removed at once on a transfer). */
     graceDays: integer(),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
@@ -54,5 +62,23 @@ export const resources = pgTable(
     check("resources_key_matches_parts", sql`${t.key} = ${t.systemKey} || ':' || ${t.type} || ':' || ${t.name}`),
     index("resources_system_idx").on(t.systemKey),
     check("resources_grace_days", sql`${t.graceDays} is null or ${t.graceDays} between 0 and 365`),
+    check("resources_sensitivity", sql`${t.sensitivity} in ('low', 'medium', 'high', 'critical')`),
+  ],
+);
+
+/** The people who own a resource: they approve requests that ask for its owner and see its exceptions. */
+export const resourceOwners = pgTable(
+  "resource_owners",
+  {
+    resourceId: uuid()
+      .notNull()
+      .references(() => resources.id, { onDelete: "cascade" }),
+    identityId: uuid()
+      .notNull()
+      .references(() => identities.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.resourceId, t.identityId] }),
+    index("resource_owners_identity_idx").on(t.identityId),
   ],
 );

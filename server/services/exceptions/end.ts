@@ -9,6 +9,7 @@ import {
   exceptionExtensions,
   expectedAccess,
   provisioningOperations,
+  resourceOwners,
   resources,
 } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
@@ -234,7 +235,8 @@ export async function revokeException({
       const [owned] = await tx
         .select({ key: resources.key })
         .from(resources)
-        .where(and(eq(resources.key, e.resourceKey), eq(resources.ownerId, ctx.actor.identityId)));
+        .innerJoin(resourceOwners, eq(resourceOwners.resourceId, resources.id))
+        .where(and(eq(resources.key, e.resourceKey), eq(resourceOwners.identityId, ctx.actor.identityId)));
       if (!owned)
         throw new DomainError("FORBIDDEN", "Only IT or the resource's owner can revoke this", { field: "exceptionId" });
     }

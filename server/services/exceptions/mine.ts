@@ -7,6 +7,7 @@ import {
   accessRequests,
   exceptionTypeSettings,
   requestTemplates,
+  resourceOwners,
   resources,
 } from "@/server/db/schema";
 import { statementCache } from "@/server/db/statements";
@@ -108,8 +109,9 @@ const onOwnedResourcesStatement = statementCache((db) =>
     })
     .from(accessExceptions)
     .innerJoin(resources, eq(resources.key, accessExceptions.resourceKey))
+    .innerJoin(resourceOwners, eq(resourceOwners.resourceId, resources.id))
     .innerJoin(holder, eq(holder.id, accessExceptions.identityId))
-    .where(and(eq(resources.ownerId, bound.me), isNull(accessExceptions.endedAt)))
+    .where(and(eq(resourceOwners.identityId, bound.me), isNull(accessExceptions.endedAt)))
     .orderBy(asc(accessExceptions.expiresAt))
     .prepare(""),
 );

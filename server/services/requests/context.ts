@@ -5,7 +5,14 @@ import { z } from "zod";
 import { proposalDefinition, proposalSchema } from "@/server/core/requests/proposal";
 import { stageSchema, templateDefinitionSchema, type TemplateDefinition } from "@/server/core/requests/template";
 import type { DbOrTx } from "@/server/db/client";
-import { approverGroupMembers, delegations, identities, requestTemplates, resources } from "@/server/db/schema";
+import {
+  approverGroupMembers,
+  delegations,
+  identities,
+  requestTemplates,
+  resourceOwners as ownersOfResources,
+  resources,
+} from "@/server/db/schema";
 
 /** A template row with its definition parsed (rows are written through the same schema). */
 export function parseTemplate<T extends { definition: unknown; rotation: unknown }>(
@@ -90,8 +97,9 @@ export async function loadApproverContext(
           .where(inArray(sql`lower(${identities.email})`, emails))
       : [],
     db
-      .select({ ownerId: resources.ownerId })
+      .select({ ownerId: ownersOfResources.identityId })
       .from(resources)
+      .innerJoin(ownersOfResources, eq(ownersOfResources.resourceId, resources.id))
       .where(
         inArray(
           resources.key,
@@ -102,7 +110,7 @@ export async function loadApproverContext(
   ]);
   const groups = new Map<string, string[]>();
   for (const m of members) groups.set(m.groupKey, [...(groups.get(m.groupKey) ?? []), m.identityId]);
-  const resourceOwners = [...new Set(owners.flatMap((o) => (o.ownerId ? [o.ownerId] : [])))];
+  const resourceOwners = [...new Set(owners.map((o) => o.ownerId))];
   const ids = new Set<string>([
     requesterId,
     ...(requester?.managerId ? [requester.managerId] : []),
