@@ -24,3 +24,20 @@ export const identityPreferences = pgTable("identity_preferences", {
   timeZone: text(),
   updatedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
+
+/**
+ * The setup checklist (issue 15, point 3): whether IT put it away. One row for the organization,
+ * absent until someone first dismisses it; dismissing and showing it again are audited. What is
+ * done is never stored: it is read from the state each item is about.
+ */
+export const setupChecklistState = pgTable(
+  "setup_checklist_state",
+  {
+    id: integer().primaryKey().default(1),
+    /** null: shown on IT's home (while anything is left to do) */
+    dismissedAt: timestamp({ withTimezone: true, mode: "date" }),
+    dismissedBy: uuid().references(() => identities.id, { onDelete: "set null" }),
+    updatedAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [check("setup_checklist_state_single_row", sql`${t.id} = 1`)],
+);
