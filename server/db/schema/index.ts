@@ -17,3 +17,4 @@ export * from "./rate-limits";
 export * from "./settings";
 export * from "./cached-figures";
 export * from "./instances";
+export * from "./config";
