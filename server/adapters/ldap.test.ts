@@ -110,6 +110,27 @@ describe("ldap adapter against slapd", () => {
     expect(actual.map((a) => a.username)).not.toContain("nobody");
   });
 
+  it("lists its groups for discovery, by name; in resource naming, the resources of its own system only", async () => {
+    await slapd.addGroup("discovered-group");
+    const groups = await adapter.listResources!();
+    expect(groups.map((g) => g.name)).toEqual(expect.arrayContaining([FINANCE, "auditors", "discovered-group"]));
+    expect(groups.every((g) => g.type === "group")).toBe(true);
+
+    await slapd.addGroup("ldap:group:wiki (editor)");
+    await slapd.addGroup("ldap:role:billing");
+    await slapd.addGroup("other:group:not-ours");
+    const byResource = ldapAdapter({ ...configFor(slapd), groupNaming: "resource" }, { systemKey: "ldap" });
+    const found = await byResource.listResources!();
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { type: "group", name: "wiki", description: undefined },
+        { type: "role", name: "billing", description: undefined },
+      ]),
+    );
+    expect(found.map((f) => f.name)).not.toContain("not-ours");
+    expect(found.map((f) => f.name)).not.toContain(FINANCE);
+  });
+
   it("refuses a group that does not exist, naming it, without retrying", async () => {
     const error = await failure(adapter.grant(target("sarah.chen", "no-such-group")));
     expect(error.retryable).toBe(false);

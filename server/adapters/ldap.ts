@@ -379,6 +379,34 @@ export function ldapAdapter(rawConfig: LdapConfig, options: { systemKey: string 
       });
     },
 
+    async listResources() {
+      return connected("listing of groups", groupBaseDn, async (client) => {
+        const { searchEntries } = await client.search(groupBaseDn, {
+          scope: "one",
+          filter: "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))",
+          attributes: ["cn", "description"],
+          paged: { pageSize: 500 },
+        });
+        const found: { type: string; name: string; description?: string }[] = [];
+        for (const entry of searchEntries) {
+          const naming = parseDn(entry.dn)[0];
+          const cn = naming?.type === "cn" ? naming.value : asArray(entry.cn)[0];
+          if (!cn) continue;
+          const description = asArray(entry.description)[0];
+          if (!byResource) {
+            found.push({ type: "group", name: cn, description });
+            continue;
+          }
+          // One group per level holds one resource: system:type:name (level).
+          const { resource } = parseResourceGroupCn(cn);
+          const [system, type, ...name] = resource.split(":");
+          if (system === options.systemKey && type && name.length)
+            found.push({ type, name: name.join(":"), description });
+        }
+        return found;
+      });
+    },
+
     async health(): Promise<AdapterHealth> {
       try {
         return await connected("health check", groupBaseDn, async (client) => {

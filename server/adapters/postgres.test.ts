@@ -127,6 +127,13 @@ describe("postgres adapter against a real cluster", () => {
     ]);
   });
 
+  it("lists the roles it manages for discovery, with their comments, and no other role", async () => {
+    await superuser.query(`comment on role ${managedRole} is 'Reads the reports table'`);
+    expect(await adapter.listResources!()).toEqual([
+      { type: "role", name: managedRole, description: "Reads the reports table" },
+    ]);
+  });
+
   it("on revoke, ends the member's sessions, including one that already did SET ROLE", async () => {
     const session = await connectAs(member);
     await session.query(`set role ${managedRole}`);

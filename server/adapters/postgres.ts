@@ -300,6 +300,16 @@ export function postgresAdapter(rawConfig: PostgresConfig, options: { systemKey:
       });
     },
 
+    async listResources() {
+      return withClient("listing of managed roles", async (client) => {
+        const { rows } = await client.query<{ role: string; description: string | null }>(
+          `select r.rolname as role, shobj_description(r.oid, 'pg_authid') as description
+           from pg_roles r where r.rolname in (${MANAGED_ROLES_SQL}) order by 1`,
+        );
+        return rows.map((r) => ({ type: "role", name: r.role, description: r.description ?? undefined }));
+      });
+    },
+
     async health(): Promise<AdapterHealth> {
       try {
         return await withClient("health check", async (client) => {

@@ -59,6 +59,11 @@ export interface Adapter {
   readonly canList?: boolean;
   /** Whether listActual would report this resource (drift only calls access "missing" then). Default: all. */
   manages?(resource: string): boolean;
+  /**
+   * The resources the system has that this adapter could manage (LDAP groups, PostgreSQL roles),
+   * for IT's catalog discovery; absent when the system cannot list them.
+   */
+  listResources?(): Promise<{ type: string; name: string; description?: string }[]>;
   health(): Promise<AdapterHealth>;
   /** Releases connections. */
   close(): Promise<void>;

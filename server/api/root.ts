@@ -7,8 +7,10 @@ import { lifecycleRouter } from "./routers/lifecycle";
 import { reportsRouter } from "./routers/reports";
 import { fallbacksRouter } from "./routers/fallbacks";
 import { portalRolesRouter } from "./routers/portal-roles";
+import { resourcesRouter } from "./routers/resources";
 import { systemsRouter } from "./routers/systems";
 import { workRouter } from "./routers/work";
+import { setupRouter } from "./routers/setup";
 import { delegationsRouter } from "./routers/delegations";
 import { inboxRouter } from "./routers/inbox";
 import { notificationsRouter } from "./routers/notifications";
@@ -39,7 +41,9 @@ export const appRouter = createTRPCRouter({
   exceptions: exceptionsRouter,
   portalRoles: portalRolesRouter,
   systems: systemsRouter,
+  resources: resourcesRouter,
   work: workRouter,
+  setup: setupRouter,
   fallbacks: fallbacksRouter,
   reports: reportsRouter,
   hr: hrRouter,

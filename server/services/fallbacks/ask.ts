@@ -108,8 +108,15 @@ export async function askForResource({
   input: { resource: string; durationMinutes?: number; justification?: string };
 }): Promise<AskOutcome> {
   const resource = input.resource.trim();
-  const [known] = await ctx.db.select({ key: resources.key }).from(resources).where(eq(resources.key, resource));
+  const [known] = await ctx.db
+    .select({ key: resources.key, requestable: resources.requestable })
+    .from(resources)
+    .where(eq(resources.key, resource));
   if (!known) throw new DomainError("NOT_FOUND", `There is no resource ${resource}`, { field: "resource" });
+  if (!known.requestable)
+    throw new DomainError("FORBIDDEN", `${resource} cannot be asked for in the portal: IT grants it`, {
+      field: "resource",
+    });
   const now = ctx.clock();
   const me = ctx.actor.identityId;
   const assessment = await assessGrants(ctx.db, me, [{ resource, level: null }], now);

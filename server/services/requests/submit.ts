@@ -24,6 +24,7 @@ import { finishGranting } from "./granting";
 import { handOffToProvisioning } from "./handoff";
 import { notifyPeople } from "./notify";
 import { openStage } from "./stages";
+import { refuseUnrequestable } from "../resources/requestable";
 
 type Ctx = PersonContext;
 
@@ -48,6 +49,8 @@ export async function submitRequest({
   const templateDef = template.definition;
   const now = ctx.clock();
   const requesterId = ctx.actor.identityId;
+
+  if (!input.extension) await refuseUnrequestable(ctx.db, templateDef.grants);
 
   const checked = validateRequestInput(templateDef, input, now);
   if (!checked.ok) {
