@@ -2,39 +2,19 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/providers/trpc";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Field, inputClasses, Problem } from "@/components/ui/field";
 import { adapterExamples, AdapterFields, useAdapterSettings, WithoutTest } from "./adapter-form";
 
-const input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm";
+const input = inputClasses;
 const levelsOf = (text: string) =>
   text
     .split(/[\n,]/)
     .map((l) => l.trim())
     .filter(Boolean);
-
-function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ReactNode }) {
-  return (
-    <div>
-      <label htmlFor={id} className="text-xs font-medium text-slate-600">
-        {label}
-      </label>
-      {children}
-      {hint && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
-    </div>
-  );
-}
-
-function Problem({ message }: { message: string | undefined | null }) {
-  if (!message) return null;
-  return (
-    <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-      {message}
-    </p>
-  );
-}
 
 /** Name, description and the ordered access levels, shared by the new-system and edit forms. */
 function Described({

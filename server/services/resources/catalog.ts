@@ -14,6 +14,7 @@ import {
 } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
+import { adapterOf } from "../provisioning/adapters";
 
 /**
  * The resource catalog (issue 15, point 7): what each system offers, with its display name,
@@ -228,6 +229,15 @@ export async function removeResource({ ctx, input }: { ctx: ServiceContext; inpu
   return { key: input.key };
 }
 
+/** Whether the system's adapter can list what the system has (LDAP groups, PostgreSQL roles). */
+function canDiscover(system: typeof systems.$inferSelect) {
+  try {
+    return typeof adapterOf(system).listResources === "function";
+  } catch {
+    return false; // settings the adapter refuses: the system page says so
+  }
+}
+
 /** One system's catalog for IT: each resource with its owners and open exceptions, and the forms to pick from. */
 export async function listSystemResources({ ctx, input }: { ctx: ServiceContext; input: { systemKey: string } }) {
   const [system] = await ctx.db.select().from(systems).where(eq(systems.key, input.systemKey));
@@ -252,7 +262,12 @@ export async function listSystemResources({ ctx, input }: { ctx: ServiceContext;
   );
   const openBy = new Map(open.map((o) => [o.key, o.n]));
   return {
-    system: { key: system.key, name: system.name, retired: system.retiredAt !== null, adapterKind: system.adapterKind },
+    system: {
+      key: system.key,
+      name: system.name,
+      retired: system.retiredAt !== null,
+      canDiscover: canDiscover(system),
+    },
     resources: rows.map((r) => ({
       key: r.key,
       type: r.type,

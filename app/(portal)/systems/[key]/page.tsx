@@ -1,4 +1,5 @@
 import { formatWhen } from "@/components/requests/format";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { ResourceGrace } from "@/components/drift/resource-grace";
@@ -163,6 +164,11 @@ export default async function SystemPage({ params }: { params: Promise<{ key: st
               </Card>
             </>
           )}
+          <Card title="Resources" description="What people can hold on this system: owners, sensitivity, who may ask.">
+            <Link href={`/systems/${s.key}/resources`} className="text-sm font-medium text-brand-700 hover:underline">
+              Manage the resource catalog
+            </Link>
+          </Card>
           <Card
             title="Grace periods"
             description={
