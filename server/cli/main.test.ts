@@ -24,7 +24,7 @@ async function listedCommands() {
 describe("clearance --help after every command", () => {
   it("lists every group and its commands", async () => {
     const { commands, groups } = await listedCommands();
-    expect(groups).toEqual(["policy", "audit", "admin"]);
+    expect(groups).toEqual(["policy", "audit", "admin", "config"]);
     expect(commands).toEqual(
       expect.arrayContaining([
         ["policy", "eval"],
@@ -33,6 +33,8 @@ describe("clearance --help after every command", () => {
         ["audit", "checkpoint"],
         ["admin", "grant"],
         ["admin", "revoke"],
+        ["config", "export"],
+        ["config", "import"],
       ]),
     );
     expect(commands.length).toBeGreaterThanOrEqual(11);

@@ -1,6 +1,7 @@
 import { adminCommands, adminHelp } from "./admin";
 import { auditCommands, auditHelp } from "./audit";
 import { parseCommandLine, type Command, type Io } from "./command";
+import { configCommands, configHelp } from "./config";
 import { exportCommand, importCommand } from "./database";
 import { CliError, oneLine, usageError } from "./errors";
 import { evalCommand } from "./evaluate";
@@ -33,6 +34,7 @@ const groups: Record<string, Group> = {
   policy: { commands: policyCommands, help: policyHelp(policyCommands), commandHelp },
   audit: { commands: auditCommands, help: auditHelp, commandHelp: () => auditHelp },
   admin: { commands: adminCommands, help: adminHelp, commandHelp: (cmd) => commandHelp(cmd, "admin") },
+  config: { commands: configCommands, help: configHelp, commandHelp: (cmd) => commandHelp(cmd, "config") },
 };
 
 const isHelp = (word: string | undefined) => word === "--help" || word === "-h" || word === "help";
@@ -43,7 +45,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const [groupName, name, ...rest] = argv;
     if (groupName === undefined) throw usageError("no command given");
     if (isHelp(groupName)) {
-      io.out(topHelp(policyCommands, auditCommands, adminCommands));
+      io.out(topHelp(policyCommands, auditCommands, adminCommands, configCommands));
       return 0;
     }
     const group = Object.hasOwn(groups, groupName) ? groups[groupName]! : undefined;

@@ -52,6 +52,7 @@ export function topHelp(
   commands: readonly Command[],
   auditCommands: readonly Command[],
   adminCommands: readonly Command[] = [],
+  configCommands: readonly Command[] = [],
 ): string {
   return [
     "clearance: policy-as-code tools for Clearance",
@@ -62,11 +63,13 @@ export function topHelp(
     "  policy    lint, test, evaluate, explain, preview and graph a directory of policy files",
     "  audit     verify the audit trail's keyed chain against its checkpoints; write a checkpoint",
     "  admin     grant or revoke IT admin and auditor (a new instance's first administrator)",
+    "  config    export and import systems, resources, templates, groups, fallbacks and exception types as YAML",
     "",
     "Commands:",
     ...commands.map((c) => `  ${synopsis(c)}`),
     ...auditCommands.map((c) => `  ${synopsis(c, "audit")}`),
     ...adminCommands.map((c) => `  ${synopsis(c, "admin")}`),
+    ...configCommands.map((c) => `  ${synopsis(c, "config")}`),
     "",
     "Flags:",
     "  -h, --help    show help (also after a group or command: clearance policy eval --help)",

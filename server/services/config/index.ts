@@ -1,0 +1,8 @@
+export {
+  exportConfigFiles,
+  previewConfigImport,
+  importConfig,
+  pendingConfigChanges,
+  decideConfigChange,
+  type ImportOutcome,
+} from "./import";
