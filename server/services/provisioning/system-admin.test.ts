@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, resources, systems } from "@/server/db/schema";
+import { accessExceptions, auditEvents, resources, systems } from "@/server/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { insertExpiringExceptions } from "@/test/support/expiring";
 import { as } from "@/test/support/requests";
@@ -192,7 +192,7 @@ describe("retiring a system", () => {
       retireSystem({ ctx, input: { systemKey: "crm", reason: "Moved to the new CRM" } }),
     ).rejects.toMatchObject({
       code: "CONFLICT",
-      message: "Sales CRM still has 1 resource in its catalog, 1 open exception: end them before retiring it",
+      message: "Sales CRM still has 1 open exception: end them before retiring it",
     });
     expect((await t.db.select().from(systems).where(eq(systems.key, "crm")))[0]!.retiredAt).toBeNull();
   });
@@ -217,5 +217,18 @@ describe("retiring a system", () => {
     await expect(
       editSystem({ ctx, input: { systemKey: "erp", name: "ERP", description: "", accessLevels: ["user"] } }),
     ).rejects.toMatchObject({ code: "CONFLICT", message: 'System "erp" is retired; it can no longer be changed' });
+  });
+
+  it("retires a system whose resources have only history left: they stay, with it, for the reports", async () => {
+    const ctx = await it_();
+    await t.db
+      .update(accessExceptions)
+      .set({ endedAt: clock(), endReason: "revoked" })
+      .where(eq(accessExceptions.resourceKey, "crm:role:sales"));
+    await retireSystem({ ctx, input: { systemKey: "crm", reason: "Moved to the new CRM" } });
+    expect(await eventsOf("crm", "system.retired")).toBe(1);
+    expect(await t.db.select({ key: resources.key }).from(resources).where(eq(resources.systemKey, "crm"))).toEqual([
+      { key: "crm:role:sales" },
+    ]);
   });
 });

@@ -3,7 +3,14 @@ import { adapterFor } from "@/server/adapters/registry";
 import { AdapterError } from "@/server/adapters/types";
 import { DomainError } from "@/server/core/errors";
 import type { DbOrTx } from "@/server/db/client";
-import { accessExceptions, manualTasks, provisioningOperations, resources, systems } from "@/server/db/schema";
+import {
+  accessExceptions,
+  expectedAccess,
+  manualTasks,
+  provisioningOperations,
+  resources,
+  systems,
+} from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { askHealth } from "./systems";
@@ -264,9 +271,10 @@ export async function editSystem({
 }
 
 /**
- * Retires a system once nothing lives on it: no resources in its catalog, no open exceptions, no
- * grant or removal under way and no manual task open. It stays, marked retired, in reports and
- * the audit trail; its adapter is no longer called and policies can no longer name it.
+ * Retires a system once nothing lives on it: nobody holds its resources by policy, no open
+ * exceptions, no grant or removal under way and no manual task open. It stays, marked retired,
+ * with its resources and their history, in reports and the audit trail; its adapter is no longer
+ * called and policies can no longer name it.
  */
 export async function retireSystem({
   ctx,
@@ -277,8 +285,9 @@ export async function retireSystem({
 }) {
   return ctx.db.transaction(async (tx) => {
     const system = await lockedSystem(tx, input.systemKey);
-    const [[res], [open], [ops], [tasks]] = await Promise.all([
-      tx.select({ n: count() }).from(resources).where(eq(resources.systemKey, system.key)),
+    // Its resources stay (with their history, for the reports); nobody may still hold them.
+    const [[held], [open], [ops], [tasks]] = await Promise.all([
+      tx.select({ n: count() }).from(expectedAccess).where(eq(expectedAccess.systemKey, system.key)),
       tx
         .select({ n: count() })
         .from(accessExceptions)
@@ -299,7 +308,7 @@ export async function retireSystem({
         .where(and(eq(manualTasks.systemKey, system.key), eq(manualTasks.status, "open"))),
     ]);
     const left = [
-      res!.n && `${res!.n} resource${res!.n === 1 ? "" : "s"} in its catalog`,
+      held!.n && `${held!.n} access${held!.n === 1 ? "" : "es"} held by policy`,
       open!.n && `${open!.n} open exception${open!.n === 1 ? "" : "s"}`,
       ops!.n && `${ops!.n} grant${ops!.n === 1 ? "" : "s"} or removal${ops!.n === 1 ? "" : "s"} under way`,
       tasks!.n && `${tasks!.n} open task${tasks!.n === 1 ? "" : "s"} for IT`,
