@@ -51,7 +51,7 @@ test("IT discovers a directory's groups, adds and edits resources, imports a CSV
   await page.getByRole("checkbox", { name: /e2e-directory:group:finance-reports@company.com/ }).uncheck();
   await page.getByRole("button", { name: "Add 1 to the catalog" }).click();
   const catalog = page.getByRole("list", { name: "Resources" });
-  await expect(catalog.getByText("e2e-directory:group:vpn-staff")).toBeVisible();
+  await expect(catalog.getByText("e2e-directory:group:vpn-staff", { exact: true })).toBeVisible();
 
   // By hand, with two owners and a sensitivity.
   const add = page.getByRole("form", { name: "Add a resource" });
@@ -85,10 +85,10 @@ test("IT discovers a directory's groups, adds and edits resources, imports a CSV
   await page.getByLabel("Or paste CSV").fill("type,name,sensitivity\ngroup,wiki-editors,low\ngroup,helpdesk,high");
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByText("Preview: nothing is saved until you import.")).toBeVisible();
-  await expect(catalog.getByText("e2e-directory:group:helpdesk")).toHaveCount(0);
+  await expect(catalog.getByText("e2e-directory:group:helpdesk", { exact: true })).toHaveCount(0);
   await page.getByRole("button", { name: "Import 2 changes" }).click();
   await expect(page.getByText("Imported: 2 changes.")).toBeVisible();
-  await expect(catalog.getByText("e2e-directory:group:helpdesk")).toBeVisible();
+  await expect(catalog.getByText("e2e-directory:group:helpdesk", { exact: true })).toBeVisible();
 
   // Remove, after a confirmation with a reason.
   await catalog
@@ -100,6 +100,6 @@ test("IT discovers a directory's groups, adds and edits resources, imports a CSV
   await expect(dialog.getByRole("button", { name: "Remove" })).toBeDisabled();
   await dialog.getByLabel(/^Why/).fill("The wiki moved to Notion");
   await dialog.getByRole("button", { name: "Remove" }).click();
-  await expect(catalog.getByText("e2e-directory:group:wiki-editors")).toHaveCount(0);
+  await expect(catalog.getByText("e2e-directory:group:wiki-editors", { exact: true })).toHaveCount(0);
   await page.screenshot({ path: "/tmp/resources.png", fullPage: true });
 });

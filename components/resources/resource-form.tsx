@@ -71,7 +71,17 @@ export function ResourceForm({
   const saving = editing ? edit : add;
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    saving.mutate({ ...values, systemKey, ownerEmails: emailsOf(owners) });
+    saving.mutate({
+      systemKey,
+      type: values.type,
+      name: values.name,
+      displayName: values.displayName,
+      description: values.description,
+      sensitivity: values.sensitivity,
+      requestable: values.requestable,
+      defaultTemplateKey: values.defaultTemplateKey,
+      ownerEmails: emailsOf(owners),
+    });
   };
   const id = (field: string) => `resource-${editing ? `${values.name}-` : ""}${field}`;
   return (
