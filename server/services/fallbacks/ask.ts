@@ -26,7 +26,8 @@ export type AskOutcome =
       level: string | null;
     }
   | { outcome: "denied"; fallback: string | null; message: string }
-  | { outcome: "prompt"; fallback: string; templateKey: string; message: string | null };
+  /** fallback null: no fallback applies, and the resource's default request form opens. */
+  | { outcome: "prompt"; fallback: string | null; templateKey: string; message: string | null };
 
 /** What applies to a person and a resource no policy gives them: the fallback decision, with why. */
 export async function fallbackDecisionFor(
@@ -109,8 +110,14 @@ export async function askForResource({
 }): Promise<AskOutcome> {
   const resource = input.resource.trim();
   const [known] = await ctx.db
-    .select({ key: resources.key, requestable: resources.requestable })
+    .select({
+      key: resources.key,
+      requestable: resources.requestable,
+      defaultTemplateKey: resources.defaultTemplateKey,
+      defaultTemplateActive: requestTemplates.active,
+    })
     .from(resources)
+    .leftJoin(requestTemplates, eq(requestTemplates.key, resources.defaultTemplateKey))
     .where(eq(resources.key, resource));
   if (!known) throw new DomainError("NOT_FOUND", `There is no resource ${resource}`, { field: "resource" });
   if (!known.requestable)
@@ -136,6 +143,10 @@ export async function askForResource({
   if (held && held.expiresAt > now) return { outcome: "held", exceptionNumber: held.number, expiresAt: held.expiresAt };
 
   const decision = await fallbackDecisionFor(ctx, me, resource);
+  // A resource's default request form is more specific than a global deny (or none): it opens instead.
+  const globalDeny = decision.action === "deny" && (!decision.fallback || decision.fallback.scope === "global");
+  if (globalDeny && known.defaultTemplateKey && known.defaultTemplateActive)
+    return { outcome: "prompt", fallback: null, templateKey: known.defaultTemplateKey, message: null };
   const by = ctx.actor.email;
   return ctx.db.transaction(async (tx): Promise<AskOutcome> => {
     if (decision.action === "deny") {

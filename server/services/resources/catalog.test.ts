@@ -154,6 +154,19 @@ describe("who may ask for it", () => {
   });
 });
 
+describe("the default request form", () => {
+  it("opens when someone asks for the resource by name and only the global deny applies", async () => {
+    const ctx = await it_();
+    const vault = { ...wiki, name: "board-minutes", ownerEmails: [] };
+    await addResource({ ctx, input: vault });
+    const sarah = await as(t.db, "sarah.chen@company.com", clock);
+    const ask = () => askForResource({ ctx: sarah, input: { resource: "notion:workspace:board-minutes" } });
+    expect(await ask()).toMatchObject({ outcome: "denied", fallback: "global-fallback-deny" });
+    await editResource({ ctx, input: { ...vault, defaultTemplateKey: "finance-reports" } });
+    expect(await ask()).toEqual({ outcome: "prompt", fallback: null, templateKey: "finance-reports", message: null });
+  });
+});
+
 describe("by CSV", () => {
   const csv = [
     "type,name,display_name,owners,sensitivity,requestable",
