@@ -92,15 +92,18 @@ export async function startInstance({
   databaseUrl,
   ownerUrl,
   env = {},
+  port: fixedPort,
 }: {
   name: string;
   databaseUrl: string;
   ownerUrl: string;
   env?: Record<string, string>;
+  /** A port chosen beforehand (from freePort), when something else must know the URL first (an OIDC provider's redirect URI). */
+  port?: number;
 }) {
   if (!existsSync(path.join(process.cwd(), process.env.CLEARANCE_NEXT_DIST_DIR || ".next", "BUILD_ID")))
     throw new Error("the cluster tests run against a production build: run `npm run build` first");
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const lines: string[] = [];
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/launch.ts", "start"], {
     cwd: process.cwd(),
