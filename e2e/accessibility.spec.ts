@@ -41,6 +41,7 @@ const itAdminPages = [
   "/identities/plans",
   "/identities/new",
   "/work",
+  "/setup",
   "/portal-roles",
   "/systems",
   "/systems/new",

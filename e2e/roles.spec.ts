@@ -33,6 +33,7 @@ test.describe("each role sees only its sections", () => {
       sectionLinks([
         ...everyone,
         "Work queue",
+        "Setup checklist",
         "Policies",
         "Request templates",
         "Identities",

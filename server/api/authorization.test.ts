@@ -220,6 +220,9 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
     }),
   },
   "work.queue": { allowed: ["it_admin"] },
+  "setup.checklist": { allowed: ["it_admin"] },
+  // Shown, which it already is: nothing changes, nothing is recorded.
+  "setup.setDismissed": { allowed: ["it_admin"], input: () => ({ dismissed: false }) },
   "portalRoles.list": { allowed: ["it_admin"] },
   // Sarah as auditor with a reason too short: refused by validation, nothing granted.
   "portalRoles.grant": {

@@ -17,6 +17,7 @@ describe("portal roles", () => {
       [
         ...everyone,
         "work",
+        "setup",
         "policies",
         "templates",
         "identities",

@@ -23,6 +23,7 @@ export type SectionKey =
   | "inbox"
   | "out-of-office"
   | "work"
+  | "setup"
   | "portal-roles"
   | "identities"
   | "policies"
@@ -53,6 +54,8 @@ export const sections: readonly Section[] = [
   { key: "inbox", label: "Inbox", href: "/inbox", group: "Approvals", roles: ["employee"] },
   { key: "out-of-office", label: "Out of office", href: "/out-of-office", group: "Approvals", roles: ["employee"] },
   { key: "work", label: "Work queue", href: "/work", group: "Administration", roles: ["it_admin"] },
+  // Reachable here even after it is dismissed from the work queue (issue 15, point 3).
+  { key: "setup", label: "Setup checklist", href: "/setup", group: "Administration", roles: ["it_admin"] },
   { key: "policies", label: "Policies", href: "/policies", group: "Administration", roles: ["it_admin"] },
   { key: "templates", label: "Request templates", href: "/templates", group: "Administration", roles: ["it_admin"] },
   { key: "identities", label: "Identities", href: "/identities", group: "Administration", roles: ["it_admin"] },

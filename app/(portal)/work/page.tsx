@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { formatWhen } from "@/components/requests/format";
+import { SetupHomeCard } from "@/components/setup/home-card";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -60,7 +61,8 @@ const Since = ({ children }: { children: ReactNode }) => (
 export default async function WorkQueuePage() {
   await requireSection("work");
   const tz = await viewerZone();
-  const q = await (await api()).work.queue();
+  const caller = await api();
+  const [q, setup] = await Promise.all([caller.work.queue(), caller.setup.checklist()]);
   const waiting =
     q.tasks.total + q.failedOperations.total + q.plansHeld.total + q.driftFindings.total + q.extensions.total;
   return (
@@ -73,6 +75,9 @@ export default async function WorkQueuePage() {
             : "What waits for IT, oldest first. New manual tasks are also sent to you in the app and by email."
         }
       />
+      {setup.showOnHome && (
+        <SetupHomeCard done={setup.done} total={setup.total} next={setup.items.find((i) => !i.done)?.title ?? null} />
+      )}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Queue
           title="Manual tasks"
