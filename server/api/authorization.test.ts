@@ -271,6 +271,29 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   },
   "systems.retryOperation": { allowed: ["it_admin"], input: () => ({ operationId: missing }) },
   "systems.completeTask": { allowed: ["it_admin"], input: () => ({ taskId: missing }) },
+  "resources.bySystem": { allowed: ["it_admin"], input: () => ({ systemKey: "ldap" }) },
+  // A resource already in the catalog: refused (CONFLICT), nothing added.
+  "resources.add": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "google", type: "group", name: "finance-reports@company.com" }),
+  },
+  // A name with a space: refused by validation, nothing changed.
+  "resources.edit": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "google", type: "group", name: "finance reports" }),
+  },
+  "resources.remove": {
+    allowed: ["it_admin"],
+    input: () => ({ key: "google:group:finance-reports@company.com", reason: "x" }),
+  },
+  // A preview only (apply: false): nothing is written whoever calls it.
+  "resources.importCsv": {
+    allowed: ["it_admin"],
+    input: () => ({ systemKey: "ldap", csv: "type,name\ngroup,new-group", apply: false }),
+  },
+  // The manual adapter cannot list: refused before any call.
+  "resources.discover": { allowed: ["it_admin"], input: () => ({ systemKey: "aws" }) },
+  "resources.addDiscovered": { allowed: ["it_admin"], input: () => ({ systemKey: "aws", keys: ["aws:role:x"] }) },
   // An unknown report kind: refused by validation, nothing queued.
   "reports.startExport": { allowed: ["it_admin", "auditor"], input: () => ({ kind: "nothing", format: "csv" }) },
   "reports.exportStatus": { allowed: ["it_admin", "auditor"], input: () => ({ id: missing }) },
