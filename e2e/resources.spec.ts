@@ -79,7 +79,7 @@ test("IT discovers a directory's groups, adds and edits resources, imports a CSV
   // A CSV: a bad row is named by line and nothing is kept; fixed, previewed, imported.
   await page.getByLabel("Or paste CSV").fill("type,name,sensitivity\ngroup,wiki-editors,low\ngroup,helpdesk,urgent");
   await page.getByRole("button", { name: "Preview" }).click();
-  await expect(page.getByRole("list", { name: "Problems in the file" })).toContainText(
+  await expect(page.getByRole("alert", { name: "Problems in the file" })).toContainText(
     "Line 3, sensitivity: low, medium, high or critical",
   );
   await page.getByLabel("Or paste CSV").fill("type,name,sensitivity\ngroup,wiki-editors,low\ngroup,helpdesk,high");
@@ -101,5 +101,4 @@ test("IT discovers a directory's groups, adds and edits resources, imports a CSV
   await dialog.getByLabel(/^Why/).fill("The wiki moved to Notion");
   await dialog.getByRole("button", { name: "Remove" }).click();
   await expect(catalog.getByText("e2e-directory:group:wiki-editors", { exact: true })).toHaveCount(0);
-  await page.screenshot({ path: "/tmp/resources.png", fullPage: true });
 });

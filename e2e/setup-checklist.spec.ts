@@ -16,11 +16,12 @@ test("IT follows the setup checklist from the work queue, saves the time zone, d
   await card.getByRole("link", { name: "Continue setup →" }).click();
   await expect(page.getByRole("heading", { name: "Setup checklist", level: 1 })).toBeVisible();
 
-  // The demo organization: sign-in (OIDC), SMTP, resources, policies and templates are there; its
-  // systems are all provisioned by hand, and nobody has saved the organization's time zone.
+  // The demo organization: sign-in (OIDC), SMTP, resources, policies and templates are there, and
+  // nobody has saved the organization's time zone. (Whether a system has a working adapter depends
+  // on the specs before this one: lifecycle and resources connect one to slapd.)
   for (const title of ["Sign-in", "Resources", "A first policy", "A first request template", "Email (SMTP)"])
     await expect(item(page, title)).toContainText("Done");
-  await expect(item(page, "A system with a working adapter")).toContainText("To do");
+  await expect(item(page, "A system with a working adapter")).toBeVisible();
   const zone = item(page, "The organization's time zone");
   await expect(zone).toContainText("To do");
   await expect(item(page, "Sign-in")).toContainText("People sign in through Test IdP (OIDC)");
