@@ -65,19 +65,42 @@ const CSV_COLUMNS = [
 const YES = new Set(["yes", "true", "1", "y"]);
 const NO = new Set(["no", "false", "0", "n"]);
 
+/** The fields of a resource a CSV column sets. */
+const FIELD_OF_COLUMN = {
+  display_name: "displayName",
+  description: "description",
+  owners: "ownerEmails",
+  sensitivity: "sensitivity",
+  requestable: "requestable",
+  default_template: "defaultTemplateKey",
+} as const;
+export type CsvField = (typeof FIELD_OF_COLUMN)[keyof typeof FIELD_OF_COLUMN];
+
+export interface ResourceCsv {
+  /** each good row, with the line it starts on */
+  inputs: (ResourceInput & { line: number })[];
+  /** the fields the file's columns set: a resource already in the catalog keeps the others */
+  fields: CsvField[];
+  problems: CsvProblem[];
+}
+
+/** A resource already in the catalog, changed by a CSV row: the columns the file has, the rest kept. */
+export function mergeCsvRow(current: ResourceInput, row: ResourceInput, fields: readonly CsvField[]): ResourceInput {
+  const merged = { ...current };
+  for (const f of fields) (merged as Record<string, unknown>)[f] = row[f];
+  return merged;
+}
+
 /**
  * A resource CSV for one system: a header row naming some of CSV_COLUMNS (type and name
  * required), then one resource per row. Owners are emails separated by ";" or spaces; requestable
  * is yes/no (empty: yes). Every problem names its line and column; nothing is kept unless all
  * rows are good.
  */
-export function readResourceCsv(
-  rows: CsvRow[],
-  systemKey: string,
-): { inputs: ResourceInput[]; problems: CsvProblem[] } {
+export function readResourceCsv(rows: CsvRow[], systemKey: string): ResourceCsv {
   const filled = rows.filter((r) => !isBlankRow(r));
   const header = filled[0];
-  if (!header) return { inputs: [], problems: [{ line: 1, field: "csv", message: "the file is empty" }] };
+  if (!header) return { inputs: [], fields: [], problems: [{ line: 1, field: "csv", message: "the file is empty" }] };
   const columns = header.cells.map((c) => c.trim().toLowerCase().replace(/\s+/g, "_"));
   const problems: CsvProblem[] = [];
   for (const c of columns)
@@ -90,9 +113,12 @@ export function readResourceCsv(
   for (const needed of ["type", "name"])
     if (!columns.includes(needed))
       problems.push({ line: header.line, field: needed, message: `the header needs a "${needed}" column` });
-  if (problems.length) return { inputs: [], problems };
+  if (problems.length) return { inputs: [], fields: [], problems };
+  const fields = columns.flatMap((c) =>
+    c in FIELD_OF_COLUMN ? [FIELD_OF_COLUMN[c as keyof typeof FIELD_OF_COLUMN]] : [],
+  );
 
-  const inputs: ResourceInput[] = [];
+  const inputs: ResourceCsv["inputs"] = [];
   const seen = new Map<string, number>();
   for (const row of filled.slice(1)) {
     const cell = (c: (typeof CSV_COLUMNS)[number]) => {
@@ -130,9 +156,9 @@ export function readResourceCsv(
       continue;
     }
     seen.set(key, row.line);
-    inputs.push(parsed.data);
+    inputs.push({ ...parsed.data, line: row.line });
   }
-  return { inputs, problems };
+  return { inputs, fields, problems };
 }
 
 const csvColumnOf = (field: string) =>

@@ -4,7 +4,7 @@ import { DomainError } from "@/server/core/errors";
 import { checkExceptionWindow } from "@/server/core/exceptions";
 import { resolveFallback, type FallbackDecision, type PromptFallback } from "@/server/core/fallbacks";
 import { formatDuration, type TemplateDefinition } from "@/server/core/requests/template";
-import { accessExceptions, requestTemplates, resources } from "@/server/db/schema";
+import { accessExceptions, requestTemplates, resources, systems } from "@/server/db/schema";
 import type { Tx } from "@/server/db/client";
 import { recordAuditEvent } from "../audit";
 import type { PersonContext } from "../context";
@@ -115,21 +115,27 @@ export async function askForResource({
       requestable: resources.requestable,
       defaultTemplateKey: resources.defaultTemplateKey,
       defaultTemplateActive: requestTemplates.active,
+      systemRetired: systems.retiredAt,
     })
     .from(resources)
+    .innerJoin(systems, eq(systems.key, resources.systemKey))
     .leftJoin(requestTemplates, eq(requestTemplates.key, resources.defaultTemplateKey))
     .where(eq(resources.key, resource));
   if (!known) throw new DomainError("NOT_FOUND", `There is no resource ${resource}`, { field: "resource" });
-  if (!known.requestable)
-    throw new DomainError("FORBIDDEN", `${resource} cannot be asked for in the portal: IT grants it`, {
-      field: "resource",
-    });
   const now = ctx.clock();
   const me = ctx.actor.identityId;
   const assessment = await assessGrants(ctx.db, me, [{ resource, level: null }], now);
   const grant = assessment.grants[0]!;
   if (grant.status === "covered") return { outcome: "covered", via: grant.via };
   if (grant.status === "denied") return { outcome: "refused", policies: grant.denyPolicies };
+  if (known.systemRetired)
+    throw new DomainError("FORBIDDEN", `${resource} is on a retired system: it can no longer be granted`, {
+      field: "resource",
+    });
+  if (!known.requestable)
+    throw new DomainError("FORBIDDEN", `${resource} cannot be asked for in the portal: IT grants it`, {
+      field: "resource",
+    });
   const [held] = await ctx.db
     .select()
     .from(accessExceptions)
@@ -143,9 +149,10 @@ export async function askForResource({
   if (held && held.expiresAt > now) return { outcome: "held", exceptionNumber: held.number, expiresAt: held.expiresAt };
 
   const decision = await fallbackDecisionFor(ctx, me, resource);
-  // A resource's default request form is more specific than a global deny (or none): it opens instead.
-  const globalDeny = decision.action === "deny" && (!decision.fallback || decision.fallback.scope === "global");
-  if (globalDeny && known.defaultTemplateKey && known.defaultTemplateActive)
+  // A resource's default request form is more specific than a global deny or prompt (or none): it opens
+  // instead. A fallback written for the resource or its system, or a global allow, still decides.
+  const onlyGlobal = !decision.fallback || decision.fallback.scope === "global";
+  if (onlyGlobal && decision.action !== "allow" && known.defaultTemplateKey && known.defaultTemplateActive)
     return { outcome: "prompt", fallback: null, templateKey: known.defaultTemplateKey, message: null };
   const by = ctx.actor.email;
   return ctx.db.transaction(async (tx): Promise<AskOutcome> => {

@@ -1,11 +1,21 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, resourceOwners, resources, systems } from "@/server/db/schema";
+import {
+  accessRequests,
+  auditEvents,
+  identities,
+  requestApprovers,
+  resourceOwners,
+  resources,
+  systems,
+} from "@/server/db/schema";
+import type { PersonContext } from "../context";
+import { decideRequest } from "../requests/decide";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, clearRequests, financeReportsAsk, submit } from "@/test/support/requests";
 import { startSlapd, type Slapd } from "@/test/support/slapd";
 import { askForResource } from "../fallbacks/ask";
-import { addResource, editResource, listSystemResources, removeResource } from "./catalog";
+import { addResource, editResource, listSystemResources, removeResource, resourceInUse } from "./catalog";
 import { addDiscoveredResources, discoverResources, importResourceCsv } from "./import";
 
 /** Issue 15, point 7: the resource catalog, managed by IT in the product. */
@@ -114,14 +124,14 @@ describe("by hand", () => {
     });
   });
 
-  it("removes an unused resource (audited with the reason) and refuses one with exception history", async () => {
+  it("removes an unused resource (audited with the reason) and refuses one in use, saying what uses it", async () => {
     const ctx = await it_();
     await removeResource({ ctx, input: { key: "notion:workspace:eng-wiki", reason: "moved to the new wiki" } });
     expect(await eventsOf("notion:workspace:eng-wiki", "resource.removed")).toBe(1);
-    // Seed 000's finance-reports has exceptions (Sarah's) and a request form.
+    // Seed 000's finance-reports: Finance holds it by policy, and a request form grants it.
     await expectRefusedUnchanged(
       () => removeResource({ ctx, input: { key: "google:group:finance-reports@company.com", reason: "tidy" } }),
-      { code: "CONFLICT", message: expect.stringMatching(/request form.*finance-reports/) },
+      { code: "CONFLICT", message: expect.stringMatching(/33 people hold it by policy; request form finance-reports/) },
     );
   });
 });
@@ -154,15 +164,70 @@ describe("who may ask for it", () => {
   });
 });
 
-describe("the default request form", () => {
-  it("opens when someone asks for the resource by name and only the global deny applies", async () => {
+describe("an IT admin who names themselves owner", () => {
+  it("still cannot approve their own request: owners who ask are never their own approvers", async () => {
     const ctx = await it_();
-    const vault = { ...wiki, name: "board-minutes", ownerEmails: [] };
-    await addResource({ ctx, input: vault });
+    await clearRequests(t.db);
+    const current = (await listSystemResources({ ctx, input: { systemKey: "aws" } })).resources.find(
+      (r) => r.key === "aws:role:production-admin",
+    )!;
+    const { key: _k, openExceptions: _o, ...admin } = current;
+    await editResource({ ctx, input: { ...admin, systemKey: "aws", ownerEmails: ["priya.raman@company.com"] } });
+    const before = (await t.db.select({ n: count() }).from(accessRequests))[0]!.n;
+    await expect(
+      submit(ctx as PersonContext, {
+        templateKey: "production-admin-incident",
+        justification: "Fixing the incident on the payments cluster right now.",
+        fields: { incident_id: "INC-42" },
+      }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/PRECONDITION_FAILED|INVALID_INPUT|CONFLICT/) });
+    expect((await t.db.select({ n: count() }).from(accessRequests))[0]!.n).toBe(before);
+
+    // With a second owner, the request waits for that owner, not for her.
+    await editResource({
+      ctx,
+      input: { ...admin, systemKey: "aws", ownerEmails: ["priya.raman@company.com", "cto@company.com"] },
+    });
+    const { id: requestId } = await submit(ctx as PersonContext, {
+      templateKey: "production-admin-incident",
+      justification: "Fixing the incident on the payments cluster right now.",
+      fields: { incident_id: "INC-43" },
+    });
+    const approvers = await t.db
+      .select({ email: identities.email })
+      .from(requestApprovers)
+      .innerJoin(identities, eq(identities.id, requestApprovers.identityId))
+      .where(eq(requestApprovers.requestId, requestId));
+    expect(approvers.map((a) => a.email)).toEqual(["cto@company.com"]);
+    await expect(
+      decideRequest({ ctx: ctx as PersonContext, input: { requestId, decision: "approve" } }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("the default request form", () => {
+  it("must grant the resource, and opens when someone asks for it by name and only the global deny applies", async () => {
+    const ctx = await it_();
+    await clearRequests(t.db);
+    const {
+      key: _k,
+      openExceptions: _o,
+      ...finance
+    } = (await listSystemResources({ ctx, input: { systemKey: "google" } })).resources.find(
+      (r) => r.key === "google:group:finance-reports@company.com",
+    )!;
     const sarah = await as(t.db, "sarah.chen@company.com", clock);
-    const ask = () => askForResource({ ctx: sarah, input: { resource: "notion:workspace:board-minutes" } });
+    const ask = () => askForResource({ ctx: sarah, input: { resource: "google:group:finance-reports@company.com" } });
     expect(await ask()).toMatchObject({ outcome: "denied", fallback: "global-fallback-deny" });
-    await editResource({ ctx, input: { ...vault, defaultTemplateKey: "finance-reports" } });
+    await expectRefusedUnchanged(
+      () =>
+        editResource({
+          ctx,
+          input: { ...finance, systemKey: "google", defaultTemplateKey: "production-admin-incident" },
+        }),
+      { code: "INVALID_INPUT", field: "defaultTemplateKey", message: expect.stringContaining("does not grant") },
+    );
+    await editResource({ ctx, input: { ...finance, systemKey: "google", defaultTemplateKey: "finance-reports" } });
     expect(await ask()).toEqual({ outcome: "prompt", fallback: null, templateKey: "finance-reports", message: null });
   });
 });
@@ -231,6 +296,42 @@ describe("by CSV", () => {
       (await importResourceCsv({ ctx, input: { systemKey: "notion", csv: "name\nx", apply: false } })).problems,
     ).toEqual([{ line: 1, field: "type", message: 'the header needs a "type" column' }]);
     expect([await resourceCount(), await allEvents()]).toEqual(before);
+  });
+});
+
+describe("what a CSV leaves out, and what keeps a resource", () => {
+  it("a file without a column keeps what the catalog has; problems name the row's own line", async () => {
+    const ctx = await it_();
+    const renamed = "type,name,display_name\nworkspace,finance-space,Finance workspace";
+    expect((await importResourceCsv({ ctx, input: { systemKey: "notion", csv: renamed, apply: true } })).rows).toEqual([
+      { key: "notion:workspace:finance-space", outcome: "changed" },
+    ]);
+    expect(
+      (await listSystemResources({ ctx, input: { systemKey: "notion" } })).resources.find(
+        (r) => r.key === "notion:workspace:finance-space",
+      ),
+    ).toMatchObject({
+      displayName: "Finance workspace",
+      sensitivity: "critical",
+      requestable: false,
+      ownerEmails: ["alice@company.com", "cfo@company.com"],
+    });
+    const gap = "type,name,owners\n\n\nworkspace,owned-one,ghost@company.com";
+    expect((await importResourceCsv({ ctx, input: { systemKey: "notion", csv: gap, apply: false } })).problems).toEqual(
+      [{ line: 4, field: "ownerEmails", message: "Owners: nobody has the email ghost@company.com" }],
+    );
+  });
+
+  it("a resource a policy names stays; one on a retired system can no longer be asked for", async () => {
+    expect(await resourceInUse(t.db, "google:group:engineering@company.com")).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^policy files? /)]),
+    );
+    await t.db.insert(resources).values({ key: "old-crm:role:user", systemKey: "old-crm", type: "role", name: "user" });
+    const sarah = await as(t.db, "sarah.chen@company.com", clock);
+    await expect(askForResource({ ctx: sarah, input: { resource: "old-crm:role:user" } })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringContaining("retired system"),
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import {
   expectedAccess,
   identities,
   provisioningOperations,
+  fallbackPolicies,
   requestTemplates,
   resourceOwners,
   resources,
@@ -14,6 +15,7 @@ import {
 } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
+import { activeVersion, versionFiles } from "../policies/engine";
 import { adapterOf } from "../provisioning/adapters";
 
 /**
@@ -53,16 +55,24 @@ async function ownerIds(db: DbOrTx, emails: string[]): Promise<string[]> {
   return wanted.map((e) => byEmail.get(e)!);
 }
 
-async function checkTemplate(db: DbOrTx, key: string | null) {
-  if (!key) return;
+/** A resource's default form must be a catalog form that grants that resource. */
+async function checkTemplate(db: DbOrTx, templateKey: string | null, resourceKey: string) {
+  if (!templateKey) return;
   const [t] = await db
-    .select({ key: requestTemplates.key })
+    .select({ key: requestTemplates.key, definition: requestTemplates.definition })
     .from(requestTemplates)
-    .where(and(eq(requestTemplates.key, key), eq(requestTemplates.origin, "catalog")));
+    .where(and(eq(requestTemplates.key, templateKey), eq(requestTemplates.origin, "catalog")));
   if (!t)
-    throw new DomainError("INVALID_INPUT", `Default request form: there is no form "${key}"`, {
+    throw new DomainError("INVALID_INPUT", `Default request form: there is no form "${templateKey}"`, {
       field: "defaultTemplateKey",
     });
+  const grants = (t.definition as { grants?: { resource: string }[] }).grants ?? [];
+  if (!grants.some((g) => g.resource === resourceKey))
+    throw new DomainError(
+      "INVALID_INPUT",
+      `Default request form: "${templateKey}" does not grant ${resourceKey}; choose a form that does`,
+      { field: "defaultTemplateKey" },
+    );
 }
 
 /** Owners' emails per resource id, sorted. */
@@ -79,7 +89,7 @@ export async function ownerEmailsOf(db: DbOrTx, resourceIds: string[]): Promise<
   return owners;
 }
 
-const describe = (r: Resource, ownerEmails: string[]) => ({
+const catalogFields = (r: Resource, ownerEmails: string[]) => ({
   displayName: r.displayName,
   description: r.description,
   sensitivity: r.sensitivity as ResourceInput["sensitivity"],
@@ -87,6 +97,14 @@ const describe = (r: Resource, ownerEmails: string[]) => ({
   defaultTemplateKey: r.defaultTemplateKey,
   ownerEmails,
 });
+
+/** A resource as the catalog has it now (owners by email), or null. */
+export async function catalogEntry(db: DbOrTx, key: string): Promise<ResourceInput | null> {
+  const [row] = await db.select().from(resources).where(eq(resources.key, key));
+  if (!row) return null;
+  const owners = (await ownerEmailsOf(db, [row.id])).get(row.id) ?? [];
+  return { systemKey: row.systemKey, type: row.type, name: row.name, ...catalogFields(row, owners) };
+}
 
 /**
  * Creates or changes one resource inside the caller's transaction, with its audit event.
@@ -108,7 +126,8 @@ export async function saveResourceIn(
   const input = parsed.data;
   const key = resourceKeyOf(input);
   await activeSystem(tx, input.systemKey);
-  const [owners] = await Promise.all([ownerIds(tx, input.ownerEmails), checkTemplate(tx, input.defaultTemplateKey)]);
+  const owners = await ownerIds(tx, input.ownerEmails);
+  await checkTemplate(tx, input.defaultTemplateKey, key);
   const [existing] = await tx.select().from(resources).where(eq(resources.key, key)).for("update");
   if (existing && mode === "create")
     throw new DomainError("CONFLICT", `${key} is already in the catalog`, { field: "name" });
@@ -141,7 +160,7 @@ export async function saveResourceIn(
     return { key, outcome: "created" };
   }
 
-  const before = describe(existing, (await ownerEmailsOf(tx, [existing.id])).get(existing.id) ?? []);
+  const before = catalogFields(existing, (await ownerEmailsOf(tx, [existing.id])).get(existing.id) ?? []);
   const changed = changedFields(before, after);
   if (changed.length === 0) return { key, outcome: "unchanged" };
   await tx.update(resources).set(values).where(eq(resources.id, existing.id));
@@ -161,36 +180,59 @@ export async function saveResourceIn(
   return { key, outcome: "changed" };
 }
 
-/** Why a resource cannot leave the catalog: whatever still uses it or has used it. */
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The names of texts (policy files, fallbacks) that name the key as a whole word, not as part of a longer key. */
+function naming(texts: { name: string; source: string }[], key: string): string[] {
+  const whole = new RegExp(`(^|[^A-Za-z0-9._@:-])${escapeRegExp(key)}($|[^A-Za-z0-9._@:-])`);
+  return texts.filter((t) => whole.test(t.source)).map((t) => t.name);
+}
+
+/**
+ * Why a resource cannot leave the catalog: whatever still uses it or has used it, or names it
+ * (removing it would make those policies and fallbacks fail their lint). Queries run one after
+ * another: `db` may be a transaction's single connection.
+ */
 export async function resourceInUse(db: DbOrTx, key: string): Promise<string[]> {
-  const [[exceptions], [held], [operations], templates] = await Promise.all([
-    db.select({ n: count() }).from(accessExceptions).where(eq(accessExceptions.resourceKey, key)),
-    db.select({ n: count() }).from(expectedAccess).where(eq(expectedAccess.resourceKey, key)),
-    db
-      .select({ n: count() })
-      .from(provisioningOperations)
-      .where(
-        and(
-          eq(provisioningOperations.resourceKey, key),
-          inArray(provisioningOperations.status, ["pending", "waiting", "failed"]),
-        ),
+  const [exceptions] = await db
+    .select({ n: count() })
+    .from(accessExceptions)
+    .where(eq(accessExceptions.resourceKey, key));
+  const [held] = await db.select({ n: count() }).from(expectedAccess).where(eq(expectedAccess.resourceKey, key));
+  const [operations] = await db
+    .select({ n: count() })
+    .from(provisioningOperations)
+    .where(
+      and(
+        eq(provisioningOperations.resourceKey, key),
+        inArray(provisioningOperations.status, ["pending", "waiting", "failed"]),
       ),
-    db
-      .select({ key: requestTemplates.key })
-      .from(requestTemplates)
-      .where(
-        and(
-          eq(requestTemplates.active, true),
-          sql`exists (select 1 from jsonb_array_elements(${requestTemplates.definition} -> 'grants') g where g ->> 'resource' = ${key})`,
-        ),
-      ),
-  ]);
+    );
+  // Any form that grants it, active or not: a pending request on a retired form still needs it.
+  const templates = await db
+    .select({ key: requestTemplates.key })
+    .from(requestTemplates)
+    .where(
+      sql`exists (select 1 from jsonb_array_elements(${requestTemplates.definition} -> 'grants') g where g ->> 'resource' = ${key})`,
+    );
+  const version = await activeVersion(db);
+  const policies = naming(
+    (await versionFiles(db, version?.id ?? null)).map((f) => ({ name: f.path, source: f.source })),
+    key,
+  );
+  const fallbacks = naming(
+    await db.select({ name: fallbackPolicies.name, source: fallbackPolicies.source }).from(fallbackPolicies),
+    key,
+  );
   const left: string[] = [];
-  if (exceptions!.n) left.push(`${exceptions!.n} exception${exceptions!.n === 1 ? "" : "s"} in its history`);
-  if (held!.n) left.push(`${held!.n} ${held!.n === 1 ? "person holds" : "people hold"} it by policy`);
-  if (operations!.n) left.push(`${operations!.n} unfinished operation${operations!.n === 1 ? "" : "s"}`);
+  if (exceptions!.n) left.push(`${plural(exceptions!.n, "exception", "exceptions")} in its history`);
+  if (held!.n) left.push(`${plural(held!.n, "person holds", "people hold")} it by policy`);
+  if (operations!.n) left.push(plural(operations!.n, "unfinished operation", "unfinished operations"));
   if (templates.length)
     left.push(`request form${templates.length === 1 ? "" : "s"} ${templates.map((t) => t.key).join(", ")}`);
+  if (policies.length) left.push(`policy file${policies.length === 1 ? "" : "s"} ${policies.join(", ")}`);
+  if (fallbacks.length) left.push(`fallback${fallbacks.length === 1 ? "" : "s"} ${fallbacks.join(", ")}`);
   return left;
 }
 
@@ -211,7 +253,7 @@ export async function removeResourceIn(tx: Tx, ctx: ServiceContext, key: string,
     action: "resource.removed",
     subjectType: "resource",
     subjectId: key,
-    before: describe(existing, owners),
+    before: catalogFields(existing, owners),
     reason,
   });
 }
@@ -272,7 +314,7 @@ export async function listSystemResources({ ctx, input }: { ctx: ServiceContext;
       key: r.key,
       type: r.type,
       name: r.name,
-      ...describe(r, owners.get(r.id) ?? []),
+      ...catalogFields(r, owners.get(r.id) ?? []),
       openExceptions: openBy.get(r.key) ?? 0,
     })),
     forms,

@@ -2,11 +2,17 @@ import { asc, eq } from "drizzle-orm";
 import { AdapterError } from "@/server/adapters/types";
 import { CsvSyntaxError, parseCsv } from "@/server/core/csv";
 import { DomainError } from "@/server/core/errors";
-import { compareDiscovery, readResourceCsv, type DiscoveredResource } from "@/server/core/resources/catalog";
+import {
+  compareDiscovery,
+  mergeCsvRow,
+  readResourceCsv,
+  resourceKeyOf,
+  type DiscoveredResource,
+} from "@/server/core/resources/catalog";
 import { resources } from "@/server/db/schema";
 import type { ServiceContext } from "../context";
 import { adapterOf } from "../provisioning/adapters";
-import { activeSystem, resourceInUse, saveResourceIn, type SaveOutcome } from "./catalog";
+import { activeSystem, catalogEntry, resourceInUse, saveResourceIn, type SaveOutcome } from "./catalog";
 
 const CSV_LIMIT_BYTES = 1024 * 1024;
 const CSV_LIMIT_ROWS = 5_000;
@@ -47,19 +53,20 @@ export async function importResourceCsv({
   applied: boolean;
 }> {
   await activeSystem(ctx.db, input.systemKey);
-  const { inputs, problems } = readCsv(input.csv, input.systemKey);
+  const { inputs, fields, problems } = readCsv(input.csv, input.systemKey);
   if (problems.length) return { problems, rows: [], applied: false };
   const preview = Symbol("preview");
   const rows: { key: string; outcome: SaveOutcome }[] = [];
   try {
     await ctx.db.transaction(async (tx) => {
-      for (const [i, resource] of inputs.entries()) {
+      for (const { line, ...row } of inputs) {
         try {
+          // A resource already in the catalog keeps what the file has no column for.
+          const current = await catalogEntry(tx, resourceKeyOf(row));
+          const resource = current ? mergeCsvRow(current, row, fields) : row;
           rows.push(await saveResourceIn(tx, ctx, resource, "upsert", "csv import"));
         } catch (err) {
-          // Name the row (header is line 1; rows keep their order).
-          if (err instanceof DomainError)
-            problems.push({ line: i + 2, field: err.field ?? "csv", message: err.message });
+          if (err instanceof DomainError) problems.push({ line, field: err.field ?? "csv", message: err.message });
           else throw err;
         }
       }
@@ -123,9 +130,8 @@ export async function discoverResources({ ctx, input }: { ctx: ServiceContext; i
     found,
     catalog.map((r) => r.key),
   );
-  const disappeared = await Promise.all(
-    diff.disappeared.map(async (key) => ({ key, inUse: await resourceInUse(ctx.db, key) })),
-  );
+  const disappeared: { key: string; inUse: string[] }[] = [];
+  for (const key of diff.disappeared) disappeared.push({ key, inUse: await resourceInUse(ctx.db, key) });
   return { added: diff.added, disappeared, unchanged: diff.unchanged };
 }
 

@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ResourceDiscovery } from "@/components/resources/resource-discovery";
@@ -15,7 +16,10 @@ export const metadata = { title: "Resources" };
 export default async function SystemResourcesPage({ params }: { params: Promise<{ key: string }> }) {
   await requireSection("systems");
   const { key } = await params;
-  const catalog = await (await api()).resources.bySystem({ systemKey: key }).catch(() => null);
+  const catalog = await (await api()).resources.bySystem({ systemKey: key }).catch((err: unknown) => {
+    if (err instanceof TRPCError && err.code === "NOT_FOUND") return null;
+    throw err;
+  });
   if (!catalog) notFound();
   const { system, resources, forms } = catalog;
   const editable = !system.retired;
