@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { MAX_PAGE_SIZE } from "@/server/core/lists/cursor";
-import { exceptionTypes, referencesSchema, restrictionsSchema } from "@/server/core/exceptions/types";
+import {
+  exceptionTypes,
+  referencesSchema,
+  restrictionsSchema,
+  typeSettingsBounds,
+} from "@/server/core/exceptions/types";
 import { saneDate, saneDayOrMoment } from "@/server/core/input/dates";
 import { giveBackException, revokeException, revokeExceptions } from "@/server/services/exceptions/end";
 import { exceptionsOnMyResources, myTemporaryAccess } from "@/server/services/exceptions/mine";
@@ -102,16 +107,11 @@ export const exceptionsRouter = createTRPCRouter({
         type: z.enum(exceptionTypes),
         maxDurationMinutes: z
           .int()
-          .min(5)
-          .max(60 * 24 * 366),
+          .min(typeSettingsBounds.minDurationMinutes)
+          .max(typeSettingsBounds.maxDurationMinutes),
         reminderOffsetsMinutes: z
-          .array(
-            z
-              .int()
-              .min(1)
-              .max(60 * 24 * 90),
-          )
-          .max(5),
+          .array(z.int().min(1).max(typeSettingsBounds.maxReminderMinutes))
+          .max(typeSettingsBounds.maxReminders),
         extensible: z.boolean(),
         escalatedApproverGroup: z.string().trim().min(1).max(100).nullable(),
       }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textLimits } from "@/server/core/input/limits";
 import { completeManualTask, retryOperation } from "@/server/services/provisioning/operations";
 import { enforcementStatus } from "@/server/services/provisioning/enforcement-status";
 import { getSystem, listSystems } from "@/server/services/provisioning/systems";
@@ -21,10 +22,13 @@ const adapterSettings = {
   adapterConfig: z.record(z.string(), z.unknown()),
 };
 const describedSystem = {
-  name: z.string().trim().min(1, "a name").max(100),
-  description: z.string().max(500),
+  name: z.string().trim().min(1, "a name").max(textLimits.systemName),
+  description: z.string().max(textLimits.systemDescription),
   /** lowest first */
-  accessLevels: z.array(z.string().max(40)).min(1, "at least one access level").max(20),
+  accessLevels: z
+    .array(z.string().max(textLimits.accessLevel))
+    .min(1, "at least one access level")
+    .max(textLimits.accessLevels),
 };
 
 /** Systems for IT: adapters, health, recent operations, failures to retry, manual tasks; add, edit, retire. */
@@ -41,7 +45,7 @@ export const systemsRouter = createTRPCRouter({
   add: itAdminProcedure
     .input(
       z.strictObject({
-        key: systemKey.max(40),
+        key: systemKey.max(textLimits.systemKey),
         ...describedSystem,
         ...adapterSettings,
         withoutConnectionTest: z.boolean().optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textLimits } from "@/server/core/input/limits";
 import { templateDefinitionSchema } from "@/server/core/requests/template";
 import { listApproverGroups, saveApproverGroup } from "@/server/services/requests/groups";
 import {
@@ -13,7 +14,7 @@ import { createTRPCRouter, itAdminProcedure } from "../trpc";
 const key = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "use lowercase letters, digits and dashes")
-  .max(60);
+  .max(textLimits.templateKey);
 
 /** Request templates and approver groups: IT admins keep them. */
 export const templatesRouter = createTRPCRouter({
@@ -26,8 +27,8 @@ export const templatesRouter = createTRPCRouter({
       z.strictObject({
         create: z.boolean(),
         key,
-        name: z.string().trim().min(1, "give the template a name").max(120),
-        description: z.string().max(1000).default(""),
+        name: z.string().trim().min(1, "give the template a name").max(textLimits.templateName),
+        description: z.string().max(textLimits.templateDescription).default(""),
         definition: templateDefinitionSchema,
       }),
     )
@@ -49,9 +50,9 @@ export const templatesRouter = createTRPCRouter({
     .input(
       z.strictObject({
         key,
-        name: z.string().trim().min(1).max(120),
-        description: z.string().max(500).default(""),
-        memberEmails: z.array(z.string().max(320)).max(200),
+        name: z.string().trim().min(1).max(textLimits.groupName),
+        description: z.string().max(textLimits.groupDescription).default(""),
+        memberEmails: z.array(z.string().max(320)).max(textLimits.groupMembers),
       }),
     )
     .mutation(({ ctx, input }) => saveApproverGroup({ ctx: ctx.service, input })),

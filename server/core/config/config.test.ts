@@ -35,6 +35,45 @@ describe("configuration files", () => {
     expect(problems.find((p) => p.line === 4)!.message).toMatch(/colour/);
   });
 
+  it("holds the app's own bounds: durations, reminders, keys, names and descriptions, resource names", () => {
+    const long = (n: number) => "x".repeat(n);
+    const { problems } = parseConfigFiles([
+      {
+        path: "exception-types.yaml",
+        source: [
+          "- type: vendor\n  maxDuration: 999999w\n  extensible: false",
+          "- type: project\n  maxDuration: 30d\n  reminders: [1h, 2h, 3h, 4h, 5h, 6h]\n  extensible: true",
+          "- type: training\n  maxDuration: 30d\n  reminders: [91d]\n  extensible: true\n",
+        ].join("\n"),
+      },
+      { path: "templates.yaml", source: `- key: ${"k".repeat(61)}\n  name: T\n  description: ${long(1001)}\n` },
+      {
+        path: "systems.yaml",
+        source: `- key: crm\n  name: ${long(101)}\n  description: ${long(501)}\n  accessLevels: [a]\n`,
+      },
+      { path: "approver-groups.yaml", source: `- key: ops\n  name: Ops\n  description: ${long(501)}\n` },
+      { path: "resources.yaml", source: "- key: crm:group:sales team\n- key: crm:Group:sales\n" },
+    ]);
+    const at = (file: string) => problems.filter((p) => p.file === file).map((p) => `${p.line} ${p.message}`);
+    expect(at("exception-types.yaml")).toEqual([
+      expect.stringMatching(/^2 maxDuration: "999999w" is not between 5 minutes and 366 days/),
+      expect.stringMatching(/^6 reminders: .*<=5 items/),
+      expect.stringMatching(/^10 reminders\.0: "91d" is not between 1 minute and 90 days/),
+    ]);
+    expect(at("templates.yaml")).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^1 key: .*<=60/),
+        expect.stringMatching(/^3 description: .*<=1000/),
+      ]),
+    );
+    expect(at("systems.yaml")).toEqual([expect.stringMatching(/^2 name: /), expect.stringMatching(/^3 description: /)]);
+    expect(at("approver-groups.yaml")).toEqual([expect.stringMatching(/^3 description: /)]);
+    expect(at("resources.yaml")).toEqual([
+      expect.stringMatching(/^1 key: the name: no spaces/),
+      expect.stringMatching(/^2 key: the type: lower-case letters/),
+    ]);
+  });
+
   it("reads back what it writes, byte for byte, and plans nothing for it", () => {
     const files = [
       {

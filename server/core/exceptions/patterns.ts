@@ -1,5 +1,11 @@
 import { DomainError } from "../errors";
-import { defaultTypeSettings, exceptionTypeLabels, type ExceptionType, type TypeSettings } from "./types";
+import {
+  defaultTypeSettings,
+  exceptionTypeLabels,
+  typeSettingsBounds as bounds,
+  type ExceptionType,
+  type TypeSettings,
+} from "./types";
 
 /**
  * Seed 000's rules that no setting changes. Privilege escalation lasts hours and is auto-revoked
@@ -40,6 +46,20 @@ export function typeSettingsProblems(
   settings: TypeSettings,
 ): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
+  const max = settings.maxDurationMinutes;
+  if (!Number.isInteger(max) || max < bounds.minDurationMinutes || max > bounds.maxDurationMinutes)
+    problems.push({
+      field: "maxDurationMinutes",
+      message: `The longest duration is a whole number of minutes from ${bounds.minDurationMinutes} minutes to 366 days`,
+    });
+  const reminders = settings.reminderOffsetsMinutes;
+  if (reminders.length > bounds.maxReminders)
+    problems.push({ field: "reminderOffsetsMinutes", message: `At most ${bounds.maxReminders} reminders` });
+  if (reminders.some((r) => !Number.isInteger(r) || r < 1 || r > bounds.maxReminderMinutes))
+    problems.push({
+      field: "reminderOffsetsMinutes",
+      message: "Each reminder is a whole number of minutes, at most 90 days before expiry",
+    });
   if (isNeverExtended(type) && settings.extensible) {
     problems.push({
       field: "extensible",

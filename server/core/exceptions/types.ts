@@ -35,6 +35,18 @@ const MINUTE = 1;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/**
+ * The bounds of what IT may save for a type, the same for the settings page (its router), a
+ * configuration import (core/config/schemas.ts) and the service that saves them
+ * (typeSettingsProblems): a type lasts at most 366 days, with at most 5 reminders of at most 90 days.
+ */
+export const typeSettingsBounds = {
+  minDurationMinutes: 5,
+  maxDurationMinutes: 366 * DAY,
+  maxReminders: 5,
+  maxReminderMinutes: 90 * DAY,
+} as const;
+
 /** How an exception type behaves; IT can override these per type (exception_type_settings). */
 export interface TypeSettings {
   maxDurationMinutes: number;

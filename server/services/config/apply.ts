@@ -30,7 +30,14 @@ import { removeConfiguredResource, saveConfiguredResource } from "./resources";
  * and resources before the templates naming them; removals last, resources before their system.
  * A refusal names the item's file and line and rolls everything back.
  */
-export async function applyConfigPlan(tx: Tx, outer: ServiceContext, plan: ConfigPlan, message: string) {
+export async function applyConfigPlan(
+  tx: Tx,
+  outer: ServiceContext,
+  plan: ConfigPlan,
+  message: string,
+  /** the approved proposal, when another IT admin approves one (the actor is then its decider) */
+  proposal?: { id: number; proposedBy: string },
+) {
   // Each service opens its own transaction: on `tx` that is a savepoint inside this one.
   const ctx: ServiceContext = { ...outer, db: tx as unknown as Db };
   const { desired, current, changes } = plan;
@@ -130,7 +137,12 @@ export async function applyConfigPlan(tx: Tx, outer: ServiceContext, plan: Confi
   await recordAuditEvent(tx, outer, {
     action: "config.imported",
     subjectType: "configuration",
-    after: { ...planCounts(changes), changes: changes.map((c) => ({ kind: c.kind, key: c.key, change: c.change })) },
+    after: {
+      ...planCounts(changes),
+      changes: changes.map((c) => ({ kind: c.kind, key: c.key, change: c.change })),
+      // The actor approved it; who proposed it is on the record too.
+      ...(proposal ? { proposalId: proposal.id, proposedBy: proposal.proposedBy } : {}),
+    },
     reason: message,
   });
 }

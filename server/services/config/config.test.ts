@@ -1,12 +1,24 @@
-import { count, eq } from "drizzle-orm";
+import { and, count, eq, inArray, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
 import type { ConfigFile } from "@/server/core/config";
 import { isDomainError } from "@/server/core/errors";
-import { auditEvents, configChangeProposals, identities } from "@/server/db/schema";
+import {
+  accessExceptions,
+  auditEvents,
+  configChangeProposals,
+  expectedAccess,
+  identities,
+  manualTasks,
+  provisioningOperations,
+  resources,
+  systems,
+} from "@/server/db/schema";
+import { insertExpiringExceptions } from "@/test/support/expiring";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, movableClock } from "@/test/support/requests";
 import { setPolicySettings } from "../policies/versions";
+import { retireSystem } from "../provisioning/system-admin";
 import { decideConfigChange, exportConfigFiles, importConfig, previewConfigImport } from "./import";
 
 /** Issue 15, point 9: configuration as code, against the real database. */
@@ -140,7 +152,7 @@ describe("importing changes", () => {
     expect((await previewConfigImport({ ctx: demo, input: { files } })).changes).toEqual([]);
   });
 
-  it("refuses to take away a system whose resources have a history, as retiring it in the app does; changes nothing", async () => {
+  it("refuses to take resources whose history needs them out of the catalog, so their system stays too; changes nothing", async () => {
     const before = await exported(demo);
     const events = await auditCount(demo);
     const drop = (source: string, prefix: string) =>
@@ -153,8 +165,14 @@ describe("importing changes", () => {
     files = edit(files, "templates.yaml", (s) => drop(s, "billing-rewrite-project\n"));
     const preview = await previewConfigImport({ ctx: demo, input: { files } });
     expect(preview.problems.filter((p) => p.severity === "error")).toEqual([]);
+    expect(preview.changes.filter((c) => c.change === "remove").map((c) => `${c.kind} ${c.key}`)).toEqual(
+      expect.arrayContaining(["resources gitlab:group:billing-system-rewrite", "systems gitlab"]),
+    );
+    // Resources leave before their system is retired: the first one whose history needs it stops the import.
     const err = await refusal(importConfig({ ctx: cli(demo), input: { files, message: "No more GitLab" } }));
     expect(err.message).toMatch(/^resources\.yaml: gitlab:.* cannot leave the catalog/);
+    expect(err.message).not.toMatch(/^systems\.yaml/);
+    expect((await demo.db.select().from(systems).where(eq(systems.key, "gitlab")))[0]!.retiredAt).toBeNull();
     expect(await exported(demo)).toEqual(before);
     expect(await auditCount(demo)).toBe(events);
   });
@@ -211,6 +229,98 @@ describe("with second-admin approval on", () => {
     expect(statuses.map((s) => s.status).sort()).toEqual(["approved", "rejected"]);
     const [approved] = await demo.db.select().from(auditEvents).where(eq(auditEvents.action, "config.change_approved"));
     expect(approved).toMatchObject({ actorLabel: "john.doe@company.com", reason: "GitHub Enterprise" });
+    // The import names the proposal and who proposed it, not only the approver.
+    const imported = await demo.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "config.imported"), eq(auditEvents.reason, "GitHub Enterprise")));
+    expect(imported).toEqual([
+      expect.objectContaining({
+        actorLabel: "john.doe@company.com",
+        after: expect.objectContaining({ proposalId: id, proposedBy: priya.actor.identityId }),
+      }),
+    ]);
     await setPolicySettings({ ctx: priya, input: { requireSecondApproval: false } });
+  });
+});
+
+describe("secrets", () => {
+  it("an export leaves out a connection string with a password; a file naming a secret is an error on its line", async () => {
+    const url = "postgres://clearance:hunter2@db.internal:5432/app";
+    await demo.db
+      .update(systems)
+      .set({ adapterKind: "postgres", adapterConfig: { url } })
+      .where(eq(systems.key, "postgres"));
+    try {
+      const files = await exported(demo);
+      const source = files.find((f) => f.path === "systems.yaml")!.source;
+      expect(source).not.toContain("hunter2");
+      expect(source).not.toContain(url);
+      expect((await previewConfigImport({ ctx: demo, input: { files } })).changes).toEqual([]);
+    } finally {
+      await demo.db
+        .update(systems)
+        .set({ adapterKind: "manual", adapterConfig: {} })
+        .where(eq(systems.key, "postgres"));
+    }
+    const written = [
+      "- key: crm\n  name: CRM\n  accessLevels: [user]\n  adapter:\n    kind: webhook\n    settings:",
+      "      url: https://crm.internal/hook\n      secret: s3cret",
+      "- key: billing-db\n  name: Billing\n  accessLevels: [member]\n  adapter:\n    kind: postgres\n    settings:",
+      `      url: ${url}\n`,
+    ].join("\n");
+    const files = edit(await exported(demo), "systems.yaml", (s) => `${s}${written}`);
+    const lines = files.find((f) => f.path === "systems.yaml")!.source.split("\n");
+    const lineOf = (text: string) => lines.indexOf(text) + 1;
+    const problems = (await previewConfigImport({ ctx: demo, input: { files } })).problems;
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: "systems.yaml",
+        line: lineOf("      secret: s3cret"),
+        message: expect.stringMatching(
+          /crm: adapter\.settings\.secret .*name the environment variable instead: secretEnv/,
+        ),
+      }),
+      expect.objectContaining({
+        file: "systems.yaml",
+        line: lineOf(`      url: ${url}`),
+        message: expect.stringMatching(/billing-db: .*name the environment variable instead: urlEnv/),
+      }),
+    ]);
+    expect(JSON.stringify(problems)).not.toContain("hunter2");
+  });
+});
+
+describe("a retired system", () => {
+  it("keeps its resources for the reports, out of the configuration: export → import still round-trips", async () => {
+    const notion = (
+      await demo.db.select({ key: resources.key }).from(resources).where(eq(resources.systemKey, "notion"))
+    ).map((r) => r.key);
+    // History on its resources, then nothing left that anyone holds.
+    await insertExpiringExceptions(demo.db, { systemKey: "notion", count: 2, expiresAt: clock() });
+    await demo.db
+      .update(accessExceptions)
+      .set({ endedAt: clock(), endReason: "revoked" })
+      .where(and(inArray(accessExceptions.resourceKey, notion), isNull(accessExceptions.endedAt)));
+    await demo.db.delete(expectedAccess).where(eq(expectedAccess.systemKey, "notion"));
+    await demo.db.delete(manualTasks).where(eq(manualTasks.systemKey, "notion"));
+    await demo.db.delete(provisioningOperations).where(eq(provisioningOperations.systemKey, "notion"));
+    await retireSystem({ ctx: cli(demo), input: { systemKey: "notion", reason: "Moved to Confluence" } });
+    expect((await demo.db.select({ n: count() }).from(resources).where(eq(resources.systemKey, "notion")))[0]!.n).toBe(
+      notion.length,
+    );
+
+    const files = await exported(demo);
+    expect(files.find((f) => f.path === "resources.yaml")!.source).not.toContain("notion:");
+    expect(await previewConfigImport({ ctx: demo, input: { files } })).toEqual({ problems: [], changes: [] });
+    expect(await importConfig({ ctx: cli(demo), input: { files, message: "Unchanged" } })).toEqual({
+      status: "unchanged",
+      changes: [],
+    });
+    // A change elsewhere still imports.
+    const renamed = edit(files, "systems.yaml", (s) => s.replace("name: Slack\n", "name: Slack Enterprise\n"));
+    expect(await importConfig({ ctx: cli(demo), input: { files: renamed, message: "Slack renamed" } })).toMatchObject({
+      status: "applied",
+    });
   });
 });

@@ -178,7 +178,7 @@ export async function decideConfigChange({
         );
       refuseProblems(plan);
       changes = plan.changes;
-      await applyConfigPlan(tx, ctx, plan, p.message);
+      await applyConfigPlan(tx, ctx, plan, p.message, { id: p.id, proposedBy: p.proposedBy });
     }
     await tx
       .update(configChangeProposals)

@@ -1,4 +1,5 @@
 import { and, inArray, isNotNull, ne, sql } from "drizzle-orm";
+import { literalSecrets } from "@/server/adapters/literal-secrets";
 import { adapterFor } from "@/server/adapters/registry";
 import { AdapterError } from "@/server/adapters/types";
 import {
@@ -76,7 +77,7 @@ async function knownEmails(db: DbOrTx, set: ConfigSet): Promise<Set<string>> {
   return new Set(rows.map((r) => r.email));
 }
 
-/** What only the product can tell: adapter settings, keys taken by retired systems or by built-in forms. */
+/** What only the product can tell: adapter settings (and secrets written in them), keys taken by retired systems or by built-in forms. */
 async function productProblems(
   db: DbOrTx,
   parsed: ParsedConfig,
@@ -90,6 +91,15 @@ async function productProblems(
     changes.some(
       (c) => c.kind === kind && c.key === key && (c.change === "create" || (field ? c.fields.includes(field) : true)),
     );
+  // A file is shared and kept in version control: it names the variable holding a secret, never the secret.
+  for (const s of parsed.set.systems ?? [])
+    for (const { key, instead } of literalSecrets(s.adapter.settings))
+      report(
+        "systems",
+        s.key,
+        ["adapter", "settings", key],
+        `${s.key}: adapter.settings.${key} is a secret written in the file; name the environment variable instead: ${instead}`,
+      );
   for (const s of desired.systems) {
     if (!touched("systems", s.key, "adapter")) continue;
     try {

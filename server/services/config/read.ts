@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { asc, eq, isNull, sql } from "drizzle-orm";
+// A setting that is a secret itself (a password, not a password's variable; a URL with a password) never leaves.
+import { withoutLiteralSecrets } from "@/server/adapters/literal-secrets";
 import {
   fallbackDocuments,
   serializeConfig,
@@ -25,12 +27,21 @@ import { allTypeSettings } from "../exceptions/settings";
 
 /**
  * The configuration as Clearance holds it now, in the shape of the files (core/config/types.ts).
- * Retired systems are history, not configuration; only IT's own (catalog) templates are included.
+ * Retired systems and their resources are history, not configuration; only IT's own (catalog)
+ * templates are included.
  */
 export async function readCurrentConfig(db: DbOrTx): Promise<ConfigSet> {
   // One query at a time: `db` may be a transaction, which runs one statement at a time anyway.
   const systemRows = await db.select().from(systems).where(isNull(systems.retiredAt)).orderBy(asc(systems.key));
-  const resourceRows = await db.select().from(resources).orderBy(asc(resources.key));
+  // A retired system's resources stay with it, for the reports: history too, not configuration.
+  const resourceRows = (
+    await db
+      .select({ resource: resources })
+      .from(resources)
+      .innerJoin(systems, eq(systems.key, resources.systemKey))
+      .where(isNull(systems.retiredAt))
+      .orderBy(asc(resources.key))
+  ).map((r) => r.resource);
   const ownerRows = await db
     .select({ resourceId: resourceOwners.resourceId, email: sql<string>`lower(${identities.email})` })
     .from(resourceOwners)
@@ -92,18 +103,6 @@ export async function readCurrentConfig(db: DbOrTx): Promise<ConfigSet> {
     }),
     exceptionTypes: exceptionTypes.map((type) => ({ type, ...typeSettings[type] })),
   };
-}
-
-/**
- * Adapter settings name secrets by environment variable (server/adapters/secret-env.ts); a setting
- * that looks like a secret itself (a password, not a password's variable) never leaves.
- */
-export function withoutLiteralSecrets(config: unknown): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries((config ?? {}) as Record<string, unknown>).filter(
-      ([k]) => !(/password|secret|token/i.test(k) && !/env$/i.test(k)),
-    ),
-  );
 }
 
 /** A hash of the configuration: a proposal is applied only to the configuration it was planned against. */

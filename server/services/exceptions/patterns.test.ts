@@ -200,6 +200,25 @@ describe("type settings keep the patterns' rules", () => {
     });
   });
 
+  it("refuses settings beyond the settings page's bounds, whoever calls (a configuration import too), naming the field; nothing changes", async () => {
+    const priya = await as(t.db, "priya.raman@company.com", clock);
+    const before = await footprint();
+    const vendor = { ...escalation, type: "vendor" as const, maxDurationMinutes: 30 * 24 * HOUR };
+    for (const [input, field] of [
+      [{ ...vendor, maxDurationMinutes: 10_079_989_920 }, "maxDurationMinutes"],
+      [{ ...vendor, maxDurationMinutes: 367 * 24 * HOUR }, "maxDurationMinutes"],
+      [{ ...vendor, maxDurationMinutes: 4 }, "maxDurationMinutes"],
+      [{ ...vendor, reminderOffsetsMinutes: [1, 2, 3, 4, 5, 6].map((h) => h * HOUR) }, "reminderOffsetsMinutes"],
+      [
+        { ...vendor, maxDurationMinutes: 200 * 24 * HOUR, reminderOffsetsMinutes: [91 * 24 * HOUR] },
+        "reminderOffsetsMinutes",
+      ],
+      [{ ...vendor, reminderOffsetsMinutes: [1.5] }, "reminderOffsetsMinutes"],
+    ] as [Parameters<typeof updateTypeSettings>[0]["input"], string][])
+      await expect(updateTypeSettings({ ctx: priya, input })).rejects.toMatchObject({ code: "INVALID_INPUT", field });
+    expect(await footprint()).toEqual(before);
+  });
+
   it("the database refuses such a row too, and the migration corrects one written before the rules", async () => {
     await expect(
       t.db

@@ -96,6 +96,29 @@ describe("adding a system", () => {
     expect(await eventsOf("crm", "system.connection_tested")).toBe(before + 1);
   });
 
+  it("the audit trail never holds a password written in a connection string, only the URL without it", async () => {
+    const ctx = await it_();
+    const url = "postgres://clearance:hunter2@127.0.0.1:9/app";
+    await testSystemConnection({ ctx, input: { systemKey: "vault", adapterKind: "postgres", adapterConfig: { url } } });
+    await addSystem({
+      ctx,
+      input: {
+        key: "vault",
+        name: "Vault",
+        description: "",
+        accessLevels: ["member"],
+        adapterKind: "postgres",
+        adapterConfig: { url },
+        withoutConnectionTest: true,
+      },
+    });
+    const events = await t.db.select().from(auditEvents).where(eq(auditEvents.subjectId, "vault"));
+    expect(events.map((e) => e.action).sort()).toEqual(["system.connection_tested", "system.created"]);
+    for (const e of events)
+      expect(e.after).toMatchObject({ adapterConfig: { url: "postgres://clearance:***@127.0.0.1:9/app" } });
+    expect(JSON.stringify(events)).not.toContain("hunter2");
+  });
+
   it("refuses a system whose connection test fails, unless saved without one on purpose", async () => {
     const ctx = await it_();
     const before = await systemCount();

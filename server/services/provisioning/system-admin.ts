@@ -1,4 +1,6 @@
 import { and, count, eq, inArray, isNull } from "drizzle-orm";
+// Secrets are named by environment variable, but a literal one (or a URL's password) must not reach the audit trail.
+import { redactedConfig } from "@/server/adapters/literal-secrets";
 import { adapterFor } from "@/server/adapters/registry";
 import { AdapterError } from "@/server/adapters/types";
 import { DomainError } from "@/server/core/errors";
@@ -26,15 +28,6 @@ export interface AdapterSettings {
   adapterKind: string;
   adapterConfig: Record<string, unknown>;
 }
-
-/** Secrets are named by environment variable, but a literal one must not reach the audit trail. */
-export const redactedConfig = (config: unknown) =>
-  Object.fromEntries(
-    Object.entries((config ?? {}) as Record<string, unknown>).map(([k, v]) => [
-      k,
-      /password|secret|token/i.test(k) && !/env$/i.test(k) ? "***" : v,
-    ]),
-  );
 
 /** The adapter the settings describe; settings it refuses are INVALID_INPUT naming `adapterConfig`. */
 function adapterFromSettings(input: AdapterSettings & { systemKey: string }) {
