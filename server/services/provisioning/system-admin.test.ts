@@ -220,6 +220,16 @@ describe("retiring a system", () => {
     expect((await t.db.select().from(systems).where(eq(systems.key, "crm")))[0]!.retiredAt).toBeNull();
   });
 
+  it("is refused while an active request form still offers its resources, or people hold them by policy", async () => {
+    const ctx = await it_();
+    await expect(
+      retireSystem({ ctx, input: { systemKey: "google", reason: "Moving to another suite" } }),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/accesses held by policy.*active request forms? .*finance-reports/),
+    });
+  });
+
   it("retires an empty system: audited, shown as retired, no longer offered or nameable in a policy, no longer editable", async () => {
     const ctx = await it_();
     await retireSystem({ ctx, input: { systemKey: "erp", reason: "Replaced by the new ERP" } });

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNull } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
 // Secrets are named by environment variable, but a literal one (or a URL's password) must not reach the audit trail.
 import { redactedConfig } from "@/server/adapters/literal-secrets";
 import { adapterFor } from "@/server/adapters/registry";
@@ -10,6 +10,7 @@ import {
   expectedAccess,
   manualTasks,
   provisioningOperations,
+  requestTemplates,
   resources,
   systems,
 } from "@/server/db/schema";
@@ -300,11 +301,23 @@ export async function retireSystem({
         .from(manualTasks)
         .where(and(eq(manualTasks.systemKey, system.key), eq(manualTasks.status, "open"))),
     ]);
+    // Active request forms that grant its resources would keep offering them.
+    const forms = await tx
+      .select({ key: requestTemplates.key })
+      .from(requestTemplates)
+      .where(
+        and(
+          eq(requestTemplates.active, true),
+          sql`exists (select 1 from jsonb_array_elements(${requestTemplates.definition} -> 'grants') g
+                      where split_part(g ->> 'resource', ':', 1) = ${system.key})`,
+        ),
+      );
     const left = [
       held!.n && `${held!.n} access${held!.n === 1 ? "" : "es"} held by policy`,
       open!.n && `${open!.n} open exception${open!.n === 1 ? "" : "s"}`,
       ops!.n && `${ops!.n} grant${ops!.n === 1 ? "" : "s"} or removal${ops!.n === 1 ? "" : "s"} under way`,
       tasks!.n && `${tasks!.n} open task${tasks!.n === 1 ? "" : "s"} for IT`,
+      forms.length && `active request form${forms.length === 1 ? "" : "s"} ${forms.map((f) => f.key).join(", ")}`,
     ].filter(Boolean);
     if (left.length)
       throw new DomainError("CONFLICT", `${system.name} still has ${left.join(", ")}: end them before retiring it`, {
