@@ -247,6 +247,53 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
     callers: ["it_admin"],
     input: () => ({ systemKey: "slack", reason: "Moved to another chat tool" }),
   },
+  "resources.add": {
+    callers: ["it_admin"],
+    input: () => ({
+      systemKey: "notion",
+      type: "workspace",
+      name: "board-minutes",
+      displayName: "Board minutes",
+      description: "Minutes of the board's meetings",
+      sensitivity: "high",
+      requestable: true,
+      defaultTemplateKey: null,
+      ownerEmails: ["cfo@company.com"],
+    }),
+  },
+  "resources.edit": {
+    callers: ["it_admin"],
+    input: () => ({
+      systemKey: "google",
+      type: "group",
+      name: "finance-reports@company.com",
+      displayName: "Finance reports",
+      description: "Monthly finance reports",
+      sensitivity: "critical",
+      requestable: false,
+      defaultTemplateKey: "finance-reports",
+      ownerEmails: ["cfo@company.com", "alice@company.com"],
+    }),
+  },
+  "resources.remove": {
+    callers: ["it_admin"],
+    input: () => ({ key: "google:group:finance-reports@company.com", reason: "Tidying the catalog" }),
+  },
+  "resources.importCsv": {
+    callers: ["it_admin"],
+    input: () => ({
+      systemKey: "notion",
+      csv: "type,name,owners\nworkspace,board-minutes,cfo@company.com",
+      apply: true,
+    }),
+  },
+  // The manual adapter cannot list: no network call whatever the input.
+  "resources.discover": { callers: ["it_admin"], input: () => ({ systemKey: "aws" }) },
+  "resources.addDiscovered": {
+    callers: ["it_admin"],
+    input: () => ({ systemKey: "aws", keys: ["aws:role:billing-reader"] }),
+  },
+  "setup.setDismissed": { callers: ["it_admin"], input: () => ({ dismissed: true }) },
   "systems.retryOperation": { callers: ["it_admin"], input: () => ({ operationId: missingId }) },
   "systems.completeTask": { callers: ["it_admin"], input: () => ({ taskId: missingId, note: "Done by hand" }) },
   "templates.save": {
