@@ -26,18 +26,8 @@ test("IT follows the setup checklist from the work queue, saves the time zone, d
   await expect(zone).toContainText("To do");
   await expect(item(page, "Sign-in")).toContainText("People sign in through Test IdP (OIDC)");
 
-  // Each item links to its page: the time zone is saved there, and the item is done.
-  await zone.getByRole("link", { name: "Organization time zone" }).click();
-  await expect(page).toHaveURL(/\/exceptions\/settings$/);
-  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
-  await page.getByLabel("Zone", { exact: true }).fill("UTC");
-  await page.getByRole("button", { name: "Save time zone" }).click();
-  await expect(page.getByText("Saved.")).toBeVisible();
-  await openReady(page, "/setup");
-  await expect(zone).toContainText("Done");
-  await expect(zone).toContainText("end at midnight in UTC");
-
   // Dismissed: gone from the work queue, still in the menu.
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await page.getByRole("button", { name: "Dismiss from the work queue" }).click();
   await expect(page.getByRole("button", { name: "Show on the work queue again" })).toBeVisible();
   await openReady(page, "/work");
@@ -52,6 +42,19 @@ test("IT follows the setup checklist from the work queue, saves the time zone, d
   await expect(page.getByRole("button", { name: "Dismiss from the work queue" })).toBeVisible();
   await openReady(page, "/work");
   await expect(page.getByRole("region", { name: /^Setup: \d of 8 done$/ })).toBeVisible();
+
+  // Each item links to its page: the time zone is saved there, and the item is done (last: with
+  // the specs before this one, it may be the last item, and a finished checklist has no dismiss).
+  await openReady(page, "/setup");
+  await zone.getByRole("link", { name: "Organization time zone" }).click();
+  await expect(page).toHaveURL(/\/exceptions\/settings$/);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await page.getByLabel("Zone", { exact: true }).fill("UTC");
+  await page.getByRole("button", { name: "Save time zone" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await openReady(page, "/setup");
+  await expect(zone).toContainText("Done");
+  await expect(zone).toContainText("end at midnight in UTC");
 });
 
 test("the checklist is IT's only", async ({ page, signInAs }) => {
