@@ -190,3 +190,18 @@ export function compareDiscovery(
   const disappeared = [...inCatalog].filter((k) => !found.has(k)).sort();
   return { added, disappeared, unchanged: found.size - added.length };
 }
+
+/** A policy file or fallback, by name, with its text. */
+export interface NamedText {
+  kind: "policy file" | "fallback";
+  name: string;
+  source: string;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The texts that name the key as a whole word, not as part of a longer key. */
+export function textsNaming(texts: readonly NamedText[], key: string): NamedText[] {
+  const whole = new RegExp(`(^|[^A-Za-z0-9._@:-])${escapeRegExp(key)}($|[^A-Za-z0-9._@:-])`);
+  return texts.filter((t) => whole.test(t.source));
+}

@@ -67,6 +67,26 @@ export function connectionWorked(system: SystemFacts): boolean {
   return last.action === "system.connection_tested" ? after.ok === true : after.connectionTested === true;
 }
 
+/** An item done once there is at least one of something: how many, or what to do, and where. */
+function countedItem(item: {
+  key: SetupItemKey;
+  title: string;
+  count: number;
+  doneDetail: (count: number) => string;
+  todo: string;
+  doneLink: { href: string; label: string };
+  todoLink: { href: string; label: string };
+}): SetupItem {
+  const done = item.count > 0;
+  return {
+    key: item.key,
+    title: item.title,
+    done,
+    detail: done ? item.doneDetail(item.count) : item.todo,
+    links: [done ? item.doneLink : item.todoLink],
+  };
+}
+
 export function setupChecklist(facts: SetupFacts): SetupItem[] {
   const working = facts.connectedSystems.filter(connectionWorked);
   const untested = facts.connectedSystems.filter((s) => !connectionWorked(s));
@@ -118,44 +138,33 @@ export function setupChecklist(facts: SetupFacts): SetupItem[] {
               { href: "/systems/new", label: "Add a system" },
             ],
     },
-    {
+    countedItem({
       key: "resources",
       title: "Resources",
-      done: facts.resources > 0,
-      detail:
-        facts.resources > 0
-          ? `${plural(facts.resources, "resource")} in the catalog.`
-          : "Add the groups, roles or channels people get access to, on a system's page.",
-      links: [{ href: "/systems", label: "Systems" }],
-    },
-    {
+      count: facts.resources,
+      doneDetail: (n) => `${plural(n, "resource")} in the catalog.`,
+      todo: "Add the groups, roles or channels people get access to, on a system's page.",
+      doneLink: { href: "/systems", label: "Systems" },
+      todoLink: { href: "/systems", label: "Systems" },
+    }),
+    countedItem({
       key: "policy",
       title: "A first policy",
-      done: facts.policyFiles > 0,
-      detail:
-        facts.policyFiles > 0
-          ? `${plural(facts.policyFiles, "policy file")} in the active version.`
-          : "Write who gets what from their HR attributes.",
-      links: [
-        facts.policyFiles > 0
-          ? { href: "/policies", label: "Policies" }
-          : { href: "/policies/edit", label: "Write a policy" },
-      ],
-    },
-    {
+      count: facts.policyFiles,
+      doneDetail: (n) => `${plural(n, "policy file")} in the active version.`,
+      todo: "Write who gets what from their HR attributes.",
+      doneLink: { href: "/policies", label: "Policies" },
+      todoLink: { href: "/policies/edit", label: "Write a policy" },
+    }),
+    countedItem({
       key: "template",
       title: "A first request template",
-      done: facts.templates > 0,
-      detail:
-        facts.templates > 0
-          ? `${plural(facts.templates, "request template")} people can ask with.`
-          : "Say what people may ask for, for how long, and who approves.",
-      links: [
-        facts.templates > 0
-          ? { href: "/templates", label: "Request templates" }
-          : { href: "/templates/new", label: "Add a template" },
-      ],
-    },
+      count: facts.templates,
+      doneDetail: (n) => `${plural(n, "request template")} people can ask with.`,
+      todo: "Say what people may ask for, for how long, and who approves.",
+      doneLink: { href: "/templates", label: "Request templates" },
+      todoLink: { href: "/templates/new", label: "Add a template" },
+    }),
     {
       key: "email",
       title: "Email (SMTP)",

@@ -1,6 +1,13 @@
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
-import { changedFields, resourceInputSchema, resourceKeyOf, type ResourceInput } from "@/server/core/resources/catalog";
+import {
+  changedFields,
+  resourceInputSchema,
+  resourceKeyOf,
+  textsNaming,
+  type NamedText,
+  type ResourceInput,
+} from "@/server/core/resources/catalog";
 import type { DbOrTx, Tx } from "@/server/db/client";
 import {
   accessExceptions,
@@ -181,12 +188,17 @@ export async function saveResourceIn(
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** The names of texts (policy files, fallbacks) that name the key as a whole word, not as part of a longer key. */
-function naming(texts: { name: string; source: string }[], key: string): string[] {
-  const whole = new RegExp(`(^|[^A-Za-z0-9._@:-])${escapeRegExp(key)}($|[^A-Za-z0-9._@:-])`);
-  return texts.filter((t) => whole.test(t.source)).map((t) => t.name);
+/** Policy files of the active version and fallbacks: texts that may name a resource. */
+export async function textsNamingResources(db: DbOrTx): Promise<NamedText[]> {
+  const version = await activeVersion(db);
+  const files = await versionFiles(db, version?.id ?? null);
+  const fallbacks = await db
+    .select({ name: fallbackPolicies.name, source: fallbackPolicies.source })
+    .from(fallbackPolicies);
+  return [
+    ...files.map((f) => ({ kind: "policy file" as const, name: f.path, source: f.source })),
+    ...fallbacks.map((f) => ({ kind: "fallback" as const, ...f })),
+  ];
 }
 
 /**
@@ -194,7 +206,7 @@ function naming(texts: { name: string; source: string }[], key: string): string[
  * (removing it would make those policies and fallbacks fail their lint). Queries run one after
  * another: `db` may be a transaction's single connection.
  */
-export async function resourceInUse(db: DbOrTx, key: string): Promise<string[]> {
+export async function resourceInUse(db: DbOrTx, key: string, texts?: readonly NamedText[]): Promise<string[]> {
   const [exceptions] = await db
     .select({ n: count() })
     .from(accessExceptions)
@@ -216,15 +228,9 @@ export async function resourceInUse(db: DbOrTx, key: string): Promise<string[]> 
     .where(
       sql`exists (select 1 from jsonb_array_elements(${requestTemplates.definition} -> 'grants') g where g ->> 'resource' = ${key})`,
     );
-  const version = await activeVersion(db);
-  const policies = naming(
-    (await versionFiles(db, version?.id ?? null)).map((f) => ({ name: f.path, source: f.source })),
-    key,
-  );
-  const fallbacks = naming(
-    await db.select({ name: fallbackPolicies.name, source: fallbackPolicies.source }).from(fallbackPolicies),
-    key,
-  );
+  const naming = textsNaming(texts ?? (await textsNamingResources(db)), key);
+  const policies = naming.filter((t) => t.kind === "policy file").map((t) => t.name);
+  const fallbacks = naming.filter((t) => t.kind === "fallback").map((t) => t.name);
   const left: string[] = [];
   if (exceptions!.n) left.push(`${plural(exceptions!.n, "exception", "exceptions")} in its history`);
   if (held!.n) left.push(`${plural(held!.n, "person holds", "people hold")} it by policy`);

@@ -12,7 +12,14 @@ import {
 import { resources } from "@/server/db/schema";
 import type { ServiceContext } from "../context";
 import { adapterOf } from "../provisioning/adapters";
-import { activeSystem, catalogEntry, resourceInUse, saveResourceIn, type SaveOutcome } from "./catalog";
+import {
+  activeSystem,
+  catalogEntry,
+  resourceInUse,
+  saveResourceIn,
+  textsNamingResources,
+  type SaveOutcome,
+} from "./catalog";
 
 const CSV_LIMIT_BYTES = 1024 * 1024;
 const CSV_LIMIT_ROWS = 5_000;
@@ -131,7 +138,9 @@ export async function discoverResources({ ctx, input }: { ctx: ServiceContext; i
     catalog.map((r) => r.key),
   );
   const disappeared: { key: string; inUse: string[] }[] = [];
-  for (const key of diff.disappeared) disappeared.push({ key, inUse: await resourceInUse(ctx.db, key) });
+  // Policy files and fallbacks are read once for all of them.
+  const texts = diff.disappeared.length ? await textsNamingResources(ctx.db) : [];
+  for (const key of diff.disappeared) disappeared.push({ key, inUse: await resourceInUse(ctx.db, key, texts) });
   return { added: diff.added, disappeared, unchanged: diff.unchanged };
 }
 
