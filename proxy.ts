@@ -1,19 +1,24 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 import { PATH_HEADER, SESSION_COOKIES } from "@/server/auth/cookies";
-import { HSTS, newNonce, pageCsp, servedOverHttps } from "@/server/http/security-headers";
+import { hashesOfPrerenderedPage } from "@/server/http/prerendered-pages";
+import { HSTS, newNonce, pageCsp, prerenderedPageCsp, servedOverHttps } from "@/server/http/security-headers";
 
 const isSignInPage = (pathname: string) => pathname === "/signin" || pathname.startsWith("/signin/");
 
 /**
  * Every page view: a Content-Security-Policy with a fresh nonce (Next.js reads it from the request
- * and puts it on its scripts), HSTS over HTTPS, and, without a session cookie, a redirect to the
- * sign-in page that keeps where the person was going. Whether the session is valid (and the person
- * still Active) is checked by the pages and procedures themselves on every request.
+ * and puts it on its scripts), or, for a page prerendered at build time, with the hashes of its
+ * inline scripts; HSTS over HTTPS; and, without a session cookie, a redirect to the sign-in page
+ * that keeps where the person was going. Whether the session is valid (and the person still Active)
+ * is checked by the pages and procedures themselves on every request.
  */
 export function proxy(request: NextRequest) {
   const https = servedOverHttps(request.headers);
-  const csp = pageCsp(newNonce(), { dev: process.env.NODE_ENV === "development", https });
+  const prerendered = hashesOfPrerenderedPage(request.nextUrl.pathname);
+  const csp = prerendered
+    ? prerenderedPageCsp(prerendered, { https })
+    : pageCsp(newNonce(), { dev: process.env.NODE_ENV === "development", https });
   const path = request.nextUrl.pathname + request.nextUrl.search;
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
 

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers/trpc";
 import "./globals.css";
@@ -9,10 +8,12 @@ export const metadata: Metadata = {
   description: "Policy-first access governance",
 };
 
-export default async function RootLayout({ children }: { children: ReactNode }) {
-  // Every page is rendered per request, so each carries the nonce of its own Content-Security-Policy
-  // (proxy.ts); a page prerendered at build time would have scripts the policy refuses.
-  await connection();
+/**
+ * Pages are rendered per request, each carrying the nonce of its own Content-Security-Policy
+ * (proxy.ts): the layouts of app/(portal) and the other pages read the request. The pages of
+ * app/(prerendered) are built once and get a policy with their scripts' hashes instead.
+ */
+export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { APIResponse, Page } from "@playwright/test";
 import { expect, openReady, people, test } from "./fixtures";
@@ -25,7 +26,9 @@ async function watchForViolations(page: Page) {
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
       const w = window as unknown as { __cspViolations?: string[] };
-      (w.__cspViolations ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
+      (w.__cspViolations ??= []).push(
+        `${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`,
+      );
     });
   });
   return {
@@ -86,6 +89,50 @@ test("the pages work under the policy: no violation while signing in and opening
   await expect(page.getByRole("table", { name: "Access as of" })).toBeVisible();
   await openReady(page, "/audit");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await watch.check();
+});
+
+test("My access is prerendered: its policy names its inline scripts by hash instead of a nonce, the HTML is nobody's, and the page works", async ({
+  page,
+  signInAs,
+}) => {
+  const watch = await watchForViolations(page);
+  await signInAs(people.employee.email);
+  const response = await page.goto("/access");
+  const csp = response!.headers()["content-security-policy"]!;
+  expect(csp).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/);
+  expect(csp).not.toMatch(/nonce-|unsafe-inline|unsafe-eval|strict-dynamic/);
+  expectFixedHeaders(response!, "My access");
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  // Every inline script of the page is one the policy names (the browser would refuse any other).
+  const inline = await page
+    .locator("script:not([src])")
+    .evaluateAll((nodes) => nodes.map((n) => n.textContent ?? "").filter((text) => text.length > 0));
+  expect(inline.length).toBeGreaterThan(0);
+  for (const text of inline) expect(csp).toContain(`'sha256-${createHash("sha256").update(text).digest("base64")}'`);
+  // The frame and the page fill in from the person's own calls.
+  await expect(page.getByTestId("signed-in-person")).toHaveText("Sarah Chen");
+  await expect(page.locator('[data-attribute="department"] dd')).toHaveText("Sales");
+  await expect(
+    page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "My requests" }),
+  ).toBeVisible();
+  // The same page for everyone: the same policy again, and the HTML names nobody.
+  const again = await page.request.get("/access");
+  expect(again.headers()["content-security-policy"]).toBe(csp);
+  const html = await again.text();
+  expect(html).not.toContain("Sarah");
+  expect(html).not.toContain(people.employee.email);
+  // A link out of it loads a new document with its own nonce (the code editor's styles need one),
+  // and a link back is a client-side navigation under that document's policy.
+  await page.evaluate(() => ((window as unknown as { loadedOnce?: boolean }).loadedOnce = true));
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "My requests" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "My requests" })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBeUndefined();
+  await expect(page.locator("script[nonce]").first()).toBeAttached();
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "My access" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "My access" })).toBeVisible();
+  await expect(page.locator('[data-attribute="department"] dd')).toHaveText("Sales");
   await watch.check();
 });
 

@@ -12,7 +12,6 @@ import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import type { PortalRole } from "@/server/core/roles";
 
 /** Grey lines where a card's content will be, about as tall as it usually is, so nothing jumps much. */
 function Lines({ count, label }: { count: number; label: string }) {
@@ -43,11 +42,11 @@ function Loaded<T>({
 }
 
 /**
- * My access, loaded in the browser: the server renders the page around it with the person's name
- * from the session (no query), and the four queries go to /api/trpc in one batch. A give-back or a
- * revoke refetches them (the components invalidate these queries).
+ * My access, loaded in the browser: the page is prerendered, and the four queries (the frame's
+ * `me.profile` among them) go to /api/trpc in one batch. A give-back or a revoke refetches them
+ * (the components invalidate these queries).
  */
-export function MyAccess({ person }: { person: { displayName: string; email: string; roles: readonly PortalRole[] } }) {
+export function MyAccess() {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.profile.queryOptions());
   const access = useQuery(trpc.me.access.queryOptions());
@@ -55,7 +54,11 @@ export function MyAccess({ person }: { person: { displayName: string; email: str
   const owned = useQuery(trpc.exceptions.onMyResources.queryOptions());
   return (
     <div className="grid grid-cols-1 gap-6">
-      <Card title={person.displayName} description={person.email} actions={<RoleBadges roles={person.roles} />}>
+      <Card
+        title={me.data?.displayName ?? "Loading your details…"}
+        description={me.data?.email}
+        actions={me.data ? <RoleBadges roles={me.data.roles} /> : null}
+      >
         <p className="mb-4 text-sm text-slate-600">
           These attributes come from HR and decide what access policy gives you. If one is wrong, ask HR to correct it:
           your access follows.

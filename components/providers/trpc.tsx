@@ -4,11 +4,16 @@ import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { createTRPCClient } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useEffect, useState, type ReactNode } from "react";
+import { z } from "zod";
 import type { AppRouter } from "@/server/api/root";
 import { makeQueryClient } from "./query-client";
 import { browserLink } from "./trpc-link";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+// Schemas shared with the server are parsed here too; zod would otherwise probe `Function("")` to
+// compile them, which the Content-Security-Policy refuses (no eval) and reports as a violation.
+z.config({ jitless: true });
 
 let browserQueryClient: QueryClient | undefined;
 

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { Skeleton } from "@/components/ui/skeleton";
 import { Logo } from "./logo";
 import { MainLandmark } from "./main-landmark";
 import { MobileMenu } from "./mobile-menu";
@@ -8,7 +9,16 @@ import { SignOutButton } from "./sign-out-button";
 
 type Person = { displayName: string; email: string; roles: string[]; timeZone: string };
 
-function SignedIn({ person, signOut }: { person: Person; signOut: () => Promise<void> }) {
+function SignedIn({ person, signOut }: { person: Person | null; signOut: () => Promise<void> }) {
+  // A frame rendered in the browser (components/shell/browser-frame.tsx) knows the person a moment later.
+  if (!person)
+    return (
+      <div role="status" aria-label="Loading who is signed in" className="mt-auto border-t border-slate-100 px-5 py-4">
+        <Skeleton className="h-4 w-32" />
+        <Skeleton className="mt-2 h-3 w-40" />
+        <Skeleton className="mt-2 h-3 w-24" />
+      </div>
+    );
   return (
     <div className="mt-auto border-t border-slate-100 px-5 py-4">
       <p className="truncate text-sm font-medium text-slate-900" data-testid="signed-in-person">
@@ -24,6 +34,25 @@ function SignedIn({ person, signOut }: { person: Person; signOut: () => Promise<
         Times in {person.timeZone}
       </Link>
       <SignOutButton signOut={signOut} />
+    </div>
+  );
+}
+
+function Navigation({
+  person,
+  sections,
+  renderKey,
+}: {
+  person: Person | null;
+  sections: NavSection[];
+  renderKey: string;
+}) {
+  if (person) return <NavLinks sections={sections} renderKey={renderKey} />;
+  return (
+    <div role="status" aria-label="Loading the sections" className="flex flex-col gap-3 px-5">
+      {["w-20", "w-28", "w-24", "w-32"].map((width) => (
+        <Skeleton key={width} className={`h-4 ${width}`} />
+      ))}
     </div>
   );
 }
@@ -48,7 +77,8 @@ export function AppShell({
   signOut,
   children,
 }: {
-  person: Person;
+  /** null while a frame rendered in the browser loads them */
+  person: Person | null;
   sections: NavSection[];
   /** changes with each server render of the layout: the navigation's counts are fetched again */
   renderKey: string;
@@ -66,7 +96,7 @@ export function AppShell({
       <header className="sticky top-0 z-20 flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2.5 md:hidden">
         <Brand />
         <MobileMenu>
-          <NavLinks sections={sections} renderKey={renderKey} />
+          <Navigation person={person} sections={sections} renderKey={renderKey} />
           <SignedIn person={person} signOut={signOut} />
         </MobileMenu>
       </header>
@@ -75,7 +105,7 @@ export function AppShell({
           <div className="px-5 py-5">
             <Brand />
           </div>
-          <NavLinks sections={sections} renderKey={renderKey} />
+          <Navigation person={person} sections={sections} renderKey={renderKey} />
           <SignedIn person={person} signOut={signOut} />
         </aside>
       </div>

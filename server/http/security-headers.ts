@@ -40,13 +40,30 @@ function signInOrigins(env: Env): string[] {
  * no eval outside development, styles from the site or with the nonce, nothing framed or framing.
  */
 export function pageCsp(nonce: string, options: { dev: boolean; https: boolean; env?: Env }): string {
+  const scripts = `'self' 'nonce-${nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`;
+  // Development injects styles from script for hot reloading.
+  const styles = `'self' ${options.dev ? "'unsafe-inline'" : `'nonce-${nonce}'`}`;
+  return policyOf(scripts, styles, options);
+}
+
+/**
+ * A prerendered page's policy (server/http/prerendered-pages.ts): its own inline scripts and styles
+ * by their SHA-256, files from the site itself (Next.js's bundles, named in the page: no
+ * strict-dynamic, which would refuse them without a nonce), no eval; the rest as any page's.
+ */
+export function prerenderedPageCsp(
+  hashes: { scripts: readonly string[]; styles: readonly string[] },
+  options: { https: boolean; env?: Env },
+): string {
+  return policyOf(["'self'", ...hashes.scripts].join(" "), ["'self'", ...hashes.styles].join(" "), options);
+}
+
+function policyOf(scripts: string, styles: string, options: { https: boolean; env?: Env }): string {
   const env = options.env ?? process.env;
   const directives = [
     "default-src 'self'",
-    // React's development build reconstructs server stacks with eval; production never evals.
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`,
-    // Development injects styles from script for hot reloading.
-    `style-src 'self' ${options.dev ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
+    `script-src ${scripts}`,
+    `style-src ${styles}`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",

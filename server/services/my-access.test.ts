@@ -118,5 +118,11 @@ describe("My access (issue 14: what the page's batch returns, each in one query)
       organization: "Europe/Paris",
     });
     expect((await viewerZones(t.db, priya.actor.identityId)).preferred).toBeNull();
+    // The prerendered My access page's frame takes them from the profile its batch asks anyway.
+    expect((await myProfile({ ctx: sarah })).timeZone).toEqual({
+      preferred: "Asia/Tokyo",
+      organization: "Europe/Paris",
+    });
+    expect((await myProfile({ ctx: priya })).timeZone).toEqual({ preferred: null, organization: "Europe/Paris" });
   });
 });

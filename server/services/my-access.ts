@@ -3,8 +3,9 @@ import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/server/core/errors";
 import { evaluateIdentity, prepareIdentity } from "@/server/core/policy";
 import { sectionsFor } from "@/server/core/roles";
+import { DEFAULT_TIME_ZONE } from "@/server/core/time";
 import { attributeColumns, attributesOf } from "@/server/db/identity-columns";
-import { identities } from "@/server/db/schema";
+import { identities, identityPreferences, organizationSettings } from "@/server/db/schema";
 import { sharedWhileRunning, statementCache } from "@/server/db/statements";
 import type { PersonContext } from "./context";
 import { policyEngine } from "./policies";
@@ -24,6 +25,11 @@ const attributesStatement = statementCache((db) =>
       managerId: manager.id,
       managerEmail: manager.email,
       managerName: manager.displayName,
+      // The browser-rendered frame of the page shows times in the viewer's zone: it comes with them.
+      preferredTimeZone: sql<string | null>`(select ${identityPreferences.timeZone} from ${identityPreferences}
+        where ${identityPreferences.identityId} = ${identities.id})`,
+      organizationTimeZone: sql<string | null>`(select ${organizationSettings.timeZone} from ${organizationSettings}
+        limit 1)`,
     })
     .from(identities)
     .leftJoin(manager, eq(manager.id, identities.managerId))
@@ -50,6 +56,8 @@ export async function myProfile({ ctx }: { ctx: PersonContext }) {
     attributes: attributesOf(row, row.managerEmail),
     manager: row.managerId ? { id: row.managerId, displayName: row.managerName!, email: row.managerEmail! } : null,
     sections: sectionsFor(ctx.actor.roles),
+    /** the zone they chose (null: their browser's) and the organization's, as in `me.timeZone` */
+    timeZone: { preferred: row.preferredTimeZone, organization: row.organizationTimeZone ?? DEFAULT_TIME_ZONE },
   };
 }
 
