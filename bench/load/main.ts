@@ -23,7 +23,7 @@ const { cloneForRun, DECISION_APPROVERS, ensureFixture, leadEmail, personas } = 
 const { parseOptions } = await import("./options");
 const report = await import("./report");
 const { peakRss, startInstance, stopAllNow, stopInstance } = await import("./servers");
-const { settle } = await import("./settle");
+const { measureIdle, settle } = await import("./settle");
 const { signIn } = await import("./sign-in");
 
 type Instance = Awaited<ReturnType<typeof startInstance>>;
@@ -95,6 +95,7 @@ try {
     `signed in ${4 + leads.length} people through Auth.js's development sign-in in ${((Date.now() - t) / 1000).toFixed(1)} s; ` +
       `the CFO has ${pending.get(personas.cfo)!.length} pending, the 16 leads ${approvers.map((a) => a.queue.length).join("/")}`,
   );
+  log(`instance 1 uses ${(100 * (await measureIdle(first))).toFixed(0)} % of a core when idle (its jobs)`);
   // Half of each lead's queue for the one-instance run, half for the two-instance one; each at most 10 s.
   const [approversOne, approversTwo] = splitQueues(approvers, 2) as [typeof approvers, typeof approvers];
   const decisionSeconds = Math.min(options.seconds, DECISION_MAX_SECONDS);
@@ -161,6 +162,7 @@ try {
   }
 
   const second = await startInstance(3302, appUrl(runDb), dataDir, log);
+  log(`instance 2 uses ${(100 * (await measureIdle(second))).toFixed(0)} % of a core when idle (its jobs)`);
   if (reads) await measure([first, second], 50, 0);
   if (wants("decisions")) {
     await settle([first, second]);
