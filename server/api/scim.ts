@@ -1,8 +1,17 @@
 import "server-only";
 import { systemActor } from "@/server/core/actor";
-import { isDomainError, type DomainError } from "@/server/core/errors";
-import { resourceTypes, schemas, serviceProviderConfig } from "@/server/core/scim/discovery";
+import { isDomainError } from "@/server/core/errors";
+import {
+  resourceTypeById,
+  resourceTypes,
+  schemaById,
+  schemas,
+  serviceProviderConfig,
+} from "@/server/core/scim/discovery";
+import { DomainError } from "@/server/core/errors";
 import { invalidSyntax, isScimError } from "@/server/core/scim/errors";
+import { project, type Projection } from "@/server/core/scim/projection";
+import { readListQuery, readSearchRequest, type ListQuery } from "@/server/core/scim/search";
 import { errorBody } from "@/server/core/scim/messages";
 import { refuseUnstorableScimValues } from "@/server/core/scim/unstorable";
 import { scimAttributeOf } from "@/server/core/scim/user";
@@ -95,39 +104,57 @@ async function asHrSource(
   }
 }
 
-const userResponse = (user: Record<string, unknown>, status = 200) => {
+/** A User with the ETag and (created) Location of the whole resource, carrying what the request asked for. */
+const userResponse = (projection: Projection, user: Record<string, unknown>, status = 200) => {
   const meta = user.meta as { version: string; location: string };
-  return scimJson(user, status, { etag: meta.version, ...(status === 201 ? { location: meta.location } : {}) });
+  return scimJson(project(user, projection), status, {
+    etag: meta.version,
+    ...(status === 201 ? { location: meta.location } : {}),
+  });
 };
 
-/** GET /Users?filter=&startIndex=&count= (sortBy and attributes are not supported and ignored). */
+/**
+ * attributes/excludedAttributes of the request's query apply to every answer with Users (RFC 7644
+ * §3.9); read before anything is written, so a bad list changes nothing.
+ */
+const projectionOf = (request: Request) => readListQuery(new URL(request.url).searchParams).projection;
+
+async function listed(ctx: SourceContext, usersUrl: string, query: ListQuery) {
+  const { filter, startIndex, count } = query;
+  const list = await listScimUsers({ ctx, input: { usersUrl, filter, startIndex, count } });
+  return scimJson({ ...list, Resources: list.Resources.map((u) => project(u, query.projection)) });
+}
+
+/** GET /Users?filter=&startIndex=&count=&attributes=&excludedAttributes= (sortBy is ignored). */
 export function listUsers(request: Request, deps: Deps = {}) {
-  return asHrSource(request, deps, async (ctx, usersUrl) => {
-    const params = new URL(request.url).searchParams;
-    return scimJson(
-      await listScimUsers({
-        ctx,
-        input: {
-          usersUrl,
-          filter: params.get("filter"),
-          startIndex: params.get("startIndex"),
-          count: params.get("count"),
-        },
-      }),
-    );
-  });
+  return asHrSource(request, deps, async (ctx, usersUrl) =>
+    listed(ctx, usersUrl, readListQuery(new URL(request.url).searchParams)),
+  );
+}
+
+/** POST /Users/.search and POST /.search (RFC 7644 §3.4.3): the same list, asked in a SearchRequest body. */
+export function searchUsers(request: Request, deps: Deps = {}) {
+  return asHrSource(request, deps, async (ctx, usersUrl) =>
+    listed(ctx, usersUrl, readSearchRequest(await readJson(request))),
+  );
 }
 
 /** POST /Users: 201 with the User, its Location and ETag. */
 export function createUser(request: Request, deps: Deps = {}) {
-  return asHrSource(request, deps, async (ctx, usersUrl) =>
-    userResponse(await createScimUser({ ctx, input: { usersUrl, body: await readJson(request) } }), 201),
-  );
+  return asHrSource(request, deps, async (ctx, usersUrl) => {
+    const projection = projectionOf(request);
+    return userResponse(
+      projection,
+      await createScimUser({ ctx, input: { usersUrl, body: await readJson(request) } }),
+      201,
+    );
+  });
 }
 
 /** GET /Users/{id}: 304 when If-None-Match names the current version. */
 export function getUser(request: Request, id: string, deps: Deps = {}) {
   return asHrSource(request, deps, async (ctx, usersUrl) => {
+    const projection = projectionOf(request);
     const user = await getScimUser({ ctx, input: { usersUrl, id } });
     const version = (user.meta as { version: string }).version;
     if (
@@ -137,30 +164,34 @@ export function getUser(request: Request, id: string, deps: Deps = {}) {
         .some((tag) => tag.trim() === version)
     )
       return new Response(null, { status: 304, headers: { etag: version } });
-    return userResponse(user);
+    return userResponse(projection, user);
   });
 }
 
 export function replaceUser(request: Request, id: string, deps: Deps = {}) {
-  return asHrSource(request, deps, async (ctx, usersUrl) =>
-    userResponse(
+  return asHrSource(request, deps, async (ctx, usersUrl) => {
+    const projection = projectionOf(request);
+    return userResponse(
+      projection,
       await replaceScimUser({
         ctx,
         input: { usersUrl, id, ifMatch: request.headers.get("if-match"), body: await readJson(request) },
       }),
-    ),
-  );
+    );
+  });
 }
 
 export function patchUser(request: Request, id: string, deps: Deps = {}) {
-  return asHrSource(request, deps, async (ctx, usersUrl) =>
-    userResponse(
+  return asHrSource(request, deps, async (ctx, usersUrl) => {
+    const projection = projectionOf(request);
+    return userResponse(
+      projection,
       await patchScimUser({
         ctx,
         input: { usersUrl, id, ifMatch: request.headers.get("if-match"), body: await readJson(request) },
       }),
-    ),
-  );
+    );
+  });
 }
 
 /** DELETE /Users/{id}: a termination (see deleteScimUser), 204. */
@@ -176,3 +207,22 @@ export function deleteUser(request: Request, id: string, deps: Deps = {}) {
 export const serviceProviderConfigDocument = (request: Request) => scimJson(serviceProviderConfig(baseUrlOf(request)));
 export const resourceTypesDocument = (request: Request) => scimJson(resourceTypes(baseUrlOf(request)));
 export const schemasDocument = (request: Request) => scimJson(schemas(baseUrlOf(request)));
+
+const notFound = (what: string) => errorResponse(new DomainError("NOT_FOUND", what));
+
+export const resourceTypeDocument = (request: Request, id: string) => {
+  const found = resourceTypeById(baseUrlOf(request), id);
+  return found ? scimJson(found) : notFound(`No resource type ${id}: this service provider has User`);
+};
+
+export const schemaDocument = (request: Request, id: string) => {
+  const found = schemaById(baseUrlOf(request), id);
+  return found ? scimJson(found) : notFound(`No schema ${id}`);
+};
+
+/** Any other path under /api/scim/v2: a SCIM error, never the portal's HTML page. */
+export const unknownEndpoint = (request: Request) => notFound(`No SCIM endpoint ${new URL(request.url).pathname}`);
+
+/** A method an endpoint does not have, as a SCIM error naming the ones it has. */
+export const methodNotAllowed = (allowed: string[]) => () =>
+  scimJson(errorBody(405, `This endpoint answers ${allowed.join(", ")}`), 405, { allow: allowed.join(", ") });

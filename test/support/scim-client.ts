@@ -6,9 +6,13 @@ import {
   listUsers,
   patchUser,
   replaceUser,
+  resourceTypeDocument,
   resourceTypesDocument,
+  schemaDocument,
   schemasDocument,
+  searchUsers,
   serviceProviderConfigDocument,
+  unknownEndpoint,
 } from "@/server/api/scim";
 import type { Db } from "@/server/db/client";
 import { expectValidUser } from "./scim";
@@ -54,7 +58,9 @@ export function scimClient(db: Db, clock: () => Date, defaultToken: () => string
       headers: response.headers,
       body: text ? JSON.parse(text) : null,
     };
-    if (reply.status < 300 && resource === "Users") {
+    // A User cut down by attributes/excludedAttributes need not hold what the schema requires.
+    const projected = /[?&](attributes|excludedAttributes)=/.test(path) || path.includes(".search");
+    if (reply.status < 300 && resource === "Users" && !projected) {
       if (Array.isArray(reply.body?.Resources)) reply.body.Resources.forEach((u: unknown) => expectValidUser(u));
       else if (reply.body) expectValidUser(reply.body);
     }
@@ -67,9 +73,13 @@ export function scimClient(db: Db, clock: () => Date, defaultToken: () => string
     resource: string,
     id: string | undefined,
   ): Promise<Response> | Response {
+    // As the routes under app/api/scim/v2 dispatch (their catch-all answers any other path).
     if (resource === "ServiceProviderConfig") return serviceProviderConfigDocument(request);
-    if (resource === "ResourceTypes") return resourceTypesDocument(request);
-    if (resource === "Schemas") return schemasDocument(request);
+    if (resource === "ResourceTypes") return id ? resourceTypeDocument(request, id) : resourceTypesDocument(request);
+    if (resource === "Schemas") return id ? schemaDocument(request, id) : schemasDocument(request);
+    if (resource === ".search" && method === "POST") return searchUsers(request, deps);
+    if (resource !== "Users") return unknownEndpoint(request);
+    if (id === ".search" && method === "POST") return searchUsers(request, deps);
     if (!id) return method === "POST" ? createUser(request, deps) : listUsers(request, deps);
     const handler = { GET: getUser, PUT: replaceUser, PATCH: patchUser, DELETE: deleteUser }[method];
     if (!handler) throw new Error(`no ${method} on /Users/{id}`);

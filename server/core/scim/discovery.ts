@@ -57,3 +57,11 @@ export function userSchemaDocuments(baseUrl: string) {
 }
 
 export const schemas = (baseUrl: string) => listResponse(userSchemaDocuments(baseUrl), userSchemas.length);
+
+/** GET /ResourceTypes/{id} (RFC 7644 §4): the one resource type by its id, in any case; null for another. */
+export const resourceTypeById = (baseUrl: string, id: string) =>
+  id.toLowerCase() === "user" ? userResourceType(baseUrl) : null;
+
+/** GET /Schemas/{id}: a schema by its URN, in any case; null for another. */
+export const schemaById = (baseUrl: string, id: string) =>
+  userSchemaDocuments(baseUrl).find((s) => s.id.toLowerCase() === id.toLowerCase()) ?? null;

@@ -2,7 +2,7 @@ import { ERROR_SCHEMA, LIST_RESPONSE_SCHEMA } from "./schema";
 import { invalidValue, type ScimType } from "./errors";
 
 /** RFC 7644 §3.4.2 ListResponse: startIndex is 1-based, itemsPerPage is what this page holds. */
-export function listResponse(resources: unknown[], totalResults: number, startIndex = 1) {
+export function listResponse<T>(resources: T[], totalResults: number, startIndex = 1) {
   return {
     schemas: [LIST_RESPONSE_SCHEMA],
     totalResults,

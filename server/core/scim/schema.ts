@@ -8,6 +8,7 @@ export const CLEARANCE_SCHEMA = "urn:ietf:params:scim:schemas:extension:clearanc
 export const LIST_RESPONSE_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 export const PATCH_OP_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 export const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
+export const SEARCH_REQUEST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 
 export const extensionSchemas = [ENTERPRISE_SCHEMA, CLEARANCE_SCHEMA] as const;
 export const userSchemas = [USER_SCHEMA, ...extensionSchemas] as const;

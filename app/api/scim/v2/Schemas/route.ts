@@ -1,7 +1,12 @@
-import { schemasDocument } from "@/server/api/scim";
+import { methodNotAllowed, schemasDocument } from "@/server/api/scim";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
   return schemasDocument(request);
 }
+
+export const POST = methodNotAllowed(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

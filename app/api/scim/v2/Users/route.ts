@@ -1,4 +1,4 @@
-import { createUser, listUsers } from "@/server/api/scim";
+import { createUser, listUsers, methodNotAllowed } from "@/server/api/scim";
 import { observed } from "@/server/http/observe";
 
 export const dynamic = "force-dynamic";
@@ -6,3 +6,7 @@ export const dynamic = "force-dynamic";
 export const GET = observed("scim.users.list", (request) => listUsers(request));
 
 export const POST = observed("scim.users.create", (request) => createUser(request));
+
+export const PUT = methodNotAllowed(["GET", "POST"]);
+export const PATCH = PUT;
+export const DELETE = PUT;
