@@ -36,6 +36,10 @@ export function proxy(request: NextRequest) {
     response = NextResponse.redirect(url);
   }
   response.headers.set("content-security-policy", csp);
+  // Next.js would let shared caches keep a prerendered page for a year (s-maxage): they would then
+  // answer without this proxy (no sign-in redirect, an old build's chunks), and browsers would keep
+  // it in the back/forward cache after sign-out. Stored nowhere, like every other page.
+  if (prerendered) response.headers.set("cache-control", "private, no-cache, no-store, max-age=0, must-revalidate");
   if (https) response.headers.set("strict-transport-security", HSTS);
   return response;
 }

@@ -103,6 +103,8 @@ test("My access is prerendered: its policy names its inline scripts by hash inst
   expect(csp).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/);
   expect(csp).not.toMatch(/nonce-|unsafe-inline|unsafe-eval|strict-dynamic/);
   expectFixedHeaders(response!, "My access");
+  // Stored by no cache (Next.js would let shared caches keep a prerendered page for a year).
+  expect(response!.headers()["cache-control"]).toMatch(/no-store/);
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   // Every inline script of the page is one the policy names (the browser would refuse any other).
   const inline = await page

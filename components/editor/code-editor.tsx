@@ -106,6 +106,12 @@ export default function CodeEditor(props: CodeEditorProps) {
       const found = completeYaml(schema, vocabulary, context.state.doc.toString(), context.pos, context.explicit);
       return found && { from: found.from, options: found.options, validFor: /^[^\s,[\]{}:]*$/ };
     };
+    // A document that began on a prerendered page has a policy with hashes and no nonce (proxy.ts):
+    // no style the editor adds could apply. Load this page as a document of its own instead.
+    if (nonce && !documentNonce()) {
+      window.location.reload();
+      return;
+    }
     const created = new EditorView({
       parent: host.current!,
       state: EditorState.create({

@@ -1,10 +1,13 @@
 import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 
 export function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 30_000, retry: 1 },
+      // Once more after a failure, but not after a 4xx: asking again cannot make an ended session,
+      // a refusal or bad input succeed (and the prerendered page's frame goes to sign-in sooner).
+      queries: { staleTime: 30_000, retry: (failures, error) => failures < 1 && !isClientError(error) },
       dehydrate: {
         serializeData: superjson.serialize,
         // Pending queries are streamed from server components to the client as well.
@@ -13,4 +16,10 @@ export function makeQueryClient() {
       hydrate: { deserializeData: superjson.deserialize },
     },
   });
+}
+
+function isClientError(error: unknown): boolean {
+  const status =
+    error instanceof TRPCClientError ? (error.data as { httpStatus?: number } | undefined)?.httpStatus : undefined;
+  return status !== undefined && status >= 400 && status < 500;
 }

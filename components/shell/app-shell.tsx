@@ -9,7 +9,22 @@ import { SignOutButton } from "./sign-out-button";
 
 type Person = { displayName: string; email: string; roles: string[]; timeZone: string };
 
-function SignedIn({ person, signOut }: { person: Person | null; signOut: () => Promise<void> }) {
+function SignedIn({
+  person,
+  unavailable,
+  signOut,
+}: {
+  person: Person | null;
+  unavailable: boolean;
+  signOut: () => Promise<void>;
+}) {
+  if (!person && unavailable)
+    return (
+      <div className="mt-auto border-t border-slate-100 px-5 py-4">
+        <p className="text-xs text-slate-500">Your details could not be loaded.</p>
+        <SignOutButton signOut={signOut} />
+      </div>
+    );
   // A frame rendered in the browser (components/shell/browser-frame.tsx) knows the person a moment later.
   if (!person)
     return (
@@ -40,14 +55,16 @@ function SignedIn({ person, signOut }: { person: Person | null; signOut: () => P
 
 function Navigation({
   person,
+  unavailable,
   sections,
   renderKey,
 }: {
   person: Person | null;
+  unavailable: boolean;
   sections: NavSection[];
   renderKey: string;
 }) {
-  if (person) return <NavLinks sections={sections} renderKey={renderKey} />;
+  if (person || unavailable) return <NavLinks sections={sections} renderKey={renderKey} />;
   return (
     <div role="status" aria-label="Loading the sections" className="flex flex-col gap-3 px-5">
       {["w-20", "w-28", "w-24", "w-32"].map((width) => (
@@ -72,6 +89,7 @@ function Brand() {
  */
 export function AppShell({
   person,
+  unavailable = false,
   sections,
   renderKey,
   signOut,
@@ -79,6 +97,8 @@ export function AppShell({
 }: {
   /** null while a frame rendered in the browser loads them */
   person: Person | null;
+  /** the browser-rendered frame could not load them: the given sections and Sign out still work */
+  unavailable?: boolean;
   sections: NavSection[];
   /** changes with each server render of the layout: the navigation's counts are fetched again */
   renderKey: string;
@@ -96,8 +116,8 @@ export function AppShell({
       <header className="sticky top-0 z-20 flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2.5 md:hidden">
         <Brand />
         <MobileMenu>
-          <Navigation person={person} sections={sections} renderKey={renderKey} />
-          <SignedIn person={person} signOut={signOut} />
+          <Navigation person={person} unavailable={unavailable} sections={sections} renderKey={renderKey} />
+          <SignedIn person={person} unavailable={unavailable} signOut={signOut} />
         </MobileMenu>
       </header>
       <div className="hidden w-60 shrink-0 border-r border-slate-200 bg-white md:block">
@@ -105,8 +125,8 @@ export function AppShell({
           <div className="px-5 py-5">
             <Brand />
           </div>
-          <Navigation person={person} sections={sections} renderKey={renderKey} />
-          <SignedIn person={person} signOut={signOut} />
+          <Navigation person={person} unavailable={unavailable} sections={sections} renderKey={renderKey} />
+          <SignedIn person={person} unavailable={unavailable} signOut={signOut} />
         </aside>
       </div>
       <MainLandmark id="main" className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-8">

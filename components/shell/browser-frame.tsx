@@ -69,21 +69,27 @@ export function BrowserFrame({ signOut, children }: { signOut: () => Promise<voi
   const person = data
     ? { displayName: data.displayName, email: data.email, roles: data.roles.map((r) => roleLabels[r]), timeZone: zone }
     : null;
-  const sections = (data?.sections ?? []).map(({ key, label, href, group }) => ({ key, label, href, group }));
+  const unavailable = profile.isError && code !== "UNAUTHORIZED";
+  // Without the profile, the page the person is on is still one they may open (the call said so or failed).
+  const sections = data
+    ? data.sections.map(({ key, label, href, group }) => ({ key, label, href, group }))
+    : unavailable
+      ? [{ key: "my-access", label: "My access", href: "/access", group: "Me" }]
+      : [];
 
   let content = children;
   if (code === "FORBIDDEN")
     content = (
       <Alert title="This section is not part of your role">Ask an IT admin if you need it for your work.</Alert>
     );
-  else if (profile.isError && code !== "UNAUTHORIZED")
+  else if (unavailable)
     content = (
       <Alert title="Your details could not be loaded">{profile.error.message} Reload the page to try again.</Alert>
     );
 
   return (
     <TimeZoneProvider zone={zone} followsBrowser={false}>
-      <AppShell person={person} sections={sections} renderKey="browser" signOut={signOut}>
+      <AppShell person={person} unavailable={unavailable} sections={sections} renderKey="browser" signOut={signOut}>
         {content}
       </AppShell>
     </TimeZoneProvider>
