@@ -28,6 +28,9 @@ test("every path under /api/scim/v2 answers as SCIM: documents by id, .search, a
   await scimError(await request.post("/api/scim/v2/.search", { data: search }), 401);
   for (const path of ["/api/scim/v2/Bulk", "/api/scim/v2/Groups/abc", "/api/scim/v2/Users/a/b"])
     await scimError(await request.get(path), 404);
+  await scimError(await request.get("/api/scim/v2"), 404);
+  await scimError(await request.get("/api/scim/v2/Me"), 501);
+  await scimError(await request.get("/api/scim/v2/.search"), 405);
   await scimError(await request.delete("/api/scim/v2/Users"), 405);
   await scimError(await request.post("/api/scim/v2/ServiceProviderConfig", { data: {} }), 405);
 });

@@ -223,6 +223,22 @@ export const schemaDocument = (request: Request, id: string) => {
 /** Any other path under /api/scim/v2: a SCIM error, never the portal's HTML page. */
 export const unknownEndpoint = (request: Request) => notFound(`No SCIM endpoint ${new URL(request.url).pathname}`);
 
+/** What RFC 7644 lets a service provider leave out, as a SCIM error (e.g. /Me, §3.11). */
+export const notImplemented = (detail: string) => scimJson(errorBody(501, detail), 501);
+
 /** A method an endpoint does not have, as a SCIM error naming the ones it has. */
 export const methodNotAllowed = (allowed: string[]) => () =>
   scimJson(errorBody(405, `This endpoint answers ${allowed.join(", ")}`), 405, { allow: allowed.join(", ") });
+
+/**
+ * Every other path under /api/scim/v2, the bare base too (app/api/scim/v2/[[...path]]): POST /.search
+ * searches the one resource type there is (Users, RFC 7644 §3.4.3); /Me is 501, as §3.11 has a service
+ * provider without it answer; the rest is a SCIM 404, never the portal's HTML page.
+ */
+export function otherScimPath(request: Request, path: readonly string[], deps: Deps = {}) {
+  const endpoint = path.length === 1 ? path[0] : undefined;
+  if (endpoint === ".search")
+    return request.method === "POST" ? searchUsers(request, deps) : methodNotAllowed(["POST"])();
+  if (endpoint === "Me") return notImplemented("/Me is not supported: an HR source token belongs to no User");
+  return unknownEndpoint(request);
+}

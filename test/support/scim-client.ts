@@ -10,9 +10,9 @@ import {
   resourceTypesDocument,
   schemaDocument,
   schemasDocument,
+  otherScimPath,
   searchUsers,
   serviceProviderConfigDocument,
-  unknownEndpoint,
 } from "@/server/api/scim";
 import type { Db } from "@/server/db/client";
 import { expectValidUser } from "./scim";
@@ -59,7 +59,10 @@ export function scimClient(db: Db, clock: () => Date, defaultToken: () => string
       body: text ? JSON.parse(text) : null,
     };
     // A User cut down by attributes/excludedAttributes need not hold what the schema requires.
-    const projected = /[?&](attributes|excludedAttributes)=/.test(path) || path.includes(".search");
+    const asked = (body ?? {}) as { attributes?: unknown; excludedAttributes?: unknown };
+    const projected =
+      /[?&](attributes|excludedAttributes)=/.test(path) ||
+      (path.includes(".search") && (asked.attributes !== undefined || asked.excludedAttributes !== undefined));
     if (reply.status < 300 && resource === "Users" && !projected) {
       if (Array.isArray(reply.body?.Resources)) reply.body.Resources.forEach((u: unknown) => expectValidUser(u));
       else if (reply.body) expectValidUser(reply.body);
@@ -77,8 +80,7 @@ export function scimClient(db: Db, clock: () => Date, defaultToken: () => string
     if (resource === "ServiceProviderConfig") return serviceProviderConfigDocument(request);
     if (resource === "ResourceTypes") return id ? resourceTypeDocument(request, id) : resourceTypesDocument(request);
     if (resource === "Schemas") return id ? schemaDocument(request, id) : schemasDocument(request);
-    if (resource === ".search" && method === "POST") return searchUsers(request, deps);
-    if (resource !== "Users") return unknownEndpoint(request);
+    if (resource !== "Users") return otherScimPath(request, [resource, ...(id ? [id] : [])].filter(Boolean), deps);
     if (id === ".search" && method === "POST") return searchUsers(request, deps);
     if (!id) return method === "POST" ? createUser(request, deps) : listUsers(request, deps);
     const handler = { GET: getUser, PUT: replaceUser, PATCH: patchUser, DELETE: deleteUser }[method];

@@ -42,8 +42,27 @@ describe("attributes and excludedAttributes (RFC 7644 §3.4.2.5)", () => {
     });
   });
 
-  it("a sub-attribute of a multi-valued attribute is taken from each value", () => {
+  it("a sub-attribute of a multi-valued attribute is taken from each value; several are merged in any order", () => {
     expect(as("emails.value").emails).toEqual([{ value: "sarah.chen@company.com" }]);
+    const two = {
+      ...user,
+      emails: [
+        { value: "sarah.chen@company.com", type: "work", primary: true },
+        { value: "sarah@home.example", type: "home" },
+      ],
+    };
+    const valueAndType = [
+      { value: "sarah.chen@company.com", type: "work" },
+      { value: "sarah@home.example", type: "home" },
+    ];
+    for (const asked of ["emails.value,emails.type", "EMAILS.TYPE,emails.value"])
+      expect(project(two, readProjection(asked, null)).emails, asked).toEqual(valueAndType);
+    for (const asked of ["emails,emails.value", "emails.value,emails"])
+      expect(project(two, readProjection(asked, null)).emails, asked).toEqual(two.emails);
+    expect(project(two, readProjection("name.givenName,name.familyName", null)).name).toEqual({
+      givenName: "Sarah",
+      familyName: "Chen",
+    });
   });
 
   it("an extension's attribute behind its URN, or the whole extension by its URN, names it in schemas", () => {

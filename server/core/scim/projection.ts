@@ -80,34 +80,48 @@ function containerOf(resource: ScimObject, extension: string | null): ScimObject
   return isPlainObject(value) ? value : undefined;
 }
 
-/** Copies the value at `path` from `from` into `to` (sub-attributes of each value of a multi-valued one). */
-function copy(from: ScimObject, to: ScimObject, path: AttributePath) {
-  const source = containerOf(from, path.extension);
-  if (!source) return;
-  if (path.name === null) {
-    to[path.extension!] = source;
-    return;
+/**
+ * What `paths` select of `whole`, besides what is always returned. The paths that name one
+ * attribute are taken together: the whole attribute if one path names it whole, else the union of
+ * the sub-attributes named (from each value of a multi-valued attribute), whatever their order.
+ */
+function select(whole: ScimObject, paths: AttributePath[]): ScimObject {
+  const result: ScimObject = {};
+  for (const key of Object.keys(whole)) if (ALWAYS.has(key.toLowerCase())) result[key] = whole[key];
+  const wholeExtensions = new Set(paths.flatMap((p) => (p.extension && p.name === null ? [p.extension] : [])));
+  for (const urn of wholeExtensions) if (isPlainObject(whole[urn])) result[urn] = whole[urn];
+  const attributes = new Map<string, { extension: string | null; name: string; subs: Set<string> | null }>();
+  for (const path of paths) {
+    if (path.name === null || (path.extension && wholeExtensions.has(path.extension))) continue;
+    const id = `${path.extension ?? ""} ${path.name.toLowerCase()}`;
+    const entry = attributes.get(id) ?? { extension: path.extension, name: path.name, subs: new Set<string>() };
+    if (path.sub === null) entry.subs = null;
+    else entry.subs?.add(path.sub.toLowerCase());
+    attributes.set(id, entry);
   }
-  const key = keyOf(source, path.name);
-  if (key === undefined) return;
-  let target = to;
-  if (path.extension)
-    target = isPlainObject(to[path.extension]) ? (to[path.extension] as ScimObject) : (to[path.extension] = {});
-  const value = source[key];
-  if (path.sub === null) target[key] = value;
-  else if (Array.isArray(value)) {
-    const picked = value.map((v) => pick(v, path.sub!)).filter((v) => Object.keys(v).length > 0);
-    if (picked.length) target[key] = picked;
-  } else if (isPlainObject(value)) {
-    const picked = { ...(isPlainObject(target[key]) ? (target[key] as ScimObject) : {}), ...pick(value, path.sub) };
-    if (Object.keys(picked).length) target[key] = picked;
+  for (const { extension, name, subs } of attributes.values()) {
+    const source = containerOf(whole, extension);
+    const key = source && keyOf(source, name);
+    if (!source || key === undefined) continue;
+    const value = source[key];
+    const picked =
+      subs === null
+        ? value
+        : Array.isArray(value)
+          ? value.map((v) => pick(v, subs)).filter(nonEmpty)
+          : pick(value, subs);
+    if (subs !== null && !(Array.isArray(picked) ? picked.length : nonEmpty(picked))) continue;
+    const target = extension ? ((result[extension] as ScimObject | undefined) ?? (result[extension] = {})) : result;
+    target[key] = picked;
   }
+  return result;
 }
 
-function pick(value: unknown, sub: string): ScimObject {
+const nonEmpty = (v: unknown) => isPlainObject(v) && Object.keys(v).length > 0;
+
+function pick(value: unknown, subs: Set<string>): ScimObject {
   if (!isPlainObject(value)) return {};
-  const key = keyOf(value, sub);
-  return key === undefined ? {} : { [key]: value[key] };
+  return Object.fromEntries(Object.entries(value).filter(([k]) => subs.has(k.toLowerCase())));
 }
 
 function remove(resource: ScimObject, path: AttributePath) {
@@ -132,12 +146,7 @@ function remove(resource: ScimObject, path: AttributePath) {
 export function project(resource: ScimObject, projection: Projection): ScimObject {
   if (!projection.attributes && projection.excluded.length === 0) return resource;
   const whole = structuredClone(resource);
-  let result: ScimObject = whole;
-  if (projection.attributes) {
-    result = {};
-    for (const key of Object.keys(whole)) if (ALWAYS.has(key.toLowerCase())) result[key] = whole[key];
-    for (const path of projection.attributes) copy(whole, result, path);
-  }
+  const result = projection.attributes ? select(whole, projection.attributes) : whole;
   for (const path of projection.excluded) remove(result, path);
   // schemas names the schemas whose attributes are present (RFC 7643 §3): an extension left out or
   // left empty goes, with its URN.
