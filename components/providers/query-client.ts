@@ -1,5 +1,5 @@
 import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
+import { trpcErrorOf } from "./trpc-error";
 import superjson from "superjson";
 
 export function makeQueryClient() {
@@ -19,7 +19,6 @@ export function makeQueryClient() {
 }
 
 function isClientError(error: unknown): boolean {
-  const status =
-    error instanceof TRPCClientError ? (error.data as { httpStatus?: number } | undefined)?.httpStatus : undefined;
-  return status !== undefined && status >= 400 && status < 500;
+  const { httpStatus } = trpcErrorOf(error);
+  return httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500;
 }

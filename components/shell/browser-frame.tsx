@@ -1,18 +1,15 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import { useEffect, type ReactNode } from "react";
 import { useTRPC } from "@/components/providers/trpc";
+import { trpcErrorOf } from "@/components/providers/trpc-error";
 import { TimeZoneProvider } from "@/components/time/time-zone";
 import { Alert } from "@/components/ui/alert";
 import { roleLabels } from "@/server/core/roles";
 import { AppShell } from "./app-shell";
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || null;
-
-const codeOf = (error: unknown) =>
-  error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
 
 /**
  * A link followed from a prerendered page loads its page as a new document. The document keeps the
@@ -55,7 +52,7 @@ export function BrowserFrame({ signOut, children }: { signOut: () => Promise<voi
   const trpc = useTRPC();
   useFullLoadsOutOfHere();
   const profile = useQuery(trpc.me.profile.queryOptions());
-  const code = codeOf(profile.error);
+  const { code } = trpcErrorOf(profile.error);
 
   useEffect(() => {
     if (code !== "UNAUTHORIZED") return;

@@ -1,6 +1,6 @@
 import "server-only";
 import { systemActor } from "@/server/core/actor";
-import { isDomainError } from "@/server/core/errors";
+import { DomainError, isDomainError } from "@/server/core/errors";
 import {
   resourceTypeById,
   resourceTypes,
@@ -8,7 +8,6 @@ import {
   schemas,
   serviceProviderConfig,
 } from "@/server/core/scim/discovery";
-import { DomainError } from "@/server/core/errors";
 import { invalidSyntax, isScimError } from "@/server/core/scim/errors";
 import { project, type Projection } from "@/server/core/scim/projection";
 import { readListQuery, readSearchRequest, type ListQuery } from "@/server/core/scim/search";

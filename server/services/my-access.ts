@@ -5,10 +5,11 @@ import { evaluateIdentity, prepareIdentity } from "@/server/core/policy";
 import { sectionsFor } from "@/server/core/roles";
 import { DEFAULT_TIME_ZONE } from "@/server/core/time";
 import { attributeColumns, attributesOf } from "@/server/db/identity-columns";
-import { identities, identityPreferences, organizationSettings } from "@/server/db/schema";
+import { identities } from "@/server/db/schema";
 import { sharedWhileRunning, statementCache } from "@/server/db/statements";
 import type { PersonContext } from "./context";
 import { policyEngine } from "./policies";
+import { zoneColumns } from "./time-zones";
 
 /**
  * What the My access page shows about the signed-in person, each in one query (issue 14: the page's
@@ -16,6 +17,7 @@ import { policyEngine } from "./policies";
  */
 
 const manager = alias(identities, "manager");
+const zones = zoneColumns(identities.id);
 
 /** The person's HR attributes and manager: one statement of only those columns, built once per handle. */
 const attributesStatement = statementCache((db) =>
@@ -26,10 +28,8 @@ const attributesStatement = statementCache((db) =>
       managerEmail: manager.email,
       managerName: manager.displayName,
       // The browser-rendered frame of the page shows times in the viewer's zone: it comes with them.
-      preferredTimeZone: sql<string | null>`(select ${identityPreferences.timeZone} from ${identityPreferences}
-        where ${identityPreferences.identityId} = ${identities.id})`,
-      organizationTimeZone: sql<string | null>`(select ${organizationSettings.timeZone} from ${organizationSettings}
-        limit 1)`,
+      preferredTimeZone: zones.preferred,
+      organizationTimeZone: zones.organization,
     })
     .from(identities)
     .leftJoin(manager, eq(manager.id, identities.managerId))

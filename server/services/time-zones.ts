@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
 import { canonicalTimeZone, DEFAULT_TIME_ZONE, endOfDayIn, timeZoneMessage } from "@/server/core/time";
 import { DomainError } from "@/server/core/errors";
 import type { DbOrTx } from "@/server/db/client";
@@ -21,16 +21,29 @@ export async function preferredTimeZoneOf(db: DbOrTx, identityId: string): Promi
   return row?.timeZone ?? null;
 }
 
+/**
+ * A person's own zone and the organization's as two scalar subqueries, for a statement that reads
+ * them along with other columns (viewerZones; the My access profile). `identityId` is a value or a
+ * column of the outer query.
+ */
+export function zoneColumns(identityId: SQLWrapper | string) {
+  const p = identityPreferences;
+  const o = organizationSettings;
+  return {
+    preferred: sql<string | null>`(select ${p.timeZone} from ${p} where ${p.identityId} = ${identityId})`,
+    organization: sql<string | null>`(select ${o.timeZone} from ${o} limit 1)`,
+  };
+}
+
 /** A person's own zone (null: none chosen) and the organization's, in one round trip (every page asks). */
 export async function viewerZones(
   db: DbOrTx,
   identityId: string,
 ): Promise<{ preferred: string | null; organization: string }> {
-  const p = identityPreferences;
-  const o = organizationSettings;
-  const { rows } = await db.execute<{ preferred: string | null; organization: string | null }>(sql`select
-      (select ${p.timeZone} from ${p} where ${p.identityId} = ${identityId}) as preferred,
-      (select ${o.timeZone} from ${o} limit 1) as organization`);
+  const zones = zoneColumns(identityId);
+  const { rows } = await db.execute<{ preferred: string | null; organization: string | null }>(
+    sql`select ${zones.preferred} as preferred, ${zones.organization} as organization`,
+  );
   return { preferred: rows[0]?.preferred ?? null, organization: rows[0]?.organization ?? DEFAULT_TIME_ZONE };
 }
 
