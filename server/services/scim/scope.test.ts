@@ -99,6 +99,16 @@ describe("a SCIM token reaches only its source's people", () => {
         .totalResults,
     ).toBe(1);
     expect((await okta("GET", "/Users")).body).toMatchObject({ totalResults: 1, Resources: [{ id: aliceId }] });
+    // A SearchRequest, at /Users/.search or the root, is the same read with the same scope.
+    const search = { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], count: 200 };
+    for (const path of ["/Users/.search", "/.search"]) {
+      expect((await entra("POST", path, search)).body, path).toMatchObject({
+        totalResults: 1,
+        Resources: [{ id: bobId }],
+      });
+      const sarah = { ...search, filter: 'userName eq "sarah.chen@company.com"' };
+      expect((await entra("POST", path, sarah)).body, path).toMatchObject({ totalResults: 0, Resources: [] });
+    }
   });
 
   it("GET, PUT, PATCH and DELETE of A's person (or an unmanaged one) through B's token answer exactly as a User that does not exist, and change nothing", async () => {
