@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import {
   hrAttributeLabels,
   hrAttributes,
+  isListAttribute,
   type AttributeValue,
   type HrAttribute,
 } from "@/server/core/identity/attributes";
@@ -37,7 +38,7 @@ export function AttributeList({
     if (key === "employment_status") {
       return <Badge tone={isActiveStatus(String(value)) ? "green" : "red"}>{formatAttribute(value)}</Badge>;
     }
-    if (key === "trainings" && Array.isArray(value)) {
+    if (isListAttribute(key) && Array.isArray(value)) {
       return value.length ? (
         <span className="flex flex-wrap gap-1">
           {value.map((t) => (

@@ -7,7 +7,7 @@ import { useTRPC } from "@/components/providers/trpc";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { hrAttributeLabels, hrAttributes, type HrAttribute } from "@/server/core/identity/attributes";
+import { hrAttributeLabels, hrAttributes, isListAttribute, type HrAttribute } from "@/server/core/identity/attributes";
 import { PersonPicker, type PickedPerson } from "./person-picker";
 
 type Draft = Partial<Record<HrAttribute, string>>;
@@ -27,7 +27,7 @@ export function WhatIfTool() {
   const attributes = Object.fromEntries(
     Object.entries(changed).map(([k, v]) => [
       k,
-      k === "trainings"
+      isListAttribute(k)
         ? v!
             .split(",")
             .map((t) => t.trim())

@@ -312,6 +312,7 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   // A source that does not exist: refused by the service, nobody handed over.
   "hr.rotateToken": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", reason: "authorization table" }) },
   "hr.revokeSource": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", reason: "authorization table" }) },
+  "hr.setScimSignInEmail": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", from: "user_name" }) },
   "hr.handOverPeople": {
     allowed: ["it_admin"],
     input: () => ({

@@ -126,16 +126,18 @@ describe("POST /.search (RFC 7644 §3.4.3)", () => {
 });
 
 describe("discovery by id, and SCIM errors for what does not exist", () => {
-  it("GET /ResourceTypes/User and /Schemas/{urn} answer the documents the lists hold; another id is a SCIM 404", async () => {
+  it("GET /ResourceTypes/User, /ResourceTypes/Group and /Schemas/{urn} answer the documents the lists hold; another id is a SCIM 404", async () => {
     const types = (await scim("GET", "/ResourceTypes")).body.Resources;
     expect((await scim("GET", "/ResourceTypes/User")).body).toEqual(types[0]);
-    expect((await scim("GET", "/ResourceTypes/Group")).body).toMatchObject({
+    expect((await scim("GET", "/ResourceTypes/group")).body).toEqual(types[1]);
+    expect((await scim("GET", "/ResourceTypes/Role")).body).toMatchObject({
       schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
       status: "404",
     });
     const schemas = (await scim("GET", "/Schemas")).body.Resources;
     expect((await scim("GET", `/Schemas/${ENTERPRISE}`)).body).toEqual(schemas[1]);
     expect((await scim("GET", `/Schemas/${ENTERPRISE}`)).body.meta.location).toBe(`${SCIM_BASE}/Schemas/${ENTERPRISE}`);
+    expect((await scim("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group")).body).toEqual(schemas[3]);
     expect((await scim("GET", "/Schemas/urn:example:nothing")).status).toBe(404);
   });
 
@@ -143,7 +145,7 @@ describe("discovery by id, and SCIM errors for what does not exist", () => {
     for (const [method, path] of [
       ["GET", "/Bulk"],
       ["POST", "/Bulks"],
-      ["DELETE", "/Groups/abc"],
+      ["DELETE", "/Roles/abc"],
     ]) {
       const reply = await scim(method!, path!);
       expect(reply.status, path).toBe(404);

@@ -88,7 +88,7 @@ describe("SCIM discovery and authentication", () => {
     });
     const types = (await scim("GET", "/ResourceTypes")).body;
     expect(types).toMatchObject({
-      totalResults: 1,
+      totalResults: 2,
       Resources: [
         {
           id: "User",
@@ -99,10 +99,16 @@ describe("SCIM discovery and authentication", () => {
             { schema: CLEARANCE, required: false },
           ],
         },
+        { id: "Group", endpoint: "/Groups", schema: "urn:ietf:params:scim:schemas:core:2.0:Group" },
       ],
     });
     const schemas = (await scim("GET", "/Schemas")).body.Resources as { id: string; attributes: { name: string }[] }[];
-    expect(schemas.map((s) => s.id)).toEqual([USER, ENTERPRISE, CLEARANCE]);
+    expect(schemas.map((s) => s.id)).toEqual([
+      USER,
+      ENTERPRISE,
+      CLEARANCE,
+      "urn:ietf:params:scim:schemas:core:2.0:Group",
+    ]);
     expect(schemas[1]!.attributes.map((a) => a.name)).toEqual([
       "employeeNumber",
       "costCenter",
@@ -122,16 +128,17 @@ describe("a SCIM client provisions a person", () => {
     mariaId = reply.body.id;
     expect(reply.headers.get("location")).toBe(`${SCIM_BASE}/Users/${mariaId}`);
     expect(reply.headers.get("etag")).toBe(reply.body.meta.version);
+    // What the client sent comes back as sent: userName in its case, the name in parts, the phone number.
     expect(reply.body).toMatchObject({
       externalId: "maria.lopez",
-      userName: "maria.lopez@company.com",
-      displayName: "Maria Lopez",
-      name: { formatted: "Maria Lopez", givenName: "Maria", familyName: "Lopez" },
+      userName: "Maria.Lopez@company.com",
+      name: { givenName: "Maria", familyName: "Lopez" },
+      emails: [{ value: "maria.lopez@company.com", type: "work", primary: true }],
+      phoneNumbers: [{ value: "+1 555 0100", type: "work" }],
       active: true,
       title: "Sales Engineer",
       userType: "FTE",
       [ENTERPRISE]: {
-        employeeNumber: "maria.lopez",
         department: "Sales",
         costCenter: "CC-1234",
         manager: { value: johnId, displayName: "John Doe" },
@@ -145,8 +152,11 @@ describe("a SCIM client provisions a person", () => {
       meta: { resourceType: "User", location: `${SCIM_BASE}/Users/${mariaId}` },
     });
     expect(reply.body).not.toHaveProperty("password");
+    expect(reply.body).not.toHaveProperty("displayName");
     expect(await person(mariaId)).toMatchObject({
       email: "maria.lopez@company.com",
+      displayName: "Maria Lopez",
+      externalId: "maria.lopez",
       jobTitle: "Sales Engineer",
       department: "Sales",
       managerId: johnId,
@@ -179,11 +189,18 @@ describe("a SCIM client provisions a person", () => {
       /externalId: another User already has maria.lopez/,
     ],
     [
-      "a userName that is no email",
+      "a User with no email to sign in with",
       { userName: "maria", externalId: "x" },
       400,
       "invalidValue",
-      /^userName: must be an email address/,
+      /^emails: Clearance signs people in with their primary email/,
+    ],
+    [
+      "a sign-in email another User has",
+      { userName: "00u1maria", externalId: "x0", emails: [{ value: "Maria.Lopez@company.com", primary: true }] },
+      409,
+      "uniqueness",
+      /^emails: another User already has/,
     ],
     [
       "an impossible hire date",
@@ -227,7 +244,7 @@ describe("a SCIM client provisions a person", () => {
   ])("refuses %s, creating nothing", async (_what, change, status, scimType, detail) => {
     const before = (await t.db.select({ n: count() }).from(identities))[0]!.n;
     const audits = await auditCount();
-    const reply = await scim("POST", "/Users", { ...maria, ...change });
+    const reply = await scim("POST", "/Users", { ...maria, emails: [], ...change });
     expect(reply).toMatchObject({
       status,
       body: { status: String(status), scimType, detail: expect.stringMatching(detail) },
@@ -250,6 +267,8 @@ describe("a SCIM client provisions a person", () => {
       externalId: "maria.lopez",
       userName: "maria.lopez@company.com",
       displayName: "Maria Lopez",
+      name: { givenName: "Maria", familyName: "Lopez" },
+      emails: [{ value: "maria.lopez@company.com", type: "work", primary: true }],
       active: true,
       title: "Solutions Architect",
       userType: "FTE",
@@ -262,6 +281,8 @@ describe("a SCIM client provisions a person", () => {
       [ENTERPRISE]: { department: "Engineering", costCenter: "CC-2000" },
       [CLEARANCE]: { location: "New York", team: "Enterprise Sales" },
     });
+    // A PUT replaces: the phone number it left out is gone.
+    expect(reply.body).not.toHaveProperty("phoneNumbers");
     expect(reply.body.meta.version).not.toBe(before.meta.version);
     expect(await person(mariaId)).toMatchObject({
       jobTitle: "Solutions Architect",
@@ -317,9 +338,12 @@ describe("a SCIM client provisions a person", () => {
       ),
     );
     expect(reply.status).toBe(200);
+    // The client's displayName stays as it sent it; the name Clearance shows follows the part that changed.
     expect(reply.body).toMatchObject({
       title: "Senior Solutions Architect",
-      displayName: "María Lopez",
+      displayName: "Maria Lopez",
+      name: { givenName: "María", familyName: "Lopez" },
+      phoneNumbers: [{ type: "mobile", value: "+1 555 0101" }],
       [ENTERPRISE]: { manager: { value: ctoId, displayName: "Marcus Webb" } },
     });
     expect(await person(mariaId)).toMatchObject({
@@ -327,11 +351,20 @@ describe("a SCIM client provisions a person", () => {
       displayName: "María Lopez",
       managerId: ctoId,
     });
-    const [renamed] = await t.db
+    const changed = await t.db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, "identity.account_changed"), eq(auditEvents.subjectId, mariaId)));
-    expect(renamed).toMatchObject({ before: { displayName: "Maria Lopez" }, after: { displayName: "María Lopez" } });
+      .where(and(eq(auditEvents.action, "identity.account_changed"), eq(auditEvents.subjectId, mariaId)))
+      .orderBy(auditEvents.id);
+    // The PUT's event holds the SCIM view before and after; this PATCH's names the new display name too.
+    expect(changed.at(-2)).toMatchObject({
+      before: { scim: { userName: "Maria.Lopez@company.com" } },
+      after: { scim: { userName: "maria.lopez@company.com" } },
+    });
+    expect(changed.at(-1)).toMatchObject({
+      before: { displayName: "Maria Lopez", scim: { name: { givenName: "Maria" } } },
+      after: { displayName: "María Lopez", scim: { name: { givenName: "María" } } },
+    });
   });
 
   it("PATCH in Okta's style: replace without a path, the value keyed by attribute and by extension", async () => {
@@ -441,7 +474,7 @@ describe("a SCIM client provisions a person", () => {
     expect(leaver).toMatchObject({ kind: "leaver", source: "scim", policiesAfter: [] });
   });
 
-  it("DELETE terminates (Clearance keeps people and their history): 204, then the User reads active=false; a second DELETE changes nothing", async () => {
+  it("DELETE makes the User 404 over SCIM and terminates the identity, kept for audit; a POST brings them back", async () => {
     const created = await scim("POST", "/Users", {
       schemas: [USER],
       userName: "tom.short@company.com",
@@ -449,21 +482,35 @@ describe("a SCIM client provisions a person", () => {
       title: "Support Engineer",
       [ENTERPRISE]: { department: "Support" },
     });
-    expect(created.body.externalId).toBe("tom.short");
+    expect(created.body).not.toHaveProperty("externalId");
     const tomId = created.body.id;
+    expect((await person(tomId)).externalId).toBe("tom.short");
     const deleted = await scim("DELETE", `/Users/${tomId}`);
     expect(deleted).toMatchObject({ status: 204, body: null });
-    expect((await person(tomId)).employmentStatus).toBe("Terminated");
+    expect(await person(tomId)).toMatchObject({ employmentStatus: "Terminated", email: "tom.short@company.com" });
     expect(await plansOf(tomId)).toEqual([
       { kind: "joiner", source: "scim" },
       { kind: "leaver", source: "scim" },
     ]);
-    expect((await scim("GET", `/Users/${tomId}`)).body).toMatchObject({
-      active: false,
-      userName: "tom.short@company.com",
-    });
-    expect((await scim("DELETE", `/Users/${tomId}`)).status).toBe(204);
+    const [audit] = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "identity.scim_deleted"), eq(auditEvents.subjectId, tomId)));
+    expect(audit).toMatchObject({ actorLabel: "system:scim:okta", before: { userName: "tom.short@company.com" } });
+    for (const [method, body] of [
+      ["GET", undefined],
+      ["PUT", { schemas: [USER], userName: "tom.short@company.com" }],
+      ["PATCH", patchOp({ op: "replace", path: "title", value: "x" })],
+      ["DELETE", undefined],
+    ] as const)
+      expect(await scim(method, `/Users/${tomId}`, body)).toMatchObject({ status: 404, body: { status: "404" } });
+    const listed = await scim("GET", `/Users?filter=${encodeURIComponent('userName eq "tom.short@company.com"')}`);
+    expect(listed.body.totalResults).toBe(0);
     expect(await plansOf(tomId)).toHaveLength(2);
+    // The client creates them again (a rehire): the same person, Active, with a joiner plan.
+    const again = await scim("POST", "/Users", { schemas: [USER], userName: "tom.short@company.com", title: "Lead" });
+    expect(again).toMatchObject({ status: 201, body: { id: tomId, active: true, title: "Lead" } });
+    expect((await person(tomId)).employmentStatus).toBe("Active");
   });
 
   it("answers 404 with a SCIM error for a User that does not exist", async () => {

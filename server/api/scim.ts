@@ -37,7 +37,7 @@ import { authenticateTokenRequest } from "./token-auth";
  */
 const SCIM_JSON = "application/scim+json";
 
-const scimJson = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+export const scimJson = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_JSON, ...headers } });
 
 /** The DomainError as a SCIM Error; errors from the identity services name the SCIM attribute at fault. */
@@ -62,7 +62,7 @@ function errorResponse(err: DomainError): Response {
 const baseUrlOf = (request: Request) =>
   `${(process.env.CLEARANCE_PUBLIC_URL ?? process.env.AUTH_URL ?? new URL(request.url).origin).replace(/\/$/, "")}/api/scim/v2`;
 
-async function readJson(request: Request): Promise<unknown> {
+export async function readJson(request: Request): Promise<unknown> {
   const text = await readBodyText(request, bodyLimits.scim);
   let body: unknown;
   try {
@@ -74,13 +74,13 @@ async function readJson(request: Request): Promise<unknown> {
   return body;
 }
 
-interface Deps {
+export interface Deps {
   db?: Db;
   clock?: () => Date;
 }
 
 /** Runs `handle` for the HR source the bearer token belongs to, answering DomainErrors as SCIM Errors. */
-async function asHrSource(
+export async function asHrSource(
   request: Request,
   deps: Deps,
   handle: (ctx: SourceContext, usersUrl: string) => Promise<Response>,

@@ -1,7 +1,7 @@
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { CsvSyntaxError, parseCsv } from "../core/csv";
 import type { PolicyIdentity } from "../core/policy";
-import { hrAttributes } from "../core/identity/attributes";
+import { hrAttributes, isListAttribute } from "../core/identity/attributes";
 import { splitTrainings } from "../core/identity/import-table";
 import { validateAttributes } from "../core/identity/validate";
 import { CliError, jsonErrorText } from "./errors";
@@ -50,7 +50,7 @@ function toIdentity(id: unknown, raw: Record<string, unknown>, where: string): P
     if (DESCRIPTIVE.has(key)) continue;
     if (!KNOWN.has(key))
       throw new CliError(`${where}: ${key} is not an HR attribute (known: ${hrAttributes.join(", ")})`);
-    if (key === "trainings" && typeof value === "string") values[key] = splitTrainings(value);
+    if (isListAttribute(key) && typeof value === "string") values[key] = splitTrainings(value);
     else values[key] = value;
   }
   const checked = validateAttributes(values);
@@ -125,7 +125,7 @@ function fromCsv(file: string, text: string): LoadedIdentities {
     const raw: Record<string, unknown> = {};
     header.forEach((h, i) => {
       const cell = row.cells[i]!.trim();
-      raw[h] = h === "trainings" ? splitTrainings(cell) : cell === "" ? null : cell;
+      raw[h] = isListAttribute(h) ? splitTrainings(cell) : cell === "" ? null : cell;
     });
     const identity = toIdentity(raw.id, raw, where);
     identities.push(identity);

@@ -16,6 +16,7 @@ export type AttributeRow = Pick<
   | "hireDate"
   | "costCenter"
   | "trainings"
+  | "groups"
 >;
 
 /** A selection of just those columns: `db.select({ ...attributeColumns, ... })`. */
@@ -30,6 +31,7 @@ export const attributeColumns = {
   hireDate: identities.hireDate,
   costCenter: identities.costCenter,
   trainings: identities.trainings,
+  groups: identities.groups,
 };
 
 /** HR attributes of a row, keyed as the policy language names them; manager is an email. */
@@ -46,6 +48,7 @@ export function attributesOf(row: AttributeRow, managerEmail: string | null): Re
     manager: managerEmail,
     cost_center: row.costCenter,
     trainings: row.trainings,
+    groups: row.groups,
   };
 }
 
@@ -65,9 +68,8 @@ export function columnsFor(
   if ("job_level" in values) cols.jobLevel = text(values.job_level) ?? null;
   if ("hire_date" in values) cols.hireDate = text(values.hire_date) ?? null;
   if ("cost_center" in values) cols.costCenter = text(values.cost_center) ?? null;
-  if ("trainings" in values) {
-    const v = values.trainings;
-    cols.trainings = Array.isArray(v) ? v : v ? [v] : [];
-  }
+  const list = (v: AttributeValue | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
+  if ("trainings" in values) cols.trainings = list(values.trainings);
+  if ("groups" in values) cols.groups = list(values.groups);
   return cols;
 }

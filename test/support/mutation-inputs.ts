@@ -127,6 +127,7 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
   "hr.rotateToken": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.revokeSource": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.createSource": { callers: ["it_admin"], input: () => ({ key: "workday", name: "Workday" }) },
+  "hr.setScimSignInEmail": { callers: ["it_admin"], input: () => ({ key: "no-such-source", from: "user_name" }) },
   "portalRoles.grant": {
     callers: ["it_admin"],
     input: () => ({ email: "sarah.chen@company.com", role: "auditor", reason: "Quarterly access review" }),

@@ -14,6 +14,7 @@ import {
   searchUsers,
   serviceProviderConfigDocument,
 } from "@/server/api/scim";
+import { createGroup, deleteGroup, getGroup, listGroups, patchGroup, replaceGroup } from "@/server/api/scim-groups";
 import type { Db } from "@/server/db/client";
 import { expectValidUser } from "./scim";
 
@@ -80,6 +81,12 @@ export function scimClient(db: Db, clock: () => Date, defaultToken: () => string
     if (resource === "ServiceProviderConfig") return serviceProviderConfigDocument(request);
     if (resource === "ResourceTypes") return id ? resourceTypeDocument(request, id) : resourceTypesDocument(request);
     if (resource === "Schemas") return id ? schemaDocument(request, id) : schemasDocument(request);
+    if (resource === "Groups") {
+      if (!id) return method === "POST" ? createGroup(request, deps) : listGroups(request, deps);
+      const handler = { GET: getGroup, PUT: replaceGroup, PATCH: patchGroup, DELETE: deleteGroup }[method];
+      if (!handler) throw new Error(`no ${method} on /Groups/{id}`);
+      return handler(request, id, deps);
+    }
     if (resource !== "Users") return otherScimPath(request, [resource, ...(id ? [id] : [])].filter(Boolean), deps);
     if (id === ".search" && method === "POST") return searchUsers(request, deps);
     if (!id) return method === "POST" ? createUser(request, deps) : listUsers(request, deps);

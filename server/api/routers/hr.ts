@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createHrSource, listHrSources } from "@/server/services/hr/events";
 import { handOverPeople, previewHandover } from "@/server/services/hr/handover";
+import { setScimSignInEmail } from "@/server/services/hr/scim-settings";
 import { revokeHrSource, rotateHrSourceToken } from "@/server/services/hr/tokens";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
@@ -18,6 +19,10 @@ export const hrRouter = createTRPCRouter({
   createSource: itAdminProcedure
     .input(z.strictObject({ key: z.string().trim().min(2).max(60), name: z.string().trim().max(200) }))
     .mutation(({ ctx, input }) => createHrSource({ ctx: ctx.service, input })),
+  /** Where the source's SCIM Users take their sign-in email from: the primary email or userName. */
+  setScimSignInEmail: itAdminProcedure
+    .input(z.strictObject({ key: sourceKey, from: z.enum(["primary_email", "user_name"]) }))
+    .mutation(({ ctx, input }) => setScimSignInEmail({ ctx: ctx.service, input })),
   /** A new token for the source, shown once; the old one stops working. */
   rotateToken: itAdminProcedure
     .input(z.strictObject({ key: sourceKey, reason: handoverReason }))

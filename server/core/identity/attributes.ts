@@ -11,6 +11,7 @@ export const hrAttributes = [
   "manager",
   "cost_center",
   "trainings",
+  "groups",
 ] as const;
 
 export type HrAttribute = (typeof hrAttributes)[number];
@@ -27,7 +28,12 @@ export const hrAttributeLabels: Record<HrAttribute, string> = {
   manager: "Manager",
   cost_center: "Cost center",
   trainings: "Trainings",
+  groups: "Groups",
 };
+
+/** Attributes that hold a list of names; policies test them with `includes`. */
+export const listAttributes = ["trainings", "groups"] as const satisfies readonly HrAttribute[];
+export const isListAttribute = (attribute: string) => (listAttributes as readonly string[]).includes(attribute);
 
 export type AttributeValue = string | string[] | null;
 

@@ -64,6 +64,7 @@ describe("planning an import", () => {
       manager: null,
       cost_center: null,
       trainings: [],
+      groups: [],
       ...attributes,
     },
   });

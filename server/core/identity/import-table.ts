@@ -1,5 +1,5 @@
 import { isBlankRow, type CsvRow } from "../csv";
-import { hrAttributes, type AttributeValue, type HrAttribute } from "./attributes";
+import { hrAttributes, isListAttribute, type AttributeValue, type HrAttribute } from "./attributes";
 import { validateAttributes } from "./validate";
 
 /**
@@ -146,7 +146,7 @@ export function readImportTable(rows: readonly CsvRow[]): ImportTable {
           });
       } else if ((descriptiveColumns as readonly string[]).includes(column))
         described[column as DescriptiveColumn] = cell || null;
-      else raw[column] = column === "trainings" ? splitTrainings(cell) : cell || null;
+      else raw[column] = isListAttribute(column) ? splitTrainings(cell) : cell || null;
     });
 
     const email = described.email?.toLowerCase() ?? null;

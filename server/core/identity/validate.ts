@@ -1,5 +1,5 @@
 import { isSaneDay, saneDateMessage } from "../input/dates";
-import { hrAttributes, type AttributeValue, type HrAttribute } from "./attributes";
+import { hrAttributes, isListAttribute, type AttributeValue, type HrAttribute } from "./attributes";
 
 export interface AttributeProblem {
   field: string;
@@ -33,14 +33,18 @@ export function validateAttributes(input: Record<string, unknown>): ValidatedAtt
       continue;
     }
     const attribute = field as HrAttribute;
-    if (attribute === "trainings") {
-      if (raw === null || raw === undefined) values.trainings = [];
+    if (isListAttribute(attribute)) {
+      if (raw === null || raw === undefined) values[attribute] = [];
       else if (
         Array.isArray(raw) &&
         raw.every((t) => typeof t === "string" && t.trim() !== "" && t.length <= MAX_LENGTH)
       ) {
-        values.trainings = [...new Set(raw.map((t: string) => t.trim()))];
-      } else problems.push({ field, message: "trainings must be a list of training names" });
+        values[attribute] = [...new Set(raw.map((t: string) => t.trim()))];
+      } else
+        problems.push({
+          field,
+          message: `${attribute} must be a list of ${attribute === "groups" ? "group" : "training"} names`,
+        });
       continue;
     }
     if (raw !== null && raw !== undefined && typeof raw !== "string") {

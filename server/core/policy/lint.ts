@@ -1,4 +1,4 @@
-import { hrAttributes } from "../identity/attributes";
+import { hrAttributes, isListAttribute } from "../identity/attributes";
 import { AliasTable, matchKey } from "./normalize";
 import { derivedAttributes } from "./prepare";
 import type { Comparison, Condition, Policy, PolicyConfig, PolicyIdentity, PolicyProblem } from "./types";
@@ -161,7 +161,7 @@ function lintComparison(
 function lintContradictions(p: Policy, scales: PolicyConfig["scales"], report: Report) {
   const byAttribute = new Map<string, Comparison[]>();
   for (const c of p.when) {
-    if (c.kind !== "compare" || c.attribute === "trainings") continue;
+    if (c.kind !== "compare" || isListAttribute(c.attribute)) continue;
     byAttribute.set(c.attribute, [...(byAttribute.get(c.attribute) ?? []), c]);
   }
   for (const [attribute, cs] of byAttribute) {

@@ -1,3 +1,4 @@
+import { isListAttribute } from "../identity/attributes";
 import { allOf, numericBound, type CompiledPolicy, type CompileOptions } from "./compile";
 import { matchKey } from "./normalize";
 import type { SlotLayout } from "./prepare";
@@ -198,5 +199,5 @@ function keyCost(attribute: string, key: string, options: CompileOptions): numbe
   const counts = options.valueCounts?.get(attribute);
   if (counts) return counts.get(key) ?? 0;
   const i = SELECTIVITY.indexOf(attribute);
-  return attribute === "trainings" ? 4 : i === -1 ? SELECTIVITY.length / 2 : i + 1;
+  return isListAttribute(attribute) ? 4 : i === -1 ? SELECTIVITY.length / 2 : i + 1;
 }

@@ -83,8 +83,8 @@ export function containerOf(resource: ScimObject, schema: UserSchemaUrn, create:
 }
 
 /**
- * A User sent by POST or PUT, checked and in canonical form. Read-only attributes (id, meta,
- * employeeNumber) are ignored as RFC 7644 §3.5.1 asks, attributes Clearance does not keep are
+ * A User sent by POST or PUT, checked and in canonical form. Read-only attributes (id, meta)
+ * are ignored as RFC 7644 §3.5.1 asks, attributes Clearance does not keep are
  * dropped, unknown ones are refused with their name.
  */
 export function readUserResource(body: unknown): ScimObject {

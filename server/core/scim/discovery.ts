@@ -1,5 +1,6 @@
+import { GROUP_SCHEMA } from "./group";
 import { listResponse } from "./messages";
-import { attributesBySchema, extensionSchemas, schemaNames, USER_SCHEMA, userSchemas } from "./schema";
+import { attributesBySchema, extensionSchemas, groupAttributes, schemaNames, USER_SCHEMA, userSchemas } from "./schema";
 
 /**
  * The static discovery documents (RFC 7644 §4, RFC 7643 §5–7): what this service provider
@@ -42,7 +43,20 @@ export function userResourceType(baseUrl: string) {
   };
 }
 
-export const resourceTypes = (baseUrl: string) => listResponse([userResourceType(baseUrl)], 1);
+export function groupResourceType(baseUrl: string) {
+  return {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+    id: "Group",
+    name: "Group",
+    endpoint: "/Groups",
+    description: "Directory groups: a person's groups are an attribute policies can use",
+    schema: GROUP_SCHEMA,
+    meta: { resourceType: "ResourceType", location: `${baseUrl}/ResourceTypes/Group` },
+  };
+}
+
+export const resourceTypes = (baseUrl: string) =>
+  listResponse([userResourceType(baseUrl), groupResourceType(baseUrl)], 2);
 
 export function userSchemaDocuments(baseUrl: string) {
   return userSchemas.map((id) => ({
@@ -56,12 +70,29 @@ export function userSchemaDocuments(baseUrl: string) {
   }));
 }
 
-export const schemas = (baseUrl: string) => listResponse(userSchemaDocuments(baseUrl), userSchemas.length);
+function groupSchemaDocument(baseUrl: string) {
+  return {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
+    id: GROUP_SCHEMA,
+    name: "Group",
+    description: "Group",
+    attributes: groupAttributes,
+    meta: { resourceType: "Schema", location: `${baseUrl}/Schemas/${GROUP_SCHEMA}` },
+  };
+}
+
+const schemaDocuments = (baseUrl: string) => [...userSchemaDocuments(baseUrl), groupSchemaDocument(baseUrl)];
+
+export const schemas = (baseUrl: string) => listResponse(schemaDocuments(baseUrl), userSchemas.length + 1);
 
 /** GET /ResourceTypes/{id} (RFC 7644 §4): the one resource type by its id, in any case; null for another. */
 export const resourceTypeById = (baseUrl: string, id: string) =>
-  id.toLowerCase() === "user" ? userResourceType(baseUrl) : null;
+  id.toLowerCase() === "user"
+    ? userResourceType(baseUrl)
+    : id.toLowerCase() === "group"
+      ? groupResourceType(baseUrl)
+      : null;
 
 /** GET /Schemas/{id}: a schema by its URN, in any case; null for another. */
 export const schemaById = (baseUrl: string, id: string) =>
-  userSchemaDocuments(baseUrl).find((s) => s.id.toLowerCase() === id.toLowerCase()) ?? null;
+  schemaDocuments(baseUrl).find((s) => s.id.toLowerCase() === id.toLowerCase()) ?? null;

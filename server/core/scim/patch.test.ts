@@ -150,13 +150,17 @@ describe("PATCH (RFC 7644 §3.5.2)", () => {
       Operations: [{ op: "Add", path: 'emails[type eq "work"].value', value: "b@example.com" }],
     });
     expect(noEmails.emails).toEqual([{ type: "work", value: "b@example.com" }]);
-    // Entra's default mapping sends phone numbers and addresses; Clearance keeps neither and says nothing.
+    // Entra's default mapping sends phone numbers and addresses: Clearance keeps the numbers, ignores addresses.
     expect(
       patch(
         { op: "Add", path: 'phoneNumbers[type eq "work"].value', value: "+1 555 0100" },
         { op: "Replace", path: 'addresses[type eq "work"].locality', value: "Berlin" },
       ),
-    ).toEqual(barbara);
+    ).toEqual({ ...barbara, phoneNumbers: [{ type: "work", value: "+1 555 0100" }] });
+    // Entra sends employeeNumber as a plain writable string.
+    expect(
+      (patch({ op: "Replace", path: `${ENT}:employeeNumber`, value: "E-77" })[ENT] as ScimObject).employeeNumber,
+    ).toBe("E-77");
   });
 
   it.each([
@@ -169,7 +173,6 @@ describe("PATCH (RFC 7644 §3.5.2)", () => {
     [{ op: "add", path: 'emails[value co "zzz"].value', value: "x@y.com" }, "noTarget", /no value of emails matches/],
     [{ op: "replace", path: "id", value: "other" }, "mutability", /id is read-only/],
     [{ op: "remove", path: "meta" }, "mutability", /meta is read-only/],
-    [{ op: "replace", path: `${ENT}:employeeNumber`, value: "other" }, "mutability", /employeeNumber is read-only/],
     [{ op: "replace", path: "favouriteColour", value: "blue" }, "invalidPath", /favouriteColour is not an attribute/],
     [
       { op: "replace", path: 'title[value eq "x"]', value: "y" },

@@ -58,7 +58,7 @@ export const commonAttributes: ScimAttribute[] = [
     returned: "always",
     uniqueness: "server",
   }),
-  attr("externalId", "The provisioning client's (and the HR system's) identifier of the person", {
+  attr("externalId", "The provisioning client's identifier of the person", {
     caseExact: true,
     uniqueness: "server",
   }),
@@ -82,31 +82,52 @@ export const commonAttributes: ScimAttribute[] = [
 
 export const attributesBySchema: Record<UserSchemaUrn, ScimAttribute[]> = {
   [USER_SCHEMA]: [
-    attr("userName", "The person's email address, which they sign in with", { required: true, uniqueness: "server" }),
-    attr("name", "The person's name, derived from displayName", {
+    attr("userName", "A unique name for the User (an email, a UPN, an id); the sign-in email is separate", {
+      required: true,
+      uniqueness: "server",
+    }),
+    attr("name", "The person's name in parts, as the client sent it", {
       type: "complex",
       subAttributes: [
-        attr("formatted", "The full name (displayName)"),
-        attr("familyName", "Everything after the first word of displayName"),
-        attr("givenName", "The first word of displayName"),
+        attr("formatted", "The full name"),
+        attr("familyName", "The family name"),
+        attr("givenName", "The given name"),
+        attr("middleName", "The middle name(s)"),
+        attr("honorificPrefix", "A title before the name (Ms., Dr.)"),
+        attr("honorificSuffix", "A suffix after the name (III, PhD)"),
       ],
     }),
-    attr("displayName", "The name shown in Clearance"),
+    attr("displayName", "The name shown in Clearance (else name.formatted, else the name parts)"),
     attr("title", "Job title (job_title)"),
     attr("userType", "Employment type (employment_type), e.g. FTE or Contractor"),
     attr("active", "Whether employment_status is Active; false is a termination", { type: "boolean" }),
-    attr("emails", "The person's one email address: the same as userName", {
+    attr("emails", "Email addresses; the primary one (else work, else the first) is the sign-in email by default", {
       type: "complex",
       multiValued: true,
       subAttributes: [
         attr("value", "The email address"),
-        attr("type", "Always work", { canonicalValues: ["work", "home", "other"] }),
-        attr("primary", "Always true", { type: "boolean" }),
+        attr("display", "A label for the address"),
+        attr("type", "work, home or other", { canonicalValues: ["work", "home", "other"] }),
+        attr("primary", "The address the person signs in with (unless the source signs in by userName)", {
+          type: "boolean",
+        }),
+      ],
+    }),
+    attr("phoneNumbers", "Phone numbers", {
+      type: "complex",
+      multiValued: true,
+      subAttributes: [
+        attr("value", "The number, RFC 3966 or as written"),
+        attr("display", "A label for the number"),
+        attr("type", "work, home, mobile, fax, pager or other", {
+          canonicalValues: ["work", "home", "mobile", "fax", "pager", "other"],
+        }),
+        attr("primary", "The preferred number", { type: "boolean" }),
       ],
     }),
   ],
   [ENTERPRISE_SCHEMA]: [
-    attr("employeeNumber", "The same as externalId", { mutability: "readOnly" }),
+    attr("employeeNumber", "The HR id of the person (Clearance's externalId for HR events)"),
     attr("costCenter", "Cost center (cost_center)"),
     attr("department", "Department"),
     attr("manager", "The person's manager, a User of this service provider", {
@@ -132,6 +153,29 @@ export const attributesBySchema: Record<UserSchemaUrn, ScimAttribute[]> = {
   ],
 };
 
+/** The Group's attributes (RFC 7643 §4.2) besides the common ones. */
+export const groupAttributes: ScimAttribute[] = [
+  attr("displayName", "The group's name, unique; policies name it in groups: { includes: [...] }", {
+    required: true,
+    uniqueness: "server",
+  }),
+  attr("members", "The Users in the group (Users of the same source)", {
+    type: "complex",
+    multiValued: true,
+    subAttributes: [
+      attr("value", "The member's User id", { caseExact: true, mutability: "immutable" }),
+      attr("$ref", "The member's URI", {
+        type: "reference",
+        referenceTypes: ["User"],
+        caseExact: true,
+        mutability: "immutable",
+      }),
+      attr("type", "Always User", { mutability: "immutable", canonicalValues: ["User"] }),
+      attr("display", "The member's name", { mutability: "readOnly" }),
+    ],
+  }),
+];
+
 /**
  * Attributes of RFC 7643 Users that Clearance does not keep (identity providers send several
  * by default): accepted and ignored on input, absent in filters, never returned.
@@ -144,7 +188,6 @@ const ignoredAttributes: Record<UserSchemaUrn, string[]> = {
     "locale",
     "timezone",
     "password",
-    "phoneNumbers",
     "ims",
     "photos",
     "addresses",
@@ -152,10 +195,6 @@ const ignoredAttributes: Record<UserSchemaUrn, string[]> = {
     "entitlements",
     "roles",
     "x509Certificates",
-    "name.middleName",
-    "name.honorificPrefix",
-    "name.honorificSuffix",
-    "emails.display",
   ],
   [ENTERPRISE_SCHEMA]: ["organization", "division"],
   [CLEARANCE_SCHEMA]: [],

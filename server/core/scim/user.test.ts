@@ -26,10 +26,13 @@ const sarah: ScimIdentity = {
 const current = {
   resource: toScimUser(sarah, "https://c.example/api/scim/v2/Users"),
   employmentStatus: sarah.employmentStatus,
+  email: sarah.email,
+  externalId: sarah.externalId,
 };
-const put = (body: Record<string, unknown>) =>
+const put = (body: Record<string, unknown>, signInFrom: "primary_email" | "user_name" = "primary_email") =>
   userChanges(current, readUserResource({ schemas: [USER_SCHEMA], userName: "sarah.chen@company.com", ...body }), {
     keepUnsentExtensions: true,
+    signInFrom,
   });
 
 describe("SCIM User ↔ identity", () => {
@@ -41,8 +44,14 @@ describe("SCIM User ↔ identity", () => {
   it("active maps to employment_status: false terminates an Active person, true reactivates anyone else, absent keeps it", () => {
     const active = { ...current, employmentStatus: "Active" };
     const asActive = (a: unknown) =>
-      userChanges(active, { ...active.resource, active: a }, { keepUnsentExtensions: false }).attributes
-        .employment_status;
+      userChanges(
+        active,
+        { ...active.resource, active: a },
+        {
+          keepUnsentExtensions: false,
+          signInFrom: "primary_email",
+        },
+      ).attributes.employment_status;
     expect(asActive(false)).toBe("Terminated");
     expect(asActive(true)).toBeUndefined();
     expect(put({ active: true }).attributes.employment_status).toBe("Active");
@@ -69,38 +78,108 @@ describe("SCIM User ↔ identity", () => {
     expect(withExtensions.managerId).toBeNull();
   });
 
-  it("takes a new name from displayName, else name.formatted, else the name parts; the email from userName, else the primary email", () => {
+  it("takes a new name from displayName, else name.formatted, else the name parts, whichever changed", () => {
     expect(put({ displayName: "Sarah Chen-Park" }).displayName).toBe("Sarah Chen-Park");
     expect(put({ displayName: "Sarah Chen", name: { formatted: "Dr Sarah Chen" } }).displayName).toBe("Dr Sarah Chen");
     expect(put({ name: { givenName: "Sara", familyName: "Chen" } }).displayName).toBe("Sara Chen");
-    expect(put({ displayName: "Sarah Chen" }).displayName).toBeUndefined();
-    expect(put({ userName: "S.Chen@Company.com" }).email).toBe("s.chen@company.com");
-    expect(put({ emails: [{ value: "sarah@company.com", primary: true }] }).email).toBe("sarah@company.com");
-    expect(put({}).email).toBeUndefined();
+    expect(
+      put({ displayName: "Sarah Chen", name: { formatted: "Sarah Chen", givenName: "Sarah", familyName: "Chen" } })
+        .displayName,
+    ).toBeUndefined();
   });
 
-  it("a new User without externalId takes the local part of userName; only given attributes are set", () => {
+  it("userName and the sign-in email never rewrite each other; the source says which one signs in", () => {
+    // By the primary email (the default): a new userName changes nothing but userName.
+    const renamed = put({
+      userName: "S.Chen@Company.com",
+      emails: [{ value: "sarah.chen@company.com", primary: true }],
+    });
+    expect(renamed.email).toBeUndefined();
+    expect(renamed.profile.userName).toBe("S.Chen@Company.com");
+    expect(
+      put({ userName: "sarah.chen@company.com", emails: [{ value: "Sarah@company.com", type: "work", primary: true }] })
+        .email,
+    ).toBe("sarah@company.com");
+    // No email at all on an existing person: the sign-in email stays as it is.
+    expect(put({ userName: "00u1abcd" }).email).toBeUndefined();
+    // By userName: the emails do not count, and userName must be an address.
+    expect(
+      put({ userName: "S.Chen@Company.com", emails: [{ value: "x@company.com", primary: true }] }, "user_name").email,
+    ).toBe("s.chen@company.com");
+    expect(put({ emails: [{ value: "x@company.com", primary: true }] }, "user_name").email).toBeUndefined();
+  });
+
+  it("keeps every email and phone number with its type, and the name in parts", () => {
+    const { profile } = put({
+      name: { givenName: "Sarah", middleName: "Anne", familyName: "Chen", honorificPrefix: "Dr" },
+      emails: [
+        { value: "sarah.chen@company.com", type: "work", primary: true },
+        { value: "sarah@home.example", type: "home" },
+      ],
+      phoneNumbers: [{ value: "+1 555 0100", type: "mobile" }],
+    });
+    expect(profile).toEqual({
+      userName: "sarah.chen@company.com",
+      externalId: null,
+      displayName: null,
+      name: { givenName: "Sarah", middleName: "Anne", familyName: "Chen", honorificPrefix: "Dr" },
+      emails: [
+        { value: "sarah.chen@company.com", type: "work", primary: true },
+        { value: "sarah@home.example", type: "home" },
+      ],
+      phoneNumbers: [{ value: "+1 555 0100", type: "mobile" }],
+      employeeNumber: "sarah.chen",
+    });
+  });
+
+  it("a new User without externalId or employeeNumber takes the local part of userName as its HR id", () => {
     const changes = userChanges(
       null,
       readUserResource({ schemas: [USER_SCHEMA], userName: "Tom.Short@company.com", title: "Support Engineer" }),
-      { keepUnsentExtensions: false },
+      { keepUnsentExtensions: false, signInFrom: "primary_email" },
     );
-    expect(changes).toEqual({
+    expect(changes).toMatchObject({
       email: "tom.short@company.com",
       externalId: "tom.short",
       attributes: { job_title: "Support Engineer", employment_status: "Active" },
     });
+    const byUpn = userChanges(
+      null,
+      readUserResource({
+        schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA],
+        userName: "tshort_contoso.onmicrosoft.com#EXT#",
+        emails: [{ value: "tom.short@company.com", type: "work" }],
+        [ENTERPRISE_SCHEMA]: { employeeNumber: "E-1042" },
+      }),
+      { keepUnsentExtensions: false, signInFrom: "primary_email" },
+    );
+    expect(byUpn).toMatchObject({ email: "tom.short@company.com", externalId: "E-1042" });
   });
 
-  it("refuses a userName that is no email, naming it", () => {
-    try {
-      put({ userName: "sarah" });
-      expect.unreachable();
-    } catch (err) {
-      expect(isScimError(err) && { scimType: err.scimType, field: err.field }).toEqual({
-        scimType: "invalidValue",
-        field: "userName",
-      });
-    }
+  it("refuses a new User it cannot sign in, and a userName that is no email when the source signs in by userName", () => {
+    const refused = (fn: () => unknown) => {
+      try {
+        fn();
+        return null;
+      } catch (err) {
+        return isScimError(err) ? { scimType: err.scimType, field: err.field } : err;
+      }
+    };
+    expect(
+      refused(() =>
+        userChanges(null, readUserResource({ schemas: [USER_SCHEMA], userName: "00u1abcd" }), {
+          keepUnsentExtensions: false,
+          signInFrom: "primary_email",
+        }),
+      ),
+    ).toEqual({ scimType: "invalidValue", field: "emails" });
+    expect(refused(() => put({ userName: "sarah" }, "user_name"))).toEqual({
+      scimType: "invalidValue",
+      field: "userName",
+    });
+    expect(refused(() => put({ emails: [{ value: "not-an-address" }] }))).toEqual({
+      scimType: "invalidValue",
+      field: "emails[0].value",
+    });
   });
 });

@@ -2,7 +2,18 @@ import type { HrAttribute } from "../identity/attributes";
 import { isActiveStatus } from "../identity/status";
 import { containerOf, isPlainObject, type ScimObject } from "./coerce";
 import { invalidValue } from "./errors";
+import {
+  impliedProfile,
+  isEmailAddress,
+  preferredNameOf,
+  profileOf,
+  signInEmailOf,
+  type ScimProfile,
+  type SignInEmailFrom,
+} from "./profile";
 import { CLEARANCE_SCHEMA, ENTERPRISE_SCHEMA, USER_SCHEMA, type UserSchemaUrn } from "./schema";
+
+export { splitName } from "./profile";
 
 /** A person as the SCIM mapping needs them (loaded by the service). */
 export interface ScimIdentity {
@@ -22,6 +33,8 @@ export interface ScimIdentity {
   trainings: string[];
   /** displayName is null when the caller may not see the manager (another source manages them) */
   manager: { id: string; displayName: string | null } | null;
+  /** what the SCIM client sent (scim_user_profiles); null for someone no client has written */
+  profile?: ScimProfile | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -29,21 +42,22 @@ export interface ScimIdentity {
 /** A weak ETag of the last change (RFC 7644 §3.14). */
 export const versionOf = (updatedAt: Date) => `W/"${updatedAt.getTime()}"`;
 
-/** "Sarah Anne Chen" → given "Sarah", family "Anne Chen": Clearance keeps one name. */
-export function splitName(displayName: string): { givenName: string; familyName?: string } {
-  const [, given = "", family = ""] = /^(\S+)\s*(.*)$/s.exec(displayName.trim()) ?? [];
-  return family ? { givenName: given, familyName: family } : { givenName: given };
-}
-
 const withoutEmpty = (o: ScimObject) =>
   Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
+    Object.entries(o).filter(
+      ([, v]) =>
+        v !== null &&
+        v !== undefined &&
+        !(Array.isArray(v) && v.length === 0) &&
+        !(isPlainObject(v) && Object.keys(v).length === 0),
+    ),
   );
 
 /** The SCIM User for a person; unassigned attributes are left out (RFC 7643 §2.5). */
 export function toScimUser(p: ScimIdentity, usersUrl: string): ScimObject {
+  const profile = p.profile ?? impliedProfile(p);
   const enterprise = withoutEmpty({
-    employeeNumber: p.externalId,
+    employeeNumber: profile.employeeNumber,
     costCenter: p.costCenter,
     department: p.department,
     manager: p.manager
@@ -60,11 +74,12 @@ export function toScimUser(p: ScimIdentity, usersUrl: string): ScimObject {
   return withoutEmpty({
     schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA, ...(Object.keys(clearance).length ? [CLEARANCE_SCHEMA] : [])],
     id: p.id,
-    externalId: p.externalId,
-    userName: p.email,
-    name: { formatted: p.displayName, ...splitName(p.displayName) },
-    displayName: p.displayName,
-    emails: [{ value: p.email, type: "work", primary: true }],
+    externalId: profile.externalId,
+    userName: profile.userName,
+    name: profile.name,
+    displayName: profile.displayName,
+    emails: profile.emails.map((e) => ({ ...e })),
+    phoneNumbers: profile.phoneNumbers.map((e) => ({ ...e })),
     active: isActiveStatus(p.employmentStatus),
     title: p.jobTitle,
     userType: p.employmentType,
@@ -93,15 +108,21 @@ export const scimAttributeOf: Record<HrAttribute | "email" | "externalId" | "dis
   manager: `${ENTERPRISE_SCHEMA}:manager`,
   cost_center: `${ENTERPRISE_SCHEMA}:costCenter`,
   trainings: `${CLEARANCE_SCHEMA}:trainings`,
-  email: "userName",
+  groups: "groups",
+  email: "emails",
   externalId: "externalId",
   displayName: "displayName",
 };
 
 /** What a SCIM write asks of a person; fields left out do not change. */
 export interface UserChanges {
+  /** what the client's view of the person becomes (always written) */
+  profile: ScimProfile;
+  /** the sign-in email */
   email?: string;
+  /** the name Clearance shows */
   displayName?: string;
+  /** the HR id (identities.external_id): employeeNumber, else externalId */
   externalId?: string;
   /** HR attribute values (manager excluded); changeIdentityAttributes ignores those that did not change */
   attributes: Partial<Record<Exclude<HrAttribute, "manager">, string | string[] | null>>;
@@ -109,76 +130,77 @@ export interface UserChanges {
   managerId?: string | null;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 const read = (resource: ScimObject, schema: UserSchemaUrn, attribute: string): unknown =>
   containerOf(resource, schema, false)?.[attribute] ?? null;
 const text = (v: unknown) => (typeof v === "string" ? v : null);
 const sub = (v: unknown, name: string) => (isPlainObject(v) ? text(v[name]) : null);
 
-/** The address a resource's emails name: the primary one, else the work one, else the first. */
-function primaryEmail(resource: ScimObject): string | null {
-  const emails = (Array.isArray(resource.emails) ? resource.emails : []).filter(isPlainObject);
-  const chosen = emails.find((e) => e.primary === true) ?? emails.find((e) => e.type === "work") ?? emails[0];
-  return chosen ? text(chosen.value) : null;
-}
+/** The candidates for the name Clearance shows, in the order they win when several changed. */
+const nameCandidates = (p: ScimProfile | null) => {
+  const n = p?.name ?? {};
+  const parts = [n.givenName, n.middleName, n.familyName].filter(Boolean).join(" ");
+  return [p?.displayName ?? null, n.formatted ?? null, parts || null];
+};
 
-/** The display name a resource asks for: displayName, else name.formatted, else given and family names. */
-function nameOf(resource: ScimObject): { displayName: string | null; formatted: string | null; parts: string | null } {
-  const name = isPlainObject(resource.name) ? resource.name : {};
-  const parts = [text(name.givenName), text(name.familyName)].filter(Boolean).join(" ");
-  return { displayName: text(resource.displayName), formatted: text(name.formatted), parts: parts || null };
+/** The person as they stand: their current SCIM view and what Clearance keeps beside it. */
+export interface CurrentUser {
+  resource: ScimObject;
+  employmentStatus: string;
+  email: string;
+  externalId: string;
 }
 
 /**
  * What turning `current` into `next` changes (current is null for a new person). userName is
- * the email; a changed primary email counts when userName did not change. A name change is
- * taken from displayName, else name.formatted, else the given and family names. active=false
- * makes an Active person Terminated, active=true makes anyone else Active; other statuses (On
- * Leave) are HR's to set. With `keepUnsentExtensions` (PUT), an extension the client did not send
- * is left as it is: an identity provider that knows nothing of it must not erase HR's values.
+ * any unique string; the sign-in email comes from the primary email or from userName, as the
+ * source says (`signInFrom`), and only a change of that one changes it: userName and the
+ * emails never rewrite each other. The name Clearance shows is displayName, else
+ * name.formatted, else the parts, whichever the client changed. active=false makes an Active
+ * person Terminated, active=true makes anyone else Active; other statuses (On Leave) are HR's
+ * to set. With `keepUnsentExtensions` (PUT), an extension the client did not send is left as it
+ * is: an identity provider that knows nothing of it must not erase HR's values.
  */
 export function userChanges(
-  current: { resource: ScimObject; employmentStatus: string } | null,
+  current: CurrentUser | null,
   next: ScimObject,
-  opts: { keepUnsentExtensions: boolean },
+  opts: { keepUnsentExtensions: boolean; signInFrom: SignInEmailFrom },
 ): UserChanges {
-  const changes: UserChanges = { attributes: {} };
-  const userName = text(next.userName);
-  if (!userName) throw invalidValue("userName", "is required");
-  if (!EMAIL.test(userName))
-    throw invalidValue("userName", `must be an email address (Clearance signs people in with it), not "${userName}"`);
-  if (!current || userName.toLowerCase() !== text(current.resource.userName)?.toLowerCase())
-    changes.email = userName.toLowerCase();
-  else {
-    const email = primaryEmail(next);
-    if (email && email.toLowerCase() !== text(current.resource.userName)?.toLowerCase()) {
-      if (!EMAIL.test(email)) throw invalidValue("emails.value", `must be an email address, not "${email}"`);
-      changes.email = email.toLowerCase();
-    }
-  }
+  const profile = profileOf(next);
+  const before = current ? profileOf(current.resource) : null;
+  const changes: UserChanges = { profile, attributes: {} };
 
-  const wanted = nameOf(next);
-  const had = current ? nameOf(current.resource) : { displayName: null, formatted: null, parts: null };
-  const displayName = [
-    wanted.displayName !== had.displayName && wanted.displayName,
-    wanted.formatted !== had.formatted && wanted.formatted,
-    wanted.parts !== had.parts && wanted.parts,
-  ].find((v): v is string => typeof v === "string" && v.trim() !== "");
+  const email = signInEmailOf(profile, opts.signInFrom);
+  if (!current) {
+    const fallback = isEmailAddress(profile.userName) ? profile.userName.toLowerCase() : null;
+    if (!email && !fallback)
+      throw invalidValue(
+        "emails",
+        `Clearance signs people in with their primary email: send one in emails (userName "${profile.userName}" is not an email address)`,
+      );
+    changes.email = email ?? fallback!;
+  } else if (email && email !== current.email.toLowerCase()) changes.email = email;
+
+  const wanted = nameCandidates(profile);
+  const had = nameCandidates(before);
+  const displayName = wanted.find((v, i) => v !== had[i] && typeof v === "string" && v.trim() !== "");
   if (displayName) changes.displayName = displayName.trim();
+  else if (!current) changes.displayName = preferredNameOf(profile) ?? undefined;
 
-  const externalId = text(next.externalId)?.trim();
-  if (!current) changes.externalId = externalId || userName.toLowerCase().split("@")[0]!;
-  else if (externalId && externalId !== current.resource.externalId) changes.externalId = externalId;
-
-  const a = changes.attributes;
-  a.job_title = text(next.title);
-  a.employment_type = text(next.userType);
   const sent = (schema: UserSchemaUrn) =>
     !opts.keepUnsentExtensions ||
     !current ||
     isPlainObject(next[schema]) ||
     (Array.isArray(next.schemas) && next.schemas.includes(schema));
+  if (!sent(ENTERPRISE_SCHEMA)) profile.employeeNumber = before?.employeeNumber ?? null;
+  // The HR id follows employeeNumber when the client sends one, else its externalId.
+  const hrId = profile.employeeNumber ?? profile.externalId;
+  const hadHrId = before ? (before.employeeNumber ?? before.externalId) : null;
+  if (!current) changes.externalId = hrId ?? profile.userName.toLowerCase().split("@")[0]!;
+  else if (hrId && hrId !== hadHrId && hrId !== current.externalId) changes.externalId = hrId;
+
+  const a = changes.attributes;
+  a.job_title = text(next.title);
+  a.employment_type = text(next.userType);
   if (sent(ENTERPRISE_SCHEMA)) {
     a.department = text(read(next, ENTERPRISE_SCHEMA, "department"));
     a.cost_center = text(read(next, ENTERPRISE_SCHEMA, "costCenter"));

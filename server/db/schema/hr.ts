@@ -13,8 +13,16 @@ export const hrSources = pgTable(
     createdAt: at().notNull(),
     createdBy: text().notNull(),
     revokedAt: at(),
+    /**
+     * Where a SCIM User's sign-in email comes from (issue 16): the primary email (else the work
+     * one, else the first), or userName when the client sends an email there.
+     */
+    scimSignInEmail: text().notNull().default("primary_email"),
   },
-  (t) => [check("hr_sources_key_format", sql`${t.key} ~ '^[a-z][a-z0-9-]*$'`)],
+  (t) => [
+    check("hr_sources_key_format", sql`${t.key} ~ '^[a-z][a-z0-9-]*$'`),
+    check("hr_sources_scim_sign_in_email", sql`${t.scimSignInEmail} in ('primary_email', 'user_name')`),
+  ],
 );
 
 /**

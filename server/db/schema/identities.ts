@@ -42,6 +42,11 @@ export const identities = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /** The names of the directory groups the person is in (directory_group_members), for policies. */
+    groups: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /**
      * The HR source whose token may read and change this person (docs/security/source-scoping.md);
      * null when no token may: the demo seed, a CSV import, IT by hand.

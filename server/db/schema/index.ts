@@ -18,3 +18,5 @@ export * from "./settings";
 export * from "./cached-figures";
 export * from "./instances";
 export * from "./config";
+export * from "./scim";
+export * from "./groups";

@@ -280,6 +280,7 @@ export async function listHrSources({ ctx }: { ctx: ServiceContext }) {
         createdAt: hrSources.createdAt,
         createdBy: hrSources.createdBy,
         revokedAt: hrSources.revokedAt,
+        scimSignInEmail: hrSources.scimSignInEmail,
       })
       .from(hrSources)
       .orderBy(asc(hrSources.key)),

@@ -18,12 +18,13 @@ import {
   type ScimAttribute,
   type UserSchemaUrn,
 } from "@/server/core/scim/schema";
-import { identities } from "@/server/db/schema";
+import { identities, scimUserProfiles as profile } from "@/server/db/schema";
 
 /**
- * A SCIM filter as a WHERE clause over identities. Every attribute a Clearance User has is a
- * column (or an expression of one), so the whole filter runs in PostgreSQL: totalResults and
- * pages are exact and the directory is never loaded into memory. The semantics are those of
+ * A SCIM filter as a WHERE clause over identities left-joined to scim_user_profiles. Every
+ * attribute a Clearance User has is a column, an expression of one, or the elements of a JSON
+ * array (emails, phoneNumbers), so the whole filter runs in PostgreSQL: totalResults and pages
+ * are exact and the directory is never loaded into memory. The semantics are those of
  * the in-memory evaluator (server/core/scim/filter-match.ts), which the tests compare it with.
  */
 export function filterToSql(filter: Filter, usersUrl: string): SQL {
@@ -32,8 +33,25 @@ export function filterToSql(filter: Filter, usersUrl: string): SQL {
 
 type Column =
   | { kind: "text" | "time" | "boolean" | "textArray"; expr: SQL }
-  /** a value every User has the same way (emails.type is always "work") */
+  /** one sub-attribute of every value of a multi-valued complex attribute kept as a JSON array */
+  | { kind: "elements"; array: SQL; sub: string; type: "text" | "boolean" }
+  /** a value every User has the same way (meta.resourceType) */
   | { kind: "constant"; values: unknown[] };
+
+/** Someone no SCIM client has written: their profile is implied by the identity (profile.ts impliedProfile). */
+const implied = sql`(${profile.identityId} is null)`;
+const orImplied = (fromIdentity: SQL | AnyPgColumn, fromProfile: SQL | AnyPgColumn) =>
+  sql`(case when ${implied} then ${fromIdentity} else ${fromProfile} end)`;
+const nameJsonPart = (part: string) => sql`(${profile.name} ->> ${part})`;
+const jsonArrays: Record<string, SQL> = {
+  emails: orImplied(
+    sql`jsonb_build_array(jsonb_build_object('value', ${identities.email}, 'type', 'work', 'primary', true))`,
+    sql`${profile.emails}`,
+  ),
+  phoneNumbers: sql`coalesce(${profile.phoneNumbers}, '[]'::jsonb)`,
+};
+const elementValue = (element: SQL, sub: string, type: "text" | "boolean"): SQL =>
+  type === "boolean" ? sql`((${element} ->> ${sub})::boolean)` : sql`(${element} ->> ${sub})`;
 
 // The same trimming and split as splitName in server/core/scim/user.ts.
 const trimmedName = sql`regexp_replace(${identities.displayName}, ${"^\\s+|\\s+$"}, '', 'g')`;
@@ -42,8 +60,21 @@ const clearanceSet = sql`(${identities.team} is not null or ${identities.locatio
   or cardinality(${identities.trainings}) > 0)`;
 const urlOf = (usersUrl: string, id: SQL) => sql`(${`${usersUrl}/`} || ${id}::text)`;
 
-function columnFor(schema: UserSchemaUrn, attribute: string, sub: string | undefined, usersUrl: string): Column {
-  const key = `${schema === USER_SCHEMA ? "" : schema === ENTERPRISE_SCHEMA ? "enterprise:" : "clearance:"}${attribute}${sub ? `.${sub}` : ""}`;
+function columnFor(
+  schema: UserSchemaUrn,
+  attribute: ScimAttribute,
+  subAttribute: ScimAttribute | undefined,
+  usersUrl: string,
+  element?: SQL,
+): Column {
+  const sub = subAttribute?.name;
+  const subType = subAttribute?.type === "boolean" ? "boolean" : "text";
+  if (schema === USER_SCHEMA && jsonArrays[attribute.name] && sub) {
+    // Inside emails[...] the element at hand; elsewhere any element of the array.
+    if (element) return { kind: subType, expr: elementValue(element, sub, subType) };
+    return { kind: "elements", array: jsonArrays[attribute.name]!, sub, type: subType };
+  }
+  const key = `${schema === USER_SCHEMA ? "" : schema === ENTERPRISE_SCHEMA ? "enterprise:" : "clearance:"}${attribute.name}${sub ? `.${sub}` : ""}`;
   const text = (expr: SQL | AnyPgColumn): Column => ({ kind: "text", expr: sql`${expr}` });
   switch (key) {
     case "schemas":
@@ -55,29 +86,32 @@ function columnFor(schema: UserSchemaUrn, attribute: string, sub: string | undef
     case "id":
       return text(sql`${identities.id}::text`);
     case "externalId":
+      return text(orImplied(identities.externalId, profile.externalId));
     case "enterprise:employeeNumber":
-      return text(identities.externalId);
+      return text(orImplied(identities.externalId, profile.employeeNumber));
     case "userName":
-    case "emails.value":
-      return text(identities.email);
+      return text(sql`coalesce(${profile.userName}, ${identities.email})`);
     case "displayName":
+      return text(orImplied(identities.displayName, profile.displayName));
     case "name":
     case "name.formatted":
-      return text(identities.displayName);
+      return text(orImplied(identities.displayName, nameJsonPart("formatted")));
     case "name.givenName":
-      return text(sql`substring(${trimmedName} from ${"^\\S+"})`);
+      return text(orImplied(sql`substring(${trimmedName} from ${"^\\S+"})`, nameJsonPart("givenName")));
     case "name.familyName":
-      return text(sql`nullif(regexp_replace(${trimmedName}, ${"^\\S+\\s*"}, ''), '')`);
+      return text(
+        orImplied(sql`nullif(regexp_replace(${trimmedName}, ${"^\\S+\\s*"}, ''), '')`, nameJsonPart("familyName")),
+      );
+    case "name.middleName":
+    case "name.honorificPrefix":
+    case "name.honorificSuffix":
+      return text(orImplied(sql`null::text`, nameJsonPart(sub!)));
     case "title":
       return text(identities.jobTitle);
     case "userType":
       return text(identities.employmentType);
     case "active":
       return { kind: "boolean", expr: sql`(lower(btrim(${identities.employmentStatus})) = 'active')` };
-    case "emails.type":
-      return { kind: "constant", values: ["work"] };
-    case "emails.primary":
-      return { kind: "constant", values: [true] };
     case "meta":
     case "meta.resourceType":
       return { kind: "constant", values: ["User"] };
@@ -146,8 +180,20 @@ function compareValue(op: Exclude<CompareOperator, "ne">, v: SQL, operand: Exclu
   }
 }
 
+/** `exists` one element of the column's array whose sub-attribute satisfies `test`. */
+const anyElement = (column: Extract<Column, { kind: "elements" }>, test: (value: SQL) => SQL) =>
+  sql`exists (select 1 from jsonb_array_elements(${column.array}) as e(v) where ${test(elementValue(sql`e.v`, column.sub, column.type))})`;
+
 function comparison(op: CompareOperator, column: Column, operand: Operand, attribute: ScimAttribute): SQL {
   if (column.kind === "constant") return valuesMatch(op, column.values, operand, attribute) ? sql`true` : sql`false`;
+  if (column.kind === "elements") {
+    // Any value for most operators, no value equal for ne, as for arrays below.
+    if (operand.type === "null") return op === "eq" ? sql`not ${present(column)}` : present(column);
+    const any = anyElement(column, (v) =>
+      comparison(op === "ne" ? "eq" : op, { kind: column.type, expr: v }, operand, attribute),
+    );
+    return op === "ne" ? sql`not ${any}` : any;
+  }
   if (operand.type === "null") return op === "eq" ? sql`not ${present(column)}` : present(column);
   const positive = op === "ne" ? "eq" : op;
   const cased = (e: SQL) =>
@@ -162,6 +208,10 @@ function comparison(op: CompareOperator, column: Column, operand: Operand, attri
 
 function present(column: Column): SQL {
   switch (column.kind) {
+    case "elements":
+      return anyElement(column, (v) =>
+        column.type === "text" ? sql`coalesce(${v} <> '', false)` : sql`(${v} is not null)`,
+      );
     case "constant":
       return column.values.length ? sql`true` : sql`false`;
     case "textArray":
@@ -176,7 +226,7 @@ function present(column: Column): SQL {
 function translate(
   filter: Filter,
   usersUrl: string,
-  parent: { schema: UserSchemaUrn; attribute: ScimAttribute } | null,
+  parent: { schema: UserSchemaUrn; attribute: ScimAttribute; element?: SQL } | null,
 ): SQL {
   switch (filter.kind) {
     case "and":
@@ -186,9 +236,13 @@ function translate(
     case "not":
       return sql`(not ${translate(filter.filter, usersUrl, parent)})`;
     case "valuePath": {
-      // A User has one email, so emails[...] holds when its one value does.
+      // emails[type eq "work" and value co "@x"]: one element satisfies the whole inner filter.
       const target = resolveValuePath(filter.path);
-      return target.kind === "absent" ? sql`false` : translate(filter.filter, usersUrl, target);
+      if (target.kind === "absent") return sql`false`;
+      const array = target.schema === USER_SCHEMA ? jsonArrays[target.attribute.name] : undefined;
+      if (!array) return translate(filter.filter, usersUrl, target);
+      const inner = translate(filter.filter, usersUrl, { ...target, element: sql`e.v` });
+      return sql`exists (select 1 from jsonb_array_elements(${array}) as e(v) where ${inner})`;
     }
     case "present":
     case "compare": {
@@ -200,7 +254,7 @@ function translate(
           ? sql`true`
           : sql`false`;
       // A complex attribute named whole stands for its "value" (resolveFilterPath), name and meta for themselves.
-      const column = columnFor(target.schema, target.attribute.name, target.subAttribute?.name, usersUrl);
+      const column = columnFor(target.schema, target.attribute, target.subAttribute, usersUrl, parent?.element);
       if (filter.kind === "present") return present(column);
       return comparison(
         filter.op,

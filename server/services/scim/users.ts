@@ -1,16 +1,25 @@
-import { and, asc, count, eq, ne, sql } from "drizzle-orm";
+import { isDeepStrictEqual } from "node:util";
+import { and, asc, count, eq, isNull, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError, isDomainError } from "@/server/core/errors";
-import { readUserResource, type ScimObject } from "@/server/core/scim/coerce";
+import { readUserResource } from "@/server/core/scim/coerce";
 import { MAX_RESULTS } from "@/server/core/scim/discovery";
 import { invalidValue, ScimError } from "@/server/core/scim/errors";
 import { parseFilter } from "@/server/core/scim/filter";
 import { listResponse, readPage } from "@/server/core/scim/messages";
 import { applyPatch } from "@/server/core/scim/patch";
 import { ENTERPRISE_SCHEMA } from "@/server/core/scim/schema";
-import { toScimUser, userChanges, versionOf, type ScimIdentity, type UserChanges } from "@/server/core/scim/user";
+import { impliedProfile, type ScimProfile, type SignInEmailFrom } from "@/server/core/scim/profile";
+import {
+  toScimUser,
+  userChanges,
+  versionOf,
+  type CurrentUser,
+  type ScimIdentity,
+  type UserChanges,
+} from "@/server/core/scim/user";
 import type { Db, DbOrTx, Tx } from "@/server/db/client";
-import { identities } from "@/server/db/schema";
+import { hrSources, identities, scimUserProfiles } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
@@ -30,12 +39,25 @@ const notFound = (id: string) => new DomainError("NOT_FOUND", `No User has id ${
 
 /** The people the token's source manages: every read and write is limited to them. */
 const managedBy = (ctx: SourceContext) => eq(identities.managedBy, ctx.sourceKey);
+/** A User its client deleted is gone for SCIM (RFC 7644 §3.6), though the identity stays for audit. */
+const notDeleted = isNull(scimUserProfiles.deletedAt);
 // The manager's name shows only when the same source manages the manager; the id (opaque) always
 // does, as it is the person's own attribute. filter-sql.ts reads manager.displayName the same way.
 const managerJoin = and(eq(manager.id, identities.managerId), eq(manager.managedBy, identities.managedBy));
-const selection = { identity: identities, managerName: manager.displayName };
+const selection = { identity: identities, managerName: manager.displayName, profile: scimUserProfiles };
+type Row = {
+  identity: typeof identities.$inferSelect;
+  managerName: string | null;
+  profile: typeof scimUserProfiles.$inferSelect | null;
+};
 
-function scimIdentityOf(row: { identity: typeof identities.$inferSelect; managerName: string | null }): ScimIdentity {
+function profileOfRow(p: typeof scimUserProfiles.$inferSelect | null): ScimProfile | null {
+  if (!p) return null;
+  const { userName, externalId, displayName, name, emails, phoneNumbers, employeeNumber } = p;
+  return { userName, externalId, displayName, name, emails, phoneNumbers, employeeNumber };
+}
+
+function scimIdentityOf(row: Row): ScimIdentity {
   const i = row.identity;
   return {
     id: i.id,
@@ -53,6 +75,7 @@ function scimIdentityOf(row: { identity: typeof identities.$inferSelect; manager
     costCenter: i.costCenter,
     trainings: i.trainings,
     manager: i.managerId ? { id: i.managerId, displayName: row.managerName } : null,
+    profile: profileOfRow(row.profile),
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,
   };
@@ -63,14 +86,15 @@ async function loadIdentity(
   db: DbOrTx,
   ctx: SourceContext,
   id: string,
-  opts: { forUpdate?: boolean } = {},
+  opts: { forUpdate?: boolean; withDeleted?: boolean } = {},
 ): Promise<ScimIdentity> {
   if (!UUID.test(id)) throw notFound(id);
   const query = db
     .select(selection)
     .from(identities)
     .leftJoin(manager, managerJoin)
-    .where(and(eq(identities.id, id), managedBy(ctx)))
+    .leftJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
+    .where(and(eq(identities.id, id), managedBy(ctx), opts.withDeleted ? undefined : notDeleted))
     .limit(1);
   const [row] = opts.forUpdate ? await query.for("update", { of: identities }) : await query;
   if (!row) throw notFound(id);
@@ -105,6 +129,7 @@ export async function listScimUsers({
   const page = readPage(input.startIndex, input.count, MAX_RESULTS);
   const where = and(
     managedBy(ctx),
+    notDeleted,
     input.filter?.trim() ? filterToSql(parseFilter(input.filter), input.usersUrl) : undefined,
   );
   const [rows, [total]] = await Promise.all([
@@ -114,11 +139,16 @@ export async function listScimUsers({
           .select(selection)
           .from(identities)
           .leftJoin(manager, managerJoin)
+          .leftJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
           .where(where)
           .orderBy(asc(identities.createdAt), asc(identities.id))
           .limit(page.count)
           .offset(page.startIndex - 1),
-    ctx.db.select({ n: count() }).from(identities).where(where),
+    ctx.db
+      .select({ n: count() })
+      .from(identities)
+      .leftJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
+      .where(where),
   ]);
   return listResponse(
     rows.map((r) => toScimUser(scimIdentityOf(r), input.usersUrl)),
@@ -131,33 +161,84 @@ export async function getScimUser({ ctx, input }: { ctx: SourceContext; input: U
   return toScimUser(await loadIdentity(ctx.db, ctx, input.id), input.usersUrl);
 }
 
+type Unique = {
+  userName?: string;
+  externalId?: string | null;
+  email?: string;
+  hrId?: { value: string; from: string };
+};
+const hrIdOf = (value: string | undefined, profile: ScimProfile) =>
+  value ? { value, from: profile.employeeNumber ? `${ENTERPRISE_SCHEMA}:employeeNumber` : "externalId" } : undefined;
+
+/** Someone else holds `value` where `column` (of a profile, or of an identity no client has written) keeps it. */
+async function taken(tx: Tx, where: ReturnType<typeof and>, exceptId?: string) {
+  const [row] = await tx
+    .select({ id: identities.id })
+    .from(identities)
+    .leftJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
+    .where(and(where, exceptId ? ne(identities.id, exceptId) : undefined))
+    .limit(1);
+  return Boolean(row);
+}
+
+const uniqueness = (attribute: string, value: string) =>
+  new ScimError("uniqueness", `${attribute}: another User already has ${value}`, { field: attribute });
+
 /**
- * userName (the email) and externalId are unique (RFC 7643 §4.1.1) across the whole directory;
- * another User holding either is a 409 uniqueness, worded the same whoever manages that User.
+ * userName and externalId are unique (RFC 7643 §4.1.1, userName case-insensitively) across the
+ * whole directory, and so are the sign-in email and the HR id Clearance keeps beside them; a
+ * person no client has written has their email as userName and their HR id as externalId.
+ * Another User holding one is a 409 uniqueness, worded the same whoever manages that User.
  */
-async function assertUnique(tx: Tx, values: { email?: string; externalId?: string }, exceptId?: string) {
-  const others = exceptId ? ne(identities.id, exceptId) : undefined;
-  if (values.email) {
-    const [taken] = await tx
-      .select({ id: identities.id })
-      .from(identities)
-      .where(and(sql`lower(${identities.email}) = ${values.email.toLowerCase()}`, others))
-      .limit(1);
-    if (taken)
-      throw new ScimError("uniqueness", `userName: another User already has ${values.email}`, { field: "userName" });
+async function assertUnique(tx: Tx, values: Unique, exceptId?: string) {
+  const implied = isNull(scimUserProfiles.identityId);
+  const live = isNull(scimUserProfiles.deletedAt);
+  if (values.userName) {
+    const lower = values.userName.toLowerCase();
+    const clash = or(
+      and(live, sql`lower(${scimUserProfiles.userName}) = ${lower}`),
+      and(implied, sql`lower(${identities.email}) = ${lower}`),
+    );
+    if (await taken(tx, clash, exceptId)) throw uniqueness("userName", values.userName);
   }
   if (values.externalId) {
-    const [taken] = await tx
-      .select({ id: identities.id })
-      .from(identities)
-      .where(and(eq(identities.externalId, values.externalId), others))
-      .limit(1);
-    if (taken)
-      throw new ScimError("uniqueness", `externalId: another User already has ${values.externalId}`, {
-        field: "externalId",
-      });
+    const clash = or(
+      and(live, eq(scimUserProfiles.externalId, values.externalId)),
+      and(implied, eq(identities.externalId, values.externalId)),
+    );
+    if (await taken(tx, clash, exceptId)) throw uniqueness("externalId", values.externalId);
   }
+  if (values.email && (await taken(tx, sql`lower(${identities.email}) = ${values.email.toLowerCase()}`, exceptId)))
+    throw uniqueness("emails", values.email);
+  // The HR id comes from employeeNumber when the client sends one, else from its externalId.
+  if (values.hrId && (await taken(tx, eq(identities.externalId, values.hrId.value), exceptId)))
+    throw uniqueness(values.hrId.from, values.hrId.value);
 }
+
+/** Where the source's Users take their sign-in email from (hr_sources.scim_sign_in_email). */
+async function signInFromOf(db: DbOrTx, ctx: SourceContext): Promise<SignInEmailFrom> {
+  const [row] = await db
+    .select({ from: hrSources.scimSignInEmail })
+    .from(hrSources)
+    .where(eq(hrSources.key, ctx.sourceKey));
+  return row?.from === "user_name" ? "user_name" : "primary_email";
+}
+
+/** Writes the client's view of the person: one row per person, replaced on every write. */
+async function saveProfile(tx: Tx, identityId: string, profile: ScimProfile) {
+  const values = { ...profile, deletedAt: null };
+  await tx
+    .insert(scimUserProfiles)
+    .values({ identityId, ...values })
+    .onConflictDoUpdate({ target: scimUserProfiles.identityId, set: values });
+}
+
+const currentUser = (person: ScimIdentity, usersUrl: string): CurrentUser => ({
+  resource: toScimUser(person, usersUrl),
+  employmentStatus: person.employmentStatus,
+  email: person.email,
+  externalId: person.externalId,
+});
 
 /**
  * The manager's email for enterprise manager.value (an id of a User here). A manager may be
@@ -181,7 +262,7 @@ async function uniquely<T>(write: () => Promise<T>): Promise<T> {
   } catch (err) {
     const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
     if (code === UNIQUE_VIOLATION)
-      throw new ScimError("uniqueness", "userName or externalId: another User took it at the same moment", {
+      throw new ScimError("uniqueness", "userName, email or externalId: another User took it at the same moment", {
         field: "userName",
       });
     throw err;
@@ -189,34 +270,64 @@ async function uniquely<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * A POST for someone this source deleted over SCIM (the same sign-in email, still its person):
+ * the client re-creates them, so they come back (a rehire) rather than clash with themselves.
+ */
+async function deletedBySource(tx: Tx, ctx: SourceContext, email: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ id: identities.id })
+    .from(identities)
+    .innerJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
+    .where(
+      and(sql`lower(${identities.email}) = ${email}`, managedBy(ctx), sql`${scimUserProfiles.deletedAt} is not null`),
+    )
+    .for("update", { of: identities });
+  return row?.id ?? null;
+}
+
+/**
  * POST /Users: a joiner, managed by the token's source. createIdentity writes the person, their
  * history, the audit event and the joiner plan in this transaction. Someone who exists already
  * (whoever manages them) is a 409 uniqueness: a POST takes over only a person IT added by hand
- * who awaits a source (identity-takeover.ts).
+ * who awaits a source (identity-takeover.ts), or brings back one this source deleted.
  */
 export async function createScimUser({ ctx, input }: { ctx: SourceContext; input: UsersUrl & { body: unknown } }) {
-  const changes = userChanges(null, readUserResource(input.body), { keepUnsentExtensions: false });
+  const resource = readUserResource(input.body);
   return uniquely(() =>
     ctx.db.transaction(async (tx) => {
-      // Someone IT added by hand with this email: this source takes them over, and the POST updates them.
-      const takenOver = await takeOverAwaitingPerson(tx, ctx, {
-        email: changes.email!,
-        externalId: changes.externalId!,
-        sourceKey: ctx.sourceKey,
-        via: "scim",
-      }).catch((err: unknown) => {
-        if (isDomainError(err) && err.code === "CONFLICT")
-          throw new ScimError("uniqueness", `externalId: another User already has ${changes.externalId}`, {
-            field: "externalId",
-          });
-        throw err;
+      const changes = userChanges(null, resource, {
+        keepUnsentExtensions: false,
+        signInFrom: await signInFromOf(tx, ctx),
       });
-      if (takenOver) {
-        const person = await loadIdentity(tx, ctx, takenOver, { forUpdate: true });
-        await applyChanges(tx, ctx, person, changes, reasonOf("create"));
-        return toScimUser(await loadIdentity(tx, ctx, takenOver), input.usersUrl);
+      const existing =
+        (await deletedBySource(tx, ctx, changes.email!)) ??
+        // Someone IT added by hand with this email: this source takes them over, and the POST updates them.
+        (await takeOverAwaitingPerson(tx, ctx, {
+          email: changes.email!,
+          externalId: changes.externalId!,
+          sourceKey: ctx.sourceKey,
+          via: "scim",
+        }).catch((err: unknown) => {
+          if (isDomainError(err) && err.code === "CONFLICT") throw uniqueness("externalId", changes.externalId!);
+          throw err;
+        }));
+      if (existing) {
+        const person = await loadIdentity(tx, ctx, existing, { forUpdate: true, withDeleted: true });
+        const again = userChanges(currentUser(person, input.usersUrl), resource, {
+          keepUnsentExtensions: false,
+          signInFrom: await signInFromOf(tx, ctx),
+        });
+        // A POST is a whole new User: active unless it says otherwise.
+        if (resource.active !== false) again.attributes.employment_status = "Active";
+        await applyChanges(tx, ctx, person, again, reasonOf("create"));
+        return toScimUser(await loadIdentity(tx, ctx, existing), input.usersUrl);
       }
-      await assertUnique(tx, changes);
+      await assertUnique(tx, {
+        userName: changes.profile.userName,
+        externalId: changes.profile.externalId,
+        email: changes.email,
+        hrId: hrIdOf(changes.externalId, changes.profile),
+      });
       const managerEmail = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
       const row = await createIdentity(tx, ctx, {
         externalId: changes.externalId!,
@@ -228,13 +339,18 @@ export async function createScimUser({ ctx, input }: { ctx: SourceContext; input
         effectiveAt: ctx.clock(),
         reason: reasonOf("create"),
       });
+      await saveProfile(tx, row.id, changes.profile);
       return toScimUser(await loadIdentity(tx, ctx, row.id), input.usersUrl);
     }),
   );
 }
 
+// Deep equality, not JSON text: jsonb gives back the keys of name and emails in its own order.
+const sameProfile = (a: ScimProfile, b: ScimProfile) => isDeepStrictEqual(a, b);
+
 /**
- * Writes what a PUT or PATCH asks, in the caller's transaction: the email, name and externalId
+ * Writes what a POST, PUT or PATCH asks, in the caller's transaction: the client's view of the
+ * person (userName, emails, phone numbers, name in parts) and the sign-in email, name and HR id
  * with their own audit event, then the HR attributes through changeIdentityAttributes, which
  * records history and the audit event, re-evaluates access and stores the joiner/mover/leaver
  * plan (and ends the portal sessions of someone who stops being Active).
@@ -245,22 +361,40 @@ async function applyChanges(tx: Tx, ctx: SourceContext, person: ScimIdentity, ch
       .filter((k) => changes[k] !== undefined && changes[k] !== person[k])
       .map((k) => [k, changes[k]!]),
   ) as Partial<Record<"email" | "displayName" | "externalId", string>>;
-  if (Object.keys(account).length) {
-    await assertUnique(tx, account, person.id);
+  const profileBefore = person.profile ?? impliedProfile(person);
+  const profileChanged = !person.profile || !sameProfile(profileBefore, changes.profile);
+  const profileDiffers = !sameProfile(profileBefore, changes.profile);
+  await assertUnique(
+    tx,
+    {
+      userName: changes.profile.userName,
+      externalId: changes.profile.externalId,
+      email: account.email,
+      hrId: hrIdOf(account.externalId, changes.profile),
+    },
+    person.id,
+  );
+  if (Object.keys(account).length)
     await tx
       .update(identities)
       .set({ ...account, updatedAt: ctx.clock() })
       .where(eq(identities.id, person.id));
+  if (profileChanged) await saveProfile(tx, person.id, changes.profile);
+  if (Object.keys(account).length || profileDiffers)
     await recordAuditEvent(tx, ctx, {
       action: "identity.account_changed",
       subjectType: "identity",
       subjectId: person.id,
-      before: Object.fromEntries(Object.keys(account).map((k) => [k, person[k as keyof typeof account]])),
-      after: account,
+      before: {
+        ...Object.fromEntries(Object.keys(account).map((k) => [k, person[k as keyof typeof account]])),
+        ...(profileDiffers ? { scim: profileBefore } : {}),
+      },
+      after: { ...account, ...(profileDiffers ? { scim: changes.profile } : {}) },
       reason,
       context: { source: "scim" },
     });
-  }
+  if (profileDiffers && !Object.keys(account).length)
+    await tx.update(identities).set({ updatedAt: ctx.clock() }).where(eq(identities.id, person.id));
   const attributes: Record<string, unknown> = { ...changes.attributes };
   if (changes.managerId !== undefined)
     attributes.manager = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
@@ -279,11 +413,10 @@ export async function replaceScimUser({ ctx, input }: { ctx: SourceContext; inpu
     ctx.db.transaction(async (tx) => {
       const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
       checkVersion(person, input.ifMatch);
-      const changes = userChanges(
-        { resource: toScimUser(person, input.usersUrl), employmentStatus: person.employmentStatus },
-        next,
-        { keepUnsentExtensions: true },
-      );
+      const changes = userChanges(currentUser(person, input.usersUrl), next, {
+        keepUnsentExtensions: true,
+        signInFrom: await signInFromOf(tx, ctx),
+      });
       await applyChanges(tx, ctx, person, changes, reasonOf("replace"));
       return toScimUser(await loadIdentity(tx, ctx, input.id), input.usersUrl);
     }),
@@ -296,12 +429,11 @@ export async function patchScimUser({ ctx, input }: { ctx: SourceContext; input:
     ctx.db.transaction(async (tx) => {
       const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
       checkVersion(person, input.ifMatch);
-      const current: ScimObject = toScimUser(person, input.usersUrl);
-      const changes = userChanges(
-        { resource: current, employmentStatus: person.employmentStatus },
-        applyPatch(current, input.body),
-        { keepUnsentExtensions: false },
-      );
+      const current = currentUser(person, input.usersUrl);
+      const changes = userChanges(current, applyPatch(current.resource, input.body), {
+        keepUnsentExtensions: false,
+        signInFrom: await signInFromOf(tx, ctx),
+      });
       await applyChanges(tx, ctx, person, changes, reasonOf("patch"));
       return toScimUser(await loadIdentity(tx, ctx, input.id), input.usersUrl);
     }),
@@ -309,9 +441,9 @@ export async function patchScimUser({ ctx, input }: { ctx: SourceContext; input:
 }
 
 /**
- * DELETE /Users/{id}: Clearance keeps people and their history, so a delete is a termination
- * (employment_status Terminated: access removed by a leaver plan, portal sessions ended). The
- * User stays readable with active=false; deleting a terminated User again changes nothing.
+ * DELETE /Users/{id}: the User is gone for SCIM from then on (404, RFC 7644 §3.6), and a POST
+ * may create it again. Clearance keeps people and their history, so the identity is terminated
+ * (a leaver plan removes access, portal sessions end) and stays in the portal and the audit trail.
  */
 export async function deleteScimUser({
   ctx,
@@ -323,6 +455,19 @@ export async function deleteScimUser({
   await ctx.db.transaction(async (tx) => {
     const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
     checkVersion(person, input.ifMatch);
+    const profile = person.profile ?? impliedProfile(person);
+    await tx
+      .insert(scimUserProfiles)
+      .values({ identityId: person.id, ...profile, deletedAt: ctx.clock() })
+      .onConflictDoUpdate({ target: scimUserProfiles.identityId, set: { deletedAt: ctx.clock() } });
+    await recordAuditEvent(tx, ctx, {
+      action: "identity.scim_deleted",
+      subjectType: "identity",
+      subjectId: person.id,
+      before: { userName: profile.userName },
+      reason: reasonOf("delete"),
+      context: { source: "scim" },
+    });
     await changeIdentityAttributes({
       ctx: { ...ctx, db: tx as unknown as Db },
       input: {

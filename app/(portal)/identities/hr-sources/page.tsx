@@ -1,6 +1,7 @@
 import { BulkHandover } from "@/components/hr/bulk-handover";
 import { HrEventsTable } from "@/components/hr/hr-events-table";
 import { HrSourceForm } from "@/components/hr/hr-source-form";
+import { ScimSignInSetting } from "@/components/hr/scim-sign-in-setting";
 import { SourceTokenActions } from "@/components/hr/source-token-actions";
 import { formatWhen } from "@/components/requests/format";
 import { Badge } from "@/components/ui/badge";
@@ -50,6 +51,10 @@ export default async function HrSourcesPage() {
                       {s.revokedAt && <> · revoked {formatWhen(s.revokedAt, tz)}</>}
                     </span>
                     <SourceTokenActions sourceKey={s.key} name={s.name} revoked={s.revokedAt !== null} />
+                    <ScimSignInSetting
+                      sourceKey={s.key}
+                      from={s.scimSignInEmail === "user_name" ? "user_name" : "primary_email"}
+                    />
                   </span>
                 </li>
               ))}
