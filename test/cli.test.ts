@@ -145,6 +145,34 @@ describe.concurrent("clearance CLI", { timeout: 120_000 }, () => {
     });
   });
 
+  it("reads groups from the identities file like trainings (CSV with ; or |, JSON lists) for groups: { includes } policies", async () => {
+    const dir = tempDir();
+    cpSync(path.join(root, "policies"), path.join(dir, "policies"), { recursive: true });
+    writeFileSync(
+      path.join(dir, "policies", "platform-oncall-access.yaml"),
+      "name: platform-oncall-access\nwhen:\n  - groups: { includes: [platform-oncall] }\ngrants:\n  - okta:group:sales-team\n",
+    );
+    const header = "id,name,department,employment_status,groups";
+    writeFileSync(
+      path.join(dir, "people.csv"),
+      `${header}\nana.oncall,Ana,Engineering,Active,engineering-all;Platform-OnCall\nben.dev,Ben,Engineering,Active,engineering-all|qa\n`,
+    );
+    const r = await clearance(
+      "policy",
+      "eval",
+      path.join(dir, "policies"),
+      "--identities",
+      path.join(dir, "people.csv"),
+      "--at",
+      "2026-11-22",
+    );
+    const grants = json<Grants>(r);
+    expect(grants["ana.oncall"]!.find((g) => g.resource === "okta:group:sales-team")?.via).toEqual([
+      "platform-oncall-access",
+    ]);
+    expect(grants["ben.dev"]!.map((g) => g.resource)).not.toContain("okta:group:sales-team");
+  });
+
   describe.concurrent("explain", () => {
     const explain = (identity: string, resource: string, ...more: string[]) =>
       clearance(

@@ -36,6 +36,11 @@ export function ScimSignInSetting({ sourceKey, from }: { sourceKey: string; from
       <Button type="submit" variant="secondary" disabled={value === from || save.isPending}>
         {save.isPending ? "Saving…" : "Save"}
       </Button>
+      {save.isSuccess && value === from && (
+        <span role="status" className="text-emerald-700">
+          Saved: applies to this source&apos;s next SCIM writes
+        </span>
+      )}
       {save.isError && (
         <span role="alert" className="basis-full text-right text-red-700">
           {save.error.message}
