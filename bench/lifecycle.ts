@@ -5,6 +5,8 @@
  *     seeded people in an organization of 100,000), target p99 ≤ 1 s;
  *  2. drift over 100,000 people × 20 grants: read the actual snapshot from the adapter, COPY it
  *     into PostgreSQL, full-join it with expected access, store the findings; target ≤ 5 s.
+ *  3. SCIM (issue 16, bench/scim-load.ts): 10,000 Users, 500 Groups with their members, and one
+ *     membership change of 1,000 people to stored plans; `--only=scim` runs it alone.
  * The database is DATABASE_URL's server or the project's own PostgreSQL under .data/bench; a new
  * database each run, dropped at the end. The actual snapshot comes from an in-memory adapter (no
  * directory here holds 2,000,000 memberships); the LDAP path is covered by the drift tests.
@@ -20,6 +22,7 @@ import { markExpectedAccessFresh } from "@/server/services/lifecycle/expected";
 import { policyEngine } from "@/server/services/policies/engine";
 import { newAuditKeyEntry } from "@/server/services/audit-keys";
 import { closing, cpuMs, machine, percentile, postgresCpuMs } from "./measure";
+import { scimBenchmark } from "./scim-load";
 import { scratchDatabase } from "./scratch-database";
 
 // The benchmark's database is thrown away: a key of its own signs its audit events.
@@ -74,6 +77,11 @@ function snapshot(): ActualAccess[] {
   return out;
 }
 
+// --only=scim runs the SCIM part alone (scim-load.ts); by default it runs after the rest.
+if (process.argv.includes("--only=scim")) {
+  await scimBenchmark();
+  process.exit(0);
+}
 const before = machine();
 const { url, done } = await scratchDatabase("lifecycle");
 // Connections stay open, so the PostgreSQL CPU read from their backends covers the whole run.
@@ -206,3 +214,4 @@ try {
   if (KEEP) console.log(`kept: ${url}`);
   else await done();
 }
+await scimBenchmark();

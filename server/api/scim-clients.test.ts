@@ -132,13 +132,19 @@ describe("Microsoft Entra ID provisioning a user", () => {
         { op: "Remove", path: "name" },
         { op: "Remove", path: 'phoneNumbers[type eq "mobile"]' },
         { op: "Remove", path: "externalId" },
+        { op: "Remove", path: `${ENTERPRISE}:employeeNumber` },
       ),
     );
     expect(removed.status).toBe(200);
     for (const attribute of ["displayName", "name", "phoneNumbers", "externalId"])
       expect(removed.body).not.toHaveProperty(attribute);
     // Clearance still shows a name and signs the person in as before.
-    expect(await person(id)).toMatchObject({ displayName: "Adele V.", email: "adele.vance-smith@company.com" });
+    // The HR id stays: HR events still name the person by it.
+    expect(await person(id)).toMatchObject({
+      displayName: "Adele V.",
+      email: "adele.vance-smith@company.com",
+      externalId: "701984",
+    });
   });
 
   it('disables with "False" and deletes: then the User is 404, the person Terminated and kept', async () => {
@@ -156,9 +162,22 @@ describe("Microsoft Entra ID provisioning a user", () => {
 describe("Okta provisioning a user, with the source signing in by userName", () => {
   let id: string;
 
-  it("IT sets the source to sign people in with userName, audited", async () => {
+  it("IT sets the source to sign people in with userName, audited; someone whose userName is no address can still be deactivated", async () => {
+    const earlier = await okta("POST", "/Users", {
+      schemas: [USER],
+      userName: "00u1early",
+      emails: [{ value: "early.bird@company.com", primary: true }],
+    });
+    expect(earlier.status).toBe(201);
     const it_ = await as(t.db, "priya.raman@company.com", clock);
     await setScimSignInEmail({ ctx: it_, input: { key: "okta", from: "user_name" } });
+    expect(
+      (await okta("PATCH", `/Users/${earlier.body.id}`, patchOp({ op: "replace", value: { active: false } }))).body,
+    ).toMatchObject({ active: false, userName: "00u1early" });
+    expect(await person(earlier.body.id)).toMatchObject({
+      email: "early.bird@company.com",
+      employmentStatus: "Terminated",
+    });
     const [event] = await t.db
       .select()
       .from(auditEvents)

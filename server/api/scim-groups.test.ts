@@ -2,6 +2,7 @@ import { and, count, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessPlans, auditEvents, directoryGroups, identities, identityAttributeChanges } from "@/server/db/schema";
 import { createHrSource } from "@/server/services/hr/events";
+import { handOverIdentity } from "@/server/services/hr/handover";
 import { activeVersion, savePolicyChange } from "@/server/services/policies";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, movableClock } from "@/test/support/requests";
@@ -168,7 +169,7 @@ describe("Microsoft Entra ID provisioning a group", () => {
     expect((await plansOf(people["cy.oncall"]!)).at(-1)!.policiesAfter).not.toContain("platform-oncall-access");
   });
 
-  it("refuses a member who is no User of this source, a name another group has, and a bad filter, changing nothing", async () => {
+  it("refuses a member who is no User of this source, a name another of its groups has, and a bad filter, changing nothing", async () => {
     const other = await okta("POST", "/Groups", { schemas: [GROUP], displayName: "okta-admins" });
     expect(other.status).toBe(201);
     const audits = await auditCount();
@@ -182,7 +183,7 @@ describe("Microsoft Entra ID provisioning a group", () => {
       status: 400,
       body: { scimType: "invalidValue", detail: `members[0].value: no User has id ${people["olga.okta"]}` },
     });
-    expect(await entra("POST", "/Groups", { schemas: [GROUP], displayName: "OKTA-ADMINS" })).toMatchObject({
+    expect(await entra("POST", "/Groups", { schemas: [GROUP], displayName: "SRE-OnCall" })).toMatchObject({
       status: 409,
       body: { scimType: "uniqueness" },
     });
@@ -253,5 +254,69 @@ describe("Okta pushing a group", () => {
       .orderBy(desc(auditEvents.id))
       .limit(1);
     expect(last).toMatchObject({ action: "directory_group.changed", after: { membersAdded: 1, membersRemoved: 0 } });
+  });
+});
+
+describe("groups and the people in them stay within one source", () => {
+  it("two sources may each have a group of one name; two creates of one name at once give one 201 and one 409", async () => {
+    const name = "shared-name";
+    const [a, b] = await Promise.all([
+      entra("POST", "/Groups", { schemas: [GROUP], displayName: name }),
+      entra("POST", "/Groups", { schemas: [GROUP], displayName: name.toUpperCase() }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect((await okta("POST", "/Groups", { schemas: [GROUP], displayName: name })).status).toBe(201);
+    expect(
+      await entra("POST", "/Groups", { schemas: [GROUP], displayName: "long-id", externalId: "x".repeat(300) }),
+    ).toMatchObject({ status: 400, body: { scimType: "invalidValue", detail: /^externalId: is longer than 256/ } });
+  });
+
+  it("a person handed to another source leaves the old source's groups: its token no longer sees or changes them", async () => {
+    await hire(okta, "hal.okta", "Hal Okta");
+    const group = await okta("POST", "/Groups", {
+      schemas: [GROUP],
+      displayName: "okta-handover",
+      members: [{ value: people["hal.okta"] }],
+    });
+    expect(await groupsOf(people["hal.okta"]!)).toEqual(["okta-handover"]);
+    const priya = await as(t.db, "priya.raman@company.com", clock);
+    await handOverIdentity({
+      ctx: priya,
+      input: { identityId: people["hal.okta"]!, toSource: "entra", reason: "Hal moved to the Entra tenant" },
+    });
+    expect(await groupsOf(people["hal.okta"]!)).toEqual([]);
+    expect((await okta("GET", `/Groups/${group.body.id}`)).body).not.toHaveProperty("members");
+    await okta("PATCH", `/Groups/${group.body.id}`, patchOp({ op: "replace", path: "displayName", value: "renamed" }));
+    expect(await groupsOf(people["hal.okta"]!)).toEqual([]);
+    // Nor can the old source put them back.
+    expect(
+      (
+        await okta(
+          "PATCH",
+          `/Groups/${group.body.id}`,
+          patchOp({ op: "add", path: "members", value: [{ value: people["hal.okta"] }] }),
+        )
+      ).status,
+    ).toBe(400);
+  });
+
+  it("a User deleted over SCIM leaves its groups; brought back by a POST, it is in none until added again", async () => {
+    await hire(entra, "del.entra", "Del Entra");
+    const group = await entra("POST", "/Groups", {
+      schemas: [GROUP],
+      displayName: "entra-del",
+      members: [{ value: people["del.entra"] }],
+    });
+    expect((await entra("DELETE", `/Users/${people["del.entra"]}`)).status).toBe(204);
+    expect(await groupsOf(people["del.entra"]!)).toEqual([]);
+    expect((await entra("GET", `/Groups/${group.body.id}`)).body).not.toHaveProperty("members");
+    const back = await entra("POST", "/Users", {
+      schemas: [USER],
+      userName: "del.entra@company.com",
+      displayName: "Del Entra",
+      title: "Site Reliability Engineer",
+    });
+    expect(back).toMatchObject({ status: 201, body: { id: people["del.entra"], active: true } });
+    expect(await groupsOf(people["del.entra"]!)).toEqual([]);
   });
 });

@@ -196,6 +196,13 @@ describe("a SCIM client provisions a person", () => {
       /^emails: Clearance signs people in with their primary email/,
     ],
     [
+      "a userName longer than 256 characters",
+      { userName: `${"x".repeat(300)}@company.com`, externalId: "x9" },
+      400,
+      "invalidValue",
+      /^userName: is longer than 256 characters/,
+    ],
+    [
       "a sign-in email another User has",
       { userName: "00u1maria", externalId: "x0", emails: [{ value: "Maria.Lopez@company.com", primary: true }] },
       409,
@@ -475,13 +482,14 @@ describe("a SCIM client provisions a person", () => {
   });
 
   it("DELETE makes the User 404 over SCIM and terminates the identity, kept for audit; a POST brings them back", async () => {
-    const created = await scim("POST", "/Users", {
+    const tom = {
       schemas: [USER],
       userName: "tom.short@company.com",
       displayName: "Tom Short",
       title: "Support Engineer",
       [ENTERPRISE]: { department: "Support" },
-    });
+    };
+    const created = await scim("POST", "/Users", tom);
     expect(created.body).not.toHaveProperty("externalId");
     const tomId = created.body.id;
     expect((await person(tomId)).externalId).toBe("tom.short");
@@ -507,10 +515,12 @@ describe("a SCIM client provisions a person", () => {
     const listed = await scim("GET", `/Users?filter=${encodeURIComponent('userName eq "tom.short@company.com"')}`);
     expect(listed.body.totalResults).toBe(0);
     expect(await plansOf(tomId)).toHaveLength(2);
-    // The client creates them again (a rehire): the same person, Active, with a joiner plan.
-    const again = await scim("POST", "/Users", { schemas: [USER], userName: "tom.short@company.com", title: "Lead" });
-    expect(again).toMatchObject({ status: 201, body: { id: tomId, active: true, title: "Lead" } });
+    // The client creates them again with the very same body (a rehire): the same person, Active, with a plan.
+    const again = await scim("POST", "/Users", tom);
+    expect(again).toMatchObject({ status: 201, body: { id: tomId, active: true, title: "Support Engineer" } });
     expect((await person(tomId)).employmentStatus).toBe("Active");
+    expect(await plansOf(tomId)).toHaveLength(3);
+    expect((await scim("GET", `/Users/${tomId}`)).status).toBe(200);
   });
 
   it("answers 404 with a SCIM error for a User that does not exist", async () => {

@@ -11,3 +11,22 @@ export async function refusingUniqueViolation<T>(work: () => Promise<T>, refusal
     throw err;
   }
 }
+
+const sqlStateOf = (err: unknown) =>
+  (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+
+/**
+ * Runs a transaction again when PostgreSQL chose it as a deadlock's victim (40P01) or could not
+ * serialize it (40001): two SCIM writes over the same people in another order. Each attempt
+ * starts over, so nothing of the failed one remains.
+ */
+export async function retryingDeadlocks<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      const code = sqlStateOf(err);
+      if (attempt >= attempts || (code !== "40P01" && code !== "40001")) throw err;
+    }
+  }
+}

@@ -2,6 +2,7 @@ import { isPlainObject, keyOf, type ScimObject } from "./coerce";
 import { invalidSyntax, invalidValue, ScimError } from "./errors";
 import { parseFilter, type Filter } from "./filter";
 import { readPatchOperations } from "./patch";
+import { MAX_SCIM_TEXT } from "./profile";
 
 /**
  * The SCIM Group (RFC 7643 §4.2): a name, the client's externalId, and members that are Users of
@@ -66,6 +67,7 @@ function readName(v: unknown, field = "displayName"): string {
 function readExternalId(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v !== "string") throw invalidValue("externalId", `must be a string, not ${JSON.stringify(v)}`);
+  if (v.trim().length > MAX_SCIM_TEXT) throw invalidValue("externalId", `is longer than ${MAX_SCIM_TEXT} characters`);
   return v.trim() || null;
 }
 

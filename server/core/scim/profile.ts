@@ -72,9 +72,16 @@ export function impliedProfile(p: { email: string; externalId: string; displayNa
 
 const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : null);
 
-function multiValues(v: unknown): ScimMultiValue[] {
-  return (Array.isArray(v) ? v : []).filter(isPlainObject).flatMap((item) => {
-    const value = text(item.value);
+/** Longest identifier or name kept (an index row must fit; no real one comes near). */
+export const MAX_SCIM_TEXT = 256;
+function capped(name: string, v: string | null | undefined): string | null {
+  if (v && v.length > MAX_SCIM_TEXT) throw invalidValue(name, `is longer than ${MAX_SCIM_TEXT} characters`);
+  return v ?? null;
+}
+
+function multiValues(v: unknown, name: string): ScimMultiValue[] {
+  return (Array.isArray(v) ? v : []).filter(isPlainObject).flatMap((item, i) => {
+    const value = capped(`${name}[${i}].value`, text(item.value));
     if (!value) return [];
     return [
       {
@@ -92,23 +99,25 @@ export const isEmailAddress = (v: string) => EMAIL.test(v);
 
 /** The profile a User resource (checked by readUserResource or applyPatch) describes. */
 export function profileOf(resource: ScimObject): ScimProfile {
-  const userName = text(resource.userName)?.trim();
+  const userName = capped("userName", text(resource.userName)?.trim());
   if (!userName) throw invalidValue("userName", "is required");
   const name = isPlainObject(resource.name) ? resource.name : {};
-  const parts = Object.fromEntries(NAME_PARTS.flatMap((k) => (text(name[k]) ? [[k, text(name[k])!]] : [])));
-  const emails = multiValues(resource.emails);
+  const parts = Object.fromEntries(
+    NAME_PARTS.flatMap((k) => (text(name[k]) ? [[k, capped(`name.${k}`, text(name[k]))!]] : [])),
+  );
+  const emails = multiValues(resource.emails, "emails");
   emails.forEach((e, i) => {
     if (!EMAIL.test(e.value)) throw invalidValue(`emails[${i}].value`, `must be an email address, not "${e.value}"`);
   });
   const enterprise = isPlainObject(resource[ENTERPRISE_SCHEMA]) ? resource[ENTERPRISE_SCHEMA] : {};
   return {
     userName,
-    externalId: text(resource.externalId)?.trim() ?? null,
-    displayName: text(resource.displayName)?.trim() ?? null,
+    externalId: capped("externalId", text(resource.externalId)?.trim()),
+    displayName: capped("displayName", text(resource.displayName)?.trim()),
     name: Object.keys(parts).length ? parts : null,
     emails,
-    phoneNumbers: multiValues(resource.phoneNumbers),
-    employeeNumber: text(enterprise.employeeNumber)?.trim() ?? null,
+    phoneNumbers: multiValues(resource.phoneNumbers, "phoneNumbers"),
+    employeeNumber: capped(`${ENTERPRISE_SCHEMA}:employeeNumber`, text(enterprise.employeeNumber)?.trim()),
   };
 }
 

@@ -169,7 +169,10 @@ export function userChanges(
   const before = current ? profileOf(current.resource) : null;
   const changes: UserChanges = { profile, attributes: {} };
 
-  const email = signInEmailOf(profile, opts.signInFrom);
+  // By userName: only a new or changed userName names the email (a write that leaves an old,
+  // non-address userName alone, a deactivation say, must still work).
+  const userNameChanged = !before || before.userName.toLowerCase() !== profile.userName.toLowerCase();
+  const email = opts.signInFrom === "user_name" && !userNameChanged ? null : signInEmailOf(profile, opts.signInFrom);
   if (!current) {
     const fallback = isEmailAddress(profile.userName) ? profile.userName.toLowerCase() : null;
     if (!email && !fallback)
@@ -192,8 +195,9 @@ export function userChanges(
     isPlainObject(next[schema]) ||
     (Array.isArray(next.schemas) && next.schemas.includes(schema));
   if (!sent(ENTERPRISE_SCHEMA)) profile.employeeNumber = before?.employeeNumber ?? null;
-  // The HR id follows employeeNumber when the client sends one, else its externalId.
-  const hrId = profile.employeeNumber ?? profile.externalId;
+  // The HR id follows employeeNumber when the client sends one, else its externalId; removing
+  // either leaves it (HR events still name the person by it).
+  const hrId = profile.employeeNumber ?? (before?.employeeNumber ? null : profile.externalId);
   const hadHrId = before ? (before.employeeNumber ?? before.externalId) : null;
   if (!current) changes.externalId = hrId ?? profile.userName.toLowerCase().split("@")[0]!;
   else if (hrId && hrId !== hadHrId && hrId !== current.externalId) changes.externalId = hrId;

@@ -7,8 +7,8 @@ const at = () => timestamp({ withTimezone: true, mode: "date" });
 
 /**
  * A directory group a source sends (SCIM /Groups: Entra ID and Okta push them). Its name is what
- * policies match (`groups: { includes: [platform-oncall] }`), so names are unique across the
- * directory, case-insensitively. Members are people the same source manages.
+ * policies match (`groups: { includes: [platform-oncall] }`); names are unique within a source,
+ * case-insensitively. Members are people the same source manages.
  */
 export const directoryGroups = pgTable(
   "directory_groups",
@@ -23,7 +23,7 @@ export const directoryGroups = pgTable(
     updatedAt: at().notNull(),
   },
   (t) => [
-    uniqueIndex("directory_groups_name_key").on(sql`lower(${t.displayName})`),
+    uniqueIndex("directory_groups_source_name_key").on(t.managedBy, sql`lower(${t.displayName})`),
     index("directory_groups_managed_by_idx").on(t.managedBy),
     index("directory_groups_external_id_idx").on(t.externalId),
   ],

@@ -4,6 +4,7 @@ import type { Tx } from "@/server/db/client";
 import { hrSources, identities } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
+import { leaveOtherSourcesGroups } from "../scim/group-membership";
 
 /**
  * IT decides which HR source manages whom (identities.managed_by): a source's token reads and
@@ -83,6 +84,8 @@ export async function handOverIdentity({
       );
     await tx.update(identities).set({ managedBy: to }).where(eq(identities.id, person.id));
     await recordHandover(tx, ctx, person, to, reason, { handover: "one" });
+    // The old source's groups no longer hold them (its token must not reach them through a group).
+    await leaveOtherSourcesGroups(tx, ctx, [person.id], to, `Handed over: ${reason}`);
     return { identityId: person.id, managedBy: to };
   });
 }
@@ -173,6 +176,8 @@ export async function handOverPeople({
         .where(inArray(identities.id, ids.slice(i, i + 1000)));
     const selection = { fromSource: input.fromSource, department: input.department || null };
     for (const person of people) await recordHandover(tx, ctx, person, to, reason, { handover: "bulk", selection });
+    for (let i = 0; i < ids.length; i += 1000)
+      await leaveOtherSourcesGroups(tx, ctx, ids.slice(i, i + 1000), to, `Handed over: ${reason}`);
     return { handedOver: people.length, toSource: to };
   });
 }

@@ -255,6 +255,17 @@ function translate(
           : sql`false`;
       // A complex attribute named whole stands for its "value" (resolveFilterPath), name and meta for themselves.
       const column = columnFor(target.schema, target.attribute, target.subAttribute, usersUrl, parent?.element);
+      // name pr: any part of the name (a client may send only givenName), as the in-memory evaluator reads it.
+      if (
+        filter.kind === "present" &&
+        target.schema === USER_SCHEMA &&
+        target.attribute.name === "name" &&
+        !target.subAttribute
+      )
+        return orImplied(
+          sql`coalesce(${identities.displayName} <> '', false)`,
+          sql`coalesce(${profile.name} <> '{}'::jsonb, false)`,
+        );
       if (filter.kind === "present") return present(column);
       return comparison(
         filter.op,

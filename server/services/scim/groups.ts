@@ -16,8 +16,9 @@ import type { Db, DbOrTx, Tx } from "@/server/db/client";
 import { directoryGroupMembers, directoryGroups, identities, scimUserProfiles } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
-import { changeIdentityAttributes } from "../identities";
+import { refusingUniqueViolation, retryingDeadlocks } from "../unique-violation";
 import { groupFilterToSql } from "./group-filter-sql";
+import { lockPeople, refreshGroupsOf } from "./group-membership";
 
 /** Where Groups and their members' Users are, for meta.location and members[].$ref. */
 export interface GroupUrls {
@@ -32,14 +33,14 @@ const managedBy = (ctx: SourceContext) => eq(directoryGroups.managedBy, ctx.sour
 
 type GroupRecord = typeof directoryGroups.$inferSelect;
 
-/** The members of some groups, with the names a client may see (its own people's). */
-async function membersOf(db: DbOrTx, groupIds: string[]) {
+/** The members of some groups: the source's own people (its groups hold no one else; this makes sure). */
+async function membersOf(db: DbOrTx, ctx: SourceContext, groupIds: string[]) {
   if (groupIds.length === 0) return new Map<string, { id: string; displayName: string | null }[]>();
   const rows = await db
     .select({ groupId: directoryGroupMembers.groupId, id: identities.id, displayName: identities.displayName })
     .from(directoryGroupMembers)
     .innerJoin(identities, eq(identities.id, directoryGroupMembers.identityId))
-    .where(inArray(directoryGroupMembers.groupId, groupIds))
+    .where(and(inArray(directoryGroupMembers.groupId, groupIds), eq(identities.managedBy, ctx.sourceKey)))
     .orderBy(asc(identities.displayName), asc(identities.id));
   const out = new Map<string, { id: string; displayName: string | null }[]>();
   for (const r of rows) out.set(r.groupId, [...(out.get(r.groupId) ?? []), { id: r.id, displayName: r.displayName }]);
@@ -92,6 +93,7 @@ export async function listScimGroups({
   const members = input.members
     ? await membersOf(
         ctx.db,
+        ctx,
         groups.map((g) => g.id),
       )
     : null;
@@ -110,7 +112,7 @@ export async function getScimGroup({
   input: GroupUrls & { id: string; members: boolean };
 }) {
   const group = await loadGroup(ctx.db, ctx, input.id);
-  const members = input.members ? ((await membersOf(ctx.db, [group.id])).get(group.id) ?? []) : null;
+  const members = input.members ? ((await membersOf(ctx.db, ctx, [group.id])).get(group.id) ?? []) : null;
   return toScimGroup(rowOf(group, members), input);
 }
 
@@ -143,14 +145,19 @@ async function checkMembers(tx: Tx, ctx: SourceContext, ids: string[]) {
   if (missing) throw invalidValue(`members[${ids.indexOf(missing)}].value`, `no User has id ${missing}`);
 }
 
-/** Group names are unique across the directory (policies name groups), case-insensitively. */
-async function checkName(tx: Tx, name: string, exceptId?: string) {
+/**
+ * Group names are unique within a source, case-insensitively. Another source may have a group of
+ * the same name: policies match names whoever sends them, as they match a department (each
+ * source is trusted for its own people's attributes), and a 409 here tells nothing of others.
+ */
+async function checkName(tx: Tx, ctx: SourceContext, name: string, exceptId?: string) {
   const [taken] = await tx
     .select({ id: directoryGroups.id })
     .from(directoryGroups)
     .where(
       and(
         sql`lower(${directoryGroups.displayName}) = ${name.toLowerCase()}`,
+        managedBy(ctx),
         exceptId ? ne(directoryGroups.id, exceptId) : undefined,
       ),
     )
@@ -159,39 +166,6 @@ async function checkName(tx: Tx, name: string, exceptId?: string) {
     throw new ScimError("uniqueness", `displayName: another Group is already called ${name}`, {
       field: "displayName",
     });
-}
-
-/**
- * Sets a person's `groups` attribute to the names of the groups they are in now, through
- * changeIdentityAttributes: history, audit event, re-evaluation and an access plan (grace
- * periods apply) as for any other attribute change. Callers hold these people's row locks.
- */
-async function refreshGroupsOf(tx: Tx, ctx: SourceContext, people: string[], reason: string) {
-  if (people.length === 0) return;
-  const rows = await tx
-    .select({ identityId: directoryGroupMembers.identityId, name: directoryGroups.displayName })
-    .from(directoryGroupMembers)
-    .innerJoin(directoryGroups, eq(directoryGroups.id, directoryGroupMembers.groupId))
-    .where(inArray(directoryGroupMembers.identityId, people))
-    .orderBy(asc(directoryGroups.displayName));
-  const names = new Map<string, string[]>(people.map((p) => [p, []]));
-  for (const r of rows) names.get(r.identityId)!.push(r.name);
-  for (const [identityId, groups] of names)
-    await changeIdentityAttributes({
-      ctx: { ...ctx, db: tx as unknown as Db },
-      input: { identityId, attributes: { groups }, source: "scim", effectiveAt: ctx.clock(), reason },
-    });
-}
-
-/** Locks the people whose groups change, in id order (two writes over the same people do not deadlock). */
-async function lockPeople(tx: Tx, ids: string[]) {
-  if (ids.length === 0) return;
-  await tx
-    .select({ id: identities.id })
-    .from(identities)
-    .where(inArray(identities.id, [...ids].sort()))
-    .orderBy(asc(identities.id))
-    .for("update");
 }
 
 const AUDITED_MEMBERS = 100;
@@ -265,8 +239,10 @@ const stateOf = async (tx: Tx, group: GroupRecord): Promise<ScimGroupState> => (
 /** POST /Groups: a new group of this source's people. */
 export async function createScimGroup({ ctx, input }: { ctx: SourceContext; input: GroupUrls & { body: unknown } }) {
   const next = readGroupResource(input.body);
-  return ctx.db.transaction(async (tx) => {
-    await checkName(tx, next.displayName);
+  return writing(ctx, async (tx) => {
+    await checkName(tx, ctx, next.displayName);
+    // Locked before they are checked: a handover cannot slip in between.
+    await lockPeople(tx, next.members);
     await checkMembers(tx, ctx, next.members);
     const now = ctx.clock();
     const [group] = await tx
@@ -287,6 +263,21 @@ export async function createScimGroup({ ctx, input }: { ctx: SourceContext; inpu
   });
 }
 
+/**
+ * A group write: one transaction, run again if it lost a deadlock, and a 409 (never a 500) when
+ * another write took the same name at the same moment.
+ */
+const writing = <T>(ctx: SourceContext, work: (tx: Tx) => Promise<T>) =>
+  retryingDeadlocks(() =>
+    refusingUniqueViolation(
+      () => ctx.db.transaction(work),
+      () =>
+        new ScimError("uniqueness", "displayName: another Group took this name at the same moment", {
+          field: "displayName",
+        }),
+    ),
+  );
+
 type WriteInput = GroupUrls & { id: string; ifMatch?: string | null; body: unknown };
 
 async function change(
@@ -295,17 +286,16 @@ async function change(
   verb: string,
   nextOf: (s: ScimGroupState) => ScimGroupState,
 ) {
-  return ctx.db.transaction(async (tx) => {
+  return writing(ctx, async (tx) => {
     const group = await loadGroup(tx, ctx, input.id, { forUpdate: true });
     checkVersion(group, input.ifMatch);
     const before = await stateOf(tx, group);
     const next = nextOf(before);
-    if (next.displayName !== before.displayName) await checkName(tx, next.displayName, group.id);
-    await checkMembers(
-      tx,
-      ctx,
-      next.members.filter((m) => !before.members.includes(m)),
-    );
+    if (next.displayName !== before.displayName) await checkName(tx, ctx, next.displayName, group.id);
+    const added = next.members.filter((m) => !before.members.includes(m));
+    // Locked before the new members are checked: a handover cannot slip in between.
+    await lockPeople(tx, [...new Set([...added, ...before.members])]);
+    await checkMembers(tx, ctx, added);
     await writeGroup(tx, ctx, group, before, next, verb);
     return getScimGroup({ ctx: { ...ctx, db: tx as unknown as Db }, input: { ...input, members: true } });
   });
@@ -330,7 +320,7 @@ export async function deleteScimGroup({
   ctx: SourceContext;
   input: { id: string; ifMatch?: string | null };
 }) {
-  await ctx.db.transaction(async (tx) => {
+  await writing(ctx, async (tx) => {
     const group = await loadGroup(tx, ctx, input.id, { forUpdate: true });
     checkVersion(group, input.ifMatch);
     const { members } = await stateOf(tx, group);

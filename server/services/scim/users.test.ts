@@ -170,6 +170,8 @@ describe("filtering Users", () => {
     'phoneNumbers.value co "555" and phoneNumbers.primary eq true',
     `${ENTERPRISE}:employeeNumber eq "E-100"`,
     "name.familyName pr",
+    "name pr",
+    "not (name pr)",
     'displayName sw "J" and not (title pr)',
     'userName co "%"',
     'userName ew "_100%@company.com"',

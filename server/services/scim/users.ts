@@ -25,7 +25,9 @@ import type { SourceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
 import { createIdentity } from "../identity-create";
 import { takeOverAwaitingPerson } from "../identity-takeover";
+import { retryingDeadlocks } from "../unique-violation";
 import { filterToSql } from "./filter-sql";
+import { leaveOtherSourcesGroups } from "./group-membership";
 
 /** Every SCIM call knows the URL of /Users, for meta.location and manager.$ref. */
 interface UsersUrl {
@@ -57,7 +59,10 @@ function profileOfRow(p: typeof scimUserProfiles.$inferSelect | null): ScimProfi
   return { userName, externalId, displayName, name, emails, phoneNumbers, employeeNumber };
 }
 
-function scimIdentityOf(row: Row): ScimIdentity {
+/** A person as loaded here: their SCIM User, and whether the client deleted it. */
+type StoredUser = ScimIdentity & { deleted: boolean };
+
+function scimIdentityOf(row: Row): StoredUser {
   const i = row.identity;
   return {
     id: i.id,
@@ -76,6 +81,7 @@ function scimIdentityOf(row: Row): ScimIdentity {
     trainings: i.trainings,
     manager: i.managerId ? { id: i.managerId, displayName: row.managerName } : null,
     profile: profileOfRow(row.profile),
+    deleted: row.profile?.deletedAt != null,
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,
   };
@@ -87,7 +93,7 @@ async function loadIdentity(
   ctx: SourceContext,
   id: string,
   opts: { forUpdate?: boolean; withDeleted?: boolean } = {},
-): Promise<ScimIdentity> {
+): Promise<StoredUser> {
   if (!UUID.test(id)) throw notFound(id);
   const query = db
     .select(selection)
@@ -96,7 +102,7 @@ async function loadIdentity(
     .leftJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
     .where(and(eq(identities.id, id), managedBy(ctx), opts.withDeleted ? undefined : notDeleted))
     .limit(1);
-  const [row] = opts.forUpdate ? await query.for("update", { of: identities }) : await query;
+  const [row] = opts.forUpdate ? await query.for("no key update", { of: identities }) : await query;
   if (!row) throw notFound(id);
   return scimIdentityOf(row);
 }
@@ -258,7 +264,7 @@ const UNIQUE_VIOLATION = "23505";
 /** Two clients writing the same userName or externalId at once: the unique indexes decide, the loser hears uniqueness. */
 async function uniquely<T>(write: () => Promise<T>): Promise<T> {
   try {
-    return await write();
+    return await retryingDeadlocks(write);
   } catch (err) {
     const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
     if (code === UNIQUE_VIOLATION)
@@ -355,20 +361,25 @@ const sameProfile = (a: ScimProfile, b: ScimProfile) => isDeepStrictEqual(a, b);
  * records history and the audit event, re-evaluates access and stores the joiner/mover/leaver
  * plan (and ends the portal sessions of someone who stops being Active).
  */
-async function applyChanges(tx: Tx, ctx: SourceContext, person: ScimIdentity, changes: UserChanges, reason: string) {
+async function applyChanges(tx: Tx, ctx: SourceContext, person: StoredUser, changes: UserChanges, reason: string) {
   const account = Object.fromEntries(
     (["email", "displayName", "externalId"] as const)
       .filter((k) => changes[k] !== undefined && changes[k] !== person[k])
       .map((k) => [k, changes[k]!]),
   ) as Partial<Record<"email" | "displayName" | "externalId", string>>;
   const profileBefore = person.profile ?? impliedProfile(person);
-  const profileChanged = !person.profile || !sameProfile(profileBefore, changes.profile);
   const profileDiffers = !sameProfile(profileBefore, changes.profile);
+  // A revived User's row is saved even when nothing else changed: that clears its deletion.
+  const profileChanged = !person.profile || profileDiffers || person.deleted;
+  // Only what changes is checked: a duplicate that arose elsewhere must not block a deactivation.
   await assertUnique(
     tx,
     {
-      userName: changes.profile.userName,
-      externalId: changes.profile.externalId,
+      userName:
+        changes.profile.userName.toLowerCase() !== profileBefore.userName.toLowerCase()
+          ? changes.profile.userName
+          : undefined,
+      externalId: changes.profile.externalId !== profileBefore.externalId ? changes.profile.externalId : undefined,
       email: account.email,
       hrId: hrIdOf(account.externalId, changes.profile),
     },
@@ -452,31 +463,35 @@ export async function deleteScimUser({
   ctx: SourceContext;
   input: { id: string; ifMatch?: string | null };
 }) {
-  await ctx.db.transaction(async (tx) => {
-    const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
-    checkVersion(person, input.ifMatch);
-    const profile = person.profile ?? impliedProfile(person);
-    await tx
-      .insert(scimUserProfiles)
-      .values({ identityId: person.id, ...profile, deletedAt: ctx.clock() })
-      .onConflictDoUpdate({ target: scimUserProfiles.identityId, set: { deletedAt: ctx.clock() } });
-    await recordAuditEvent(tx, ctx, {
-      action: "identity.scim_deleted",
-      subjectType: "identity",
-      subjectId: person.id,
-      before: { userName: profile.userName },
-      reason: reasonOf("delete"),
-      context: { source: "scim" },
-    });
-    await changeIdentityAttributes({
-      ctx: { ...ctx, db: tx as unknown as Db },
-      input: {
-        identityId: person.id,
-        attributes: { employment_status: "Terminated" },
-        source: "scim",
-        effectiveAt: ctx.clock(),
+  await uniquely(() =>
+    ctx.db.transaction(async (tx) => {
+      const person = await loadIdentity(tx, ctx, input.id, { forUpdate: true });
+      checkVersion(person, input.ifMatch);
+      // A deleted User is in no group: its groups go, with their grants, as part of the leaver plan's run.
+      await leaveOtherSourcesGroups(tx, ctx, [person.id], null, reasonOf("delete"));
+      const profile = person.profile ?? impliedProfile(person);
+      await tx
+        .insert(scimUserProfiles)
+        .values({ identityId: person.id, ...profile, deletedAt: ctx.clock() })
+        .onConflictDoUpdate({ target: scimUserProfiles.identityId, set: { deletedAt: ctx.clock() } });
+      await recordAuditEvent(tx, ctx, {
+        action: "identity.scim_deleted",
+        subjectType: "identity",
+        subjectId: person.id,
+        before: { userName: profile.userName },
         reason: reasonOf("delete"),
-      },
-    });
-  });
+        context: { source: "scim" },
+      });
+      await changeIdentityAttributes({
+        ctx: { ...ctx, db: tx as unknown as Db },
+        input: {
+          identityId: person.id,
+          attributes: { employment_status: "Terminated" },
+          source: "scim",
+          effectiveAt: ctx.clock(),
+          reason: reasonOf("delete"),
+        },
+      });
+    }),
+  );
 }
