@@ -271,6 +271,32 @@ describe("groups and the people in them stay within one source", () => {
     ).toMatchObject({ status: 400, body: { scimType: "invalidValue", detail: /^externalId: is longer than 256/ } });
   });
 
+  it("a group no policy names changes its members' groups, history and audit trail, and stores no plan: their access does not move", async () => {
+    await hire(entra, "quiet.entra", "Quiet Entra");
+    const id = people["quiet.entra"]!;
+    const plans = (await plansOf(id)).length;
+    const created = await entra("POST", "/Groups", {
+      schemas: [GROUP],
+      displayName: "book-club",
+      members: [{ value: id }],
+    });
+    expect(created.status).toBe(201);
+    expect(await groupsOf(id)).toEqual(["book-club"]);
+    expect(await plansOf(id)).toHaveLength(plans);
+    const [audit] = await t.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "identity.attributes_changed"), eq(auditEvents.subjectId, id)))
+      .orderBy(desc(auditEvents.id))
+      .limit(1);
+    expect(audit).toMatchObject({ before: { groups: [] }, after: { groups: ["book-club"] } });
+    const [history] = await t.db
+      .select()
+      .from(identityAttributeChanges)
+      .where(and(eq(identityAttributeChanges.identityId, id), eq(identityAttributeChanges.attribute, "groups")));
+    expect(history).toMatchObject({ oldValue: [], newValue: ["book-club"], source: "scim" });
+  });
+
   it("a person handed to another source leaves the old source's groups: its token no longer sees or changes them", async () => {
     await hire(okta, "hal.okta", "Hal Okta");
     const group = await okta("POST", "/Groups", {

@@ -1,8 +1,15 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/server/db/client";
-import { directoryGroupMembers, directoryGroups, identities } from "@/server/db/schema";
+import { alias } from "drizzle-orm/pg-core";
+import { actorLabel } from "@/server/core/actor";
+import { diffAttributes } from "@/server/core/identity/attributes";
+import { evaluateIdentity, type ExpectedGrant } from "@/server/core/policy";
+import type { Tx } from "@/server/db/client";
+import { attributeColumns, attributesOf } from "@/server/db/identity-columns";
+import { directoryGroupMembers, directoryGroups, identities, identityAttributeChanges } from "@/server/db/schema";
+import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
-import { changeIdentityAttributes } from "../identities";
+import { planAccessChange } from "../lifecycle/plan";
+import { policyEngine } from "../policies/engine";
 
 /**
  * Locks the people whose groups change, in id order, so two writes over the same people do not
@@ -19,26 +26,93 @@ export async function lockPeople(tx: Tx, ids: string[]) {
     .for("no key update");
 }
 
+/** Grants as one comparable text: resource, level and the path that gives it. */
+const grantsKey = (grants: readonly ExpectedGrant[]) =>
+  grants
+    .map((g) => `${g.resource}|${g.level ?? ""}|${g.via.join(">")}`)
+    .sort()
+    .join("\n");
+
+const CHUNK = 1000;
+
 /**
- * Sets people's `groups` attribute to the names of the groups they are in now, through
- * changeIdentityAttributes: history, audit event, re-evaluation and an access plan (grace
- * periods apply) as for any other attribute change. Callers hold these people's row locks.
+ * Sets people's `groups` attribute to the names of the groups they are in now, in bulk: a group
+ * change may touch thousands of people. Each person whose groups change gets their history row
+ * and audit event (identity.attributes_changed, as any attribute change); the policy set is
+ * evaluated for each before and after in memory, and only those whose access moves go through
+ * planAccessChange (expected access, a plan with grace periods, queued operations): for everyone
+ * else nothing more changes. Callers hold these people's row locks.
  */
 export async function refreshGroupsOf(tx: Tx, ctx: ServiceContext, people: string[], reason: string) {
   if (people.length === 0) return;
-  const rows = await tx
-    .select({ identityId: directoryGroupMembers.identityId, name: directoryGroups.displayName })
-    .from(directoryGroupMembers)
-    .innerJoin(directoryGroups, eq(directoryGroups.id, directoryGroupMembers.groupId))
-    .where(inArray(directoryGroupMembers.identityId, people))
-    .orderBy(asc(directoryGroups.displayName));
+  const manager = alias(identities, "manager");
+  const [memberships, rows] = [
+    await tx
+      .select({ identityId: directoryGroupMembers.identityId, name: directoryGroups.displayName })
+      .from(directoryGroupMembers)
+      .innerJoin(directoryGroups, eq(directoryGroups.id, directoryGroupMembers.groupId))
+      .where(inArray(directoryGroupMembers.identityId, people))
+      .orderBy(asc(directoryGroups.displayName)),
+    await tx
+      .select({ id: identities.id, ...attributeColumns, managerEmail: manager.email })
+      .from(identities)
+      .leftJoin(manager, eq(manager.id, identities.managerId))
+      .where(inArray(identities.id, people)),
+  ];
   const names = new Map<string, string[]>(people.map((p) => [p, []]));
-  for (const r of rows) if (!names.get(r.identityId)!.includes(r.name)) names.get(r.identityId)!.push(r.name);
-  for (const [identityId, groups] of names)
-    await changeIdentityAttributes({
-      ctx: { ...ctx, db: tx as unknown as Db },
-      input: { identityId, attributes: { groups }, source: "scim", effectiveAt: ctx.clock(), reason },
+  for (const m of memberships) if (!names.get(m.identityId)!.includes(m.name)) names.get(m.identityId)!.push(m.name);
+  const changed = rows.flatMap((row) => {
+    const before = attributesOf(row, row.managerEmail);
+    const groups = names.get(row.id) ?? [];
+    return diffAttributes(before, { groups }).length ? [{ id: row.id, before, groups }] : [];
+  });
+  if (changed.length === 0) return;
+
+  const now = ctx.clock();
+  for (let i = 0; i < changed.length; i += CHUNK) {
+    const chunk = changed.slice(i, i + CHUNK);
+    const values = JSON.stringify(Object.fromEntries(chunk.map((c) => [c.id, c.groups])));
+    await tx.execute(sql`
+      update identities i
+      set groups = array(select jsonb_array_elements_text(d.value)), updated_at = ${now}
+      from jsonb_each(${values}::jsonb) d
+      where i.id = d.key::uuid`);
+    await tx.insert(identityAttributeChanges).values(
+      chunk.map((c) => ({
+        identityId: c.id,
+        attribute: "groups",
+        oldValue: c.before.groups,
+        newValue: c.groups,
+        source: "scim",
+        effectiveAt: now,
+        recordedAt: now,
+        actorLabel: actorLabel(ctx.actor),
+        reason,
+      })),
+    );
+  }
+  const engine = await policyEngine(tx);
+  for (const c of changed) {
+    await recordAuditEvent(tx, ctx, {
+      action: "identity.attributes_changed",
+      subjectType: "identity",
+      subjectId: c.id,
+      before: { groups: c.before.groups },
+      after: { groups: c.groups },
+      reason,
+      context: { source: "scim", effectiveAt: now.toISOString() },
     });
+    const before = evaluateIdentity(engine.compiled, { id: c.id, attributes: c.before }, now);
+    const after = evaluateIdentity(engine.compiled, { id: c.id, attributes: { ...c.before, groups: c.groups } }, now);
+    if (grantsKey(before) !== grantsKey(after))
+      await planAccessChange(tx, ctx, {
+        identityId: c.id,
+        before: c.before,
+        source: "scim",
+        changes: { groups: c.groups },
+        reason,
+      });
+  }
 }
 
 /**
