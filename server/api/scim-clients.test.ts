@@ -6,7 +6,7 @@ import { setScimSignInEmail } from "@/server/services/hr/scim-settings";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, movableClock } from "@/test/support/requests";
 import { ENTERPRISE, PATCH_OP, USER } from "@/test/support/scim";
-import { scimClient } from "@/test/support/scim-client";
+import { sourceClients } from "@/test/support/scim-client";
 
 /**
  * The requests Microsoft Entra ID and Okta send, replayed as they send them, over HTTP route
@@ -22,12 +22,7 @@ import { scimClient } from "@/test/support/scim-client";
 let t: TestDatabase;
 const tokens: Record<string, string> = {};
 const clock = movableClock("2026-06-01T08:00:00Z");
-const client =
-  (source: "entra" | "okta") =>
-  (...args: Parameters<ReturnType<typeof scimClient>>) => {
-    clock.advance(1);
-    return scimClient(t.db, clock, () => tokens[source]!)(...args);
-  };
+const client = sourceClients<"entra" | "okta">(() => t.db, clock, tokens);
 const entra = client("entra");
 const okta = client("okta");
 const patchOp = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });

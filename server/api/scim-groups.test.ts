@@ -7,7 +7,7 @@ import { activeVersion, savePolicyChange } from "@/server/services/policies";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { as, movableClock } from "@/test/support/requests";
 import { PATCH_OP, USER } from "@/test/support/scim";
-import { scimClient } from "@/test/support/scim-client";
+import { sourceClients } from "@/test/support/scim-client";
 
 /**
  * /Groups as Entra ID and Okta send them, replayed over the route handlers. Bodies follow:
@@ -22,12 +22,7 @@ const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
 let t: TestDatabase;
 const tokens: Record<string, string> = {};
 const clock = movableClock("2026-06-01T08:00:00Z");
-const client =
-  (source: "entra" | "okta") =>
-  (...args: Parameters<ReturnType<typeof scimClient>>) => {
-    clock.advance(1);
-    return scimClient(t.db, clock, () => tokens[source]!)(...args);
-  };
+const client = sourceClients<"entra" | "okta">(() => t.db, clock, tokens);
 const entra = client("entra");
 const okta = client("okta");
 const patchOp = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });

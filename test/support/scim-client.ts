@@ -95,3 +95,19 @@ export function scimClient(db: Db, clock: () => Date, defaultToken: () => string
     return handler(request, id, deps);
   }
 }
+
+/**
+ * SCIM clients for several sources at once (an Entra ID and an Okta token, say), each call a
+ * minute of the clock after the last so that every write has its own lastModified, hence its own ETag.
+ */
+export function sourceClients<S extends string>(
+  db: () => Db,
+  clock: { (): Date; advance(minutes: number): void },
+  tokens: Partial<Record<S, string>>,
+) {
+  return (source: S) =>
+    (...args: Parameters<ReturnType<typeof scimClient>>) => {
+      clock.advance(1);
+      return scimClient(db(), clock, () => tokens[source]!)(...args);
+    };
+}

@@ -1,3 +1,4 @@
+import { DomainError } from "../errors";
 import { ERROR_SCHEMA, LIST_RESPONSE_SCHEMA } from "./schema";
 import { invalidValue, type ScimType } from "./errors";
 
@@ -38,3 +39,18 @@ export function readPage(
 }
 
 export const DEFAULT_COUNT = 100;
+
+/**
+ * If-Match (RFC 7644 §3.14): a write based on another version of a resource is refused with 412.
+ * `*` or no header means "whatever it is now"; tags compare without their weak prefix.
+ */
+export function checkIfMatch(resourceType: "User" | "Group", current: string, ifMatch: string | null | undefined) {
+  if (!ifMatch || ifMatch.trim() === "*") return;
+  const strip = (tag: string) => tag.trim().replace(/^W\//, "");
+  if (!ifMatch.split(",").some((tag) => strip(tag) === strip(current)))
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `The ${resourceType} changed since version ${ifMatch.trim()}; it is now ${current}`,
+      { field: "If-Match" },
+    );
+}

@@ -11,7 +11,7 @@ import {
   type ScimGroupRow,
   type ScimGroupState,
 } from "@/server/core/scim/group";
-import { listResponse, readPage } from "@/server/core/scim/messages";
+import { checkIfMatch, listResponse, readPage } from "@/server/core/scim/messages";
 import type { Db, DbOrTx, Tx } from "@/server/db/client";
 import { directoryGroupMembers, directoryGroups, identities, scimUserProfiles } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
@@ -116,17 +116,8 @@ export async function getScimGroup({
   return toScimGroup(rowOf(group, members), input);
 }
 
-/** If-Match (RFC 7644 §3.14) on a group. */
-function checkVersion(group: GroupRecord, ifMatch: string | null | undefined) {
-  if (!ifMatch || ifMatch.trim() === "*") return;
-  const strip = (tag: string) => tag.trim().replace(/^W\//, "");
-  if (!ifMatch.split(",").some((tag) => strip(tag) === strip(groupVersionOf(group.updatedAt))))
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      `The Group changed since version ${ifMatch.trim()}; it is now ${groupVersionOf(group.updatedAt)}`,
-      { field: "If-Match" },
-    );
-}
+const checkVersion = (group: GroupRecord, ifMatch: string | null | undefined) =>
+  checkIfMatch("Group", groupVersionOf(group.updatedAt), ifMatch);
 
 /** Members must be Users of this source (not deleted over SCIM); anyone else is answered as no User. */
 async function checkMembers(tx: Tx, ctx: SourceContext, ids: string[]) {

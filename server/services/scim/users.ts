@@ -6,7 +6,7 @@ import { readUserResource } from "@/server/core/scim/coerce";
 import { MAX_RESULTS } from "@/server/core/scim/discovery";
 import { invalidValue, ScimError } from "@/server/core/scim/errors";
 import { parseFilter } from "@/server/core/scim/filter";
-import { listResponse, readPage } from "@/server/core/scim/messages";
+import { checkIfMatch, listResponse, readPage } from "@/server/core/scim/messages";
 import { applyPatch } from "@/server/core/scim/patch";
 import { ENTERPRISE_SCHEMA } from "@/server/core/scim/schema";
 import { impliedProfile, type ScimProfile, type SignInEmailFrom } from "@/server/core/scim/profile";
@@ -107,18 +107,8 @@ async function loadIdentity(
   return scimIdentityOf(row);
 }
 
-/** If-Match (RFC 7644 §3.14): a write based on an older version is refused with 412. */
-function checkVersion(person: ScimIdentity, ifMatch: string | null | undefined) {
-  if (!ifMatch || ifMatch.trim() === "*") return;
-  const strip = (tag: string) => tag.trim().replace(/^W\//, "");
-  const current = strip(versionOf(person.updatedAt));
-  if (!ifMatch.split(",").some((tag) => strip(tag) === current))
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      `The User changed since version ${ifMatch.trim()}; it is now ${versionOf(person.updatedAt)}`,
-      { field: "If-Match" },
-    );
-}
+const checkVersion = (person: ScimIdentity, ifMatch: string | null | undefined) =>
+  checkIfMatch("User", versionOf(person.updatedAt), ifMatch);
 
 /**
  * GET /Users: a page of the source's Users, filtered in PostgreSQL (see filter-sql.ts for why not
