@@ -164,7 +164,7 @@ const AUDITED_MEMBERS = 100;
 /**
  * Writes a group's next state in the caller's transaction: the row, the membership, every
  * affected person's `groups` attribute (joiners and leavers of the group; everyone in it when
- * it is renamed) and the audit event.
+ * it is renamed) and the audit event. The caller has locked those people (lockPeople).
  */
 async function writeGroup(
   tx: Tx,
@@ -180,7 +180,6 @@ async function writeGroup(
   const removed = [...had].filter((m) => !wanted.has(m));
   const renamed = before !== null && before.displayName !== next.displayName;
   const affected = [...new Set([...added, ...removed, ...(renamed ? next.members : [])])];
-  await lockPeople(tx, affected);
   if (before && (renamed || before.externalId !== next.externalId || added.length || removed.length))
     await tx
       .update(directoryGroups)

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { and, asc, count, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError, isDomainError } from "@/server/core/errors";
 import { readUserResource } from "@/server/core/scim/coerce";
@@ -9,7 +9,7 @@ import { parseFilter } from "@/server/core/scim/filter";
 import { checkIfMatch, listResponse, readPage } from "@/server/core/scim/messages";
 import { applyPatch } from "@/server/core/scim/patch";
 import { ENTERPRISE_SCHEMA } from "@/server/core/scim/schema";
-import { impliedProfile, type ScimProfile, type SignInEmailFrom } from "@/server/core/scim/profile";
+import { impliedProfile, type ScimProfile } from "@/server/core/scim/profile";
 import {
   toScimUser,
   userChanges,
@@ -19,14 +19,16 @@ import {
   type UserChanges,
 } from "@/server/core/scim/user";
 import type { Db, DbOrTx, Tx } from "@/server/db/client";
-import { hrSources, identities, scimUserProfiles } from "@/server/db/schema";
+import { identities, scimUserProfiles } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
 import { createIdentity } from "../identity-create";
 import { takeOverAwaitingPerson } from "../identity-takeover";
-import { retryingDeadlocks } from "../unique-violation";
+import { refusingUniqueViolation, retryingDeadlocks } from "../unique-violation";
 import { filterToSql } from "./filter-sql";
+import { deletedBySource, saveProfile, signInFromOf } from "./user-profiles";
+import { assertUnique, hrIdOf, uniqueness } from "./user-uniqueness";
 import { leaveOtherSourcesGroups } from "./group-membership";
 
 /** Every SCIM call knows the URL of /Users, for meta.location and manager.$ref. */
@@ -157,78 +159,6 @@ export async function getScimUser({ ctx, input }: { ctx: SourceContext; input: U
   return toScimUser(await loadIdentity(ctx.db, ctx, input.id), input.usersUrl);
 }
 
-type Unique = {
-  userName?: string;
-  externalId?: string | null;
-  email?: string;
-  hrId?: { value: string; from: string };
-};
-const hrIdOf = (value: string | undefined, profile: ScimProfile) =>
-  value ? { value, from: profile.employeeNumber ? `${ENTERPRISE_SCHEMA}:employeeNumber` : "externalId" } : undefined;
-
-/** Someone else holds `value` where `column` (of a profile, or of an identity no client has written) keeps it. */
-async function taken(tx: Tx, where: ReturnType<typeof and>, exceptId?: string) {
-  const [row] = await tx
-    .select({ id: identities.id })
-    .from(identities)
-    .leftJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
-    .where(and(where, exceptId ? ne(identities.id, exceptId) : undefined))
-    .limit(1);
-  return Boolean(row);
-}
-
-const uniqueness = (attribute: string, value: string) =>
-  new ScimError("uniqueness", `${attribute}: another User already has ${value}`, { field: attribute });
-
-/**
- * userName and externalId are unique (RFC 7643 §4.1.1, userName case-insensitively) across the
- * whole directory, and so are the sign-in email and the HR id Clearance keeps beside them; a
- * person no client has written has their email as userName and their HR id as externalId.
- * Another User holding one is a 409 uniqueness, worded the same whoever manages that User.
- */
-async function assertUnique(tx: Tx, values: Unique, exceptId?: string) {
-  const implied = isNull(scimUserProfiles.identityId);
-  const live = isNull(scimUserProfiles.deletedAt);
-  if (values.userName) {
-    const lower = values.userName.toLowerCase();
-    const clash = or(
-      and(live, sql`lower(${scimUserProfiles.userName}) = ${lower}`),
-      and(implied, sql`lower(${identities.email}) = ${lower}`),
-    );
-    if (await taken(tx, clash, exceptId)) throw uniqueness("userName", values.userName);
-  }
-  if (values.externalId) {
-    const clash = or(
-      and(live, eq(scimUserProfiles.externalId, values.externalId)),
-      and(implied, eq(identities.externalId, values.externalId)),
-    );
-    if (await taken(tx, clash, exceptId)) throw uniqueness("externalId", values.externalId);
-  }
-  if (values.email && (await taken(tx, sql`lower(${identities.email}) = ${values.email.toLowerCase()}`, exceptId)))
-    throw uniqueness("emails", values.email);
-  // The HR id comes from employeeNumber when the client sends one, else from its externalId.
-  if (values.hrId && (await taken(tx, eq(identities.externalId, values.hrId.value), exceptId)))
-    throw uniqueness(values.hrId.from, values.hrId.value);
-}
-
-/** Where the source's Users take their sign-in email from (hr_sources.scim_sign_in_email). */
-async function signInFromOf(db: DbOrTx, ctx: SourceContext): Promise<SignInEmailFrom> {
-  const [row] = await db
-    .select({ from: hrSources.scimSignInEmail })
-    .from(hrSources)
-    .where(eq(hrSources.key, ctx.sourceKey));
-  return row?.from === "user_name" ? "user_name" : "primary_email";
-}
-
-/** Writes the client's view of the person: one row per person, replaced on every write. */
-async function saveProfile(tx: Tx, identityId: string, profile: ScimProfile) {
-  const values = { ...profile, deletedAt: null };
-  await tx
-    .insert(scimUserProfiles)
-    .values({ identityId, ...values })
-    .onConflictDoUpdate({ target: scimUserProfiles.identityId, set: values });
-}
-
 const currentUser = (person: ScimIdentity, usersUrl: string): CurrentUser => ({
   resource: toScimUser(person, usersUrl),
   employmentStatus: person.employmentStatus,
@@ -249,37 +179,15 @@ async function managerEmailOf(tx: Tx, id: string): Promise<string> {
 }
 
 const reasonOf = (verb: string) => `SCIM ${verb}`;
-const UNIQUE_VIOLATION = "23505";
-
 /** Two clients writing the same userName or externalId at once: the unique indexes decide, the loser hears uniqueness. */
-async function uniquely<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await retryingDeadlocks(write);
-  } catch (err) {
-    const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-    if (code === UNIQUE_VIOLATION)
-      throw new ScimError("uniqueness", "userName, email or externalId: another User took it at the same moment", {
+const uniquely = <T>(write: () => Promise<T>) =>
+  refusingUniqueViolation(
+    () => retryingDeadlocks(write),
+    () =>
+      new ScimError("uniqueness", "userName, email or externalId: another User took it at the same moment", {
         field: "userName",
-      });
-    throw err;
-  }
-}
-
-/**
- * A POST for someone this source deleted over SCIM (the same sign-in email, still its person):
- * the client re-creates them, so they come back (a rehire) rather than clash with themselves.
- */
-async function deletedBySource(tx: Tx, ctx: SourceContext, email: string): Promise<string | null> {
-  const [row] = await tx
-    .select({ id: identities.id })
-    .from(identities)
-    .innerJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
-    .where(
-      and(sql`lower(${identities.email}) = ${email}`, managedBy(ctx), sql`${scimUserProfiles.deletedAt} is not null`),
-    )
-    .for("update", { of: identities });
-  return row?.id ?? null;
-}
+      }),
+  );
 
 /**
  * POST /Users: a joiner, managed by the token's source. createIdentity writes the person, their
