@@ -11,15 +11,18 @@ import {
 import { isActiveStatus } from "@/server/core/identity/status";
 import { formatAttribute } from "./attribute-format";
 
-/** A person's HR attributes as a definition list. */
+/** A person's HR attributes as a definition list; with `provenance`, who set each and when. */
 export function AttributeList({
   attributes,
   manager,
   managerHref,
+  provenance,
 }: {
   attributes: Record<HrAttribute, AttributeValue>;
   manager: { displayName: string; email: string } | null;
   managerHref?: string;
+  /** per attribute, already worded: "Set by SCIM · okta, 3 Dec 2026, 14:02" */
+  provenance?: Partial<Record<HrAttribute, string>>;
 }) {
   const render = (key: HrAttribute): ReactNode => {
     const value = attributes[key];
@@ -57,6 +60,7 @@ export function AttributeList({
         <div key={key} className="flex flex-col" data-attribute={key}>
           <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{hrAttributeLabels[key]}</dt>
           <dd className="mt-0.5 text-sm text-slate-900">{render(key)}</dd>
+          {provenance?.[key] && <dd className="text-xs text-slate-600">{provenance[key]}</dd>}
         </div>
       ))}
     </dl>

@@ -313,6 +313,11 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "hr.rotateToken": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", reason: "authorization table" }) },
   "hr.revokeSource": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", reason: "authorization table" }) },
   "hr.setScimSignInEmail": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", from: "user_name" }) },
+  "hr.attributeOwnership": { allowed: ["it_admin"] },
+  "hr.setAttributeOwnership": {
+    allowed: ["it_admin"],
+    input: () => ({ writer: { kind: "source", key: "no-such-source" }, attributes: ["groups"] }),
+  },
   "hr.handOverPeople": {
     allowed: ["it_admin"],
     input: () => ({

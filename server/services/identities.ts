@@ -7,11 +7,13 @@ import { isActiveStatus } from "@/server/core/identity/status";
 import { validateAttributes } from "@/server/core/identity/validate";
 import { identitySortKeys, type IdentitySortKey } from "@/server/core/identity/directory";
 import { effectiveRoles } from "@/server/core/roles";
-import type { DbOrTx } from "@/server/db/client";
+import { splitByOwnership, type IgnoredWrite } from "@/server/core/identity/ownership";
+import type { DbOrTx, Tx } from "@/server/db/client";
 import { attributesOf, columnsFor } from "@/server/db/identity-columns";
 import { containsPattern } from "@/server/db/like";
 import { hrSources, identities, identityAttributeChanges, portalRoleAssignments } from "@/server/db/schema";
 import { planAccessChange } from "./lifecycle/plan";
+import { ownershipFor, type AttributeWriter } from "./attribute-ownership";
 import { recordAuditEvent } from "./audit";
 import { endSessionsOf } from "./sessions";
 import type { ServiceContext } from "./context";
@@ -118,7 +120,7 @@ async function loadIdentity(db: DbOrTx, id: string, opts: { forUpdate?: boolean 
 /** A person's attributes, portal roles, manager and number of direct reports. */
 export async function getIdentity({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
   const row = await loadIdentity(ctx.db, input.id);
-  const [roles, [reports], [source]] = await Promise.all([
+  const [roles, [reports], [source], provenance] = await Promise.all([
     ctx.db
       .select({ role: portalRoleAssignments.role })
       .from(portalRoleAssignments)
@@ -130,6 +132,7 @@ export async function getIdentity({ ctx, input }: { ctx: ServiceContext; input: 
           .from(hrSources)
           .where(eq(hrSources.key, row.identity.managedBy))
       : [],
+    attributeProvenance(ctx.db, input.id),
   ]);
   const i = row.identity;
   return {
@@ -143,8 +146,33 @@ export async function getIdentity({ ctx, input }: { ctx: ServiceContext; input: 
     directReports: reports?.n ?? 0,
     /** the HR source whose token may read and change this person; null: none may */
     managedBy: source ? { key: source.key, name: source.name, revoked: source.revokedAt !== null } : null,
+    provenance,
     updatedAt: i.updatedAt,
   };
+}
+
+/**
+ * Per attribute, which channel last set it and when (issue 16, point 3): the newest history row
+ * of each. The actor label names the source ("system:scim:okta") or the person who imported.
+ */
+async function attributeProvenance(db: DbOrTx, identityId: string) {
+  const rows = await db
+    .selectDistinctOn([identityAttributeChanges.attribute], {
+      attribute: identityAttributeChanges.attribute,
+      source: identityAttributeChanges.source,
+      actorLabel: identityAttributeChanges.actorLabel,
+      effectiveAt: identityAttributeChanges.effectiveAt,
+    })
+    .from(identityAttributeChanges)
+    .where(eq(identityAttributeChanges.identityId, identityId))
+    .orderBy(
+      identityAttributeChanges.attribute,
+      desc(identityAttributeChanges.effectiveAt),
+      desc(identityAttributeChanges.id),
+    );
+  return Object.fromEntries(rows.map(({ attribute, ...set }) => [attribute, set])) as Partial<
+    Record<HrAttribute, { source: string; actorLabel: string; effectiveAt: Date }>
+  >;
 }
 
 /** Attribute changes of one person, newest first. */
@@ -190,14 +218,28 @@ export interface ChangeAttributesInput {
   /** New values by HR attribute name; validated here, whoever sends them. */
   attributes: Record<string, unknown>;
   source: "seed" | "hr_event" | "csv" | "scim" | "admin";
+  /** the HR source writing, for "hr_event" and "scim" (and a directory pull): its attribute ownership applies */
+  sourceKey?: string;
   effectiveAt?: Date;
   reason?: string;
 }
 
+/** The channel whose attribute ownership decides what of a write applies (the seed writes everything). */
+const writerOf = (input: ChangeAttributesInput): AttributeWriter | null =>
+  input.sourceKey
+    ? { kind: "source", key: input.sourceKey }
+    : input.source === "csv"
+      ? { kind: "csv" }
+      : input.source === "admin"
+        ? { kind: "manual" }
+        : null;
+
 /**
  * Applies new HR attribute values to a person: the row, one history entry per changed
- * attribute and the audit event commit together. Unchanged values are ignored. A person who
- * stops being Active loses their portal sessions in the same transaction.
+ * attribute and the audit event commit together. Unchanged values are ignored, and so are
+ * values the writer does not own (issue 16, point 3): those that differ from what is stored are
+ * recorded in their own audit event. A person who stops being Active loses their portal
+ * sessions in the same transaction.
  */
 export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceContext; input: ChangeAttributesInput }) {
   const validated = validateAttributes(input.attributes);
@@ -211,10 +253,16 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
     // Locked so that two updates of one person diff against what the other wrote.
     const current = await loadIdentity(tx, input.identityId, { forUpdate: true });
     const before = attributesOf(current.identity, current.managerEmail?.toLowerCase() ?? null);
-    const changes = diffAttributes(before, validated.values);
-    if (changes.length === 0) return { changed: [] as HrAttribute[], planId: null };
+    const writer = writerOf(input);
+    const ownership = writer ? await ownershipFor(tx, writer, current.identity.managedBy) : null;
+    const { applied, ignored } = ownership
+      ? splitByOwnership(validated.values, before, ownership.writer, ownership.authority)
+      : { applied: validated.values, ignored: [] as IgnoredWrite[] };
+    if (ignored.length) await recordIgnoredWrites(tx, ctx, input, ignored);
+    const changes = diffAttributes(before, applied);
+    if (changes.length === 0) return { changed: [] as HrAttribute[], planId: null, ignored };
 
-    const { manager: managerEmail, ...rest } = validated.values;
+    const { manager: managerEmail, ...rest } = applied;
     const cols = columnsFor(rest);
     if (changes.some((c) => c.attribute === "manager")) {
       cols.managerId = managerEmail ? await managerIdFor(tx, input.identityId, String(managerEmail)) : null;
@@ -263,7 +311,23 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
       changes: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
       reason: input.reason ?? null,
     });
-    return { changed: changes.map((c) => c.attribute), planId: plan?.id ?? null };
+    return { changed: changes.map((c) => c.attribute), planId: plan?.id ?? null, ignored };
+  });
+}
+
+/** What a writer sent and was not applied, for whoever wonders why the title did not change. */
+async function recordIgnoredWrites(tx: Tx, ctx: ServiceContext, input: ChangeAttributesInput, ignored: IgnoredWrite[]) {
+  await recordAuditEvent(tx, ctx, {
+    action: "identity.attribute_writes_ignored",
+    subjectType: "identity",
+    subjectId: input.identityId,
+    after: Object.fromEntries(ignored.map((w) => [w.attribute, w.sent])),
+    reason: input.reason ?? null,
+    context: {
+      source: input.source,
+      ...(input.sourceKey ? { sourceKey: input.sourceKey } : {}),
+      why: Object.fromEntries(ignored.map((w) => [w.attribute, w.reason])),
+    },
   });
 }
 

@@ -1,10 +1,12 @@
 import { eq } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
+import { owns } from "@/server/core/identity/ownership";
 import { validateAttributes } from "@/server/core/identity/validate";
 import type { Tx } from "@/server/db/client";
 import { columnsFor } from "@/server/db/identity-columns";
 import { identities, identityAttributeChanges } from "@/server/db/schema";
+import { ownershipFor, type AttributeWriter } from "./attribute-ownership";
 import { recordAuditEvent } from "./audit";
 import type { ServiceContext } from "./context";
 import { planAccessChange } from "./lifecycle/plan";
@@ -31,12 +33,43 @@ export interface NewIdentityInput {
   reason: string;
 }
 
+const hasValue = (v: unknown) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0);
+
+/**
+ * The attributes the writer owns (issue 16, point 3). A source's others are ignored and
+ * recorded; IT adding someone by hand hears which field it may not fill in.
+ */
+async function ownedPart(tx: Tx, input: NewIdentityInput) {
+  const writer: AttributeWriter | null = input.managedBy
+    ? { kind: "source", key: input.managedBy }
+    : input.source === "csv"
+      ? { kind: "csv" }
+      : input.source === "admin"
+        ? { kind: "manual" }
+        : null;
+  if (!writer) return { owned: input.attributes, ignored: [] };
+  const { writer: mine } = await ownershipFor(tx, writer, null);
+  const entries = Object.entries(input.attributes);
+  const ignored = entries
+    .filter(([attribute, value]) => !owns(mine, attribute) && hasValue(value))
+    .map(([attribute, sent]) => ({ attribute, sent }));
+  const refused = ignored[0];
+  if (writer.kind === "manual" && refused)
+    throw new DomainError(
+      "INVALID_INPUT",
+      `${refused.attribute}: people added by hand do not own this attribute; an HR source sets it (HR sources → Attribute ownership)`,
+      { field: refused.attribute },
+    );
+  return { owned: Object.fromEntries(entries.filter(([attribute]) => owns(mine, attribute))), ignored };
+}
+
 /**
  * A joiner (HR event, SCIM, CSV): the row, the first history entries, the audit event and the
  * joiner plan, in the caller's transaction.
  */
 export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIdentityInput) {
-  const { manager, ...rest } = input.attributes as Record<string, unknown> & { manager?: string | null };
+  const { owned, ignored } = await ownedPart(tx, input);
+  const { manager, ...rest } = owned as Record<string, unknown> & { manager?: string | null };
   const validated = validateAttributes({ employment_status: "Active", ...rest });
   if (!validated.ok)
     throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), {
@@ -94,7 +127,11 @@ export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIden
       ...(input.managedBy ? { managedBy: input.managedBy } : {}),
     },
     reason: input.reason,
-    context: { source: input.source },
+    context: {
+      source: input.source,
+      // what the source sent for attributes it does not own (issue 16, point 3): not applied
+      ...(ignored.length ? { ignored: Object.fromEntries(ignored.map((w) => [w.attribute, w.sent])) } : {}),
+    },
   });
   await planAccessChange(tx, ctx, {
     identityId: row!.id,

@@ -128,6 +128,10 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
   "hr.revokeSource": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.createSource": { callers: ["it_admin"], input: () => ({ key: "workday", name: "Workday" }) },
   "hr.setScimSignInEmail": { callers: ["it_admin"], input: () => ({ key: "no-such-source", from: "user_name" }) },
+  "hr.setAttributeOwnership": {
+    callers: ["it_admin"],
+    input: () => ({ writer: { kind: "csv" }, attributes: ["department", "job_title"] }),
+  },
   "portalRoles.grant": {
     callers: ["it_admin"],
     input: () => ({ email: "sarah.chen@company.com", role: "auditor", reason: "Quarterly access review" }),

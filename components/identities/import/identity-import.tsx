@@ -11,6 +11,7 @@ import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Skeleton } from "@/components/ui/skeleton";
 import { importLimits } from "@/server/core/identity/import-table";
+import { ImportIgnored } from "./import-ignored";
 import { ImportChanges, ImportCounts, ImportProblems, ImportUnknownValues } from "./import-preview";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
@@ -121,6 +122,7 @@ export function IdentityImport() {
           </div>
           <ImportProblems problems={data.problems} />
           <ImportUnknownValues values={data.unknownValues} />
+          <ImportIgnored rows={data.ignored} />
           <ImportChanges key={data.fingerprint} changes={data.changes} />
         </section>
       )}

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { createHrSource, listHrSources } from "@/server/services/hr/events";
 import { handOverPeople, previewHandover } from "@/server/services/hr/handover";
 import { setScimSignInEmail } from "@/server/services/hr/scim-settings";
+import { listAttributeOwnership, setAttributeOwnership } from "@/server/services/attribute-ownership";
+import { hrAttributes } from "@/server/core/identity/attributes";
 import { revokeHrSource, rotateHrSourceToken } from "@/server/services/hr/tokens";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
@@ -23,6 +25,24 @@ export const hrRouter = createTRPCRouter({
   setScimSignInEmail: itAdminProcedure
     .input(z.strictObject({ key: sourceKey, from: z.enum(["primary_email", "user_name"]) }))
     .mutation(({ ctx, input }) => setScimSignInEmail({ ctx: ctx.service, input })),
+  /** Which HR attributes each channel (every source, CSV import, adding by hand) is authoritative for. */
+  attributeOwnership: itAdminProcedure.query(({ ctx }) => listAttributeOwnership({ ctx: ctx.service })),
+  /** Declares what a channel owns (null: every attribute); applies to its next writes. */
+  setAttributeOwnership: itAdminProcedure
+    .input(
+      z.strictObject({
+        writer: z.discriminatedUnion("kind", [
+          z.strictObject({ kind: z.literal("source"), key: sourceKey }),
+          z.strictObject({ kind: z.literal("csv") }),
+          z.strictObject({ kind: z.literal("manual") }),
+        ]),
+        attributes: z
+          .array(z.enum(hrAttributes))
+          .max(hrAttributes.length * 2)
+          .nullable(),
+      }),
+    )
+    .mutation(({ ctx, input }) => setAttributeOwnership({ ctx: ctx.service, input })),
   /** A new token for the source, shown once; the old one stops working. */
   rotateToken: itAdminProcedure
     .input(z.strictObject({ key: sourceKey, reason: handoverReason }))

@@ -1,5 +1,6 @@
 import { diffAttributes, type AttributeChange, type AttributeValue, type HrAttribute } from "./attributes";
 import type { ImportProblem, ImportRecord, ImportTable } from "./import-table";
+import type { IgnoredWrite } from "./ownership";
 
 /** A person the file names who already exists. */
 export interface ExistingPerson {
@@ -24,9 +25,17 @@ export type ImportOutcome =
       person: PersonRef;
       changes: AttributeChange[];
       values: Partial<Record<HrAttribute, AttributeValue>>;
+      /** values the file gives for attributes a CSV import does not own (import-ownership.ts) */
+      ignored?: IgnoredWrite[];
     }
-  | { kind: "changed"; row: number; person: PersonRef & { id: string }; changes: AttributeChange[] }
-  | { kind: "unchanged"; row: number; person: PersonRef & { id: string } };
+  | {
+      kind: "changed";
+      row: number;
+      person: PersonRef & { id: string };
+      changes: AttributeChange[];
+      ignored?: IgnoredWrite[];
+    }
+  | { kind: "unchanged"; row: number; person: PersonRef & { id: string }; ignored?: IgnoredWrite[] };
 
 export interface ImportPlan {
   /** new people first, each after the manager the file also creates; then changes, by row */

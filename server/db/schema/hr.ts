@@ -18,6 +18,12 @@ export const hrSources = pgTable(
      * one, else the first), or userName when the client sends an email there.
      */
     scimSignInEmail: text().notNull().default("primary_email"),
+    /**
+     * The HR attributes this source is authoritative for (issue 16, point 3); null: all of them.
+     * Its writes to any other attribute are ignored and recorded, and IT's own channels (CSV
+     * import, adding by hand) cannot change these attributes of the people it manages.
+     */
+    ownedAttributes: text().array(),
   },
   (t) => [
     check("hr_sources_key_format", sql`${t.key} ~ '^[a-z][a-z0-9-]*$'`),

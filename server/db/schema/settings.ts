@@ -11,6 +11,10 @@ export const organizationSettings = pgTable(
   {
     id: integer().primaryKey().default(1),
     timeZone: text().notNull().default("UTC"),
+    /** The HR attributes a CSV import may set (issue 16, point 3); null: all of them. */
+    csvOwnedAttributes: text().array(),
+    /** The HR attributes IT may give someone it adds by hand; null: all of them. */
+    manualOwnedAttributes: text().array(),
     updatedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [check("organization_settings_single_row", sql`${t.id} = 1`)],

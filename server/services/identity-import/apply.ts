@@ -10,6 +10,7 @@ import { buildImport, importCounts } from "./build";
 // Imports are serialized: two at once could each create the same new person.
 const IDENTITY_IMPORT_LOCK = 7_414_020;
 const REASON = "CSV import";
+const IGNORED_RECORDED = 1000;
 
 /** A failure while applying names the row it happened on; the whole import rolls back. */
 async function onRow<T>(row: number, work: () => Promise<T>): Promise<T> {
@@ -49,6 +50,9 @@ export async function applyIdentityImport({
       );
     }
     const counts = importCounts(plan);
+    const ignored = plan.outcomes.flatMap((o) =>
+      (o.ignored ?? []).map((w) => ({ row: o.row, externalId: o.person.externalId, ...w })),
+    );
     if (counts.errors > 0)
       throw new DomainError(
         "INVALID_INPUT",
@@ -92,9 +96,16 @@ export async function applyIdentityImport({
       action: "identity.csv_imported",
       subjectType: "identity_import",
       subjectId: fingerprint.slice(0, 16),
-      after: { created: counts.new, changed: counts.changed, unchanged: counts.unchanged, plans },
+      after: {
+        created: counts.new,
+        changed: counts.changed,
+        unchanged: counts.unchanged,
+        plans,
+        ignored: ignored.length,
+      },
       reason: REASON,
-      context: { fingerprint },
+      // values not applied because of attribute ownership (issue 16, point 3), as the preview showed them
+      context: { fingerprint, ...(ignored.length ? { ignored: ignored.slice(0, IGNORED_RECORDED) } : {}) },
     });
     return { created: counts.new, changed: counts.changed, unchanged: counts.unchanged, plans };
   });

@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { CsvSyntaxError, parseCsv } from "@/server/core/csv";
 import { DomainError } from "@/server/core/errors";
 import { planImport, type ExistingPerson, type ImportPlan } from "@/server/core/identity/import-plan";
+import { withOwnership, type ImportOwnership } from "@/server/core/identity/import-ownership";
 import {
   importLimits,
   readImportTable,
@@ -12,7 +13,7 @@ import {
 } from "@/server/core/identity/import-table";
 import type { DbOrTx } from "@/server/db/client";
 import { attributesOf } from "@/server/db/identity-columns";
-import { identities } from "@/server/db/schema";
+import { hrSources, identities, organizationSettings } from "@/server/db/schema";
 
 export interface BuiltImport {
   table: ImportTable;
@@ -111,12 +112,45 @@ export async function buildImport(
     if (typeof r.values.manager === "string") mentioned.add(r.values.manager);
   }
   const emailOwners = await loadEmailOwners(db, [...mentioned]);
-  const plan = planImport(table, { byKey, emailOwners, importerId: opts.importerId });
+  const ownership = await importOwnership(
+    db,
+    rows.map((r) => ({ id: r.identity.id, managedBy: r.identity.managedBy })),
+  );
+  const plan = withOwnership(planImport(table, { byKey, emailOwners, importerId: opts.importerId }), ownership);
   const state = [...byKey]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, p]) => [key, p.id, p.updatedAt.toISOString(), p.attributes]);
   const owners = [...emailOwners].sort(([a], [b]) => a.localeCompare(b));
-  return { table, plan, fingerprint: sha256(JSON.stringify({ csv: sha256(csv), state, owners })) };
+  // what is owned is part of what the preview showed: apply refuses when it changed since
+  const owned = [ownership.csv, ...rows.map((r) => [r.identity.id, ownership.authorityOf(r.identity.id)])];
+  return { table, plan, fingerprint: sha256(JSON.stringify({ csv: sha256(csv), state, owners, owned })) };
+}
+
+/** What a CSV import owns, and what the sources managing the people it names own. */
+async function importOwnership(
+  db: DbOrTx,
+  people: { id: string; managedBy: string | null }[],
+): Promise<ImportOwnership> {
+  const [settings] = await db
+    .select({ owned: organizationSettings.csvOwnedAttributes })
+    .from(organizationSettings)
+    .limit(1);
+  const keys = [...new Set(people.flatMap((p) => (p.managedBy ? [p.managedBy] : [])))];
+  const sources = keys.length
+    ? await db
+        .select({ key: hrSources.key, owned: hrSources.ownedAttributes })
+        .from(hrSources)
+        .where(inArray(hrSources.key, keys))
+    : [];
+  const ownedBy = new Map(sources.map((s) => [s.key, s.owned ?? null]));
+  const managedBy = new Map(people.map((p) => [p.id, p.managedBy]));
+  return {
+    csv: settings?.owned ?? null,
+    authorityOf: (id) => {
+      const key = managedBy.get(id);
+      return key ? { sourceKey: key, owned: ownedBy.get(key) ?? null } : null;
+    },
+  };
 }
 
 export function importCounts(plan: ImportPlan) {

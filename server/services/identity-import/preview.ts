@@ -34,6 +34,11 @@ export async function previewIdentityImport({ ctx, input }: { ctx: ServiceContex
     changes: touched
       .sort((a, b) => a.row - b.row)
       .map((o) => ({ row: o.row, kind: o.kind, person: o.person, changes: o.changes })),
+    /** values set aside because a CSV import, or the source managing the person, owns the attribute */
+    ignored: plan.outcomes
+      .filter((o) => o.ignored?.length)
+      .sort((a, b) => a.row - b.row)
+      .map((o) => ({ row: o.row, person: o.person, ignored: o.ignored! })),
     problems: plan.problems,
     unknownValues: unknownValues(engine.loaded.policies, incoming, engine.config),
   };

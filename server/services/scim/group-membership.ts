@@ -5,7 +5,13 @@ import { diffAttributes } from "@/server/core/identity/attributes";
 import { evaluateIdentity, type ExpectedGrant } from "@/server/core/policy";
 import type { Tx } from "@/server/db/client";
 import { attributeColumns, attributesOf } from "@/server/db/identity-columns";
-import { directoryGroupMembers, directoryGroups, identities, identityAttributeChanges } from "@/server/db/schema";
+import {
+  directoryGroupMembers,
+  directoryGroups,
+  hrSources,
+  identities,
+  identityAttributeChanges,
+} from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { planAccessChange } from "../lifecycle/plan";
@@ -51,7 +57,14 @@ export async function refreshGroupsOf(tx: Tx, ctx: ServiceContext, people: strin
       .select({ identityId: directoryGroupMembers.identityId, name: directoryGroups.displayName })
       .from(directoryGroupMembers)
       .innerJoin(directoryGroups, eq(directoryGroups.id, directoryGroupMembers.groupId))
-      .where(inArray(directoryGroupMembers.identityId, people))
+      .innerJoin(hrSources, eq(hrSources.key, directoryGroups.managedBy))
+      // only the groups of sources that own the attribute (issue 16, point 3); the others stay readable over SCIM
+      .where(
+        and(
+          inArray(directoryGroupMembers.identityId, people),
+          sql`(${hrSources.ownedAttributes} is null or 'groups' = any(${hrSources.ownedAttributes}))`,
+        ),
+      )
       .orderBy(asc(directoryGroups.displayName)),
     await tx
       .select({ id: identities.id, ...attributeColumns, managerEmail: manager.email })

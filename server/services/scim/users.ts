@@ -307,11 +307,15 @@ async function applyChanges(tx: Tx, ctx: SourceContext, person: StoredUser, chan
   const attributes: Record<string, unknown> = { ...changes.attributes };
   if (changes.managerId !== undefined)
     attributes.manager = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
-  await changeIdentityAttributes({
-    ctx: { ...ctx, db: tx as unknown as Db },
-    input: { identityId: person.id, attributes, source: "scim", effectiveAt: ctx.clock(), reason },
-  });
+  await writeAttributes(tx, ctx, person.id, attributes, reason);
 }
+
+/** HR attributes go the way every writer's do: ownership, history, audit event, plan. */
+const writeAttributes = (tx: Tx, ctx: SourceContext, identityId: string, attributes: object, reason: string) =>
+  changeIdentityAttributes({
+    ctx: { ...ctx, db: tx as unknown as Db },
+    input: { identityId, attributes: { ...attributes }, source: "scim", sourceKey: ctx.sourceKey, reason },
+  });
 
 type WriteInput = UsersUrl & { id: string; ifMatch?: string | null };
 
@@ -380,16 +384,8 @@ export async function deleteScimUser({
         reason: reasonOf("delete"),
         context: { source: "scim" },
       });
-      await changeIdentityAttributes({
-        ctx: { ...ctx, db: tx as unknown as Db },
-        input: {
-          identityId: person.id,
-          attributes: { employment_status: "Terminated" },
-          source: "scim",
-          effectiveAt: ctx.clock(),
-          reason: reasonOf("delete"),
-        },
-      });
+      // a source that does not own employment_status deletes its User, not the person's job
+      await writeAttributes(tx, ctx, person.id, { employment_status: "Terminated" }, reasonOf("delete"));
     }),
   );
 }

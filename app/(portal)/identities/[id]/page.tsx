@@ -7,6 +7,9 @@ import { AttributeHistory } from "@/components/identities/attribute-history";
 import { HISTORY_PAGE_SIZE } from "@/components/identities/page-sizes";
 import { ExpectedAccessList } from "@/components/access/expected-access-list";
 import { AttributeList } from "@/components/identities/attribute-list";
+import { provenanceLabel } from "@/components/identities/attribute-format";
+import { formatWhen } from "@/components/requests/format";
+import { viewerZone } from "@/server/auth/time-zone";
 import { ManagingSource } from "@/components/identities/managing-source";
 import { RoleBadges } from "@/components/identities/role-badges";
 import { PlanList } from "@/components/lifecycle/plan-list";
@@ -27,6 +30,7 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
   await requireSection("identities");
   const { id } = await params;
   const person = await loadPerson(id);
+  const tz = await viewerZone();
   const access = await (await api()).policies.expectedAccess({ identityId: person.id });
   const plans = await (await api()).lifecycle.plansOf({ identityId: person.id, limit: 10 });
   const { sources } = await (await api()).hr.sources();
@@ -63,6 +67,12 @@ export default async function IdentityPage({ params }: { params: Promise<{ id: s
             attributes={person.attributes}
             manager={person.manager}
             managerHref={person.manager ? `/identities/${person.manager.id}` : undefined}
+            provenance={Object.fromEntries(
+              Object.entries(person.provenance).map(([attribute, p]) => [
+                attribute,
+                `Set by ${provenanceLabel(p)}, ${formatWhen(p.effectiveAt, tz)}`,
+              ]),
+            )}
           />
         </Card>
         <Card

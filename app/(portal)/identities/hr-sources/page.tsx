@@ -1,3 +1,4 @@
+import { AttributeOwnership } from "@/components/hr/attribute-ownership";
 import { BulkHandover } from "@/components/hr/bulk-handover";
 import { HrEventsTable } from "@/components/hr/hr-events-table";
 import { HrSourceForm } from "@/components/hr/hr-source-form";
@@ -19,6 +20,7 @@ export default async function HrSourcesPage() {
   const tz = await viewerZone();
   const { sources, unmanaged, events } = await (await api()).hr.sources();
   const { departments } = await (await api()).identities.facets();
+  const ownership = await (await api()).hr.attributeOwnership();
   return (
     <>
       <PageHeader
@@ -75,6 +77,34 @@ export default async function HrSourcesPage() {
           <BulkHandover
             sources={sources.map((s) => ({ key: s.key, name: s.name, revoked: s.revokedAt !== null }))}
             departments={departments}
+          />
+        </Card>
+        <Card
+          title="Attribute ownership"
+          description={
+            "Which attributes each channel is authoritative for. A source's writes to other attributes " +
+            "are ignored and recorded in the audit trail (identity providers push every attribute they " +
+            "map); a CSV import or IT cannot change what the source managing a person owns. Each " +
+            "person's page shows which channel set each attribute, and when."
+          }
+        >
+          <AttributeOwnership
+            attributes={ownership.attributes}
+            rows={[
+              ...ownership.sources.map((s) => ({
+                writer: { kind: "source" as const, key: s.key },
+                name: s.name,
+                detail: `Source ${s.key}: HR events, SCIM and groups`,
+                owned: s.owned,
+              })),
+              { writer: { kind: "csv" }, name: "CSV import", detail: "Identities → Import", owned: ownership.csv },
+              {
+                writer: { kind: "manual" },
+                name: "Added by hand",
+                detail: "Identities → Add a person",
+                owned: ownership.manual,
+              },
+            ]}
           />
         </Card>
         <Card title="Recent events">
