@@ -26,7 +26,7 @@ export function AttributeOwnership({ rows, attributes }: { rows: OwnershipRow[];
     <ul className="divide-y divide-slate-100 text-sm" aria-label="Attribute ownership">
       {rows.map((row) => (
         <OwnershipItem
-          key={row.writer.kind === "source" ? row.writer.key : row.writer.kind}
+          key={row.writer.kind === "source" ? `source:${row.writer.key}` : row.writer.kind}
           row={row}
           attributes={attributes}
         />
@@ -105,7 +105,16 @@ function OwnershipItem({ row, attributes }: { row: OwnershipRow; attributes: str
             <Button type="submit" disabled={save.isPending}>
               {save.isPending ? "Saving…" : "Save"}
             </Button>
-            <Button type="button" variant="secondary" onClick={() => setEditing(false)}>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={() => {
+                // what was saved, not the unsaved ticks, next time
+                setAll(row.owned === null);
+                setChosen(row.owned ?? attributes);
+                setEditing(false);
+              }}
+            >
               Cancel
             </Button>
           </div>

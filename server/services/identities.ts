@@ -165,11 +165,8 @@ async function attributeProvenance(db: DbOrTx, identityId: string) {
     })
     .from(identityAttributeChanges)
     .where(eq(identityAttributeChanges.identityId, identityId))
-    .orderBy(
-      identityAttributeChanges.attribute,
-      desc(identityAttributeChanges.effectiveAt),
-      desc(identityAttributeChanges.id),
-    );
+    // the newest recorded, which is the value stored (a backdated change is recorded later, effective earlier)
+    .orderBy(identityAttributeChanges.attribute, desc(identityAttributeChanges.id));
   return Object.fromEntries(rows.map(({ attribute, ...set }) => [attribute, set])) as Partial<
     Record<HrAttribute, { source: string; actorLabel: string; effectiveAt: Date }>
   >;
@@ -217,7 +214,7 @@ export interface ChangeAttributesInput {
   identityId: string;
   /** New values by HR attribute name; validated here, whoever sends them. */
   attributes: Record<string, unknown>;
-  source: "seed" | "hr_event" | "csv" | "scim" | "admin";
+  source: "seed" | "hr_event" | "csv" | "scim" | "admin" | "pull";
   /** the HR source writing, for "hr_event" and "scim" (and a directory pull): its attribute ownership applies */
   sourceKey?: string;
   effectiveAt?: Date;

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
 import { owns } from "@/server/core/identity/ownership";
+import { isActiveStatus } from "@/server/core/identity/status";
 import { validateAttributes } from "@/server/core/identity/validate";
 import type { Tx } from "@/server/db/client";
 import { columnsFor } from "@/server/db/identity-columns";
@@ -26,7 +27,7 @@ export interface NewIdentityInput {
   displayName: string | null;
   /** HR attributes; employment_status defaults to Active; manager is an email */
   attributes: Record<string, unknown>;
-  source: "hr_event" | "csv" | "scim" | "admin";
+  source: "hr_event" | "csv" | "scim" | "admin" | "pull";
   /** the HR source whose token hires the person and so manages them; null or absent: none */
   managedBy?: string | null;
   effectiveAt: Date;
@@ -50,8 +51,11 @@ async function ownedPart(tx: Tx, input: NewIdentityInput) {
   if (!writer) return { owned: input.attributes, ignored: [] };
   const { writer: mine } = await ownershipFor(tx, writer, null);
   const entries = Object.entries(input.attributes);
+  // A new person the source says is not active is never created Active by default, owned or not.
+  const keep = (attribute: string, value: unknown) =>
+    owns(mine, attribute) || (attribute === "employment_status" && !isActiveStatus(String(value ?? "Active")));
   const ignored = entries
-    .filter(([attribute, value]) => !owns(mine, attribute) && hasValue(value))
+    .filter(([attribute, value]) => !keep(attribute, value) && hasValue(value))
     .map(([attribute, sent]) => ({ attribute, sent }));
   const refused = ignored[0];
   if (writer.kind === "manual" && refused)
@@ -60,7 +64,7 @@ async function ownedPart(tx: Tx, input: NewIdentityInput) {
       `${refused.attribute}: people added by hand do not own this attribute; an HR source sets it (HR sources → Attribute ownership)`,
       { field: refused.attribute },
     );
-  return { owned: Object.fromEntries(entries.filter(([attribute]) => owns(mine, attribute))), ignored };
+  return { owned: Object.fromEntries(entries.filter(([attribute, value]) => keep(attribute, value))), ignored };
 }
 
 /**
@@ -68,6 +72,13 @@ async function ownedPart(tx: Tx, input: NewIdentityInput) {
  * joiner plan, in the caller's transaction.
  */
 export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIdentityInput) {
+  // Checked before ownership: a misspelt attribute is an error, not an ignored write.
+  const { manager: _, ...sent } = input.attributes;
+  const checked = validateAttributes(sent);
+  if (!checked.ok)
+    throw new DomainError("INVALID_INPUT", checked.problems.map((p) => p.message).join("; "), {
+      field: checked.problems[0]!.field,
+    });
   const { owned, ignored } = await ownedPart(tx, input);
   const { manager, ...rest } = owned as Record<string, unknown> & { manager?: string | null };
   const validated = validateAttributes({ employment_status: "Active", ...rest });

@@ -18,7 +18,13 @@ import type { ServiceContext } from "./context";
 export async function takeOverAwaitingPerson(
   tx: Tx,
   ctx: ServiceContext,
-  input: { email: string; externalId: string; sourceKey: string; via: "hr_event" | "scim"; identityId?: string },
+  input: {
+    email: string;
+    externalId: string;
+    sourceKey: string;
+    via: "hr_event" | "scim" | "pull";
+    identityId?: string;
+  },
 ): Promise<string | null> {
   const [person] = await tx
     .select({ id: identities.id, externalId: identities.externalId })
@@ -59,7 +65,7 @@ export async function takeOverAwaitingPerson(
     subjectId: person.id,
     before: { externalId: person.externalId, managedBy: null, addedByHand: true },
     after: { externalId: input.externalId, managedBy: input.sourceKey },
-    reason: `The ${input.via === "scim" ? "SCIM" : "HR"} source ${input.sourceKey} sent this email: it manages them from now on`,
+    reason: `The ${{ scim: "SCIM", hr_event: "HR", pull: "directory" }[input.via]} source ${input.sourceKey} sent this email: it manages them from now on`,
     context: { source: input.via },
   });
   return person.id;
