@@ -314,6 +314,21 @@ const table: Record<string, { allowed: Caller[]; input?: (f: Fixture) => unknown
   "hr.revokeSource": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", reason: "authorization table" }) },
   "hr.setScimSignInEmail": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", from: "user_name" }) },
   "hr.attributeOwnership": { allowed: ["it_admin"] },
+  "hr.directoryPulls": { allowed: ["it_admin"] },
+  // Settings naming Clearance's own secret: refused by the service, nothing created.
+  "hr.createDirectoryPull": {
+    allowed: ["it_admin"],
+    input: () => ({
+      key: "okta-authz",
+      name: "Okta",
+      kind: "okta",
+      settings: { orgUrl: "http://127.0.0.1:9/", tokenEnv: "AUTH_SECRET" },
+      intervalMinutes: 60,
+    }),
+  },
+  "hr.updateDirectoryPull": { allowed: ["it_admin"], input: () => ({ key: "no-such-source", intervalMinutes: 30 }) },
+  "hr.testDirectoryPull": { allowed: ["it_admin"], input: () => ({ key: "no-such-source" }) },
+  "hr.syncDirectoryNow": { allowed: ["it_admin"], input: () => ({ key: "no-such-source" }) },
   "hr.setAttributeOwnership": {
     allowed: ["it_admin"],
     input: () => ({ writer: { kind: "source", key: "no-such-source" }, attributes: ["groups"] }),

@@ -2,6 +2,7 @@ import { writeAuditCheckpoint } from "@/server/services/audit-checkpoints/checkp
 import type { ServiceContext } from "@/server/services/context";
 import { runScheduledDriftChecks } from "@/server/services/drift/queries";
 import { deleteExpiredRateLimits } from "@/server/services/rate-limits";
+import { runDueDirectoryPulls } from "@/server/services/directory/pulls";
 import { remindExpiringExceptions } from "@/server/services/exceptions/remind";
 import { sendMonthlyReport } from "@/server/services/reports/metrics";
 import { escalateOverdueRequests, expireStaleRequests, remindApprovers } from "@/server/services/requests/deadlines";
@@ -36,6 +37,8 @@ export const scheduledJobs: { name: string; cron: string; run: (ctx: ServiceCont
   { name: "reports-monthly", cron: "0 6-23 1 * *", run: (ctx) => sendMonthlyReport({ ctx }) },
   // A signed checkpoint of the audit chain's head, outside the database (docs/security/audit-chain.md).
   { name: AUDIT_CHECKPOINT_JOB, cron: "0 * * * *", run: checkpointAuditChain },
+  // Directory pulls (issue 16, point 5) whose interval has passed; each runs on one instance at a time.
+  { name: "directory-pull", cron: "* * * * *", run: (ctx) => runDueDirectoryPulls({ ctx }) },
   // Rate-limit buckets whose window has ended (server/services/rate-limits.ts).
   { name: "rate-limits-clean", cron: "*/10 * * * *", run: (ctx) => deleteExpiredRateLimits(ctx) },
 ];

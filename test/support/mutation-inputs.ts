@@ -128,6 +128,19 @@ export const mutationInputs: Record<string, { callers: MutationCaller[]; input: 
   "hr.revokeSource": { callers: ["it_admin"], input: () => ({ key: "no-such-source", reason: "Leaked in a ticket" }) },
   "hr.createSource": { callers: ["it_admin"], input: () => ({ key: "workday", name: "Workday" }) },
   "hr.setScimSignInEmail": { callers: ["it_admin"], input: () => ({ key: "no-such-source", from: "user_name" }) },
+  "hr.createDirectoryPull": {
+    callers: ["it_admin"],
+    input: () => ({
+      key: "okta-pull",
+      name: "Okta",
+      kind: "okta",
+      settings: { orgUrl: "http://127.0.0.1:9/", tokenEnv: "OKTA_TOKEN" },
+      intervalMinutes: 60,
+    }),
+  },
+  "hr.updateDirectoryPull": { callers: ["it_admin"], input: () => ({ key: "no-such-source", intervalMinutes: 30 }) },
+  "hr.testDirectoryPull": { callers: ["it_admin"], input: () => ({ key: "no-such-source" }) },
+  "hr.syncDirectoryNow": { callers: ["it_admin"], input: () => ({ key: "no-such-source" }) },
   "hr.setAttributeOwnership": {
     callers: ["it_admin"],
     input: () => ({ writer: { kind: "csv" }, attributes: ["department", "job_title"] }),

@@ -4,6 +4,14 @@ import { handOverPeople, previewHandover } from "@/server/services/hr/handover";
 import { setScimSignInEmail } from "@/server/services/hr/scim-settings";
 import { listAttributeOwnership, setAttributeOwnership } from "@/server/services/attribute-ownership";
 import { hrAttributes } from "@/server/core/identity/attributes";
+import { directoryKind } from "@/server/directory/registry";
+import {
+  createDirectoryPull,
+  listDirectoryPulls,
+  requestDirectoryPull,
+  testDirectoryPull,
+  updateDirectoryPull,
+} from "@/server/services/directory/pulls";
 import { revokeHrSource, rotateHrSourceToken } from "@/server/services/hr/tokens";
 import { createTRPCRouter, itAdminProcedure } from "../trpc";
 
@@ -43,6 +51,37 @@ export const hrRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => setAttributeOwnership({ ctx: ctx.service, input })),
+  /** Directories read on a schedule (Okta, Entra ID, Google Workspace), with their last run. */
+  directoryPulls: itAdminProcedure.query(({ ctx }) => listDirectoryPulls({ ctx: ctx.service })),
+  /** Connects a directory: a new source whose people are pulled every intervalMinutes. */
+  createDirectoryPull: itAdminProcedure
+    .input(
+      z.strictObject({
+        key: z.string().trim().min(2).max(60),
+        name: z.string().trim().max(200),
+        kind: directoryKind,
+        settings: z.record(z.string().max(100), z.unknown()),
+        intervalMinutes: z.int().min(5).max(10_080),
+      }),
+    )
+    .mutation(({ ctx, input }) => createDirectoryPull({ ctx: ctx.service, input })),
+  updateDirectoryPull: itAdminProcedure
+    .input(
+      z.strictObject({
+        key: sourceKey,
+        settings: z.record(z.string().max(100), z.unknown()).optional(),
+        intervalMinutes: z.int().min(5).max(10_080).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => updateDirectoryPull({ ctx: ctx.service, input })),
+  /** Calls the directory's health check: credentials and permissions, naming what is missing. */
+  testDirectoryPull: itAdminProcedure
+    .input(z.strictObject({ key: sourceKey }))
+    .mutation(({ ctx, input }) => testDirectoryPull({ ctx: ctx.service, input })),
+  /** Pulls now instead of at the next interval ("busy" when a pull is running). */
+  syncDirectoryNow: itAdminProcedure
+    .input(z.strictObject({ key: sourceKey, allowMassLeave: z.boolean().optional() }))
+    .mutation(({ ctx, input }) => requestDirectoryPull({ ctx: ctx.service, input })),
   /** A new token for the source, shown once; the old one stops working. */
   rotateToken: itAdminProcedure
     .input(z.strictObject({ key: sourceKey, reason: handoverReason }))

@@ -20,3 +20,4 @@ export * from "./instances";
 export * from "./config";
 export * from "./scim";
 export * from "./groups";
+export * from "./directory-pull";

@@ -49,7 +49,14 @@ const CHUNK = 1000;
  * planAccessChange (expected access, a plan with grace periods, queued operations): for everyone
  * else nothing more changes. Callers hold these people's row locks.
  */
-export async function refreshGroupsOf(tx: Tx, ctx: ServiceContext, people: string[], reason: string) {
+export async function refreshGroupsOf(
+  tx: Tx,
+  ctx: ServiceContext,
+  people: string[],
+  reason: string,
+  /** the channel the change came through, for the history and the audit event */
+  source: "scim" | "pull" = "scim",
+) {
   if (people.length === 0) return;
   const manager = alias(identities, "manager");
   const [memberships, rows] = [
@@ -96,7 +103,7 @@ export async function refreshGroupsOf(tx: Tx, ctx: ServiceContext, people: strin
         attribute: "groups",
         oldValue: c.before.groups,
         newValue: c.groups,
-        source: "scim",
+        source,
         effectiveAt: now,
         recordedAt: now,
         actorLabel: actorLabel(ctx.actor),
@@ -113,7 +120,7 @@ export async function refreshGroupsOf(tx: Tx, ctx: ServiceContext, people: strin
       before: { groups: c.before.groups },
       after: { groups: c.groups },
       reason,
-      context: { source: "scim", effectiveAt: now.toISOString() },
+      context: { source, effectiveAt: now.toISOString() },
     });
     const before = evaluateIdentity(engine.compiled, { id: c.id, attributes: c.before }, now);
     const after = evaluateIdentity(engine.compiled, { id: c.id, attributes: { ...c.before, groups: c.groups } }, now);
@@ -121,7 +128,7 @@ export async function refreshGroupsOf(tx: Tx, ctx: ServiceContext, people: strin
       await planAccessChange(tx, ctx, {
         identityId: c.id,
         before: c.before,
-        source: "scim",
+        source,
         changes: { groups: c.groups },
         reason,
       });
@@ -140,6 +147,7 @@ export async function leaveOtherSourcesGroups(
   people: string[],
   keep: string | null,
   reason: string,
+  source: "scim" | "pull" = "scim",
 ) {
   if (people.length === 0) return;
   const left = await tx
@@ -157,5 +165,5 @@ export async function leaveOtherSourcesGroups(
       ),
     )
     .returning({ identityId: directoryGroupMembers.identityId });
-  await refreshGroupsOf(tx, ctx, [...new Set(left.map((l) => l.identityId))], reason);
+  await refreshGroupsOf(tx, ctx, [...new Set(left.map((l) => l.identityId))], reason, source);
 }

@@ -31,7 +31,7 @@ const notFound = (id: string) => new DomainError("NOT_FOUND", `No Group has id $
 /** A source reaches only its own groups (as its own people: docs/security/source-scoping.md). */
 const managedBy = (ctx: SourceContext) => eq(directoryGroups.managedBy, ctx.sourceKey);
 
-type GroupRecord = typeof directoryGroups.$inferSelect;
+export type GroupRecord = typeof directoryGroups.$inferSelect;
 
 /** The members of some groups: the source's own people (its groups hold no one else; this makes sure). */
 async function membersOf(db: DbOrTx, ctx: SourceContext, groupIds: string[]) {
@@ -161,18 +161,23 @@ async function checkName(tx: Tx, ctx: SourceContext, name: string, exceptId?: st
 
 const AUDITED_MEMBERS = 100;
 
+/** Who changes a source's groups: its SCIM client, or Clearance pulling its directory. */
+export type GroupChannel = "scim" | "pull";
+const channelNames: Record<GroupChannel, string> = { scim: "SCIM", pull: "Directory pull" };
+
 /**
  * Writes a group's next state in the caller's transaction: the row, the membership, every
  * affected person's `groups` attribute (joiners and leavers of the group; everyone in it when
  * it is renamed) and the audit event. The caller has locked those people (lockPeople).
  */
-async function writeGroup(
+export async function writeGroup(
   tx: Tx,
   ctx: SourceContext,
   group: GroupRecord,
   before: ScimGroupState | null,
   next: ScimGroupState,
   verb: string,
+  channel: GroupChannel = "scim",
 ) {
   const had = new Set(before?.members ?? []);
   const wanted = new Set(next.members);
@@ -209,13 +214,13 @@ async function writeGroup(
         added: added.slice(0, AUDITED_MEMBERS),
         removed: removed.slice(0, AUDITED_MEMBERS),
       },
-      reason: `SCIM ${verb}`,
-      context: { source: "scim" },
+      reason: `${channelNames[channel]} ${verb}`,
+      context: { source: channel },
     });
-  await refreshGroupsOf(tx, ctx, affected, `SCIM group ${verb}: ${next.displayName}`);
+  await refreshGroupsOf(tx, ctx, affected, `${channelNames[channel]} group ${verb}: ${next.displayName}`, channel);
 }
 
-const stateOf = async (tx: Tx, group: GroupRecord): Promise<ScimGroupState> => ({
+export const stateOf = async (tx: Tx, group: GroupRecord): Promise<ScimGroupState> => ({
   displayName: group.displayName,
   externalId: group.externalId,
   members: (
@@ -313,17 +318,22 @@ export async function deleteScimGroup({
   await writing(ctx, async (tx) => {
     const group = await loadGroup(tx, ctx, input.id, { forUpdate: true });
     checkVersion(group, input.ifMatch);
-    const { members } = await stateOf(tx, group);
-    await lockPeople(tx, members);
-    await tx.delete(directoryGroups).where(eq(directoryGroups.id, group.id));
-    await recordAuditEvent(tx, ctx, {
-      action: "directory_group.deleted",
-      subjectType: "directory_group",
-      subjectId: group.id,
-      before: { displayName: group.displayName, externalId: group.externalId, members: members.length },
-      reason: "SCIM delete",
-      context: { source: "scim" },
-    });
-    await refreshGroupsOf(tx, ctx, members, `SCIM group delete: ${group.displayName}`);
+    await removeGroup(tx, ctx, group, "scim");
   });
+}
+
+/** A group deleted (over SCIM, or gone from a pulled directory): its members lose it, each re-evaluated. */
+export async function removeGroup(tx: Tx, ctx: SourceContext, group: GroupRecord, channel: GroupChannel) {
+  const { members } = await stateOf(tx, group);
+  await lockPeople(tx, members);
+  await tx.delete(directoryGroups).where(eq(directoryGroups.id, group.id));
+  await recordAuditEvent(tx, ctx, {
+    action: "directory_group.deleted",
+    subjectType: "directory_group",
+    subjectId: group.id,
+    before: { displayName: group.displayName, externalId: group.externalId, members: members.length },
+    reason: `${channelNames[channel]} delete`,
+    context: { source: channel },
+  });
+  await refreshGroupsOf(tx, ctx, members, `${channelNames[channel]} group delete: ${group.displayName}`, channel);
 }

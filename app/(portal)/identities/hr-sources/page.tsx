@@ -1,5 +1,7 @@
 import { AttributeOwnership } from "@/components/hr/attribute-ownership";
 import { BulkHandover } from "@/components/hr/bulk-handover";
+import { DirectoryPulls } from "@/components/hr/directory-pulls";
+import { pullSummary } from "@/components/hr/pull-summary";
 import { HrEventsTable } from "@/components/hr/hr-events-table";
 import { HrSourceForm } from "@/components/hr/hr-source-form";
 import { ScimSignInSetting } from "@/components/hr/scim-sign-in-setting";
@@ -21,6 +23,7 @@ export default async function HrSourcesPage() {
   const { sources, unmanaged, events } = await (await api()).hr.sources();
   const { departments } = await (await api()).identities.facets();
   const ownership = await (await api()).hr.attributeOwnership();
+  const pulls = await (await api()).hr.directoryPulls();
   return (
     <>
       <PageHeader
@@ -77,6 +80,31 @@ export default async function HrSourcesPage() {
           <BulkHandover
             sources={sources.map((s) => ({ key: s.key, name: s.name, revoked: s.revokedAt !== null }))}
             departments={departments}
+          />
+        </Card>
+        <Card
+          title="Directory pull"
+          description={
+            "For an identity provider that is the source of truth but cannot push over SCIM: Clearance " +
+            "reads its users and groups on a schedule (changes only, where the directory can say) and " +
+            "applies them as that source's writes. Secrets stay in environment variables; give the " +
+            "variable's name."
+          }
+        >
+          <DirectoryPulls
+            pulls={pulls.map((p) => ({
+              key: p.key,
+              name: p.name,
+              kindLabel: p.kindLabel,
+              intervalMinutes: p.intervalMinutes,
+              running: p.running,
+              lastStatus: p.lastStatus,
+              lastError: p.lastError,
+              lastRun: p.lastRunAt ? formatWhen(p.lastRunAt, tz) : null,
+              nextRun: formatWhen(p.nextRunAt, tz),
+              summary: p.lastResult ? pullSummary(p.lastResult) : null,
+              massLeave: p.lastStatus === "failed" && (p.lastError ?? "").includes("would end"),
+            }))}
           />
         </Card>
         <Card
