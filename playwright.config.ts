@@ -20,6 +20,7 @@ process.env.E2E_APP_PORT ??= freePort();
 process.env.E2E_IDP_PORT ??= freePort();
 process.env.E2E_SMTP_PORT ??= freePort();
 process.env.E2E_SMTP_HTTP_PORT ??= freePort();
+process.env.E2E_OKTA_PORT ??= freePort();
 if (!process.env.E2E_DATA_DIR) {
   // A fresh data directory (the app's PostgreSQL, ~60 MB) for this run, removed when the runner exits:
   // by then Playwright has stopped the web servers. Workers inherit the variable and make none.
@@ -71,6 +72,14 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      // A local Okta org for the directory pull (test/fakes/okta.ts, written to Okta's API reference).
+      command: "node --import tsx e2e/support/okta.ts",
+      url: `http://127.0.0.1:${process.env.E2E_OKTA_PORT}/health`,
+      env: { OKTA_PORT: process.env.E2E_OKTA_PORT! },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
       command: "node --import tsx e2e/support/idp.ts",
       url: `${idpUrl}/.well-known/openid-configuration`,
       env: {
@@ -102,6 +111,8 @@ export default defineConfig({
         SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
         CLEARANCE_MAIL_POLL_MS: "500",
         CLEARANCE_PUBLIC_URL: appUrl,
+        // The API token of the fake Okta org (e2e/support/okta.ts), named by the directory pull's settings.
+        E2E_OKTA_TOKEN: "00fake-okta-api-token",
         // Not a JSON line per call in the test report (test/cluster/operator-endpoints.test.ts reads them).
         LOG_LEVEL: "warn",
       },

@@ -7,6 +7,8 @@
  *     into PostgreSQL, full-join it with expected access, store the findings; target ≤ 5 s.
  *  3. SCIM (issue 16, bench/scim-load.ts): 10,000 Users, 500 Groups with their members, and one
  *     membership change of 1,000 people to stored plans; `--only=scim` runs it alone.
+ *  4. Directory pull (issue 16, bench/directory-pull.ts): a full pull of 10,000 people from a local
+ *     Okta org, a delta of 100 changes, a full read of an unchanged directory; `--only=pull`.
  * The database is DATABASE_URL's server or the project's own PostgreSQL under .data/bench; a new
  * database each run, dropped at the end. The actual snapshot comes from an in-memory adapter (no
  * directory here holds 2,000,000 memberships); the LDAP path is covered by the drift tests.
@@ -22,6 +24,7 @@ import { markExpectedAccessFresh } from "@/server/services/lifecycle/expected";
 import { policyEngine } from "@/server/services/policies/engine";
 import { newAuditKeyEntry } from "@/server/services/audit-keys";
 import { closing, cpuMs, machine, percentile, postgresCpuMs } from "./measure";
+import { directoryPullBenchmark } from "./directory-pull";
 import { scimBenchmark } from "./scim-load";
 import { scratchDatabase } from "./scratch-database";
 
@@ -80,6 +83,11 @@ function snapshot(): ActualAccess[] {
 // --only=scim runs the SCIM part alone (scim-load.ts); by default it runs after the rest.
 if (process.argv.includes("--only=scim")) {
   await scimBenchmark();
+  process.exit(0);
+}
+// --only=pull runs the directory pull alone (directory-pull.ts); by default it runs last.
+if (process.argv.includes("--only=pull")) {
+  await directoryPullBenchmark();
   process.exit(0);
 }
 const before = machine();
@@ -215,3 +223,4 @@ try {
   else await done();
 }
 await scimBenchmark();
+await directoryPullBenchmark();

@@ -12,8 +12,8 @@ test("IT gives a new source a department in bulk, its SCIM token sees exactly th
   await signInAs(people.itAdmin.email);
 
   await openReady(page, "/identities/hr-sources");
-  await page.getByLabel("Key").fill("e2e-okta");
-  await page.getByLabel("Name").fill("E2E Okta");
+  await page.getByLabel("Key", { exact: true }).fill("e2e-okta");
+  await page.getByLabel("Name", { exact: true }).fill("E2E Okta");
   await page.getByRole("button", { name: "Add HR source" }).click();
   const token = (await page.getByRole("status").locator("code").first().textContent())!.trim();
   const scimUsers = async () =>

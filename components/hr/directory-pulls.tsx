@@ -162,11 +162,11 @@ function NewPullForm() {
         </select>
       </label>
       <label className="grid gap-1">
-        Key
+        Source key
         <input name="key" required className={input} placeholder="okta" pattern="[a-z][a-z0-9-]*" />
       </label>
       <label className="grid gap-1">
-        Name
+        Source name
         <input name="name" className={input} placeholder="Okta (production)" />
       </label>
       <label className="grid gap-1">

@@ -74,7 +74,7 @@ export function oktaUsers(n: number, at: string): FakeOktaUser[] {
 }
 
 export async function startFakeOkta(
-  opts: { users?: FakeOktaUser[]; groups?: FakeOktaGroup[] } = {},
+  opts: { users?: FakeOktaUser[]; groups?: FakeOktaGroup[]; port?: number } = {},
 ): Promise<FakeOkta> {
   const token = "00fake-okta-api-token";
   const users = new Map((opts.users ?? []).map((u) => [u.id, u]));
@@ -166,6 +166,8 @@ export async function startFakeOkta(
     res.setHeader("x-rate-limit-limit", "600");
     res.setHeader("x-rate-limit-remaining", throttled > 0 ? "0" : "599");
     res.setHeader("x-rate-limit-reset", String(reset));
+    // not Okta's: the e2e runner waits for this before starting the app
+    if (url.pathname === "/health") return send(res, 200, { ok: true });
     if (req.headers.authorization !== `SSWS ${token}`)
       return send(res, 401, oktaError("E0000011", "Invalid token provided"));
     if (throttled > 0) {
@@ -202,7 +204,7 @@ export async function startFakeOkta(
   }
 
   const server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
