@@ -76,10 +76,17 @@ export async function applyDirectoryRead(
   const byId = new Map(people.map((p) => [p.id, p]));
   const byEmail = new Map(people.map((p) => [p.email.toLowerCase(), p]));
 
+  // People linked during this read, by their directory id: a manager hired earlier in the read.
+  const linkedInRead = new Map<string, string>();
   const managerOf = (u: DirectoryUser): string | null | undefined => {
-    if (u.managerEmail !== undefined) return u.managerEmail === null ? null : byEmail.get(u.managerEmail)?.email;
+    if (u.managerEmail !== undefined)
+      return u.managerEmail === null
+        ? null
+        : (byEmail.get(u.managerEmail)?.email ?? (emailsLinked.has(u.managerEmail) ? u.managerEmail : undefined));
     if (u.managerRemoteId === undefined) return undefined;
     if (u.managerRemoteId === null) return null;
+    const fresh = linkedInRead.get(u.managerRemoteId);
+    if (fresh) return fresh;
     const link = links.get(u.managerRemoteId);
     return link && !link.goneAt ? byId.get(link.identityId)?.email.toLowerCase() : undefined;
   };
@@ -93,17 +100,22 @@ export async function applyDirectoryRead(
     return { person: byMail?.managedBy === ctx.sourceKey ? byMail : null, link: null };
   };
   const conflicted = new Set<string>();
+  const emailsLinked = new Set<string>();
+  const linkedAs = (u: DirectoryUser) => () => {
+    linkedInRead.set(u.remoteId, u.email.toLowerCase());
+    emailsLinked.add(u.email.toLowerCase());
+  };
   const apply = async (u: DirectoryUser, manager: string | null | undefined) => {
     const { person, link } = currentOf(u);
     try {
-      return await applyUser(ctx, u, person, link, manager);
+      return await applyUser(ctx, u, person, link, manager, linkedAs(u));
     } catch (err) {
       // One bad value (a manager loop, a title too long) must not keep the rest, a termination above all.
       if (isDomainError(err) && err.code === "INVALID_INPUT" && err.field) {
         const rest = withoutField(u, err.field);
         if (rest)
           try {
-            await applyUser(ctx, rest, person, link, err.field === "manager" ? undefined : manager);
+            await applyUser(ctx, rest, person, link, err.field === "manager" ? undefined : manager, linkedAs(u));
           } catch {
             // reported below with the first error
           }

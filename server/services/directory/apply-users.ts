@@ -107,6 +107,8 @@ export async function applyUser(
   linked: { fingerprint: string | null } | null,
   /** the manager's email; null: none; undefined: leave as it is */
   managerEmail: string | null | undefined,
+  /** told the person's id once they are linked (later users in the read may name them as manager) */
+  onLinked: (identityId: string) => void = () => {},
 ): Promise<UserOutcome> {
   const reason = `Directory pull from ${ctx.sourceKey}`;
   const fingerprint = fingerprintOf(user, managerEmail);
@@ -148,10 +150,12 @@ export async function applyUser(
             reason,
           });
           await link(tx, ctx.sourceKey, user.remoteId, created.id, fingerprint);
+          onLinked(created.id);
           return "created";
         }
         const id = (current?.id ?? takenOver)!;
         await link(tx, ctx.sourceKey, user.remoteId, id, fingerprint);
+        onLinked(id);
         const account =
           current && (current.email !== user.email || current.displayName !== user.displayName)
             ? await changeAccount(tx, ctx, current, user, reason)

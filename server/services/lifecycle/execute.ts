@@ -1,9 +1,10 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
 import { accessPlanSteps } from "@/server/db/schema";
 import type { ServiceContext } from "../context";
 import { recordExceptionInPlace } from "../exceptions/create";
 import { queueOperation } from "../provisioning/operations";
+import { queueOperations } from "../provisioning/queue";
 
 type Step = typeof accessPlanSteps.$inferSelect;
 
@@ -47,4 +48,35 @@ export async function executeStep(tx: Tx, ctx: ServiceContext, step: Step, summa
     .update(accessPlanSteps)
     .set({ status: "queued", operationId: op.id, executedAt: now })
     .where(eq(accessPlanSteps.id, step.id));
+}
+
+/**
+ * Carries out a plan's steps as executeStep does each: those kept by a grace period one by one,
+ * the rest queued together (one insert of their operations, one update of the steps), which is
+ * what a joiner's plan mostly is.
+ */
+export async function executeSteps(tx: Tx, ctx: ServiceContext, steps: Step[], summary: string) {
+  const now = ctx.clock();
+  const queued = steps.filter((s) => !(s.action === "revoke" && s.graceDays > 0));
+  for (const step of steps) if (!queued.includes(step)) await executeStep(tx, ctx, step, summary);
+  const ids = await queueOperations(
+    tx,
+    queued.map((step) => ({
+      identityId: step.identityId,
+      resourceKey: step.resourceKey,
+      level: step.level,
+      action: step.action === "revoke" ? ("revoke" as const) : ("grant" as const),
+      exceptionId: null,
+      failureMode: "retry" as const,
+      maxAttempts: 5,
+      now,
+    })),
+  );
+  if (ids.length === 0) return;
+  const operationOf = JSON.stringify(Object.fromEntries(queued.map((s, i) => [s.id, ids[i]])));
+  await tx.execute(sql`
+    update access_plan_steps s
+    set status = 'queued', operation_id = v.value::uuid, executed_at = ${now}
+    from jsonb_each_text(${operationOf}::jsonb) v
+    where s.id = v.key::uuid`);
 }

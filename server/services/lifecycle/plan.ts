@@ -7,7 +7,7 @@ import { accessExceptions, accessPlans, accessPlanSteps, resources, systems } fr
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { loadPolicyIdentities, policyEngine } from "../policies/engine";
-import { executeStep } from "./execute";
+import { executeSteps } from "./execute";
 import { writeExpectedAccess } from "./expected";
 import { offboard } from "./leaver";
 
@@ -127,7 +127,12 @@ export async function planAccessChange(tx: Tx, ctx: ServiceContext, input: Acces
         )
         .returning()
     : [];
-  for (const step of steps) if (step.status !== "awaiting_review") await executeStep(tx, ctx, step, row!.summary);
+  await executeSteps(
+    tx,
+    ctx,
+    steps.filter((step) => step.status !== "awaiting_review"),
+    row!.summary,
+  );
   await recordAuditEvent(tx, ctx, {
     action: "lifecycle.plan_created",
     subjectType: "identity",

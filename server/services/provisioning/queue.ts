@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Tx } from "@/server/db/client";
 import { provisioningOperations } from "@/server/db/schema";
 
@@ -24,35 +25,45 @@ export function resourceParts(resource: string) {
 export const maxGrantAttempts = (mode: FailureMode, templateMax: number) =>
   mode === "retry" ? templateMax : mode === "block" ? 2 : 1;
 
+export interface NewOperation {
+  identityId: string;
+  resourceKey: string;
+  level: string | null;
+  action: "grant" | "revoke";
+  exceptionId: string | null;
+  failureMode: FailureMode;
+  maxAttempts: number;
+  now: Date;
+}
+
+const rowOf = (op: NewOperation) => ({
+  systemKey: resourceParts(op.resourceKey).system,
+  identityId: op.identityId,
+  resourceKey: op.resourceKey,
+  level: op.level,
+  action: op.action,
+  exceptionId: op.exceptionId,
+  failureMode: op.failureMode,
+  status: "pending",
+  maxAttempts: op.action === "revoke" ? REVOKE_ATTEMPTS : maxGrantAttempts(op.failureMode, op.maxAttempts),
+  nextAttemptAt: op.now,
+  createdAt: op.now,
+});
+
 /** Queues a grant or revoke in the caller's transaction; the provisioning job carries it out. */
-export async function queueOperation(
-  tx: Tx,
-  op: {
-    identityId: string;
-    resourceKey: string;
-    level: string | null;
-    action: "grant" | "revoke";
-    exceptionId: string | null;
-    failureMode: FailureMode;
-    maxAttempts: number;
-    now: Date;
-  },
-): Promise<Operation> {
-  const [row] = await tx
-    .insert(provisioningOperations)
-    .values({
-      systemKey: resourceParts(op.resourceKey).system,
-      identityId: op.identityId,
-      resourceKey: op.resourceKey,
-      level: op.level,
-      action: op.action,
-      exceptionId: op.exceptionId,
-      failureMode: op.failureMode,
-      status: "pending",
-      maxAttempts: op.action === "revoke" ? REVOKE_ATTEMPTS : maxGrantAttempts(op.failureMode, op.maxAttempts),
-      nextAttemptAt: op.now,
-      createdAt: op.now,
-    })
-    .returning();
+export async function queueOperation(tx: Tx, op: NewOperation): Promise<Operation> {
+  const [row] = await tx.insert(provisioningOperations).values(rowOf(op)).returning();
   return row!;
+}
+
+/**
+ * Queues several in one statement (a joiner's plan has one per grant), in their order: a
+ * multi-row VALUES is inserted row by row, so their queue order (seq) is the order given. Ids are
+ * chosen here so that each caller's item knows its operation.
+ */
+export async function queueOperations(tx: Tx, ops: NewOperation[]): Promise<string[]> {
+  if (ops.length === 0) return [];
+  const ids = ops.map(() => randomUUID());
+  await tx.insert(provisioningOperations).values(ops.map((op, i) => ({ id: ids[i]!, ...rowOf(op) })));
+  return ids;
 }
