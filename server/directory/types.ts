@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { HrAttribute } from "@/server/core/identity/attributes";
 
 /**
@@ -65,3 +66,19 @@ export interface DirectoryConnector {
   read(cursor: string | null): Promise<DirectoryRead>;
   health(): Promise<DirectoryHealth>;
 }
+
+/**
+ * A directory's address: https, or plain http only to this machine (a local test org). A token
+ * sent over plain http to another host could be read on the way.
+ */
+export const directoryUrl = z.url().refine(
+  (u) => {
+    // not a URL at all: z.url() says so already (zod runs this check too)
+    if (!URL.canParse(u)) return true;
+    const url = new URL(u);
+    return (
+      url.protocol === "https:" || (url.protocol === "http:" && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname))
+    );
+  },
+  { error: "use https (plain http is accepted only for 127.0.0.1 or localhost)" },
+);

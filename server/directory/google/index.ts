@@ -2,12 +2,13 @@ import { admin, type admin_directory_v1, type MethodOptions } from "@googleapis/
 import { z } from "zod";
 import { secretEnvName } from "@/server/adapters/secret-env";
 import { AdapterError } from "@/server/adapters/types";
-import type {
-  DirectoryConnector,
-  DirectoryGroup,
-  DirectoryHealth,
-  DirectoryRead,
-  DirectoryUser,
+import {
+  directoryUrl,
+  type DirectoryConnector,
+  type DirectoryGroup,
+  type DirectoryHealth,
+  type DirectoryRead,
+  type DirectoryUser,
 } from "@/server/directory/types";
 import { authorize, loadServiceAccountKey, serviceAccountClient, type ServiceAccountKey } from "./auth";
 import { call, mapLimit, NotFoundError, type CallContext, type CallStats } from "./calls";
@@ -30,7 +31,7 @@ export const googleSettings = z.strictObject({
   adminEmail: z.email(),
   /** name of the environment variable whose value is the path of the service account's JSON key file */
   keyFileEnv: secretEnvName,
-  rootUrl: z.url().default("https://admin.googleapis.com/"),
+  rootUrl: directoryUrl.default("https://admin.googleapis.com/"),
 });
 export type GoogleSettings = z.infer<typeof googleSettings>;
 

@@ -2,7 +2,13 @@ import { Client, DefaultRequestExecutor, type Group, type User } from "@okta/okt
 import { z } from "zod";
 import { AdapterError } from "@/server/adapters/types";
 import { secretEnvName } from "@/server/adapters/secret-env";
-import type { DirectoryConnector, DirectoryGroup, DirectoryRead, DirectoryUser } from "../types";
+import {
+  directoryUrl,
+  type DirectoryConnector,
+  type DirectoryGroup,
+  type DirectoryRead,
+  type DirectoryUser,
+} from "../types";
 
 /**
  * Okta through its official SDK (@okta/okta-sdk-nodejs): the Users API and the Groups API.
@@ -12,7 +18,7 @@ import type { DirectoryConnector, DirectoryGroup, DirectoryRead, DirectoryUser }
  */
 export const oktaSettings = z.strictObject({
   /** https://your-org.okta.com */
-  orgUrl: z.url(),
+  orgUrl: directoryUrl,
   /** the environment variable holding an API token (SSWS) of a read-only admin */
   tokenEnv: secretEnvName,
 });

@@ -79,6 +79,19 @@ describe("pulling Okta (issue 16, point 5)", () => {
         },
       }),
     ).rejects.toMatchObject({ code: "INVALID_INPUT", field: "settings.tokenEnv" });
+    // the token would cross the network in the clear
+    await expect(
+      createDirectoryPull({
+        ctx: it_,
+        input: {
+          key: "okta-3",
+          name: "Okta 3",
+          kind: "okta",
+          settings: { orgUrl: "http://acme.okta.com", tokenEnv: "OKTA_TEST_TOKEN" },
+          intervalMinutes: 60,
+        },
+      }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT", field: "settings.orgUrl", message: /use https/ });
     expect(await listDirectoryPulls({ ctx: it_ })).toHaveLength(1);
   });
 
