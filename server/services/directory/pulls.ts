@@ -150,6 +150,15 @@ async function claim(ctx: ServiceContext, key: string): Promise<{ pull: typeof d
   return pull ? { pull } : null;
 }
 
+/** Not taken: either another run holds it, or there is no such pull (which IT must hear). */
+async function mustExist(ctx: ServiceContext, key: string) {
+  const [exists] = await ctx.db
+    .select({ key: directoryPulls.sourceKey })
+    .from(directoryPulls)
+    .where(eq(directoryPulls.sourceKey, key));
+  if (!exists) throw new DomainError("NOT_FOUND", `No directory pull "${key}"`, { field: "key" });
+}
+
 /**
  * One pull: claimed (one instance at a time), the directory read with no transaction open, the
  * read applied, then the cursor, the outcome and its audit event together, if the claim is
@@ -166,11 +175,7 @@ export async function runDirectoryPull({
 }): Promise<{ status: "ok" | "failed" | "busy"; result?: PullResult; error?: string }> {
   const claimed = await claim(ctx, input.key);
   if (!claimed) {
-    const [exists] = await ctx.db
-      .select({ key: directoryPulls.sourceKey })
-      .from(directoryPulls)
-      .where(eq(directoryPulls.sourceKey, input.key));
-    if (!exists) throw new DomainError("NOT_FOUND", `No directory pull "${input.key}"`, { field: "key" });
+    await mustExist(ctx, input.key);
     return { status: "busy" };
   }
   return work(ctx, claimed.pull, input.allowMassLeave ?? false, connect);
@@ -270,11 +275,7 @@ export async function requestDirectoryPull({
 }) {
   const claimed = await claim(ctx, input.key);
   if (!claimed) {
-    const [exists] = await ctx.db
-      .select({ key: directoryPulls.sourceKey })
-      .from(directoryPulls)
-      .where(eq(directoryPulls.sourceKey, input.key));
-    if (!exists) throw new DomainError("NOT_FOUND", `No directory pull "${input.key}"`, { field: "key" });
+    await mustExist(ctx, input.key);
     return { status: "running" as const };
   }
   if (input.allowMassLeave)
