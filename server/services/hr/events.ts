@@ -3,7 +3,7 @@ import { actorLabel, systemActor } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
 import { effectOf, hrEventSchema } from "@/server/core/identity/hr-events";
 import type { Db, Tx } from "@/server/db/client";
-import { hrEvents, hrSources, identities } from "@/server/db/schema";
+import { directoryPulls, hrEvents, hrSources, identities } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
@@ -283,8 +283,11 @@ export async function listHrSources({ ctx }: { ctx: ServiceContext }) {
         createdBy: hrSources.createdBy,
         revokedAt: hrSources.revokedAt,
         scimSignInEmail: hrSources.scimSignInEmail,
+        /** okta, entra or google when the source is a directory pull (it has no token in use) */
+        pulledFrom: directoryPulls.kind,
       })
       .from(hrSources)
+      .leftJoin(directoryPulls, eq(directoryPulls.sourceKey, hrSources.key))
       .orderBy(asc(hrSources.key)),
     ctx.db.select().from(hrEvents).orderBy(desc(hrEvents.id)).limit(100),
     ctx.db.select({ key: identities.managedBy, n: count() }).from(identities).groupBy(identities.managedBy),

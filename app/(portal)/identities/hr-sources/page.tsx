@@ -56,10 +56,15 @@ export default async function HrSourcesPage() {
                       {s.revokedAt && <> · revoked {formatWhen(s.revokedAt, tz)}</>}
                     </span>
                     <SourceTokenActions sourceKey={s.key} name={s.name} revoked={s.revokedAt !== null} />
-                    <ScimSignInSetting
-                      sourceKey={s.key}
-                      from={s.scimSignInEmail === "user_name" ? "user_name" : "primary_email"}
-                    />
+                    {s.pulledFrom ? (
+                      // a pull source's people come from its directory (below); revoking it stops the pulls
+                      <span className="text-xs text-slate-600">pulled from its directory (below)</span>
+                    ) : (
+                      <ScimSignInSetting
+                        sourceKey={s.key}
+                        from={s.scimSignInEmail === "user_name" ? "user_name" : "primary_email"}
+                      />
+                    )}
                   </span>
                 </li>
               ))}
