@@ -32,8 +32,8 @@ test("a joiner from the HR system is provisioned in LDAP; access added by hand s
 
   // The HR system gets its token (shown once).
   await openReady(page, "/identities/hr-sources");
-  await page.getByLabel("Key").fill("e2e-hris");
-  await page.getByLabel("Name").fill("E2E HRIS");
+  await page.getByLabel("Key", { exact: true }).fill("e2e-hris");
+  await page.getByLabel("Name", { exact: true }).fill("E2E HRIS");
   await page.getByRole("button", { name: "Add HR source" }).click();
   const token = (await page.getByRole("status").locator("code").first().textContent())!.trim();
   expect(token).toMatch(/^hr_/);

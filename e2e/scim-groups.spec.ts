@@ -12,8 +12,8 @@ test("IT sets a source to sign in by userName; a SCIM group's member shows the g
   test.setTimeout(60_000);
   await signInAs(people.itAdmin.email);
   await openReady(page, "/identities/hr-sources");
-  await page.getByLabel("Key").fill("e2e-entra");
-  await page.getByLabel("Name").fill("E2E Entra");
+  await page.getByLabel("Key", { exact: true }).fill("e2e-entra");
+  await page.getByLabel("Name", { exact: true }).fill("E2E Entra");
   await page.getByRole("button", { name: "Add HR source" }).click();
   const token = (await page.getByRole("status").locator("code").first().textContent())!.trim();
 
