@@ -10,6 +10,12 @@ import type { ServiceContext } from "./context";
 /** Who writes: a source's token (HR events, SCIM, a directory pull), a CSV import, or IT by hand. */
 export type AttributeWriter = { kind: "source"; key: string } | { kind: "csv" } | { kind: "manual" };
 
+/** The writer behind a change: the source when one writes, else IT's channel (the seed writes everything: null). */
+export function writerFor(source: string, sourceKey: string | null | undefined): AttributeWriter | null {
+  if (sourceKey) return { kind: "source", key: sourceKey };
+  return source === "csv" ? { kind: "csv" } : source === "admin" ? { kind: "manual" } : null;
+}
+
 const settingsColumn = {
   csv: organizationSettings.csvOwnedAttributes,
   manual: organizationSettings.manualOwnedAttributes,

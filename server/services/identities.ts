@@ -13,7 +13,7 @@ import { attributesOf, columnsFor } from "@/server/db/identity-columns";
 import { containsPattern } from "@/server/db/like";
 import { hrSources, identities, identityAttributeChanges, portalRoleAssignments } from "@/server/db/schema";
 import { planAccessChange } from "./lifecycle/plan";
-import { ownershipFor, type AttributeWriter } from "./attribute-ownership";
+import { ownershipFor, writerFor } from "./attribute-ownership";
 import { recordAuditEvent } from "./audit";
 import { endSessionsOf } from "./sessions";
 import type { ServiceContext } from "./context";
@@ -221,16 +221,6 @@ export interface ChangeAttributesInput {
   reason?: string;
 }
 
-/** The channel whose attribute ownership decides what of a write applies (the seed writes everything). */
-const writerOf = (input: ChangeAttributesInput): AttributeWriter | null =>
-  input.sourceKey
-    ? { kind: "source", key: input.sourceKey }
-    : input.source === "csv"
-      ? { kind: "csv" }
-      : input.source === "admin"
-        ? { kind: "manual" }
-        : null;
-
 /**
  * Applies new HR attribute values to a person: the row, one history entry per changed
  * attribute and the audit event commit together. Unchanged values are ignored, and so are
@@ -250,7 +240,7 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
     // Locked so that two updates of one person diff against what the other wrote.
     const current = await loadIdentity(tx, input.identityId, { forUpdate: true });
     const before = attributesOf(current.identity, current.managerEmail?.toLowerCase() ?? null);
-    const writer = writerOf(input);
+    const writer = writerFor(input.source, input.sourceKey);
     const ownership = writer ? await ownershipFor(tx, writer, current.identity.managedBy) : null;
     const { applied, ignored } = ownership
       ? splitByOwnership(validated.values, before, ownership.writer, ownership.authority)

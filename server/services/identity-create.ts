@@ -1,13 +1,14 @@
 import { eq } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
+import { hasValue } from "@/server/core/identity/attributes";
 import { owns } from "@/server/core/identity/ownership";
 import { isActiveStatus } from "@/server/core/identity/status";
 import { validateAttributes } from "@/server/core/identity/validate";
 import type { Tx } from "@/server/db/client";
 import { columnsFor } from "@/server/db/identity-columns";
 import { identities, identityAttributeChanges } from "@/server/db/schema";
-import { ownershipFor, type AttributeWriter } from "./attribute-ownership";
+import { ownershipFor, writerFor } from "./attribute-ownership";
 import { recordAuditEvent } from "./audit";
 import type { ServiceContext } from "./context";
 import { planAccessChange } from "./lifecycle/plan";
@@ -34,20 +35,12 @@ export interface NewIdentityInput {
   reason: string;
 }
 
-const hasValue = (v: unknown) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0);
-
 /**
  * The attributes the writer owns (issue 16, point 3). A source's others are ignored and
  * recorded; IT adding someone by hand hears which field it may not fill in.
  */
 async function ownedPart(tx: Tx, input: NewIdentityInput) {
-  const writer: AttributeWriter | null = input.managedBy
-    ? { kind: "source", key: input.managedBy }
-    : input.source === "csv"
-      ? { kind: "csv" }
-      : input.source === "admin"
-        ? { kind: "manual" }
-        : null;
+  const writer = writerFor(input.source, input.managedBy);
   if (!writer) return { owned: input.attributes, ignored: [] };
   const { writer: mine } = await ownershipFor(tx, writer, null);
   const entries = Object.entries(input.attributes);

@@ -43,10 +43,15 @@ export interface AttributeChange {
   newValue: AttributeValue;
 }
 
-const same = (a: AttributeValue, b: AttributeValue) =>
+/** Whether two values are the same (lists in any order). */
+export const sameValue = (a: AttributeValue, b: AttributeValue) =>
   Array.isArray(a) && Array.isArray(b)
     ? a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i])
     : a === b;
+
+/** A value someone gave: not null, empty text or an empty list. */
+export const hasValue = (v: unknown) =>
+  v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0);
 
 /** The attribute changes between two snapshots, ignoring attributes that did not change. */
 export function diffAttributes(
@@ -54,6 +59,6 @@ export function diffAttributes(
   after: Partial<Record<HrAttribute, AttributeValue>>,
 ): AttributeChange[] {
   return hrAttributes
-    .filter((a) => a in after && !same(before[a] ?? null, after[a] ?? null))
+    .filter((a) => a in after && !sameValue(before[a] ?? null, after[a] ?? null))
     .map((a) => ({ attribute: a, oldValue: before[a] ?? null, newValue: after[a] ?? null }));
 }

@@ -1,4 +1,4 @@
-import { diffAttributes, type AttributeChange, type AttributeValue, type HrAttribute } from "./attributes";
+import { diffAttributes, hasValue, type AttributeChange, type AttributeValue, type HrAttribute } from "./attributes";
 import type { ImportProblem, ImportRecord, ImportTable } from "./import-table";
 import type { IgnoredWrite } from "./ownership";
 
@@ -59,9 +59,6 @@ const nameFrom = (externalId: string) =>
     .filter(Boolean)
     .map((p) => p[0]!.toUpperCase() + p.slice(1))
     .join(" ");
-
-const hasValue = (v: AttributeValue | undefined) =>
-  v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0);
 
 /**
  * What importing the file would do to each person: create them, change attributes (old → new),

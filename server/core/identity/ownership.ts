@@ -1,4 +1,4 @@
-import { hrAttributes, type AttributeValue, type HrAttribute } from "./attributes";
+import { hasValue, hrAttributes, sameValue, type AttributeValue, type HrAttribute } from "./attributes";
 
 /**
  * Attribute ownership (issue 16, point 3). Every channel that writes people's HR attributes (an
@@ -27,9 +27,6 @@ export interface IgnoredWrite {
   reason: IgnoredReason;
 }
 
-const same = (a: AttributeValue, b: AttributeValue) =>
-  Array.isArray(a) && Array.isArray(b) ? [...a].sort().join("\n") === [...b].sort().join("\n") : a === b;
-
 /**
  * Splits a write into what applies and what is ignored. Only ignored writes that would have
  * changed something, to a value, are worth recording: a PUT that leaves out an attribute the
@@ -52,7 +49,7 @@ export function splitByOwnership(
         ? "owned_by_source"
         : null;
     if (!reason) applied[attribute] = sent;
-    else if (sent !== null && !(Array.isArray(sent) && sent.length === 0) && !same(sent, current?.[attribute] ?? null))
+    else if (hasValue(sent) && !sameValue(sent, current?.[attribute] ?? null))
       ignored.push({ attribute, sent, reason });
   }
   return { applied, ignored };
