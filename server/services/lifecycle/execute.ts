@@ -1,12 +1,31 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
 import { accessPlanSteps } from "@/server/db/schema";
 import type { ServiceContext } from "../context";
 import { recordExceptionInPlace } from "../exceptions/create";
 import { queueOperation } from "../provisioning/operations";
-import { queueOperations } from "../provisioning/queue";
+import type { NewOperation } from "../provisioning/queue";
 
 type Step = typeof accessPlanSteps.$inferSelect;
+
+/** A removal with a grace period waits it out (executeStep); every other step is queued at once. */
+export const waitsOutGrace = (step: { action: string; graceDays: number }) =>
+  step.action === "revoke" && step.graceDays > 0;
+
+/** The operation that carries out a step queued at once, as executeStep queues it. */
+export const operationFor = (
+  step: { identityId: string; resourceKey: string; level: string | null; action: string },
+  now: Date,
+): NewOperation => ({
+  identityId: step.identityId,
+  resourceKey: step.resourceKey,
+  level: step.level,
+  action: step.action === "revoke" ? "revoke" : "grant",
+  exceptionId: null,
+  failureMode: "retry",
+  maxAttempts: 5,
+  now,
+});
 
 /**
  * Carries out one step in the caller's transaction. A grant or level change, and a removal
@@ -16,7 +35,7 @@ type Step = typeof accessPlanSteps.$inferSelect;
  */
 export async function executeStep(tx: Tx, ctx: ServiceContext, step: Step, summary: string) {
   const now = ctx.clock();
-  if (step.action === "revoke" && step.graceDays > 0) {
+  if (waitsOutGrace(step)) {
     // The person already holds it: the exception only keeps it until the grace period ends.
     const exception = await recordExceptionInPlace(tx, ctx, {
       identityId: step.identityId,
@@ -34,49 +53,9 @@ export async function executeStep(tx: Tx, ctx: ServiceContext, step: Step, summa
       .where(eq(accessPlanSteps.id, step.id));
     return;
   }
-  const op = await queueOperation(tx, {
-    identityId: step.identityId,
-    resourceKey: step.resourceKey,
-    level: step.level,
-    action: step.action === "revoke" ? "revoke" : "grant",
-    exceptionId: null,
-    failureMode: "retry",
-    maxAttempts: 5,
-    now,
-  });
+  const op = await queueOperation(tx, operationFor(step, now));
   await tx
     .update(accessPlanSteps)
     .set({ status: "queued", operationId: op.id, executedAt: now })
     .where(eq(accessPlanSteps.id, step.id));
-}
-
-/**
- * Carries out a plan's steps as executeStep does each: those kept by a grace period one by one,
- * the rest queued together (one insert of their operations, one update of the steps), which is
- * what a joiner's plan mostly is.
- */
-export async function executeSteps(tx: Tx, ctx: ServiceContext, steps: Step[], summary: string) {
-  const now = ctx.clock();
-  const queued = steps.filter((s) => !(s.action === "revoke" && s.graceDays > 0));
-  for (const step of steps) if (!queued.includes(step)) await executeStep(tx, ctx, step, summary);
-  const ids = await queueOperations(
-    tx,
-    queued.map((step) => ({
-      identityId: step.identityId,
-      resourceKey: step.resourceKey,
-      level: step.level,
-      action: step.action === "revoke" ? ("revoke" as const) : ("grant" as const),
-      exceptionId: null,
-      failureMode: "retry" as const,
-      maxAttempts: 5,
-      now,
-    })),
-  );
-  if (ids.length === 0) return;
-  const operationOf = JSON.stringify(Object.fromEntries(queued.map((s, i) => [s.id, ids[i]])));
-  await tx.execute(sql`
-    update access_plan_steps s
-    set status = 'queued', operation_id = v.value::uuid, executed_at = ${now}
-    from jsonb_each_text(${operationOf}::jsonb) v
-    where s.id = v.key::uuid`);
 }

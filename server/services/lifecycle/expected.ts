@@ -1,30 +1,63 @@
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { systemOf } from "@/server/core/lifecycle/plan";
 import { evaluateAll, type ExpectedGrant } from "@/server/core/policy";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { expectedAccess, expectedAccessState, identities } from "@/server/db/schema";
+import { expectedAccess, expectedAccessState } from "@/server/db/schema";
 import { loadPolicyIdentities, policyEngine } from "../policies/engine";
 
 const BATCH = 20_000;
 
-/** Replaces one person's row set in expected_access (the planner calls this with the new grants). */
-export async function writeExpectedAccess(db: DbOrTx, identityId: string, grants: readonly ExpectedGrant[]) {
-  await db.delete(expectedAccess).where(eq(expectedAccess.identityId, identityId));
-  if (grants.length === 0) return;
-  const [person] = await db
-    .select({ username: identities.username })
-    .from(identities)
-    .where(eq(identities.id, identityId));
-  await db.insert(expectedAccess).values(
-    grants.map((g) => ({
-      identityId,
-      username: person!.username!,
-      resourceKey: g.resource,
-      systemKey: systemOf(g.resource),
-      level: g.level,
-      policies: g.via,
-    })),
-  );
+/** Writes grants to expected_access, 20,000 rows a statement as unnest()ed arrays (usernames joined in). */
+class ExpectedAccessWriter {
+  #ids: string[] = [];
+  #resources: string[] = [];
+  #systems: string[] = [];
+  #levels: (string | null)[] = [];
+  #policies: string[] = [];
+  grants = 0;
+
+  constructor(private readonly db: DbOrTx) {}
+
+  async add(identityId: string, grants: readonly ExpectedGrant[]) {
+    for (const g of grants) {
+      this.#ids.push(identityId);
+      this.#resources.push(g.resource);
+      this.#systems.push(systemOf(g.resource));
+      this.#levels.push(g.level);
+      this.#policies.push(g.via.join(" > "));
+      this.grants++;
+      if (this.#ids.length >= BATCH) await this.flush();
+    }
+  }
+
+  async flush() {
+    if (this.#ids.length === 0) return;
+    await this.db.execute(sql`
+      insert into expected_access (identity_id, username, resource_key, system_key, level, policies)
+      select t.i::uuid, p.username, t.r, t.s, t.l, string_to_array(t.p, ' > ')
+      from unnest(${sql.param(this.#ids)}::text[], ${sql.param(this.#resources)}::text[],
+                  ${sql.param(this.#systems)}::text[], ${sql.param(this.#levels)}::text[],
+                  ${sql.param(this.#policies)}::text[]) as t(i, r, s, l, p)
+      join identities p on p.id = t.i::uuid`);
+    this.#ids = [];
+    this.#resources = [];
+    this.#systems = [];
+    this.#levels = [];
+    this.#policies = [];
+  }
+}
+
+/** Replaces these people's row sets in expected_access (the planner calls this with their new grants). */
+export async function writeExpectedAccess(
+  db: DbOrTx,
+  people: readonly { identityId: string; grants: readonly ExpectedGrant[] }[],
+) {
+  if (people.length === 0) return;
+  const ids = people.map((p) => p.identityId);
+  await db.delete(expectedAccess).where(sql`${expectedAccess.identityId} = any(${`{${ids.join(",")}}`}::uuid[])`);
+  const writer = new ExpectedAccessWriter(db);
+  for (const p of people) await writer.add(p.identityId, p.grants);
+  await writer.flush();
 }
 
 /**
@@ -37,37 +70,12 @@ export async function refreshExpectedAccess(db: DbOrTx, at: Date) {
   const engine = await policyEngine(db);
   const people = await loadPolicyIdentities(db);
   const results = evaluateAll(engine.compiled, people, at);
-  const ids: string[] = [];
-  const resources: string[] = [];
-  const systemKeys: string[] = [];
-  const levels: (string | null)[] = [];
-  const policies: string[] = [];
-  let grants = 0;
-  const flush = async () => {
-    if (ids.length === 0) return;
-    await db.execute(sql`
-      insert into expected_access (identity_id, username, resource_key, system_key, level, policies)
-      select t.i::uuid, p.username, t.r, t.s, t.l, string_to_array(t.p, ' > ')
-      from unnest(${sql.param(ids)}::text[], ${sql.param(resources)}::text[], ${sql.param(systemKeys)}::text[],
-                  ${sql.param(levels)}::text[], ${sql.param(policies)}::text[]) as t(i, r, s, l, p)
-      join identities p on p.id = t.i::uuid`);
-    ids.length = resources.length = systemKeys.length = levels.length = policies.length = 0;
-  };
   await db.execute(sql`truncate expected_access`);
-  for (const person of people) {
-    for (const g of results.get(person.id) ?? []) {
-      ids.push(person.id);
-      resources.push(g.resource);
-      systemKeys.push(systemOf(g.resource));
-      levels.push(g.level);
-      policies.push(g.via.join(" > "));
-      grants++;
-      if (ids.length >= BATCH) await flush();
-    }
-  }
-  await flush();
-  await markExpectedAccessFresh(db, engine.key, at, people.length, grants);
-  return { people: people.length, grants };
+  const writer = new ExpectedAccessWriter(db);
+  for (const person of people) await writer.add(person.id, results.get(person.id) ?? []);
+  await writer.flush();
+  await markExpectedAccessFresh(db, engine.key, at, people.length, writer.grants);
+  return { people: people.length, grants: writer.grants };
 }
 
 export async function markExpectedAccessFresh(

@@ -1,13 +1,16 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, inArray, isNull } from "drizzle-orm";
 import { describeChanges, graceDaysFor, planAccessChange as planSteps } from "@/server/core/lifecycle/plan";
 import { isActiveStatus } from "@/server/core/identity/status";
 import { evaluateIdentity, matchedPolicyNames, type PolicyIdentity } from "@/server/core/policy";
 import type { Tx } from "@/server/db/client";
+import { insertRows } from "@/server/db/insert-rows";
 import { accessExceptions, accessPlans, accessPlanSteps, resources, systems } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
 import { loadPolicyIdentities, policyEngine } from "../policies/engine";
-import { executeSteps } from "./execute";
+import { queueOperations } from "../provisioning/queue";
+import { executeStep, operationFor, waitsOutGrace } from "./execute";
 import { writeExpectedAccess } from "./expected";
 import { offboard } from "./leaver";
 
@@ -29,44 +32,77 @@ const asFromTo = (changes: Record<string, unknown>, before: Record<string, unkno
 /**
  * Re-evaluates a person after an HR change and stores the plan that takes their access from
  * before to after, in the caller's transaction (seed 001: "Policies re-evaluate. Access changes
- * automatically."). Steps on systems in review-before-execution mode wait for IT; the others are
- * carried out at once or put in their grace period. expected_access follows in the same
- * transaction, so drift detection compares against the new state.
+ * automatically."). See planAccessChanges.
  */
 export async function planAccessChange(tx: Tx, ctx: ServiceContext, input: AccessChangeInput) {
+  return (await planAccessChanges(tx, ctx, [input]))[0] ?? null;
+}
+
+type PlanRow = typeof accessPlans.$inferSelect;
+
+/**
+ * planAccessChange for many people at once (a bulk hire, a group change of thousands): the policy
+ * set is loaded once, everyone is evaluated in memory, and expected access, the plans, their steps
+ * and their queued operations are each written in one statement for all of them. Steps on systems
+ * in review-before-execution mode wait for IT; the others are carried out at once or put in their
+ * grace period. expected_access follows in the same transaction, so drift detection compares
+ * against the new state. Gives each input's plan, or null where none was needed.
+ */
+export async function planAccessChanges(
+  tx: Tx,
+  ctx: ServiceContext,
+  inputs: readonly AccessChangeInput[],
+): Promise<(PlanRow | null)[]> {
+  if (inputs.length === 0) return [];
   const now = ctx.clock();
   // One query at a time: a transaction is one connection.
   const engine = await policyEngine(tx);
-  const [after] = await loadPolicyIdentities(tx, input.identityId);
-  const person = after!;
-  const afterGrants = evaluateIdentity(engine.compiled, person, now);
-  const beforePerson: PolicyIdentity | null = input.before
-    ? { id: person.id, attributes: input.before as PolicyIdentity["attributes"] }
-    : null;
-  const beforeGrants = beforePerson ? evaluateIdentity(engine.compiled, beforePerson, now) : null;
-  await writeExpectedAccess(tx, person.id, afterGrants);
+  const people = new Map(
+    (
+      await loadPolicyIdentities(
+        tx,
+        inputs.map((i) => i.identityId),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  const evaluated = inputs.map((input) => {
+    const person = people.get(input.identityId)!;
+    const beforePerson: PolicyIdentity | null = input.before
+      ? { id: person.id, attributes: input.before as PolicyIdentity["attributes"] }
+      : null;
+    const after = evaluateIdentity(engine.compiled, person, now);
+    const before = beforePerson ? evaluateIdentity(engine.compiled, beforePerson, now) : null;
+    const removed = before
+      ? before.filter((g) => !after.some((a) => a.resource === g.resource)).map((g) => g.resource)
+      : [];
+    return { input, person, beforePerson, before, after, removed };
+  });
+  await writeExpectedAccess(
+    tx,
+    evaluated.map((e) => ({ identityId: e.person.id, grants: e.after })),
+  );
 
-  const activeAfter = isActiveStatus(String(person.attributes.employment_status ?? ""));
-  const removed = beforeGrants
-    ? beforeGrants.filter((g) => !afterGrants.some((a) => a.resource === g.resource)).map((g) => g.resource)
-    : [];
-  const held = removed.length
+  const removedAny = [...new Set(evaluated.flatMap((e) => e.removed))];
+  const held = removedAny.length
     ? await tx
-        .select({ resource: accessExceptions.resourceKey })
+        .select({ identityId: accessExceptions.identityId, resource: accessExceptions.resourceKey })
         .from(accessExceptions)
         .where(
           and(
-            eq(accessExceptions.identityId, person.id),
+            inArray(
+              accessExceptions.identityId,
+              evaluated.filter((e) => e.removed.length).map((e) => e.person.id),
+            ),
             isNull(accessExceptions.endedAt),
-            inArray(accessExceptions.resourceKey, removed),
+            inArray(accessExceptions.resourceKey, removedAny),
           ),
         )
     : [];
-  const resourceRows = removed.length
+  const resourceRows = removedAny.length
     ? await tx
         .select({ key: resources.key, graceDays: resources.graceDays })
         .from(resources)
-        .where(inArray(resources.key, removed))
+        .where(inArray(resources.key, removedAny))
     : [];
   const systemRows = await tx
     .select({ key: systems.key, graceDays: systems.graceDays, reviewPlans: systems.reviewPlans })
@@ -75,81 +111,111 @@ export async function planAccessChange(tx: Tx, ctx: ServiceContext, input: Acces
     resources: new Map(resourceRows.map((x) => [x.key, x.graceDays])),
     systems: new Map(systemRows.map((x) => [x.key, x.graceDays])),
   };
-  const plan = planSteps({
-    before: beforeGrants,
-    after: afterGrants,
-    activeAfter,
-    changed: Object.keys(input.changes),
-    graceDaysOf: (r) => graceDaysFor(r, grace),
-    // A leaver's exceptions end with them (offboard), so nothing is left to an expiry.
-    heldByException: activeAfter ? new Set(held.map((h) => h.resource)) : new Set(),
-    now,
-  });
-  const leaving = plan.kind === "leaver";
-  const sideEffects = leaving ? await offboard(tx, ctx, person.id) : null;
-  if (plan.steps.length === 0 && !leaving && plan.kind !== "joiner") return null;
-
   const reviewed = new Set(systemRows.filter((s) => s.reviewPlans).map((s) => s.key));
-  const held_ = plan.steps.some((s) => reviewed.has(s.system));
-  const summary = describeChanges(asFromTo(input.changes, input.before));
-  const [row] = await tx
-    .insert(accessPlans)
-    .values({
-      identityId: person.id,
+
+  // Plans first (pure), then the leavers' side effects, then every row written together.
+  const planned = [];
+  for (const e of evaluated) {
+    const activeAfter = isActiveStatus(String(e.person.attributes.employment_status ?? ""));
+    const plan = planSteps({
+      before: e.before,
+      after: e.after,
+      activeAfter,
+      changed: Object.keys(e.input.changes),
+      graceDaysOf: (r) => graceDaysFor(r, grace),
+      // A leaver's exceptions end with them (offboard), so nothing is left to an expiry.
+      heldByException: activeAfter
+        ? new Set(held.filter((h) => h.identityId === e.person.id).map((h) => h.resource))
+        : new Set<string>(),
+      now,
+    });
+    const leaving = plan.kind === "leaver";
+    const sideEffects = leaving ? await offboard(tx, ctx, e.person.id) : null;
+    if (plan.steps.length === 0 && !leaving && plan.kind !== "joiner") {
+      planned.push(null);
+      continue;
+    }
+    const changes = asFromTo(e.input.changes, e.input.before);
+    const summary = describeChanges(changes);
+    const row = {
+      id: randomUUID(),
+      identityId: e.person.id,
       kind: plan.kind,
-      source: input.source,
-      summary: input.reason ? `${input.reason}: ${summary}` : summary,
-      changes: asFromTo(input.changes, input.before),
-      policiesBefore: beforePerson ? matchedPolicyNames(engine.compiled, beforePerson, now) : [],
-      policiesAfter: matchedPolicyNames(engine.compiled, person, now),
-      status: held_ ? "awaiting_review" : "approved",
+      source: e.input.source,
+      summary: e.input.reason ? `${e.input.reason}: ${summary}` : summary,
+      changes,
+      policiesBefore: e.beforePerson ? matchedPolicyNames(engine.compiled, e.beforePerson, now) : [],
+      policiesAfter: matchedPolicyNames(engine.compiled, e.person, now),
+      status: plan.steps.some((s) => reviewed.has(s.system)) ? "awaiting_review" : "approved",
       createdAt: now,
-    })
-    .returning();
-  const steps = plan.steps.length
-    ? await tx
-        .insert(accessPlanSteps)
-        .values(
-          plan.steps.map((s) => ({
-            planId: row!.id,
-            identityId: person.id,
-            systemKey: s.system,
-            resourceKey: s.resource,
-            action: s.action,
-            level: s.level,
-            previousLevel: s.previousLevel,
-            reason: s.reason,
-            graceDays: s.graceDays,
-            dueAt: s.dueAt,
-            status: reviewed.has(s.system) ? "awaiting_review" : "queued",
-            createdAt: now,
-          })),
-        )
-        .returning()
-    : [];
-  await executeSteps(
-    tx,
-    ctx,
-    steps.filter((step) => step.status !== "awaiting_review"),
-    row!.summary,
+    };
+    planned.push({ row, plan, sideEffects });
+  }
+  const plans = planned.filter((p) => p !== null);
+  const numbers = new Map(
+    (
+      await insertRows(
+        tx,
+        accessPlans,
+        plans.map((p) => p.row),
+        ["id", "number"],
+      )
+    ).map((r) => [r.id, r.number]),
   );
-  await recordAuditEvent(tx, ctx, {
-    action: "lifecycle.plan_created",
-    subjectType: "identity",
-    subjectId: person.id,
-    after: {
-      plan: `PLAN-${row!.number}`,
-      kind: plan.kind,
-      status: row!.status,
-      grants: plan.steps.filter((s) => s.action === "grant").map((s) => s.resource),
-      levelChanges: plan.steps.filter((s) => s.action === "change_level").map((s) => s.resource),
-      removals: plan.steps
-        .filter((s) => s.action === "revoke")
-        .map((s) => ({ resource: s.resource, graceDays: s.graceDays })),
-      ...(sideEffects ?? {}),
-    },
-    reason: row!.summary,
-    context: { source: input.source },
-  });
-  return row!;
+
+  const steps = plans.flatMap(({ row, plan }) =>
+    plan.steps.map((s) => ({
+      id: randomUUID(),
+      planId: row.id,
+      identityId: row.identityId,
+      systemKey: s.system,
+      resourceKey: s.resource,
+      action: s.action,
+      level: s.level,
+      previousLevel: s.previousLevel,
+      reason: s.reason,
+      graceDays: s.graceDays,
+      dueAt: s.dueAt,
+      status: reviewed.has(s.system) ? "awaiting_review" : "queued",
+      operationId: null as string | null,
+      exceptionId: null,
+      createdAt: now,
+      executedAt: null as Date | null,
+    })),
+  );
+  // Queued at once: their operations first (in plan order, which is queue order), so each step
+  // is written with its operation. A removal with a grace period waits it out (executeStep).
+  const atOnce = steps.filter((s) => s.status === "queued" && !waitsOutGrace(s));
+  const operations = await queueOperations(
+    tx,
+    atOnce.map((s) => operationFor(s, now)),
+  );
+  atOnce.forEach((s, i) => Object.assign(s, { operationId: operations[i]!, executedAt: now }));
+  await insertRows(tx, accessPlanSteps, steps);
+  const summaries = new Map(plans.map((p) => [p.row.id, p.row.summary]));
+  for (const step of steps.filter((s) => s.status === "queued" && waitsOutGrace(s)))
+    await executeStep(tx, ctx, step, summaries.get(step.planId)!);
+
+  for (const { row, plan, sideEffects } of plans)
+    await recordAuditEvent(tx, ctx, {
+      action: "lifecycle.plan_created",
+      subjectType: "identity",
+      subjectId: row.identityId,
+      after: {
+        plan: `PLAN-${numbers.get(row.id)}`,
+        kind: plan.kind,
+        status: row.status,
+        grants: plan.steps.filter((s) => s.action === "grant").map((s) => s.resource),
+        levelChanges: plan.steps.filter((s) => s.action === "change_level").map((s) => s.resource),
+        removals: plan.steps
+          .filter((s) => s.action === "revoke")
+          .map((s) => ({ resource: s.resource, graceDays: s.graceDays })),
+        ...(sideEffects ?? {}),
+      },
+      reason: row.summary,
+      context: { source: row.source },
+    });
+  return planned.map((p) =>
+    p ? { ...p.row, number: numbers.get(p.row.id)!, reviewedBy: null, reviewedAt: null, reviewNote: null } : null,
+  );
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { desc, eq, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
   compilePolicySet,
@@ -71,13 +71,22 @@ export async function versionFiles(db: DbOrTx, versionId: number | null): Promis
 
 const manager = alias(identities, "manager");
 
-/** Everyone, as the engine sees them (raw HR values; the engine applies aliases). */
-export async function loadPolicyIdentities(db: DbOrTx, identityId?: string): Promise<PolicyIdentity[]> {
+/** Everyone, or the people named, as the engine sees them (raw HR values; the engine applies aliases). */
+export async function loadPolicyIdentities(db: DbOrTx, only?: string | readonly string[]): Promise<PolicyIdentity[]> {
+  const ids = only === undefined ? null : typeof only === "string" ? [only] : only;
+  if (ids?.length === 0) return [];
   const rows = await db
     .select({ identity: identities, managerEmail: manager.email })
     .from(identities)
     .leftJoin(manager, eq(manager.id, identities.managerId))
-    .where(identityId ? and(eq(identities.id, identityId)) : undefined);
+    .where(
+      !ids
+        ? undefined
+        : ids.length === 1
+          ? eq(identities.id, ids[0]!)
+          : // one parameter for any number of people
+            sql`${identities.id} = any(${`{${ids.join(",")}}`}::uuid[])`,
+    );
   return rows.map((r) => ({ id: r.identity.id, attributes: attributesOf(r.identity, r.managerEmail) }));
 }
 

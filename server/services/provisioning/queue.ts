@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "@/server/db/client";
+import { insertRows } from "@/server/db/insert-rows";
 import { provisioningOperations } from "@/server/db/schema";
 
 export type Operation = typeof provisioningOperations.$inferSelect;
@@ -57,13 +58,17 @@ export async function queueOperation(tx: Tx, op: NewOperation): Promise<Operatio
 }
 
 /**
- * Queues several in one statement (a joiner's plan has one per grant), in their order: a
- * multi-row VALUES is inserted row by row, so their queue order (seq) is the order given. Ids are
+ * Queues several in one statement (a joiner's plan has one per grant; a bulk hire, thousands), in
+ * their order: the rows are inserted one by one in the order given, and so take their queue order (seq). Ids are
  * chosen here so that each caller's item knows its operation.
  */
 export async function queueOperations(tx: Tx, ops: NewOperation[]): Promise<string[]> {
   if (ops.length === 0) return [];
   const ids = ops.map(() => randomUUID());
-  await tx.insert(provisioningOperations).values(ops.map((op, i) => ({ id: ids[i]!, ...rowOf(op) })));
+  await insertRows(
+    tx,
+    provisioningOperations,
+    ops.map((op, i) => ({ id: ids[i]!, ...rowOf(op) })),
+  );
   return ids;
 }

@@ -4,6 +4,7 @@ import { actorLabel } from "@/server/core/actor";
 import { diffAttributes } from "@/server/core/identity/attributes";
 import { evaluateIdentity, type ExpectedGrant } from "@/server/core/policy";
 import type { Tx } from "@/server/db/client";
+import { insertRows } from "@/server/db/insert-rows";
 import { attributeColumns, attributesOf } from "@/server/db/identity-columns";
 import {
   directoryGroupMembers,
@@ -14,7 +15,7 @@ import {
 } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
-import { planAccessChange } from "../lifecycle/plan";
+import { planAccessChanges } from "../lifecycle/plan";
 import { policyEngine } from "../policies/engine";
 
 /**
@@ -45,9 +46,9 @@ const CHUNK = 1000;
  * Sets people's `groups` attribute to the names of the groups they are in now, in bulk: a group
  * change may touch thousands of people. Each person whose groups change gets their history row
  * and audit event (identity.attributes_changed, as any attribute change); the policy set is
- * evaluated for each before and after in memory, and only those whose access moves go through
- * planAccessChange (expected access, a plan with grace periods, queued operations): for everyone
- * else nothing more changes. Callers hold these people's row locks.
+ * evaluated for each before and after in memory, and only those whose access moves get a plan
+ * (planAccessChanges, all together: expected access, a plan with grace periods, queued
+ * operations): for everyone else nothing more changes. Callers hold these people's row locks.
  */
 export async function refreshGroupsOf(
   tx: Tx,
@@ -97,7 +98,9 @@ export async function refreshGroupsOf(
       set groups = array(select jsonb_array_elements_text(d.value)), updated_at = ${now}
       from jsonb_each(${values}::jsonb) d
       where i.id = d.key::uuid`);
-    await tx.insert(identityAttributeChanges).values(
+    await insertRows(
+      tx,
+      identityAttributeChanges,
       chunk.map((c) => ({
         identityId: c.id,
         attribute: "groups",
@@ -112,6 +115,7 @@ export async function refreshGroupsOf(
     );
   }
   const engine = await policyEngine(tx);
+  const moving = [];
   for (const c of changed) {
     await recordAuditEvent(tx, ctx, {
       action: "identity.attributes_changed",
@@ -125,14 +129,9 @@ export async function refreshGroupsOf(
     const before = evaluateIdentity(engine.compiled, { id: c.id, attributes: c.before }, now);
     const after = evaluateIdentity(engine.compiled, { id: c.id, attributes: { ...c.before, groups: c.groups } }, now);
     if (grantsKey(before) !== grantsKey(after))
-      await planAccessChange(tx, ctx, {
-        identityId: c.id,
-        before: c.before,
-        source,
-        changes: { groups: c.groups },
-        reason,
-      });
+      moving.push({ identityId: c.id, before: c.before, source, changes: { groups: c.groups }, reason });
   }
+  await planAccessChanges(tx, ctx, moving);
 }
 
 /**
