@@ -1,17 +1,18 @@
-import { eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
 import { hasValue } from "@/server/core/identity/attributes";
-import { owns } from "@/server/core/identity/ownership";
+import { owns, type OwnedAttributes } from "@/server/core/identity/ownership";
 import { isActiveStatus } from "@/server/core/identity/status";
 import { validateAttributes } from "@/server/core/identity/validate";
 import type { Tx } from "@/server/db/client";
+import { insertRows } from "@/server/db/insert-rows";
 import { columnsFor } from "@/server/db/identity-columns";
 import { identities, identityAttributeChanges } from "@/server/db/schema";
-import { ownershipFor, writerFor } from "./attribute-ownership";
+import { ownershipFor, writerFor, type AttributeWriter } from "./attribute-ownership";
 import { recordAuditEvent } from "./audit";
 import type { ServiceContext } from "./context";
-import { planAccessChange } from "./lifecycle/plan";
+import { planAccessChanges } from "./lifecycle/plan";
 
 const nameFrom = (externalId: string) =>
   externalId
@@ -39,10 +40,8 @@ export interface NewIdentityInput {
  * The attributes the writer owns (issue 16, point 3). A source's others are ignored and
  * recorded; IT adding someone by hand hears which field it may not fill in.
  */
-async function ownedPart(tx: Tx, input: NewIdentityInput) {
-  const writer = writerFor(input.source, input.managedBy);
+function ownedPart(input: NewIdentityInput, writer: AttributeWriter | null, mine: OwnedAttributes) {
   if (!writer) return { owned: input.attributes, ignored: [] };
-  const { writer: mine } = await ownershipFor(tx, writer, null);
   const entries = Object.entries(input.attributes);
   // A new person the source says is not active is never created Active by default, owned or not.
   const keep = (attribute: string, value: unknown) =>
@@ -60,89 +59,162 @@ async function ownedPart(tx: Tx, input: NewIdentityInput) {
   return { owned: Object.fromEntries(entries.filter(([attribute, value]) => keep(attribute, value))), ignored };
 }
 
+const invalid = (problems: { field: string; message: string }[]) =>
+  new DomainError("INVALID_INPUT", problems.map((p) => p.message).join("; "), { field: problems[0]!.field });
+
+/** One input checked and cut to what its writer owns: what will be stored, with its manager's email. */
+async function prepare(input: NewIdentityInput, ownership: (writer: AttributeWriter) => Promise<OwnedAttributes>) {
+  // Checked before ownership: a misspelt attribute is an error, not an ignored write.
+  const { manager: _, ...sent } = input.attributes;
+  const checked = validateAttributes(sent);
+  if (!checked.ok) throw invalid(checked.problems);
+  const writer = writerFor(input.source, input.managedBy);
+  const { owned, ignored } = ownedPart(input, writer, writer ? await ownership(writer) : null);
+  const { manager, ...rest } = owned as Record<string, unknown> & { manager?: string | null };
+  const validated = validateAttributes({ employment_status: "Active", ...rest });
+  if (!validated.ok) throw invalid(validated.problems);
+  const email = (
+    input.email ?? `${input.externalId}@${process.env.CLEARANCE_EMAIL_DOMAIN ?? "company.com"}`
+  ).toLowerCase();
+  return { input, email, manager: manager ? manager.toLowerCase() : null, values: validated.values, ignored };
+}
+
 /**
  * A joiner (HR event, SCIM, CSV): the row, the first history entries, the audit event and the
  * joiner plan, in the caller's transaction.
  */
 export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIdentityInput) {
-  // Checked before ownership: a misspelt attribute is an error, not an ignored write.
-  const { manager: _, ...sent } = input.attributes;
-  const checked = validateAttributes(sent);
-  if (!checked.ok)
-    throw new DomainError("INVALID_INPUT", checked.problems.map((p) => p.message).join("; "), {
-      field: checked.problems[0]!.field,
-    });
-  const { owned, ignored } = await ownedPart(tx, input);
-  const { manager, ...rest } = owned as Record<string, unknown> & { manager?: string | null };
-  const validated = validateAttributes({ employment_status: "Active", ...rest });
-  if (!validated.ok)
-    throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), {
-      field: validated.problems[0]!.field,
-    });
-  const managerRow = manager
-    ? (await tx.select({ id: identities.id }).from(identities).where(eq(identities.email, manager.toLowerCase())))[0]
-    : undefined;
-  if (manager && !managerRow)
-    throw new DomainError("INVALID_INPUT", `No identity has the manager email ${manager}`, { field: "manager" });
-  const email = (
-    input.email ?? `${input.externalId}@${process.env.CLEARANCE_EMAIL_DOMAIN ?? "company.com"}`
-  ).toLowerCase();
-  const [taken] = await tx.select({ id: identities.id }).from(identities).where(eq(identities.email, email));
-  if (taken) throw new DomainError("CONFLICT", `Another identity already has the email ${email}`, { field: "email" });
+  return (await createIdentities(tx, ctx, [input]))[0]!;
+}
+
+const ROWS_PER_INSERT = 1_000;
+
+/**
+ * createIdentity for many joiners at once (a directory pull's first read of 10,000 people): each
+ * is checked as createIdentity checks one, and the first problem fails the whole call, naming the
+ * field. Their rows, history, audit events and joiner plans are then written a statement for all
+ * of them (planAccessChanges). A manager is someone already stored or an earlier person in
+ * `inputs`, so a directory sends managers before their reports.
+ */
+export async function createIdentities(tx: Tx, ctx: ServiceContext, inputs: readonly NewIdentityInput[]) {
+  if (inputs.length === 0) return [];
+  const owned = new Map<string, Promise<OwnedAttributes>>();
+  const ownership = (writer: AttributeWriter) => {
+    const key = writer.kind === "source" ? `source:${writer.key}` : writer.kind;
+    if (!owned.has(key))
+      owned.set(
+        key,
+        ownershipFor(tx, writer, null).then((o) => o.writer),
+      );
+    return owned.get(key)!;
+  };
+  const people: Awaited<ReturnType<typeof prepare>>[] = [];
+  for (const input of inputs) people.push(await prepare(input, ownership));
+
+  const emails = people.map((p) => p.email);
+  const wanted = [...new Set([...emails, ...people.flatMap((p) => (p.manager ? [p.manager] : []))])];
+  const stored = new Map(
+    (
+      await tx
+        .select({ id: identities.id, email: sql<string>`lower(${identities.email})` })
+        .from(identities)
+        .where(sql`lower(${identities.email}) = any(${sql.param(wanted)}::text[])`)
+    ).map((r) => [r.email, r.id]),
+  );
+  const seen = new Map<string, number>();
+  people.forEach((p, i) => {
+    if (stored.has(p.email) || seen.has(p.email))
+      throw new DomainError("CONFLICT", `Another identity already has the email ${p.email}`, { field: "email" });
+    seen.set(p.email, i);
+    const earlier = p.manager !== null && (seen.get(p.manager) ?? i) < i;
+    if (p.manager && !stored.has(p.manager) && !earlier)
+      throw new DomainError("INVALID_INPUT", `No identity has the manager email ${p.manager}`, { field: "manager" });
+  });
+
   const now = ctx.clock();
-  const [row] = await tx
-    .insert(identities)
-    .values({
-      externalId: input.externalId,
-      email,
-      displayName: input.displayName?.trim() || nameFrom(input.externalId),
-      employmentStatus: "Active",
-      ...columnsFor(validated.values),
-      managerId: managerRow?.id ?? null,
-      managedBy: input.managedBy ?? null,
-      // IT added them by hand: the first source that sends their email takes them over (identity-takeover.ts).
-      awaitingSource: input.source === "admin",
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  const values = { ...validated.values, ...(manager ? { manager } : {}) };
-  await tx.insert(identityAttributeChanges).values(
-    Object.entries(values).map(([attribute, value]) => ({
-      identityId: row!.id,
-      attribute,
-      oldValue: null,
-      newValue: value ?? null,
+  const rows: (typeof identities.$inferSelect)[] = [];
+  for (let i = 0; i < people.length; i += ROWS_PER_INSERT)
+    rows.push(
+      ...(await tx
+        .insert(identities)
+        .values(
+          people.slice(i, i + ROWS_PER_INSERT).map(({ input, email, manager, values }) => ({
+            externalId: input.externalId,
+            email,
+            displayName: input.displayName?.trim() || nameFrom(input.externalId),
+            employmentStatus: "Active",
+            ...columnsFor(values),
+            // a manager hired in this same call is set below, once they have an id
+            managerId: manager ? (stored.get(manager) ?? null) : null,
+            managedBy: input.managedBy ?? null,
+            // IT added them by hand: the first source that sends their email takes them over (identity-takeover.ts).
+            awaitingSource: input.source === "admin",
+            createdAt: now,
+            updatedAt: now,
+          })),
+        )
+        .returning()),
+    );
+  const idOf = new Map(rows.map((r) => [r.email, r.id]));
+  const hiredManagers = rows.flatMap((row, i) => {
+    const manager = people[i]!.manager;
+    return manager && !stored.has(manager) ? [{ row, managerId: idOf.get(manager)! }] : [];
+  });
+  if (hiredManagers.length) {
+    const managerOf = JSON.stringify(Object.fromEntries(hiredManagers.map((h) => [h.row.id, h.managerId])));
+    await tx.execute(sql`
+      update identities i set manager_id = m.value::uuid
+      from jsonb_each_text(${managerOf}::jsonb) m
+      where i.id = m.key::uuid`);
+    for (const h of hiredManagers) h.row.managerId = h.managerId;
+  }
+
+  const stories = people.map((p) => ({ ...p, values: { ...p.values, ...(p.manager ? { manager: p.manager } : {}) } }));
+  await insertRows(
+    tx,
+    identityAttributeChanges,
+    stories.flatMap(({ input, values }, i) =>
+      Object.entries(values).map(([attribute, value]) => ({
+        identityId: rows[i]!.id,
+        attribute,
+        oldValue: null,
+        newValue: value ?? null,
+        source: input.source,
+        effectiveAt: input.effectiveAt,
+        recordedAt: now,
+        actorLabel: actorLabel(ctx.actor),
+        reason: input.reason,
+      })),
+    ),
+  );
+  for (const [i, { input, email, values, ignored }] of stories.entries())
+    await recordAuditEvent(tx, ctx, {
+      action: "identity.hired",
+      subjectType: "identity",
+      subjectId: rows[i]!.id,
+      after: {
+        externalId: input.externalId,
+        email,
+        ...values,
+        ...(input.managedBy ? { managedBy: input.managedBy } : {}),
+      },
+      reason: input.reason,
+      context: {
+        source: input.source,
+        // what the source sent for attributes it does not own (issue 16, point 3): not applied
+        ...(ignored.length ? { ignored: Object.fromEntries(ignored.map((w) => [w.attribute, w.sent])) } : {}),
+      },
+    });
+  await planAccessChanges(
+    tx,
+    ctx,
+    stories.map(({ input, values }, i) => ({
+      identityId: rows[i]!.id,
+      before: null,
       source: input.source,
-      effectiveAt: input.effectiveAt,
-      recordedAt: now,
-      actorLabel: actorLabel(ctx.actor),
+      changes: values,
       reason: input.reason,
     })),
   );
-  await recordAuditEvent(tx, ctx, {
-    action: "identity.hired",
-    subjectType: "identity",
-    subjectId: row!.id,
-    after: {
-      externalId: input.externalId,
-      email,
-      ...values,
-      ...(input.managedBy ? { managedBy: input.managedBy } : {}),
-    },
-    reason: input.reason,
-    context: {
-      source: input.source,
-      // what the source sent for attributes it does not own (issue 16, point 3): not applied
-      ...(ignored.length ? { ignored: Object.fromEntries(ignored.map((w) => [w.attribute, w.sent])) } : {}),
-    },
-  });
-  await planAccessChange(tx, ctx, {
-    identityId: row!.id,
-    before: null,
-    source: input.source,
-    changes: values,
-    reason: input.reason,
-  });
-  return row!;
+  return rows;
 }

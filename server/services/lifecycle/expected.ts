@@ -54,7 +54,7 @@ export async function writeExpectedAccess(
 ) {
   if (people.length === 0) return;
   const ids = people.map((p) => p.identityId);
-  await db.delete(expectedAccess).where(sql`${expectedAccess.identityId} = any(${`{${ids.join(",")}}`}::uuid[])`);
+  await db.delete(expectedAccess).where(sql`${expectedAccess.identityId} = any(${sql.param(ids)}::uuid[])`);
   const writer = new ExpectedAccessWriter(db);
   for (const p of people) await writer.add(p.identityId, p.grants);
   await writer.flush();

@@ -85,7 +85,7 @@ export async function loadPolicyIdentities(db: DbOrTx, only?: string | readonly 
         : ids.length === 1
           ? eq(identities.id, ids[0]!)
           : // one parameter for any number of people
-            sql`${identities.id} = any(${`{${ids.join(",")}}`}::uuid[])`,
+            sql`${identities.id} = any(${sql.param(ids)}::uuid[])`,
     );
   return rows.map((r) => ({ id: r.identity.id, attributes: attributesOf(r.identity, r.managerEmail) }));
 }
