@@ -1,4 +1,5 @@
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
+import { insertRows } from "./insert-rows";
 import { auditEvents } from "./schema";
 import type * as schema from "./schema";
 
@@ -32,7 +33,8 @@ export async function writeAuditRow(tx: Transaction, row: AuditRow): Promise<voi
 }
 
 async function flush(tx: Transaction, buffer: AuditRow[]) {
-  if (buffer.length > 0) await tx.insert(auditEvents).values(buffer.splice(0));
+  // one JSON parameter, not eleven bound values an event (insert-rows.ts)
+  if (buffer.length > 0) await insertRows(tx, auditEvents, buffer.splice(0));
 }
 
 /**

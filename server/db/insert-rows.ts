@@ -1,5 +1,5 @@
 import { getTableColumns, getTableName, sql } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "./client";
 
 // The client's casing (client.ts: snake_case), as drizzle applies it to a column named by its key.
@@ -8,51 +8,65 @@ const snakeCase = (key: string) =>
     .map((word) => word.toLowerCase())
     .join("_");
 
+// A serial column is an integer column with a default.
+const serials: Record<string, string> = { smallserial: "smallint", serial: "integer", bigserial: "bigint" };
+
 const ROWS_PER_STATEMENT = 5_000;
 
 /**
- * Inserts many rows with one parameter per statement: the rows as a JSON array, read back into the
- * table's own column types by json_populate_recordset. The bulk paths (a directory pull's hires, a
- * group change's plans) write thousands of rows; a multi-row VALUES binds and checks every value
- * one by one in drizzle, which cost more Node CPU than the rest of the work (issue 16's measures).
- * Columns are those of the first row: give every row the same keys (null where none); the
- * columns no row names take their defaults. Values are what JSON.stringify makes of them (a Date
- * becomes its ISO time, an array a JSON array that PostgreSQL reads as an array column).
+ * Inserts many rows with one parameter per statement: the rows as they are, as a JSON array, read
+ * back into the table's column types by json_to_recordset. The bulk paths (a directory pull's
+ * hires, a group change's plans, a transaction's audit events) write thousands of rows; a
+ * multi-row VALUES binds and checks every value one by one in drizzle, which cost more Node CPU
+ * than the rest of the work (issue 16's measures). A column a row leaves out (or gives as
+ * undefined) takes its default, as in drizzle's insert: rows of the same columns go in one
+ * statement, in the order given. Values are what JSON.stringify makes of them: a Date its ISO time, an array a JSON
+ * array that PostgreSQL reads into an array column, an object a jsonb value.
  */
 export async function insertRows<T extends PgTable, K extends keyof T["$inferSelect"] & string = never>(
   db: DbOrTx,
   table: T,
-  rows: T["$inferInsert"][],
-  /** columns to give back, for each row in order */
+  rows: readonly T["$inferInsert"][],
+  /** columns to give back, for each row in order (as node-postgres reads them: no drizzle mapping) */
   returning: K[] = [],
 ): Promise<Pick<T["$inferSelect"], K>[]> {
-  const back: Pick<T["$inferSelect"], K>[] = [];
-  if (rows.length === 0) return back;
-  const columns = getTableColumns(table) as Record<string, { name: string; keyAsName?: boolean }>;
-  const nameOf = (key: string) => {
+  if (rows.length === 0) return [];
+  const columns = getTableColumns(table) as Record<string, PgColumn & { keyAsName?: boolean }>;
+  const columnOf = (key: string) => {
     const column = columns[key];
     if (!column) throw new Error(`insertRows: ${getTableName(table)} has no column ${key}`);
-    return column.keyAsName === false ? column.name : snakeCase(column.name);
+    return { name: column.keyAsName === false ? column.name : snakeCase(column.name), column };
   };
-  const keys = Object.keys(rows[0]!);
-  const names = keys.map(nameOf);
-  const returned = returning.length
-    ? sql.raw(` returning ${returning.map((key) => `"${nameOf(key)}" as "${key}"`).join(", ")}`)
-    : sql.raw("");
-  const list = sql.raw(names.map((n) => `"${n}"`).join(", "));
-  const tableName = sql.raw(`"${getTableName(table)}"`);
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const json = JSON.stringify(
-      rows
-        .slice(i, i + ROWS_PER_STATEMENT)
-        .map((row) =>
-          Object.fromEntries(keys.map((key, k) => [names[k], (row as Record<string, unknown>)[key] ?? null])),
-        ),
-    );
-    const result = await db.execute(
-      sql`insert into ${tableName} (${list}) select ${list} from json_populate_recordset(null::${tableName}, ${json}::json)${returned}`,
-    );
-    back.push(...(result.rows as Pick<T["$inferSelect"], K>[]));
-  }
+  const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const statement = (keys: string[], json: string) => {
+    const target = keys.map((key) => quoted(columnOf(key).name)).join(", ");
+    const record = keys
+      .map((key) => {
+        const type = columnOf(key).column.getSQLType();
+        return `${quoted(key)} ${serials[type] ?? type}`;
+      })
+      .join(", ");
+    const returned = returning.length
+      ? ` returning ${returning.map((key) => `${quoted(columnOf(key).name)} as ${quoted(key)}`).join(", ")}`
+      : "";
+    return sql`insert into ${sql.raw(quoted(getTableName(table)))} (${sql.raw(target)})
+        select ${sql.raw(keys.map(quoted).join(", "))}
+        from json_to_recordset(${json}::json) as r(${sql.raw(record)})${sql.raw(returned)}`;
+  };
+  // Rows that give the same columns go together, so that a column a row leaves out takes its default.
+  const shapes = new Map<string, { keys: string[]; at: number[] }>();
+  rows.forEach((row, at) => {
+    const keys = Object.keys(row).filter((key) => (row as Record<string, unknown>)[key] !== undefined);
+    const shape = keys.join(",");
+    if (!shapes.has(shape)) shapes.set(shape, { keys, at: [] });
+    shapes.get(shape)!.at.push(at);
+  });
+  const back: Pick<T["$inferSelect"], K>[] = new Array(rows.length);
+  for (const { keys, at } of shapes.values())
+    for (let i = 0; i < at.length; i += ROWS_PER_STATEMENT) {
+      const part = at.slice(i, i + ROWS_PER_STATEMENT);
+      const result = await db.execute(statement(keys, JSON.stringify(part.map((k) => rows[k]))));
+      (result.rows as Pick<T["$inferSelect"], K>[]).forEach((row, j) => (back[part[j]!] = row));
+    }
   return back;
 }

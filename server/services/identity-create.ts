@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { actorLabel } from "@/server/core/actor";
 import { DomainError } from "@/server/core/errors";
@@ -87,7 +88,17 @@ export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIden
   return (await createIdentities(tx, ctx, [input]))[0]!;
 }
 
-const ROWS_PER_INSERT = 1_000;
+/** One person: their row back from the insert; many: inserted as JSON (insert-rows.ts), then read. */
+async function insertIdentities(tx: Tx, values: (typeof identities.$inferInsert & { id: string })[]) {
+  if (values.length === 1) return tx.insert(identities).values(values).returning();
+  await insertRows(tx, identities, values);
+  const rows = await tx
+    .select()
+    .from(identities)
+    .where(sql`${identities.id} = any(${sql.param(values.map((v) => v.id))}::uuid[])`);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return values.map((v) => byId.get(v.id)!);
+}
 
 /**
  * createIdentity for many joiners at once (a directory pull's first read of 10,000 people): each
@@ -132,42 +143,23 @@ export async function createIdentities(tx: Tx, ctx: ServiceContext, inputs: read
   });
 
   const now = ctx.clock();
-  const rows: (typeof identities.$inferSelect)[] = [];
-  for (let i = 0; i < people.length; i += ROWS_PER_INSERT)
-    rows.push(
-      ...(await tx
-        .insert(identities)
-        .values(
-          people.slice(i, i + ROWS_PER_INSERT).map(({ input, email, manager, values }) => ({
-            externalId: input.externalId,
-            email,
-            displayName: input.displayName?.trim() || nameFrom(input.externalId),
-            employmentStatus: "Active",
-            ...columnsFor(values),
-            // a manager hired in this same call is set below, once they have an id
-            managerId: manager ? (stored.get(manager) ?? null) : null,
-            managedBy: input.managedBy ?? null,
-            // IT added them by hand: the first source that sends their email takes them over (identity-takeover.ts).
-            awaitingSource: input.source === "admin",
-            createdAt: now,
-            updatedAt: now,
-          })),
-        )
-        .returning()),
-    );
-  const idOf = new Map(rows.map((r) => [r.email, r.id]));
-  const hiredManagers = rows.flatMap((row, i) => {
-    const manager = people[i]!.manager;
-    return manager && !stored.has(manager) ? [{ row, managerId: idOf.get(manager)! }] : [];
-  });
-  if (hiredManagers.length) {
-    const managerOf = JSON.stringify(Object.fromEntries(hiredManagers.map((h) => [h.row.id, h.managerId])));
-    await tx.execute(sql`
-      update identities i set manager_id = m.value::uuid
-      from jsonb_each_text(${managerOf}::jsonb) m
-      where i.id = m.key::uuid`);
-    for (const h of hiredManagers) h.row.managerId = h.managerId;
-  }
+  const ids = new Map(people.map((p) => [p.email, randomUUID()]));
+  const values = people.map(({ input, email, manager, values }) => ({
+    id: ids.get(email)!,
+    externalId: input.externalId,
+    email,
+    displayName: input.displayName?.trim() || nameFrom(input.externalId),
+    employmentStatus: "Active",
+    ...columnsFor(values),
+    // a manager hired in this same call is a row of the same statement, checked at its end
+    managerId: manager ? (stored.get(manager) ?? ids.get(manager)!) : null,
+    managedBy: input.managedBy ?? null,
+    // IT added them by hand: the first source that sends their email takes them over (identity-takeover.ts).
+    awaitingSource: input.source === "admin",
+    createdAt: now,
+    updatedAt: now,
+  }));
+  const rows = await insertIdentities(tx, values);
 
   const stories = people.map((p) => ({ ...p, values: { ...p.values, ...(p.manager ? { manager: p.manager } : {}) } }));
   await insertRows(

@@ -43,6 +43,11 @@ export async function applyGroups(
         members = [...new Set([...(before?.members ?? []).filter((m) => !removed.has(m)), ...ids(change.add)])];
       }
       const displayName = g.name ?? existing?.displayName ?? g.remoteId;
+      const had = new Set(before?.members);
+      const same = () =>
+        before!.displayName === displayName && had.size === members.length && members.every((m) => had.has(m));
+      // A group the directory sends as it is (the daily full read) takes no locks and writes nothing.
+      if (existing && same()) return "unchanged" as const;
       await lockPeople(tx, [...new Set([...(before?.members ?? []), ...members])]);
       // Checked under the locks: someone handed to another source since the read is not this source's member.
       members = await managedOnly(tx, ctx, members);
@@ -57,11 +62,7 @@ export async function applyGroups(
         await writeGroup(tx, ctx, group!, null, next, "create", "pull");
         return "created" as const;
       }
-      const same =
-        before!.displayName === displayName &&
-        before!.members.length === members.length &&
-        members.every((m) => before!.members.includes(m));
-      if (same) return "unchanged" as const;
+      if (same()) return "unchanged" as const;
       if (before!.displayName !== displayName && (await nameTaken(tx, ctx, displayName, existing.id)))
         return "conflict" as const;
       await writeGroup(tx, ctx, existing, before, next, "replace", "pull");

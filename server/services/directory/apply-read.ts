@@ -5,7 +5,15 @@ import { directoryLinks } from "@/server/db/schema";
 import type { DirectoryRead, DirectoryUser } from "@/server/directory/types";
 import type { SourceContext } from "../context";
 import { applyGroups, type GroupCounts } from "./apply-groups";
-import { applyLeaver, applyUser, conflictOf, loadPeople, type StoredPerson, type UserCounts } from "./apply-users";
+import {
+  applyLeaver,
+  applyUser,
+  conflictOf,
+  hireUsers,
+  loadPeople,
+  type StoredPerson,
+  type UserCounts,
+} from "./apply-users";
 
 export interface PullResult {
   kind: DirectoryRead["kind"];
@@ -25,6 +33,8 @@ const CONFLICTS_KEPT = 20;
 /** A full read that would end more than this share of the source's people (and more than 10) waits for IT. */
 const MASS_LEAVE = 0.1;
 const KEEP_ALIVE_EVERY = 100;
+/** New people hired in one transaction (createIdentities); a few hundred keep each one short. */
+const HIRE_BATCH = 500;
 
 async function linksOf(ctx: SourceContext) {
   const rows = await ctx.db.select().from(directoryLinks).where(eq(directoryLinks.sourceKey, ctx.sourceKey));
@@ -82,10 +92,11 @@ export async function applyDirectoryRead(
     if (u.managerEmail !== undefined)
       return u.managerEmail === null
         ? null
-        : (byEmail.get(u.managerEmail)?.email ?? (emailsLinked.has(u.managerEmail) ? u.managerEmail : undefined));
+        : (byEmail.get(u.managerEmail)?.email ??
+            (emailsLinked.has(u.managerEmail) || pendingEmails.has(u.managerEmail) ? u.managerEmail : undefined));
     if (u.managerRemoteId === undefined) return undefined;
     if (u.managerRemoteId === null) return null;
-    const fresh = linkedInRead.get(u.managerRemoteId);
+    const fresh = linkedInRead.get(u.managerRemoteId) ?? pendingByRemoteId.get(u.managerRemoteId);
     if (fresh) return fresh;
     const link = links.get(u.managerRemoteId);
     return link && !link.goneAt ? byId.get(link.identityId)?.email.toLowerCase() : undefined;
@@ -101,6 +112,9 @@ export async function applyDirectoryRead(
   };
   const conflicted = new Set<string>();
   const emailsLinked = new Set<string>();
+  // the batch of new people not yet hired: their emails, and their emails by directory id
+  const pendingEmails = new Set<string>();
+  const pendingByRemoteId = new Map<string, string>();
   const linkedAs = (u: DirectoryUser) => () => {
     linkedInRead.set(u.remoteId, u.email.toLowerCase());
     emailsLinked.add(u.email.toLowerCase());
@@ -129,16 +143,53 @@ export async function applyDirectoryRead(
     }
   };
 
+  // New people are hired HIRE_BATCH at a time (hireUsers), managers before their reports, so
+  // that a manager hired in this read is already known to the reports that name them.
+  const hires: { user: DirectoryUser; managerEmail: string | null | undefined }[] = [];
+  const hireNow = async () => {
+    const batch = hires.splice(0);
+    pendingEmails.clear();
+    pendingByRemoteId.clear();
+    if (batch.length === 0) return;
+    try {
+      await hireUsers(ctx, batch);
+      for (const { user } of batch) linkedAs(user)();
+      users.created += batch.length;
+    } catch {
+      // Someone's value is refused (or taken meanwhile): one by one, to report whose it is.
+      for (const { user } of batch) {
+        const outcome = await apply(user, managerOf(user));
+        if (outcome) users[outcome]++;
+      }
+    }
+    await opts.keepAlive();
+  };
+  const isNewHire = (u: DirectoryUser) =>
+    u.active &&
+    !links.has(u.remoteId) &&
+    !byEmail.has(u.email.toLowerCase()) &&
+    !emailsLinked.has(u.email.toLowerCase());
+
   // The manager named but not yet a person (hired later in this read): set in a second pass.
   const later: DirectoryUser[] = [];
   let done = 0;
-  for (const u of read.users) {
+  for (const u of managersFirst(read.users)) {
     const manager = managerOf(u);
     if ((u.managerEmail != null || u.managerRemoteId != null) && manager === undefined) later.push(u);
+    if (isNewHire(u) && !pendingEmails.has(u.email.toLowerCase())) {
+      hires.push({ user: u, managerEmail: manager });
+      pendingEmails.add(u.email.toLowerCase());
+      pendingByRemoteId.set(u.remoteId, u.email.toLowerCase());
+      if (hires.length >= HIRE_BATCH) await hireNow();
+      continue;
+    }
+    // A manager still waiting in the batch is hired first.
+    if (manager && pendingEmails.has(manager)) await hireNow();
     const outcome = await apply(u, manager);
     if (outcome) users[outcome]++;
     if (++done % KEEP_ALIVE_EVERY === 0) await opts.keepAlive();
   }
+  await hireNow();
   if (later.length) {
     links = await linksOf(ctx);
     for (const p of await loadPeople(ctx.db, { ids: [...links.values()].map((l) => l.identityId) })) {
@@ -169,4 +220,28 @@ function withoutField(u: DirectoryUser, field: string): DirectoryUser | null {
   if (!(field in u.attributes)) return null;
   const { [field as keyof DirectoryUser["attributes"]]: _, ...attributes } = u.attributes;
   return { ...u, attributes };
+}
+
+/** The users with each one's manager (named by directory id or email) before them, where the manager is in the read. */
+export function managersFirst(users: readonly DirectoryUser[]): DirectoryUser[] {
+  const byId = new Map(users.map((u) => [u.remoteId, u]));
+  const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
+  const managerOf = (u: DirectoryUser) =>
+    u.managerRemoteId != null
+      ? byId.get(u.managerRemoteId)
+      : u.managerEmail != null
+        ? byEmail.get(u.managerEmail.toLowerCase())
+        : undefined;
+  const placed = new Set<DirectoryUser>();
+  const ordered: DirectoryUser[] = [];
+  for (const u of users) {
+    // the chain of managers not yet placed, walked up without recursion (a loop stops it)
+    const chain = new Set<DirectoryUser>();
+    for (let m: DirectoryUser | undefined = u; m && !placed.has(m) && !chain.has(m); m = managerOf(m)) chain.add(m);
+    for (const m of [...chain].reverse()) {
+      placed.add(m);
+      ordered.push(m);
+    }
+  }
+  return ordered;
 }

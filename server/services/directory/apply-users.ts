@@ -13,7 +13,7 @@ import { ownershipFor } from "../attribute-ownership";
 import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
-import { createIdentity } from "../identity-create";
+import { createIdentities, createIdentity } from "../identity-create";
 import { takeOverAwaitingPerson } from "../identity-takeover";
 import { leaveOtherSourcesGroups } from "../scim/group-membership";
 import { refusingUniqueViolation } from "../unique-violation";
@@ -174,6 +174,49 @@ export async function applyUser(
       }),
     taken,
   );
+}
+
+/**
+ * New people of one read, hired together in one transaction (createIdentities: the checks,
+ * rows, history, audit events and joiner plans of all of them in a few statements) and linked to
+ * their directory ids. A manager is someone stored already or earlier in `hires`. Any problem
+ * fails them all (the caller applies them one by one instead, to find whose it is). Gives their ids.
+ */
+export async function hireUsers(
+  ctx: SourceContext,
+  hires: readonly { user: DirectoryUser; managerEmail: string | null | undefined }[],
+): Promise<string[]> {
+  const reason = `Directory pull from ${ctx.sourceKey}`;
+  return ctx.db.transaction(async (tx) => {
+    const rows = await createIdentities(
+      tx,
+      ctx,
+      hires.map(({ user, managerEmail }) => ({
+        externalId: user.employeeNumber || user.remoteId,
+        email: user.email,
+        displayName: user.displayName,
+        attributes: wantedAttributes(user, null, managerEmail),
+        source: "pull" as const,
+        managedBy: ctx.sourceKey,
+        effectiveAt: ctx.clock(),
+        reason,
+      })),
+    );
+    const links = JSON.stringify(
+      hires.map(({ user, managerEmail }, i) => ({
+        remote_id: user.remoteId,
+        identity_id: rows[i]!.id,
+        fingerprint: fingerprintOf(user, managerEmail),
+      })),
+    );
+    await tx.execute(sql`
+      insert into directory_links (source_key, remote_id, identity_id, fingerprint)
+      select ${ctx.sourceKey}, l.remote_id, l.identity_id::uuid, l.fingerprint
+      from json_to_recordset(${links}::json) as l(remote_id text, identity_id text, fingerprint text)
+      on conflict (source_key, remote_id)
+      do update set identity_id = excluded.identity_id, gone_at = null, fingerprint = excluded.fingerprint`);
+    return rows.map((r) => r.id);
+  });
 }
 
 /** Whether an attribute the source owns no longer holds the directory's value (someone else changed it). */
