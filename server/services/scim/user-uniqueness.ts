@@ -1,4 +1,4 @@
-import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { ScimError } from "@/server/core/scim/errors";
 import type { ScimProfile } from "@/server/core/scim/profile";
 import { ENTERPRISE_SCHEMA } from "@/server/core/scim/schema";
@@ -14,17 +14,6 @@ export type Unique = {
 export const hrIdOf = (value: string | undefined, profile: ScimProfile) =>
   value ? { value, from: profile.employeeNumber ? `${ENTERPRISE_SCHEMA}:employeeNumber` : "externalId" } : undefined;
 
-/** Someone else holds `value` where `column` (of a profile, or of an identity no client has written) keeps it. */
-async function taken(tx: Tx, where: ReturnType<typeof and>, exceptId?: string) {
-  const [row] = await tx
-    .select({ id: identities.id })
-    .from(identities)
-    .leftJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
-    .where(and(where, exceptId ? ne(identities.id, exceptId) : undefined))
-    .limit(1);
-  return Boolean(row);
-}
-
 export const uniqueness = (attribute: string, value: string) =>
   new ScimError("uniqueness", `${attribute}: another User already has ${value}`, { field: attribute });
 
@@ -35,26 +24,42 @@ export const uniqueness = (attribute: string, value: string) =>
  * Another User holding one is a 409 uniqueness, worded the same whoever manages that User.
  */
 export async function assertUnique(tx: Tx, values: Unique, exceptId?: string) {
-  const implied = isNull(scimUserProfiles.identityId);
-  const live = isNull(scimUserProfiles.deletedAt);
-  if (values.userName) {
-    const lower = values.userName.toLowerCase();
-    const clash = or(
-      and(live, sql`lower(${scimUserProfiles.userName}) = ${lower}`),
-      and(implied, sql`lower(${identities.email}) = ${lower}`),
-    );
-    if (await taken(tx, clash, exceptId)) throw uniqueness("userName", values.userName);
-  }
-  if (values.externalId) {
-    const clash = or(
-      and(live, eq(scimUserProfiles.externalId, values.externalId)),
-      and(implied, eq(identities.externalId, values.externalId)),
-    );
-    if (await taken(tx, clash, exceptId)) throw uniqueness("externalId", values.externalId);
-  }
-  if (values.email && (await taken(tx, sql`lower(${identities.email}) = ${values.email.toLowerCase()}`, exceptId)))
-    throw uniqueness("emails", values.email);
+  const other = (column: SQLWrapper) => (exceptId ? sql` and ${column} <> ${exceptId}` : sql``);
+  // Each check is an exists() on one index (a left join with OR between its sides scans both tables).
+  const live = sql`${scimUserProfiles.deletedAt} is null`;
+  const profileHas = (where: SQL) =>
+    sql`exists (select 1 from ${scimUserProfiles} where ${live} and ${where}${other(scimUserProfiles.identityId)})`;
+  // a person no client has written: no profile, so their email and HR id stand for userName and externalId
+  const noProfile = sql`not exists (select 1 from ${scimUserProfiles} p where p.identity_id = ${identities.id})`;
+  const identityHas = (where: SQL, implied: boolean) => {
+    const onlyImplied = implied ? sql` and ${noProfile}` : sql``;
+    return sql`exists (select 1 from ${identities} where ${where}${other(identities.id)}${onlyImplied})`;
+  };
+  const userName = values.userName?.toLowerCase();
+  const email = values.email?.toLowerCase();
+  const checks = {
+    userName: userName
+      ? or(
+          profileHas(sql`lower(${scimUserProfiles.userName}) = ${userName}`),
+          identityHas(sql`lower(${identities.email}) = ${userName}`, true),
+        )
+      : undefined,
+    externalId: values.externalId
+      ? or(
+          profileHas(sql`${scimUserProfiles.externalId} = ${values.externalId}`),
+          identityHas(sql`${identities.externalId} = ${values.externalId}`, true),
+        )
+      : undefined,
+    email: email ? identityHas(sql`lower(${identities.email}) = ${email}`, false) : undefined,
+    hrId: values.hrId ? identityHas(sql`${identities.externalId} = ${values.hrId.value}`, false) : undefined,
+  };
+  const columns = Object.entries(checks).map(([name, check]) => sql`${check ?? sql`false`} as ${sql.identifier(name)}`);
+  // One round trip for the four.
+  const [clash] = (await tx.execute<Record<keyof typeof checks, boolean>>(sql`select ${sql.join(columns, sql`, `)}`))
+    .rows;
+  if (clash!.userName) throw uniqueness("userName", values.userName!);
+  if (clash!.externalId) throw uniqueness("externalId", values.externalId!);
+  if (clash!.email) throw uniqueness("emails", values.email!);
   // The HR id comes from employeeNumber when the client sends one, else from its externalId.
-  if (values.hrId && (await taken(tx, eq(identities.externalId, values.hrId.value), exceptId)))
-    throw uniqueness(values.hrId.from, values.hrId.value);
+  if (clash!.hrId) throw uniqueness(values.hrId!.from, values.hrId!.value);
 }
