@@ -44,7 +44,7 @@ async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promis
 
 export async function scimBenchmark() {
   const before = machine();
-  const { url, done } = await scratchDatabase("scim");
+  const { url, done } = await scratchDatabase("scim", { keep: process.env.BENCH_KEEP === "1" });
   const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY + 2, idleTimeoutMillis: 0 });
   const pgCpu = () => postgresCpuMs((q) => pool.query<{ pid: number }>(q));
   try {

@@ -28,6 +28,11 @@ beforeAll(async () => {
   users[29]!.status = "SUSPENDED";
   // someone the demo directory already has, managed by no source: their email is taken
   users[28]!.profile.email = users[28]!.profile.login = "sarah.chen@company.com";
+  // someone new whose HR id a demo person has: the batch of new people fails, and is applied one by one
+  const [priya] = await t.db.select().from(identities).where(eq(identities.email, "priya.raman@company.com"));
+  users[27]!.profile.employeeNumber = priya!.externalId;
+  // a report read before their manager, both new: hired in the same batch, manager first
+  users[20]!.profile.managerId = users[25]!.id;
   okta = await startFakeOkta({
     users,
     groups: [
@@ -101,7 +106,15 @@ describe("pulling Okta (issue 16, point 5)", () => {
       status: "ok",
       result: {
         kind: "full",
-        users: { created: 28, skipped: 1, conflictCount: 1, conflicts: [expect.stringMatching(/sarah\.chen/)] },
+        users: {
+          created: 27,
+          skipped: 1,
+          conflictCount: 2,
+          conflicts: expect.arrayContaining([
+            expect.stringMatching(/sarah\.chen/),
+            expect.stringMatching(/okta\.user27@company\.com .*another identity already has this email or HR id/i),
+          ]),
+        },
         groups: { created: 1 },
       },
     });
@@ -118,14 +131,18 @@ describe("pulling Okta (issue 16, point 5)", () => {
     });
     expect(await personByEmail("okta.user5@company.com")).toMatchObject({ managerId: head!.id, groups: [] });
     expect(await personByEmail("okta.user29@company.com")).toBeUndefined();
+    expect(await personByEmail("okta.user27@company.com")).toBeUndefined();
+    expect(await personByEmail("okta.user20@company.com")).toMatchObject({
+      managerId: (await personByEmail("okta.user25@company.com"))!.id,
+    });
     expect((await personByEmail("sarah.chen@company.com"))!.managedBy).toBeNull();
     const [pull] = await listDirectoryPulls({ ctx: it_ });
-    expect(pull).toMatchObject({ lastStatus: "ok", running: false, lastResult: { users: { created: 28 } } });
+    expect(pull).toMatchObject({ lastStatus: "ok", running: false, lastResult: { users: { created: 27 } } });
     const [event] = await t.db
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "directory.pulled"), eq(auditEvents.subjectId, "okta")));
-    expect(event!.after).toMatchObject({ users: { created: 28 } });
+    expect(event!.after).toMatchObject({ users: { created: 27 } });
   });
 
   it("the next pull reads only what changed since (Okta's lastUpdated) and applies exactly that", async () => {
@@ -177,7 +194,7 @@ describe("pulling Okta (issue 16, point 5)", () => {
     for (const id of [...okta.users.keys()].slice(10, 26)) okta.users.delete(id);
     await t.db.update(directoryPulls).set({ cursor: null });
     const refused = await run();
-    expect(refused).toMatchObject({ status: "failed", error: expect.stringMatching(/would end 17 of the 28 people/) });
+    expect(refused).toMatchObject({ status: "failed", error: expect.stringMatching(/would end 17 of the 27 people/) });
     expect(await personByEmail("okta.user12@company.com")).toMatchObject({ employmentStatus: "Active" });
     const confirmed = await runDirectoryPull({ ctx: it_, input: { key: "okta", allowMassLeave: true }, connect });
     expect(confirmed).toMatchObject({ status: "ok", result: { kind: "full", users: { left: 17 } } });
