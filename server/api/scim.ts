@@ -17,8 +17,8 @@ import { scimAttributeOf } from "@/server/core/scim/user";
 import { requestInfo } from "@/server/auth/request-info";
 import { getDb, type Db } from "@/server/db/client";
 import type { SourceContext } from "@/server/services/context";
+import { createScimUserInBatch } from "@/server/services/scim/user-batches";
 import {
-  createScimUser,
   deleteScimUser,
   getScimUser,
   listScimUsers,
@@ -144,7 +144,7 @@ export function createUser(request: Request, deps: Deps = {}) {
     const projection = projectionOf(request);
     return userResponse(
       projection,
-      await createScimUser({ ctx, input: { usersUrl, body: await readJson(request) } }),
+      await createScimUserInBatch({ ctx, input: { usersUrl, body: await readJson(request) } }),
       201,
     );
   });

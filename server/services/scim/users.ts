@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
-import { and, asc, count, eq, isNull } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
-import { DomainError, isDomainError } from "@/server/core/errors";
+import { and, asc, count, eq } from "drizzle-orm";
+import { isDomainError } from "@/server/core/errors";
 import { readUserResource } from "@/server/core/scim/coerce";
 import { MAX_RESULTS } from "@/server/core/scim/discovery";
 import { invalidValue, ScimError } from "@/server/core/scim/errors";
@@ -18,7 +17,7 @@ import {
   type ScimIdentity,
   type UserChanges,
 } from "@/server/core/scim/user";
-import type { Db, DbOrTx, Tx } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import { identities, scimUserProfiles } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
@@ -30,83 +29,21 @@ import { filterToSql } from "./filter-sql";
 import { deletedBySource, saveProfile, signInFromOf } from "./user-profiles";
 import { assertUnique, hrIdOf, uniqueness } from "./user-uniqueness";
 import { leaveOtherSourcesGroups } from "./group-membership";
+import {
+  loadIdentity,
+  managedBy,
+  manager,
+  managerJoin,
+  notDeleted,
+  scimIdentityOf,
+  selection,
+  UUID,
+  type StoredUser,
+} from "./user-rows";
 
 /** Every SCIM call knows the URL of /Users, for meta.location and manager.$ref. */
 interface UsersUrl {
   usersUrl: string;
-}
-
-const manager = alias(identities, "manager");
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The one answer for a User that does not exist and for one the token's source does not manage. */
-const notFound = (id: string) => new DomainError("NOT_FOUND", `No User has id ${id}`, { field: "id" });
-
-/** The people the token's source manages: every read and write is limited to them. */
-const managedBy = (ctx: SourceContext) => eq(identities.managedBy, ctx.sourceKey);
-/** A User its client deleted is gone for SCIM (RFC 7644 §3.6), though the identity stays for audit. */
-const notDeleted = isNull(scimUserProfiles.deletedAt);
-// The manager's name shows only when the same source manages the manager; the id (opaque) always
-// does, as it is the person's own attribute. filter-sql.ts reads manager.displayName the same way.
-const managerJoin = and(eq(manager.id, identities.managerId), eq(manager.managedBy, identities.managedBy));
-const selection = { identity: identities, managerName: manager.displayName, profile: scimUserProfiles };
-type Row = {
-  identity: typeof identities.$inferSelect;
-  managerName: string | null;
-  profile: typeof scimUserProfiles.$inferSelect | null;
-};
-
-function profileOfRow(p: typeof scimUserProfiles.$inferSelect | null): ScimProfile | null {
-  if (!p) return null;
-  const { userName, externalId, displayName, name, emails, phoneNumbers, employeeNumber } = p;
-  return { userName, externalId, displayName, name, emails, phoneNumbers, employeeNumber };
-}
-
-/** A person as loaded here: their SCIM User, and whether the client deleted it. */
-type StoredUser = ScimIdentity & { deleted: boolean };
-
-function scimIdentityOf(row: Row): StoredUser {
-  const i = row.identity;
-  return {
-    id: i.id,
-    externalId: i.externalId,
-    email: i.email,
-    displayName: i.displayName,
-    department: i.department,
-    jobTitle: i.jobTitle,
-    team: i.team,
-    location: i.location,
-    employmentType: i.employmentType,
-    employmentStatus: i.employmentStatus,
-    jobLevel: i.jobLevel,
-    hireDate: i.hireDate,
-    costCenter: i.costCenter,
-    trainings: i.trainings,
-    manager: i.managerId ? { id: i.managerId, displayName: row.managerName } : null,
-    profile: profileOfRow(row.profile),
-    deleted: row.profile?.deletedAt != null,
-    createdAt: i.createdAt,
-    updatedAt: i.updatedAt,
-  };
-}
-
-/** One User the source manages; locked for a write, so a handover waits for it (or it for the handover, then sees it). */
-async function loadIdentity(
-  db: DbOrTx,
-  ctx: SourceContext,
-  id: string,
-  opts: { forUpdate?: boolean; withDeleted?: boolean } = {},
-): Promise<StoredUser> {
-  if (!UUID.test(id)) throw notFound(id);
-  const query = db
-    .select(selection)
-    .from(identities)
-    .leftJoin(manager, managerJoin)
-    .leftJoin(scimUserProfiles, eq(scimUserProfiles.identityId, identities.id))
-    .where(and(eq(identities.id, id), managedBy(ctx), opts.withDeleted ? undefined : notDeleted))
-    .limit(1);
-  const [row] = opts.forUpdate ? await query.for("no key update", { of: identities }) : await query;
-  if (!row) throw notFound(id);
-  return scimIdentityOf(row);
 }
 
 const checkVersion = (person: ScimIdentity, ifMatch: string | null | undefined) =>
@@ -170,7 +107,7 @@ const currentUser = (person: ScimIdentity, usersUrl: string): CurrentUser => ({
  * The manager's email for enterprise manager.value (an id of a User here). A manager may be
  * managed by another source (an IdP's contractors report to HR's employees); the id is opaque.
  */
-async function managerEmailOf(tx: Tx, id: string): Promise<string> {
+export async function managerEmailOf(tx: Tx, id: string): Promise<string> {
   const [row] = UUID.test(id)
     ? await tx.select({ email: identities.email }).from(identities).where(eq(identities.id, id)).limit(1)
     : [];
@@ -178,9 +115,9 @@ async function managerEmailOf(tx: Tx, id: string): Promise<string> {
   return row.email;
 }
 
-const reasonOf = (verb: string) => `SCIM ${verb}`;
+export const reasonOf = (verb: string) => `SCIM ${verb}`;
 /** Two clients writing the same userName or externalId at once: the unique indexes decide, the loser hears uniqueness. */
-const uniquely = <T>(write: () => Promise<T>) =>
+export const uniquely = <T>(write: () => Promise<T>) =>
   refusingUniqueViolation(
     () => retryingDeadlocks(write),
     () =>
