@@ -101,4 +101,21 @@ describe("concurrent POST /Users from one client (written together, answered eac
       .where(inArray(identities.externalId, ["burst-100", "burst-101", "burst-102", "burst-104"]));
     expect(profiles[0]!.n).toBe(3);
   });
+
+  it("two at once with one externalId (no index holds it): one is written, the other hears uniqueness", async () => {
+    const replies = await Promise.all([
+      scim("POST", "/Users", user(200, { externalId: "shared-ext" })),
+      scim("POST", "/Users", user(201, { externalId: "shared-ext" })),
+    ]);
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(replies.find((r) => r.status === 409)!.body).toMatchObject({
+      scimType: "uniqueness",
+      detail: expect.stringMatching(/externalId/),
+    });
+    const profiles = await t.db
+      .select({ n: count() })
+      .from(scimUserProfiles)
+      .where(eq(scimUserProfiles.externalId, "shared-ext"));
+    expect(profiles[0]!.n).toBe(1);
+  });
 });

@@ -18,16 +18,17 @@ const ROWS_PER_STATEMENT = 5_000;
  * back into the table's column types by json_to_recordset. The bulk paths (a directory pull's
  * hires, a group change's plans, a transaction's audit events) write thousands of rows; a
  * multi-row VALUES binds and checks every value one by one in drizzle, which cost more Node CPU
- * than the rest of the work (issue 16's measures). A column a row leaves out (or gives as
- * undefined) takes its default, as in drizzle's insert: rows of the same columns go in one
- * statement, in the order given. Values are what JSON.stringify makes of them: a Date its ISO time, an array a JSON
- * array that PostgreSQL reads into an array column, an object a jsonb value.
+ * than the rest of the work (issue 16's measures). Rows go in the order given. A column a row
+ * leaves out (or gives as undefined) takes its default, as in drizzle's insert; give every row
+ * the same columns to keep to one statement. Values are what JSON.stringify makes of them: a Date
+ * its ISO time, an array a JSON array that PostgreSQL reads into an array column, an object a
+ * jsonb value.
  */
 export async function insertRows<T extends PgTable, K extends keyof T["$inferSelect"] & string = never>(
   db: DbOrTx,
   table: T,
   rows: readonly T["$inferInsert"][],
-  /** columns to give back, for each row in order (as node-postgres reads them: no drizzle mapping) */
+  /** columns to give back for every row, in no particular order (as node-postgres reads them) */
   returning: K[] = [],
 ): Promise<Pick<T["$inferSelect"], K>[]> {
   if (rows.length === 0) return [];
@@ -53,20 +54,20 @@ export async function insertRows<T extends PgTable, K extends keyof T["$inferSel
         select ${sql.raw(keys.map(quoted).join(", "))}
         from json_to_recordset(${json}::json) as r(${sql.raw(record)})${sql.raw(returned)}`;
   };
-  // Rows that give the same columns go together, so that a column a row leaves out takes its default.
-  const shapes = new Map<string, { keys: string[]; at: number[] }>();
-  rows.forEach((row, at) => {
+  // Neighbouring rows that give the same columns go together, so that a column a row leaves out
+  // takes its default and the rows still go in the order given (an operation's queue order, a
+  // manager before the report that names them).
+  const runs: { keys: string[]; rows: (typeof rows)[number][] }[] = [];
+  for (const row of rows) {
     const keys = Object.keys(row).filter((key) => (row as Record<string, unknown>)[key] !== undefined);
-    const shape = keys.join(",");
-    if (!shapes.has(shape)) shapes.set(shape, { keys, at: [] });
-    shapes.get(shape)!.at.push(at);
-  });
-  const back: Pick<T["$inferSelect"], K>[] = new Array(rows.length);
-  for (const { keys, at } of shapes.values())
-    for (let i = 0; i < at.length; i += ROWS_PER_STATEMENT) {
-      const part = at.slice(i, i + ROWS_PER_STATEMENT);
-      const result = await db.execute(statement(keys, JSON.stringify(part.map((k) => rows[k]))));
-      (result.rows as Pick<T["$inferSelect"], K>[]).forEach((row, j) => (back[part[j]!] = row));
-    }
+    const last = runs.at(-1);
+    if (last && last.keys.join(",") === keys.join(",") && last.rows.length < ROWS_PER_STATEMENT) last.rows.push(row);
+    else runs.push({ keys, rows: [row] });
+  }
+  const back: Pick<T["$inferSelect"], K>[] = [];
+  for (const run of runs) {
+    const result = await db.execute(statement(run.keys, JSON.stringify(run.rows)));
+    back.push(...(result.rows as Pick<T["$inferSelect"], K>[]));
+  }
   return back;
 }

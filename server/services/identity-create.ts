@@ -88,6 +88,20 @@ export async function createIdentity(tx: Tx, ctx: ServiceContext, input: NewIden
   return (await createIdentities(tx, ctx, [input]))[0]!;
 }
 
+/** The HR columns of someone hired without them: every row gives them all, so they go in one statement. */
+const unset = {
+  department: null,
+  jobTitle: null,
+  team: null,
+  location: null,
+  employmentType: null,
+  jobLevel: null,
+  hireDate: null,
+  costCenter: null,
+  trainings: [],
+  groups: [],
+};
+
 /** One person: their row back from the insert; many: inserted as JSON (insert-rows.ts), then read. */
 async function insertIdentities(tx: Tx, values: (typeof identities.$inferInsert & { id: string })[]) {
   if (values.length === 1) return tx.insert(identities).values(values).returning();
@@ -134,12 +148,11 @@ export async function createIdentities(tx: Tx, ctx: ServiceContext, inputs: read
   );
   const seen = new Map<string, number>();
   people.forEach((p, i) => {
+    if (p.manager && !stored.has(p.manager) && !seen.has(p.manager))
+      throw new DomainError("INVALID_INPUT", `No identity has the manager email ${p.manager}`, { field: "manager" });
     if (stored.has(p.email) || seen.has(p.email))
       throw new DomainError("CONFLICT", `Another identity already has the email ${p.email}`, { field: "email" });
     seen.set(p.email, i);
-    const earlier = p.manager !== null && (seen.get(p.manager) ?? i) < i;
-    if (p.manager && !stored.has(p.manager) && !earlier)
-      throw new DomainError("INVALID_INPUT", `No identity has the manager email ${p.manager}`, { field: "manager" });
   });
 
   const now = ctx.clock();
@@ -150,6 +163,7 @@ export async function createIdentities(tx: Tx, ctx: ServiceContext, inputs: read
     email,
     displayName: input.displayName?.trim() || nameFrom(input.externalId),
     employmentStatus: "Active",
+    ...unset,
     ...columnsFor(values),
     // a manager hired in this same call is a row of the same statement, checked at its end
     managerId: manager ? (stored.get(manager) ?? ids.get(manager)!) : null,

@@ -3,6 +3,7 @@ import { AdapterError } from "@/server/adapters/types";
 import { isDomainError } from "@/server/core/errors";
 import { directoryLinks } from "@/server/db/schema";
 import type { DirectoryRead, DirectoryUser } from "@/server/directory/types";
+import { logger } from "@/server/log";
 import type { SourceContext } from "../context";
 import { applyGroups, type GroupCounts } from "./apply-groups";
 import {
@@ -114,6 +115,7 @@ export async function applyDirectoryRead(
   const emailsLinked = new Set<string>();
   // the batch of new people not yet hired: their emails, and their emails by directory id
   const pendingEmails = new Set<string>();
+  const pendingHrIds = new Set<string>();
   const pendingByRemoteId = new Map<string, string>();
   const linkedAs = (u: DirectoryUser) => () => {
     linkedInRead.set(u.remoteId, u.email.toLowerCase());
@@ -149,14 +151,20 @@ export async function applyDirectoryRead(
   const hireNow = async () => {
     const batch = hires.splice(0);
     pendingEmails.clear();
+    pendingHrIds.clear();
     pendingByRemoteId.clear();
     if (batch.length === 0) return;
     try {
       await hireUsers(ctx, batch);
       for (const { user } of batch) linkedAs(user)();
       users.created += batch.length;
-    } catch {
+    } catch (err) {
       // Someone's value is refused (or taken meanwhile): one by one, to report whose it is.
+      if (!isDomainError(err))
+        logger().warn(
+          { err, source: ctx.sourceKey },
+          "directory pull: a batch of new people failed; one by one instead",
+        );
       for (const { user } of batch) {
         const outcome = await apply(user, managerOf(user));
         if (outcome) users[outcome]++;
@@ -176,15 +184,20 @@ export async function applyDirectoryRead(
   for (const u of managersFirst(read.users)) {
     const manager = managerOf(u);
     if ((u.managerEmail != null || u.managerRemoteId != null) && manager === undefined) later.push(u);
-    if (isNewHire(u) && !pendingEmails.has(u.email.toLowerCase())) {
+    const email = u.email.toLowerCase();
+    const hrId = u.employeeNumber || u.remoteId;
+    // The same email or HR id as someone waiting in the batch: the batch goes first, and the first keeps it.
+    const clashes = pendingEmails.has(email) || pendingHrIds.has(hrId);
+    if (isNewHire(u) && !clashes) {
       hires.push({ user: u, managerEmail: manager });
-      pendingEmails.add(u.email.toLowerCase());
-      pendingByRemoteId.set(u.remoteId, u.email.toLowerCase());
+      pendingEmails.add(email);
+      pendingHrIds.add(hrId);
+      pendingByRemoteId.set(u.remoteId, email);
       if (hires.length >= HIRE_BATCH) await hireNow();
       continue;
     }
-    // A manager still waiting in the batch is hired first.
-    if (manager && pendingEmails.has(manager)) await hireNow();
+    // So does a manager still waiting in it.
+    if (clashes || (manager && pendingEmails.has(manager))) await hireNow();
     const outcome = await apply(u, manager);
     if (outcome) users[outcome]++;
     if (++done % KEEP_ALIVE_EVERY === 0) await opts.keepAlive();

@@ -31,6 +31,8 @@ beforeAll(async () => {
   // someone new whose HR id a demo person has: the batch of new people fails, and is applied one by one
   const [priya] = await t.db.select().from(identities).where(eq(identities.email, "priya.raman@company.com"));
   users[27]!.profile.employeeNumber = priya!.externalId;
+  // two new users with one email: the first read keeps it, the second is a conflict
+  users[9]!.profile.email = users[9]!.profile.login = "okta.user8@company.com";
   // a report read before their manager, both new: hired in the same batch, manager first
   users[20]!.profile.managerId = users[25]!.id;
   okta = await startFakeOkta({
@@ -107,11 +109,12 @@ describe("pulling Okta (issue 16, point 5)", () => {
       result: {
         kind: "full",
         users: {
-          created: 27,
+          created: 26,
           skipped: 1,
-          conflictCount: 2,
+          conflictCount: 3,
           conflicts: expect.arrayContaining([
             expect.stringMatching(/sarah\.chen/),
+            expect.stringMatching(/okta\.user8@company\.com \(00u00000009\)/),
             expect.stringMatching(/okta\.user27@company\.com .*another identity already has this email or HR id/i),
           ]),
         },
@@ -132,17 +135,18 @@ describe("pulling Okta (issue 16, point 5)", () => {
     expect(await personByEmail("okta.user5@company.com")).toMatchObject({ managerId: head!.id, groups: [] });
     expect(await personByEmail("okta.user29@company.com")).toBeUndefined();
     expect(await personByEmail("okta.user27@company.com")).toBeUndefined();
+    expect(await personByEmail("okta.user8@company.com")).toMatchObject({ externalId: "OK-8" });
     expect(await personByEmail("okta.user20@company.com")).toMatchObject({
       managerId: (await personByEmail("okta.user25@company.com"))!.id,
     });
     expect((await personByEmail("sarah.chen@company.com"))!.managedBy).toBeNull();
     const [pull] = await listDirectoryPulls({ ctx: it_ });
-    expect(pull).toMatchObject({ lastStatus: "ok", running: false, lastResult: { users: { created: 27 } } });
+    expect(pull).toMatchObject({ lastStatus: "ok", running: false, lastResult: { users: { created: 26 } } });
     const [event] = await t.db
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "directory.pulled"), eq(auditEvents.subjectId, "okta")));
-    expect(event!.after).toMatchObject({ users: { created: 27 } });
+    expect(event!.after).toMatchObject({ users: { created: 26 } });
   });
 
   it("the next pull reads only what changed since (Okta's lastUpdated) and applies exactly that", async () => {
@@ -194,7 +198,7 @@ describe("pulling Okta (issue 16, point 5)", () => {
     for (const id of [...okta.users.keys()].slice(10, 26)) okta.users.delete(id);
     await t.db.update(directoryPulls).set({ cursor: null });
     const refused = await run();
-    expect(refused).toMatchObject({ status: "failed", error: expect.stringMatching(/would end 17 of the 27 people/) });
+    expect(refused).toMatchObject({ status: "failed", error: expect.stringMatching(/would end 17 of the 26 people/) });
     expect(await personByEmail("okta.user12@company.com")).toMatchObject({ employmentStatus: "Active" });
     const confirmed = await runDirectoryPull({ ctx: it_, input: { key: "okta", allowMassLeave: true }, connect });
     expect(confirmed).toMatchObject({ status: "ok", result: { kind: "full", users: { left: 17 } } });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, inArray, isNull } from "drizzle-orm";
+import { and, isNull, sql } from "drizzle-orm";
 import { describeChanges, graceDaysFor, planAccessChange as planSteps } from "@/server/core/lifecycle/plan";
 import { isActiveStatus } from "@/server/core/identity/status";
 import { evaluateIdentity, matchedPolicyNames, type PolicyIdentity } from "@/server/core/policy";
@@ -83,18 +83,17 @@ export async function planAccessChanges(
   );
 
   const removedAny = [...new Set(evaluated.flatMap((e) => e.removed))];
+  const losing = evaluated.filter((e) => e.removed.length).map((e) => e.person.id);
   const held = removedAny.length
     ? await tx
         .select({ identityId: accessExceptions.identityId, resource: accessExceptions.resourceKey })
         .from(accessExceptions)
         .where(
           and(
-            inArray(
-              accessExceptions.identityId,
-              evaluated.filter((e) => e.removed.length).map((e) => e.person.id),
-            ),
+            // one parameter for any number of people and resources
+            sql`${accessExceptions.identityId} = any(${sql.param(losing)}::uuid[])`,
             isNull(accessExceptions.endedAt),
-            inArray(accessExceptions.resourceKey, removedAny),
+            sql`${accessExceptions.resourceKey} = any(${sql.param(removedAny)}::text[])`,
           ),
         )
     : [];
@@ -102,7 +101,7 @@ export async function planAccessChanges(
     ? await tx
         .select({ key: resources.key, graceDays: resources.graceDays })
         .from(resources)
-        .where(inArray(resources.key, removedAny))
+        .where(sql`${resources.key} = any(${sql.param(removedAny)}::text[])`)
     : [];
   const systemRows = await tx
     .select({ key: systems.key, graceDays: systems.graceDays, reviewPlans: systems.reviewPlans })

@@ -59,8 +59,8 @@ export async function queueOperation(tx: Tx, op: NewOperation): Promise<Operatio
 
 /**
  * Queues several in one statement (a joiner's plan has one per grant; a bulk hire, thousands), in
- * their order: the rows are inserted one by one in the order given, and so take their queue order (seq). Ids are
- * chosen here so that each caller's item knows its operation.
+ * their order: insertRows inserts them in the order given, so that is their queue order (seq).
+ * Ids are chosen here so that each caller's item knows its operation.
  */
 export async function queueOperations(tx: Tx, ops: NewOperation[]): Promise<string[]> {
   if (ops.length === 0) return [];

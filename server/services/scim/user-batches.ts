@@ -24,7 +24,8 @@ const MOST = 50;
 
 // Per database handle (each test database, and the app's one), then per client: a source's token
 // from one address and user agent, whose audit events read the same.
-const queues = new WeakMap<Db, Map<string, { waiting: Waiting[]; running: boolean }>>();
+type Queue = { waiting: Waiting[]; running: boolean };
+const queues = new WeakMap<Db, Map<string, Queue>>();
 
 /**
  * POST /Users as a group commit: the joiners that a client's concurrent requests ask for while
@@ -36,10 +37,10 @@ const queues = new WeakMap<Db, Map<string, { waiting: Waiting[]; running: boolea
  */
 export function createScimUserInBatch(post: Post): Promise<Answer> {
   const { ctx } = post;
-  const byClient = queues.get(ctx.db) ?? new Map();
+  const byClient = queues.get(ctx.db) ?? new Map<string, Queue>();
   queues.set(ctx.db, byClient);
   const client = JSON.stringify([ctx.sourceKey, ctx.request?.ip ?? null, ctx.request?.userAgent ?? null]);
-  const queue = byClient.get(client) ?? { waiting: [], running: false };
+  const queue: Queue = byClient.get(client) ?? { waiting: [], running: false };
   byClient.set(client, queue);
   return new Promise<Answer>((resolve, reject) => {
     queue.waiting.push({ post, resolve, reject });
@@ -48,7 +49,11 @@ export function createScimUserInBatch(post: Post): Promise<Answer> {
     // The requests that arrive in this turn of the event loop join the first batch.
     setImmediate(async () => {
       try {
-        while (queue.waiting.length) await writeBatch(queue.waiting.splice(0, MOST));
+        while (queue.waiting.length) {
+          const batch = queue.waiting.splice(0, MOST);
+          // never expected: whoever is still waiting hears it (a settled promise ignores this)
+          await writeBatch(batch).catch((err: unknown) => batch.forEach((w) => w.reject(err)));
+        }
       } finally {
         queue.running = false;
         byClient.delete(client);
@@ -75,7 +80,8 @@ async function writeBatch(batch: Waiting[]) {
  * The POSTs of one client written in one transaction: each checked as createScimUser checks it
  * (uniqueness, the manager), then every joiner hired by createIdentities (rows, history, audit
  * events, joiner plans) and their profiles stored together. Gives the Users it wrote; a POST
- * whose email someone already has is left out, for createScimUser to decide.
+ * whose email someone already has, or that repeats another's unique value, is left out, for
+ * createScimUser to decide.
  */
 async function createScimUsersTogether(batch: Waiting[]): Promise<Map<Waiting, Answer>> {
   const { ctx } = batch[0]!.post;
@@ -98,7 +104,21 @@ async function createScimUsersTogether(batch: Waiting[]): Promise<Map<Waiting, A
             .where(sql`lower(${identities.email}) = any(${sql.param(emails)}::text[])`)
         ).map((r) => r.email),
       );
-      const hires = posts.filter((p) => !known.has(p.email));
+      // Two POSTs of the batch with one userName, externalId, HR id or email: the later one goes alone,
+      // after this batch, and hears uniqueness as it would have sent one after the other.
+      const claimed = new Set<string>();
+      const hires = posts.filter(({ changes, email }) => {
+        const hrId = hrIdOf(changes.externalId, changes.profile)?.value;
+        const keys = [
+          `userName:${changes.profile.userName.toLowerCase()}`,
+          `email:${email}`,
+          ...(changes.profile.externalId ? [`externalId:${changes.profile.externalId}`] : []),
+          ...(hrId ? [`hrId:${hrId}`] : []),
+        ];
+        if (known.has(email) || keys.some((k) => claimed.has(k))) return false;
+        keys.forEach((k) => claimed.add(k));
+        return true;
+      });
       const inputs = [];
       for (const { changes } of hires) {
         await assertUnique(tx, {
