@@ -7,9 +7,9 @@ import { identities, scimUserProfiles } from "@/server/db/schema";
 import type { SourceContext } from "../context";
 import { createIdentities } from "../identity-create";
 import { signInFromOf } from "./user-profiles";
-import { assertUnique, hrIdOf } from "./user-uniqueness";
+import { hrIdOf } from "./user-uniqueness";
 import { loadIdentities } from "./user-rows";
-import { createScimUser, managerEmailOf, reasonOf, uniquely } from "./users";
+import { createScimUser, joinerOf, uniquely } from "./users";
 
 type Post = { ctx: SourceContext; input: { usersUrl: string; body: unknown } };
 type Answer = Awaited<ReturnType<typeof createScimUser>>;
@@ -120,25 +120,7 @@ async function createScimUsersTogether(batch: Waiting[]): Promise<Map<Waiting, A
         return true;
       });
       const inputs = [];
-      for (const { changes } of hires) {
-        await assertUnique(tx, {
-          userName: changes.profile.userName,
-          externalId: changes.profile.externalId,
-          email: changes.email,
-          hrId: hrIdOf(changes.externalId, changes.profile),
-        });
-        const managerEmail = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
-        inputs.push({
-          externalId: changes.externalId!,
-          email: changes.email!,
-          displayName: changes.displayName ?? null,
-          attributes: { ...changes.attributes, ...(managerEmail ? { manager: managerEmail } : {}) },
-          source: "scim" as const,
-          managedBy: ctx.sourceKey,
-          effectiveAt: ctx.clock(),
-          reason: reasonOf("create"),
-        });
-      }
+      for (const { changes } of hires) inputs.push(await joinerOf(tx, ctx, changes));
       const rows = await createIdentities(tx, ctx, inputs);
       await insertRows(
         tx,

@@ -22,7 +22,7 @@ import { identities, scimUserProfiles } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
-import { createIdentity } from "../identity-create";
+import { createIdentity, type NewIdentityInput } from "../identity-create";
 import { takeOverAwaitingPerson } from "../identity-takeover";
 import { refusingUniqueViolation, retryingDeadlocks } from "../unique-violation";
 import { filterToSql } from "./filter-sql";
@@ -107,7 +107,7 @@ const currentUser = (person: ScimIdentity, usersUrl: string): CurrentUser => ({
  * The manager's email for enterprise manager.value (an id of a User here). A manager may be
  * managed by another source (an IdP's contractors report to HR's employees); the id is opaque.
  */
-export async function managerEmailOf(tx: Tx, id: string): Promise<string> {
+async function managerEmailOf(tx: Tx, id: string): Promise<string> {
   const [row] = UUID.test(id)
     ? await tx.select({ email: identities.email }).from(identities).where(eq(identities.id, id)).limit(1)
     : [];
@@ -115,7 +115,7 @@ export async function managerEmailOf(tx: Tx, id: string): Promise<string> {
   return row.email;
 }
 
-export const reasonOf = (verb: string) => `SCIM ${verb}`;
+const reasonOf = (verb: string) => `SCIM ${verb}`;
 /** Two clients writing the same userName or externalId at once: the unique indexes decide, the loser hears uniqueness. */
 export const uniquely = <T>(write: () => Promise<T>) =>
   refusingUniqueViolation(
@@ -125,6 +125,27 @@ export const uniquely = <T>(write: () => Promise<T>) =>
         field: "userName",
       }),
   );
+
+/** A new User as createIdentity hires them, once their unique values are checked and their manager found. */
+export async function joinerOf(tx: Tx, ctx: SourceContext, changes: UserChanges): Promise<NewIdentityInput> {
+  await assertUnique(tx, {
+    userName: changes.profile.userName,
+    externalId: changes.profile.externalId,
+    email: changes.email,
+    hrId: hrIdOf(changes.externalId, changes.profile),
+  });
+  const managerEmail = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
+  return {
+    externalId: changes.externalId!,
+    email: changes.email!,
+    displayName: changes.displayName ?? null,
+    attributes: { ...changes.attributes, ...(managerEmail ? { manager: managerEmail } : {}) },
+    source: "scim",
+    managedBy: ctx.sourceKey,
+    effectiveAt: ctx.clock(),
+    reason: reasonOf("create"),
+  };
+}
 
 /**
  * POST /Users: a joiner, managed by the token's source. createIdentity writes the person, their
@@ -163,23 +184,7 @@ export async function createScimUser({ ctx, input }: { ctx: SourceContext; input
         await applyChanges(tx, ctx, person, again, reasonOf("create"));
         return toScimUser(await loadIdentity(tx, ctx, existing), input.usersUrl);
       }
-      await assertUnique(tx, {
-        userName: changes.profile.userName,
-        externalId: changes.profile.externalId,
-        email: changes.email,
-        hrId: hrIdOf(changes.externalId, changes.profile),
-      });
-      const managerEmail = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
-      const row = await createIdentity(tx, ctx, {
-        externalId: changes.externalId!,
-        email: changes.email!,
-        displayName: changes.displayName ?? null,
-        attributes: { ...changes.attributes, ...(managerEmail ? { manager: managerEmail } : {}) },
-        source: "scim",
-        managedBy: ctx.sourceKey,
-        effectiveAt: ctx.clock(),
-        reason: reasonOf("create"),
-      });
+      const row = await createIdentity(tx, ctx, await joinerOf(tx, ctx, changes));
       await saveProfile(tx, row.id, changes.profile);
       return toScimUser(await loadIdentity(tx, ctx, row.id), input.usersUrl);
     }),
