@@ -1,13 +1,12 @@
 import "server-only";
 import type { Clock } from "@/server/core/actor";
-import { isDomainError } from "@/server/core/errors";
 import { rateLimited } from "@/server/core/rate-limit";
 import type { Db } from "@/server/db/client";
 import { bearerToken } from "@/server/http/bearer";
 import { addressBucket, clientAddress } from "@/server/http/client-address";
 import { rateLimitRule, rateLimitSettings } from "@/server/http/limits";
-import { authenticateHrSource } from "@/server/services/hr/events";
-import { enforceRateLimit, hitRateLimit, peekRateLimit } from "@/server/services/rate-limits";
+import { checkSourceToken, unknownSourceToken } from "@/server/services/hr/tokens";
+import { hitRateLimit } from "@/server/services/rate-limits";
 
 /**
  * The first thing /api/hr/events and /api/scim/v2 do, before reading any body: an address that has
@@ -22,23 +21,19 @@ export async function authenticateTokenRequest(
   const address = addressBucket(clientAddress(request.headers));
   const wrongRule = rateLimitRule("wrongToken");
   const wrongBucket = `token-wrong:ip:${address}`;
-  if (wrongRule) {
-    const spent = await peekRateLimit(deps, wrongBucket, wrongRule);
-    if (spent.limited) throw rateLimited(rateLimitSettings.wrongToken.what, spent.retryAfterSeconds);
-  }
+  const tokenRule = rateLimitRule("token");
   const token = bearerToken(request.headers.get("authorization"));
-  let source: { key: string; name: string };
-  try {
-    source = await authenticateHrSource(deps.db, token);
-  } catch (err) {
-    if (wrongRule && isDomainError(err) && err.code === "UNAUTHENTICATED")
-      await hitRateLimit(deps, wrongBucket, wrongRule);
-    throw err;
-  }
-  await enforceRateLimit(deps, {
-    bucket: `token:ip:${address}`,
-    rule: rateLimitRule("token"),
-    what: rateLimitSettings.token.what,
+  // One statement for the three questions (checkSourceToken), asked in this order.
+  const check = await checkSourceToken(deps, {
+    token,
+    wrong: wrongRule && { bucket: wrongBucket, rule: wrongRule },
+    limit: tokenRule && { bucket: `token:ip:${address}`, rule: tokenRule },
   });
-  return { source, token: token! };
+  if (check.wrong?.limited) throw rateLimited(rateLimitSettings.wrongToken.what, check.wrong.retryAfterSeconds);
+  if (!check.source) {
+    if (wrongRule) await hitRateLimit(deps, wrongBucket, wrongRule);
+    throw unknownSourceToken();
+  }
+  if (check.limit?.limited) throw rateLimited(rateLimitSettings.token.what, check.limit.retryAfterSeconds);
+  return { source: check.source, token: token! };
 }

@@ -229,6 +229,20 @@ export interface ChangeAttributesInput {
  * sessions in the same transaction.
  */
 export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceContext; input: ChangeAttributesInput }) {
+  const validated = validatedAttributes(input);
+  return ctx.db.transaction((tx) => changeValidatedAttributes(tx, ctx, input, validated));
+}
+
+/**
+ * changeIdentityAttributes in the caller's transaction, for a writer that does more in it (a
+ * directory pull's link, a SCIM write's profile): no savepoint, so its audit events are written
+ * with the transaction's others. An error rolls the caller's transaction back.
+ */
+export async function changeIdentityAttributesIn(tx: Tx, ctx: ServiceContext, input: ChangeAttributesInput) {
+  return changeValidatedAttributes(tx, ctx, input, validatedAttributes(input));
+}
+
+function validatedAttributes(input: ChangeAttributesInput) {
   const validated = validateAttributes(input.attributes);
   if (!validated.ok) {
     const [first] = validated.problems;
@@ -236,70 +250,77 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
       field: first!.field,
     });
   }
-  return ctx.db.transaction(async (tx) => {
-    // Locked so that two updates of one person diff against what the other wrote.
-    const current = await loadIdentity(tx, input.identityId, { forUpdate: true });
-    const before = attributesOf(current.identity, current.managerEmail?.toLowerCase() ?? null);
-    const writer = writerFor(input.source, input.sourceKey);
-    const ownership = writer ? await ownershipFor(tx, writer, current.identity.managedBy) : null;
-    const { applied, ignored } = ownership
-      ? splitByOwnership(validated.values, before, ownership.writer, ownership.authority)
-      : { applied: validated.values, ignored: [] as IgnoredWrite[] };
-    if (ignored.length) await recordIgnoredWrites(tx, ctx, input, ignored);
-    const changes = diffAttributes(before, applied);
-    if (changes.length === 0) return { changed: [] as HrAttribute[], planId: null, ignored };
+  return validated;
+}
 
-    const { manager: managerEmail, ...rest } = applied;
-    const cols = columnsFor(rest);
-    if (changes.some((c) => c.attribute === "manager")) {
-      cols.managerId = managerEmail ? await managerIdFor(tx, input.identityId, String(managerEmail)) : null;
-    }
+async function changeValidatedAttributes(
+  tx: Tx,
+  ctx: ServiceContext,
+  input: ChangeAttributesInput,
+  validated: ReturnType<typeof validatedAttributes>,
+) {
+  // Locked so that two updates of one person diff against what the other wrote.
+  const current = await loadIdentity(tx, input.identityId, { forUpdate: true });
+  const before = attributesOf(current.identity, current.managerEmail?.toLowerCase() ?? null);
+  const writer = writerFor(input.source, input.sourceKey);
+  const ownership = writer ? await ownershipFor(tx, writer, current.identity.managedBy) : null;
+  const { applied, ignored } = ownership
+    ? splitByOwnership(validated.values, before, ownership.writer, ownership.authority)
+    : { applied: validated.values, ignored: [] as IgnoredWrite[] };
+  if (ignored.length) await recordIgnoredWrites(tx, ctx, input, ignored);
+  const changes = diffAttributes(before, applied);
+  if (changes.length === 0) return { changed: [] as HrAttribute[], planId: null, ignored };
 
-    const now = ctx.clock();
-    await tx
-      .update(identities)
-      .set({ ...cols, updatedAt: now })
-      .where(eq(identities.id, input.identityId));
-    await tx.insert(identityAttributeChanges).values(
-      changes.map((c) => ({
-        identityId: input.identityId,
-        attribute: c.attribute,
-        oldValue: c.oldValue,
-        newValue: c.newValue,
-        source: input.source,
-        effectiveAt: input.effectiveAt ?? now,
-        recordedAt: now,
-        actorLabel: actorLabel(ctx.actor),
-        reason: input.reason ?? null,
-      })),
-    );
-    const status = changes.find((c) => c.attribute === "employment_status");
-    const sessionsEnded =
-      status && !isActiveStatus(String(status.newValue))
-        ? await endSessionsOf(tx, input.identityId, "not_active", now)
-        : 0;
-    await recordAuditEvent(tx, ctx, {
-      action: "identity.attributes_changed",
-      subjectType: "identity",
-      subjectId: input.identityId,
-      before: Object.fromEntries(changes.map((c) => [c.attribute, c.oldValue])),
-      after: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
-      reason: input.reason ?? null,
-      context: {
-        source: input.source,
-        effectiveAt: (input.effectiveAt ?? now).toISOString(),
-        ...(sessionsEnded ? { sessionsEnded } : {}),
-      },
-    });
-    const plan = await planAccessChange(tx, ctx, {
+  const { manager: managerEmail, ...rest } = applied;
+  const cols = columnsFor(rest);
+  if (changes.some((c) => c.attribute === "manager")) {
+    cols.managerId = managerEmail ? await managerIdFor(tx, input.identityId, String(managerEmail)) : null;
+  }
+
+  const now = ctx.clock();
+  await tx
+    .update(identities)
+    .set({ ...cols, updatedAt: now })
+    .where(eq(identities.id, input.identityId));
+  await tx.insert(identityAttributeChanges).values(
+    changes.map((c) => ({
       identityId: input.identityId,
-      before,
+      attribute: c.attribute,
+      oldValue: c.oldValue,
+      newValue: c.newValue,
       source: input.source,
-      changes: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
+      effectiveAt: input.effectiveAt ?? now,
+      recordedAt: now,
+      actorLabel: actorLabel(ctx.actor),
       reason: input.reason ?? null,
-    });
-    return { changed: changes.map((c) => c.attribute), planId: plan?.id ?? null, ignored };
+    })),
+  );
+  const status = changes.find((c) => c.attribute === "employment_status");
+  const sessionsEnded =
+    status && !isActiveStatus(String(status.newValue))
+      ? await endSessionsOf(tx, input.identityId, "not_active", now)
+      : 0;
+  await recordAuditEvent(tx, ctx, {
+    action: "identity.attributes_changed",
+    subjectType: "identity",
+    subjectId: input.identityId,
+    before: Object.fromEntries(changes.map((c) => [c.attribute, c.oldValue])),
+    after: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
+    reason: input.reason ?? null,
+    context: {
+      source: input.source,
+      effectiveAt: (input.effectiveAt ?? now).toISOString(),
+      ...(sessionsEnded ? { sessionsEnded } : {}),
+    },
   });
+  const plan = await planAccessChange(tx, ctx, {
+    identityId: input.identityId,
+    before,
+    source: input.source,
+    changes: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
+    reason: input.reason ?? null,
+  });
+  return { changed: changes.map((c) => c.attribute), planId: plan?.id ?? null, ignored };
 }
 
 /** What a writer sent and was not applied, for whoever wonders why the title did not change. */

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Clock } from "@/server/core/actor";
 import { rateLimited, secondsUntilWindowEnds, windowStartOf, type RateLimitRule } from "@/server/core/rate-limit";
 import type { Db } from "@/server/db/client";
@@ -30,18 +30,39 @@ export async function hitRateLimit(
   cost = 1,
 ): Promise<RateLimitState> {
   const now = ctx.clock();
+  const { rows } = await ctx.db.execute<HitRow>(hitStatement(now, bucket, rule, cost));
+  return stateOfHit(now, rows[0]!, rule);
+}
+
+type HitRow = { hits: number; window_ms: number };
+
+/**
+ * The upsert that counts a hit, returning the bucket's hits and window (HitRow), for hitRateLimit
+ * and for a statement that counts a hit only when `when` holds (authenticateSourceToken).
+ */
+export function hitStatement(now: Date, bucket: string, rule: RateLimitRule, cost = 1, when: SQL = sql`true`) {
   const windowStart = windowStartOf(now, rule.windowSeconds);
   // Every signed-in call runs this: plain SQL, as Drizzle's insert builder costs ~0.5 ms of CPU more per call.
-  const { rows } = await ctx.db.execute<{ hits: number; window_ms: number }>(sql`
+  return sql`
     insert into rate_limit_buckets as t (bucket, window_start, window_seconds, hits)
-    values (${bucket}, ${windowStart.toISOString()}, ${rule.windowSeconds}, ${cost})
+    select ${bucket}, ${windowStart.toISOString()}::timestamptz, ${rule.windowSeconds}::integer, ${cost}::integer
+    where ${when}
     on conflict (bucket) do update set
       hits = case when t.window_start >= excluded.window_start then least(t.hits + excluded.hits, 2000000000) else excluded.hits end,
       window_start = greatest(t.window_start, excluded.window_start),
       window_seconds = excluded.window_seconds
-    returning t.hits, (extract(epoch from t.window_start) * 1000)::float8 as window_ms`);
-  const row = rows[0]!;
-  return stateOf(now, { hits: row.hits, windowStart: new Date(row.window_ms) }, rule);
+    returning t.hits, (extract(epoch from t.window_start) * 1000)::float8 as window_ms`;
+}
+
+/** What a hit (hitStatement's row) says about its bucket. */
+export const stateOfHit = (now: Date, row: HitRow, rule: RateLimitRule) =>
+  stateOf(now, { hits: row.hits, windowStart: new Date(row.window_ms) }, rule);
+
+/** What a peek at a bucket (its row, if any) says: would one more hit be over the limit? */
+export function stateOfPeek(now: Date, row: { hits: number; windowStart: Date } | null, rule: RateLimitRule) {
+  if (!row || row.windowStart < windowStartOf(now, rule.windowSeconds))
+    return { hits: 0, limited: false, retryAfterSeconds: 0 };
+  return stateOf(now, row, rule, row.hits + 1);
 }
 
 /**
@@ -54,9 +75,7 @@ export async function peekRateLimit(ctx: LimiterContext, bucket: string, rule: R
     .select({ hits: rateLimitBuckets.hits, windowStart: rateLimitBuckets.windowStart })
     .from(rateLimitBuckets)
     .where(eq(rateLimitBuckets.bucket, bucket));
-  if (!row || row.windowStart < windowStartOf(now, rule.windowSeconds))
-    return { hits: 0, limited: false, retryAfterSeconds: 0 };
-  return stateOf(now, row, rule, row.hits + 1);
+  return stateOfPeek(now, row ?? null, rule);
 }
 
 function stateOf(

@@ -12,7 +12,7 @@ import type { DirectoryUser } from "@/server/directory/types";
 import { ownershipFor } from "../attribute-ownership";
 import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
-import { changeIdentityAttributes } from "../identities";
+import { changeIdentityAttributesIn } from "../identities";
 import { createIdentities, createIdentity } from "../identity-create";
 import { takeOverAwaitingPerson } from "../identity-takeover";
 import { leaveOtherSourcesGroups } from "../scim/group-membership";
@@ -160,15 +160,12 @@ export async function applyUser(
           current && (current.email !== user.email || current.displayName !== user.displayName)
             ? await changeAccount(tx, ctx, current, user, reason)
             : false;
-        const { changed } = await changeIdentityAttributes({
-          ctx: { ...ctx, db: tx as unknown as Db },
-          input: {
-            identityId: id,
-            attributes: wantedAttributes(user, current, managerEmail),
-            source: "pull",
-            sourceKey: ctx.sourceKey,
-            reason,
-          },
+        const { changed } = await changeIdentityAttributesIn(tx, ctx, {
+          identityId: id,
+          attributes: wantedAttributes(user, current, managerEmail),
+          source: "pull",
+          sourceKey: ctx.sourceKey,
+          reason,
         });
         return account || changed.length || takenOver ? "changed" : "unchanged";
       }),
@@ -310,15 +307,12 @@ export async function applyLeaver(ctx: SourceContext, remoteId: string): Promise
       .set({ goneAt: ctx.clock() })
       .where(and(eq(directoryLinks.sourceKey, ctx.sourceKey), eq(directoryLinks.remoteId, remoteId)));
     await leaveOtherSourcesGroups(tx, ctx, [row.identityId], null, reason, "pull");
-    await changeIdentityAttributes({
-      ctx: { ...ctx, db: tx as unknown as Db },
-      input: {
-        identityId: row.identityId,
-        attributes: { employment_status: "Terminated" },
-        source: "pull",
-        sourceKey: ctx.sourceKey,
-        reason,
-      },
+    await changeIdentityAttributesIn(tx, ctx, {
+      identityId: row.identityId,
+      attributes: { employment_status: "Terminated" },
+      source: "pull",
+      sourceKey: ctx.sourceKey,
+      reason,
     });
     return true;
   });

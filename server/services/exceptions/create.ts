@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { actorLabel } from "@/server/core/actor";
 import { eq } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
 import { checkExceptionWindow, expiryFor } from "@/server/core/exceptions";
 import type { ExceptionType, References, Restrictions, TypeSettings } from "@/server/core/exceptions/types";
 import type { Tx } from "@/server/db/client";
+import { insertRows } from "@/server/db/insert-rows";
 import { accessExceptions, accessRequests, requestTemplates } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
@@ -84,62 +86,74 @@ export async function insertException(
   return { exception: row!, operation: op };
 }
 
+interface InPlace {
+  identityId: string;
+  resourceKey: string;
+  level: string | null;
+  source: "admin" | "lifecycle";
+  type: ExceptionType;
+  justification: string;
+  approverId?: string;
+  approvalRule?: string;
+  approvalNote?: string | null;
+  expiresAt: Date;
+  requestId?: string;
+  createdBy?: string;
+  context?: Record<string, unknown>;
+}
+
+/** The row of an exception for access in place: nothing to grant, so it is active and delivered from the start. */
+const inPlaceRow = (ctx: ServiceContext, now: Date, { context: _, createdBy, ...values }: InPlace) => ({
+  ...values,
+  approvedAt: now,
+  createdBy: createdBy ?? actorLabel(ctx.actor),
+  createdAt: now,
+  startsAt: now,
+  status: "active",
+  deliveredAt: now,
+});
+
+const inPlaceEvent = (row: { id: string; number: number }, e: InPlace) => ({
+  action: "exception.created",
+  subjectType: "access_exception",
+  subjectId: row.id,
+  after: {
+    exception: `EXC-${row.number}`,
+    person: e.identityId,
+    resource: e.resourceKey,
+    level: e.level,
+    type: e.type,
+    expiresAt: e.expiresAt.toISOString(),
+    approver: e.approverId ?? null,
+    rule: e.approvalRule ?? null,
+    ...e.context,
+  },
+  reason: e.justification,
+});
+
 /**
  * An exception for access that is already in place (a transfer's grace period, access drift
- * detection found): nothing to grant, so it is active from the start. With its audit event, in
- * the caller's transaction.
+ * detection found). With its audit event, in the caller's transaction.
  */
-export async function recordExceptionInPlace(
-  tx: Tx,
-  ctx: ServiceContext,
-  e: {
-    identityId: string;
-    resourceKey: string;
-    level: string | null;
-    source: "admin" | "lifecycle";
-    type: ExceptionType;
-    justification: string;
-    approverId?: string;
-    approvalRule?: string;
-    approvalNote?: string | null;
-    expiresAt: Date;
-    requestId?: string;
-    createdBy?: string;
-    context?: Record<string, unknown>;
-  },
-): Promise<Exception> {
-  const now = ctx.clock();
-  const { context, createdBy, ...values } = e;
+export async function recordExceptionInPlace(tx: Tx, ctx: ServiceContext, e: InPlace): Promise<Exception> {
   const [row] = await tx
     .insert(accessExceptions)
-    .values({
-      ...values,
-      approvedAt: now,
-      createdBy: createdBy ?? actorLabel(ctx.actor),
-      createdAt: now,
-      startsAt: now,
-      status: "active",
-      deliveredAt: now,
-    })
+    .values(inPlaceRow(ctx, ctx.clock(), e))
     .returning();
-  await recordAuditEvent(tx, ctx, {
-    action: "exception.created",
-    subjectType: "access_exception",
-    subjectId: row!.id,
-    after: {
-      exception: `EXC-${row!.number}`,
-      person: e.identityId,
-      resource: e.resourceKey,
-      level: e.level,
-      type: e.type,
-      expiresAt: e.expiresAt.toISOString(),
-      approver: e.approverId ?? null,
-      rule: e.approvalRule ?? null,
-      ...context,
-    },
-    reason: e.justification,
-  });
+  await recordAuditEvent(tx, ctx, inPlaceEvent(row!, e));
   return row!;
+}
+
+/** recordExceptionInPlace for many (a group change's grace periods): one statement; gives their ids in order. */
+export async function recordExceptionsInPlace(tx: Tx, ctx: ServiceContext, many: readonly InPlace[]) {
+  const now = ctx.clock();
+  const rows = many.map((e) => ({ id: randomUUID(), ...inPlaceRow(ctx, now, e) }));
+  const numbers = new Map(
+    (await insertRows(tx, accessExceptions, rows, ["id", "number"])).map((r) => [r.id, r.number]),
+  );
+  for (const [i, e] of many.entries())
+    await recordAuditEvent(tx, ctx, inPlaceEvent({ id: rows[i]!.id, number: numbers.get(rows[i]!.id)! }, e));
+  return rows.map((r) => r.id);
 }
 
 /** References from a request's fields, by their usual keys. */

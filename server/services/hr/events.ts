@@ -9,7 +9,7 @@ import type { ServiceContext } from "../context";
 import { changeIdentityAttributes } from "../identities";
 import { createIdentity } from "../identity-create";
 import { takeOverAwaitingPerson } from "../identity-takeover";
-import { newHrToken, tokenHash } from "./tokens";
+import { newHrToken, tokenHash, unknownSourceToken } from "./tokens";
 import { refusingUniqueViolation } from "../unique-violation";
 
 /** IT registers an HR system; its bearer token is shown once and stored only as a hash. */
@@ -171,8 +171,7 @@ export async function authenticateHrSource(db: Db, token: string | null): Promis
         .from(hrSources)
         .where(and(eq(hrSources.tokenHash, tokenHash(token)), isNull(hrSources.revokedAt)))
     : [];
-  if (!source)
-    throw new DomainError("UNAUTHENTICATED", "A valid HR source token is required (Authorization: Bearer …)");
+  if (!source) throw unknownSourceToken();
   return source;
 }
 

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
-import { hrSources } from "@/server/db/schema";
+import type { RateLimitRule } from "@/server/core/rate-limit";
+import { hrSources, rateLimitBuckets } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
+import { hitStatement, stateOfHit, stateOfPeek, type LimiterContext } from "../rate-limits";
 
 /** A source's bearer token: 192 random bits, shown once; only its SHA-256 is stored. */
 export const newHrToken = () => `hr_${randomBytes(24).toString("base64url")}`;
@@ -72,4 +74,61 @@ export async function revokeHrSource({ ctx, input }: { ctx: ServiceContext; inpu
     });
     return { key: source.key, revokedAt: now };
   });
+}
+
+/** A missing, unknown or revoked token: the same words whichever it is. */
+export const unknownSourceToken = () =>
+  new DomainError("UNAUTHENTICATED", "A valid HR source token is required (Authorization: Bearer …)");
+
+type Limit = { bucket: string; rule: RateLimitRule };
+
+/**
+ * What a token request needs to know, in one round trip (every SCIM and HR event request asks it
+ * first): whether the address has spent its wrong tokens (`wrong`, peeked), which HR source the
+ * token belongs to, and, for a right token, the address's general limit with this request counted
+ * (`limit`). The caller refuses in that order and counts a wrong token itself.
+ */
+export async function checkSourceToken(
+  ctx: LimiterContext,
+  input: { token: string | null; wrong: Limit | null; limit: Limit | null },
+) {
+  const now = ctx.clock();
+  const s = hrSources;
+  const b = rateLimitBuckets;
+  const hit = input.limit
+    ? hitStatement(now, input.limit.bucket, input.limit.rule, 1, sql`exists (select 1 from source)`)
+    : sql`select null::integer as hits, null::float8 as window_ms where false`;
+  const { rows } = await ctx.db.execute<{
+    key: string | null;
+    name: string | null;
+    wrong_hits: number | null;
+    wrong_ms: number | null;
+    hits: number | null;
+    window_ms: number | null;
+  }>(sql`
+    with source as (
+      select ${s.key} as key, ${s.name} as name from ${s}
+      where ${s.tokenHash} = ${input.token ? tokenHash(input.token) : null} and ${s.revokedAt} is null
+    ),
+    wrong as (select ${b.hits} as hits, ${b.windowStart} as window_start from ${b} where ${b.bucket} = ${input.wrong?.bucket ?? null}),
+    hit as (${hit})
+    select (select key from source) as key, (select name from source) as name,
+      (select hits from wrong) as wrong_hits,
+      (select (extract(epoch from window_start) * 1000)::float8 from wrong) as wrong_ms,
+      (select hits from hit) as hits, (select window_ms from hit) as window_ms`);
+  const row = rows[0]!;
+  return {
+    wrong: input.wrong
+      ? stateOfPeek(
+          now,
+          row.wrong_hits === null ? null : { hits: row.wrong_hits, windowStart: new Date(row.wrong_ms!) },
+          input.wrong.rule,
+        )
+      : null,
+    source: row.key === null ? null : { key: row.key, name: row.name! },
+    limit:
+      input.limit && row.hits !== null
+        ? stateOfHit(now, { hits: row.hits, window_ms: row.window_ms! }, input.limit.rule)
+        : null,
+  };
 }

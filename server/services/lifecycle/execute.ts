@@ -27,6 +27,21 @@ export const operationFor = (
   now,
 });
 
+/** The role_transition exception that keeps what a removal takes away until its grace period ends. */
+export const graceExceptionFor = (
+  step: { identityId: string; resourceKey: string; level: string | null; graceDays: number; dueAt: Date },
+  summary: string,
+) => ({
+  identityId: step.identityId,
+  resourceKey: step.resourceKey,
+  level: step.level,
+  source: "lifecycle" as const,
+  type: "role_transition" as const,
+  justification: `Kept for a ${step.graceDays}-day hand-over after a role change (${summary})`,
+  approvalRule: `role transition: ${step.graceDays}-day grace period after a role change`,
+  expiresAt: step.dueAt,
+});
+
 /**
  * Carries out one step in the caller's transaction. A grant or level change, and a removal
  * with no grace period, is queued for its adapter at once. A removal with a grace period
@@ -37,16 +52,7 @@ export async function executeStep(tx: Tx, ctx: ServiceContext, step: Step, summa
   const now = ctx.clock();
   if (waitsOutGrace(step)) {
     // The person already holds it: the exception only keeps it until the grace period ends.
-    const exception = await recordExceptionInPlace(tx, ctx, {
-      identityId: step.identityId,
-      resourceKey: step.resourceKey,
-      level: step.level,
-      source: "lifecycle",
-      type: "role_transition",
-      justification: `Kept for a ${step.graceDays}-day hand-over after a role change (${summary})`,
-      approvalRule: `role transition: ${step.graceDays}-day grace period after a role change`,
-      expiresAt: step.dueAt,
-    });
+    const exception = await recordExceptionInPlace(tx, ctx, graceExceptionFor(step, summary));
     await tx
       .update(accessPlanSteps)
       .set({ status: "in_grace", exceptionId: exception.id, executedAt: now })

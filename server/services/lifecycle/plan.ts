@@ -7,10 +7,11 @@ import type { Tx } from "@/server/db/client";
 import { insertRows } from "@/server/db/insert-rows";
 import { accessExceptions, accessPlans, accessPlanSteps, resources, systems } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
+import { recordExceptionsInPlace } from "../exceptions/create";
 import type { ServiceContext } from "../context";
 import { loadPolicyIdentities, policyEngine } from "../policies/engine";
 import { queueOperations } from "../provisioning/queue";
-import { executeStep, operationFor, waitsOutGrace } from "./execute";
+import { graceExceptionFor, operationFor, waitsOutGrace } from "./execute";
 import { writeExpectedAccess } from "./expected";
 import { offboard } from "./leaver";
 
@@ -177,7 +178,7 @@ export async function planAccessChanges(
       dueAt: s.dueAt,
       status: reviewed.has(s.system) ? "awaiting_review" : "queued",
       operationId: null as string | null,
-      exceptionId: null,
+      exceptionId: null as string | null,
       createdAt: now,
       executedAt: null as Date | null,
     })),
@@ -190,10 +191,16 @@ export async function planAccessChanges(
     atOnce.map((s) => operationFor(s, now)),
   );
   atOnce.forEach((s, i) => Object.assign(s, { operationId: operations[i]!, executedAt: now }));
-  await insertRows(tx, accessPlanSteps, steps);
+  // A removal with a grace period is kept by a role_transition exception until it ends (executeStep).
   const summaries = new Map(plans.map((p) => [p.row.id, p.row.summary]));
-  for (const step of steps.filter((s) => s.status === "queued" && waitsOutGrace(s)))
-    await executeStep(tx, ctx, step, summaries.get(step.planId)!);
+  const inGrace = steps.filter((s) => s.status === "queued" && waitsOutGrace(s));
+  const exceptions = await recordExceptionsInPlace(
+    tx,
+    ctx,
+    inGrace.map((s) => graceExceptionFor(s, summaries.get(s.planId)!)),
+  );
+  inGrace.forEach((s, i) => Object.assign(s, { status: "in_grace", exceptionId: exceptions[i]!, executedAt: now }));
+  await insertRows(tx, accessPlanSteps, steps);
 
   for (const { row, plan, sideEffects } of plans)
     await recordAuditEvent(tx, ctx, {

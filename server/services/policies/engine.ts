@@ -143,10 +143,44 @@ export async function policyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<Po
   return g[globalKey].engine(db);
 }
 
+/**
+ * The configuration, and the active version's id and files, in one round trip: every plan loads
+ * them inside its transaction (five queries one after another cost more than evaluating).
+ */
+async function loadActiveSources(db: DbOrTx) {
+  const { rows } = await db.execute<{
+    aliases: PolicyConfig["aliases"];
+    scales: Record<string, string[]>;
+    levels: PolicyConfig["systemLevels"];
+    version_id: number | null;
+    files: PolicyFile[];
+  }>(sql`
+    with active as (
+      select ${policySetVersions.id} as id from ${policySetVersions}
+      where ${policySetVersions.status} = 'active' order by ${policySetVersions.id} desc limit 1
+    )
+    select
+      (select coalesce(json_agg(json_build_object('attribute', attribute, 'raw', raw_value, 'canonical', canonical_value)
+        order by attribute, raw_value), '[]') from ${attributeAliases}) as aliases,
+      (select coalesce(json_object_agg(attribute, "values" order by attribute), '{}') from ${attributeScales}) as scales,
+      (select coalesce(json_object_agg(key, access_levels order by key), '{}') from ${systems}) as levels,
+      (select id from active) as version_id,
+      (select coalesce(json_agg(json_build_object('path', path, 'source', source) order by path), '[]')
+        from ${policyFiles} where version_id = (select id from active)) as files`);
+  const row = rows[0]!;
+  const config: PolicyConfig = {
+    scales: { ...defaultScales, ...row.scales },
+    aliases: row.aliases,
+    systemLevels: row.levels,
+  };
+  return { config, versionId: row.version_id, files: row.files };
+}
+
 async function loadPolicyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<PolicyEngine> {
-  const config = await loadPolicyConfig(db);
-  const version = files ? null : await activeVersion(db);
-  const theFiles = files ?? (await versionFiles(db, version?.id ?? null));
+  const active = files ? null : await loadActiveSources(db);
+  const config = active?.config ?? (await loadPolicyConfig(db));
+  const version = active?.versionId != null ? { id: active.versionId } : null;
+  const theFiles = files ?? active!.files;
   const key = createHash("sha256")
     .update(JSON.stringify([config, theFiles]))
     .digest("hex");

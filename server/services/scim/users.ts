@@ -17,11 +17,11 @@ import {
   type ScimIdentity,
   type UserChanges,
 } from "@/server/core/scim/user";
-import type { Db, Tx } from "@/server/db/client";
+import type { Tx } from "@/server/db/client";
 import { identities, scimUserProfiles } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
-import { changeIdentityAttributes } from "../identities";
+import { changeIdentityAttributesIn } from "../identities";
 import { createIdentity, type NewIdentityInput } from "../identity-create";
 import { takeOverAwaitingPerson } from "../identity-takeover";
 import { refusingUniqueViolation, retryingDeadlocks } from "../unique-violation";
@@ -254,9 +254,12 @@ async function applyChanges(tx: Tx, ctx: SourceContext, person: StoredUser, chan
 
 /** HR attributes go the way every writer's do: ownership, history, audit event, plan. */
 const writeAttributes = (tx: Tx, ctx: SourceContext, identityId: string, attributes: object, reason: string) =>
-  changeIdentityAttributes({
-    ctx: { ...ctx, db: tx as unknown as Db },
-    input: { identityId, attributes: { ...attributes }, source: "scim", sourceKey: ctx.sourceKey, reason },
+  changeIdentityAttributesIn(tx, ctx, {
+    identityId,
+    attributes: { ...attributes },
+    source: "scim",
+    sourceKey: ctx.sourceKey,
+    reason,
   });
 
 type WriteInput = UsersUrl & { id: string; ifMatch?: string | null };
