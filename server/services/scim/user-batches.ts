@@ -9,7 +9,7 @@ import { createIdentities } from "../identity-create";
 import { signInFromOf } from "./user-profiles";
 import { hrIdOf } from "./user-uniqueness";
 import { loadIdentities } from "./user-rows";
-import { createScimUser, joinerOf, uniquely } from "./users";
+import { createScimUser, joinersOf, uniquely } from "./users";
 
 type Post = { ctx: SourceContext; input: { usersUrl: string; body: unknown } };
 type Answer = Awaited<ReturnType<typeof createScimUser>>;
@@ -119,9 +119,15 @@ async function createScimUsersTogether(batch: Waiting[]): Promise<Map<Waiting, A
         keys.forEach((k) => claimed.add(k));
         return true;
       });
-      const inputs = [];
-      for (const { changes } of hires) inputs.push(await joinerOf(tx, ctx, changes));
-      const rows = await createIdentities(tx, ctx, inputs);
+      const rows = await createIdentities(
+        tx,
+        ctx,
+        await joinersOf(
+          tx,
+          ctx,
+          hires.map((h) => h.changes),
+        ),
+      );
       await insertRows(
         tx,
         scimUserProfiles,

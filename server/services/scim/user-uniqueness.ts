@@ -24,6 +24,12 @@ export const uniqueness = (attribute: string, value: string) =>
  * Another User holding one is a 409 uniqueness, worded the same whoever manages that User.
  */
 export async function assertUnique(tx: Tx, values: Unique, exceptId?: string) {
+  await assertAllUnique(tx, [values], exceptId);
+}
+
+/** assertUnique for several new Users at once (a SCIM batch): one statement; the first clash is thrown. */
+export async function assertAllUnique(tx: Tx, many: readonly Unique[], exceptId?: string) {
+  if (many.length === 0) return;
   const other = (column: SQLWrapper) => (exceptId ? sql` and ${column} <> ${exceptId}` : sql``);
   // Each check is an exists() on one index (a left join with OR between its sides scans both tables).
   const live = sql`${scimUserProfiles.deletedAt} is null`;
@@ -35,31 +41,38 @@ export async function assertUnique(tx: Tx, values: Unique, exceptId?: string) {
     const onlyImplied = implied ? sql` and ${noProfile}` : sql``;
     return sql`exists (select 1 from ${identities} where ${where}${other(identities.id)}${onlyImplied})`;
   };
-  const userName = values.userName?.toLowerCase();
-  const email = values.email?.toLowerCase();
-  const checks = {
-    userName: userName
-      ? or(
-          profileHas(sql`lower(${scimUserProfiles.userName}) = ${userName}`),
-          identityHas(sql`lower(${identities.email}) = ${userName}`, true),
-        )
-      : undefined,
-    externalId: values.externalId
-      ? or(
-          profileHas(sql`${scimUserProfiles.externalId} = ${values.externalId}`),
-          identityHas(sql`${identities.externalId} = ${values.externalId}`, true),
-        )
-      : undefined,
-    email: email ? identityHas(sql`lower(${identities.email}) = ${email}`, false) : undefined,
-    hrId: values.hrId ? identityHas(sql`${identities.externalId} = ${values.hrId.value}`, false) : undefined,
+  const checksOf = (values: Unique) => {
+    const userName = values.userName?.toLowerCase();
+    const email = values.email?.toLowerCase();
+    return {
+      userName: userName
+        ? or(
+            profileHas(sql`lower(${scimUserProfiles.userName}) = ${userName}`),
+            identityHas(sql`lower(${identities.email}) = ${userName}`, true),
+          )
+        : undefined,
+      externalId: values.externalId
+        ? or(
+            profileHas(sql`${scimUserProfiles.externalId} = ${values.externalId}`),
+            identityHas(sql`${identities.externalId} = ${values.externalId}`, true),
+          )
+        : undefined,
+      email: email ? identityHas(sql`lower(${identities.email}) = ${email}`, false) : undefined,
+      hrId: values.hrId ? identityHas(sql`${identities.externalId} = ${values.hrId.value}`, false) : undefined,
+    };
   };
-  const columns = Object.entries(checks).map(([name, check]) => sql`${check ?? sql`false`} as ${sql.identifier(name)}`);
-  // One round trip for the four.
-  const [clash] = (await tx.execute<Record<keyof typeof checks, boolean>>(sql`select ${sql.join(columns, sql`, `)}`))
-    .rows;
-  if (clash!.userName) throw uniqueness("userName", values.userName!);
-  if (clash!.externalId) throw uniqueness("externalId", values.externalId!);
-  if (clash!.email) throw uniqueness("emails", values.email!);
-  // The HR id comes from employeeNumber when the client sends one, else from its externalId.
-  if (clash!.hrId) throw uniqueness(values.hrId!.from, values.hrId!.value);
+  // One round trip for all of them: a column per check, named by check and User.
+  const columns = many.flatMap((values, i) =>
+    Object.entries(checksOf(values)).map(
+      ([name, check]) => sql`${check ?? sql`false`} as ${sql.identifier(`${name}:${i}`)}`,
+    ),
+  );
+  const [clash] = (await tx.execute<Record<string, boolean>>(sql`select ${sql.join(columns, sql`, `)}`)).rows;
+  for (const [i, values] of many.entries()) {
+    if (clash![`userName:${i}`]) throw uniqueness("userName", values.userName!);
+    if (clash![`externalId:${i}`]) throw uniqueness("externalId", values.externalId!);
+    if (clash![`email:${i}`]) throw uniqueness("emails", values.email!);
+    // The HR id comes from employeeNumber when the client sends one, else from its externalId.
+    if (clash![`hrId:${i}`]) throw uniqueness(values.hrId!.from, values.hrId!.value);
+  }
 }

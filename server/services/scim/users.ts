@@ -27,7 +27,7 @@ import { takeOverAwaitingPerson } from "../identity-takeover";
 import { refusingUniqueViolation, retryingDeadlocks } from "../unique-violation";
 import { filterToSql } from "./filter-sql";
 import { deletedBySource, saveProfile, signInFromOf } from "./user-profiles";
-import { assertUnique, hrIdOf, uniqueness } from "./user-uniqueness";
+import { assertAllUnique, assertUnique, hrIdOf, uniqueness } from "./user-uniqueness";
 import { leaveOtherSourcesGroups } from "./group-membership";
 import {
   loadIdentity,
@@ -128,23 +128,35 @@ export const uniquely = <T>(write: () => Promise<T>) =>
 
 /** A new User as createIdentity hires them, once their unique values are checked and their manager found. */
 export async function joinerOf(tx: Tx, ctx: SourceContext, changes: UserChanges): Promise<NewIdentityInput> {
-  await assertUnique(tx, {
-    userName: changes.profile.userName,
-    externalId: changes.profile.externalId,
-    email: changes.email,
-    hrId: hrIdOf(changes.externalId, changes.profile),
-  });
-  const managerEmail = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
-  return {
-    externalId: changes.externalId!,
-    email: changes.email!,
-    displayName: changes.displayName ?? null,
-    attributes: { ...changes.attributes, ...(managerEmail ? { manager: managerEmail } : {}) },
-    source: "scim",
-    managedBy: ctx.sourceKey,
-    effectiveAt: ctx.clock(),
-    reason: reasonOf("create"),
-  };
+  return (await joinersOf(tx, ctx, [changes]))[0]!;
+}
+
+/** joinerOf for several (a batch of POSTs): their unique values checked in one statement. */
+export async function joinersOf(tx: Tx, ctx: SourceContext, many: readonly UserChanges[]): Promise<NewIdentityInput[]> {
+  await assertAllUnique(
+    tx,
+    many.map((changes) => ({
+      userName: changes.profile.userName,
+      externalId: changes.profile.externalId,
+      email: changes.email,
+      hrId: hrIdOf(changes.externalId, changes.profile),
+    })),
+  );
+  const joiners: NewIdentityInput[] = [];
+  for (const changes of many) {
+    const managerEmail = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
+    joiners.push({
+      externalId: changes.externalId!,
+      email: changes.email!,
+      displayName: changes.displayName ?? null,
+      attributes: { ...changes.attributes, ...(managerEmail ? { manager: managerEmail } : {}) },
+      source: "scim",
+      managedBy: ctx.sourceKey,
+      effectiveAt: ctx.clock(),
+      reason: reasonOf("create"),
+    });
+  }
+  return joiners;
 }
 
 /**
