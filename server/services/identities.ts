@@ -12,7 +12,7 @@ import type { DbOrTx, Tx } from "@/server/db/client";
 import { attributesOf, columnsFor } from "@/server/db/identity-columns";
 import { containsPattern } from "@/server/db/like";
 import { hrSources, identities, identityAttributeChanges, portalRoleAssignments } from "@/server/db/schema";
-import { planAccessChange } from "./lifecycle/plan";
+import { planAccessChange, type AccessChangeInput } from "./lifecycle/plan";
 import { ownershipFor, writerFor } from "./attribute-ownership";
 import { recordAuditEvent } from "./audit";
 import { endSessionsOf } from "./sessions";
@@ -236,10 +236,17 @@ export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceCon
 /**
  * changeIdentityAttributes in the caller's transaction, for a writer that does more in it (a
  * directory pull's link, a SCIM write's profile): no savepoint, so its audit events are written
- * with the transaction's others. An error rolls the caller's transaction back.
+ * with the transaction's others. An error rolls the caller's transaction back. Given `plansLater`,
+ * the plan's input is added to it for the caller to plan many people together (planAccessChanges)
+ * before it commits, instead of being planned here.
  */
-export async function changeIdentityAttributesIn(tx: Tx, ctx: ServiceContext, input: ChangeAttributesInput) {
-  return changeValidatedAttributes(tx, ctx, input, validatedAttributes(input));
+export async function changeIdentityAttributesIn(
+  tx: Tx,
+  ctx: ServiceContext,
+  input: ChangeAttributesInput,
+  plansLater?: AccessChangeInput[],
+) {
+  return changeValidatedAttributes(tx, ctx, input, validatedAttributes(input), plansLater);
 }
 
 function validatedAttributes(input: ChangeAttributesInput) {
@@ -258,6 +265,7 @@ async function changeValidatedAttributes(
   ctx: ServiceContext,
   input: ChangeAttributesInput,
   validated: ReturnType<typeof validatedAttributes>,
+  plansLater?: AccessChangeInput[],
 ) {
   // Locked so that two updates of one person diff against what the other wrote.
   const current = await loadIdentity(tx, input.identityId, { forUpdate: true });
@@ -313,13 +321,15 @@ async function changeValidatedAttributes(
       ...(sessionsEnded ? { sessionsEnded } : {}),
     },
   });
-  const plan = await planAccessChange(tx, ctx, {
+  const planInput: AccessChangeInput = {
     identityId: input.identityId,
     before,
     source: input.source,
     changes: Object.fromEntries(changes.map((c) => [c.attribute, c.newValue])),
     reason: input.reason ?? null,
-  });
+  };
+  if (plansLater) plansLater.push(planInput);
+  const plan = plansLater ? null : await planAccessChange(tx, ctx, planInput);
   return { changed: changes.map((c) => c.attribute), planId: plan?.id ?? null, ignored };
 }
 

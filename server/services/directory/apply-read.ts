@@ -6,12 +6,14 @@ import type { DirectoryRead, DirectoryUser } from "@/server/directory/types";
 import { logger } from "@/server/log";
 import type { SourceContext } from "../context";
 import { applyGroups, type GroupCounts } from "./apply-groups";
+import { hireUsers } from "./apply-hires";
 import {
   applyLeaver,
   applyUser,
+  changeUsers,
   conflictOf,
-  hireUsers,
   loadPeople,
+  outcomeWithoutWrite,
   type StoredPerson,
   type UserCounts,
 } from "./apply-users";
@@ -36,6 +38,8 @@ const MASS_LEAVE = 0.1;
 const KEEP_ALIVE_EVERY = 100;
 /** New people hired in one transaction (createIdentities); a few hundred keep each one short. */
 const HIRE_BATCH = 500;
+/** People changed in one transaction (changeUsers): a delta's movers planned together. */
+const CHANGE_BATCH = 100;
 
 async function linksOf(ctx: SourceContext) {
   const rows = await ctx.db.select().from(directoryLinks).where(eq(directoryLinks.sourceKey, ctx.sourceKey));
@@ -148,7 +152,29 @@ export async function applyDirectoryRead(
   // New people are hired HIRE_BATCH at a time (hireUsers), managers before their reports, so
   // that a manager hired in this read is already known to the reports that name them.
   const hires: { user: DirectoryUser; managerEmail: string | null | undefined }[] = [];
+  // People who changed are written CHANGE_BATCH at a time (changeUsers), before any hire batch.
+  const changes: { user: DirectoryUser; current: StoredPerson; managerEmail: string | null | undefined }[] = [];
+  const changesNow = async () => {
+    const batch = changes.splice(0);
+    if (batch.length === 0) return;
+    try {
+      const outcomes = await changeUsers(ctx, batch);
+      batch.forEach(({ user }, i) => {
+        if (outcomes[i] !== "skipped") linkedAs(user)();
+        users[outcomes[i]!]++;
+      });
+    } catch (err) {
+      if (!isDomainError(err))
+        logger().warn({ err, source: ctx.sourceKey }, "directory pull: a batch of changes failed; one by one instead");
+      for (const { user, managerEmail } of batch) {
+        const outcome = await apply(user, managerEmail);
+        if (outcome) users[outcome]++;
+      }
+    }
+    await opts.keepAlive();
+  };
   const hireNow = async () => {
+    await changesNow();
     const batch = hires.splice(0);
     pendingEmails.clear();
     pendingHrIds.clear();
@@ -198,8 +224,16 @@ export async function applyDirectoryRead(
     }
     // So does a manager still waiting in it.
     if (clashes || (manager && pendingEmails.has(manager))) await hireNow();
-    const outcome = await apply(u, manager);
-    if (outcome) users[outcome]++;
+    const { person, link } = currentOf(u);
+    const unwritten = await outcomeWithoutWrite(ctx, u, person, link, manager);
+    if (unwritten) users[unwritten]++;
+    else if (person && !changes.some((c) => c.current.id === person.id)) {
+      changes.push({ user: u, current: person, managerEmail: manager });
+      if (changes.length >= CHANGE_BATCH) await changesNow();
+    } else {
+      const outcome = await apply(u, manager);
+      if (outcome) users[outcome]++;
+    }
     if (++done % KEEP_ALIVE_EVERY === 0) await opts.keepAlive();
   }
   await hireNow();

@@ -13,7 +13,8 @@ import { ownershipFor } from "../attribute-ownership";
 import { recordAuditEvent } from "../audit";
 import type { SourceContext } from "../context";
 import { changeIdentityAttributesIn } from "../identities";
-import { createIdentities, createIdentity } from "../identity-create";
+import { planAccessChanges, type AccessChangeInput } from "../lifecycle/plan";
+import { createIdentity } from "../identity-create";
 import { takeOverAwaitingPerson } from "../identity-takeover";
 import { leaveOtherSourcesGroups } from "../scim/group-membership";
 import { refusingUniqueViolation } from "../unique-violation";
@@ -86,7 +87,7 @@ export function wantedAttributes(
 }
 
 /** The user as the directory sent them, with the manager as resolved: what "unchanged" compares. */
-const fingerprintOf = (user: DirectoryUser, managerEmail: string | null | undefined) =>
+export const fingerprintOf = (user: DirectoryUser, managerEmail: string | null | undefined) =>
   createHash("sha256")
     .update(JSON.stringify([user, managerEmail ?? null]))
     .digest("base64url");
@@ -110,35 +111,26 @@ export async function applyUser(
   /** told the person's id once they are linked (later users in the read may name them as manager) */
   onLinked: (identityId: string) => void = () => {},
 ): Promise<UserOutcome> {
-  const reason = `Directory pull from ${ctx.sourceKey}`;
-  const fingerprint = fingerprintOf(user, managerEmail);
-  if (current && current.managedBy !== ctx.sourceKey) return "skipped";
-  if (!current && !user.active) return "skipped";
-  if (current && linked?.fingerprint === fingerprint && !(await ownedDiffer(ctx, user, current, managerEmail)))
-    return "unchanged";
-  const taken = () =>
-    new DomainError("CONFLICT", "Another identity already has this email or HR id", { field: "email" });
+  const unwritten = await outcomeWithoutWrite(ctx, user, current, linked, managerEmail);
+  if (unwritten) return unwritten;
+  const reason = reasonOf(ctx);
   return refusingUniqueViolation(
     () =>
       ctx.db.transaction(async (tx): Promise<UserOutcome> => {
-        const externalId = user.employeeNumber || user.remoteId;
         if (current) {
-          const [locked] = await tx
-            .select({ managedBy: identities.managedBy })
-            .from(identities)
-            .where(eq(identities.id, current.id))
-            .for("no key update");
-          if (locked?.managedBy !== ctx.sourceKey) return "skipped";
+          const outcome = await changeStoredUser(tx, ctx, { user, current, managerEmail });
+          if (outcome !== "skipped") onLinked(current.id);
+          return outcome;
         }
-        const takenOver = current
-          ? null
-          : await takeOverAwaitingPerson(tx, ctx, {
-              email: user.email,
-              externalId,
-              sourceKey: ctx.sourceKey,
-              via: "pull",
-            });
-        if (!current && !takenOver) {
+        const externalId = user.employeeNumber || user.remoteId;
+        const takenOver = await takeOverAwaitingPerson(tx, ctx, {
+          email: user.email,
+          externalId,
+          sourceKey: ctx.sourceKey,
+          via: "pull",
+        });
+        const fingerprint = fingerprintOf(user, managerEmail);
+        if (!takenOver) {
           const created = await createIdentity(tx, ctx, {
             externalId,
             email: user.email,
@@ -153,69 +145,105 @@ export async function applyUser(
           onLinked(created.id);
           return "created";
         }
-        const id = (current?.id ?? takenOver)!;
-        await link(tx, ctx.sourceKey, user.remoteId, id, fingerprint);
-        onLinked(id);
-        const account =
-          current && (current.email !== user.email || current.displayName !== user.displayName)
-            ? await changeAccount(tx, ctx, current, user, reason)
-            : false;
-        const { changed } = await changeIdentityAttributesIn(tx, ctx, {
-          identityId: id,
-          attributes: wantedAttributes(user, current, managerEmail),
+        await link(tx, ctx.sourceKey, user.remoteId, takenOver, fingerprint);
+        onLinked(takenOver);
+        await changeIdentityAttributesIn(tx, ctx, {
+          identityId: takenOver,
+          attributes: wantedAttributes(user, null, managerEmail),
           source: "pull",
           sourceKey: ctx.sourceKey,
           reason,
         });
-        return account || changed.length || takenOver ? "changed" : "unchanged";
+        return "changed";
       }),
     taken,
   );
 }
 
+export const reasonOf = (ctx: SourceContext) => `Directory pull from ${ctx.sourceKey}`;
+const taken = () => new DomainError("CONFLICT", "Another identity already has this email or HR id", { field: "email" });
+
 /**
- * New people of one read, hired together in one transaction (createIdentities: the checks,
- * rows, history, audit events and joiner plans of all of them in a few statements) and linked to
- * their directory ids. A manager is someone stored already or earlier in `hires`. Any problem
- * fails them all (the caller applies them one by one instead, to find whose it is). Gives their ids.
+ * What a user comes to without a write: "skipped" (someone the source does not manage, or an
+ * inactive user never seen before), "unchanged" (sent exactly as last time, and what the source
+ * owns still holds), or null: it has to be written.
  */
-export async function hireUsers(
+export async function outcomeWithoutWrite(
   ctx: SourceContext,
-  hires: readonly { user: DirectoryUser; managerEmail: string | null | undefined }[],
-): Promise<string[]> {
-  const reason = `Directory pull from ${ctx.sourceKey}`;
-  const taken = () => new DomainError("CONFLICT", "Another identity already has one of these emails or HR ids");
+  user: DirectoryUser,
+  current: StoredPerson | null,
+  linked: { fingerprint: string | null } | null,
+  managerEmail: string | null | undefined,
+): Promise<UserOutcome | null> {
+  if (current && current.managedBy !== ctx.sourceKey) return "skipped";
+  if (!current && !user.active) return "skipped";
+  const fingerprint = fingerprintOf(user, managerEmail);
+  if (current && linked?.fingerprint === fingerprint && !(await ownedDiffer(ctx, user, current, managerEmail)))
+    return "unchanged";
+  return null;
+}
+
+interface StoredChange {
+  user: DirectoryUser;
+  current: StoredPerson;
+  managerEmail: string | null | undefined;
+}
+
+/**
+ * A person the source manages, changed as the directory says (their link, email and name, then
+ * their HR attributes as the source's write) in the caller's transaction; skipped when the
+ * source no longer manages them (checked under the row lock: a handover may have happened since
+ * the run began). With `plansLater`, their plan is left to the caller (changeUsers).
+ */
+async function changeStoredUser(
+  tx: Tx,
+  ctx: SourceContext,
+  { user, current, managerEmail }: StoredChange,
+  plansLater?: AccessChangeInput[],
+): Promise<UserOutcome> {
+  const [locked] = await tx
+    .select({ managedBy: identities.managedBy })
+    .from(identities)
+    .where(eq(identities.id, current.id))
+    .for("no key update");
+  if (locked?.managedBy !== ctx.sourceKey) return "skipped";
+  const reason = reasonOf(ctx);
+  await link(tx, ctx.sourceKey, user.remoteId, current.id, fingerprintOf(user, managerEmail));
+  const account =
+    current.email !== user.email || current.displayName !== user.displayName
+      ? await changeAccount(tx, ctx, current, user, reason)
+      : false;
+  const { changed } = await changeIdentityAttributesIn(
+    tx,
+    ctx,
+    {
+      identityId: current.id,
+      attributes: wantedAttributes(user, current, managerEmail),
+      source: "pull",
+      sourceKey: ctx.sourceKey,
+      reason,
+    },
+    plansLater,
+  );
+  return account || changed.length ? "changed" : "unchanged";
+}
+
+/**
+ * People of one read who changed (each one outcomeWithoutWrite said must be written, each a
+ * different person), changed in one transaction as changeStoredUser changes them, in the order
+ * given, and planned together (planAccessChanges: the policy set loaded once, the plans' rows
+ * written together). Any problem fails them all: the caller applies them one by one instead, to
+ * find whose it is. Gives each one's outcome.
+ */
+export async function changeUsers(ctx: SourceContext, changes: readonly StoredChange[]): Promise<UserOutcome[]> {
   return refusingUniqueViolation(
     () =>
       ctx.db.transaction(async (tx) => {
-        const rows = await createIdentities(
-          tx,
-          ctx,
-          hires.map(({ user, managerEmail }) => ({
-            externalId: user.employeeNumber || user.remoteId,
-            email: user.email,
-            displayName: user.displayName,
-            attributes: wantedAttributes(user, null, managerEmail),
-            source: "pull" as const,
-            managedBy: ctx.sourceKey,
-            effectiveAt: ctx.clock(),
-            reason,
-          })),
-        );
-        const links = JSON.stringify(
-          hires.map(({ user, managerEmail }, i) => ({
-            remote_id: user.remoteId,
-            identity_id: rows[i]!.id,
-            fingerprint: fingerprintOf(user, managerEmail),
-          })),
-        );
-        await tx.execute(sql`
-      insert into directory_links (source_key, remote_id, identity_id, fingerprint)
-      select ${ctx.sourceKey}, l.remote_id, l.identity_id::uuid, l.fingerprint
-      from json_to_recordset(${links}::json) as l(remote_id text, identity_id text, fingerprint text)
-      on conflict (source_key, remote_id)
-      do update set identity_id = excluded.identity_id, gone_at = null, fingerprint = excluded.fingerprint`);
-        return rows.map((r) => r.id);
+        const plans: AccessChangeInput[] = [];
+        const outcomes: UserOutcome[] = [];
+        for (const change of changes) outcomes.push(await changeStoredUser(tx, ctx, change, plans));
+        await planAccessChanges(tx, ctx, plans);
+        return outcomes;
       }),
     taken,
   );

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, directoryPulls, identities } from "@/server/db/schema";
+import { accessPlans, auditEvents, directoryPulls, identities } from "@/server/db/schema";
 import { oktaConnector } from "@/server/directory/okta";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { oktaUsers, startFakeOkta, type FakeOkta } from "@/test/fakes/okta";
@@ -172,6 +172,35 @@ describe("pulling Okta (issue 16, point 5)", () => {
     expect(await personByEmail("okta.user1@company.com")).toMatchObject({ department: "Finance" });
     expect(await personByEmail("okta.user2@company.com")).toMatchObject({ employmentStatus: "Terminated" });
     expect((await personByEmail("okta.user3@company.com"))!.groups).toEqual(["platform-oncall"]);
+    // the two were changed together, each with their own plan
+    const mover = await personByEmail("okta.user1@company.com");
+    expect(await t.db.select().from(accessPlans).where(eq(accessPlans.identityId, mover!.id))).toContainEqual(
+      expect.objectContaining({ kind: "mover", source: "pull" }),
+    );
+
+    // A batch of changes with one that cannot be written (an email someone else has) is applied
+    // one by one: the rest are written, that one is a conflict and stays as it was.
+    for (const [id, profile] of [
+      ["00u00000004", { department: "Finance" }],
+      ["00u00000005", { email: "priya.raman@company.com", login: "priya.raman@company.com" }],
+    ] as const) {
+      const user = okta.users.get(id)!;
+      user.profile = { ...user.profile, ...profile };
+      user.lastUpdated = okta.now();
+    }
+    expect(await run()).toMatchObject({
+      status: "ok",
+      result: {
+        kind: "delta",
+        users: {
+          changed: 1,
+          conflictCount: 1,
+          conflicts: [expect.stringMatching(/^priya\.raman@company\.com \(00u00000005\): .*already has the email/)],
+        },
+      },
+    });
+    expect(await personByEmail("okta.user4@company.com")).toMatchObject({ department: "Finance" });
+    expect(await personByEmail("okta.user5@company.com")).toMatchObject({ department: "Engineering" });
 
     expect(await run()).toMatchObject({
       status: "ok",
