@@ -10,8 +10,10 @@ import { hitRateLimit } from "@/server/services/rate-limits";
 
 /**
  * The first thing /api/hr/events and /api/scim/v2 do, before reading any body: an address that has
- * sent too many missing or wrong tokens is refused (429) without its token being looked at; a wrong
- * token counts against that much stricter limit; a right one against the address's general limit.
+ * sent too many missing or wrong tokens is refused (429) whatever its token, and nothing is counted;
+ * a wrong token counts against that much stricter limit; a right one against the address's general
+ * limit. The three are one statement (checkSourceToken): a token's lookup is an index probe of its
+ * SHA-256, so asking it of a refused address costs no more than not asking.
  * Throws UNAUTHENTICATED or RATE_LIMITED; returns the HR source and its token.
  */
 export async function authenticateTokenRequest(

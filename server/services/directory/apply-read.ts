@@ -98,10 +98,15 @@ export async function applyDirectoryRead(
       return u.managerEmail === null
         ? null
         : (byEmail.get(u.managerEmail)?.email ??
-            (emailsLinked.has(u.managerEmail) || pendingEmails.has(u.managerEmail) ? u.managerEmail : undefined));
+            (emailsLinked.has(u.managerEmail) || pendingEmails.has(u.managerEmail) || changingEmails.has(u.managerEmail)
+              ? u.managerEmail
+              : undefined));
     if (u.managerRemoteId === undefined) return undefined;
     if (u.managerRemoteId === null) return null;
-    const fresh = linkedInRead.get(u.managerRemoteId) ?? pendingByRemoteId.get(u.managerRemoteId);
+    const fresh =
+      linkedInRead.get(u.managerRemoteId) ??
+      pendingByRemoteId.get(u.managerRemoteId) ??
+      changingByRemoteId.get(u.managerRemoteId);
     if (fresh) return fresh;
     const link = links.get(u.managerRemoteId);
     return link && !link.goneAt ? byId.get(link.identityId)?.email.toLowerCase() : undefined;
@@ -121,6 +126,9 @@ export async function applyDirectoryRead(
   const pendingEmails = new Set<string>();
   const pendingHrIds = new Set<string>();
   const pendingByRemoteId = new Map<string, string>();
+  // the same of the batch of people who changed (an email may be changing: their reports name the new one)
+  const changingEmails = new Set<string>();
+  const changingByRemoteId = new Map<string, string>();
   const linkedAs = (u: DirectoryUser) => () => {
     linkedInRead.set(u.remoteId, u.email.toLowerCase());
     emailsLinked.add(u.email.toLowerCase());
@@ -156,6 +164,8 @@ export async function applyDirectoryRead(
   const changes: { user: DirectoryUser; current: StoredPerson; managerEmail: string | null | undefined }[] = [];
   const changesNow = async () => {
     const batch = changes.splice(0);
+    changingEmails.clear();
+    changingByRemoteId.clear();
     if (batch.length === 0) return;
     try {
       const outcomes = await changeUsers(ctx, batch);
@@ -166,8 +176,9 @@ export async function applyDirectoryRead(
     } catch (err) {
       if (!isDomainError(err))
         logger().warn({ err, source: ctx.sourceKey }, "directory pull: a batch of changes failed; one by one instead");
-      for (const { user, managerEmail } of batch) {
-        const outcome = await apply(user, managerEmail);
+      // each with their manager as the people before them left it
+      for (const { user } of batch) {
+        const outcome = await apply(user, managerOf(user));
         if (outcome) users[outcome]++;
       }
     }
@@ -227,8 +238,12 @@ export async function applyDirectoryRead(
     const { person, link } = currentOf(u);
     const unwritten = await outcomeWithoutWrite(ctx, u, person, link, manager);
     if (unwritten) users[unwritten]++;
-    else if (person && !changes.some((c) => c.current.id === person.id)) {
+    else if (person) {
+      // a person twice in one read (linked, and by email): the first change goes first
+      if (changes.some((c) => c.current.id === person.id)) await changesNow();
       changes.push({ user: u, current: person, managerEmail: manager });
+      changingEmails.add(u.email.toLowerCase());
+      changingByRemoteId.set(u.remoteId, u.email.toLowerCase());
       if (changes.length >= CHANGE_BATCH) await changesNow();
     } else {
       const outcome = await apply(u, manager);

@@ -202,6 +202,24 @@ describe("pulling Okta (issue 16, point 5)", () => {
     expect(await personByEmail("okta.user4@company.com")).toMatchObject({ department: "Finance" });
     expect(await personByEmail("okta.user5@company.com")).toMatchObject({ department: "Engineering" });
 
+    // A manager's new email and their report's move in one delta (one batch): the report keeps
+    // the manager, whom the directory names by id, and is no conflict.
+    for (const [id, profile] of [
+      ["00u00000000", { email: "okta.head@company.com", login: "okta.head@company.com" }],
+      ["00u00000006", { department: "Finance" }],
+    ] as const) {
+      const user = okta.users.get(id)!;
+      user.profile = { ...user.profile, ...profile };
+      user.lastUpdated = okta.now();
+    }
+    const both = await run();
+    expect(both).toMatchObject({ status: "ok", result: { kind: "delta", users: { changed: 2 } } });
+    expect(both.result!.users.conflicts).not.toContainEqual(expect.stringMatching(/okta\.(head|user6)@/));
+    expect(await personByEmail("okta.user6@company.com")).toMatchObject({
+      department: "Finance",
+      managerId: (await personByEmail("okta.head@company.com"))!.id,
+    });
+
     expect(await run()).toMatchObject({
       status: "ok",
       result: { kind: "delta", users: { changed: 0, created: 0 }, groups: { changed: 0, created: 0 } },

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { DomainError } from "@/server/core/errors";
-import type { RateLimitRule } from "@/server/core/rate-limit";
+import { windowStartOf, type RateLimitRule } from "@/server/core/rate-limit";
 import { hrSources, rateLimitBuckets } from "@/server/db/schema";
 import { recordAuditEvent } from "../audit";
 import type { ServiceContext } from "../context";
@@ -95,8 +95,14 @@ export async function checkSourceToken(
   const now = ctx.clock();
   const s = hrSources;
   const b = rateLimitBuckets;
+  // A right token is counted unless the address has spent its wrong tokens (stateOfPeek's test):
+  // that request is refused before the limit, and must not use it up.
+  const spent = input.wrong
+    ? sql`exists (select 1 from wrong where window_start >= ${windowStartOf(now, input.wrong.rule.windowSeconds).toISOString()}::timestamptz
+        and hits + 1 > ${input.wrong.rule.limit}::integer)`
+    : sql`false`;
   const hit = input.limit
-    ? hitStatement(now, input.limit.bucket, input.limit.rule, 1, sql`exists (select 1 from source)`)
+    ? hitStatement(now, input.limit.bucket, input.limit.rule, 1, sql`exists (select 1 from source) and not ${spent}`)
     : sql`select null::integer as hits, null::float8 as window_ms where false`;
   const { rows } = await ctx.db.execute<{
     key: string | null;
