@@ -7,8 +7,13 @@
  *     names): every person's groups attribute, history, audit event and plan are stored when the
  *     request answers, so the request's time is every plan's; goal ≤ 2 s.
  * The handlers are the route handlers Next.js calls (server/api/scim.ts, scim-groups.ts), given real
- * Requests: everything but Next's routing and the socket.
+ * Requests: everything but Next's routing and the socket. With `--scim-http` the same requests go
+ * over HTTP to an `npm start` instance of the production build (bench/load: built first when the
+ * sources are newer) on the benchmark's database; Node CPU is then the instance's processes'.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { createGroup, patchGroup } from "@/server/api/scim-groups";
 import { createUser } from "@/server/api/scim";
@@ -18,6 +23,8 @@ import { seedIfEmpty } from "@/server/services/demo-organization";
 import { createHrSource } from "@/server/services/hr/events";
 import { activeVersion, savePolicyChange } from "@/server/services/policies";
 import { closing, cpuMs, fmtInt, machine, peakRssMB, percentile, postgresCpuMs } from "./measure";
+import { ensureBuild } from "./load/build";
+import { descendants, peakRss, startInstance, stopInstance } from "./load/servers";
 import { scratchDatabase } from "./scratch-database";
 
 // A real initial load is throttled by the IdP and by CLEARANCE_RATE_LIMIT_TOKEN (1,200 a minute per
@@ -31,7 +38,8 @@ const GROUPS = arg("scim-groups", 500);
 const MAX_MEMBERS = arg("scim-max-members", 2_000);
 const CHANGE = arg("scim-change", 1_000);
 const CONCURRENCY = arg("scim-concurrency", 8);
-const BASE = "http://clearance.bench/api/scim/v2";
+const HTTP = process.argv.includes("--scim-http");
+const HTTP_PORT = 3917;
 
 async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>) {
   let next = 0;
@@ -69,9 +77,13 @@ export async function scimBenchmark() {
     });
     const deps = { db, clock };
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/scim+json" };
+    const server = HTTP ? await startServer(url) : null;
+    cpuOf = server ? server.cpuMs : cpuMs;
+    const base = `${server?.base ?? "http://clearance.bench"}/api/scim/v2`;
     const call = async (handler: (r: Request) => Promise<Response>, path: string, method: string, body: unknown) => {
       const started = performance.now();
-      const response = await handler(new Request(`${BASE}${path}`, { method, headers, body: JSON.stringify(body) }));
+      const request = new Request(`${base}${path}`, { method, headers, body: JSON.stringify(body) });
+      const response = await (server ? fetch(request) : handler(request));
       const text = await response.text();
       if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
       return { ms: performance.now() - started, body: JSON.parse(text) as { id: string } };
@@ -80,7 +92,7 @@ export async function scimBenchmark() {
     // 1. Users.
     const ids: string[] = [];
     const userTimes: number[] = [];
-    let [c0, p0] = [cpuMs(), await pgCpu()];
+    let [c0, p0] = [cpuOf(), await pgCpu()];
     let t = performance.now();
     await inParallel(
       Array.from({ length: USERS }, (_, i) => i),
@@ -104,13 +116,13 @@ export async function scimBenchmark() {
       },
     );
     const userSeconds = (performance.now() - t) / 1000;
-    const userCpu = cpuMs() - c0;
+    const userCpu = cpuOf() - c0;
     const userPg = p0 === null ? null : (await pgCpu())! - p0;
 
     // 2. Groups with members, sizes spread from 1 to MAX_MEMBERS.
     const sizes = Array.from({ length: GROUPS }, (_, g) => 1 + ((g * 397) % MAX_MEMBERS));
     const groupTimes: number[] = [];
-    [c0, p0] = [cpuMs(), await pgCpu()];
+    [c0, p0] = [cpuOf(), await pgCpu()];
     t = performance.now();
     await inParallel(
       sizes.map((size, g) => ({ size, g })),
@@ -126,7 +138,7 @@ export async function scimBenchmark() {
       },
     );
     const groupSeconds = (performance.now() - t) / 1000;
-    const groupCpu = cpuMs() - c0;
+    const groupCpu = cpuOf() - c0;
     const groupPg = p0 === null ? null : (await pgCpu())! - p0;
     const memberships = sizes.reduce((a, b) => a + b, 0);
 
@@ -144,7 +156,10 @@ export async function scimBenchmark() {
 
     const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(52) : c.padStart(14))).join("  ");
     const secs = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toFixed(1)} s`);
-    console.log(`\nClearance SCIM benchmark — ${before}; ${CONCURRENCY} requests at a time`);
+    const over = server
+      ? `over HTTP to an npm start instance (its peak RSS ${server.peakRss()} MB)`
+      : "to the handlers";
+    console.log(`\nClearance SCIM benchmark — ${before}; ${CONCURRENCY} requests at a time, ${over}`);
     console.log(line(["measure", "total", "per second", "p50 / p99", "Node / PG CPU", "goal"]));
     console.log(
       line([
@@ -182,7 +197,39 @@ export async function scimBenchmark() {
         `membership change ${change.ms <= 2000 ? "met" : "MISSED"} (${(change.ms / 1000).toFixed(2)} s)`,
     );
   } finally {
+    await stopServer?.();
     await pool.end();
     await done();
   }
+}
+
+let cpuOf = cpuMs;
+let stopServer: (() => Promise<void>) | null = null;
+
+/** An `npm start` instance of the production build on the benchmark's database, for --scim-http. */
+async function startServer(databaseUrl: string) {
+  ensureBuild(false, console.log);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "clearance-scim-bench-"));
+  const instance = await startInstance(HTTP_PORT, databaseUrl, dataDir, console.log, {
+    CLEARANCE_AUDIT_KEYS: process.env.CLEARANCE_AUDIT_KEYS!,
+  });
+  stopServer = async () => {
+    await stopInstance(instance);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const pids = () => descendants(instance.child.pid!);
+  return {
+    base: instance.base,
+    /** user and system CPU of the instance's processes, in ms (clock ticks of 10 ms) */
+    cpuMs: () =>
+      pids().reduce((sum, pid) => {
+        try {
+          const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+          return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+        } catch {
+          return sum;
+        }
+      }, 0),
+    peakRss: () => Math.round(Math.max(...Object.values(peakRss(instance)))),
+  };
 }

@@ -76,9 +76,10 @@ export async function startInstance(
   databaseUrl: string,
   dataDir: string,
   log: (l: string) => void,
+  extraEnv: Record<string, string> = {},
 ): Promise<Instance> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/launch.ts", "start"], {
-    env: instanceEnv(port, databaseUrl, { CLEARANCE_DATA_DIR: dataDir }),
+    env: instanceEnv(port, databaseUrl, { CLEARANCE_DATA_DIR: dataDir, ...extraEnv }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const instance: Instance = { port, base: `http://127.0.0.1:${port}`, child, output: [] };
