@@ -10,6 +10,8 @@
  * Requests: everything but Next's routing and the socket. With `--scim-http` the same requests go
  * over HTTP to an `npm start` instance of the production build (bench/load: built first when the
  * sources are newer) on the benchmark's database; Node CPU is then the instance's processes'.
+ * BENCH_JOBS=0 starts it without jobs; BENCH_NODE_OPTIONS (with CLEARANCE_CPU_PROFILE_DIR and
+ * `--import` of bench/load/cpu-profile.mjs) profiles its Next.js server.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
