@@ -11,7 +11,8 @@
  * over HTTP to an `npm start` instance of the production build (bench/load: built first when the
  * sources are newer) on the benchmark's database; Node CPU is then the instance's processes'.
  * BENCH_JOBS=0 starts it without jobs; BENCH_NODE_OPTIONS (with CLEARANCE_CPU_PROFILE_DIR and
- * `--import` of bench/load/cpu-profile.mjs) profiles its Next.js server.
+ * `--import` of bench/load/cpu-profile.mjs) profiles its Next.js server; BENCH_ENCODING sets the
+ * requests' Accept-Encoding (fetch asks for gzip: `identity` shows what compressing answers costs).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -82,7 +83,11 @@ export async function scimBenchmark() {
       },
     });
     const deps = { db, clock };
-    const headers = { authorization: `Bearer ${token}`, "content-type": "application/scim+json" };
+    const headers = {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/scim+json",
+      ...(process.env.BENCH_ENCODING ? { "accept-encoding": process.env.BENCH_ENCODING } : {}),
+    };
     const server = HTTP ? await startServer(url) : null;
     cpuOf = server ? server.cpuMs : cpuMs;
     const base = `${server?.base ?? "http://clearance.bench"}/api/scim/v2`;
