@@ -229,8 +229,9 @@ export interface ChangeAttributesInput {
  * sessions in the same transaction.
  */
 export async function changeIdentityAttributes({ ctx, input }: { ctx: ServiceContext; input: ChangeAttributesInput }) {
-  const validated = validatedAttributes(input);
-  return ctx.db.transaction((tx) => changeValidatedAttributes(tx, ctx, input, validated));
+  // Bad values are refused before a transaction is opened (changeIdentityAttributesIn checks them again).
+  validatedAttributes(input);
+  return ctx.db.transaction((tx) => changeIdentityAttributesIn(tx, ctx, input));
 }
 
 /**
@@ -246,27 +247,7 @@ export async function changeIdentityAttributesIn(
   input: ChangeAttributesInput,
   plansLater?: AccessChangeInput[],
 ) {
-  return changeValidatedAttributes(tx, ctx, input, validatedAttributes(input), plansLater);
-}
-
-function validatedAttributes(input: ChangeAttributesInput) {
-  const validated = validateAttributes(input.attributes);
-  if (!validated.ok) {
-    const [first] = validated.problems;
-    throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), {
-      field: first!.field,
-    });
-  }
-  return validated;
-}
-
-async function changeValidatedAttributes(
-  tx: Tx,
-  ctx: ServiceContext,
-  input: ChangeAttributesInput,
-  validated: ReturnType<typeof validatedAttributes>,
-  plansLater?: AccessChangeInput[],
-) {
+  const validated = validatedAttributes(input);
   // Locked so that two updates of one person diff against what the other wrote.
   const current = await loadIdentity(tx, input.identityId, { forUpdate: true });
   const before = attributesOf(current.identity, current.managerEmail?.toLowerCase() ?? null);
@@ -331,6 +312,18 @@ async function changeValidatedAttributes(
   if (plansLater) plansLater.push(planInput);
   const plan = plansLater ? null : await planAccessChange(tx, ctx, planInput);
   return { changed: changes.map((c) => c.attribute), planId: plan?.id ?? null, ignored };
+}
+
+/** The values, checked whoever sends them; the first bad one names the field. */
+function validatedAttributes(input: ChangeAttributesInput) {
+  const validated = validateAttributes(input.attributes);
+  if (!validated.ok) {
+    const [first] = validated.problems;
+    throw new DomainError("INVALID_INPUT", validated.problems.map((p) => p.message).join("; "), {
+      field: first!.field,
+    });
+  }
+  return validated;
 }
 
 /** What a writer sent and was not applied, for whoever wonders why the title did not change. */

@@ -38,7 +38,7 @@ type HitRow = { hits: number; window_ms: number };
 
 /**
  * The upsert that counts a hit, returning the bucket's hits and window (HitRow), for hitRateLimit
- * and for a statement that counts a hit only when `when` holds (authenticateSourceToken).
+ * and for a statement that counts a hit only when `when` holds (checkSourceToken).
  */
 export function hitStatement(now: Date, bucket: string, rule: RateLimitRule, cost = 1, when: SQL = sql`true`) {
   const windowStart = windowStartOf(now, rule.windowSeconds);

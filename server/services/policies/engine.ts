@@ -179,18 +179,18 @@ async function loadActiveSources(db: DbOrTx) {
 async function loadPolicyEngine(db: DbOrTx, files?: PolicyFile[]): Promise<PolicyEngine> {
   const active = files ? null : await loadActiveSources(db);
   const config = active?.config ?? (await loadPolicyConfig(db));
-  const version = active?.versionId != null ? { id: active.versionId } : null;
+  const versionId = active?.versionId ?? null;
   const theFiles = files ?? active!.files;
   const key = createHash("sha256")
     .update(JSON.stringify([config, theFiles]))
     .digest("hex");
   const hit = cache.get(key);
   if (hit) {
-    return { ...hit, versionId: version?.id ?? null };
+    return { ...hit, versionId };
   }
   const loaded = loadPolicySet(theFiles);
   const compiled = compilePolicySet(loaded.policies, config);
-  const engine = { versionId: version?.id ?? null, key, files: theFiles, loaded, config, compiled };
+  const engine = { versionId, key, files: theFiles, loaded, config, compiled };
   cache.set(key, engine);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return engine;

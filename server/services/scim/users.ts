@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { and, asc, count, eq } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import { isDomainError } from "@/server/core/errors";
 import { readUserResource } from "@/server/core/scim/coerce";
 import { MAX_RESULTS } from "@/server/core/scim/discovery";
@@ -108,11 +108,23 @@ const currentUser = (person: ScimIdentity, usersUrl: string): CurrentUser => ({
  * managed by another source (an IdP's contractors report to HR's employees); the id is opaque.
  */
 async function managerEmailOf(tx: Tx, id: string): Promise<string> {
-  const [row] = UUID.test(id)
-    ? await tx.select({ email: identities.email }).from(identities).where(eq(identities.id, id)).limit(1)
+  return (await managerEmailsOf(tx, [id])).get(id)!;
+}
+
+/** managerEmailOf for several ids (a batch of POSTs) in one query: each one's email, by the id as sent. */
+async function managerEmailsOf(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
+  // an id in capitals names the same uuid; PostgreSQL gives it back in small letters
+  const valid = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const rows = valid.length
+    ? await tx
+        .select({ id: identities.id, email: identities.email })
+        .from(identities)
+        .where(sql`${identities.id} = any(${sql.param(valid)}::uuid[])`)
     : [];
-  if (!row) throw invalidValue(`${ENTERPRISE_SCHEMA}:manager.value`, `no User has id ${id}`);
-  return row.email;
+  const found = new Map(rows.map((r) => [r.id, r.email]));
+  const unknown = ids.find((id) => !found.has(id.toLowerCase()));
+  if (unknown !== undefined) throw invalidValue(`${ENTERPRISE_SCHEMA}:manager.value`, `no User has id ${unknown}`);
+  return new Map(ids.map((id) => [id, found.get(id.toLowerCase())!]));
 }
 
 const reasonOf = (verb: string) => `SCIM ${verb}`;
@@ -142,10 +154,13 @@ export async function joinersOf(tx: Tx, ctx: SourceContext, many: readonly UserC
       hrId: hrIdOf(changes.externalId, changes.profile),
     })),
   );
-  const joiners: NewIdentityInput[] = [];
-  for (const changes of many) {
-    const managerEmail = changes.managerId ? await managerEmailOf(tx, changes.managerId) : null;
-    joiners.push({
+  const managers = await managerEmailsOf(
+    tx,
+    many.flatMap((changes) => (changes.managerId ? [changes.managerId] : [])),
+  );
+  return many.map((changes): NewIdentityInput => {
+    const managerEmail = changes.managerId ? managers.get(changes.managerId)! : null;
+    return {
       externalId: changes.externalId!,
       email: changes.email!,
       displayName: changes.displayName ?? null,
@@ -154,9 +169,8 @@ export async function joinersOf(tx: Tx, ctx: SourceContext, many: readonly UserC
       managedBy: ctx.sourceKey,
       effectiveAt: ctx.clock(),
       reason: reasonOf("create"),
-    });
-  }
-  return joiners;
+    };
+  });
 }
 
 /**
