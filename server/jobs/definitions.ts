@@ -1,5 +1,6 @@
 import { writeAuditCheckpoint } from "@/server/services/audit-checkpoints/checkpoints";
 import type { ServiceContext } from "@/server/services/context";
+import type { ScheduledJob } from "./scheduled-run";
 import { runScheduledDriftChecks } from "@/server/services/drift/queries";
 import { deleteExpiredRateLimits } from "@/server/services/rate-limits";
 import { runDueDirectoryPulls } from "@/server/services/directory/pulls";
@@ -26,7 +27,7 @@ async function checkpointAuditChain(ctx: ServiceContext): Promise<number> {
   return 0;
 }
 
-export const scheduledJobs: { name: string; cron: string; run: (ctx: ServiceContext) => Promise<number> }[] = [
+export const scheduledJobs: ScheduledJob[] = [
   { name: "requests-escalate", cron: "* * * * *", run: (ctx) => escalateOverdueRequests({ ctx }) },
   { name: "requests-remind", cron: "*/5 * * * *", run: (ctx) => remindApprovers({ ctx }) },
   { name: "requests-expire-pending", cron: "*/5 * * * *", run: (ctx) => expireStaleRequests({ ctx }) },

@@ -2,7 +2,6 @@ import type { JobLog } from "./log";
 import { PgBoss } from "pg-boss";
 import { systemActor } from "@/server/core/actor";
 import { getDb, type Db } from "@/server/db/client";
-import { logger } from "@/server/log";
 import { deliverOutbox } from "@/server/services/mail";
 import { closeAdapters } from "@/server/services/provisioning/adapters";
 import type { InstanceIdentity } from "@/server/services/operations/instances";
@@ -11,6 +10,7 @@ import { startAuditSequencer } from "./audit-sequencer";
 import { AUDIT_CHECKPOINT_JOB, scheduledJobs } from "./definitions";
 import { startEnforcementLoop } from "./enforcement";
 import { startHeartbeat } from "./heartbeat";
+import { runScheduledJob } from "./scheduled-run";
 import { smtpSender } from "./mail-transport";
 
 const MAIL_POLL_MS = Number(process.env.CLEARANCE_MAIL_POLL_MS ?? 2000);
@@ -44,17 +44,7 @@ export async function startWorkers({
   for (const job of scheduledJobs) {
     await boss.createQueue(job.name);
     await boss.schedule(job.name, job.cron);
-    await boss.work(job.name, async () => {
-      const started = performance.now();
-      const ms = () => Math.round(performance.now() - started);
-      const done = await job.run({ db, actor: systemActor(job.name), clock: () => new Date() }).catch((err: Error) => {
-        logger().warn({ msg: "job", job: job.name, status: "failed", durationMs: ms() });
-        log(`jobs: ${job.name} failed: ${err.message}`, "warn");
-        throw err;
-      });
-      logger().info({ msg: "job", job: job.name, status: "done", durationMs: ms(), count: done || 0 });
-      if (done) log(`jobs: ${job.name}: ${done} request${done === 1 ? "" : "s"}`);
-    });
+    await boss.work(job.name, () => runScheduledJob(job, db, log));
   }
   // A checkpoint at every start too, so a new or restarted deployment has one before the hour.
   await boss.send(AUDIT_CHECKPOINT_JOB, {});

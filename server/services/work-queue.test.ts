@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "@/server/core/actor";
-import { accessExceptions, accessPlans, provisioningOperations } from "@/server/db/schema";
+import { accessExceptions, accessPlans, driftFindings, driftRuns, provisioningOperations } from "@/server/db/schema";
 import { identityIdByEmail } from "@/test/support/actors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/db";
 import { insertExpiringExceptions } from "@/test/support/expiring";
@@ -19,10 +19,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("IT's work queue", () => {
-  it("shows the manual tasks, failed operations and exceptions expiring this week, oldest first, with totals", async () => {
+  it("shows the manual tasks, failed operations, held plans, drift, extensions and exceptions expiring this week", async () => {
     const it_ = await as(t.db, "priya.raman@company.com", clock);
     const empty = await itWorkQueue({ ctx: it_ });
-    expect([empty.tasks.total, empty.failedOperations.total, empty.expiringThisWeek.total]).toEqual([0, 0, 0]);
+    expect(
+      [empty.tasks, empty.failedOperations, empty.plansHeld, empty.driftFindings, empty.extensions].map((w) => w.total),
+    ).toEqual([0, 0, 0, 0, 0]);
+    expect(empty.expiringThisWeek.total).toBe(0);
 
     // A grant on Google (a manual system): a task for IT.
     const r = await submit(await as(t.db, "sarah.chen@company.com", clock), financeReportsAsk);
@@ -56,7 +59,45 @@ describe("IT's work queue", () => {
       createdAt: clock(),
     });
 
+    // Sarah asks to keep the access longer: an extension waiting.
+    const sarah = await as(t.db, "sarah.chen@company.com", clock);
+    const extension = await submit(sarah, { ...financeReportsAsk, extension: true });
+    expect(extension).toMatchObject({ kind: "extension", status: "pending" });
+
+    // A drift check found two accounts on Slack nobody expects and one on Okta; one Slack finding is resolved.
+    const [run] = await t.db
+      .insert(driftRuns)
+      .values({ systemKey: "slack", trigger: "schedule", requestedBy: "drift", status: "done", startedAt: clock() })
+      .returning();
+    const finding = (systemKey: string, username: string, status: string) => ({
+      systemKey,
+      firstRunId: run!.id,
+      lastRunId: run!.id,
+      username,
+      resourceKey: `${systemKey}:channel:general`,
+      kind: "excess",
+      explanation: {},
+      status,
+      createdAt: clock(),
+    });
+    await t.db
+      .insert(driftFindings)
+      .values([
+        finding("slack", "ghost.one", "open"),
+        finding("slack", "ghost.two", "open"),
+        finding("slack", "ghost.three", "resolved"),
+        finding("okta", "ghost.four", "open"),
+      ]);
+
     const q = await itWorkQueue({ ctx: it_ });
+    expect(q.extensions).toMatchObject({ total: 1, first: [{ id: extension.id, person: "Sarah Chen" }] });
+    expect(q.driftFindings).toEqual({
+      total: 3,
+      bySystem: [
+        { systemKey: "okta", kind: "excess", n: 1 },
+        { systemKey: "slack", kind: "excess", n: 2 },
+      ],
+    });
     expect(q.plansHeld).toMatchObject({ total: 1, first: [{ kind: "mover", person: "Sarah Chen" }] });
     expect(q.tasks.total).toBe(1);
     expect(q.tasks.first[0]).toMatchObject({ systemKey: "google", systemName: "Google Workspace" });
