@@ -106,9 +106,9 @@ export function auditTrailSource(db: DbOrTx, f: ReportFilters): ReportSource {
           batch(isNotNull(auditEvents.seq), auditEvents.seq),
           (e) => Number(e.seq),
           cells,
-          batchSize ?? 500,
+          batchSize ?? 1000,
         ),
-        keysetBatches(batch(isNull(auditEvents.seq), auditEvents.id), (e) => Number(e.id), cells, batchSize ?? 500),
+        keysetBatches(batch(isNull(auditEvents.seq), auditEvents.id), (e) => Number(e.id), cells, batchSize ?? 1000),
       );
     },
   };
