@@ -9,6 +9,7 @@
  *     membership change of 1,000 people to stored plans; `--only=scim` runs it alone.
  *  4. Directory pull (issue 16, bench/directory-pull.ts): a full pull of 10,000 people from a local
  *     Okta org, a delta of 100 changes, a full read of an unchanged directory; `--only=pull`.
+ * `--only=drift` runs the first two alone.
  * The database is DATABASE_URL's server or the project's own PostgreSQL under .data/bench; a new
  * database each run, dropped at the end. The actual snapshot comes from an in-memory adapter (no
  * directory here holds 2,000,000 memberships); the LDAP path is covered by the drift tests.
@@ -222,5 +223,8 @@ try {
   if (KEEP) console.log(`kept: ${url}`);
   else await done();
 }
-await scimBenchmark();
-await directoryPullBenchmark();
+// --only=drift stops here: the HR change and the drift check alone.
+if (!process.argv.includes("--only=drift")) {
+  await scimBenchmark();
+  await directoryPullBenchmark();
+}
