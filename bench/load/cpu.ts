@@ -25,7 +25,7 @@ const { appUrl, dropDatabase, superUrl, templateName } = await import("./databas
 const { endpoints } = await import("./endpoints");
 const { cloneForRun, DECISION_APPROVERS, leadEmail, personas } = await import("./fixture");
 const { pendingFor } = await import("./decisions");
-const { descendants, startInstance, stopInstance } = await import("./servers");
+const { cpuTicksOf, descendants, startInstance, stopInstance } = await import("./servers");
 const { signIn } = await import("./sign-in");
 const { percentile, table } = await import("../measure");
 
@@ -51,19 +51,7 @@ const DECIDE: (typeof endpoints)[number] = {
 const connections = Number(args.connections);
 const TICKS = 100; // USER_HZ
 
-function cpuMs(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return (ticks * 1000) / TICKS;
-}
+const cpuMs = (pids: number[]): number => (cpuTicksOf(pids) * 1000) / TICKS;
 
 const commandOf = (pid: number) => {
   try {

@@ -20,6 +20,22 @@ export interface Instance {
 
 const running = new Set<Instance>();
 
+/** The CPU time (user + system, in clock ticks of 1/100 s) the processes have used so far. */
+export function cpuTicksOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // utime and stime: fields 14 and 15 of stat, i.e. 12 and 13 after "pid (comm) ".
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return ticks;
+}
+
 /** Every process whose ancestry leads to `root`, with root itself. */
 export function descendants(root: number): number[] {
   const parent = new Map<number, number>();

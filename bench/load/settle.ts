@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { descendants, type Instance } from "./servers";
+import { cpuTicksOf, descendants, type Instance } from "./servers";
 
 /**
  * Before a row is measured, the previous row's backlog must be gone: autocannon stops sending when
@@ -18,21 +18,6 @@ const SAMPLE_MS = 1_000;
 /** what the instances may use above their idle floor and count as settled: 10 % of a core */
 const MARGIN_TICKS = 0.1 * TICKS_PER_SECOND * (SAMPLE_MS / 1_000);
 
-function ticksOf(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // utime and stime: fields 14 and 15 of stat, i.e. 12 and 13 after "pid (comm) ".
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return ticks;
-}
-
 /** The PostgreSQL server's processes on this machine (postmaster, backends, autovacuum, checkpointer). */
 function postgresPids(): number[] {
   const pids: number[] = [];
@@ -47,9 +32,9 @@ function postgresPids(): number[] {
   return pids;
 }
 
-const instanceTicks = (instances: Instance[]) => ticksOf(instances.flatMap((i) => descendants(i.child.pid!)));
+const instanceTicks = (instances: Instance[]) => cpuTicksOf(instances.flatMap((i) => descendants(i.child.pid!)));
 // A backend that ends between two samples takes its ticks with it: a difference below 0 counts as 0.
-const postgresTicks = () => ticksOf(postgresPids());
+const postgresTicks = () => cpuTicksOf(postgresPids());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const idleTicks = new WeakMap<Instance, number>();
