@@ -44,7 +44,9 @@ export async function startWorkers({
   for (const job of scheduledJobs) {
     await boss.createQueue(job.name);
     await boss.schedule(job.name, job.cron);
-    await boss.work(job.name, () => runScheduledJob(job, db, log));
+    await boss.work(job.name, async () => {
+      await runScheduledJob(job, db, log);
+    });
   }
   // A checkpoint at every start too, so a new or restarted deployment has one before the hour.
   await boss.send(AUDIT_CHECKPOINT_JOB, {});
