@@ -36,24 +36,37 @@ export function cpuTicksOf(pids: number[]): number {
   return ticks;
 }
 
-/** Every process whose ancestry leads to `root`, with root itself. */
-export function descendants(root: number): number[] {
-  const parent = new Map<number, number>();
+/** Every process on the machine: its pid, its parent's and its name (`comm`), read from /proc/<pid>/stat. */
+function processTable(): { pid: number; ppid: number; comm: string }[] {
+  const out: { pid: number; ppid: number; comm: string }[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parent.set(Number(entry), ppid);
+      const close = stat.lastIndexOf(")");
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      out.push({ pid: Number(entry), ppid, comm: stat.slice(stat.indexOf("(") + 1, close) });
     } catch {
       // The process ended while we looked.
     }
   }
-  const out = [root];
-  for (let i = 0; i < out.length; i++) for (const [pid, pp] of parent) if (pp === out[i]) out.push(pid);
   return out;
 }
+
+/** Every process whose ancestry leads to `root`, with root itself. */
+export function descendants(root: number): number[] {
+  const table = processTable();
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const p of table) if (p.ppid === out[i]) out.push(p.pid);
+  return out;
+}
+
+/** The processes named `comm` (e.g. "postgres": the postmaster, its backends, autovacuum, the checkpointer). */
+export const processesNamed = (comm: string): number[] =>
+  processTable()
+    .filter((p) => p.comm === comm)
+    .map((p) => p.pid);
 
 function status(pid: number, field: string): number | null {
   try {

@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { cpuTicksOf, descendants, type Instance } from "./servers";
+import { cpuTicksOf, descendants, processesNamed, type Instance } from "./servers";
 
 /**
  * Before a row is measured, the previous row's backlog must be gone: autocannon stops sending when
@@ -18,23 +17,9 @@ const SAMPLE_MS = 1_000;
 /** what the instances may use above their idle floor and count as settled: 10 % of a core */
 const MARGIN_TICKS = 0.1 * TICKS_PER_SECOND * (SAMPLE_MS / 1_000);
 
-/** The PostgreSQL server's processes on this machine (postmaster, backends, autovacuum, checkpointer). */
-function postgresPids(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") pids.push(Number(entry));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return pids;
-}
-
 const instanceTicks = (instances: Instance[]) => cpuTicksOf(instances.flatMap((i) => descendants(i.child.pid!)));
 // A backend that ends between two samples takes its ticks with it: a difference below 0 counts as 0.
-const postgresTicks = () => cpuTicksOf(postgresPids());
+const postgresTicks = () => cpuTicksOf(processesNamed("postgres"));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const idleTicks = new WeakMap<Instance, number>();

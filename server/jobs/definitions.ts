@@ -1,12 +1,12 @@
 import { writeAuditCheckpoint } from "@/server/services/audit-checkpoints/checkpoints";
 import type { ServiceContext } from "@/server/services/context";
-import type { ScheduledJob } from "./scheduled-run";
 import { runScheduledDriftChecks } from "@/server/services/drift/queries";
 import { deleteExpiredRateLimits } from "@/server/services/rate-limits";
 import { runDueDirectoryPulls } from "@/server/services/directory/pulls";
 import { remindExpiringExceptions } from "@/server/services/exceptions/remind";
 import { sendMonthlyReport } from "@/server/services/reports/metrics";
 import { escalateOverdueRequests, expireStaleRequests, remindApprovers } from "@/server/services/requests/deadlines";
+import type { ScheduledJob } from "./scheduled-run";
 
 /**
  * The scheduled jobs: a pg-boss queue each, run every minute. pg-boss sends one job per

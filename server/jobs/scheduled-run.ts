@@ -15,10 +15,10 @@ export interface ScheduledJob {
  * failed, how long it took and how many things it did; never whom they were about. A failure's
  * message goes to the launcher's warn line only, as an adapter's error text may name a person.
  */
-export async function runScheduledJob(job: ScheduledJob, db: Db, log: JobLog, clock = () => new Date()) {
+export async function runScheduledJob(job: ScheduledJob, db: Db, log: JobLog) {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
-  const done = await job.run({ db, actor: systemActor(job.name), clock }).catch((err: Error) => {
+  const done = await job.run({ db, actor: systemActor(job.name), clock: () => new Date() }).catch((err: Error) => {
     logger().warn({ msg: "job", job: job.name, status: "failed", durationMs: ms() });
     log(`jobs: ${job.name} failed: ${err.message}`, "warn");
     throw err;
